@@ -1,0 +1,411 @@
+// The headless Cluster: builds nodes from a config, runs the engine, applies user actions, runs checkers.
+import { DEFAULT_RULES, type Entry } from '../core/raft/types';
+import { RaftChecker } from './checkers/raft';
+import { generatedConfig, parseClusterConfig, type ClusterConfig } from './config';
+import { DEFAULT_NETWORK, Engine, type Actor } from './engine';
+import { NodeActor } from './nodeActor';
+import { Rng } from './rng';
+import type {
+  ActionRecord,
+  Cluster,
+  ClusterOptions,
+  ClockSettings,
+  InFlight,
+  NetworkSettings,
+  NodeView,
+  Publish,
+  SimEvent,
+  TopicRecord,
+  Violation,
+} from './types';
+
+export const DEFAULT_CLOCKS: ClockSettings = { offsetMsMax: 200, driftPpmMax: 100, sync: 'ntp', syncIntervalMs: 2000 };
+
+/** A broken safety property, with the virtual time and the seed that reproduce it. */
+export class CheckerViolation extends Error {
+  constructor(readonly violation: Violation) {
+    super(violation.message);
+    this.name = 'CheckerViolation';
+  }
+}
+
+function checkRange(name: string, r: unknown, min = 0): [number, number] {
+  if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw new RangeError(`${name} must be a pair of finite numbers [min, max]`);
+  }
+  const [a, b] = r as [number, number];
+  if (a < min || b < a) throw new RangeError(`${name} must satisfy ${min} <= min <= max (got [${a}, ${b}])`);
+  return [a, b];
+}
+
+function checkRate(name: string, x: unknown): number {
+  if (typeof x !== 'number' || !(x >= 0 && x <= 1)) throw new RangeError(`${name} must be a number in 0..1 (got ${String(x)})`);
+  return x;
+}
+
+export function validateNetwork(base: NetworkSettings, change: Partial<NetworkSettings>): NetworkSettings {
+  const next = { ...base, ...change };
+  return {
+    latencyMs: checkRange('latencyMs', next.latencyMs),
+    dropRate: checkRate('dropRate', next.dropRate),
+    duplicateRate: checkRate('duplicateRate', next.duplicateRate),
+    reorderRate: checkRate('reorderRate', next.reorderRate),
+    reorderDelayMs: checkRange('reorderDelayMs', next.reorderDelayMs),
+  };
+}
+
+interface ClockState {
+  /** Offset from true time at `anchorMs`. */
+  offsetMs: number;
+  anchorMs: number;
+  driftPpm: number;
+}
+
+export class SimCluster implements Cluster {
+  readonly seed: number;
+  readonly nodeIds: readonly string[];
+  readonly config: ClusterConfig;
+  readonly options: Readonly<ClusterOptions>;
+  private readonly engine: Engine;
+  private readonly nodes: NodeActor[];
+  private readonly byId = new Map<string, NodeActor>();
+  private readonly actionLog: ActionRecord[] = [];
+  private readonly violationList: Violation[] = [];
+  private readonly checker: RaftChecker | undefined;
+  private readonly clocks: ClockState[];
+
+  constructor(options: ClusterOptions = {}) {
+    this.options = options;
+    this.seed = options.seed ?? 1;
+    if (!Number.isInteger(this.seed)) throw new RangeError(`seed must be an integer (got ${String(options.seed)})`);
+    this.config = options.config !== undefined ? parseClusterConfig(options.config) : generatedConfig(options.nodes ?? 5);
+    const root = new Rng(this.seed);
+    const network = validateNetwork(DEFAULT_NETWORK, options.network ?? {});
+    const electionTimeoutMs = checkRange('electionTimeoutMs', options.electionTimeoutMs ?? [150, 300], 1);
+    const heartbeatMs = options.heartbeatMs ?? 50;
+    if (!(heartbeatMs > 0)) throw new RangeError(`heartbeatMs must be positive (got ${heartbeatMs})`);
+    this.engine = new Engine(root.fork('network'), network, options.journalLimit ?? 50_000);
+    const ids = this.config.nodes.map((n) => n.id);
+    this.nodeIds = ids;
+    const timing = { electionTimeoutMs, heartbeatMs, startupGraceMs: options.startupGraceMs ?? 0 };
+    const raftOptions = {
+      maxEntriesPerMessage: options.maxEntriesPerMessage ?? 64,
+      rules: { ...DEFAULT_RULES, ...options.rules },
+    };
+    const actorOf = (id: string): Actor => this.byId.get(id)!;
+    this.nodes = [];
+    // Create every actor before any node starts, so peers resolve.
+    for (const id of ids) {
+      const node = this.engine.addActor(
+        (index) => new NodeActor(index, id, ids, this.engine, timing, root.fork(`timers:${id}`), raftOptions, actorOf),
+      );
+      this.nodes.push(node);
+      this.byId.set(id, node);
+    }
+    const clockRng = root.fork('clocks');
+    const clocks = { ...DEFAULT_CLOCKS, ...options.clocks };
+    this.clocks = ids.map(() => ({
+      offsetMs: clockRng.between(-clocks.offsetMsMax, clocks.offsetMsMax),
+      anchorMs: 0,
+      driftPpm: clockRng.between(-clocks.driftPpmMax, clocks.driftPpmMax),
+    }));
+    const mode = options.checkers ?? 'throw';
+    if (mode !== false) {
+      const checker = new RaftChecker(this.nodes, (property, detail) => this.violate(property, detail, mode));
+      this.checker = checker;
+      this.nodes.forEach((n, i) => {
+        n.onApply = (index, command) => {
+          void command;
+          checker.onApply(i, index, n.persistent.log[index] as Entry);
+        };
+      });
+      this.engine.afterEvent = (actor) => {
+        if (actor !== undefined && actor.isNode) checker.afterEvent(actor.index);
+      };
+      this.nodes.forEach((_, i) => checker.afterEvent(i));
+    }
+  }
+
+  private violate(property: string, detail: string, mode: 'throw' | 'record'): void {
+    const at = this.engine.now;
+    const v: Violation = {
+      property,
+      at,
+      seed: this.seed,
+      message: `${property} broken at t=${round(at)}ms (seed ${this.seed}): ${detail}`,
+    };
+    this.violationList.push(v);
+    this.engine.record({ at, kind: 'violation', detail: v.message, type: property });
+    if (mode === 'throw') throw new CheckerViolation(v);
+  }
+
+  // ---- time ----
+
+  get now(): number {
+    return this.engine.now;
+  }
+
+  get eventCount(): number {
+    return this.engine.eventCount;
+  }
+
+  step(): boolean {
+    const engine = this.engine;
+    while (engine.nextAt() !== Infinity) {
+      if (engine.processNext()) return true;
+    }
+    return false;
+  }
+
+  runFor(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`runFor needs a non-negative number of ms (got ${ms})`);
+    const engine = this.engine;
+    const target = engine.now + ms;
+    while (engine.nextAt() <= target) engine.processNext();
+    engine.now = target;
+  }
+
+  runUntil(done: () => boolean, maxMs: number): boolean {
+    if (done()) return true;
+    const engine = this.engine;
+    const target = engine.now + maxMs;
+    while (engine.nextAt() <= target) {
+      if (engine.processNext() && done()) return true;
+    }
+    engine.now = target;
+    return done();
+  }
+
+  // ---- views ----
+
+  private get(id: string): NodeActor {
+    const node = this.byId.get(id);
+    if (node === undefined) throw new RangeError(`unknown node '${id}' (nodes: ${this.nodeIds.join(', ')})`);
+    return node;
+  }
+
+  node(id: string): NodeView {
+    const n = this.get(id);
+    const r = n.raft;
+    const p = n.persistent;
+    const log = new Array(p.log.length - 1);
+    for (let i = 1; i < p.log.length; i++) log[i - 1] = { index: i, term: p.log[i].term, command: p.log[i].command };
+    const leader = n.up && r.role === 'leader';
+    const clock = this.clocks[n.index];
+    const offsetMs = clock.offsetMs + (clock.driftPpm * (this.now - clock.anchorMs)) / 1e6;
+    return {
+      id: n.id,
+      up: n.up,
+      connected: this.engine.isConnected(n),
+      role: n.up ? r.role : 'follower',
+      term: p.currentTerm,
+      votedFor: p.votedFor,
+      log,
+      commitIndex: n.up ? r.commitIndex : 0,
+      lastApplied: n.up ? r.lastApplied : 0,
+      leaderId: n.up ? r.leaderId : null,
+      lamport: n.lamport,
+      nextIndex: leader ? Object.fromEntries(r.nextIndex) : {},
+      matchIndex: leader ? Object.fromEntries(r.matchIndex) : {},
+      votes: n.up && r.role === 'candidate' ? [...r.votes] : [],
+      electionDeadline: n.electionTimer.running ? n.electionTimer.deadline : undefined,
+      clock: {
+        localMs: this.now + offsetMs,
+        correctedMs: this.now + offsetMs,
+        offsetMs,
+        driftPpm: clock.driftPpm,
+      },
+      suspects: [],
+    };
+  }
+
+  leader(): string | undefined {
+    let best: NodeActor | undefined;
+    for (const n of this.nodes) {
+      if (!n.up || n.raft.role !== 'leader' || !this.engine.isConnected(n)) continue;
+      if (best === undefined || n.persistent.currentTerm > best.persistent.currentTerm) best = n;
+    }
+    return best?.id;
+  }
+
+  // ---- actions ----
+
+  private act(op: string, args: unknown[], detail?: string, node?: string): void {
+    this.actionLog.push({ at: this.engine.now, op, args });
+    this.engine.record({ at: this.engine.now, kind: op, node, detail });
+  }
+
+  /** After a user action changed nodes, let checkers look and listeners hear. */
+  private settle(...touched: NodeActor[]): void {
+    if (this.checker) for (const n of touched) this.checker.afterEvent(n.index);
+    this.engine.flush();
+  }
+
+  crash(id: string): void {
+    const n = this.get(id);
+    this.act('crash', [id], undefined, id);
+    if (!n.up) return this.settle();
+    n.crash();
+    this.checker?.onCrash(n.index);
+    this.settle(n);
+  }
+
+  restart(id: string): void {
+    const n = this.get(id);
+    this.act('restart', [id], undefined, id);
+    if (n.up) return this.settle();
+    this.checker?.onCrash(n.index);
+    n.restart();
+    this.settle(n);
+  }
+
+  disconnect(id: string): void {
+    const n = this.get(id);
+    this.act('disconnect', [id], undefined, id);
+    this.engine.setConnected(n, false);
+    this.settle();
+  }
+
+  reconnect(id: string): void {
+    const n = this.get(id);
+    this.act('reconnect', [id], undefined, id);
+    this.engine.setConnected(n, true);
+    this.settle();
+  }
+
+  partition(groups: string[][]): void {
+    const seen = new Set<string>();
+    const actors = groups.map((g) =>
+      g.map((id) => {
+        if (seen.has(id)) throw new RangeError(`node '${id}' appears in two partition groups`);
+        seen.add(id);
+        return this.get(id);
+      }),
+    );
+    this.act('partition', [groups], groups.map((g) => `{${g.join(' ')}}`).join(' | '));
+    this.engine.setPartition(actors);
+    this.settle();
+  }
+
+  heal(): void {
+    this.act('heal', []);
+    this.engine.heal();
+    this.settle();
+  }
+
+  cutLink(from: string, to: string): void {
+    const a = this.get(from);
+    const b = this.get(to);
+    this.act('cutLink', [from, to], `${from}→${to}`);
+    this.engine.setCut(a, b, true);
+    this.settle();
+  }
+
+  restoreLink(from: string, to: string): void {
+    const a = this.get(from);
+    const b = this.get(to);
+    this.act('restoreLink', [from, to], `${from}→${to}`);
+    this.engine.setCut(a, b, false);
+    this.settle();
+  }
+
+  get network(): Readonly<NetworkSettings> {
+    return this.engine.network;
+  }
+
+  setNetwork(settings: Partial<NetworkSettings>): void {
+    const next = validateNetwork(this.engine.network, settings);
+    this.act('setNetwork', [settings], JSON.stringify(settings));
+    this.engine.network = next;
+    this.settle();
+  }
+
+  setClock(id: string, change: { offsetMs?: number; driftPpm?: number; stepMs?: number }): void {
+    const n = this.get(id);
+    this.act('setClock', [id, change], JSON.stringify(change), id);
+    const c = this.clocks[n.index];
+    const now = this.now;
+    let offset = c.offsetMs + (c.driftPpm * (now - c.anchorMs)) / 1e6;
+    if (change.offsetMs !== undefined) offset = change.offsetMs;
+    if (change.stepMs !== undefined) offset += change.stepMs;
+    c.offsetMs = offset;
+    c.anchorMs = now;
+    if (change.driftPpm !== undefined) c.driftPpm = change.driftPpm;
+    this.settle();
+  }
+
+  timeout(id: string): void {
+    const n = this.get(id);
+    this.act('timeout', [id], undefined, id);
+    if (n.up && n.raft.role !== 'leader') n.forceTimeout();
+    this.settle(n);
+  }
+
+  dropMessage(msgId: number): boolean {
+    this.actionLog.push({ at: this.now, op: 'dropMessage', args: [msgId] });
+    const found = this.engine.dropInFlight(msgId);
+    this.settle();
+    return found;
+  }
+
+  propose(id: string, command: string): { index: number; term: number } | undefined {
+    const n = this.get(id);
+    this.actionLog.push({ at: this.now, op: 'propose', args: [id, command] });
+    if (!n.up) return undefined;
+    const result = n.propose(command);
+    this.settle(n);
+    return result;
+  }
+
+  publish(_topic: string, _message: string, _options?: { id?: string; via?: string }): Publish {
+    throw new Error('publish: not implemented yet');
+  }
+
+  history(_id: string, _topic: string): TopicRecord[] {
+    throw new Error('history: not implemented yet');
+  }
+
+  // ---- observation ----
+
+  sentCount(type?: string): number {
+    return type === undefined ? this.engine.sent : (this.engine.sentByType.get(type) ?? 0);
+  }
+
+  onEvent(listener: (event: SimEvent) => void): () => void {
+    this.engine.listeners = [...this.engine.listeners, listener];
+    return () => {
+      this.engine.listeners = this.engine.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  journal(): readonly SimEvent[] {
+    return this.engine.journal.toArray();
+  }
+
+  inFlight(): InFlight[] {
+    return this.engine.inFlight();
+  }
+
+  actions(): readonly ActionRecord[] {
+    return this.actionLog;
+  }
+
+  violations(): readonly Violation[] {
+    return this.violationList;
+  }
+
+  /** Partition group of each node (nodes with equal numbers can talk), for the UI. */
+  groups(): Record<string, number> {
+    return Object.fromEntries(this.nodes.map((n) => [n.id, this.engine.groupOf(n)]));
+  }
+
+  cutLinks(): Array<[string, string]> {
+    return this.engine.cutLinks().map(([a, b]) => [this.engine.actors[a].id, this.engine.actors[b].id]);
+  }
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+export function createCluster(options?: ClusterOptions): SimCluster {
+  return new SimCluster(options);
+}

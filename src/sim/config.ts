@@ -1,0 +1,162 @@
+// Reads, validates and writes cluster.yaml, reporting the original Wiber's validation messages (with its defects fixed).
+import { parseDocument, stringify } from 'yaml';
+
+/** A config the simulator refuses; the message begins with the spec's text so users of the original recognise it. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The largest cluster the simulator is sized for; a bigger one is rejected by name rather than left to crawl. */
+export const MAX_NODES = 50;
+
+/** Keeps a huge paste or shared link from freezing the tab in the parser; real configs are a few hundred characters. */
+export const MAX_CONFIG_CHARS = 1_000_000;
+
+export interface NodeConfig {
+  id: string;
+  host: string;
+  port: number;
+  /** port + 1000, as the original derived it; only shown as a label, nothing listens on it. */
+  rpcPort: number;
+  /** port + 200, as the original derived it; only shown as a label. */
+  syncPort: number;
+}
+
+export interface ClusterConfig {
+  nodes: NodeConfig[];
+}
+
+const REQUIRED_FIELDS = ['id', 'host', 'port'] as const;
+
+function nodeConfig(id: string, host: string, port: number): NodeConfig {
+  return { id, host, port, rpcPort: port + 1000, syncPort: port + 200 };
+}
+
+/**
+ * Only plain objects count as mappings: YAML tags such as !!set or !!binary turn into Set or
+ * Uint8Array, which are objects but not something we can read fields from.
+ */
+function isMapping(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+/** IPv6 literals need brackets, or `::1:9101` would read as a different address. */
+function formatAddress(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * The parser's message without its source snippet: the editor shows errors on one line, and the
+ * `at line L, column C` part is what the user needs.
+ */
+function firstLine(message: string): string {
+  const line = message.split('\n', 1)[0] ?? message;
+  return line.replace(/:\s*$/, '');
+}
+
+function parseYaml(text: string): unknown {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    throw new ConfigError(`Invalid YAML: ${firstLine(doc.errors[0].message)}`);
+  }
+  try {
+    // toJS is where alias problems surface (an unknown anchor, or an alias bomb past maxAliasCount).
+    return doc.toJS();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(`Invalid YAML: ${firstLine(message)}`);
+  }
+}
+
+/** Parses cluster.yaml text and applies the spec's validation rules in their order. */
+export function parseClusterConfig(text: string): ClusterConfig {
+  if (text.length > MAX_CONFIG_CHARS) {
+    throw new ConfigError(`Config too large: ${text.length} characters (limit ${MAX_CONFIG_CHARS})`);
+  }
+  // An empty (or comment-only, or `null`) document counts as {} so that it fails on rule 2, as in the original.
+  const root = parseYaml(text) ?? {};
+
+  // Rule 1.
+  if (!isMapping(root)) throw new ConfigError('Top-level config must be a mapping');
+
+  // Rule 2.
+  const rawNodes = Object.hasOwn(root, 'nodes') ? root.nodes : undefined;
+  if (!Array.isArray(rawNodes) || rawNodes.length === 0) {
+    throw new ConfigError("Config must include a non-empty 'nodes' list");
+  }
+
+  // Rules 3–7 are per entry, so the first bad entry is the one reported, as in the original's loop.
+  const nodes: NodeConfig[] = rawNodes.map((entry: unknown, i): NodeConfig => {
+    const at = `nodes[${i}]`;
+    if (!isMapping(entry)) throw new ConfigError(`Each node entry must be a mapping (${at})`);
+    for (const field of REQUIRED_FIELDS) {
+      if (!Object.hasOwn(entry, field)) {
+        throw new ConfigError(`Node missing required field: ${field} (${at})`);
+      }
+    }
+    const { id, host, port } = entry;
+    if (!isNonEmptyString(id)) throw new ConfigError(`Node 'id' must be a non-empty string (${at}.id)`);
+    if (!isNonEmptyString(host)) throw new ConfigError(`Node 'host' must be a non-empty string (${at}.host)`);
+    // typeof first: the original accepted `true` as port 1 because Python's bool is an int.
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new ConfigError(`Node 'port' must be an integer in range 1..65535 (${at}.port)`);
+    }
+    // rpcPort may pass 65535 for high ports; it is a label only, so that is not an error.
+    return nodeConfig(id, host, port);
+  });
+
+  // Rule 8.
+  const firstById = new Map<string, number>();
+  nodes.forEach((node, i) => {
+    const first = firstById.get(node.id);
+    if (first !== undefined) {
+      throw new ConfigError(`Duplicate node id: ${node.id} (nodes[${first}] and nodes[${i}])`);
+    }
+    firstById.set(node.id, i);
+  });
+
+  // Rule 9: host names are case-insensitive, so `LOCALHOST` and `localhost` are the same address.
+  const firstByAddress = new Map<string, NodeConfig>();
+  for (const node of nodes) {
+    const key = formatAddress(node.host.toLowerCase(), node.port);
+    const first = firstByAddress.get(key);
+    if (first !== undefined) {
+      throw new ConfigError(
+        `Duplicate node address: ${formatAddress(node.host, node.port)} (${first.id} and ${node.id})`,
+      );
+    }
+    firstByAddress.set(key, node);
+  }
+  if (nodes.length > MAX_NODES) {
+    throw new ConfigError(`Too many nodes: ${nodes.length} (the simulator supports at most ${MAX_NODES})`);
+  }
+
+  return { nodes };
+}
+
+/** The cluster the simulator starts with when no file is given: n1..nN on consecutive local ports. */
+export function generatedConfig(n: number): ClusterConfig {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_NODES) {
+    throw new ConfigError(`Cluster size must be an integer in 1..${MAX_NODES}`);
+  }
+  const nodes: NodeConfig[] = [];
+  for (let i = 1; i <= n; i++) nodes.push(nodeConfig(`n${i}`, '127.0.0.1', 9101 + i - 1));
+  return { nodes };
+}
+
+/**
+ * cluster.yaml text for the editor. Derived ports are left out because the file format has no
+ * place for them; the yaml stringifier quotes ids such as "123" or "null" so they read back as strings.
+ */
+export function configToYaml(config: ClusterConfig): string {
+  return stringify({ nodes: config.nodes.map(({ id, host, port }) => ({ id, host, port })) });
+}

@@ -1,0 +1,320 @@
+// The deterministic discrete-event engine: virtual time, scheduler, network model, timers and journal.
+import { Journal } from './journal';
+import type { Rng } from './rng';
+import { Scheduler } from './scheduler';
+import type { InFlight, NetworkSettings, SimEvent } from './types';
+
+export const DEFAULT_NETWORK: NetworkSettings = {
+  latencyMs: [5, 15],
+  dropRate: 0,
+  duplicateRate: 0,
+  reorderRate: 0,
+  reorderDelayMs: [10, 50],
+};
+
+/** Something that lives on the bus: a Wiber node, a client, the time server. */
+export interface Actor {
+  readonly index: number;
+  readonly id: string;
+  /** Nodes sit in partition groups; clients and the time server sit outside every group. */
+  readonly isNode: boolean;
+  up: boolean;
+  lamport: number;
+  deliver(env: Envelope): void;
+  fire(timer: Timer): void;
+}
+
+/** A named timer of one actor. Resetting it is cheap: the queue is only touched when it must fire sooner. */
+export class Timer {
+  /** When it should fire; Infinity when stopped. */
+  deadline = Infinity;
+  /** Time of the queued wake-up that is still current; Infinity when none. */
+  scheduledAt = Infinity;
+  constructor(
+    readonly actor: Actor,
+    readonly name: string,
+  ) {}
+  get running(): boolean {
+    return this.deadline !== Infinity;
+  }
+}
+
+const DELIVER = 0;
+const WAKE = 1;
+
+interface QueueItem {
+  at: number;
+  seq: number;
+  k: number;
+}
+
+export interface Envelope extends QueueItem {
+  k: typeof DELIVER;
+  readonly id: number;
+  readonly from: Actor;
+  readonly to: Actor;
+  readonly type: string;
+  readonly payload: unknown;
+  readonly lamport: number;
+  readonly sentAt: number;
+  readonly lost: boolean;
+  readonly duplicate: boolean;
+  /** Dropped by the user while in flight: skipped silently when it comes due. */
+  cancelled: boolean;
+}
+
+interface Wake extends QueueItem {
+  k: typeof WAKE;
+  timer: Timer;
+}
+
+type Item = Envelope | Wake;
+
+export class Engine {
+  now = 0;
+  /** Scheduler events processed: deliveries, drops at arrival, timer fires. */
+  eventCount = 0;
+  sent = 0;
+  readonly sentByType = new Map<string, number>();
+  readonly journal: Journal;
+  readonly actors: Actor[] = [];
+  network: NetworkSettings;
+  /** Called after each journal record when someone listens. */
+  listeners: Array<(e: SimEvent) => void> = [];
+  /** Events recorded during the current step, handed to listeners when the step ends. */
+  private stepEvents: SimEvent[] = [];
+  /** Called after each processed event with the actor it touched. */
+  afterEvent: ((actor: Actor | undefined) => void) | undefined;
+
+  private readonly queue = new Scheduler<Item>();
+  private msgSeq = 0;
+  private connected: boolean[] = [];
+  private group: number[] = [];
+  private cuts = new Set<number>();
+
+  constructor(
+    private readonly netRng: Rng,
+    network: NetworkSettings,
+    journalLimit: number,
+  ) {
+    this.network = network;
+    this.journal = new Journal(journalLimit);
+  }
+
+  addActor<A extends Actor>(make: (index: number) => A): A {
+    const actor = make(this.actors.length);
+    this.actors.push(actor);
+    this.connected.push(true);
+    this.group.push(0);
+    return actor;
+  }
+
+  // ---- journal ----
+
+  record(event: SimEvent): void {
+    this.journal.push(event);
+    if (this.listeners.length > 0) this.stepEvents.push(event);
+  }
+
+  /** Hand the events of the step just finished to listeners (a deliver is reported after it was handled). */
+  flush(): void {
+    if (this.stepEvents.length === 0) return;
+    const events = this.stepEvents;
+    this.stepEvents = [];
+    for (const e of events) for (const l of this.listeners) l(e);
+  }
+
+  // ---- network ----
+
+  reachable(a: Actor, b: Actor): boolean {
+    if (!this.connected[a.index] || !this.connected[b.index]) return false;
+    if (this.cuts.size > 0 && this.cuts.has(a.index * 65536 + b.index)) return false;
+    if (a.isNode && b.isNode && this.group[a.index] !== this.group[b.index]) return false;
+    return true;
+  }
+
+  isConnected(a: Actor): boolean {
+    return this.connected[a.index];
+  }
+
+  setConnected(a: Actor, on: boolean): void {
+    this.connected[a.index] = on;
+  }
+
+  /** Nodes named in no group form one more group. */
+  setPartition(groups: Actor[][]): void {
+    const rest = groups.length;
+    for (const a of this.actors) this.group[a.index] = rest;
+    groups.forEach((g, i) => g.forEach((a) => (this.group[a.index] = i)));
+  }
+
+  partitioned(): boolean {
+    const nodes = this.actors.filter((a) => a.isNode);
+    return nodes.some((a) => this.group[a.index] !== this.group[nodes[0].index]);
+  }
+
+  groupOf(a: Actor): number {
+    return this.group[a.index];
+  }
+
+  setCut(from: Actor, to: Actor, cut: boolean): void {
+    const key = from.index * 65536 + to.index;
+    if (cut) this.cuts.add(key);
+    else this.cuts.delete(key);
+  }
+
+  cutLinks(): Array<[number, number]> {
+    return [...this.cuts].map((k) => [Math.floor(k / 65536), k % 65536]);
+  }
+
+  heal(): void {
+    this.group.fill(0);
+    this.connected.fill(true);
+    this.cuts.clear();
+  }
+
+  /** Put a message on the bus. Reachability is checked now and again at arrival. */
+  send(from: Actor, to: Actor, type: string, payload: unknown): void {
+    this.sent++;
+    this.sentByType.set(type, (this.sentByType.get(type) ?? 0) + 1);
+    const lamport = ++from.lamport;
+    const id = ++this.msgSeq;
+    const now = this.now;
+    this.record({ at: now, kind: 'send', from: from.id, to: to.id, type, lamport, msgId: id, payload });
+    if (!this.reachable(from, to)) {
+      this.record({
+        at: now, kind: 'drop', from: from.id, to: to.id, type, lamport, msgId: id, payload,
+        detail: this.connected[from.index] && this.connected[to.index] ? 'partition' : 'disconnected',
+      });
+      return;
+    }
+    const net = this.network;
+    const rng = this.netRng;
+    this.enqueue(id, from, to, type, payload, lamport, rng.chance(net.dropRate), false);
+    if (rng.chance(net.duplicateRate)) {
+      this.enqueue(id, from, to, type, payload, lamport, rng.chance(net.dropRate), true);
+    }
+  }
+
+  private enqueue(
+    id: number, from: Actor, to: Actor, type: string, payload: unknown,
+    lamport: number, lost: boolean, duplicate: boolean,
+  ): void {
+    const net = this.network;
+    const rng = this.netRng;
+    let latency = rng.between(net.latencyMs[0], net.latencyMs[1]);
+    if (rng.chance(net.reorderRate)) latency += rng.between(net.reorderDelayMs[0], net.reorderDelayMs[1]);
+    const env: Envelope = {
+      at: this.now + latency, seq: 0, k: DELIVER, id, from, to, type, payload, lamport,
+      sentAt: this.now, lost, duplicate, cancelled: false,
+    };
+    this.queue.push(env);
+  }
+
+  inFlight(): InFlight[] {
+    const out: InFlight[] = [];
+    for (const item of this.queue.items()) {
+      if (item.k !== DELIVER || item.cancelled) continue;
+      out.push({
+        id: item.id, from: item.from.id, to: item.to.id, type: item.type, sentAt: item.sentAt,
+        arriveAt: item.at, lamport: item.lamport, payload: item.payload, lost: item.lost,
+        duplicate: item.duplicate,
+      });
+    }
+    return out.sort((a, b) => a.sentAt - b.sentAt || a.id - b.id);
+  }
+
+  /** The user drops a message in flight: every copy of it vanishes now. */
+  dropInFlight(msgId: number): boolean {
+    let found = false;
+    for (const item of this.queue.items()) {
+      if (item.k !== DELIVER || item.id !== msgId || item.cancelled) continue;
+      item.cancelled = true;
+      if (!found) {
+        this.record({
+          at: this.now, kind: 'drop', from: item.from.id, to: item.to.id, type: item.type,
+          lamport: item.lamport, msgId, payload: item.payload, detail: 'user',
+        });
+      }
+      found = true;
+    }
+    return found;
+  }
+
+  // ---- timers ----
+
+  setTimer(timer: Timer, at: number): void {
+    timer.deadline = at;
+    if (at < timer.scheduledAt) {
+      timer.scheduledAt = at;
+      const wake: Wake = { at, seq: 0, k: WAKE, timer };
+      this.queue.push(wake);
+    }
+  }
+
+  stopTimer(timer: Timer): void {
+    timer.deadline = Infinity;
+  }
+
+  // ---- running ----
+
+  /** Time of the next queued item (may be a stale wake-up), or Infinity. */
+  nextAt(): number {
+    return this.queue.peek()?.at ?? Infinity;
+  }
+
+  /**
+   * Pops one queue item and processes it. Returns true when it was an event (a delivery, a drop,
+   * a timer firing); false for a superseded wake-up, which changes nothing.
+   */
+  processNext(): boolean {
+    const item = this.queue.pop();
+    if (item === undefined) return false;
+    if (item.k === WAKE) {
+      const timer = item.timer;
+      if (item.at !== timer.scheduledAt) return false; // superseded by an earlier wake-up
+      timer.scheduledAt = Infinity;
+      if (timer.deadline === Infinity) return false; // stopped
+      if (timer.deadline > item.at) {
+        this.setTimer(timer, timer.deadline); // pushed back since: sleep again
+        return false;
+      }
+      timer.deadline = Infinity;
+      this.now = item.at;
+      this.eventCount++;
+      const actor = timer.actor;
+      actor.lamport++;
+      this.record({ at: item.at, kind: 'timer', node: actor.id, type: timer.name });
+      actor.fire(timer);
+      this.afterEvent?.(actor);
+      this.flush();
+      return true;
+    }
+    if (item.cancelled) return false;
+    this.now = item.at;
+    this.eventCount++;
+    const to = item.to;
+    let reason: string | undefined;
+    if (item.lost) reason = 'loss';
+    else if (!this.reachable(item.from, to)) reason = this.connected[to.index] && this.connected[item.from.index] ? 'partition' : 'disconnected';
+    else if (!to.up) reason = 'down';
+    if (reason !== undefined) {
+      this.record({
+        at: item.at, kind: 'drop', from: item.from.id, to: to.id, type: item.type,
+        lamport: item.lamport, msgId: item.id, payload: item.payload, detail: reason,
+      });
+      this.afterEvent?.(undefined);
+      this.flush();
+      return true;
+    }
+    to.lamport = (to.lamport > item.lamport ? to.lamport : item.lamport) + 1;
+    this.record({
+      at: item.at, kind: 'deliver', from: item.from.id, to: to.id, type: item.type,
+      lamport: item.lamport, msgId: item.id, payload: item.payload,
+    });
+    to.deliver(item);
+    this.afterEvent?.(to);
+    this.flush();
+    return true;
+  }
+}

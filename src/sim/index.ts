@@ -1,0 +1,21 @@
+// The headless API: the one entry point that tests, benchmarks, guides and the UI use.
+export { createCluster, CheckerViolation, SimCluster, DEFAULT_CLOCKS } from './cluster';
+export { ConfigError, MAX_NODES, parseClusterConfig, generatedConfig, configToYaml } from './config';
+export type { ClusterConfig, NodeConfig } from './config';
+export { DEFAULT_NETWORK } from './engine';
+export { RAFT_PROPERTIES } from './checkers/raft';
+export type {
+  ActionRecord,
+  Cluster,
+  ClusterOptions,
+  ClockSettings,
+  InFlight,
+  LogEntryView,
+  NetworkSettings,
+  NodeView,
+  Publish,
+  Role,
+  SimEvent,
+  TopicRecord,
+  Violation,
+} from './types';

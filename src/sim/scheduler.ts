@@ -1,0 +1,71 @@
+// The event queue: a binary min-heap ordered by (virtual time, insertion order).
+
+export interface Scheduled {
+  at: number;
+  seq: number;
+}
+
+export class Scheduler<T extends Scheduled> {
+  private heap: T[] = [];
+  private seq = 0;
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  /** Stamps `item.seq` and queues it; items due at one time come out in insertion order. */
+  push(item: T): T {
+    item.seq = this.seq++;
+    const heap = this.heap;
+    let i = heap.length;
+    heap.push(item);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent];
+      if (p.at < item.at || (p.at === item.at && p.seq < item.seq)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = item;
+    return item;
+  }
+
+  peek(): T | undefined {
+    return this.heap[0];
+  }
+
+  pop(): T | undefined {
+    const heap = this.heap;
+    const top = heap[0];
+    if (top === undefined) return undefined;
+    const last = heap.pop()!;
+    const n = heap.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        let c = l;
+        let child = heap[l];
+        if (r < n) {
+          const rc = heap[r];
+          if (rc.at < child.at || (rc.at === child.at && rc.seq < child.seq)) {
+            c = r;
+            child = rc;
+          }
+        }
+        if (last.at < child.at || (last.at === child.at && last.seq < child.seq)) break;
+        heap[i] = child;
+        i = c;
+      }
+      heap[i] = last;
+    }
+    return top;
+  }
+
+  /** Every queued item, in no particular order (for inspection, not for the hot path). */
+  items(): readonly T[] {
+    return this.heap;
+  }
+}

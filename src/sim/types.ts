@@ -1,0 +1,199 @@
+// The public types of the headless API (names and meanings fixed by docs/architecture.md).
+import type { RaftRules } from '../core/raft/types';
+
+export interface ClusterOptions {
+  /** Default 1; same seed + same calls ⇒ identical run. */
+  seed?: number;
+  /** Ids 'n1'..'nN', default 5 (ignored when config is given). */
+  nodes?: number;
+  /** cluster.yaml text; invalid ⇒ throws ConfigError(message). */
+  config?: string;
+  /** Default [150, 300]. */
+  electionTimeoutMs?: [number, number];
+  /** Default 50. */
+  heartbeatMs?: number;
+  /** No node starts an election before this virtual time (the original's start-up grace). Default 0. */
+  startupGraceMs?: number;
+  network?: Partial<NetworkSettings>;
+  clocks?: Partial<ClockSettings>;
+  detector?: { suspectAfterMs?: number };
+  /** Rule switches ("break it"); all on by default. */
+  rules?: Partial<RaftRules>;
+  /**
+   * Invariant checkers: 'throw' (default) throws a CheckerViolation at the first broken property;
+   * 'record' keeps running and lists violations in `cluster.violations()`; false turns them off.
+   */
+  checkers?: 'throw' | 'record' | false;
+  /** How many recent events `journal()` keeps (default 50,000). */
+  journalLimit?: number;
+  /** Largest number of entries per AppendEntries (default 64). */
+  maxEntriesPerMessage?: number;
+}
+
+export interface ClockSettings {
+  offsetMsMax: number;
+  driftPpmMax: number;
+  sync: 'ntp' | 'cristian' | 'berkeley' | 'off';
+  syncIntervalMs: number;
+}
+
+export interface NetworkSettings {
+  latencyMs: [number, number];
+  dropRate: number;
+  duplicateRate: number;
+  reorderRate: number;
+  reorderDelayMs: [number, number];
+}
+
+export type Role = 'follower' | 'candidate' | 'leader';
+
+export interface LogEntryView {
+  index: number;
+  term: number;
+  command: unknown;
+}
+
+export interface NodeView {
+  id: string;
+  up: boolean;
+  connected: boolean;
+  role: Role;
+  term: number;
+  votedFor: string | null;
+  log: ReadonlyArray<LogEntryView>;
+  commitIndex: number;
+  lastApplied: number;
+  leaderId: string | null;
+  lamport: number;
+  /** Leader only: per follower. */
+  nextIndex: Readonly<Record<string, number>>;
+  matchIndex: Readonly<Record<string, number>>;
+  /** Candidate only: who granted a vote this term. */
+  votes: readonly string[];
+  /** Virtual time at which the election timer fires (undefined when not running). */
+  electionDeadline?: number;
+  clock: {
+    localMs: number;
+    correctedMs: number;
+    offsetMs: number;
+    driftPpm: number;
+    rttMs?: number;
+  };
+  suspects: readonly string[];
+}
+
+export interface Publish {
+  readonly id: string;
+  readonly status: 'pending' | 'ok' | 'failed';
+  readonly offset?: number;
+}
+
+export interface TopicRecord {
+  id: string;
+  offset: number;
+  ts: number;
+  correctedTs: number;
+  lamport: number;
+  message: string;
+}
+
+/** What happened, as the journal records it. */
+export interface SimEvent {
+  /** Virtual ms. */
+  at: number;
+  /** 'send' | 'deliver' | 'drop' | 'timer' | 'crash' | 'restart' | 'role' | 'commit' | 'apply' | 'vote' | … */
+  kind: string;
+  node?: string;
+  from?: string;
+  to?: string;
+  /** Message type, e.g. 'RequestVote'; or the timer's name for 'timer'. */
+  type?: string;
+  /** Stamp carried by the message (send/deliver/drop). */
+  lamport?: number;
+  /** Bus message id (send/deliver/drop). */
+  msgId?: number;
+  term?: number;
+  index?: number;
+  role?: Role;
+  /** Why: drop reason ('loss' | 'partition' | 'down' | …), vote reason, action arguments. */
+  detail?: string;
+  /** The message payload (send/deliver/drop), shared, never to be mutated. */
+  payload?: unknown;
+}
+
+/** A message on the bus, as the UI animates it. */
+export interface InFlight {
+  readonly id: number;
+  readonly from: string;
+  readonly to: string;
+  readonly type: string;
+  readonly sentAt: number;
+  readonly arriveAt: number;
+  readonly lamport: number;
+  readonly payload: unknown;
+  /** Lost by the network: it will vanish at arriveAt instead of being delivered. */
+  readonly lost: boolean;
+  /** The network's second copy of a duplicated message. */
+  readonly duplicate: boolean;
+}
+
+/** One user action as recorded for replay and share links. */
+export interface ActionRecord {
+  at: number;
+  op: string;
+  args: unknown[];
+}
+
+export interface Violation {
+  property: string;
+  at: number;
+  seed: number;
+  message: string;
+}
+
+export interface Cluster {
+  readonly now: number;
+  readonly nodeIds: readonly string[];
+  readonly seed: number;
+  step(): boolean;
+  runFor(ms: number): void;
+  runUntil(done: () => boolean, maxMs: number): boolean;
+
+  node(id: string): NodeView;
+  leader(): string | undefined;
+
+  crash(id: string): void;
+  restart(id: string): void;
+  disconnect(id: string): void;
+  reconnect(id: string): void;
+  partition(groups: string[][]): void;
+  heal(): void;
+  /** One-way cut: messages from `from` to `to` are lost until restored (heal restores too). */
+  cutLink(from: string, to: string): void;
+  restoreLink(from: string, to: string): void;
+  setNetwork(settings: Partial<NetworkSettings>): void;
+  readonly network: Readonly<NetworkSettings>;
+  setClock(id: string, change: { offsetMs?: number; driftPpm?: number; stepMs?: number }): void;
+  /** Fire a node's election timeout now (a learner's "timeout" button). */
+  timeout(id: string): void;
+  /** Drop one message in flight (it vanishes now). Returns false when it is not in flight. */
+  dropMessage(msgId: number): boolean;
+
+  propose(id: string, command: string): { index: number; term: number } | undefined;
+
+  publish(topic: string, message: string, options?: { id?: string; via?: string }): Publish;
+  history(id: string, topic: string): TopicRecord[];
+
+  sentCount(type?: string): number;
+  /** Scheduler events processed so far (deliveries, drops, timer fires). */
+  readonly eventCount: number;
+  onEvent(listener: (event: SimEvent) => void): () => void;
+
+  /** The most recent events (at most journalLimit), oldest first. */
+  journal(): readonly SimEvent[];
+  /** Messages in the network now. */
+  inFlight(): InFlight[];
+  /** User actions so far, for replay and sharing. */
+  actions(): readonly ActionRecord[];
+  violations(): readonly Violation[];
+}
