@@ -2,6 +2,9 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
+// CI sets TEST_JSON_DIR so it can print one closing line from the JSON results.
+const jsonDir = process.env.TEST_JSON_DIR;
+
 export default defineConfig({
   base: './',
   plugins: [react()],
@@ -12,5 +15,6 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 60_000,
+    ...(jsonDir ? { reporters: ['default', 'json'], outputFile: { json: `${jsonDir}/unit.json` } } : {}),
   },
 });

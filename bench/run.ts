@@ -1,0 +1,24 @@
+// `npm run bench`: prints the engine's speed figures (nothing here is asserted; see the issues for targets).
+import { engineBenchmarks, type Figure } from './engine';
+
+const quick = process.argv.includes('--quick');
+const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+function table(figures: Figure[]): void {
+  const rows = figures.map((f) => [f.name, fmt(f.events), fmt(f.wallMs), fmt(f.eventsPerSec), f.simSecPerWallSec.toFixed(1)]);
+  const head = ['benchmark', 'events', 'wall ms', 'events/s', 'sim s / wall s'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+console.log(`Wiber Sim engine bench (node ${process.version}${quick ? ', --quick' : ''})\n`);
+const figures = engineBenchmarks(quick);
+table(figures);
+const short = figures.find((f) => f.name.includes('60 runs of 1 min'))!;
+const long = figures.find((f) => f.name.includes('one run of 60 min'))!;
+console.log(`\nrun length: one 60-min run costs ${(long.wallMs / (short.wallMs / 60)).toFixed(1)}x a 1-min run (60x is linear)`);
+const heapMb = process.memoryUsage().heapUsed / 1e6;
+console.log(`heap used after all runs: ${heapMb.toFixed(1)} MB`);

@@ -1,0 +1,195 @@
+// The replicated broker state machine: every node applies committed log entries here, in log order, to get identical topics, offsets and dedup tables.
+
+/** One stored message. Same shape as the headless API's `TopicRecord` (sim re-exports or mirrors it). */
+export interface TopicRecord {
+  readonly id: string;
+  /** 1-based position in its topic, assigned at apply, so identical on every node. */
+  readonly offset: number;
+  /** The leader's local clock (ms) when it accepted the PUB; carried in the entry. */
+  readonly ts: number;
+  /** `ts` after the leader's clock-sync correction (ms); carried in the entry. */
+  readonly correctedTs: number;
+  /** The leader's Lamport stamp for the PUB; carried in the entry. */
+  readonly lamport: number;
+  /** The message text, verbatim (never interpreted or escaped here). */
+  readonly message: string;
+}
+
+/** The log command of a publish. Every value a record needs is in the entry, so replay gives the same record. */
+export interface PubCommand {
+  readonly op: 'pub';
+  readonly topic: string;
+  readonly id: string;
+  readonly message: string;
+  readonly ts: number;
+  readonly correctedTs: number;
+  readonly lamport: number;
+}
+
+/** Builds a `PubCommand` with a fixed property order (one hidden class for every entry). */
+export function pubCommand(
+  topic: string,
+  id: string,
+  message: string,
+  ts: number,
+  correctedTs: number,
+  lamport: number,
+): PubCommand {
+  return { op: 'pub', topic, id, message, ts, correctedTs, lamport };
+}
+
+/** True when a log command is a well-formed publish; anything else is ignored by `apply`. */
+export function isPubCommand(command: unknown): command is PubCommand {
+  if (typeof command !== 'object' || command === null) return false;
+  const c = command as Partial<PubCommand>;
+  return (
+    c.op === 'pub' &&
+    typeof c.topic === 'string' &&
+    typeof c.id === 'string' &&
+    typeof c.message === 'string' &&
+    typeof c.ts === 'number' &&
+    typeof c.correctedTs === 'number' &&
+    typeof c.lamport === 'number'
+  );
+}
+
+/** Default dedup window: the ids of the last 100 records stored per topic (as the original Wiber). */
+export const DEFAULT_DEDUP_WINDOW = 100;
+
+export interface BrokerOptions {
+  /** Ids remembered per topic (the last N stored). 0 disables dedup. Default 100. */
+  dedupWindow?: number;
+  /** `false` disables dedup regardless of `dedupWindow`. Default true. */
+  dedup?: boolean;
+}
+
+/** Per-topic storage and dedup window. */
+export interface TopicState {
+  /** records[i].offset === i + 1. */
+  readonly records: TopicRecord[];
+  /**
+   * Dedup table: id → offset of the stored record, for the ids of the last `dedupWindow` records.
+   * Invariant: ids.size === ring.length <= dedupWindow, and ring holds exactly the keys of ids.
+   */
+  readonly ids: Map<string, number>;
+  /** Ids in store order, used as a ring once full; `ringHead` is the oldest (next evicted). */
+  readonly ring: string[];
+  ringHead: number;
+}
+
+export interface BrokerState {
+  /** 0 when dedup is disabled. */
+  readonly dedupWindow: number;
+  // Invariant: appliedIndex only grows; entries 1..appliedIndex have been applied exactly once.
+  appliedIndex: number;
+  /** Topics in the order their first record was stored. */
+  readonly topics: Map<string, TopicState>;
+  /** Records stored across all topics. */
+  recordCount: number;
+}
+
+export function createBrokerState(options: BrokerOptions = {}): BrokerState {
+  const dedupWindow = options.dedup === false ? 0 : (options.dedupWindow ?? DEFAULT_DEDUP_WINDOW);
+  if (!Number.isInteger(dedupWindow) || dedupWindow < 0) {
+    throw new RangeError(`dedupWindow must be a non-negative integer, got ${String(options.dedupWindow)}`);
+  }
+  return { dedupWindow, appliedIndex: 0, topics: new Map(), recordCount: 0 };
+}
+
+/** What applying one entry did. */
+export type ApplyResult =
+  | { readonly kind: 'stored'; readonly topic: string; readonly record: TopicRecord }
+  | { readonly kind: 'duplicate'; readonly topic: string; readonly id: string; readonly offset: number }
+  /** Not a publish (a leader's `null` no-op, a raw test string, a malformed command): nothing stored. */
+  | { readonly kind: 'ignored' }
+  /** index <= appliedIndex: already applied, nothing changed (replay after restart). */
+  | { readonly kind: 'already_applied' };
+
+// Shared results for the allocation-free outcomes.
+const IGNORED: ApplyResult = Object.freeze({ kind: 'ignored' });
+const ALREADY_APPLIED: ApplyResult = Object.freeze({ kind: 'already_applied' });
+
+/**
+ * Applies the committed entry at `index` (1-based). Entries must come in log order: an index at or
+ * below `appliedIndex` is a no-op, and a gap (index > appliedIndex + 1) throws, because skipping an
+ * entry would silently diverge this node's offsets from every other node's.
+ */
+export function apply(state: BrokerState, index: number, command: unknown): ApplyResult {
+  if (index <= state.appliedIndex) return ALREADY_APPLIED;
+  if (index !== state.appliedIndex + 1) {
+    throw new Error(`broker apply out of order: index ${index} after appliedIndex ${state.appliedIndex}`);
+  }
+  state.appliedIndex = index;
+  if (!isPubCommand(command)) return IGNORED;
+
+  const { topic: name, id } = command;
+  let topic = state.topics.get(name);
+  if (topic === undefined) {
+    topic = { records: [], ids: new Map(), ring: [], ringHead: 0 };
+    state.topics.set(name, topic);
+  } else if (state.dedupWindow > 0) {
+    const offset = topic.ids.get(id);
+    if (offset !== undefined) return { kind: 'duplicate', topic: name, id, offset };
+  }
+
+  const offset = topic.records.length + 1;
+  const record: TopicRecord = {
+    id,
+    offset,
+    ts: command.ts,
+    correctedTs: command.correctedTs,
+    lamport: command.lamport,
+    message: command.message,
+  };
+  topic.records.push(record);
+  state.recordCount++;
+  remember(topic, state.dedupWindow, id, offset);
+  return { kind: 'stored', topic: name, record };
+}
+
+/** Records `id` in the topic's window, evicting the oldest id once the window is full: O(1). */
+function remember(topic: TopicState, dedupWindow: number, id: string, offset: number): void {
+  if (dedupWindow === 0) return;
+  if (topic.ring.length < dedupWindow) {
+    topic.ring.push(id);
+  } else {
+    topic.ids.delete(topic.ring[topic.ringHead]);
+    topic.ring[topic.ringHead] = id;
+    topic.ringHead = topic.ringHead + 1 === dedupWindow ? 0 : topic.ringHead + 1;
+  }
+  topic.ids.set(id, offset);
+}
+
+/**
+ * The offset of the applied record `(topic, id)` while it is still in the dedup window, else
+ * undefined (always undefined with dedup disabled). The leader asks this at PUB time to answer
+ * `OK duplicate <id>` without appending; it reads only, so it never changes the window.
+ */
+export function lookupDuplicate(state: BrokerState, topic: string, id: string): number | undefined {
+  if (state.dedupWindow === 0) return undefined;
+  return state.topics.get(topic)?.ids.get(id);
+}
+
+const NO_RECORDS: readonly TopicRecord[] = Object.freeze([]);
+
+/**
+ * The last `n` records of `topic`, oldest first (all of them when `n` is undefined; none when
+ * `n <= 0` or the topic is unknown). A fresh array the caller may keep.
+ */
+export function history(state: BrokerState, topic: string, n?: number): TopicRecord[] {
+  const records = state.topics.get(topic)?.records ?? NO_RECORDS;
+  if (n === undefined) return records.slice();
+  if (!(n > 0)) return [];
+  return records.slice(Math.max(0, records.length - Math.floor(n)));
+}
+
+/** Topic names in the order their first record was stored. */
+export function topics(state: BrokerState): string[] {
+  return [...state.topics.keys()];
+}
+
+/** Records stored in `topic`, or across all topics when `topic` is omitted. */
+export function recordCount(state: BrokerState, topic?: string): number {
+  if (topic === undefined) return state.recordCount;
+  return state.topics.get(topic)?.records.length ?? 0;
+}
