@@ -165,6 +165,18 @@ export class SimCluster implements Cluster {
     engine.now = target;
   }
 
+  /**
+   * Replay helper: process events until `events` have been processed, then set the clock to `at`
+   * (which must not be earlier than the last processed event).
+   */
+  advanceTo(events: number, at: number): void {
+    const engine = this.engine;
+    while (engine.eventCount < events && engine.nextAt() !== Infinity) engine.processNext();
+    if (engine.eventCount !== events) throw new Error(`replay diverged: ${engine.eventCount} events processed, expected ${events}`);
+    if (at < engine.now) throw new Error(`replay diverged: the action at t=${at} comes before event time ${engine.now}`);
+    engine.now = at;
+  }
+
   runUntil(done: () => boolean, maxMs: number): boolean {
     if (done()) return true;
     const engine = this.engine;
@@ -231,7 +243,7 @@ export class SimCluster implements Cluster {
   // ---- actions ----
 
   private act(op: string, args: unknown[], detail?: string, node?: string): void {
-    this.actionLog.push({ at: this.engine.now, op, args });
+    this.actionLog.push({ at: this.engine.now, events: this.engine.eventCount, op, args });
     this.engine.record({ at: this.engine.now, kind: op, node, detail });
   }
 
@@ -342,7 +354,7 @@ export class SimCluster implements Cluster {
   }
 
   dropMessage(msgId: number): boolean {
-    this.actionLog.push({ at: this.now, op: 'dropMessage', args: [msgId] });
+    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'dropMessage', args: [msgId] });
     const found = this.engine.dropInFlight(msgId);
     this.settle();
     return found;
@@ -350,7 +362,7 @@ export class SimCluster implements Cluster {
 
   propose(id: string, command: string): { index: number; term: number } | undefined {
     const n = this.get(id);
-    this.actionLog.push({ at: this.now, op: 'propose', args: [id, command] });
+    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'propose', args: [id, command] });
     if (!n.up) return undefined;
     const result = n.propose(command);
     this.settle(n);

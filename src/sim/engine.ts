@@ -116,6 +116,25 @@ export class Engine {
     if (this.listeners.length > 0) this.stepEvents.push(event);
   }
 
+  /** The hot-path form of record for message and timer events: no object unless someone listens. */
+  private rec(
+    kind: string, node: string | undefined, from: string | undefined, to: string | undefined, type: string,
+    lamport: number, msgId: number, detail: string | undefined, payload: unknown,
+  ): void {
+    this.journal.add(this.now, kind, node, from, to, type, lamport, msgId, NaN, NaN, undefined, detail, payload);
+    if (this.listeners.length > 0) {
+      const e: SimEvent = { at: this.now, kind, type };
+      if (node !== undefined) e.node = node;
+      if (from !== undefined) e.from = from;
+      if (to !== undefined) e.to = to;
+      if (!Number.isNaN(lamport)) e.lamport = lamport;
+      if (!Number.isNaN(msgId)) e.msgId = msgId;
+      if (detail !== undefined) e.detail = detail;
+      if (payload !== undefined) e.payload = payload;
+      this.stepEvents.push(e);
+    }
+  }
+
   /** Hand the events of the step just finished to listeners (a deliver is reported after it was handled). */
   flush(): void {
     if (this.stepEvents.length === 0) return;
@@ -179,13 +198,10 @@ export class Engine {
     this.sentByType.set(type, (this.sentByType.get(type) ?? 0) + 1);
     const lamport = ++from.lamport;
     const id = ++this.msgSeq;
-    const now = this.now;
-    this.record({ at: now, kind: 'send', from: from.id, to: to.id, type, lamport, msgId: id, payload });
+    this.rec('send', undefined, from.id, to.id, type, lamport, id, undefined, payload);
     if (!this.reachable(from, to)) {
-      this.record({
-        at: now, kind: 'drop', from: from.id, to: to.id, type, lamport, msgId: id, payload,
-        detail: this.connected[from.index] && this.connected[to.index] ? 'partition' : 'disconnected',
-      });
+      const why = this.connected[from.index] && this.connected[to.index] ? 'partition' : 'disconnected';
+      this.rec('drop', undefined, from.id, to.id, type, lamport, id, why, payload);
       return;
     }
     const net = this.network;
@@ -230,12 +246,7 @@ export class Engine {
     for (const item of this.queue.items()) {
       if (item.k !== DELIVER || item.id !== msgId || item.cancelled) continue;
       item.cancelled = true;
-      if (!found) {
-        this.record({
-          at: this.now, kind: 'drop', from: item.from.id, to: item.to.id, type: item.type,
-          lamport: item.lamport, msgId, payload: item.payload, detail: 'user',
-        });
-      }
+      if (!found) this.rec('drop', undefined, item.from.id, item.to.id, item.type, item.lamport, msgId, 'user', item.payload);
       found = true;
     }
     return found;
@@ -284,7 +295,7 @@ export class Engine {
       this.eventCount++;
       const actor = timer.actor;
       actor.lamport++;
-      this.record({ at: item.at, kind: 'timer', node: actor.id, type: timer.name });
+      this.rec('timer', actor.id, undefined, undefined, timer.name, NaN, NaN, undefined, undefined);
       actor.fire(timer);
       this.afterEvent?.(actor);
       this.flush();
@@ -299,19 +310,13 @@ export class Engine {
     else if (!this.reachable(item.from, to)) reason = this.connected[to.index] && this.connected[item.from.index] ? 'partition' : 'disconnected';
     else if (!to.up) reason = 'down';
     if (reason !== undefined) {
-      this.record({
-        at: item.at, kind: 'drop', from: item.from.id, to: to.id, type: item.type,
-        lamport: item.lamport, msgId: item.id, payload: item.payload, detail: reason,
-      });
+      this.rec('drop', undefined, item.from.id, to.id, item.type, item.lamport, item.id, reason, item.payload);
       this.afterEvent?.(undefined);
       this.flush();
       return true;
     }
     to.lamport = (to.lamport > item.lamport ? to.lamport : item.lamport) + 1;
-    this.record({
-      at: item.at, kind: 'deliver', from: item.from.id, to: to.id, type: item.type,
-      lamport: item.lamport, msgId: item.id, payload: item.payload,
-    });
+    this.rec('deliver', undefined, item.from.id, to.id, item.type, item.lamport, item.id, undefined, item.payload);
     to.deliver(item);
     this.afterEvent?.(to);
     this.flush();

@@ -19,3 +19,4 @@ export type {
   TopicRecord,
   Violation,
 } from './types';
+export { replay, isReplayable } from './replay';

@@ -1,37 +1,132 @@
-// The journal: a bounded ring of the most recent events, so memory stays flat however long a run is.
-import type { SimEvent } from './types';
+// The journal: a bounded ring of the most recent events, stored column-wise in typed arrays so that
+// recording is cheap and memory stays flat however long a run is; SimEvent objects are made on demand.
+import type { Role, SimEvent } from './types';
+
+const NONE = 0;
+
+/** Interns strings to small numbers (0 means absent). */
+class Names {
+  private readonly codes = new Map<string, number>();
+  readonly names: Array<string | undefined> = [undefined];
+  code(name: string | undefined): number {
+    if (name === undefined) return NONE;
+    let c = this.codes.get(name);
+    if (c === undefined) {
+      c = this.names.length;
+      this.names.push(name);
+      this.codes.set(name, c);
+    }
+    return c;
+  }
+}
 
 export class Journal {
-  private buf: SimEvent[] = [];
-  private head = 0; // index of the oldest event once the ring is full
   /** Events recorded since the start (including those that fell out of the window). */
   total = 0;
+  private readonly names = new Names();
+  private readonly at: Float64Array;
+  private readonly kind: Uint16Array;
+  private readonly node: Uint16Array;
+  private readonly from: Uint16Array;
+  private readonly to: Uint16Array;
+  private readonly type: Uint16Array;
+  private readonly role: Uint16Array;
+  private readonly lamport: Float64Array;
+  private readonly msgId: Float64Array;
+  private readonly term: Float64Array;
+  private readonly index: Float64Array;
+  private readonly detail: Array<string | undefined>;
+  private readonly payload: unknown[];
 
-  constructor(readonly limit: number) {}
-
-  push(event: SimEvent): void {
-    this.total++;
-    if (this.limit <= 0) return;
-    if (this.buf.length < this.limit) {
-      this.buf.push(event);
-      return;
-    }
-    this.buf[this.head] = event;
-    this.head = this.head + 1 === this.limit ? 0 : this.head + 1;
+  constructor(readonly limit: number) {
+    const n = Math.max(0, limit);
+    this.at = new Float64Array(n);
+    this.kind = new Uint16Array(n);
+    this.node = new Uint16Array(n);
+    this.from = new Uint16Array(n);
+    this.to = new Uint16Array(n);
+    this.type = new Uint16Array(n);
+    this.role = new Uint16Array(n);
+    this.lamport = new Float64Array(n).fill(NaN);
+    this.msgId = new Float64Array(n).fill(NaN);
+    this.term = new Float64Array(n).fill(NaN);
+    this.index = new Float64Array(n).fill(NaN);
+    this.detail = new Array(n).fill(undefined);
+    this.payload = new Array(n).fill(undefined);
   }
 
-  /** The kept events, oldest first. */
-  toArray(): SimEvent[] {
-    if (this.buf.length < this.limit || this.head === 0) return this.buf.slice();
-    return this.buf.slice(this.head).concat(this.buf.slice(0, this.head));
+  /** Records an event; absent numbers are NaN, absent strings undefined. */
+  add(
+    at: number, kind: string, node: string | undefined, from: string | undefined, to: string | undefined,
+    type: string | undefined, lamport: number, msgId: number, term: number, index: number,
+    role: Role | undefined, detail: string | undefined, payload: unknown,
+  ): void {
+    const limit = this.limit;
+    const n = this.total++;
+    if (limit <= 0) return;
+    const k = n % limit;
+    const names = this.names;
+    this.at[k] = at;
+    this.kind[k] = names.code(kind);
+    this.node[k] = names.code(node);
+    this.from[k] = names.code(from);
+    this.to[k] = names.code(to);
+    this.type[k] = names.code(type);
+    this.role[k] = names.code(role);
+    this.lamport[k] = lamport;
+    this.msgId[k] = msgId;
+    this.term[k] = term;
+    this.index[k] = index;
+    this.detail[k] = detail;
+    this.payload[k] = payload;
+  }
+
+  push(e: SimEvent): void {
+    this.add(
+      e.at, e.kind, e.node, e.from, e.to, e.type, e.lamport ?? NaN, e.msgId ?? NaN, e.term ?? NaN,
+      e.index ?? NaN, e.role, e.detail, e.payload,
+    );
+  }
+
+  /** Number of the oldest event still kept. */
+  get first(): number {
+    return Math.max(0, this.total - Math.max(0, this.limit));
   }
 
   /** The event numbered `n` (0-based since the start), if still kept. */
   get(n: number): SimEvent | undefined {
-    const oldest = this.total - this.buf.length;
-    if (n < oldest || n >= this.total) return undefined;
-    const k = n - oldest;
-    if (this.buf.length < this.limit) return this.buf[k];
-    return this.buf[(this.head + k) % this.limit];
+    if (n < this.first || n >= this.total) return undefined;
+    const k = n % this.limit;
+    const names = this.names.names;
+    const e: SimEvent = { at: this.at[k], kind: names[this.kind[k]]! };
+    const node = names[this.node[k]];
+    if (node !== undefined) e.node = node;
+    const from = names[this.from[k]];
+    if (from !== undefined) e.from = from;
+    const to = names[this.to[k]];
+    if (to !== undefined) e.to = to;
+    const type = names[this.type[k]];
+    if (type !== undefined) e.type = type;
+    if (!Number.isNaN(this.lamport[k])) e.lamport = this.lamport[k];
+    if (!Number.isNaN(this.msgId[k])) e.msgId = this.msgId[k];
+    if (!Number.isNaN(this.term[k])) e.term = this.term[k];
+    if (!Number.isNaN(this.index[k])) e.index = this.index[k];
+    const role = names[this.role[k]];
+    if (role !== undefined) e.role = role as Role;
+    if (this.detail[k] !== undefined) e.detail = this.detail[k];
+    if (this.payload[k] !== undefined) e.payload = this.payload[k];
+    return e;
+  }
+
+  /** The kept events numbered from `from` (clamped to the window), oldest first. */
+  since(from: number): SimEvent[] {
+    const out: SimEvent[] = [];
+    for (let n = Math.max(from, this.first); n < this.total; n++) out.push(this.get(n)!);
+    return out;
+  }
+
+  /** The kept events, oldest first. */
+  toArray(): SimEvent[] {
+    return this.since(0);
   }
 }

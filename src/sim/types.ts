@@ -140,6 +140,8 @@ export interface InFlight {
 /** One user action as recorded for replay and share links. */
 export interface ActionRecord {
   at: number;
+  /** Scheduler events processed before the action (replay stops exactly there, even mid-millisecond). */
+  events: number;
   op: string;
   args: unknown[];
 }
