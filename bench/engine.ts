@@ -50,9 +50,14 @@ export function engineBenchmarks(quick: boolean): Figure[] {
   // Warm the JIT so the first figure is not the compiler's.
   measure('warm-up', { nodes: 5 }, 2 * minute, 100);
   measure('warm-up', { nodes: 5, checkers: false }, 5 * minute);
+  const noTime = { clocks: { sync: 'off' as const }, detector: { kind: 'off' as const } };
+  figures.push(measure('5 nodes idle, checkers off, no clocks/detector', { nodes: 5, checkers: false, ...noTime }, 10 * minute));
   figures.push(measure('5 nodes idle, checkers off', { nodes: 5, checkers: false }, 10 * minute));
   figures.push(measure('5 nodes idle, checkers on', { nodes: 5 }, 10 * minute));
   figures.push(measure('5 nodes idle, checkers off, no journal', { nodes: 5, checkers: false, journalLimit: 0 }, 10 * minute));
+  figures.push(
+    measure('5 nodes, 100 prop/s, 5% loss, checkers off, no clocks/detector', { nodes: 5, checkers: false, network: { dropRate: 0.05 }, ...noTime }, 2 * minute, 100),
+  );
   figures.push(
     measure('5 nodes, 100 proposals/s, 5% loss, checkers off', { nodes: 5, checkers: false, network: { dropRate: 0.05 } }, 2 * minute, 100),
   );

@@ -1,9 +1,12 @@
 // The headless Cluster: builds nodes from a config, runs the engine, applies user actions, runs checkers.
+import { PhysicalClock } from '../core/clocks/physical';
+import { estimatedOffsetMs } from '../core/clocks/sync';
 import { DEFAULT_RULES, type Entry } from '../core/raft/types';
 import { RaftChecker } from './checkers/raft';
 import { generatedConfig, parseClusterConfig, type ClusterConfig } from './config';
 import { DEFAULT_NETWORK, Engine, type Actor } from './engine';
-import { NodeActor } from './nodeActor';
+import { NodeActor, type NodeTiming } from './nodeActor';
+import { TimeServer } from './timeServer';
 import { Rng } from './rng';
 import type {
   ActionRecord,
@@ -54,12 +57,7 @@ export function validateNetwork(base: NetworkSettings, change: Partial<NetworkSe
   };
 }
 
-interface ClockState {
-  /** Offset from true time at `anchorMs`. */
-  offsetMs: number;
-  anchorMs: number;
-  driftPpm: number;
-}
+export const TIME_SERVER_ID = 'time';
 
 export class SimCluster implements Cluster {
   readonly seed: number;
@@ -72,7 +70,7 @@ export class SimCluster implements Cluster {
   private readonly actionLog: ActionRecord[] = [];
   private readonly violationList: Violation[] = [];
   private readonly checker: RaftChecker | undefined;
-  private readonly clocks: ClockState[];
+  private readonly timeServer: TimeServer;
 
   constructor(options: ClusterOptions = {}) {
     this.options = options;
@@ -87,28 +85,51 @@ export class SimCluster implements Cluster {
     this.engine = new Engine(root.fork('network'), network, options.journalLimit ?? 50_000);
     const ids = this.config.nodes.map((n) => n.id);
     this.nodeIds = ids;
-    const timing = { electionTimeoutMs, heartbeatMs, startupGraceMs: options.startupGraceMs ?? 0 };
+    const clocks = { ...DEFAULT_CLOCKS, ...options.clocks };
+    if (!['ntp', 'cristian', 'berkeley', 'off'].includes(clocks.sync)) {
+      throw new RangeError(`clocks.sync must be one of ntp, cristian, berkeley, off (got ${String(clocks.sync)})`);
+    }
+    if (!(clocks.syncIntervalMs > 0)) throw new RangeError(`clocks.syncIntervalMs must be positive (got ${clocks.syncIntervalMs})`);
+    const suspectAfterMs = options.detector?.suspectAfterMs ?? 300;
+    if (!(suspectAfterMs > 0)) throw new RangeError(`detector.suspectAfterMs must be positive (got ${suspectAfterMs})`);
+    const timing: NodeTiming = {
+      electionTimeoutMs,
+      heartbeatMs,
+      startupGraceMs: options.startupGraceMs ?? 0,
+      syncIntervalMs: clocks.syncIntervalMs,
+      sync: clocks.sync,
+      countSelf: clocks.countSelf ?? false,
+      suspectAfterMs,
+      detector: options.detector?.kind ?? 'timeout',
+      phiThreshold: options.detector?.phiThreshold ?? 8,
+    };
     const raftOptions = {
       maxEntriesPerMessage: options.maxEntriesPerMessage ?? 64,
       rules: { ...DEFAULT_RULES, ...options.rules },
     };
     const actorOf = (id: string): Actor => this.byId.get(id)!;
     this.nodes = [];
+    const clockRng = root.fork('clocks');
+    const host = {
+      berkeleyCoordinator: () => this.leader() ?? this.nodes.find((n) => n.up)?.id,
+      timeServer: () => this.timeServer,
+    };
+    const actorCount = ids.length + 1;
     // Create every actor before any node starts, so peers resolve.
     for (const id of ids) {
+      const clock = new PhysicalClock(
+        clockRng.between(-clocks.offsetMsMax, clocks.offsetMsMax),
+        clockRng.between(-clocks.driftPpmMax, clocks.driftPpmMax),
+      );
       const node = this.engine.addActor(
-        (index) => new NodeActor(index, id, ids, this.engine, timing, root.fork(`timers:${id}`), raftOptions, actorOf),
+        (index) =>
+          new NodeActor(index, id, ids, this.engine, timing, root.fork(`timers:${id}`), raftOptions, actorOf, clock, host, actorCount),
       );
       this.nodes.push(node);
       this.byId.set(id, node);
     }
-    const clockRng = root.fork('clocks');
-    const clocks = { ...DEFAULT_CLOCKS, ...options.clocks };
-    this.clocks = ids.map(() => ({
-      offsetMs: clockRng.between(-clocks.offsetMsMax, clocks.offsetMsMax),
-      anchorMs: 0,
-      driftPpm: clockRng.between(-clocks.driftPpmMax, clocks.driftPpmMax),
-    }));
+    this.timeServer = this.engine.addActor((index) => new TimeServer(index, TIME_SERVER_ID, this.engine));
+    for (const n of this.nodes) n.start();
     const mode = options.checkers ?? 'throw';
     if (mode !== false) {
       const checker = new RaftChecker(this.nodes, (property, detail) => this.violate(property, detail, mode));
@@ -203,8 +224,8 @@ export class SimCluster implements Cluster {
     const log = new Array(p.log.length - 1);
     for (let i = 1; i < p.log.length; i++) log[i - 1] = { index: i, term: p.log[i].term, command: p.log[i].command };
     const leader = n.up && r.role === 'leader';
-    const clock = this.clocks[n.index];
-    const offsetMs = clock.offsetMs + (clock.driftPpm * (this.now - clock.anchorMs)) / 1e6;
+    const localMs = n.localNow();
+    const correctedMs = n.correctedNow();
     return {
       id: n.id,
       up: n.up,
@@ -222,12 +243,15 @@ export class SimCluster implements Cluster {
       votes: n.up && r.role === 'candidate' ? [...r.votes] : [],
       electionDeadline: n.electionTimer.running ? n.electionTimer.deadline : undefined,
       clock: {
-        localMs: this.now + offsetMs,
-        correctedMs: this.now + offsetMs,
-        offsetMs,
-        driftPpm: clock.driftPpm,
+        localMs,
+        correctedMs,
+        offsetMs: localMs - this.now,
+        driftPpm: n.clock.driftPpm,
+        rttMs: n.sync.rttMs,
+        estimatedOffsetMs: estimatedOffsetMs(n.sync),
+        errorMs: correctedMs - this.now,
       },
-      suspects: [],
+      suspects: n.up ? n.detector.suspects() : [],
     };
   }
 
@@ -335,14 +359,10 @@ export class SimCluster implements Cluster {
   setClock(id: string, change: { offsetMs?: number; driftPpm?: number; stepMs?: number }): void {
     const n = this.get(id);
     this.act('setClock', [id, change], JSON.stringify(change), id);
-    const c = this.clocks[n.index];
-    const now = this.now;
-    let offset = c.offsetMs + (c.driftPpm * (now - c.anchorMs)) / 1e6;
-    if (change.offsetMs !== undefined) offset = change.offsetMs;
-    if (change.stepMs !== undefined) offset += change.stepMs;
-    c.offsetMs = offset;
-    c.anchorMs = now;
-    if (change.driftPpm !== undefined) c.driftPpm = change.driftPpm;
+    for (const [k, v] of Object.entries(change)) {
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new RangeError(`setClock: ${k} must be a finite number`);
+    }
+    n.clock.set(change, this.now);
     this.settle();
   }
 

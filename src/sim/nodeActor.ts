@@ -1,4 +1,8 @@
 // A Wiber node as an actor on the bus: drives the pure Raft node and carries out what its outbox asks.
+import { PhysicalClock } from '../core/clocks/physical';
+import * as sync from '../core/clocks/sync';
+import type { SyncMessage, SyncState } from '../core/clocks/sync';
+import { PhiAccrualDetector, TimeoutDetector, type FailureDetector } from '../core/detector/detector';
 import * as raft from '../core/raft/node';
 import type { RaftNode } from '../core/raft/node';
 import type { RaftMessage, RaftOptions, RaftPersistent } from '../core/raft/types';
@@ -10,7 +14,21 @@ export interface NodeTiming {
   electionTimeoutMs: [number, number];
   heartbeatMs: number;
   startupGraceMs: number;
+  syncIntervalMs: number;
+  sync: sync.SyncAlgorithm;
+  countSelf: boolean;
+  suspectAfterMs: number;
+  detector: 'timeout' | 'phi' | 'off';
+  phiThreshold: number;
 }
+
+/** What the time layer needs from the cluster: who coordinates Berkeley rounds, and who exists. */
+export interface TimeHost {
+  berkeleyCoordinator(): string | undefined;
+  timeServer(): Actor;
+}
+
+const RAFT_TYPES = new Set(['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply']);
 
 export class NodeActor implements Actor {
   readonly isNode = true;
@@ -21,6 +39,18 @@ export class NodeActor implements Actor {
   raft: RaftNode;
   readonly electionTimer: Timer;
   readonly heartbeatTimer: Timer;
+  /** The physical clock keeps running through crashes; only the sync correction is volatile. */
+  readonly clock: PhysicalClock;
+  sync: SyncState;
+  detector: FailureDetector;
+  readonly syncTimer: Timer;
+  /** Failure-detector tick: pings quiet links and checks for silent peers. */
+  readonly fdTimer: Timer;
+  /** Berkeley coordinator: closes a round whose replies did not all come back. */
+  readonly roundTimer: Timer;
+  /** True time of the last message this node sent to each peer (by actor index), for pings. */
+  private readonly lastSentTo: Float64Array;
+  private readonly peerActors: Actor[];
   /** Hooks for the layers above Raft (broker, clocks); set by the cluster. */
   onApply: ((index: number, command: unknown) => void) | undefined;
   onOtherMessage: ((env: Envelope) => void) | undefined;
@@ -35,35 +65,151 @@ export class NodeActor implements Actor {
     private readonly timerRng: Rng,
     private readonly raftOptions: RaftOptions,
     private readonly peerActor: (id: string) => Actor,
+    clock: PhysicalClock,
+    private readonly host: TimeHost,
+    actorCount: number,
   ) {
     this.electionTimer = new Timer(this, 'election');
     this.heartbeatTimer = new Timer(this, 'heartbeat');
+    this.syncTimer = new Timer(this, 'sync');
+    this.fdTimer = new Timer(this, 'detector');
+    this.roundTimer = new Timer(this, 'syncRound');
+    this.clock = clock;
+    this.lastSentTo = new Float64Array(actorCount).fill(-Infinity);
+    this.peerActors = [];
+    this.sync = this.newSync();
+    this.detector = this.newDetector();
     this.raft = raft.createRaftNode(id, peers, this.persistent, raftOptions);
+  }
+
+  /** Called once every actor exists: starts Raft and the time layer's timers. */
+  start(): void {
+    for (const p of this.peers) if (p !== this.id) this.peerActors.push(this.peerActor(p));
     this.drain();
+    this.startTimeLayer(true);
+  }
+
+  private newSync(): SyncState {
+    return sync.createSyncState(this.id, { algorithm: this.timing.sync, countSelf: this.timing.countSelf });
+  }
+
+  private newDetector(): FailureDetector {
+    const peers = this.peers.filter((p) => p !== this.id);
+    const now = this.localNow();
+    return this.timing.detector === 'phi'
+      ? new PhiAccrualDetector(peers, { threshold: this.timing.phiThreshold }, now)
+      : new TimeoutDetector(peers, this.timing.suspectAfterMs, now);
+  }
+
+  /** This node's raw physical clock now: the only clock its logic reads. */
+  localNow(): number {
+    return this.clock.read(this.engine.now);
+  }
+
+  correctedNow(): number {
+    return sync.corrected(this.sync, this.localNow());
+  }
+
+  private startTimeLayer(first: boolean): void {
+    const engine = this.engine;
+    if (this.timing.sync !== 'off') {
+      // Spread first rounds over one interval so nodes do not all sync at once.
+      const delay = first ? this.timerRng.between(0, this.timing.syncIntervalMs) : this.timing.syncIntervalMs;
+      engine.setTimer(this.syncTimer, engine.now + delay);
+    }
+    if (this.timing.detector !== 'off') engine.setTimer(this.fdTimer, engine.now + this.fdPeriod());
+  }
+
+  /** Every peer must hear from us at least every suspectAfterMs/3 (contract); ticking at half that keeps the promise. */
+  private fdPeriod(): number {
+    return this.timing.suspectAfterMs / 6;
+  }
+
+  send(to: Actor, type: string, payload: unknown): void {
+    this.lastSentTo[to.index] = this.engine.now;
+    this.engine.send(this, to, type, payload);
   }
 
   deliver(env: Envelope): void {
-    switch (env.type) {
-      case 'RequestVote':
-      case 'RequestVoteReply':
-      case 'AppendEntries':
-      case 'AppendEntriesReply':
-        raft.receive(this.raft, env.from.id, env.payload as RaftMessage);
-        this.drain();
-        return;
-      default:
-        this.onOtherMessage?.(env);
+    const from = env.from;
+    if (from.isNode && this.detector.heard(from.id, this.localNow())) {
+      this.engine.record({ at: this.engine.now, kind: 'unsuspect', node: this.id, to: from.id });
+      this.engine.setTimer(this.fdTimer, Math.min(this.fdTimer.deadline, this.engine.now + this.fdPeriod()));
+    }
+    const type = env.type;
+    if (RAFT_TYPES.has(type)) {
+      raft.receive(this.raft, from.id, env.payload as RaftMessage);
+      this.drain();
+    } else if (sync.SYNC_MESSAGE_TYPES.has(type)) {
+      this.sendSync(sync.onMessage(this.sync, from.id, env.payload as SyncMessage, this.localNow()));
+      this.noteSync();
+    } else if (type !== 'Ping') {
+      this.onOtherMessage?.(env);
     }
   }
 
   fire(timer: TimerT): void {
     if (timer === this.electionTimer) raft.electionTimeout(this.raft);
     else if (timer === this.heartbeatTimer) raft.heartbeat(this.raft);
-    else {
+    else if (timer === this.fdTimer) return this.detectorTick();
+    else if (timer === this.syncTimer) return this.syncTick();
+    else if (timer === this.roundTimer) {
+      this.sendSync(sync.finishRound(this.sync, this.localNow()));
+      return this.noteSync();
+    } else {
       this.onOtherTimer?.(timer);
       return;
     }
     this.drain();
+  }
+
+  private detectorTick(): void {
+    const engine = this.engine;
+    const now = engine.now;
+    const period = this.fdPeriod();
+    for (const peer of this.peerActors) {
+      if (now - this.lastSentTo[peer.index] >= 2 * period - 1e-9) this.send(peer, 'Ping', PING);
+    }
+    for (const peer of this.detector.check(this.localNow())) {
+      engine.record({ at: now, kind: 'suspect', node: this.id, to: peer });
+    }
+    engine.setTimer(this.fdTimer, now + period);
+  }
+
+  private syncTick(): void {
+    const engine = this.engine;
+    const algorithm = this.timing.sync;
+    let peers: readonly string[] = this.peers;
+    if (algorithm === 'cristian') peers = [this.host.timeServer().id];
+    if (algorithm === 'berkeley') {
+      // Only the coordinator (the leader, or the lowest up id without one) runs a round.
+      if (this.host.berkeleyCoordinator() === this.id) {
+        this.sendSync(sync.startRound(this.sync, this.localNow(), this.peers.filter((p) => p !== this.id)));
+        engine.setTimer(this.roundTimer, engine.now + Math.min(500, this.timing.syncIntervalMs / 2));
+      }
+    } else {
+      this.sendSync(sync.startRound(this.sync, this.localNow(), peers.filter((p) => p !== this.id)));
+    }
+    this.noteSync();
+    engine.setTimer(this.syncTimer, engine.now + this.timing.syncIntervalMs);
+  }
+
+  private sendSync(sends: readonly sync.SyncSend[]): void {
+    for (const s of sends) {
+      const to = s.to === this.host.timeServer().id ? this.host.timeServer() : this.peerActor(s.to);
+      this.send(to, s.msg.type, s.msg);
+    }
+  }
+
+  /** Journal what the last sync step learned (a sample, a round, an adjustment). */
+  private noteSync(): void {
+    const note = this.sync.note;
+    if (note === null) return;
+    this.engine.record({
+      at: this.engine.now, kind: 'sync', node: this.id, type: note.kind,
+      detail: `correction ${this.sync.correctionMs.toFixed(3)} ms`, payload: note,
+    });
+    this.sync.note = null;
   }
 
   propose(command: unknown): { index: number; term: number } | undefined {
@@ -83,8 +229,12 @@ export class NodeActor implements Actor {
 
   crash(): void {
     this.up = false;
-    this.engine.stopTimer(this.electionTimer);
-    this.engine.stopTimer(this.heartbeatTimer);
+    for (const t of [this.electionTimer, this.heartbeatTimer, this.syncTimer, this.fdTimer, this.roundTimer]) {
+      this.engine.stopTimer(t);
+    }
+    // Correction and last-heard times are volatile: a down node suspects no one.
+    this.sync = this.newSync();
+    this.detector = this.newDetector();
     // Volatile state is gone; the persistent object stays for the restart.
     this.raft = raft.createRaftNode(this.id, this.peers, this.persistent, this.raftOptions);
     this.raft.outbox.length = 0;
@@ -92,8 +242,11 @@ export class NodeActor implements Actor {
 
   restart(): void {
     this.up = true;
+    this.sync = this.newSync();
+    this.detector = this.newDetector();
     this.raft = raft.createRaftNode(this.id, this.peers, this.persistent, this.raftOptions);
     this.drain();
+    this.startTimeLayer(false);
   }
 
   /** Carry out the outbox: sends, timers, and journal records of what changed. */
@@ -105,7 +258,7 @@ export class NodeActor implements Actor {
       const o = out[i];
       switch (o.kind) {
         case 'send':
-          engine.send(this, this.peerActor(o.to), o.msg.type, o.msg);
+          this.send(this.peerActor(o.to), o.msg.type, o.msg);
           break;
         case 'electionTimer':
           if (o.run) {
@@ -142,3 +295,5 @@ export class NodeActor implements Actor {
     out.length = 0;
   }
 }
+
+const PING = Object.freeze({ type: 'Ping' });

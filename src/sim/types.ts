@@ -16,7 +16,14 @@ export interface ClusterOptions {
   startupGraceMs?: number;
   network?: Partial<NetworkSettings>;
   clocks?: Partial<ClockSettings>;
-  detector?: { suspectAfterMs?: number };
+  detector?: {
+    /** Default 300. */
+    suspectAfterMs?: number;
+    /** 'timeout' (Wiber's, default), 'phi' (phi-accrual), or 'off' (no pings, no suspicion: for benchmarks). */
+    kind?: 'timeout' | 'phi' | 'off';
+    /** Phi-accrual suspicion threshold (default 8). */
+    phiThreshold?: number;
+  };
   /** Rule switches ("break it"); all on by default. */
   rules?: Partial<RaftRules>;
   /**
@@ -35,6 +42,8 @@ export interface ClockSettings {
   driftPpmMax: number;
   sync: 'ntp' | 'cristian' | 'berkeley' | 'off';
   syncIntervalMs: number;
+  /** ntp: count the node's own offset (0) in the mean (default false, as the original). */
+  countSelf?: boolean;
 }
 
 export interface NetworkSettings {
@@ -78,6 +87,10 @@ export interface NodeView {
     offsetMs: number;
     driftPpm: number;
     rttMs?: number;
+    /** The sync algorithm's estimate of offsetMs (−correction). */
+    estimatedOffsetMs: number;
+    /** correctedMs − true time: what is left after correction. */
+    errorMs: number;
   };
   suspects: readonly string[];
 }
