@@ -2,7 +2,10 @@
 import { PhysicalClock } from '../core/clocks/physical';
 import { estimatedOffsetMs } from '../core/clocks/sync';
 import { DEFAULT_RULES, type Entry } from '../core/raft/types';
+import { DEFAULT_BROKER, type BrokerObserver, type BrokerSettings } from './brokerNode';
+import { MessagingChecker } from './checkers/messaging';
 import { RaftChecker } from './checkers/raft';
+import { ClientActor, DEFAULT_CLIENT, type ClientLogLine, type ClientObserver, type CommandHandle, type Received } from './client';
 import { generatedConfig, parseClusterConfig, type ClusterConfig } from './config';
 import { DEFAULT_NETWORK, Engine, type Actor } from './engine';
 import { NodeActor, type NodeTiming } from './nodeActor';
@@ -71,6 +74,10 @@ export class SimCluster implements Cluster {
   private readonly violationList: Violation[] = [];
   private readonly checker: RaftChecker | undefined;
   private readonly timeServer: TimeServer;
+  private readonly clients = new Map<string, ClientActor>();
+  private readonly messaging: MessagingChecker | undefined;
+  private readonly clientObserver: ClientObserver | undefined;
+  private readonly rootRng: Rng;
 
   constructor(options: ClusterOptions = {}) {
     this.options = options;
@@ -78,6 +85,7 @@ export class SimCluster implements Cluster {
     if (!Number.isInteger(this.seed)) throw new RangeError(`seed must be an integer (got ${String(options.seed)})`);
     this.config = options.config !== undefined ? parseClusterConfig(options.config) : generatedConfig(options.nodes ?? 5);
     const root = new Rng(this.seed);
+    this.rootRng = root;
     const network = validateNetwork(DEFAULT_NETWORK, options.network ?? {});
     const electionTimeoutMs = checkRange('electionTimeoutMs', options.electionTimeoutMs ?? [150, 300], 1);
     const heartbeatMs = options.heartbeatMs ?? 50;
@@ -107,7 +115,7 @@ export class SimCluster implements Cluster {
       maxEntriesPerMessage: options.maxEntriesPerMessage ?? 64,
       rules: { ...DEFAULT_RULES, ...options.rules },
     };
-    const actorOf = (id: string): Actor => this.byId.get(id)!;
+    const actorOf = (id: string): Actor => this.byId.get(id) ?? this.clients.get(id)!;
     this.nodes = [];
     const clockRng = root.fork('clocks');
     const host = {
@@ -115,22 +123,39 @@ export class SimCluster implements Cluster {
       timeServer: () => this.timeServer,
     };
     const actorCount = ids.length + 1;
+    const broker: BrokerSettings = { ...DEFAULT_BROKER, ...options.broker };
+    const mode = options.checkers ?? 'throw';
+    let brokerObserver: BrokerObserver | undefined;
+    if (mode !== false) {
+      const m = new MessagingChecker((property, detail) => this.violate(property, detail, mode), () => this.engine.now);
+      this.messaging = m;
+      brokerObserver = {
+        published: (topic, id, message) => m.onPublished(topic, id, message),
+        stored: (node, topic, record) => m.stored(node, topic, record),
+        duplicate: () => {},
+      };
+      this.clientObserver = {
+        published: (_client, topic, id, message) => m.onPublished(topic, id, message),
+        acked: (client, topic, id, offset, issuedAt, duplicate) => m.acked(client, topic, id, offset, issuedAt, duplicate),
+        received: (client, node, topic, offset, line) => m.received(client, node, topic, offset, line),
+      };
+    }
     // Create every actor before any node starts, so peers resolve.
     for (const id of ids) {
       const clock = new PhysicalClock(
         clockRng.between(-clocks.offsetMsMax, clocks.offsetMsMax),
         clockRng.between(-clocks.driftPpmMax, clocks.driftPpmMax),
       );
-      const node = this.engine.addActor(
-        (index) =>
-          new NodeActor(index, id, ids, this.engine, timing, root.fork(`timers:${id}`), raftOptions, actorOf, clock, host, actorCount),
-      );
+      const deps = {
+        engine: this.engine, timing, timerRng: root.fork(`timers:${id}`), raftOptions, actor: actorOf, clock, host,
+        actorCount, broker, brokerObserver,
+      };
+      const node = this.engine.addActor((index) => new NodeActor(index, id, ids, deps));
       this.nodes.push(node);
       this.byId.set(id, node);
     }
     this.timeServer = this.engine.addActor((index) => new TimeServer(index, TIME_SERVER_ID, this.engine));
     for (const n of this.nodes) n.start();
-    const mode = options.checkers ?? 'throw';
     if (mode !== false) {
       const checker = new RaftChecker(this.nodes, (property, detail) => this.violate(property, detail, mode));
       this.checker = checker;
@@ -389,12 +414,73 @@ export class SimCluster implements Cluster {
     return result;
   }
 
-  publish(_topic: string, _message: string, _options?: { id?: string; via?: string }): Publish {
-    throw new Error('publish: not implemented yet');
+  /** The client actor with this id, made on first use (clients sit outside every partition group). */
+  client(id: string): ClientActor {
+    let c = this.clients.get(id);
+    if (c === undefined) {
+      if (this.byId.has(id) || id === TIME_SERVER_ID) throw new RangeError(`client id '${id}' is taken by a node`);
+      if (!/^[A-Za-z0-9_.:-]{1,32}$/.test(id)) throw new RangeError(`client id must be 1..32 letters, digits or _.:- (got '${id}')`);
+      const rng = this.rootRng.fork(`client:${id}`);
+      c = this.engine.addActor(
+        (index) => new ClientActor(index, id, this.engine, rng, this.nodeIds, (x) => this.byId.get(x)!, DEFAULT_CLIENT, this.clientObserver),
+      );
+      this.clients.set(id, c);
+    }
+    return c;
   }
 
-  history(_id: string, _topic: string): TopicRecord[] {
-    throw new Error('history: not implemented yet');
+  clientIds(): string[] {
+    return [...this.clients.keys()];
+  }
+
+  publish(topic: string, message: string, options: { id?: string; via?: string; client?: string } = {}): Publish {
+    if (options.via !== undefined) this.get(options.via);
+    if (/\s/.test(topic) || topic.length === 0) throw new RangeError(`topic must be a non-empty word without spaces (got '${topic}')`);
+    if (options.id !== undefined && (/\s/.test(options.id) || options.id.length === 0)) {
+      throw new RangeError(`id must be a non-empty word without spaces (got '${options.id}')`);
+    }
+    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'publish', args: [topic, message, options] });
+    const handle = this.client(options.client ?? 'pub').publish(topic, message, options.id, options.via);
+    this.engine.flush();
+    return handle;
+  }
+
+  /** One protocol line typed at a node by a client ('console' unless named); the handle fills in as replies arrive. */
+  command(nodeId: string, line: string, options: { client?: string } = {}): CommandHandle {
+    this.get(nodeId);
+    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'command', args: [nodeId, line, options] });
+    const handle = this.client(options.client ?? 'console').command(nodeId, line);
+    this.engine.flush();
+    return handle;
+  }
+
+  /** What a client typed and received, oldest first (the console's transcript). */
+  clientLog(clientId = 'console'): readonly ClientLogLine[] {
+    return this.clients.get(clientId)?.log ?? [];
+  }
+
+  /** MSG lines a subscriber client has received, in delivery order. */
+  received(clientId: string): readonly Received[] {
+    return this.clients.get(clientId)?.received ?? [];
+  }
+
+  history(id: string, topic: string): TopicRecord[] {
+    const n = this.get(id);
+    return n.up ? n.broker.history(topic) : [];
+  }
+
+  topics(id: string): string[] {
+    const n = this.get(id);
+    return n.up ? n.broker.topics() : [];
+  }
+
+  /**
+   * The messaging checks that need a healed, settled cluster: every acknowledged publish is on every
+   * up node at one offset, and subscribers saw no gaps. Call after heal() and enough time to catch up.
+   */
+  checkMessaging(): void {
+    const histories = new Map(this.nodes.filter((n) => n.up).map((n) => [n.id, (topic: string) => n.broker.history(topic)]));
+    this.messaging?.checkHealed(histories);
   }
 
   // ---- observation ----

@@ -4,6 +4,7 @@ import * as sync from '../core/clocks/sync';
 import type { SyncMessage, SyncState } from '../core/clocks/sync';
 import { PhiAccrualDetector, TimeoutDetector, type FailureDetector } from '../core/detector/detector';
 import * as raft from '../core/raft/node';
+import { BrokerNode, CLIENT_MESSAGE_TYPES, type BrokerObserver, type BrokerSettings } from './brokerNode';
 import type { RaftNode } from '../core/raft/node';
 import type { RaftMessage, RaftOptions, RaftPersistent } from '../core/raft/types';
 import type { Actor, Engine, Envelope, Timer as TimerT } from './engine';
@@ -30,6 +31,19 @@ export interface TimeHost {
 
 const RAFT_TYPES = new Set(['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply']);
 
+export interface NodeDeps {
+  engine: Engine;
+  timing: NodeTiming;
+  timerRng: Rng;
+  raftOptions: RaftOptions;
+  actor: (id: string) => Actor;
+  clock: PhysicalClock;
+  host: TimeHost;
+  actorCount: number;
+  broker: BrokerSettings;
+  brokerObserver: BrokerObserver | undefined;
+}
+
 export class NodeActor implements Actor {
   readonly isNode = true;
   up = true;
@@ -51,24 +65,30 @@ export class NodeActor implements Actor {
   /** True time of the last message this node sent to each peer (by actor index), for pings. */
   private readonly lastSentTo: Float64Array;
   private readonly peerActors: Actor[];
-  /** Hooks for the layers above Raft (broker, clocks); set by the cluster. */
+  /** Observer of applied entries (the checkers); set by the cluster. */
   onApply: ((index: number, command: unknown) => void) | undefined;
-  onOtherMessage: ((env: Envelope) => void) | undefined;
-  onOtherTimer: ((timer: TimerT) => void) | undefined;
+  /** The Wiber broker on top of Raft: topics, client lines, subscriptions. */
+  readonly broker: BrokerNode;
+  private readonly engine: Engine;
+  private readonly timing: NodeTiming;
+  private readonly timerRng: Rng;
+  private readonly raftOptions: RaftOptions;
+  private readonly peerActor: (id: string) => Actor;
+  private readonly host: TimeHost;
 
   constructor(
     readonly index: number,
     readonly id: string,
     readonly peers: readonly string[],
-    private readonly engine: Engine,
-    private readonly timing: NodeTiming,
-    private readonly timerRng: Rng,
-    private readonly raftOptions: RaftOptions,
-    private readonly peerActor: (id: string) => Actor,
-    clock: PhysicalClock,
-    private readonly host: TimeHost,
-    actorCount: number,
+    deps: NodeDeps,
   ) {
+    const { engine, clock, actorCount } = deps;
+    this.engine = engine;
+    this.timing = deps.timing;
+    this.timerRng = deps.timerRng;
+    this.raftOptions = deps.raftOptions;
+    this.peerActor = deps.actor;
+    this.host = deps.host;
     this.electionTimer = new Timer(this, 'election');
     this.heartbeatTimer = new Timer(this, 'heartbeat');
     this.syncTimer = new Timer(this, 'sync');
@@ -79,7 +99,26 @@ export class NodeActor implements Actor {
     this.peerActors = [];
     this.sync = this.newSync();
     this.detector = this.newDetector();
-    this.raft = raft.createRaftNode(id, peers, this.persistent, raftOptions);
+    this.raft = raft.createRaftNode(id, peers, this.persistent, this.raftOptions);
+    this.broker = new BrokerNode(
+      {
+        id,
+        engine,
+        tick: () => ++this.lamport,
+        send: (to, type, payload) => this.send(to, type, payload),
+        actor: deps.actor,
+        role: () => this.raft.role,
+        leaderId: () => this.raft.leaderId,
+        term: () => this.persistent.currentTerm,
+        propose: (command) => this.propose(command),
+        localNow: () => this.localNow(),
+        correctedNow: () => this.correctedNow(),
+        trueTimeAtCorrected: (c) => Math.max(engine.now, this.clock.trueTimeAt(c - this.sync.correctionMs)),
+      },
+      this,
+      deps.broker,
+      deps.brokerObserver,
+    );
   }
 
   /** Called once every actor exists: starts Raft and the time layer's timers. */
@@ -143,8 +182,8 @@ export class NodeActor implements Actor {
     } else if (sync.SYNC_MESSAGE_TYPES.has(type)) {
       this.sendSync(sync.onMessage(this.sync, from.id, env.payload as SyncMessage, this.localNow()));
       this.noteSync();
-    } else if (type !== 'Ping') {
-      this.onOtherMessage?.(env);
+    } else if (CLIENT_MESSAGE_TYPES.has(type)) {
+      this.broker.onMessage(env);
     }
   }
 
@@ -156,10 +195,9 @@ export class NodeActor implements Actor {
     else if (timer === this.roundTimer) {
       this.sendSync(sync.finishRound(this.sync, this.localNow()));
       return this.noteSync();
-    } else {
-      this.onOtherTimer?.(timer);
-      return;
-    }
+    } else if (timer === this.broker.timeoutTimer) return this.broker.onTimeout();
+    else if (timer === this.broker.releaseTimer) return this.broker.onRelease();
+    else return;
     this.drain();
   }
 
@@ -233,6 +271,7 @@ export class NodeActor implements Actor {
       this.engine.stopTimer(t);
     }
     // Correction and last-heard times are volatile: a down node suspects no one.
+    this.broker.reset();
     this.sync = this.newSync();
     this.detector = this.newDetector();
     // Volatile state is gone; the persistent object stays for the restart.
@@ -280,6 +319,7 @@ export class NodeActor implements Actor {
         case 'apply':
           engine.record({ at: engine.now, kind: 'apply', node: this.id, index: o.index, term: o.entry.term, payload: o.entry.command });
           this.onApply?.(o.index, o.entry.command);
+          this.broker.apply(o.index, o.entry.term, o.entry.command);
           break;
         case 'vote':
           engine.record({

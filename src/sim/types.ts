@@ -33,6 +33,8 @@ export interface ClusterOptions {
   checkers?: 'throw' | 'record' | false;
   /** How many recent events `journal()` keeps (default 50,000). */
   journalLimit?: number;
+  /** Broker settings: dedup window (default 100 per topic), dedup on/off, hold-back delay. */
+  broker?: { dedupWindow?: number; dedup?: boolean; maxDelayMs?: number; commitTimeoutMs?: number };
   /** Largest number of entries per AppendEntries (default 64). */
   maxEntriesPerMessage?: number;
 }
@@ -196,7 +198,7 @@ export interface Cluster {
 
   propose(id: string, command: string): { index: number; term: number } | undefined;
 
-  publish(topic: string, message: string, options?: { id?: string; via?: string }): Publish;
+  publish(topic: string, message: string, options?: { id?: string; via?: string; client?: string }): Publish;
   history(id: string, topic: string): TopicRecord[];
 
   sentCount(type?: string): number;

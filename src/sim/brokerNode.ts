@@ -1,0 +1,410 @@
+// The Wiber broker on one node: answers client lines, turns PUBs into Raft entries, applies committed
+// entries to the topic store, and pushes MSG lines to subscribers through a hold-back buffer.
+import { HoldbackBuffer, type HoldbackItem } from '../core/clocks/holdback';
+import * as proto from '../core/broker/protocol';
+import { serverId } from '../core/broker/ids';
+import * as store from '../core/broker/state';
+import type { BrokerState, TopicRecord } from '../core/broker/state';
+import type { Actor, Engine, Envelope } from './engine';
+import { Timer } from './engine';
+
+/** Client → node: one protocol line. */
+export interface ClientRequest {
+  readonly type: 'ClientRequest';
+  readonly reqId: number;
+  readonly line: string;
+}
+
+/** Node → client: the reply lines to one request. `offset` is extra metadata for the simulated publisher. */
+export interface ClientReply {
+  readonly type: 'ClientReply';
+  readonly reqId: number;
+  readonly lines: readonly string[];
+  readonly offset?: number;
+}
+
+/** Node → subscriber: one MSG line, numbered per subscription so the client can ack, order and dedup. */
+export interface ClientPush {
+  readonly type: 'ClientPush';
+  readonly topic: string;
+  readonly seq: number;
+  readonly line: string;
+  readonly offset: number;
+  readonly late: boolean;
+}
+
+/** Subscriber → node: every push up to `seq` arrived. */
+export interface PushAck {
+  readonly type: 'PushAck';
+  readonly topic: string;
+  readonly seq: number;
+}
+
+/** Follower → leader: a PUB it forwards; leader → follower: the leader's answer. */
+export interface ForwardPub {
+  readonly type: 'ForwardPub';
+  readonly fwdId: number;
+  readonly topic: string;
+  readonly id: string;
+  readonly message: string;
+}
+
+export interface ForwardReply {
+  readonly type: 'ForwardReply';
+  readonly fwdId: number;
+  readonly line: string;
+  readonly offset?: number;
+}
+
+export const CLIENT_MESSAGE_TYPES = new Set(['ClientRequest', 'ClientReply', 'ClientPush', 'PushAck', 'ForwardPub', 'ForwardReply']);
+
+export interface BrokerSettings {
+  dedupWindow: number;
+  dedup: boolean;
+  commitTimeoutMs: number;
+  forwardTimeoutMs: number;
+  maxDelayMs: number;
+  pushRetransmitMs: number;
+}
+
+export const DEFAULT_BROKER: BrokerSettings = {
+  dedupWindow: store.DEFAULT_DEDUP_WINDOW,
+  dedup: true,
+  commitTimeoutMs: 2000,
+  forwardTimeoutMs: 2500,
+  maxDelayMs: 100,
+  pushRetransmitMs: 200,
+};
+
+/** What the broker needs of its node. */
+export interface BrokerHost {
+  readonly id: string;
+  readonly engine: Engine;
+  /** Ticks the node's Lamport clock (a local event) and returns the new value. */
+  tick(): number;
+  send(to: Actor, type: string, payload: unknown): void;
+  actor(id: string): Actor;
+  /** Raft's view: role and known leader. */
+  role(): 'follower' | 'candidate' | 'leader';
+  leaderId(): string | null;
+  term(): number;
+  propose(command: unknown): { index: number; term: number } | undefined;
+  localNow(): number;
+  correctedNow(): number;
+  /** True time at which this node's corrected clock reads `correctedMs`. */
+  trueTimeAtCorrected(correctedMs: number): number;
+}
+
+type Respond = (line: string, offset?: number) => void;
+
+interface PendingPub {
+  index: number;
+  term: number;
+  topic: string;
+  id: string;
+  deadline: number;
+  waiters: Respond[];
+}
+
+interface PendingForward {
+  deadline: number;
+  leader: string;
+  id: string;
+  respond: Respond;
+}
+
+interface Subscription {
+  client: Actor;
+  topic: string;
+  buffer: HoldbackBuffer<TopicRecord>;
+  nextSeq: number;
+  /** Pushes sent but not acked, by seq. */
+  unacked: Map<number, { push: ClientPush; sentAt: number }>;
+}
+
+/** What the broker tells the cluster (for checkers and the journal). */
+export interface BrokerObserver {
+  published(topic: string, id: string, message: string): void;
+  stored(node: string, topic: string, record: TopicRecord): void;
+  duplicate(node: string, topic: string, id: string, offset: number): void;
+}
+
+export class BrokerNode {
+  state: BrokerState;
+  private pending = new Map<number, PendingPub>(); // by log index
+  private pendingById = new Map<string, PendingPub>(); // by topic + '\n' + id
+  private forwards = new Map<number, PendingForward>();
+  private fwdSeq = 0;
+  private subs = new Map<string, Subscription[]>(); // by topic
+  readonly timeoutTimer: Timer;
+  readonly releaseTimer: Timer;
+
+  constructor(
+    private readonly host: BrokerHost,
+    actor: Actor,
+    private readonly settings: BrokerSettings,
+    private readonly observer: BrokerObserver | undefined,
+  ) {
+    this.state = this.freshState();
+    this.timeoutTimer = new Timer(actor, 'pubTimeout');
+    this.releaseTimer = new Timer(actor, 'holdback');
+  }
+
+  private freshState(): BrokerState {
+    return store.createBrokerState({ dedupWindow: this.settings.dedupWindow, dedup: this.settings.dedup });
+  }
+
+  /** Crash: everything here is volatile; the topic store is rebuilt by re-applying the committed log. */
+  reset(): void {
+    this.state = this.freshState();
+    this.pending.clear();
+    this.pendingById.clear();
+    this.forwards.clear();
+    this.subs.clear();
+    this.host.engine.stopTimer(this.timeoutTimer);
+    this.host.engine.stopTimer(this.releaseTimer);
+  }
+
+  // ---- messages ----
+
+  onMessage(env: Envelope): void {
+    const msg = env.payload as { type: string };
+    switch (msg.type) {
+      case 'ClientRequest':
+        return this.onRequest(env.from, msg as ClientRequest);
+      case 'ForwardPub':
+        return this.onForwardPub(env.from, msg as ForwardPub);
+      case 'ForwardReply':
+        return this.onForwardReply(msg as ForwardReply);
+      case 'PushAck':
+        return this.onPushAck(env.from, msg as PushAck);
+    }
+  }
+
+  private reply(client: Actor, reqId: number, lines: readonly string[], offset?: number): void {
+    const r: ClientReply = offset === undefined ? { type: 'ClientReply', reqId, lines } : { type: 'ClientReply', reqId, lines, offset };
+    this.host.send(client, 'ClientReply', r);
+  }
+
+  private onRequest(client: Actor, req: ClientRequest): void {
+    const cmd = proto.parseLine(req.line);
+    switch (cmd.kind) {
+      case 'error':
+        return this.reply(client, req.reqId, [cmd.reply]);
+      case 'ping':
+        return this.reply(client, req.reqId, [proto.PONG]);
+      case 'quit':
+        this.unsubscribeAll(client);
+        return this.reply(client, req.reqId, [proto.OK_BYE]);
+      case 'history':
+        return this.reply(client, req.reqId, proto.formatHistoryReply(cmd.topic, store.history(this.state, cmd.topic, cmd.n)));
+      case 'sub':
+        this.subscribe(client, cmd.topic);
+        return this.reply(client, req.reqId, [proto.okSubscribed(cmd.topic)]);
+      case 'pub': {
+        const id = cmd.id ?? serverId(this.host.id, this.host.term(), this.host.tick());
+        this.observer?.published(cmd.topic, id, cmd.message);
+        this.publish(cmd.topic, id, cmd.message, (line, offset) => this.reply(client, req.reqId, [line], offset), true);
+        return;
+      }
+    }
+  }
+
+  /** A PUB at this node: the leader stores it through Raft; a follower forwards it to the leader it knows. */
+  private publish(topic: string, id: string, message: string, respond: Respond, mayForward: boolean): void {
+    const host = this.host;
+    if (host.role() !== 'leader') {
+      const leader = host.leaderId();
+      if (leader === null || leader === host.id) return respond(proto.ERR_NOT_LEADER);
+      if (!mayForward) return respond(proto.redirect(leader));
+      const fwdId = ++this.fwdSeq;
+      this.forwards.set(fwdId, { deadline: host.engine.now + this.settings.forwardTimeoutMs, leader, id, respond });
+      const fwd: ForwardPub = { type: 'ForwardPub', fwdId, topic, id, message };
+      host.send(host.actor(leader), 'ForwardPub', fwd);
+      this.armTimeout();
+      return;
+    }
+    // Already stored (and still in the dedup window): answer at once with the original's offset.
+    const stored = store.lookupDuplicate(this.state, topic, id);
+    if (stored !== undefined) return respond(proto.okDuplicate(id), stored);
+    // Already in the log, not yet applied (a retry racing its original): wait for the same entry.
+    const key = topic + '\n' + id;
+    const inFlight = this.pendingById.get(key);
+    if (inFlight !== undefined) {
+      // The retry will be answered as a duplicate of the entry already in the log.
+      inFlight.waiters.push((line, offset) => respond(line.startsWith('OK published ') ? proto.okDuplicate(id) : line, offset));
+      return;
+    }
+    const command = store.pubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick());
+    const at = host.propose(command);
+    if (at === undefined) return respond(proto.ERR_NOT_LEADER);
+    const p: PendingPub = { ...at, topic, id, deadline: host.engine.now + this.settings.commitTimeoutMs, waiters: [respond] };
+    this.pending.set(at.index, p);
+    this.pendingById.set(key, p);
+    this.armTimeout();
+  }
+
+  private onForwardPub(from: Actor, fwd: ForwardPub): void {
+    this.publish(
+      fwd.topic,
+      fwd.id,
+      fwd.message,
+      (line, offset) => {
+        const r: ForwardReply = offset === undefined ? { type: 'ForwardReply', fwdId: fwd.fwdId, line } : { type: 'ForwardReply', fwdId: fwd.fwdId, line, offset };
+        this.host.send(from, 'ForwardReply', r);
+      },
+      false,
+    );
+  }
+
+  private onForwardReply(r: ForwardReply): void {
+    const f = this.forwards.get(r.fwdId);
+    if (f === undefined) return; // timed out already, or a network duplicate
+    this.forwards.delete(r.fwdId);
+    if (r.line.startsWith('OK published ')) f.respond(proto.okRedirected(f.id), r.offset);
+    else if (r.line === proto.ERR_NOT_LEADER) f.respond(proto.redirect(f.leader));
+    else f.respond(r.line, r.offset);
+  }
+
+  // ---- commit timeouts ----
+
+  private armTimeout(): void {
+    let next = Infinity;
+    for (const p of this.pending.values()) if (p.deadline < next) next = p.deadline;
+    for (const f of this.forwards.values()) if (f.deadline < next) next = f.deadline;
+    if (next === Infinity) this.host.engine.stopTimer(this.timeoutTimer);
+    else this.host.engine.setTimer(this.timeoutTimer, next);
+  }
+
+  onTimeout(): void {
+    const now = this.host.engine.now;
+    for (const [index, p] of this.pending) {
+      if (p.deadline > now) continue;
+      this.pending.delete(index);
+      this.pendingById.delete(p.topic + '\n' + p.id);
+      for (const w of p.waiters) w(proto.ERR_TIMEOUT_WAITING_COMMIT);
+    }
+    for (const [fwdId, f] of this.forwards) {
+      if (f.deadline > now) continue;
+      this.forwards.delete(fwdId);
+      f.respond(proto.redirect(f.leader)); // could not reach the leader
+    }
+    this.armTimeout();
+  }
+
+  // ---- apply ----
+
+  /** A committed entry, in log order. */
+  apply(index: number, entryTerm: number, command: unknown): void {
+    const result = store.apply(this.state, index, command);
+    const p = this.pending.get(index);
+    if (p !== undefined) {
+      this.pending.delete(index);
+      this.pendingById.delete(p.topic + '\n' + p.id);
+      if (p.term === entryTerm) {
+        if (result.kind === 'stored') for (const w of p.waiters) w(proto.okPublished(p.id), result.record.offset);
+        else if (result.kind === 'duplicate') for (const w of p.waiters) w(proto.okDuplicate(p.id), result.offset);
+      } else {
+        // Our entry was overwritten by another leader's: it will never commit.
+        for (const w of p.waiters) w(proto.ERR_TIMEOUT_WAITING_COMMIT);
+      }
+    }
+    if (result.kind === 'stored') {
+      this.observer?.stored(this.host.id, result.topic, result.record);
+      const subs = this.subs.get(result.topic);
+      if (subs !== undefined) for (const s of subs) this.hold(s, result.record);
+    } else if (result.kind === 'duplicate') {
+      this.observer?.duplicate(this.host.id, result.topic, result.id, result.offset);
+    }
+  }
+
+  // ---- subscriptions ----
+
+  private subscribe(client: Actor, topic: string): void {
+    let list = this.subs.get(topic);
+    if (list === undefined) this.subs.set(topic, (list = []));
+    if (list.some((s) => s.client === client)) return;
+    list.push({ client, topic, buffer: new HoldbackBuffer(this.settings.maxDelayMs), nextSeq: 1, unacked: new Map() });
+  }
+
+  private unsubscribeAll(client: Actor): void {
+    for (const [topic, list] of this.subs) {
+      const rest = list.filter((s) => s.client !== client);
+      if (rest.length === 0) this.subs.delete(topic);
+      else this.subs.set(topic, rest);
+    }
+  }
+
+  private hold(s: Subscription, record: TopicRecord): void {
+    const item: HoldbackItem<TopicRecord> = { correctedTs: record.correctedTs, lamport: record.lamport, id: record.id, payload: record };
+    if (s.buffer.add(item)) {
+      // It arrived after a later message was already released: it cannot be put in order any more.
+      this.host.engine.record({
+        at: this.host.engine.now, kind: 'late', node: this.host.id, to: s.client.id,
+        detail: `${s.topic} offset ${record.offset} (id ${record.id}) arrived too late to be ordered`,
+      });
+      this.push(s, record, true);
+    }
+    this.armRelease();
+  }
+
+  private push(s: Subscription, record: TopicRecord, late: boolean): void {
+    const push: ClientPush = {
+      type: 'ClientPush', topic: s.topic, seq: s.nextSeq++, line: proto.formatMsgLine(s.topic, record), offset: record.offset, late,
+    };
+    s.unacked.set(push.seq, { push, sentAt: this.host.engine.now });
+    this.host.send(s.client, 'ClientPush', push);
+  }
+
+  private onPushAck(from: Actor, ack: PushAck): void {
+    const s = this.subs.get(ack.topic)?.find((x) => x.client === from);
+    if (s === undefined) return;
+    for (const seq of s.unacked.keys()) if (seq <= ack.seq) s.unacked.delete(seq);
+  }
+
+  /** One timer serves every subscription: release due messages, resend unacked pushes. */
+  private armRelease(): void {
+    const host = this.host;
+    let next = Infinity;
+    for (const list of this.subs.values()) {
+      for (const s of list) {
+        const r = s.buffer.nextReleaseAt();
+        if (r !== undefined) next = Math.min(next, host.trueTimeAtCorrected(r));
+        for (const u of s.unacked.values()) next = Math.min(next, u.sentAt + this.settings.pushRetransmitMs);
+      }
+    }
+    if (next === Infinity) host.engine.stopTimer(this.releaseTimer);
+    else host.engine.setTimer(this.releaseTimer, Math.max(next, host.engine.now));
+  }
+
+  onRelease(): void {
+    const now = this.host.engine.now;
+    const corrected = this.host.correctedNow();
+    for (const list of this.subs.values()) {
+      for (const s of list) {
+        for (const item of s.buffer.release(corrected)) this.push(s, item.payload, false);
+        for (const u of s.unacked.values()) {
+          if (u.sentAt + this.settings.pushRetransmitMs <= now) {
+            u.sentAt = now;
+            this.host.send(s.client, 'ClientPush', u.push);
+          }
+        }
+      }
+    }
+    this.armRelease();
+  }
+
+  history(topic: string): TopicRecord[] {
+    return store.history(this.state, topic);
+  }
+
+  topics(): string[] {
+    return store.topics(this.state);
+  }
+
+  subscriptionCount(): number {
+    let n = 0;
+    for (const list of this.subs.values()) n += list.length;
+    return n;
+  }
+}

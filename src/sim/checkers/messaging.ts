@@ -1,0 +1,150 @@
+// Messaging checkers, after the Jepsen/Maelstrom Kafka checker: they watch stores, acks and
+// subscriber deliveries, and name the anomaly, the ids involved and (through the report) the seed.
+import type { TopicRecord } from '../../core/broker/state';
+import type { Report } from './raft';
+
+export const MESSAGING_PROPERTIES = [
+  'No lost acknowledged publish',
+  'No duplicate id in a topic',
+  'Offsets agree across nodes',
+  'Acknowledged offsets increase',
+  'Subscriber sees no skip or repeat',
+  'No phantom reads',
+] as const;
+
+interface Ack {
+  client: string;
+  topic: string;
+  id: string;
+  offset: number | undefined;
+  at: number;
+}
+
+const k2 = (a: string, b: string): string => a + '\n' + b;
+
+export class MessagingChecker {
+  /** (topic, offset) → the record first stored there by any node. */
+  private readonly atOffset = new Map<string, TopicRecord[]>();
+  /** (topic, id) → offset it was first stored at. */
+  private readonly offsetOfId = new Map<string, number>();
+  /** (topic, id, message) of everything any client sent or node generated an id for. */
+  private readonly published = new Set<string>();
+  private readonly acks: Ack[] = [];
+  /** (client, topic) → last ack of a publish issued after the previous ack. */
+  private readonly lastAck = new Map<string, { offset: number; at: number }>();
+  /** (client, node, topic) → offsets delivered to the application. */
+  private readonly seen = new Map<string, Set<number>>();
+
+  constructor(
+    private readonly report: Report,
+    private readonly now: () => number,
+  ) {}
+
+  /** A client sent (or a node generated the id of) a publish. */
+  onPublished(topic: string, id: string, message: string): void {
+    this.published.add(k2(k2(topic, id), message));
+  }
+
+  stored(node: string, topic: string, record: TopicRecord): void {
+    let offsets = this.atOffset.get(topic);
+    if (offsets === undefined) this.atOffset.set(topic, (offsets = []));
+    const first = offsets[record.offset];
+    if (first === undefined) {
+      offsets[record.offset] = record;
+      const key = k2(topic, record.id);
+      const before = this.offsetOfId.get(key);
+      if (before !== undefined && before !== record.offset) {
+        this.report(
+          'No duplicate id in a topic',
+          `id ${record.id} stored twice in topic ${topic}: offsets ${before} and ${record.offset} (first seen on ${node})`,
+        );
+      } else this.offsetOfId.set(key, record.offset);
+      if (!this.published.has(k2(key, record.message))) {
+        this.report('No phantom reads', `${node} stored ${topic} offset ${record.offset} id ${record.id}, which no client published`);
+      }
+    } else if (first.id !== record.id || first.message !== record.message) {
+      this.report(
+        'Offsets agree across nodes',
+        `${topic} offset ${record.offset} holds id ${first.id} on one node and id ${record.id} on ${node}`,
+      );
+    }
+  }
+
+  acked(client: string, topic: string, id: string, offset: number | undefined, issuedAt: number, duplicate: boolean): void {
+    this.acks.push({ client, topic, id, offset, at: this.now() });
+    if (offset === undefined) return;
+    const known = this.offsetOfId.get(k2(topic, id));
+    if (known !== undefined && known !== offset) {
+      this.report('No lost acknowledged publish', `${client} was told ${topic} id ${id} is at offset ${offset}, but it is stored at ${known}`);
+    }
+    if (duplicate) return;
+    const key = k2(client, topic);
+    const last = this.lastAck.get(key);
+    // Only a publish issued after the previous ack must land later in the topic.
+    if (last !== undefined && issuedAt > last.at && offset <= last.offset) {
+      this.report(
+        'Acknowledged offsets increase',
+        `${client}'s publish ${id} to ${topic}, issued after an ack at offset ${last.offset}, was acked at offset ${offset}`,
+      );
+    }
+    if (last === undefined || offset > last.offset) this.lastAck.set(key, { offset, at: this.now() });
+  }
+
+  received(client: string, node: string, topic: string, offset: number, line: string): void {
+    const key = client + '\n' + node + '\n' + topic;
+    let seen = this.seen.get(key);
+    if (seen === undefined) this.seen.set(key, (seen = new Set()));
+    if (seen.has(offset)) {
+      this.report('Subscriber sees no skip or repeat', `${client} received ${topic} offset ${offset} twice from ${node}`);
+    }
+    seen.add(offset);
+    const record = this.atOffset.get(topic)?.[offset];
+    const id = line.split(' ')[2];
+    if (record === undefined || record.id !== id) {
+      this.report('No phantom reads', `${client} read ${topic} offset ${offset} id ${id} from ${node}, which was never stored there`);
+    }
+  }
+
+  /**
+   * After the cluster has healed and settled: every acknowledged publish is in every listed node's
+   * history at one offset, and every subscriber saw a gap-free run of offsets.
+   */
+  checkHealed(histories: ReadonlyMap<string, (topic: string) => readonly TopicRecord[]>): void {
+    const byTopic = new Map<string, Map<string, Map<string, number>>>(); // node → topic → id → offset
+    for (const [node, history] of histories) {
+      const topics = new Map<string, Map<string, number>>();
+      byTopic.set(node, topics);
+      for (const a of this.acks) {
+        if (topics.has(a.topic)) continue;
+        topics.set(a.topic, new Map(history(a.topic).map((r) => [r.id, r.offset])));
+      }
+    }
+    for (const a of this.acks) {
+      for (const [node, topics] of byTopic) {
+        const offset = topics.get(a.topic)!.get(a.id);
+        if (offset === undefined) {
+          this.report('No lost acknowledged publish', `${a.client}'s acknowledged ${a.topic} id ${a.id} is missing from ${node}`);
+        } else if (a.offset !== undefined && offset !== a.offset) {
+          this.report('No lost acknowledged publish', `${a.topic} id ${a.id} was acked at offset ${a.offset} but ${node} has it at ${offset}`);
+        }
+      }
+    }
+    for (const [key, seen] of this.seen) {
+      const offsets = [...seen].sort((x, y) => x - y);
+      for (let i = 1; i < offsets.length; i++) {
+        if (offsets[i] !== offsets[i - 1] + 1) {
+          const [client, node, topic] = key.split('\n');
+          this.report(
+            'Subscriber sees no skip or repeat',
+            `${client} subscribed to ${topic} on ${node} saw offset ${offsets[i]} but never ${offsets[i - 1] + 1}`,
+          );
+          break;
+        }
+      }
+    }
+  }
+
+  ackCount(): number {
+    return this.acks.length;
+  }
+}
