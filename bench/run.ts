@@ -1,5 +1,6 @@
 // `npm run bench`: prints the engine's speed figures (nothing here is asserted; see the issues for targets).
 import { engineBenchmarks, type Figure } from './engine';
+import { messagingBenchmarks } from './messaging';
 
 const quick = process.argv.includes('--quick');
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
@@ -20,5 +21,15 @@ table(figures);
 const short = figures.find((f) => f.name.includes('60 runs of 1 min'))!;
 const long = figures.find((f) => f.name.includes('one run of 60 min'))!;
 console.log(`\nrun length: one 60-min run costs ${(long.wallMs / (short.wallMs / 60)).toFixed(1)}x a 1-min run (60x is linear)`);
+console.log('\nMessaging (latency: virtual ms from publish() to the ack reaching the client)\n');
+const rows = messagingBenchmarks(quick).map((m) => [
+  m.name, fmt(m.acked), fmt(m.failed), fmt(m.ackedPerSimSec), fmt(m.ackedPerWallSec), fmt(m.eventsPerSec), m.p50Ms.toFixed(1), m.p99Ms.toFixed(1),
+]);
+const mhead = ['benchmark', 'acked', 'failed', 'acked/sim s', 'acked/wall s', 'events/s', 'p50 ms', 'p99 ms'];
+const mw = mhead.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const mline = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(mw[i]) : c.padStart(mw[i]))).join('  ');
+console.log(mline(mhead));
+console.log(mw.map((w) => '-'.repeat(w)).join('  '));
+for (const r of rows) console.log(mline(r));
 const heapMb = process.memoryUsage().heapUsed / 1e6;
 console.log(`heap used after all runs: ${heapMb.toFixed(1)} MB`);

@@ -218,10 +218,11 @@ export class BrokerNode {
       if (leader === null || leader === host.id) return respond(proto.ERR_NOT_LEADER);
       if (!mayForward) return respond(proto.redirect(leader));
       const fwdId = ++this.fwdSeq;
-      this.forwards.set(fwdId, { deadline: host.engine.now + this.settings.forwardTimeoutMs, leader, id, respond });
+      const deadline = host.engine.now + this.settings.forwardTimeoutMs;
+      this.forwards.set(fwdId, { deadline, leader, id, respond });
       const fwd: ForwardPub = { type: 'ForwardPub', fwdId, topic, id, message };
       host.send(host.actor(leader), 'ForwardPub', fwd);
-      this.armTimeout();
+      this.armTimeoutAt(deadline);
       return;
     }
     // Already stored (and still in the dedup window): answer at once with the original's offset.
@@ -238,10 +239,16 @@ export class BrokerNode {
     const command = store.pubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick());
     const at = host.propose(command);
     if (at === undefined) return respond(proto.ERR_NOT_LEADER);
-    const p: PendingPub = { ...at, topic, id, deadline: host.engine.now + this.settings.commitTimeoutMs, waiters: [respond] };
+    const deadline = host.engine.now + this.settings.commitTimeoutMs;
+    const p: PendingPub = { index: at.index, term: at.term, topic, id, deadline, waiters: [respond] };
     this.pending.set(at.index, p);
     this.pendingById.set(key, p);
-    this.armTimeout();
+    this.armTimeoutAt(deadline);
+  }
+
+  /** A new deadline: the timer moves only if this one comes first. */
+  private armTimeoutAt(deadline: number): void {
+    if (deadline < this.timeoutTimer.deadline) this.host.engine.setTimer(this.timeoutTimer, deadline);
   }
 
   private onForwardPub(from: Actor, fwd: ForwardPub): void {

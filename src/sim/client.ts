@@ -51,6 +51,8 @@ interface PublishOp extends Publish {
   node: string;
   attempts: number;
   reply?: string;
+  /** Virtual time the operation ended (ack received or given up). */
+  doneAt?: number;
   /** Set while a request is out: when to give up on it. */
   readonly timer: Timer;
   retryDelayMs: number;
@@ -97,7 +99,8 @@ export class ClientActor implements Actor {
 
   private note(node: string, dir: 'out' | 'in', line: string): void {
     this.log.push({ at: this.engine.now, node, dir, line });
-    if (this.log.length > LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
+    // Trim in chunks so a long run does not pay a full copy per line.
+    if (this.log.length > 2 * LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
   }
 
   /** Sends one line; `onReply` gets the reply, or undefined when the node refused the connection (down). */
@@ -175,6 +178,15 @@ export class ClientActor implements Actor {
       get offset() {
         return op.offset;
       },
+      get startedAt() {
+        return op.startedAt;
+      },
+      get doneAt() {
+        return op.doneAt;
+      },
+      get attempts() {
+        return op.attempts;
+      },
     };
   }
 
@@ -182,6 +194,7 @@ export class ClientActor implements Actor {
     if (op.status !== 'pending') return;
     if (this.engine.now - op.startedAt >= this.settings.giveUpAfterMs) {
       op.status = 'failed';
+      op.doneAt = this.engine.now;
       this.engine.stopTimer(op.timer);
       this.timers.delete(op.timer);
       this.engine.record({ at: this.engine.now, kind: 'publishFailed', node: this.id, detail: `${op.topic} ${op.id}` });
@@ -234,6 +247,7 @@ export class ClientActor implements Actor {
     if (line.startsWith('OK published ') || line.startsWith('OK REDIRECTED ') || line.startsWith('OK duplicate ')) {
       op.status = 'ok';
       op.offset = reply.offset;
+      op.doneAt = this.engine.now;
       this.engine.stopTimer(op.timer);
       this.timers.delete(op.timer);
       this.observer?.acked(this.id, op.topic, op.id, reply.offset, op.startedAt, line.startsWith('OK duplicate '));

@@ -101,6 +101,12 @@ export interface Publish {
   readonly id: string;
   readonly status: 'pending' | 'ok' | 'failed';
   readonly offset?: number;
+  /** Virtual time of the publish() call. */
+  readonly startedAt: number;
+  /** Virtual time the ack arrived or the client gave up. */
+  readonly doneAt?: number;
+  /** Requests sent so far (1 + retries). */
+  readonly attempts: number;
 }
 
 export interface TopicRecord {
