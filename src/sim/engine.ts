@@ -99,11 +99,17 @@ export class Engine {
   ) {
     this.network = network;
     this.journal = new Journal(journalLimit);
+    const j = this.journal;
+    this.kindCode = { send: j.code('send'), deliver: j.code('deliver'), drop: j.code('drop'), timer: j.code('timer') };
   }
+
+  /** Journal code of each actor's id, by actor index. */
+  private readonly actorCodes: number[] = [];
 
   addActor<A extends Actor>(make: (index: number) => A): A {
     const actor = make(this.actors.length);
     this.actors.push(actor);
+    this.actorCodes.push(this.journal.code(actor.id));
     this.connected.push(true);
     this.group.push(0);
     return actor;
@@ -116,17 +122,30 @@ export class Engine {
     if (this.listeners.length > 0) this.stepEvents.push(event);
   }
 
-  /** The hot-path form of record for message and timer events: no object unless someone listens. */
+  private readonly kindCode: Record<'send' | 'deliver' | 'drop' | 'timer', number>;
+  private readonly typeCodes = new Map<string, number>();
+
+  private typeCode(type: string): number {
+    let c = this.typeCodes.get(type);
+    if (c === undefined) this.typeCodes.set(type, (c = this.journal.code(type)));
+    return c;
+  }
+
+  /** The hot-path form of record for message and timer events: codes, and no object unless someone listens. */
   private rec(
-    kind: string, node: string | undefined, from: string | undefined, to: string | undefined, type: string,
-    lamport: number, msgId: number, detail: string | undefined, payload: unknown,
+    kind: 'send' | 'deliver' | 'drop' | 'timer', node: Actor | undefined, from: Actor | undefined, to: Actor | undefined,
+    type: string, lamport: number, msgId: number, detail: string | undefined, payload: unknown,
   ): void {
-    this.journal.add(this.now, kind, node, from, to, type, lamport, msgId, NaN, NaN, undefined, detail, payload);
+    const codes = this.actorCodes;
+    this.journal.addCoded(
+      this.now, this.kindCode[kind], node === undefined ? 0 : codes[node.index], from === undefined ? 0 : codes[from.index],
+      to === undefined ? 0 : codes[to.index], this.typeCode(type), lamport, msgId, NaN, NaN, 0, detail, payload,
+    );
     if (this.listeners.length > 0) {
       const e: SimEvent = { at: this.now, kind, type };
-      if (node !== undefined) e.node = node;
-      if (from !== undefined) e.from = from;
-      if (to !== undefined) e.to = to;
+      if (node !== undefined) e.node = node.id;
+      if (from !== undefined) e.from = from.id;
+      if (to !== undefined) e.to = to.id;
       if (!Number.isNaN(lamport)) e.lamport = lamport;
       if (!Number.isNaN(msgId)) e.msgId = msgId;
       if (detail !== undefined) e.detail = detail;
@@ -198,10 +217,10 @@ export class Engine {
     this.sentByType.set(type, (this.sentByType.get(type) ?? 0) + 1);
     const lamport = ++from.lamport;
     const id = ++this.msgSeq;
-    this.rec('send', undefined, from.id, to.id, type, lamport, id, undefined, payload);
+    this.rec('send', undefined, from, to, type, lamport, id, undefined, payload);
     if (!this.reachable(from, to)) {
       const why = this.connected[from.index] && this.connected[to.index] ? 'partition' : 'disconnected';
-      this.rec('drop', undefined, from.id, to.id, type, lamport, id, why, payload);
+      this.rec('drop', undefined, from, to, type, lamport, id, why, payload);
       return;
     }
     const net = this.network;
@@ -246,7 +265,7 @@ export class Engine {
     for (const item of this.queue.items()) {
       if (item.k !== DELIVER || item.id !== msgId || item.cancelled) continue;
       item.cancelled = true;
-      if (!found) this.rec('drop', undefined, item.from.id, item.to.id, item.type, item.lamport, msgId, 'user', item.payload);
+      if (!found) this.rec('drop', undefined, item.from, item.to, item.type, item.lamport, msgId, 'user', item.payload);
       found = true;
     }
     return found;
@@ -295,7 +314,7 @@ export class Engine {
       this.eventCount++;
       const actor = timer.actor;
       actor.lamport++;
-      this.rec('timer', actor.id, undefined, undefined, timer.name, NaN, NaN, undefined, undefined);
+      this.rec('timer', actor, undefined, undefined, timer.name, NaN, NaN, undefined, undefined);
       actor.fire(timer);
       this.afterEvent?.(actor);
       this.flush();
@@ -310,13 +329,13 @@ export class Engine {
     else if (!this.reachable(item.from, to)) reason = this.connected[to.index] && this.connected[item.from.index] ? 'partition' : 'disconnected';
     else if (!to.up) reason = 'down';
     if (reason !== undefined) {
-      this.rec('drop', undefined, item.from.id, to.id, item.type, item.lamport, item.id, reason, item.payload);
+      this.rec('drop', undefined, item.from, to, item.type, item.lamport, item.id, reason, item.payload);
       this.afterEvent?.(undefined);
       this.flush();
       return true;
     }
     to.lamport = (to.lamport > item.lamport ? to.lamport : item.lamport) + 1;
-    this.rec('deliver', undefined, item.from.id, to.id, item.type, item.lamport, item.id, undefined, item.payload);
+    this.rec('deliver', undefined, item.from, to, item.type, item.lamport, item.id, undefined, item.payload);
     to.deliver(item);
     this.afterEvent?.(to);
     this.flush();

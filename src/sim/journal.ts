@@ -55,24 +55,27 @@ export class Journal {
     this.payload = new Array(n).fill(undefined);
   }
 
-  /** Records an event; absent numbers are NaN, absent strings undefined. */
-  add(
-    at: number, kind: string, node: string | undefined, from: string | undefined, to: string | undefined,
-    type: string | undefined, lamport: number, msgId: number, term: number, index: number,
-    role: Role | undefined, detail: string | undefined, payload: unknown,
+  /** The small number that stands for `name` in this journal (0 for undefined). */
+  code(name: string | undefined): number {
+    return this.names.code(name);
+  }
+
+  /** Records an event from codes (see `code`); absent numbers are NaN, absent strings undefined. */
+  addCoded(
+    at: number, kind: number, node: number, from: number, to: number, type: number, lamport: number,
+    msgId: number, term: number, index: number, role: number, detail: string | undefined, payload: unknown,
   ): void {
     const limit = this.limit;
     const n = this.total++;
     if (limit <= 0) return;
     const k = n % limit;
-    const names = this.names;
     this.at[k] = at;
-    this.kind[k] = names.code(kind);
-    this.node[k] = names.code(node);
-    this.from[k] = names.code(from);
-    this.to[k] = names.code(to);
-    this.type[k] = names.code(type);
-    this.role[k] = names.code(role);
+    this.kind[k] = kind;
+    this.node[k] = node;
+    this.from[k] = from;
+    this.to[k] = to;
+    this.type[k] = type;
+    this.role[k] = role;
     this.lamport[k] = lamport;
     this.msgId[k] = msgId;
     this.term[k] = term;
@@ -82,9 +85,10 @@ export class Journal {
   }
 
   push(e: SimEvent): void {
-    this.add(
-      e.at, e.kind, e.node, e.from, e.to, e.type, e.lamport ?? NaN, e.msgId ?? NaN, e.term ?? NaN,
-      e.index ?? NaN, e.role, e.detail, e.payload,
+    const names = this.names;
+    this.addCoded(
+      e.at, names.code(e.kind), names.code(e.node), names.code(e.from), names.code(e.to), names.code(e.type),
+      e.lamport ?? NaN, e.msgId ?? NaN, e.term ?? NaN, e.index ?? NaN, names.code(e.role), e.detail, e.payload,
     );
   }
 

@@ -321,20 +321,27 @@ function lastIndexWithTermAtMost(log: readonly Entry[], term: number): number {
 
 /** §5.3/§5.4.2: commit the highest index stored on a majority whose entry is from the current term. */
 function advanceCommit(node: RaftNode): void {
+  // The majority-th largest of (own last index, every matchIndex): the highest index a majority holds.
   const held = scratch;
-  held.length = 0;
-  held.push(lastIndex(node));
-  for (const m of node.matchIndex.values()) held.push(m);
-  held.sort(descending);
-  const n = held[node.majority - 1]; // the highest index a majority holds
-  if (n <= node.commitIndex) return;
-  // Entries of the current term sit at the end of the log: if entry n is older, so is every entry below it.
-  if (node.options.rules.commitCurrentTermOnly && node.p.log[n].term !== node.p.currentTerm) return;
-  setCommitIndex(node, n);
+  let n = 0;
+  held[n++] = lastIndex(node);
+  for (const m of node.matchIndex.values()) {
+    // Insertion into a descending list: clusters are small, and this allocates nothing.
+    let i = n++;
+    while (i > 0 && held[i - 1] < m) {
+      held[i] = held[i - 1];
+      i--;
+    }
+    held[i] = m;
+  }
+  const best = held[node.majority - 1];
+  if (best <= node.commitIndex) return;
+  // Entries of the current term sit at the end of the log: if entry `best` is older, so is every entry below it.
+  if (node.options.rules.commitCurrentTermOnly && node.p.log[best].term !== node.p.currentTerm) return;
+  setCommitIndex(node, best);
 }
 
 const scratch: number[] = [];
-const descending = (a: number, b: number): number => b - a;
 
 function setCommitIndex(node: RaftNode, index: number): void {
   node.commitIndex = index;
