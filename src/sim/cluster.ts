@@ -8,7 +8,7 @@ import { RaftChecker } from './checkers/raft';
 import { ClientActor, DEFAULT_CLIENT, type ClientLogLine, type ClientObserver, type CommandHandle, type Received } from './client';
 import { generatedConfig, parseClusterConfig, type ClusterConfig } from './config';
 import { DEFAULT_NETWORK, Engine, type Actor } from './engine';
-import { NodeActor, type NodeTiming } from './nodeActor';
+import { NodeActor, type DetectorStats, type NodeTiming } from './nodeActor';
 import { TimeServer } from './timeServer';
 import { Rng } from './rng';
 import type {
@@ -121,6 +121,10 @@ export class SimCluster implements Cluster {
     const host = {
       berkeleyCoordinator: () => this.leader() ?? this.nodes.find((n) => n.up)?.id,
       timeServer: () => this.timeServer,
+      reachableAndUp: (from: Actor, peer: string) => {
+        const p = this.byId.get(peer)!;
+        return p.up && this.engine.reachable(from, p) && this.engine.reachable(p, from);
+      },
     };
     const actorCount = ids.length + 1;
     const broker: BrokerSettings = { ...DEFAULT_BROKER, ...options.broker };
@@ -427,6 +431,18 @@ export class SimCluster implements Cluster {
       this.clients.set(id, c);
     }
     return c;
+  }
+
+  /** Failure-detector statistics per node, and in total. */
+  detectorStats(): { total: DetectorStats; byNode: Record<string, DetectorStats> } {
+    const byNode: Record<string, DetectorStats> = {};
+    const total: DetectorStats = { suspicions: 0, falseSuspicions: 0 };
+    for (const n of this.nodes) {
+      byNode[n.id] = { ...n.detectorStats };
+      total.suspicions += n.detectorStats.suspicions;
+      total.falseSuspicions += n.detectorStats.falseSuspicions;
+    }
+    return { total, byNode };
   }
 
   clientIds(): string[] {

@@ -27,6 +27,15 @@ export interface NodeTiming {
 export interface TimeHost {
   berkeleyCoordinator(): string | undefined;
   timeServer(): Actor;
+  /** Ground truth for the detector's statistics: is `peer` up and reachable from `from` right now? */
+  reachableAndUp(from: Actor, peer: string): boolean;
+}
+
+/** How often a node's failure detector was right or wrong. */
+export interface DetectorStats {
+  suspicions: number;
+  /** Suspected while up and reachable: the detector's mistakes. */
+  falseSuspicions: number;
 }
 
 const RAFT_TYPES = new Set(['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply']);
@@ -62,6 +71,7 @@ export class NodeActor implements Actor {
   readonly fdTimer: Timer;
   /** Berkeley coordinator: closes a round whose replies did not all come back. */
   readonly roundTimer: Timer;
+  readonly detectorStats: DetectorStats = { suspicions: 0, falseSuspicions: 0 };
   /** True time of the last message this node sent to each peer (by actor index), for pings. */
   private readonly lastSentTo: Float64Array;
   private readonly peerActors: Actor[];
@@ -209,7 +219,10 @@ export class NodeActor implements Actor {
       if (now - this.lastSentTo[peer.index] >= 2 * period - 1e-9) this.send(peer, 'Ping', PING);
     }
     for (const peer of this.detector.check(this.localNow())) {
-      engine.record({ at: now, kind: 'suspect', node: this.id, to: peer });
+      const mistaken = this.host.reachableAndUp(this, peer);
+      this.detectorStats.suspicions++;
+      if (mistaken) this.detectorStats.falseSuspicions++;
+      engine.record({ at: now, kind: 'suspect', node: this.id, to: peer, detail: mistaken ? 'false suspicion: it is up and reachable' : 'it is down or cut off' });
     }
     engine.setTimer(this.fdTimer, now + period);
   }
