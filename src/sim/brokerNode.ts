@@ -26,6 +26,8 @@ export interface ClientReply {
 /** Node → subscriber: one MSG line, numbered per subscription so the client can ack, order and dedup. */
 export interface ClientPush {
   readonly type: 'ClientPush';
+  /** Identifies the subscription (the node's Lamport clock when it began: unique across restarts). */
+  readonly sub: number;
   readonly topic: string;
   readonly seq: number;
   readonly line: string;
@@ -36,6 +38,7 @@ export interface ClientPush {
 /** Subscriber → node: every push up to `seq` arrived. */
 export interface PushAck {
   readonly type: 'PushAck';
+  readonly sub: number;
   readonly topic: string;
   readonly seq: number;
 }
@@ -114,6 +117,7 @@ interface PendingForward {
 }
 
 interface Subscription {
+  id: number;
   client: Actor;
   topic: string;
   buffer: HoldbackBuffer<TopicRecord>;
@@ -331,7 +335,8 @@ export class BrokerNode {
     let list = this.subs.get(topic);
     if (list === undefined) this.subs.set(topic, (list = []));
     if (list.some((s) => s.client === client)) return;
-    list.push({ client, topic, buffer: new HoldbackBuffer(this.settings.maxDelayMs), nextSeq: 1, unacked: new Map() });
+    const id = this.host.tick();
+    list.push({ id, client, topic, buffer: new HoldbackBuffer(this.settings.maxDelayMs), nextSeq: 1, unacked: new Map() });
   }
 
   private unsubscribeAll(client: Actor): void {
@@ -357,14 +362,14 @@ export class BrokerNode {
 
   private push(s: Subscription, record: TopicRecord, late: boolean): void {
     const push: ClientPush = {
-      type: 'ClientPush', topic: s.topic, seq: s.nextSeq++, line: proto.formatMsgLine(s.topic, record), offset: record.offset, late,
+      type: 'ClientPush', sub: s.id, topic: s.topic, seq: s.nextSeq++, line: proto.formatMsgLine(s.topic, record), offset: record.offset, late,
     };
     s.unacked.set(push.seq, { push, sentAt: this.host.engine.now });
     this.host.send(s.client, 'ClientPush', push);
   }
 
   private onPushAck(from: Actor, ack: PushAck): void {
-    const s = this.subs.get(ack.topic)?.find((x) => x.client === from);
+    const s = this.subs.get(ack.topic)?.find((x) => x.client === from && x.id === ack.sub);
     if (s === undefined) return;
     for (const seq of s.unacked.keys()) if (seq <= ack.seq) s.unacked.delete(seq);
   }

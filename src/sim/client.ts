@@ -38,7 +38,7 @@ export interface Received {
 export interface ClientObserver {
   published(client: string, topic: string, id: string, message: string): void;
   acked(client: string, topic: string, id: string, offset: number | undefined, issuedAt: number, duplicate: boolean): void;
-  received(client: string, node: string, topic: string, offset: number, line: string): void;
+  received(client: string, node: string, sub: number, topic: string, offset: number, line: string): void;
 }
 
 interface PublishOp extends Publish {
@@ -82,7 +82,7 @@ export class ClientActor implements Actor {
   private reqSeq = 0;
   private pubSeq = 0;
   private readonly waiting = new Map<number, (reply: ClientReply) => void>();
-  private readonly subs = new Map<string, SubState>(); // by node + '\n' + topic
+  private readonly subs = new Map<string, SubState>(); // by node + '\n' + subscription id
   readonly log: ClientLogLine[] = [];
   readonly received: Received[] = [];
 
@@ -280,7 +280,7 @@ export class ClientActor implements Actor {
 
   /** Pushes are numbered per subscription: hand them on in order, once each, and ack what arrived. */
   private onPush(node: string, push: ClientPush): void {
-    const key = node + '\n' + push.topic;
+    const key = node + '\n' + push.sub;
     let s = this.subs.get(key);
     if (s === undefined) this.subs.set(key, (s = { nextSeq: 1, early: new Map() }));
     if (push.seq >= s.nextSeq) s.early.set(push.seq, push);
@@ -290,9 +290,9 @@ export class ClientActor implements Actor {
       this.note(node, 'in', p.line);
       this.received.push({ at: this.engine.now, node, topic: p.topic, offset: p.offset, line: p.line, late: p.late });
       if (this.received.length > 100_000) this.received.splice(0, 50_000);
-      this.observer?.received(this.id, node, p.topic, p.offset, p.line);
+      this.observer?.received(this.id, node, p.sub, p.topic, p.offset, p.line);
     }
-    const ack: PushAck = { type: 'PushAck', topic: push.topic, seq: s.nextSeq - 1 };
+    const ack: PushAck = { type: 'PushAck', sub: push.sub, topic: push.topic, seq: s.nextSeq - 1 };
     const target = this.actor(node);
     if (target.up) this.engine.send(this, target, 'PushAck', ack);
   }

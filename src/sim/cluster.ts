@@ -141,7 +141,7 @@ export class SimCluster implements Cluster {
       this.clientObserver = {
         published: (_client, topic, id, message) => m.onPublished(topic, id, message),
         acked: (client, topic, id, offset, issuedAt, duplicate) => m.acked(client, topic, id, offset, issuedAt, duplicate),
-        received: (client, node, topic, offset, line) => m.received(client, node, topic, offset, line),
+        received: (client, node, sub, topic, offset, line) => m.received(client, node, sub, topic, offset, line),
       };
     }
     // Create every actor before any node starts, so peers resolve.

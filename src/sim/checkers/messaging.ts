@@ -32,7 +32,7 @@ export class MessagingChecker {
   private readonly acks: Ack[] = [];
   /** (client, topic) → last ack of a publish issued after the previous ack. */
   private readonly lastAck = new Map<string, { offset: number; at: number }>();
-  /** (client, node, topic) → offsets delivered to the application. */
+  /** (client, node, subscription, topic) → offsets delivered to the application. */
   private readonly seen = new Map<string, Set<number>>();
 
   constructor(
@@ -90,8 +90,8 @@ export class MessagingChecker {
     if (last === undefined || offset > last.offset) this.lastAck.set(key, { offset, at: this.now() });
   }
 
-  received(client: string, node: string, topic: string, offset: number, line: string): void {
-    const key = client + '\n' + node + '\n' + topic;
+  received(client: string, node: string, sub: number, topic: string, offset: number, line: string): void {
+    const key = client + '\n' + node + '\n' + topic + '\n' + sub;
     let seen = this.seen.get(key);
     if (seen === undefined) this.seen.set(key, (seen = new Set()));
     if (seen.has(offset)) {
