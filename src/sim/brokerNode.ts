@@ -59,6 +59,9 @@ export interface ForwardReply {
   readonly offset?: number;
 }
 
+/** A subscriber this far behind is dropped. */
+const MAX_UNACKED = 1000;
+
 export const CLIENT_MESSAGE_TYPES = new Set(['ClientRequest', 'ClientReply', 'ClientPush', 'PushAck', 'ForwardPub', 'ForwardReply']);
 
 export interface BrokerSettings {
@@ -366,6 +369,17 @@ export class BrokerNode {
     };
     s.unacked.set(push.seq, { push, sentAt: this.host.engine.now });
     this.host.send(s.client, 'ClientPush', push);
+    if (s.unacked.size > MAX_UNACKED) this.dropSubscription(s, `${MAX_UNACKED} pushes unacknowledged: connection reset`);
+  }
+
+  /** The subscriber stopped acknowledging: give up on it, as a server closes a dead connection. */
+  private dropSubscription(s: Subscription, why: string): void {
+    const list = this.subs.get(s.topic);
+    if (list === undefined) return;
+    const rest = list.filter((x) => x !== s);
+    if (rest.length === 0) this.subs.delete(s.topic);
+    else this.subs.set(s.topic, rest);
+    this.host.engine.record({ at: this.host.engine.now, kind: 'unsubscribed', node: this.host.id, to: s.client.id, detail: `${s.topic}: ${why}` });
   }
 
   private onPushAck(from: Actor, ack: PushAck): void {
@@ -395,9 +409,13 @@ export class BrokerNode {
     for (const list of this.subs.values()) {
       for (const s of list) {
         for (const item of s.buffer.release(corrected)) this.push(s, item.payload, false);
+        // Resend the oldest unacked pushes, a bounded window per round (like a TCP send window).
+        let budget = 16;
         for (const u of s.unacked.values()) {
+          if (budget === 0) break;
           if (u.sentAt + this.settings.pushRetransmitMs <= now) {
             u.sentAt = now;
+            budget--;
             this.host.send(s.client, 'ClientPush', u.push);
           }
         }
