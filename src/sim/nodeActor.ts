@@ -144,10 +144,19 @@ export class NodeActor implements Actor {
 
   private newDetector(): FailureDetector {
     const peers = this.peers.filter((p) => p !== this.id);
-    const now = this.localNow();
+    const now = this.monotonicNow();
     return this.timing.detector === 'phi'
       ? new PhiAccrualDetector(peers, { threshold: this.timing.phiThreshold }, now)
       : new TimeoutDetector(peers, this.timing.suspectAfterMs, now);
+  }
+
+  /**
+   * The node's monotonic clock, for measuring silences: like an OS monotonic clock it never jumps
+   * when the wall clock is stepped. Its drift (≤ a few hundred ppm) is negligible over a timeout,
+   * so it is modelled as true time.
+   */
+  monotonicNow(): number {
+    return this.engine.now;
   }
 
   /** This node's raw physical clock now: the only clock its logic reads. */
@@ -181,7 +190,7 @@ export class NodeActor implements Actor {
 
   deliver(env: Envelope): void {
     const from = env.from;
-    if (from.isNode && this.detector.heard(from.id, this.localNow())) {
+    if (from.isNode && this.detector.heard(from.id, this.monotonicNow())) {
       this.engine.record({ at: this.engine.now, kind: 'unsuspect', node: this.id, to: from.id });
       this.engine.setTimer(this.fdTimer, Math.min(this.fdTimer.deadline, this.engine.now + this.fdPeriod()));
     }
@@ -216,9 +225,10 @@ export class NodeActor implements Actor {
     const now = engine.now;
     const period = this.fdPeriod();
     for (const peer of this.peerActors) {
-      if (now - this.lastSentTo[peer.index] >= 2 * period - 1e-9) this.send(peer, 'Ping', PING);
+      // Sent to more than one tick ago: the next tick would be too late, so ping now.
+      if (now - this.lastSentTo[peer.index] > period + 1e-9) this.send(peer, 'Ping', PING);
     }
-    for (const peer of this.detector.check(this.localNow())) {
+    for (const peer of this.detector.check(this.monotonicNow())) {
       const mistaken = this.host.reachableAndUp(this, peer);
       this.detectorStats.suspicions++;
       if (mistaken) this.detectorStats.falseSuspicions++;

@@ -397,13 +397,17 @@ function closeBerkeley(state: SyncState): SyncSend[] {
   const round = state.round;
   state.berkeleyOpen = false;
   state.berkeleyAwaiting = 0;
+  // Average the CORRECTED clocks of the members that answered this round (as the textbook Berkeley
+  // adjusts the clocks themselves): clocks already in agreement stay in agreement whichever replies
+  // are lost or whoever coordinates, and the first rounds (all corrections 0) meet at the mean of
+  // the raw clocks.
   const members: string[] = [];
-  const offsets: number[] = [0];
+  const offsets: number[] = [0]; // corrected member − corrected coordinator; the coordinator's own 0
   for (const [id, p] of state.peers) {
     if (p.pendingRound === round) p.pendingRound = 0; // late replies to this round are now ignored
     if (p.hasSample && p.sampleRound === round) {
       members.push(id);
-      offsets.push(p.offsetMs);
+      offsets.push(p.offsetMs + p.reportedCorrectionMs - state.correctionMs);
     }
   }
   const excluded: string[] = [];
@@ -425,17 +429,19 @@ function closeBerkeley(state: SyncState): SyncSend[] {
   }
   // The coordinator can itself be the outlier; with everyone excluded, fall back to the median.
   const average = n === 0 ? median : sum / n;
-  state.correctionMs = average;
+  // Every clock moves to (coordinator's corrected clock + average).
+  const base = state.correctionMs + average;
+  state.correctionMs = base;
   const out: SyncSend[] = [];
   for (let i = 0; i < members.length; i++) {
     const p = state.peers.get(members[i])!;
-    const target = average - p.offsetMs;
+    const target = base - p.offsetMs;
     out.push({
       to: members[i],
       msg: { type: 'BerkeleyAdjust', round, sentMs: p.sentMs, correctionMs: target, adjustMs: target - p.reportedCorrectionMs },
     });
   }
-  state.note = { kind: 'berkeleyRound', round, averageMs: average, members, excluded, correctionMs: average };
+  state.note = { kind: 'berkeleyRound', round, averageMs: average, members, excluded, correctionMs: base };
   return out;
 }
 
