@@ -306,14 +306,88 @@ describe("Berkeley's algorithm", () => {
     const member = createSyncState('m', { algorithm: 'berkeley' });
     member.correctionMs = 7;
     const [poll] = startRound(coord, 1_000, ['m']);
-    const [reply] = onMessage(member, 'c', poll.msg, 1_110); // member 100 ms ahead, 10 ms each way
+    const [reply] = onMessage(member, 'c', poll.msg, 1_110); // member's raw clock 100 ms ahead, 10 ms each way
     const [adjust] = onMessage(coord, 'm', reply.msg, 1_020);
-    expect(coord.note?.kind).toBe('berkeleyRound');
-    expect(coord.correctionMs).toBeCloseTo(50, 9);
-    expect(adjust.msg).toMatchObject({ type: 'BerkeleyAdjust', correctionMs: -50, adjustMs: -57 });
+    // The member's CORRECTED clock is 100 + 7 = 107 ms ahead of the coordinator's (correction 0), so
+    // the average is 107 / 2 = 53.5: the coordinator's correction becomes 53.5 and the member's
+    // 53.5 − 100 = −46.5, a change of −46.5 − 7 = −53.5 from the correction it reported.
+    expect(coord.note).toMatchObject({ kind: 'berkeleyRound', averageMs: 53.5, correctionMs: 53.5 });
+    expect(coord.correctionMs).toBeCloseTo(53.5, 9);
+    expect(adjust.msg).toMatchObject({ type: 'BerkeleyAdjust', correctionMs: -46.5, adjustMs: -53.5 });
     onMessage(member, 'c', adjust.msg, 1_130);
-    expect(member.correctionMs).toBeCloseTo(-50, 9);
-    expect(member.note).toMatchObject({ kind: 'berkeleyAdjust', from: 'c', adjustMs: -57 });
+    expect(member.correctionMs).toBeCloseTo(-46.5, 9);
+    expect(member.note).toMatchObject({ kind: 'berkeleyAdjust', from: 'c', adjustMs: -53.5 });
+    // At one instant the member's raw clock reads 100 more than the coordinator's: both corrected clocks agree.
+    expect(corrected(member, 1_200)).toBeCloseTo(corrected(coord, 1_100), 9);
+  });
+
+  it('averages the corrected clocks, so clocks that already agree are left where they are', () => {
+    // Raw clocks 0, 90, −30, 300 but corrections that already bring every one to +40 (vs true time).
+    const bus = new Bus({ n1: 0, n2: 90, n3: -30, n4: 300 }, { algorithm: 'berkeley' });
+    const agreed = { n1: 40, n2: -50, n3: 70, n4: -260 };
+    for (const [id, k] of Object.entries(agreed)) bus.nodes.get(id)!.sync.correctionMs = k;
+    bus.start('n2', members);
+    bus.run();
+    expect(bus.nodes.get('n2')!.sync.note).toMatchObject({ kind: 'berkeleyRound', averageMs: 0 });
+    for (const id of members) expect(bus.correctedError(id)).toBeCloseTo(40, 9); // not the raw mean 90
+  });
+
+  it('clocks in agreement stay in agreement whichever replies or adjustments are lost and whoever coordinates', () => {
+    const bus = new Bus({ n1: 0, n2: 90, n3: -30, n4: 300 }, { algorithm: 'berkeley' });
+    bus.start('n1', members);
+    bus.run();
+    for (const id of members) expect(bus.correctedError(id)).toBeCloseTo(90, 9);
+    // n4 (the fastest raw clock) does not answer n3's round, and n2's adjustment is lost. Averaging the
+    // RAW clocks of n3, n1, n2 would move them to (−30 + 0 + 90)/3 = 20; averaging their corrected
+    // clocks (all at 90) moves nobody.
+    bus.drop = (from, to, msg) => (from === 'n4' && msg.type === 'BerkeleyReply') || (to === 'n2' && msg.type === 'BerkeleyAdjust');
+    bus.advance(2_000);
+    bus.start('n3', members);
+    bus.run();
+    bus.send('n3', finishRound(bus.nodes.get('n3')!.sync, bus.local('n3')));
+    bus.run();
+    expect(bus.nodes.get('n3')!.sync.note).toMatchObject({ kind: 'berkeleyRound', members: ['n1', 'n2'], averageMs: 0 });
+    for (const id of members) expect(bus.correctedError(id)).toBeCloseTo(90, 9);
+  });
+
+  it('a member with correction 0 (fresh or restarted) is counted at its raw clock: the agreed value moves by its gap / N', () => {
+    const bus = new Bus({ n1: 0, n2: 90, n3: -30, n4: 300 }, { algorithm: 'berkeley' });
+    bus.start('n1', members);
+    bus.run(); // all at 90
+    bus.nodes.get('n4')!.sync = createSyncState('n4', { algorithm: 'berkeley' }); // n4 restarts: correction 0, clock at +300
+    bus.advance(2_000);
+    bus.start('n1', members);
+    bus.run();
+    // (90 + 90 + 90 + 300) / 4 = 142.5: everyone meets there, not at the raw mean 90.
+    for (const id of members) expect(bus.correctedError(id)).toBeCloseTo(142.5, 9);
+  });
+
+  it('a round whose counted members all apply their adjustment keeps the sum of the corrections', () => {
+    // So the mean of the corrected clocks (M + mean correction) is what every clock meets at; it moves
+    // only when a counted member misses its adjustment (or restarts, or is an adjusted outlier).
+    const bus = new Bus({ n1: 0, n2: 90, n3: -30, n4: 300 }, { algorithm: 'berkeley' });
+    bus.delay = (from, to) => 5 + ((from.charCodeAt(1) * 7 + to.charCodeAt(1) * 3) % 11); // asymmetric: samples are off
+    const sum = (): number => members.reduce((a, id) => a + bus.nodes.get(id)!.sync.correctionMs, 0);
+    for (const coordinator of ['n1', 'n3', 'n2', 'n4', 'n1']) {
+      bus.start(coordinator, members);
+      bus.run();
+      expect(sum()).toBeCloseTo(0, 9);
+      bus.advance(2_000);
+    }
+    // n2's clock steps 40 ms ahead, so this round wants to move it back; its adjustment is lost.
+    bus.nodes.get('n2')!.clock.set({ stepMs: 40 }, bus.now);
+    let missed = 0;
+    bus.drop = (_from, to, msg) => {
+      if (to !== 'n2' || msg.type !== 'BerkeleyAdjust') return false;
+      missed = msg.adjustMs;
+      return true;
+    };
+    bus.start('n1', members);
+    bus.run();
+    // Same links as the previous round, so the same sample errors: only the step moves anything. The
+    // counted clocks meet 40/4 = 10 ms higher; n2 should have moved by 10 − 40 = −30 and did not.
+    expect(missed).toBeCloseTo(-30, 9);
+    expect(sum(), 'the sum is off by the adjustment n2 missed').toBeCloseTo(-missed, 9);
   });
 
   it('a duplicated or stale adjustment is not applied', () => {
