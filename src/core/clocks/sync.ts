@@ -142,7 +142,7 @@ export type SyncNote =
   | {
       readonly kind: 'berkeleyRound';
       readonly round: number;
-      /** Average offset from the coordinator's clock of the clocks counted (coordinator included). */
+      /** Average offset of the counted CORRECTED clocks from the coordinator's corrected clock (its own 0 included). */
       readonly averageMs: number;
       /** Members that replied in time (coordinator not included). */
       readonly members: readonly string[];
@@ -388,10 +388,11 @@ function ntpCorrection(state: SyncState): number {
 }
 
 /**
- * Berkeley: average the offsets (coordinator's 0 included, outliers left out) and give every member
- * that replied the correction that moves it to that average: corrected_i = raw_i + (avg − offset_i),
- * which equals raw_coordinator + avg at the same instant. Members therefore converge to the mean of
- * the counted raw clocks, whoever coordinates. With no replies the coordinator keeps its correction.
+ * Berkeley: average the corrected clocks of the members that replied (coordinator's 0 included,
+ * outliers left out) and move every counted clock to that average. A round keeps the sum of the
+ * counted corrections, so without loss all clocks meet at M + K (M: mean raw offset, K: mean
+ * correction, 0 at start); lost adjustments and restarts shift K, never the agreement.
+ * With no replies the coordinator keeps its correction.
  */
 function closeBerkeley(state: SyncState): SyncSend[] {
   const round = state.round;
