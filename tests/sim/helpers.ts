@@ -8,8 +8,9 @@ export function at(c: Cluster, what: string): string {
 }
 
 /**
- * Runs `body` and, if it throws, rethrows with the seed in front, so any failure inside (an
- * assertion, a CheckerViolation, a bug) can be replayed. The original error is kept as `cause`.
+ * Runs `body` and, if it throws, rethrows the same error with the seed in front of its message
+ * (unless it names it already), so any failure inside (an assertion, a CheckerViolation, a bug)
+ * can be replayed.
  */
 export function withSeed<T>(seed: number, body: () => T): T {
   try {
@@ -46,18 +47,6 @@ export function oneLeader(c: Cluster, withinMs = 2500): string {
   }
   const lastTerm = Math.max(...byTerm.keys());
   return byTerm.get(lastTerm)![0];
-}
-
-/** Runs until a leader exists that no node outranks in term (no pending disruption), like a settled cluster. */
-export function settledLeader(c: Cluster, withinMs = 2500): string {
-  const settled = (): boolean => {
-    const l = c.leader();
-    if (l === undefined) return false;
-    const term = c.node(l).term;
-    return views(c).every((v) => v.term <= term);
-  };
-  expect(c.runUntil(settled, withinMs), at(c, `no settled leader within ${withinMs}ms`)).toBe(true);
-  return c.leader()!;
 }
 
 /** 6.824's checkTerms: every up, connected node agrees on the term; returns it. */

@@ -48,11 +48,16 @@ function chaos(c: Cluster, seed: number): SeedResult {
       const down = ids.filter((id) => !c.node(id).up);
       if (down.length > 0) c.restart(r.pick(down));
     } else if (roll < 0.3) {
-      // Two or three groups; some nodes may be left out (they form one more group).
-      const shuffled = [...ids].sort(() => r.next() - 0.5);
-      const k = r.int(1, ids.length - 1);
-      const groups = r.chance(0.5) ? [shuffled.slice(0, k), shuffled.slice(k)] : [shuffled.slice(0, k)];
-      c.partition(groups);
+      // Two or three groups; the last is sometimes left unnamed (nodes named in no group form one more).
+      const shuffled = [...ids];
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        const j = r.int(0, i);
+        [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+      }
+      const k1 = r.int(1, ids.length - 1);
+      const k2 = r.chance(0.4) && k1 < ids.length - 1 ? r.int(k1 + 1, ids.length - 1) : ids.length;
+      const groups = [shuffled.slice(0, k1), shuffled.slice(k1, k2), shuffled.slice(k2)].filter((g) => g.length > 0);
+      c.partition(r.chance(0.5) ? groups : groups.slice(0, -1));
     } else if (roll < 0.35) {
       c.heal();
     } else if (roll < 0.41) {
@@ -77,7 +82,7 @@ function chaos(c: Cluster, seed: number): SeedResult {
       for (const id of ids) {
         if (c.node(id).role === 'leader' && r.chance(0.7)) {
           const n = r.int(1, 3);
-          for (let i = 0; i < n; i++) if (c.propose(id, `s${seed}-${proposed++}`) !== undefined) void 0;
+          for (let i = 0; i < n; i++) c.propose(id, `s${seed}-${proposed++}`);
         }
       }
     }
