@@ -400,7 +400,9 @@ export class BrokerNode {
       }
     }
     if (next === Infinity) host.engine.stopTimer(this.releaseTimer);
-    else host.engine.setTimer(this.releaseTimer, Math.max(next, host.engine.now));
+    // Never "now": a release time can miss by an ulp (ts + d − ts < d), and a timer that keeps
+    // firing at the same instant would stop virtual time. A microsecond later always succeeds.
+    else host.engine.setTimer(this.releaseTimer, Math.max(next, host.engine.now + 1e-3));
   }
 
   onRelease(): void {
