@@ -247,6 +247,13 @@ export class BrokerNode {
     const at = host.propose(command);
     if (at === undefined) return respond(proto.ERR_NOT_LEADER);
     const deadline = host.engine.now + this.settings.commitTimeoutMs;
+    // A PUB of an older term still waiting at this index lost its entry (our log was overwritten
+    // while we were not leader): it will never commit, so answer it now rather than orphan its retries.
+    const stale = this.pending.get(at.index);
+    if (stale !== undefined) {
+      this.pendingById.delete(stale.topic + '\n' + stale.id);
+      for (const w of stale.waiters) w(proto.ERR_TIMEOUT_WAITING_COMMIT);
+    }
     const p: PendingPub = { index: at.index, term: at.term, topic, id, deadline, waiters: [respond] };
     this.pending.set(at.index, p);
     this.pendingById.set(key, p);

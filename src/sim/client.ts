@@ -256,10 +256,11 @@ export class ClientActor implements Actor {
     if (line.startsWith('REDIRECT ')) {
       const to = line.slice('REDIRECT '.length);
       op.node = this.nodeIds.includes(to) && to !== node ? to : this.otherNode(node);
-    } else if (line === 'ERR not_leader') {
+    } else if (line === 'ERR not_leader' || line === 'ERR timeout_waiting_commit') {
+      // No leader here, or one that cannot reach a majority: another node may do better.
       op.node = this.otherNode(node);
     }
-    // ERR timeout_waiting_commit and the rest: try again with the same id, after a pause.
+    // Whatever the answer, try again with the same id after a pause: dedup makes that safe.
     this.retryLater(op);
   }
 

@@ -312,6 +312,7 @@ export class SimCluster implements Cluster {
     if (!n.up) return this.settle();
     n.crash();
     this.checker?.onCrash(n.index);
+    this.messaging?.nodeCrashed(id);
     this.settle(n);
   }
 
@@ -387,10 +388,12 @@ export class SimCluster implements Cluster {
 
   setClock(id: string, change: { offsetMs?: number; driftPpm?: number; stepMs?: number }): void {
     const n = this.get(id);
-    this.act('setClock', [id, change], JSON.stringify(change), id);
     for (const [k, v] of Object.entries(change)) {
       if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new RangeError(`setClock: ${k} must be a finite number`);
     }
+    if (change.driftPpm !== undefined && change.driftPpm <= -1e6) throw new RangeError('setClock: driftPpm must be above -1000000');
+    // Validate before recording, so an action log never holds a call that cannot be replayed.
+    this.act('setClock', [id, change], JSON.stringify(change), id);
     n.clock.set(change, this.now);
     this.settle();
   }

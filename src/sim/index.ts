@@ -20,3 +20,8 @@ export type {
   Violation,
 } from './types';
 export { replay, isReplayable } from './replay';
+export {
+  parseScenario, runScenario, toScenario, actionToCommand, optionsToHeader, ScenarioRunner, ScenarioError,
+  compilePredicate, compileValue, COMMANDS, HEADERS, scenarioHelp,
+} from './scenario';
+export type { Scenario, ScenarioStep, ScenarioResult, StepResult, StepKind } from './scenario';

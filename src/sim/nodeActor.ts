@@ -123,7 +123,7 @@ export class NodeActor implements Actor {
         propose: (command) => this.propose(command),
         localNow: () => this.localNow(),
         correctedNow: () => this.correctedNow(),
-        trueTimeAtCorrected: (c) => Math.max(engine.now, this.clock.trueTimeAt(c - this.sync.correctionMs)),
+        trueTimeAtCorrected: (c) => this.trueTimeAtCorrected(c),
       },
       this,
       deps.broker,
@@ -162,6 +162,15 @@ export class NodeActor implements Actor {
   /** This node's raw physical clock now: the only clock its logic reads. */
   localNow(): number {
     return this.clock.read(this.engine.now);
+  }
+
+  /** The earliest true time at which correctedNow() reads at least `correctedMs` (never before now). */
+  trueTimeAtCorrected(correctedMs: number): number {
+    const correction = this.sync.correctionMs;
+    let t = Math.max(this.engine.now, this.clock.trueTimeAt(correctedMs - correction));
+    // read(t) >= c − correction does not imply read(t) + correction >= c in floating point: nudge up.
+    for (let step = 1e-9; this.clock.read(t) + correction < correctedMs; step *= 2) t += step;
+    return t;
   }
 
   correctedNow(): number {

@@ -69,9 +69,10 @@ export class HoldbackBuffer<P = unknown> {
    */
   release(nowMs: number, out: HoldbackItem<P>[] = []): HoldbackItem<P>[] {
     const heap = this.heap;
-    const cutoff = nowMs - this.maxDelayMs;
-    // The minimum has the smallest correctedTs, so when it is not due nothing is.
-    while (heap.length > 0 && heap[0].correctedTs <= cutoff) {
+    const delay = this.maxDelayMs;
+    // The minimum has the smallest correctedTs, so when it is not due nothing is. Written as
+    // ts + delay <= now, the very sum nextReleaseAt() returns, so a timer set there always releases.
+    while (heap.length > 0 && heap[0].correctedTs + delay <= nowMs) {
       const top = heap[0];
       const tail = heap.pop()!;
       if (heap.length > 0) this.siftDown(tail);

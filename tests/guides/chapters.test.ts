@@ -1,0 +1,220 @@
+// Guide chapters: every file loads and validates, every chapter walks to its end on the real engine
+// (its own seed, and 20 more when it claims seed independence), challenges can be won only as claimed.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  ChapterError,
+  ChapterSession,
+  challengeRunner,
+  loadChapter,
+  loadChapters,
+  MAX_STEPS,
+  MIN_STEPS,
+  sessionAt,
+  walkChallenge,
+  walkChapter,
+  type Chapter,
+} from '../../src/guides/chapters';
+
+const DIR = join(__dirname, '../../guides');
+const files = Object.fromEntries(
+  readdirSync(DIR)
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => [`/guides/${f}`, readFileSync(join(DIR, f), 'utf8')]),
+);
+const chapters = loadChapters(files);
+
+/** Twenty seeds besides each chapter's own, fixed so a failure is reproducible. */
+const OTHER_SEEDS = Array.from({ length: 20 }, (_, i) => 1000 + 7 * i);
+
+const RAFT_PAPER = 'https://raft.github.io/raft.pdf';
+
+describe('the chapter files', () => {
+  it('there are the twelve chapters of the course, in order, with unique ids', () => {
+    expect(chapters.map((c) => [c.order, c.id])).toEqual([
+      [1, 'glance'], [2, 'election'], [3, 'replication'], [4, 'failover'], [5, 'partitions'], [6, 'figure8'],
+      [7, 'pubsub'], [8, 'dedup'], [9, 'lamport'], [10, 'clocks'], [11, 'holdback'], [12, 'failure-detection'],
+    ]);
+  });
+
+  it.each(chapters.map((c) => [c.id, c] as const))('%s has 5–12 steps, prose for each, a source, and checks', (_id, c) => {
+    expect(c.steps.length).toBeGreaterThanOrEqual(MIN_STEPS);
+    expect(c.steps.length).toBeLessThanOrEqual(MAX_STEPS);
+    expect(c.sources.length).toBeGreaterThan(0);
+    expect(c.intro.length).toBeGreaterThan(100);
+    for (const s of c.steps) {
+      expect(s.prose.length, `${c.file} step '${s.title}'`).toBeGreaterThan(40);
+      // A step narrates something: it must check that it happened (or at least run something checked by a guard).
+      const checked = (s.check?.scenario.steps.length ?? 0) + (s.scenario?.scenario.steps.filter((x) => x.kind === 'check').length ?? 0);
+      expect(checked, `${c.file} step '${s.title}' has no checks`).toBeGreaterThan(0);
+    }
+  });
+
+  it('the Raft chapters cite the paper; the others cite the source they teach', () => {
+    for (const c of chapters.filter((x) => x.order <= 8)) {
+      expect(c.sources.some((s) => s.url.startsWith(RAFT_PAPER)), c.id).toBe(true);
+      expect(c.sources.some((s) => /§\d/.test(s.title)), c.id).toBe(true);
+    }
+    for (const c of chapters) {
+      for (const s of c.sources) {
+        expect(s.url, `${c.id}: ${s.title}`).toMatch(/^(https:\/\/|src\/)/);
+        if (s.url.startsWith('src/')) expect(existsSync(join(DIR, '..', s.url)), `${c.id}: ${s.url} exists`).toBe(true);
+      }
+    }
+  });
+
+  it('the page bundles the same chapters through import.meta.glob', async () => {
+    const bundled = await import('../../src/guides/index');
+    expect(bundled.chapters.map((c) => c.id)).toEqual(chapters.map((c) => c.id));
+    expect(bundled.chapterById('figure8')?.title).toBe(chapters[5].title);
+  });
+});
+
+describe('walking every chapter headlessly', () => {
+  it.each(chapters.map((c) => [c.id, c.seed, c] as const))('%s walks to its end with its seed %i', (_id, _seed, c) => {
+    const r = walkChapter(c);
+    expect(r.failures).toEqual([]);
+    expect(r.steps).toHaveLength(c.steps.length);
+    expect(r.steps.every((s) => s.ok)).toBe(true);
+    if (c.challenge !== undefined) expect(r.challenge?.ok).toBe(true);
+  });
+
+  const independent = chapters.filter((c) => c.seedIndependent);
+  it.each(independent.map((c) => [c.id, c] as const))('%s walks to its end for 20 other seeds', (_id, c) => {
+    const failures = OTHER_SEEDS.flatMap((seed) => walkChapter(c, seed).failures);
+    expect(failures).toEqual([]);
+  });
+
+  it('most chapters claim seed independence (the election chapter depends on who times out first)', () => {
+    expect(chapters.filter((c) => !c.seedIndependent).map((c) => c.id)).toEqual(['election']);
+  });
+
+  it('every predict question gets an engine answer of the right kind', () => {
+    let asked = 0;
+    for (const c of chapters) {
+      const s = new ChapterSession(c);
+      while (!s.done) {
+        const step = c.steps[s.position];
+        const o = s.next();
+        expect(o.ok, o.failures.join('\n')).toBe(true);
+        if (step.predict === undefined) continue;
+        asked++;
+        const p = step.predict;
+        if (p.kind === 'pick-a-node') expect(s.runner.cluster.nodeIds, `${c.id}: ${p.question}`).toContain(o.answer);
+        else if (p.kind === 'pick-one') expect(p.choices!.map((x) => x.label), `${c.id}: ${p.question}`).toContain(o.answer);
+        else expect(typeof o.answer, `${c.id}: ${p.question}`).toBe('number');
+      }
+    }
+    expect(asked).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe('challenges', () => {
+  const withChallenge = chapters.filter((c) => c.challenge !== undefined);
+
+  it('at least the election, Figure 8 and dedup chapters end with a challenge', () => {
+    expect(withChallenge.map((c) => c.id)).toEqual(expect.arrayContaining(['election', 'figure8', 'dedup']));
+  });
+
+  it.each(withChallenge.map((c) => [c.id, c] as const))('%s: the solution reaches the goal, and cannot without the rule change', (_id, c) => {
+    expect(walkChallenge(c).failures).toEqual([]);
+    expect(c.challenge!.control).toBe(true);
+  });
+
+  it('a fresh challenge cluster does not start out solved', () => {
+    for (const c of withChallenge) {
+      const runner = challengeRunner(c);
+      expect(runner.check(c.challenge!.goal).ok, c.id).toBe(false);
+    }
+  });
+});
+
+describe('sessions for the player', () => {
+  const c = chapters.find((x) => x.id === 'failover')!;
+
+  it('a deep link to step k replays the same run as going forward k steps (back really rewinds)', () => {
+    const forward = new ChapterSession(c);
+    for (let i = 0; i < 5; i++) expect(forward.next().ok).toBe(true);
+    const { session, outcomes } = sessionAt(c, 5);
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(session.position).toBe(5);
+    expect(session.runner.cluster.now).toBe(forward.runner.cluster.now);
+    expect(JSON.stringify(session.runner.cluster.actions())).toBe(JSON.stringify(forward.runner.cluster.actions()));
+  });
+
+  it('taking over the live cluster and returning restores the step', () => {
+    const { session } = sessionAt(c, 3);
+    const at = session.runner.cluster.now;
+    // "Try it yourself": the learner crashes everything.
+    for (const id of session.runner.cluster.nodeIds) session.runner.cluster.crash(id);
+    session.runner.cluster.runFor(1000);
+    // "Return to the guide": the same step, rebuilt.
+    const back = sessionAt(c, 3).session;
+    expect(back.runner.cluster.now).toBe(at);
+    expect(back.runner.cluster.nodeIds.filter((id) => back.runner.cluster.node(id).up)).toHaveLength(4);
+  });
+
+  it('a step whose checks do not hold is not shown (its outcome says why, with file line, seed and time)', () => {
+    const broken = loadChapter(
+      files['/guides/01-glance.md'].replace('expect all term = 0', 'expect all term = 7'),
+      'guides/01-glance.md',
+    );
+    const o = new ChapterSession(broken).next();
+    expect(o.ok).toBe(false);
+    expect(o.failures).toEqual([expect.stringMatching(/^guides\/01-glance\.md line \d+: expect all term = 7 — .*term 0.* \(seed 1, t=100ms\)$/)]);
+  });
+});
+
+describe('loading and validating', () => {
+  const minimal = (steps: number, extra = ''): string =>
+    `---\nid: demo\norder: 99\ntitle: Demo\nsummary: A demo.\nseed: 1\nseedIndependent: true\nsources:\n  - title: x\n    url: https://example.org\nsetup: |\n  nodes 3\n---\nIntro.\n` +
+    Array.from({ length: steps }, (_, i) => `\n## Step ${i + 1}\n\nSome prose.\n\n\`\`\`scenario\nrun 10ms\n\`\`\`\n\n\`\`\`check\nexpect no leader\n\`\`\`\n`).join('') +
+    extra;
+
+  function loadError(text: string): string {
+    try {
+      loadChapter(text, 'guides/demo.md');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ChapterError);
+      return (err as Error).message;
+    }
+    throw new Error('loaded without error');
+  }
+
+  it('a well-formed chapter loads into steps with their fragments and line numbers', () => {
+    const ch: Chapter = loadChapter(minimal(5), 'guides/demo.md');
+    expect(ch.steps).toHaveLength(5);
+    expect(ch.steps[0]).toMatchObject({ index: 0, title: 'Step 1', prose: 'Some prose.', line: 16 });
+    expect(ch.steps[0].scenario?.line).toBe(21);
+    expect(ch.steps[0].check?.line).toBe(25);
+    expect(ch.setup.scenario.options).toEqual({ nodes: 3 });
+    expect(walkChapter(ch).ok).toBe(true);
+  });
+
+  it('scenario mistakes are reported with the chapter file and its line', () => {
+    expect(loadError(minimal(5).replace('run 10ms', 'crsh n1'))).toBe("guides/demo.md line 21: unknown command 'crsh' (did you mean 'crash'?)");
+    expect(loadError(minimal(5).replace('expect no leader', 'crash n1'))).toBe("guides/demo.md line 25: 'crash' is not allowed here (only expect, let)");
+    expect(loadError(minimal(5).replace('run 10ms', 'crash n4'))).toMatch(/^guides\/demo\.md line 21: unknown node 'n4'/);
+    expect(loadError(minimal(5).replace('  nodes 3', '  nodes 3\n  seed 4'))).toBe("guides/demo.md line 13: put the seed in 'seed:', not in the setup");
+  });
+
+  it('front matter, step counts, predicts and challenges are validated', () => {
+    expect(loadError('no front matter')).toBe("guides/demo.md line 1: a chapter starts with '---' and YAML front matter");
+    expect(loadError(minimal(5).replace('seed: 1', 'seed: one'))).toMatch(/^guides\/demo\.md: front matter: seed: /);
+    expect(loadError(minimal(5).replace('order: 99\n', ''))).toMatch(/front matter: order: /);
+    expect(loadError(minimal(4))).toBe("guides/demo.md: a chapter has 5–12 steps ('## ' sections), this one has 4");
+    expect(loadError(minimal(13))).toMatch(/this one has 13$/);
+    expect(loadError(minimal(5).replace('Some prose.', ''))).toBe("guides/demo.md line 16: step 'Step 1' has no prose");
+    expect(loadError(minimal(5, '\n```predict\nkind: pick-a-node\nquestion: Who?\n```\n'))).toMatch(/a pick-a-node predict has an answer and no choices/);
+    expect(loadError(minimal(5, '\n```predict\nkind: pick-a-node\nquestion: Who?\nanswer: leadr term\n```\n'))).toMatch(/^guides\/demo\.md line \d+: unknown node 'leadr'/);
+    expect(loadError(minimal(5, '\n## Challenge: x\n\nDo it.\n\n```challenge\ngoal: leader\nsolution: |\n  crsh n1\n```\n'))).toMatch(
+      /^guides\/demo\.md line \d+: unknown command 'crsh'/,
+    );
+    expect(loadError(minimal(5, '\n## Challenge: x\n\nDo it.\n\n```challenge\ngoal: leader\nsolution: run 1s\ncontrol: true\n```\n'))).toMatch(
+      /'control: true' needs a challenge setup/,
+    );
+    expect(() => loadChapters({ '/guides/a.md': minimal(5), '/guides/b.md': minimal(5) })).toThrow('guides/b.md: id demo is also used by guides/a.md');
+  });
+});
