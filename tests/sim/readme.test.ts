@@ -1,0 +1,44 @@
+// The README's examples run as written: the code blocks are read from README.md itself.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createCluster, runScenario } from '../../src/sim';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const blocks = [...readme.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], text: m[2] }));
+
+describe('the README', () => {
+  it('shows the two set-up commands', () => {
+    expect(readme).toContain('npm install && npm run dev');
+    expect(readme).toContain('npm test');
+  });
+
+  it('has a scenario example that runs and whose expectations hold', () => {
+    const scenario = blocks.find((b) => b.lang === '' && b.text.startsWith('seed '));
+    expect(scenario).toBeDefined();
+    const result = runScenario(scenario!.text);
+    expect(result.failure?.message, 'README scenario').toBeUndefined();
+    expect(result.ok).toBe(true);
+  });
+
+  it('headless example: a proposal on the leader commits everywhere', () => {
+    const c = createCluster({ seed: 42, nodes: 5, network: { latencyMs: [5, 15], dropRate: 0.05 } });
+    expect(c.runUntil(() => c.leader() !== undefined, 2000)).toBe(true);
+    const { index } = c.propose(c.leader()!, 'hello')!;
+    c.runFor(200);
+    expect(c.nodeIds.map((id) => c.node(id).commitIndex >= index)).toEqual([true, true, true, true, true]);
+  });
+
+  it('messaging example: raw PUB, publisher and subscriber all work', () => {
+    const c = createCluster({ seed: 7 });
+    c.runFor(1000);
+    const h = c.command(c.leader()!, 'PUB orders --id o-1 first order');
+    c.command('n2', 'SUB orders', { client: 's1' });
+    c.runFor(50);
+    const p = c.publish('orders', 'second', { client: 'p1' });
+    c.runFor(500);
+    expect(h.lines).toEqual(['OK published o-1']);
+    expect(p.status).toBe('ok');
+    expect(c.history('n3', 'orders').map((r) => r.message)).toEqual(['first order', 'second']);
+    expect(c.clientLog('s1').some((l) => l.line.startsWith('MSG orders'))).toBe(true);
+  });
+});
