@@ -77,7 +77,7 @@ export const DEFAULT_BROKER: BrokerSettings = {
   dedupWindow: store.DEFAULT_DEDUP_WINDOW,
   dedup: true,
   commitTimeoutMs: 2000,
-  forwardTimeoutMs: 2500,
+  forwardTimeoutMs: 1500,
   maxDelayMs: 100,
   pushRetransmitMs: 200,
 };

@@ -73,7 +73,7 @@ export interface ClientSettings {
   giveUpAfterMs: number;
 }
 
-export const DEFAULT_CLIENT: ClientSettings = { requestTimeoutMs: 3000, giveUpAfterMs: 10_000 };
+export const DEFAULT_CLIENT: ClientSettings = { requestTimeoutMs: 2000, giveUpAfterMs: 10_000 };
 
 export class ClientActor implements Actor {
   readonly isNode = false;

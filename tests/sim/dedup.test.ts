@@ -83,7 +83,7 @@ const ownerIndex = (c: SimCluster, node: string, id: string): number =>
 // ---- a lost reply -------------------------------------------------------------------------------
 
 describe('a retry after a lost reply is not stored twice', () => {
-  it('the leader stored the message but its OK published is dropped in flight: the publisher times out (3 s), retries the same id at another node, is told OK duplicate with the original offset, and the topic holds it once', () => {
+  it('the leader stored the message but its OK published is dropped in flight: the publisher times out (2 s), retries the same id at another node, is told OK duplicate with the original offset, and the topic holds it once', () => {
     withSeed(101, () => {
       const { c, leader } = stable(101);
       const first = c.publish('orders', 'order #1', { via: leader, id: 'warm-up' });

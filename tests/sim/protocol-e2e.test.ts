@@ -466,7 +466,7 @@ describe('ERR unavailable, ERR not_leader, REDIRECT and ERR timeout_waiting_comm
     });
   });
 
-  it('a follower cut off alone: it first forwards to the leader it knows and answers REDIRECT <leader> when the forward times out (2.5 s); once its election timer has made it a candidate it answers ERR not_leader', () => {
+  it('a follower cut off alone: it first forwards to the leader it knows and answers REDIRECT <leader> when the forward times out (1.5 s); once its election timer has made it a candidate it answers ERR not_leader', () => {
     withSeed(54, () => {
       const { c, leader, followers } = stable(54, { nodes: 5 });
       const lone = followers[0];
@@ -475,8 +475,8 @@ describe('ERR unavailable, ERR not_leader, REDIRECT and ERR timeout_waiting_comm
       const sent = c.now;
       expect(until(c, () => h.done, 6000), at(c, 'answered')).toBe(true);
       expect(h.lines, at(c, 'lines')).toEqual([`REDIRECT ${leader}`]);
-      expect(c.now - sent, at(c, 'after the forward timeout')).toBeGreaterThanOrEqual(2500);
-      expect(c.now - sent, at(c, 'after the forward timeout')).toBeLessThan(2600);
+      expect(c.now - sent, at(c, 'after the forward timeout')).toBeGreaterThanOrEqual(1500);
+      expect(c.now - sent, at(c, 'after the forward timeout')).toBeLessThan(1600);
       // By now its election timeout has fired: it stands for election and knows no leader.
       expect(c.node(lone).role, at(c, `${lone} role`)).toBe('candidate');
       expect(c.node(lone).leaderId, at(c, `${lone} leader`)).toBeNull();
