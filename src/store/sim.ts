@@ -1,58 +1,523 @@
-// The zustand store: owns one simulation and its playback; the only bridge between the engine and React.
+// The zustand store: owns one simulation (through the Driver, outside React state), its playback, selection and notices; the only bridge between the engine and React.
 import { create } from 'zustand';
-import { createCluster, type Cluster, type NodeView } from '../sim';
+import type { ActionRecord, InFlight, NetworkSettings, NodeView, Violation } from '../sim';
+import { Driver, type AdvanceResult, type FeedItem, type Mark } from './driver';
+import type { MetricsSnapshot } from './metrics';
+import { DEFAULT_RUN, normalizeRun, type RunOptions } from './runOptions';
+
+/** Playback speeds in simulated ms per wall ms; the last one is fast-forward (as fast as the engine goes). */
+export const SPEEDS = [1 / 1000, 1 / 300, 1 / 100, 1 / 30, 1 / 10, 1 / 3, 1, 3, 10, 100, Infinity] as const;
+export const DEFAULT_SPEED_INDEX = 3;
+
+export function speedLabel(speed: number): string {
+  if (speed === Infinity) return 'Max';
+  if (speed >= 1) return `${speed}×`;
+  return `1/${Math.round(1 / speed)}×`;
+}
+
+/** How far "run until …" looks before giving up, in virtual ms. */
+export const SEARCH_LIMIT_MS = 60_000;
+/** Wall-time budget per frame for simulation work, in ms. */
+const FRAME_BUDGET_MS = 9;
+/** React panels are refreshed at most this often while playing (moving things are drawn per frame). */
+const PUBLISH_EVERY_MS = 80;
+
+export type Tab = 'inspect' | 'faults' | 'client' | 'checks' | 'metrics' | 'config' | 'share';
+export type BottomTab = 'events' | 'spacetime' | 'clocks';
+
+export interface Selection {
+  node: string | null;
+  message: number | null;
+  /** Event number (FeedItem.seq). */
+  event: number | null;
+}
+
+export interface Notice {
+  kind: 'error' | 'info' | 'violation';
+  text: string;
+}
+
+export interface TaskView {
+  label: string;
+  /** 0..1, or null when unknown. */
+  progress: number | null;
+}
 
 export interface SimState {
-  cluster: Cluster;
-  seed: number;
-  nodeCount: number;
+  run: RunOptions;
+  /** Bumped when a new run (not a seek of the same run) starts. */
+  runId: number;
+  nodeIds: readonly string[];
   playing: boolean;
-  /** Simulated ms per wall ms. */
-  speed: number;
-  /** Bumped whenever the cluster changed, so views re-read it. */
-  version: number;
+  speedIndex: number;
+  now: number;
+  horizon: number;
+  seq: number;
+  inPast: boolean;
   nodes: NodeView[];
-  reset(seed: number, nodeCount: number): void;
-  setPlaying(playing: boolean): void;
-  setSpeed(speed: number): void;
-  advance(wallMs: number): void;
-  stepOnce(): void;
+  leader: string | undefined;
+  groups: Record<string, number>;
+  cuts: Array<[string, string]>;
+  network: NetworkSettings;
+  violations: readonly Violation[];
+  marks: Mark[];
+  metrics: MetricsSnapshot;
+  /** Bumped when the feed has new items (read them with feedTail). */
+  feedVersion: number;
+  lastStep: FeedItem[];
+  actionCount: number;
+  selection: Selection;
+  task: TaskView | null;
+  notice: Notice | null;
+  tab: Tab;
+  bottomTab: BottomTab;
+  helpOpen: boolean;
 }
 
-function views(cluster: Cluster): NodeView[] {
-  return cluster.nodeIds.map((id) => cluster.node(id));
+let driver = new Driver(DEFAULT_RUN);
+
+/** The live driver, for per-frame drawing (never put it in React state). */
+export function getDriver(): Driver {
+  return driver;
 }
 
-export const useSim = create<SimState>((set, get) => {
-  const cluster = createCluster({ seed: 1, nodes: 5 });
+// ---- per-frame listeners (the cluster view draws from these, not from React renders) ----
+
+type FrameListener = () => void;
+const frameListeners = new Set<FrameListener>();
+
+export function onFrame(listener: FrameListener): () => void {
+  frameListeners.add(listener);
+  return () => frameListeners.delete(listener);
+}
+
+function emitFrame(): void {
+  for (const l of frameListeners) l();
+}
+
+// ---- long jobs (seek, run until …) done in slices across frames ----
+
+interface Task {
+  label: string;
+  d: Driver;
+  from: number;
+  target: number;
+  stop: ((item: FeedItem) => boolean) | null;
+  seeking: boolean;
+  /** Install `d` as the live driver when done (loading a run: nothing changes until it has loaded). */
+  swap?: { run: RunOptions; seekTo?: number };
+  onEnd?: (result: AdvanceResult, stopped: FeedItem | null) => void;
+  onFail?: (text: string) => void;
+}
+
+let task: Task | null = null;
+let lastPublish = 0;
+
+type Snap = Pick<SimState, 'nodeIds' | 'now' | 'horizon' | 'seq' | 'inPast' | 'nodes' | 'leader' | 'groups' | 'cuts' | 'network' | 'actionCount' | 'lastStep' | 'feedVersion' | 'metrics'> &
+  Partial<Pick<SimState, 'marks' | 'violations'>>;
+
+function snapshot(d: Driver): Snap {
+  const c = d.cluster;
+  const nodes = d.views(true);
   return {
-    cluster,
-    seed: 1,
-    nodeCount: 5,
-    playing: true,
-    speed: 0.25,
-    version: 0,
-    nodes: views(cluster),
-    reset(seed, nodeCount) {
-      const next = createCluster({ seed, nodes: nodeCount });
-      set({ cluster: next, seed, nodeCount, nodes: views(next), version: get().version + 1 });
-    },
-    setPlaying(playing) {
-      set({ playing });
-    },
-    setSpeed(speed) {
-      set({ speed });
-    },
-    advance(wallMs) {
-      const { cluster: c, playing, speed } = get();
-      if (!playing) return;
-      c.runFor(Math.max(0, Math.min(wallMs, 100)) * speed);
-      set({ nodes: views(c), version: get().version + 1 });
-    },
-    stepOnce() {
-      const c = get().cluster;
-      c.step();
-      set({ nodes: views(c), version: get().version + 1, playing: false });
-    },
+    nodeIds: c.nodeIds,
+    now: c.now,
+    horizon: Math.max(d.horizon, c.now),
+    seq: d.seq,
+    inPast: d.inPast,
+    nodes,
+    leader: c.leader(),
+    groups: c.groups(),
+    cuts: c.cutLinks(),
+    network: { ...c.network },
+    actionCount: c.actions().length,
+    lastStep: d.lastStep,
+    feedVersion: d.seq,
+    metrics: d.metrics.snapshot(),
+  };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export const useSim = create<SimState>(() => {
+  const reduced = typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  return {
+    run: DEFAULT_RUN,
+    runId: 1,
+    playing: !reduced,
+    speedIndex: DEFAULT_SPEED_INDEX,
+    marks: [],
+    violations: [],
+    selection: { node: null, message: null, event: null },
+    task: null,
+    notice: null,
+    tab: 'inspect',
+    bottomTab: 'events',
+    helpOpen: false,
+    ...snapshot(driver),
   };
 });
+
+let marksVersionSeen = -1;
+
+/** While playing, lists of events (feed, diagram, narration) refresh at most this often. */
+const FEED_EVERY_MS = 250;
+let lastFeedPublish = 0;
+
+/** Pushes the driver's state into React state (throttled while playing). */
+export function publish(): void {
+  const d = driver;
+  const patch = snapshot(d);
+  const s = useSim.getState();
+  const wall = performance.now();
+  if (s.playing && task === null && wall - lastFeedPublish < FEED_EVERY_MS) {
+    delete (patch as Partial<Snap>).feedVersion;
+    delete (patch as Partial<Snap>).lastStep;
+  } else lastFeedPublish = wall;
+  if (d.marksVersion !== marksVersionSeen) {
+    marksVersionSeen = d.marksVersion;
+    patch.marks = d.marks.slice();
+  }
+  const v = d.cluster.violations();
+  if (v.length !== s.violations.length || (v.length > 0 && v[v.length - 1] !== s.violations[s.violations.length - 1])) patch.violations = v.slice();
+  useSim.setState(patch);
+  lastPublish = performance.now();
+}
+
+function setNotice(notice: Notice | null): void {
+  useSim.setState({ notice });
+}
+
+function stopText(item: FeedItem): string {
+  return item.e.detail ?? `${item.e.type ?? 'a safety property'} broken`;
+}
+
+function afterStop(stopped: FeedItem | null): void {
+  if (stopped?.e.kind === 'violation') {
+    useSim.setState({ playing: false, selection: { ...useSim.getState().selection, event: stopped.seq }, tab: 'checks' });
+    setNotice({ kind: 'violation', text: `Paused at a safety violation — ${stopText(stopped)}` });
+  }
+}
+
+/** Runs the current task for at most `budgetMs` of wall time; true when it finished. */
+function work(budgetMs: number): boolean {
+  const t = task;
+  if (t === null) return true;
+  const d = t.d;
+  d.setStop(t.stop);
+  d.setSeeking(t.seeking);
+  let result: AdvanceResult;
+  try {
+    result = d.advance(t.target, performance.now() + budgetMs);
+  } catch (err) {
+    task = null;
+    useSim.setState({ task: null });
+    const text = t.swap ? `Could not load this run: ${errorText(err)}. Nothing was changed.` : errorText(err);
+    setNotice({ kind: 'error', text });
+    t.onFail?.(text);
+    if (!t.swap) publish();
+    return true;
+  } finally {
+    d.setStop(null);
+    d.setSeeking(false);
+  }
+  if (result === 'budget') {
+    const span = t.target - t.from;
+    const progress = Number.isFinite(span) && span > 0 ? Math.min(1, (d.now - t.from) / span) : null;
+    useSim.setState({ task: { label: t.label, progress } });
+    if (!t.swap) publish();
+    return false;
+  }
+  task = null;
+  if (t.swap) {
+    const old = driver;
+    driver = d;
+    old.dispose();
+    marksVersionSeen = -1;
+    useSim.setState({
+      run: t.swap.run,
+      runId: useSim.getState().runId + 1,
+      selection: { node: null, message: null, event: null },
+      task: null,
+      violations: [],
+    });
+    if (t.swap.seekTo !== undefined && t.swap.seekTo < d.now) {
+      publish();
+      seek(t.swap.seekTo);
+      return task === null;
+    }
+  }
+  useSim.setState({ task: null });
+  t.onEnd?.(result, d.stopped);
+  publish();
+  return true;
+}
+
+function startTask(t: Omit<Task, 'from'>): void {
+  task = { ...t, from: t.d.now };
+  useSim.setState({ task: { label: t.label, progress: 0 } });
+  work(30);
+}
+
+/** Finishes any running task at once (tests, and before acting). */
+export function finishTask(): void {
+  while (task !== null) work(1e9);
+}
+
+export function isBusy(): boolean {
+  return task !== null;
+}
+
+// ---- the per-frame loop ----
+
+/** Advances the simulation by one animation frame of `wallMs` and draws; called from requestAnimationFrame. */
+export function frame(wallMs: number): void {
+  const s = useSim.getState();
+  if (task !== null) {
+    work(FRAME_BUDGET_MS);
+  } else if (s.playing) {
+    const speed = SPEEDS[s.speedIndex];
+    const d = driver;
+    d.beginBatch();
+    const target = speed === Infinity ? d.now + 10_000 : d.now + Math.min(Math.max(wallMs, 0), 100) * speed;
+    try {
+      const r = d.advance(target, performance.now() + FRAME_BUDGET_MS);
+      if (r === 'stop') afterStop(d.stopped);
+    } catch (err) {
+      useSim.setState({ playing: false });
+      setNotice({ kind: 'error', text: errorText(err) });
+    }
+    if (performance.now() - lastPublish > PUBLISH_EVERY_MS || !useSim.getState().playing) publish();
+  }
+  emitFrame();
+}
+
+/** Wall ms of simulation + drawing work in each of the latest frames (a ring), for speed checks. */
+const FRAME_SAMPLES = 600;
+const frameWork = new Float64Array(FRAME_SAMPLES);
+let frameCount = 0;
+
+/** The latest frames' work in ms, oldest first. */
+export function frameTimes(): number[] {
+  const n = Math.min(frameCount, FRAME_SAMPLES);
+  const out: number[] = [];
+  for (let i = frameCount - n; i < frameCount; i++) out.push(frameWork[i % FRAME_SAMPLES]);
+  return out;
+}
+
+/** Starts the requestAnimationFrame loop; returns its stop function. */
+export function startLoop(): () => void {
+  let last = performance.now();
+  let handle = requestAnimationFrame(function tick(t) {
+    const start = performance.now();
+    frame(t - last);
+    frameWork[frameCount++ % FRAME_SAMPLES] = performance.now() - start;
+    last = t;
+    handle = requestAnimationFrame(tick);
+  });
+  return () => cancelAnimationFrame(handle);
+}
+
+// ---- commands (the actions registry calls these) ----
+
+function guard(): boolean {
+  if (task !== null) return false;
+  return true;
+}
+
+export function setPlaying(playing: boolean): void {
+  if (playing && task !== null) return;
+  useSim.setState({ playing });
+  if (!playing) publish();
+}
+
+export function togglePlay(): void {
+  setPlaying(!useSim.getState().playing);
+}
+
+export function setSpeedIndex(i: number): void {
+  useSim.setState({ speedIndex: Math.max(0, Math.min(SPEEDS.length - 1, Math.round(i))) });
+}
+
+/** One scheduler event (a delivery, a drop, a timer), or a recorded action coming due. */
+export function stepEvent(): void {
+  if (!guard()) return;
+  const d = driver;
+  d.beginBatch();
+  try {
+    d.step();
+  } catch (err) {
+    setNotice({ kind: 'error', text: errorText(err) });
+  }
+  useSim.setState({ playing: false });
+  const last = d.lastStep[d.lastStep.length - 1];
+  const violation = d.batch.toArray().find((i) => i.e.kind === 'violation');
+  if (violation) afterStop(violation);
+  publish();
+  if (last) useSim.setState({ selection: { ...useSim.getState().selection, event: last.seq } });
+}
+
+function runUntil(label: string, stop: (item: FeedItem) => boolean, none: string): void {
+  if (!guard()) return;
+  const d = driver;
+  d.beginBatch();
+  useSim.setState({ playing: false });
+  startTask({
+    label,
+    d,
+    target: d.now + SEARCH_LIMIT_MS,
+    stop,
+    seeking: false,
+    onEnd(result, stopped) {
+      if (result === 'target') setNotice({ kind: 'info', text: none });
+      else if (stopped?.e.kind === 'violation') afterStop(stopped);
+      else if (stopped) useSim.setState({ selection: { ...useSim.getState().selection, event: stopped.seq } });
+    },
+  });
+}
+
+export function stepDelivery(): void {
+  runUntil('Running to the next delivery', (i) => i.e.kind === 'deliver', 'No message was delivered within 60 s of simulated time.');
+}
+
+export function runUntilElection(): void {
+  runUntil('Running to the next election', (i) => i.e.kind === 'role' && i.e.role === 'candidate', 'No election started within 60 s of simulated time.');
+}
+
+export function runUntilLeader(): void {
+  runUntil('Running until a leader is elected', (i) => i.e.kind === 'role' && i.e.role === 'leader', 'No leader was elected within 60 s of simulated time.');
+}
+
+export function runUntilCommit(): void {
+  runUntil('Running to the next commit', (i) => i.e.kind === 'commit', 'Nothing was committed within 60 s of simulated time (propose a command first?).');
+}
+
+/** Moves to virtual time `t` of the run: forward by running, backward by replaying from the start. */
+export function seek(t: number): void {
+  if (!guard()) return;
+  const d = driver;
+  const target = Math.max(0, t);
+  useSim.setState({ playing: false });
+  if (target < d.now) d.rewind();
+  d.beginBatch();
+  startTask({ label: 'Seeking', d, target, stop: null, seeking: true });
+  if (task === null) publish();
+}
+
+/** Moves to just after event number `seq` (from the feed, a mark or the diagram) and selects it. */
+export function seekToEvent(seq: number, at: number): void {
+  if (!guard()) return;
+  const d = driver;
+  useSim.setState({ playing: false, selection: { ...useSim.getState().selection, event: seq } });
+  if (seq === d.seq) return publish();
+  if (seq < d.seq) d.rewind();
+  d.beginBatch();
+  startTask({ label: 'Seeking', d, target: at, stop: (i) => i.seq >= seq, seeking: true });
+}
+
+/** A user action on the cluster now (forks the run when now is in its past). Returns an error text, if any. */
+export function act(op: string, args: unknown[]): string | undefined {
+  const r = actWithResult(op, args);
+  return r.ok ? undefined : r.error;
+}
+
+export type ActResult = { ok: true; result: unknown } | { ok: false; error: string };
+
+/** Like act, with the engine's return value (e.g. propose's {index, term}). */
+export function actWithResult(op: string, args: unknown[]): ActResult {
+  if (task !== null) finishTask();
+  const d = driver;
+  const forking = d.inPast;
+  const at = d.now;
+  d.beginBatch();
+  let result: unknown;
+  try {
+    result = d.act(op, args);
+  } catch (err) {
+    const error = errorText(err);
+    setNotice({ kind: 'error', text: error });
+    publish();
+    return { ok: false, error };
+  }
+  const violation = d.batch.toArray().find((i) => i.e.kind === 'violation');
+  if (violation) afterStop(violation);
+  else if (forking) setNotice({ kind: 'info', text: `The run forked at t=${formatMs(at)}: what came after was replaced by your action.` });
+  publish();
+  return { ok: true, result };
+}
+
+/** Starts a new run (new options, optionally a recorded action log and a time to seek to). Returns an error text and changes nothing on failure. */
+export function newRun(run: RunOptions, actions: readonly ActionRecord[] = [], seekTo?: number): string | undefined {
+  let d: Driver;
+  const clean = normalizeRun(run);
+  try {
+    d = new Driver(clean);
+  } catch (err) {
+    return errorText(err);
+  }
+  if (task !== null) {
+    if (task.swap) task = null;
+    else finishTask();
+  }
+  const end = actions.length > 0 ? actions[actions.length - 1].at : 0;
+  const target = Math.max(end, seekTo ?? 0);
+  d.load(actions);
+  let failed: string | undefined;
+  startTask({
+    label: 'Loading the run', d, target, stop: null, seeking: true, swap: { run: clean, seekTo },
+    onFail: (text) => (failed = text),
+  });
+  return failed;
+}
+
+/** Restarts the current run's options from time 0 with no actions. */
+export function restartRun(): void {
+  const s = useSim.getState();
+  newRun(s.run);
+  setNotice(null);
+}
+
+export function select(patch: Partial<Selection>): void {
+  useSim.setState({ selection: { ...useSim.getState().selection, ...patch } });
+}
+
+export function selectNode(id: string | null): void {
+  useSim.setState({ selection: { ...useSim.getState().selection, node: id }, ...(id !== null ? { tab: 'inspect' as Tab } : {}) });
+}
+
+export function selectMessage(id: number | null): void {
+  useSim.setState({ selection: { ...useSim.getState().selection, message: id }, ...(id !== null ? { tab: 'inspect' as Tab } : {}) });
+}
+
+export function setTab(tab: Tab): void {
+  useSim.setState({ tab });
+}
+
+export function setBottomTab(bottomTab: BottomTab): void {
+  useSim.setState({ bottomTab });
+}
+
+export function setHelpOpen(helpOpen: boolean): void {
+  useSim.setState({ helpOpen });
+}
+
+export function dismissNotice(): void {
+  setNotice(null);
+}
+
+export function showNotice(notice: Notice): void {
+  setNotice(notice);
+}
+
+/** Messages in flight now (fresh; for panels that list them). */
+export function inFlightNow(): InFlight[] {
+  return driver.inFlight();
+}
+
+export function formatMs(ms: number): string {
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(3)} s`;
+  return `${ms.toFixed(1)} ms`;
+}

@@ -1,56 +1,122 @@
-// The simulator page: a live cluster with each node's role and term, and playback controls.
-import { useEffect } from 'react';
-import { useSim } from '../store/sim';
+// The simulator page: toolbar, timeline, cluster view with narration, side panels and the bottom event feed / space-time diagram.
+import { Suspense, lazy, useEffect } from 'react';
+import { setBottomTab, setTab, startLoop, useSim, type BottomTab, type Tab } from '../store/sim';
+import { handleKey } from './actions';
+import { ClusterView, Legend } from './ClusterView';
+import { EventFeed } from './EventFeed';
+import { Inspector } from './Inspector';
+import { Narration } from './Narration';
+import { NoticeBar } from './NoticeBar';
+import { useShareLinkOnLoad } from './shareLink';
+import { Tabs } from './Tabs';
+import { Timeline } from './Timeline';
+import { Toolbar } from './Toolbar';
 
-function useAnimationFrame(callback: (wallMs: number) => void): void {
-  useEffect(() => {
-    let last = performance.now();
-    let handle = requestAnimationFrame(function frame(t) {
-      callback(t - last);
-      last = t;
-      handle = requestAnimationFrame(frame);
-    });
-    return () => cancelAnimationFrame(handle);
-  }, [callback]);
+// Panels off the first screen load on demand, keeping the first download small.
+const ClientPanel = lazy(() => import('./ClientPanel').then((m) => ({ default: m.ClientPanel })));
+const ConfigPanel = lazy(() => import('./ConfigPanel').then((m) => ({ default: m.ConfigPanel })));
+const CorrectnessPanel = lazy(() => import('./CorrectnessPanel').then((m) => ({ default: m.CorrectnessPanel })));
+const MetricsPanel = lazy(() => import('./MetricsPanel').then((m) => ({ default: m.MetricsPanel })));
+const SharePanel = lazy(() => import('./SharePanel').then((m) => ({ default: m.SharePanel })));
+const FaultsPanel = lazy(() => import('./FaultsPanel').then((m) => ({ default: m.FaultsPanel })));
+const HelpOverlay = lazy(() => import('./HelpOverlay').then((m) => ({ default: m.HelpOverlay })));
+const ClocksPanel = lazy(() => import('./ClocksPanel').then((m) => ({ default: m.ClocksPanel })));
+const SpaceTime = lazy(() => import('./SpaceTime').then((m) => ({ default: m.SpaceTime })));
+
+const loading = <p className="hint">Loading…</p>;
+
+const SIDE_TABS: ReadonlyArray<{ id: Tab; label: string }> = [
+  { id: 'inspect', label: 'Inspect' },
+  { id: 'faults', label: 'Faults' },
+  { id: 'client', label: 'Client' },
+  { id: 'checks', label: 'Checks' },
+  { id: 'metrics', label: 'Metrics' },
+  { id: 'config', label: 'Config' },
+  { id: 'share', label: 'Share' },
+];
+
+const BOTTOM_TABS: ReadonlyArray<{ id: BottomTab; label: string }> = [
+  { id: 'events', label: 'Events' },
+  { id: 'spacetime', label: 'Space-time diagram' },
+  { id: 'clocks', label: 'Clocks' },
+];
+
+function SidePanel() {
+  const tab = useSim((s) => s.tab);
+  return (
+    <section className="side" aria-label="Panels">
+      <Tabs idPrefix="side" tabs={SIDE_TABS} value={tab} onChange={setTab} label="Panels" />
+      <div key={tab} className="side-body" role="tabpanel" id={`side-panel-${tab}`} aria-labelledby={`side-tab-${tab}`}>
+        <Suspense fallback={loading}>
+          {tab === 'inspect' && <Inspector />}
+          {tab === 'faults' && <FaultsPanel />}
+          {tab === 'client' && <ClientPanel />}
+          {tab === 'checks' && <CorrectnessPanel />}
+          {tab === 'metrics' && <MetricsPanel />}
+          {tab === 'config' && <ConfigPanel />}
+          {tab === 'share' && <SharePanel />}
+        </Suspense>
+      </div>
+    </section>
+  );
+}
+
+function BottomPanel() {
+  const tab = useSim((s) => s.bottomTab);
+  return (
+    <section className="bottom" aria-label="History">
+      <Tabs idPrefix="bottom" tabs={BOTTOM_TABS} value={tab} onChange={setBottomTab} label="History views" />
+      <div className="bottom-body" role="tabpanel" id={`bottom-panel-${tab}`} aria-labelledby={`bottom-tab-${tab}`}>
+        <Suspense fallback={loading}>
+          {tab === 'events' && <EventFeed />}
+          {tab === 'spacetime' && <SpaceTime />}
+          {tab === 'clocks' && <ClocksPanel />}
+        </Suspense>
+      </div>
+    </section>
+  );
+}
+
+function Help() {
+  const open = useSim((s) => s.helpOpen);
+  if (!open) return null;
+  return (
+    <Suspense fallback={null}>
+      <HelpOverlay />
+    </Suspense>
+  );
 }
 
 export function App() {
-  const nodes = useSim((s) => s.nodes);
-  const playing = useSim((s) => s.playing);
-  const seed = useSim((s) => s.seed);
-  const now = useSim((s) => s.cluster.now);
-  const advance = useSim((s) => s.advance);
-  const { setPlaying, stepOnce, reset } = useSim.getState();
-  useAnimationFrame(advance);
+  useEffect(() => startLoop(), []);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (handleKey(e)) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  useShareLinkOnLoad();
   return (
-    <main className="app">
-      <header>
-        <h1>Wiber Sim</h1>
-        <p className="tagline">A Raft-replicated pub/sub broker, simulated deterministically in your browser.</p>
-      </header>
-      <section className="controls" aria-label="Playback">
-        <button type="button" onClick={() => setPlaying(!playing)}>
-          {playing ? 'Pause' : 'Play'}
-        </button>
-        <button type="button" onClick={stepOnce}>
-          Step
-        </button>
-        <button type="button" onClick={() => reset(seed, 5)}>
-          Restart run
-        </button>
-        <span className="clock" data-testid="now">
-          t = {now.toFixed(1)} ms · seed {seed}
-        </span>
-      </section>
-      <ul className="nodes" aria-label="Nodes">
-        {nodes.map((n) => (
-          <li key={n.id} className={`node role-${n.role}`} data-testid={`node-${n.id}`}>
-            <strong>{n.id}</strong>
-            <span className="role">{n.role}</span>
-            <span className="term">term {n.term}</span>
-          </li>
-        ))}
-      </ul>
-    </main>
+    <div className="app">
+      <a className="skip" href="#cluster-view">
+        Skip to the cluster view
+      </a>
+      <Toolbar />
+      <NoticeBar />
+      <Timeline />
+      <main className="main">
+        <section className="stage" aria-label="Cluster">
+          <ClusterView />
+          <aside className="stage-side">
+            <Narration />
+            <Legend />
+          </aside>
+        </section>
+        <SidePanel />
+        <BottomPanel />
+      </main>
+      <Help />
+    </div>
   );
 }

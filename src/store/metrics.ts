@@ -1,0 +1,141 @@
+// Run metrics gathered from the event stream: messages by type over time, elections, commit latency and throughput.
+import type { SimEvent } from '../sim';
+
+/** Width of one time bucket of the series, in virtual ms. */
+export const BUCKET_MS = 100;
+
+export const MESSAGE_TYPES = ['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply', 'other'] as const;
+export type MessageKind = (typeof MESSAGE_TYPES)[number];
+
+export interface CommitSample {
+  at: number;
+  index: number;
+  /** From the leader's first send of the entry to the leader's commit. */
+  latencyMs: number;
+}
+
+export interface MetricsSnapshot {
+  /** Messages sent per type, total. */
+  sentByType: Record<MessageKind, number>;
+  /** Messages sent per bucket (all types). */
+  sentSeries: number[];
+  /** Entries committed (by leaders) per bucket. */
+  commitSeries: number[];
+  /** Elections started (a node became candidate). */
+  electionsStarted: number;
+  /** Leaders elected. */
+  leadersElected: number;
+  electionTimes: number[];
+  leaderTimes: number[];
+  commits: CommitSample[];
+  dropped: number;
+  delivered: number;
+}
+
+const MAX_SAMPLES = 20_000;
+
+function kindOf(type: string | undefined): MessageKind {
+  return (MESSAGE_TYPES as readonly string[]).includes(type ?? '') ? (type as MessageKind) : 'other';
+}
+
+function bump(series: number[], at: number, by = 1): void {
+  const b = Math.floor(at / BUCKET_MS);
+  while (series.length <= b) series.push(0);
+  series[b] += by;
+}
+
+export class Metrics {
+  private sentByType: Record<MessageKind, number> = { RequestVote: 0, RequestVoteReply: 0, AppendEntries: 0, AppendEntriesReply: 0, other: 0 };
+  private sentSeries: number[] = [];
+  private commitSeries: number[] = [];
+  private electionTimes: number[] = [];
+  private leaderTimes: number[] = [];
+  private commits: CommitSample[] = [];
+  private dropped = 0;
+  private delivered = 0;
+  /** Role of each node as the events tell it (down nodes are followers). */
+  private readonly roles = new Map<string, string>();
+  private readonly commitOf = new Map<string, number>();
+  /** Current leader's first send of each index (cleared when a leader is elected). */
+  private firstSent = new Map<number, number>();
+  private version = 0;
+  private cached: MetricsSnapshot | undefined;
+  private cachedVersion = -1;
+
+  add(e: SimEvent): void {
+    switch (e.kind) {
+      case 'send': {
+        this.sentByType[kindOf(e.type)]++;
+        bump(this.sentSeries, e.at);
+        if (e.type === 'AppendEntries' && e.from !== undefined && this.roles.get(e.from) === 'leader') {
+          const p = e.payload as { prevLogIndex?: number; entries?: readonly unknown[] } | undefined;
+          const n = p?.entries?.length ?? 0;
+          const prev = p?.prevLogIndex ?? 0;
+          for (let i = 1; i <= n; i++) if (!this.firstSent.has(prev + i)) this.firstSent.set(prev + i, e.at);
+        }
+        break;
+      }
+      case 'deliver':
+        this.delivered++;
+        break;
+      case 'drop':
+        this.dropped++;
+        break;
+      case 'role':
+        if (e.node !== undefined && e.role !== undefined) this.roles.set(e.node, e.role);
+        if (e.role === 'candidate') this.electionTimes.push(e.at);
+        if (e.role === 'leader') {
+          this.leaderTimes.push(e.at);
+          this.firstSent = new Map();
+        }
+        break;
+      case 'crash':
+      case 'restart':
+        if (e.node !== undefined) {
+          this.roles.set(e.node, 'follower');
+          this.commitOf.set(e.node, 0);
+        }
+        break;
+      case 'commit': {
+        if (e.node === undefined || e.index === undefined) break;
+        const before = this.commitOf.get(e.node) ?? 0;
+        this.commitOf.set(e.node, e.index);
+        if (this.roles.get(e.node) !== 'leader' || e.index <= before) break;
+        bump(this.commitSeries, e.at, e.index - before);
+        for (let i = before + 1; i <= e.index; i++) {
+          const sent = this.firstSent.get(i);
+          if (sent === undefined) continue;
+          this.firstSent.delete(i);
+          if (this.commits.length < MAX_SAMPLES) this.commits.push({ at: e.at, index: i, latencyMs: e.at - sent });
+        }
+        break;
+      }
+      default:
+        return;
+    }
+    this.version++;
+  }
+
+  /** A copy for React; the same object while nothing changed. */
+  snapshot(): MetricsSnapshot {
+    if (this.cached !== undefined && this.cachedVersion === this.version) return this.cached;
+    this.cachedVersion = this.version;
+    this.cached = {
+      sentByType: { ...this.sentByType },
+      sentSeries: this.sentSeries.slice(),
+      commitSeries: this.commitSeries.slice(),
+      electionsStarted: this.electionTimes.length,
+      leadersElected: this.leaderTimes.length,
+      electionTimes: this.electionTimes.slice(),
+      leaderTimes: this.leaderTimes.slice(),
+      commits: this.commits.slice(),
+      dropped: this.dropped,
+      delivered: this.delivered,
+    };
+    return this.cached;
+  }
+}
+
+export function emptyMetrics(): MetricsSnapshot {
+  return new Metrics().snapshot();
+}

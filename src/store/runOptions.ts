@@ -1,0 +1,45 @@
+// The serializable options of one run (what a share link or export carries), their defaults, and the step to the engine's options.
+import type { ClockSettings, ClusterOptions, NetworkSettings } from '../sim';
+
+/** Everything that, with the action log, determines a run. Plain JSON: it goes into links and files. */
+export interface RunOptions {
+  seed: number;
+  /** Ids n1..nN; ignored when `config` is given. */
+  nodes?: number;
+  /** cluster.yaml text. */
+  config?: string;
+  electionTimeoutMs?: [number, number];
+  heartbeatMs?: number;
+  startupGraceMs?: number;
+  network?: Partial<NetworkSettings>;
+  clocks?: Partial<ClockSettings>;
+  rules?: { voteLogCheck?: boolean; commitCurrentTermOnly?: boolean };
+  /** Largest number of entries per AppendEntries (scenarios place entries one at a time). */
+  maxEntriesPerMessage?: number;
+}
+
+export const DEFAULT_RUN: RunOptions = { seed: 1, nodes: 5 };
+
+export const DEFAULT_ELECTION_TIMEOUT_MS: [number, number] = [150, 300];
+export const DEFAULT_HEARTBEAT_MS = 50;
+
+/** The engine's options for a run: the UI always records violations (pause and show) rather than throw. */
+export function clusterOptions(run: RunOptions): ClusterOptions {
+  return { ...run, checkers: 'record' } as ClusterOptions;
+}
+
+/** Drops keys whose value is undefined, so equal runs serialize equally. */
+export function normalizeRun(run: RunOptions): RunOptions {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(run)) if (v !== undefined) out[k] = v;
+  return out as unknown as RunOptions;
+}
+
+export function electionTimeoutOf(run: RunOptions): [number, number] {
+  return run.electionTimeoutMs ?? DEFAULT_ELECTION_TIMEOUT_MS;
+}
+
+/** True when a "break it" switch is off. */
+export function rulesBroken(run: RunOptions): boolean {
+  return run.rules?.voteLogCheck === false || run.rules?.commitCurrentTermOnly === false;
+}

@@ -1,0 +1,117 @@
+// The cluster view: an SVG that d3 draws every frame (nodes on a ring, messages in flight), plus its legend and partition summary.
+import { useEffect, useRef } from 'react';
+import { onFrame, selectMessage, selectNode, useSim } from '../store/sim';
+import { ClusterDrawing } from './clusterDrawing';
+
+/** The live cluster SVG, for export (one view per page). */
+let current: SVGSVGElement | null = null;
+export function clusterSvg(): SVGSVGElement | null {
+  return current;
+}
+
+export function Legend() {
+  return (
+    <ul className="legend" aria-label="Legend">
+      <li>
+        <span className="sw leader" /> leader
+      </li>
+      <li>
+        <span className="sw candidate" /> candidate
+      </li>
+      <li>
+        <span className="sw follower" /> follower
+      </li>
+      <li>
+        <span className="sw down" /> down
+      </li>
+      <li>
+        <svg width="14" height="14" viewBox="-7 -7 14 14" aria-hidden="true">
+          <path className="lg m-rv" d="M0,-6L6,0L0,6L-6,0Z" />
+        </svg>
+        vote request
+      </li>
+      <li>
+        <svg width="14" height="14" viewBox="-7 -7 14 14" aria-hidden="true">
+          <circle className="lg m-ae" r="4" />
+        </svg>
+        heartbeat
+      </li>
+      <li>
+        <svg width="14" height="14" viewBox="-7 -7 14 14" aria-hidden="true">
+          <rect className="lg m-ae" x="-5.5" y="-5.5" width="11" height="11" />
+        </svg>
+        entries
+      </li>
+      <li>
+        <svg width="14" height="14" viewBox="-7 -7 14 14" aria-hidden="true">
+          <circle className="lg ok" r="3.5" />
+        </svg>
+        yes / <span className="lg-no">no</span> reply
+      </li>
+      <li>
+        <span className="lg-fade">faded</span> = lost, ring = duplicate
+      </li>
+    </ul>
+  );
+}
+
+function PartitionSummary() {
+  const groups = useSim((s) => s.groups);
+  const cuts = useSim((s) => s.cuts);
+  const byGroup = new Map<number, string[]>();
+  for (const [id, g] of Object.entries(groups)) byGroup.set(g, [...(byGroup.get(g) ?? []), id]);
+  const parts = [...byGroup.values()];
+  if (parts.length <= 1 && cuts.length === 0) return null;
+  return (
+    <p className="partition-summary" role="status">
+      {parts.length > 1 && (
+        <>
+          Partitioned:{' '}
+          {parts.map((p, i) => (
+            <span key={i} className={`group-chip g${i % 6}`}>
+              {p.join(' ')}
+            </span>
+          ))}
+        </>
+      )}
+      {cuts.length > 0 && <span> Cut one way: {cuts.map(([a, b]) => `${a}→${b}`).join(', ')}</span>}
+    </p>
+  );
+}
+
+export function ClusterView() {
+  const svgRef = useRef<SVGSVGElement>(null);
+  const runId = useSim((s) => s.runId);
+  const nodeIds = useSim((s) => s.nodeIds);
+  useEffect(() => {
+    const el = svgRef.current;
+    if (el === null) return;
+    current = el;
+    const drawing = new ClusterDrawing(el, nodeIds, {
+      onNode: (id) => {
+        selectNode(useSim.getState().selection.node === id ? null : id);
+        selectMessage(null);
+      },
+      onMessage: (id) => selectMessage(id),
+      onBackground: () => {
+        selectNode(null);
+        selectMessage(null);
+      },
+    });
+    drawing.draw();
+    const off = onFrame(() => drawing.draw());
+    return () => {
+      off();
+      drawing.destroy();
+      if (current === el) current = null;
+    };
+  }, [runId, nodeIds]);
+  return (
+    <figure className="cluster" id="cluster-view" tabIndex={-1}>
+      <svg ref={svgRef} className="cv" role="group" aria-label="Cluster view: nodes on a ring and the messages between them" xmlns="http://www.w3.org/2000/svg" />
+      <figcaption>
+        <PartitionSummary />
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,127 @@
+// The correctness panel: each safety checker live (a violation pauses and can be jumped to), and the "break it" rule switches.
+import { useState } from 'react';
+import { RAFT_PROPERTIES } from '../sim';
+import { formatMs, newRun, seekToEvent, showNotice, useSim } from '../store/sim';
+import { SCENARIOS, runScenario } from '../store/scenarios';
+
+const ABOUT: Record<string, string> = {
+  'Election Safety': 'At most one leader per term (§5.2).',
+  'Leader Append-Only': 'A leader never overwrites or deletes entries in its log (§5.3).',
+  'Log Matching': 'Two logs with an entry of the same index and term are identical up to it (§5.3).',
+  'Leader Completeness': 'A committed entry is in the log of every later leader (§5.4).',
+  'State Machine Safety': 'No two nodes apply different entries at the same index (§5.4.3).',
+  'Terms never decrease': 'A node’s current term only goes up (§5.1).',
+  'Committed entries never truncated': 'Once committed, an entry is never removed from any log (§5.4).',
+};
+
+const RULES = [
+  {
+    key: 'voteLogCheck' as const,
+    label: 'Voters check the candidate’s log (§5.4.1)',
+    off: 'Without it, a node missing committed entries can win an election and overwrite them: watch Leader Completeness and State Machine Safety.',
+  },
+  {
+    key: 'commitCurrentTermOnly' as const,
+    label: 'Leaders commit by counting only entries of their own term (§5.4.2)',
+    off: 'Without it, the Figure 8 scenario commits an entry that a later leader overwrites.',
+  },
+];
+
+function Checkers() {
+  const violations = useSim((s) => s.violations);
+  const marks = useSim((s) => s.marks);
+  const vMarks = marks.filter((m) => m.kind === 'violation');
+  return (
+    <section aria-labelledby="checks-live">
+      <h3 id="checks-live">Safety properties, checked after every event</h3>
+      <ul className="checks">
+        {RAFT_PROPERTIES.map((p) => {
+          const now = violations.filter((v) => v.property === p);
+          const mark = vMarks.find((m) => m.label.startsWith(`${p} broken`));
+          const broken = now.length > 0;
+          return (
+            <li key={p} className={broken ? 'broken' : mark ? 'later' : 'ok'}>
+              <span className="check-icon" aria-hidden="true">
+                {broken ? '✗' : '✓'}
+              </span>
+              <div>
+                <strong>{p}</strong> <span className="sr-only">{broken ? 'broken' : 'holding'}</span>
+                <p className="muted">{ABOUT[p] ?? ''}</p>
+                {broken && <p className="violation-text">{now[0].message}</p>}
+                {!broken && mark && <p className="muted">Broken later in this run, at {formatMs(mark.at)}.</p>}
+              </div>
+              {mark && (
+                <button type="button" className="btn small danger" onClick={() => seekToEvent(mark.seq, mark.at)}>
+                  Jump there
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function BreakIt() {
+  const run = useSim((s) => s.run);
+  const runId = useSim((s) => s.runId);
+  const current = { voteLogCheck: run.rules?.voteLogCheck !== false, commitCurrentTermOnly: run.rules?.commitCurrentTermOnly !== false };
+  const [draft, setDraft] = useState(current);
+  const [seenRun, setSeenRun] = useState(runId);
+  if (seenRun !== runId) {
+    // A new run (scenario, link, import) brings its own rules.
+    setSeenRun(runId);
+    setDraft(current);
+  }
+  const changed = draft.voteLogCheck !== current.voteLogCheck || draft.commitCurrentTermOnly !== current.commitCurrentTermOnly;
+  return (
+    <section aria-labelledby="checks-break">
+      <h3 id="checks-break">Break it</h3>
+      <p className="hint">Switch a rule off and restart the run (same seed) to watch the checkers catch the consequence.</p>
+      {RULES.map((r) => (
+        <div key={r.key} className="rule-switch">
+          <label>
+            <input type="checkbox" checked={draft[r.key]} onChange={(e) => setDraft({ ...draft, [r.key]: e.target.checked })} />
+            {r.label}
+          </label>
+          {!draft[r.key] && <p className="muted">{r.off}</p>}
+        </div>
+      ))}
+      <div className="row">
+        <button
+          type="button"
+          className="btn primary"
+          disabled={!changed}
+          onClick={() => {
+            const err = newRun({ ...run, rules: { ...draft } });
+            if (err) showNotice({ kind: 'error', text: err });
+          }}
+        >
+          Restart with these rules
+        </button>
+        {(!current.voteLogCheck || !current.commitCurrentTermOnly) && <span className="warn-text">Rules are off in this run.</span>}
+      </div>
+      <h4>Scenarios</h4>
+      <ul className="scenarios">
+        {SCENARIOS.map((sc) => (
+          <li key={sc.id}>
+            <button type="button" className="btn small" onClick={() => runScenario(sc.id)}>
+              {sc.title}
+            </button>
+            <span className="muted"> {sc.summary}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function CorrectnessPanel() {
+  return (
+    <div className="panel checks-panel">
+      <Checkers />
+      <BreakIt />
+    </div>
+  );
+}

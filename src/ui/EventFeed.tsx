@@ -1,0 +1,79 @@
+// The event feed: the latest events, one plain sentence each with its rule; click one to jump the run there.
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import type { FeedItem } from '../store/driver';
+import { formatMs, getDriver, seekToEvent, useSim } from '../store/sim';
+import { categoryOf, explainItem, type FeedCategory } from './feedContext';
+
+const SHOWN = 200;
+const SCAN = 4000;
+
+const CATEGORIES: ReadonlyArray<{ id: FeedCategory; label: string }> = [
+  { id: 'state', label: 'State changes' },
+  { id: 'messages', label: 'Messages' },
+  { id: 'background', label: 'Heartbeats & pings' },
+  { id: 'actions', label: 'Your actions' },
+];
+
+const Row = memo(function Row({ item, text, rule, selected }: { item: FeedItem; text: string; rule: string; selected: boolean }) {
+  const e = item.e;
+  return (
+    <li className={`ev k-${e.kind}${selected ? ' selected' : ''}`} data-seq={item.seq}>
+      <button type="button" onClick={() => seekToEvent(item.seq, e.at)} aria-current={selected ? 'step' : undefined} title="Jump to just after this event">
+        <span className="ev-t">{e.at.toFixed(1)}</span>
+        <span className="ev-kind">{e.kind}</span>
+        <span className="ev-text">{text}</span>
+        {rule && <span className="rule">{rule}</span>}
+      </button>
+    </li>
+  );
+});
+
+export function EventFeed() {
+  const version = useSim((s) => s.feedVersion);
+  const runId = useSim((s) => s.runId);
+  const selected = useSim((s) => s.selection.event);
+  const [shown, setShown] = useState<Record<FeedCategory, boolean>>({ state: true, messages: true, background: false, actions: true });
+  const listRef = useRef<HTMLOListElement>(null);
+
+  const rows = useMemo(() => {
+    void version;
+    void runId;
+    const items = getDriver().feedTail(SCAN);
+    const out: Array<{ item: FeedItem; text: string; rule: string }> = [];
+    for (let i = items.length - 1; i >= 0 && out.length < SHOWN; i--) {
+      if (!shown[categoryOf(items[i])]) continue;
+      const x = explainItem(items, i);
+      out.push({ item: items[i], text: x.text, rule: x.rule });
+    }
+    return out.reverse();
+  }, [version, runId, shown]);
+
+  // The list sticks to its newest row by CSS (a column-reverse scroller); only a selection scrolls it.
+  useEffect(() => {
+    const el = listRef.current;
+    if (el === null || selected === null) return;
+    el.querySelector<HTMLElement>(`li[data-seq="${selected}"]`)?.scrollIntoView?.({ block: 'nearest' });
+  }, [selected]);
+
+  return (
+    <div className="feed">
+      <fieldset className="feed-filters">
+        <legend className="sr-only">Show</legend>
+        {CATEGORIES.map((c) => (
+          <label key={c.id} className="chip-toggle">
+            <input type="checkbox" checked={shown[c.id]} onChange={(e) => setShown({ ...shown, [c.id]: e.target.checked })} />
+            {c.label}
+          </label>
+        ))}
+        <span className="feed-count">{rows.length === 0 ? 'no events yet' : `latest ${rows.length} of ${version} events · now ${formatMs(getDriver().now)}`}</span>
+      </fieldset>
+      <div className="feed-scroll">
+        <ol className="feed-list" ref={listRef} aria-label="Events, oldest first">
+          {rows.map((r) => (
+            <Row key={r.item.seq} item={r.item} text={r.text} rule={r.rule} selected={r.item.seq === selected} />
+          ))}
+        </ol>
+      </div>
+    </div>
+  );
+}

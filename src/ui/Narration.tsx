@@ -1,0 +1,83 @@
+// The step-through narration under the cluster view: what the last step did, one sentence per event, with the rule.
+import { useMemo } from 'react';
+import { formatMs, getDriver, useSim } from '../store/sim';
+import { categoryOf, explainItem } from './feedContext';
+
+const MAX_LINES = 8;
+
+const UPCOMING = 5;
+
+/** What the scheduler will do next: message arrivals and election timeouts, soonest first. */
+function ComingUp() {
+  const now = useSim((s) => s.now);
+  const nodes = useSim((s) => s.nodes);
+  useSim((s) => s.seq);
+  const rows = useMemo(() => {
+    const out: Array<{ at: number; text: string; key: string }> = [];
+    for (const m of getDriver().inFlight()) {
+      if (m.arriveAt < now) continue;
+      out.push({ at: m.arriveAt, key: `m${m.id}-${m.duplicate ? 1 : 0}`, text: `${m.type} ${m.from}→${m.to} ${m.lost ? 'will be lost' : 'arrives'}${m.duplicate ? ' (duplicate)' : ''}` });
+    }
+    for (const v of nodes) {
+      if (v.up && v.electionDeadline !== undefined && v.electionDeadline >= now) out.push({ at: v.electionDeadline, key: `t${v.id}`, text: `${v.id}'s election timer fires` });
+    }
+    return out.sort((a, b) => a.at - b.at).slice(0, UPCOMING);
+  }, [now, nodes]);
+  if (rows.length === 0) return null;
+  return (
+    <section className="coming" aria-labelledby="coming-title">
+      <h2 id="coming-title">Coming up</h2>
+      <ul>
+        {rows.map((r) => (
+          <li key={r.key}>
+            <span className="in">in {formatMs(r.at - now)}</span> {r.text}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function Narration() {
+  const lastStep = useSim((s) => s.lastStep);
+  const playing = useSim((s) => s.playing);
+  const version = useSim((s) => s.feedVersion);
+  const lines = useMemo(() => {
+    void version;
+    // Explain in the context of the feed, so replies know their request and timers their outcome.
+    const items = getDriver().feedTail(400);
+    const start = lastStep.length > 0 ? items.findIndex((i) => i.seq === lastStep[0].seq) : -1;
+    let picked: number[] = [];
+    if (playing) {
+      for (let i = items.length - 1; i >= 0 && picked.length < MAX_LINES; i--) if (categoryOf(items[i]) !== 'background') picked.push(i);
+    } else if (start >= 0) {
+      for (let i = start; i < items.length; i++) picked.push(i);
+    }
+    picked = picked.sort((a, b) => a - b);
+    const lines = picked.map((i) => ({ seq: items[i].seq, kind: items[i].e.kind, ...explainItem(items, i) }));
+    // A violation is the one line that must not scroll out of sight.
+    return [...lines.filter((l) => l.kind === 'violation'), ...lines.filter((l) => l.kind !== 'violation')];
+  }, [lastStep, playing, version]);
+  const extra = lines.length - MAX_LINES;
+  return (
+    <section className="narration" aria-labelledby="narration-title" aria-live={playing ? "off" : "polite"}>
+      <h2 id="narration-title">{playing ? 'Now' : 'What just happened'}</h2>
+      {lines.length === 0 ? (
+        <p className="hint">
+          {playing ? 'Playing…' : 'Paused.'} Press <kbd>S</kbd> to step one event, <kbd>E</kbd> to run to the next election, <kbd>?</kbd> for all shortcuts.
+        </p>
+      ) : (
+        <ol>
+          {lines.slice(0, MAX_LINES).map((l) => (
+            <li key={l.seq} className={`k-${l.kind}`}>
+              {l.text}
+              {l.rule && <span className="rule">{l.rule}</span>}
+            </li>
+          ))}
+          {extra > 0 && <li className="more">…and {extra} more in the event feed</li>}
+        </ol>
+      )}
+      {!playing && <ComingUp />}
+    </section>
+  );
+}

@@ -1,0 +1,160 @@
+// Share and save: a link that reproduces the run, JSON export/import (validated; bad files change nothing), SVG/PNG export, and the run's fingerprint.
+import { useState, type ChangeEvent } from 'react';
+import { fingerprint } from '../store/fingerprint';
+import { MAX_IMPORT_BYTES, encodeHash, parseSavedText, savedRun, type SavedRun } from '../store/share';
+import { getDriver, publish, useSim } from '../store/sim';
+import { noteOwnHash, openSaved } from './shareLink';
+import { clusterSvg } from './ClusterView';
+import { download, exportPng, exportSvg } from './exportImage';
+import { spaceTimeSvg } from './SpaceTime';
+
+/** The current run as a saved run (all known actions, opened at now). */
+export function currentSaved(): SavedRun {
+  const d = getDriver();
+  const s = useSim.getState();
+  return savedRun(s.run, d.allActions(), d.now, fingerprint(d.now, d.seq, d.views(true)));
+}
+
+function Fingerprint() {
+  useSim((s) => s.seq);
+  const now = useSim((s) => s.now);
+  const nodes = useSim((s) => s.nodes);
+  const seq = useSim((s) => s.seq);
+  return (
+    <p className="fingerprint">
+      Run fingerprint at t={now.toFixed(1)} ms: <code data-testid="fingerprint">{fingerprint(now, seq, nodes)}</code>
+      <span className="muted"> — the same in every copy of this run at this moment.</span>
+    </p>
+  );
+}
+
+export function SharePanel() {
+  const [link, setLink] = useState('');
+  const [copied, setCopied] = useState(false);
+  const [importError, setImportError] = useState<string | null>(null);
+  const [importOk, setImportOk] = useState<string | null>(null);
+  const [imageError, setImageError] = useState<string | null>(null);
+
+  const makeLink = async (): Promise<void> => {
+    publish();
+    const hash = await encodeHash(currentSaved());
+    noteOwnHash(hash);
+    history.replaceState(null, '', hash);
+    setLink(location.href);
+    setCopied(false);
+  };
+  const copy = async (): Promise<void> => {
+    try {
+      await navigator.clipboard.writeText(link);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+  const exportJson = (): void => {
+    const saved = currentSaved();
+    download(`wiber-run-seed${saved.run.seed}-t${Math.round(saved.t)}.json`, new Blob([JSON.stringify(saved, null, 2)], { type: 'application/json' }));
+  };
+  const onImport = (e: ChangeEvent<HTMLInputElement>): void => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    setImportError(null);
+    setImportOk(null);
+    if (file === undefined) return;
+    if (file.size > MAX_IMPORT_BYTES) {
+      setImportError(`Could not import ${file.name}: the file is too large (${file.size} bytes). Nothing was changed.`);
+      return;
+    }
+    file.text().then(
+      (text) => {
+        const parsed = parseSavedText(text);
+        if (!parsed.ok) {
+          setImportError(`Could not import ${file.name}: ${parsed.error}. Nothing was changed.`);
+          return;
+        }
+        const err = openSaved(parsed.saved);
+        if (err) setImportError(`Could not import ${file.name}: ${err}`);
+        else setImportOk(`Imported ${file.name}: seed ${parsed.saved.run.seed}, ${parsed.saved.actions.length} actions.`);
+      },
+      (err: unknown) => setImportError(`Could not read ${file.name}: ${String(err)}. Nothing was changed.`),
+    );
+  };
+  const image = (which: 'cluster' | 'spacetime', kind: 'svg' | 'png'): void => {
+    setImageError(null);
+    const svg = which === 'cluster' ? clusterSvg() : spaceTimeSvg();
+    if (svg === null) {
+      setImageError(which === 'spacetime' ? 'Open the space-time diagram tab first.' : 'The cluster view is not on screen.');
+      return;
+    }
+    const name = `wiber-${which}-t${Math.round(getDriver().now)}`;
+    if (kind === 'svg') exportSvg(svg, name);
+    else exportPng(svg, name).catch((err: unknown) => setImageError(`PNG export failed: ${String(err)}`));
+  };
+
+  return (
+    <div className="panel share">
+      <section aria-labelledby="share-link">
+        <h3 id="share-link">Share link</h3>
+        <p className="hint">The link holds the seed, the configuration, every action and the current time: opening it rebuilds exactly this run.</p>
+        <div className="row">
+          <button type="button" className="btn primary" onClick={() => void makeLink()}>
+            Create link
+          </button>
+          {link && (
+            <button type="button" className="btn" onClick={() => void copy()}>
+              {copied ? 'Copied' : 'Copy'}
+            </button>
+          )}
+        </div>
+        {link && <input className="link" readOnly value={link} aria-label="Share link" data-testid="share-link" onFocus={(e) => e.currentTarget.select()} />}
+        <Fingerprint />
+      </section>
+      <section aria-labelledby="share-file">
+        <h3 id="share-file">Save to a file</h3>
+        <div className="row">
+          <button type="button" className="btn" onClick={exportJson}>
+            Export run (JSON)
+          </button>
+          <label className="btn file">
+            Import run…
+            <input type="file" accept=".json,application/json" onChange={onImport} data-testid="import-file" />
+          </label>
+        </div>
+        {importError && (
+          <p className="invalid" role="alert" data-testid="import-error">
+            {importError}
+          </p>
+        )}
+        {importOk && (
+          <p className="valid" role="status">
+            {importOk}
+          </p>
+        )}
+      </section>
+      <section aria-labelledby="share-img">
+        <h3 id="share-img">Pictures</h3>
+        <div className="row">
+          <button type="button" className="btn small" onClick={() => image('cluster', 'svg')}>
+            Cluster view as SVG
+          </button>
+          <button type="button" className="btn small" onClick={() => image('cluster', 'png')}>
+            Cluster view as PNG
+          </button>
+        </div>
+        <div className="row">
+          <button type="button" className="btn small" onClick={() => image('spacetime', 'svg')}>
+            Space-time diagram as SVG
+          </button>
+          <button type="button" className="btn small" onClick={() => image('spacetime', 'png')}>
+            Space-time diagram as PNG
+          </button>
+        </div>
+        {imageError && (
+          <p className="invalid" role="alert">
+            {imageError}
+          </p>
+        )}
+      </section>
+    </div>
+  );
+}

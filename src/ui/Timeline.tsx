@@ -1,0 +1,155 @@
+// The timeline scrubber over the whole known run: seek anywhere, with marks for elections, leaders, crashes, actions and violations.
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import type { Mark } from '../store/driver';
+import { formatMs, seek, seekToEvent, useSim } from '../store/sim';
+
+const HEIGHT = 34;
+const PAD = 10;
+
+function useWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [w, setW] = useState(800);
+  useEffect(() => {
+    const el = ref.current;
+    if (el === null || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setW(el.clientWidth || 800));
+    ro.observe(el);
+    setW(el.clientWidth || 800);
+    return () => ro.disconnect();
+  }, [ref]);
+  return w;
+}
+
+/** Thins marks so at most one of each kind sits on a pixel column (long runs have thousands). */
+function thin(marks: readonly Mark[], x: (t: number) => number): Mark[] {
+  const seen = new Set<string>();
+  const out: Mark[] = [];
+  for (const m of marks) {
+    const k = `${m.kind}:${Math.round(x(m.at) / 2)}`;
+    if (m.kind !== 'violation' && seen.has(k)) continue;
+    seen.add(k);
+    out.push(m);
+  }
+  return out;
+}
+
+export function Timeline() {
+  const wrap = useRef<HTMLDivElement>(null);
+  const width = useWidth(wrap);
+  const now = useSim((s) => s.now);
+  const horizon = useSim((s) => s.horizon);
+  const marks = useSim((s) => s.marks);
+  const busy = useSim((s) => s.task !== null);
+  const [drag, setDrag] = useState<number | null>(null);
+  const [hover, setHover] = useState<number | null>(null);
+  const end = Math.max(horizon, now, 1);
+  const inner = Math.max(10, width - 2 * PAD);
+  const x = (t: number): number => PAD + (t / end) * inner;
+  const tAt = (px: number): number => Math.max(0, Math.min(end, ((px - PAD) / inner) * end));
+  const shown = useMemo(() => thin(marks, (t) => PAD + (t / end) * inner), [marks, end, inner]);
+
+  const toT = (e: PointerEvent<SVGSVGElement>): number => {
+    const r = e.currentTarget.getBoundingClientRect();
+    return tAt(e.clientX - r.left);
+  };
+  const onKeyDown = (e: KeyboardEvent<SVGSVGElement>): void => {
+    const small = Math.max(1, end / 100);
+    const big = Math.max(10, end / 10);
+    let t: number | null = null;
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowDown') t = now - small;
+    else if (e.key === 'ArrowRight' || e.key === 'ArrowUp') t = now + small;
+    else if (e.key === 'PageDown') t = now - big;
+    else if (e.key === 'PageUp') t = now + big;
+    else if (e.key === 'Home') t = 0;
+    else if (e.key === 'End') t = end;
+    if (t === null) return;
+    e.preventDefault();
+    e.stopPropagation();
+    seek(Math.max(0, Math.min(end, t)));
+  };
+  const playX = x(drag ?? now);
+  const marksLabel = `${marks.filter((m) => m.kind === 'leader').length} leader elections, ${marks.filter((m) => m.kind === 'crash').length} crashes, ${marks.filter((m) => m.kind === 'violation').length} violations`;
+  return (
+    <div className="timeline" ref={wrap}>
+      <svg
+        width={width}
+        height={HEIGHT}
+        role="slider"
+        tabIndex={0}
+        aria-label="Timeline: seek anywhere in the run"
+        aria-valuemin={0}
+        aria-valuemax={Math.round(end)}
+        aria-valuenow={Math.round(now)}
+        aria-valuetext={`t = ${formatMs(now)} of ${formatMs(end)}; ${marksLabel}`}
+        aria-disabled={busy}
+        onKeyDown={onKeyDown}
+        onPointerDown={(e) => {
+          if (busy) return;
+          e.currentTarget.setPointerCapture?.(e.pointerId);
+          setDrag(toT(e));
+        }}
+        onPointerMove={(e) => {
+          const t = toT(e);
+          setHover(t);
+          if (drag !== null) setDrag(t);
+        }}
+        onPointerLeave={() => setHover(null)}
+        onPointerUp={(e) => {
+          if (drag === null) return;
+          const t = toT(e);
+          setDrag(null);
+          seek(t);
+        }}
+        onPointerCancel={() => setDrag(null)}
+      >
+        <rect className="tl-track" x={PAD} y={HEIGHT / 2 - 3} width={inner} height={6} rx={3} />
+        <rect className="tl-done" x={PAD} y={HEIGHT / 2 - 3} width={Math.max(0, x(now) - PAD)} height={6} rx={3} />
+        {horizon > now + 1e-9 && <rect className="tl-future" x={x(now)} y={HEIGHT / 2 - 3} width={Math.max(0, x(horizon) - x(now))} height={6} />}
+        {shown.map((m) => (
+          <line
+            key={`${m.kind}-${m.seq}`}
+            className={`tl-mark ${m.kind}`}
+            x1={x(m.at)}
+            x2={x(m.at)}
+            y1={m.kind === 'violation' || m.kind === 'crash' ? 3 : m.kind === 'election' ? HEIGHT / 2 - 6 : 6}
+            y2={m.kind === 'election' ? HEIGHT / 2 + 6 : HEIGHT - 4}
+          >
+            <title>
+              {formatMs(m.at)}: {m.label}
+            </title>
+          </line>
+        ))}
+        {hover !== null && drag === null && <line className="tl-hover" x1={x(hover)} x2={x(hover)} y1={2} y2={HEIGHT - 2} />}
+        <g className="tl-head" transform={`translate(${playX},0)`}>
+          <line y1={1} y2={HEIGHT - 1} />
+          <circle cy={HEIGHT / 2} r={5} />
+        </g>
+      </svg>
+      <div className="tl-labels">
+        <span>0</span>
+        {hover !== null && <span className="tl-hover-label">{formatMs(hover)}</span>}
+        <span className="tl-legend">
+          <i className="lg-leader" /> leader <i className="lg-election" /> election <i className="lg-crash" /> crash <i className="lg-action" /> action{' '}
+          <i className="lg-violation" /> violation
+        </span>
+        <span>{formatMs(end)}</span>
+      </div>
+      <ViolationJumps />
+    </div>
+  );
+}
+
+/** Buttons to jump straight to each violation (they are the marks that matter most). */
+function ViolationJumps() {
+  const marks = useSim((s) => s.marks);
+  const vs = marks.filter((m) => m.kind === 'violation').slice(0, 3);
+  if (vs.length === 0) return null;
+  return (
+    <div className="tl-violations">
+      {vs.map((m) => (
+        <button key={m.seq} type="button" className="btn small danger" onClick={() => seekToEvent(m.seq, m.at)}>
+          Jump to violation at {formatMs(m.at)}
+        </button>
+      ))}
+    </div>
+  );
+}

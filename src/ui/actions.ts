@@ -1,0 +1,235 @@
+// The actions registry: every user intent has one name, label, key and perform, used by the toolbar, keyboard shortcuts, the help overlay and tests.
+import {
+  SPEEDS,
+  act,
+  getDriver,
+  restartRun,
+  runUntilCommit,
+  runUntilElection,
+  runUntilLeader,
+  seek,
+  selectMessage,
+  selectNode,
+  setHelpOpen,
+  setSpeedIndex,
+  stepDelivery,
+  stepEvent,
+  togglePlay,
+  useSim,
+  type SimState,
+} from '../store/sim';
+
+export type ActionGroup = 'Playback' | 'Time travel' | 'Faults' | 'Selection' | 'Help';
+
+export interface Action {
+  name: string;
+  label: string;
+  /** A longer description for tooltips and the help overlay. */
+  description: string;
+  group: ActionGroup;
+  /** KeyboardEvent.key values that trigger it (without modifiers other than Shift). */
+  keys?: readonly string[];
+  /** How the key is shown to people. */
+  keyLabel?: string;
+  enabled?: (s: SimState) => boolean;
+  perform: () => void;
+}
+
+const selected = (s: SimState): string | null => s.selection.node;
+const viewOf = (s: SimState, id: string | null) => (id === null ? undefined : s.nodes.find((n) => n.id === id));
+const hasSelection = (s: SimState): boolean => selected(s) !== null && s.nodeIds.includes(selected(s)!);
+const notBusy = (s: SimState): boolean => s.task === null;
+
+/** Simulated ms to jump with the arrow keys: a tenth of a typical election timeout. */
+const NUDGE_MS = 10;
+
+let commandCounter = 0;
+
+/** A fresh, readable command for the "propose" shortcut. */
+export function nextCommand(): string {
+  commandCounter += 1;
+  return `set x=${commandCounter}`;
+}
+
+export const ACTIONS: readonly Action[] = [
+  {
+    name: 'togglePlay', label: 'Play / pause', description: 'Run the simulation at the chosen speed, or pause it.',
+    group: 'Playback', keys: [' ', 'k'], keyLabel: 'Space', perform: togglePlay,
+  },
+  {
+    name: 'stepEvent', label: 'Step', description: 'Process exactly one event (a delivery, a drop or a timer) and explain it.',
+    group: 'Playback', keys: ['s', '.'], keyLabel: 'S', enabled: notBusy, perform: stepEvent,
+  },
+  {
+    name: 'stepDelivery', label: 'Next delivery', description: 'Run until the next message is delivered.',
+    group: 'Playback', keys: ['d'], keyLabel: 'D', enabled: notBusy, perform: stepDelivery,
+  },
+  {
+    name: 'nextElection', label: 'Next election', description: 'Run until some node starts an election (becomes a candidate).',
+    group: 'Playback', keys: ['e'], keyLabel: 'E', enabled: notBusy, perform: runUntilElection,
+  },
+  {
+    name: 'nextLeader', label: 'Next leader', description: 'Run until a leader is elected.',
+    group: 'Playback', keys: ['l'], keyLabel: 'L', enabled: notBusy, perform: runUntilLeader,
+  },
+  {
+    name: 'nextCommit', label: 'Next commit', description: 'Run until some node advances its commit index.',
+    group: 'Playback', keys: ['c'], keyLabel: 'C', enabled: notBusy, perform: runUntilCommit,
+  },
+  {
+    name: 'slower', label: 'Slower', description: 'One step slower (down to 1/1000×).',
+    group: 'Playback', keys: ['[', '-'], keyLabel: '[', perform: () => setSpeedIndex(useSim.getState().speedIndex - 1),
+  },
+  {
+    name: 'faster', label: 'Faster', description: 'One step faster (up to fast-forward).',
+    group: 'Playback', keys: [']', '+', '='], keyLabel: ']', perform: () => setSpeedIndex(useSim.getState().speedIndex + 1),
+  },
+  {
+    name: 'fastForward', label: 'Fast-forward', description: 'Run as fast as the engine goes.',
+    group: 'Playback', keys: ['f'], keyLabel: 'F', perform: () => {
+      setSpeedIndex(SPEEDS.length - 1);
+      if (!useSim.getState().playing) togglePlay();
+    },
+  },
+  {
+    name: 'back', label: 'Back 10 ms', description: 'Rewind 10 ms of simulated time.',
+    group: 'Time travel', keys: ['ArrowLeft'], keyLabel: '←', enabled: notBusy, perform: () => seek(getDriver().now - NUDGE_MS),
+  },
+  {
+    name: 'backMore', label: 'Back 100 ms', description: 'Rewind 100 ms of simulated time.',
+    group: 'Time travel', keys: ['Shift+ArrowLeft'], keyLabel: 'Shift ←', enabled: notBusy, perform: () => seek(getDriver().now - NUDGE_MS * 10),
+  },
+  {
+    name: 'forward', label: 'Forward 10 ms', description: 'Run 10 ms of simulated time.',
+    group: 'Time travel', keys: ['ArrowRight'], keyLabel: '→', enabled: notBusy, perform: () => seek(getDriver().now + NUDGE_MS),
+  },
+  {
+    name: 'forwardMore', label: 'Forward 100 ms', description: 'Run 100 ms of simulated time.',
+    group: 'Time travel', keys: ['Shift+ArrowRight'], keyLabel: 'Shift →', enabled: notBusy, perform: () => seek(getDriver().now + NUDGE_MS * 10),
+  },
+  {
+    name: 'toStart', label: 'To start', description: 'Rewind to time 0 (the recorded run is kept until you act).',
+    group: 'Time travel', keys: ['Home'], keyLabel: 'Home', enabled: notBusy, perform: () => seek(0),
+  },
+  {
+    name: 'toEnd', label: 'To end', description: 'Jump to the end of the recorded run.',
+    group: 'Time travel', keys: ['End'], keyLabel: 'End', enabled: notBusy, perform: () => seek(useSim.getState().horizon),
+  },
+  {
+    name: 'restartRun', label: 'New run', description: 'Start this configuration again from time 0, forgetting every action.',
+    group: 'Time travel', keys: ['R'], keyLabel: 'Shift R', perform: restartRun,
+  },
+  {
+    name: 'crashToggle', label: 'Crash / restart', description: 'Crash the selected node, or restart it when it is down.',
+    group: 'Faults', keys: ['x'], keyLabel: 'X', enabled: hasSelection, perform: () => {
+      const s = useSim.getState();
+      const id = selected(s);
+      if (id === null) return;
+      act(viewOf(s, id)?.up === false ? 'restart' : 'crash', [id]);
+    },
+  },
+  {
+    name: 'crashLeader', label: 'Crash leader', description: 'Crash the current leader.',
+    group: 'Faults', keys: ['X'], keyLabel: 'Shift X', enabled: (s) => s.leader !== undefined, perform: () => {
+      const leader = useSim.getState().leader;
+      if (leader !== undefined) act('crash', [leader]);
+    },
+  },
+  {
+    name: 'timeoutNode', label: 'Time out', description: "Fire the selected node's election timeout now.",
+    group: 'Faults', keys: ['t'], keyLabel: 'T', enabled: hasSelection, perform: () => {
+      const id = selected(useSim.getState());
+      if (id !== null) act('timeout', [id]);
+    },
+  },
+  {
+    name: 'disconnectToggle', label: 'Disconnect / reconnect', description: 'Cut the selected node off from every other node, or reconnect it.',
+    group: 'Faults', keys: ['i'], keyLabel: 'I', enabled: hasSelection, perform: () => {
+      const s = useSim.getState();
+      const id = selected(s);
+      if (id === null) return;
+      act(viewOf(s, id)?.connected === false ? 'reconnect' : 'disconnect', [id]);
+    },
+  },
+  {
+    name: 'heal', label: 'Heal network', description: 'Undo every partition, disconnection and link cut.',
+    group: 'Faults', keys: ['h'], keyLabel: 'H', perform: () => act('heal', []),
+  },
+  {
+    name: 'propose', label: 'Propose to leader', description: 'A client appends a command through the current leader (Raft Start).',
+    group: 'Faults', keys: ['p'], keyLabel: 'P', enabled: (s) => s.leader !== undefined, perform: () => {
+      const leader = useSim.getState().leader;
+      if (leader !== undefined) act('propose', [leader, nextCommand()]);
+    },
+  },
+  {
+    name: 'nextNode', label: 'Select next node', description: 'Select the next node (wraps around).',
+    group: 'Selection', keys: ['n'], keyLabel: 'N', perform: () => {
+      const s = useSim.getState();
+      const i = s.selection.node === null ? -1 : s.nodeIds.indexOf(s.selection.node);
+      selectNode(s.nodeIds[(i + 1) % s.nodeIds.length]);
+    },
+  },
+  {
+    name: 'clearSelection', label: 'Clear selection', description: 'Deselect the node and message; close the help.',
+    group: 'Selection', keys: ['Escape'], keyLabel: 'Esc', perform: () => {
+      selectNode(null);
+      selectMessage(null);
+      setHelpOpen(false);
+    },
+  },
+  {
+    name: 'help', label: 'Keyboard shortcuts', description: 'Show or hide this list.',
+    group: 'Help', keys: ['?'], keyLabel: '?', perform: () => setHelpOpen(!useSim.getState().helpOpen),
+  },
+];
+
+const byName = new Map(ACTIONS.map((a) => [a.name, a]));
+
+export function getAction(name: string): Action {
+  const a = byName.get(name);
+  if (a === undefined) throw new RangeError(`unknown action '${name}'`);
+  return a;
+}
+
+/** Performs an action by name when it is enabled; returns whether it ran. */
+export function perform(name: string): boolean {
+  const a = getAction(name);
+  if (a.enabled && !a.enabled(useSim.getState())) return false;
+  a.perform();
+  return true;
+}
+
+/** Digits select nodes n1..n9 (0 selects the tenth). */
+function digitNode(key: string): string | undefined {
+  if (!/^[0-9]$/.test(key)) return undefined;
+  const ids = useSim.getState().nodeIds;
+  return ids[key === '0' ? 9 : Number(key) - 1];
+}
+
+/** The action a key press triggers, if any. */
+export function actionForKey(e: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'ctrlKey' | 'metaKey' | 'altKey'>): Action | undefined {
+  if (e.ctrlKey || e.metaKey || e.altKey) return undefined;
+  const named = e.shiftKey && e.key.startsWith('Arrow') ? `Shift+${e.key}` : e.key;
+  return ACTIONS.find((a) => a.keys?.includes(named));
+}
+
+/** Handles a key press for the whole page; returns true when it did something. */
+export function handleKey(e: KeyboardEvent): boolean {
+  const target = e.target as HTMLElement | null;
+  const tag = target?.tagName;
+  if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target?.isContentEditable) return false;
+  // Buttons and links answer Space/Enter themselves.
+  if ((e.key === ' ' || e.key === 'Enter') && (tag === 'BUTTON' || tag === 'A' || target?.getAttribute('role') === 'button')) return false;
+  if (e.defaultPrevented) return false;
+  const node = !e.ctrlKey && !e.metaKey && !e.altKey ? digitNode(e.key) : undefined;
+  if (node !== undefined) {
+    selectNode(node);
+    return true;
+  }
+  const a = actionForKey(e);
+  if (a === undefined) return false;
+  if (a.enabled && !a.enabled(useSim.getState())) return true;
+  a.perform();
+  return true;
+}

@@ -1,0 +1,416 @@
+// Draws the cluster into an SVG with d3, once per animation frame from the driver's snapshot (no React renders for moving things).
+import { select, type Selection } from 'd3';
+import type { InFlight, NodeView } from '../sim';
+import { getDriver, useSim } from '../store/sim';
+import { electionTimeoutOf } from '../store/runOptions';
+import { labelPoint, lostOpacity, messagePoint, ringArc, ringLayout, timerShare, type RingLayout } from './clusterGeometry';
+
+const SIZE = 600;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+interface MessageEl {
+  g: SVGGElement;
+  /** Last written transform and opacity, so unchanged ones are not written again. */
+  t: string;
+  o: string;
+  sel: boolean;
+  seen: number;
+}
+
+export interface DrawingHandlers {
+  onNode: (id: string) => void;
+  onMessage: (id: number) => void;
+  onBackground: () => void;
+}
+
+type G = Selection<SVGGElement, unknown, null, undefined>;
+
+const diamond = (s: number): string => `M0,${-s}L${s},0L0,${s}L${-s},0Z`;
+const circle = (r: number): string => `M${-r},0a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`;
+const square = (s: number): string => `M${-s},${-s}h${2 * s}v${2 * s}h${-2 * s}Z`;
+const triangle = (s: number): string => `M0,${-s}L${s},${s * 0.8}L${-s},${s * 0.8}Z`;
+
+/** Shape and classes of a message, from its type and payload (which never change in flight). */
+export function messageLook(m: Pick<InFlight, 'type' | 'payload' | 'lost' | 'duplicate'>): { path: string; cls: string; count: string } {
+  const p = (typeof m.payload === 'object' && m.payload !== null ? m.payload : {}) as Record<string, unknown>;
+  let path: string;
+  let cls: string;
+  let count = '';
+  switch (m.type) {
+    case 'RequestVote':
+      path = diamond(9);
+      cls = 'm-rv';
+      break;
+    case 'RequestVoteReply':
+      path = diamond(6.5);
+      cls = p.voteGranted === true ? 'm-rvr ok' : 'm-rvr no';
+      break;
+    case 'AppendEntries': {
+      const n = Array.isArray(p.entries) ? p.entries.length : 0;
+      path = n > 0 ? square(8) : circle(6);
+      cls = n > 0 ? 'm-ae entries' : 'm-ae heartbeat';
+      count = n > 0 ? String(n) : '';
+      break;
+    }
+    case 'AppendEntriesReply':
+      path = circle(5);
+      cls = p.success === true ? 'm-aer ok' : 'm-aer no';
+      break;
+    default:
+      path = triangle(5.5);
+      cls = 'm-other';
+  }
+  if (m.lost) cls += ' lost';
+  if (m.duplicate) cls += ' dup';
+  return { path, cls, count };
+}
+
+function roleLabel(v: NodeView, majority: number, suspectedBy = 0): string {
+  const parts: string[] = [];
+  if (!v.up) parts.push('down');
+  else if (v.role === 'candidate') parts.push(`candidate ${v.votes.length}/${majority}`);
+  else parts.push(v.role);
+  if (!v.connected) parts.push('disconnected');
+  if (suspectedBy > 0) parts.push(`suspected by ${suspectedBy}`);
+  return parts.join(' · ');
+}
+
+function nodeClass(v: NodeView, selected: boolean, suspectedBy = 0): string {
+  let c = `node ${v.up ? v.role : 'down'}`;
+  if (!v.connected) c += ' disconnected';
+  if (suspectedBy > 0) c += ' suspected';
+  if (selected) c += ' selected';
+  return c;
+}
+
+export function nodeAriaLabel(v: NodeView, majority: number, suspectedBy = 0): string {
+  return `${v.id}: ${roleLabel(v, majority, suspectedBy)}, term ${v.term}, commit index ${v.commitIndex}, log length ${v.log.length}`;
+}
+
+export class ClusterDrawing {
+  private readonly root: G;
+  private readonly linksG: G;
+  private readonly cutsG: G;
+  private readonly nodesG: G;
+  private readonly msgsG: G;
+  private readonly hub: G;
+  private hubShown = false;
+  private layout: RingLayout;
+  private readonly majority: number;
+  private lastKey = '';
+  private readonly ids: readonly string[];
+  private readonly reducedMotion: boolean;
+  private readonly index: ReadonlyMap<string, number>;
+  private readonly msgEls = new Map<number, MessageEl>();
+  private readonly nodeSigs = new Map<string, string>();
+  private linkSig = '';
+  private frameMark = 0;
+
+  constructor(
+    private readonly svg: SVGSVGElement,
+    ids: readonly string[],
+    private readonly handlers: DrawingHandlers,
+  ) {
+    this.ids = ids;
+    this.index = new Map(ids.map((id, i) => [id, i]));
+    this.majority = Math.floor(ids.length / 2) + 1;
+    this.layout = ringLayout(ids, SIZE);
+    this.reducedMotion = typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    const s = select(svg);
+    s.selectAll('*').remove();
+    s.attr('viewBox', `${-SIZE / 2} ${-SIZE / 2} ${SIZE} ${SIZE}`);
+    s.on('click', (ev: MouseEvent) => {
+      if (ev.target === svg) handlers.onBackground();
+    });
+    this.root = s.append('g').attr('class', 'cv-root');
+    this.linksG = this.root.append('g').attr('class', 'links');
+    this.cutsG = this.root.append('g').attr('class', 'cuts');
+    this.nodesG = this.root.append('g').attr('class', 'nodes');
+    // Clients and the time server live off the ring; their messages start and end here.
+    this.hub = this.root.append('g').attr('class', 'hub').attr('display', 'none');
+    this.hub.append('circle').attr('r', 9);
+    this.hub.append('text').attr('dy', '2.1em').text('clients');
+    this.msgsG = this.root.append('g').attr('class', 'msgs');
+    this.buildNodes();
+  }
+
+  private buildNodes(): void {
+    const L = this.layout;
+    const r = L.nodeR;
+    const nodes = this.nodesG
+      .selectAll<SVGGElement, string>('g.node')
+      .data(this.ids, (d) => d)
+      .join('g')
+      .attr('class', 'node')
+      .attr('transform', (id) => `translate(${L.pos.get(id)!.x},${L.pos.get(id)!.y})`)
+      .attr('tabindex', 0)
+      .attr('role', 'button')
+      .attr('data-node', (id) => id)
+      .on('click', (ev: MouseEvent, id) => {
+        ev.stopPropagation();
+        this.handlers.onNode(id);
+      })
+      .on('keydown', (ev: KeyboardEvent, id) => {
+        if (ev.key === 'Enter' || ev.key === ' ') {
+          ev.preventDefault();
+          ev.stopPropagation();
+          this.handlers.onNode(id);
+        }
+      });
+    nodes.append('circle').attr('class', 'halo').attr('r', r + 11);
+    nodes.append('circle').attr('class', 'sel-ring').attr('r', r + 8);
+    nodes.append('path').attr('class', 'timer-track').attr('d', ringArc(r + 2.5, r + 5.5, 1));
+    nodes.append('path').attr('class', 'timer');
+    nodes.append('circle').attr('class', 'body').attr('r', r);
+    nodes.append('g').attr('class', 'votes');
+    nodes
+      .append('text')
+      .attr('class', 'nid')
+      .attr('dy', L.detail ? '-0.1em' : '0.35em')
+      .style('font-size', `${Math.max(9, Math.min(16, r * 0.55))}px`)
+      .text((id) => id);
+    if (L.detail) nodes.append('text').attr('class', 'nterm').attr('dy', '1.1em');
+    nodes
+      .append('text')
+      .attr('class', 'nlabel')
+      .each(function (id) {
+        const lp = labelPoint(L, id, L.detail ? 14 : 10);
+        const p = L.pos.get(id)!;
+        select(this)
+          .attr('x', lp.x - p.x)
+          .attr('y', lp.y - p.y)
+          .attr('text-anchor', lp.anchor);
+      });
+    nodes.append('title');
+  }
+
+  /** Draws the current state; cheap when nothing but time moved. */
+  draw(): void {
+    const d = getDriver();
+    const s = useSim.getState();
+    const now = d.now;
+    const views = d.views();
+    const sel = s.selection;
+    const key = `${d.seq}|${sel.node}|${sel.message}|${d.cluster.nodeIds.length}`;
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.drawNodes(views, sel.node);
+      this.drawLinks(views);
+    }
+    this.drawTimers(views, now, electionTimeoutOf(s.run)[1]);
+    this.drawMessages(d.inFlight(), now, sel.message);
+  }
+
+  private drawNodes(views: NodeView[], selected: string | null): void {
+    const byId = new Map(views.map((v) => [v.id, v]));
+    const groups = getDriver().cluster.groups();
+    const distinct = [...new Set(Object.values(groups))];
+    const partitioned = distinct.length > 1;
+    const majority = this.majority;
+    const L = this.layout;
+    const sigs = this.nodeSigs;
+    // How many up nodes' failure detectors suspect each node.
+    const suspected = new Map<string, number>();
+    for (const v of views) if (v.up) for (const p of v.suspects) suspected.set(p, (suspected.get(p) ?? 0) + 1);
+    this.nodesG.selectAll<SVGGElement, string>('g.node').each(function (id) {
+      const v = byId.get(id);
+      if (v === undefined) return;
+      const sus = suspected.get(id) ?? 0;
+      // Most events change no node's look: skip nodes whose drawn state is unchanged.
+      const sig = `${nodeClass(v, id === selected, sus)}|${sus}|${v.term}|${v.votes.length}|${v.commitIndex}|${v.log.length}|${partitioned ? distinct.indexOf(groups[id]) : -1}`;
+      if (sigs.get(id) === sig) return;
+      sigs.set(id, sig);
+      const g = select(this);
+      g.attr('class', nodeClass(v, id === selected, sus))
+        .attr('aria-label', nodeAriaLabel(v, majority, sus))
+        .attr('aria-pressed', id === selected ? 'true' : 'false');
+      g.select('circle.halo')
+        .attr('class', partitioned ? `halo on g${distinct.indexOf(groups[id]) % 6}` : 'halo');
+      g.select('text.nterm').text(`T${v.term}`);
+      // The role on one line, what is wrong with the node (cut off, suspected) on a second.
+      const shown = L.detail || v.role !== 'follower' || !v.up || sus > 0;
+      const [first, ...rest] = shown ? roleLabel(v, majority, sus).split(' · ') : [''];
+      const lines = rest.length > 0 ? [first, rest.join(' · ')] : [first];
+      const above = (L.pos.get(id)?.y ?? 0) < -1;
+      g.select('text.nlabel')
+        .selectAll('tspan')
+        .data(lines)
+        .join('tspan')
+        .attr('x', function () {
+          return (this as SVGTSpanElement).parentElement!.getAttribute('x');
+        })
+        .attr('dy', (_, i) => (i === 0 ? (above && lines.length > 1 ? '-1.15em' : '0') : '1.15em'))
+        .text((d) => d);
+      g.select('title').text(nodeAriaLabel(v, majority, sus));
+      // Votes: one dot per vote needed for a majority, filled when granted.
+      const dots = v.up && v.role === 'candidate' && L.detail ? Array.from({ length: majority }, (_, i) => i < v.votes.length) : [];
+      const rr = L.nodeR + 9;
+      g.select('g.votes')
+        .selectAll<SVGCircleElement, boolean>('circle')
+        .data(dots)
+        .join('circle')
+        .attr('r', 2.6)
+        .attr('class', (on) => (on ? 'vote on' : 'vote'))
+        .attr('cx', (_, i) => rr * Math.cos(-Math.PI / 2 + (i - (dots.length - 1) / 2) * 0.32))
+        .attr('cy', (_, i) => rr * Math.sin(-Math.PI / 2 + (i - (dots.length - 1) / 2) * 0.32));
+    });
+  }
+
+  private drawLinks(views: NodeView[]): void {
+    const L = this.layout;
+    const c = getDriver().cluster;
+    const groups = c.groups();
+    const cutList = c.cutLinks();
+    const sig = `${JSON.stringify(groups)}|${views.map((v) => (v.connected ? 1 : 0)).join('')}|${cutList.join(';')}`;
+    if (sig === this.linkSig) return;
+    this.linkSig = sig;
+    const up = new Map(views.map((v) => [v.id, v]));
+    const pairs: Array<{ a: string; b: string; blocked: boolean }> = [];
+    if (this.ids.length <= 12) {
+      for (let i = 0; i < this.ids.length; i++) {
+        for (let j = i + 1; j < this.ids.length; j++) {
+          const a = this.ids[i];
+          const b = this.ids[j];
+          const blocked = groups[a] !== groups[b] || !up.get(a)?.connected || !up.get(b)?.connected;
+          pairs.push({ a, b, blocked });
+        }
+      }
+    }
+    this.linksG
+      .selectAll<SVGLineElement, { a: string; b: string; blocked: boolean }>('line')
+      .data(pairs, (p) => `${p.a}-${p.b}`)
+      .join('line')
+      .attr('class', (p) => (p.blocked ? 'link blocked' : 'link'))
+      .attr('x1', (p) => L.pos.get(p.a)!.x)
+      .attr('y1', (p) => L.pos.get(p.a)!.y)
+      .attr('x2', (p) => L.pos.get(p.b)!.x)
+      .attr('y2', (p) => L.pos.get(p.b)!.y);
+    // One-way cuts: a red stub from the sender toward the receiver, ending in a cross.
+    const cuts = cutList.map(([from, to]) => ({ from, to }));
+    const cutG = this.cutsG
+      .selectAll<SVGGElement, { from: string; to: string }>('g.cut')
+      .data(cuts, (k) => `${k.from}>${k.to}`)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'cut');
+        g.append('line');
+        g.append('path').attr('class', 'cross');
+        g.append('title');
+        return g;
+      });
+    cutG.each(function (k) {
+      const a = messagePoint(L, { from: k.from, to: k.to, sentAt: 0, arriveAt: 1 }, 0, 7);
+      const b = messagePoint(L, { from: k.from, to: k.to, sentAt: 0, arriveAt: 1 }, 0.45, 7);
+      const g = select(this);
+      g.select('line').attr('x1', a.x).attr('y1', a.y).attr('x2', b.x).attr('y2', b.y);
+      g.select('path.cross').attr('d', `M${b.x - 5},${b.y - 5}L${b.x + 5},${b.y + 5}M${b.x - 5},${b.y + 5}L${b.x + 5},${b.y - 5}`);
+      g.select('title').text(`link ${k.from} → ${k.to} is cut`);
+    });
+  }
+
+  private drawTimers(views: NodeView[], now: number, maxTimeoutMs: number): void {
+    const r = this.layout.nodeR;
+    const byId = new Map(views.map((v) => [v.id, v]));
+    this.nodesG.selectAll<SVGGElement, string>('g.node').each(function (id) {
+      const v = byId.get(id);
+      const share = v && v.up && v.role !== 'leader' ? timerShare(v.electionDeadline, now, maxTimeoutMs) : 0;
+      select(this)
+        .select('path.timer')
+        .attr('d', share > 0 ? ringArc(r + 2.5, r + 5.5, share) : null)
+        .attr('class', share > 0 && share < 0.2 ? 'timer low' : 'timer');
+    });
+  }
+
+  /**
+   * Messages are drawn without a d3 data join: hundreds move every frame, so each keeps its element
+   * in a map and only attributes that changed are written.
+   */
+  private drawMessages(msgs: InFlight[], now: number, selected: number | null): void {
+    const L = this.layout;
+    const idx = this.index;
+    const seen = this.frameMark = (this.frameMark + 1) | 0;
+    const reduced = this.reducedMotion;
+    const parent = this.msgsG.node()!;
+    for (let i = 0; i < msgs.length; i++) {
+      const m = msgs[i];
+      const key = m.duplicate ? -m.id : m.id;
+      let el = this.msgEls.get(key);
+      if (el === undefined) {
+        el = this.makeMessage(m);
+        parent.appendChild(el.g);
+        this.msgEls.set(key, el);
+      }
+      el.seen = seen;
+      const lane = (idx.get(m.from) ?? -1) < (idx.get(m.to) ?? -1) ? 7 : -7;
+      const p = messagePoint(L, m, now, lane);
+      const t = `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`;
+      if (t !== el.t) {
+        el.t = t;
+        el.g.setAttribute('transform', t);
+      }
+      if (m.lost) {
+        const o = (reduced ? 0.45 : lostOpacity(p.progress)).toFixed(2);
+        if (o !== el.o) {
+          el.o = o;
+          el.g.setAttribute('opacity', o);
+        }
+      }
+      const sel = m.id === selected;
+      if (sel !== el.sel) {
+        el.sel = sel;
+        el.g.classList.toggle('selected', sel);
+      }
+    }
+    let offRing = false;
+    for (let i = 0; i < msgs.length && !offRing; i++) offRing = !idx.has(msgs[i].from) || !idx.has(msgs[i].to);
+    if (offRing !== this.hubShown && this.ids.length > 1) {
+      this.hubShown = offRing;
+      this.hub.attr('display', offRing ? null : 'none');
+    }
+    for (const [key, el] of this.msgEls) {
+      if (el.seen !== seen) {
+        el.g.remove();
+        this.msgEls.delete(key);
+      }
+    }
+  }
+
+  private makeMessage(m: InFlight): MessageEl {
+    const look = messageLook(m);
+    const g = document.createElementNS(SVG_NS, 'g');
+    g.setAttribute('class', `msg ${look.cls}`);
+    g.setAttribute('data-msg', String(m.id));
+    if (m.duplicate) {
+      const ring = document.createElementNS(SVG_NS, 'circle');
+      ring.setAttribute('class', 'dup-ring');
+      ring.setAttribute('r', '11');
+      g.appendChild(ring);
+    }
+    const path = document.createElementNS(SVG_NS, 'path');
+    path.setAttribute('class', 'shape');
+    path.setAttribute('d', look.path);
+    g.appendChild(path);
+    if (look.count) {
+      const text = document.createElementNS(SVG_NS, 'text');
+      text.setAttribute('class', 'count');
+      text.setAttribute('dy', '0.35em');
+      text.textContent = look.count;
+      g.appendChild(text);
+    }
+    const id = m.id;
+    g.addEventListener('click', (ev) => {
+      ev.stopPropagation();
+      this.handlers.onMessage(id);
+    });
+    return { g, t: '', o: '', sel: false, seen: 0 };
+  }
+
+  /** The SVG element, for export. */
+  element(): SVGSVGElement {
+    return this.svg;
+  }
+
+  destroy(): void {
+    this.msgEls.clear();
+    select(this.svg).on('click', null).selectAll('*').remove();
+  }
+}

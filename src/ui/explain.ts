@@ -1,0 +1,320 @@
+// One plain sentence per simulation event, with the Raft rule behind it (paper sections), for the step-through narration and the event feed.
+import type { SimEvent } from '../sim';
+
+/** What explain() may know beyond the event itself (all optional). */
+export interface ExplainContext {
+  /** The request a reply answers: the last message of the opposite direction delivered before it. */
+  request?: SimEvent;
+  /** Events right after this one (the same step), e.g. the role change a timer caused. */
+  after?: readonly SimEvent[];
+  /** A node's role at the time of the event, as far as the events tell. */
+  roleOf?: (node: string) => string | undefined;
+}
+
+export interface Explanation {
+  text: string;
+  /** The paper section(s) behind it, e.g. '§5.2'; empty when none applies. */
+  rule: string;
+}
+
+interface RequestVoteP {
+  term: number;
+  candidateId: string;
+  lastLogIndex: number;
+  lastLogTerm: number;
+}
+interface RequestVoteReplyP {
+  term: number;
+  voteGranted: boolean;
+}
+interface AppendEntriesP {
+  term: number;
+  leaderId: string;
+  prevLogIndex: number;
+  prevLogTerm: number;
+  entries: ReadonlyArray<{ term: number; command: unknown }>;
+  leaderCommit: number;
+}
+interface AppendEntriesReplyP {
+  term: number;
+  success: boolean;
+  matchIndex: number;
+  conflictTerm: number;
+  conflictIndex: number;
+}
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+
+function as<T>(payload: unknown, ...keys: string[]): T | undefined {
+  if (!isObj(payload)) return undefined;
+  for (const k of keys) if (!(k in payload)) return undefined;
+  return payload as T;
+}
+
+/** A short, safe rendering of a command for a sentence (it is shown as text, never as HTML). */
+export function commandText(command: unknown): string {
+  if (command === null || command === undefined) return 'no-op';
+  const s = typeof command === 'string' ? command : JSON.stringify(command);
+  return s.length > 40 ? `“${s.slice(0, 39)}…”` : `“${s}”`;
+}
+
+function range(from: number, count: number): string {
+  return count === 1 ? `entry ${from}` : `entries ${from}–${from + count - 1}`;
+}
+
+const RULE_RE = /\s*\((§[\d.]+(?:,\s*§[\d.]+)*)\)\s*$/;
+
+/** Splits a trailing "(§x.y)" off a text into the rule field. */
+function withRule(text: string, rule = ''): Explanation {
+  const m = RULE_RE.exec(text);
+  if (m) return { text: text.slice(0, m.index), rule: m[1] };
+  return { text, rule };
+}
+
+const CLOCK_TYPES = new Set(['SyncRequest', 'SyncReply', 'TimeRequest', 'TimeReply', 'BerkeleyPoll', 'BerkeleyReply', 'BerkeleyAdjust']);
+
+const quoted = (x: unknown): string => (typeof x === 'string' ? commandText(x) : '');
+
+/** Sentences for the messages of the pub/sub layer, failure detector and clock sync (sent or delivered). */
+function explainOther(e: SimEvent, sent: boolean): Explanation | undefined {
+  const { from = '?', to = '?' } = e;
+  const p = isObj(e.payload) ? e.payload : {};
+  switch (e.type) {
+    case 'ClientRequest':
+      return withRule(sent ? `Client ${from} sent ${to} the line ${quoted(p.line)}` : `${to} received ${quoted(p.line)} from client ${from}`);
+    case 'ClientReply': {
+      const lines = Array.isArray(p.lines) ? (p.lines as unknown[]).map(String).join(' / ') : '';
+      return withRule(sent ? `${from} answered client ${to}: ${commandText(lines)}` : `Client ${to} got ${from}'s answer: ${commandText(lines)}`);
+    }
+    case 'ForwardPub':
+      return withRule(sent ? `${from} forwarded a PUB to ${String(p.topic ?? '?')} (id ${String(p.id ?? '?')}) to the leader ${to}` : `Leader ${to} received a PUB forwarded by ${from}`);
+    case 'ForwardReply':
+      return withRule(sent ? `${from} answered ${to}'s forwarded PUB: ${quoted(p.line)}` : `${to} learned the outcome of its forwarded PUB: ${quoted(p.line)}`);
+    case 'ClientPush':
+      return withRule(sent ? `${from} pushed ${String(p.topic ?? '?')} offset ${String(p.offset ?? '?')} to subscriber ${to}${p.late === true ? ' (late: out of order)' : ''}` : `Subscriber ${to} received ${String(p.topic ?? '?')} offset ${String(p.offset ?? '?')} from ${from}`);
+    case 'PushAck':
+      return withRule(sent ? `Subscriber ${from} acknowledged push ${String(p.seq ?? '?')} to ${to}` : `${to} learned subscriber ${from} has push ${String(p.seq ?? '?')}`);
+    case 'Ping':
+      return withRule(sent ? `${from} pinged ${to}: the failure detector hears each peer regularly` : `${to} heard a ping from ${from}`);
+    default:
+      if (CLOCK_TYPES.has(e.type ?? '')) return withRule(sent ? `${from} sent ${to} a ${e.type} (clock synchronisation)` : `${to} received ${from}'s ${e.type} (clock synchronisation)`);
+      return undefined;
+  }
+}
+
+function explainSync(e: SimEvent): Explanation {
+  const n = e.node ?? '?';
+  const p = isObj(e.payload) ? e.payload : {};
+  const ms = (x: unknown): string => (typeof x === 'number' ? `${x.toFixed(1)} ms` : '?');
+  switch (e.type) {
+    case 'ntpSample':
+      return withRule(`${n} compared clocks with ${String(p.peer ?? '?')}: offset ${ms(p.offsetMs)} over a ${ms(p.delayMs)} round trip; its correction is now ${ms(p.correctionMs)}`);
+    case 'cristianSample':
+      return withRule(`${n} asked the time server (Cristian): round trip ${ms(p.rttMs)}; its correction is now ${ms(p.correctionMs)}`);
+    case 'berkeleyRound':
+      return withRule(`${n} closed a Berkeley round: the average clock is ${ms(p.averageMs)} from its own`);
+    case 'berkeleyAdjust':
+      return withRule(`${n} took the Berkeley coordinator's adjustment: its correction is now ${ms(p.correctionMs)}`);
+    default:
+      return withRule(`${n}'s clock sync: ${e.type ?? ''} ${e.detail ?? ''}`.trim());
+  }
+}
+
+function explainSend(e: SimEvent, ctx: ExplainContext): Explanation {
+  const { from = '?', to = '?' } = e;
+  const other = explainOther(e, true);
+  if (other) return other;
+  switch (e.type) {
+    case 'RequestVote': {
+      const p = as<RequestVoteP>(e.payload, 'term', 'lastLogIndex');
+      if (!p) return withRule(`${from} asked ${to} for its vote`, '§5.2');
+      return withRule(
+        `${from} asked ${to} for its vote in term ${p.term}; its log ends at index ${p.lastLogIndex} of term ${p.lastLogTerm}`,
+        '§5.2',
+      );
+    }
+    case 'RequestVoteReply': {
+      const p = as<RequestVoteReplyP>(e.payload, 'voteGranted');
+      if (!p) return withRule(`${from} answered ${to}'s vote request`);
+      return withRule(p.voteGranted ? `${from} sent ${to} its vote for term ${p.term}` : `${from} told ${to} it will not vote for it (term ${p.term})`, '§5.2');
+    }
+    case 'AppendEntries': {
+      const p = as<AppendEntriesP>(e.payload, 'entries', 'prevLogIndex');
+      if (!p) return withRule(`${from} sent AppendEntries to ${to}`, '§5.3');
+      if (p.entries.length === 0) {
+        return withRule(`${from}, leader of term ${p.term}, sent ${to} a heartbeat (commit index ${p.leaderCommit})`, '§5.2');
+      }
+      return withRule(
+        `${from} sent ${to} ${range(p.prevLogIndex + 1, p.entries.length)}, to follow index ${p.prevLogIndex} of term ${p.prevLogTerm}`,
+        '§5.3',
+      );
+    }
+    case 'AppendEntriesReply': {
+      const p = as<AppendEntriesReplyP>(e.payload, 'success', 'conflictIndex');
+      if (!p) return withRule(`${from} answered ${to}'s AppendEntries`, '§5.3');
+      if (p.success) return withRule(`${from} accepted AppendEntries from ${to}: its log matches the leader's up to index ${p.matchIndex}`, '§5.3');
+      const req = as<AppendEntriesP>(ctx.request?.payload, 'prevLogIndex', 'term');
+      if (p.conflictIndex === 0 && p.conflictTerm === 0) {
+        const theirs = req ? `term ${req.term} is older than` : 'term is older than';
+        return withRule(`${from} rejected AppendEntries from ${to}: ${to}'s ${theirs} ${from}'s term ${p.term}`, '§5.1');
+      }
+      if (p.conflictTerm === 0) {
+        const at = req ? `no entry at index ${req.prevLogIndex}` : `no entry where the leader expected one`;
+        return withRule(`${from} rejected AppendEntries from ${to}: ${at} — its log ends at index ${p.conflictIndex - 1}`, '§5.3');
+      }
+      const at = req ? `its entry at index ${req.prevLogIndex} has term ${p.conflictTerm}, not ${req.prevLogTerm}` : `its entries of term ${p.conflictTerm} from index ${p.conflictIndex} conflict`;
+      return withRule(`${from} rejected AppendEntries from ${to}: ${at}`, '§5.3');
+    }
+    default:
+      return withRule(`${from} sent ${e.type ?? 'a message'} to ${to}`);
+  }
+}
+
+function explainDeliver(e: SimEvent): Explanation {
+  const { from = '?', to = '?' } = e;
+  const other = explainOther(e, false);
+  if (other) return other;
+  switch (e.type) {
+    case 'RequestVote': {
+      const p = as<RequestVoteP>(e.payload, 'term');
+      return withRule(`${to} received ${from}'s vote request${p ? ` for term ${p.term}` : ''}`, '§5.2');
+    }
+    case 'RequestVoteReply': {
+      const p = as<RequestVoteReplyP>(e.payload, 'voteGranted');
+      if (p?.voteGranted) return withRule(`${to} received ${from}'s vote for term ${p.term}`, '§5.2');
+      return withRule(`${to} learned that ${from} refused its vote${p ? ` (term ${p.term})` : ''}`, '§5.2');
+    }
+    case 'AppendEntries': {
+      const p = as<AppendEntriesP>(e.payload, 'entries', 'term');
+      if (!p) return withRule(`${to} received AppendEntries from ${from}`, '§5.3');
+      return withRule(
+        p.entries.length === 0 ? `${to} received a heartbeat from ${from} (term ${p.term})` : `${to} received ${p.entries.length} ${p.entries.length === 1 ? 'entry' : 'entries'} from ${from} (term ${p.term})`,
+        p.entries.length === 0 ? '§5.2' : '§5.3',
+      );
+    }
+    case 'AppendEntriesReply': {
+      const p = as<AppendEntriesReplyP>(e.payload, 'success', 'matchIndex');
+      if (!p) return withRule(`${to} received ${from}'s reply`, '§5.3');
+      if (p.success) return withRule(`${to} learned that ${from} holds its log up to index ${p.matchIndex}`, '§5.3');
+      if (p.conflictIndex === 0 && p.conflictTerm === 0) return withRule(`${to} learned of a newer term ${p.term} from ${from}`, '§5.1');
+      return withRule(`${to} learned that ${from}'s log differs and retries from an earlier index`, '§5.3');
+    }
+    default:
+      return withRule(`${to} received ${e.type ?? 'a message'} from ${from}`);
+  }
+}
+
+const TIMER_WHAT: Record<string, string> = {
+  detector: 'the failure detector pings quiet links and checks for silent peers',
+  sync: 'time to synchronise its clock',
+  syncRound: 'the Berkeley round closes',
+  pubTimeout: 'a publish waited too long for its commit',
+  holdback: 'held-back messages may now be released in order',
+  publish: 'the publisher retries',
+  console: 'the console client retries',
+};
+
+const DROP_REASON: Record<string, (e: SimEvent) => string> = {
+  loss: (e) => `The network lost ${e.from}'s ${e.type} to ${e.to}`,
+  partition: (e) => `${e.from}'s ${e.type} to ${e.to} was dropped: they are on different sides of a partition (or the link is cut)`,
+  disconnected: (e) => `${e.from}'s ${e.type} to ${e.to} was dropped: one of them is disconnected`,
+  down: (e) => `${e.from}'s ${e.type} to ${e.to} was dropped: ${e.to} is down`,
+  user: (e) => `You dropped ${e.from}'s ${e.type} to ${e.to}`,
+};
+
+/** The sentence for one event. Pure: same event and context, same sentence. */
+export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
+  const n = e.node ?? '?';
+  switch (e.kind) {
+    case 'send':
+      return explainSend(e, ctx);
+    case 'deliver':
+      return explainDeliver(e);
+    case 'drop': {
+      const why = DROP_REASON[e.detail ?? ''];
+      return withRule(why ? why(e) : `${e.from}'s ${e.type} to ${e.to} was dropped${e.detail ? ` (${e.detail})` : ''}`);
+    }
+    case 'timer': {
+      if (e.type === 'election') {
+        const role = ctx.after?.find((a) => a.kind === 'role' && a.node === e.node);
+        const started = role ? `started an election for term ${role.term}${role.role === 'leader' ? ' and won it alone' : ''}` : 'starts an election';
+        return withRule(e.detail === 'forced' ? `You forced ${n}'s election timeout: it ${started}` : `${n} timed out and ${started}`, '§5.2');
+      }
+      if (e.type === 'heartbeat') return withRule(`${n}'s heartbeat timer fired: as leader it sends AppendEntries to every follower`, '§5.2');
+      const what = TIMER_WHAT[e.type ?? ''];
+      return withRule(what ? `${n}'s ${e.type} timer fired: ${what}` : `${n}'s ${e.type ?? ''} timer fired`);
+    }
+    case 'role':
+      if (e.role === 'candidate') return withRule(`${n} became a candidate for term ${e.term}: it votes for itself and asks the others for votes`, '§5.2');
+      if (e.role === 'leader') return withRule(`${n} won a majority of votes and became leader of term ${e.term}`, '§5.2');
+      return withRule(`${n} became a follower in term ${e.term}`, '§5.1, §5.2');
+    case 'vote': {
+      const detail = e.detail ?? '';
+      const granted = detail.startsWith('granted');
+      const reason = detail.replace(/^(granted|denied):\s*/, '');
+      if (granted) return withRule(`${n} granted its vote to ${e.to} for term ${e.term}: ${reason}`, '§5.2, §5.4.1');
+      return withRule(`${n} denied its vote to ${e.to}: ${reason}`, '§5.2');
+    }
+    case 'commit': {
+      const leader = ctx.roleOf?.(n) === 'leader';
+      if (leader) return withRule(`${n} committed up to index ${e.index}: a majority of the cluster stores it, and it is from the current term ${e.term}`, '§5.3, §5.4.2');
+      return withRule(`${n} learned from the leader that entries up to index ${e.index} are committed`, '§5.3');
+    }
+    case 'apply':
+      return withRule(`${n} applied entry ${e.index} (term ${e.term}) to its state machine: ${commandText(e.payload)}`, '§5.3');
+    case 'truncate':
+      return withRule(`${n} deleted its log from index ${e.index} on: those entries conflict with the leader's log`, '§5.3');
+    case 'propose':
+      return withRule(`A client asked ${n} to append ${commandText(e.payload ?? e.detail)}${ctx.roleOf?.(n) === 'leader' ? '' : ' (only a leader accepts it)'}`, '§5.3');
+    case 'crash':
+      return withRule(`You crashed ${n}: it loses its volatile state (role, commit index, votes) but keeps its term, vote and log on disk`, '§5.1');
+    case 'restart':
+      return withRule(`You restarted ${n}: it comes back as a follower and waits to hear from a leader`, '§5.2');
+    case 'disconnect':
+      return withRule(`You disconnected ${n} from every other node`);
+    case 'reconnect':
+      return withRule(`You reconnected ${n}`);
+    case 'partition':
+      return withRule(`You partitioned the network: ${e.detail ?? ''}; messages cross no group boundary`);
+    case 'heal':
+      return withRule('You healed the network: every partition, disconnection and link cut is gone');
+    case 'cutLink':
+      return withRule(`You cut the link ${e.detail ?? ''} one way: messages that way are lost`);
+    case 'restoreLink':
+      return withRule(`You restored the link ${e.detail ?? ''}`);
+    case 'setNetwork':
+      return withRule(`You changed the network: ${e.detail ?? ''}`);
+    case 'setClock':
+      return withRule(`You changed ${n}'s clock: ${e.detail ?? ''}`);
+    case 'timeout':
+      return withRule(`You asked ${n} to time out now`, '§5.2');
+    case 'suspect':
+      return withRule(`${n}'s failure detector now suspects ${e.to}${e.detail ? `: ${e.detail}` : ''}`);
+    case 'unsuspect':
+      return withRule(`${n} heard from ${e.to} again and stopped suspecting it`);
+    case 'sync':
+      return explainSync(e);
+    case 'command':
+      return withRule(`You typed ${commandText(e.detail ?? '')} at ${n}`);
+    case 'publish':
+      return withRule(`A publisher sends ${commandText(e.detail ?? '')}`);
+    case 'refused':
+      return withRule(`Client ${e.from} could not reach ${e.to} to send ${commandText(e.detail ?? '')}`);
+    case 'publishFailed':
+      return withRule(`Publisher ${n} gave up on ${e.detail ?? 'a message'} after retrying: its outcome is unknown`);
+    case 'late':
+      return withRule(`${n}: ${e.detail ?? 'a message arrived too late to be ordered'}`);
+    case 'unsubscribed':
+      return withRule(`${n} dropped subscriber ${e.to}${e.detail ? ` (${e.detail})` : ''}`);
+    case 'violation':
+      return withRule(`Safety violated — ${e.detail ?? e.type ?? ''}`, '§5.4');
+    default:
+      return withRule(`${e.kind}${e.node ? ` ${e.node}` : ''}${e.from ? ` ${e.from}→${e.to}` : ''}${e.type ? ` ${e.type}` : ''}${e.detail ? `: ${e.detail}` : ''}`);
+  }
+}
+
+/** The sentence with its rule, as one line. */
+export function sentence(e: SimEvent, ctx?: ExplainContext): string {
+  const x = explain(e, ctx);
+  return x.rule ? `${x.text} (${x.rule})` : x.text;
+}

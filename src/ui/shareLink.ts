@@ -1,0 +1,45 @@
+// Opens a run link found in the address bar (on load and when the hash changes); the validator loads only when a link is there.
+import { useEffect } from 'react';
+import { newRun, setPlaying, showNotice } from '../store/sim';
+import type { SavedRun } from '../store/share';
+
+/** Opens a saved run paused at its moment; returns an error text (and changes nothing) when it cannot. */
+export function openSaved(saved: SavedRun): string | undefined {
+  const err = newRun(saved.run, saved.actions, saved.t);
+  // Show the shared moment as it was: paused there.
+  if (!err) setPlaying(false);
+  return err;
+}
+
+let lastHash = '';
+
+/** Remembers a hash this page wrote itself, so it is not opened again. */
+export function noteOwnHash(hash: string): void {
+  lastHash = hash;
+}
+
+const RUN_HASH = /^#[zj]=/;
+
+async function openHash(hash: string): Promise<void> {
+  if (!RUN_HASH.test(hash) || hash === lastHash) return;
+  lastHash = hash;
+  const { decodeHash } = await import('../store/share');
+  const parsed = await decodeHash(hash);
+  if (!parsed.ok) {
+    showNotice({ kind: 'error', text: `This link could not be opened: ${parsed.error}. Nothing was changed.` });
+    return;
+  }
+  const err = openSaved(parsed.saved);
+  if (err) showNotice({ kind: 'error', text: `This link could not be opened: ${err}` });
+  else showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${parsed.saved.actions.length} actions, at t=${parsed.saved.t.toFixed(1)} ms.` });
+}
+
+/** Opens a run link in the address bar on load and whenever the hash changes. */
+export function useShareLinkOnLoad(): void {
+  useEffect(() => {
+    void openHash(location.hash);
+    const onHash = (): void => void openHash(location.hash);
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+}

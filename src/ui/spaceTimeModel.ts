@@ -1,0 +1,158 @@
+// The space-time (Lamport) diagram's model, built from journal events: messages as send→deliver arrows, local events, and happened-before.
+import type { FeedItem } from '../store/driver';
+import { categoryOf } from './feedContext';
+
+export interface LocalEvent {
+  seq: number;
+  at: number;
+  node: string;
+  kind: string;
+  label: string;
+  lamport?: number;
+}
+
+export interface Arrow {
+  msgId: number;
+  type: string;
+  from: string;
+  to: string;
+  lamport: number;
+  sendSeq: number;
+  sentAt: number;
+  /** Receipt (deliver) or loss (drop); undefined while in flight. */
+  endSeq?: number;
+  endAt?: number;
+  fate: 'delivered' | 'dropped' | 'flying';
+  heartbeat: boolean;
+}
+
+export interface SpaceTime {
+  arrows: Arrow[];
+  locals: LocalEvent[];
+  /** Event → node whose history it belongs to (send: sender, deliver: receiver). */
+  nodeOf: Map<number, string>;
+}
+
+const LOCAL_KINDS = new Set(['timer', 'role', 'commit', 'truncate', 'crash', 'restart', 'propose', 'vote', 'timeout', 'disconnect', 'reconnect', 'violation']);
+
+function localLabel(item: FeedItem): string {
+  const e = item.e;
+  switch (e.kind) {
+    case 'timer':
+      return `${e.type} timeout`;
+    case 'role':
+      return `${e.role} (term ${e.term})`;
+    case 'commit':
+      return `commit ${e.index}`;
+    case 'vote':
+      return `${e.detail?.startsWith('granted') ? 'votes for' : 'refuses'} ${e.to}`;
+    default:
+      return e.kind;
+  }
+}
+
+/** Builds the diagram model from feed items whose time is in [from, to]. */
+export function buildSpaceTime(items: readonly FeedItem[], from: number, to: number): SpaceTime {
+  const arrows = new Map<string, Arrow>();
+  const bySend = new Map<number, Arrow[]>();
+  const locals: LocalEvent[] = [];
+  const nodeOf = new Map<number, string>();
+  for (const item of items) {
+    const e = item.e;
+    if (e.at > to + 1e-9) break;
+    if (e.kind === 'send' && e.msgId !== undefined && e.from && e.to) {
+      const a: Arrow = {
+        msgId: e.msgId, type: e.type ?? '?', from: e.from, to: e.to, lamport: e.lamport ?? 0, sendSeq: item.seq,
+        sentAt: e.at, fate: 'flying', heartbeat: categoryOf(item) === 'background',
+      };
+      arrows.set(`${e.msgId}:0`, a);
+      bySend.set(e.msgId, [a]);
+      nodeOf.set(item.seq, e.from);
+    } else if ((e.kind === 'deliver' || e.kind === 'drop') && e.msgId !== undefined) {
+      const copies = bySend.get(e.msgId);
+      if (copies === undefined) continue; // sent before the window's data
+      let a = copies.find((c) => c.fate === 'flying');
+      if (a === undefined) {
+        // A network duplicate: a second arrow from the same send.
+        a = { ...copies[0], fate: 'flying', endSeq: undefined, endAt: undefined };
+        copies.push(a);
+        arrows.set(`${e.msgId}:${copies.length - 1}`, a);
+      }
+      a.fate = e.kind === 'deliver' ? 'delivered' : 'dropped';
+      a.endSeq = item.seq;
+      a.endAt = e.at;
+      if (e.kind === 'deliver') nodeOf.set(item.seq, e.to!);
+    } else if (LOCAL_KINDS.has(e.kind) && e.node !== undefined && e.at >= from - 1e-9) {
+      if (e.kind === 'timer' && categoryOf(item) === 'background') continue;
+      locals.push({ seq: item.seq, at: e.at, node: e.node, kind: e.kind, label: localLabel(item), lamport: e.lamport });
+      nodeOf.set(item.seq, e.node);
+    }
+  }
+  const visible = [...arrows.values()].filter((a) => (a.endAt ?? to) >= from - 1e-9);
+  return { arrows: visible, locals, nodeOf };
+}
+
+/**
+ * Happened-before (Lamport): the events that precede `seq` (its causal past) and those it precedes
+ * (its causal future), within the model. Past is closed under "earlier on the same node" and
+ * "the send of a message this node received"; future is the mirror image.
+ */
+export function causalCone(model: SpaceTime, seq: number): { past: Set<number>; future: Set<number> } {
+  const node = model.nodeOf.get(seq);
+  const past = new Set<number>();
+  const future = new Set<number>();
+  if (node === undefined) return { past, future };
+  // Events of each node in order.
+  const lanes = new Map<string, number[]>();
+  for (const [s, n] of model.nodeOf) {
+    let l = lanes.get(n);
+    if (l === undefined) lanes.set(n, (l = []));
+    l.push(s);
+  }
+  for (const l of lanes.values()) l.sort((a, b) => a - b);
+  const sendOfDeliver = new Map<number, number>();
+  const deliversOfSend = new Map<number, number[]>();
+  for (const a of model.arrows) {
+    if (a.fate !== 'delivered' || a.endSeq === undefined) continue;
+    sendOfDeliver.set(a.endSeq, a.sendSeq);
+    const list = deliversOfSend.get(a.sendSeq) ?? [];
+    list.push(a.endSeq);
+    deliversOfSend.set(a.sendSeq, list);
+  }
+  // Past: per node, the highest event included so far (histories are prefix-closed).
+  const cut = new Map<string, number>();
+  const stack = [seq];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    const n = model.nodeOf.get(x);
+    if (n === undefined) continue;
+    const had = cut.get(n) ?? -Infinity;
+    if (had >= x) continue;
+    cut.set(n, x);
+    for (const s of lanes.get(n) ?? []) {
+      if (s <= had || s > x) continue;
+      past.add(s);
+      const send = sendOfDeliver.get(s);
+      if (send !== undefined) stack.push(send);
+    }
+  }
+  // Future: per node, the lowest event included so far (suffix-closed).
+  const low = new Map<string, number>();
+  const fstack = [seq];
+  while (fstack.length > 0) {
+    const x = fstack.pop()!;
+    const n = model.nodeOf.get(x);
+    if (n === undefined) continue;
+    const had = low.get(n) ?? Infinity;
+    if (had <= x) continue;
+    low.set(n, x);
+    for (const s of lanes.get(n) ?? []) {
+      if (s < x || s >= had) continue;
+      future.add(s);
+      for (const dlv of deliversOfSend.get(s) ?? []) fstack.push(dlv);
+    }
+  }
+  past.delete(seq);
+  future.delete(seq);
+  return { past, future };
+}

@@ -1,0 +1,101 @@
+// Takes the README/issue screenshots at two window sizes (SCREENSHOTS=1 npm run e2e); skipped otherwise.
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { hasBrowser, launch, openPage } from './browser';
+
+const DIR = process.env.SCREENSHOT_DIR ?? 'docs/screenshots';
+
+async function stage(page: Page): Promise<void> {
+  await page.locator('svg.cv g.node').first().waitFor();
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Next leader' }).click();
+  await page.locator('svg.cv g.node.leader').waitFor();
+  await page.getByRole('tab', { name: 'Client' }).click();
+  for (const cmd of ['set x=1', 'set y=2', 'set z=3']) {
+    await page.getByRole('textbox', { name: 'Command' }).fill(cmd);
+    await page.getByRole('button', { name: 'Propose', exact: true }).click();
+    await page.keyboard.press('ArrowRight');
+  }
+  const label = await page.locator('svg.cv g.node.leader').getAttribute('aria-label');
+  const leader = label!.split(':')[0];
+  const victim = leader === 'n2' ? 'n3' : 'n2';
+  await page.getByRole('tab', { name: 'Faults' }).click();
+  await page.getByRole('button', { name: `Crash ${victim}` }).click();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('s');
+  await page.locator(`svg.cv g.node[data-node="${leader}"]`).click();
+}
+
+describe.skipIf(!hasBrowser || !process.env.SCREENSHOTS)('screenshots', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+    mkdirSync(DIR, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  for (const [w, h] of [
+    [1280, 800],
+    [1920, 1080],
+  ] as const) {
+    it(`at ${w}×${h}`, async () => {
+      const { page } = await openPage(browser, inject('baseUrl'), { width: w, height: h });
+      await stage(page);
+      await page.screenshot({ path: `${DIR}/inspect-${w}.png` });
+      await page.getByRole('tab', { name: 'Space-time diagram' }).click();
+      await page.locator('svg.st circle.st-pt').nth(-12).dispatchEvent('click');
+      await page.screenshot({ path: `${DIR}/spacetime-${w}.png` });
+      await page.getByRole('tab', { name: 'Clocks' }).click();
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.keyboard.press('Shift+ArrowRight');
+      await page.keyboard.press('Shift+ArrowRight');
+      await page.getByRole('tab', { name: 'Client' }).click();
+      for (const line of ['SUB demo', 'PUB demo hello', 'PUB demo world', 'HISTORY demo 10']) {
+        await page.getByRole('textbox', { name: 'Protocol line' }).fill(line);
+        await page.getByRole('button', { name: 'Send', exact: true }).click();
+        await page.keyboard.press('Shift+ArrowRight');
+      }
+      await page.screenshot({ path: `${DIR}/client-clocks-${w}.png` });
+      await page.getByRole('tab', { name: 'Events' }).click();
+      await page.getByRole('tab', { name: 'Faults' }).click();
+      await page.getByRole('button', { name: 'Minority | majority' }).click();
+      await page.getByRole('button', { name: /^Partition: / }).click();
+      await page.keyboard.press('Shift+ArrowRight');
+      await page.keyboard.press('Shift+ArrowRight');
+      await page.screenshot({ path: `${DIR}/faults-${w}.png` });
+      await page.getByRole('tab', { name: 'Metrics' }).click();
+      await page.screenshot({ path: `${DIR}/metrics-${w}.png` });
+      await page.getByRole('tab', { name: 'Config' }).click();
+      await page.getByRole('radio', { name: /cluster\.yaml/ }).check();
+      await page.getByRole('textbox', { name: 'cluster.yaml' }).fill('nodes:\n  - id: a\n    host: localhost\n    port: 70000\n');
+      await page.screenshot({ path: `${DIR}/config-${w}.png` });
+      await page.getByRole('tab', { name: 'Checks' }).click();
+      await page.getByRole('button', { name: 'Figure 8 (commit by counting)' }).click();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${DIR}/violation-${w}.png` });
+      await page.keyboard.press('?');
+      await page.screenshot({ path: `${DIR}/shortcuts-${w}.png` });
+      await page.close();
+
+      const dark = await browser.newPage({ viewport: { width: w, height: h }, colorScheme: 'dark' });
+      await dark.goto(inject('baseUrl'));
+      await stage(dark);
+      await dark.screenshot({ path: `${DIR}/dark-${w}.png` });
+      await dark.close();
+
+      const many = await browser.newPage({ viewport: { width: w, height: h } });
+      await many.goto(inject('baseUrl'));
+      await many.locator('svg.cv g.node').first().waitFor();
+      await many.getByRole('tab', { name: 'Config' }).click();
+      await many.getByRole('spinbutton', { name: 'Number of nodes' }).fill('25');
+      await many.getByRole('button', { name: 'Apply and start a new run' }).click();
+      await many.waitForTimeout(9000);
+      await many.screenshot({ path: `${DIR}/nodes25-${w}.png` });
+      await many.close();
+    });
+  }
+});

@@ -1,0 +1,269 @@
+// The simulator's main journeys in real Chromium: stepping an election, crashes, partitions, share links, bad files, hostile text, and a monkey.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { hasBrowser, launch, openPage } from './browser';
+
+async function paused(browser: Browser, hash = ''): Promise<{ page: Page; errors: string[] }> {
+  const opened = await openPage(browser, inject('baseUrl') + hash);
+  const { page } = opened;
+  await page.locator('svg.cv g.node').first().waitFor();
+  const pause = page.getByRole('button', { name: 'Pause' });
+  if (await pause.count()) await pause.click();
+  return opened;
+}
+
+const narration = (page: Page) => page.getByRole('region', { name: 'What just happened' });
+
+async function leaderId(page: Page): Promise<string> {
+  const label = await page.locator('svg.cv g.node.leader').first().getAttribute('aria-label');
+  return label!.split(':')[0];
+}
+
+async function fingerprint(page: Page): Promise<string> {
+  await page.getByRole('tab', { name: 'Share' }).click();
+  return (await page.getByTestId('fingerprint').textContent())!;
+}
+
+describe.skipIf(!hasBrowser)('simulator journeys', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('steps through the first election, one explained event at a time (§5.2)', async () => {
+    const { page, errors } = await paused(browser);
+    await page.getByRole('button', { name: 'Next election' }).click();
+    await expect.poll(() => narration(page).textContent()).toMatch(/timed out and started an election for term 1/);
+    let text = '';
+    for (let i = 0; i < 200 && !/became leader of term 1/.test(text); i++) {
+      await page.keyboard.press('s');
+      text = (await narration(page).textContent()) ?? '';
+    }
+    expect(text).toMatch(/won a majority of votes and became leader of term 1/);
+    expect(await page.locator('svg.cv g.node.leader').count()).toBe(1);
+    // The feed explains the votes with their rule.
+    await expect.poll(() => page.getByRole('list', { name: 'Events, oldest first' }).textContent()).toMatch(/granted its vote to n\d for term 1/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('crashing the leader leads to a new leader in a higher term', async () => {
+    const { page, errors } = await paused(browser);
+    await page.getByRole('button', { name: 'Next leader' }).click();
+    await page.locator('svg.cv g.node.leader').waitFor();
+    const first = await leaderId(page);
+    await page.keyboard.press('Shift+X');
+    await expect.poll(() => page.locator(`svg.cv g.node[data-node="${first}"]`).getAttribute('class')).toMatch(/down/);
+    await page.getByRole('button', { name: 'Next leader' }).click();
+    await expect.poll(async () => (await page.locator('svg.cv g.node.leader').count()) === 1 && (await leaderId(page)) !== first).toBe(true);
+    const label = await page.locator('svg.cv g.node.leader').getAttribute('aria-label');
+    expect(Number(/term (\d+)/.exec(label!)![1])).toBeGreaterThan(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('makes a partition by grouping nodes and heals it', async () => {
+    const { page, errors } = await paused(browser);
+    await page.getByRole('tab', { name: 'Faults' }).click();
+    await page.getByRole('button', { name: /Group of n1/ }).click();
+    await page.getByRole('button', { name: /Group of n2/ }).click();
+    await page.getByRole('button', { name: /^Partition: \{n1 n2\} \| \{n3 n4 n5\}/ }).click();
+    await expect.poll(() => page.locator('.partition-summary').textContent()).toMatch(/Partitioned:.*n1 n2.*n3 n4 n5/);
+    expect(await page.locator('svg.cv line.link.blocked').count()).toBe(6);
+    await page.getByRole('button', { name: 'Heal network' }).click();
+    await expect.poll(() => page.locator('.partition-summary').count()).toBe(0);
+    expect(await page.locator('svg.cv line.link.blocked').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('PUB and HISTORY through the console, replies shown as they arrive', async () => {
+    const { page, errors } = await paused(browser);
+    await page.getByRole('button', { name: 'Next leader' }).click();
+    await page.locator('svg.cv g.node.leader').waitFor();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.getByRole('tab', { name: 'Client' }).click();
+    const line = page.getByRole('textbox', { name: 'Protocol line' });
+    await line.fill('PUB orders first order');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await line.fill('HISTORY orders 10');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    const transcript = page.getByTestId('transcript');
+    await expect.poll(() => transcript.textContent()).toMatch(/PUB orders first order.*OK (REDIRECTED|published).*HISTORY orders 10.*first order/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a share link opens the identical run', async () => {
+    const { page, errors } = await paused(browser);
+    await page.getByRole('button', { name: 'Next leader' }).click();
+    await page.locator('svg.cv g.node.leader').waitFor();
+    await page.getByRole('tab', { name: 'Client' }).click();
+    await page.getByRole('textbox', { name: 'Command' }).fill('set colour=blue');
+    await page.getByRole('button', { name: 'Propose', exact: true }).click();
+    await page.getByRole('tab', { name: 'Faults' }).click();
+    await page.getByRole('button', { name: 'Crash n3' }).click();
+    await page.getByRole('button', { name: 'Next commit' }).click();
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect.poll(() => page.locator('.busy').count()).toBe(0);
+    const print = await fingerprint(page);
+    const now = await page.getByTestId('now').textContent();
+    await page.getByRole('button', { name: 'Create link' }).click();
+    const link = await page.getByTestId('share-link').inputValue();
+    expect(link).toMatch(/#z=/);
+
+    const other = await openPage(browser, link);
+    await expect.poll(() => other.page.getByTestId('notice').textContent()).toMatch(/Opened a shared run/);
+    await expect.poll(() => other.page.getByTestId('now').textContent()).toBe(now);
+    expect(await fingerprint(other.page)).toBe(print);
+    expect(other.errors).toEqual([]);
+    expect(errors).toEqual([]);
+    await other.page.close();
+    await page.close();
+  });
+
+  it('a damaged link and a corrupt file are refused with a message, changing nothing', async () => {
+    const bad = await paused(browser, '#z=not-a-run');
+    await expect.poll(() => bad.page.getByTestId('notice').textContent()).toMatch(/This link could not be opened: .*Nothing was changed/);
+    await bad.page.close();
+
+    const { page, errors } = await paused(browser);
+    await page.keyboard.press('Shift+ArrowRight');
+    const before = await fingerprint(page);
+    await page.getByTestId('import-file').setInputFiles({ name: 'corrupt.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"wiber-sim-run","version":1,"run":{"seed":1},"actions":[{"op":"eval","args":[]}],"t":0}') });
+    await expect.poll(() => page.getByTestId('import-error').textContent()).toMatch(/Could not import corrupt\.json: actions\[0\].*Nothing was changed/);
+    await page.getByTestId('import-file').setInputFiles({ name: 'binary.json', mimeType: 'application/json', buffer: Buffer.from([0xff, 0xfe, 0x00, 0x01]) });
+    await expect.poll(() => page.getByTestId('import-error').textContent()).toMatch(/not JSON/);
+    expect(await page.getByTestId('fingerprint').textContent()).toBe(before);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows <img src=x onerror=alert(1)> as text everywhere, never running it', async () => {
+    const payload = '<img src=x onerror=alert(1)>';
+    const { page, errors } = await paused(browser);
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.getByRole('button', { name: 'Next leader' }).click();
+    await page.locator('svg.cv g.node.leader').waitFor();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.getByRole('tab', { name: 'Client' }).click();
+    await page.getByRole('textbox', { name: 'Protocol line' }).fill(`PUB xss ${payload}`);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Command' }).fill(payload);
+    await page.getByRole('button', { name: 'Propose', exact: true }).click();
+    await expect.poll(() => page.locator('.client-log').textContent()).toContain(payload);
+    await expect.poll(() => page.getByTestId('transcript').textContent()).toContain(payload);
+    await page.getByRole('button', { name: 'Next commit' }).click();
+    await expect.poll(() => narration(page).textContent()).toMatch(/committed/);
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect.poll(() => page.getByRole('list', { name: 'Events, oldest first' }).textContent()).toContain(payload);
+    // The config editor: a node id made of markup.
+    await page.getByRole('tab', { name: 'Config' }).click();
+    await page.getByRole('radio', { name: /cluster\.yaml/ }).check();
+    await page.getByRole('textbox', { name: 'cluster.yaml' }).fill(`nodes:\n  - {id: "${payload}", host: h, port: 1}\n  - {id: b, host: h, port: 2}\n  - {id: c, host: h, port: 3}\n`);
+    await expect.poll(() => page.getByTestId('yaml-status').textContent()).toContain(payload);
+    await page.getByRole('button', { name: 'Apply and start a new run' }).click();
+    await expect.poll(() => page.locator('svg.cv g.node').first().textContent()).toContain(payload);
+    await page.waitForTimeout(300);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('honours dark mode and reduced motion (starts paused, nothing animates by itself)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark', reducedMotion: 'reduce' });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(inject('baseUrl'));
+    await page.locator('svg.cv g.node').first().waitFor();
+    expect(await page.getByRole('button', { name: 'Play' }).count()).toBe(1);
+    const t = await page.getByTestId('now').textContent();
+    await page.waitForTimeout(400);
+    expect(await page.getByTestId('now').textContent()).toBe(t);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r, g, b] = bg.match(/\d+/g)!.map(Number);
+    expect(r + g + b).toBeLessThan(150);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keyboard only: tab to a node, select it, crash it', async () => {
+    const { page, errors } = await paused(browser);
+    await page.locator('svg.cv g.node[data-node="n3"]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('region', { name: 'Node n3' }).count()).toBe(1);
+    await page.keyboard.press('x');
+    await expect.poll(() => page.locator('svg.cv g.node[data-node="n3"]').getAttribute('class')).toMatch(/down/);
+    await page.keyboard.press('?');
+    await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('survives a monkey clicking random controls', async () => {
+    const ms = Number(process.env.MONKEY_MS ?? 20_000);
+    const { page, errors } = await openPage(browser, inject('baseUrl'));
+    await page.locator('svg.cv g.node').first().waitFor();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    // A seeded choice of what to do next, so a failure can be repeated.
+    let x = Number(process.env.MONKEY_SEED ?? 12345) >>> 0;
+    const rand = (): number => {
+      x = (x + 0x6d2b79f5) >>> 0;
+      let t = x;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const keys = ['s', 'd', 'e', 'l', 'c', ' ', '[', ']', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'x', 't', 'i', 'h', 'p', 'n', '1', '2', '3', '?', 'Escape'];
+    const end = Date.now() + ms;
+    let actions = 0;
+    const log: string[] = [];
+    while (Date.now() < end) {
+      const r = rand();
+      if (r < 0.25) {
+        const k = keys[Math.floor(rand() * keys.length)];
+        log.push(`key ${k}`);
+        await page.keyboard.press(k);
+      } else {
+        const targets = page.locator('button:visible:enabled, [role="tab"]:visible, svg.cv g.node, input[type="checkbox"]:visible, select:visible, svg[role="slider"]');
+        const n = await targets.count();
+        if (n === 0) continue;
+        const i = Math.floor(rand() * n);
+        const t = targets.nth(i);
+        const tag = await t.evaluate((el) => `${el.tagName} ${el.textContent?.slice(0, 30) ?? ''}`).catch(() => '?');
+        log.push(`click ${tag}`);
+        if (tag.startsWith('SELECT')) {
+          const options = await t.locator('option').count();
+          await t.selectOption({ index: Math.floor(rand() * options) }, { timeout: 1000 }).catch(() => undefined);
+        } else await t.click({ timeout: 1000, force: true }).catch(() => undefined);
+      }
+      actions++;
+      if (errors.length > 0) break;
+    }
+    if (errors.length > 0) {
+      await page.screenshot({ path: '/tmp/monkey-fail.png' });
+      throw new Error(`after ${actions} actions:\n${errors.join('\n')}\nlast actions:\n${log.slice(-15).join('\n')}`);
+    }
+    expect(actions).toBeGreaterThan(20);
+    expect(dialogs).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,59 @@
+// @vitest-environment happy-dom
+// One plain sentence per event with the Raft rule behind it.
+import { describe, expect, it } from 'vitest';
+import { createCluster, type SimEvent } from '../../src/sim';
+import { explain, sentence } from '../../src/ui/explain';
+import { categoryOf, contextFor } from '../../src/ui/feedContext';
+
+describe('explain', () => {
+  it('a denied vote names both logs and cites §5.4.1', () => {
+    const e: SimEvent = { at: 1, kind: 'vote', node: 'n4', to: 'n2', term: 3, detail: "denied: n2's log ends at term 2 index 4, n4's at term 3 index 5 (§5.4.1)" };
+    expect(sentence(e)).toBe("n4 denied its vote to n2: n2's log ends at term 2 index 4, n4's at term 3 index 5 (§5.4.1)");
+  });
+
+  it('an election timeout says which term the election is for (§5.2)', () => {
+    const timer: SimEvent = { at: 5, kind: 'timer', node: 'n3', type: 'election' };
+    const role: SimEvent = { at: 5, kind: 'role', node: 'n3', role: 'candidate', term: 4 };
+    expect(sentence(timer, { after: [role] })).toBe('n3 timed out and started an election for term 4 (§5.2)');
+    expect(sentence({ ...timer, detail: 'forced' }, { after: [role] })).toBe("You forced n3's election timeout: it started an election for term 4 (§5.2)");
+  });
+
+  it('a rejected AppendEntries says which index is missing, given the request (§5.3)', () => {
+    const request: SimEvent = { at: 1, kind: 'deliver', from: 'n2', to: 'n1', type: 'AppendEntries', payload: { term: 3, leaderId: 'n2', prevLogIndex: 7, prevLogTerm: 3, entries: [], leaderCommit: 5 } };
+    const reply: SimEvent = { at: 1, kind: 'send', from: 'n1', to: 'n2', type: 'AppendEntriesReply', payload: { term: 3, success: false, matchIndex: 0, conflictTerm: 0, conflictIndex: 5 } };
+    expect(sentence(reply, { request })).toBe('n1 rejected AppendEntries from n2: no entry at index 7 — its log ends at index 4 (§5.3)');
+    const stale = { ...reply, payload: { term: 5, success: false, matchIndex: 0, conflictTerm: 0, conflictIndex: 0 } };
+    expect(explain(stale, { request }).rule).toBe('§5.1');
+    expect(explain(stale, { request }).text).toMatch(/n2's term 3 is older than n1's term 5/);
+    const conflict = { ...reply, payload: { term: 3, success: false, matchIndex: 0, conflictTerm: 2, conflictIndex: 6 } };
+    expect(explain(conflict, { request }).text).toBe('n1 rejected AppendEntries from n2: its entry at index 7 has term 2, not 3');
+  });
+
+  it('drops say why: loss, partition, a down receiver, or you', () => {
+    const base: SimEvent = { at: 1, kind: 'drop', from: 'n1', to: 'n2', type: 'RequestVote' };
+    expect(sentence({ ...base, detail: 'loss' })).toMatch(/network lost n1's RequestVote to n2/);
+    expect(sentence({ ...base, detail: 'partition' })).toMatch(/different sides of a partition/);
+    expect(sentence({ ...base, detail: 'down' })).toMatch(/n2 is down/);
+    expect(sentence({ ...base, detail: 'user' })).toMatch(/^You dropped/);
+  });
+
+  it('commands are quoted as text, whatever they contain', () => {
+    const e: SimEvent = { at: 1, kind: 'apply', node: 'n1', index: 2, term: 1, payload: '<img src=x onerror=alert(1)>' };
+    expect(sentence(e)).toContain('“<img src=x onerror=alert(1)>”');
+  });
+
+  it('every event of a real run gets a sentence, and replies find their request in the feed', () => {
+    const c = createCluster({ seed: 3, nodes: 5, checkers: 'record' });
+    const items: Array<{ seq: number; e: SimEvent }> = [];
+    c.onEvent((e) => items.push({ seq: items.length + 1, e }));
+    c.runUntil(() => c.leader() !== undefined, 2000);
+    c.crash(c.leader()!);
+    c.runFor(800);
+    for (let i = 0; i < items.length; i++) {
+      const x = explain(items[i].e, contextFor(items, i));
+      expect(x.text.length, JSON.stringify(items[i].e)).toBeGreaterThan(5);
+      expect(x.text).not.toMatch(/undefined/);
+      expect(['messages', 'background', 'state', 'actions']).toContain(categoryOf(items[i]));
+    }
+  });
+});

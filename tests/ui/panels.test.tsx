@@ -1,0 +1,350 @@
+// @vitest-environment happy-dom
+// Each panel's behaviour through the DOM: toolbar and shortcuts, cluster view, inspector, faults, feed, timeline, checks, config, share, metrics, space-time.
+import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { App } from '../../src/ui/App';
+import { ClusterView } from '../../src/ui/ClusterView';
+import { ConfigPanel } from '../../src/ui/ConfigPanel';
+import { CorrectnessPanel } from '../../src/ui/CorrectnessPanel';
+import { EventFeed } from '../../src/ui/EventFeed';
+import { FaultsPanel } from '../../src/ui/FaultsPanel';
+import { Inspector } from '../../src/ui/Inspector';
+import { MetricsPanel } from '../../src/ui/MetricsPanel';
+import { Narration } from '../../src/ui/Narration';
+import { SharePanel } from '../../src/ui/SharePanel';
+import { SpaceTime } from '../../src/ui/SpaceTime';
+import { Timeline } from '../../src/ui/Timeline';
+import { Toolbar } from '../../src/ui/Toolbar';
+import { act, finishTask, frame, getDriver, runUntilLeader, seek, selectNode, useSim } from '../../src/store/sim';
+import { freshRun } from './helpers';
+
+/** Runs a store command and lets React catch up. */
+function run(fn: () => void): void {
+  rAct(() => {
+    fn();
+    finishTask();
+  });
+}
+
+beforeEach(() => freshRun());
+afterEach(() => cleanup());
+
+describe('toolbar and narration', () => {
+  it('Play toggles playing; Step advances one event and narrates it', () => {
+    render(
+      <>
+        <Toolbar />
+        <Narration />
+      </>,
+    );
+    fireEvent.click(screen.getByRole('button', { name: /Play/ }));
+    expect(useSim.getState().playing).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: /Pause/ }));
+    expect(useSim.getState().playing).toBe(false);
+    const t0 = useSim.getState().now;
+    fireEvent.click(screen.getByRole('button', { name: 'Step' }));
+    expect(useSim.getState().now).toBeGreaterThan(t0);
+    expect(screen.getByRole('region', { name: 'What just happened' }).textContent).toMatch(/n\d/);
+  });
+
+  it('next leader runs until one is elected and says so', () => {
+    render(<Narration />);
+    run(runUntilLeader);
+    expect(screen.getByRole('region', { name: 'What just happened' }).textContent).toMatch(/became leader of term \d+/);
+  });
+
+  it('the ? key opens the shortcut list from the actions registry, Escape closes it', async () => {
+    render(<App />);
+    fireEvent.keyDown(window, { key: '?' });
+    const dialog = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' });
+    expect(within(dialog).getByText('Play / pause')).toBeTruthy();
+    expect(within(dialog).getByText('Next election')).toBeTruthy();
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('keys drive the same actions: s steps, digits select nodes, x crashes the selected node', () => {
+    render(<App />);
+    const before = getDriver().cluster.eventCount;
+    fireEvent.keyDown(window, { key: 's' });
+    expect(getDriver().cluster.eventCount).toBe(before + 1);
+    fireEvent.keyDown(window, { key: '2' });
+    expect(useSim.getState().selection.node).toBe('n2');
+    rAct(() => {
+      fireEvent.keyDown(window, { key: 'x' });
+    });
+    expect(getDriver().views().find((v) => v.id === 'n2')!.up).toBe(false);
+  });
+
+  it('typing in a field does not trigger shortcuts', async () => {
+    render(<App />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Client' }));
+    const input = await screen.findByRole('textbox', { name: 'Command' });
+    const before = getDriver().cluster.eventCount;
+    fireEvent.keyDown(input, { key: 's' });
+    expect(getDriver().cluster.eventCount).toBe(before);
+  });
+});
+
+describe('cluster view', () => {
+  it('draws every node with an accessible name and selects on click', () => {
+    const { container } = render(<ClusterView />);
+    const nodes = container.querySelectorAll('g.node');
+    expect(nodes).toHaveLength(5);
+    expect(nodes[0].getAttribute('aria-label')).toMatch(/^n1: follower, term 0/);
+    fireEvent.click(nodes[1]);
+    expect(useSim.getState().selection.node).toBe('n2');
+  });
+
+  it('colours the leader and moves messages each frame; a message can be selected', () => {
+    const { container } = render(<ClusterView />);
+    run(runUntilLeader);
+    rAct(() => frame(16));
+    expect(container.querySelectorAll('g.node.leader')).toHaveLength(1);
+    const msgs = container.querySelectorAll('g.msg');
+    expect(msgs.length).toBeGreaterThan(0);
+    const id = Number(msgs[0].getAttribute('data-msg'));
+    fireEvent.click(msgs[0]);
+    expect(useSim.getState().selection.message).toBe(id);
+  });
+
+  it('works for 1 and for 50 nodes', () => {
+    freshRun({ seed: 1, nodes: 1 });
+    const one = render(<ClusterView />);
+    expect(one.container.querySelectorAll('g.node')).toHaveLength(1);
+    one.unmount();
+    freshRun({ seed: 1, nodes: 50 });
+    const many = render(<ClusterView />);
+    expect(many.container.querySelectorAll('g.node')).toHaveLength(50);
+  });
+});
+
+describe('inspector', () => {
+  it('shows a node’s term, vote and log grid, committed entries marked', () => {
+    render(<Inspector />);
+    run(runUntilLeader);
+    const leader = getDriver().cluster.leader()!;
+    run(() => seek(getDriver().now + 100));
+    rAct(() => selectNode(leader));
+    const panel = screen.getByRole('region', { name: `Node ${leader}` });
+    expect(within(panel).getByText('leader')).toBeTruthy();
+    expect(within(panel).getByRole('list', { name: `Log of ${leader}` }).querySelectorAll('.cell.committed').length).toBe(1);
+    expect(within(panel).getByText('Replication (leader’s view)')).toBeTruthy();
+  });
+
+  it('renders a hostile command as text, never as HTML', () => {
+    const { container } = render(<Inspector />);
+    run(runUntilLeader);
+    const leader = getDriver().cluster.leader()!;
+    rAct(() => {
+      act('propose', [leader, '<img src=x onerror=alert(1)>']);
+      selectNode(leader);
+    });
+    const cells = container.querySelectorAll('.log-grid .cell');
+    fireEvent.click(cells[cells.length - 1]);
+    expect(screen.getByTestId('entry-detail').textContent).toContain('<img src=x onerror=alert(1)>');
+    expect(container.querySelector('img')).toBeNull();
+  });
+
+  it('shows a message’s payload and can drop it', () => {
+    const { container } = render(
+      <>
+        <ClusterView />
+        <Inspector />
+      </>,
+    );
+    run(runUntilLeader);
+    rAct(() => frame(16));
+    const msg = container.querySelector('g.msg')!;
+    const id = Number(msg.getAttribute('data-msg'));
+    fireEvent.click(msg);
+    expect(screen.getByTestId('payload').textContent).toMatch(/"term"/);
+    fireEvent.click(screen.getByRole('button', { name: 'Drop this message' }));
+    expect(getDriver().inFlight().some((m) => m.id === id)).toBe(false);
+    expect(getDriver().feedTail(1)[0].e).toMatchObject({ kind: 'drop', detail: 'user', msgId: id });
+  });
+});
+
+describe('faults panel', () => {
+  it('crashes, restarts, times out and disconnects a node', () => {
+    render(<FaultsPanel />);
+    fireEvent.click(screen.getByRole('button', { name: 'Crash n1' }));
+    expect(getDriver().views()[0].up).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: 'Restart n1' }));
+    expect(getDriver().views()[0].up).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Time out n3' }));
+    expect(getDriver().views()[2].role).toBe('candidate');
+    fireEvent.click(screen.getByRole('button', { name: 'Disconnect n4' }));
+    expect(getDriver().views()[3].connected).toBe(false);
+  });
+
+  it('partitions by group chips and heals', () => {
+    render(<FaultsPanel />);
+    fireEvent.click(screen.getByRole('button', { name: /Group of n1/ }));
+    fireEvent.click(screen.getByRole('button', { name: /Group of n2/ }));
+    fireEvent.click(screen.getByRole('button', { name: /^Partition: \{n1 n2\} \| \{n3 n4 n5\}/ }));
+    const g = getDriver().cluster.groups();
+    expect(g.n1).toBe(g.n2);
+    expect(g.n1).not.toBe(g.n3);
+    fireEvent.click(screen.getByRole('button', { name: 'Heal network' }));
+    expect(new Set(Object.values(getDriver().cluster.groups())).size).toBe(1);
+  });
+
+  it('cuts a link one way and restores it', () => {
+    render(<FaultsPanel />);
+    fireEvent.click(screen.getByRole('button', { name: 'Cut n1→n2' }));
+    expect(getDriver().cluster.cutLinks()).toEqual([['n1', 'n2']]);
+    fireEvent.click(screen.getByRole('button', { name: 'Restore' }));
+    expect(getDriver().cluster.cutLinks()).toEqual([]);
+  });
+
+  it('a network slider applies when let go, as one action', () => {
+    render(<FaultsPanel />);
+    const loss = screen.getByRole('slider', { name: /Loss/ });
+    fireEvent.change(loss, { target: { value: '0.25' } });
+    expect(getDriver().cluster.network.dropRate).toBe(0);
+    fireEvent.pointerUp(loss);
+    expect(getDriver().cluster.network.dropRate).toBe(0.25);
+    expect(getDriver().cluster.actions().filter((a) => a.op === 'setNetwork')).toHaveLength(1);
+  });
+
+  it('steps a node’s clock', () => {
+    render(<FaultsPanel />);
+    const before = getDriver().views()[0].clock.offsetMs;
+    fireEvent.click(screen.getByRole('button', { name: '+500 ms' }));
+    expect(getDriver().views(true)[0].clock.offsetMs).toBeCloseTo(before + 500, 3);
+  });
+});
+
+describe('event feed and timeline', () => {
+  it('lists events as sentences; clicking one jumps there', () => {
+    render(<EventFeed />);
+    run(() => seek(400));
+    const rows = screen.getByRole('list', { name: 'Events, oldest first' }).querySelectorAll('li');
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows[0].textContent).toMatch(/§5\./);
+    const seq = Number(rows[2].getAttribute('data-seq'));
+    rAct(() => {
+      fireEvent.click(rows[2].querySelector('button')!);
+      finishTask();
+    });
+    expect(useSim.getState().selection.event).toBe(seq);
+    expect(getDriver().seq).toBeGreaterThanOrEqual(seq);
+    expect(getDriver().now).toBeLessThan(400);
+  });
+
+  it('the timeline is a slider: Home rewinds to 0, End returns to the end, with marks for leaders', () => {
+    const { container } = render(<Timeline />);
+    run(() => seek(500));
+    const slider = screen.getByRole('slider', { name: /Timeline/ });
+    expect(slider.getAttribute('aria-valuetext')).toMatch(/1 leader elections/);
+    expect(container.querySelectorAll('.tl-mark.leader').length).toBe(1);
+    rAct(() => {
+      fireEvent.keyDown(slider, { key: 'Home' });
+      finishTask();
+    });
+    expect(getDriver().now).toBe(0);
+    rAct(() => {
+      fireEvent.keyDown(slider, { key: 'End' });
+      finishTask();
+    });
+    expect(getDriver().now).toBe(500);
+  });
+});
+
+describe('correctness panel', () => {
+  it('lists every property as holding in a correct run', () => {
+    render(<CorrectnessPanel />);
+    run(() => seek(300));
+    for (const p of ['Election Safety', 'Leader Completeness', 'State Machine Safety']) expect(screen.getByText(p)).toBeTruthy();
+    expect(screen.queryAllByText('broken')).toHaveLength(0);
+  });
+
+  it('"break it" restarts the run with the rule off', () => {
+    render(<CorrectnessPanel />);
+    fireEvent.click(screen.getByRole('checkbox', { name: /check the candidate’s log/ }));
+    rAct(() => {
+      fireEvent.click(screen.getByRole('button', { name: 'Restart with these rules' }));
+      finishTask();
+    });
+    expect(useSim.getState().run.rules).toEqual({ voteLogCheck: false, commitCurrentTermOnly: true });
+    expect(screen.getByText('Rules are off in this run.')).toBeTruthy();
+  });
+
+  it('a scenario that breaks a rule shows the broken property and a jump to it', () => {
+    render(<CorrectnessPanel />);
+    rAct(() => {
+      fireEvent.click(screen.getByRole('button', { name: 'Vote without log check' }));
+      finishTask();
+    });
+    expect(screen.getAllByText('broken').length).toBeGreaterThan(0);
+    expect(screen.getAllByRole('button', { name: 'Jump there' }).length).toBeGreaterThan(0);
+  });
+});
+
+describe('config panel', () => {
+  it('validates cluster.yaml inline and refuses to apply a bad one, changing nothing', () => {
+    render(<ConfigPanel />);
+    fireEvent.click(screen.getByRole('radio', { name: /cluster\.yaml/ }));
+    const editor = screen.getByRole('textbox', { name: 'cluster.yaml' });
+    fireEvent.change(editor, { target: { value: 'nodes:\n  - id: a\n    host: h\n    port: 99999\n' } });
+    expect(screen.getByTestId('yaml-status').textContent).toMatch(/port' must be an integer in range 1\.\.65535 \(nodes\[0\]\.port\)/);
+    const before = getDriver();
+    fireEvent.click(screen.getByRole('button', { name: 'Apply and start a new run' }));
+    expect(screen.getByTestId('config-error').textContent).toMatch(/Not applied/);
+    expect(getDriver()).toBe(before);
+  });
+
+  it('applies a valid cluster.yaml: a new run with its node ids; user text stays text', () => {
+    render(<ConfigPanel />);
+    fireEvent.click(screen.getByRole('radio', { name: /cluster\.yaml/ }));
+    const editor = screen.getByRole('textbox', { name: 'cluster.yaml' });
+    fireEvent.change(editor, { target: { value: 'nodes:\n  - {id: "<b>x</b>", host: h, port: 1}\n  - {id: beta, host: h, port: 2}\n  - {id: gamma, host: h, port: 3}\n' } });
+    expect(screen.getByTestId('yaml-status').textContent).toBe('✓ 3 nodes: <b>x</b>, beta, gamma');
+    rAct(() => {
+      fireEvent.click(screen.getByRole('button', { name: 'Apply and start a new run' }));
+      finishTask();
+    });
+    expect(useSim.getState().nodeIds).toEqual(['<b>x</b>', 'beta', 'gamma']);
+  });
+});
+
+describe('share panel', () => {
+  it('refuses a corrupt run file with a message and changes nothing', async () => {
+    render(<SharePanel />);
+    const before = getDriver();
+    const file = new File(['{"format":"wiber-sim-run","version":1,"run":{"seed":"x"}}'], 'bad.json', { type: 'application/json' });
+    fireEvent.change(screen.getByTestId('import-file'), { target: { files: [file] } });
+    expect((await screen.findByTestId('import-error')).textContent).toMatch(/Could not import bad\.json: .*Nothing was changed/);
+    expect(getDriver()).toBe(before);
+  });
+
+  it('shows a fingerprint that identifies the state', () => {
+    render(<SharePanel />);
+    expect(screen.getByTestId('fingerprint').textContent).toMatch(/^[0-9a-f]{8}$/);
+  });
+});
+
+describe('metrics and space-time', () => {
+  it('counts messages by type and elections', () => {
+    render(<MetricsPanel />);
+    run(() => seek(500));
+    const types = screen.getByRole('table');
+    expect(within(types).getByText('RequestVote')).toBeTruthy();
+    expect(screen.getByText(/leaders elected/).textContent).toMatch(/1/);
+  });
+
+  it('draws arrows for messages and highlights the causal past of a clicked event', () => {
+    useSim.setState({ bottomTab: 'spacetime' });
+    const { container } = render(<SpaceTime />);
+    run(runUntilLeader);
+    const arrows = container.querySelectorAll('.st-arrow');
+    expect(arrows.length).toBeGreaterThan(4);
+    const points = container.querySelectorAll('circle.st-pt');
+    rAct(() => {
+      points[points.length - 1].dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    });
+    expect(screen.getByText(/happened before it/).textContent).toMatch(/\d+ events in view happened before it/);
+    expect(container.querySelectorAll('.hb-past').length).toBeGreaterThan(0);
+  });
+});

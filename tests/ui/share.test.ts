@@ -1,0 +1,44 @@
+// @vitest-environment happy-dom
+// Share links and run files: round trips, and hostile input refused with a clear message.
+import { describe, expect, it } from 'vitest';
+import { decodeHash, encodeHash, parseSaved, parseSavedText, savedRun } from '../../src/store/share';
+
+const good = savedRun({ seed: 7, nodes: 3 }, [{ at: 120, events: 40, op: 'crash', args: ['n1'] }, { at: 130.5, events: 44, op: 'propose', args: ['n2', 'x'] }], 200);
+
+describe('share', () => {
+  it('a run survives the link encoding exactly', async () => {
+    const hash = await encodeHash(good);
+    expect(hash).toMatch(/^#[zj]=[A-Za-z0-9_-]+$/);
+    const back = await decodeHash(hash);
+    expect(back).toEqual({ ok: true, saved: good });
+  });
+
+  it.each([
+    ['not JSON', '{nope', /not JSON/],
+    ['another format', JSON.stringify({ ...good, format: 'other' }), /format/],
+    ['an unknown action', JSON.stringify({ ...good, actions: [{ at: 1, events: 1, op: 'rm -rf', args: [] }] }), /actions\[0\]/],
+    ['a bad argument', JSON.stringify({ ...good, actions: [{ at: 1, events: 1, op: 'crash', args: [{ toString: 1 }] }] }), /actions\[0\]\.args/],
+    ['actions out of order', JSON.stringify({ ...good, actions: [good.actions[1], good.actions[0]] }), /order/],
+    ['a huge time', JSON.stringify({ ...good, t: 1e15 }), /^t: /],
+    ['an extra key', JSON.stringify({ ...good, __proto__x: 1 }), /Unrecognized key/],
+    ['a cluster too big', JSON.stringify({ ...good, run: { seed: 1, nodes: 5000 } }), /run\.nodes/],
+    ['rates out of range', JSON.stringify({ ...good, run: { seed: 1, network: { dropRate: 2 } } }), /dropRate/],
+  ])('a file with %s is refused with a message', (_what, text, message) => {
+    const r = parseSavedText(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(message);
+  });
+
+  it('prototype keys in JSON do not pass through', () => {
+    const r = parseSaved(JSON.parse('{"__proto__": {"polluted": true}, "format": "wiber-sim-run"}'));
+    expect(r.ok).toBe(false);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a damaged link is refused with a message', async () => {
+    expect(await decodeHash('#z=!!!')).toMatchObject({ ok: false });
+    expect(await decodeHash('#z=AAAA')).toMatchObject({ ok: false, error: expect.stringMatching(/damaged/) });
+    expect(await decodeHash('#j=e30')).toMatchObject({ ok: false });
+    expect(await decodeHash('#other')).toMatchObject({ ok: false });
+  });
+});
