@@ -2,6 +2,9 @@
 export { createCluster, CheckerViolation, SimCluster, DEFAULT_CLOCKS } from './cluster';
 export { ConfigError, MAX_NODES, parseClusterConfig, generatedConfig, configToYaml } from './config';
 export type { ClusterConfig, NodeConfig } from './config';
+export type { ClientLogLine, CommandHandle, Received } from './client';
+export type { DetectorStats } from './nodeActor';
+export { MESSAGING_PROPERTIES } from './checkers/messaging';
 export { DEFAULT_NETWORK } from './engine';
 export { RAFT_PROPERTIES } from './checkers/raft';
 export type {
