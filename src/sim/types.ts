@@ -1,5 +1,7 @@
 // The public types of the headless API (names and meanings fixed by docs/architecture.md).
 import type { RaftRules } from '../core/raft/types';
+import type { ClientLogLine, CommandHandle, Received } from './client';
+import type { DetectorStats } from './nodeActor';
 
 export interface ClusterOptions {
   /** Default 1; same seed + same calls ⇒ identical run. */
@@ -206,6 +208,20 @@ export interface Cluster {
 
   publish(topic: string, message: string, options?: { id?: string; via?: string; client?: string }): Publish;
   history(id: string, topic: string): TopicRecord[];
+  /** One protocol line typed at a node by a client ('console' unless named); the handle fills in as replies arrive. */
+  command(nodeId: string, line: string, options?: { client?: string }): CommandHandle;
+  /** A client's transcript: lines typed and received (MSG pushes included). */
+  clientLog(clientId?: string): readonly ClientLogLine[];
+  /** MSG lines a subscriber client received, in delivery order. */
+  received(clientId: string): readonly Received[];
+  /** Topics a node has applied records for ([] while down). */
+  topics(id: string): string[];
+  /** Messaging checks that need a healed, settled cluster (no lost acked publish, no subscriber gaps). */
+  checkMessaging(): void;
+  detectorStats(): { total: DetectorStats; byNode: Record<string, DetectorStats> };
+  /** Partition group of each node (equal numbers can talk). */
+  groups(): Record<string, number>;
+  cutLinks(): Array<[string, string]>;
 
   sentCount(type?: string): number;
   /** Scheduler events processed so far (deliveries, drops, timer fires). */
