@@ -3,26 +3,10 @@
 // window too small or dedup off the duplicate gets through and the checker names it. Failures name the seed.
 import { describe, expect, it } from 'vitest';
 import { createCluster, type ClusterOptions, type Publish, type SimCluster, type TopicRecord } from '../../src/sim/index';
-import { at, withSeed } from './helpers';
+import { at, run, until, withSeed } from './helpers';
 
 // ---- helpers -----------------------------------------------------------------------------------
 
-/** `c.runUntil`, but failing (instead of spinning forever) when virtual time stops advancing. */
-function until(c: SimCluster, done: () => boolean, maxMs: number): boolean {
-  let last = -1;
-  let same = 0;
-  return c.runUntil(() => {
-    if (c.now !== last) {
-      last = c.now;
-      same = 0;
-    } else if (++same > 10_000) {
-      throw new Error(at(c, 'livelock: 10,000 events without virtual time advancing'));
-    }
-    return done();
-  }, maxMs);
-}
-
-const run = (c: SimCluster, ms: number): void => void until(c, () => false, ms);
 
 /** Processes one event at a time until `done()` holds. */
 function stepUntil(c: SimCluster, done: () => boolean, what: string, maxSteps = 200_000): void {

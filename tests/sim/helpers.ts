@@ -160,3 +160,21 @@ export function canonical(value: unknown): string {
     return sorted;
   });
 }
+
+/** `c.runUntil`, but failing (instead of spinning forever) when virtual time stops advancing. */
+export function until(c: Cluster, done: () => boolean, maxMs: number): boolean {
+  let last = -1;
+  let same = 0;
+  return c.runUntil(() => {
+    if (c.now !== last) {
+      last = c.now;
+      same = 0;
+    } else if (++same > 10_000) {
+      throw new Error(at(c, 'livelock: 10,000 events without virtual time advancing'));
+    }
+    return done();
+  }, maxMs);
+}
+
+/** Runs `ms` of virtual time with the livelock guard of `until`. */
+export const run = (c: Cluster, ms: number): void => void until(c, () => false, ms);

@@ -4,26 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { HoldbackBuffer } from '../../src/core/clocks/holdback';
 import { createCluster, type ClusterOptions, type Publish, type SimCluster, type SimEvent, type TopicRecord } from '../../src/sim/index';
-import { at, withSeed } from './helpers';
+import { at, run, until, withSeed } from './helpers';
 
 // ---- helpers -----------------------------------------------------------------------------------
 
-/** `c.runUntil`, but failing (instead of spinning forever) when virtual time stops advancing. */
-function until(c: SimCluster, done: () => boolean, maxMs: number): boolean {
-  let last = -1;
-  let same = 0;
-  return c.runUntil(() => {
-    if (c.now !== last) {
-      last = c.now;
-      same = 0;
-    } else if (++same > 10_000) {
-      throw new Error(at(c, 'livelock: 10,000 events without virtual time advancing'));
-    }
-    return done();
-  }, maxMs);
-}
-
-const run = (c: SimCluster, ms: number): void => void until(c, () => false, ms);
 
 function stable(seed: number, options: ClusterOptions = {}): { c: SimCluster; leader: string; followers: string[] } {
   const c = createCluster({ seed, nodes: 3, ...options });

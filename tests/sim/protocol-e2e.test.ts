@@ -4,26 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_ID_LENGTH, MAX_LINE_LENGTH, MAX_TOPIC_LENGTH } from '../../src/core/broker/protocol';
 import { createCluster, type ClusterOptions, type SimCluster, type TopicRecord } from '../../src/sim/index';
-import { at, withSeed } from './helpers';
+import { at, run, until, withSeed } from './helpers';
 
 // ---- helpers -----------------------------------------------------------------------------------
 
-/** `c.runUntil`, but failing (instead of spinning forever) when virtual time stops advancing. */
-function until(c: SimCluster, done: () => boolean, maxMs: number): boolean {
-  let last = -1;
-  let same = 0;
-  return c.runUntil(() => {
-    if (c.now !== last) {
-      last = c.now;
-      same = 0;
-    } else if (++same > 10_000) {
-      throw new Error(at(c, 'livelock: 10,000 events without virtual time advancing'));
-    }
-    return done();
-  }, maxMs);
-}
-
-const run = (c: SimCluster, ms: number): void => void until(c, () => false, ms);
 
 /** Types `line` at `node` as `client` and waits for the reply (the console gives up after 5 s). */
 function ask(c: SimCluster, node: string, line: string, client = 'console'): string[] {
