@@ -23,8 +23,5 @@ export type {
   Violation,
 } from './types';
 export { replay, isReplayable } from './replay';
-export {
-  parseScenario, runScenario, toScenario, actionToCommand, optionsToHeader, ScenarioRunner, ScenarioError,
-  compilePredicate, compileValue, COMMANDS, HEADERS, scenarioHelp,
-} from './scenario';
-export type { Scenario, ScenarioStep, ScenarioResult, StepResult, StepKind } from './scenario';
+// The scenario language lives in './scenario' (import it from there): re-exporting it here would pull
+// it into the page's first-load bundle, which only the guides need.

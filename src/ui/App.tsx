@@ -4,6 +4,7 @@ import { setBottomTab, setTab, startLoop, useSim, type BottomTab, type Tab } fro
 import { handleKey } from './actions';
 import { ClusterView, Legend } from './ClusterView';
 import { EventFeed } from './EventFeed';
+import { GuideHost } from './guide/GuideHost';
 import { Inspector } from './Inspector';
 import { Narration } from './Narration';
 import { NoticeBar } from './NoticeBar';
@@ -104,6 +105,7 @@ export function App() {
       </a>
       <Toolbar />
       <NoticeBar />
+      <GuideHost />
       <Timeline />
       <main className="main">
         <section className="stage" aria-label="Cluster">

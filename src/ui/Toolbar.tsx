@@ -1,6 +1,7 @@
 // The top bar: title, playback buttons from the actions registry, speed, simulated time and the busy indicator.
 import { SPEEDS, formatMs, setSpeedIndex, speedLabel, useSim } from '../store/sim';
 import { getAction, perform } from './actions';
+import { GuidesButton } from './guide/GuideHost';
 
 /** A toolbar button bound to a registry action (label, shortcut hint and enabled state come from the registry). */
 export function ActionButton({ name, label, icon, className }: { name: string; label?: string; icon?: string; className?: string }) {
@@ -118,6 +119,7 @@ export function Toolbar() {
       <Clock />
       <Busy />
       <div className="toolbar-end">
+        <GuidesButton />
         <ActionButton name="toStart" label="To start" />
         <ActionButton name="restartRun" label="New run" />
         <ActionButton name="help" label="?" className="btn help-btn" />

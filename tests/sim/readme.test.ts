@@ -1,7 +1,8 @@
 // The README's examples run as written: the code blocks are read from README.md itself.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createCluster, runScenario } from '../../src/sim';
+import { createCluster } from '../../src/sim';
+import { runScenario } from '../../src/sim/scenario';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const blocks = [...readme.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], text: m[2] }));

@@ -1,0 +1,590 @@
+// The guide player: a chapter's steps on the real engine (the prose of a step is shown only once the
+// engine did what it says), next / back (back rebuilds the step by replay), step links, predict
+// questions judged against what the engine then did, challenges checked by the checkers, and the
+// chapter list. All teaching text comes from the chapter files.
+import { useEffect, useRef, useState } from 'react';
+import { chapters as allChapters, type Chapter, type ChapterStep, type Predict, type Source } from '../../guides';
+import type { SimCluster } from '../../sim/cluster';
+import type { StepResult } from '../../sim/scenario';
+import { GuideCluster, formatTime } from './GuideCluster';
+import { Inline, Markdown, safeHref } from './markdown';
+import {
+  advance,
+  checkChallenge,
+  liveCluster,
+  openAt,
+  openChallenge,
+  runChallengeCommands,
+  type Feedback,
+  type PlayerState,
+} from './model';
+import { reachStep, useGuideProgress, winChallenge } from './progress';
+import { formatGuideHash, type GuideRoute } from './route';
+import './guide.css';
+
+export interface GuidePlayerProps {
+  readonly chapter: Chapter;
+  /** Where to start: steps done (0 = the introduction, n = the last step) or the challenge. */
+  readonly start?: number | 'challenge';
+  /** Default: the chapter's seed. */
+  readonly seed?: number;
+  /** The player moved (next, back, a step link): the host mirrors it in the address bar. */
+  readonly onNavigate?: (route: GuideRoute) => void;
+  /** "Try it yourself": hand this cluster to free play. Returns an error text when that failed. */
+  readonly onTakeOver?: (cluster: SimCluster, from: GuideRoute) => string | undefined;
+  /** Back to the chapter list. */
+  readonly onMenu?: () => void;
+  readonly onClose?: () => void;
+  /** Open another chapter (the "next chapter" button). */
+  readonly onOpenChapter?: (id: string) => void;
+  /** The chapters, for the "next chapter" button (default: every chapter). */
+  readonly chapters?: readonly Chapter[];
+}
+
+function initial(chapter: Chapter, start: number | 'challenge', seed: number): PlayerState {
+  if (start === 'challenge' && chapter.challenge !== undefined) return openChallenge(chapter, seed);
+  return openAt(chapter, start === 'challenge' ? chapter.steps.length : start, seed);
+}
+
+function routeOf(s: PlayerState): GuideRoute {
+  if (s.challenge !== undefined) return { kind: 'challenge', chapter: s.chapter.id };
+  return { kind: 'step', chapter: s.chapter.id, step: s.position };
+}
+
+function SourceLink({ source }: { source: Source }) {
+  const href = safeHref(source.url);
+  if (href === undefined) {
+    // A path in this repository (or anything that is not a web link): shown, not linked.
+    if (source.title.includes(source.url)) return <>{source.title}</>;
+    return (
+      <>
+        {source.title} (<code>{source.url}</code>)
+      </>
+    );
+  }
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer">
+      {source.title}
+    </a>
+  );
+}
+
+function Sources({ chapter }: { chapter: Chapter }) {
+  return (
+    <div className="guide-sources">
+      <h4>Read more</h4>
+      <ul>
+        {chapter.sources.map((s, i) => (
+          <li key={i}>
+            <SourceLink source={s} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function answerText(a: string | number | undefined): string {
+  return a === undefined ? 'unknown' : String(a);
+}
+
+function FeedbackNote({ feedback }: { feedback: Feedback }) {
+  const cls = feedback.guess === undefined ? 'skipped' : feedback.right ? 'right' : 'wrong';
+  return (
+    <div className={`guide-feedback ${cls}`} role="status" data-testid="guide-feedback">
+      <p className="guide-feedback-q">
+        <Inline text={feedback.question} />
+      </p>
+      {feedback.guess === undefined ? (
+        <p>
+          You skipped this question. What the engine did: <strong>{answerText(feedback.answer)}</strong>.
+        </p>
+      ) : feedback.right ? (
+        <p>
+          <strong>Right!</strong> You said <strong>{feedback.guess}</strong>, and that is what the engine did.
+        </p>
+      ) : (
+        <p>
+          <strong>Not quite.</strong> You said <strong>{feedback.guess}</strong>; the engine’s answer was <strong>{answerText(feedback.answer)}</strong>.
+        </p>
+      )}
+      {feedback.explain !== undefined && (
+        <p className="hint">
+          <Inline text={feedback.explain} />
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Transcript({ results }: { results: readonly StepResult[] }) {
+  if (results.length === 0) return null;
+  return (
+    <details className="guide-transcript">
+      <summary>What the guide did to the cluster</summary>
+      <ol>
+        {results.map((r, i) => (
+          <li key={i} className={`tr-${r.status}`}>
+            <code>{r.source}</code>
+            {r.status === 'failed' && <span className="invalid"> — {r.message}</span>}
+            {r.status === 'skipped' && <span className="muted"> (skipped)</span>}
+            {r.output !== undefined && r.output.length > 0 && <span className="muted"> → {r.output.join(' · ')}</span>}
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
+
+/** The question asked before a step runs, with its answer controls. */
+function Question({
+  predict,
+  nodeIds,
+  guess,
+  setGuess,
+}: {
+  predict: Predict;
+  nodeIds: readonly string[];
+  guess: string;
+  setGuess: (g: string) => void;
+}) {
+  return (
+    <fieldset className="guide-question">
+      <legend>Predict</legend>
+      <p className="guide-question-text">
+        <Inline text={predict.question} />
+      </p>
+      {predict.kind === 'pick-a-node' && (
+        <div className="row" role="group" aria-label="Pick a node">
+          {nodeIds.map((id) => (
+            <button key={id} type="button" className={`btn${guess === id ? ' primary' : ''}`} aria-pressed={guess === id} onClick={() => setGuess(id)}>
+              {id}
+            </button>
+          ))}
+          <span className="hint">or click a node in the cluster view</span>
+        </div>
+      )}
+      {(predict.kind === 'pick-a-number' || predict.kind === 'pick-an-offset') && (
+        <label className="row">
+          <span>{predict.kind === 'pick-an-offset' ? 'Offset' : 'Your answer'}</span>
+          <input
+            className="num"
+            type="number"
+            inputMode="numeric"
+            aria-label="Your answer"
+            value={guess}
+            onChange={(e) => setGuess(e.target.value)}
+          />
+        </label>
+      )}
+      {predict.kind === 'pick-one' && (
+        <div className="guide-choices" role="group" aria-label="Choices">
+          {(predict.choices ?? []).map((c) => (
+            <button
+              key={c.label}
+              type="button"
+              className={`btn${guess === c.label ? ' primary' : ''}`}
+              aria-pressed={guess === c.label}
+              onClick={() => setGuess(c.label)}
+            >
+              <Inline text={c.label} />
+            </button>
+          ))}
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+function ChallengeView({ s, update }: { s: PlayerState; update: (next: PlayerState) => void }) {
+  const c = s.chapter.challenge!;
+  const ch = s.challenge!;
+  const [text, setText] = useState('');
+  const goal = ch.goal;
+  return (
+    <>
+      <h2 className="guide-step-title" tabIndex={-1}>
+        Challenge: <Inline text={c.title} />
+      </h2>
+      <Markdown text={c.prose} />
+      {c.hint !== undefined && (
+        <details className="guide-hint">
+          <summary>Hint</summary>
+          <p>
+            <Inline text={c.hint} />
+          </p>
+        </details>
+      )}
+      <p className="hint">
+        Use <em>Try it yourself</em> to work on this cluster in the simulator, or type scenario commands here (for example <code>crash leader</code>,{' '}
+        <code>run 500ms</code>, <code>check messaging</code>).
+      </p>
+      <form
+        className="guide-commands"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (text.trim() === '') return;
+          update(runChallengeCommands(s, text));
+          setText('');
+        }}
+      >
+        <textarea aria-label="Scenario commands" rows={3} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
+        <div className="row">
+          <button type="submit" className="btn" disabled={text.trim() === ''}>
+            Run
+          </button>
+          <button type="button" className="btn primary" onClick={() => update(checkChallenge(s))}>
+            Check
+          </button>
+        </div>
+      </form>
+      {ch.error !== undefined && (
+        <p className="invalid" role="alert">
+          {ch.error}
+        </p>
+      )}
+      {ch.log.length > 0 && (
+        <ol className="guide-log" aria-label="Commands run">
+          {ch.log.map((r, i) => (
+            <li key={i} className={`tr-${r.status}`}>
+              <code>{r.source}</code>
+              {r.status === 'failed' && <span className="invalid"> — {r.message}</span>}
+              {r.status === 'skipped' && <span className="muted"> (skipped after the failure)</span>}
+              {r.output !== undefined && r.output.length > 0 && <span className="muted"> → {r.output.join(' · ')}</span>}
+            </li>
+          ))}
+        </ol>
+      )}
+      {goal !== undefined && <GoalNote goal={goal} />}
+      <details className="guide-hint">
+        <summary>Show one solution</summary>
+        <pre>
+          <code>{c.solution.text}</code>
+        </pre>
+      </details>
+    </>
+  );
+}
+
+export function GoalNote({ goal }: { goal: { ok: boolean; detail: string; messaging?: string } }) {
+  return (
+    <div className={`guide-goal ${goal.ok ? 'right' : 'wrong'}`} role="status" data-testid="guide-goal">
+      {goal.ok ? (
+        <p>
+          <strong>Challenge complete!</strong> The checkers saw it: {goal.detail}
+        </p>
+      ) : (
+        <p>
+          <strong>Not yet.</strong> {goal.detail}
+        </p>
+      )}
+      {goal.messaging !== undefined && goal.messaging !== 'ran' && <p className="hint">Note: {goal.messaging}.</p>}
+    </div>
+  );
+}
+
+function StepLinks({ s, go }: { s: PlayerState; go: (to: number | 'challenge') => void }) {
+  const ch = s.chapter;
+  const current = s.challenge !== undefined ? 'challenge' : s.position;
+  const item = (to: number | 'challenge', label: string, title: string) => (
+    <li key={String(to)}>
+      <a
+        href={formatGuideHash(to === 'challenge' ? { kind: 'challenge', chapter: ch.id } : { kind: 'step', chapter: ch.id, step: to })}
+        aria-current={current === to ? 'step' : undefined}
+        title={title}
+        onClick={(e) => {
+          e.preventDefault();
+          go(to);
+        }}
+      >
+        {label}
+      </a>
+    </li>
+  );
+  return (
+    <nav className="guide-steps" aria-label="Steps">
+      <ol>
+        {item(0, 'Intro', 'Introduction')}
+        {ch.steps.map((st: ChapterStep) => item(st.index + 1, String(st.index + 1), st.title))}
+        {ch.challenge !== undefined && item('challenge', 'Challenge', ch.challenge.title)}
+      </ol>
+    </nav>
+  );
+}
+
+/** One chapter, step by step. */
+export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, onMenu, onClose, onOpenChapter, chapters = allChapters }: GuidePlayerProps) {
+  const [s, setS] = useState<PlayerState>(() => initial(chapter, start, seed ?? chapter.seed));
+  const [guess, setGuess] = useState('');
+  const [takeOverError, setTakeOverError] = useState<string | undefined>(undefined);
+  const textRef = useRef<HTMLElement>(null);
+
+  const n = chapter.steps.length;
+  const failed = s.outcome !== undefined && !s.outcome.ok;
+  const inChallenge = s.challenge !== undefined;
+  const nextStep = !inChallenge && !failed ? chapter.steps[s.position] : undefined;
+  const predict = nextStep?.predict;
+  const nextChapter = chapters[chapters.findIndex((c) => c.id === chapter.id) + 1];
+
+  useEffect(() => {
+    reachStep(chapter.id, s.position);
+    if (s.challenge?.goal?.ok === true) winChallenge(chapter.id);
+  }, [chapter.id, s]);
+
+  useEffect(() => {
+    const el = textRef.current;
+    if (el === null) return;
+    el.scrollTop = 0;
+    const active = document.activeElement;
+    // Keep the learner's focus where it is, unless the control they used has gone.
+    if (active === null || active === document.body || !active.isConnected) el.querySelector<HTMLElement>('.guide-step-title')?.focus();
+  }, [s.position, inChallenge]);
+
+  const move = (next: PlayerState): void => {
+    setS(next);
+    setGuess('');
+    setTakeOverError(undefined);
+    onNavigate?.(routeOf(next));
+  };
+  const go = (to: number | 'challenge'): void => move(to === 'challenge' ? openChallenge(chapter, s.seed) : openAt(chapter, to, s.seed));
+  const next = (answer: string | undefined): void => {
+    if (nextStep === undefined) return;
+    move(advance(s, answer));
+  };
+  const back = (): void => {
+    if (inChallenge) go(n);
+    else if (s.position > 0) go(s.position - 1);
+  };
+  const takeOver = (): void => {
+    if (onTakeOver === undefined) return;
+    const err = onTakeOver(liveCluster(s), routeOf(s));
+    setTakeOverError(err);
+  };
+
+  const pick =
+    predict?.kind === 'pick-a-node' ? { selected: guess === '' ? undefined : guess, onPick: (id: string) => setGuess(id) } : undefined;
+  const progressNow = inChallenge ? n + 1 : s.position;
+  const progressMax = n + (chapter.challenge !== undefined ? 1 : 0);
+  const where = inChallenge ? 'Challenge' : s.position === 0 ? 'Introduction' : `Step ${s.position} of ${n}`;
+
+  let body;
+  if (inChallenge) body = <ChallengeView key="challenge" s={s} update={setS} />;
+  else if (failed) {
+    body = (
+      <>
+        <h2 className="guide-step-title" tabIndex={-1}>
+          Step {s.position}: <Inline text={s.outcome!.title} />
+        </h2>
+        <div className="guide-failure" role="alert" data-testid="guide-failure">
+          <p>
+            <strong>This step did not go as the chapter expects</strong>, so its explanation is not shown: the guide never narrates something that did not
+            happen. What the engine reported:
+          </p>
+          <ul>
+            {s.outcome!.failures.map((f, i) => (
+              <li key={i}>
+                <code>{f}</code>
+              </li>
+            ))}
+          </ul>
+          <p className="hint">Please report this (with the seed and time above). You can still go back, or take this cluster over and look around.</p>
+        </div>
+        <Transcript results={s.outcome!.results} />
+      </>
+    );
+  } else if (s.position === 0) {
+    body = (
+      <>
+        <h2 className="guide-step-title" tabIndex={-1}>
+          <Inline text={chapter.title} />
+        </h2>
+        <p className="guide-summary">
+          <Inline text={chapter.summary} />
+        </p>
+        <Markdown text={chapter.intro} />
+        <Sources chapter={chapter} />
+      </>
+    );
+  } else {
+    const step = chapter.steps[s.position - 1];
+    body = (
+      <>
+        {s.feedback !== undefined && <FeedbackNote feedback={s.feedback} />}
+        <h2 className="guide-step-title" tabIndex={-1}>
+          Step {s.position}: <Inline text={step.title} />
+        </h2>
+        <Markdown text={step.prose} />
+        {s.outcome !== undefined && <Transcript results={s.outcome.results} />}
+        {s.position === n && chapter.challenge === undefined && <Sources chapter={chapter} />}
+      </>
+    );
+  }
+
+  return (
+    <div className="guide-player" data-chapter={chapter.id} data-step={inChallenge ? 'challenge' : s.position}>
+      <header className="guide-head">
+        {onMenu !== undefined && (
+          <button type="button" className="btn small" onClick={onMenu}>
+            All chapters
+          </button>
+        )}
+        <h1 className="guide-title">
+          <span className="muted">Chapter {chapter.order}:</span> <Inline text={chapter.title} />
+        </h1>
+        <div className="guide-progress">
+          <div
+            className="guide-bar"
+            role="progressbar"
+            aria-label="Chapter progress"
+            aria-valuemin={0}
+            aria-valuemax={progressMax}
+            aria-valuenow={progressNow}
+            aria-valuetext={where}
+          >
+            <div className="guide-bar-fill" style={{ width: `${(100 * progressNow) / Math.max(1, progressMax)}%` }} />
+          </div>
+          <span className="guide-where" data-testid="guide-where">
+            {where}
+          </span>
+        </div>
+        {onClose !== undefined && (
+          <button type="button" className="btn small" onClick={onClose} aria-label="Close the guide" title="Close the guide (back to the simulator)">
+            ✕
+          </button>
+        )}
+      </header>
+      <StepLinks s={s} go={go} />
+      <div className="guide-body">
+        <article className="guide-text" ref={textRef} aria-label="Guide text">
+          {body}
+          {predict !== undefined && <Question predict={predict} nodeIds={s.snap.nodes.map((v) => v.id)} guess={guess} setGuess={setGuess} />}
+          {takeOverError !== undefined && (
+            <p className="invalid" role="alert">
+              Could not hand the cluster to the simulator: {takeOverError}
+            </p>
+          )}
+          <div className="guide-nav">
+            <button type="button" className="btn" onClick={back} disabled={!inChallenge && s.position === 0}>
+              ← Back
+            </button>
+            {predict !== undefined && (
+              <button type="button" className="btn primary" disabled={guess.trim() === ''} onClick={() => next(guess)}>
+                Check my answer
+              </button>
+            )}
+            {nextStep !== undefined && (
+              <button type="button" className={`btn${predict === undefined ? ' primary' : ''}`} onClick={() => next(undefined)}>
+                {predict !== undefined ? 'Skip the question' : s.position === 0 ? 'Start →' : 'Next →'}
+              </button>
+            )}
+            {!inChallenge && !failed && s.position === n && chapter.challenge !== undefined && (
+              <button type="button" className="btn primary" onClick={() => go('challenge')}>
+                Take the challenge →
+              </button>
+            )}
+            {(inChallenge || (s.position === n && chapter.challenge === undefined)) && nextChapter !== undefined && onOpenChapter !== undefined && (
+              <button type="button" className="btn" onClick={() => onOpenChapter(nextChapter.id)}>
+                Next chapter: <Inline text={nextChapter.title} />
+              </button>
+            )}
+            {onTakeOver !== undefined && (
+              <button type="button" className="btn" onClick={takeOver} title="Hand this very cluster to the simulator and play with it freely">
+                Try it yourself
+              </button>
+            )}
+          </div>
+          <p className="sr-only" aria-live="polite">
+            {where}
+            {s.outcome !== undefined && !inChallenge ? `: ${s.outcome.title}` : ''}
+          </p>
+        </article>
+        <aside className="guide-side">
+          <GuideCluster snap={s.snap} {...(pick ? { pick } : {})} />
+          <p className="hint">
+            Simulated time t = {formatTime(s.snap.now)}. The cluster is paused between steps; <em>Try it yourself</em> to run it freely.
+          </p>
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+/** The list of chapters with their step counts and the learner's progress. */
+export function GuideMenu({
+  chapters = allChapters,
+  onOpen,
+  error,
+  onClose,
+}: {
+  chapters?: readonly Chapter[];
+  /** Open a chapter at a step (0: its introduction). Without it, the links change the address bar. */
+  onOpen?: (id: string, step: number) => void;
+  /** Shown above the list (e.g. a deep link that does not work). */
+  error?: string;
+  onClose?: () => void;
+}) {
+  const progress = useGuideProgress((p) => p.progress);
+  return (
+    <div className="guide-menu-page">
+      <header className="guide-head">
+        <h1 className="guide-title">Guides</h1>
+        <p className="muted guide-tagline">A course on the real simulator: every step runs the engine and checks it before it explains.</p>
+        {onClose !== undefined && (
+          <button type="button" className="btn small" onClick={onClose} aria-label="Close the guide" title="Close the guide (back to the simulator)">
+            ✕
+          </button>
+        )}
+      </header>
+      {error !== undefined && (
+        <p className="guide-error" role="alert">
+          This guide link does not work: {error}. Pick a chapter below.
+        </p>
+      )}
+      <ol className="guide-menu" aria-label="Chapters">
+        {chapters.map((c) => {
+          const p = progress[c.id];
+          const reached = Math.min(p?.step ?? 0, c.steps.length);
+          const link = (step: number, label: string, primary = false) => (
+            <a
+              className={`btn small${primary ? ' primary' : ''}`}
+              href={formatGuideHash({ kind: 'step', chapter: c.id, step })}
+              onClick={(e) => {
+                if (onOpen === undefined) return;
+                e.preventDefault();
+                onOpen(c.id, step);
+              }}
+            >
+              {label}
+            </a>
+          );
+          return (
+            <li key={c.id} className="guide-card" data-chapter={c.id}>
+              <h2>
+                <span className="muted">{c.order}.</span> <Inline text={c.title} />
+              </h2>
+              <p>
+                <Inline text={c.summary} />
+              </p>
+              <p className="guide-card-meta">
+                <span>
+                  {c.steps.length} steps{c.challenge !== undefined ? ' + a challenge' : ''}
+                </span>
+                <span className="guide-card-progress" aria-label={`Progress: ${reached} of ${c.steps.length} steps`}>
+                  <span className="guide-mini-bar" aria-hidden="true">
+                    <span style={{ width: `${(100 * reached) / c.steps.length}%` }} />
+                  </span>
+                  {reached === 0 ? 'not started' : reached >= c.steps.length ? 'reached the end' : `${reached} / ${c.steps.length}`}
+                  {p?.challenge === true ? ' · challenge won' : ''}
+                </span>
+              </p>
+              <p className="row">
+                {link(0, reached > 0 ? 'Start over' : 'Start', reached === 0)}
+                {reached > 0 && reached < c.steps.length && link(reached, `Continue at step ${reached}`, true)}
+              </p>
+            </li>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}
