@@ -35,13 +35,48 @@ export interface MetricsSnapshot {
 const MAX_SAMPLES = 20_000;
 
 function kindOf(type: string | undefined): MessageKind {
-  return (MESSAGE_TYPES as readonly string[]).includes(type ?? '') ? (type as MessageKind) : 'other';
+  switch (type) {
+    case 'AppendEntries':
+    case 'AppendEntriesReply':
+    case 'RequestVote':
+    case 'RequestVoteReply':
+      return type;
+    default:
+      return 'other';
+  }
 }
 
 function bump(series: number[], at: number, by = 1): void {
   const b = Math.floor(at / BUCKET_MS);
+  if (b === series.length - 1) {
+    series[b] += by;
+    return;
+  }
   while (series.length <= b) series.push(0);
   series[b] += by;
+}
+
+/**
+ * A Metrics' state at one moment, cheap to take: its series only ever grow (and only their last
+ * bucket still fills), so a mark shares the arrays and keeps their lengths and last values.
+ */
+export interface MetricsMark {
+  readonly sentByType: Readonly<Record<MessageKind, number>>;
+  readonly series: ReadonlyArray<{ arr: readonly number[]; len: number; last: number }>;
+  readonly lists: ReadonlyArray<{ arr: readonly unknown[]; len: number }>;
+  readonly dropped: number;
+  readonly delivered: number;
+  readonly roles: ReadonlyMap<string, string>;
+  readonly commitOf: ReadonlyMap<string, number>;
+  readonly firstSent: ReadonlyMap<number, number>;
+}
+
+const seriesMark = (arr: number[]) => ({ arr, len: arr.length, last: arr.length > 0 ? arr[arr.length - 1] : 0 });
+
+function seriesAt(m: { arr: readonly number[]; len: number; last: number }): number[] {
+  const out = m.arr.slice(0, m.len);
+  if (m.len > 0) out[m.len - 1] = m.last;
+  return out;
 }
 
 export class Metrics {
@@ -54,8 +89,8 @@ export class Metrics {
   private dropped = 0;
   private delivered = 0;
   /** Role of each node as the events tell it (down nodes are followers). */
-  private readonly roles = new Map<string, string>();
-  private readonly commitOf = new Map<string, number>();
+  private roles = new Map<string, string>();
+  private commitOf = new Map<string, number>();
   /** Current leader's first send of each index (cleared when a leader is elected). */
   private firstSent = new Map<number, number>();
   private version = 0;
@@ -114,6 +149,41 @@ export class Metrics {
         return;
     }
     this.version++;
+  }
+
+  /** This state, to come back to with `Metrics.at` (a replay that skips observing events up to here). */
+  mark(): MetricsMark {
+    return {
+      sentByType: { ...this.sentByType },
+      series: [seriesMark(this.sentSeries), seriesMark(this.commitSeries)],
+      lists: [
+        { arr: this.electionTimes, len: this.electionTimes.length },
+        { arr: this.leaderTimes, len: this.leaderTimes.length },
+        { arr: this.commits, len: this.commits.length },
+      ],
+      dropped: this.dropped,
+      delivered: this.delivered,
+      roles: new Map(this.roles),
+      commitOf: new Map(this.commitOf),
+      firstSent: new Map(this.firstSent),
+    };
+  }
+
+  /** Metrics in the state of `m` (its own copies: the marked arrays are never written). */
+  static at(m: MetricsMark): Metrics {
+    const x = new Metrics();
+    x.sentByType = { ...m.sentByType };
+    x.sentSeries = seriesAt(m.series[0]);
+    x.commitSeries = seriesAt(m.series[1]);
+    x.electionTimes = m.lists[0].arr.slice(0, m.lists[0].len) as number[];
+    x.leaderTimes = m.lists[1].arr.slice(0, m.lists[1].len) as number[];
+    x.commits = m.lists[2].arr.slice(0, m.lists[2].len) as CommitSample[];
+    x.dropped = m.dropped;
+    x.delivered = m.delivered;
+    x.roles = new Map(m.roles);
+    x.commitOf = new Map(m.commitOf);
+    x.firstSent = new Map(m.firstSent);
+    return x;
   }
 
   /** A copy for React; the same object while nothing changed. */

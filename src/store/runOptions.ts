@@ -20,12 +20,27 @@ export interface RunOptions {
 
 export const DEFAULT_RUN: RunOptions = { seed: 1, nodes: 5 };
 
+/** Most actions a share link or run file may carry (kept here, away from the validator, for panels that warn). */
+export const MAX_ACTIONS = 20_000;
+
 export const DEFAULT_ELECTION_TIMEOUT_MS: [number, number] = [150, 300];
 export const DEFAULT_HEARTBEAT_MS = 50;
 
-/** The engine's options for a run: the UI always records violations (pause and show) rather than throw. */
+/**
+ * Events the page's clusters keep in their journal: a little more than the event feed shows, which a
+ * seek rebuilds from it (a smaller journal is also cheaper to read back).
+ */
+export const FEED_JOURNAL = 10_000;
+
+/**
+ * The engine's options for a run: the UI always records violations (pause and show) rather than
+ * throw, and keeps at least FEED_JOURNAL events in the journal (options from elsewhere, e.g. a
+ * guide's cluster, may carry engine settings RunOptions does not list; they pass through).
+ */
 export function clusterOptions(run: RunOptions): ClusterOptions {
-  return { ...run, checkers: 'record' } as ClusterOptions;
+  const asked = (run as { journalLimit?: unknown }).journalLimit;
+  const journalLimit = typeof asked === 'number' && asked > FEED_JOURNAL ? asked : FEED_JOURNAL;
+  return { ...run, checkers: 'record', journalLimit } as ClusterOptions;
 }
 
 /** Drops keys whose value is undefined, so equal runs serialize equally. */

@@ -1,13 +1,13 @@
 // Saving and sharing runs: the zod schema of a run (options + action log + time), URL-hash and JSON encodings, and a fingerprint of the state.
 import { z } from 'zod';
 import { MAX_NODES, type ActionRecord } from '../sim';
-import { normalizeRun, type RunOptions } from './runOptions';
+import { MAX_ACTIONS, normalizeRun, type RunOptions } from './runOptions';
 
 export const RUN_FORMAT = 'wiber-sim-run';
 export const RUN_VERSION = 1;
 /** Longest run a file or link may ask to rebuild (virtual ms): keeps a hostile file from freezing the tab. */
 export const MAX_RUN_MS = 3_600_000;
-export const MAX_ACTIONS = 20_000;
+export { MAX_ACTIONS };
 export const MAX_IMPORT_BYTES = 5_000_000;
 
 const nodeId = z.string().min(1).max(200);

@@ -4,6 +4,7 @@ import type { ActionRecord, InFlight, NetworkSettings, NodeView, Violation } fro
 import { Driver, type AdvanceResult, type FeedItem, type Mark } from './driver';
 import type { MetricsSnapshot } from './metrics';
 import { DEFAULT_RUN, normalizeRun, type RunOptions } from './runOptions';
+import type { WorkloadConfig, WorkloadStats } from './workload';
 
 /** Playback speeds in simulated ms per wall ms; the last one is fast-forward (as fast as the engine goes). */
 export const SPEEDS = [1 / 1000, 1 / 300, 1 / 100, 1 / 30, 1 / 10, 1 / 3, 1, 3, 10, 100, Infinity] as const;
@@ -17,8 +18,15 @@ export function speedLabel(speed: number): string {
 
 /** How far "run until …" looks before giving up, in virtual ms. */
 export const SEARCH_LIMIT_MS = 60_000;
-/** Wall-time budget per frame for simulation work, in ms. */
+/** Wall-time budget per frame for simulation work while playing, in ms. */
 const FRAME_BUDGET_MS = 9;
+/**
+ * Long jobs (seek, load, run until …): the first slice runs at once and most seeks end inside it;
+ * longer ones go on in slices per frame, with a progress bar. Slices much longer than a frame keep
+ * the wait close to the simulation work itself (9 ms slices at 60 Hz spent half the time idle).
+ */
+const TASK_FIRST_SLICE_MS = 150;
+const TASK_SLICE_MS = 40;
 /** React panels are refreshed at most this often while playing (moving things are drawn per frame). */
 const PUBLISH_EVERY_MS = 80;
 
@@ -72,6 +80,8 @@ export interface SimState {
   tab: Tab;
   bottomTab: BottomTab;
   helpOpen: boolean;
+  /** The running workload (publishers × rate), or null. */
+  workload: WorkloadConfig | null;
 }
 
 let driver = new Driver(DEFAULT_RUN);
@@ -104,6 +114,8 @@ interface Task {
   target: number;
   stop: ((item: FeedItem) => boolean) | null;
   seeking: boolean;
+  /** A seek that stops at this event number. */
+  stopSeq?: number;
   /** Install `d` as the live driver when done (loading a run: nothing changes until it has loaded). */
   swap?: { run: RunOptions; seekTo?: number };
   onEnd?: (result: AdvanceResult, stopped: FeedItem | null) => void;
@@ -156,6 +168,7 @@ export const useSim = create<SimState>(() => {
     tab: 'inspect',
     bottomTab: 'events',
     helpOpen: false,
+    workload: null,
     ...snapshot(driver),
   };
 });
@@ -207,7 +220,7 @@ function work(budgetMs: number): boolean {
   if (t === null) return true;
   const d = t.d;
   d.setStop(t.stop);
-  d.setSeeking(t.seeking);
+  d.setSeeking(t.seeking, t.stopSeq);
   let result: AdvanceResult;
   try {
     result = d.advance(t.target, performance.now() + budgetMs);
@@ -227,7 +240,9 @@ function work(budgetMs: number): boolean {
     const span = t.target - t.from;
     const progress = Number.isFinite(span) && span > 0 ? Math.min(1, (d.now - t.from) / span) : null;
     useSim.setState({ task: { label: t.label, progress } });
-    if (!t.swap) publish();
+    // A seek shows only its progress on the way (each publish re-renders every panel); a search
+    // ("next election") shows the run moving, as playing does.
+    if (!t.swap && !t.seeking && performance.now() - lastPublish > PUBLISH_EVERY_MS) publish();
     return false;
   }
   task = null;
@@ -238,6 +253,7 @@ function work(budgetMs: number): boolean {
     marksVersionSeen = -1;
     useSim.setState({
       run: t.swap.run,
+      workload: null,
       runId: useSim.getState().runId + 1,
       selection: { node: null, message: null, event: null },
       task: null,
@@ -258,7 +274,7 @@ function work(budgetMs: number): boolean {
 function startTask(t: Omit<Task, 'from'>): void {
   task = { ...t, from: t.d.now };
   useSim.setState({ task: { label: t.label, progress: 0 } });
-  work(30);
+  work(TASK_FIRST_SLICE_MS);
 }
 
 /** Finishes any running task at once (tests, and before acting). */
@@ -276,7 +292,7 @@ export function isBusy(): boolean {
 export function frame(wallMs: number): void {
   const s = useSim.getState();
   if (task !== null) {
-    work(FRAME_BUDGET_MS);
+    work(TASK_SLICE_MS);
   } else if (s.playing) {
     const speed = SPEEDS[s.speedIndex];
     const d = driver;
@@ -414,7 +430,7 @@ export function seekToEvent(seq: number, at: number): void {
   if (seq === d.seq) return publish();
   if (seq < d.seq) d.rewind();
   d.beginBatch();
-  startTask({ label: 'Seeking', d, target: at, stop: (i) => i.seq >= seq, seeking: true });
+  startTask({ label: 'Seeking', d, target: at, stop: (i) => i.seq >= seq, seeking: true, stopSeq: seq });
 }
 
 /** A user action on the cluster now (forks the run when now is in its past). Returns an error text, if any. */
@@ -501,6 +517,42 @@ export function setBottomTab(bottomTab: BottomTab): void {
 
 export function setHelpOpen(helpOpen: boolean): void {
   useSim.setState({ helpOpen });
+}
+
+// ---- the workload ----
+
+/**
+ * Starts publishers × rate from now (or changes a running one). Its messages are issued at fixed
+ * instants of simulated time as the run advances, each one a publish action of the run (so rewind,
+ * replay and share links reproduce them). Returns an error text, if any.
+ */
+export function startWorkload(config: WorkloadConfig): string | undefined {
+  if (task !== null) finishTask();
+  const d = driver;
+  const forking = d.inPast;
+  const at = d.now;
+  d.beginBatch();
+  try {
+    d.startWorkload(config);
+  } catch (err) {
+    return errorText(err);
+  }
+  useSim.setState({ workload: d.workloadConfig });
+  if (forking) setNotice({ kind: 'info', text: `The run forked at t=${formatMs(at)}: what came after was replaced by the workload.` });
+  publish();
+  return undefined;
+}
+
+export function stopWorkload(): void {
+  driver.stopWorkload();
+  useSim.setState({ workload: null });
+  // Show the figures as of the stop (while playing, panels refresh only every few frames).
+  publish();
+}
+
+/** The workload's publishes on the cluster now: acked, pending, failed, latency quantiles. */
+export function workloadStats(): WorkloadStats {
+  return driver.workloadStats();
 }
 
 export function dismissNotice(): void {

@@ -1,6 +1,8 @@
-// The client panel: a console speaking Wiber's line protocol (PING, PUB, SUB, HISTORY, QUIT) to any node, and raw Raft proposals.
+// The client panel: a console speaking Wiber's line protocol (PING, PUB, SUB, HISTORY, QUIT) to any node, a workload (publishers × rate) with live stats, and raw Raft proposals.
 import { useMemo, useState, type FormEvent } from 'react';
-import { act, actWithResult, formatMs, getDriver, useSim } from '../store/sim';
+import { act, actWithResult, formatMs, getDriver, startWorkload, stopWorkload, useSim, workloadStats } from '../store/sim';
+import { MAX_ACTIONS } from '../store/runOptions';
+import { DEFAULT_WORKLOAD, WORKLOAD_LIMITS, type WorkloadConfig } from '../store/workload';
 import { nextCommand } from './actions';
 
 const MAX_LINE = 1000;
@@ -94,6 +96,124 @@ function Console() {
   );
 }
 
+type Field = keyof WorkloadConfig;
+
+const FIELDS: ReadonlyArray<{ key: Field; label: string; step: string; hint: string; unit?: string }> = [
+  { key: 'publishers', label: 'Publishers', step: '1', hint: 'clients wl1…' },
+  { key: 'rate', label: 'Rate', step: 'any', hint: 'PUB per simulated second, each', unit: '/s' },
+  { key: 'topics', label: 'Topics', step: '1', hint: 't1…, round robin' },
+];
+
+/** "3 publishers × 5/s on 2 topics (15 PUB/s)". */
+function describe(c: WorkloadConfig): string {
+  const total = c.publishers * c.rate;
+  const n = (x: number): string => String(Math.round(x * 100) / 100);
+  return `${c.publishers} publisher${c.publishers === 1 ? '' : 's'} × ${n(c.rate)}/s on ${c.topics} topic${c.topics === 1 ? '' : 's'} (${n(total)} PUB/s of simulated time)`;
+}
+
+const msOrDash = (ms: number | undefined): string => (ms === undefined ? '—' : formatMs(ms));
+
+function Workload() {
+  const running = useSim((s) => s.workload);
+  const seq = useSim((s) => s.seq);
+  const runId = useSim((s) => s.runId);
+  const actions = useSim((s) => s.actionCount);
+  const [form, setForm] = useState<Record<Field, string>>(() => ({
+    publishers: String(DEFAULT_WORKLOAD.publishers),
+    rate: String(DEFAULT_WORKLOAD.rate),
+    topics: String(DEFAULT_WORKLOAD.topics),
+  }));
+  const [error, setError] = useState<string | null>(null);
+  // Read from the live publish handles whenever the run moved: exact as of now, the same in every replay.
+  const stats = useMemo(() => {
+    void seq;
+    void runId;
+    return workloadStats();
+  }, [seq, runId]);
+
+  const start = (e: FormEvent): void => {
+    e.preventDefault();
+    const config = { publishers: Number(form.publishers), rate: Number(form.rate), topics: Number(form.topics) };
+    for (const f of FIELDS) {
+      const { min, max } = WORKLOAD_LIMITS[f.key];
+      const v = config[f.key];
+      if (form[f.key].trim() === '' || !Number.isFinite(v) || v < min || v > max || (f.step === '1' && !Number.isInteger(v))) {
+        setError(`${f.label} must be ${f.step === '1' ? 'a whole number' : 'a number'} from ${min} to ${max}.`);
+        return;
+      }
+    }
+    setError(startWorkload(config) ?? null);
+  };
+
+  const rows: ReadonlyArray<[string, string]> = [
+    ['Issued', String(stats.issued)],
+    ['Acked', String(stats.acked)],
+    ['Pending', String(stats.pending)],
+    ['Failed', String(stats.failed)],
+    ['Latency p50', msOrDash(stats.p50)],
+    ['Latency p99', msOrDash(stats.p99)],
+  ];
+
+  return (
+    <section aria-labelledby="client-workload">
+      <h3 id="client-workload">Workload</h3>
+      <p className="hint">
+        Publisher clients each send PUBs at a steady rate of simulated time, to the topics in turn, retrying with the same id until acknowledged. Every PUB is an action of the run, so
+        playing fast or slow, rewinding and share links all give the same run.
+      </p>
+      <form className="propose" onSubmit={start} aria-label="Workload settings" noValidate>
+        {FIELDS.map((f) => (
+          <label key={f.key} title={f.hint}>
+            {f.label}{' '}
+            <input
+              type="number"
+              inputMode={f.step === '1' ? 'numeric' : 'decimal'}
+              min={WORKLOAD_LIMITS[f.key].min}
+              max={WORKLOAD_LIMITS[f.key].max}
+              step={f.step}
+              value={form[f.key]}
+              onChange={(e) => setForm((x) => ({ ...x, [f.key]: e.target.value }))}
+              aria-label={`${f.label} (${f.hint})`}
+              style={{ width: '4.5em' }}
+            />
+            {f.unit && <span className="muted"> {f.unit}</span>}
+          </label>
+        ))}
+        <button type="submit" className="btn primary">
+          {running ? 'Apply' : 'Start'}
+        </button>
+        <button type="button" className="btn" disabled={running === null} onClick={stopWorkload}>
+          Stop
+        </button>
+      </form>
+      {error && (
+        <p className="invalid" role="alert">
+          {error}
+        </p>
+      )}
+      {actions > MAX_ACTIONS * 0.8 && (
+        <p className="warn-text" data-testid="workload-limit">
+          This run has {actions.toLocaleString('en')} actions; share links and run files hold at most {MAX_ACTIONS.toLocaleString('en')}, so stop the workload soon if you want to share it.
+        </p>
+      )}
+      <p className="hint" role="status" data-testid="workload-state">
+        {running ? `Running: ${describe(running)}.` : 'Stopped.'}
+      </p>
+      <table className="overview" aria-label="Workload stats" data-testid="workload-stats">
+        <tbody>
+          {rows.map(([k, v]) => (
+            <tr key={k}>
+              <th scope="row">{k}</th>
+              <td data-stat={k.toLowerCase().replace(/\s+/g, '-')}>{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint">Latency: from the PUB to its ack, in simulated time, over every acked PUB of the workload so far.</p>
+    </section>
+  );
+}
+
 const MAX_COMMAND = 2000;
 let lineId = 0;
 
@@ -130,6 +250,7 @@ export function ClientPanel() {
   return (
     <div className="panel client">
       <Console />
+      <Workload />
       <section aria-labelledby="client-propose">
         <h3 id="client-propose">Raw Raft proposal</h3>
         <p className="hint">A client hands the command to a node; only a leader appends it to its log and replicates it (Raft’s Start, §5.3).</p>

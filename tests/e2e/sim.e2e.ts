@@ -43,7 +43,8 @@ describe.skipIf(!hasBrowser)('simulator journeys', () => {
       text = (await narration(page).textContent()) ?? '';
     }
     expect(text).toMatch(/won a majority of votes and became leader of term 1/);
-    expect(await page.locator('svg.cv g.node.leader').count()).toBe(1);
+    // The narration is React; the cluster view redraws on the next animation frame.
+    await expect.poll(() => page.locator('svg.cv g.node.leader').count()).toBe(1);
     // The feed explains the votes with their rule.
     await expect.poll(() => page.getByRole('list', { name: 'Events, oldest first' }).textContent()).toMatch(/granted its vote to n\d for term 1/);
     expect(errors).toEqual([]);
@@ -97,6 +98,51 @@ describe.skipIf(!hasBrowser)('simulator journeys', () => {
     await page.keyboard.press('Shift+ArrowRight');
     const transcript = page.getByTestId('transcript');
     await expect.poll(() => transcript.textContent()).toMatch(/PUB orders first order.*OK (REDIRECTED|published).*HISTORY orders 10.*first order/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a workload of publishers × rate: acks grow as it plays, then it stops', async () => {
+    const { page, errors } = await paused(browser);
+    await page.getByRole('button', { name: 'Next leader' }).click();
+    await page.locator('svg.cv g.node.leader').waitFor();
+    await page.getByRole('tab', { name: 'Client' }).click();
+    await page.getByRole('spinbutton', { name: /^Publishers/ }).fill('5');
+    await page.getByRole('spinbutton', { name: /^Rate/ }).fill('20');
+    await page.getByRole('spinbutton', { name: /^Topics/ }).fill('2');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(() => page.getByTestId('workload-state').textContent()).toMatch(/^Running: 5 publishers × 20\/s on 2 topics/);
+    const stat = async (name: string): Promise<string> => (await page.locator(`[data-testid="workload-stats"] td[data-stat="${name}"]`).textContent()) ?? '';
+    const acked = async (): Promise<number> => Number(await stat('acked'));
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1×' });
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(acked, { timeout: 20_000 }).toBeGreaterThan(20);
+    const before = await acked();
+    await expect.poll(acked, { timeout: 20_000 }).toBeGreaterThan(before + 20);
+    expect(await stat('latency-p50')).toMatch(/^\d+\.\d ms$/);
+    expect(await stat('latency-p99')).toMatch(/^\d+\.\d ms$/);
+    expect(await stat('failed')).toBe('0');
+
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await expect.poll(() => page.getByTestId('workload-state').textContent()).toBe('Stopped.');
+    const issued = await stat('issued');
+    // Still playing: what was in flight is acknowledged, and nothing new goes out.
+    await expect.poll(() => stat('pending'), { timeout: 20_000 }).toBe('0');
+    expect(await stat('issued')).toBe(issued);
+    expect(await stat('acked')).toBe(issued);
+    await page.getByRole('button', { name: 'Pause' }).click();
+
+    // Its publishes are actions of the run: a share link replays them to the identical state.
+    await expect.poll(() => page.locator('.busy').count()).toBe(0);
+    const print = await fingerprint(page);
+    await page.getByRole('button', { name: 'Create link' }).click();
+    const other = await openPage(browser, await page.getByTestId('share-link').inputValue());
+    await expect.poll(() => other.page.getByTestId('notice').textContent()).toMatch(/Opened a shared run/);
+    expect(await fingerprint(other.page)).toBe(print);
+    await other.page.getByRole('tab', { name: 'Client' }).click();
+    await expect.poll(() => other.page.locator('[data-testid="workload-stats"] td[data-stat="acked"]').textContent()).toBe(issued);
+    expect(other.errors).toEqual([]);
+    await other.page.close();
     expect(errors).toEqual([]);
     await page.close();
   });

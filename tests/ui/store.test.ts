@@ -1,10 +1,12 @@
 // @vitest-environment happy-dom
 // The store's playback: stepping, running to the next election, rewind by replay, forks, violations pausing, bad runs changing nothing.
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { Driver } from '../../src/store/driver';
 import { fingerprint } from '../../src/store/fingerprint';
+import { Metrics } from '../../src/store/metrics';
 import { runScenario } from '../../src/store/scenarios';
 import {
-  act, finishTask, getDriver, newRun, runUntilElection, runUntilLeader, seek, seekToEvent, stepDelivery, stepEvent, useSim,
+  act, finishTask, getDriver, newRun, runUntilElection, runUntilLeader, seek, seekToEvent, startWorkload, stepDelivery, stepEvent, stopWorkload, useSim,
 } from '../../src/store/sim';
 import { freshRun } from './helpers';
 
@@ -157,5 +159,101 @@ describe('violations', () => {
     finishTask();
     expect(useSim.getState().violations).toEqual([]);
     expect(useSim.getState().marks.some((m) => m.kind === 'violation')).toBe(false);
+  });
+});
+
+describe('fast seeks', () => {
+  /** Everything the page shows that comes from observing events. */
+  const observed = (d: Driver, upTo: number) => ({
+    print: fingerprint(d.now, d.seq, d.views(true)),
+    feed: d.feedTail(8000).map((i) => [i.seq, i.e.at, i.e.kind, i.e.node, i.e.from, i.e.to, i.e.type, i.e.detail, i.e.msgId, i.e.term, i.e.index, i.e.role, i.e.lamport]),
+    lastStep: d.lastStep.map((i) => i.seq),
+    metrics: d.metrics.snapshot(),
+    workload: d.workloadStats(),
+    marks: d.marks.filter((m) => m.at <= upTo),
+  });
+
+  /** A run with actions of every kind the driver shows itself, a workload and a crash, seeked to 70 s. */
+  function busyRun(): void {
+    freshRun({ seed: 3, nodes: 5 });
+    seek(3000);
+    finishTask();
+    const leader = getDriver().cluster.leader()!;
+    act('propose', [leader, 'set x=1']);
+    act('command', [leader, 'PUB a hello', {}]);
+    startWorkload({ publishers: 4, rate: 20, topics: 3 });
+    seek(20_000);
+    finishTask();
+    act('crash', [leader]);
+    seek(40_000);
+    finishTask();
+    stopWorkload();
+    seek(70_000);
+    finishTask();
+  }
+
+  it('a seek back replays without observing up to a checkpoint, and ends exactly where a fully observed replay does', () => {
+    busyRun();
+    const actions = getDriver().allActions();
+    const jumps = vi.spyOn(Metrics, 'at');
+    getDriver().beginBatch();
+    seek(65_000);
+    finishTask();
+    expect(jumps).toHaveBeenCalledTimes(1);
+    jumps.mockRestore();
+    expect(getDriver().inPast).toBe(true);
+
+    const full = new Driver(useSim.getState().run);
+    full.load(actions);
+    full.beginBatch();
+    expect(full.advance(65_000)).toBe('target');
+    const a = observed(getDriver(), 65_000);
+    const b = observed(full, 65_000);
+    expect(a.feed).toHaveLength(8000);
+    expect(a).toEqual(b);
+    full.dispose();
+  });
+
+  it('seeking ahead at the end of the run (a workload adding actions on the way) shows what playing there shows', () => {
+    const make = (): Driver => {
+      const d = new Driver({ seed: 4, nodes: 3 });
+      d.advance(1000);
+      d.startWorkload({ publishers: 3, rate: 30, topics: 2 });
+      return d;
+    };
+    const sought = make();
+    sought.setSeeking(true);
+    expect(sought.advance(9000)).toBe('target');
+    sought.setSeeking(false);
+    const played = make();
+    for (let t = 1000; t < 9000; t += 16.7) played.advance(Math.min(t + 16.7, 9000));
+    expect(observed(sought, 9000)).toEqual(observed(played, 9000));
+    expect(sought.feedTail(8000).filter((i) => i.e.kind === 'publish').length).toBeGreaterThan(100);
+  });
+
+  it('after a seek the feed is whole and in order, also when the cluster is then moved on directly', () => {
+    const d = new Driver({ seed: 1, nodes: 5 });
+    d.setSeeking(true);
+    d.advance(30_000);
+    d.setSeeking(false);
+    d.cluster.runFor(50);
+    const seqs = d.feedTail(8000).map((i) => i.seq);
+    expect(seqs).toHaveLength(8000);
+    expect(seqs.every((x, i) => i === 0 || x === seqs[i - 1] + 1)).toBe(true);
+    expect(seqs.at(-1)).toBe(d.seq);
+    d.dispose();
+  });
+
+  it('clicking an event far back seeks through a checkpoint too and stops right after that event', () => {
+    busyRun();
+    const target = getDriver().marks.find((m) => m.kind === 'crash')!;
+    const jumps = vi.spyOn(Metrics, 'at');
+    seekToEvent(target.seq, target.at);
+    finishTask();
+    expect(jumps).toHaveBeenCalledTimes(1);
+    jumps.mockRestore();
+    expect(getDriver().seq).toBe(target.seq);
+    expect(getDriver().feedTail(1)[0].e.kind).toBe('crash');
+    expect(getDriver().feedTail(8000)[0].seq).toBeLessThanOrEqual(target.seq - 7999);
   });
 });
