@@ -554,7 +554,7 @@ export class ScenarioRunner {
   value(expression: string | CompiledValue): string | number | undefined {
     const v = typeof expression === 'string' ? compileValue(expression, { nodeIds: this.cluster.nodeIds }) : expression;
     try {
-      return v.eval(this);
+      return v.evaluate(this);
     } catch (err) {
       if (err instanceof StepFailure) return undefined;
       throw err;
@@ -574,7 +574,7 @@ interface Predicate {
 }
 
 interface Value {
-  eval(r: ScenarioRunner): string | number | undefined;
+  evaluate(r: ScenarioRunner): string | number | undefined;
 }
 
 type Subject = { readonly kind: 'node'; readonly ref: string } | { readonly kind: 'all' | 'any' | 'followers' | 'majority' };
@@ -1079,9 +1079,9 @@ const VALUE_FIELDS = ['node', 'from', 'to', 'type', 'role', 'term', 'index', 'la
 
 function parseValue(w: Words, ctx: ParseContext): Value {
   const t = w.need('a value');
-  if (t.quoted) return { eval: () => t.text };
+  if (t.quoted) return { evaluate: () => t.text };
   const n = parseNumberText(t.text);
-  if (n !== undefined) return { eval: () => n };
+  if (n !== undefined) return { evaluate: () => n };
   const word = t.text;
   // [field of] first|last event <filter>   |   count of event <filter>
   let field: string | undefined;
@@ -1095,7 +1095,7 @@ function parseValue(w: Words, ctx: ParseContext): Value {
     if (head !== 'event') w.keyword("'event'", ['event']);
     const f = parseFilter(w, 'an event kind');
     return {
-      eval(r) {
+      evaluate(r) {
         const match = filterMatcher(f, r, 'kind');
         const events = r.eventsSince(r.windowFrom).filter(match);
         if (field === 'count') return events.length;
@@ -1110,16 +1110,16 @@ function parseValue(w: Words, ctx: ParseContext): Value {
   if (field !== undefined) throw w.error(`expected 'first event', 'last event' after '${field} of'`);
   switch (word) {
     case 'time':
-      return { eval: (r) => r.cluster.now };
+      return { evaluate: (r) => r.cluster.now };
     case 'reply': {
       const line = w.accept('line') !== undefined ? parseNum(w, 'a line number') : { lit: 1 };
-      return { eval: (r) => r.lastReply?.lines[r.num(line) - 1] };
+      return { evaluate: (r) => r.lastReply?.lines[r.num(line) - 1] };
     }
     case 'publish': {
       const id = w.word('a publish id or last');
       const what = w.keyword('offset, status, attempts or id', ['offset', 'status', 'attempts', 'id']);
       return {
-        eval(r) {
+        evaluate(r) {
           const p = publishOf(r, id);
           return what === 'offset' ? p.offset : what === 'status' ? p.status : what === 'attempts' ? p.attempts : p.id;
         },
@@ -1129,10 +1129,10 @@ function parseValue(w: Words, ctx: ParseContext): Value {
       const node = parseNodeRef(w, ctx);
       const topic = w.word('a topic');
       const field = w.keyword('count or a record field', ['count', ...RECORD_FIELDS]);
-      if (field === 'count') return { eval: (r) => r.cluster.history(r.resolveNode(node), topic).length };
+      if (field === 'count') return { evaluate: (r) => r.cluster.history(r.resolveNode(node), topic).length };
       const offset = parseNum(w, 'an offset');
       return {
-        eval(r) {
+        evaluate(r) {
           const rec = r.cluster.history(r.resolveNode(node), topic)[r.num(offset) - 1];
           return rec === undefined ? undefined : rec[field as (typeof RECORD_FIELDS)[number]];
         },
@@ -1140,13 +1140,13 @@ function parseValue(w: Words, ctx: ParseContext): Value {
     }
   }
   checkNodeRef(w, ctx, word);
-  if (w.done) return { eval: (r) => r.resolveNode(word) };
+  if (w.done) return { evaluate: (r) => r.resolveNode(word) };
   const prop = w.keyword('a node property', ['role', 'term', 'commit', 'applied', 'log', 'lamport', 'voted', 'follows', 'clock', 'entry']);
   const clock = prop === 'clock' ? w.keyword('a clock field', CLOCK_FIELDS) : undefined;
   const entry = prop === 'entry' ? parseNum(w, 'an index') : undefined;
   const entryField = entry !== undefined ? w.keyword('term or command', ['term', 'command']) : undefined;
   return {
-    eval(r) {
+    evaluate(r) {
       const v = r.cluster.node(r.resolveNode(word));
       switch (prop) {
         case 'role':
@@ -1198,7 +1198,7 @@ export function compileValue(text: string, options: { nodeIds?: readonly string[
   const w = new Words(text.trim(), options.line ?? 1);
   const v = parseValue(w, { nodeIds: options.nodeIds ?? nodeIdsOf({}) });
   w.end('a value');
-  return { source: text.trim(), eval: v.eval };
+  return { source: text.trim(), evaluate: v.evaluate };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1612,7 +1612,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       const v = parseValue(w, ctx);
       w.end('let <name> = <value>');
       return (r) => {
-        const value = v.eval(r);
+        const value = v.evaluate(r);
         if (value === undefined) throw new StepFailure(`$${name} has no value here`);
         r.vars.set(name, value);
         return { output: [`$${name} = ${value}`] };

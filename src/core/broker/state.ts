@@ -63,7 +63,7 @@ export interface BrokerOptions {
   dedup?: boolean;
 }
 
-/** Per-topic storage and dedup window. */
+/** Per-topic storage and dedup window (per topic) */
 export interface TopicState {
   /** records[i].offset === i + 1. */
   readonly records: TopicRecord[];
@@ -163,7 +163,7 @@ function remember(topic: TopicState, dedupWindow: number, id: string, offset: nu
 /**
  * The offset of the applied record `(topic, id)` while it is still in the dedup window, else
  * undefined (always undefined with dedup disabled). The leader asks this at PUB time to answer
- * `OK duplicate <id>` without appending; it reads only, so it never changes the window.
+ * `OK duplicate <id>` without appending; it reads only, so it never changes the window (read-only)
  */
 export function lookupDuplicate(state: BrokerState, topic: string, id: string): number | undefined {
   if (state.dedupWindow === 0) return undefined;
