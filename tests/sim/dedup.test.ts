@@ -2,8 +2,10 @@
 // restart of every node, and the replicated dedup table keeps each id stored once per topic; with a
 // window too small or dedup off the duplicate gets through and the checker names it. Failures name the seed.
 import { describe, expect, it } from 'vitest';
-import { createCluster, type ClusterOptions, type Publish, type SimCluster, type TopicRecord } from '../../src/sim/index';
-import { at, run, until, withSeed } from './helpers';
+import { type ClusterOptions, type Publish, type SimCluster, type TopicRecord } from '../../src/sim/index';
+import { at, run, stable as stable3, until, withSeed } from './helpers';
+
+const stable = (seed: number, options: ClusterOptions = {}): ReturnType<typeof stable3> => stable3(seed, { nodes: 5, ...options });
 
 // ---- helpers -----------------------------------------------------------------------------------
 
@@ -14,19 +16,6 @@ function stepUntil(c: SimCluster, done: () => boolean, what: string, maxSteps = 
   expect(done(), at(c, `never saw: ${what}`)).toBe(true);
 }
 
-function stable(seed: number, options: ClusterOptions = {}): { c: SimCluster; leader: string; followers: string[] } {
-  const c = createCluster({ seed, nodes: 5, ...options });
-  const settled = (): boolean => {
-    const l = c.leader();
-    if (l === undefined) return false;
-    const term = c.node(l).term;
-    return c.nodeIds.every((id) => id === l || (c.node(id).term === term && c.node(id).leaderId === l));
-  };
-  expect(until(c, settled, 3000), at(c, 'no settled leader within 3 s')).toBe(true);
-  run(c, 200);
-  const leader = c.leader()!;
-  return { c, leader, followers: c.nodeIds.filter((id) => id !== leader) };
-}
 
 /** Waits until the publish is acknowledged (the client gives up after 10 s of retrying). */
 function acked(c: SimCluster, p: Publish, withinMs = 12_000): void {

@@ -1,6 +1,6 @@
 // Shared helpers for simulation tests, after MIT 6.824's config.go (checkOneLeader, nCommitted, one); every failure names the seed.
 import { expect } from 'vitest';
-import type { Cluster, NodeView, SimEvent } from '../../src/sim/index';
+import { createCluster, type Cluster, type ClusterOptions, type NodeView, type SimCluster, type SimEvent } from '../../src/sim/index';
 
 /** A label for assertion messages: `what (seed N, t=123.4ms)`. */
 export function at(c: Cluster, what: string): string {
@@ -178,3 +178,35 @@ export function until(c: Cluster, done: () => boolean, maxMs: number): boolean {
 
 /** Runs `ms` of virtual time with the livelock guard of `until`. */
 export const run = (c: Cluster, ms: number): void => void until(c, () => false, ms);
+
+/**
+ * A settled cluster: one leader that every other node follows in its term, still so 200 ms later.
+ * `nodes` defaults to 3 (options may override).
+ */
+export function stable(seed: number, options: ClusterOptions = {}): { c: SimCluster; leader: string; followers: string[] } {
+  const c = createCluster({ seed, nodes: 3, ...options });
+  const settled = (): boolean => {
+    const l = c.leader();
+    if (l === undefined) return false;
+    const term = c.node(l).term;
+    return c.nodeIds.every((id) => id === l || (c.node(id).term === term && c.node(id).leaderId === l));
+  };
+  expect(until(c, settled, 3000), at(c, 'no settled leader within 3 s')).toBe(true);
+  run(c, 200);
+  expect(settled(), at(c, 'leadership changed while settling')).toBe(true);
+  const leader = c.leader()!;
+  return { c, leader, followers: c.nodeIds.filter((id) => id !== leader) };
+}
+
+/** The seeds a sweep runs: SEED=<n> replays one; otherwise SEEDS (default `fallback`) from SEED_START (1). */
+export function sweepSeeds(fallback: number): { start: number; count: number } {
+  const envInt = (name: string, dflt: number): number => {
+    const raw = process.env[name];
+    if (raw === undefined || raw === '') return dflt;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer (got ${raw})`);
+    return n;
+  };
+  const single = process.env.SEED !== undefined && process.env.SEED !== '' ? envInt('SEED', 1) : undefined;
+  return { start: single ?? envInt('SEED_START', 1), count: single !== undefined ? 1 : envInt('SEEDS', fallback) };
+}

@@ -7,19 +7,9 @@
 //   SEED=1234 npx vitest run tests/sim/messaging-sweep.test.ts      replay one seed
 import { describe, expect, it } from 'vitest';
 import { CheckerViolation, createCluster, type ClusterOptions, type Publish, type SimCluster } from '../../src/sim/index';
-import { at, testRng } from './helpers';
+import { at, testRng, sweepSeeds } from './helpers';
 
-const envInt = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer (got ${raw})`);
-  return n;
-};
-
-const single = process.env.SEED !== undefined && process.env.SEED !== '' ? envInt('SEED', 1) : undefined;
-const SEED_START = single ?? envInt('SEED_START', 1);
-const SEEDS = single !== undefined ? 1 : envInt('SEEDS', 300);
+const { start: SEED_START, count: SEEDS } = sweepSeeds(300);
 
 /**
  * `c.runFor(ms)`, but failing (instead of spinning forever) when virtual time stops advancing: more

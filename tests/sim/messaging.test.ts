@@ -4,24 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { HoldbackBuffer } from '../../src/core/clocks/holdback';
 import { createCluster, type ClusterOptions, type Publish, type SimCluster, type SimEvent, type TopicRecord } from '../../src/sim/index';
-import { at, run, until, withSeed } from './helpers';
+import { at, run, stable, until, withSeed } from './helpers';
 
 // ---- helpers -----------------------------------------------------------------------------------
 
 
-function stable(seed: number, options: ClusterOptions = {}): { c: SimCluster; leader: string; followers: string[] } {
-  const c = createCluster({ seed, nodes: 3, ...options });
-  const settled = (): boolean => {
-    const l = c.leader();
-    if (l === undefined) return false;
-    const term = c.node(l).term;
-    return c.nodeIds.every((id) => id === l || (c.node(id).term === term && c.node(id).leaderId === l));
-  };
-  expect(until(c, settled, 3000), at(c, 'no settled leader within 3 s')).toBe(true);
-  run(c, 200);
-  const leader = c.leader()!;
-  return { c, leader, followers: c.nodeIds.filter((id) => id !== leader) };
-}
 
 function ask(c: SimCluster, node: string, line: string, client = 'console'): string[] {
   const h = c.command(node, line, { client });

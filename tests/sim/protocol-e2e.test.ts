@@ -3,8 +3,8 @@
 // (throw mode), and every failure message names the seed.
 import { describe, expect, it } from 'vitest';
 import { MAX_ID_LENGTH, MAX_LINE_LENGTH, MAX_TOPIC_LENGTH } from '../../src/core/broker/protocol';
-import { createCluster, type ClusterOptions, type SimCluster, type TopicRecord } from '../../src/sim/index';
-import { at, run, until, withSeed } from './helpers';
+import { createCluster, type SimCluster, type TopicRecord } from '../../src/sim/index';
+import { at, run, stable, until, withSeed } from './helpers';
 
 // ---- helpers -----------------------------------------------------------------------------------
 
@@ -17,21 +17,6 @@ function ask(c: SimCluster, node: string, line: string, client = 'console'): str
   return [...h.lines];
 }
 
-/** A settled cluster: one leader that every other node follows in its term. */
-function stable(seed: number, options: ClusterOptions = {}): { c: SimCluster; leader: string; followers: string[] } {
-  const c = createCluster({ seed, nodes: 3, ...options });
-  const settled = (): boolean => {
-    const l = c.leader();
-    if (l === undefined) return false;
-    const term = c.node(l).term;
-    return c.nodeIds.every((id) => id === l || (c.node(id).term === term && c.node(id).leaderId === l));
-  };
-  expect(until(c, settled, 3000), at(c, 'no settled leader within 3 s')).toBe(true);
-  run(c, 200);
-  expect(settled(), at(c, 'leadership changed while settling')).toBe(true);
-  const leader = c.leader()!;
-  return { c, leader, followers: c.nodeIds.filter((id) => id !== leader) };
-}
 
 /** A record as the spec prints it: timestamps in whole ms, the message verbatim. */
 const recordLine = (kind: 'HISTORY' | 'MSG', topic: string, r: TopicRecord): string =>

@@ -5,19 +5,9 @@
 //   SEED=1234 npx vitest run tests/sim/sweep.test.ts       replay one seed
 import { describe, expect, it } from 'vitest';
 import { CheckerViolation, createCluster, type Cluster, type ClusterOptions } from '../../src/sim/index';
-import { at, testRng, views } from './helpers';
+import { at, testRng, views, sweepSeeds } from './helpers';
 
-const envInt = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer (got ${raw})`);
-  return n;
-};
-
-const single = process.env.SEED !== undefined && process.env.SEED !== '' ? envInt('SEED', 1) : undefined;
-const SEED_START = single ?? envInt('SEED_START', 1);
-const SEEDS = single !== undefined ? 1 : envInt('SEEDS', 500);
+const { start: SEED_START, count: SEEDS } = sweepSeeds(500);
 
 /** After healing: a leader within this long, */
 const LEADER_WITHIN_MS = 2500;
