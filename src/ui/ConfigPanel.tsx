@@ -2,7 +2,7 @@
 import { useId, useMemo, useState, type ChangeEvent } from 'react';
 import { MAX_NODES, configToYaml, generatedConfig, parseClusterConfig } from '../sim';
 import { DEFAULT_ELECTION_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, type RunOptions } from '../store/runOptions';
-import { SCENARIOS, runScenario } from '../store/scenarios';
+import { ScenarioList } from './ScenarioList';
 import { newRun, useSim } from '../store/sim';
 
 const MAX_FILE_BYTES = 1_000_000;
@@ -213,16 +213,7 @@ export function ConfigPanel() {
       </form>
       <section aria-labelledby="cfg-scen">
         <h3 id="cfg-scen">Canned scenarios</h3>
-        <ul className="scenarios">
-          {SCENARIOS.map((sc) => (
-            <li key={sc.id}>
-              <button type="button" className="btn small" onClick={() => runScenario(sc.id)}>
-                {sc.title}
-              </button>
-              <span className="muted"> {sc.summary}</span>
-            </li>
-          ))}
-        </ul>
+        <ScenarioList />
       </section>
     </div>
   );

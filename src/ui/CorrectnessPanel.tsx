@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { RAFT_PROPERTIES } from '../sim';
 import { formatMs, newRun, seekToEvent, showNotice, useSim } from '../store/sim';
-import { SCENARIOS, runScenario } from '../store/scenarios';
+import { ScenarioList } from './ScenarioList';
 
 const ABOUT: Record<string, string> = {
   'Election Safety': 'At most one leader per term (§5.2).',
@@ -103,16 +103,7 @@ function BreakIt() {
         {(!current.voteLogCheck || !current.commitCurrentTermOnly) && <span className="warn-text">Rules are off in this run.</span>}
       </div>
       <h4>Scenarios</h4>
-      <ul className="scenarios">
-        {SCENARIOS.map((sc) => (
-          <li key={sc.id}>
-            <button type="button" className="btn small" onClick={() => runScenario(sc.id)}>
-              {sc.title}
-            </button>
-            <span className="muted"> {sc.summary}</span>
-          </li>
-        ))}
-      </ul>
+      <ScenarioList />
     </section>
   );
 }
