@@ -407,8 +407,8 @@ export class BrokerNode {
       }
     }
     if (next === Infinity) host.engine.stopTimer(this.releaseTimer);
-    // Never "now": a release time can miss by an ulp (ts + d − ts < d), and a timer that keeps
-    // firing at the same instant would stop virtual time. A microsecond later always succeeds.
+    // Release times are exact (HoldbackBuffer compares ts + delay, trueTimeAtCorrected rounds up);
+    // the microsecond floor only guarantees that no future slip can pin virtual time in place.
     else host.engine.setTimer(this.releaseTimer, Math.max(next, host.engine.now + 1e-3));
   }
 
