@@ -8,7 +8,7 @@
 //              (every header line comes before the first command; see HEADERS below)
 //   command    run 500ms | run until <predicate> [within 2s] | step [n] | crash n1 | restart n1 | …
 //              | pub orders hello --id o1 | cmd leader PUB orders hi | let old = leader | mark
-//   expect     expect [not] <predicate>        e.g. expect leader, expect n1 term >= 2
+//   expect     expect [not] <predicate> [and <predicate>…]   e.g. expect leader, expect n1 term >= 2
 //   replay     at 1234.5ms #5678 crash n1      (exact time and event count: replays identically)
 //
 // Node references: n1 … (configured ids), `leader`, `follower` (first up non-leader by id),
@@ -747,7 +747,7 @@ function subjectPredicate(subject: Subject, prop: NodeProp): Predicate {
 // ---- events ----
 
 const EVENT_FIELDS = new Set(['kind', 'node', 'from', 'to', 'type', 'role', 'term', 'index', 'detail', 'lamport', 'msgId']);
-const FILTER_STOP = new Set(['within', 'count']);
+const FILTER_STOP = new Set(['within', 'count', 'and']);
 
 interface FilterWord {
   readonly key?: string;
@@ -755,7 +755,10 @@ interface FilterWord {
   readonly quoted: boolean;
 }
 
-/** `<kind|*> [word…]`: each word must match — `key=value` a field (or payload field), a bare word any of node/from/to/type/role or part of the detail. */
+/**
+ * `<kind|*> [word…]`: each word must match — `key=value` a field (or payload field; `*` in the value
+ * matches anything, e.g. `lines=ERR*`), a bare word any of node/from/to/type/role or part of the detail.
+ */
 interface EventFilter {
   readonly kind: string;
   readonly words: readonly FilterWord[];
@@ -782,14 +785,17 @@ function fieldOf(x: object, key: string): unknown {
 
 /** Resolves the filter's `$variables` once, then tests events (or messages in flight) quickly. */
 function filterMatcher(f: EventFilter, r: ScenarioRunner, kindKey: 'kind' | 'type'): (x: SimEvent | InFlight) => boolean {
-  const words = f.words.map((fw) => ({ ...fw, value: fw.quoted ? fw.value : r.word(fw.value) }));
+  const words = f.words.map((fw) => {
+    const value = fw.quoted ? fw.value : r.word(fw.value);
+    return { ...fw, value, pattern: fw.key !== undefined && value.includes('*') ? glob(value) : undefined };
+  });
   return (x) => {
     const rec = x as unknown as Record<string, unknown>;
     if (f.kind !== '*' && rec[kindKey] !== f.kind) return false;
     for (const fw of words) {
       if (fw.key !== undefined) {
         const v = fieldOf(x, fw.key);
-        if (v === undefined || String(v) !== fw.value) return false;
+        if (v === undefined || (fw.pattern !== undefined ? !fw.pattern.test(String(v)) : String(v) !== fw.value)) return false;
         continue;
       }
       const detail = typeof rec.detail === 'string' ? rec.detail : '';
@@ -822,6 +828,10 @@ function eventPredicate(f: EventFilter, cmp: Cmp | undefined, label = `'${descri
 }
 
 // ---- the predicate table ----
+
+/** Words that end an open-ended list (ids, offsets) inside a predicate. */
+const LIST_STOP = new Set(['within', 'and']);
+const SORT_FIELDS = ['offset', 'ts', 'correctedTs', 'lamport'] as const;
 
 const PREDICATE_WORDS = [
   'leader', 'no', 'not', 'election', 'commit', 'logs', 'reply', 'publish', 'received', 'history', 'violation', 'event',
@@ -865,7 +875,7 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       const what = w.peek()?.text;
       if (what === 'violation' || what === 'violations') {
         w.next();
-        const p = w.done || w.peek()?.text === 'within' ? undefined : w.need('a property').text;
+        const p = w.done || w.peek()?.text === 'within' || w.peek()?.text === 'and' ? undefined : w.need('a property').text;
         return {
           test: (r) => {
             const found = r.cluster.violations().filter((v) => p === undefined || v.property === p || v.message.includes(p));
@@ -878,7 +888,7 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
     }
     case 'leader': {
       const t = w.peek();
-      if (t === undefined || t.text === 'within') {
+      if (t === undefined || t.text === 'within' || t.text === 'and') {
         return { test: (r) => { const l = r.cluster.leader(); return { ok: l !== undefined, why: l === undefined ? 'there is no leader' : `${l} is the leader (term ${r.cluster.node(l).term})` }; } };
       }
       const ref = parseNodeRef(w, ctx);
@@ -974,7 +984,7 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       }
       if (!t.quoted && t.text === 'offsets') {
         const want: NumRef[] = [];
-        while (!w.done && w.peek()?.text !== 'within') want.push(parseNum(w, 'an offset'));
+        while (!w.done && !LIST_STOP.has(w.peek()!.text)) want.push(parseNum(w, 'an offset'));
         return {
           test: (r) => {
             const got = r.cluster.received(client).map((x) => x.offset);
@@ -988,7 +998,7 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
     case 'history': {
       const subject = parseSubject(w, ctx);
       const topic = w.word('a topic');
-      const what = w.keyword('count, ids or contains', ['count', 'ids', 'contains']);
+      const what = w.keyword('count, ids, contains or sorted', ['count', 'ids', 'contains', 'sorted']);
       let prop: NodeProp;
       const records = (v: NodeView, r: ScenarioRunner): ReturnType<SimCluster['history']> => r.cluster.history(v.id, topic);
       if (what === 'count') {
@@ -996,12 +1006,22 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
         prop = { test: (v, r) => { const n = records(v, r).length; return { ok: compare(n, cmp.op, r.num(cmp.rhs)), actual: `has ${n} in ${topic}` }; } };
       } else if (what === 'ids') {
         const ids: string[] = [];
-        while (!w.done && w.peek()?.text !== 'within') ids.push(w.word('an id'));
+        while (!w.done && !LIST_STOP.has(w.peek()!.text)) ids.push(w.word('an id'));
         prop = {
           test: (v, r) => {
             const got = records(v, r).map((x) => x.id);
             const ok = got.length === ids.length && ids.every((x, i) => glob(r.word(x)).test(got[i]));
             return { ok, actual: `${topic} ids ${got.join(' ') || 'none'}` };
+          },
+        };
+      } else if (what === 'sorted') {
+        // `sorted by ts`: the field never decreases from one offset to the next.
+        w.accept('by');
+        const field = w.keyword('a numeric record field', SORT_FIELDS) as (typeof SORT_FIELDS)[number];
+        prop = {
+          test: (v, r) => {
+            const got = records(v, r).map((x) => x[field]);
+            return { ok: got.every((x, i) => i === 0 || x >= got[i - 1]), actual: `${topic} ${field} ${got.map(fmt).join(' ') || 'none'}` };
           },
         };
       } else {
@@ -1049,6 +1069,23 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
     }
   }
   throw w.error(`unknown predicate '${word}'${suggest(word, PREDICATE_WORDS)}`);
+}
+
+/** `<predicate> [and <predicate>…]`: holds when every part holds (`not` binds to one part). */
+function parseConjunction(w: Words, ctx: ParseContext): Predicate {
+  const parts = [parsePredicate(w, ctx)];
+  while (w.accept('and') !== undefined) parts.push(parsePredicate(w, ctx));
+  if (parts.length === 1) return parts[0];
+  return {
+    usesEvents: parts.some((p) => p.usesEvents === true),
+    test(r, from) {
+      for (const p of parts) {
+        const x = p.test(r, from);
+        if (!x.ok) return x;
+      }
+      return { ok: true, why: parts.map((p) => p.test(r, from).why).join('; ') };
+    },
+  };
 }
 
 /** A predicate that cannot be evaluated yet (`leader term > 2` with no leader) does not hold yet. */
@@ -1188,7 +1225,7 @@ export interface CompiledValue extends Value {
 /** Parses the text after `expect` (throws ScenarioError with `line`). */
 export function compilePredicate(text: string, options: { nodeIds?: readonly string[]; line?: number } = {}): CompiledPredicate {
   const w = new Words(text.trim(), options.line ?? 1);
-  const p = parsePredicate(w, { nodeIds: options.nodeIds ?? nodeIdsOf({}) });
+  const p = parseConjunction(w, { nodeIds: options.nodeIds ?? nodeIdsOf({}) });
   w.end('a predicate');
   return { source: text.trim(), test: p.test, usesEvents: p.usesEvents };
 }
@@ -1367,7 +1404,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         w.end('run <duration>');
         return (r) => r.cluster.runFor(ms);
       }
-      const p = parsePredicate(w, ctx);
+      const p = parseConjunction(w, ctx);
       const within = w.accept('within') !== undefined ? parseDuration(w) : DEFAULT_UNTIL_MS;
       w.end('run until <predicate> [within <duration>]');
       return (r) => {
@@ -1628,10 +1665,10 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
   },
   expect: {
-    usage: 'expect [not] <predicate>',
+    usage: 'expect [not] <predicate> [and <predicate>…]',
     kind: 'check',
     parse(w, ctx) {
-      const p = parsePredicate(w, ctx);
+      const p = parseConjunction(w, ctx);
       w.end('expect <predicate>');
       return (r) => {
         const res = p.test(r, r.windowFrom);
