@@ -233,7 +233,7 @@ function distance(a: string, b: string): number {
 }
 
 /** ` (did you mean 'crash'?)` when a known word is close, else ''. */
-function suggest(word: string, known: Iterable<string>): string {
+export function suggest(word: string, known: Iterable<string>): string {
   let best: string | undefined;
   let bestD = Infinity;
   for (const k of known) {
@@ -829,14 +829,34 @@ function eventPredicate(f: EventFilter, cmp: Cmp | undefined, label = `'${descri
 
 // ---- the predicate table ----
 
-/** Words that end an open-ended list (ids, offsets) inside a predicate. */
-const LIST_STOP = new Set(['within', 'and']);
 const SORT_FIELDS = ['offset', 'ts', 'correctedTs', 'lamport'] as const;
 
 const PREDICATE_WORDS = [
   'leader', 'no', 'not', 'election', 'commit', 'logs', 'reply', 'publish', 'received', 'history', 'violation', 'event',
   'in-flight', 'sent', 'time', 'clocks', ...QUANTIFIERS,
 ];
+
+/** Words that end a predicate's open-ended word list: `within` (of run until) and `and`. */
+const CLAUSE_END = new Set(['within', 'and']);
+
+/** `<predicate> [and <predicate>]…`: all must hold (`not a and b` is `(not a) and b`). */
+function parseConjunction(w: Words, ctx: ParseContext): Predicate {
+  const parts = [parsePredicate(w, ctx)];
+  while (w.accept('and') !== undefined) parts.push(parsePredicate(w, ctx));
+  if (parts.length === 1) return parts[0];
+  return {
+    usesEvents: parts.some((p) => p.usesEvents === true),
+    test(r, from) {
+      const whys: string[] = [];
+      for (const p of parts) {
+        const x = p.test(r, from);
+        if (!x.ok) return { ok: false, why: x.why };
+        whys.push(x.why);
+      }
+      return { ok: true, why: whys.join('; ') };
+    },
+  };
+}
 
 function parsePredicate(w: Words, ctx: ParseContext): Predicate {
   const first = w.peek();
@@ -984,7 +1004,7 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       }
       if (!t.quoted && t.text === 'offsets') {
         const want: NumRef[] = [];
-        while (!w.done && !LIST_STOP.has(w.peek()!.text)) want.push(parseNum(w, 'an offset'));
+        while (!w.done && !CLAUSE_END.has(w.peek()!.text)) want.push(parseNum(w, 'an offset'));
         return {
           test: (r) => {
             const got = r.cluster.received(client).map((x) => x.offset);
@@ -1006,7 +1026,7 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
         prop = { test: (v, r) => { const n = records(v, r).length; return { ok: compare(n, cmp.op, r.num(cmp.rhs)), actual: `has ${n} in ${topic}` }; } };
       } else if (what === 'ids') {
         const ids: string[] = [];
-        while (!w.done && !LIST_STOP.has(w.peek()!.text)) ids.push(w.word('an id'));
+        while (!w.done && !CLAUSE_END.has(w.peek()!.text)) ids.push(w.word('an id'));
         prop = {
           test: (v, r) => {
             const got = records(v, r).map((x) => x.id);
@@ -1071,23 +1091,6 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
   throw w.error(`unknown predicate '${word}'${suggest(word, PREDICATE_WORDS)}`);
 }
 
-/** `<predicate> [and <predicate>…]`: holds when every part holds (`not` binds to one part). */
-function parseConjunction(w: Words, ctx: ParseContext): Predicate {
-  const parts = [parsePredicate(w, ctx)];
-  while (w.accept('and') !== undefined) parts.push(parsePredicate(w, ctx));
-  if (parts.length === 1) return parts[0];
-  return {
-    usesEvents: parts.some((p) => p.usesEvents === true),
-    test(r, from) {
-      for (const p of parts) {
-        const x = p.test(r, from);
-        if (!x.ok) return x;
-      }
-      return { ok: true, why: parts.map((p) => p.test(r, from).why).join('; ') };
-    },
-  };
-}
-
 /** A predicate that cannot be evaluated yet (`leader term > 2` with no leader) does not hold yet. */
 function testQuietly(p: Predicate, r: ScenarioRunner, from: number): { ok: boolean; why: string } {
   try {
@@ -1128,8 +1131,10 @@ function parseValue(w: Words, ctx: ParseContext): Value {
     field = word;
     head = w.keyword('first, last or event', ['first', 'last', 'event']);
   }
+  const source = head === 'first' || head === 'last' ? w.keyword("'event', 'in-flight' or 'timer'", ['event', 'in-flight', 'timer']) : 'event';
+  if ((head === 'first' || head === 'last') && source === 'timer') return timerValue(w, head, field);
+  if ((head === 'first' || head === 'last') && source === 'in-flight') return arrivalValue(w, head, field);
   if (head === 'first' || head === 'last' || (field === 'count' && head === 'event')) {
-    if (head !== 'event') w.keyword("'event'", ['event']);
     const f = parseFilter(w, 'an event kind');
     return {
       evaluate(r) {
@@ -1208,6 +1213,60 @@ function parseValue(w: Words, ctx: ParseContext): Value {
       const e = v.log[r.num(entry!) - 1];
       if (e === undefined) return undefined;
       return entryField === 'term' ? e.term : typeof e.command === 'string' ? e.command : undefined;
+    },
+  };
+}
+
+/**
+ * `[node|at of] first|last timer`: the up node whose election timer fires first (or last), as the view's
+ * timers show it; `at` is that deadline. No value when two deadlines tie (nothing on screen decides it).
+ */
+function timerValue(w: Words, head: 'first' | 'last', field: string | undefined): Value {
+  if (field !== undefined && field !== 'node' && field !== 'at') throw w.error(`a timer has a node and an at, not '${field}'`);
+  return {
+    evaluate(r) {
+      const c = r.cluster;
+      const timers = c.nodeIds
+        .map((id) => c.node(id))
+        .filter((v) => v.up && v.role !== 'leader' && v.electionDeadline !== undefined)
+        .map((v) => ({ node: v.id, at: v.electionDeadline! }))
+        .sort((a, b) => (head === 'first' ? a.at - b.at : b.at - a.at));
+      if (timers.length === 0 || (timers.length > 1 && timers[0].at === timers[1].at)) return undefined;
+      return field === 'at' ? timers[0].at : timers[0].node;
+    },
+  };
+}
+
+const ARRIVAL_FIELDS = ['to', 'from', 'type', 'at', 'msgId'];
+
+/**
+ * `[to|from|type|at|msgId of] first|last in-flight <filter>`: of the messages in flight that will be
+ * delivered (not lost), the one that arrives first (or last), by the arrival times the view shows.
+ * Default field: `to`. No value when two arrivals tie.
+ */
+function arrivalValue(w: Words, head: 'first' | 'last', field: string | undefined): Value {
+  if (field !== undefined && !ARRIVAL_FIELDS.includes(field)) throw w.error(`a message in flight has ${ARRIVAL_FIELDS.join(', ')}, not '${field}'`);
+  const f = parseFilter(w, 'a message type (or *)');
+  return {
+    evaluate(r) {
+      const match = filterMatcher(f, r, 'type');
+      const list = r.cluster
+        .inFlight()
+        .filter((m) => !m.lost && match(m))
+        .sort((a, b) => (head === 'first' ? a.arriveAt - b.arriveAt : b.arriveAt - a.arriveAt));
+      if (list.length === 0 || (list.length > 1 && list[0].arriveAt === list[1].arriveAt)) return undefined;
+      const m = list[0];
+      switch (field ?? 'to') {
+        case 'from':
+          return m.from;
+        case 'type':
+          return m.type;
+        case 'at':
+          return m.arriveAt;
+        case 'msgId':
+          return m.id;
+      }
+      return m.to;
     },
   };
 }
