@@ -505,12 +505,18 @@ export function fillRunValues(text: string, vars: ReadonlyMap<string, string | n
   return { text: out, missing };
 }
 
-/** `run 1s` / `run 500ms` durations of a fragment, in ms. */
+/**
+ * What a fragment's own commands make true: `run 1s` / `run 500ms` durations (in ms), and the numbers
+ * of its `net` and `clock` commands (`net latency 50 600`, `clock n3 step -300` ties "300 ms").
+ */
 function runDurations(f: Fragment | undefined): number[] {
   const out: number[] = [];
   for (const st of f?.scenario.steps ?? []) {
     const m = /^run\s+(\d+(?:\.\d+)?)(ms|s)?$/.exec(st.source);
     if (m !== null) out.push(Number(m[1]) * (m[2] === 's' ? 1000 : 1));
+    if (/^(net|clock)\s/.test(st.source)) {
+      for (const n of st.source.matchAll(/(?<![\w.])-?(\d+(?:\.\d+)?)(ms|s)?(?![\w.])/g)) out.push(Number(n[1]) * (n[2] === 's' ? 1000 : 1));
+    }
   }
   return out;
 }

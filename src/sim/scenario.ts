@@ -1080,15 +1080,20 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       const cmp = parseCmp(w, 'milliseconds');
       return {
         test: (r) => {
-          const views = r.cluster.nodeIds.map((id) => r.cluster.node(id)).filter((v) => v.up);
-          const xs = views.map((v) => (which === 'spread' ? v.clock.correctedMs : v.clock.localMs));
-          const spread = Math.max(...xs) - Math.min(...xs);
+          const spread = clockSpread(r, which);
           return { ok: compare(spread, cmp.op, r.num(cmp.rhs)), why: `${which} ${fmt(spread)}ms` };
         },
       };
     }
   }
   throw w.error(`unknown predicate '${word}'${suggest(word, PREDICATE_WORDS)}`);
+}
+
+/** Largest minus smallest clock reading of the up nodes: corrected (`spread`) or raw (`raw-spread`). */
+function clockSpread(r: ScenarioRunner, which: string): number {
+  const views = r.cluster.nodeIds.map((id) => r.cluster.node(id)).filter((v) => v.up);
+  const xs = views.map((v) => (which === 'spread' ? v.clock.correctedMs : v.clock.localMs));
+  return Math.max(...xs) - Math.min(...xs);
 }
 
 /** A predicate that cannot be evaluated yet (`leader term > 2` with no leader) does not hold yet. */
@@ -1151,8 +1156,16 @@ function parseValue(w: Words, ctx: ParseContext): Value {
   }
   if (field !== undefined) throw w.error(`expected 'first event', 'last event' after '${field} of'`);
   switch (word) {
-    case 'time':
-      return { evaluate: (r) => r.cluster.now };
+    case 'time': {
+      // `time since $t0`: how long ago $t0 was (ms), e.g. a detection delay for guide prose.
+      if (w.accept('since') === undefined) return { evaluate: (r) => r.cluster.now };
+      const from = parseNum(w, 'a time ($variable)');
+      return { evaluate: (r) => r.cluster.now - r.num(from) };
+    }
+    case 'clocks': {
+      const which = w.keyword('spread or raw-spread', ['spread', 'raw-spread']);
+      return { evaluate: (r) => clockSpread(r, which) };
+    }
     case 'reply': {
       const line = w.accept('line') !== undefined ? parseNum(w, 'a line number') : { lit: 1 };
       return { evaluate: (r) => r.lastReply?.lines[r.num(line) - 1] };

@@ -428,6 +428,17 @@ describe('predicates the messaging guides use', () => {
     ok('seed 3\nrun until leader within 2s\nmark\ncmd leader HISTORY t x\nexpect event deliver ClientReply lines=ERR*int*\nexpect no event deliver ClientReply lines=OK*');
   });
 
+  it('time since $t is how long ago $t was', () => {
+    const r = ok('seed 3\nrun 100ms\nlet t0 = time\nrun 250ms\nlet took = time since $t0');
+    expect(r.runner.vars.get('took')).toBeCloseTo(250, 9);
+  });
+
+  it('clocks spread and clocks raw-spread are values too (for run figures in guide prose)', () => {
+    const r = ok('seed 3\nclock-offset-max 0\nclock-drift-max 0\nsync off\nclock n1 offset 100\nclock n2 offset -50\nrun 10ms\nlet raw = clocks raw-spread\nlet cor = clocks spread');
+    expect(r.runner.vars.get('raw')).toBeCloseTo(150, 6);
+    expect(r.runner.vars.get('cor')).toBeCloseTo(150, 6);
+  });
+
   it('history … sorted by <field> holds when the field never decreases with the offset', () => {
     ok('seed 3\nsync off\nrun until leader within 2s\npub t a --wait\npub t b --wait\nexpect history all t sorted by ts and history all t sorted by lamport');
     const r = runScenario('seed 3\nsync off\nrun until leader within 2s\nlet l = leader\npub t a --via $l --wait\nclock $l step -300\npub t b --via $l --wait\nexpect history $l t sorted by ts');
