@@ -80,16 +80,10 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
                 const cut = v.up && !v.connected;
                 return (
                   <tr key={v.id} className={`lg-row ${role}${cut ? ' cut' : ''}${focus === v.id ? ' focus' : ''}`} data-node={v.id} data-commit={v.commitIndex}>
-                    <th scope="row" className="lg-node" title={`${v.id}: ${role}${cut ? ', cut off' : ''}, commit index ${v.commitIndex}`}>
-                      <span className={`lg-dot ${role}`} aria-hidden="true" />
+                    <th scope="row" className="lg-node" aria-label={`${v.id}: ${role}${cut ? ', cut off' : ''}, commit index ${v.commitIndex}`} title={`${v.id}: ${role}${cut ? ', cut off' : ''}, commit index ${v.commitIndex}`}>
+                      <span className={`lg-dot ${role}`} />
                       <span className="lg-id">{v.id}</span>
-                      <span className="lg-commit">
-                        <span aria-hidden="true">c{v.commitIndex}</span>
-                        <span className="sr-only">
-                          , {role}
-                          {cut ? ', cut off' : ''}, commit index {v.commitIndex}
-                        </span>
-                      </span>
+                      <span className="lg-commit">c{v.commitIndex}</span>
                     </th>
                     {first > 1 && <td className="lg-more" />}
                     {indices.map((i) => {

@@ -209,7 +209,7 @@ export function GuideView(props: GuideViewProps) {
   const nodeIds = snap.nodes.map((v) => v.id);
   const inspected = inspect !== undefined && nodeIds.includes(inspect) ? inspect : (snap.leader ?? nodeIds[0]);
   return (
-    <section className="guide-view" aria-label="The cluster" data-testid="guide-cluster" data-fingerprint={snap.fingerprint} data-now={snap.now}>
+    <section className="guide-view" aria-label="The cluster" data-testid="guide-cluster" data-fingerprint={snap.fingerprint} data-now={snap.now} data-events={snap.events}>
       <StepBar {...props} />
       <Violations snap={snap} />
       <div className="guide-view-main">
