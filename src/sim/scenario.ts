@@ -233,7 +233,7 @@ function distance(a: string, b: string): number {
 }
 
 /** ` (did you mean 'crash'?)` when a known word is close, else ''. */
-function suggest(word: string, known: Iterable<string>): string {
+export function suggest(word: string, known: Iterable<string>): string {
   let best: string | undefined;
   let bestD = Infinity;
   for (const k of known) {
@@ -747,7 +747,7 @@ function subjectPredicate(subject: Subject, prop: NodeProp): Predicate {
 // ---- events ----
 
 const EVENT_FIELDS = new Set(['kind', 'node', 'from', 'to', 'type', 'role', 'term', 'index', 'detail', 'lamport', 'msgId']);
-const FILTER_STOP = new Set(['within', 'count']);
+const FILTER_STOP = new Set(['within', 'count', 'and']);
 
 interface FilterWord {
   readonly key?: string;
@@ -828,6 +828,28 @@ const PREDICATE_WORDS = [
   'in-flight', 'sent', 'time', 'clocks', ...QUANTIFIERS,
 ];
 
+/** Words that end a predicate's open-ended word list: `within` (of run until) and `and`. */
+const CLAUSE_END = new Set(['within', 'and']);
+
+/** `<predicate> [and <predicate>]…`: all must hold (`not a and b` is `(not a) and b`). */
+function parseConjunction(w: Words, ctx: ParseContext): Predicate {
+  const parts = [parsePredicate(w, ctx)];
+  while (w.accept('and') !== undefined) parts.push(parsePredicate(w, ctx));
+  if (parts.length === 1) return parts[0];
+  return {
+    usesEvents: parts.some((p) => p.usesEvents === true),
+    test(r, from) {
+      const whys: string[] = [];
+      for (const p of parts) {
+        const x = p.test(r, from);
+        if (!x.ok) return { ok: false, why: x.why };
+        whys.push(x.why);
+      }
+      return { ok: true, why: whys.join('; ') };
+    },
+  };
+}
+
 function parsePredicate(w: Words, ctx: ParseContext): Predicate {
   const first = w.peek();
   if (first === undefined) throw w.error('expected a predicate');
@@ -865,7 +887,7 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       const what = w.peek()?.text;
       if (what === 'violation' || what === 'violations') {
         w.next();
-        const p = w.done || w.peek()?.text === 'within' ? undefined : w.need('a property').text;
+        const p = w.done || w.peek()?.text === 'within' || w.peek()?.text === 'and' ? undefined : w.need('a property').text;
         return {
           test: (r) => {
             const found = r.cluster.violations().filter((v) => p === undefined || v.property === p || v.message.includes(p));
@@ -878,7 +900,7 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
     }
     case 'leader': {
       const t = w.peek();
-      if (t === undefined || t.text === 'within') {
+      if (t === undefined || t.text === 'within' || t.text === 'and') {
         return { test: (r) => { const l = r.cluster.leader(); return { ok: l !== undefined, why: l === undefined ? 'there is no leader' : `${l} is the leader (term ${r.cluster.node(l).term})` }; } };
       }
       const ref = parseNodeRef(w, ctx);
@@ -974,7 +996,7 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       }
       if (!t.quoted && t.text === 'offsets') {
         const want: NumRef[] = [];
-        while (!w.done && w.peek()?.text !== 'within') want.push(parseNum(w, 'an offset'));
+        while (!w.done && !CLAUSE_END.has(w.peek()!.text)) want.push(parseNum(w, 'an offset'));
         return {
           test: (r) => {
             const got = r.cluster.received(client).map((x) => x.offset);
@@ -996,7 +1018,7 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
         prop = { test: (v, r) => { const n = records(v, r).length; return { ok: compare(n, cmp.op, r.num(cmp.rhs)), actual: `has ${n} in ${topic}` }; } };
       } else if (what === 'ids') {
         const ids: string[] = [];
-        while (!w.done && w.peek()?.text !== 'within') ids.push(w.word('an id'));
+        while (!w.done && !CLAUSE_END.has(w.peek()!.text)) ids.push(w.word('an id'));
         prop = {
           test: (v, r) => {
             const got = records(v, r).map((x) => x.id);
@@ -1091,8 +1113,10 @@ function parseValue(w: Words, ctx: ParseContext): Value {
     field = word;
     head = w.keyword('first, last or event', ['first', 'last', 'event']);
   }
+  const source = head === 'first' || head === 'last' ? w.keyword("'event', 'in-flight' or 'timer'", ['event', 'in-flight', 'timer']) : 'event';
+  if ((head === 'first' || head === 'last') && source === 'timer') return timerValue(w, head, field);
+  if ((head === 'first' || head === 'last') && source === 'in-flight') return arrivalValue(w, head, field);
   if (head === 'first' || head === 'last' || (field === 'count' && head === 'event')) {
-    if (head !== 'event') w.keyword("'event'", ['event']);
     const f = parseFilter(w, 'an event kind');
     return {
       evaluate(r) {
@@ -1175,6 +1199,60 @@ function parseValue(w: Words, ctx: ParseContext): Value {
   };
 }
 
+/**
+ * `[node|at of] first|last timer`: the up node whose election timer fires first (or last), as the view's
+ * timers show it; `at` is that deadline. No value when two deadlines tie (nothing on screen decides it).
+ */
+function timerValue(w: Words, head: 'first' | 'last', field: string | undefined): Value {
+  if (field !== undefined && field !== 'node' && field !== 'at') throw w.error(`a timer has a node and an at, not '${field}'`);
+  return {
+    evaluate(r) {
+      const c = r.cluster;
+      const timers = c.nodeIds
+        .map((id) => c.node(id))
+        .filter((v) => v.up && v.role !== 'leader' && v.electionDeadline !== undefined)
+        .map((v) => ({ node: v.id, at: v.electionDeadline! }))
+        .sort((a, b) => (head === 'first' ? a.at - b.at : b.at - a.at));
+      if (timers.length === 0 || (timers.length > 1 && timers[0].at === timers[1].at)) return undefined;
+      return field === 'at' ? timers[0].at : timers[0].node;
+    },
+  };
+}
+
+const ARRIVAL_FIELDS = ['to', 'from', 'type', 'at', 'msgId'];
+
+/**
+ * `[to|from|type|at|msgId of] first|last in-flight <filter>`: of the messages in flight that will be
+ * delivered (not lost), the one that arrives first (or last), by the arrival times the view shows.
+ * Default field: `to`. No value when two arrivals tie.
+ */
+function arrivalValue(w: Words, head: 'first' | 'last', field: string | undefined): Value {
+  if (field !== undefined && !ARRIVAL_FIELDS.includes(field)) throw w.error(`a message in flight has ${ARRIVAL_FIELDS.join(', ')}, not '${field}'`);
+  const f = parseFilter(w, 'a message type (or *)');
+  return {
+    evaluate(r) {
+      const match = filterMatcher(f, r, 'type');
+      const list = r.cluster
+        .inFlight()
+        .filter((m) => !m.lost && match(m))
+        .sort((a, b) => (head === 'first' ? a.arriveAt - b.arriveAt : b.arriveAt - a.arriveAt));
+      if (list.length === 0 || (list.length > 1 && list[0].arriveAt === list[1].arriveAt)) return undefined;
+      const m = list[0];
+      switch (field ?? 'to') {
+        case 'from':
+          return m.from;
+        case 'type':
+          return m.type;
+        case 'at':
+          return m.arriveAt;
+        case 'msgId':
+          return m.id;
+      }
+      return m.to;
+    },
+  };
+}
+
 /** A predicate parsed once (e.g. a guide's pick-one choice), to test with `runner.check`. */
 export interface CompiledPredicate extends Predicate {
   readonly source: string;
@@ -1188,7 +1266,7 @@ export interface CompiledValue extends Value {
 /** Parses the text after `expect` (throws ScenarioError with `line`). */
 export function compilePredicate(text: string, options: { nodeIds?: readonly string[]; line?: number } = {}): CompiledPredicate {
   const w = new Words(text.trim(), options.line ?? 1);
-  const p = parsePredicate(w, { nodeIds: options.nodeIds ?? nodeIdsOf({}) });
+  const p = parseConjunction(w, { nodeIds: options.nodeIds ?? nodeIdsOf({}) });
   w.end('a predicate');
   return { source: text.trim(), test: p.test, usesEvents: p.usesEvents };
 }
@@ -1367,7 +1445,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         w.end('run <duration>');
         return (r) => r.cluster.runFor(ms);
       }
-      const p = parsePredicate(w, ctx);
+      const p = parseConjunction(w, ctx);
       const within = w.accept('within') !== undefined ? parseDuration(w) : DEFAULT_UNTIL_MS;
       w.end('run until <predicate> [within <duration>]');
       return (r) => {
@@ -1631,7 +1709,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     usage: 'expect [not] <predicate>',
     kind: 'check',
     parse(w, ctx) {
-      const p = parsePredicate(w, ctx);
+      const p = parseConjunction(w, ctx);
       w.end('expect <predicate>');
       return (r) => {
         const res = p.test(r, r.windowFrom);
