@@ -65,6 +65,7 @@ describe('toolbar and narration', () => {
 
   it('keys drive the same actions: s steps, digits select nodes, x crashes the selected node', () => {
     render(<App />);
+    rAct(() => useSim.setState({ stepKind: 'all' }));
     const before = getDriver().cluster.eventCount;
     fireEvent.keyDown(window, { key: 's' });
     expect(getDriver().cluster.eventCount).toBe(before + 1);
