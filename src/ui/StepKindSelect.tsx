@@ -1,12 +1,15 @@
-// The "Step to the next … event" selector: which kind of event Step moves to (Raft by default); one
-// preference shared by the simulator's toolbar and the guide's step bar.
+// The "Step to the next … event" selector: which kind of event Step moves to (Raft by default), in the
+// simulator's toolbar and in the guide's step bar (where each step may choose what it watches).
 import { useId } from 'react';
 import { STEP_KINDS, type StepKind } from '../store/stepKinds';
 import { setStepKind, useSim } from '../store/sim';
 import './stepKind.css';
 
-export function StepKindSelect({ className }: { className?: string }) {
-  const kind = useSim((s) => s.stepKind);
+/** Bound to the simulator's preference, or (with `value` and `onChange`) to a guide step's own. */
+export function StepKindSelect({ className, value, onChange }: { className?: string; value?: StepKind; onChange?: (kind: StepKind) => void }) {
+  const stored = useSim((s) => s.stepKind);
+  const kind = value ?? stored;
+  const set = onChange ?? setStepKind;
   const id = useId();
   return (
     <span className={className ?? 'step-kind'}>
@@ -16,7 +19,7 @@ export function StepKindSelect({ className }: { className?: string }) {
       <select
         id={id}
         value={kind}
-        onChange={(e) => setStepKind(e.target.value as StepKind)}
+        onChange={(e) => set(e.target.value as StepKind)}
         title="Step moves to the next event of this kind and passes over the others (pings, clock sync…)"
       >
         {STEP_KINDS.map((k) => (

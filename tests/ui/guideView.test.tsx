@@ -6,10 +6,10 @@
 // open the panels they name; the inspector and the messages in flight show the engine's state.
 import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chapterById, sessionAt, type Chapter } from '../../src/guides';
+import { chapterById, loadChapter, sessionAt, type Chapter } from '../../src/guides';
 import { useSim } from '../../src/store/sim';
 import { watched } from '../../src/store/stepKinds';
-import { parseDirective, viewAt } from '../../src/ui/guide/directives';
+import { panelsOf, viewAt } from '../../src/ui/guide/directives';
 import { Explorer } from '../../src/ui/guide/explore';
 import { GuidePlayer } from '../../src/ui/guide/GuidePlayer';
 import { clusterFingerprint } from '../../src/ui/guide/model';
@@ -101,7 +101,9 @@ describe('the step bar', () => {
   it('watching every event, Step is exactly one scheduler event', () => {
     render(<GuidePlayer chapter={election} />);
     setKind('all');
-    expect(useSim.getState().stepKind).toBe('all');
+    // The guide's choice is its own: the simulator's Step keeps watching Raft.
+    expect((within(stepBar()).getByRole('combobox', { name: 'Step to' }) as HTMLSelectElement).value).toBe('all');
+    expect(useSim.getState().stepKind).toBe('raft');
     for (let i = 1; i <= 4; i++) {
       fireEvent.click(stepButton());
       expect(events()).toBe(i);
@@ -152,45 +154,120 @@ describe('the step bar', () => {
 });
 
 describe('what a step asks the view to show', () => {
-  it('reads view directives and visible lists', () => {
-    expect(parseDirective('spacetime')).toEqual({ panels: ['spacetime'] });
-    expect(parseDirective('inspector n3')).toEqual({ panels: ['inspector'], inspect: 'n3' });
-    expect(parseDirective(['inflight', 'timers', 'log-grid'])).toEqual({ panels: ['inflight', 'nodes'] });
-    expect(parseDirective('inflight, clocks')).toEqual({ panels: ['inflight', 'clocks'] });
-    expect(parseDirective('history')).toEqual({ panels: [] });
-    expect(parseDirective(undefined)).toEqual({ panels: [] });
-    expect(parseDirective(42)).toEqual({ panels: [] });
+  it('maps the chapter’s panel names to the view’s panels; the log grid is always there', () => {
+    expect(panelsOf(['log-grid', 'timers', 'inflight'])).toEqual(['nodes', 'inflight']);
+    expect(panelsOf(['spacetime', 'clocks', 'history', 'replies', 'inspector', 'detector', 'checks'])).toEqual([
+      'spacetime', 'clocks', 'history', 'replies', 'inspector', 'detector', 'checks',
+    ]);
+    expect(panelsOf(undefined)).toEqual([]);
   });
 
-  /** The election chapter with step 2 showing the space-time diagram, step 3 the inspector on n4, and step 4's question needing clocks. */
-  const directed: Chapter = {
-    ...election,
-    steps: election.steps.map((st, i) => {
-      if (i === 1) return { ...st, view: 'spacetime' };
-      if (i === 2) return { ...st, view: 'inspector n4' };
-      if (i === 3) return { ...st, predict: { ...election.steps[0].predict!, visible: ['clocks'] } };
-      return st;
-    }),
-  };
+  /** Step 2 shows the space-time diagram and watches every event, step 3 inspects the leader, step 4 asks a question decided by the clocks. */
+  const directed = loadChapter(
+    `---
+id: directed
+order: 90
+title: Directed
+summary: Views that steps ask for.
+seed: 5
+seedIndependent: false
+sources:
+  - title: Raft
+    url: https://raft.github.io/
+setup: |
+  nodes 5
+---
 
-  it('opens the panels a step names when the learner reaches it', () => {
-    expect(viewAt(directed, 2)).toEqual({ panels: ['spacetime'] });
-    expect(viewAt(directed, 3)).toEqual({ panels: ['inspector', 'clocks'], inspect: 'n4' });
+Intro.
+
+## One
+
+A leader.
+
+\`\`\`scenario
+run until leader within 2s
+\`\`\`
+
+## Two
+
+Look at the diagram.
+
+\`\`\`view
+show: [spacetime]
+watch: all
+\`\`\`
+
+\`\`\`scenario
+run 100ms
+\`\`\`
+
+## Three
+
+Inspect the leader.
+
+\`\`\`view
+inspect: leader
+\`\`\`
+
+\`\`\`scenario
+run 50ms
+\`\`\`
+
+## Four
+
+\`\`\`predict
+about: run
+kind: pick-a-node
+question: Which node leads?
+visible: [clocks]
+answer: leader
+shown: leader
+\`\`\`
+
+Four.
+
+\`\`\`scenario
+run 50ms
+\`\`\`
+
+## Five
+
+Five.
+`,
+    'guides/directed.md',
+  );
+
+  it('opens the panels a step names when the learner reaches it, inspects its node, and steps what it watches', () => {
+    const leader = (() => {
+      const { session } = sessionAt(directed, 3);
+      const id = session.runner.cluster.leader()!;
+      session.runner.dispose();
+      return id;
+    })();
+    expect(viewAt(directed, 2).panels).toEqual(['spacetime']);
+    expect(viewAt(directed, 2).watch).toBe('all');
+    expect(viewAt(directed, 3).panels).toEqual(['inspector', 'clocks']);
     render(<GuidePlayer chapter={directed} start={1} />);
     const open = (): string[] => [...document.querySelectorAll<HTMLElement>('.guide-panel')].map((p) => p.dataset.panel!);
     expect(open()).toEqual(['nodes', 'inflight']);
-    fireEvent.click(screen.getByRole('button', { name: 'Skip the question' }));
+    const kind = (): string => (within(stepBar()).getByRole('combobox', { name: 'Step to' }) as HTMLSelectElement).value;
+    expect(kind()).toBe('raft');
+    fireEvent.click(screen.getByRole('button', { name: 'Next →' }));
     expect(open()).toContain('spacetime');
     expect(screen.getByRole('img', { name: /^Space-time diagram of the last \d+ ms: \d+ messages/ })).toBeTruthy();
-    fireEvent.click(screen.getByRole('button', { name: /^(Next →|Skip the question)$/ }));
+    expect(kind()).toBe('all');
+    fireEvent.click(stepButton());
+    expect(events()).toBe(Number(sessionAt(directed, 2).session.runner.cluster.eventCount) + 1);
+    fireEvent.click(screen.getByRole('button', { name: 'Next →' }));
     expect(open()).toEqual(expect.arrayContaining(['inspector', 'clocks', 'spacetime']));
-    expect(within(screen.getByTestId('guide-inspector')).getByRole('heading', { level: 4 }).textContent).toMatch(/^n4/);
+    expect(within(screen.getByTestId('guide-inspector')).getByRole('heading', { level: 4 }).textContent).toMatch(new RegExp(`^${leader}`));
+    expect(kind()).toBe('raft');
   });
 
   it('panels open and close from their chips; the inspector shows what survives a crash', () => {
     render(<GuidePlayer chapter={replication} start={3} />);
     const chips = screen.getByRole('group', { name: 'Show panels' });
-    fireEvent.click(within(chips).getByRole('button', { name: 'Nodes' }));
+    fireEvent.click(within(chips).getByRole('button', { name: 'Nodes & timers' }));
     expect(document.querySelector('[data-panel="nodes"]')).toBeNull();
     fireEvent.click(within(chips).getByRole('button', { name: 'Inspector' }));
     const insp = screen.getByTestId('guide-inspector');

@@ -3,6 +3,8 @@
 // clocks, topics and clients, and an inspector for one node. In a pick-a-node question the ring's
 // nodes are the answer buttons.
 import { useState, type KeyboardEvent } from 'react';
+import { MESSAGING_PROPERTIES } from '../../sim/checkers/messaging';
+import { RAFT_PROPERTIES } from '../../sim/checkers/raft';
 import type { SimCluster } from '../../sim/cluster';
 import type { InFlight, NodeView } from '../../sim/types';
 import { layerOf, stepKindLabel, type StepKind } from '../../store/stepKinds';
@@ -426,6 +428,67 @@ export function GuideInspector({ snap, cluster, id, onInspect }: { snap: Cluster
           Topics applied here: {topics.map((t) => `${t} (${cluster.history(v.id, t).length})`).join(', ')}.
         </p>
       )}
+    </div>
+  );
+}
+
+/** The failure detector on every node: whom it suspects now, how often it suspected, and how often wrongly. */
+export function DetectorPanel({ snap, cluster }: { snap: ClusterSnap; cluster: SimCluster }) {
+  const d = cluster.options.detector;
+  const kind = d?.kind ?? 'timeout';
+  if (kind === 'off') return <p className="hint">The failure detector is off in this cluster (no pings, no suspicions).</p>;
+  const stats = cluster.detectorStats();
+  return (
+    <div className="guide-table-wrap" data-testid="guide-detector">
+      <p className="hint">
+        {kind === 'phi'
+          ? `Phi-accrual: a peer is suspected when φ, from the spread of its past heartbeat gaps, passes ${d?.phiThreshold ?? 8}.`
+          : `Timeout: a peer is suspected after ${formatTime(d?.suspectAfterMs ?? 300)} without a message from it.`}{' '}
+        A false suspicion is one of a peer that was up and reachable.
+      </p>
+      <table className="guide-nodes">
+        <thead>
+          <tr>
+            <th scope="col">Node</th>
+            <th scope="col">Suspects now</th>
+            <th scope="col">Suspicions</th>
+            <th scope="col">False</th>
+          </tr>
+        </thead>
+        <tbody>
+          {snap.nodes.map((v) => (
+            <tr key={v.id}>
+              <th scope="row">{v.id}</th>
+              <td>{v.up ? v.suspects.join(', ') || 'nobody' : '— (down)'}</td>
+              <td>{stats.byNode[v.id]?.suspicions ?? 0}</td>
+              <td>{stats.byNode[v.id]?.falseSuspicions ?? 0}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The live checkers: every safety property watched on every event, and whether one broke. */
+export function ChecksPanel({ snap }: { snap: ClusterSnap }) {
+  const broken = new Map<string, number>();
+  for (const v of snap.violations) broken.set(v.property, (broken.get(v.property) ?? 0) + 1);
+  const row = (p: string) => (
+    <li key={p} className={broken.has(p) ? 'broken' : 'holds'}>
+      <span aria-hidden="true">{broken.has(p) ? '✗' : '✓'}</span> {p}
+      <span className="sr-only">{broken.has(p) ? ': broken' : ': holds'}</span>
+      {broken.has(p) ? ` — broken ${broken.get(p)} time${broken.get(p) === 1 ? '' : 's'}` : ''}
+    </li>
+  );
+  return (
+    <div className="guide-checks" data-testid="guide-checks">
+      <p className="hint">Checked after every event of this run; a broken property is reported with the seed and the time.</p>
+      <h4>Raft (Figure 3 and more)</h4>
+      <ul>{RAFT_PROPERTIES.map(row)}</ul>
+      <h4>Messaging</h4>
+      <ul>{MESSAGING_PROPERTIES.map(row)}</ul>
+      <p className="hint">The messaging properties that need a settled cluster (nothing lost, no gaps) are checked when a guide step or you ask for it.</p>
     </div>
   );
 }

@@ -6,10 +6,9 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { chapters as allChapters, type Chapter, type ChapterStep, type Predict, type Source } from '../../guides';
 import type { SimCluster } from '../../sim/cluster';
 import type { StepResult } from '../../sim/scenario';
-import { useSim } from '../../store/sim';
-import type { UntilGoal } from '../../store/stepKinds';
+import type { StepKind, UntilGoal } from '../../store/stepKinds';
 import { actionForKey } from '../actions';
-import { DEFAULT_PANELS, viewAt, type PanelId, type StepView } from './directives';
+import { DEFAULT_PANELS, viewAt, type PanelId, type StepViewNow } from './directives';
 import { Explorer } from './explore';
 import { GuideView, afterMove, type Exploring } from './GuideView';
 import { Inline, Markdown, safeHref } from './markdown';
@@ -338,7 +337,7 @@ function StepLinks({ s, go }: { s: PlayerState; go: (to: number | 'challenge') =
 const GUIDE_KEYS = new Set(['stepEvent', 'stepDelivery', 'nextElection', 'nextLeader', 'nextCommit']);
 const GOAL_OF: Readonly<Record<string, UntilGoal>> = { stepDelivery: 'delivery', nextElection: 'election', nextLeader: 'leader', nextCommit: 'commit' };
 
-function withDirectives(panels: ReadonlySet<PanelId>, view: StepView): Set<PanelId> {
+function withDirectives(panels: ReadonlySet<PanelId>, view: StepViewNow): Set<PanelId> {
   return new Set([...panels, ...view.panels]);
 }
 
@@ -349,8 +348,10 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
   const [takeOverError, setTakeOverError] = useState<string | undefined>(undefined);
   const [exploring, setExploring] = useState<Exploring | null>(null);
   const [exploreError, setExploreError] = useState<string | undefined>(undefined);
-  const [panels, setPanels] = useState<ReadonlySet<PanelId>>(() => withDirectives(new Set(DEFAULT_PANELS), viewAt(chapter, s.position)));
-  const [inspect, setInspect] = useState<string | undefined>(() => viewAt(chapter, s.position).inspect);
+  const [panels, setPanels] = useState<ReadonlySet<PanelId>>(() => withDirectives(new Set(DEFAULT_PANELS), viewAt(chapter, s.position, s.outcome)));
+  const [inspect, setInspect] = useState<string | undefined>(() => viewAt(chapter, s.position, s.outcome).inspect);
+  const [kind, setKind] = useState<StepKind>(() => viewAt(chapter, s.position, s.outcome).watch);
+  const [touched, setTouched] = useState<ReadonlySet<PanelId>>(() => new Set());
   const textRef = useRef<HTMLElement>(null);
   const explorerRef = useRef<Explorer | null>(null);
 
@@ -403,7 +404,6 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
   const stepOnce = (): void => {
     const x = explorer();
     if (x === undefined) return;
-    const kind = useSim.getState().stepKind;
     const report = x.step(kind);
     setExploring((prev) => afterMove(prev, x, report, kind));
   };
@@ -411,7 +411,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
     const x = explorer();
     if (x === undefined) return;
     const report = x.until(goal);
-    setExploring((prev) => afterMove(prev, x, report, useSim.getState().stepKind));
+    setExploring((prev) => afterMove(prev, x, report, kind));
   };
 
   // The space-time diagram draws the copy's events: make it when the diagram is open.
@@ -426,9 +426,10 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
     setS(next);
     setGuess('');
     setTakeOverError(undefined);
-    const view = viewAt(chapter, next.challenge !== undefined ? n : next.position);
+    const view = viewAt(chapter, next.challenge !== undefined ? n : next.position, next.outcome);
     setPanels((p) => withDirectives(p, view));
     if (view.inspect !== undefined) setInspect(view.inspect);
+    setKind(view.watch);
     onNavigate?.(routeOf(next));
   };
   const update = (next: PlayerState): void => {
@@ -449,13 +450,22 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
     const err = onTakeOver(exploring?.x.driver.cluster ?? liveCluster(s), routeOf(s));
     setTakeOverError(err);
   };
-  const togglePanel = (id: PanelId): void =>
-    setPanels((p) => {
-      const out = new Set(p);
-      if (out.has(id)) out.delete(id);
-      else out.add(id);
-      return out;
-    });
+  const view = useMemo(() => (exploring !== null ? exploring.x.snap() : s.snap), [exploring, s]);
+  // Topics and client lines open by themselves once there is something in them, until the learner decides.
+  const open = useMemo(() => {
+    const o = new Set(panels);
+    if (!touched.has('history') && view.topics !== undefined && view.topics.list.length > 0) o.add('history');
+    if (!touched.has('replies') && view.clientLines.length > 0) o.add('replies');
+    return o;
+  }, [panels, touched, view]);
+  const featured = useMemo(() => viewAt(chapter, inChallenge ? n : s.position, s.outcome).panels, [chapter, inChallenge, n, s]);
+  const togglePanel = (id: PanelId): void => {
+    setTouched((t) => new Set(t).add(id));
+    const out = new Set(open);
+    if (out.has(id)) out.delete(id);
+    else out.add(id);
+    setPanels(out);
+  };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     const target = e.target as HTMLElement;
@@ -469,7 +479,6 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
     else until(GOAL_OF[a.name]);
   };
 
-  const view = useMemo(() => (exploring !== null ? exploring.x.snap() : s.snap), [exploring, s]);
   const pick =
     predict?.kind === 'pick-a-node' ? { selected: guess === '' ? undefined : guess, onPick: (id: string) => setGuess(id) } : undefined;
   const progressNow = inChallenge ? n + 1 : s.position;
@@ -522,7 +531,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
         <h2 className="guide-step-title" tabIndex={-1}>
           Step {s.position}: <Inline text={step.title} />
         </h2>
-        <Markdown text={step.prose} />
+        <Markdown text={s.outcome?.prose ?? step.prose} />
         {s.outcome !== undefined && <Transcript results={s.outcome.results} />}
         {s.position === n && chapter.challenge === undefined && <Sources chapter={chapter} />}
       </>
@@ -585,11 +594,14 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
             onStep={stepOnce}
             onUntil={until}
             onReset={dropExplorer}
-            panels={panels}
+            panels={open}
+            featured={featured}
             onTogglePanel={togglePanel}
             inspect={inspect}
             onInspect={setInspect}
             {...(exploreError !== undefined ? { error: exploreError } : {})}
+            kind={kind}
+            onKind={setKind}
           />
         </div>
         <nav className="guide-nav" aria-label="Guide">

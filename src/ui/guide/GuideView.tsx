@@ -4,7 +4,6 @@
 // in flight with their arrival times, space-time diagram, inspector, clocks).
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { SimCluster } from '../../sim/cluster';
-import { useSim } from '../../store/sim';
 import { UNTIL, watched, type StepKind, type UntilGoal } from '../../store/stepKinds';
 import { getAction } from '../actions';
 import { explainItem } from '../feedContext';
@@ -13,7 +12,7 @@ import { SPACETIME_WINDOWS, SpaceTimeView } from '../SpaceTime';
 import { StepKindSelect } from '../StepKindSelect';
 import { PANELS, type PanelId } from './directives';
 import type { Explorer, StepReport } from './explore';
-import { ClientLines, ClocksTable, GuideInspector, InFlightPanel, NodeTable, Ring, Topics, Violations, formatTime, type NodePick } from './GuideCluster';
+import { ChecksPanel, ClientLines, ClocksTable, DetectorPanel, GuideInspector, InFlightPanel, NodeTable, Ring, Topics, Violations, formatTime, type NodePick } from './GuideCluster';
 import type { ClusterSnap } from './model';
 
 const GOALS: ReadonlyArray<{ goal: UntilGoal; action: string }> = [
@@ -79,11 +78,16 @@ export interface GuideViewProps {
   /** Back to the step's own moment. */
   readonly onReset: () => void;
   readonly panels: ReadonlySet<PanelId>;
+  /** Panels the step itself opens (its view, its question's `visible`): drawn first, under the step bar. */
+  readonly featured: readonly PanelId[];
   readonly onTogglePanel: (id: PanelId) => void;
   readonly inspect: string | undefined;
   readonly onInspect: (id: string) => void;
   /** Why the cluster could not be copied for stepping, if it could not. */
   readonly error?: string;
+  /** What Step moves to (the step's `watch`, or the learner's choice). */
+  readonly kind: StepKind;
+  readonly onKind: (kind: StepKind) => void;
 }
 
 function StepBar(props: GuideViewProps) {
@@ -104,7 +108,7 @@ function StepBar(props: GuideViewProps) {
         <button type="button" className="btn primary" onClick={onStep} title={`${step.description} (${step.keyLabel})`} aria-keyshortcuts={step.keyLabel} data-action="stepEvent">
           Step
         </button>
-        <StepKindSelect />
+        <StepKindSelect value={props.kind} onChange={props.onKind} />
         <span className="guide-until" role="group" aria-label="Run to the next">
           <span className="muted" aria-hidden="true">
             to next
@@ -169,10 +173,10 @@ function StepBar(props: GuideViewProps) {
   );
 }
 
-function Panel({ id, children }: { id: PanelId; children: ReactNode }) {
+function Panel({ id, featured, children }: { id: PanelId; featured: boolean; children: ReactNode }) {
   const label = PANELS.find((p) => p.id === id)!.label;
   return (
-    <section className={`guide-panel guide-panel-${id}`} aria-label={label} data-panel={id}>
+    <section className={`guide-panel guide-panel-${id}${featured ? ' featured' : ''}`} aria-label={label} data-panel={id}>
       <h3>{label}</h3>
       {children}
     </section>
@@ -203,15 +207,36 @@ function GuideSpaceTime({ exploring, snap, stepStart }: { exploring: Exploring |
   );
 }
 
+/** Whether a panel's chip is offered: the usual ones always, the others when this cluster has something for them. */
+function offered(id: PanelId, snap: ClusterSnap, cluster: SimCluster): boolean {
+  if (id === 'history') return snap.topics !== undefined && snap.topics.list.length > 0;
+  if (id === 'replies') return snap.clientLines.length > 0;
+  if (id === 'detector') return (cluster.options.detector?.kind ?? 'timeout') !== 'off';
+  return true;
+}
+
 export function GuideView(props: GuideViewProps) {
-  const { snap, cluster, exploring, pick, panels, onTogglePanel, inspect, onInspect, stepStart } = props;
-  const kind = useSim((s) => s.stepKind);
+  const { snap, cluster, exploring, pick, panels, featured, onTogglePanel, inspect, onInspect, stepStart, kind } = props;
   const nodeIds = snap.nodes.map((v) => v.id);
   const inspected = inspect !== undefined && nodeIds.includes(inspect) ? inspect : (snap.leader ?? nodeIds[0]);
+  const panel = (id: PanelId, first = false) => (
+    <Panel key={id} id={id} featured={first}>
+      {id === 'nodes' && <NodeTable snap={snap} {...(pick ? { pick } : {})} />}
+      {id === 'inflight' && <InFlightPanel snap={snap} kind={kind} />}
+      {id === 'spacetime' && <GuideSpaceTime exploring={exploring} snap={snap} stepStart={stepStart} />}
+      {id === 'inspector' && <GuideInspector snap={snap} cluster={cluster} id={inspected} onInspect={onInspect} />}
+      {id === 'clocks' && <ClocksTable snap={snap} />}
+      {id === 'history' && (snap.topics !== undefined && snap.topics.list.length > 0 ? <Topics snap={snap} /> : <p className="hint">No topic holds a message yet.</p>)}
+      {id === 'replies' && (snap.clientLines.length > 0 ? <ClientLines snap={snap} /> : <p className="hint">No client has typed anything yet.</p>)}
+      {id === 'detector' && <DetectorPanel snap={snap} cluster={cluster} />}
+      {id === 'checks' && <ChecksPanel snap={snap} />}
+    </Panel>
+  );
   return (
     <section className="guide-view" aria-label="The cluster" data-testid="guide-cluster" data-fingerprint={snap.fingerprint} data-now={snap.now} data-events={snap.events}>
       <StepBar {...props} />
       <Violations snap={snap} />
+      {PANELS.filter((p) => panels.has(p.id) && featured.includes(p.id)).map((p) => panel(p.id, true))}
       <div className="guide-view-main">
         <div className="guide-ring-box">
           <p className="guide-clock">
@@ -224,24 +249,14 @@ export function GuideView(props: GuideViewProps) {
         <LogGrid nodes={snap.nodes} {...(pick?.selected !== undefined ? { focus: pick.selected } : {})} />
       </div>
       {snap.cuts.length > 0 && <p className="hint">Cut one way: {snap.cuts.map(([a, b]) => `${a}→${b}`).join(', ')}</p>}
-      <Topics snap={snap} />
-      <ClientLines snap={snap} />
       <div className="guide-panel-chips" role="group" aria-label="Show panels">
-        {PANELS.map((p) => (
+        {PANELS.filter((p) => panels.has(p.id) || offered(p.id, snap, cluster)).map((p) => (
           <button key={p.id} type="button" className={`chip${panels.has(p.id) ? ' on' : ''}`} aria-pressed={panels.has(p.id)} onClick={() => onTogglePanel(p.id)}>
             {p.label}
           </button>
         ))}
       </div>
-      {PANELS.filter((p) => panels.has(p.id)).map((p) => (
-        <Panel key={p.id} id={p.id}>
-          {p.id === 'nodes' && <NodeTable snap={snap} {...(pick ? { pick } : {})} />}
-          {p.id === 'inflight' && <InFlightPanel snap={snap} kind={kind} />}
-          {p.id === 'spacetime' && <GuideSpaceTime exploring={exploring} snap={snap} stepStart={stepStart} />}
-          {p.id === 'inspector' && <GuideInspector snap={snap} cluster={cluster} id={inspected} onInspect={onInspect} />}
-          {p.id === 'clocks' && <ClocksTable snap={snap} />}
-        </Panel>
-      ))}
+      {PANELS.filter((p) => panels.has(p.id) && !featured.includes(p.id)).map((p) => panel(p.id))}
     </section>
   );
 }

@@ -1,78 +1,69 @@
-// What a guide step asks its view to show: the step's `view:` directive (space-time diagram,
-// inspector on a node, log grid) and its pending question's `visible:` list (messages in flight with
-// their arrival times, election timers, clocks, history), turned into the panels to open.
-import type { Chapter } from '../../guides/chapters';
+// What a guide step asks its view to show: the step's ```view (the panels it opens, a node for the
+// inspector, what the step button watches) and its pending question's `visible:` panels (messages in
+// flight with their arrival times, election timers, clocks, …), as the panels of the guide view.
+import type { Chapter, StepOutcome, Watch } from '../../guides/chapters';
 
 /** The guide view's panels besides the ring and the log grid, which every step shows. */
-export type PanelId = 'nodes' | 'inflight' | 'spacetime' | 'inspector' | 'clocks';
+export type PanelId = 'nodes' | 'inflight' | 'spacetime' | 'inspector' | 'clocks' | 'history' | 'replies' | 'detector' | 'checks';
 
 export const PANELS: ReadonlyArray<{ readonly id: PanelId; readonly label: string }> = [
-  { id: 'nodes', label: 'Nodes' },
+  { id: 'nodes', label: 'Nodes & timers' },
   { id: 'inflight', label: 'Messages in flight' },
   { id: 'spacetime', label: 'Space-time diagram' },
   { id: 'inspector', label: 'Inspector' },
   { id: 'clocks', label: 'Clocks' },
+  { id: 'history', label: 'Topics' },
+  { id: 'replies', label: 'Client lines' },
+  { id: 'detector', label: 'Failure detector' },
+  { id: 'checks', label: 'Checkers' },
 ];
 
 /** Open when the learner has not chosen otherwise. */
 export const DEFAULT_PANELS: readonly PanelId[] = ['nodes', 'inflight'];
 
-export interface StepView {
-  /** Panels this step opens (added to the learner's own choice). */
-  readonly panels: readonly PanelId[];
-  /** The node the inspector shows (`view: inspector n3`). */
-  readonly inspect?: string;
-}
-
-const WORDS: Readonly<Record<string, PanelId | 'always'>> = {
-  spacetime: 'spacetime',
-  'space-time': 'spacetime',
-  inspector: 'inspector',
-  inspect: 'inspector',
-  inflight: 'inflight',
-  'in-flight': 'inflight',
-  messages: 'inflight',
-  timers: 'nodes',
-  nodes: 'nodes',
-  table: 'nodes',
-  clocks: 'clocks',
-  // Topics, client lines and the log grid show whenever there is something in them.
-  history: 'always',
-  topics: 'always',
+/** A chapter's panel names (and a few spellings of them) as the view's panels; the log grid is always shown. */
+const PANEL_OF: Readonly<Record<string, PanelId | 'always'>> = {
   'log-grid': 'always',
-  logs: 'always',
+  inflight: 'inflight',
+  timers: 'nodes',
+  spacetime: 'spacetime',
+  clocks: 'clocks',
+  history: 'history',
+  replies: 'replies',
+  inspector: 'inspector',
+  detector: 'detector',
+  checks: 'checks',
+  nodes: 'nodes',
+  'space-time': 'spacetime',
 };
 
-/** Reads a directive's value: a string ("spacetime", "inspector n3", "inflight, timers") or a list of them. */
-export function parseDirective(value: unknown): StepView {
-  const items: string[] = [];
-  if (typeof value === 'string') items.push(...value.split(','));
-  else if (Array.isArray(value)) for (const v of value) if (typeof v === 'string') items.push(...v.split(','));
-  const panels = new Set<PanelId>();
-  let inspect: string | undefined;
-  for (const raw of items) {
-    const [word, arg] = raw.trim().toLowerCase().split(/\s+/);
-    const panel = WORDS[word ?? ''];
-    if (panel === undefined || panel === 'always') continue;
-    panels.add(panel);
-    if (panel === 'inspector' && arg !== undefined && /^[a-z][\w-]*$/.test(arg)) inspect = arg;
+export function panelsOf(names: readonly string[] | undefined): PanelId[] {
+  const out = new Set<PanelId>();
+  for (const name of names ?? []) {
+    const p = PANEL_OF[name];
+    if (p !== undefined && p !== 'always') out.add(p);
   }
-  return { panels: [...panels], ...(inspect !== undefined ? { inspect } : {}) };
+  return [...out];
 }
 
-function field(x: unknown, name: string): unknown {
-  return typeof x === 'object' && x !== null ? (x as Record<string, unknown>)[name] : undefined;
+export interface StepViewNow {
+  /** Panels this step opens (added to the learner's own choice). */
+  readonly panels: readonly PanelId[];
+  /** The node the inspector shows. */
+  readonly inspect?: string;
+  /** What Step moves to here. */
+  readonly watch: Watch;
 }
 
 /**
- * The view at `position` (steps done): the shown step's `view:` and the `visible:` of the question
- * asked now (the next step's predict, asked before it runs).
+ * The view at `position` (steps done): the shown step's view (with the node its `inspect` resolved to
+ * in `outcome`) and the `visible` panels of the question asked now (the next step's, asked before it runs).
  */
-export function viewAt(chapter: Chapter, position: number): StepView {
+export function viewAt(chapter: Chapter, position: number, outcome?: StepOutcome): StepViewNow {
   const shown = position > 0 ? chapter.steps[position - 1] : undefined;
   const next = chapter.steps[position];
-  const a = parseDirective(field(shown, 'view'));
-  const b = parseDirective(field(next?.predict, 'visible'));
-  const inspect = b.inspect ?? a.inspect;
-  return { panels: [...new Set([...a.panels, ...b.panels])], ...(inspect !== undefined ? { inspect } : {}) };
+  const panels = [...new Set([...panelsOf(shown?.view.show), ...panelsOf(next?.predict?.visible)])];
+  const inspect = outcome?.inspect;
+  const watch = shown?.view.watch ?? chapter.steps[0]?.view.watch ?? 'raft';
+  return { panels, ...(inspect !== undefined ? { inspect } : {}), watch };
 }
