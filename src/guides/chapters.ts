@@ -375,6 +375,8 @@ export function loadChapter(text: string, file = 'chapter'): Chapter {
   const intro = fill(body.intro, 'intro', end + 2, chapterCtx);
   const steps: ChapterStep[] = [];
   let challenge: Challenge | undefined;
+  // A step's setup starts a cluster that the following steps go on with: they see its nodes and settings.
+  let live: { options: ClusterOptions; setup?: Fragment } = { options: setup.scenario.options };
   body.sections.forEach((s, i) => {
     const blocks = new Map<string, Block>();
     for (const b of s.blocks) {
@@ -394,19 +396,19 @@ export function loadChapter(text: string, file = 'chapter'): Chapter {
     const check = blocks.get('check');
     const predict = blocks.get('predict');
     const view = blocks.get('view');
-    let stepIds = nodeIds;
     let setupFragment: Fragment | undefined;
     if (stepSetup !== undefined) {
       setupFragment = fragment(stepSetup.text, stepSetup.line, where, { header: true });
       if (setupFragment.scenario.steps.length > 0) throw new ChapterError(`${where(setupFragment.scenario.steps[0].line)}: a setup block holds header lines only`);
-      stepIds = idsOf({ ...setup.scenario.options, ...setupFragment.scenario.options });
+      live = { options: mergeOptions(setup.scenario.options, setupFragment.scenario.options), setup: setupFragment };
     }
+    const stepIds = idsOf(live.options);
     const scenarioFragment = scenario !== undefined ? fragment(scenario.text, scenario.line, where, { header: false, nodeIds: stepIds }) : undefined;
     const ctx: FillContext = {
       step: steps.length,
-      options: mergeOptions(setup.scenario.options, setupFragment?.scenario.options ?? {}),
+      options: live.options,
       durations: runDurations(scenarioFragment),
-      headerNumbers: headerNumbers([setup, setupFragment, netLines(scenarioFragment)]),
+      headerNumbers: headerNumbers([setup, live.setup, netLines(scenarioFragment)]),
     };
     const p = predict !== undefined ? loadPredict(predict, where, stepIds, (raw, what) => fill(raw, what, predict.line, ctx)) : undefined;
     if (p?.about === 'run' && setupFragment !== undefined) {
