@@ -190,31 +190,33 @@ export function InFlightPanel({ snap, kind }: { snap: ClusterSnap; kind: StepKin
       {sorted.length === 0 ? (
         <p className="hint">No {kind === 'all' || every ? '' : `${stepKindLabel(kind)} `}messages in flight.</p>
       ) : (
-        <table className="guide-nodes">
-          <thead>
-            <tr>
-              <th scope="col">Message</th>
-              <th scope="col">From → to</th>
-              <th scope="col">Arrives at</th>
-              <th scope="col">In</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((m) => (
-              <tr key={`${m.id}-${m.duplicate ? 1 : 0}`} className={m.lost ? 'lost' : undefined}>
-                <td>
-                  <span className={`gdot ${messageClass(m)}`} aria-hidden="true" /> {m.type}
-                  {m.duplicate ? ' (copy)' : ''}
-                </td>
-                <td>
-                  {m.from} → {m.to}
-                </td>
-                <td>{m.lost ? `lost at ${formatTime(m.arriveAt)}` : formatTime(m.arriveAt)}</td>
-                <td>{formatTime(Math.max(0, m.arriveAt - snap.now))}</td>
+        <div className="guide-table-wrap">
+          <table className="guide-nodes">
+            <thead>
+              <tr>
+                <th scope="col">Message</th>
+                <th scope="col">From → to</th>
+                <th scope="col">Arrives at</th>
+                <th scope="col">In</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {shown.map((m) => (
+                <tr key={`${m.id}-${m.duplicate ? 1 : 0}`} className={m.lost ? 'lost' : undefined}>
+                  <td>
+                    <span className={`gdot ${messageClass(m)}`} aria-hidden="true" /> {m.type}
+                    {m.duplicate ? ' (copy)' : ''}
+                  </td>
+                  <td>
+                    {m.from} → {m.to}
+                  </td>
+                  <td>{m.lost ? `lost at ${formatTime(m.arriveAt)}` : formatTime(m.arriveAt)}</td>
+                  <td>{formatTime(Math.max(0, m.arriveAt - snap.now))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <p className="row guide-inflight-more">
         {sorted.length > shown.length && (
@@ -379,24 +381,26 @@ export function GuideInspector({ snap, cluster, id, onInspect }: { snap: Cluster
           <dd>{v.suspects.length > 0 ? `suspects ${v.suspects.join(', ')}` : 'suspects nobody'}</dd>
         </dl>
         {peers.length > 0 && (
-          <table className="guide-nodes guide-repl" aria-label={`${v.id}'s view of its followers`}>
-            <thead>
-              <tr>
-                <th scope="col">Follower</th>
-                <th scope="col">nextIndex</th>
-                <th scope="col">matchIndex</th>
-              </tr>
-            </thead>
-            <tbody>
-              {peers.map((p) => (
-                <tr key={p}>
-                  <th scope="row">{p}</th>
-                  <td>{v.nextIndex[p]}</td>
-                  <td>{v.matchIndex[p]}</td>
+          <div className="guide-table-wrap">
+            <table className="guide-nodes guide-repl" aria-label={`${v.id}'s view of its followers`}>
+              <thead>
+                <tr>
+                  <th scope="col">Follower</th>
+                  <th scope="col">nextIndex</th>
+                  <th scope="col">matchIndex</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {peers.map((p) => (
+                  <tr key={p}>
+                    <th scope="row">{p}</th>
+                    <td>{v.nextIndex[p]}</td>
+                    <td>{v.matchIndex[p]}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </div>
       {entries.length > 0 && (
