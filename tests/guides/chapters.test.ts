@@ -43,9 +43,9 @@ const RULE_AGREEMENT = 0.95;
 
 /**
  * Chapters whose predict questions are not yet converted to `about: rule | run` (i9-msg converts 07–12
- * and removes them from this list; i9-raft does 01–06 as it rewrites them). Every other chapter's questions must be converted.
+ * and removes them from this list). Every other chapter's questions must be converted.
  */
-const UNCONVERTED_QUESTIONS = new Set(['failover', 'partitions', 'pubsub', 'holdback', 'failure-detection']);
+const UNCONVERTED_QUESTIONS = new Set(['pubsub', 'holdback', 'failure-detection']);
 /**
  * Figures in prose that no placeholder, setup line or `run` ties to the engine, each with the reason it
  * is right. Keep this short: prefer a placeholder. (Chapters 07–12 are i9-msg's; their entries go
@@ -195,7 +195,7 @@ describe('challenges', () => {
   const withChallenge = chapters.filter((c) => c.challenge !== undefined);
 
   it('every Raft chapter ends with a challenge (and dedup does too)', () => {
-    expect(withChallenge.map((c) => c.id)).toEqual(expect.arrayContaining(['why-consensus', 'glance', 'election', 'replication', 'safety', 'dedup']));
+    expect(withChallenge.map((c) => c.id)).toEqual(expect.arrayContaining(['why-consensus', 'glance', 'election', 'replication', 'safety', 'failover', 'partitions', 'dedup']));
   });
 
   it.each(withChallenge.map((c) => [c.id, c] as const))('%s: the solution reaches the goal (and, with a rule switched off, cannot with the rule on)', (_id, c) => {
