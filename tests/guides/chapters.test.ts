@@ -41,11 +41,8 @@ const OTHER_SEEDS = Array.from({ length: SEED_COUNT }, (_, i) => 1000 + 7 * i);
 const RULE_SEEDS = Array.from({ length: 50 }, (_, i) => 2000 + 13 * i);
 const RULE_AGREEMENT = 0.95;
 
-/**
- * Chapters whose predict questions are not yet converted to `about: rule | run` (i9-msg converts 07–12
- * and removes them from this list; i9-raft does 01–06 as it rewrites them). Every other chapter's questions must be converted.
- */
-const UNCONVERTED_QUESTIONS = new Set(['failover', 'partitions']);
+/** Chapters whose predict questions are not yet converted to `about: rule | run`: none are left. */
+const UNCONVERTED_QUESTIONS = new Set<string>([]);
 /**
  * Figures in prose that no placeholder, setup line, `run` or the step's own `net`/`clock` command ties to the engine, each with the reason it
  * is right. Keep this short: prefer a placeholder. (Chapters 07–12 are i9-msg's; their entries go
@@ -63,7 +60,7 @@ const RAFT_PAPER = 'https://raft.github.io/raft.pdf';
 describe('the chapter files', () => {
   it('the chapters of the course are in order, with unique ids: the Raft unit, then messaging and time', () => {
     expect(chapters.map((c) => [c.order, c.id])).toEqual([
-      [1, 'why-consensus'], [2, 'glance'], [3, 'election'], [4, 'replication'], [5, 'safety'], [6, 'failover'], [7, 'partitions'],
+      [1, 'why-consensus'], [2, 'glance'], [3, 'election'], [4, 'replication'], [5, 'safety'], [6, 'failover'], [7, 'partitions'], [8, 'correctness'],
       [9, 'pubsub'], [10, 'dedup'], [11, 'lamport'], [12, 'clocks'], [13, 'holdback'], [14, 'failure-detection'],
     ]);
   });
@@ -88,8 +85,8 @@ describe('the chapter files', () => {
     }
     for (const c of chapters) {
       for (const s of c.sources) {
-        expect(s.url, `${c.id}: ${s.title}`).toMatch(/^(https:\/\/|src\/)/);
-        if (s.url.startsWith('src/')) expect(existsSync(join(DIR, '..', s.url)), `${c.id}: ${s.url} exists`).toBe(true);
+        expect(s.url, `${c.id}: ${s.title}`).toMatch(/^(https:\/\/|src\/|tests\/)/);
+        if (/^(src|tests)\//.test(s.url)) expect(existsSync(join(DIR, '..', s.url)), `${c.id}: ${s.url} exists`).toBe(true);
       }
     }
   });
@@ -194,7 +191,7 @@ describe('challenges', () => {
   const withChallenge = chapters.filter((c) => c.challenge !== undefined);
 
   it('every Raft chapter ends with a challenge (and dedup does too)', () => {
-    expect(withChallenge.map((c) => c.id)).toEqual(expect.arrayContaining(['why-consensus', 'glance', 'election', 'replication', 'safety', 'dedup']));
+    expect(withChallenge.map((c) => c.id)).toEqual(expect.arrayContaining(['why-consensus', 'glance', 'election', 'replication', 'safety', 'failover', 'partitions', 'correctness', 'dedup']));
   });
 
   it.each(withChallenge.map((c) => [c.id, c] as const))('%s: the solution reaches the goal (and, with a rule switched off, cannot with the rule on)', (_id, c) => {
