@@ -375,6 +375,8 @@ export function loadChapter(text: string, file = 'chapter'): Chapter {
   const intro = fill(body.intro, 'intro', end + 2, chapterCtx);
   const steps: ChapterStep[] = [];
   let challenge: Challenge | undefined;
+  // A step's setup starts a cluster that the following steps go on with: they see its nodes and settings.
+  let live: { options: ClusterOptions; setup?: Fragment } = { options: setup.scenario.options };
   body.sections.forEach((s, i) => {
     const blocks = new Map<string, Block>();
     for (const b of s.blocks) {
@@ -385,7 +387,7 @@ export function loadChapter(text: string, file = 'chapter'): Chapter {
     if (ch !== undefined) {
       if (i !== body.sections.length - 1) throw new ChapterError(`${where(s.line)}: the challenge must be the last section`);
       if (blocks.size > 1) throw new ChapterError(`${where(s.line)}: a challenge section holds only a \`\`\`challenge block`);
-      challenge = loadChallenge(s, ch, where, nodeIds, setup, fill);
+      challenge = loadChallenge(s, ch, where, setup, fill);
       return;
     }
     if (s.prose.length === 0) throw new ChapterError(`${where(s.line)}: step '${s.title}' has no prose`);
@@ -394,19 +396,19 @@ export function loadChapter(text: string, file = 'chapter'): Chapter {
     const check = blocks.get('check');
     const predict = blocks.get('predict');
     const view = blocks.get('view');
-    let stepIds = nodeIds;
     let setupFragment: Fragment | undefined;
     if (stepSetup !== undefined) {
       setupFragment = fragment(stepSetup.text, stepSetup.line, where, { header: true });
       if (setupFragment.scenario.steps.length > 0) throw new ChapterError(`${where(setupFragment.scenario.steps[0].line)}: a setup block holds header lines only`);
-      stepIds = idsOf({ ...setup.scenario.options, ...setupFragment.scenario.options });
+      live = { options: mergeOptions(setup.scenario.options, setupFragment.scenario.options), setup: setupFragment };
     }
+    const stepIds = idsOf(live.options);
     const scenarioFragment = scenario !== undefined ? fragment(scenario.text, scenario.line, where, { header: false, nodeIds: stepIds }) : undefined;
     const ctx: FillContext = {
       step: steps.length,
-      options: mergeOptions(setup.scenario.options, setupFragment?.scenario.options ?? {}),
+      options: live.options,
       durations: runDurations(scenarioFragment),
-      headerNumbers: headerNumbers([setup, setupFragment]),
+      headerNumbers: headerNumbers([setup, live.setup, netLines(scenarioFragment)]),
     };
     const p = predict !== undefined ? loadPredict(predict, where, stepIds, (raw, what) => fill(raw, what, predict.line, ctx)) : undefined;
     if (p?.about === 'run' && setupFragment !== undefined) {
@@ -505,14 +507,21 @@ export function fillRunValues(text: string, vars: ReadonlyMap<string, string | n
   return { text: out, missing };
 }
 
-/** `run 1s` / `run 500ms` durations of a fragment, in ms. */
+/** `run 1s` / `chaos 20s` durations of a fragment, in ms. */
 function runDurations(f: Fragment | undefined): number[] {
   const out: number[] = [];
   for (const st of f?.scenario.steps ?? []) {
-    const m = /^run\s+(\d+(?:\.\d+)?)(ms|s)?$/.exec(st.source);
+    const m = /^(?:run|chaos)\s+(\d+(?:\.\d+)?)(ms|s)?$/.exec(st.source);
     if (m !== null) out.push(Number(m[1]) * (m[2] === 's' ? 1000 : 1));
   }
   return out;
+}
+
+/** Network settings a step's own scenario switches to (`net loss 0.1`) tie figures like header lines do. */
+function netLines(f: Fragment | undefined): Fragment | undefined {
+  const lines = (f?.scenario.steps ?? []).filter((st) => st.command === 'net');
+  if (f === undefined || lines.length === 0) return undefined;
+  return { ...f, scenario: { ...f.scenario, header: lines.map((st) => ({ line: st.line, source: st.source, name: 'net' })) } };
 }
 
 /** Every number written in header lines (`2s` counts as 2000 and 2; a rate 0.3 also as 30 percent). */
@@ -664,7 +673,7 @@ function loadPredict(
   }
 }
 
-function loadChallenge(s: Section, block: Block, where: (line: number) => string, nodeIds: readonly string[], chapterSetup: Fragment, fill: Fill): Challenge {
+function loadChallenge(s: Section, block: Block, where: (line: number) => string, chapterSetup: Fragment, fill: Fill): Challenge {
   const c = ChallengeSchema.safeParse(yamlBlock(block, where));
   if (!c.success) throw new ChapterError(`${where(block.line)}: challenge: ${zodMessage(c.error)}`);
   const d = c.data;
@@ -672,6 +681,7 @@ function loadChallenge(s: Section, block: Block, where: (line: number) => string
   const setup = d.setup !== undefined ? fragment(d.setup, lineOf('setup'), where, { header: true }) : undefined;
   if (setup !== undefined && setup.scenario.steps.length > 0) throw new ChapterError(`${where(setup.line)}: a challenge setup holds header lines only`);
   if (d.control && setup === undefined) throw new ChapterError(`${where(block.line)}: 'control: true' needs a challenge setup to compare against`);
+  const nodeIds = idsOf(mergeOptions(chapterSetup.scenario.options, setup?.scenario.options ?? {}));
   let goal: CompiledPredicate;
   try {
     goal = compilePredicate(d.goal, { nodeIds, line: lineOf('goal') - 1 });

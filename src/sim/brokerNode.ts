@@ -140,6 +140,8 @@ export class BrokerNode {
   state: BrokerState;
   private pending = new Map<number, PendingPub>(); // by log index
   private pendingById = new Map<string, PendingPub>(); // by topic + '\n' + id
+  /** The last entry applied with no PUB waiting for it: a cluster of one applies inside propose, before the PUB waits. */
+  private appliedUnclaimed: { index: number; result: store.ApplyResult } | undefined;
   private forwards = new Map<number, PendingForward>();
   private fwdSeq = 0;
   private subs = new Map<string, Subscription[]>(); // by topic
@@ -246,6 +248,12 @@ export class BrokerNode {
     const command = store.pubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick());
     const at = host.propose(command);
     if (at === undefined) return respond(proto.ERR_NOT_LEADER);
+    const early = this.appliedUnclaimed;
+    if (early !== undefined && early.index === at.index) {
+      // Committed and applied already (no one else to wait for): answer as apply would have.
+      if (early.result.kind === 'stored') return respond(proto.okPublished(id), early.result.record.offset);
+      if (early.result.kind === 'duplicate') return respond(proto.okDuplicate(id), early.result.offset);
+    }
     const deadline = host.engine.now + this.settings.commitTimeoutMs;
     // A PUB of an older term still waiting at this index lost its entry (our log was overwritten
     // while we were not leader): it will never commit, so answer it now rather than orphan its retries.
@@ -319,6 +327,7 @@ export class BrokerNode {
   apply(index: number, entryTerm: number, command: unknown): void {
     const result = store.apply(this.state, index, command);
     const p = this.pending.get(index);
+    this.appliedUnclaimed = p === undefined ? { index, result } : undefined;
     if (p !== undefined) {
       this.pending.delete(index);
       this.pendingById.delete(p.topic + '\n' + p.id);

@@ -14,6 +14,7 @@
 // Node references: n1 … (configured ids), `leader`, `follower` (first up non-leader by id),
 // `follower2` …, and variables set with `let` (`$old`). Words and texts may be "JSON-quoted".
 import { CheckerViolation, SimCluster } from './cluster';
+import { Rng } from './rng';
 import type { CommandHandle } from './client';
 import type { ActionRecord, ClusterOptions, InFlight, NetworkSettings, NodeView, Publish, SimEvent } from './types';
 
@@ -370,6 +371,8 @@ export class ScenarioRunner {
   readonly publishes = new Map<string, Publish>();
   lastPublish: Publish | undefined;
   lastProposal: { node: string; placed: { index: number; term: number } | undefined } | undefined;
+  /** Proposals the `chaos` command made so far (their commands are numbered). */
+  chaosProposals = 0;
   /** Events from global number `base` on; everything since the window start is kept. */
   private events: SimEvent[] = [];
   private base = 0;
@@ -378,6 +381,8 @@ export class ScenarioRunner {
   private instant = -1;
   private atInstant = 0;
   private readonly unlisten: () => void;
+  /** Draws of the `chaos` command: its own stream from the seed, so chaos never shifts the engine's numbers. */
+  private chaosRng: Rng | undefined;
 
   constructor(options: ClusterOptions = {}) {
     this.options = options;
@@ -445,6 +450,11 @@ export class ScenarioRunner {
     if (s.pos < this.base) s.pos = this.base;
     for (; s.pos < end; s.pos++) if (match(this.events[s.pos - this.base])) s.count++;
     return s.count;
+  }
+
+  /** The `chaos` command's random stream (made on first use from the cluster's seed). */
+  get chaos(): Rng {
+    return (this.chaosRng ??= new Rng(this.cluster.seed).fork('scenario chaos'));
   }
 
   /** Stops listening to the cluster (the cluster itself stays usable). */
@@ -586,7 +596,7 @@ interface NodeProp {
 }
 
 const ROLES = ['follower', 'candidate', 'leader'];
-const NODE_PROPS = ['role', 'up', 'down', 'connected', 'disconnected', 'term', 'commit', 'applied', 'log', 'lamport', 'voted', 'follows', 'suspects', 'clock', 'entry'];
+const NODE_PROPS = ['role', 'up', 'down', 'connected', 'disconnected', 'term', 'commit', 'applied', 'log', 'lamport', 'voted', 'follows', 'suspects', 'clock', 'entry', 'diverges'];
 const CLOCK_FIELDS = ['offset', 'error', 'drift', 'rtt', 'correction', 'local', 'corrected'];
 
 function clockField(v: NodeView, field: string): number | undefined {
@@ -679,6 +689,20 @@ function parseNodeProp(w: Words, ctx: ParseContext): NodeProp {
     case 'clock': {
       const field = w.keyword('a clock field', CLOCK_FIELDS);
       return numberProp((v) => clockField(v, field), `clock ${field}`, parseCmp(w, 'milliseconds'));
+    }
+    case 'diverges': {
+      // Raft paper Figure 7: the node holds an entry the other's log lacks (a different term at an index, or past its end).
+      const target = parseNodeRef(w, ctx);
+      return {
+        test: (v, r) => {
+          const other = r.cluster.node(r.resolveNode(target));
+          const at = v.log.findIndex((e, i) => other.log[i] === undefined || other.log[i].term !== e.term);
+          return {
+            ok: at >= 0,
+            actual: at < 0 ? `log is a prefix of ${other.id}'s` : `entry ${at + 1} (term ${v.log[at].term}) is not in ${other.id}'s log`,
+          };
+        },
+      };
     }
     case 'entry': {
       const index = parseNum(w, 'an index');
@@ -824,7 +848,7 @@ function eventPredicate(f: EventFilter, cmp: Cmp | undefined, label = `'${descri
 // ---- the predicate table ----
 
 const PREDICATE_WORDS = [
-  'leader', 'no', 'not', 'election', 'commit', 'logs', 'reply', 'publish', 'received', 'history', 'violation', 'event',
+  'leader', 'leaders', 'no', 'not', 'election', 'commit', 'logs', 'reply', 'publish', 'received', 'history', 'violation', 'event',
   'in-flight', 'sent', 'time', 'clocks', ...QUANTIFIERS,
 ];
 
@@ -909,6 +933,18 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
           const l = r.cluster.leader();
           const want = r.resolveNode(ref);
           return { ok: l === want, why: l === undefined ? 'there is no leader' : `${l} is the leader (term ${r.cluster.node(l).term})` };
+        },
+      };
+    }
+    case 'leaders': {
+      // Nodes that believe they lead, whatever their term (a stale leader in a minority counts).
+      w.keyword("'count'", ['count']);
+      const cmp = parseCmp(w, 'a count');
+      return {
+        test: (r) => {
+          const c = r.cluster;
+          const ls = c.nodeIds.map((id) => c.node(id)).filter((v) => v.up && v.role === 'leader');
+          return { ok: compare(ls.length, cmp.op, r.num(cmp.rhs)), why: `${ls.length} leader${ls.length === 1 ? '' : 's'}: ${ls.map((v) => `${v.id} (term ${v.term})`).join(', ') || 'none'}` };
         },
       };
     }
@@ -1033,11 +1069,12 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       return subjectPredicate(subject, prop);
     }
     case 'violation': {
-      const p = w.need('a property name (e.g. "Election Safety")').text;
+      // `violation` alone: any property broken.
+      const p = w.done || CLAUSE_END.has(w.peek()!.text) ? undefined : w.need('a property name (e.g. "Election Safety")').text;
       return {
         test: (r) => {
           const all = r.cluster.violations();
-          const found = all.filter((v) => v.property === p || v.message.includes(p));
+          const found = all.filter((v) => p === undefined || v.property === p || v.message.includes(p));
           return { ok: found.length > 0, why: all.length === 0 ? 'no violations' : all.map((v) => v.message).join('; ') };
         },
       };
@@ -1671,6 +1708,32 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       };
     },
   },
+  chaos: {
+    usage: 'chaos <duration> | chaos until <predicate> [within <duration>]',
+    kind: 'time',
+    parse(w, ctx) {
+      if (w.accept('until') === undefined) {
+        const ms = parseDuration(w);
+        w.end('chaos <duration>');
+        return (r) => {
+          const end = r.cluster.now + ms;
+          while (r.cluster.now < end) chaosMove(r, end);
+        };
+      }
+      const p = parseConjunction(w, ctx);
+      const within = w.accept('within') !== undefined ? parseDuration(w) : DEFAULT_UNTIL_MS;
+      w.end('chaos until <predicate> [within <duration>]');
+      return (r) => {
+        const from = r.eventNumber;
+        const end = r.cluster.now + within;
+        let last = testQuietly(p, r, from);
+        while (!last.ok && r.cluster.now < end) {
+          chaosMove(r, end, () => (last = testQuietly(p, r, from)).ok);
+        }
+        if (!last.ok) throw new StepFailure(`not reached within ${fmt(within)}ms of chaos: ${last.why}`);
+      };
+    },
+  },
   check: {
     usage: 'check messaging',
     kind: 'check',
@@ -1719,6 +1782,43 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
   },
 };
+
+/**
+ * One random fault or proposal, then 5–150 ms of running (stopping early at `end`, or when `stop` holds):
+ * crash (while more than one node is up), restart, a two-way partition, heal, a forced timeout, or
+ * proposals at every node that believes it leads. Every move is a recorded user action, so a run
+ * with chaos replays exactly from its action log.
+ */
+function chaosMove(r: ScenarioRunner, end: number, stop?: () => boolean): void {
+  const c = r.cluster;
+  const rng = r.chaos;
+  const ids = c.nodeIds;
+  const roll = rng.next();
+  if (roll < 0.1) {
+    const up = ids.filter((id) => c.node(id).up);
+    if (up.length > 1) c.crash(rng.pick(up));
+  } else if (roll < 0.25) {
+    const down = ids.filter((id) => !c.node(id).up);
+    if (down.length > 0) c.restart(rng.pick(down));
+  } else if (roll < 0.33) {
+    const order = [...ids];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.int(0, i);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const k = rng.int(1, Math.max(1, ids.length - 1));
+    if (ids.length > 1) c.partition([order.slice(0, k), order.slice(k)]);
+  } else if (roll < 0.4) {
+    c.heal();
+  } else if (roll < 0.45) {
+    c.timeout(rng.pick(ids));
+  } else {
+    for (const id of ids) if (c.node(id).up && c.node(id).role === 'leader') c.propose(id, `chaos-${r.chaosProposals++}`);
+  }
+  const ms = Math.min(rng.int(5, 150), end - c.now);
+  if (stop === undefined) c.runFor(ms);
+  else c.runUntil(stop, ms);
+}
 
 function linkCommand(name: string, act: (c: SimCluster, from: string, to: string) => void): CommandSpec {
   const usage = `${name} <from> <to> [both]`;
