@@ -295,7 +295,7 @@ function Overview() {
           ))}
         </tbody>
       </table>
-      <ClusterLogGrid nodes={nodes} maxColumns={40} />
+      <ClusterLogGrid nodes={nodes} maxColumns={24} />
       <InFlightList />
     </section>
   );
