@@ -83,8 +83,8 @@ export interface SimState {
   helpOpen: boolean;
   /** What Step moves to: the next event of this kind (Raft by default, so pings and clock sync do not bury an election). */
   stepKind: StepKind;
-  /** How many events the last Step passed over that were not of the watched kind. */
-  stepSkipped: number;
+  /** How many events the last Step passed over that were not of the watched kind, and the event it stopped at. */
+  stepSkipped: { count: number; seq: number } | null;
   /** The running workload (publishers × rate), or null. */
   workload: WorkloadConfig | null;
 }
@@ -174,7 +174,7 @@ export const useSim = create<SimState>(() => {
     bottomTab: 'events',
     helpOpen: false,
     stepKind: DEFAULT_STEP_KIND,
-    stepSkipped: 0,
+    stepSkipped: null,
     workload: null,
     ...snapshot(driver),
   };
@@ -373,7 +373,7 @@ function stepOne(): void {
   } catch (err) {
     setNotice({ kind: 'error', text: errorText(err) });
   }
-  useSim.setState({ playing: false, stepSkipped: 0 });
+  useSim.setState({ playing: false, stepSkipped: null });
   const last = d.lastStep[d.lastStep.length - 1];
   const violation = d.batch.toArray().find((i) => i.e.kind === 'violation');
   if (violation) afterStop(violation);
@@ -391,7 +391,10 @@ export function stepEvent(): void {
   if (kind === 'all') return stepOne();
   const goal = stepGoal(kind);
   const from = driver.seq;
-  runUntil(goal.running, goal.stop, goal.none, (stopped) => useSim.setState({ stepSkipped: Math.max(0, (stopped?.seq ?? driver.seq) - from - 1) }));
+  runUntil(goal.running, goal.stop, goal.none, (stopped) => {
+    const seq = stopped?.seq ?? driver.seq;
+    useSim.setState({ stepSkipped: { count: Math.max(0, seq - from - 1), seq } });
+  });
 }
 
 export function setStepKind(stepKind: StepKind): void {

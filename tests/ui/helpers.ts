@@ -15,7 +15,7 @@ export function freshRun(run: RunOptions = { seed: 1, nodes: 5 }): void {
     helpOpen: false,
     speedIndex: 3,
     stepKind: 'raft',
-    stepSkipped: 0,
+    stepSkipped: null,
   });
   publish();
 }
