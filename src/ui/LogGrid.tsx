@@ -53,7 +53,7 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
       {width === 0 ? (
         <p className="hint">Every log is empty.</p>
       ) : (
-        <div className="loggrid-wrap" ref={wrap}>
+        <div className="loggrid-wrap" ref={wrap} role="region" aria-label={`${title || 'Logs'}: index × node`} tabIndex={0}>
           <table className="loggrid-table">
             <caption className="sr-only">Each node’s log: one row per node, one column per log index; a cell shows the term of its entry.</caption>
             <thead>

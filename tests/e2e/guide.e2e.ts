@@ -6,6 +6,7 @@
 // GUIDE_MOUNTED=1 makes a missing guide a failure instead. SCREENSHOTS=1 also saves each chapter's
 // first and last step, and a guide step at 390, 1280 and 1920 px.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -20,6 +21,7 @@ const chapters = loadChapters(
       .map((f) => [`/guides/${f}`, readFileSync(join(GUIDES, f), 'utf8')]),
   ),
 );
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = process.env.SCREENSHOTS ? (process.env.SCREENSHOT_DIR ?? 'docs/screenshots') : undefined;
 
 /** Whether the built page shows the guide for a `#guide` link. */
@@ -286,6 +288,29 @@ describe.skipIf(!mounted)('the guide view in Chromium', () => {
       if (SHOTS && [390, 1280, 1920].includes(width)) await page.screenshot({ path: `${SHOTS}/guide-step-${width}.png` });
       expect(errors).toEqual([]);
       await page.close();
+    }
+  });
+
+  it('has no serious or critical accessibility violation with every panel open, light and dark, phone and desktop', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const width of [390, 1280]) {
+        const page = await browser.newPage({ viewport: { width, height: 844 }, colorScheme });
+        for (const hash of ['#guide/election/1', '#guide/safety/10']) {
+          await open(page, hash);
+          await page.locator('.guide-ring').waitFor();
+          const chips = page.getByRole('group', { name: 'Show panels' });
+          for (const name of await chips.getByRole('button', { pressed: false }).allTextContents()) await chips.getByRole('button', { name, exact: true }).click();
+          await page.getByTestId('guide-stepbar').getByRole('button', { name: 'Step', exact: true }).click();
+          await page.addScriptTag({ content: AXE });
+          const bad = await page.evaluate(async () => {
+            const w = window as unknown as { axe: { run: (el: Element) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } };
+            const r = await w.axe.run(document.querySelector('.guide-layer')!);
+            return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+          });
+          expect(bad, `${hash} ${colorScheme} ${width} px`).toEqual([]);
+        }
+        await page.close();
+      }
     }
   });
 });

@@ -80,7 +80,7 @@ describe('toolbar and narration', () => {
   it('typing in a field does not trigger shortcuts', async () => {
     render(<App />);
     fireEvent.click(screen.getByRole('tab', { name: 'Client' }));
-    const input = await screen.findByRole('textbox', { name: 'Command' });
+    const input = await screen.findByRole('textbox', { name: 'Command' }, { timeout: 10_000 });
     const before = getDriver().cluster.eventCount;
     fireEvent.keyDown(input, { key: 's' });
     expect(getDriver().cluster.eventCount).toBe(before);

@@ -2,7 +2,7 @@
 // ring with the messages in flight, a node table, the messages in flight with their arrival times,
 // clocks, topics and clients, and an inspector for one node. In a pick-a-node question the ring's
 // nodes are the answer buttons.
-import { useState, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import { MESSAGING_PROPERTIES } from '../../sim/checkers/messaging';
 import { RAFT_PROPERTIES } from '../../sim/checkers/raft';
 import type { SimCluster } from '../../sim/cluster';
@@ -14,6 +14,15 @@ import type { ClusterSnap } from './model';
 export interface NodePick {
   readonly selected: string | undefined;
   readonly onPick: (id: string) => void;
+}
+
+/** A box that scrolls sideways (a wide table): focusable, so that a keyboard can scroll it too. */
+function ScrollBox({ label, children, ...rest }: { label: string; children: ReactNode; 'data-testid'?: string }) {
+  return (
+    <div className="guide-table-wrap" role="region" aria-label={label} tabIndex={0} {...rest}>
+      {children}
+    </div>
+  );
 }
 
 export function formatTime(ms: number): string {
@@ -88,32 +97,36 @@ export function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
         const label = `${v.id}: ${role}${v.up && !v.connected ? ', disconnected' : ''}, term ${v.term}`;
         const timer = timerLeft(v, snap.now);
         return (
-          <g
-            key={v.id}
-            className={`gnode ${role}${picked ? ' picked' : ''}${pick ? ' pickable' : ''}${v.up && !v.connected ? ' disconnected' : ''}`}
-            transform={`translate(${p.x},${p.y})`}
-            data-node={v.id}
-            {...(pick
-              ? { role: 'button', tabIndex: 0, 'aria-pressed': picked, 'aria-label': `Pick ${label}`, onClick: () => pick.onPick(v.id), onKeyDown: key(v.id) }
-              : { role: 'img', 'aria-label': label })}
-          >
-            {/* A larger, invisible target: a finger on a phone is wider than the drawn node. */}
-            {pick && <circle className="ghit" r={r + 10} />}
-            <circle className="gbody" r={r} />
-            <text className="gid" y={-3}>
-              {v.id}
-            </text>
-            <text className="gterm" y={r / 2 + 1}>
-              T{v.term}
-            </text>
-            <text className="grole" y={r + 13}>
-              {role}
-            </text>
-            {timer !== undefined && (
-              <text className="gtimer" y={r + 28}>
-                {timer.toFixed(0)} ms
+          <g key={v.id}>
+            <g
+              className={`gnode ${role}${picked ? ' picked' : ''}${pick ? ' pickable' : ''}${v.up && !v.connected ? ' disconnected' : ''}`}
+              transform={`translate(${p.x},${p.y})`}
+              data-node={v.id}
+              {...(pick
+                ? { role: 'button', tabIndex: 0, 'aria-pressed': picked, 'aria-label': `Pick ${label}`, onClick: () => pick.onPick(v.id), onKeyDown: key(v.id) }
+                : { role: 'img', 'aria-label': label })}
+            >
+              {/* A larger, invisible target: a finger on a phone is wider than the drawn node. */}
+              {pick && <circle className="ghit" r={r + 10} />}
+              <circle className="gbody" r={r} />
+            </g>
+            {/* The labels say what the node's name already says: drawn over it, not part of the button. */}
+            <g className={`glabel ${role}`} transform={`translate(${p.x},${p.y})`} aria-hidden="true">
+              <text className="gid" y={-3}>
+                {v.id}
               </text>
-            )}
+              <text className="gterm" y={r / 2 + 1}>
+                T{v.term}
+              </text>
+              <text className="grole" y={r + 13}>
+                {role}
+              </text>
+              {timer !== undefined && (
+                <text className="gtimer" y={r + 28}>
+                  {timer.toFixed(0)} ms
+                </text>
+              )}
+            </g>
           </g>
         );
       })}
@@ -126,7 +139,7 @@ export function NodeTable({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }
   const showClock = snap.nodes.some((v) => Math.abs(v.clock.offsetMs) > 1e-6 || Math.abs(v.clock.errorMs) > 1e-6);
   const showSuspects = snap.nodes.some((v) => v.suspects.length > 0);
   return (
-    <div className="guide-table-wrap">
+    <ScrollBox label="Nodes and timers">
       <table className="guide-nodes">
         <thead>
           <tr>
@@ -167,7 +180,7 @@ export function NodeTable({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }
 
@@ -190,7 +203,7 @@ export function InFlightPanel({ snap, kind }: { snap: ClusterSnap; kind: StepKin
       {sorted.length === 0 ? (
         <p className="hint">No {kind === 'all' || every ? '' : `${stepKindLabel(kind)} `}messages in flight.</p>
       ) : (
-        <div className="guide-table-wrap">
+        <ScrollBox label="Messages in flight">
           <table className="guide-nodes">
             <thead>
               <tr>
@@ -216,7 +229,7 @@ export function InFlightPanel({ snap, kind }: { snap: ClusterSnap; kind: StepKin
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       )}
       <p className="row guide-inflight-more">
         {sorted.length > shown.length && (
@@ -237,7 +250,7 @@ export function InFlightPanel({ snap, kind }: { snap: ClusterSnap; kind: StepKin
 /** Every node's physical clock against true time (the engine's virtual time). */
 export function ClocksTable({ snap }: { snap: ClusterSnap }) {
   return (
-    <div className="guide-table-wrap">
+    <ScrollBox label="Clocks">
       <table className="guide-nodes" aria-label="Clocks">
         <thead>
           <tr>
@@ -263,7 +276,7 @@ export function ClocksTable({ snap }: { snap: ClusterSnap }) {
         </tbody>
       </table>
       <p className="hint">True time is t = {formatTime(snap.now)}. Offset: local clock − true time; error left: corrected clock − true time.</p>
-    </div>
+    </ScrollBox>
   );
 }
 
@@ -277,7 +290,7 @@ export function Topics({ snap }: { snap: ClusterSnap }) {
   return (
     <div className="guide-topics">
       <h4>Topics on {t.node}</h4>
-      <div className="guide-table-wrap">
+      <ScrollBox label="Topics">
         <table className="guide-nodes">
           <thead>
             <tr>
@@ -302,7 +315,7 @@ export function Topics({ snap }: { snap: ClusterSnap }) {
             )}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
     </div>
   );
 }
@@ -326,7 +339,7 @@ export function ClientLines({ snap }: { snap: ClusterSnap }) {
 export function Violations({ snap }: { snap: ClusterSnap }) {
   if (snap.violations.length === 0) return null;
   return (
-    <div className="guide-violations" role="status">
+    <div className="guide-violations" role="status" tabIndex={0}>
       <h4>Safety checkers</h4>
       <ul>
         {snap.violations.map((v, i) => (
@@ -381,7 +394,7 @@ export function GuideInspector({ snap, cluster, id, onInspect }: { snap: Cluster
           <dd>{v.suspects.length > 0 ? `suspects ${v.suspects.join(', ')}` : 'suspects nobody'}</dd>
         </dl>
         {peers.length > 0 && (
-          <div className="guide-table-wrap">
+          <ScrollBox label="Replication">
             <table className="guide-nodes guide-repl" aria-label={`${v.id}'s view of its followers`}>
               <thead>
                 <tr>
@@ -400,11 +413,11 @@ export function GuideInspector({ snap, cluster, id, onInspect }: { snap: Cluster
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollBox>
         )}
       </div>
       {entries.length > 0 && (
-        <div className="guide-table-wrap">
+        <ScrollBox label="Log entries">
           <table className="guide-nodes" aria-label={`${v.id}'s log`}>
             <thead>
               <tr>
@@ -425,7 +438,7 @@ export function GuideInspector({ snap, cluster, id, onInspect }: { snap: Cluster
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       )}
       {topics.length > 0 && (
         <p className="hint">
@@ -443,7 +456,7 @@ export function DetectorPanel({ snap, cluster }: { snap: ClusterSnap; cluster: S
   if (kind === 'off') return <p className="hint">The failure detector is off in this cluster (no pings, no suspicions).</p>;
   const stats = cluster.detectorStats();
   return (
-    <div className="guide-table-wrap" data-testid="guide-detector">
+    <ScrollBox label="Failure detector" data-testid="guide-detector">
       <p className="hint">
         {kind === 'phi'
           ? `Phi-accrual: a peer is suspected when φ, from the spread of its past heartbeat gaps, passes ${d?.phiThreshold ?? 8}.`
@@ -470,7 +483,7 @@ export function DetectorPanel({ snap, cluster }: { snap: ClusterSnap; cluster: S
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }
 

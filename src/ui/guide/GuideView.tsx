@@ -143,7 +143,7 @@ function StepBar(props: GuideViewProps) {
           Stepping is not available here: {error}
         </p>
       )}
-      <div className="guide-narration" aria-live="polite" data-testid="guide-narration" ref={narration}>
+      <div className="guide-narration" aria-live="polite" data-testid="guide-narration" ref={narration} tabIndex={0}>
         {report?.message !== undefined && <p className="hint">{report.message}</p>}
         {lines.length > 0 && (
           <ol>
