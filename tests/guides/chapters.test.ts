@@ -157,7 +157,7 @@ describe('fair chapters', () => {
 
   /** Every rule question: [chapter, step index]. */
   const ruleQuestions = chapters.flatMap((c) => c.steps.filter((s) => s.predict?.about === 'rule').map((s) => [`${c.id} step ${s.index + 1}`, c, s.index] as const));
-  it.each(ruleQuestions)(`%s: the rule question's fixed answer is what the engine does on ≥ 95 %% of ${RULE_SEEDS.length} seeds`, (_name, c, index) => {
+  it.each(ruleQuestions)(`%s: the rule question's fixed answer is what the engine does on at least 95 percent of ${RULE_SEEDS.length} seeds`, (_name, c, index) => {
     let agreed = 0;
     let reached = 0;
     const disagreed: number[] = [];
