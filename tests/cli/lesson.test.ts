@@ -1,0 +1,154 @@
+// The headless lesson runner: seed lists, transcripts, JSON, and its exit codes (in-process and as a real command).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, lessonMain, parseSeeds, type LessonReport } from '../../src/cli/lesson';
+
+const GOOD = `# A leader is elected
+seed 5
+nodes 3
+run until leader within 2s
+let l = leader
+# Replication
+cmd leader PUB orders hello
+expect history $l orders count 1
+expect all term >= 1
+`;
+
+const FAILING = `seed 5
+nodes 3
+run until leader within 2s
+expect all term = 7
+expect leader
+`;
+
+/** Runs the command in-process against files held in memory. */
+function run(argv: string[], files: Record<string, string> = {}): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = lessonMain(argv, {
+    readFile: (path) => {
+      if (path in files) return files[path];
+      if (path.startsWith('guides/')) return readFileSync(path, 'utf8');
+      throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    },
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+  });
+  return { code, out, err };
+}
+
+describe('seed lists', () => {
+  it('reads single seeds, ranges and lists', () => {
+    expect(parseSeeds('7')).toEqual([7]);
+    expect(parseSeeds('1..4')).toEqual([1, 2, 3, 4]);
+    expect(parseSeeds('1,5,9')).toEqual([1, 5, 9]);
+    expect(parseSeeds('1..2,10..11')).toEqual([1, 2, 10, 11]);
+    expect(parseSeeds('-1..1')).toEqual([-1, 0, 1]);
+  });
+
+  it.each(['', 'a', '5..1', '1..', '1...3', '1..200000', '1.5'])('refuses %j', (text) => {
+    expect(() => parseSeeds(text)).toThrow(/seeds/);
+  });
+});
+
+describe('lesson runner', () => {
+  it('walks a scenario file: narration, commands, outputs and checks, exit 0', () => {
+    const r = run(['lesson.scenario', '--seeds', '5..6'], { 'lesson.scenario': GOOD });
+    expect(r.code).toBe(EXIT_OK);
+    expect(r.out).toContain('# A leader is elected');
+    expect(r.out).toContain('# Replication');
+    expect(r.out).toMatch(/cmd leader PUB orders hello/);
+    expect(r.out).toMatch(/OK (published|REDIRECTED)/); // the command's reply, printed under it
+    expect(r.out).toMatch(/✓ expect history \$l orders count 1/);
+    expect(r.out).toMatch(/seed 5: passed/);
+    expect(r.out).toMatch(/seed 6: passed/);
+    expect(r.out).toMatch(/summary: 2\/2 seeds passed; checks 4 held, 0 failed/);
+  });
+
+  it('exits 1 on a failed check and names line, seed and time', () => {
+    const r = run(['bad.txt', '--quiet'], { 'bad.txt': FAILING });
+    expect(r.code).toBe(EXIT_FAILED);
+    expect(r.out).toMatch(/seed 5: FAILED/);
+    expect(r.out).toMatch(/line 4: expect all term = 7 — .*\(seed 5, t=[\d.]+ms\)/);
+    // --quiet: no transcript
+    expect(r.out).not.toMatch(/run until leader within 2s {3}t=/);
+  });
+
+  it('exits 1 when only some seeds fail, and lists them', () => {
+    // Which node wins the first election depends on the seed's timers.
+    const text = 'nodes 5\nrun until leader within 2s\nexpect leader n1\n';
+    const r = run(['t.txt', '--seeds', '1..30', '--quiet'], { 't.txt': text });
+    const failed = [...r.out.matchAll(/seed (\d+): FAILED/g)].map((m) => Number(m[1]));
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.length).toBeLessThan(30);
+    expect(r.code).toBe(EXIT_FAILED);
+    expect(r.out).toContain(`, ${failed.length} failed (seeds ${failed.slice(0, 20).join(', ')}`);
+  });
+
+  it('exits 2 on a parse error, naming the file and the line', () => {
+    const r = run(['x.scenario'], { 'x.scenario': 'nodes 3\nrun 1s\ncrsh n1\n' });
+    expect(r.code).toBe(EXIT_BAD_INPUT);
+    expect(r.err).toMatch(/x\.scenario line 3: unknown command 'crsh' \(did you mean 'crash'\?\)/);
+  });
+
+  it('exits 2 on an unreadable file, bad seeds, unknown options, no file', () => {
+    expect(run(['missing.txt']).code).toBe(EXIT_BAD_INPUT);
+    expect(run(['missing.txt']).err).toMatch(/cannot read missing\.txt: no such file/);
+    expect(run(['a.txt', '--seeds', '9..1'], { 'a.txt': GOOD }).err).toMatch(/runs backwards/);
+    expect(run(['a.txt', '--seeds'], { 'a.txt': GOOD }).code).toBe(EXIT_BAD_INPUT);
+    expect(run(['a.txt', '--frobnicate'], { 'a.txt': GOOD }).code).toBe(EXIT_BAD_INPUT);
+    expect(run([]).err).toMatch(/no file given/);
+  });
+
+  it('walks a guide chapter: step titles, predictions, checks and the challenge', () => {
+    const r = run(['guides/03-election.md']);
+    expect(r.code).toBe(EXIT_OK);
+    expect(r.out).toMatch(/Step 1: A timer runs out/);
+    expect(r.out).toMatch(/\? predict \(run\): .*\n\s+answer: n\d — the view showed n\d before the step/);
+    expect(r.out).toMatch(/\? predict \(rule\): .*\n\s+answer: .* — this run did what the rule says/);
+    expect(r.out).toMatch(/Challenge: .*\n\s+✓ the solution reaches the goal/);
+    expect(r.out).toMatch(/seed 3: passed/);
+  });
+
+  it('reports a chapter that does not load with its file and line (exit 2)', () => {
+    const text = readFileSync('guides/03-election.md', 'utf8').replace('{{electionTimeoutMax}}', '{{electionTimeotMax}}');
+    const r = run(['guides/bad.md'], { 'guides/bad.md': text });
+    expect(r.code).toBe(EXIT_BAD_INPUT);
+    expect(r.err).toMatch(/guides\/bad\.md line \d+: unknown placeholder \{\{electionTimeotMax\}\}/);
+  });
+
+  it('--json gives one document tools can read', () => {
+    const r = run(['bad.txt', '--json', '--seeds', '5,6'], { 'bad.txt': FAILING });
+    expect(r.code).toBe(EXIT_FAILED);
+    const report = JSON.parse(r.out) as LessonReport;
+    expect(report.kind).toBe('scenario');
+    expect(report.exitCode).toBe(EXIT_FAILED);
+    expect(report.summary).toMatchObject({ seeds: 2, failed: 2, failedSeeds: [5, 6] });
+    const lines = report.seeds[0].steps[0].lines;
+    expect(lines.map((l) => [l.line, l.status])).toEqual([[3, 'ok'], [4, 'failed'], [5, 'skipped']]);
+    const bad = JSON.parse(run(['nope', '--json']).out) as { error: string; exitCode: number };
+    expect(bad).toMatchObject({ exitCode: EXIT_BAD_INPUT });
+    expect(bad.error).toMatch(/cannot read nope/);
+  });
+});
+
+describe('npm run lesson (the real command)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lesson-'));
+  const cmd = (args: string[]) => spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/lessonMain.ts', ...args], { encoding: 'utf8' });
+
+  it('exits 0, 1 and 2 as documented', () => {
+    writeFileSync(join(dir, 'good.scenario'), GOOD);
+    writeFileSync(join(dir, 'bad.scenario'), FAILING);
+    writeFileSync(join(dir, 'broken.scenario'), 'nodes 3\nexpect leader within\n');
+    const good = cmd([join(dir, 'good.scenario'), '--quiet']);
+    expect(good.stdout).toMatch(/1\/1 seeds passed/);
+    expect(good.status).toBe(0);
+    expect(cmd([join(dir, 'bad.scenario'), '--quiet']).status).toBe(1);
+    const broken = cmd([join(dir, 'broken.scenario')]);
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toMatch(/broken\.scenario line 2:/);
+  });
+});
