@@ -309,19 +309,30 @@ export class Engine {
         this.setTimer(timer, timer.deadline); // pushed back since: sleep again
         return false;
       }
-      timer.deadline = Infinity;
       this.now = item.at;
-      this.eventCount++;
-      const actor = timer.actor;
-      actor.lamport++;
-      this.rec('timer', actor, undefined, undefined, timer.name, NaN, NaN, undefined, undefined);
-      actor.fire(timer);
-      this.afterEvent?.(actor);
-      this.flush();
+      this.ring(timer);
       return true;
     }
     if (item.cancelled) return false;
     this.now = item.at;
+    this.arrive(item);
+    return true;
+  }
+
+  /** A timer fires now. */
+  private ring(timer: Timer): void {
+    timer.deadline = Infinity;
+    this.eventCount++;
+    const actor = timer.actor;
+    actor.lamport++;
+    this.rec('timer', actor, undefined, undefined, timer.name, NaN, NaN, undefined, undefined);
+    actor.fire(timer);
+    this.afterEvent?.(actor);
+    this.flush();
+  }
+
+  /** A message arrives now: delivered, or dropped (lost, cut off, receiver down). */
+  private arrive(item: Envelope): void {
     this.eventCount++;
     const to = item.to;
     let reason: string | undefined;
@@ -332,13 +343,61 @@ export class Engine {
       this.rec('drop', undefined, item.from, to, item.type, item.lamport, item.id, reason, item.payload);
       this.afterEvent?.(undefined);
       this.flush();
-      return true;
+      return;
     }
     to.lamport = (to.lamport > item.lamport ? to.lamport : item.lamport) + 1;
     this.rec('deliver', undefined, item.from, to, item.type, item.lamport, item.id, undefined, item.payload);
     to.deliver(item);
     this.afterEvent?.(to);
     this.flush();
+  }
+
+  // ---- the explorer's hook: what is pending, and making a chosen one happen now ----
+  // Time does not move: the interleaving explorer (src/sim/explore) decides the order of events
+  // itself, and a recorded run of its choices replays them at the same instant, one event each.
+
+  /** Id of the last message put on the bus (message ids are 1, 2, 3… in sending order). */
+  get lastMessageId(): number {
+    return this.msgSeq;
+  }
+
+  /** Running timers of up actors, in queue order (each may be fired now). */
+  runningTimers(): Timer[] {
+    const out = new Set<Timer>();
+    for (const item of this.queue.items()) {
+      if (item.k === WAKE && item.timer.deadline !== Infinity && item.timer.actor.up) out.add(item.timer);
+    }
+    return [...out];
+  }
+
+  private findInFlight(msgId: number, duplicate: boolean): Envelope | undefined {
+    for (const item of this.queue.items()) {
+      if (item.k === DELIVER && item.id === msgId && item.duplicate === duplicate && !item.cancelled) return item;
+    }
+    return undefined;
+  }
+
+  /** Message `msgId` (its network duplicate when `duplicate`) arrives now, ahead of its time. False when not in flight. */
+  deliverNow(msgId: number, duplicate = false): boolean {
+    const item = this.findInFlight(msgId, duplicate);
+    if (item === undefined) return false;
+    item.cancelled = true; // consumed: its queue entry is skipped when it comes due
+    this.arrive(item);
+    return true;
+  }
+
+  /** A running timer fires now, ahead of its deadline. False when it is not running. */
+  fireNow(timer: Timer): boolean {
+    if (timer.deadline === Infinity || !timer.actor.up) return false;
+    this.ring(timer);
+    return true;
+  }
+
+  /** The network duplicates message `msgId` now: a second copy arrives when the first would. False when not in flight. */
+  duplicateInFlight(msgId: number): boolean {
+    const item = this.findInFlight(msgId, false);
+    if (item === undefined || this.findInFlight(msgId, true) !== undefined) return false;
+    this.queue.push({ ...item, seq: 0, duplicate: true, cancelled: false });
     return true;
   }
 }
