@@ -415,6 +415,48 @@ export class SimCluster implements Cluster {
     return found;
   }
 
+  // ---- chosen events: the interleaving explorer's moves, replayable like any action ----
+
+  /** Message #msgId (with `copy`: its network duplicate) arrives now, ahead of its time; one event. False when not in flight. */
+  deliver(msgId: number, copy = false): boolean {
+    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'deliver', args: copy ? [msgId, true] : [msgId] });
+    const ok = this.engine.deliverNow(msgId, copy);
+    this.settle();
+    return ok;
+  }
+
+  /** Node `id`'s running timer named `timer` ('election', 'heartbeat', 'replicate', …) fires now; one event. False when not running. */
+  fire(id: string, timer: string): boolean {
+    const n = this.get(id);
+    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'fire', args: [id, timer] });
+    const t = this.engine.runningTimers().find((x) => x.actor === n && x.name === timer);
+    const ok = t !== undefined && this.engine.fireNow(t);
+    this.settle();
+    return ok;
+  }
+
+  /** The network makes a second copy of message #msgId, arriving with the first. False when not in flight or copied already. */
+  duplicate(msgId: number): boolean {
+    this.act('duplicate', [msgId], `#${msgId}`);
+    const ok = this.engine.duplicateInFlight(msgId);
+    this.settle();
+    return ok;
+  }
+
+  /** Timers running now on up nodes, soonest first: what may fire next. */
+  runningTimers(): Array<{ node: string; timer: string; deadline: number }> {
+    return this.engine
+      .runningTimers()
+      .filter((t) => t.actor.isNode)
+      .map((t) => ({ node: t.actor.id, timer: t.name, deadline: t.deadline }))
+      .sort((a, b) => a.deadline - b.deadline);
+  }
+
+  /** Id of the last message sent (ids count up from 1 in sending order). */
+  get lastMessageId(): number {
+    return this.engine.lastMessageId;
+  }
+
   propose(id: string, command: string): { index: number; term: number } | undefined {
     const n = this.get(id);
     this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'propose', args: [id, command] });

@@ -1739,6 +1739,62 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       };
     },
   },
+  deliver: {
+    // The interleaving explorer's move, also for hand-made interleavings: this message arrives now.
+    usage: 'deliver #<message id> [copy] | deliver <type|*> [from=<node>] [to=<node>] [word…]',
+    kind: 'time',
+    replayable: true,
+    parse(w) {
+      const t = w.peek();
+      if (t !== undefined && /^#\d+$/.test(t.text)) {
+        w.next();
+        const copy = w.accept('copy') !== undefined;
+        w.end('deliver #<message id> [copy]');
+        const id = Number(t.text.slice(1));
+        return (r) => {
+          if (!r.cluster.deliver(id, copy)) throw new StepFailure(`message #${id}${copy ? ' (its copy)' : ''} is not in flight`);
+        };
+      }
+      const filter = parseFilter(w, 'a message type or #id');
+      return (r) => {
+        const m = r.cluster.inFlight().find(filterMatcher(filter, r, 'type'));
+        if (m === undefined) throw new StepFailure(`no '${describeFilter(filter)}' message in flight`);
+        r.cluster.deliver(m.id, m.duplicate);
+        return { output: [`delivered #${m.id} ${m.type} ${m.from}→${m.to}`] };
+      };
+    },
+  },
+  fire: {
+    usage: 'fire <node> <timer>   (timer: election, heartbeat, replicate, …)',
+    kind: 'time',
+    replayable: true,
+    parse(w, ctx) {
+      const ref = parseNodeRef(w, ctx);
+      const timer = w.word('a timer (election, heartbeat, replicate, …)');
+      w.end('fire <node> <timer>');
+      return (r) => {
+        const id = r.resolveNode(ref);
+        if (!r.cluster.fire(id, timer)) {
+          const running = r.cluster.runningTimers().filter((x) => x.node === id).map((x) => x.timer);
+          throw new StepFailure(`${id}'s ${timer} timer is not running (running: ${running.join(', ') || 'none'})`);
+        }
+      };
+    },
+  },
+  duplicate: {
+    usage: 'duplicate #<message id>',
+    kind: 'action',
+    replayable: true,
+    parse(w) {
+      const t = w.need('#<message id>');
+      if (!/^#\d+$/.test(t.text)) throw w.error(`expected #<message id>, got '${t.text}'`);
+      w.end('duplicate #<message id>');
+      const id = Number(t.text.slice(1));
+      return (r) => {
+        if (!r.cluster.duplicate(id)) throw new StepFailure(`message #${id} is not in flight (or has a copy already)`);
+      };
+    },
+  },
   chaos: {
     usage: 'chaos <duration> | chaos until <predicate> [within <duration>]',
     kind: 'time',
@@ -2090,6 +2146,12 @@ export function actionToCommand(a: ActionRecord): string {
     }
     case 'dropMessage':
       return `drop #${s(0)}`;
+    case 'deliver':
+      return `deliver #${s(0)}${args[1] === true ? ' copy' : ''}`;
+    case 'fire':
+      return `fire ${s(0)} ${wordArg(s(1))}`;
+    case 'duplicate':
+      return `duplicate #${s(0)}`;
     case 'propose':
       return `propose ${s(0)} ${textArg(s(1))}`;
     case 'publish': {

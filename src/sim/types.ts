@@ -205,6 +205,12 @@ export interface Cluster {
   timeout(id: string): void;
   /** Drop one message in flight (it vanishes now). Returns false when it is not in flight. */
   dropMessage(msgId: number): boolean;
+  /** Message #msgId (`copy`: its network duplicate) arrives now, ahead of its time (the interleaving explorer's move). */
+  deliver(msgId: number, copy?: boolean): boolean;
+  /** A node's running timer ('election', 'heartbeat', 'replicate', …) fires now, ahead of its deadline. */
+  fire(id: string, timer: string): boolean;
+  /** The network makes a second copy of a message in flight. */
+  duplicate(msgId: number): boolean;
 
   propose(id: string, command: string): { index: number; term: number } | undefined;
 

@@ -65,6 +65,9 @@ export const actionSchema = z.discriminatedUnion('op', [
   z.object({ ...base, op: z.literal('setNetwork'), args: z.tuple([networkSchema]) }).strict(),
   z.object({ ...base, op: z.literal('setClock'), args: z.tuple([nodeId, clockChange]) }).strict(),
   z.object({ ...base, op: z.literal('dropMessage'), args: z.tuple([z.number().int().min(0).max(1e12)]) }).strict(),
+  z.object({ ...base, op: z.literal('deliver'), args: z.union([z.tuple([z.number().int().min(1).max(1e12)]), z.tuple([z.number().int().min(1).max(1e12), z.boolean()])]) }).strict(),
+  z.object({ ...base, op: z.literal('fire'), args: z.tuple([nodeId, z.string().min(1).max(40)]) }).strict(),
+  z.object({ ...base, op: z.literal('duplicate'), args: z.tuple([z.number().int().min(1).max(1e12)]) }).strict(),
   z.object({ ...base, op: z.literal('propose'), args: z.tuple([nodeId, z.string().max(10_000)]) }).strict(),
   z.object({ ...base, op: z.literal('command'), args: z.tuple([nodeId, z.string().max(10_000), z.object({ client: z.string().max(32) }).partial().strict()]) }).strict(),
   z

@@ -30,7 +30,7 @@ const MESSAGING_KINDS = new Set(['late', 'unsubscribed', 'publishFailed', 'refus
 /** Things a person did (or a recorded action coming due) and broken safety: every watcher stops there. */
 const ALWAYS = new Set([
   'crash', 'restart', 'disconnect', 'reconnect', 'partition', 'heal', 'cutLink', 'restoreLink', 'setNetwork', 'setClock',
-  'timeout', 'dropMessage', 'propose', 'publish', 'command', 'subscribe', 'violation',
+  'timeout', 'dropMessage', 'propose', 'publish', 'command', 'subscribe', 'violation', 'duplicate',
 ]);
 
 /** The layer an event belongs to ('any': every watcher sees it; 'other': only "every event"). */
