@@ -1,7 +1,8 @@
 // The headless Cluster: builds nodes from a config, runs the engine, applies user actions, runs checkers.
 import { PhysicalClock } from '../core/clocks/physical';
 import { estimatedOffsetMs } from '../core/clocks/sync';
-import { DEFAULT_RULES, type Entry } from '../core/raft/types';
+import type { RaftNode } from '../core/raft/node';
+import { DEFAULT_RULES, type Entry, type RaftPersistent } from '../core/raft/types';
 import { DEFAULT_BROKER, type BrokerObserver, type BrokerSettings } from './brokerNode';
 import { MessagingChecker } from './checkers/messaging';
 import { RaftChecker } from './checkers/raft';
@@ -450,6 +451,19 @@ export class SimCluster implements Cluster {
       .filter((t) => t.actor.isNode)
       .map((t) => ({ node: t.actor.id, timer: t.name, deadline: t.deadline }))
       .sort((a, b) => a.deadline - b.deadline);
+  }
+
+  /**
+   * For the interleaving explorer (src/sim/explore): every node's live Raft state. These are the
+   * engine's own objects: copy them, never change them.
+   */
+  raftStates(): Array<{ id: string; up: boolean; persistent: RaftPersistent; raft: RaftNode }> {
+    return this.nodes.map((n) => ({ id: n.id, up: n.up, persistent: n.persistent, raft: n.raft }));
+  }
+
+  /** Whether a message sent now from node `from` would reach node `to` (partitions, cuts, disconnects). */
+  canReach(from: string, to: string): boolean {
+    return this.engine.reachable(this.get(from), this.get(to));
   }
 
   /** Id of the last message sent (ids count up from 1 in sending order). */
