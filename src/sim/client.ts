@@ -91,7 +91,8 @@ export class ClientActor implements Actor {
     readonly id: string,
     private readonly engine: Engine,
     private readonly rng: Rng,
-    private readonly nodeIds: readonly string[],
+    /** The cluster's nodes now (membership changes while running). */
+    private readonly nodes: () => readonly string[],
     private readonly actor: (id: string) => Actor,
     private readonly settings: ClientSettings,
     private readonly observer: ClientObserver | undefined,
@@ -158,7 +159,7 @@ export class ClientActor implements Actor {
       topic,
       message,
       startedAt: this.engine.now,
-      node: via ?? this.rng.pick(this.nodeIds),
+      node: via ?? this.rng.pick(this.nodes()),
       attempts: 0,
       timer: new Timer(this, 'publish'),
       retryDelayMs: 50,
@@ -228,9 +229,9 @@ export class ClientActor implements Actor {
   }
 
   private otherNode(node: string): string {
-    if (this.nodeIds.length === 1) return node;
+    if (this.nodes().length === 1) return node;
     let next = node;
-    while (next === node) next = this.rng.pick(this.nodeIds);
+    while (next === node) next = this.rng.pick(this.nodes());
     return next;
   }
 
@@ -255,7 +256,7 @@ export class ClientActor implements Actor {
     }
     if (line.startsWith('REDIRECT ')) {
       const to = line.slice('REDIRECT '.length);
-      op.node = this.nodeIds.includes(to) && to !== node ? to : this.otherNode(node);
+      op.node = this.nodes().includes(to) && to !== node ? to : this.otherNode(node);
     } else if (line === 'ERR not_leader' || line === 'ERR timeout_waiting_commit') {
       // No leader here, or one that cannot reach a majority: another node may do better.
       op.node = this.otherNode(node);

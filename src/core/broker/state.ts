@@ -193,3 +193,15 @@ export function recordCount(state: BrokerState, topic?: string): number {
   if (topic === undefined) return state.recordCount;
   return state.topics.get(topic)?.records.length ?? 0;
 }
+
+/**
+ * A copy of the state that shares the (immutable) records but no mutable structure: what a snapshot
+ * holds (§7), and what a node restores from one. Topics, offsets and the dedup windows all travel.
+ */
+export function cloneBrokerState(state: BrokerState): BrokerState {
+  const topics = new Map<string, TopicState>();
+  for (const [name, t] of state.topics) {
+    topics.set(name, { records: t.records.slice(), ids: new Map(t.ids), ring: t.ring.slice(), ringHead: t.ringHead });
+  }
+  return { dedupWindow: state.dedupWindow, appliedIndex: state.appliedIndex, topics, recordCount: state.recordCount };
+}

@@ -117,11 +117,11 @@ export function ae(
 }
 
 export function aeOk(term: number, matchIndex: number): AppendEntriesReply {
-  return { type: 'AppendEntriesReply', term, success: true, matchIndex, conflictTerm: 0, conflictIndex: 0 };
+  return { type: 'AppendEntriesReply', term, success: true, matchIndex, conflictTerm: 0, conflictIndex: 0, seq: 0 };
 }
 
 export function aeFail(term: number, conflictTerm: number, conflictIndex: number): AppendEntriesReply {
-  return { type: 'AppendEntriesReply', term, success: false, matchIndex: 0, conflictTerm, conflictIndex };
+  return { type: 'AppendEntriesReply', term, success: false, matchIndex: 0, conflictTerm, conflictIndex, seq: 0 };
 }
 
 /**
