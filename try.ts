@@ -1,0 +1,12 @@
+import { createCluster } from './src/sim/index';
+const c = createCluster({ seed: 67, nodes: 3, snapshotEvery: 100 });
+c.runUntil(() => c.leader() !== undefined, 3000); c.runFor(300);
+const l = c.leader()!; const f = c.nodeIds.find(x => x !== l)!;
+for (let k = 0; k < 250; k++) c.publish('t', 'm' + k, { via: l });
+c.runFor(1000);
+console.log(c.node(f).snapshot, c.node(f).lastApplied);
+c.crash(f);
+const seen: string[] = [];
+c.onEvent((e) => { if (e.node === f) seen.push(`${e.kind} ${e.index}`); });
+c.restart(f);
+console.log(seen.slice(0, 5), c.node(f).lastApplied);
