@@ -39,6 +39,10 @@ export interface ClientObserver {
   published(client: string, topic: string, id: string, message: string): void;
   acked(client: string, topic: string, id: string, offset: number | undefined, issuedAt: number, duplicate: boolean): void;
   received(client: string, node: string, sub: number, topic: string, offset: number, line: string): void;
+  /** A console line leaves; the returned mark orders it among acknowledgements (same-instant events included). */
+  sending?(client: string, node: string, line: string): number;
+  /** A console line and its reply (the checkers read HISTORY replies and PUB acknowledgements). */
+  answered?(client: string, node: string, line: string, mark: number, reply: readonly string[], offset: number | undefined): void;
 }
 
 interface PublishOp extends Publish {
@@ -125,13 +129,15 @@ export class ClientActor implements Actor {
 
   command(node: string, line: string): CommandHandle {
     const handle = { client: this.id, node, line, sentAt: this.engine.now, lines: [] as string[], done: false };
-    const finish = (lines: readonly string[]): void => {
+    const mark = this.observer?.sending?.(this.id, node, line) ?? 0;
+    const finish = (lines: readonly string[], offset?: number): void => {
       if (handle.done) return;
       handle.lines.push(...lines);
       handle.done = true;
       for (const l of lines) this.note(node, 'in', l);
+      this.observer?.answered?.(this.id, node, line, mark, lines, offset);
     };
-    const reqId = this.request(node, line, (reply) => finish(reply === undefined ? ['ERR unavailable'] : reply.lines));
+    const reqId = this.request(node, line, (reply) => finish(reply === undefined ? ['ERR unavailable'] : reply.lines, reply?.offset));
     if (reqId !== undefined) {
       const timer = new Timer(this, 'console');
       this.timers.set(timer, () => {
@@ -142,7 +148,7 @@ export class ClientActor implements Actor {
       this.waiting.set(reqId, (reply) => {
         this.engine.stopTimer(timer);
         this.timers.delete(timer);
-        finish(reply.lines);
+        finish(reply.lines, reply.offset);
       });
     }
     return handle;

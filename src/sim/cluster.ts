@@ -164,7 +164,12 @@ export class SimCluster implements Cluster {
     const mode = options.checkers ?? 'throw';
     let brokerObserver: BrokerObserver | undefined;
     if (mode !== false) {
-      const m = new MessagingChecker((property, detail) => this.violate(property, detail, mode), () => this.engine.now);
+      // Stale reads are what 'local' reads allow (the original's): there they are recorded, never thrown.
+      const m = new MessagingChecker(
+        (property, detail) => this.violate(property, detail, mode),
+        () => this.engine.now,
+        (property, detail) => this.violate(property, detail, reads === 'local' ? 'record' : mode),
+      );
       this.messaging = m;
       brokerObserver = {
         published: (topic, id, message) => m.onPublished(topic, id, message),
@@ -175,6 +180,11 @@ export class SimCluster implements Cluster {
         published: (_client, topic, id, message) => m.onPublished(topic, id, message),
         acked: (client, topic, id, offset, issuedAt, duplicate) => m.acked(client, topic, id, offset, issuedAt, duplicate),
         received: (client, node, sub, topic, offset, line) => m.received(client, node, sub, topic, offset, line),
+        sending: () => m.ackMark(),
+        answered: (client, node, line, mark, reply, offset) => {
+          if (line.startsWith('HISTORY ')) m.historyRead(client, node, line, mark, reply);
+          else if (line.startsWith('PUB ')) m.consoleAck(line, reply, offset);
+        },
       };
     }
     this.clockRng = clockRng;
