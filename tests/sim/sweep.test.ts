@@ -1,10 +1,12 @@
-// Seed sweep: random crashes, restarts, partitions and a lossy, duplicating, reordering network, every checker on; then heal and demand liveness.
+// Seed sweep: random crashes, restarts, partitions, a lossy, duplicating, reordering network, membership changes, leadership
+// transfers and snapshots (with Pre-Vote, CheckQuorum and snapshotEvery drawn per seed), every checker on; then heal and demand liveness.
 //
 //   SEEDS=5000 npx vitest run tests/sim/sweep.test.ts      more seeds (default 500)
 //   SEED_START=1000 SEEDS=500 …                             another range
 //   SEED=1234 npx vitest run tests/sim/sweep.test.ts       replay one seed
 import { describe, expect, it } from 'vitest';
 import { CheckerViolation, createCluster, type Cluster, type ClusterOptions } from '../../src/sim/index';
+import type { NodeView } from '../../src/sim/index';
 import { at, testRng, views, sweepSeeds } from './helpers';
 
 const { start: SEED_START, count: SEEDS } = sweepSeeds(500);
@@ -18,17 +20,25 @@ interface SeedResult {
   chaosMs: number;
   proposed: number;
   actions: number;
+  /** Membership changes requested, leadership transfers asked, snapshots forced. */
+  changes: number;
+  transfers: number;
+  snapshots: number;
 }
 
 /** Random chaos for 2–4 s of virtual time, drawn from a test-side stream so the engine's own streams stay untouched. */
 function chaos(c: Cluster, seed: number): SeedResult {
   const r = testRng(seed);
-  const ids = c.nodeIds;
   const chaosMs = r.int(2000, 4000);
   let proposed = 0;
   let actions = 0;
+  let changes = 0;
+  let transfers = 0;
+  let snapshots = 0;
   const end = c.now + chaosMs;
   while (c.now < end) {
+    // Membership changes while running: the node list is read afresh at every step.
+    const ids = c.nodeIds;
     const roll = r.next();
     actions++;
     if (roll < 0.1) {
@@ -67,6 +77,20 @@ function chaos(c: Cluster, seed: number): SeedResult {
       });
     } else if (roll < 0.6) {
       c.timeout(r.pick(ids));
+    } else if (roll < 0.63) {
+      // §6: grow (up to 9 nodes) or shrink (down to 2), one change at a time through the administrator's queue.
+      const pending = c.pendingChanges().length;
+      if (pending < 3) {
+        if (ids.length < 9 && (ids.length <= 2 || r.chance(0.5))) c.addNode();
+        else c.removeNode(r.pick(ids));
+        changes++;
+      }
+    } else if (roll < 0.65) {
+      c.transferLeadership(r.pick(ids));
+      transfers++;
+    } else if (roll < 0.67) {
+      c.snapshot(r.pick(ids));
+      snapshots++;
     } else {
       // Clients propose to whoever believes it leads (possibly a stale or cut-off leader).
       for (const id of ids) {
@@ -78,8 +102,11 @@ function chaos(c: Cluster, seed: number): SeedResult {
     }
     c.runFor(Math.min(r.int(5, 150), Math.max(0, end - c.now)));
   }
-  return { chaosMs, proposed, actions };
+  return { chaosMs, proposed, actions, changes, transfers, snapshots };
 }
+
+/** After healing, every membership change requested during the chaos commits (§6 liveness). */
+const CHANGES_WITHIN_MS = 8000;
 
 /** Heal everything, then require a leader within 2.5 s and its proposals committed everywhere within 5 s. */
 function healAndCheck(c: Cluster, seed: number): void {
@@ -106,6 +133,8 @@ function healAndCheck(c: Cluster, seed: number): void {
     const l = c.leader();
     if (l === undefined) return false;
     const term = c.node(l).term;
+    // A leader handing over (thesis §3.10) accepts no proposal until the transfer ends or is abandoned.
+    if (c.node(l).transferee !== null) return false;
     return views(c).every(
       (v) => v.id === l || (v.term === term && v.role === 'follower' && v.leaderId === l && heard.has(`${l}>${v.id}@${term}`)),
     );
@@ -113,6 +142,9 @@ function healAndCheck(c: Cluster, seed: number): void {
   const stableFound = c.runUntil(stable, healedAt + LEADER_WITHIN_MS - c.now);
   const roles = (): string => views(c).map((v) => `${v.id}: ${v.role} t${v.term} leader ${v.leaderId}`).join('; ');
   expect(stableFound, at(c, `no leader followed by every node within ${LEADER_WITHIN_MS}ms of healing at t=${healedAt.toFixed(1)} [${roles()}]`)).toBe(true);
+  const changed = c.runUntil(() => c.pendingChanges().length === 0, CHANGES_WITHIN_MS);
+  expect(changed, at(c, `membership changes still pending ${CHANGES_WITHIN_MS}ms after healing: ${JSON.stringify(c.pendingChanges())} [${roles()}]`)).toBe(true);
+  expect(c.runUntil(stable, LEADER_WITHIN_MS), at(c, `no stable leader after the membership changes [${roles()}]`)).toBe(true);
   const leader = c.leader()!;
   const term = c.node(leader).term;
   const placed: Array<{ index: number; term: number; command: string }> = [];
@@ -124,30 +156,41 @@ function healAndCheck(c: Cluster, seed: number): void {
     c.runFor(r.int(0, 40));
   }
   const proposedAt = c.now;
-  const allCommitted = (): boolean =>
-    views(c).every((v) => placed.every((p) => v.commitIndex >= p.index && v.log[p.index - 1]?.command === p.command));
+  // Logs may start after a snapshot (§7): find entries by their absolute index.
+  // An entry already compacted into the snapshot counts: the checkers verify that the snapshot holds the committed prefix.
+  const holds = (v: NodeView, p: { index: number; command: string }): boolean =>
+    p.index <= (v.snapshot?.lastIncludedIndex ?? 0) || v.log.find((e) => e.index === p.index)?.command === p.command;
+  const allCommitted = (): boolean => views(c).every((v) => placed.every((p) => v.commitIndex >= p.index && holds(v, p)));
   const committed = c.runUntil(allCommitted, COMMIT_WITHIN_MS);
   const detail = views(c)
     .map((v) => `${v.id}: ${v.role} t${v.term} commit ${v.commitIndex}/${v.log.length}`)
     .join('; ');
   expect(committed, at(c, `proposals at ${placed.map((p) => p.index).join(',')} (term ${term}, leader ${leader}) not committed on every node within ${COMMIT_WITHIN_MS}ms of t=${proposedAt.toFixed(1)} [${detail}]`)).toBe(true);
-  // Every node holds the same log up to the last of them (Log Matching, checked end to end).
+  // Every node holds the same entries up to the last of them, where both still hold them (Log Matching, checked end to end).
   const last = placed[placed.length - 1].index;
-  const ref = JSON.stringify(c.node(leader).log.slice(0, last));
-  for (const v of views(c)) expect(JSON.stringify(v.log.slice(0, last)), at(c, `${v.id}'s log differs from ${leader}'s`)).toBe(ref);
+  const ref = c.node(leader);
+  for (const v of views(c)) {
+    const from = Math.max(v.snapshot?.lastIncludedIndex ?? 0, ref.snapshot?.lastIncludedIndex ?? 0) + 1;
+    const slice = (x: NodeView): string => JSON.stringify(x.log.filter((e) => e.index >= from && e.index <= last));
+    expect(slice(v), at(c, `${v.id}'s log differs from ${leader}'s`)).toBe(slice(ref));
+  }
+  // Membership settled: every node in the cluster uses the committed configuration, and members() is it.
+  for (const v of views(c)) expect(v.members, at(c, `${v.id}'s configuration`)).toEqual(c.members());
   expect(c.violations(), at(c, 'violations')).toEqual([]);
   stopListening();
 }
 
-/** One seed, start to finish: a cluster of 3, 5 or 7 nodes with random message batching. */
+/** One seed, start to finish: a cluster of 3, 5 or 7 nodes with random message batching, snapshots and §9.6 extensions. */
 export function sweepSeed(seed: number, extra: ClusterOptions = {}): SeedResult {
   const r = testRng(seed * 7919);
   const c = createCluster({
-    ...extra,
     seed,
     nodes: r.pick([3, 5, 5, 5, 7]),
     maxEntriesPerMessage: r.pick([1, 4, 64, 64]),
     network: { dropRate: r.next() * 0.3, duplicateRate: r.next() * 0.1, reorderRate: r.next() * 0.2 },
+    snapshotEvery: r.pick([0, 0, 3, 10, 50]),
+    raft: { preVote: r.chance(0.4), checkQuorum: r.chance(0.4) },
+    ...extra,
     // checkers: 'throw' by default, every property on
   });
   const result = chaos(c, seed);
@@ -156,17 +199,23 @@ export function sweepSeed(seed: number, extra: ClusterOptions = {}): SeedResult 
 }
 
 describe(`seed sweep (${SEEDS} seeds from ${SEED_START}; SEEDS / SEED_START / SEED env vars)`, () => {
-  it('under random crashes, partitions, loss ≤ 30 %, duplication and reordering no checker fires, and after healing a leader appears within 2.5 s and commits everywhere within 5 s', () => {
+  it('under random crashes, partitions, loss ≤ 30 %, duplication, reordering, membership changes, transfers and snapshots no checker fires, and after healing a leader appears within 2.5 s and commits everywhere within 5 s', () => {
     const failures: string[] = [];
     let proposed = 0;
     let actions = 0;
     let virtualMs = 0;
+    let changes = 0;
+    let transfers = 0;
+    let snapshots = 0;
     for (let seed = SEED_START; seed < SEED_START + SEEDS; seed++) {
       try {
         const res = sweepSeed(seed);
         proposed += res.proposed;
         actions += res.actions;
         virtualMs += res.chaosMs;
+        changes += res.changes;
+        transfers += res.transfers;
+        snapshots += res.snapshots;
       } catch (err) {
         const kind = err instanceof CheckerViolation ? 'checker' : 'liveness';
         const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
@@ -176,6 +225,7 @@ describe(`seed sweep (${SEEDS} seeds from ${SEED_START}; SEEDS / SEED_START / SE
     }
     console.log(
       `seed sweep: ${SEEDS} seeds from ${SEED_START}, ${actions} chaos actions, ${proposed} chaos proposals, ` +
+        `${changes} membership changes, ${transfers} transfers, ${snapshots} forced snapshots, ` +
         `${(virtualMs / 1000).toFixed(0)} s of chaos; ${failures.length} failed`,
     );
     expect(failures, `failing seeds (replay one with SEED=<n>):\n${failures.join('\n')}`).toEqual([]);
