@@ -90,6 +90,8 @@ export interface BrokerSettings {
   pushRetransmitMs: number;
   /** 'local' answers HISTORY from this node's applied state (the original's, may be stale). */
   reads: ReadMode;
+  /** Records kept per topic (Infinity: all, as the original). */
+  retain: number;
 }
 
 export const DEFAULT_BROKER: BrokerSettings = {
@@ -100,6 +102,7 @@ export const DEFAULT_BROKER: BrokerSettings = {
   maxDelayMs: 100,
   pushRetransmitMs: 200,
   reads: 'local',
+  retain: Infinity,
 };
 
 /** What the broker needs of its node. */
@@ -200,7 +203,7 @@ export class BrokerNode {
   }
 
   private freshState(): BrokerState {
-    return store.createBrokerState({ dedupWindow: this.settings.dedupWindow, dedup: this.settings.dedup });
+    return store.createBrokerState({ dedupWindow: this.settings.dedupWindow, dedup: this.settings.dedup, retain: this.settings.retain });
   }
 
   /** Crash: everything here is volatile; the topic store is rebuilt by re-applying the committed log. */
@@ -590,8 +593,10 @@ export class BrokerNode {
     const before = this.state;
     this.state = store.cloneBrokerState(data as store.BrokerState);
     for (const [topic, list] of this.subs) {
-      const had = store.recordCount(before, topic);
-      for (const record of this.state.topics.get(topic)?.records.slice(had) ?? []) for (const s of list) this.hold(s, record);
+      const next = store.nextOffset(before, topic);
+      for (const record of this.state.topics.get(topic)?.records ?? []) {
+        if (record.offset >= next) for (const s of list) this.hold(s, record);
+      }
     }
     // PUBs waiting on entries the snapshot covers cannot learn their outcome here.
     for (const [index, p] of this.pending) {

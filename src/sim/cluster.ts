@@ -74,7 +74,8 @@ export class SimCluster implements Cluster {
   private readonly engine: Engine;
   private readonly nodes: NodeActor[];
   private readonly byId = new Map<string, NodeActor>();
-  private readonly actionLog: ActionRecord[] = [];
+  /** User actions for replay and share links (discarded with recordActions: false, for long headless runs). */
+  private readonly actionLog: ActionRecord[];
   private readonly violationList: Violation[] = [];
   private readonly checker: RaftChecker | undefined;
   private readonly timeServer: TimeServer;
@@ -94,6 +95,7 @@ export class SimCluster implements Cluster {
 
   constructor(options: ClusterOptions = {}) {
     this.options = options;
+    this.actionLog = options.recordActions === false ? new DiscardingLog<ActionRecord>() : [];
     this.seed = options.seed ?? 1;
     if (!Number.isInteger(this.seed)) throw new RangeError(`seed must be an integer (got ${String(options.seed)})`);
     this.config = options.config !== undefined ? parseClusterConfig(options.config) : generatedConfig(options.nodes ?? 5);
@@ -757,6 +759,13 @@ export class SimCluster implements Cluster {
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** An action log that keeps nothing: a run that will never be replayed need not grow with every publish. */
+class DiscardingLog<T> extends Array<T> {
+  override push(): number {
+    return 0;
+  }
+}
 
 export function createCluster(options?: ClusterOptions): SimCluster {
   return new SimCluster(options);

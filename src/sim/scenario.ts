@@ -1315,6 +1315,7 @@ export const HEADERS: Readonly<Record<string, HeaderSpec>> = {
   dedup: { usage: 'dedup on|off', apply: (w, o) => { o.broker = { ...o.broker, dedup: onOff(w, 'on or off') }; } },
   'max-delay': { usage: 'max-delay <ms>', apply: (w, o) => { o.broker = { ...o.broker, maxDelayMs: parseDuration(w) }; } },
   'commit-timeout': { usage: 'commit-timeout <ms>', apply: (w, o) => { o.broker = { ...o.broker, commitTimeoutMs: parseDuration(w) }; } },
+  retain: { usage: 'retain <records per topic>   (older records are dropped; offsets stay)', apply: (w, o) => { o.broker = { ...o.broker, retain: intArg(w, 'a record count', 1) }; } },
   'max-entries': { usage: 'max-entries <per AppendEntries>', apply: (w, o) => { o.maxEntriesPerMessage = intArg(w, 'an entry count', 1); } },
   'max-inflight': { usage: 'max-inflight <AppendEntries per follower>', apply: (w, o) => { o.maxInflight = intArg(w, 'a message count', 1); } },
   // issue 13: snapshots (§7), safe reads (§8), Pre-Vote and CheckQuorum (thesis §9.6)
@@ -1916,7 +1917,7 @@ export function optionsToHeader(options: ClusterOptions): string[] {
   const h: string[] = [];
   const known = new Set([
     'seed', 'nodes', 'config', 'electionTimeoutMs', 'heartbeatMs', 'startupGraceMs', 'network', 'clocks', 'detector', 'rules', 'checkers', 'journalLimit',
-    'broker', 'maxEntriesPerMessage', 'maxInflight', 'snapshotEvery', 'reads', 'raft',
+    'broker', 'maxEntriesPerMessage', 'maxInflight', 'snapshotEvery', 'reads', 'raft', 'recordActions',
   ]);
   for (const k of Object.keys(options)) {
     if (!known.has(k)) throw new Error(`toScenario: unknown cluster option '${k}'`);
@@ -1950,6 +1951,7 @@ export function optionsToHeader(options: ClusterOptions): string[] {
   if (b.dedup !== undefined) h.push(`dedup ${b.dedup ? 'on' : 'off'}`);
   if (b.maxDelayMs !== undefined) h.push(`max-delay ${num(b.maxDelayMs)}`);
   if (b.commitTimeoutMs !== undefined) h.push(`commit-timeout ${num(b.commitTimeoutMs)}`);
+  if (b.retain !== undefined && b.retain !== Infinity) h.push(`retain ${b.retain}`);
   if (o.maxEntriesPerMessage !== undefined) h.push(`max-entries ${o.maxEntriesPerMessage}`);
   if (o.maxInflight !== undefined) h.push(`max-inflight ${o.maxInflight}`);
   if (o.snapshotEvery !== undefined) h.push(`snapshot-every ${o.snapshotEvery}`);

@@ -35,8 +35,20 @@ export interface ClusterOptions {
   checkers?: 'throw' | 'record' | false;
   /** How many recent events `journal()` keeps (default 50,000). */
   journalLimit?: number;
+  /**
+   * false: keep no action log (actions() stays empty, so the run cannot be replayed or shared). Every
+   * publish() is an action, so long headless runs under load use this to keep memory flat. Default true.
+   */
+  recordActions?: boolean;
   /** Broker settings: dedup window (default 100 per topic), dedup on/off, hold-back delay. */
-  broker?: { dedupWindow?: number; dedup?: boolean; maxDelayMs?: number; commitTimeoutMs?: number };
+  broker?: {
+    dedupWindow?: number;
+    dedup?: boolean;
+    maxDelayMs?: number;
+    commitTimeoutMs?: number;
+    /** Records kept per topic (retention; offsets stay absolute). Default: all, as the original. */
+    retain?: number;
+  };
   /** Largest number of entries per AppendEntries (default 64). */
   maxEntriesPerMessage?: number;
   /** Flow control: AppendEntries with entries unacknowledged per follower while pipelining (default 4). */

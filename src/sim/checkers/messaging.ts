@@ -192,9 +192,19 @@ export class MessagingChecker {
         topics.set(a.topic, new Map(history(a.topic).map((r) => [r.id, r.offset])));
       }
     }
+    // With retention a node keeps only its newest records: an ack older than its oldest kept record is not missing.
+    const oldest = new Map<string, number>(); // node + topic → lowest offset held
+    for (const [node, topics] of byTopic) {
+      for (const [topic, ids] of topics) {
+        let low = Infinity;
+        for (const o of ids.values()) if (o < low) low = o;
+        oldest.set(k2(node, topic), low);
+      }
+    }
     for (const a of this.acks) {
       for (const [node, topics] of byTopic) {
         const offset = topics.get(a.topic)!.get(a.id);
+        if (offset === undefined && a.offset !== undefined && a.offset < (oldest.get(k2(node, a.topic)) ?? 1) && (oldest.get(k2(node, a.topic)) ?? 1) > 1) continue;
         if (offset === undefined) {
           this.report('No lost acknowledged publish', `${a.client}'s acknowledged ${a.topic} id ${a.id} is missing from ${node}`);
         } else if (a.offset !== undefined && offset !== a.offset) {
