@@ -197,7 +197,8 @@ export class SimCluster implements Cluster {
         if (committed && index > this.committedConfig.index) this.committedConfig = { index, config };
         void node;
       },
-      apply: (node, index, entry) => this.checker?.onApply(this.nodeIndex(node), index, entry as Entry),
+      // Only the checkers listen to every apply: without them the hot path pays no call.
+      apply: mode === false ? undefined : (node, index, entry) => this.checker?.onApply(this.nodeIndex(node), index, entry as Entry),
       restore: (node, snapshot) => this.checker?.onRestore(this.nodeIndex(node), snapshot.lastIncludedIndex, snapshot.lastIncludedTerm),
       beforeCompact: (node) => this.checker?.afterEvent(this.nodeIndex(node)),
     };
@@ -230,6 +231,8 @@ export class SimCluster implements Cluster {
   private updateAfterEvent(): void {
     const checker = this.checker;
     const membership = this.membership;
+    if (this.afterEventFor === membership.busy) return;
+    this.afterEventFor = membership.busy;
     if (membership.busy) {
       this.engine.afterEvent = (actor) => {
         if (checker !== undefined && actor !== undefined && actor.isNode) checker.afterEvent((actor as NodeActor).pos);
@@ -242,6 +245,9 @@ export class SimCluster implements Cluster {
       };
     } else this.engine.afterEvent = undefined;
   }
+
+  /** Whether the current afterEvent hook polls the membership administrator (undefined before the first). */
+  private afterEventFor: boolean | undefined;
 
   /** Position of a node in `nodes` (the checkers' numbering). */
   private nodeIndex(node: NodeActor): number {
