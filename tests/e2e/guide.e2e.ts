@@ -276,6 +276,9 @@ describe.skipIf(!mounted)('the guide view in Chromium', () => {
     const steps = ['#guide/election', '#guide/safety/10', '#guide/pubsub/5', '#guide/failure-detection/4'];
     for (const width of [320, 390, 768, 1280, 1920]) {
       const { page, errors } = await openPage(browser, inject('baseUrl'), { width, height: width < 800 ? 844 : 900 });
+      await open(page, '#guide');
+      await page.locator('.guide-card').first().waitFor();
+      expect(await overflowing(page), `the chapter list at ${width} px`).toEqual([]);
       for (const hash of steps) {
         await open(page, hash);
         await page.locator('.guide-ring').waitFor();
