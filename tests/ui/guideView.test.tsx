@@ -6,7 +6,7 @@
 // open the panels they name; the inspector and the messages in flight show the engine's state.
 import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chapterById, loadChapter, sessionAt, type Chapter } from '../../src/guides';
+import { chapterById, chapters, loadChapter, sessionAt, type Chapter } from '../../src/guides';
 import { useSim } from '../../src/store/sim';
 import { watched } from '../../src/store/stepKinds';
 import { panelsOf, viewAt } from '../../src/ui/guide/directives';
@@ -96,6 +96,27 @@ describe('the step bar', () => {
     expect(fp()).toBe(clusterFingerprint(x.driver.cluster));
     x.dispose();
     expect(screen.getByTestId('guide-explored').textContent).toMatch(/past this step/);
+  });
+
+  it('every step of every chapter can be stepped: its copy is the very same cluster', () => {
+    const failed: string[] = [];
+    for (const c of chapters) {
+      for (let k = 0; k <= c.steps.length; k++) {
+        const { session, outcomes } = sessionAt(c, k);
+        if (outcomes.every((o) => o.ok)) {
+          try {
+            // Explorer.of throws when the copy's fingerprint differs from the step's cluster.
+            const x = Explorer.of(session.runner.cluster);
+            x.step('raft');
+            x.dispose();
+          } catch (err) {
+            failed.push(`${c.id} step ${k} (seed ${c.seed}): ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
+        session.runner.dispose();
+      }
+    }
+    expect(failed).toEqual([]);
   });
 
   it('watching every event, Step is exactly one scheduler event', () => {

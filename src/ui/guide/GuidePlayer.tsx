@@ -410,7 +410,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
   const until = (goal: UntilGoal): void => {
     const x = explorer();
     if (x === undefined) return;
-    const report = x.until(goal);
+    const report = x.until(goal, kind);
     setExploring((prev) => afterMove(prev, x, report, kind));
   };
 
