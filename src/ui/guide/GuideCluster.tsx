@@ -352,6 +352,16 @@ export function Violations({ snap }: { snap: ClusterSnap }) {
 
 const ENTRIES_SHOWN = 40;
 
+/** A log entry's command as a learner reads it: a publish as its PUB line with its id and stamps. */
+export function describeCommand(command: unknown): string {
+  if (command === null || command === undefined) return 'no-op (a new leader’s first entry)';
+  const c = command as Partial<{ op: string; topic: string; id: string; message: string; lamport: number }>;
+  if (typeof command === 'object' && c.op === 'pub' && typeof c.topic === 'string') {
+    return `PUB ${c.topic} ${commandText(c.message ?? '')} (id ${c.id ?? '?'}, Lamport ${c.lamport ?? '?'})`;
+  }
+  return commandText(command);
+}
+
 /** One node in detail: what survives a crash (term, vote, log) and what does not, its entries with their commands, clocks and topics. */
 export function GuideInspector({ snap, cluster, id, onInspect }: { snap: ClusterSnap; cluster: SimCluster; id: string; onInspect: (id: string) => void }) {
   const v = snap.nodes.find((x) => x.id === id) ?? snap.nodes[0];
@@ -432,7 +442,7 @@ export function GuideInspector({ snap, cluster, id, onInspect }: { snap: Cluster
                 <tr key={e.index}>
                   <td>{e.index}</td>
                   <td>{e.term}</td>
-                  <td className="guide-msg">{e.command === null ? 'no-op (a new leader’s first entry)' : commandText(e.command)}</td>
+                  <td className="guide-msg">{describeCommand(e.command)}</td>
                   <td>{e.index <= v.lastApplied ? 'applied' : e.index <= v.commitIndex ? 'committed' : 'not committed'}</td>
                 </tr>
               ))}
