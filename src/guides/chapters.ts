@@ -799,7 +799,10 @@ export class ChapterSession {
     }
     if (step.setup !== undefined) {
       this.runner.dispose();
+      const vars = this.runner.vars;
       this.runner = new ScenarioRunner(chapterOptions(this.chapter, this.seed, step.setup));
+      // The story's variables outlive the cluster, so a step can compare a fresh run with an earlier one.
+      for (const [k, v] of vars) this.runner.vars.set(k, v);
     }
     // Checks and `expect event` look at what this step made happen.
     this.runner.mark();

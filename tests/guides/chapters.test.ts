@@ -43,9 +43,9 @@ const RULE_AGREEMENT = 0.95;
 
 /**
  * Chapters whose predict questions are not yet converted to `about: rule | run` (i9-msg converts 07–12
- * and removes them from this list; i9-raft does 01–06 as it rewrites them). Every other chapter's questions must be converted.
+ * and removes them from this list). Every other chapter's questions must be converted.
  */
-const UNCONVERTED_QUESTIONS = new Set(['failover', 'partitions', 'pubsub', 'holdback', 'failure-detection']);
+const UNCONVERTED_QUESTIONS = new Set(['pubsub', 'holdback', 'failure-detection']);
 /**
  * Figures in prose that no placeholder, setup line or `run` ties to the engine, each with the reason it
  * is right. Keep this short: prefer a placeholder. (Chapters 07–12 are i9-msg's; their entries go
@@ -64,7 +64,7 @@ const RAFT_PAPER = 'https://raft.github.io/raft.pdf';
 describe('the chapter files', () => {
   it('the chapters of the course are in order, with unique ids: the Raft unit, then messaging and time', () => {
     expect(chapters.map((c) => [c.order, c.id])).toEqual([
-      [1, 'why-consensus'], [2, 'glance'], [3, 'election'], [4, 'replication'], [5, 'safety'], [6, 'failover'], [7, 'partitions'],
+      [1, 'why-consensus'], [2, 'glance'], [3, 'election'], [4, 'replication'], [5, 'safety'], [6, 'failover'], [7, 'partitions'], [8, 'correctness'],
       [9, 'pubsub'], [10, 'dedup'], [11, 'lamport'], [12, 'clocks'], [13, 'holdback'], [14, 'failure-detection'],
     ]);
   });
@@ -89,8 +89,8 @@ describe('the chapter files', () => {
     }
     for (const c of chapters) {
       for (const s of c.sources) {
-        expect(s.url, `${c.id}: ${s.title}`).toMatch(/^(https:\/\/|src\/)/);
-        if (s.url.startsWith('src/')) expect(existsSync(join(DIR, '..', s.url)), `${c.id}: ${s.url} exists`).toBe(true);
+        expect(s.url, `${c.id}: ${s.title}`).toMatch(/^(https:\/\/|src\/|tests\/)/);
+        if (/^(src|tests)\//.test(s.url)) expect(existsSync(join(DIR, '..', s.url)), `${c.id}: ${s.url} exists`).toBe(true);
       }
     }
   });
@@ -195,7 +195,7 @@ describe('challenges', () => {
   const withChallenge = chapters.filter((c) => c.challenge !== undefined);
 
   it('every Raft chapter ends with a challenge (and dedup does too)', () => {
-    expect(withChallenge.map((c) => c.id)).toEqual(expect.arrayContaining(['why-consensus', 'glance', 'election', 'replication', 'safety', 'dedup']));
+    expect(withChallenge.map((c) => c.id)).toEqual(expect.arrayContaining(['why-consensus', 'glance', 'election', 'replication', 'safety', 'failover', 'partitions', 'correctness', 'dedup']));
   });
 
   it.each(withChallenge.map((c) => [c.id, c] as const))('%s: the solution reaches the goal (and, with a rule switched off, cannot with the rule on)', (_id, c) => {
