@@ -189,6 +189,18 @@ describe('the step bar', () => {
     expect(screen.queryByTestId('guide-explored')).toBeNull();
   });
 
+  it('Try it yourself hands over the cluster the learner is looking at, stepped or not', () => {
+    const given: string[] = [];
+    render(<GuidePlayer chapter={election} start={1} onTakeOver={(c) => void given.push(clusterFingerprint(c))} />);
+    const at1 = fp();
+    fireEvent.click(screen.getByRole('button', { name: 'Try it yourself' }));
+    for (let i = 0; i < 3; i++) fireEvent.click(stepButton());
+    const stepped = fp();
+    fireEvent.click(screen.getByRole('button', { name: 'Try it yourself' }));
+    expect(given).toEqual([at1, stepped]);
+    expect(stepped).not.toBe(at1);
+  });
+
   it('says so when nothing of the watched kind comes (no client, no pub/sub event)', () => {
     render(<GuidePlayer chapter={election} start={1} />);
     setKind('messaging');
