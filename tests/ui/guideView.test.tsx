@@ -334,6 +334,36 @@ Five.
     expect(within(log).getAllByRole('row').length).toBeGreaterThan(1);
   });
 
+  it('the checkers panel marks the properties a step broke; the detector panel counts suspicions as the engine does', () => {
+    const safety = chapterById('safety')!;
+    const last = safety.steps.findIndex((st) => /committed entry is lost/i.test(st.title)) + 1;
+    expect(last).toBeGreaterThan(0);
+    render(<GuidePlayer chapter={safety} start={last} />);
+    fireEvent.click(within(screen.getByRole('group', { name: 'Show panels' })).getByRole('button', { name: 'Checkers' }));
+    const checks = screen.getByTestId('guide-checks');
+    const { session } = sessionAt(safety, last);
+    const broken = new Set(session.runner.cluster.violations().map((v) => v.property));
+    session.runner.dispose();
+    expect(broken.has('Leader Completeness')).toBe(true);
+    for (const li of within(checks).getAllByRole('listitem')) {
+      const property = li.textContent!.replace(/^[✓✗] /, '').replace(/: (broken|holds).*$/, '');
+      expect(li.className, property).toBe(broken.has(property) ? 'broken' : 'holds');
+    }
+    cleanup();
+
+    const fd = chapterById('failure-detection')!;
+    render(<GuidePlayer chapter={fd} start={fd.steps.length} />);
+    const chips = screen.getByRole('group', { name: 'Show panels' });
+    if (document.querySelector('[data-panel="detector"]') === null) fireEvent.click(within(chips).getByRole('button', { name: 'Failure detector' }));
+    const panel = screen.getByTestId('guide-detector');
+    const c = sessionAt(fd, fd.steps.length).session.runner.cluster;
+    const stats = c.detectorStats();
+    for (const id of c.nodeIds) {
+      const cells = within(within(panel).getByRole('rowheader', { name: id }).closest('tr')!).getAllByRole('cell').map((td) => td.textContent);
+      expect(cells.slice(1), id).toEqual([String(stats.byNode[id].suspicions), String(stats.byNode[id].falseSuspicions)]);
+    }
+  });
+
   it('lists the messages in flight soonest first with their arrival times', () => {
     render(<GuidePlayer chapter={replication} start={2} />);
     const { session } = sessionAt(replication, 2);
