@@ -18,28 +18,14 @@ import { resetProgress } from '../../src/ui/guide/progress';
 const election = chapterById('election')!;
 const replication = chapterById('replication')!;
 
+/** A small chapter of our own (front matter filled in), so a test does not depend on the course's text. */
+function testChapter(id: string, order: number, seed: number, body: string): Chapter {
+  const front = `---\nid: ${id}\norder: ${order}\ntitle: ${id}\nsummary: A test chapter.\nseed: ${seed}\nseedIndependent: false\nsources:\n  - title: Raft\n    url: https://raft.github.io/\nsetup: |\n  nodes 5\n---\n\nIntro.\n\n`;
+  return loadChapter(front + body, `guides/${id}.md`);
+}
+
 /** A five-node chapter with the time layer on (clock sync and the failure detector ping all the time). */
-const busy = loadChapter(
-  `---
-id: busy
-order: 91
-title: Busy
-summary: Pings and clock sync around Raft.
-seed: 3
-seedIndependent: false
-sources:
-  - title: Raft
-    url: https://raft.github.io/
-setup: |
-  nodes 5
----
-
-Intro.
-
-${[1, 2, 3, 4, 5].map((i) => `## Step ${i}\n\nProse.\n\n\`\`\`scenario\nrun 100ms\n\`\`\``).join('\n\n')}
-`,
-  'guides/busy.md',
-);
+const busy = testChapter('busy', 91, 3, [1, 2, 3, 4, 5].map((i) => `## Step ${i}\n\nProse.\n\n\`\`\`scenario\nrun 100ms\n\`\`\``).join('\n\n'));
 
 const view = (): HTMLElement => screen.getByTestId('guide-cluster');
 const fp = (): string => view().getAttribute('data-fingerprint') ?? '';
@@ -219,24 +205,11 @@ describe('what a step asks the view to show', () => {
   });
 
   /** Step 2 shows the space-time diagram and watches every event, step 3 inspects the leader, step 4 asks a question decided by the clocks. */
-  const directed = loadChapter(
-    `---
-id: directed
-order: 90
-title: Directed
-summary: Views that steps ask for.
-seed: 5
-seedIndependent: false
-sources:
-  - title: Raft
-    url: https://raft.github.io/
-setup: |
-  nodes 5
----
-
-Intro.
-
-## One
+  const directed = testChapter(
+    'directed',
+    90,
+    5,
+    `## One
 
 A leader.
 
@@ -290,7 +263,6 @@ run 50ms
 
 Five.
 `,
-    'guides/directed.md',
   );
 
   it('opens the panels a step names when the learner reaches it, inspects its node, and steps what it watches', () => {
