@@ -41,6 +41,19 @@ interface Shadow {
   leaderTerm: number;
 }
 
+/** Committed entries by index: the id of each (see idOf) and its term. */
+class CommittedLog {
+  readonly id: number[] = [];
+  readonly term: number[] = [];
+  get length(): number {
+    return this.id.length;
+  }
+  set(index: number, id: number, term: number): void {
+    this.id[index] = id;
+    this.term[index] = term;
+  }
+}
+
 const newShadow = (): Shadow => ({ base: 0, refs: [], ph: [], term: 0, commit: 0, applied: 0, leaderTerm: 0 });
 
 /** Key of (index, term) in the Log Matching registry. */
@@ -51,8 +64,11 @@ export class RaftChecker {
   private readonly leaderOfTerm = new Map<number, string>();
   /** Prefix hash of (index, term), the first time any node held such an entry. */
   private readonly prefixOf = new Map<number, number>();
-  /** committed[i]: the entry committed at index i (first node to commit it decides). */
-  private readonly committed: Entry[] = [];
+  /**
+   * The entry committed at each index (first node to commit it decides), by id and term: the entries
+   * themselves are not kept, so a compacted log's entries can be collected while the checkers run.
+   */
+  private readonly committed = new CommittedLog();
   private readonly committedPh: number[] = [];
   private readonly committedTerm: number[] = [];
   private readonly entryIds = new WeakMap<Entry, number>();
@@ -106,7 +122,7 @@ export class RaftChecker {
     let k = Math.min(refs.length, n);
     while (k > 0 && refs[k - 1] !== log[k - 1]) k--;
     if (refs.length > k) {
-      if (base + k < this.committed.length && this.committed[base + k] === refs[k]) {
+      if (base + k < this.committed.length && this.committed.id[base + k] === this.idOf(refs[k])) {
         this.report(
           'Committed entries never truncated',
           `${node.id} removed committed entry ${base + k} (term ${refs[k].term}) and what followed it`,
@@ -153,10 +169,10 @@ export class RaftChecker {
     const snapshotTerm = node.persistent.snapshot?.lastIncludedTerm ?? 0;
     if (base > 0 && (base >= this.committed.length || this.committedTerm[base] === undefined)) {
       this.report('State Machine Safety', `${node.id} holds a snapshot up to index ${base}, which was never committed`);
-    } else if (base > 0 && this.committed[base].term !== snapshotTerm) {
+    } else if (base > 0 && this.committed.term[base] !== snapshotTerm) {
       this.report(
         'State Machine Safety',
-        `${node.id}'s snapshot ends at index ${base} with term ${snapshotTerm}, but the entry committed there has term ${this.committed[base].term}`,
+        `${node.id}'s snapshot ends at index ${base} with term ${snapshotTerm}, but the entry committed there has term ${this.committed.term[base]}`,
       );
     }
     if (shift > 0 && shift < s.refs.length && s.refs[shift] === log[0]) {
@@ -167,7 +183,7 @@ export class RaftChecker {
       // A snapshot from elsewhere: what it held beyond the snapshot may be discarded, but never a committed entry.
       for (let j = Math.max(1, base - s.base + 1); j < s.refs.length; j++) {
         const index = s.base + j;
-        if (index < this.committed.length && this.committed[index] === s.refs[j] && log[index - base] !== s.refs[j]) {
+        if (index < this.committed.length && this.committed.id[index] === this.idOf(s.refs[j]) && log[index - base] !== s.refs[j]) {
           this.report('Committed entries never truncated', `${node.id} discarded committed entry ${index} when it installed a snapshot up to ${base}`);
           break;
         }
@@ -210,16 +226,16 @@ export class RaftChecker {
     for (let idx = Math.max(s.commit, base) + 1; idx <= ci && idx < base + log.length; idx++) {
       const entry = log[idx - base];
       if (idx < this.committed.length) {
-        if (this.committed[idx] !== entry) {
+        if (this.committed.id[idx] !== this.idOf(entry)) {
           this.report(
             'State Machine Safety',
-            `${node.id} committed a different entry at index ${idx} (term ${entry.term}) than was committed before (term ${this.committed[idx].term})`,
+            `${node.id} committed a different entry at index ${idx} (term ${entry.term}) than was committed before (term ${this.committed.term[idx]})`,
           );
         }
         continue;
       }
       if (idx > this.committed.length) this.fillCommitted(idx, s);
-      this.committed[idx] = entry;
+      this.committed.set(idx, this.idOf(entry), entry.term);
       this.committedPh[idx] = s.ph[idx - base];
       this.committedTerm[idx] = node.persistent.currentTerm;
       this.checkLeadersHold(idx, node.persistent.currentTerm);
@@ -230,7 +246,8 @@ export class RaftChecker {
   /** Committing index i commits every index below it too. */
   private fillCommitted(upTo: number, s: Shadow): void {
     for (let j = Math.max(1, this.committed.length, s.base + 1); j < upTo; j++) {
-      this.committed[j] = s.refs[j - s.base];
+      const e = s.refs[j - s.base];
+      this.committed.set(j, this.idOf(e), e.term);
       this.committedPh[j] = s.ph[j - s.base];
       this.committedTerm[j] = s.term;
     }
@@ -258,11 +275,11 @@ export class RaftChecker {
       this.report('State Machine Safety', `${node.id} applied index ${index} after ${s.applied} (out of order or with a gap)`);
     }
     s.applied = index;
-    const known = this.committed[index];
-    if (known !== undefined && known !== entry) {
+    const known = this.committed.id[index];
+    if (known !== undefined && known !== this.idOf(entry)) {
       this.report(
         'State Machine Safety',
-        `${node.id} applied an entry of term ${entry.term} at index ${index}, where term ${known.term}'s entry was committed`,
+        `${node.id} applied an entry of term ${entry.term} at index ${index}, where term ${this.committed.term[index]}'s entry was committed`,
       );
     }
   }
@@ -281,10 +298,10 @@ export class RaftChecker {
   onRestore(i: number, index: number, term: number): void {
     const node = this.nodes[i];
     const s = this.shadow(i);
-    const known = this.committed[index];
+    const known = this.committed.term[index];
     if (known === undefined) this.report('State Machine Safety', `${node.id} restored a snapshot up to index ${index}, which was never committed`);
-    else if (known.term !== term) {
-      this.report('State Machine Safety', `${node.id} restored a snapshot whose entry ${index} has term ${term}, where term ${known.term}'s entry was committed`);
+    else if (known !== term) {
+      this.report('State Machine Safety', `${node.id} restored a snapshot whose entry ${index} has term ${term}, where term ${known}'s entry was committed`);
     }
     s.applied = index;
     if (s.commit < index) s.commit = index;
