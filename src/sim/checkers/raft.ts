@@ -32,6 +32,8 @@ interface Shadow {
   base: number;
   /** The entries this node's log held after the last check, by identity: refs[k] is entry base + k. */
   refs: Entry[];
+  /** ids[k]: idOf(refs[k]) (0 for the snapshot's stand-in), so commits compare numbers. */
+  ids: number[];
   /** Prefix hashes: ph[k] identifies the whole log prefix 1..base + k. */
   ph: number[];
   term: number;
@@ -54,7 +56,7 @@ class CommittedLog {
   }
 }
 
-const newShadow = (): Shadow => ({ base: 0, refs: [], ph: [], term: 0, commit: 0, applied: 0, leaderTerm: 0 });
+const newShadow = (): Shadow => ({ base: 0, refs: [], ids: [], ph: [], term: 0, commit: 0, applied: 0, leaderTerm: 0 });
 
 /** Key of (index, term) in the Log Matching registry. */
 const key = (index: number, term: number): number => index * 2097152 + term;
@@ -132,6 +134,7 @@ export class RaftChecker {
         this.report('Leader Append-Only', `leader ${node.id} of term ${s.leaderTerm} removed entries from index ${base + k}`);
       }
       refs.length = k;
+      s.ids.length = k;
       s.ph.length = k;
     }
     for (let j = k; j < n; j++) {
@@ -140,11 +143,14 @@ export class RaftChecker {
       if (j === 0) {
         // The log's first slot stands for the snapshot (or the sentinel): its hash was set by rebase.
         refs.push(entry);
+        s.ids.push(0);
         s.ph.push(index === 0 ? 0 : this.committedPh[index]);
         continue;
       }
-      const ph = (Math.imul(s.ph[j - 1] ^ this.idOf(entry), 0x9e3779b1) + index) >>> 0;
+      const id = this.idOf(entry);
+      const ph = (Math.imul(s.ph[j - 1] ^ id, 0x9e3779b1) + index) >>> 0;
       refs.push(entry);
+      s.ids.push(id);
       s.ph.push(ph);
       const kk = key(index, entry.term);
       const seen = this.prefixOf.get(kk);
@@ -178,6 +184,7 @@ export class RaftChecker {
     if (shift > 0 && shift < s.refs.length && s.refs[shift] === log[0]) {
       // Compaction of its own log: the same entries, a shorter prefix.
       s.refs.splice(0, shift);
+      s.ids.splice(0, shift);
       s.ph.splice(0, shift);
     } else {
       // A snapshot from elsewhere: what it held beyond the snapshot may be discarded, but never a committed entry.
@@ -189,6 +196,7 @@ export class RaftChecker {
         }
       }
       s.refs = [];
+      s.ids = [];
       s.ph = [];
     }
     s.base = base;
@@ -226,7 +234,7 @@ export class RaftChecker {
     for (let idx = Math.max(s.commit, base) + 1; idx <= ci && idx < base + log.length; idx++) {
       const entry = log[idx - base];
       if (idx < this.committed.length) {
-        if (this.committed.id[idx] !== this.idOf(entry)) {
+        if (this.committed.id[idx] !== s.ids[idx - base]) {
           this.report(
             'State Machine Safety',
             `${node.id} committed a different entry at index ${idx} (term ${entry.term}) than was committed before (term ${this.committed.term[idx]})`,
@@ -235,7 +243,7 @@ export class RaftChecker {
         continue;
       }
       if (idx > this.committed.length) this.fillCommitted(idx, s);
-      this.committed.set(idx, this.idOf(entry), entry.term);
+      this.committed.set(idx, s.ids[idx - base], entry.term);
       this.committedPh[idx] = s.ph[idx - base];
       this.committedTerm[idx] = node.persistent.currentTerm;
       this.checkLeadersHold(idx, node.persistent.currentTerm);
@@ -246,8 +254,7 @@ export class RaftChecker {
   /** Committing index i commits every index below it too. */
   private fillCommitted(upTo: number, s: Shadow): void {
     for (let j = Math.max(1, this.committed.length, s.base + 1); j < upTo; j++) {
-      const e = s.refs[j - s.base];
-      this.committed.set(j, this.idOf(e), e.term);
+      this.committed.set(j, s.ids[j - s.base], s.refs[j - s.base].term);
       this.committedPh[j] = s.ph[j - s.base];
       this.committedTerm[j] = s.term;
     }
