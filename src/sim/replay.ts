@@ -7,6 +7,7 @@ const REPLAYABLE = new Set([
   'crash', 'restart', 'disconnect', 'reconnect', 'partition', 'heal', 'cutLink', 'restoreLink',
   'setNetwork', 'setClock', 'timeout', 'dropMessage', 'propose', 'publish', 'command', 'subscribe',
   'deliver', 'fire', 'duplicate',
+  'addNode', 'removeNode', 'transferLeadership', 'snapshot',
 ]);
 
 export function isReplayable(op: string): boolean {
