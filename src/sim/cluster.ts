@@ -591,8 +591,8 @@ export class SimCluster implements Cluster {
    * For the interleaving explorer (src/sim/explore): every node's live Raft state. These are the
    * engine's own objects: copy them, never change them.
    */
-  raftStates(): Array<{ id: string; up: boolean; persistent: RaftPersistent; raft: RaftNode }> {
-    return this.nodes.map((n) => ({ id: n.id, up: n.up, persistent: n.persistent, raft: n.raft }));
+  raftStates(): Array<{ id: string; up: boolean; persistent: RaftPersistent; raft: RaftNode; heard: boolean }> {
+    return this.nodes.map((n) => ({ id: n.id, up: n.up, persistent: n.persistent, raft: n.raft, heard: n.up && n.heardLeader() }));
   }
 
   /** Whether a message sent now from node `from` would reach node `to` (partitions, cuts, disconnects). */

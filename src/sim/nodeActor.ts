@@ -298,7 +298,7 @@ export class NodeActor implements Actor {
   }
 
   /** Heard from a leader within the minimum election timeout, or is one (thesis §4.2.3, §9.6). */
-  private heardLeader(): boolean {
+  heardLeader(): boolean {
     const r = this.raft;
     if (r.role === 'leader') return true;
     return this.engine.now - this.leaderContactAt < this.timing.electionTimeoutMs[0];

@@ -8,7 +8,7 @@
 // (tests/sim/explore.test.ts walks both side by side). Time-layer and client traffic are left out:
 // they never change Raft state.
 import * as raft from '../../core/raft/node';
-import type { Entry, RaftMessage, RaftPersistent } from '../../core/raft/types';
+import { RAFT_MESSAGE_TYPES, type Entry, type RaftMessage, type RaftPersistent } from '../../core/raft/types';
 import { RaftChecker } from '../checkers/raft';
 
 export type TimerName = 'election' | 'heartbeat' | 'replicate';
@@ -21,6 +21,11 @@ export interface ModelNode {
   persistent: RaftPersistent;
   raft: raft.RaftNode;
   timers: Record<TimerName, boolean>;
+  /**
+   * Heard from a leader within the minimum election timeout (thesis §4.2.3; used only with sticky
+   * votes). Time does not move while exploring (a found run replays at one instant), so once set it stays set.
+   */
+  heard: boolean;
 }
 
 /** A message in flight. Frozen: states share them. */
@@ -140,6 +145,7 @@ export interface NodeStart {
   persistent: RaftPersistent;
   raft: raft.RaftNode;
   timers: readonly string[];
+  heard: boolean;
 }
 
 export interface InFlightStart {
@@ -152,7 +158,6 @@ export interface InFlightStart {
   lost: boolean;
 }
 
-const RAFT_TYPES = new Set(['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply']);
 
 /**
  * The world as a cluster stands now (copied: the cluster is not touched). Messages that are not Raft's
@@ -167,7 +172,7 @@ export function worldFrom(nodes: readonly NodeStart[], inflight: readonly InFlig
     reach: ids.map((a) => ids.map((b) => a === b || reach(a, b))),
     options: nodes[0].raft.options,
   };
-  const raftMsgs = inflight.filter((m) => RAFT_TYPES.has(m.type) && index.has(m.from) && index.has(m.to));
+  const raftMsgs = inflight.filter((m) => RAFT_MESSAGE_TYPES.has(m.type) && index.has(m.from) && index.has(m.to));
   // Entries are copied once and frozen, so that an entry carried by a message in flight is the same
   // object as in its leader's log (the checker tells entries by identity) and states can share it.
   const entries = new Map<object, Entry>();
@@ -185,6 +190,7 @@ export function worldFrom(nodes: readonly NodeStart[], inflight: readonly InFlig
       persistent,
       raft: copyRaft(n.raft, persistent, fixed.options),
       timers: { election: running.has('election'), heartbeat: running.has('heartbeat'), replicate: running.has('replicate') },
+      heard: n.heard,
     };
   });
   const msgs: Msg[] = raftMsgs.map((m) => {
@@ -207,9 +213,10 @@ export function worldFrom(nodes: readonly NodeStart[], inflight: readonly InFlig
     modelNodes.forEach((n, i) => {
       world.checker.afterEvent(i);
       // What the node applied before exploring began (the engine's checker saw each of them).
-      if (n.up) for (let k = 1; k <= n.raft.lastApplied; k++) world.checker.onApply(i, k, n.persistent.log[k]);
+      const base = n.persistent.snapshot.lastIncludedIndex;
+      if (n.up) for (let k = base + 1; k <= n.raft.lastApplied; k++) world.checker.onApply(i, k, n.persistent.log[k - base]);
       observe(world, i);
-      for (let k = 1; k <= n.raft.commitIndex; k++) noteCommitted(world, n, k);
+      for (let k = base + 1; k <= n.raft.commitIndex; k++) noteCommitted(world, n, k);
     });
   } finally {
     current = null;
@@ -273,7 +280,7 @@ function copyRaft(r: raft.RaftNode, p: RaftPersistent, options: raft.RaftNode['o
 
 function copyNode(n: ModelNode, options: raft.RaftNode['options']): ModelNode {
   const persistent = { ...n.persistent, log: n.persistent.log.slice() };
-  return { id: n.id, up: n.up, persistent, raft: copyRaft(n.raft, persistent, options), timers: { ...n.timers } };
+  return { id: n.id, up: n.up, persistent, raft: copyRaft(n.raft, persistent, options), timers: { ...n.timers }, heard: n.heard };
 }
 
 /** The node a move changes (-1: none; messages and budgets only). */
@@ -343,7 +350,7 @@ function drain(w: World, fixed: Fixed, i: number): void {
         n.timers.replicate = true;
         break;
       case 'apply':
-        w.checker.onApply(i, o.index, n.persistent.log[o.index]);
+        w.checker.onApply(i, o.index, o.entry);
         break;
       case 'role':
         if (o.role === 'leader') {
@@ -354,8 +361,15 @@ function drain(w: World, fixed: Fixed, i: number): void {
       case 'commit':
         for (let k = w.history.committed.length; k <= o.index; k++) noteCommitted(w, n, k);
         break;
+      case 'restore':
+        w.checker.onRestore(i, o.snapshot.lastIncludedIndex, o.snapshot.lastIncludedTerm);
+        break;
+      case 'snapshot':
+        // Compaction is the host's choice (snapshotEvery, the snapshot button): the explorer refuses both.
+        throw new Error('explorer: a node compacted its log while exploring');
       default:
-        // vote, truncate: journal records only.
+        // vote, truncate, config, configCommitted, restore (the broker's state machine is not modelled),
+        // readRound, readConfirmed, transfer, preVote, stepDown: journal records and the broker's business.
         break;
     }
   }
@@ -364,22 +378,26 @@ function drain(w: World, fixed: Fixed, i: number): void {
   observe(w, i);
 }
 
-/** The first entry committed at index k (as the checker keeps it). */
+/** The first entry committed at (absolute) index k (as the checker keeps it). */
 function noteCommitted(w: World, n: ModelNode, k: number): void {
   const c = w.history.committed;
-  if (k === 0 || c[k] !== undefined || k >= n.persistent.log.length) return;
-  for (let j = c.length; j < k; j++) c[j] = '';
-  c[k] = `${entryKey(n.persistent.log[k])}@${n.persistent.currentTerm}`;
+  const base = n.persistent.snapshot.lastIncludedIndex;
+  if (k === 0 || c[k] !== undefined || k - base >= n.persistent.log.length) return;
+  for (let j = c.length; j < k; j++) c[j] ??= '';
+  c[k] = k <= base ? `s${base}/${n.persistent.snapshot.lastIncludedTerm}` : `${entryKey(n.persistent.log[k - base])}@${n.persistent.currentTerm}`;
 }
 
 /** Records the (index, term) pairs of node i's log not seen before, with the prefix they came with. */
 function observe(w: World, i: number): void {
-  const log = w.nodes[i].persistent.log;
+  const p = w.nodes[i].persistent;
+  const log = p.log;
+  const base = p.snapshot.lastIncludedIndex;
   const seen = w.history.seen;
-  let prefix = '';
+  // A compacted prefix is committed, so the same on every node: its last index and term name it.
+  let prefix = base > 0 ? `s${base}/${p.snapshot.lastIncludedTerm};` : '';
   for (let k = 1; k < log.length; k++) {
     prefix += `${log[k].term},`;
-    const key = k * 2097152 + log[k].term;
+    const key = (base + k) * 2097152 + log[k].term;
     if (!seen.has(key)) seen.set(key, prefix);
   }
 }
@@ -399,7 +417,7 @@ function purge(w: World, fixed: Fixed): void {
 function isDead(w: World, fixed: Fixed, m: Msg): boolean {
   if (m.lost || !fixed.reach[m.from][m.to]) return true;
   const t = m.payload.type;
-  return (t === 'RequestVoteReply' || t === 'AppendEntriesReply') && m.payload.term < w.nodes[m.to].persistent.currentTerm;
+  return (t === 'RequestVoteReply' || t === 'AppendEntriesReply' || t === 'InstallSnapshotReply') && m.payload.term < w.nodes[m.to].persistent.currentTerm;
 }
 
 /** Makes `move` in `w` (which it changes). The checker's first complaint lands in `w.violation`. */
@@ -424,7 +442,13 @@ function makeMove(w: World, fixed: Fixed, move: Move): void {
         const to = w.nodes[m.to];
         // As the engine: a lost message, a cut link or a down receiver make the arrival a drop.
         if (m.lost || !fixed.reach[m.from][m.to] || !to.up) return;
-        raft.receive(to.raft, fixed.ids[m.from], m.payload);
+        const r = to.raft;
+        const type = m.payload.type;
+        const from = fixed.ids[m.from];
+        // As NodeActor.deliver: whether it heard a leader lately decides sticky votes.
+        if (type === 'RequestVote' || type === 'PreVote') r.heardLeader = r.role === 'leader' || to.heard;
+        raft.receive(r, from, m.payload);
+        if ((type === 'AppendEntries' || type === 'InstallSnapshot') && r.leaderId === from) to.heard = true;
         drain(w, fixed, m.to);
         w.checker.afterEvent(m.to);
         return;
@@ -456,7 +480,7 @@ function makeMove(w: World, fixed: Fixed, move: Move): void {
         const n = w.nodes[move.node];
         n.up = false;
         n.timers = { election: false, heartbeat: false, replicate: false };
-        n.raft = raft.createRaftNode(n.id, fixed.ids, n.persistent, fixed.options);
+        n.raft = raft.createRaftNode(n.id, [], n.persistent, fixed.options);
         n.raft.outbox.length = 0;
         w.checker.onCrash(move.node);
         w.checker.afterEvent(move.node);
@@ -467,7 +491,9 @@ function makeMove(w: World, fixed: Fixed, move: Move): void {
         const n = w.nodes[move.node];
         w.checker.onCrash(move.node);
         n.up = true;
-        n.raft = raft.createRaftNode(n.id, fixed.ids, n.persistent, fixed.options);
+        n.raft = raft.createRaftNode(n.id, [], n.persistent, fixed.options);
+        // As NodeActor.restart: it waits as if it had just heard from a leader.
+        n.heard = true;
         drain(w, fixed, move.node);
         w.checker.afterEvent(move.node);
         return;
@@ -547,7 +573,7 @@ function msgKey(m: Msg): string {
 /** Fields the key writes itself, or that never change. */
 const RAFT_KNOWN = new Set([
   'id', 'peers', 'p', 'options', 'outbox', 'majority', 'role', 'leaderId', 'commitIndex', 'lastApplied', 'votes', 'flushPending',
-  'nextIndex', 'matchIndex', 'progress', 'ticks',
+  'nextIndex', 'matchIndex', 'progress', 'ticks', 'heardLeader',
 ]);
 
 /**
@@ -594,8 +620,12 @@ function nodeKey(n: ModelNode): string {
   for (let k = 1; k < p.log.length; k++) out += `${entryKey(p.log[k])},`;
   out += `/${t.election ? 'e' : ''}${t.heartbeat ? 'h' : ''}${t.replicate ? 'r' : ''}/`;
   if (n.up) out += raftKey(n.raft);
+  const s = p.snapshot;
+  // A snapshot's data is the state machine after its last index: (index, term) name it (State Machine Safety).
+  if (s.lastIncludedIndex > 0) out += `|s${s.lastIncludedIndex}/${s.lastIncludedTerm}${canon(s.config)}`;
+  if (n.raft.options.stickyVotes) out += n.heard ? '|h' : '';
   const pk = Object.keys(p);
-  if (pk.length > 3) for (const k of pk) if (k !== 'log' && k !== 'currentTerm' && k !== 'votedFor') out += `|${k}:${canon((p as unknown as Record<string, unknown>)[k])}`;
+  if (pk.length > 4) for (const k of pk) if (k !== 'log' && k !== 'currentTerm' && k !== 'votedFor' && k !== 'snapshot') out += `|${k}:${canon((p as unknown as Record<string, unknown>)[k])}`;
   return out;
 }
 
@@ -639,6 +669,16 @@ function describeMsg(m: RaftMessage): string {
       return `AppendEntries (term ${m.term}, after ${m.prevLogIndex}/${m.prevLogTerm}, ${m.entries.length === 0 ? 'no entries' : `entries ${m.entries.map((e, i) => `${m.prevLogIndex + 1 + i}/${e.term}`).join(' ')}`}, commit ${m.leaderCommit})`;
     case 'AppendEntriesReply':
       return `AppendEntriesReply (term ${m.term}, ${m.success ? `ok up to ${m.matchIndex}` : 'refused'})`;
+    case 'PreVote':
+      return `PreVote (for term ${m.term}, log ends at ${m.lastLogIndex}/${m.lastLogTerm})`;
+    case 'PreVoteReply':
+      return `PreVoteReply (term ${m.term}, ${m.voteGranted ? 'granted' : 'refused'})`;
+    case 'InstallSnapshot':
+      return `InstallSnapshot (term ${m.term}, up to ${m.lastIncludedIndex}/${m.lastIncludedTerm})`;
+    case 'InstallSnapshotReply':
+      return `InstallSnapshotReply (term ${m.term}, has ${m.matchIndex})`;
+    case 'TimeoutNow':
+      return `TimeoutNow (term ${m.term})`;
   }
 }
 
