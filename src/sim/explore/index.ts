@@ -56,6 +56,9 @@ export function checkBounds(b: Partial<Bounds>): Bounds {
     throw new RangeError('proposals must be up to 100 non-empty texts');
   }
   if (new Set(out.proposals).size !== out.proposals.length) throw new RangeError('proposals must differ from each other');
+  if (out.timeouts !== null && (!Array.isArray(out.timeouts) || out.timeouts.length > 100 || !out.timeouts.every((t) => typeof t === 'string'))) {
+    throw new RangeError('timeouts must be a list of node ids (or null: every node)');
+  }
   return out;
 }
 
@@ -116,6 +119,11 @@ export function startExplore(text: string, bounds: Partial<Bounds> = {}, options
     c.lastMessageId,
     (a, bb) => c.canReach(a, bb),
   );
+  const unknown = (b.timeouts ?? []).filter((id) => !fixed.ids.includes(id));
+  if (unknown.length > 0) throw new ExploreError(`timeouts names ${unknown.join(', ')}: the cluster's nodes are ${fixed.ids.join(', ')}`);
+  if ((clusterOptions.snapshotEvery ?? 0) > 0 || world.nodes.some((n) => n.persistent.snapshot.lastIncludedIndex > 0)) {
+    throw new ExploreError('the explorer does not take snapshots (snapshot-every, the snapshot command): it models Raft without the state machine they hold');
+  }
   const other = c.inFlight().filter((m) => !['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply'].includes(m.type)).length;
   if (other > 0) notes.push(`${other} message(s) in flight that are not Raft's (clients, clocks, pings) stay where they are: they never change Raft state`);
   if (c.violations().length > 0) notes.push(`the scenario's commands already broke a property: ${c.violations()[0].message}`);

@@ -111,6 +111,8 @@ export interface Bounds {
   proposals: readonly string[];
   /** Whether a leader's heartbeat timer is a move (off: leaders send only when replies or proposals prompt them). */
   heartbeats: boolean;
+  /** Nodes whose election timer may fire (null: every node's). A story like Figure 8 names who times out. */
+  timeouts: readonly string[] | null;
 }
 
 export const DEFAULT_BOUNDS: Bounds = {
@@ -123,6 +125,7 @@ export const DEFAULT_BOUNDS: Bounds = {
   crashes: 0,
   proposals: [],
   heartbeats: true,
+  timeouts: null,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -510,14 +513,15 @@ function makeMove(w: World, fixed: Fixed, move: Move): void {
 }
 
 /** Every move the bounds allow in `w`, in a fixed order (so searches are deterministic). */
-export function movesOf(w: World, bounds: Bounds): Move[] {
+export function movesOf(w: World, bounds: Bounds, fixed?: Fixed): Move[] {
   const out: Move[] = [];
   const msgs = [...w.inflight].sort((a, b) => a.id - b.id || Number(a.copy) - Number(b.copy));
   for (const m of msgs) out.push({ kind: 'deliver', id: m.id, copy: m.copy });
   const room = w.inflight.length < bounds.maxInFlight;
   w.nodes.forEach((n, i) => {
     if (!n.up) return;
-    if (n.timers.election && room && n.persistent.currentTerm < bounds.maxTerm && n.raft.role !== 'leader') out.push({ kind: 'fire', node: i, timer: 'election' });
+    const mayTimeOut = bounds.timeouts === null || bounds.timeouts.includes(fixed?.ids[i] ?? n.id);
+    if (n.timers.election && room && mayTimeOut && n.persistent.currentTerm < bounds.maxTerm && n.raft.role !== 'leader') out.push({ kind: 'fire', node: i, timer: 'election' });
     if (n.timers.heartbeat && room && bounds.heartbeats) out.push({ kind: 'fire', node: i, timer: 'heartbeat' });
     if (n.timers.replicate) out.push({ kind: 'fire', node: i, timer: 'replicate' });
   });
@@ -542,6 +546,18 @@ function canon(v: unknown): string {
   if (v === null || v === undefined) return String(v);
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v !== 'object') return String(v);
+  if (Object.isFrozen(v)) {
+    // Frozen things (entries, configurations, messages) never change: their key is made once.
+    let k = frozenCanon.get(v);
+    if (k === undefined) frozenCanon.set(v, (k = canonOf(v)));
+    return k;
+  }
+  return canonOf(v);
+}
+
+const frozenCanon = new WeakMap<object, string>();
+
+function canonOf(v: object): string {
   if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
   if (v instanceof Map) return `M{${[...v].map(([k, x]) => `${canon(k)}:${canon(x)}`).sort().join(',')}}`;
   if (v instanceof Set) return `S{${[...v].map(canon).sort().join(',')}}`;
@@ -574,6 +590,10 @@ function msgKey(m: Msg): string {
 const RAFT_KNOWN = new Set([
   'id', 'peers', 'p', 'options', 'outbox', 'majority', 'role', 'leaderId', 'commitIndex', 'lastApplied', 'votes', 'flushPending',
   'nextIndex', 'matchIndex', 'progress', 'ticks', 'heardLeader',
+  // Derived from the log and committedConfig (scanConfigs, refreshConfig): the log is in the key already.
+  'configs', 'config', 'committed', 'isVoter',
+  // Compared only with ticks, by a leader: written as ages below.
+  'quorumTick', 'transferTick',
 ]);
 
 /**
@@ -602,10 +622,16 @@ function raftKey(r: raft.RaftNode): string {
       out += `${pr.mode[0]}${pr.waiting ? 'w' : ''}[${pr.inflight.join(',')}/`;
       for (const t of pr.sentTick) out += otherTicks ? `${t},` : `${Math.min(r.ticks - t, 2)},`;
       out += ']';
-      const extra = Object.keys(pr).filter((k) => !['mode', 'waiting', 'inflight', 'sentTick'].includes(k));
+      // An InstallSnapshot is resent when two heartbeats have passed (node.ts replicateTo).
+      if (pr.mode === 'snapshot') out += `s${otherTicks ? pr.snapshotTick : Math.min(r.ticks - pr.snapshotTick, 2)}`;
+      const extra = Object.keys(pr).filter((k) => !['mode', 'waiting', 'inflight', 'sentTick', 'snapshotTick'].includes(k));
       for (const k of extra) out += `${k}:${canon((pr as unknown as Record<string, unknown>)[k])}`;
     }
-    if (otherTicks) out += `t${r.ticks}`;
+    // CheckQuorum and an abandoned transfer look at the ticks since a mark, up to electionTicks.
+    const cap = r.options.electionTicks;
+    out += `q${otherTicks ? r.quorumTick : Math.min(r.ticks - r.quorumTick, cap)}`;
+    if (r.transferee !== null) out += `T${otherTicks ? r.transferTick : Math.min(r.ticks - r.transferTick, cap)}`;
+    if (otherTicks || r.catchUp.size > 0) out += `t${r.ticks}`;
   }
   return out;
 }

@@ -267,7 +267,7 @@ export class Search {
       }
       const s = this.frontier[this.at++];
       const w = this.worldOf(s);
-      for (const move of movesOf(w, bounds)) {
+      for (const move of movesOf(w, bounds, fixed)) {
         const child = copyWorld(w, fixed, touchedBy(w, move));
         applyMove(child, fixed, move);
         this.transitions++;
