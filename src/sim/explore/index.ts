@@ -12,6 +12,7 @@ import { Search, type Found } from './search';
 export { DEFAULT_BOUNDS, describeMove, stateKey, applyMove, movesOf, copyWorld } from './model';
 export type { Bounds, Move, World, Fixed } from './model';
 export { Search } from './search';
+export { EXAMPLES, FIGURE8_BOUNDS, figure8, type Example } from './examples';
 export type { Found, SearchStats, StopReason } from './search';
 
 /** The scenario cannot be explored: it does not parse (line given), or its commands fail. */
@@ -171,32 +172,7 @@ export function counterexample(ex: Explore, found: Found): Counterexample {
   const { runner } = runPrefix(ex.text);
   const c = runner.cluster;
   const prefixActions = c.actions().length;
-  const ids = ex.fixed.ids;
-  for (const m of found.moves) {
-    switch (m.kind) {
-      case 'deliver':
-        c.deliver(m.id, m.copy);
-        break;
-      case 'fire':
-        c.fire(ids[m.node], m.timer);
-        break;
-      case 'drop':
-        c.dropMessage(m.id);
-        break;
-      case 'duplicate':
-        c.duplicate(m.id);
-        break;
-      case 'crash':
-        c.crash(ids[m.node]);
-        break;
-      case 'restart':
-        c.restart(ids[m.node]);
-        break;
-      case 'propose':
-        c.propose(ids[m.node], m.command);
-        break;
-    }
-  }
+  playOnEngine(ex, c, found.moves);
   const v = c.violations();
   const actions = [...c.actions()];
   runner.dispose();
@@ -221,4 +197,48 @@ export function counterexample(ex: Explore, found: Found): Counterexample {
     prefixActions,
     at: ex.at,
   };
+}
+
+/**
+ * Runs the scenario's commands on a fresh engine, then makes `moves` there one by one as actions
+ * (`each` sees the cluster after each). For tests and tools that compare the explorer with the engine.
+ */
+export function onEngine(ex: Explore, moves: readonly Move[], each?: (c: SimCluster, k: number) => void): void {
+  const { runner } = runPrefix(ex.text);
+  try {
+    playOnEngine(ex, runner.cluster, moves, each);
+  } finally {
+    runner.dispose();
+  }
+}
+
+function playOnEngine(ex: Explore, c: SimCluster, moves: readonly Move[], each?: (c: SimCluster, k: number) => void): void {
+  const ids = ex.fixed.ids;
+  for (let k = 0; k < moves.length; k++) {
+    const m = moves[k];
+    switch (m.kind) {
+      case 'deliver':
+        c.deliver(m.id, m.copy);
+        break;
+      case 'fire':
+        c.fire(ids[m.node], m.timer);
+        break;
+      case 'drop':
+        c.dropMessage(m.id);
+        break;
+      case 'duplicate':
+        c.duplicate(m.id);
+        break;
+      case 'crash':
+        c.crash(ids[m.node]);
+        break;
+      case 'restart':
+        c.restart(ids[m.node]);
+        break;
+      case 'propose':
+        c.propose(ids[m.node], m.command);
+        break;
+    }
+    each?.(c, k);
+  }
 }
