@@ -31,7 +31,7 @@ const TASK_SLICE_MS = 40;
 /** React panels are refreshed at most this often while playing (moving things are drawn per frame). */
 const PUBLISH_EVERY_MS = 80;
 
-export type Tab = 'inspect' | 'faults' | 'client' | 'checks' | 'metrics' | 'config' | 'share';
+export type Tab = 'inspect' | 'faults' | 'client' | 'checks' | 'metrics' | 'config' | 'share' | 'explore';
 export type BottomTab = 'events' | 'spacetime' | 'clocks';
 
 export interface Selection {

@@ -23,6 +23,7 @@ const FaultsPanel = lazy(() => import('./FaultsPanel').then((m) => ({ default: m
 const HelpOverlay = lazy(() => import('./HelpOverlay').then((m) => ({ default: m.HelpOverlay })));
 const ClocksPanel = lazy(() => import('./ClocksPanel').then((m) => ({ default: m.ClocksPanel })));
 const SpaceTime = lazy(() => import('./SpaceTime').then((m) => ({ default: m.SpaceTime })));
+const ExplorePanel = lazy(() => import('./explore/ExplorePanel').then((m) => ({ default: m.ExplorePanel })));
 
 const loading = <p className="hint">Loading…</p>;
 
@@ -34,6 +35,7 @@ const SIDE_TABS: ReadonlyArray<{ id: Tab; label: string }> = [
   { id: 'metrics', label: 'Metrics' },
   { id: 'config', label: 'Config' },
   { id: 'share', label: 'Share' },
+  { id: 'explore', label: 'Explore' },
 ];
 
 const BOTTOM_TABS: ReadonlyArray<{ id: BottomTab; label: string }> = [
@@ -56,6 +58,7 @@ function SidePanel() {
           {tab === 'metrics' && <MetricsPanel />}
           {tab === 'config' && <ConfigPanel />}
           {tab === 'share' && <SharePanel />}
+          {tab === 'explore' && <ExplorePanel />}
         </Suspense>
       </div>
     </section>

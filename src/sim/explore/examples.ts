@@ -21,7 +21,6 @@ export function figure8(commitRule: boolean): string {
 seed 6
 nodes 5
 sync off
-detector off
 max-entries 1
 rules commit-current-term-only ${commitRule ? 'on' : 'off'}
 elect n1
@@ -73,7 +72,7 @@ export const EXAMPLES: readonly Example[] = [
     id: 'election-3',
     title: 'First election, 3 nodes',
     summary: 'Three fresh nodes, every timer and delivery order up to term 2: Election Safety always holds.',
-    text: '# Three fresh nodes\nseed 1\nnodes 3\nsync off\ndetector off\n',
+    text: '# Three fresh nodes\nseed 1\nnodes 3\nsync off\n',
     bounds: { maxDepth: 8, maxTerm: 2, maxInFlight: 6 },
   },
   {
@@ -84,7 +83,6 @@ export const EXAMPLES: readonly Example[] = [
 seed 2
 nodes 3
 sync off
-detector off
 rules vote-log-check off
 elect n1
 run 200ms
