@@ -94,7 +94,7 @@ export function ExplorePanel() {
   const [link, setLink] = useState('');
   const [openError, setOpenError] = useState<string | null>(null);
   const running = useRef<Running | null>(null);
-  const maxDepth = useRef(0);
+  const [maxDepth, setMaxDepth] = useState(0);
 
   useEffect(() => () => running.current?.stop(), []);
 
@@ -116,7 +116,7 @@ export function ExplorePanel() {
     setOpenError(null);
     setProgress(null);
     const bounds = boundsOf(form);
-    maxDepth.current = bounds.maxDepth ?? DEFAULT_BOUNDS.maxDepth;
+    setMaxDepth(bounds.maxDepth ?? DEFAULT_BOUNDS.maxDepth);
     setStatus('running');
     running.current = startRunning({ type: 'start', text, bounds }, (r) => {
       if (r.type === 'progress') setProgress(r);
@@ -227,9 +227,9 @@ export function ExplorePanel() {
       )}
       {stats !== undefined && (
         <div className="explore-progress" aria-live="polite">
-          <progress max={Math.max(1, maxDepth.current)} value={status === 'done' ? maxDepth.current : stats.depth} aria-label="Depth explored" />
+          <progress max={Math.max(1, maxDepth)} value={status === 'done' ? maxDepth : stats.depth} aria-label="Depth explored" />
           <p data-testid="explore-stats">
-            {status === 'running' ? 'Exploring' : status === 'stopped' ? 'Stopped by you' : 'Done'}: depth {stats.depth} of {maxDepth.current} ·{' '}
+            {status === 'running' ? 'Exploring' : status === 'stopped' ? 'Stopped by you' : 'Done'}: depth {stats.depth} of {maxDepth} ·{' '}
             <strong>{fmt(stats.states)}</strong> distinct states · {fmt(stats.transitions)} moves made · {fmt(rate)} states/s ·{' '}
             {(progress!.elapsedMs / 1000).toFixed(1)} s
           </p>
