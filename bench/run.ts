@@ -2,6 +2,7 @@
 import { engineBenchmarks, type Figure } from './engine';
 import { heapBenchmarks } from './heap';
 import { messagingBenchmarks } from './messaging';
+import { printExplore } from './explore';
 import { catchUp, messagesPerCommand, mitCount } from './replication';
 
 const quick = process.argv.includes('--quick');
@@ -65,3 +66,5 @@ for (const h of heapBenchmarks(quick)) {
     undefined,
   );
 }
+
+printExplore(quick);
