@@ -60,6 +60,16 @@ export function validateNetwork(base: NetworkSettings, change: Partial<NetworkSe
   };
 }
 
+/**
+ * A span of virtual time the caller asks for: a finite, non-negative number. Infinity would never
+ * return, a negative span would move time backwards, and NaN would make `now` NaN.
+ */
+function checkDuration(call: string, ms: unknown): void {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+    throw new RangeError(`${call} needs a finite, non-negative number of ms (got ${String(ms)})`);
+  }
+}
+
 export const TIME_SERVER_ID = 'time';
 
 export class SimCluster implements Cluster {
@@ -199,16 +209,21 @@ export class SimCluster implements Cluster {
     return this.engine.eventCount;
   }
 
-  step(): boolean {
-    const engine = this.engine;
-    while (engine.nextAt() !== Infinity) {
-      if (engine.processNext()) return true;
+  /** Processes the next `count` events (default 1); false when the queue ran dry first. */
+  step(count = 1): boolean {
+    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
+      throw new RangeError(`step needs a whole, non-negative number of events (got ${String(count)})`);
     }
-    return false;
+    const engine = this.engine;
+    for (let done = 0; done < count; ) {
+      if (engine.nextAt() === Infinity) return false;
+      if (engine.processNext()) done++;
+    }
+    return true;
   }
 
   runFor(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError(`runFor needs a non-negative number of ms (got ${ms})`);
+    checkDuration('runFor', ms);
     const engine = this.engine;
     const target = engine.now + ms;
     while (engine.nextAt() <= target) engine.processNext();
@@ -220,6 +235,8 @@ export class SimCluster implements Cluster {
    * (which must not be earlier than the last processed event).
    */
   advanceTo(events: number, at: number): void {
+    if (!Number.isSafeInteger(events) || events < 0) throw new RangeError(`advanceTo needs a whole event count (got ${String(events)})`);
+    if (typeof at !== 'number' || !Number.isFinite(at)) throw new RangeError(`advanceTo needs a finite time (got ${String(at)})`);
     const engine = this.engine;
     while (engine.eventCount < events && engine.nextAt() !== Infinity) engine.processNext();
     if (engine.eventCount !== events) throw new Error(`replay diverged: ${engine.eventCount} events processed, expected ${events}`);
@@ -228,6 +245,8 @@ export class SimCluster implements Cluster {
   }
 
   runUntil(done: () => boolean, maxMs: number): boolean {
+    if (typeof done !== 'function') throw new TypeError(`runUntil needs a function to test (got ${typeof done})`);
+    checkDuration('runUntil', maxMs);
     if (done()) return true;
     const engine = this.engine;
     const target = engine.now + maxMs;

@@ -256,13 +256,24 @@ function parseNumberText(text: string): number | undefined {
   return NUMBER.test(text) ? Number(text) : undefined;
 }
 
-/** `500ms`, `2s`, `1.5s`, `500` (ms). */
-function parseDuration(w: Words, what = 'a duration like 500ms or 2s'): number {
+/**
+ * The longest span one line may ask for: a simulated day. `run 1e400ms` reads as Infinity and would
+ * never return; anything much longer than a day would freeze a page for minutes.
+ */
+export const MAX_LINE_MS = 86_400_000;
+/** The most events one `step` line may ask for (about a second of work). */
+export const MAX_STEP_EVENTS = 1_000_000;
+
+/** `500ms`, `2s`, `1.5s`, `500` (ms): finite, non-negative and at most `max`. */
+function parseDuration(w: Words, what = 'a duration like 500ms or 2s', max = MAX_LINE_MS): number {
   const t = w.need(what);
   const m = /^(.*?)(ms|s)?$/.exec(t.text)!;
   const n = parseNumberText(m[1]);
   if (n === undefined || n < 0) throw w.error(`expected ${what}, got '${t.text}'`);
-  return m[2] === 's' ? n * 1000 : n;
+  const ms = m[2] === 's' ? n * 1000 : n;
+  if (!Number.isFinite(ms)) throw w.error(`expected a finite ${what.replace(/^an? /, '')}, got '${t.text}'`);
+  if (ms > max) throw w.error(`'${t.text}' is too long: at most ${max}ms (a simulated day) per line`);
+  return ms;
 }
 
 /** A number written literally or as a variable with an optional offset: `3`, `$k`, `$k+1`. */
@@ -1214,17 +1225,18 @@ interface HeaderSpec {
 
 const onOff = (w: Words, what: string): boolean => w.keyword(what, ['on', 'off']) === 'on';
 
-function intArg(w: Words, what: string, min = 0): number {
+function intArg(w: Words, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const t = w.need(what);
   const n = parseNumberText(t.text);
   if (n === undefined || !Number.isInteger(n) || n < min) throw w.error(`expected ${what} (an integer >= ${min}), got '${t.text}'`);
+  if (n > max) throw w.error(`expected ${what} of at most ${max}, got '${t.text}'`);
   return n;
 }
 
 function numArg(w: Words, what: string): number {
   const t = w.need(what);
   const n = parseNumberText(t.text);
-  if (n === undefined) throw w.error(`expected ${what} (a number), got '${t.text}'`);
+  if (n === undefined || !Number.isFinite(n)) throw w.error(`expected ${what} (a finite number), got '${t.text}'`);
   return n;
 }
 
@@ -1382,7 +1394,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     usage: 'step [<events>]',
     kind: 'time',
     parse(w) {
-      const n = w.done ? 1 : intArg(w, 'an event count', 1);
+      const n = w.done ? 1 : intArg(w, 'an event count', 1, MAX_STEP_EVENTS);
       w.end('step [<events>]');
       return (r) => {
         for (let i = 0; i < n; i++) if (!r.cluster.step()) throw new StepFailure('nothing left to happen');
@@ -1724,7 +1736,8 @@ export function parseScenario(text: string, options: ParseOptions = {}): Scenari
 
 function parseAt(w: Words, ctx: ParseContext, source: string, line: number, only: readonly string[] | undefined): ScenarioStep {
   if (only !== undefined && !only.includes('at')) throw w.error(`'at' is not allowed here (only ${only.join(', ')})`);
-  const ms = parseDuration(w, 'a time like 1234.5ms');
+  // An absolute time: a long recorded run may end past a day, so only finiteness is required.
+  const ms = parseDuration(w, 'a time like 1234.5ms', Number.MAX_VALUE);
   let events: number | undefined;
   const t = w.peek();
   if (t !== undefined && /^#\d+$/.test(t.text)) {

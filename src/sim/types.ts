@@ -180,8 +180,11 @@ export interface Cluster {
   readonly now: number;
   readonly nodeIds: readonly string[];
   readonly seed: number;
-  step(): boolean;
+  /** Processes the next `count` events (default 1); false when none was left to process. */
+  step(count?: number): boolean;
+  /** `ms` must be finite and non-negative (RangeError otherwise). */
   runFor(ms: number): void;
+  /** `maxMs` must be finite and non-negative (RangeError otherwise). */
   runUntil(done: () => boolean, maxMs: number): boolean;
 
   node(id: string): NodeView;
