@@ -151,6 +151,11 @@ export class ClientActor implements Actor {
 
   // ---- the publisher ----
 
+  /** The id the next publish without one will get. */
+  nextPublishId(): string {
+    return clientId(this.id, this.pubSeq + 1);
+  }
+
   publish(topic: string, message: string, id: string | undefined, via: string | undefined): Publish {
     const op: PublishOp = {
       id: id ?? clientId(this.id, ++this.pubSeq),

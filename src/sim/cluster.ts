@@ -2,6 +2,8 @@
 import { PhysicalClock } from '../core/clocks/physical';
 import { estimatedOffsetMs } from '../core/clocks/sync';
 import { DEFAULT_RULES, type Entry } from '../core/raft/types';
+import { checkClientId, checkCommand, checkDuration, checkPublish } from './args';
+import { clientId } from '../core/broker/ids';
 import { DEFAULT_BROKER, type BrokerObserver, type BrokerSettings } from './brokerNode';
 import { MessagingChecker } from './checkers/messaging';
 import { RaftChecker } from './checkers/raft';
@@ -58,16 +60,6 @@ export function validateNetwork(base: NetworkSettings, change: Partial<NetworkSe
     reorderRate: checkRate('reorderRate', next.reorderRate),
     reorderDelayMs: checkRange('reorderDelayMs', next.reorderDelayMs),
   };
-}
-
-/**
- * A span of virtual time the caller asks for: a finite, non-negative number. Infinity would never
- * return, a negative span would move time backwards, and NaN would make `now` NaN.
- */
-function checkDuration(call: string, ms: unknown): void {
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-    throw new RangeError(`${call} needs a finite, non-negative number of ms (got ${String(ms)})`);
-  }
 }
 
 export const TIME_SERVER_ID = 'time';
@@ -444,8 +436,7 @@ export class SimCluster implements Cluster {
   client(id: string): ClientActor {
     let c = this.clients.get(id);
     if (c === undefined) {
-      if (this.byId.has(id) || id === TIME_SERVER_ID) throw new RangeError(`client id '${id}' is taken by a node`);
-      if (!/^[A-Za-z0-9_.:-]{1,32}$/.test(id)) throw new RangeError(`client id must be 1..32 letters, digits or _.:- (got '${id}')`);
+      this.checkNewClient('client', id);
       const rng = this.rootRng.fork(`client:${id}`);
       c = this.engine.addActor(
         (index) => new ClientActor(index, id, this.engine, rng, this.nodeIds, (x) => this.byId.get(x)!, DEFAULT_CLIENT, this.clientObserver),
@@ -453,6 +444,12 @@ export class SimCluster implements Cluster {
       this.clients.set(id, c);
     }
     return c;
+  }
+
+  /** A client id that may name a new client: well formed, and not a node's or the time server's. */
+  private checkNewClient(call: string, id: string): void {
+    checkClientId(call, id);
+    if (this.byId.has(id) || id === TIME_SERVER_ID) throw new RangeError(`${call}: client id '${id}' is taken by a node`);
   }
 
   /** Failure-detector statistics per node, and in total. */
@@ -472,13 +469,13 @@ export class SimCluster implements Cluster {
   }
 
   publish(topic: string, message: string, options: { id?: string; via?: string; client?: string } = {}): Publish {
-    if (options.via !== undefined) this.get(options.via);
-    if (/\s/.test(topic) || topic.length === 0) throw new RangeError(`topic must be a non-empty word without spaces (got '${topic}')`);
-    if (options.id !== undefined && (/\s/.test(options.id) || options.id.length === 0)) {
-      throw new RangeError(`id must be a non-empty word without spaces (got '${options.id}')`);
-    }
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'publish', args: [topic, message, options] });
-    const handle = this.client(options.client ?? 'pub').publish(topic, message, options.id, options.via);
+    const clean = checkPublish(topic, message, options, (client) => this.clients.get(client)?.nextPublishId() ?? clientId(client, 1));
+    if (clean.via !== undefined && !this.byId.has(clean.via)) throw new RangeError(`publish: unknown node '${clean.via}' (nodes: ${this.nodeIds.join(', ')})`);
+    const client = clean.client ?? 'pub';
+    if (!this.clients.has(client)) this.checkNewClient('publish', client);
+    // A copy: a caller that changes its options object later must not change the action log.
+    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'publish', args: [topic, message, clean] });
+    const handle = this.client(client).publish(topic, message, clean.id, clean.via);
     this.engine.flush();
     return handle;
   }
@@ -486,8 +483,11 @@ export class SimCluster implements Cluster {
   /** One protocol line typed at a node by a client ('console' unless named); the handle fills in as replies arrive. */
   command(nodeId: string, line: string, options: { client?: string } = {}): CommandHandle {
     this.get(nodeId);
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'command', args: [nodeId, line, options] });
-    const handle = this.client(options.client ?? 'console').command(nodeId, line);
+    const clean = checkCommand(line, options);
+    const client = clean.client ?? 'console';
+    if (!this.clients.has(client)) this.checkNewClient('command', client);
+    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'command', args: [nodeId, line, clean] });
+    const handle = this.client(client).command(nodeId, line);
     this.engine.flush();
     return handle;
   }

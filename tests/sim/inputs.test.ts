@@ -95,3 +95,67 @@ describe('finding 3: time that would move backwards or become NaN', () => {
     expect(c.now).toBe(0);
   });
 });
+
+describe('finding 11: publish() and command() check their arguments at the call', () => {
+  const cases: Array<[string, () => [string, string, { id?: string; via?: string; client?: string }?]]> = [
+    ['a message with a newline', () => ['t', 'two\nlines']],
+    ['a message with a carriage return', () => ['t', 'two\rlines']],
+    ['an empty message', () => ['t', '']],
+    ['a message of spaces only', () => ['t', '   ']],
+    ['a topic over 128 characters', () => ['x'.repeat(129), 'm']],
+    ['an id over 128 characters', () => ['t', 'm', { id: 'i'.repeat(129) }]],
+    ['a topic with a space', () => ['a b', 'm']],
+    ['an empty topic', () => ['', 'm']],
+    ['an id with a space', () => ['t', 'm', { id: 'a b' }]],
+    ['a line over the protocol limit of 65,536 characters', () => ['t', 'm'.repeat(65_536)]],
+    ['an unknown via node', () => ['t', 'm', { via: 'n9' }]],
+    ['a client id with a space', () => ['t', 'm', { client: 'bad id' }]],
+  ];
+  for (const [what, args] of cases) {
+    it(`refuses ${what} with a RangeError, records no action and sends nothing`, () => {
+      const c = createCluster({ seed: 11, nodes: 3 });
+      c.runFor(500);
+      const sent = c.sentCount();
+      const [topic, message, options] = args();
+      const err = thrown(() => c.publish(topic, message, options));
+      expect(err).toBeInstanceOf(RangeError);
+      expect(err.message).toMatch(/^publish: /);
+      expect(c.actions()).toEqual([]);
+      expect(c.sentCount()).toBe(sent);
+      // The publisher's client is untouched too: a good publish right after goes through.
+      const ok = c.publish('t', 'fine');
+      expect(c.runUntil(() => ok.status !== 'pending', 12_000), at(c, 'the next publish ends')).toBe(true);
+      expect(ok.status).toBe('ok');
+    });
+  }
+
+  it('a message of exactly the largest size that fits one line is accepted', () => {
+    const c = createCluster({ seed: 11, nodes: 3 });
+    const id = 'big';
+    const room = 65_536 - `PUB t --id ${id} `.length;
+    const p = c.publish('t', 'm'.repeat(room), { id });
+    expect(c.runUntil(() => p.status !== 'pending', 12_000)).toBe(true);
+    expect(p.status).toBe('ok');
+  });
+
+  it('refuses non-string arguments with a TypeError: command(id, undefined), publish(undefined, …)', () => {
+    const c = createCluster({ seed: 11, nodes: 3 });
+    expect(() => c.command('n1', undefined as unknown as string)).toThrow(TypeError);
+    expect(() => c.command('n1', 42 as unknown as string)).toThrow(TypeError);
+    expect(() => c.publish(undefined as unknown as string, 'm')).toThrow(TypeError);
+    expect(() => c.publish('t', null as unknown as string)).toThrow(TypeError);
+    expect(() => c.command('n1', 'PING', { client: 7 as unknown as string })).toThrow(TypeError);
+    expect(c.actions()).toEqual([]);
+    // Formerly command(id, undefined) threw later, inside runFor.
+    c.runFor(1000);
+    stillUsable(c);
+  });
+
+  it('command() to an unknown node or with a bad client id throws before anything is recorded', () => {
+    const c = createCluster({ seed: 11, nodes: 3 });
+    expect(() => c.command('n9', 'PING')).toThrow(RangeError);
+    expect(() => c.command('n1', 'PING', { client: 'n2' })).toThrow(RangeError);
+    expect(() => c.command('n1', 'PING', { client: 'no way' })).toThrow(RangeError);
+    expect(c.actions()).toEqual([]);
+  });
+});
