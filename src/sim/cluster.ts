@@ -4,6 +4,7 @@ import { estimatedOffsetMs } from '../core/clocks/sync';
 import { DEFAULT_RULES, type Entry } from '../core/raft/types';
 import { checkClientId, checkCommand, checkDuration, checkPublish } from './args';
 import { clientId } from '../core/broker/ids';
+import { validateNetworkChange, validateOptions } from './options';
 import { DEFAULT_BROKER, type BrokerObserver, type BrokerSettings } from './brokerNode';
 import { MessagingChecker } from './checkers/messaging';
 import { RaftChecker } from './checkers/raft';
@@ -37,29 +38,18 @@ export class CheckerViolation extends Error {
   }
 }
 
-function checkRange(name: string, r: unknown, min = 0): [number, number] {
-  if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    throw new RangeError(`${name} must be a pair of finite numbers [min, max]`);
-  }
-  const [a, b] = r as [number, number];
-  if (a < min || b < a) throw new RangeError(`${name} must satisfy ${min} <= min <= max (got [${a}, ${b}])`);
-  return [a, b];
+/** The keys of `o` whose value is not undefined (`{ sync: undefined }` must not replace a default). */
+function defined<T extends object>(o: T | undefined): Partial<T> {
+  const out: Partial<T> = {};
+  if (o !== undefined) for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
 }
 
-function checkRate(name: string, x: unknown): number {
-  if (typeof x !== 'number' || !(x >= 0 && x <= 1)) throw new RangeError(`${name} must be a number in 0..1 (got ${String(x)})`);
-  return x;
-}
-
-export function validateNetwork(base: NetworkSettings, change: Partial<NetworkSettings>): NetworkSettings {
-  const next = { ...base, ...change };
-  return {
-    latencyMs: checkRange('latencyMs', next.latencyMs),
-    dropRate: checkRate('dropRate', next.dropRate),
-    duplicateRate: checkRate('duplicateRate', next.duplicateRate),
-    reorderRate: checkRate('reorderRate', next.reorderRate),
-    reorderDelayMs: checkRange('reorderDelayMs', next.reorderDelayMs),
-  };
+/** Network settings after a change: only the keys given change (the change is validated by the caller). */
+function mergeNetwork(base: NetworkSettings, change: Partial<NetworkSettings>): NetworkSettings {
+  const next = { ...base };
+  for (const [k, v] of Object.entries(change)) if (v !== undefined) (next as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
+  return next;
 }
 
 export const TIME_SERVER_ID = 'time';
@@ -82,26 +72,21 @@ export class SimCluster implements Cluster {
   private readonly rootRng: Rng;
 
   constructor(options: ClusterOptions = {}) {
+    // Everything is checked here, at the boundary, so nothing on the hot path needs to.
+    validateOptions(options);
     this.options = options;
     this.seed = options.seed ?? 1;
-    if (!Number.isInteger(this.seed)) throw new RangeError(`seed must be an integer (got ${String(options.seed)})`);
     this.config = options.config !== undefined ? parseClusterConfig(options.config) : generatedConfig(options.nodes ?? 5);
     const root = new Rng(this.seed);
     this.rootRng = root;
-    const network = validateNetwork(DEFAULT_NETWORK, options.network ?? {});
-    const electionTimeoutMs = checkRange('electionTimeoutMs', options.electionTimeoutMs ?? [150, 300], 1);
+    const network = mergeNetwork(DEFAULT_NETWORK, defined(options.network));
+    const electionTimeoutMs: [number, number] = options.electionTimeoutMs ? [...options.electionTimeoutMs] : [150, 300];
     const heartbeatMs = options.heartbeatMs ?? 50;
-    if (!(heartbeatMs > 0)) throw new RangeError(`heartbeatMs must be positive (got ${heartbeatMs})`);
     this.engine = new Engine(root.fork('network'), network, options.journalLimit ?? 50_000);
     const ids = this.config.nodes.map((n) => n.id);
     this.nodeIds = ids;
-    const clocks = { ...DEFAULT_CLOCKS, ...options.clocks };
-    if (!['ntp', 'cristian', 'berkeley', 'off'].includes(clocks.sync)) {
-      throw new RangeError(`clocks.sync must be one of ntp, cristian, berkeley, off (got ${String(clocks.sync)})`);
-    }
-    if (!(clocks.syncIntervalMs > 0)) throw new RangeError(`clocks.syncIntervalMs must be positive (got ${clocks.syncIntervalMs})`);
+    const clocks = { ...DEFAULT_CLOCKS, ...defined(options.clocks) };
     const suspectAfterMs = options.detector?.suspectAfterMs ?? 300;
-    if (!(suspectAfterMs > 0)) throw new RangeError(`detector.suspectAfterMs must be positive (got ${suspectAfterMs})`);
     const timing: NodeTiming = {
       electionTimeoutMs,
       heartbeatMs,
@@ -115,7 +100,7 @@ export class SimCluster implements Cluster {
     };
     const raftOptions = {
       maxEntriesPerMessage: options.maxEntriesPerMessage ?? 64,
-      rules: { ...DEFAULT_RULES, ...options.rules },
+      rules: { ...DEFAULT_RULES, ...defined(options.rules) },
     };
     const actorOf = (id: string): Actor => this.byId.get(id) ?? this.clients.get(id)!;
     this.nodes = [];
@@ -129,7 +114,7 @@ export class SimCluster implements Cluster {
       },
     };
     const actorCount = ids.length + 1;
-    const broker: BrokerSettings = { ...DEFAULT_BROKER, ...options.broker };
+    const broker: BrokerSettings = { ...DEFAULT_BROKER, ...defined(options.broker) };
     const mode = options.checkers ?? 'throw';
     let brokerObserver: BrokerObserver | undefined;
     if (mode !== false) {
@@ -391,7 +376,11 @@ export class SimCluster implements Cluster {
   }
 
   setNetwork(settings: Partial<NetworkSettings>): void {
-    const next = validateNetwork(this.engine.network, settings);
+    validateNetworkChange(settings);
+    const next = mergeNetwork(this.engine.network, settings);
+    if (next.latencyMs[0] > next.latencyMs[1] || next.reorderDelayMs[0] > next.reorderDelayMs[1]) {
+      throw new RangeError(`setNetwork: a [min, max] pair would have min > max (latencyMs ${JSON.stringify(next.latencyMs)}, reorderDelayMs ${JSON.stringify(next.reorderDelayMs)})`);
+    }
     this.act('setNetwork', [settings], JSON.stringify(settings));
     this.engine.network = next;
     this.settle();

@@ -1,6 +1,7 @@
 // Issue 10, inputs: every argument of the headless API and every scenario number is checked at the call, with a clear error that leaves the cluster usable.
 import { describe, expect, it } from 'vitest';
-import { createCluster, type SimCluster } from '../../src/sim/index';
+import { ConfigError, createCluster, type ClusterOptions, type SimCluster } from '../../src/sim/index';
+import { warnings } from '../../src/sim/options';
 import { parseScenario, ScenarioError } from '../../src/sim/scenario';
 import { at } from './helpers';
 
@@ -157,5 +158,108 @@ describe('finding 11: publish() and command() check their arguments at the call'
     expect(() => c.command('n1', 'PING', { client: 'n2' })).toThrow(RangeError);
     expect(() => c.command('n1', 'PING', { client: 'no way' })).toThrow(RangeError);
     expect(c.actions()).toEqual([]);
+  });
+});
+
+describe('finding 4: every option is validated by one schema; ConfigError names the option path', () => {
+  const bad: Array<[string, ClusterOptions, RegExp]> = [
+    ['maxEntriesPerMessage 0', { maxEntriesPerMessage: 0 }, /^maxEntriesPerMessage must be a whole number from 1/],
+    ['maxEntriesPerMessage -1', { maxEntriesPerMessage: -1 }, /^maxEntriesPerMessage must be/],
+    ['maxEntriesPerMessage NaN', { maxEntriesPerMessage: NaN }, /^maxEntriesPerMessage must be .* \(got NaN\)/],
+    ['startupGraceMs NaN', { startupGraceMs: NaN }, /^startupGraceMs must be a finite, non-negative number of ms \(got NaN\)/],
+    ['clocks.offsetMsMax NaN', { clocks: { offsetMsMax: NaN } }, /^clocks\.offsetMsMax must be/],
+    ['broker.maxDelayMs NaN', { broker: { maxDelayMs: NaN } }, /^broker\.maxDelayMs must be/],
+    ['broker.commitTimeoutMs NaN', { broker: { commitTimeoutMs: NaN } }, /^broker\.commitTimeoutMs must be/],
+    ['broker.commitTimeoutMs 0', { broker: { commitTimeoutMs: 0 } }, /^broker\.commitTimeoutMs must be/],
+    ['broker.dedupWindow 1.5', { broker: { dedupWindow: 1.5 } }, /^broker\.dedupWindow must be/],
+    ['journalLimit NaN', { journalLimit: NaN }, /^journalLimit must be/],
+    ['journalLimit -1', { journalLimit: -1 }, /^journalLimit must be/],
+    ['heartbeatMs Infinity', { heartbeatMs: Infinity }, /^heartbeatMs must be .* \(got Infinity\)/],
+    ['heartbeatMs 0', { heartbeatMs: 0 }, /^heartbeatMs must be/],
+    ['an unknown detector.kind', { detector: { kind: 'gossip' as 'phi' } }, /^detector\.kind must be one of 'timeout', 'phi', 'off' \(got "gossip"\)/],
+    ['detector.phiThreshold NaN', { detector: { phiThreshold: NaN } }, /^detector\.phiThreshold must be/],
+    ['detector.suspectAfterMs 0', { detector: { suspectAfterMs: 0 } }, /^detector\.suspectAfterMs must be/],
+    ['checkers true', { checkers: true as unknown as false }, /^checkers must be 'throw', 'record' or false \(got true\)/],
+    ['checkers "yes"', { checkers: 'yes' as 'throw' }, /^checkers must be/],
+    ['rules.voteLogCheck "no"', { rules: { voteLogCheck: 'no' as unknown as boolean } }, /^rules\.voteLogCheck must be true or false \(got "no"\)/],
+    ['rules.commitCurrentTermOnly 0', { rules: { commitCurrentTermOnly: 0 as unknown as boolean } }, /^rules\.commitCurrentTermOnly must be true or false/],
+    ['an unknown rule', { rules: { preVote: true } as unknown as ClusterOptions['rules'] }, /^unknown option rules\.preVote \(known: voteLogCheck, commitCurrentTermOnly\)/],
+    ['a misspelt option', { heartbeat: 50 } as unknown as ClusterOptions, /^unknown option heartbeat \(known: .*heartbeatMs/],
+    ['network.dropRate 1.5', { network: { dropRate: 1.5 } }, /^network\.dropRate must be a number from 0 to 1 \(got 1\.5\)/],
+    ['network.latencyMs [10, 5]', { network: { latencyMs: [10, 5] } }, /^network\.latencyMs must be a pair/],
+    ['network.latencyMs [NaN, 5]', { network: { latencyMs: [NaN, 5] } }, /^network\.latencyMs must be a pair .* \(got \["NaN",5\]\)/],
+    ['electionTimeoutMs [300, 150]', { electionTimeoutMs: [300, 150] }, /^electionTimeoutMs must be a pair/],
+    ['electionTimeoutMs [0, 0]', { electionTimeoutMs: [0, 0] }, /^electionTimeoutMs must be/],
+    ['clocks.sync "gps"', { clocks: { sync: 'gps' as 'ntp' } }, /^clocks\.sync must be one of/],
+    ['clocks.syncIntervalMs 0', { clocks: { syncIntervalMs: 0 } }, /^clocks\.syncIntervalMs must be/],
+    ['clocks.driftPpmMax 1e6', { clocks: { driftPpmMax: 1e6 } }, /^clocks\.driftPpmMax must be/],
+    ['nodes 0', { nodes: 0 }, /^nodes must be a whole number from 1 to 50/],
+    ['nodes 2.5', { nodes: 2.5 }, /^nodes must be/],
+    ['seed 1.5', { seed: 1.5 }, /^seed must be a whole number/],
+    ['seed NaN', { seed: NaN }, /^seed must be/],
+    ['config 42', { config: 42 as unknown as string }, /^config must be cluster\.yaml text/],
+  ];
+  for (const [what, options, message] of bad) {
+    it(`refuses ${what}`, () => {
+      const err = thrown(() => createCluster({ seed: 4, nodes: 3, ...options }));
+      expect(err, what).toBeInstanceOf(ConfigError);
+      expect(err.message).toMatch(message);
+    });
+  }
+
+  it('accepts every documented value at the edges (and undefined for any key)', () => {
+    const c = createCluster({
+      seed: Number.MAX_SAFE_INTEGER, nodes: 3, electionTimeoutMs: [1, 1], heartbeatMs: 0.1, startupGraceMs: 0,
+      network: { latencyMs: [0, 0], dropRate: 0, duplicateRate: 1, reorderRate: 1, reorderDelayMs: [0, 0] },
+      clocks: { offsetMsMax: 0, driftPpmMax: 0, sync: 'off', syncIntervalMs: 1, countSelf: true },
+      detector: { suspectAfterMs: 1, kind: 'off', phiThreshold: 0.5 },
+      rules: { voteLogCheck: false, commitCurrentTermOnly: true }, checkers: false, journalLimit: 0,
+      broker: { dedupWindow: 0, dedup: false, maxDelayMs: 0, commitTimeoutMs: 1 }, maxEntriesPerMessage: 1,
+    });
+    c.runFor(10);
+    const d = createCluster({ seed: undefined, clocks: { sync: undefined }, broker: { dedupWindow: undefined }, network: { dropRate: undefined } });
+    d.runFor(1000);
+    expect(d.leader()).toBeDefined();
+  });
+
+  it('setNetwork refuses NaN and out-of-range settings with a RangeError naming the setting, and changes nothing', () => {
+    const c = createCluster({ seed: 4, nodes: 3 });
+    const before = { ...c.network };
+    for (const change of [{ dropRate: NaN }, { latencyMs: [5, Infinity] as [number, number] }, { bogus: 1 } as object, { reorderRate: -0.5 }]) {
+      const err = thrown(() => c.setNetwork(change));
+      expect(err).toBeInstanceOf(RangeError);
+      expect(err.message).toMatch(/^setNetwork: (network\.\w+ must be|unknown option network\.bogus)/);
+    }
+    c.setNetwork({ latencyMs: [20, 30] });
+    expect(c.network).toEqual({ ...before, latencyMs: [20, 30] });
+    expect(() => c.setNetwork({ reorderDelayMs: [60, 50] })).toThrow(RangeError);
+    expect(c.actions().map((a) => a.op)).toEqual(['setNetwork']);
+  });
+});
+
+describe('finding 4: warnings for valid settings that cannot work', () => {
+  it('names heartbeat >= election timeout and equal election-timeout bounds, saying why; the defaults have none', () => {
+    expect(warnings({})).toEqual([]);
+    const w = warnings({ heartbeatMs: 200, electionTimeoutMs: [150, 150] });
+    expect(w.map((x) => x.option)).toEqual(['heartbeatMs', 'electionTimeoutMs']);
+    expect(w[0].text).toMatch(/not shorter than the shortest election timeout.*§5\.6/);
+    expect(w[1].text).toMatch(/equal bounds.*split the vote.*§5\.2/);
+  });
+
+  it('the warnings describe real behaviour: with equal bounds and no jitter, elections split far more often than with the default range', () => {
+    const elections = (options: ClusterOptions): number => {
+      let n = 0;
+      for (let seed = 1; seed <= 5; seed++) {
+        const c = createCluster({ seed, nodes: 5, network: { latencyMs: [10, 10] }, ...options });
+        c.onEvent((e) => {
+          if (e.kind === 'role' && e.role === 'candidate') n++;
+        });
+        c.runFor(3000);
+      }
+      return n;
+    };
+    const healthy = elections({});
+    const equal = elections({ electionTimeoutMs: [150, 150] });
+    expect(equal).toBeGreaterThan(2 * healthy);
   });
 });
