@@ -79,3 +79,13 @@ export function checkCommand(line: unknown, options: unknown): { client?: string
   checkClientId('command', client);
   return { client };
 }
+
+/** subscribe(): a topic the SUB line can carry, and an optional client. */
+export function checkSubscribe(topic: unknown, options: unknown): { client?: string } {
+  checkWord('subscribe', 'topic', topic, MAX_TOPIC_LENGTH);
+  if (options !== undefined && (typeof options !== 'object' || options === null)) throw new TypeError('subscribe: options must be an object');
+  const client = (options as { client?: unknown } | undefined)?.client;
+  if (client === undefined) return {};
+  checkClientId('subscribe', client);
+  return { client };
+}

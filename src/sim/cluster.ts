@@ -2,7 +2,7 @@
 import { PhysicalClock } from '../core/clocks/physical';
 import { estimatedOffsetMs } from '../core/clocks/sync';
 import { DEFAULT_RULES, type Entry } from '../core/raft/types';
-import { checkClientId, checkCommand, checkDuration, checkPublish } from './args';
+import { checkClientId, checkCommand, checkDuration, checkPublish, checkSubscribe } from './args';
 import { clientId } from '../core/broker/ids';
 import { validateNetworkChange, validateOptions } from './options';
 import { DEFAULT_BROKER, type BrokerObserver, type BrokerSettings } from './brokerNode';
@@ -77,7 +77,7 @@ export class SimCluster implements Cluster {
     this.options = options;
     this.seed = options.seed ?? 1;
     this.config = options.config !== undefined ? parseClusterConfig(options.config) : generatedConfig(options.nodes ?? 5);
-    const root = new Rng(this.seed);
+    const root = Rng.fromSeed(this.seed);
     this.rootRng = root;
     const network = mergeNetwork(DEFAULT_NETWORK, defined(options.network));
     const electionTimeoutMs: [number, number] = options.electionTimeoutMs ? [...options.electionTimeoutMs] : [150, 300];
@@ -477,6 +477,21 @@ export class SimCluster implements Cluster {
     if (!this.clients.has(client)) this.checkNewClient('command', client);
     this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'command', args: [nodeId, line, clean] });
     const handle = this.client(client).command(nodeId, line);
+    this.engine.flush();
+    return handle;
+  }
+
+  /**
+   * A subscriber client ('sub' unless named) sends `SUB <topic>` to a node; the MSG lines it then
+   * receives are in `received(client)`. Recorded (and replayed) as its own action.
+   */
+  subscribe(nodeId: string, topic: string, options: { client?: string } = {}): CommandHandle {
+    this.get(nodeId);
+    const clean = checkSubscribe(topic, options);
+    const client = clean.client ?? 'sub';
+    if (!this.clients.has(client)) this.checkNewClient('subscribe', client);
+    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'subscribe', args: [nodeId, topic, clean] });
+    const handle = this.client(client).command(nodeId, `SUB ${topic}`);
     this.engine.flush();
     return handle;
   }

@@ -14,6 +14,7 @@
 // Node references: n1 … (configured ids), `leader`, `follower` (first up non-leader by id),
 // `follower2` …, and variables set with `let` (`$old`). Words and texts may be "JSON-quoted".
 import { CheckerViolation, SimCluster } from './cluster';
+import { MAX_SEED, MIN_SEED } from './options';
 import type { CommandHandle } from './client';
 import type { ActionRecord, ClusterOptions, InFlight, NetworkSettings, NodeView, Publish, SimEvent } from './types';
 
@@ -1243,7 +1244,7 @@ function numArg(w: Words, what: string): number {
 const RULES: Record<string, 'voteLogCheck' | 'commitCurrentTermOnly'> = { 'vote-log-check': 'voteLogCheck', 'commit-current-term-only': 'commitCurrentTermOnly' };
 
 export const HEADERS: Readonly<Record<string, HeaderSpec>> = {
-  seed: { usage: 'seed <integer>', apply: (w, o) => { o.seed = intArg(w, 'a seed', -(2 ** 31)); } },
+  seed: { usage: 'seed <integer>', apply: (w, o) => { o.seed = intArg(w, 'a seed', MIN_SEED, MAX_SEED); } },
   nodes: { usage: 'nodes <count>', apply: (w, o) => { o.nodes = intArg(w, 'a node count', 1); } },
   config: { usage: 'config "<cluster.yaml as a JSON string>"', apply: (w, o) => { o.config = w.need('the YAML as one quoted string').text; } },
   'election-timeout': { usage: 'election-timeout <min> <max>', apply: (w, o) => { o.electionTimeoutMs = [parseDuration(w), parseDuration(w)]; } },
@@ -1428,10 +1429,11 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
   },
   partition: {
-    usage: 'partition <nodes> | <nodes> [| …]   (rest = every node not named)',
+    usage: 'partition <nodes> [| <nodes> …]   (rest = every node not named; nodes named nowhere form one more group)',
     kind: 'action',
     replayable: true,
     parse(w, ctx) {
+      // One group is enough: `partition n1` cuts n1 off from every node not named (as partition([['n1']]) does).
       const groups: string[][] = [[]];
       while (!w.done) {
         const t = w.need('a node');
@@ -1441,7 +1443,8 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
           groups[groups.length - 1].push(t.text);
         }
       }
-      if (groups.length < 2) throw w.error("a partition needs at least two groups separated by '|'");
+      // A bare `partition` is partition([]): every node in one group (what toScenario writes for it).
+      if (groups.length === 1 && groups[0].length === 0) groups.length = 0;
       return (r) => {
         const named = groups.map((g) => g.filter((x) => x !== 'rest').map((x) => r.resolveNode(x)));
         const all = new Set(named.flat());
@@ -1545,6 +1548,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   sub: {
     usage: 'sub <topic> [--via <node>] [--client <client>]',
     kind: 'action',
+    replayable: true,
     parse(w, ctx) {
       const flags = new Map<string, string>();
       const topic = w.word('a topic');
@@ -1553,7 +1557,8 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       const via = flags.get('--via') ?? 'leader';
       checkNodeRef(w, ctx, via);
       return (r, wait) => {
-        const h = r.cluster.command(r.resolveNode(via), `SUB ${topic}`, { client: flags.get('--client') ?? 'sub' });
+        const client = flags.get('--client');
+        const h = r.cluster.subscribe(r.resolveNode(via), topic, client === undefined ? {} : { client });
         r.lastReply = h;
         if (wait) waitFor(r, () => h.done, REPLY_WAIT_MS);
         return { output: [...h.lines] };
@@ -1873,7 +1878,7 @@ export function actionToCommand(a: ActionRecord): string {
     case 'heal':
       return 'heal';
     case 'partition':
-      return `partition ${(args[0] as string[][]).map((g) => g.join(' ')).join(' | ')}`;
+      return `partition ${(args[0] as string[][]).map((g) => g.join(' ')).join(' | ')}`.trimEnd();
     case 'cutLink':
       return `cut ${s(0)} ${s(1)}`;
     case 'restoreLink':
@@ -1902,6 +1907,10 @@ export function actionToCommand(a: ActionRecord): string {
         o.client !== undefined ? `--client ${wordArg(o.client)}` : '',
       ].filter((x) => x !== '');
       return ['pub', ...flags, wordArg(s(0)), textArg(s(1), true)].join(' ');
+    }
+    case 'subscribe': {
+      const o = (args[2] ?? {}) as { client?: string };
+      return ['sub', wordArg(s(1)), `--via ${s(0)}`, ...(o.client !== undefined ? [`--client ${wordArg(o.client)}`] : [])].join(' ');
     }
     case 'command': {
       const o = (args[2] ?? {}) as { client?: string };

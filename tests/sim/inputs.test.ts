@@ -1,9 +1,9 @@
 // Issue 10, inputs: every argument of the headless API and every scenario number is checked at the call, with a clear error that leaves the cluster usable.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createCluster, type ClusterOptions, type SimCluster } from '../../src/sim/index';
+import { ConfigError, createCluster, replay, type ActionRecord, type ClusterOptions, type SimCluster } from '../../src/sim/index';
 import { warnings } from '../../src/sim/options';
-import { parseScenario, ScenarioError } from '../../src/sim/scenario';
-import { at } from './helpers';
+import { parseScenario, runScenario, ScenarioError, toScenario } from '../../src/sim/scenario';
+import { at, canonical } from './helpers';
 
 /** The error `fn` throws (fails when it returns). */
 function thrown(fn: () => unknown): Error {
@@ -261,5 +261,99 @@ describe('finding 4: warnings for valid settings that cannot work', () => {
     const healthy = elections({});
     const equal = elections({ electionTimeoutMs: [150, 150] });
     expect(equal).toBeGreaterThan(2 * healthy);
+  });
+});
+
+/** The same run rebuilt twice, by replay() and through toScenario text: identical journals and action logs. */
+function roundTrips(c: SimCluster): void {
+  const again = replay(c.options, c.actions(), c.now);
+  expect(canonical(again.journal()), 'replay() reproduces the journal').toBe(canonical(c.journal()));
+  const text = toScenario(c.options, c.actions(), { at: c.now, events: c.eventCount });
+  const r = runScenario(text);
+  expect(r.failure?.message, text).toBeUndefined();
+  expect(canonical(r.runner.cluster.actions()), 'same actions').toBe(canonical(c.actions()));
+  expect(canonical(r.runner.cluster.journal()), 'toScenario reproduces the journal').toBe(canonical(c.journal()));
+}
+
+describe('finding 10: replay, toScenario and seeds', () => {
+  it('replay() of an action log with a subscribe action rebuilds the run (it threw a TypeError)', () => {
+    const c = createCluster({ seed: 10, nodes: 3 });
+    c.runUntil(() => c.leader() !== undefined, 3000);
+    const log: ActionRecord[] = [{ at: c.now, events: c.eventCount, op: 'subscribe', args: ['n1', 'news', { client: 'reader' }] }];
+    const r = replay({ seed: 10, nodes: 3 }, log);
+    r.publish('news', 'hello', { via: 'n1' });
+    r.runFor(1000);
+    expect(r.received('reader').map((x) => x.line)).toEqual([expect.stringMatching(/^MSG news pub:1 1 .* hello$/)]);
+  });
+
+  it('subscribe() records one action that replay() and toScenario reproduce exactly', () => {
+    const c = createCluster({ seed: 10, nodes: 3 });
+    c.runUntil(() => c.leader() !== undefined, 3000);
+    const h = c.subscribe('n2', 'news', { client: 'reader' });
+    c.subscribe('n3', 'news');
+    c.publish('news', 'one');
+    c.runFor(1500);
+    expect(h.lines).toEqual(['OK subscribed news']);
+    expect(c.received('reader')).toHaveLength(1);
+    expect(c.received('sub')).toHaveLength(1);
+    expect(c.actions().map((a) => a.op)).toEqual(['subscribe', 'subscribe', 'publish']);
+    roundTrips(c);
+  });
+
+  it('subscribe() checks its arguments at the call', () => {
+    const c = createCluster({ seed: 10, nodes: 3 });
+    expect(() => c.subscribe('n1', 'two words')).toThrow(RangeError);
+    expect(() => c.subscribe('n1', 't'.repeat(129))).toThrow(RangeError);
+    expect(() => c.subscribe('n9', 't')).toThrow(RangeError);
+    expect(() => c.subscribe('n1', 't', { client: 'n1' })).toThrow(RangeError);
+    expect(c.actions()).toEqual([]);
+  });
+
+  it('toScenario writes partition([["n1"]]) (one group: n1 against the rest) so that it parses and replays identically', () => {
+    const c = createCluster({ seed: 10, nodes: 5 });
+    c.runFor(600);
+    c.partition([['n1']]);
+    c.runFor(600);
+    c.partition([['n2', 'n3'], []]);
+    c.runFor(300);
+    c.partition([]);
+    c.runFor(300);
+    expect(c.groups()).toEqual({ n1: 0, n2: 0, n3: 0, n4: 0, n5: 0 });
+    const text = toScenario(c.options, c.actions());
+    expect(text).toContain('partition n1\n');
+    expect(text).toMatch(/partition\n/);
+    roundTrips(c);
+  });
+
+  it('seeds below -2^31 and above 2^32 are accepted by the API and by the scenario parser alike, and round-trip', () => {
+    for (const seed of [-(2 ** 31) - 5, 2 ** 40 + 3, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]) {
+      const c = createCluster({ seed, nodes: 3 });
+      c.runFor(400);
+      c.crash(c.nodeIds[0]);
+      c.runFor(400);
+      expect(parseScenario(`seed ${seed}\nrun 1ms`).options.seed).toBe(seed);
+      roundTrips(c);
+    }
+  });
+
+  it('seeds are not taken modulo 2^32: -1 and 4294967295 (and 1 and 2^32 + 1) are different runs', () => {
+    const journal = (seed: number): string => {
+      const c = createCluster({ seed, nodes: 3, network: { dropRate: 0.1 } });
+      c.runFor(2000);
+      return canonical(c.journal());
+    };
+    expect(journal(-1)).not.toBe(journal(4294967295));
+    expect(journal(1)).not.toBe(journal(2 ** 32 + 1));
+    expect(journal(7)).toBe(journal(7));
+  });
+
+  it('seeds outside the safe integer range are refused by the API (ConfigError) and by the parser (naming the line)', () => {
+    for (const seed of [2 ** 53, -(2 ** 53), 1e300]) {
+      const err = thrown(() => createCluster({ seed }));
+      expect(err).toBeInstanceOf(ConfigError);
+      expect(err.message).toMatch(/^seed must be a whole number from -9007199254740991 to 9007199254740991/);
+    }
+    expect(scenarioError('seed 9007199254740992\nrun 1ms')).toMatch(/^line 1: expected a seed of at most 9007199254740991/);
+    expect(scenarioError('seed -9007199254740992')).toMatch(/^line 1: expected a seed \(an integer >= -9007199254740991\)/);
   });
 });
