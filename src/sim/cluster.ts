@@ -9,7 +9,9 @@ import { DEFAULT_BROKER, type BrokerObserver, type BrokerSettings } from './brok
 import { MessagingChecker } from './checkers/messaging';
 import { RaftChecker } from './checkers/raft';
 import { ClientActor, DEFAULT_CLIENT, type ClientLogLine, type ClientObserver, type CommandHandle, type Received } from './client';
-import { generatedConfig, parseClusterConfig, type ClusterConfig } from './config';
+import { generatedConfig, parseClusterConfig, TIME_SERVER_ID, type ClusterConfig } from './config';
+
+export { TIME_SERVER_ID };
 import { DEFAULT_NETWORK, Engine, type Actor } from './engine';
 import { NodeActor, type DetectorStats, type NodeTiming } from './nodeActor';
 import { TimeServer } from './timeServer';
@@ -52,7 +54,6 @@ function mergeNetwork(base: NetworkSettings, change: Partial<NetworkSettings>): 
   return next;
 }
 
-export const TIME_SERVER_ID = 'time';
 
 export class SimCluster implements Cluster {
   readonly seed: number;
@@ -443,14 +444,13 @@ export class SimCluster implements Cluster {
 
   /** Failure-detector statistics per node, and in total. */
   detectorStats(): { total: DetectorStats; byNode: Record<string, DetectorStats> } {
-    const byNode: Record<string, DetectorStats> = {};
     const total: DetectorStats = { suspicions: 0, falseSuspicions: 0 };
     for (const n of this.nodes) {
-      byNode[n.id] = { ...n.detectorStats };
       total.suspicions += n.detectorStats.suspicions;
       total.falseSuspicions += n.detectorStats.falseSuspicions;
     }
-    return { total, byNode };
+    // fromEntries defines own properties: a node named __proto__ is a key like any other, not the prototype.
+    return { total, byNode: Object.fromEntries(this.nodes.map((n) => [n.id, { ...n.detectorStats }])) };
   }
 
   clientIds(): string[] {

@@ -357,3 +357,34 @@ describe('finding 10: replay, toScenario and seeds', () => {
     expect(scenarioError('seed -9007199254740992')).toMatch(/^line 1: expected a seed \(an integer >= -9007199254740991\)/);
   });
 });
+
+const yaml = (ids: string[]): string => `nodes:\n${ids.map((id, i) => `  - id: ${JSON.stringify(id)}\n    host: 127.0.0.1\n    port: ${9101 + i}\n`).join('')}`;
+
+describe('finding 5: reserved ids are refused; names chosen by users are Map keys', () => {
+  for (const [id, who] of [['time', 'the time server'], ['pub', 'a simulated client'], ['console', 'a simulated client'], ['sub', 'a simulated client'], ['wl3', 'a simulated client']]) {
+    it(`a node named '${id}' is refused with a ConfigError (it is ${who}'s id)`, () => {
+      const err = thrown(() => createCluster({ config: yaml(['n1', id, 'n3']) }));
+      expect(err).toBeInstanceOf(ConfigError);
+      expect(err.message).toBe(`Node id '${id}' is reserved for ${who} (nodes[1].id)`);
+    });
+  }
+
+  it('a node named __proto__ works like any other: it elects, publishes, and has its own detector statistics and group', () => {
+    const c = createCluster({ seed: 5, config: yaml(['__proto__', 'constructor', 'toString']), network: { dropRate: 0.05 } });
+    expect(c.runUntil(() => c.leader() !== undefined, 3000)).toBe(true);
+    const p = c.publish('t', 'hello', { via: '__proto__' });
+    expect(c.runUntil(() => p.status === 'ok', 12_000), at(c, 'publish via __proto__')).toBe(true);
+    c.disconnect('__proto__');
+    c.runFor(2000);
+    const stats = c.detectorStats();
+    expect(Object.keys(stats.byNode)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(Object.getPrototypeOf(stats.byNode)).toBe(Object.prototype);
+    expect(stats.byNode['__proto__']).toEqual({ suspicions: expect.any(Number), falseSuspicions: expect.any(Number) });
+    expect(stats.byNode['constructor'].suspicions).toBeGreaterThan(0);
+    expect(stats.total.suspicions).toBe(Object.values(stats.byNode).reduce((n, s) => n + s.suspicions, 0));
+    expect(Object.keys(c.groups())).toEqual(['__proto__', 'constructor', 'toString']);
+    c.heal();
+    c.runFor(1000);
+    for (const id of c.nodeIds) expect(c.history(id, 't').map((r) => r.message), id).toEqual(['hello']);
+  });
+});
