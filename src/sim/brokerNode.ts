@@ -141,6 +141,8 @@ export class BrokerNode {
   private pending = new Map<number, PendingPub>(); // by log index
   private pendingById = new Map<string, PendingPub>(); // by topic + '\n' + id
   private forwards = new Map<number, PendingForward>();
+  /** The PUB whose entry is being proposed right now (see publish). */
+  private proposing: { command: unknown; pending: PendingPub } | undefined;
   private fwdSeq = 0;
   private subs = new Map<string, Subscription[]>(); // by topic
   readonly timeoutTimer: Timer;
@@ -244,9 +246,19 @@ export class BrokerNode {
       return;
     }
     const command = store.pubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick());
-    const at = host.propose(command);
-    if (at === undefined) return respond(proto.ERR_NOT_LEADER);
     const deadline = host.engine.now + this.settings.commitTimeoutMs;
+    const p: PendingPub = { index: 0, term: 0, topic, id, deadline, waiters: [respond] };
+    // A leader without peers (a one-node cluster) commits and applies the entry inside propose:
+    // apply() must find this PUB's waiter then, before it is registered under its index.
+    this.proposing = { command, pending: p };
+    let at: { index: number; term: number } | undefined;
+    try {
+      at = host.propose(command);
+    } finally {
+      this.proposing = undefined;
+    }
+    if (at === undefined) return respond(proto.ERR_NOT_LEADER);
+    if (p.index !== 0) return; // already applied and answered
     // A PUB of an older term still waiting at this index lost its entry (our log was overwritten
     // while we were not leader): it will never commit, so answer it now rather than orphan its retries.
     const stale = this.pending.get(at.index);
@@ -254,7 +266,8 @@ export class BrokerNode {
       this.pendingById.delete(stale.topic + '\n' + stale.id);
       for (const w of stale.waiters) w(proto.ERR_TIMEOUT_WAITING_COMMIT);
     }
-    const p: PendingPub = { index: at.index, term: at.term, topic, id, deadline, waiters: [respond] };
+    p.index = at.index;
+    p.term = at.term;
     this.pending.set(at.index, p);
     this.pendingById.set(key, p);
     this.armTimeoutAt(deadline);
@@ -318,10 +331,17 @@ export class BrokerNode {
   /** A committed entry, in log order. */
   apply(index: number, entryTerm: number, command: unknown): void {
     const result = store.apply(this.state, index, command);
-    const p = this.pending.get(index);
-    if (p !== undefined) {
+    let p = this.pending.get(index);
+    if (p === undefined && this.proposing !== undefined && this.proposing.command === command) {
+      // Applied inside propose (see publish): answer its PUB now.
+      p = this.proposing.pending;
+      p.index = index;
+      p.term = entryTerm;
+    } else if (p !== undefined) {
       this.pending.delete(index);
       this.pendingById.delete(p.topic + '\n' + p.id);
+    }
+    if (p !== undefined) {
       if (p.term === entryTerm) {
         if (result.kind === 'stored') for (const w of p.waiters) w(proto.okPublished(p.id), result.record.offset);
         else if (result.kind === 'duplicate') for (const w of p.waiters) w(proto.okDuplicate(p.id), result.offset);
