@@ -31,3 +31,21 @@ describe('finding 1: a one-node cluster', () => {
     expect(c.clientLog('pub').filter((l) => l.dir === 'in').map((l) => l.line)).toEqual(['OK published pub:1']);
   });
 });
+
+describe('finding 12: HISTORY with a negative count', () => {
+  it('HISTORY orders -3 answers ERR n_must_be_non_negative (not OK history_end); 0 still answers an empty history', () => {
+    const c = createCluster({ seed: 12, nodes: 3 });
+    c.runUntil(() => c.leader() !== undefined, 3000);
+    const p = c.publish('orders', 'one');
+    c.runUntil(() => p.status === 'ok', 12_000);
+    c.runFor(200);
+    const ask = (line: string): readonly string[] => {
+      const h = c.command('n1', line);
+      c.runUntil(() => h.done, 6000);
+      return h.lines;
+    };
+    expect(ask('HISTORY orders -3')).toEqual(['ERR n_must_be_non_negative']);
+    expect(ask('HISTORY orders 0')).toEqual(['OK history_end']);
+    expect(ask('HISTORY orders 5')).toEqual([expect.stringMatching(/^HISTORY orders pub:1 1 /), 'OK history_end']);
+  });
+});
