@@ -99,8 +99,10 @@ export class SimCluster implements Cluster {
       detector: options.detector?.kind ?? 'timeout',
       phiThreshold: options.detector?.phiThreshold ?? 8,
     };
+    const maxInflight = options.maxInflight ?? 4;
     const raftOptions = {
       maxEntriesPerMessage: options.maxEntriesPerMessage ?? 64,
+      maxInflight,
       rules: { ...DEFAULT_RULES, ...defined(options.rules) },
     };
     const actorOf = (id: string): Actor => this.byId.get(id) ?? this.clients.get(id)!;

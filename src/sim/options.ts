@@ -47,6 +47,7 @@ const MUST: Readonly<Record<string, string>> = {
   'broker.maxDelayMs': 'a finite, non-negative number of ms',
   'broker.commitTimeoutMs': 'a finite number of ms above 0',
   maxEntriesPerMessage: 'a whole number from 1 to 1000000',
+  maxInflight: 'a whole number from 1 to 1000000',
 };
 
 const ms = z.number().min(0);
@@ -93,6 +94,7 @@ export const clusterOptionsSchema = z.strictObject({
     commitTimeoutMs: z.number().gt(0),
   }).partial(),
   maxEntriesPerMessage: z.number().int().min(1).max(1_000_000),
+  maxInflight: z.number().int().min(1).max(1_000_000),
 }).partial();
 
 /** A value as a learner would write it: NaN, Infinity and strings stay recognisable. */

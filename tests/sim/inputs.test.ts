@@ -193,6 +193,7 @@ describe('finding 4: every option is validated by one schema; ConfigError names 
     ['clocks.sync "gps"', { clocks: { sync: 'gps' as 'ntp' } }, /^clocks\.sync must be one of/],
     ['clocks.syncIntervalMs 0', { clocks: { syncIntervalMs: 0 } }, /^clocks\.syncIntervalMs must be/],
     ['clocks.driftPpmMax 1e6', { clocks: { driftPpmMax: 1e6 } }, /^clocks\.driftPpmMax must be/],
+    ['maxInflight 0', { maxInflight: 0 }, /^maxInflight must be a whole number from 1/],
     ['nodes 0', { nodes: 0 }, /^nodes must be a whole number from 1 to 50/],
     ['nodes 2.5', { nodes: 2.5 }, /^nodes must be/],
     ['seed 1.5', { seed: 1.5 }, /^seed must be a whole number/],
