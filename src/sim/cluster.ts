@@ -132,6 +132,7 @@ export class SimCluster implements Cluster {
         published: (_client, topic, id, message) => m.onPublished(topic, id, message),
         acked: (client, topic, id, offset, issuedAt, duplicate) => m.acked(client, topic, id, offset, issuedAt, duplicate),
         received: (client, node, sub, topic, offset, line) => m.received(client, node, sub, topic, offset, line),
+        subscriptionEnded: (client, node, sub) => m.subscriptionEnded(client, node, sub),
       };
     }
     // Create every actor before any node starts, so peers resolve.
@@ -312,6 +313,7 @@ export class SimCluster implements Cluster {
     n.crash();
     this.checker?.onCrash(n.index);
     this.messaging?.nodeCrashed(id);
+    this.closeClientConnections(n, `${id} crashed`);
     this.settle(n);
   }
 
@@ -328,6 +330,7 @@ export class SimCluster implements Cluster {
     const n = this.get(id);
     this.act('disconnect', [id], undefined, id);
     this.engine.setConnected(n, false);
+    this.closeUnreachable(`${id} was disconnected`);
     this.settle();
   }
 
@@ -349,6 +352,7 @@ export class SimCluster implements Cluster {
     );
     this.act('partition', [groups], groups.map((g) => `{${g.join(' ')}}`).join(' | '));
     this.engine.setPartition(actors);
+    this.closeUnreachable('a partition cut it');
     this.settle();
   }
 
@@ -424,6 +428,51 @@ export class SimCluster implements Cluster {
     return result;
   }
 
+  /**
+   * Every client connection to node `n` ends now: the node forgets them, and each client's log shows
+   * the close, its subscriptions there end, and its unanswered lines are told (as a client would
+   * learn of a reset or a timed-out TCP connection, not left waiting).
+   */
+  private closeClientConnections(n: NodeActor, why: string): void {
+    if (n.up) n.dropClientConnections();
+    for (const c of this.clients.values()) {
+      // No journal record of its own: a user action is one event (the player steps and seeks by them);
+      // the close is in the client's log.
+      if (c.connectedTo(n.id)) c.close(n.id, why);
+    }
+  }
+
+  /** After a topology change: connections between a client and a node that can no longer reach each other end. */
+  private closeUnreachable(why: string): void {
+    for (const n of this.nodes) {
+      if (!n.up) continue;
+      let cut = false;
+      for (const c of this.clients.values()) {
+        if (c.connectedTo(n.id) && !(this.engine.reachable(c, n) && this.engine.reachable(n, c))) cut = true;
+      }
+      if (cut) this.closeClientConnections(n, why);
+    }
+  }
+
+  /**
+   * Breaks one client's connection to a node, as a network fault that resets a TCP connection
+   * would: both ends learn it at once; lines still unanswered fail, subscriptions there end, and a
+   * reply still in flight finds no connection. The client's next line opens a new one.
+   */
+  resetConnection(clientId: string, nodeId: string): boolean {
+    const n = this.get(nodeId);
+    checkClientId('resetConnection', clientId);
+    const c = this.clients.get(clientId);
+    this.act('resetConnection', [clientId, nodeId], `${clientId}–${nodeId}`, nodeId);
+    const open = c !== undefined && c.connectedTo(nodeId);
+    if (open) {
+      n.broker.forgetConnection(c);
+      c.close(nodeId, 'the connection was reset');
+    }
+    this.settle();
+    return open;
+  }
+
   /** The client actor with this id, made on first use (clients sit outside every partition group). */
   client(id: string): ClientActor {
     let c = this.clients.get(id);
@@ -431,7 +480,10 @@ export class SimCluster implements Cluster {
       this.checkNewClient('client', id);
       const rng = this.rootRng.fork(`client:${id}`);
       c = this.engine.addActor(
-        (index) => new ClientActor(index, id, this.engine, rng, this.nodeIds, (x) => this.byId.get(x)!, DEFAULT_CLIENT, this.clientObserver),
+        (index) =>
+          new ClientActor(
+            index, id, this.engine, rng, this.nodeIds, (x) => this.byId.get(x)!, (x) => this.byId.get(x)!.connEpoch, DEFAULT_CLIENT, this.clientObserver,
+          ),
       );
       this.clients.set(id, c);
     }
@@ -503,9 +555,15 @@ export class SimCluster implements Cluster {
     return this.clients.get(clientId)?.log ?? [];
   }
 
-  /** MSG lines a subscriber client has received, in delivery order. */
+  /** MSG lines a subscriber client has received, in delivery order (the latest 50,000 to 100,000; see truncated). */
   received(clientId: string): readonly Received[] {
     return this.clients.get(clientId)?.received ?? [];
+  }
+
+  /** How many of a client's log lines and received messages were cut from the front to bound memory. */
+  truncated(clientId: string): { log: number; received: number } {
+    const t = this.clients.get(clientId)?.truncated;
+    return { log: t?.log ?? 0, received: t?.received ?? 0 };
   }
 
   history(id: string, topic: string): TopicRecord[] {

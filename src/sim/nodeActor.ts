@@ -81,6 +81,13 @@ export class NodeActor implements Actor {
   onApply: ((index: number, command: unknown) => void) | undefined;
   /** The Wiber broker on top of Raft: topics, client lines, subscriptions. */
   readonly broker: BrokerNode;
+  /**
+   * Moves on each time every client connection to this node ends (crash, disconnect): a client
+   * segment from an earlier epoch belongs to a closed connection (like a segment after a TCP reset).
+   */
+  connEpoch = 1;
+  /** Highest log index ever applied here; kept across crashes, as a real node would persist it. */
+  appliedHighWater = 0;
   private readonly engine: Engine;
   private readonly timing: NodeTiming;
   private readonly timerRng: Rng;
@@ -127,6 +134,8 @@ export class NodeActor implements Actor {
         localNow: () => this.localNow(),
         correctedNow: () => this.correctedNow(),
         trueTimeAtCorrected: (c) => this.trueTimeAtCorrected(c),
+        connEpoch: () => this.connEpoch,
+        appliedHighWater: () => this.appliedHighWater,
       },
       this,
       deps.broker,
@@ -229,6 +238,7 @@ export class NodeActor implements Actor {
       return this.noteSync();
     } else if (timer === this.broker.timeoutTimer) return this.broker.onTimeout();
     else if (timer === this.broker.releaseTimer) return this.broker.onRelease();
+    else if (this.broker.ownsTimer(timer)) return this.broker.onConnectionTimer(timer);
     else return;
     this.drain();
   }
@@ -301,8 +311,15 @@ export class NodeActor implements Actor {
     this.drain();
   }
 
+  /** Every client connection to this node ends now (it crashed, or it was cut off from clients). */
+  dropClientConnections(): void {
+    this.connEpoch++;
+    this.broker.dropConnections();
+  }
+
   crash(): void {
     this.up = false;
+    this.connEpoch++;
     for (const t of [this.electionTimer, this.heartbeatTimer, this.replicateTimer, this.syncTimer, this.fdTimer, this.roundTimer]) {
       this.engine.stopTimer(t);
     }
@@ -360,6 +377,7 @@ export class NodeActor implements Actor {
           engine.record({ at: engine.now, kind: 'apply', node: this.id, index: o.index, term: o.entry.term, payload: o.entry.command });
           this.onApply?.(o.index, o.entry.command);
           this.broker.apply(o.index, o.entry.term, o.entry.command);
+          if (o.index > this.appliedHighWater) this.appliedHighWater = o.index;
           break;
         case 'vote':
           engine.record({

@@ -5,7 +5,7 @@ import type { ActionRecord, ClusterOptions } from './types';
 /** The actions a replay may perform, by name; anything else in an action log is refused. */
 const REPLAYABLE = new Set([
   'crash', 'restart', 'disconnect', 'reconnect', 'partition', 'heal', 'cutLink', 'restoreLink',
-  'setNetwork', 'setClock', 'timeout', 'dropMessage', 'propose', 'publish', 'command', 'subscribe',
+  'setNetwork', 'setClock', 'timeout', 'dropMessage', 'propose', 'publish', 'command', 'subscribe', 'resetConnection',
 ]);
 
 export function isReplayable(op: string): boolean {

@@ -1584,6 +1584,21 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       };
     },
   },
+  reset: {
+    usage: 'reset <client> <node>   (break that client\'s connection to the node)',
+    kind: 'action',
+    replayable: true,
+    parse(w, ctx) {
+      const client = w.word('a client');
+      const ref = parseNodeRef(w, ctx);
+      w.end('reset <client> <node>');
+      return (r) => {
+        const node = r.resolveNode(ref);
+        if (!r.cluster.resetConnection(client, node)) return { output: [`${client} had no connection to ${node}`] };
+        return { output: [`${client}'s connection to ${node} reset`] };
+      };
+    },
+  },
   drop: {
     usage: 'drop #<message id> | drop <type|*> [from=<node>] [to=<node>] [word…] [all]',
     kind: 'action',
@@ -1910,6 +1925,8 @@ export function actionToCommand(a: ActionRecord): string {
       ].filter((x) => x !== '');
       return ['pub', ...flags, wordArg(s(0)), textArg(s(1), true)].join(' ');
     }
+    case 'resetConnection':
+      return `reset ${wordArg(s(0))} ${s(1)}`;
     case 'subscribe': {
       const o = (args[2] ?? {}) as { client?: string };
       return ['sub', wordArg(s(1)), `--via ${s(0)}`, ...(o.client !== undefined ? [`--client ${wordArg(o.client)}`] : [])].join(' ');

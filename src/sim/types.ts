@@ -215,6 +215,8 @@ export interface Cluster {
   history(id: string, topic: string): TopicRecord[];
   /** One protocol line typed at a node by a client ('console' unless named); the handle fills in as replies arrive. */
   command(nodeId: string, line: string, options?: { client?: string }): CommandHandle;
+  /** Breaks a client's connection to a node (a network reset): both ends learn it at once. False when none was open. */
+  resetConnection(clientId: string, nodeId: string): boolean;
   /** A subscriber client ('sub' unless named) sends `SUB <topic>` to a node; its MSG lines go to `received(client)`. */
   subscribe(nodeId: string, topic: string, options?: { client?: string }): CommandHandle;
   /** A client's transcript: lines typed and received (MSG pushes included). */

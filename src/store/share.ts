@@ -69,6 +69,7 @@ export const actionSchema = z.discriminatedUnion('op', [
   z.object({ ...base, op: z.literal('dropMessage'), args: z.tuple([z.number().int().min(0).max(1e12)]) }).strict(),
   z.object({ ...base, op: z.literal('propose'), args: z.tuple([nodeId, z.string().max(10_000)]) }).strict(),
   z.object({ ...base, op: z.literal('command'), args: z.tuple([nodeId, z.string().max(LINE), z.object({ client: z.string().max(32) }).partial().strict()]) }).strict(),
+  z.object({ ...base, op: z.literal('resetConnection'), args: z.tuple([z.string().max(32), nodeId]) }).strict(),
   z.object({ ...base, op: z.literal('subscribe'), args: z.tuple([nodeId, z.string().max(200), z.object({ client: z.string().max(32) }).partial().strict()]) }).strict(),
   z
     .object({

@@ -11,7 +11,7 @@ const TRANSCRIPT = 200;
 interface LogLine {
   at: number;
   node: string;
-  dir: 'out' | 'in';
+  dir: 'out' | 'in' | 'note';
   line: string;
 }
 
@@ -94,7 +94,7 @@ function Console() {
         {lines.map((l, i) => (
           <li key={i} className={l.dir}>
             <span className="ev-t">{formatMs(l.at)}</span>
-            <span className="dir">{l.dir === 'out' ? `→ ${l.node}` : `← ${l.node}`}</span>
+            <span className="dir">{l.dir === 'out' ? `→ ${l.node}` : l.dir === 'note' ? `· ${l.node}` : `← ${l.node}`}</span>
             <span className="text">{l.line}</span>
           </li>
         ))}

@@ -112,6 +112,14 @@ export class MessagingChecker {
     for (const key of this.seen.keys()) if (key.split('\n')[1] === node) this.ended.add(key);
   }
 
+  /** A subscription ended with its connection (crash, disconnect, QUIT, reset): what it still held is not a gap. */
+  subscriptionEnded(client: string, node: string, sub: number): void {
+    for (const key of this.seen.keys()) {
+      const [c, n, , s] = key.split('\n');
+      if (c === client && n === node && s === String(sub)) this.ended.add(key);
+    }
+  }
+
   /**
    * After the cluster has healed and settled: every acknowledged publish is in every listed node's
    * history at one offset, and every subscriber saw a gap-free run of offsets.
