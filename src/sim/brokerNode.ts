@@ -5,7 +5,7 @@ import { HoldbackBuffer, type HoldbackItem } from '../core/clocks/holdback';
 import * as proto from '../core/broker/protocol';
 import { serverId } from '../core/broker/ids';
 import * as store from '../core/broker/state';
-import type { BrokerState, TopicRecord } from '../core/broker/state';
+import type { BrokerState, SessionStamp, TopicRecord } from '../core/broker/state';
 import { ConnectionEnd, type Segment } from './connection';
 import type { Actor, Engine, Envelope } from './engine';
 import { Timer } from './engine';
@@ -14,6 +14,8 @@ import { Timer } from './engine';
 export interface ClientRequest extends Segment {
   readonly type: 'ClientRequest';
   readonly line: string;
+  /** A publisher's session stamp for a PUB (what a client library sends beside the line; used with dedup 'sessions'). */
+  readonly session?: SessionStamp;
 }
 
 /** Node → client: the reply lines to one request (replies come in the order of the requests). */
@@ -61,6 +63,7 @@ export interface ForwardPub {
   readonly topic: string;
   readonly id: string;
   readonly message: string;
+  readonly session?: SessionStamp;
 }
 
 export interface ForwardReply {
@@ -77,7 +80,8 @@ export const CLIENT_MESSAGE_TYPES = new Set(['ClientRequest', 'ClientReply', 'Cl
 
 export interface BrokerSettings {
   dedupWindow: number;
-  dedup: boolean;
+  /** true is 'window'; 'sessions' adds publisher sessions (Raft §8) to the id window. */
+  dedup: boolean | 'window' | 'sessions';
   commitTimeoutMs: number;
   forwardTimeoutMs: number;
   maxDelayMs: number;
@@ -165,7 +169,7 @@ interface ServerConnection {
 export interface BrokerObserver {
   published(topic: string, id: string, message: string): void;
   stored(node: string, topic: string, record: TopicRecord): void;
-  duplicate(node: string, topic: string, id: string, offset: number): void;
+  duplicate(node: string, topic: string, id: string, offset: number | undefined): void;
 }
 
 export class BrokerNode {
@@ -399,14 +403,14 @@ export class BrokerNode {
       case 'pub': {
         const id = cmd.id ?? serverId(this.host.id, this.host.term(), this.host.tick());
         this.observer?.published(cmd.topic, id, cmd.message);
-        this.publish(cmd.topic, id, cmd.message, (line, offset) => answer([line], offset), true);
+        this.publish(cmd.topic, id, cmd.message, (line, offset) => answer([line], offset), true, req.session);
         return;
       }
     }
   }
 
   /** A PUB at this node: the leader stores it through Raft; a follower forwards it to the leader it knows. */
-  private publish(topic: string, id: string, message: string, respond: Respond, mayForward: boolean): void {
+  private publish(topic: string, id: string, message: string, respond: Respond, mayForward: boolean, session?: SessionStamp): void {
     const host = this.host;
     if (host.role() !== 'leader') {
       const leader = host.leaderId();
@@ -415,11 +419,15 @@ export class BrokerNode {
       const fwdId = ++this.fwdSeq;
       const deadline = host.engine.now + this.settings.forwardTimeoutMs;
       this.forwards.set(fwdId, { deadline, leader, id, respond });
-      const fwd: ForwardPub = { type: 'ForwardPub', fwdId, topic, id, message };
+      const fwd: ForwardPub = session === undefined ? { type: 'ForwardPub', fwdId, topic, id, message } : { type: 'ForwardPub', fwdId, topic, id, message, session };
       host.send(host.actor(leader), 'ForwardPub', fwd);
       this.armTimeoutAt(deadline);
       return;
     }
+    // With sessions: this publisher's request was applied already (a retry), whatever the window says.
+    const stamp = this.state.sessions !== null ? session : undefined;
+    const replied = stamp === undefined ? undefined : store.lookupSession(this.state, stamp);
+    if (replied !== undefined) return respond(proto.okDuplicate(id), replied.offset);
     // Already stored (and still in the dedup window): answer at once with the original's offset.
     const stored = store.lookupDuplicate(this.state, topic, id);
     if (stored !== undefined) return respond(proto.okDuplicate(id), stored);
@@ -431,7 +439,10 @@ export class BrokerNode {
       inFlight.waiters.push((line, offset) => respond(line.startsWith('OK published ') ? proto.okDuplicate(id) : line, offset));
       return;
     }
-    const command = store.pubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick());
+    const command =
+      stamp === undefined
+        ? store.pubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick())
+        : store.sessionPubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick(), stamp);
     const deadline = host.engine.now + this.settings.commitTimeoutMs;
     const p: PendingPub = { index: 0, term: 0, topic, id, deadline, waiters: [respond] };
     // A leader without peers (a one-node cluster) commits and applies the entry inside propose:
@@ -474,6 +485,7 @@ export class BrokerNode {
         this.host.send(from, 'ForwardReply', r);
       },
       false,
+      fwd.session,
     );
   }
 

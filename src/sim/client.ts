@@ -2,6 +2,7 @@
 // until acknowledged, and subscribers. Each client speaks to a node over one connection modelled on
 // TCP (in order, at most once, closed by a crash, a disconnect or QUIT, the close shown in its log).
 import { clientId } from '../core/broker/ids';
+import type { SessionStamp } from '../core/broker/state';
 import type { ClientAck, ClientPush, ClientReply, ClientRequest } from './brokerNode';
 import { ConnectionEnd } from './connection';
 import type { Actor, Engine, Envelope } from './engine';
@@ -52,6 +53,8 @@ interface PublishOp extends Publish {
   readonly topic: string;
   readonly message: string;
   readonly startedAt: number;
+  /** Its number in this client's session: every retry carries it (Raft §8's serial number). */
+  readonly seq: number;
   node: string;
   attempts: number;
   reply?: string;
@@ -100,6 +103,9 @@ export class ClientActor implements Actor {
   lamport = 0;
   private pubSeq = 0;
   private connSeq = 0;
+  private sessionSeq = 0;
+  /** Session numbers of the publishes still pending, lowest first (they are added in increasing order). */
+  private readonly openSeqs = new Map<number, true>();
   private readonly conns = new Map<string, Connection>();
   private readonly byTimer = new Map<Timer, () => void>();
   readonly log: ClientLogLine[] = [];
@@ -192,7 +198,7 @@ export class ClientActor implements Actor {
   }
 
   /** Sends one line on the connection to `node` (opening it first); `onReply` gets the reply, or undefined. */
-  private request(node: string, line: string, onReply: OnReply): boolean {
+  private request(node: string, line: string, onReply: OnReply, session?: SessionStamp): boolean {
     const target = this.actor(node);
     this.note(node, 'out', line);
     if (!target.up) {
@@ -209,7 +215,11 @@ export class ClientActor implements Actor {
     }
     c ??= this.open(node, target);
     const end = c.end;
-    const seg = end.send(this.engine.now, (stamp): ClientRequest => ({ type: 'ClientRequest', conn: end.conn, epoch: end.epoch, ...stamp, line }));
+    const seg = end.send(this.engine.now, (stamp): ClientRequest =>
+      session === undefined
+        ? { type: 'ClientRequest', conn: end.conn, epoch: end.epoch, ...stamp, line }
+        : { type: 'ClientRequest', conn: end.conn, epoch: end.epoch, ...stamp, line, session },
+    );
     c.pending.push(onReply);
     this.engine.send(this, target, 'ClientRequest', seg);
     this.arm(c);
@@ -255,6 +265,7 @@ export class ClientActor implements Actor {
       topic,
       message,
       startedAt: this.engine.now,
+      seq: ++this.sessionSeq,
       node: via ?? this.rng.pick(this.nodeIds),
       attempts: 0,
       timer: new Timer(this, 'publish'),
@@ -262,6 +273,7 @@ export class ClientActor implements Actor {
       retrying: false,
     };
     this.observer?.published(this.id, topic, op.id, message);
+    this.openSeqs.set(op.seq, true);
     this.byTimer.set(op.timer, () => this.onPublishTimer(op));
     this.attempt(op);
     // The caller's live view: it reads the operation's fields, never its internals.
@@ -290,6 +302,7 @@ export class ClientActor implements Actor {
   /** The operation is over (acked or given up): its timer and its entry in the timer table go. */
   private finishOp(op: PublishOp): void {
     op.doneAt = this.engine.now;
+    this.openSeqs.delete(op.seq);
     this.engine.stopTimer(op.timer);
     this.byTimer.delete(op.timer);
   }
@@ -305,7 +318,10 @@ export class ClientActor implements Actor {
     const attempt = ++op.attempts;
     const line = `PUB ${op.topic} --id ${op.id} ${op.message}`;
     const node = op.node;
-    const sent = this.request(node, line, (reply) => this.onPublishReply(op, node, attempt, reply));
+    // The session stamp: this publish's number, and the lowest number still open (all below are finished).
+    const done = this.openSeqs.keys().next().value ?? this.sessionSeq + 1;
+    const session: SessionStamp = { client: this.id, seq: op.seq, done };
+    const sent = this.request(node, line, (reply) => this.onPublishReply(op, node, attempt, reply), session);
     if (sent && op.status === 'pending') this.engine.setTimer(op.timer, this.engine.now + this.settings.requestTimeoutMs);
   }
 

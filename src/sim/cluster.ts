@@ -6,7 +6,7 @@ import { checkClientId, checkCommand, checkDuration, checkPublish, checkSubscrib
 import { clientId } from '../core/broker/ids';
 import { validateNetworkChange, validateOptions } from './options';
 import { DEFAULT_BROKER, type BrokerObserver, type BrokerSettings } from './brokerNode';
-import { MessagingChecker } from './checkers/messaging';
+import { MessagingChecker, type DedupConfig } from './checkers/messaging';
 import { RaftChecker } from './checkers/raft';
 import { ClientActor, DEFAULT_CLIENT, type ClientLogLine, type ClientObserver, type CommandHandle, type Received } from './client';
 import { generatedConfig, parseClusterConfig, TIME_SERVER_ID, type ClusterConfig } from './config';
@@ -65,6 +65,7 @@ export class SimCluster implements Cluster {
   private readonly byId = new Map<string, NodeActor>();
   private readonly actionLog: ActionRecord[] = [];
   private readonly violationList: Violation[] = [];
+  private readonly findingList: Violation[] = [];
   private readonly checker: RaftChecker | undefined;
   private readonly timeServer: TimeServer;
   private readonly clients = new Map<string, ClientActor>();
@@ -121,7 +122,13 @@ export class SimCluster implements Cluster {
     const mode = options.checkers ?? 'throw';
     let brokerObserver: BrokerObserver | undefined;
     if (mode !== false) {
-      const m = new MessagingChecker((property, detail) => this.violate(property, detail, mode), () => this.engine.now);
+      const dedup: DedupConfig = {
+        window: broker.dedup === false ? 0 : broker.dedupWindow,
+        mode: broker.dedup === false ? 'off' : broker.dedup === 'sessions' ? 'sessions' : 'window',
+      };
+      const m = new MessagingChecker(
+        (property, detail) => this.violate(property, detail, mode), () => this.engine.now, dedup, (property, detail) => this.find(property, detail),
+      );
       this.messaging = m;
       brokerObserver = {
         published: (topic, id, message) => m.onPublished(topic, id, message),
@@ -165,6 +172,17 @@ export class SimCluster implements Cluster {
       };
       this.nodes.forEach((_, i) => checker.afterEvent(i));
     }
+  }
+
+  /**
+   * A finding: something a learner should see because a setting they chose makes it happen as
+   * documented (a retry stored again past the dedup window), not a broken guarantee. Never stops a run.
+   */
+  private find(property: string, detail: string): void {
+    const at = this.engine.now;
+    const f: Violation = { property, at, seed: this.seed, message: `${property} at t=${round(at)}ms (seed ${this.seed}): ${detail}` };
+    this.findingList.push(f);
+    this.engine.record({ at, kind: 'finding', detail: f.message, type: property });
   }
 
   private violate(property: string, detail: string, mode: 'throw' | 'record'): void {
@@ -612,6 +630,11 @@ export class SimCluster implements Cluster {
 
   violations(): readonly Violation[] {
     return this.violationList;
+  }
+
+  /** Documented consequences of the settings that the checkers saw happen (they are not violations). */
+  findings(): readonly Violation[] {
+    return this.findingList;
   }
 
   /** Partition group of each node (nodes with equal numbers can talk), for the UI. */

@@ -43,7 +43,7 @@ const MUST: Readonly<Record<string, string>> = {
   journalLimit: `a whole number from 0 to ${MAX_JOURNAL}`,
   broker: 'an object with dedupWindow, dedup, maxDelayMs, commitTimeoutMs',
   'broker.dedupWindow': 'a whole, non-negative number of ids per topic',
-  'broker.dedup': 'true or false',
+  'broker.dedup': "true, false, 'window' or 'sessions'",
   'broker.maxDelayMs': 'a finite, non-negative number of ms',
   'broker.commitTimeoutMs': 'a finite number of ms above 0',
   maxEntriesPerMessage: 'a whole number from 1 to 1000000',
@@ -89,7 +89,7 @@ export const clusterOptionsSchema = z.strictObject({
   journalLimit: z.number().int().min(0).max(MAX_JOURNAL),
   broker: z.strictObject({
     dedupWindow: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-    dedup: bool,
+    dedup: z.union([z.boolean(), z.literal('window'), z.literal('sessions')]),
     maxDelayMs: ms,
     commitTimeoutMs: z.number().gt(0),
   }).partial(),
@@ -193,7 +193,7 @@ export function warnings(options: ClusterOptions): OptionWarning[] {
     out.push({ option: 'network.dropRate', text: 'Every message is lost (loss rate 1): no node ever hears another, so no leader can be elected.' });
   }
   const broker = options.broker ?? {};
-  if (broker.dedup !== false && broker.dedupWindow === 0) {
+  if ((broker.dedup === undefined || broker.dedup === true || broker.dedup === 'window') && broker.dedupWindow === 0) {
     out.push({ option: 'broker.dedupWindow', text: 'A dedup window of 0 ids remembers nothing: every retry of a publish is stored again, as with dedup off.' });
   }
   const suspect = options.detector?.suspectAfterMs;

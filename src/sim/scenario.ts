@@ -836,7 +836,7 @@ function eventPredicate(f: EventFilter, cmp: Cmp | undefined, label = `'${descri
 // ---- the predicate table ----
 
 const PREDICATE_WORDS = [
-  'leader', 'no', 'not', 'election', 'commit', 'logs', 'reply', 'publish', 'received', 'history', 'violation', 'event',
+  'leader', 'no', 'not', 'election', 'commit', 'logs', 'reply', 'publish', 'received', 'history', 'violation', 'finding', 'event',
   'in-flight', 'sent', 'time', 'clocks', ...QUANTIFIERS,
 ];
 
@@ -875,13 +875,15 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
     }
     case 'no': {
       const what = w.peek()?.text;
-      if (what === 'violation' || what === 'violations') {
+      if (what === 'violation' || what === 'violations' || what === 'finding' || what === 'findings') {
         w.next();
         const p = w.done || w.peek()?.text === 'within' ? undefined : w.need('a property').text;
+        const findings = what.startsWith('finding');
         return {
           test: (r) => {
-            const found = r.cluster.violations().filter((v) => p === undefined || v.property === p || v.message.includes(p));
-            return { ok: found.length === 0, why: found.length === 0 ? 'no violations' : found.map((v) => v.message).join('; ') };
+            const list = findings ? r.cluster.findings() : r.cluster.violations();
+            const found = list.filter((v) => p === undefined || v.property === p || v.message.includes(p));
+            return { ok: found.length === 0, why: found.length === 0 ? `no ${findings ? 'findings' : 'violations'}` : found.map((v) => v.message).join('; ') };
           },
         };
       }
@@ -1022,13 +1024,14 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       }
       return subjectPredicate(subject, prop);
     }
-    case 'violation': {
-      const p = w.need('a property name (e.g. "Election Safety")').text;
+    case 'violation':
+    case 'finding': {
+      const p = w.need(word === 'violation' ? 'a property name (e.g. "Election Safety")' : 'a finding name').text;
       return {
         test: (r) => {
-          const all = r.cluster.violations();
+          const all = word === 'violation' ? r.cluster.violations() : r.cluster.findings();
           const found = all.filter((v) => v.property === p || v.message.includes(p));
-          return { ok: found.length > 0, why: all.length === 0 ? 'no violations' : all.map((v) => v.message).join('; ') };
+          return { ok: found.length > 0, why: all.length === 0 ? `no ${word}s` : all.map((v) => v.message).join('; ') };
         },
       };
     }
@@ -1275,7 +1278,13 @@ export const HEADERS: Readonly<Record<string, HeaderSpec>> = {
   },
   'journal-limit': { usage: 'journal-limit <events>', apply: (w, o) => { o.journalLimit = intArg(w, 'an event count'); } },
   'dedup-window': { usage: 'dedup-window <ids per topic>', apply: (w, o) => { o.broker = { ...o.broker, dedupWindow: intArg(w, 'a window size') }; } },
-  dedup: { usage: 'dedup on|off', apply: (w, o) => { o.broker = { ...o.broker, dedup: onOff(w, 'on or off') }; } },
+  dedup: {
+    usage: 'dedup on|off|window|sessions',
+    apply: (w, o) => {
+      const k = w.keyword('on, off, window or sessions', ['on', 'off', 'window', 'sessions']);
+      o.broker = { ...o.broker, dedup: k === 'on' ? true : k === 'off' ? false : (k as 'window' | 'sessions') };
+    },
+  },
   'max-delay': { usage: 'max-delay <ms>', apply: (w, o) => { o.broker = { ...o.broker, maxDelayMs: parseDuration(w) }; } },
   'commit-timeout': { usage: 'commit-timeout <ms>', apply: (w, o) => { o.broker = { ...o.broker, commitTimeoutMs: parseDuration(w) }; } },
   'max-entries': { usage: 'max-entries <per AppendEntries>', apply: (w, o) => { o.maxEntriesPerMessage = intArg(w, 'an entry count', 1); } },
@@ -1873,7 +1882,7 @@ export function optionsToHeader(options: ClusterOptions): string[] {
   if (o.journalLimit !== undefined) h.push(`journal-limit ${o.journalLimit}`);
   const b = o.broker ?? {};
   if (b.dedupWindow !== undefined) h.push(`dedup-window ${b.dedupWindow}`);
-  if (b.dedup !== undefined) h.push(`dedup ${b.dedup ? 'on' : 'off'}`);
+  if (b.dedup !== undefined) h.push(`dedup ${b.dedup === true ? 'on' : b.dedup === false ? 'off' : b.dedup}`);
   if (b.maxDelayMs !== undefined) h.push(`max-delay ${num(b.maxDelayMs)}`);
   if (b.commitTimeoutMs !== undefined) h.push(`commit-timeout ${num(b.commitTimeoutMs)}`);
   if (o.maxEntriesPerMessage !== undefined) h.push(`max-entries ${o.maxEntriesPerMessage}`);

@@ -36,7 +36,12 @@ export interface ClusterOptions {
   /** How many recent events `journal()` keeps (default 50,000). */
   journalLimit?: number;
   /** Broker settings: dedup window (default 100 per topic), dedup on/off, hold-back delay. */
-  broker?: { dedupWindow?: number; dedup?: boolean; maxDelayMs?: number; commitTimeoutMs?: number };
+  /**
+   * Broker settings: dedup window (default 100 ids per topic); dedup: true/'window' (the spec's id
+   * window), 'sessions' (also a session per publisher, Raft §8: a retry is never stored twice while
+   * its session lives) or false (off); hold-back delay; commit timeout.
+   */
+  broker?: { dedupWindow?: number; dedup?: boolean | 'window' | 'sessions'; maxDelayMs?: number; commitTimeoutMs?: number };
   /** Largest number of entries per AppendEntries (default 64). */
   maxEntriesPerMessage?: number;
   /** Flow control: AppendEntries with entries unacknowledged per follower while pipelining (default 4). */
@@ -244,4 +249,6 @@ export interface Cluster {
   /** User actions so far, for replay and sharing. */
   actions(): readonly ActionRecord[];
   violations(): readonly Violation[];
+  /** Documented consequences of chosen settings the checkers saw (e.g. a retry stored again past the dedup window). */
+  findings(): readonly Violation[];
 }

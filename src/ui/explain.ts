@@ -313,6 +313,8 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
       return withRule(`${n} dropped subscriber ${e.to}${e.detail ? ` (${e.detail})` : ''}`);
     case 'violation':
       return withRule(`Safety violated — ${e.detail ?? e.type ?? ''}`, '§5.4');
+    case 'finding':
+      return withRule(`Finding (what a chosen setting does, not a bug) — ${e.detail ?? e.type ?? ''}`);
     default:
       return withRule(`${e.kind}${e.node ? ` ${e.node}` : ''}${e.from ? ` ${e.from}→${e.to}` : ''}${e.type ? ` ${e.type}` : ''}${e.detail ? `: ${e.detail}` : ''}`);
   }

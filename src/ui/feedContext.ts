@@ -36,7 +36,7 @@ export function contextFor(items: readonly FeedItem[], i: number): ExplainContex
 
 export type FeedCategory = 'messages' | 'background' | 'state' | 'actions';
 
-const STATE_KINDS = new Set(['role', 'vote', 'commit', 'apply', 'truncate', 'suspect', 'unsuspect', 'late', 'unsubscribed', 'publishFailed']);
+const STATE_KINDS = new Set(['role', 'vote', 'commit', 'apply', 'truncate', 'suspect', 'unsuspect', 'late', 'unsubscribed', 'publishFailed', 'finding']);
 /** Message types that matter to the story; the rest (pings, clock sync) are background. */
 const STORY_TYPES = new Set([
   'RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply',
