@@ -413,9 +413,16 @@ export class SimCluster implements Cluster {
 
   setClock(id: string, change: { offsetMs?: number; driftPpm?: number; stepMs?: number }): void {
     const n = this.get(id);
+    if (typeof change !== 'object' || change === null) throw new TypeError('setClock needs an object { offsetMs?, driftPpm?, stepMs? }');
+    let given = 0;
     for (const [k, v] of Object.entries(change)) {
-      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new RangeError(`setClock: ${k} must be a finite number`);
+      if (k !== 'offsetMs' && k !== 'driftPpm' && k !== 'stepMs') throw new RangeError(`setClock: unknown change '${k}' (offsetMs, driftPpm or stepMs)`);
+      if (v === undefined) continue;
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`setClock: ${k} must be a finite number`);
+      given++;
     }
+    // An empty change would be an action that does nothing and cannot be written as a scenario line.
+    if (given === 0) throw new RangeError('setClock needs at least one of offsetMs, driftPpm, stepMs');
     if (change.driftPpm !== undefined && change.driftPpm <= -1e6) throw new RangeError('setClock: driftPpm must be above -1000000');
     // Validate before recording, so an action log never holds a call that cannot be replayed.
     this.act('setClock', [id, change], JSON.stringify(change), id);
@@ -480,6 +487,7 @@ export class SimCluster implements Cluster {
   resetConnection(clientId: string, nodeId: string): boolean {
     const n = this.get(nodeId);
     checkClientId('resetConnection', clientId);
+    if (this.byId.has(clientId) || clientId === TIME_SERVER_ID) throw new RangeError(`resetConnection: '${clientId}' is a node, not a client`);
     const c = this.clients.get(clientId);
     this.act('resetConnection', [clientId, nodeId], `${clientId}–${nodeId}`, nodeId);
     const open = c !== undefined && c.connectedTo(nodeId);

@@ -149,6 +149,10 @@ export function validateNetworkChange(change: unknown): asserts change is Partia
   if (typeof change !== 'object' || change === null || Array.isArray(change)) throw new RangeError(`setNetwork needs an object (got ${show(change)})`);
   const r = networkSchema.safeParse(change);
   if (!r.success) throw new RangeError(`setNetwork: ${describe(change, r.error.issues[0], 'network')}`);
+  // An empty change would be an action that does nothing and cannot be written as a scenario line.
+  if (!Object.values(change).some((v) => v !== undefined)) {
+    throw new RangeError('setNetwork needs at least one of latencyMs, dropRate, duplicateRate, reorderRate, reorderDelayMs');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -786,9 +786,10 @@ function parseFilter(w: Words, what: string): EventFilter {
 }
 
 function fieldOf(x: object, key: string): unknown {
-  if (EVENT_FIELDS.has(key) || key in x) return (x as Record<string, unknown>)[key];
+  // Own fields only: a filter word like `constructor=x` must not read the prototype.
+  if (EVENT_FIELDS.has(key) || Object.hasOwn(x, key)) return (x as Record<string, unknown>)[key];
   const payload = (x as { payload?: unknown }).payload;
-  if (typeof payload === 'object' && payload !== null) return (payload as Record<string, unknown>)[key];
+  if (typeof payload === 'object' && payload !== null && Object.hasOwn(payload, key)) return (payload as Record<string, unknown>)[key];
   return undefined;
 }
 
@@ -1346,7 +1347,8 @@ function nodeAction(name: string, act: (c: SimCluster, id: string) => void): Com
 const PUB_FLAGS: Record<string, boolean> = { '--id': true, '--via': true, '--client': true, '--wait': false };
 
 function takeFlags(w: Words, flags: Record<string, boolean>, into: Map<string, string>): void {
-  for (let t = w.peek(); t !== undefined && !t.quoted && t.text in flags; t = w.peek()) {
+  // Object.hasOwn, not `in`: a message word such as `valueOf` is not a flag.
+  for (let t = w.peek(); t !== undefined && !t.quoted && Object.hasOwn(flags, t.text); t = w.peek()) {
     w.next();
     if (into.has(t.text)) throw w.error(`${t.text} given twice`);
     into.set(t.text, flags[t.text] ? w.word(`a value for ${t.text}`) : '');
@@ -1363,12 +1365,12 @@ function trailingFlags(text: string, flags: Record<string, boolean>, into: Map<s
   };
   for (;;) {
     const bare = /\s+(--[\w-]+)\s*$/.exec(rest);
-    if (bare !== null && bare[1] in flags && !flags[bare[1]]) {
+    if (bare !== null && Object.hasOwn(flags, bare[1]) && !flags[bare[1]]) {
       take(bare[1], '', bare.index);
       continue;
     }
     const pair = /\s+(--[\w-]+)\s+(\S+)\s*$/.exec(rest);
-    if (pair !== null && pair[1] in flags && flags[pair[1]]) {
+    if (pair !== null && Object.hasOwn(flags, pair[1]) && flags[pair[1]]) {
       take(pair[1], pair[2], pair.index);
       continue;
     }
@@ -1618,8 +1620,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         w.next();
         w.end('drop #<message id>');
         const id = Number(t.text.slice(1));
-        return (r) => {
-          if (!r.cluster.dropMessage(id)) throw new StepFailure(`message #${id} is not in flight`);
+        return (r, wait) => {
+          // Replayed (`at …`), it does what the recorded call did: dropping a message no longer in flight changes nothing.
+          if (!r.cluster.dropMessage(id) && wait) throw new StepFailure(`message #${id} is not in flight`);
         };
       }
       const f = parseFilter(w, 'a message type');
@@ -1916,7 +1919,7 @@ export function actionToCommand(a: ActionRecord): string {
       const parts = Object.entries(args[1] as Record<string, number | undefined>)
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => {
-          if (!(k in names)) throw new Error(`toScenario: unknown clock change '${k}'`);
+          if (!Object.hasOwn(names, k)) throw new Error(`toScenario: unknown clock change '${k}'`);
           return `${names[k]} ${num(v!)}`;
         });
       return `clock ${s(0)} ${parts.join(' ')}`;
