@@ -25,8 +25,8 @@ export interface Stamp {
   readonly echo: number;
 }
 
-/** A delayed ack waits this long for data going the other way to carry it (TCP's delayed ACK). */
-export const ACK_DELAY_MS = 20;
+/** A delayed ack waits this long for data going the other way to carry it (TCP's delayed ACK; RFC 1122 allows up to 500 ms). */
+export const ACK_DELAY_MS = 100;
 /** Longest retransmission timeout (the back-off doubles up to here). */
 export const MAX_RTO_MS = 5000;
 /** Consecutive timeouts without progress after which the connection is given up (about 20 s). */
