@@ -176,9 +176,10 @@ export class BrokerNode {
   state: BrokerState;
   private pending = new Map<number, PendingPub>(); // by log index
   private pendingById = new Map<string, PendingPub>(); // by topic + '\n' + id
+  /** The last entry applied with no PUB waiting for it (its index, 0 for none, and result): a cluster of one applies inside propose, before the PUB waits. */
+  private unclaimedIndex = 0;
+  private unclaimedResult: store.ApplyResult | undefined;
   private forwards = new Map<number, PendingForward>();
-  /** The PUB whose entry is being proposed right now (see publish). */
-  private proposing: { command: unknown; pending: PendingPub } | undefined;
   private fwdSeq = 0;
   private subs = new Map<string, Subscription[]>(); // by topic
   /** One connection per client: a newer connection from the same client replaces the older one. */
@@ -443,19 +444,15 @@ export class BrokerNode {
       stamp === undefined
         ? store.pubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick())
         : store.sessionPubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick(), stamp);
-    const deadline = host.engine.now + this.settings.commitTimeoutMs;
-    const p: PendingPub = { index: 0, term: 0, topic, id, deadline, waiters: [respond] };
-    // A leader without peers (a one-node cluster) commits and applies the entry inside propose:
-    // apply() must find this PUB's waiter then, before it is registered under its index.
-    this.proposing = { command, pending: p };
-    let at: { index: number; term: number } | undefined;
-    try {
-      at = host.propose(command);
-    } finally {
-      this.proposing = undefined;
-    }
+    const at = host.propose(command);
     if (at === undefined) return respond(proto.ERR_NOT_LEADER);
-    if (p.index !== 0) return; // already applied and answered
+    const early = this.unclaimedIndex === at.index ? this.unclaimedResult : undefined;
+    if (early !== undefined) {
+      // Committed and applied already (no one else to wait for): answer as apply would have.
+      if (early.kind === 'stored') return respond(proto.okPublished(id), early.record.offset);
+      if (early.kind === 'duplicate') return respond(proto.okDuplicate(id), early.offset);
+    }
+    const deadline = host.engine.now + this.settings.commitTimeoutMs;
     // A PUB of an older term still waiting at this index lost its entry (our log was overwritten
     // while we were not leader): it will never commit, so answer it now rather than orphan its retries.
     const stale = this.pending.get(at.index);
@@ -463,8 +460,7 @@ export class BrokerNode {
       this.pendingById.delete(stale.topic + '\n' + stale.id);
       for (const w of stale.waiters) w(proto.ERR_TIMEOUT_WAITING_COMMIT);
     }
-    p.index = at.index;
-    p.term = at.term;
+    const p: PendingPub = { index: at.index, term: at.term, topic, id, deadline, waiters: [respond] };
     this.pending.set(at.index, p);
     this.pendingById.set(key, p);
     this.armTimeoutAt(deadline);
@@ -529,13 +525,10 @@ export class BrokerNode {
   /** A committed entry, in log order. */
   apply(index: number, entryTerm: number, command: unknown): void {
     const result = store.apply(this.state, index, command);
-    let p = this.pending.get(index);
-    if (p === undefined && this.proposing !== undefined && this.proposing.command === command) {
-      // Applied inside propose (see publish): answer its PUB now.
-      p = this.proposing.pending;
-      p.index = index;
-      p.term = entryTerm;
-    } else if (p !== undefined) {
+    const p = this.pending.get(index);
+    this.unclaimedIndex = p === undefined ? index : 0;
+    this.unclaimedResult = p === undefined ? result : undefined;
+    if (p !== undefined) {
       this.pending.delete(index);
       this.pendingById.delete(p.topic + '\n' + p.id);
     }

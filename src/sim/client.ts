@@ -57,6 +57,8 @@ interface PublishOp extends Publish {
   readonly seq: number;
   node: string;
   attempts: number;
+  /** Moves on when an attempt is abandoned: answers to older attempts are then stale. */
+  token: number;
   reply?: string;
   /** Virtual time the operation ended (ack received or given up). */
   doneAt?: number;
@@ -245,6 +247,8 @@ export class ClientActor implements Actor {
       this.byTimer.set(timer, () => {
         this.note(node, 'note', `(no answer within ${CONSOLE_TIMEOUT_MS / 1000} s)`);
         finish(['ERR unavailable']);
+        // The console gives up on the connection too (its later lines open a new one).
+        this.close(node, `no answer within ${CONSOLE_TIMEOUT_MS / 1000} s: closed by the client`);
       });
       this.engine.setTimer(timer, this.engine.now + CONSOLE_TIMEOUT_MS);
     }
@@ -268,6 +272,7 @@ export class ClientActor implements Actor {
       seq: ++this.sessionSeq,
       node: via ?? this.rng.pick(this.nodeIds),
       attempts: 0,
+      token: 0,
       timer: new Timer(this, 'publish'),
       retryDelayMs: 50,
       retrying: false,
@@ -315,13 +320,14 @@ export class ClientActor implements Actor {
       this.engine.record({ at: this.engine.now, kind: 'publishFailed', node: this.id, detail: `${op.topic} ${op.id}` });
       return;
     }
-    const attempt = ++op.attempts;
+    op.attempts++;
+    const token = ++op.token;
     const line = `PUB ${op.topic} --id ${op.id} ${op.message}`;
     const node = op.node;
     // The session stamp: this publish's number, and the lowest number still open (all below are finished).
     const done = this.openSeqs.keys().next().value ?? this.sessionSeq + 1;
     const session: SessionStamp = { client: this.id, seq: op.seq, done };
-    const sent = this.request(node, line, (reply) => this.onPublishReply(op, node, attempt, reply), session);
+    const sent = this.request(node, line, (reply) => this.onPublishReply(op, node, token, reply), session);
     if (sent && op.status === 'pending') this.engine.setTimer(op.timer, this.engine.now + this.settings.requestTimeoutMs);
   }
 
@@ -332,10 +338,14 @@ export class ClientActor implements Actor {
       this.attempt(op);
       return;
     }
-    // No answer in time: the node may be cut off or stuck; try another one, same id. The late answer
-    // (if it comes, on that connection) is then ignored unless it is an ack.
-    this.note(op.node, 'note', '(no reply: timed out)');
-    op.node = this.otherNode(op.node);
+    // No answer in time: the node may be cut off or stuck. Like a client library after a request
+    // timeout, close that connection (a late answer could not be matched, and a line still being
+    // resent must not arrive later), then try another node with the same id.
+    const stale = op.node;
+    op.token++;
+    this.note(stale, 'note', '(no reply: timed out)');
+    this.close(stale, `no reply within ${this.settings.requestTimeoutMs / 1000} s: closed by the client`);
+    op.node = this.otherNode(stale);
     this.attempt(op);
   }
 
@@ -353,13 +363,13 @@ export class ClientActor implements Actor {
     return next;
   }
 
-  private onPublishReply(op: PublishOp, node: string, attempt: number, reply: ClientReply | undefined): void {
+  private onPublishReply(op: PublishOp, node: string, token: number, reply: ClientReply | undefined): void {
     if (op.status !== 'pending') return;
     const line = reply?.lines[0];
     const acked = line !== undefined && (line.startsWith('OK published ') || line.startsWith('OK REDIRECTED ') || line.startsWith('OK duplicate '));
     if (line !== undefined) this.note(node, 'in', line);
     // An answer to an attempt we already moved on from counts only when it is an ack.
-    if (attempt !== op.attempts && !acked) return;
+    if (token !== op.token && !acked) return;
     if (reply === undefined || line === undefined) {
       op.node = this.otherNode(node);
       this.retryLater(op);
