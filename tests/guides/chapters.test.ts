@@ -237,12 +237,12 @@ describe('sessions for the player', () => {
 
   it('a step whose checks do not hold is not shown (its outcome says why, with file line, seed and time)', () => {
     const broken = loadChapter(
-      files['/guides/01-glance.md'].replace('expect all term = 0', 'expect all term = 7'),
-      'guides/01-glance.md',
+      files['/guides/02-glance.md'].replace('expect all term = 0', 'expect all term = 7'),
+      'guides/02-glance.md',
     );
     const o = new ChapterSession(broken).next();
     expect(o.ok).toBe(false);
-    expect(o.failures).toEqual([expect.stringMatching(/^guides\/01-glance\.md line \d+: expect all term = 7 — .*term 0.* \(seed 1, t=100ms\)$/)]);
+    expect(o.failures).toEqual([expect.stringMatching(/^guides\/02-glance\.md line \d+: expect all term = 7 — .*term 0.* \(seed 1, t=100ms\)$/)]);
   });
 });
 
