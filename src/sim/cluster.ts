@@ -552,13 +552,7 @@ export class SimCluster implements Cluster {
   /** One protocol line typed at a node by a client ('console' unless named); the handle fills in as replies arrive. */
   command(nodeId: string, line: string, options: { client?: string } = {}): CommandHandle {
     this.get(nodeId);
-    const clean = checkCommand(line, options);
-    const client = clean.client ?? 'console';
-    if (!this.clients.has(client)) this.checkNewClient('command', client);
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'command', args: [nodeId, line, clean] });
-    const handle = this.client(client).command(nodeId, line);
-    this.engine.flush();
-    return handle;
+    return this.typeLine('command', [nodeId, line], checkCommand(line, options), 'console', nodeId, line);
   }
 
   /**
@@ -567,11 +561,15 @@ export class SimCluster implements Cluster {
    */
   subscribe(nodeId: string, topic: string, options: { client?: string } = {}): CommandHandle {
     this.get(nodeId);
-    const clean = checkSubscribe(topic, options);
-    const client = clean.client ?? 'sub';
-    if (!this.clients.has(client)) this.checkNewClient('subscribe', client);
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'subscribe', args: [nodeId, topic, clean] });
-    const handle = this.client(client).command(nodeId, `SUB ${topic}`);
+    return this.typeLine('subscribe', [nodeId, topic], checkSubscribe(topic, options), 'sub', nodeId, `SUB ${topic}`);
+  }
+
+  /** A checked line from a client: recorded as action `op` (with the cleaned options), then sent. */
+  private typeLine(op: string, args: unknown[], clean: { client?: string }, defaultClient: string, nodeId: string, line: string): CommandHandle {
+    const client = clean.client ?? defaultClient;
+    if (!this.clients.has(client)) this.checkNewClient(op, client);
+    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op, args: [...args, clean] });
+    const handle = this.client(client).command(nodeId, line);
     this.engine.flush();
     return handle;
   }
