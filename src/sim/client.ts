@@ -44,6 +44,10 @@ export interface ClientObserver {
   received(client: string, node: string, sub: number, topic: string, offset: number, line: string): void;
   /** A subscription ended with its connection: what it had not yet delivered is not a gap. */
   subscriptionEnded(client: string, node: string, sub: number): void;
+  /** A console line leaves; the returned mark orders it among acknowledgements (same-instant events included). */
+  sending?(client: string, node: string, line: string): number;
+  /** A console line and its reply (the checkers read HISTORY replies and PUB acknowledgements). */
+  answered?(client: string, node: string, line: string, mark: number, reply: readonly string[], offset: number | undefined): void;
 }
 
 interface PublishOp extends Publish {
@@ -120,7 +124,8 @@ export class ClientActor implements Actor {
     readonly id: string,
     private readonly engine: Engine,
     private readonly rng: Rng,
-    private readonly nodeIds: readonly string[],
+    /** The cluster's nodes now (membership changes while running). */
+    private readonly nodes: () => readonly string[],
     private readonly actor: (id: string) => Actor,
     /** A node's connection epoch now: a connection opened in an earlier epoch is closed. */
     private readonly epochOf: (node: string) => number,
@@ -233,15 +238,17 @@ export class ClientActor implements Actor {
   command(node: string, line: string): CommandHandle {
     const handle = { client: this.id, node, line, sentAt: this.engine.now, lines: [] as string[], done: false };
     const timer = new Timer(this, 'console');
-    const finish = (lines: readonly string[]): void => {
+    const mark = this.observer?.sending?.(this.id, node, line) ?? 0;
+    const finish = (lines: readonly string[], offset?: number): void => {
       if (handle.done) return;
       handle.lines.push(...lines);
       handle.done = true;
       this.engine.stopTimer(timer);
       this.byTimer.delete(timer);
       for (const l of lines) this.note(node, 'in', l);
+      this.observer?.answered?.(this.id, node, line, mark, lines, offset);
     };
-    const sent = this.request(node, line, (reply) => finish(reply === undefined ? ['ERR unavailable'] : reply.lines));
+    const sent = this.request(node, line, (reply) => finish(reply === undefined ? ['ERR unavailable'] : reply.lines, reply?.offset));
     if (sent && !handle.done) {
       // The console's patience: a line unanswered for 5 s shows ERR unavailable (a late answer is then ignored).
       this.byTimer.set(timer, () => {
@@ -270,7 +277,7 @@ export class ClientActor implements Actor {
       message,
       startedAt: this.engine.now,
       seq: ++this.sessionSeq,
-      node: via ?? this.rng.pick(this.nodeIds),
+      node: via ?? this.rng.pick(this.nodes()),
       attempts: 0,
       token: 0,
       timer: new Timer(this, 'publish'),
@@ -357,9 +364,9 @@ export class ClientActor implements Actor {
   }
 
   private otherNode(node: string): string {
-    if (this.nodeIds.length === 1) return node;
+    if (this.nodes().length === 1) return node;
     let next = node;
-    while (next === node) next = this.rng.pick(this.nodeIds);
+    while (next === node) next = this.rng.pick(this.nodes());
     return next;
   }
 
@@ -385,7 +392,7 @@ export class ClientActor implements Actor {
     }
     if (line.startsWith('REDIRECT ')) {
       const to = line.slice('REDIRECT '.length);
-      op.node = this.nodeIds.includes(to) && to !== node ? to : this.otherNode(node);
+      op.node = this.nodes().includes(to) && to !== node ? to : this.otherNode(node);
     } else if (line === 'ERR not_leader' || line === 'ERR timeout_waiting_commit') {
       // No leader here, or one that cannot reach a majority: another node may do better.
       op.node = this.otherNode(node);
