@@ -183,7 +183,7 @@ describe('finding 4: every option is validated by one schema; ConfigError names 
     ['checkers "yes"', { checkers: 'yes' as 'throw' }, /^checkers must be/],
     ['rules.voteLogCheck "no"', { rules: { voteLogCheck: 'no' as unknown as boolean } }, /^rules\.voteLogCheck must be true or false \(got "no"\)/],
     ['rules.commitCurrentTermOnly 0', { rules: { commitCurrentTermOnly: 0 as unknown as boolean } }, /^rules\.commitCurrentTermOnly must be true or false/],
-    ['an unknown rule', { rules: { preVote: true } as unknown as ClusterOptions['rules'] }, /^unknown option rules\.preVote \(known: voteLogCheck, commitCurrentTermOnly\)/],
+    ['an unknown rule', { rules: { preVote: true } as unknown as ClusterOptions['rules'] }, /^unknown option rules\.preVote \(known: voteLogCheck, commitCurrentTermOnly, oneChangeAtATime\)/],
     ['a misspelt option', { heartbeat: 50 } as unknown as ClusterOptions, /^unknown option heartbeat \(known: .*heartbeatMs/],
     ['network.dropRate 1.5', { network: { dropRate: 1.5 } }, /^network\.dropRate must be a number from 0 to 1 \(got 1\.5\)/],
     ['network.latencyMs [10, 5]', { network: { latencyMs: [10, 5] } }, /^network\.latencyMs must be a pair/],
