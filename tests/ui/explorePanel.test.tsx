@@ -1,0 +1,63 @@
+// @vitest-environment happy-dom
+// The explorer's panel without a worker (in-page slices): a counterexample found, listed, opened in the store move by move; bounds and options checked.
+import { act as rAct, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ExplorePanel, runOf } from '../../src/ui/explore/ExplorePanel';
+import { finishTask, getDriver, useSim } from '../../src/store/sim';
+import { freshRun } from './helpers';
+
+beforeEach(() => freshRun());
+afterEach(() => cleanup());
+
+describe('explore panel', () => {
+  it('finds the vote-check counterexample and opens it in the simulator after each move', async () => {
+    expect(typeof Worker).toBe('undefined'); // the panel falls back to slices on the page's thread
+    render(<ExplorePanel />);
+    fireEvent.change(screen.getByLabelText('Example'), { target: { value: 'vote-check-off' } });
+    expect((screen.getByLabelText(/^Scenario/) as HTMLTextAreaElement).value).toMatch(/rules vote-log-check off/);
+    expect((screen.getByRole('textbox', { name: 'Who may time out' }) as HTMLInputElement).value).toBe('n3');
+    fireEvent.click(screen.getByRole('button', { name: 'Explore' }));
+    await waitFor(() => expect(screen.getByTestId('explore-verdict').textContent).toMatch(/Broken: Leader Completeness: n3 became leader/), { timeout: 30_000 });
+    expect(screen.getByTestId('explore-stats').textContent).toMatch(/^Done: depth 3 of 10 · 14 distinct states/);
+    const steps = screen.getAllByRole('listitem');
+    expect(steps.map((li) => li.textContent)).toEqual([
+      expect.stringMatching(/^n3's election timer fires$/),
+      expect.stringMatching(/^deliver #\d+ n3→n1: RequestVote \(term 3, log ends at 1\/1\)$/),
+      expect.stringMatching(/^deliver #\d+ n1→n3: RequestVoteReply \(term 3, granted\)$/),
+    ]);
+    rAct(() => {
+      fireEvent.click(screen.getByRole('button', { name: 'Open the start' }));
+      finishTask();
+    });
+    expect(screen.getByTestId('explore-shown').textContent).toMatch(/after 0 of 3 moves/);
+    expect(useSim.getState().run).toMatchObject({ seed: 2, nodes: 3, rules: { voteLogCheck: false } });
+    // n3, cut off while x was committed, has been campaigning alone: term 2, log without x.
+    expect(getDriver().views(true).find((v) => v.id === 'n3')!).toMatchObject({ role: 'candidate', term: 2 });
+    for (let k = 1; k <= 3; k++) {
+      rAct(() => {
+        fireEvent.click(screen.getByRole('button', { name: 'Next move ▸' }));
+        finishTask();
+      });
+    }
+    expect(screen.getByTestId('explore-shown').textContent).toMatch(/after 3 of 3 moves/);
+    const n3 = getDriver().views(true).find((v) => v.id === 'n3')!;
+    expect(n3).toMatchObject({ role: 'leader', term: 3 });
+    expect((screen.getByLabelText('Counterexample scenario') as HTMLTextAreaElement).value).toMatch(/expect violation\n$/);
+  });
+
+  it('shows a bad bound as an error and keeps the form', async () => {
+    render(<ExplorePanel />);
+    fireEvent.change(screen.getByRole('textbox', { name: 'Moves' }), { target: { value: 'lots' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Explore' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/maxDepth must be a whole number/));
+    expect((screen.getByRole('textbox', { name: 'Moves' }) as HTMLInputElement).value).toBe('lots');
+  });
+
+  it('runOf: a page run carries only the options a share link knows', () => {
+    expect(runOf({ seed: 3, nodes: 3, clocks: { sync: 'off' }, rules: { commitCurrentTermOnly: false }, maxEntriesPerMessage: 1 })).toEqual({
+      seed: 3, nodes: 3, clocks: { sync: 'off' }, rules: { commitCurrentTermOnly: false }, maxEntriesPerMessage: 1,
+    });
+    expect(runOf({ seed: 3, detector: { kind: 'off' } })).toMatch(/detector/);
+    expect(runOf({ seed: 3, raft: { preVote: true } })).toMatch(/raft/);
+  });
+});
