@@ -71,7 +71,9 @@ export interface World {
   /** Id of the last message sent: the engine numbers messages the same way. */
   lastMsgId: number;
   checker: RaftChecker;
+  /** Shared with the world it was copied from until this world changes it (see ownHistory). */
   history: History;
+  historyOwned: boolean;
   used: Used;
   /** The first broken property (`Property: detail`), once a checker reported one. */
   violation: string | null;
@@ -207,6 +209,7 @@ export function worldFrom(nodes: readonly NodeStart[], inflight: readonly InFlig
     lastMsgId,
     checker: new RaftChecker(modelNodes, report),
     history: { leaders: new Map(), leaderTerm: modelNodes.map(() => 0), committed: [], seen: new Map() },
+    historyOwned: true,
     used: { drops: 0, duplicates: 0, crashes: 0, proposals: 0 },
     violation: null,
   };
@@ -311,13 +314,13 @@ export function copyWorld(w: World, fixed: Fixed, only?: number): World {
     if (k === 'nodes') checker[k] = nodes;
     else if (typeof v === 'object' && v !== null) checker[k] = copyData(v);
   }
-  const h = w.history;
   return {
     nodes,
     inflight: w.inflight.slice(),
     lastMsgId: w.lastMsgId,
     checker: checker as unknown as RaftChecker,
-    history: { leaders: new Map(h.leaders), leaderTerm: h.leaderTerm.slice(), committed: h.committed.slice(), seen: new Map(h.seen) },
+    history: w.history,
+    historyOwned: false,
     used: { ...w.used },
     violation: w.violation,
   };
@@ -356,9 +359,10 @@ function drain(w: World, fixed: Fixed, i: number): void {
         w.checker.onApply(i, o.index, o.entry);
         break;
       case 'role':
-        if (o.role === 'leader') {
-          if (!w.history.leaders.has(o.term)) w.history.leaders.set(o.term, n.id);
-          w.history.leaderTerm[i] = o.term;
+        if (o.role === 'leader' && (!w.history.leaders.has(o.term) || w.history.leaderTerm[i] !== o.term)) {
+          const h = ownHistory(w);
+          if (!h.leaders.has(o.term)) h.leaders.set(o.term, n.id);
+          h.leaderTerm[i] = o.term;
         }
         break;
       case 'commit':
@@ -383,9 +387,9 @@ function drain(w: World, fixed: Fixed, i: number): void {
 
 /** The first entry committed at (absolute) index k (as the checker keeps it). */
 function noteCommitted(w: World, n: ModelNode, k: number): void {
-  const c = w.history.committed;
   const base = n.persistent.snapshot.lastIncludedIndex;
-  if (k === 0 || c[k] !== undefined || k - base >= n.persistent.log.length) return;
+  if (k === 0 || w.history.committed[k] !== undefined || k - base >= n.persistent.log.length) return;
+  const c = ownHistory(w).committed;
   for (let j = c.length; j < k; j++) c[j] ??= '';
   c[k] = k <= base ? `s${base}/${n.persistent.snapshot.lastIncludedTerm}` : `${entryKey(n.persistent.log[k - base])}@${n.persistent.currentTerm}`;
 }
@@ -395,14 +399,41 @@ function observe(w: World, i: number): void {
   const p = w.nodes[i].persistent;
   const log = p.log;
   const base = p.snapshot.lastIncludedIndex;
-  const seen = w.history.seen;
+  let seen = w.history.seen;
   // A compacted prefix is committed, so the same on every node: its last index and term name it.
   let prefix = base > 0 ? `s${base}/${p.snapshot.lastIncludedTerm};` : '';
   for (let k = 1; k < log.length; k++) {
     prefix += `${log[k].term},`;
     const key = (base + k) * 2097152 + log[k].term;
-    if (!seen.has(key)) seen.set(key, prefix);
+    if (!seen.has(key)) {
+      seen = ownHistory(w).seen;
+      seen.set(key, prefix);
+    }
   }
+}
+
+/** Keys of histories, made once per history object (it is shared by every world that did not change it). */
+const historyKeys = new WeakMap<History, string>();
+
+/** The world's history, made its own before it changes: until then it shares its parent's. */
+function ownHistory(w: World): History {
+  if (!w.historyOwned) {
+    const h = w.history;
+    w.history = { leaders: new Map(h.leaders), leaderTerm: h.leaderTerm.slice(), committed: h.committed.slice(), seen: new Map(h.seen) };
+    w.historyOwned = true;
+  } else historyKeys.delete(w.history);
+  return w.history;
+}
+
+function historyKey(h: History): string {
+  let out = historyKeys.get(h);
+  if (out !== undefined) return out;
+  out = 'L';
+  for (const [term, id] of [...h.leaders].sort((a, b) => a[0] - b[0])) out += `${term}=${id},`;
+  out += `|${h.leaderTerm.join(',')}|C${h.committed.join(',')}|S`;
+  for (const [k, prefix] of [...h.seen].sort((a, b) => a[0] - b[0])) out += `${k}=${prefix};`;
+  historyKeys.set(h, out);
+  return out;
 }
 
 /**
@@ -594,7 +625,28 @@ const RAFT_KNOWN = new Set([
   'configs', 'config', 'committed', 'isVoter',
   // Compared only with ticks, by a leader: written as ages below.
   'quorumTick', 'transferTick',
+  // Written below: always, or only for the role that uses them (a new leader resets them).
+  'committedConfig', 'readSeq', 'readFlush', 'timeoutNowSent', 'preCandidate', 'preVotes',
+  'termStart', 'confirmedSeq', 'ackSeq', 'recentActive', 'transferee', 'catchUp',
 ]);
+
+/**
+ * Raft node fields the key does not know (a field added to RaftNode later): written as they are. Every
+ * node is made by createRaftNode with the same fields, so the list is made once.
+ */
+let unknownFields: { keys: readonly string[]; ticks: boolean } | null = null;
+
+function unknownOf(r: raft.RaftNode): { keys: readonly string[]; ticks: boolean } {
+  if (unknownFields === null) {
+    const keys = Object.keys(r).filter((k) => !RAFT_KNOWN.has(k));
+    unknownFields = { keys, ticks: keys.some((k) => /tick/i.test(k)) };
+  }
+  return unknownFields;
+}
+
+function sortedSet(s: ReadonlySet<string>): string {
+  return s.size === 0 ? '' : s.size === 1 ? s.values().next().value! : [...s].sort().join(',');
+}
 
 /**
  * A Raft node's volatile state. What only a leader uses (nextIndex, matchIndex, progress, ticks; a
@@ -606,15 +658,19 @@ const RAFT_KNOWN = new Set([
  */
 function raftKey(r: raft.RaftNode): string {
   let out = `${r.role[0]}${r.leaderId ?? '-'}c${r.commitIndex}a${r.lastApplied}${r.flushPending ? 'f' : ''}`;
-  if (r.role === 'candidate') out += `v${[...r.votes].sort().join('')}`;
+  if (r.role === 'candidate') out += `v${sortedSet(r.votes)}`;
+  out += `g${r.committedConfig}s${r.readSeq}${r.readFlush ? 'F' : ''}${r.timeoutNowSent ? 'N' : ''}`;
+  if (r.preCandidate) out += `P${sortedSet(r.preVotes)}`;
   const rec = r as unknown as Record<string, unknown>;
-  let otherTicks = false;
-  for (const k of Object.keys(rec)) {
-    if (RAFT_KNOWN.has(k)) continue;
-    if (/tick/i.test(k)) otherTicks = true;
-    out += `|${k}:${canon(rec[k])}`;
-  }
+  const unknown = unknownOf(r);
+  const otherTicks = unknown.ticks;
+  for (const k of unknown.keys) out += `|${k}:${canon(rec[k])}`;
   if (r.role === 'leader') {
+    out += `L${r.termStart},${r.confirmedSeq}`;
+    if (r.ackSeq.size > 0) out += [...r.ackSeq].map(([peer, seq]) => `${peer}:${seq}`).sort().join(',');
+    if (r.options.checkQuorum) out += `R${sortedSet(r.recentActive)}`;
+    if (r.transferee !== null) out += `X${r.transferee}`;
+    if (r.catchUp.size > 0) out += canon(r.catchUp);
     // Maps made from the peer list: their order is fixed.
     for (const x of r.nextIndex.values()) out += `n${x}`;
     for (const x of r.matchIndex.values()) out += `m${x}`;
@@ -671,11 +727,7 @@ export function stateKey(w: World, cache = false): string {
   }
   const msgs = w.inflight.map(msgKey).sort();
   out += msgs.join(';');
-  const h = w.history;
-  out += '\nL';
-  for (const [term, id] of [...h.leaders].sort((a, b) => a[0] - b[0])) out += `${term}=${id},`;
-  out += `|${h.leaderTerm.join(',')}|C${h.committed.join(',')}|S`;
-  for (const [k, prefix] of [...h.seen].sort((a, b) => a[0] - b[0])) out += `${k}=${prefix};`;
+  out += '\n' + historyKey(w.history);
   const u = w.used;
   out += `\n${u.drops},${u.duplicates},${u.crashes},${u.proposals}`;
   return out;
