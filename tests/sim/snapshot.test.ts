@@ -136,6 +136,23 @@ describe('InstallSnapshot (§7, Figure 13)', () => {
   });
 });
 
+describe('retention with snapshots (flat memory)', () => {
+  it('keeps the newest records per topic with absolute offsets; the healed-cluster check does not count dropped records as lost', () => {
+    withSeed(69, () => {
+      const { c, leader } = stable(69, { snapshotEvery: 20, broker: { retain: 10 } });
+      publishMany(c, leader, 100, 't', 10);
+      run(c, 500);
+      const h = c.history(leader, 't');
+      expect(h.length).toBeGreaterThanOrEqual(10);
+      expect(h.length).toBeLessThan(20);
+      expect(h.at(-1)!.offset).toBe(100);
+      for (const id of c.nodeIds) expect(c.history(id, 't')).toEqual(h);
+      c.checkMessaging();
+      expect(c.violations()).toEqual([]);
+    });
+  });
+});
+
 describe('restart restores from the snapshot, then re-applies the rest (§7)', () => {
   it('a restarted node replaces its state by its snapshot and applies only the entries after it', () => {
     withSeed(67, () => {

@@ -32,6 +32,8 @@ interface Shadow {
   base: number;
   /** The entries this node's log held after the last check, by identity: refs[k] is entry base + k. */
   refs: Entry[];
+  /** ids[k]: idOf(refs[k]) (0 for the snapshot's stand-in), so commits compare numbers. */
+  ids: number[];
   /** Prefix hashes: ph[k] identifies the whole log prefix 1..base + k. */
   ph: number[];
   term: number;
@@ -41,7 +43,20 @@ interface Shadow {
   leaderTerm: number;
 }
 
-const newShadow = (): Shadow => ({ base: 0, refs: [], ph: [], term: 0, commit: 0, applied: 0, leaderTerm: 0 });
+/** Committed entries by index: the id of each (see idOf) and its term. */
+class CommittedLog {
+  readonly id: number[] = [];
+  readonly term: number[] = [];
+  get length(): number {
+    return this.id.length;
+  }
+  set(index: number, id: number, term: number): void {
+    this.id[index] = id;
+    this.term[index] = term;
+  }
+}
+
+const newShadow = (): Shadow => ({ base: 0, refs: [], ids: [], ph: [], term: 0, commit: 0, applied: 0, leaderTerm: 0 });
 
 /** Key of (index, term) in the Log Matching registry. */
 const key = (index: number, term: number): number => index * 2097152 + term;
@@ -51,8 +66,11 @@ export class RaftChecker {
   private readonly leaderOfTerm = new Map<number, string>();
   /** Prefix hash of (index, term), the first time any node held such an entry. */
   private readonly prefixOf = new Map<number, number>();
-  /** committed[i]: the entry committed at index i (first node to commit it decides). */
-  private readonly committed: Entry[] = [];
+  /**
+   * The entry committed at each index (first node to commit it decides), by id and term: the entries
+   * themselves are not kept, so a compacted log's entries can be collected while the checkers run.
+   */
+  private readonly committed = new CommittedLog();
   private readonly committedPh: number[] = [];
   private readonly committedTerm: number[] = [];
   private readonly entryIds = new WeakMap<Entry, number>();
@@ -106,7 +124,7 @@ export class RaftChecker {
     let k = Math.min(refs.length, n);
     while (k > 0 && refs[k - 1] !== log[k - 1]) k--;
     if (refs.length > k) {
-      if (base + k < this.committed.length && this.committed[base + k] === refs[k]) {
+      if (base + k < this.committed.length && this.committed.id[base + k] === this.idOf(refs[k])) {
         this.report(
           'Committed entries never truncated',
           `${node.id} removed committed entry ${base + k} (term ${refs[k].term}) and what followed it`,
@@ -116,6 +134,7 @@ export class RaftChecker {
         this.report('Leader Append-Only', `leader ${node.id} of term ${s.leaderTerm} removed entries from index ${base + k}`);
       }
       refs.length = k;
+      s.ids.length = k;
       s.ph.length = k;
     }
     for (let j = k; j < n; j++) {
@@ -124,11 +143,14 @@ export class RaftChecker {
       if (j === 0) {
         // The log's first slot stands for the snapshot (or the sentinel): its hash was set by rebase.
         refs.push(entry);
+        s.ids.push(0);
         s.ph.push(index === 0 ? 0 : this.committedPh[index]);
         continue;
       }
-      const ph = (Math.imul(s.ph[j - 1] ^ this.idOf(entry), 0x9e3779b1) + index) >>> 0;
+      const id = this.idOf(entry);
+      const ph = (Math.imul(s.ph[j - 1] ^ id, 0x9e3779b1) + index) >>> 0;
       refs.push(entry);
+      s.ids.push(id);
       s.ph.push(ph);
       const kk = key(index, entry.term);
       const seen = this.prefixOf.get(kk);
@@ -153,26 +175,28 @@ export class RaftChecker {
     const snapshotTerm = node.persistent.snapshot?.lastIncludedTerm ?? 0;
     if (base > 0 && (base >= this.committed.length || this.committedTerm[base] === undefined)) {
       this.report('State Machine Safety', `${node.id} holds a snapshot up to index ${base}, which was never committed`);
-    } else if (base > 0 && this.committed[base].term !== snapshotTerm) {
+    } else if (base > 0 && this.committed.term[base] !== snapshotTerm) {
       this.report(
         'State Machine Safety',
-        `${node.id}'s snapshot ends at index ${base} with term ${snapshotTerm}, but the entry committed there has term ${this.committed[base].term}`,
+        `${node.id}'s snapshot ends at index ${base} with term ${snapshotTerm}, but the entry committed there has term ${this.committed.term[base]}`,
       );
     }
     if (shift > 0 && shift < s.refs.length && s.refs[shift] === log[0]) {
       // Compaction of its own log: the same entries, a shorter prefix.
       s.refs.splice(0, shift);
+      s.ids.splice(0, shift);
       s.ph.splice(0, shift);
     } else {
       // A snapshot from elsewhere: what it held beyond the snapshot may be discarded, but never a committed entry.
       for (let j = Math.max(1, base - s.base + 1); j < s.refs.length; j++) {
         const index = s.base + j;
-        if (index < this.committed.length && this.committed[index] === s.refs[j] && log[index - base] !== s.refs[j]) {
+        if (index < this.committed.length && this.committed.id[index] === this.idOf(s.refs[j]) && log[index - base] !== s.refs[j]) {
           this.report('Committed entries never truncated', `${node.id} discarded committed entry ${index} when it installed a snapshot up to ${base}`);
           break;
         }
       }
       s.refs = [];
+      s.ids = [];
       s.ph = [];
     }
     s.base = base;
@@ -210,16 +234,16 @@ export class RaftChecker {
     for (let idx = Math.max(s.commit, base) + 1; idx <= ci && idx < base + log.length; idx++) {
       const entry = log[idx - base];
       if (idx < this.committed.length) {
-        if (this.committed[idx] !== entry) {
+        if (this.committed.id[idx] !== s.ids[idx - base]) {
           this.report(
             'State Machine Safety',
-            `${node.id} committed a different entry at index ${idx} (term ${entry.term}) than was committed before (term ${this.committed[idx].term})`,
+            `${node.id} committed a different entry at index ${idx} (term ${entry.term}) than was committed before (term ${this.committed.term[idx]})`,
           );
         }
         continue;
       }
       if (idx > this.committed.length) this.fillCommitted(idx, s);
-      this.committed[idx] = entry;
+      this.committed.set(idx, s.ids[idx - base], entry.term);
       this.committedPh[idx] = s.ph[idx - base];
       this.committedTerm[idx] = node.persistent.currentTerm;
       this.checkLeadersHold(idx, node.persistent.currentTerm);
@@ -230,7 +254,7 @@ export class RaftChecker {
   /** Committing index i commits every index below it too. */
   private fillCommitted(upTo: number, s: Shadow): void {
     for (let j = Math.max(1, this.committed.length, s.base + 1); j < upTo; j++) {
-      this.committed[j] = s.refs[j - s.base];
+      this.committed.set(j, s.ids[j - s.base], s.refs[j - s.base].term);
       this.committedPh[j] = s.ph[j - s.base];
       this.committedTerm[j] = s.term;
     }
@@ -258,11 +282,11 @@ export class RaftChecker {
       this.report('State Machine Safety', `${node.id} applied index ${index} after ${s.applied} (out of order or with a gap)`);
     }
     s.applied = index;
-    const known = this.committed[index];
-    if (known !== undefined && known !== entry) {
+    const known = this.committed.id[index];
+    if (known !== undefined && known !== this.idOf(entry)) {
       this.report(
         'State Machine Safety',
-        `${node.id} applied an entry of term ${entry.term} at index ${index}, where term ${known.term}'s entry was committed`,
+        `${node.id} applied an entry of term ${entry.term} at index ${index}, where term ${this.committed.term[index]}'s entry was committed`,
       );
     }
   }
@@ -281,10 +305,10 @@ export class RaftChecker {
   onRestore(i: number, index: number, term: number): void {
     const node = this.nodes[i];
     const s = this.shadow(i);
-    const known = this.committed[index];
+    const known = this.committed.term[index];
     if (known === undefined) this.report('State Machine Safety', `${node.id} restored a snapshot up to index ${index}, which was never committed`);
-    else if (known.term !== term) {
-      this.report('State Machine Safety', `${node.id} restored a snapshot whose entry ${index} has term ${term}, where term ${known.term}'s entry was committed`);
+    else if (known !== term) {
+      this.report('State Machine Safety', `${node.id} restored a snapshot whose entry ${index} has term ${term}, where term ${known}'s entry was committed`);
     }
     s.applied = index;
     if (s.commit < index) s.commit = index;
