@@ -62,7 +62,7 @@ describe('the chapter files', () => {
     expect(chapters.map((c) => [c.order, c.id])).toEqual([
       [1, 'why-consensus'], [2, 'glance'], [3, 'election'], [4, 'replication'], [5, 'safety'], [6, 'failover'], [7, 'partitions'], [8, 'correctness'],
       [9, 'pubsub'], [10, 'dedup'], [11, 'lamport'], [12, 'clocks'], [13, 'holdback'], [14, 'failure-detection'],
-      [15, 'membership'], [16, 'snapshots'], [17, 'reads'], [18, 'disruption'],
+      [15, 'membership'], [16, 'snapshots'], [17, 'reads'], [18, 'disruption'], [19, 'transfer'],
     ]);
   });
 
