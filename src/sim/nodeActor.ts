@@ -521,7 +521,8 @@ export class NodeActor implements Actor {
           if (o.event === 'start') this.leaseUntil = -Infinity;
           engine.record({
             at: engine.now, kind: 'transfer', node: this.id, to: o.to, term: node.p.currentTerm,
-            detail: o.event === 'start' ? `handing leadership to ${o.to}: proposals paused (thesis §3.10)`
+            detail: o.event === 'start'
+              ? `handing leadership to ${o.to}: proposals paused (thesis §3.10)` + (this.raftOptions.leaseRounds ? '; read lease given up (thesis §6.4.1)' : '')
               : o.event === 'timeoutNow' ? `${o.to} is up to date: TimeoutNow sent` : `transfer to ${o.to} abandoned after an election timeout`,
           });
           break;

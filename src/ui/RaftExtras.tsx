@@ -134,7 +134,7 @@ export function MembershipControls() {
             Transfer
           </button>
         </div>
-        <p className="hint">The leader stops taking proposals, brings the target up to date, then sends it TimeoutNow: it starts an election at once and wins it (thesis §3.10).</p>
+        <p className="hint">The leader stops taking proposals, brings the target up to date, then sends it TimeoutNow: it starts an election at once and, its log being up to date, normally wins it (thesis §3.10). With lease reads, the leader gives up its lease first (thesis §6.4.1).</p>
         <div className="row">
           <label>
             Snapshot{' '}

@@ -128,6 +128,12 @@ export function explainExtraEvent(e: SimEvent, actor = 'You'): ExtraExplanation 
       const to = e.to ?? '?';
       if (/TimeoutNow/.test(e.detail ?? '')) return { text: `${to} has every entry of ${n}'s log: ${n} sends it TimeoutNow`, rule: TRANSFER };
       if (/abandoned/.test(e.detail ?? '')) return { text: `${n} gave up handing leadership to ${to} after an election timeout and takes proposals again`, rule: TRANSFER };
+      if (/lease/.test(e.detail ?? '')) {
+        return {
+          text: `${n} starts handing leadership to ${to}: it gives up its read lease (${to} will win past the servers' rule of sticking with a leader they heard, which the lease relies on), takes no new proposals and brings ${to}'s log up to date`,
+          rule: sectionNames('thesis §3.10', 'thesis §6.4.1'),
+        };
+      }
       return { text: `${n} starts handing leadership to ${to}: it takes no new proposals and brings ${to}'s log up to date`, rule: TRANSFER };
     }
     case 'config': {

@@ -97,6 +97,15 @@ describe('explanations of issue 13', () => {
     expect(commandText({ op: 'config', voters: ['n1', 'n2'], learners: ['n3'] })).toBe('configuration: voters n1 n2; learners n3');
   });
 
+  it('a leader with a read lease that starts a transfer says it gives the lease up (thesis §6.4.1)', () => {
+    const lease = runScenario('seed 5\nnodes 3\nreads lease\nrun until leader within 3s\nlet l = leader\nlet f = follower\ntransfer $f\nrun until leader $f within 2s\n');
+    expect(lease.failure?.message).toBeUndefined();
+    const start = lease.runner.cluster.journal().find((e) => e.kind === 'transfer' && /handing/.test(e.detail ?? ''))!;
+    expect(sentence(start)).toMatch(/^n\d starts handing leadership to n\d: it gives up its read lease .* \(thesis §3\.10, thesis §6\.4\.1\)$/);
+    const plain = journal.find((e) => e.kind === 'transfer' && /handing/.test(e.detail ?? ''))!;
+    expect(sentence(plain)).not.toMatch(/lease/);
+  });
+
   it('leader stickiness is named as the dissertation section it is', () => {
     const e: SimEvent = { at: 1, kind: 'vote', node: 'n2', to: 'n3', term: 4, detail: 'denied: ignored: heard from leader n1 within the minimum election timeout (§4.2.3)' };
     expect(explain(e)).toEqual({ text: 'n2 denied its vote to n3: ignored: heard from leader n1 within the minimum election timeout', rule: 'thesis §4.2.3' });
