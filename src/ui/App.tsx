@@ -5,6 +5,9 @@ import { handleKey } from './actions';
 import { ClusterView, Legend } from './ClusterView';
 import { EventFeed } from './EventFeed';
 import { GuideHost } from './guide/GuideHost';
+import { LessonHost } from './lesson/LessonHost';
+import { BranchTree } from './compare/BranchTree';
+import { CompareHost } from './compare/CompareHost';
 import { Inspector } from './Inspector';
 import { Narration } from './Narration';
 import { NoticeBar } from './NoticeBar';
@@ -23,6 +26,7 @@ const FaultsPanel = lazy(() => import('./FaultsPanel').then((m) => ({ default: m
 const HelpOverlay = lazy(() => import('./HelpOverlay').then((m) => ({ default: m.HelpOverlay })));
 const ClocksPanel = lazy(() => import('./ClocksPanel').then((m) => ({ default: m.ClocksPanel })));
 const SpaceTime = lazy(() => import('./SpaceTime').then((m) => ({ default: m.SpaceTime })));
+const LessonPanel = lazy(() => import('./lesson/LessonPanel').then((m) => ({ default: m.LessonPanel })));
 
 const loading = <p className="hint">Loading…</p>;
 
@@ -34,6 +38,7 @@ const SIDE_TABS: ReadonlyArray<{ id: Tab; label: string }> = [
   { id: 'metrics', label: 'Metrics' },
   { id: 'config', label: 'Config' },
   { id: 'share', label: 'Share' },
+  { id: 'lesson', label: 'Lesson' },
 ];
 
 const BOTTOM_TABS: ReadonlyArray<{ id: BottomTab; label: string }> = [
@@ -56,6 +61,7 @@ function SidePanel() {
           {tab === 'metrics' && <MetricsPanel />}
           {tab === 'config' && <ConfigPanel />}
           {tab === 'share' && <SharePanel />}
+          {tab === 'lesson' && <LessonPanel />}
         </Suspense>
       </div>
     </section>
@@ -106,7 +112,10 @@ export function App() {
       <Toolbar />
       <NoticeBar />
       <GuideHost />
+      <LessonHost />
+      <CompareHost />
       <Timeline />
+      <BranchTree />
       <main className="main">
         <section className="stage" aria-label="Cluster">
           <ClusterView />

@@ -1,6 +1,7 @@
 // The top bar: title, playback buttons from the actions registry, speed, simulated time and the busy indicator.
 import { SPEEDS, formatMs, setSpeedIndex, speedLabel, useSim } from '../store/sim';
 import { getAction, perform } from './actions';
+import { CompareButton } from './compare/CompareHost';
 import { GuidesButton } from './guide/GuideHost';
 import { StepKindSelect } from './StepKindSelect';
 
@@ -122,6 +123,7 @@ export function Toolbar() {
       <Busy />
       <div className="toolbar-end">
         <GuidesButton />
+        <CompareButton />
         <ActionButton name="toStart" label="To start" />
         <ActionButton name="restartRun" label="New run" />
         <ActionButton name="help" label="?" className="btn help-btn" />

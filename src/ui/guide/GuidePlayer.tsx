@@ -43,6 +43,8 @@ export interface GuidePlayerProps {
   readonly onOpenChapter?: (id: string) => void;
   /** The chapters, for the "next chapter" button (default: every chapter). */
   readonly chapters?: readonly Chapter[];
+  /** What the header calls it (default `Chapter <order>:`; a lesson from the editor says `Lesson:`). */
+  readonly heading?: string;
 }
 
 function initial(chapter: Chapter, start: number | 'challenge', seed: number): PlayerState {
@@ -342,7 +344,7 @@ function withDirectives(panels: ReadonlySet<PanelId>, view: StepViewNow): Set<Pa
 }
 
 /** One chapter, step by step. */
-export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, onMenu, onClose, onOpenChapter, chapters = allChapters }: GuidePlayerProps) {
+export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, onMenu, onClose, onOpenChapter, chapters = allChapters, heading }: GuidePlayerProps) {
   const [s, setS] = useState<PlayerState>(() => initial(chapter, start, seed ?? chapter.seed));
   const [guess, setGuess] = useState('');
   const [takeOverError, setTakeOverError] = useState<string | undefined>(undefined);
@@ -547,7 +549,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
           </button>
         )}
         <h1 className="guide-title">
-          <span className="muted">Chapter {chapter.order}:</span> <Inline text={chapter.title} />
+          <span className="muted">{heading ?? `Chapter ${chapter.order}:`}</span> <Inline text={chapter.title} />
         </h1>
         <div className="guide-progress">
           <div

@@ -192,7 +192,13 @@ export function restoreLessonRun(): string | undefined {
   return undefined;
 }
 
-/** Starts editing a lesson read from a file or link: its steps are text; new steps record from its end on the page's run. */
-export function editLesson(lesson: Lesson, run: RunOptions): void {
-  set({ lesson, run, mark: { at: 0, events: 0, actions: 0 }, ends: lesson.steps.map(() => ({ at: 0, events: 0, actions: 0 })), recorded: [], next: { ...EMPTY_STEP } });
+/**
+ * Goes on writing `lesson` (read from a file or link) on the page's run as it is now: the page must
+ * already hold the lesson's cluster at its end (the caller replays it); new steps record from here.
+ */
+export function continueLesson(lesson: Lesson, run: RunOptions): void {
+  const c = getDriver().cluster;
+  const actions = c.actions();
+  const mark = { at: c.now, events: c.eventCount, actions: actions.length };
+  set({ lesson, run, mark, ends: lesson.steps.map(() => mark), recorded: actions.slice(), next: { ...EMPTY_STEP } });
 }
