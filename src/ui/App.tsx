@@ -6,6 +6,7 @@ import { ClusterView, Legend } from './ClusterView';
 import { EventFeed } from './EventFeed';
 import { GuideHost } from './guide/GuideHost';
 import { LessonHost } from './lesson/LessonHost';
+import { useLessonTab } from './lesson/lessonTab';
 import { BranchTree } from './compare/BranchTree';
 import { CompareHost } from './compare/CompareHost';
 import { Inspector } from './Inspector';
@@ -49,9 +50,11 @@ const BOTTOM_TABS: ReadonlyArray<{ id: BottomTab; label: string }> = [
 
 function SidePanel() {
   const tab = useSim((s) => s.tab);
+  // The Lesson tab shows only while a lesson is being written (opened from the guides' list).
+  const lesson = useLessonTab((s) => s.shown) || tab === 'lesson';
   return (
     <section className="side" aria-label="Panels">
-      <Tabs idPrefix="side" tabs={SIDE_TABS} value={tab} onChange={setTab} label="Panels" />
+      <Tabs idPrefix="side" tabs={lesson ? SIDE_TABS : SIDE_TABS.filter((t) => t.id !== 'lesson')} value={tab} onChange={setTab} label="Panels" />
       <div key={tab} className="side-body" role="tabpanel" id={`side-panel-${tab}`} aria-labelledby={`side-tab-${tab}`}>
         <Suspense fallback={loading}>
           {tab === 'inspect' && <Inspector />}

@@ -1,7 +1,6 @@
 // The top bar: title, playback buttons from the actions registry, speed, simulated time and the busy indicator.
 import { SPEEDS, formatMs, setSpeedIndex, speedLabel, useSim } from '../store/sim';
 import { getAction, perform } from './actions';
-import { CompareButton } from './compare/CompareHost';
 import { GuidesButton } from './guide/GuideHost';
 import { StepKindSelect } from './StepKindSelect';
 
@@ -123,7 +122,6 @@ export function Toolbar() {
       <Busy />
       <div className="toolbar-end">
         <GuidesButton />
-        <CompareButton />
         <ActionButton name="toStart" label="To start" />
         <ActionButton name="restartRun" label="New run" />
         <ActionButton name="help" label="?" className="btn help-btn" />

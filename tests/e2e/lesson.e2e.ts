@@ -56,7 +56,10 @@ describe.skipIf(!hasBrowser)('lessons, branches and comparisons in the page', ()
 
   it('a two-step lesson written in the page is shared as a link, opened in a fresh page and walked', async () => {
     const { page, errors } = await fresh(browser);
-    await page.getByRole('tab', { name: 'Lesson' }).click();
+    // The Lesson tab appears only for teachers: the guides' list opens it.
+    expect(await page.getByRole('tab', { name: 'Lesson' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Guides' }).click();
+    await page.getByTestId('lesson-write').click();
     await page.getByTestId('lesson-start').click();
     await page.getByTestId('lesson-title').fill('When the leader crashes');
     // Step 1: run to the first leader.

@@ -2,7 +2,7 @@
 // engine did what it says), next / back (back rebuilds the step by replay), step links, predict
 // questions judged against what the engine then did, stepping through events inside a step, challenges
 // checked by the checkers, and the chapter list. All teaching text comes from the chapter files.
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { chapters as allChapters, type Chapter, type ChapterStep, type Predict, type Source } from '../../guides';
 import type { SimCluster } from '../../sim/cluster';
 import type { StepResult } from '../../sim/scenario';
@@ -665,8 +665,11 @@ export function GuideMenu({
   onOpen,
   error,
   onClose,
+  footer,
 }: {
   chapters?: readonly Chapter[];
+  /** Shown below the list (the page puts "write your own lesson" there). */
+  footer?: ReactNode;
   /** Open a chapter at a step (0: its introduction). Without it, the links change the address bar. */
   onOpen?: (id: string, step: number) => void;
   /** Shown above the list (e.g. a deep link that does not work). */
@@ -735,6 +738,7 @@ export function GuideMenu({
           );
         })}
       </ol>
+      {footer}
     </div>
   );
 }

@@ -1,18 +1,19 @@
 // The lesson editor (the side panel's Lesson tab): play with the cluster and each action is written as
 // scenario lines; close a step with its text, checks and question; add a challenge; preview the lesson
 // in the guide player, check it headlessly, share it as a link or download the guides/*.md file.
-import { useMemo, useState, type ChangeEvent, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { walkChapter } from '../../guides/chapters';
 import { getDriver, useSim } from '../../store/sim';
 import { download } from '../exportImage';
 import { showLesson } from './LessonHost';
-import { LESSON_FILE, LONG_LINK, MAX_LESSON_CHARS, encodeLessonHash, lessonId, lessonToMarkdown, loadLesson, type LessonChallenge, type LessonPredict } from './lessonFormat';
+import { LESSON_FILE, LONG_LINK, encodeLessonHash, lessonId, lessonToMarkdown, loadLesson, type LessonChallenge, type LessonPredict } from './lessonFormat';
 import { suggestChecks } from './lessonRecord';
 import {
   addStep, discardLesson, pendingStep, removeLastStep, restoreLessonRun, setChallenge, setLessonFields, setNextStep, setStep, startLesson, useLesson,
   type LessonDraft,
 } from './lessonStore';
 import { Excerpt } from './LessonScreen';
+import { OpenLessonFile } from './LessonEntry';
 import './lesson.css';
 
 function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
@@ -314,37 +315,6 @@ function Share({ draft }: { draft: LessonDraft }) {
   );
 }
 
-function OpenFile() {
-  const [error, setError] = useState<string | undefined>(undefined);
-  const onFile = (e: ChangeEvent<HTMLInputElement>): void => {
-    const file = e.target.files?.[0];
-    e.target.value = '';
-    setError(undefined);
-    if (file === undefined) return;
-    if (file.size > MAX_LESSON_CHARS * 4) {
-      setError(`${file.name} is too large for a lesson (${file.size} bytes).`);
-      return;
-    }
-    file.text().then(
-      (text) => showLesson(text, 'file'),
-      (err: unknown) => setError(`Could not read ${file.name}: ${String(err)}`),
-    );
-  };
-  return (
-    <>
-      <label className="btn file">
-        Open a lesson file…
-        <input type="file" accept=".md,text/markdown,text/plain" onChange={onFile} data-testid="lesson-file" />
-      </label>
-      {error !== undefined && (
-        <p className="invalid" role="alert">
-          {error}
-        </p>
-      )}
-    </>
-  );
-}
-
 export function LessonPanel() {
   const draft = useLesson((s) => s.draft);
   const seed = useSim((s) => s.run.seed);
@@ -363,7 +333,7 @@ export function LessonPanel() {
             <button type="button" className="btn primary" onClick={() => startLesson()} data-testid="lesson-start">
               Start a lesson on this run
             </button>
-            <OpenFile />
+            <OpenLessonFile />
           </div>
           <p className="hint">
             The lesson’s cluster is this run’s (seed {seed}); its first step covers everything from time 0 to where you close it{now > 0 ? ` (now t = ${now.toFixed(1)} ms)` : ''}.
@@ -398,7 +368,7 @@ export function LessonPanel() {
       <Share draft={draft} />
       <section>
         <div className="row">
-          <OpenFile />
+          <OpenLessonFile />
           <button
             type="button"
             className="btn small danger"

@@ -6,6 +6,7 @@ import { finishTask, getDriver, newRun, useSim } from '../../store/sim';
 import type { RunOptions } from '../../store/runOptions';
 import type { Lesson, LessonChallenge, LessonPredict, LessonStep } from './lessonFormat';
 import { setupOf, stepLines, type Moment } from './lessonRecord';
+import { DRAFT_KEY, lessonDraftChanged } from './lessonTab';
 
 export interface StepDraft {
   title: string;
@@ -32,13 +33,12 @@ export interface LessonState {
   draft: LessonDraft | null;
 }
 
-const KEY = 'wiber-sim-lesson-draft';
 
 export const EMPTY_STEP: StepDraft = { title: '', text: '', checks: '' };
 
 function load(): LessonDraft | null {
   try {
-    const raw = typeof localStorage !== 'undefined' ? localStorage.getItem(KEY) : null;
+    const raw = typeof localStorage !== 'undefined' ? localStorage.getItem(DRAFT_KEY) : null;
     if (raw === null) return null;
     const d = JSON.parse(raw) as LessonDraft;
     if (typeof d !== 'object' || d === null || !Array.isArray(d.lesson?.steps) || typeof d.mark?.at !== 'number') return null;
@@ -51,9 +51,10 @@ function load(): LessonDraft | null {
 export const useLesson = create<LessonState>(() => ({ draft: load() }));
 
 useLesson.subscribe((s) => {
+  lessonDraftChanged(s.draft !== null);
   try {
-    if (s.draft === null) localStorage.removeItem(KEY);
-    else localStorage.setItem(KEY, JSON.stringify(s.draft));
+    if (s.draft === null) localStorage.removeItem(DRAFT_KEY);
+    else localStorage.setItem(DRAFT_KEY, JSON.stringify(s.draft));
   } catch {
     // Private mode or a full store: the draft lives on in memory.
   }
