@@ -140,7 +140,7 @@ describe.skipIf(!hasBrowser)('lessons, branches and comparisons in the page', ()
     await page.getByTestId('lesson-error').waitFor();
     const text = await page.getByTestId('lesson-error').textContent();
     const line = bad.split('\n').findIndex((l) => l === 'crush n1') + 1;
-    expect(text).toContain(`Line ${line}:`);
+    expect(text).toContain(`lesson.md line ${line}:`);
     expect(text).toMatch(/crush/);
     expect(await page.getByTestId('lesson-error-line').textContent()).toBe(`${line}crush n1`);
     await shot(page, 'lesson-error.png');

@@ -1,7 +1,7 @@
 // The lesson editor (the side panel's Lesson tab): play with the cluster and each action is written as
 // scenario lines; close a step with its text, checks and question; add a challenge; preview the lesson
 // in the guide player, check it headlessly, share it as a link or download the guides/*.md file.
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { walkChapter } from '../../guides/chapters';
 import { getDriver, useSim } from '../../store/sim';
 import { download } from '../exportImage';
@@ -317,6 +317,8 @@ function Share({ draft }: { draft: LessonDraft }) {
 
 export function LessonPanel() {
   const draft = useLesson((s) => s.draft);
+  // The tab strip scrolls when it holds more tabs than fit: keep this one in view.
+  useEffect(() => document.getElementById('side-tab-lesson')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' }), []);
   const seed = useSim((s) => s.run.seed);
   const now = useSim((s) => s.now);
   if (draft === null) {

@@ -41,7 +41,7 @@ export function LessonError({ error, line, markdown, onClose }: { error: string;
     <div className="lesson-error-card" role="alert" data-testid="lesson-error">
       <h2>This lesson could not be opened</h2>
       <p>
-        {line !== undefined ? <>Line {line}: </> : null}
+        {line !== undefined && !/\bline \d+/.test(error) ? <>Line {line}: </> : null}
         {error}
       </p>
       {markdown !== undefined && line !== undefined && <Excerpt markdown={markdown} line={line} />}
