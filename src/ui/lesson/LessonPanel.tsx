@@ -309,7 +309,7 @@ function Share({ draft }: { draft: LessonDraft }) {
         </p>
       )}
       <p className="hint">
-        The .md file is a chapter in the course’s format: put it in <code>guides/</code> (with at least five steps) or run it with <code>npm run lesson</code>.
+        The .md file is a chapter in the course’s format (with five to twelve steps it can join <code>guides/</code>); it opens here with “Open a lesson file”.
       </p>
     </section>
   );
