@@ -13,6 +13,8 @@ export interface Branch {
   readonly parent: number | null;
   /** Virtual time of the fork (0 for the root). */
   readonly forkAt: number;
+  /** Actions done before the fork's own action (the branch's actions after these are its own). */
+  readonly forkActions: number;
   /** What was done differently at the fork. */
   readonly label: string;
   readonly run: RunOptions;
@@ -36,7 +38,7 @@ function marksOf(d: Driver): Mark[] {
 }
 
 function root(run: RunOptions): Branch {
-  return { id: 1, parent: null, forkAt: 0, label: 'the first run', run, actions: [], end: 0, marks: [] };
+  return { id: 1, parent: null, forkAt: 0, forkActions: 0, label: 'the first run', run, actions: [], end: 0, marks: [] };
 }
 
 export const useBranches = create<BranchState>(() => ({ branches: [root(useSim.getState().run)], current: 1 }));
@@ -98,11 +100,13 @@ onFork((d, op, args) => {
   const s = useBranches.getState();
   const at = d.now;
   const branches = withSaved(s.branches, s.current, d);
-  // The new branch hangs off the branch that owns this moment (a fork before the current branch's own fork belongs to its ancestor).
+  // The new branch hangs off the branch that owns this moment: a fork before the current branch's own
+  // fork action was done (even at the same instant) belongs to its ancestor.
+  const done = d.cluster.actions().length;
   let parent = branches.find((b) => b.id === s.current)!;
-  while (parent.parent !== null && at < parent.forkAt) parent = branches.find((b) => b.id === parent.parent)!;
+  while (parent.parent !== null && done <= parent.forkActions) parent = branches.find((b) => b.id === parent.parent)!;
   const id = Math.max(...branches.map((b) => b.id)) + 1;
-  const child: Branch = { id, parent: parent.id, forkAt: at, label: describeAction(op, args), run: parent.run, actions: [], end: at, marks: [] };
+  const child: Branch = { id, parent: parent.id, forkAt: at, forkActions: done, label: describeAction(op, args), run: parent.run, actions: [], end: at, marks: [] };
   useBranches.setState({ branches: [...branches, child], current: id });
 });
 

@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetBranches, savedBranches, switchBranch, useBranches } from '../../src/store/branches';
 import { fingerprint } from '../../src/store/fingerprint';
-import { act, finishTask, getDriver, newRun, seek, useSim } from '../../src/store/sim';
+import { act, finishTask, getDriver, newRun, runUntilElection, seek, useSim } from '../../src/store/sim';
 import { freshRun } from './helpers';
 
 const fp = (): string => {
@@ -66,6 +66,28 @@ describe('branches', () => {
     finishTask();
     act('restart', ['n2']);
     expect(useBranches.getState().branches.at(-1)).toMatchObject({ id: 4, parent: 2, forkAt: 800 });
+  });
+
+  it('two forks at the same instant, each before the other’s action, are siblings', () => {
+    seek(1000);
+    finishTask();
+    seek(0);
+    finishTask();
+    runUntilElection();
+    finishTask();
+    const te = getDriver().now;
+    act('crash', ['n2']);
+    seek(0);
+    finishTask();
+    runUntilElection();
+    finishTask();
+    expect(getDriver().now).toBe(te);
+    act('crash', ['n3']);
+    expect(useBranches.getState().branches.map((b) => [b.id, b.parent, b.forkAt])).toEqual([
+      [1, null, 0],
+      [2, 1, te],
+      [3, 1, te],
+    ]);
   });
 
   it('a new run starts a new tree', () => {

@@ -318,7 +318,9 @@ function Share({ draft }: { draft: LessonDraft }) {
 export function LessonPanel() {
   const draft = useLesson((s) => s.draft);
   // The tab strip scrolls when it holds more tabs than fit: keep this one in view.
-  useEffect(() => document.getElementById('side-tab-lesson')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' }), []);
+  useEffect(() => {
+    document.getElementById('side-tab-lesson')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, []);
   const seed = useSim((s) => s.run.seed);
   const now = useSim((s) => s.now);
   if (draft === null) {
