@@ -96,6 +96,10 @@ describe.skipIf(!hasBrowser)('lessons, branches and comparisons in the page', ()
     await page.getByRole('button', { name: 'Back to the editor' }).click();
     await expect.poll(() => page.locator('.lesson-layer').count()).toBe(0);
 
+    // Other tabs and back: the draft stays, the page stays up.
+    await page.getByRole('tab', { name: 'Faults' }).click();
+    await page.getByRole('tab', { name: 'Lesson' }).click();
+    await expect.poll(() => page.locator('.lesson-steps > li').count()).toBe(2);
     await page.getByTestId('lesson-link-button').click();
     const link = await page.getByTestId('lesson-link').inputValue();
     expect(link).toMatch(/#lesson=z[\w-]+$/);

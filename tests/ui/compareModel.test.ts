@@ -53,6 +53,17 @@ describe('comparing runs', () => {
     expect(d.a!.text).not.toBe(d.b!.text);
   });
 
+  it('compared on Raft events only, two seeds first differ at an election timer or what it starts, not at a ping', () => {
+    const base = branchRun(3, 'n1', 600);
+    const a = record({ ...base, byTime: true }, 'raft');
+    const b = record({ ...base, options: { ...base.options, seed: 4 }, byTime: true }, 'raft');
+    expect(a.rows.every((r) => !/Ping|detector|sync/i.test(r.text))).toBe(true);
+    const d = firstDifference(a, b)!;
+    expect(d.a!.text).toMatch(/^(timer election|role|send RequestVote)/);
+    expect(d.b!.text).toMatch(/^(timer election|role|send RequestVote)/);
+    expect(d.a!.i).toBeGreaterThan(d.index);
+  });
+
   it('the cursor rebuilds the run at any moment, forwards then backwards, as a replay does', () => {
     const spec = branchRun(5, 'n3', 400);
     const cur = new RunCursor(spec);

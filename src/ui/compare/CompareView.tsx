@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { branchName, savedBranches, useBranches, type Branch } from '../../store/branches';
 import { clusterOptions } from '../../store/runOptions';
 import { formatMs } from '../../store/sim';
+import { STEP_KINDS, type StepKind } from '../../store/stepKinds';
 import { closeCompare } from './compareState';
 import { RunCursor, differingFields, firstDifference, nodeLines, record, type Difference, type NodeLine, type Recorded, type Row, type RunSpec } from './compareModel';
 import './compare.css';
@@ -75,16 +76,18 @@ function NodeTable({ lines, other, caption }: { lines: readonly NodeLine[]; othe
   );
 }
 
-function Events({ rows, t, diff }: { rows: readonly Row[]; t: number; diff: Difference | null }) {
+function Events({ rows, t, diff, first }: { rows: readonly Row[]; t: number; diff: Difference | null; first: Row | undefined }) {
   const k = lastAt(rows, t);
   const from = Math.max(0, k - 11);
   const shown = rows.slice(from, Math.min(rows.length, k + 3));
   return (
     <ol className="cmp-events" start={from + 1} aria-label="Events up to this moment (and the next two)">
       {shown.map((r) => {
-        const cls = [r.at > t ? 'cmp-future' : '', diff !== null && r.i === diff.index ? 'cmp-first-diff' : diff !== null && r.i > diff.index ? 'cmp-after' : ''].join(' ').trim();
+        const isFirst = first !== undefined && r.i === first.i;
+        const after = diff !== null && (first === undefined ? r.at > diff.at : r.i > first.i);
+        const cls = [r.at > t ? 'cmp-future' : '', isFirst ? 'cmp-first-diff' : after ? 'cmp-after' : ''].join(' ').trim();
         return (
-          <li key={r.i} className={cls || undefined} {...(diff !== null && r.i === diff.index ? { 'data-testid': 'cmp-first-diff-row' } : {})}>
+          <li key={r.i} className={cls || undefined} {...(isFirst ? { 'data-testid': 'cmp-first-diff-row' } : {})}>
             <span className="cmp-at">{formatMs(r.at)}</span> {r.text}
           </li>
         );
@@ -103,6 +106,7 @@ export function CompareView() {
   const [bId, setB] = useState(() => cur.parent ?? branches.find((b) => b.id !== cur.id)?.id ?? cur.id);
   const [seedA, setSeedA] = useState(cur.run.seed);
   const [seedB, setSeedB] = useState(cur.run.seed + 1);
+  const [kind, setKind] = useState<StepKind>('raft');
   const [result, setResult] = useState<Result | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [t, setT] = useState(0);
@@ -123,14 +127,15 @@ export function CompareView() {
         sa = seedSpec(cur, seedA, end);
         sb = seedSpec(cur, seedB, end);
       }
-      const a = record(sa);
-      const b = record(sb);
+      const a = record(sa, kind);
+      const b = record(sb, kind);
       const diff = firstDifference(a, b);
       const r: Result = { a, b, diff };
       if (diff !== null) {
         const ca = new RunCursor(sa);
         const cb = new RunCursor(sb);
-        r.atDiff = { a: nodeLines(ca.toEvent(diff.index)), b: nodeLines(cb.toEvent(diff.index)) };
+        const last = (x: Recorded): number => x.rows.at(-1)?.i ?? 0;
+        r.atDiff = { a: nodeLines(ca.toEvent(diff.a?.i ?? last(a))), b: nodeLines(cb.toEvent(diff.b?.i ?? last(b))) };
         ca.dispose();
         cb.dispose();
       }
@@ -214,6 +219,16 @@ export function CompareView() {
             </span>
           </>
         )}
+        <label title="Which events to compare: a difference in pings or clock sync alone is often not the one that matters">
+          Events{' '}
+          <select value={kind} onChange={(e) => setKind(e.target.value as StepKind)} aria-label="Events to compare">
+            {STEP_KINDS.map((k) => (
+              <option key={k.id} value={k.id}>
+                {k.label}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="button" className="btn primary" onClick={compare} disabled={sameBranch} data-testid="compare-run">
           Compare
         </button>
@@ -234,13 +249,15 @@ export function CompareView() {
           <section className="cmp-summary" aria-label="Where the runs first differ" data-testid="compare-summary">
             {diff === null ? (
               <p>
-                <strong>No difference</strong>: the two runs have the same {Math.min(result.a.rows.length, result.b.rows.length)} events up to{' '}
+                <strong>No difference</strong>: the two runs have the same {Math.min(result.a.rows.length, result.b.rows.length)}{' '}
+                {result.a.kind === 'all' ? '' : `${STEP_KINDS.find((k) => k.id === result.a.kind)?.label} `}events up to{' '}
                 {formatMs(Math.min(result.a.end, result.b.end))}.
               </p>
             ) : (
               <>
                 <p>
-                  The runs agree on their first <strong>{diff.index}</strong> events, then first differ at <strong>t = {formatMs(diff.at)}</strong>:
+                  The runs agree on their first <strong>{diff.index}</strong> {result.a.kind === 'all' ? 'events' : `${STEP_KINDS.find((k) => k.id === result.a.kind)?.label} events`}, then first differ at{' '}
+                  <strong>t = {formatMs(diff.at)}</strong>:
                 </p>
                 <div className="cmp-two">
                   <div>
@@ -292,12 +309,12 @@ export function CompareView() {
                 <div className="cmp-pane" data-testid="compare-pane-a">
                   <h3>A: {result.a.spec.label}</h3>
                   <NodeTable lines={states.a} other={states.b} caption={`Run A's nodes at ${formatMs(t)}`} />
-                  <Events rows={result.a.rows} t={t} diff={diff} />
+                  <Events rows={result.a.rows} t={t} diff={diff} first={diff?.a} />
                 </div>
                 <div className="cmp-pane" data-testid="compare-pane-b">
                   <h3>B: {result.b.spec.label}</h3>
                   <NodeTable lines={states.b} other={states.a} caption={`Run B's nodes at ${formatMs(t)}`} />
-                  <Events rows={result.b.rows} t={t} diff={diff} />
+                  <Events rows={result.b.rows} t={t} diff={diff} first={diff?.b} />
                 </div>
               </div>
             )}

@@ -4,6 +4,7 @@
 import { SimCluster } from '../../sim/cluster';
 import { isReplayable } from '../../sim/replay';
 import type { ActionRecord, ClusterOptions, NodeView, SimEvent } from '../../sim';
+import { watched, type StepKind } from '../../store/stepKinds';
 
 export interface RunSpec {
   readonly label: string;
@@ -124,17 +125,20 @@ export interface Recorded {
   /** The journal had more events than MAX_ROWS. */
   readonly truncated: boolean;
   readonly end: number;
-  /** Journal events whose text is the same in both runs, by position (shared with the comparison). */
+  /** Each kept row's time and text, compared position by position with the other run's. */
   readonly keys: string[];
+  /** The layer of events kept ('all': every event; 'raft': elections, votes, Raft messages, commits and people's actions). */
+  readonly kind: StepKind;
 }
 
-/** Replays a run to its end, keeping its journal. Throws when the run cannot be replayed. */
-export function record(spec: RunSpec, maxRows = MAX_ROWS): Recorded {
+/** Replays a run to its end, keeping its journal (only the events of layer `kind`). Throws when the run cannot be replayed. */
+export function record(spec: RunSpec, kind: StepKind = 'all', maxRows = MAX_ROWS): Recorded {
   const cur = new RunCursor(spec);
   const rows: Row[] = [];
   const keys: string[] = [];
   let truncated = false;
   cur.onRow = (e, i) => {
+    if (!watched(kind, e)) return;
     if (rows.length >= maxRows) {
       truncated = true;
       return;
@@ -148,11 +152,11 @@ export function record(spec: RunSpec, maxRows = MAX_ROWS): Recorded {
   } finally {
     cur.dispose();
   }
-  return { spec, rows, truncated, end: spec.end, keys };
+  return { spec, rows, truncated, end: spec.end, keys, kind };
 }
 
 export interface Difference {
-  /** Position of the first differing journal event (the runs agree on every event before it). */
+  /** Position of the first differing kept event (the runs agree on every kept event before it); each row's `i` is its journal position. */
   readonly index: number;
   /** Time of the earlier of the two differing events. */
   readonly at: number;
