@@ -3,12 +3,32 @@
 // bad line show a clear error with that line; lesson text is shown as text (no script, no image); the
 // branch tree after a fork (switching branches); the side-by-side comparison of two branches and of two
 // seeds. SCREENSHOTS=1 saves the editor, the lesson, the error, the branch tree and the comparison.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { encodeLessonHash, lessonToMarkdown, type Lesson } from '../../src/ui/lesson/lessonFormat';
 import { hasBrowser, launch, openPage } from './browser';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Serious or critical axe-core violations inside `selector`, in light and dark. */
+async function axe(page: Page, selector: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+    const bad = await page.evaluate(async (sel) => {
+      const w = window as unknown as { axe: { run: (el: Element) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } };
+      const r = await w.axe.run(document.querySelector(sel)!);
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    }, selector);
+    out.push(...bad.map((b) => `${colorScheme}: ${b}`));
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return out;
+}
 
 const SHOTS = process.env.SCREENSHOTS ? (process.env.SCREENSHOT_DIR ?? 'docs/screenshots') : undefined;
 
@@ -88,6 +108,7 @@ describe.skipIf(!hasBrowser)('lessons, branches and comparisons in the page', ()
     await page.getByRole('button', { name: 'Check', exact: true }).click();
     await expect.poll(() => page.getByTestId('lesson-check').textContent()).toMatch(/every check holds/);
     await shot(page, 'lesson-editor.png');
+    expect(await axe(page, '.side')).toEqual([]);
 
     // Preview in the guide player, then back.
     await page.getByTestId('lesson-preview').click();
@@ -127,6 +148,7 @@ describe.skipIf(!hasBrowser)('lessons, branches and comparisons in the page', ()
     expect(await learner.locator('.guide-text').textContent()).toContain('elected a new leader in a higher term');
     expect(await learner.getByTestId('guide-failure').count()).toBe(0);
     await shot(learner, 'lesson-shared.png');
+    expect(await axe(learner, '.lesson-layer')).toEqual([]);
     expect(learnerErrors).toEqual([]);
     await ctx.close();
     await page.close();
@@ -148,6 +170,7 @@ describe.skipIf(!hasBrowser)('lessons, branches and comparisons in the page', ()
     expect(text).toMatch(/crush/);
     expect(await page.getByTestId('lesson-error-line').textContent()).toBe(`${line}crush n1`);
     await shot(page, 'lesson-error.png');
+    expect(await axe(page, '.lesson-layer')).toEqual([]);
     await page.close();
   });
 
@@ -186,6 +209,7 @@ describe.skipIf(!hasBrowser)('lessons, branches and comparisons in the page', ()
     expect(await page.locator('.branch-btn.current').textContent()).toMatch(/^↳ Branch 2: crash n1 at /);
     await page.getByRole('button', { name: 'Next leader' }).click();
     await shot(page, 'branches.png');
+    expect(await axe(page, '.branches')).toEqual([]);
     // Switch back to the first run: replayed, its end restored.
     const t = await now(page);
     await page.locator('.branch-btn[data-branch="1"]').click();
@@ -207,6 +231,7 @@ describe.skipIf(!hasBrowser)('lessons, branches and comparisons in the page', ()
     expect(a).not.toBe(b);
     expect(await page.locator('.cmp-summary td.cmp-differs').count()).toBeGreaterThan(0);
     await shot(page, 'compare-branches.png');
+    expect(await axe(page, '.compare-layer')).toEqual([]);
     // One slider moves both runs.
     await page.getByTestId('compare-slider').fill('0');
     await expect.poll(() => page.getByTestId('compare-t').textContent()).toBe('0.0 ms');
