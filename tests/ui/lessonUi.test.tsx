@@ -186,5 +186,13 @@ describe('branches and comparison', () => {
     fireEvent.change(screen.getByTestId('compare-slider'), { target: { value: '100' } });
     expect(screen.getByTestId('compare-t').textContent).toBe('100.0 ms');
     expect(document.querySelectorAll('.cmp-pane td.cmp-differs')).toHaveLength(0);
+    // Event by event: both runs move to the next compared event of either, then back.
+    fireEvent.click(screen.getByRole('button', { name: 'Both runs to the next event' }));
+    const next = Number(screen.getByTestId('compare-t').textContent!.replace(' ms', ''));
+    expect(next).toBeGreaterThan(100);
+    const lastRows = [...document.querySelectorAll('[data-testid="compare-pane-a"] .cmp-events li:not(.cmp-future)')];
+    expect(lastRows.at(-1)!.textContent).toContain(`${next.toFixed(1)} ms`);
+    fireEvent.click(screen.getByRole('button', { name: 'Both runs to the previous event' }));
+    expect(Number(screen.getByTestId('compare-t').textContent!.replace(' ms', ''))).toBeLessThanOrEqual(100);
   });
 });

@@ -35,7 +35,13 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   return w;
 }
 
+/** Under the timeline; draws (and follows the playhead) only once the run has forked. */
 export function BranchTree() {
+  const forked = useBranches((s) => s.branches.length > 1);
+  return forked ? <Tree /> : null;
+}
+
+function Tree() {
   const branches = useBranches((s) => s.branches);
   const current = useBranches((s) => s.current);
   const now = useSim((s) => s.now);
@@ -44,7 +50,6 @@ export function BranchTree() {
   const busy = useSim((s) => s.task !== null);
   const wrap = useRef<HTMLDivElement>(null);
   const width = useWidth(wrap);
-  if (branches.length < 2) return null;
   const order = treeOrder(branches);
   const endOf = (b: Branch): number => (b.id === current ? Math.max(horizon, now) : b.end);
   const maxEnd = Math.max(1, ...branches.map(endOf));

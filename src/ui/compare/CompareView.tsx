@@ -42,6 +42,24 @@ function lastAt(rows: readonly Row[], t: number): number {
   return lo - 1;
 }
 
+/** The time of the next (dir 1) or previous (dir −1) compared event of either run, from `t`. */
+function stepTime(r: Result, t: number, dir: 1 | -1): number {
+  let best = dir === 1 ? Math.max(r.a.end, r.b.end) : 0;
+  for (const rows of [r.a.rows, r.b.rows]) {
+    const k = lastAt(rows, t);
+    if (dir === 1) {
+      const next = rows[k + 1];
+      if (next !== undefined && next.at < best) best = next.at;
+    } else {
+      // The last event strictly before t.
+      let j = k;
+      while (j >= 0 && rows[j].at >= t) j--;
+      if (j >= 0 && rows[j].at > best) best = rows[j].at;
+    }
+  }
+  return best;
+}
+
 function NodeTable({ lines, other, caption }: { lines: readonly NodeLine[]; other: readonly NodeLine[]; caption: string }) {
   return (
     <table className="cmp-nodes">
@@ -292,6 +310,12 @@ export function CompareView() {
               <output htmlFor="cmp-t" data-testid="compare-t">
                 {formatMs(t)}
               </output>
+              <button type="button" className="btn small" onClick={() => setT(stepTime(result, t, -1))} disabled={t <= 0} aria-label="Both runs to the previous event">
+                ◀ Event
+              </button>
+              <button type="button" className="btn small" onClick={() => setT(stepTime(result, t, 1))} disabled={t >= maxEnd} aria-label="Both runs to the next event">
+                Event ▶
+              </button>
               {diff !== null && (
                 <button type="button" className="btn small" onClick={() => setT(diff.at)}>
                   To the first difference

@@ -81,6 +81,14 @@ function PredictEditor({ predict, nodeIds, onChange }: { predict: LessonPredict 
   );
 }
 
+/** Lines shown while recording (a workload writes hundreds a second; the step keeps them all). */
+const SHOWN_LINES = 200;
+
+function shownLines(lines: string): string {
+  const all = lines.split('\n');
+  return all.length <= SHOWN_LINES ? lines : `# … ${all.length - SHOWN_LINES} earlier lines\n${all.slice(-SHOWN_LINES).join('\n')}`;
+}
+
 function Recording({ draft }: { draft: LessonDraft }) {
   // Re-read the page's run whenever it moves.
   useSim((s) => s.seq);
@@ -101,7 +109,7 @@ function Recording({ draft }: { draft: LessonDraft }) {
             Client, the toolbar) and let it run: the step ends where the page is when you add it.
           </p>
           <pre className="lesson-lines" aria-label="Scenario lines recorded for this step" data-testid="lesson-pending-lines">
-            {p.lines}
+            {shownLines(p.lines)}
           </pre>
         </>
       ) : (
