@@ -129,7 +129,13 @@ export function pendingStep(draft: LessonDraft): Pending {
     return { ok: false, why: 'The page went back before the end of the last step (or changed what happened in it).' };
   }
   const fresh = actions.slice(draft.mark.actions);
-  return { ok: true, lines: stepLines(fresh, { at: c.now, events: c.eventCount }), actions: fresh.length, from: draft.mark.at, to: c.now };
+  let lines: string;
+  try {
+    lines = stepLines(fresh, { at: c.now, events: c.eventCount });
+  } catch (err) {
+    return { ok: false, why: `An action of this step cannot be written as a scenario line (${err instanceof Error ? err.message : String(err)}).` };
+  }
+  return { ok: true, lines, actions: fresh.length, from: draft.mark.at, to: c.now };
 }
 
 /** Closes the step being written at the page's moment: its recorded lines join the lesson. Returns an error text. */
