@@ -52,12 +52,27 @@ export function ClocksPanel() {
     hi = m;
     const x = (t: number): number => PAD.l + ((t - t0) / Math.max(1e-9, t1 - t0)) * (width - PAD.l - PAD.r);
     const y = (v: number): number => PAD.t + ((hi - v) / (hi - lo)) * (H - PAD.t - PAD.b);
-    const n = samples[0].offsets.length;
+    let n = 0;
+    for (const s of samples) n = Math.max(n, s.offsets.length);
     const lines: Array<{ key: string; d: string; color: string; dashed: boolean }> = [];
     for (let i = 0; i < n; i++) {
-      const path = (pick: (s: (typeof samples)[number]) => number): string => samples.map((s, k) => `${k === 0 ? 'M' : 'L'}${x(s.at).toFixed(1)},${y(pick(s)).toFixed(1)}`).join('');
-      if (before) lines.push({ key: `b${i}`, d: path((s) => s.offsets[i]), color: nodeColor(i), dashed: true });
-      if (after) lines.push({ key: `a${i}`, d: path((s) => s.errors[i]), color: nodeColor(i), dashed: false });
+      // A node added or removed while sampling has no value in some samples: its line breaks there.
+      const path = (pick: (s: (typeof samples)[number]) => number | undefined): string => {
+        let d = '';
+        let pen = 'M';
+        for (const s of samples) {
+          const v = pick(s);
+          if (v === undefined || !Number.isFinite(v)) {
+            pen = 'M';
+            continue;
+          }
+          d += `${pen}${x(s.at).toFixed(1)},${y(v).toFixed(1)}`;
+          pen = 'L';
+        }
+        return d;
+      };
+      if (before) lines.push({ key: `b${i}`, d: path((s) => s.offsets[i] as number | undefined), color: nodeColor(i), dashed: true });
+      if (after) lines.push({ key: `a${i}`, d: path((s) => s.errors[i] as number | undefined), color: nodeColor(i), dashed: false });
     }
     const step = niceStep(hi - lo);
     const ticks: number[] = [];
