@@ -1,6 +1,7 @@
 // `npm run bench`: prints the engine's speed figures (nothing here is asserted; see the issues for targets).
 import { engineBenchmarks, type Figure } from './engine';
 import { messagingBenchmarks } from './messaging';
+import { featureCost } from './features';
 import { catchUp, messagesPerCommand, mitCount } from './replication';
 
 const quick = process.argv.includes('--quick');
@@ -54,3 +55,15 @@ for (const n of [3, 5, 9]) {
 }
 const cu = catchUp(quick ? 2000 : 10_000);
 goal(`catch-up of a follower ${cu.entries} entries behind`, `${fmt(cu.entriesPerSimSec)} entries/sim s`, '>= 1,000 entries/sim s', cu.entriesPerSimSec >= 1000);
+
+console.log('\nDefault features (ntp clock sync + failure detector) against plain Raft, idle clusters (issue 11)\n');
+for (const n of [3, 5, 9]) {
+  const f = featureCost(n, quick ? 20_000 : 60_000);
+  goal(
+    `${n} nodes: events per sim s, default / plain`,
+    `${fmt(f.defaultEventsPerSimSec)} / ${fmt(f.plainEventsPerSimSec)} = ${f.ratio.toFixed(2)}x`,
+    `<= 1.5x (the contract's ping promise alone needs ${f.floorRatio.toFixed(2)}x)`,
+    f.ratio <= 1.5,
+  );
+  goal(`${n} nodes: messages per sim s, default / plain`, `${fmt(f.defaultMsgsPerSimSec)} / ${fmt(f.plainMsgsPerSimSec)}`, 'printed', undefined);
+}

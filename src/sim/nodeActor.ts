@@ -69,13 +69,27 @@ export class NodeActor implements Actor {
   sync: SyncState;
   detector: FailureDetector;
   readonly syncTimer: Timer;
-  /** Failure-detector tick: pings quiet links and checks for silent peers. */
+  /**
+   * Failure detector: fires when a peer is due a ping (nothing sent to it for suspectAfterMs/3) or
+   * a peer's silence passes suspectAfterMs. While messages arrive it mostly never fires: pings go
+   * out during deliveries (see pingSilent), and a timer pushed later costs no event.
+   */
   readonly fdTimer: Timer;
   /** Berkeley coordinator: closes a round whose replies did not all come back. */
   readonly roundTimer: Timer;
   readonly detectorStats: DetectorStats = { suspicions: 0, falseSuspicions: 0 };
   /** True time of the last message this node sent to each peer (by actor index), for pings. */
   private readonly lastSentTo: Float64Array;
+  /** From this time on, some peer is nearly due a ping: the next delivery sends it (see PING_SLACK). */
+  private pingFrom = Infinity;
+  /** When the least recently sent-to peer is due a ping at the latest. */
+  private pingAt = Infinity;
+  /** Actor index of that peer (-1: none, detector off or node down): sending to it moves pingAt. */
+  private oldestPeer = -1;
+  /** Inside pingSilent: sends there re-arm once, at the end. */
+  private pinging = false;
+  /** Where the next NTP round starts in the list of peers (when it asks only some of them). */
+  private syncCursor = 0;
   private readonly peerActors: Actor[];
   /** Observer of applied entries (the checkers); set by the cluster. */
   onApply: ((index: number, command: unknown) => void) | undefined;
@@ -187,16 +201,63 @@ export class NodeActor implements Actor {
       const delay = first ? this.timerRng.between(0, this.timing.syncIntervalMs) : this.timing.syncIntervalMs;
       engine.setTimer(this.syncTimer, engine.now + delay);
     }
-    if (this.timing.detector !== 'off') engine.setTimer(this.fdTimer, engine.now + this.fdPeriod());
+    if (this.timing.detector !== 'off') {
+      // At the start everyone counts as just heard from; a restarted node pings every peer at once,
+      // so they hear it is back without waiting.
+      if (first) for (const peer of this.peerActors) this.lastSentTo[peer.index] = engine.now;
+      this.pingSilent();
+    }
   }
 
-  /** Every peer must hear from us at least every suspectAfterMs/3 (contract); ticking at half that keeps the promise. */
-  private fdPeriod(): number {
-    return this.timing.suspectAfterMs / 6;
+  /** Every peer must hear from us at least every suspectAfterMs/3 (contract). */
+  private pingEvery(): number {
+    return this.timing.suspectAfterMs / 3;
+  }
+
+  /**
+   * Pings each peer that is nearly due one (see PING_SLACK), then re-arms the detector timer for the
+   * next ping due or the next suspicion, whichever comes first.
+   */
+  private pingSilent(): void {
+    const now = this.engine.now;
+    const early = this.pingEvery() * (1 - PING_SLACK);
+    this.pinging = true;
+    for (const peer of this.peerActors) {
+      if (now - this.lastSentTo[peer.index] >= early) this.send(peer, 'Ping', PING);
+    }
+    this.pinging = false;
+    this.rearmPings();
+  }
+
+  /**
+   * Finds the least recently sent-to peer and moves the detector timer to its ping deadline (or an
+   * earlier suspicion). Called whenever that peer is sent something, so the timer only fires for a
+   * ping that is really due: a wake-up found pushed later costs no event.
+   */
+  private rearmPings(): void {
+    let oldest = Infinity;
+    let index = -1;
+    for (const peer of this.peerActors) {
+      const last = this.lastSentTo[peer.index];
+      if (last < oldest) {
+        oldest = last;
+        index = peer.index;
+      }
+    }
+    const every = this.pingEvery();
+    this.oldestPeer = index;
+    this.pingFrom = oldest + every * (1 - PING_SLACK);
+    this.pingAt = oldest + every;
+    this.armDetector();
+  }
+
+  private armDetector(): void {
+    this.engine.setTimer(this.fdTimer, Math.min(this.pingAt, this.detector.nextCheckAt() ?? Infinity));
   }
 
   send(to: Actor, type: string, payload: unknown): void {
     this.lastSentTo[to.index] = this.engine.now;
+    if (to.index === this.oldestPeer && !this.pinging) this.rearmPings();
     this.engine.send(this, to, type, payload);
   }
 
@@ -204,8 +265,8 @@ export class NodeActor implements Actor {
     const from = env.from;
     if (from.isNode && this.detector.heard(from.id, this.monotonicNow())) {
       this.engine.record({ at: this.engine.now, kind: 'unsuspect', node: this.id, to: from.id });
-      this.engine.setTimer(this.fdTimer, Math.min(this.fdTimer.deadline, this.engine.now + this.fdPeriod()));
-    }
+      this.armDetector(); // the peer has a deadline again
+    } else if (this.timing.detector === 'phi' && from.isNode) this.armDetector(); // a short gap can bring phi's deadline closer
     const type = env.type;
     if (RAFT_TYPES.has(type)) {
       raft.receive(this.raft, from.id, env.payload as RaftMessage);
@@ -216,6 +277,7 @@ export class NodeActor implements Actor {
     } else if (CLIENT_MESSAGE_TYPES.has(type)) {
       this.broker.onMessage(env);
     }
+    if (this.engine.now >= this.pingFrom && this.up) this.pingSilent();
   }
 
   fire(timer: TimerT): void {
@@ -236,18 +298,13 @@ export class NodeActor implements Actor {
   private detectorTick(): void {
     const engine = this.engine;
     const now = engine.now;
-    const period = this.fdPeriod();
-    for (const peer of this.peerActors) {
-      // Sent to more than one tick ago: the next tick would be too late, so ping now.
-      if (now - this.lastSentTo[peer.index] > period + 1e-9) this.send(peer, 'Ping', PING);
-    }
     for (const peer of this.detector.check(this.monotonicNow())) {
       const mistaken = this.host.reachableAndUp(this, peer);
       this.detectorStats.suspicions++;
       if (mistaken) this.detectorStats.falseSuspicions++;
       engine.record({ at: now, kind: 'suspect', node: this.id, to: peer, detail: mistaken ? 'false suspicion: it is up and reachable' : 'it is down or cut off' });
     }
-    engine.setTimer(this.fdTimer, now + period);
+    this.pingSilent();
   }
 
   private syncTick(): void {
@@ -262,10 +319,25 @@ export class NodeActor implements Actor {
         engine.setTimer(this.roundTimer, engine.now + Math.min(500, this.timing.syncIntervalMs / 2));
       }
     } else {
-      this.sendSync(sync.startRound(this.sync, this.localNow(), peers.filter((p) => p !== this.id)));
+      this.sendSync(sync.startRound(this.sync, this.localNow(), algorithm === 'ntp' ? this.syncPeers() : peers));
     }
     this.noteSync();
     engine.setTimer(this.syncTimer, engine.now + this.timing.syncIntervalMs);
+  }
+
+  /**
+   * The peers an NTP round asks: every peer while there are at most SYNC_FANOUT, otherwise the next
+   * SYNC_FANOUT in turn, so that a round costs O(1) messages per node (O(n) for the cluster, not
+   * O(n²)) and every peer is still asked every ⌈(n−1)/SYNC_FANOUT⌉ rounds. The correction keeps
+   * averaging the latest offset measured from each peer.
+   */
+  private syncPeers(): string[] {
+    const others = this.peers.filter((p) => p !== this.id);
+    if (others.length <= SYNC_FANOUT) return others;
+    const out: string[] = [];
+    for (let k = 0; k < SYNC_FANOUT; k++) out.push(others[(this.syncCursor + k) % others.length]);
+    this.syncCursor = (this.syncCursor + SYNC_FANOUT) % others.length;
+    return out;
   }
 
   private sendSync(sends: readonly sync.SyncSend[]): void {
@@ -307,6 +379,9 @@ export class NodeActor implements Actor {
       this.engine.stopTimer(t);
     }
     // Correction and last-heard times are volatile: a down node suspects no one.
+    this.pingFrom = Infinity;
+    this.pingAt = Infinity;
+    this.oldestPeer = -1;
     this.broker.reset();
     this.sync = this.newSync();
     this.detector = this.newDetector();
@@ -376,4 +451,13 @@ export class NodeActor implements Actor {
   }
 }
 
+/**
+ * A peer silent for this fraction of the ping period is pinged at the next delivery rather than on
+ * the timer: pings to several peers then fall due together, and most go out inside an event that
+ * happens anyway. Larger means more early pings; smaller, more timer events (0.3 measured best).
+ */
+const PING_SLACK = 0.3;
+
+/** Most peers one NTP round asks (see NodeActor.syncPeers). */
+const SYNC_FANOUT = 4;
 const PING = Object.freeze({ type: 'Ping' });

@@ -155,7 +155,9 @@ describe('inspector', () => {
     );
     run(runUntilLeader);
     rAct(() => frame(16));
-    const msg = container.querySelector('g.msg')!;
+    // A Raft message (pings and sync messages are in flight too).
+    const raft = new Set(getDriver().inFlight().filter((m) => /^(AppendEntries|RequestVote)/.test(m.type)).map((m) => String(m.id)));
+    const msg = [...container.querySelectorAll('g.msg')].find((g) => raft.has(g.getAttribute('data-msg') ?? ''))!;
     const id = Number(msg.getAttribute('data-msg'));
     fireEvent.click(msg);
     expect(screen.getByTestId('payload').textContent).toMatch(/"term"/);
