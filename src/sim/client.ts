@@ -98,7 +98,7 @@ export class ClientActor implements Actor {
   ) {}
 
   private note(node: string, dir: 'out' | 'in', line: string): void {
-    this.log.push({ at: this.engine.now, node, dir, line });
+    this.log.push(Object.freeze({ at: this.engine.now, node, dir, line }));
     // Trim in chunks so a long run does not pay a full copy per line.
     if (this.log.length > 2 * LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
   }
@@ -124,10 +124,12 @@ export class ClientActor implements Actor {
 
   command(node: string, line: string): CommandHandle {
     const handle = { client: this.id, node, line, sentAt: this.engine.now, lines: [] as string[], done: false };
+    this.open.add(handle);
     const finish = (lines: readonly string[]): void => {
       if (handle.done) return;
       handle.lines.push(...lines);
       handle.done = true;
+      this.open.delete(handle);
       for (const l of lines) this.note(node, 'in', l);
     };
     const reqId = this.request(node, line, (reply) => finish(reply === undefined ? ['ERR unavailable'] : reply.lines));
@@ -148,6 +150,11 @@ export class ClientActor implements Actor {
   }
 
   private readonly timers = new Map<Timer, () => void>();
+  /**
+   * Operations still running (publishes, console lines). Their callbacks in `waiting` and `timers`
+   * close over them; holding them here too keeps them reachable through data, as snapshots require.
+   */
+  private readonly open = new Set<object>();
 
   // ---- the publisher ----
 
@@ -166,28 +173,9 @@ export class ClientActor implements Actor {
     };
     this.observer?.published(this.id, topic, op.id, message);
     this.timers.set(op.timer, () => this.onPublishTimer(op));
+    this.open.add(op);
     this.attempt(op);
-    // The caller's live view: it reads the operation's fields, never its internals.
-    return {
-      get id() {
-        return op.id;
-      },
-      get status() {
-        return op.status;
-      },
-      get offset() {
-        return op.offset;
-      },
-      get startedAt() {
-        return op.startedAt;
-      },
-      get doneAt() {
-        return op.doneAt;
-      },
-      get attempts() {
-        return op.attempts;
-      },
-    };
+    return new PublishView(op);
   }
 
   private attempt(op: PublishOp): void {
@@ -195,6 +183,7 @@ export class ClientActor implements Actor {
     if (this.engine.now - op.startedAt >= this.settings.giveUpAfterMs) {
       op.status = 'failed';
       op.doneAt = this.engine.now;
+      this.open.delete(op);
       this.engine.stopTimer(op.timer);
       this.timers.delete(op.timer);
       this.engine.record({ at: this.engine.now, kind: 'publishFailed', node: this.id, detail: `${op.topic} ${op.id}` });
@@ -248,6 +237,7 @@ export class ClientActor implements Actor {
       op.status = 'ok';
       op.offset = reply.offset;
       op.doneAt = this.engine.now;
+      this.open.delete(op);
       this.engine.stopTimer(op.timer);
       this.timers.delete(op.timer);
       this.observer?.acked(this.id, op.topic, op.id, reply.offset, op.startedAt, line.startsWith('OK duplicate '));
@@ -289,7 +279,7 @@ export class ClientActor implements Actor {
       s.early.delete(s.nextSeq);
       s.nextSeq++;
       this.note(node, 'in', p.line);
-      this.received.push({ at: this.engine.now, node, topic: p.topic, offset: p.offset, line: p.line, late: p.late });
+      this.received.push(Object.freeze({ at: this.engine.now, node, topic: p.topic, offset: p.offset, line: p.line, late: p.late }));
       if (this.received.length > 100_000) this.received.splice(0, 50_000);
       this.observer?.received(this.id, node, p.sub, p.topic, p.offset, p.line);
     }
@@ -301,5 +291,28 @@ export class ClientActor implements Actor {
   fire(timer: Timer): void {
     const run = this.timers.get(timer);
     if (run !== undefined) run();
+  }
+}
+
+/** The caller's live view of a publish: it reads the operation's fields, never its internals. */
+class PublishView implements Publish {
+  constructor(private readonly op: PublishOp) {}
+  get id(): string {
+    return this.op.id;
+  }
+  get status(): 'pending' | 'ok' | 'failed' {
+    return this.op.status;
+  }
+  get offset(): number | undefined {
+    return this.op.offset;
+  }
+  get startedAt(): number {
+    return this.op.startedAt;
+  }
+  get doneAt(): number | undefined {
+    return this.op.doneAt;
+  }
+  get attempts(): number {
+    return this.op.attempts;
   }
 }

@@ -10,6 +10,7 @@ import { generatedConfig, parseClusterConfig, type ClusterConfig } from './confi
 import { DEFAULT_NETWORK, Engine, type Actor } from './engine';
 import { NodeActor, type DetectorStats, type NodeTiming } from './nodeActor';
 import { TimeServer } from './timeServer';
+import { Snapshotter, notSnapshotted, type Snapshot } from './snapshot';
 import { Rng } from './rng';
 import type {
   ActionRecord,
@@ -78,9 +79,11 @@ export class SimCluster implements Cluster {
   private readonly messaging: MessagingChecker | undefined;
   private readonly clientObserver: ClientObserver | undefined;
   private readonly rootRng: Rng;
+  /** Remembers what the last snapshot saved, so the next one shares what did not change. Not state. */
+  private readonly snapshotter = notSnapshotted(new Snapshotter());
 
   constructor(options: ClusterOptions = {}) {
-    this.options = options;
+    this.options = notSnapshotted(options);
     this.seed = options.seed ?? 1;
     if (!Number.isInteger(this.seed)) throw new RangeError(`seed must be an integer (got ${String(options.seed)})`);
     this.config = options.config !== undefined ? parseClusterConfig(options.config) : generatedConfig(options.nodes ?? 5);
@@ -187,9 +190,30 @@ export class SimCluster implements Cluster {
       seed: this.seed,
       message: `${property} broken at t=${round(at)}ms (seed ${this.seed}): ${detail}`,
     };
-    this.violationList.push(v);
+    this.violationList.push(Object.freeze(v));
     this.engine.record({ at, kind: 'violation', detail: v.message, type: property });
     if (mode === 'throw') throw new CheckerViolation(v);
+  }
+
+  // ---- snapshots ----
+
+  /**
+   * The whole simulation as it is now: every actor (nodes, clients, time server), the network and
+   * its queue of messages and timers, the random streams, checkers and the action log. Not the
+   * journal's events (a record, not state) and not the listeners. Immutable parts are shared with
+   * earlier snapshots of this cluster, so a snapshot costs mostly what changed since the last one.
+   */
+  snapshot(): Snapshot {
+    return this.snapshotter.take(this);
+  }
+
+  /**
+   * Puts this cluster back to a snapshot taken of it (only of this cluster object): running on from
+   * there gives exactly what running on from the snapshot's moment gave. The journal restarts empty
+   * at the snapshot's event count; listeners stay.
+   */
+  restore(snap: Snapshot): void {
+    this.snapshotter.restore(snap);
   }
 
   // ---- time ----
@@ -299,7 +323,7 @@ export class SimCluster implements Cluster {
   // ---- actions ----
 
   private act(op: string, args: unknown[], detail?: string, node?: string): void {
-    this.actionLog.push({ at: this.engine.now, events: this.engine.eventCount, op, args });
+    this.actionLog.push(Object.freeze({ at: this.engine.now, events: this.engine.eventCount, op, args }));
     this.engine.record({ at: this.engine.now, kind: op, node, detail });
   }
 
@@ -409,7 +433,7 @@ export class SimCluster implements Cluster {
   }
 
   dropMessage(msgId: number): boolean {
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'dropMessage', args: [msgId] });
+    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'dropMessage', args: [msgId] }));
     const found = this.engine.dropInFlight(msgId);
     this.settle();
     return found;
@@ -417,7 +441,7 @@ export class SimCluster implements Cluster {
 
   propose(id: string, command: string): { index: number; term: number } | undefined {
     const n = this.get(id);
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'propose', args: [id, command] });
+    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'propose', args: [id, command] }));
     if (!n.up) return undefined;
     const result = n.propose(command);
     this.settle(n);
@@ -461,7 +485,7 @@ export class SimCluster implements Cluster {
     if (options.id !== undefined && (/\s/.test(options.id) || options.id.length === 0)) {
       throw new RangeError(`id must be a non-empty word without spaces (got '${options.id}')`);
     }
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'publish', args: [topic, message, options] });
+    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'publish', args: [topic, message, options] }));
     const handle = this.client(options.client ?? 'pub').publish(topic, message, options.id, options.via);
     this.engine.flush();
     return handle;
@@ -470,7 +494,7 @@ export class SimCluster implements Cluster {
   /** One protocol line typed at a node by a client ('console' unless named); the handle fills in as replies arrive. */
   command(nodeId: string, line: string, options: { client?: string } = {}): CommandHandle {
     this.get(nodeId);
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'command', args: [nodeId, line, options] });
+    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'command', args: [nodeId, line, options] }));
     const handle = this.client(options.client ?? 'console').command(nodeId, line);
     this.engine.flush();
     return handle;

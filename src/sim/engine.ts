@@ -1,5 +1,6 @@
 // The deterministic discrete-event engine: virtual time, scheduler, network model, timers and journal.
 import { Journal } from './journal';
+import { notSnapshotted } from './snapshot';
 import type { Rng } from './rng';
 import { Scheduler } from './scheduler';
 import type { InFlight, NetworkSettings, SimEvent } from './types';
@@ -59,8 +60,6 @@ export interface Envelope extends QueueItem {
   readonly sentAt: number;
   readonly lost: boolean;
   readonly duplicate: boolean;
-  /** Dropped by the user while in flight: skipped silently when it comes due. */
-  cancelled: boolean;
 }
 
 interface Wake extends QueueItem {
@@ -80,7 +79,14 @@ export class Engine {
   readonly actors: Actor[] = [];
   network: NetworkSettings;
   /** Called after each journal record when someone listens. */
-  listeners: Array<(e: SimEvent) => void> = [];
+  /** Who listens is not state: a restored snapshot keeps today's listeners. */
+  private readonly observers = notSnapshotted({ list: [] as Array<(e: SimEvent) => void> });
+  get listeners(): Array<(e: SimEvent) => void> {
+    return this.observers.list;
+  }
+  set listeners(list: Array<(e: SimEvent) => void>) {
+    this.observers.list = list;
+  }
   /** Events recorded during the current step, handed to listeners when the step ends. */
   private stepEvents: SimEvent[] = [];
   /** Called after each processed event with the actor it touched. */
@@ -91,6 +97,8 @@ export class Engine {
   private connected: boolean[] = [];
   private group: number[] = [];
   private cuts = new Set<number>();
+  /** Messages the user dropped while in flight: skipped silently when they come due (queued items never change). */
+  private readonly cancelled = new Set<Envelope>();
 
   constructor(
     private readonly netRng: Rng,
@@ -241,7 +249,7 @@ export class Engine {
     if (rng.chance(net.reorderRate)) latency += rng.between(net.reorderDelayMs[0], net.reorderDelayMs[1]);
     const env: Envelope = {
       at: this.now + latency, seq: 0, k: DELIVER, id, from, to, type, payload, lamport,
-      sentAt: this.now, lost, duplicate, cancelled: false,
+      sentAt: this.now, lost, duplicate,
     };
     this.queue.push(env);
   }
@@ -249,7 +257,7 @@ export class Engine {
   inFlight(): InFlight[] {
     const out: InFlight[] = [];
     for (const item of this.queue.items()) {
-      if (item.k !== DELIVER || item.cancelled) continue;
+      if (item.k !== DELIVER || this.cancelled.has(item)) continue;
       out.push({
         id: item.id, from: item.from.id, to: item.to.id, type: item.type, sentAt: item.sentAt,
         arriveAt: item.at, lamport: item.lamport, payload: item.payload, lost: item.lost,
@@ -263,8 +271,8 @@ export class Engine {
   dropInFlight(msgId: number): boolean {
     let found = false;
     for (const item of this.queue.items()) {
-      if (item.k !== DELIVER || item.id !== msgId || item.cancelled) continue;
-      item.cancelled = true;
+      if (item.k !== DELIVER || item.id !== msgId || this.cancelled.has(item)) continue;
+      this.cancelled.add(item);
       if (!found) this.rec('drop', undefined, item.from, item.to, item.type, item.lamport, msgId, 'user', item.payload);
       found = true;
     }
@@ -320,7 +328,7 @@ export class Engine {
       this.flush();
       return true;
     }
-    if (item.cancelled) return false;
+    if (this.cancelled.size > 0 && this.cancelled.delete(item)) return false;
     this.now = item.at;
     this.eventCount++;
     const to = item.to;

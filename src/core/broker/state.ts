@@ -26,7 +26,7 @@ export interface PubCommand {
   readonly lamport: number;
 }
 
-/** Builds a `PubCommand` with a fixed property order (one hidden class for every entry). */
+/** Builds a `PubCommand` with a fixed property order (one hidden class for every entry); frozen, as log entries are immutable. */
 export function pubCommand(
   topic: string,
   id: string,
@@ -35,7 +35,7 @@ export function pubCommand(
   correctedTs: number,
   lamport: number,
 ): PubCommand {
-  return { op: 'pub', topic, id, message, ts, correctedTs, lamport };
+  return Object.freeze({ op: 'pub', topic, id, message, ts, correctedTs, lamport });
 }
 
 /** True when a log command is a well-formed publish; anything else is ignored by `apply`. */
@@ -105,6 +105,9 @@ export type ApplyResult =
   /** index <= appliedIndex: already applied, nothing changed (replay after restart). */
   | { readonly kind: 'already_applied' };
 
+/** The record each applied command made (a record depends only on its command and offset). */
+const recordOf = new WeakMap<PubCommand, TopicRecord>();
+
 // Shared results for the allocation-free outcomes.
 const IGNORED: ApplyResult = Object.freeze({ kind: 'ignored' });
 const ALREADY_APPLIED: ApplyResult = Object.freeze({ kind: 'already_applied' });
@@ -133,14 +136,12 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
   }
 
   const offset = topic.records.length + 1;
-  const record: TopicRecord = {
-    id,
-    offset,
-    ts: command.ts,
-    correctedTs: command.correctedTs,
-    lamport: command.lamport,
-    message: command.message,
-  };
+  // Every node that applies this entry makes the same record: they share one (frozen) object.
+  let record = recordOf.get(command);
+  if (record === undefined || record.offset !== offset) {
+    record = Object.freeze({ id, offset, ts: command.ts, correctedTs: command.correctedTs, lamport: command.lamport, message: command.message });
+    recordOf.set(command, record);
+  }
   topic.records.push(record);
   state.recordCount++;
   remember(topic, state.dedupWindow, id, offset);

@@ -141,7 +141,7 @@ export function becomeLeader(node: RaftNode): void {
   node.outbox.push({ kind: 'role', role: 'leader', term: node.p.currentTerm });
   node.outbox.push({ kind: 'electionTimer', run: false });
   // A no-op of the new term lets earlier entries commit promptly (§5.4.2, §8).
-  node.p.log.push({ term: node.p.currentTerm, command: null });
+  node.p.log.push(Object.freeze({ term: node.p.currentTerm, command: null }));
   const next = lastIndex(node); // the no-op is the first thing each follower needs checked
   node.nextIndex = new Map(node.peers.map((p) => [p, next]));
   node.matchIndex = new Map(node.peers.map((p) => [p, 0]));
@@ -178,7 +178,7 @@ export function heartbeat(node: RaftNode): void {
  */
 export function propose(node: RaftNode, command: unknown): { index: number; term: number } | undefined {
   if (node.role !== 'leader') return undefined;
-  node.p.log.push({ term: node.p.currentTerm, command });
+  node.p.log.push(Object.freeze({ term: node.p.currentTerm, command }));
   const index = lastIndex(node);
   advanceCommit(node); // a one-node cluster commits alone
   if (!node.flushPending && node.peers.length > 0) {

@@ -73,7 +73,7 @@ export class MessagingChecker {
   }
 
   acked(client: string, topic: string, id: string, offset: number | undefined, issuedAt: number, duplicate: boolean): void {
-    this.acks.push({ client, topic, id, offset, at: this.now() });
+    this.acks.push(Object.freeze({ client, topic, id, offset, at: this.now() }));
     if (offset === undefined) return;
     const known = this.offsetOfId.get(k2(topic, id));
     if (known !== undefined && known !== offset) {
@@ -89,7 +89,7 @@ export class MessagingChecker {
         `${client}'s publish ${id} to ${topic}, issued after an ack at offset ${last.offset}, was acked at offset ${offset}`,
       );
     }
-    if (last === undefined || offset > last.offset) this.lastAck.set(key, { offset, at: this.now() });
+    if (last === undefined || offset > last.offset) this.lastAck.set(key, Object.freeze({ offset, at: this.now() }));
   }
 
   received(client: string, node: string, sub: number, topic: string, offset: number, line: string): void {

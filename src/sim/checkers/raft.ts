@@ -1,4 +1,5 @@
 // Raft safety checkers (paper Figure 3): they watch nodes after every event and never change anything.
+import { notSnapshotted } from '../snapshot';
 import type { Entry, RaftPersistent, Role } from '../../core/raft/types';
 
 /** What a checker may read of a node. */
@@ -45,7 +46,12 @@ export class RaftChecker {
   private readonly committed: Entry[] = [];
   private readonly committedPh: number[] = [];
   private readonly committedTerm: number[] = [];
-  private readonly entryIds = new WeakMap<Entry, number>();
+  /**
+   * A number per entry object, in the order entries are first seen. The table is left out of
+   * snapshots (it cannot be listed, and an entry keeps its number in every future); the counter is
+   * state, so a replay after a restore hands its new entries the same numbers as the first run did.
+   */
+  private readonly entryIds = notSnapshotted(new WeakMap<Entry, number>());
   private nextEntryId = 1;
 
   constructor(
