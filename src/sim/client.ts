@@ -1,5 +1,6 @@
 // Simulated Wiber clients on the bus: the console's raw lines, publishers that retry with the same id
 // until acknowledged, and subscribers that ack, order and dedup the MSG pushes they receive.
+import { appendOnly, shrunk } from '../core/appendOnly';
 import { clientId } from '../core/broker/ids';
 import type { ClientPush, ClientReply, ClientRequest, PushAck } from './brokerNode';
 import type { Actor, Engine, Envelope } from './engine';
@@ -83,8 +84,8 @@ export class ClientActor implements Actor {
   private pubSeq = 0;
   private readonly waiting = new Map<number, (reply: ClientReply) => void>();
   private readonly subs = new Map<string, SubState>(); // by node + '\n' + subscription id
-  readonly log: ClientLogLine[] = [];
-  readonly received: Received[] = [];
+  readonly log: ClientLogLine[] = appendOnly([]);
+  readonly received: Received[] = appendOnly([]);
 
   constructor(
     readonly index: number,
@@ -100,7 +101,10 @@ export class ClientActor implements Actor {
   private note(node: string, dir: 'out' | 'in', line: string): void {
     this.log.push(Object.freeze({ at: this.engine.now, node, dir, line }));
     // Trim in chunks so a long run does not pay a full copy per line.
-    if (this.log.length > 2 * LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
+    if (this.log.length > 2 * LOG_LIMIT) {
+      this.log.splice(0, this.log.length - LOG_LIMIT);
+      shrunk(this.log, 0);
+    }
   }
 
   /** Sends one line; `onReply` gets the reply, or undefined when the node refused the connection (down). */
@@ -280,7 +284,10 @@ export class ClientActor implements Actor {
       s.nextSeq++;
       this.note(node, 'in', p.line);
       this.received.push(Object.freeze({ at: this.engine.now, node, topic: p.topic, offset: p.offset, line: p.line, late: p.late }));
-      if (this.received.length > 100_000) this.received.splice(0, 50_000);
+      if (this.received.length > 100_000) {
+        this.received.splice(0, 50_000);
+        shrunk(this.received, 0);
+      }
       this.observer?.received(this.id, node, p.sub, p.topic, p.offset, p.line);
     }
     const ack: PushAck = { type: 'PushAck', sub: push.sub, topic: push.topic, seq: s.nextSeq - 1 };

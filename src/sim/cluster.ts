@@ -1,4 +1,5 @@
 // The headless Cluster: builds nodes from a config, runs the engine, applies user actions, runs checkers.
+import { appendOnly } from '../core/appendOnly';
 import { PhysicalClock } from '../core/clocks/physical';
 import { estimatedOffsetMs } from '../core/clocks/sync';
 import { DEFAULT_RULES, type Entry } from '../core/raft/types';
@@ -71,7 +72,7 @@ export class SimCluster implements Cluster {
   private readonly engine: Engine;
   private readonly nodes: NodeActor[];
   private readonly byId = new Map<string, NodeActor>();
-  private readonly actionLog: ActionRecord[] = [];
+  private readonly actionLog: ActionRecord[] = appendOnly([]);
   private readonly violationList: Violation[] = [];
   private readonly checker: RaftChecker | undefined;
   private readonly timeServer: TimeServer;

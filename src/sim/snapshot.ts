@@ -9,14 +9,19 @@
 //   Per-message and per-entry objects are frozen for this reason (and memory).
 // - An object can take over its own saving with a SnapshotHook (e.g. the journal, which is not
 //   state: it only restarts its window), or be left out entirely with `notSnapshotted`.
-// Arrays, Maps and Sets are saved in chunks; a chunk equal to the one saved last time is shared, so
-// a growing log costs only its new tail per snapshot. Likewise an object whose properties did not
-// change since the last snapshot shares its saved record.
+// Arrays, Maps and Sets are saved as trees of chunks (128 elements a leaf, 128 children a node); a
+// subtree equal to the one saved last time is shared, so a growing log costs only its new tail and
+// the path to it per snapshot. Likewise an object whose properties did not change since the last
+// snapshot shares its saved record.
 
 /** Implemented by objects that save and restore themselves (under the SNAPSHOT key). */
+import { epochOf, lowestChangeSince, shrunk } from '../core/appendOnly';
+
 export interface SnapshotHook {
   /** What to keep; `visit` hands the walker objects the saved data refers to that may change (they are saved too). */
   save(visit: (o: unknown) => void): unknown;
+  /** Rough memory the saved data keeps alive that no other snapshot does (for the estimate). */
+  bytes?(saved: unknown): number;
   restore(saved: unknown): void;
 }
 
@@ -34,7 +39,9 @@ export function notSnapshotted<T extends object>(o: T): T {
   return o;
 }
 
-const CHUNK = 128;
+/** Elements per leaf of a saved sequence, and children per node above the leaves. */
+const CHUNK = 64;
+const FANOUT = 32;
 /** Stands for a hole of a sparse array (not the same as an undefined element). */
 const HOLE = Symbol('hole');
 
@@ -52,8 +59,10 @@ interface Saved {
   readonly kind: number;
   /** OBJECT: own keys; ARRAY/MAP/SET: element count (MAP: 2 per entry). */
   readonly keys: readonly string[] | number;
-  /** OBJECT: values in key order; ARRAY/MAP/SET: chunks; TYPED: a copy; HOOK: what the hook saved. */
+  /** OBJECT: values in key order; ARRAY/MAP/SET: the root of a chunk tree; TYPED: a copy; HOOK: what the hook saved. */
   readonly data: unknown;
+  /** ARRAY/MAP/SET marked appendOnly: its change count when saved (see core/appendOnly). */
+  readonly epoch?: number;
 }
 
 /** Chunks holding no walkable object (primitives, frozen or excluded objects): nothing in them can change. */
@@ -62,7 +71,7 @@ const inert = new WeakSet<Chunk>();
 export interface Snapshot {
   readonly objects: readonly object[];
   readonly saved: readonly Saved[];
-  /** Rough bytes this snapshot added over the one before it (shared parts are counted once). */
+  /** Rough bytes this snapshot added over the one before it (shared parts are counted once; measured, within about a fifth). */
   readonly bytes: number;
 }
 
@@ -78,6 +87,8 @@ function walkable(v: unknown): v is object {
  */
 export class Snapshotter {
   private last = new WeakMap<object, Saved>();
+  /** For collections marked appendOnly: their change count when last saved or restored. */
+  private lastEpoch = new WeakMap<object, number>();
   /** Bytes the last saveSeq added. */
   private added = 0;
 
@@ -101,95 +112,197 @@ export class Snapshotter {
       const hook = (o as Partial<HasSnapshotHook>)[SNAPSHOT];
       if (hook !== undefined) {
         s = { kind: HOOK, keys: 0, data: hook.save(visit) };
-        bytes += 64;
+        bytes += 64 + (hook.bytes?.(s.data) ?? 0);
       } else if (Array.isArray(o)) {
-        s = this.saveSeq(ARRAY, o, o.length, (i) => (o[i] === undefined && !(i in o) ? HOLE : o[i]), prev, visit);
-      } else if (o instanceof Map) {
-        const flat: unknown[] = [];
-        for (const [k, v] of o) flat.push(k, v);
-        s = this.saveSeq(MAP, o, flat.length, (i) => flat[i], prev, visit);
-      } else if (o instanceof Set) {
-        const flat = [...o];
-        s = this.saveSeq(SET, o, flat.length, (i) => flat[i], prev, visit);
+        s = this.saveSeq(ARRAY, o, o, o.length, 0, this.verified(o, prev, ARRAY), prev, visit);
+      } else if (o instanceof Map || o instanceof Set) {
+        const kind = o instanceof Map ? MAP : SET;
+        const per = kind === MAP ? 2 : 1;
+        // Leaves wholly inside the part known unchanged are not read again: only what follows is flattened.
+        const verified = this.verified(o, prev, kind);
+        const base = Math.floor(verified / CHUNK) * CHUNK;
+        const flat = scratch;
+        flat.length = 0;
+        let at = 0;
+        if (kind === MAP) {
+          (o as Map<unknown, unknown>).forEach((v, k) => {
+            if (at >= base) flat.push(k, v);
+            at += per;
+          });
+        } else {
+          (o as Set<unknown>).forEach((v) => {
+            if (at >= base) flat.push(v);
+            at += per;
+          });
+        }
+        s = this.saveSeq(kind, o, flat, at, base, verified, prev, visit);
+        flat.length = 0;
       } else if (ArrayBuffer.isView(o)) {
         const t = o as Typed;
         const p = prev?.kind === TYPED ? (prev.data as Typed) : undefined;
         if (p !== undefined && p.length === t.length && sameTyped(p, t)) s = prev!;
         else {
           s = { kind: TYPED, keys: 0, data: t.slice() };
-          bytes += 64 + t.byteLength;
+          bytes += 96 + t.byteLength;
         }
       } else if (o instanceof WeakMap || o instanceof WeakSet) {
         continue; // opaque by nature: see notSnapshotted for what such tables must not hold
       } else {
         const keys = Object.keys(o);
         const rec = o as Record<string, unknown>;
-        const values = new Array<unknown>(keys.length);
+        const values: unknown[] = [];
         for (let i = 0; i < keys.length; i++) {
           const v = rec[keys[i]];
-          values[i] = v;
+          values.push(v);
           visit(v);
         }
         if (prev !== undefined && prev.kind === OBJECT && sameKeys(prev.keys as readonly string[], keys) && sameValues(prev.data as unknown[], values)) s = prev;
         else {
           const pk = prev?.kind === OBJECT && sameKeys(prev.keys as readonly string[], keys) ? (prev.keys as readonly string[]) : keys;
           s = { kind: OBJECT, keys: pk, data: values };
-          bytes += 48 + 8 * values.length + (pk === keys ? 8 * keys.length : 0);
+          bytes += 80 + 8 * values.length + (pk === keys ? 24 + 8 * keys.length : 0);
         }
       }
       if (s !== prev) {
         if (s.kind === ARRAY || s.kind === MAP || s.kind === SET) bytes += this.added;
         last.set(o, s);
       }
+      const epoch = epochOf(o);
+      if (epoch !== undefined) this.lastEpoch.set(o, epoch);
       objects.push(o);
       saved.push(s);
     }
     return { objects, saved, bytes };
   }
 
-  /** Saves a sequence in chunks, sharing those equal to the last snapshot's; walks what may change. */
-  private saveSeq(kind: number, o: object, n: number, at: (i: number) => unknown, prev: Saved | undefined, visit: (v: unknown) => void): Saved {
-    const old = prev !== undefined && prev.kind === kind ? (prev.data as Chunk[]) : undefined;
-    const chunks: Chunk[] = [];
+  /** Saves a sequence as a tree of chunks, sharing leaves and nodes equal to the last snapshot's; walks what may change. */
+  private saveSeq(
+    kind: number, o: object, src: readonly unknown[], n: number, base: number, verified: number, prev: Saved | undefined, visit: (v: unknown) => void,
+  ): Saved {
+    // src[i - base] is element i (for i >= base); elements below verified are known equal to the last save.
+    const old = prev !== undefined && prev.kind === kind ? levels(prev.data as Chunk, prev.keys as number) : undefined;
+    const oldLeaves = old?.[0];
+    const leaves: Chunk[] = [];
     let added = 0;
-    let reusedAll = old !== undefined && prev!.keys === n;
     for (let start = 0, c = 0; start < n; start += CHUNK, c++) {
       const end = Math.min(n, start + CHUNK);
-      const was = old?.[c];
+      const was = oldLeaves?.[c];
+      if (was !== undefined && was.length === end - start && end <= verified) {
+        leaves.push(was);
+        if (!inert.has(was)) for (let i = 0; i < was.length; i++) visit(was[i]);
+        continue;
+      }
       if (was !== undefined && was.length === end - start) {
         let same = true;
         for (let i = start; i < end; i++) {
-          if (!Object.is(was[i - start], at(i))) {
+          const x = was[i - start];
+          const y = src[i - base];
+          // Equal, or both NaN; an undefined may stand for a hole, which the chunk would hold as HOLE.
+          if (x !== y && (x === x || y === y)) {
+            same = false;
+            break;
+          }
+          if (y === undefined && !(i - base in src)) {
             same = false;
             break;
           }
         }
         if (same) {
-          chunks.push(was);
-          if (!inert.has(was)) for (const v of was) visit(v);
+          leaves.push(was);
+          if (!inert.has(was)) for (let i = 0; i < was.length; i++) visit(was[i]);
           continue;
         }
       }
-      reusedAll = false;
-      const chunk = new Array<unknown>(end - start);
+      // Built by push, so that the frozen leaf is a packed array (holey frozen arrays are slow to read).
+      const chunk: unknown[] = [];
       let still = true;
       for (let i = start; i < end; i++) {
-        const v = at(i);
-        chunk[i - start] = v;
+        let v = src[i - base];
+        if (v === undefined && !(i - base in src)) v = HOLE;
+        chunk.push(v);
         if (walkable(v)) {
           still = false;
           visit(v);
         }
       }
+      // A full leaf of immutable elements that some other sequence already saved is shared (the five
+      // nodes' logs, their topic stores and the checkers' copies of them hold the same elements).
+      const same = still && chunk.length === CHUNK ? this.knownLeaf(chunk) : undefined;
+      if (same !== undefined) {
+        leaves.push(same);
+        continue;
+      }
       Object.freeze(chunk);
-      if (still) inert.add(chunk);
-      chunks.push(chunk);
-      added += 32 + 8 * chunk.length;
+      if (still) {
+        inert.add(chunk);
+        if (chunk.length === CHUNK) this.indexLeaf(chunk);
+      }
+      leaves.push(chunk);
+      added += 64 + 8 * chunk.length;
     }
-    if (reusedAll && old!.length === chunks.length) return prev!;
-    this.added = added + 48 + 8 * chunks.length;
-    void o;
-    return { kind, keys: n, data: chunks };
+    // Nodes above the leaves, level by level; a node whose children are all the old node's is the old node.
+    let level: Chunk[] = leaves;
+    for (let L = 1; level.length > 1; L++) {
+      const olds = old?.[L];
+      const up: Chunk[] = [];
+      for (let start = 0, j = 0; start < level.length; start += FANOUT, j++) {
+        const end = Math.min(level.length, start + FANOUT);
+        const was = olds?.[j];
+        let same = was !== undefined && was.length === end - start;
+        for (let i = start; same && i < end; i++) same = was![i - start] === level[i];
+        if (same) up.push(was!);
+        else {
+          const node = Object.freeze(level.slice(start, end)); // slice of a packed array: packed
+          up.push(node);
+          added += 64 + 8 * node.length;
+        }
+      }
+      level = up;
+    }
+    const root = level[0] ?? EMPTY_CHUNK;
+    const epoch = epochOf(o);
+    if (prev !== undefined && prev.kind === kind && prev.data === root && prev.keys === n && prev.epoch === epoch) return prev;
+    this.added = added + 64;
+    return epoch === undefined ? { kind, keys: n, data: root } : { kind, keys: n, data: root, epoch };
+  }
+
+  /** Full immutable leaves saved so far, by first element: equal leaves of other sequences are shared. */
+  private leaves = new Map<unknown, Chunk[]>();
+
+  private knownLeaf(chunk: readonly unknown[]): Chunk | undefined {
+    const list = this.leaves.get(chunk[0]);
+    if (list === undefined) return undefined;
+    const last = chunk[CHUNK - 1];
+    for (const cand of list) {
+      const y = cand[CHUNK - 1];
+      if (y !== last && (y === y || last === last)) continue;
+      let same = true;
+      for (let i = 1; i < CHUNK - 1; i++) {
+        const x = cand[i];
+        const v = chunk[i];
+        if (x !== v && (x === x || v === v)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cand;
+    }
+    return undefined;
+  }
+
+  private indexLeaf(chunk: Chunk): void {
+    const list = this.leaves.get(chunk[0]);
+    if (list === undefined) this.leaves.set(chunk[0], [chunk]);
+    else list.push(chunk);
+  }
+
+  /** How many leading elements of a marked collection are known unchanged since prev was saved (0: compare all). */
+  private verified(o: object, prev: Saved | undefined, kind: number): number {
+    if (prev === undefined || prev.kind !== kind) return 0;
+    const since = this.lastEpoch.get(o);
+    if (since === undefined || epochOf(o) === undefined) return 0;
+    const per = kind === MAP ? 2 : 1;
+    return Math.min(prev.keys as number, lowestChangeSince(o, since) * per);
   }
 
   /** Writes every object of `snap` back to what it was when the snapshot was taken. */
@@ -211,26 +324,22 @@ export class Snapshotter {
         case ARRAY: {
           const a = o as unknown[];
           const n = s.keys as number;
+          const before = a.length;
+          // A marked array keeps what has not changed since this was saved; only the rest is written.
+          const from = s.epoch === undefined ? 0 : Math.min(n, lowestChangeSince(a, s.epoch));
           a.length = n;
-          let k = 0;
-          for (const chunk of s.data as Chunk[]) {
-            for (const v of chunk) {
-              if (v === HOLE) delete a[k++];
-              else a[k++] = v;
-            }
-          }
+          writeArray(a, levels(s.data as Chunk, n)[0], from);
+          if (s.epoch !== undefined && before > from) shrunk(a, from);
           break;
         }
-        case MAP: {
-          const m = o as Map<unknown, unknown>;
-          m.clear();
-          for (const chunk of s.data as Chunk[]) for (let j = 0; j < chunk.length; j += 2) m.set(chunk[j], chunk[j + 1]);
-          break;
-        }
+        case MAP:
         case SET: {
-          const set = o as Set<unknown>;
-          set.clear();
-          for (const chunk of s.data as Chunk[]) for (const v of chunk) set.add(v);
+          const per = s.kind === MAP ? 2 : 1;
+          const known = s.epoch === undefined ? 0 : Math.min((s.keys as number) / per, lowestChangeSince(o, s.epoch));
+          const leaves = levels(s.data as Chunk, s.keys as number)[0];
+          const size = (o as Map<unknown, unknown> | Set<unknown>).size;
+          const kept = s.kind === MAP ? restoreMap(o as Map<unknown, unknown>, leaves, known) : restoreSet(o as Set<unknown>, leaves, known);
+          if (s.epoch !== undefined && size > kept) shrunk(o, kept);
           break;
         }
         case TYPED:
@@ -242,8 +351,109 @@ export class Snapshotter {
       }
       // What is now in the object is what this snapshot saved: the next snapshot may share it.
       this.last.set(o, s);
+      const epoch = epochOf(o);
+      if (epoch !== undefined) this.lastEpoch.set(o, epoch);
     }
   }
+}
+
+const EMPTY_CHUNK: Chunk = Object.freeze([]);
+/** Reused to flatten a Map or Set while saving it (its chunks are copies). */
+const scratch: unknown[] = [];
+
+/** Writes the saved elements into `a` (already of the right length), skipping those that are already there. */
+function writeArray(a: unknown[], leaves: readonly Chunk[], from: number): void {
+  let k = Math.floor(from / CHUNK) * CHUNK;
+  for (let c = k / CHUNK; c < leaves.length; c++) {
+    const chunk = leaves[c];
+    const len = chunk.length;
+    for (let i = 0; i < len; i++, k++) {
+      const v = chunk[i];
+      if (v === HOLE) {
+        if (k in a) delete a[k];
+      } else if (a[k] !== v) a[k] = v;
+    }
+  }
+}
+
+/**
+ * Puts a Map back to the saved entries (flat: key, value, …). Most maps only grew since: the common
+ * prefix is kept, and only what follows it is deleted and inserted again (insertion order matters).
+ */
+function restoreMap(m: Map<unknown, unknown>, leaves: readonly Chunk[], known: number): number {
+  let c = 0;
+  let j = 0;
+  let live = m.entries();
+  let pos = 0;
+  for (let e = live.next(); !e.done; e = live.next(), pos++) {
+    const chunk = leaves[c];
+    if (chunk === undefined || (pos >= known && (chunk[j] !== e.value[0] || chunk[j + 1] !== e.value[1]))) break;
+    j += 2;
+    if (j >= chunk.length) {
+      c++;
+      j = 0;
+    }
+  }
+  // Everything from the first difference on goes, then the saved rest comes back in order.
+  const drop: unknown[] = [];
+  live = m.entries();
+  let kept = 0;
+  let prefix = 0;
+  for (let i = 0; i < c; i++) prefix += leaves[i].length / 2;
+  prefix += j / 2;
+  for (let e = live.next(); !e.done; e = live.next()) if (kept++ >= prefix) drop.push(e.value[0]);
+  for (let i = 0; i < drop.length; i++) m.delete(drop[i]);
+  for (; c < leaves.length; c++, j = 0) {
+    const chunk = leaves[c];
+    for (; j < chunk.length; j += 2) m.set(chunk[j], chunk[j + 1]);
+  }
+  return prefix;
+}
+
+/** Like restoreMap, for a Set. */
+function restoreSet(set: Set<unknown>, leaves: readonly Chunk[], known: number): number {
+  let c = 0;
+  let j = 0;
+  let prefix = 0;
+  for (const v of set) {
+    const chunk = leaves[c];
+    if (chunk === undefined || (prefix >= known && chunk[j] !== v)) break;
+    prefix++;
+    if (++j >= chunk.length) {
+      c++;
+      j = 0;
+    }
+  }
+  const drop: unknown[] = [];
+  let seen = 0;
+  for (const v of set) if (seen++ >= prefix) drop.push(v);
+  for (let i = 0; i < drop.length; i++) set.delete(drop[i]);
+  for (; c < leaves.length; c++, j = 0) {
+    const chunk = leaves[c];
+    for (; j < chunk.length; j++) set.add(chunk[j]);
+  }
+  return prefix;
+}
+
+/** The nodes of a chunk tree over `n` elements, level by level: [leaves, …, [root]]. */
+function levels(root: Chunk, n: number): Chunk[][] {
+  let height = 0;
+  for (let cap = CHUNK; cap < n; cap *= FANOUT) height++;
+  const out: Chunk[][] = new Array(height + 1);
+  let cur: Chunk[] = [root];
+  for (let L = height; L >= 0; L--) {
+    out[L] = cur;
+    if (L > 0) {
+      const down: Chunk[] = [];
+      for (let i = 0; i < cur.length; i++) {
+        const node = cur[i];
+        for (let j = 0; j < node.length; j++) down.push(node[j] as Chunk);
+      }
+      cur = down;
+    }
+  }
+  if (n === 0) out[0] = [];
+  return out;
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

@@ -131,7 +131,7 @@ describe('cluster snapshots', () => {
 
   it('a later snapshot shares what did not change: it costs far less than the state', () => {
     const c = createCluster({ seed: 5, checkers: false });
-    for (let i = 0; i < 3000; i++) {
+    for (let i = 0; i < 8000; i++) {
       c.publish('t', `m${i}`, { client: `p${i % 5}` });
       c.runFor(10);
     }

@@ -1,4 +1,5 @@
 // The replicated broker state machine: every node applies committed log entries here, in log order, to get identical topics, offsets and dedup tables.
+import { appendOnly } from '../appendOnly';
 
 /** One stored message. Same shape as the headless API's `TopicRecord` (sim re-exports or mirrors it). */
 export interface TopicRecord {
@@ -128,7 +129,7 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
   const { topic: name, id } = command;
   let topic = state.topics.get(name);
   if (topic === undefined) {
-    topic = { records: [], ids: new Map(), ring: [], ringHead: 0 };
+    topic = { records: appendOnly([]), ids: new Map(), ring: [], ringHead: 0 };
     state.topics.set(name, topic);
   } else if (state.dedupWindow > 0) {
     const offset = topic.ids.get(id);

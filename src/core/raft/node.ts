@@ -1,4 +1,5 @@
 // The pure Raft node (paper §5): handlers change state and push what they want done onto `node.outbox`.
+import { appendOnly, shrunk } from '../appendOnly';
 import {
   DEFAULT_RAFT_OPTIONS,
   type AppendEntries,
@@ -16,7 +17,8 @@ import {
 export const SENTINEL: Entry = Object.freeze({ term: 0, command: null });
 
 export function newPersistent(): RaftPersistent {
-  return { currentTerm: 0, votedFor: null, log: [SENTINEL] };
+  // The log only grows, except where a conflict truncates it (announced there, for snapshots).
+  return { currentTerm: 0, votedFor: null, log: appendOnly([SENTINEL]) };
 }
 
 /**
@@ -285,6 +287,7 @@ function onAppendEntries(node: RaftNode, from: string, msg: AppendEntries): void
       if (log[index].term === entries[i].term) continue;
       // Invariant: committed entries are never truncated (guaranteed by Leader Completeness).
       log.length = index;
+      shrunk(log, index);
       node.outbox.push({ kind: 'truncate', fromIndex: index });
     }
     for (let j = i; j < entries.length; j++) log.push(entries[j]);

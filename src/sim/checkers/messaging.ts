@@ -1,5 +1,6 @@
 // Messaging checkers, after the Jepsen/Maelstrom Kafka checker: they watch stores, acks and
 // subscriber deliveries, and name the anomaly, the ids involved and (through the report) the seed.
+import { appendOnly } from '../../core/appendOnly';
 import type { TopicRecord } from '../../core/broker/state';
 import type { Report } from './raft';
 
@@ -26,10 +27,10 @@ export class MessagingChecker {
   /** (topic, offset) → the record first stored there by any node. */
   private readonly atOffset = new Map<string, TopicRecord[]>();
   /** (topic, id) → offset it was first stored at. */
-  private readonly offsetOfId = new Map<string, number>();
+  private readonly offsetOfId = appendOnly(new Map<string, number>());
   /** (topic, id, message) of everything any client sent or node generated an id for. */
-  private readonly published = new Set<string>();
-  private readonly acks: Ack[] = [];
+  private readonly published = appendOnly(new Set<string>());
+  private readonly acks: Ack[] = appendOnly([]);
   /** (client, topic) → last ack of a publish issued after the previous ack. */
   private readonly lastAck = new Map<string, { offset: number; at: number }>();
   /** (client, node, subscription, topic) → offsets delivered to the application. */

@@ -1,4 +1,5 @@
 // Raft safety checkers (paper Figure 3): they watch nodes after every event and never change anything.
+import { appendOnly, shrunk } from '../../core/appendOnly';
 import { notSnapshotted } from '../snapshot';
 import type { Entry, RaftPersistent, Role } from '../../core/raft/types';
 
@@ -41,11 +42,11 @@ export class RaftChecker {
   private readonly shadows: Shadow[];
   private readonly leaderOfTerm = new Map<number, string>();
   /** Prefix hash of (index, term), the first time any node held such an entry. */
-  private readonly prefixOf = new Map<number, number>();
+  private readonly prefixOf = appendOnly(new Map<number, number>());
   /** committed[i]: the entry committed at index i (first node to commit it decides). */
-  private readonly committed: Entry[] = [];
-  private readonly committedPh: number[] = [];
-  private readonly committedTerm: number[] = [];
+  private readonly committed: Entry[] = appendOnly([]);
+  private readonly committedPh: number[] = appendOnly([]);
+  private readonly committedTerm: number[] = appendOnly([]);
   /**
    * A number per entry object, in the order entries are first seen. The table is left out of
    * snapshots (it cannot be listed, and an entry keeps its number in every future); the counter is
@@ -58,7 +59,7 @@ export class RaftChecker {
     private readonly nodes: readonly CheckedNode[],
     private readonly report: Report,
   ) {
-    this.shadows = nodes.map(() => ({ refs: [], ph: [], term: 0, commit: 0, applied: 0, leaderTerm: 0 }));
+    this.shadows = nodes.map(() => ({ refs: appendOnly([]), ph: appendOnly([]), term: 0, commit: 0, applied: 0, leaderTerm: 0 }));
   }
 
   private idOf(entry: Entry): number {
@@ -106,6 +107,8 @@ export class RaftChecker {
       }
       refs.length = k;
       s.ph.length = k;
+      shrunk(refs, k);
+      shrunk(s.ph, k);
     }
     for (let j = k; j < n; j++) {
       const entry = log[j];
