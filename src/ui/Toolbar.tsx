@@ -2,6 +2,7 @@
 import { SPEEDS, formatMs, setSpeedIndex, speedLabel, useSim } from '../store/sim';
 import { getAction, perform } from './actions';
 import { GuidesButton } from './guide/GuideHost';
+import { StepKindSelect } from './StepKindSelect';
 
 /** A toolbar button bound to a registry action (label, shortcut hint and enabled state come from the registry). */
 export function ActionButton({ name, label, icon, className }: { name: string; label?: string; icon?: string; className?: string }) {
@@ -107,6 +108,7 @@ export function Toolbar() {
       <nav className="playback" aria-label="Playback">
         <PlayButton />
         <ActionButton name="stepEvent" label="Step" />
+        <StepKindSelect />
         <span className="until" aria-hidden="true">
           to next
         </span>
