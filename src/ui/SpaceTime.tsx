@@ -48,6 +48,8 @@ export interface SpaceTimeSource {
   readonly onJump?: (seq: number, at: number) => void;
   /** The window shown first, in ms (default 200). */
   readonly initialWindowMs?: number;
+  /** Whether heartbeats and pings are drawn at first (default true). */
+  readonly initialHeartbeats?: boolean;
   /** This is the page's diagram (the one "export image" takes). */
   readonly exportable?: boolean;
 }
@@ -66,13 +68,13 @@ export function SpaceTime() {
   return <SpaceTimeView {...source} nodeIds={nodeIds} selected={selected} onSelect={(seq) => selectInStore({ event: seq })} onJump={seekToEvent} exportable />;
 }
 
-export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect, onJump, initialWindowMs = 200, exportable = false }: SpaceTimeSource) {
+export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect, onJump, initialWindowMs = 200, initialHeartbeats = true, exportable = false }: SpaceTimeSource) {
   const svgRef = useRef<SVGSVGElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
   const [avail, setAvail] = useState(200);
   const [windowMs, setWindowMs] = useState(initialWindowMs);
-  const [heartbeats, setHeartbeats] = useState(true);
+  const [heartbeats, setHeartbeats] = useState(initialHeartbeats);
   const [stamps, setStamps] = useState(true);
 
   useEffect(() => {

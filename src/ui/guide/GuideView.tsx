@@ -203,6 +203,8 @@ function GuideSpaceTime({ exploring, snap, stepStart }: { exploring: Exploring |
       selected={selected}
       onSelect={setSelected}
       initialWindowMs={first}
+      // The story's messages first: heartbeats and pings are one click away.
+      initialHeartbeats={false}
     />
   );
 }
