@@ -81,7 +81,7 @@ export class SimCluster implements Cluster {
   private readonly clientObserver: ClientObserver | undefined;
   private readonly rootRng: Rng;
   /** Remembers what the last snapshot saved, so the next one shares what did not change. Not state. */
-  private readonly snapshotter = notSnapshotted(new Snapshotter());
+  private snapshotter = notSnapshotted(new Snapshotter());
 
   constructor(options: ClusterOptions = {}) {
     this.options = notSnapshotted(options);
@@ -215,6 +215,11 @@ export class SimCluster implements Cluster {
    */
   restore(snap: Snapshot): void {
     this.snapshotter.restore(snap);
+  }
+
+  /** Forgets what earlier snapshots saved (they can no longer be restored): for measuring what they held. */
+  forgetSnapshots(): void {
+    this.snapshotter = notSnapshotted(new Snapshotter());
   }
 
   // ---- time ----

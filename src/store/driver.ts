@@ -701,6 +701,14 @@ export class Driver {
     this.track.dispose();
     this.checkpoints = [];
   }
+
+  /** For the bench: drops every checkpoint and what the snapshots shared, to measure what they held. Seeking back is then impossible. */
+  withoutCheckpoints(): void {
+    this.checkpoints = [];
+    this.checkpointBytes = 0;
+    this.nextCheckpoint = Infinity;
+    this.cluster.forgetSnapshots();
+  }
 }
 
 /**
