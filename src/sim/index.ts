@@ -25,3 +25,4 @@ export type {
 export { replay, isReplayable } from './replay';
 // The scenario language lives in './scenario' (import it from there): re-exporting it here would pull
 // it into the page's first-load bundle, which only the guides need.
+export { loadYaml, yamlLoaded } from './yaml';

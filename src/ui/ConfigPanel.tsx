@@ -1,6 +1,8 @@
 // Configuration: seed, cluster size or cluster.yaml (edited or loaded, validated inline), timeouts; applying starts a new run, and a bad config changes nothing.
 import { useId, useMemo, useState, type ChangeEvent } from 'react';
 import { MAX_NODES, configToYaml, generatedConfig, parseClusterConfig } from '../sim';
+// This panel reads and writes cluster.yaml: it brings the YAML parser (loaded on demand, with the panel).
+import '../sim/yamlEager';
 import { DEFAULT_ELECTION_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, type RunOptions } from '../store/runOptions';
 import { ScenarioList } from './ScenarioList';
 import { newRun, useSim } from '../store/sim';

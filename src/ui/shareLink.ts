@@ -1,5 +1,6 @@
 // Opens a run link found in the address bar (on load and when the hash changes); the validator loads only when a link is there.
 import { useEffect } from 'react';
+import { loadYaml } from '../sim';
 import { newRun, setPlaying, showNotice } from '../store/sim';
 import type { SavedRun } from '../store/share';
 
@@ -29,6 +30,8 @@ async function openHash(hash: string): Promise<void> {
     showNotice({ kind: 'error', text: `This link could not be opened: ${parsed.error}. Nothing was changed.` });
     return;
   }
+  // A run with its own cluster.yaml needs the YAML parser, which the page loads only when needed.
+  if (parsed.saved.run.config !== undefined) await loadYaml();
   const err = openSaved(parsed.saved);
   if (err) showNotice({ kind: 'error', text: `This link could not be opened: ${err}` });
   else showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${parsed.saved.actions.length} actions, at t=${parsed.saved.t.toFixed(1)} ms.` });
