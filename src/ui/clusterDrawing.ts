@@ -310,15 +310,22 @@ export class ClusterDrawing {
   private drawTimers(views: NodeView[], now: number, maxTimeoutMs: number): void {
     const r = this.layout.nodeR;
     const byId = new Map(views.map((v) => [v.id, v]));
+    const drawn = this.timerDrawn;
     this.nodesG.selectAll<SVGGElement, string>('g.node').each(function (id) {
       const v = byId.get(id);
       const share = v && v.up && v.role !== 'leader' ? timerShare(v.electionDeadline, now, maxTimeoutMs) : 0;
-      select(this)
-        .select('path.timer')
-        .attr('d', share > 0 ? ringArc(r + 2.5, r + 5.5, share) : null)
-        .attr('class', share > 0 && share < 0.2 ? 'timer low' : 'timer');
+      // Written only when it changes (a third of a degree): every write restyles the arc.
+      const d = share > 0 ? ringArc(r + 2.5, r + 5.5, Math.round(share * 1000) / 1000) : null;
+      const cls = share > 0 && share < 0.2 ? 'timer low' : 'timer';
+      const was = drawn.get(id);
+      if (was !== undefined && was.d === d && was.cls === cls) return;
+      drawn.set(id, { d, cls });
+      select(this).select('path.timer').attr('d', d).attr('class', cls);
     });
   }
+
+  /** What each node's election-timer arc shows now. */
+  private readonly timerDrawn = new Map<string, { d: string | null; cls: string }>();
 
   /**
    * Messages are drawn without a d3 data join: hundreds move every frame, so each keeps its element
