@@ -296,7 +296,20 @@ export class Snapshotter {
     else list.push(chunk);
   }
 
-  /** How many leading elements of a marked collection are known unchanged since prev was saved (0: compare all). */
+  /**
+   * Restoring `s` into a marked collection: how many of its leading positions (entries, for a Map)
+   * already hold what `s` saved. What the collection held when it was last saved or restored shares a
+   * prefix with `s` (their trees share leaves), and only what changed since (announced) can differ.
+   */
+  private unchanged(o: object, s: Saved, per: number): number {
+    if (s.epoch === undefined) return 0;
+    const cur = this.last.get(o);
+    const since = this.lastEpoch.get(o);
+    if (cur === undefined || since === undefined || cur.kind !== s.kind) return 0;
+    return Math.min(lowestChangeSince(o, since), commonPrefix(cur, s) / per);
+  }
+
+  /** How many leading positions of a marked collection are known unchanged since prev was saved (0: compare all). */
   private verified(o: object, prev: Saved | undefined, kind: number): number {
     if (prev === undefined || prev.kind !== kind) return 0;
     const since = this.lastEpoch.get(o);
@@ -325,8 +338,8 @@ export class Snapshotter {
           const a = o as unknown[];
           const n = s.keys as number;
           const before = a.length;
-          // A marked array keeps what has not changed since this was saved; only the rest is written.
-          const from = s.epoch === undefined ? 0 : Math.min(n, lowestChangeSince(a, s.epoch));
+          // A marked array keeps the part it is known to share with this snapshot; only the rest is written.
+          const from = Math.min(n, this.unchanged(o, s, 1));
           a.length = n;
           writeArray(a, levels(s.data as Chunk, n)[0], from);
           if (s.epoch !== undefined && before > from) shrunk(a, from);
@@ -335,7 +348,7 @@ export class Snapshotter {
         case MAP:
         case SET: {
           const per = s.kind === MAP ? 2 : 1;
-          const known = s.epoch === undefined ? 0 : Math.min((s.keys as number) / per, lowestChangeSince(o, s.epoch));
+          const known = Math.min((s.keys as number) / per, this.unchanged(o, s, per));
           const leaves = levels(s.data as Chunk, s.keys as number)[0];
           const size = (o as Map<unknown, unknown> | Set<unknown>).size;
           const kept = s.kind === MAP ? restoreMap(o as Map<unknown, unknown>, leaves, known) : restoreSet(o as Set<unknown>, leaves, known);
@@ -358,6 +371,25 @@ export class Snapshotter {
 }
 
 const EMPTY_CHUNK: Chunk = Object.freeze([]);
+
+/** Elements two saved sequences share at their start, by comparing their leaves (shared leaves are one object). */
+function commonPrefix(a: Saved, b: Saved): number {
+  if (a.data === b.data && a.keys === b.keys) return a.keys as number;
+  const la = levels(a.data as Chunk, a.keys as number)[0];
+  const lb = levels(b.data as Chunk, b.keys as number)[0];
+  let n = 0;
+  for (let i = 0; i < la.length && i < lb.length; i++) {
+    const x = la[i];
+    const y = lb[i];
+    if (x === y) {
+      n += x.length;
+      continue;
+    }
+    for (let j = 0; j < x.length && j < y.length && x[j] === y[j]; j++) n++;
+    break;
+  }
+  return n;
+}
 /** Reused to flatten a Map or Set while saving it (its chunks are copies). */
 const scratch: unknown[] = [];
 

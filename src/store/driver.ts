@@ -195,6 +195,8 @@ export class Driver {
   private checkpointEvery = CHECKPOINT_EVERY;
   private nextCheckpoint = CHECKPOINT_EVERY;
   private checkpointBytes = 0;
+  /** Rewound, but no checkpoint restored yet (see settleRewind). */
+  private rewound = false;
   private markSeq = 0;
   /** The running workload, if any: it issues its publishes when the run is at its frontier. */
   private workload: WorkloadSchedule | null = null;
@@ -217,26 +219,31 @@ export class Driver {
   }
 
   get cluster(): SimCluster {
+    this.settleRewind();
     return this.track.cluster;
   }
 
   /** Events seen so far in this run. */
   get seq(): number {
+    this.settleRewind();
     return this.track.seq;
   }
 
   get feed(): Ring<FeedItem> {
+    this.settleRewind();
     this.syncFeed();
     return this.track.feed;
   }
 
   /** The latest events of the current batch (the last step or jump), for the narration. */
   get batch(): Ring<FeedItem> {
+    this.settleRewind();
     this.syncFeed();
     return this.batchRing;
   }
 
   get metrics(): Metrics {
+    this.settleRewind();
     return this.track.metrics;
   }
 
@@ -342,6 +349,7 @@ export class Driver {
 
   /** True when `now` is behind the end of the known run (acting now forks it). */
   get inPast(): boolean {
+    this.settleRewind();
     const t = this.track;
     return t.seq < this.horizonSeq || t.futureIdx < t.future.length;
   }
@@ -405,6 +413,7 @@ export class Driver {
    * recorded future is dropped and replaced by what happens from now on.
    */
   act(op: string, args: readonly unknown[]): unknown {
+    this.settleRewind();
     this.syncFeed();
     if (this.inPast) this.fork();
     const result = this.perform(op, args);
@@ -440,6 +449,7 @@ export class Driver {
    * at once; in the past of the known run this forks the run, like any action.
    */
   startWorkload(config: WorkloadConfig): void {
+    this.settleRewind();
     const clean = validateWorkload(config);
     this.syncFeed();
     if (this.inPast) this.fork();
@@ -453,6 +463,7 @@ export class Driver {
 
   /** The workload's publishes on the current cluster so far: acked, pending, failed, latency. */
   workloadStats(): WorkloadStats {
+    this.settleRewind();
     return this.track.load.stats();
   }
 
@@ -481,6 +492,7 @@ export class Driver {
     this.quick = this.seeking && this.stopWhen === null;
     if (!this.quick) this.syncFeed();
     if (this.seeking) this.jump(targetMs);
+    this.settleRewind();
     try {
       return this.runTo(targetMs, deadline);
     } finally {
@@ -530,7 +542,7 @@ export class Driver {
     const c = t.cluster;
     const cps = this.checkpoints;
     // Checkpoints belong to the known run: the cluster must be on it (every action it did is recorded).
-    if (c.actions().length !== t.futureIdx) return;
+    if (!this.rewound && c.actions().length !== t.futureIdx) return;
     let i = cps.length - 1;
     while (i > 0 && cps[i].at > targetMs) i--;
     // Where the target lies in events, as far as the checkpoints tell (the run's events are not uniform in time).
@@ -543,8 +555,11 @@ export class Driver {
     while (i > 0 && (cps[i].seq > targetSeq - FEED_MIN || cps[i].at > atBound)) i--;
     const cp = cps[i];
     if (cp === undefined || cp.at > targetMs) return;
-    // Only ever forward: the cluster is already at or past this checkpoint (a rewind restored the first).
-    if (cp.seq > t.seq) this.restore(cp);
+    // After a rewind any checkpoint; otherwise only forward (the cluster is at or past earlier ones).
+    if (this.rewound || cp.seq > t.seq) {
+      this.rewound = false;
+      this.restore(cp);
+    }
   }
 
   /** Puts the cluster and what the driver derived from its events back to a checkpoint. */
@@ -613,6 +628,7 @@ export class Driver {
 
   /** Processes exactly one scheduler event, or the recorded action (or workload message) that is due first. */
   step(): void {
+    this.settleRewind();
     this.syncFeed();
     const t = this.track;
     const c = t.cluster;
@@ -652,16 +668,30 @@ export class Driver {
 
   /** Starts the run again from time 0 with the whole known run's actions ahead (a rewind): restores the first checkpoint. */
   rewind(): void {
+    if (this.rewound) return;
     const all = this.allActions();
     this.syncFeed();
     const t = this.track;
+    // Leaving the end of the known run: a checkpoint there makes coming back (or near) quick.
+    const last = this.checkpoints[this.checkpoints.length - 1];
+    if (!this.inPast && t.seq - last.seq >= FEED_MIN) this.checkpoint();
     t.future = all;
+    this.rewound = true;
+  }
+
+  /**
+   * A rewind is carried out lazily: a seek restores the checkpoint nearest its target directly;
+   * anything else that looks at the cluster first gets the first checkpoint (time 0).
+   */
+  private settleRewind(): void {
+    if (!this.rewound) return;
+    this.rewound = false;
     this.restore(this.checkpoints[0]);
-    if (this.sampleClocks > 0) t.nextClockAt = 0;
   }
 
   /** Loads a recorded run: its actions become the future of a fresh cluster. */
   load(actions: readonly ActionRecord[]): void {
+    this.rewound = false;
     this.workload = null;
     this.track.dispose();
     this.track = this.fresh();
@@ -683,6 +713,7 @@ export class Driver {
    * time alone, so `fresh` also rebuilds them when time moved.
    */
   views(fresh = false): NodeView[] {
+    this.settleRewind();
     const t = this.track;
     const c = t.cluster;
     if (t.viewCache === null || t.viewSeq !== t.seq || (fresh && t.viewAt !== c.now)) {
@@ -694,6 +725,7 @@ export class Driver {
   }
 
   inFlight(): InFlight[] {
+    this.settleRewind();
     return this.cluster.inFlight();
   }
 
