@@ -68,7 +68,7 @@ interface Saved {
 /** Chunks holding no walkable object (primitives, frozen or excluded objects): nothing in them can change. */
 const inert = new WeakSet<Chunk>();
 
-export interface Snapshot {
+export interface SavedState {
   readonly objects: readonly object[];
   readonly saved: readonly Saved[];
   /** Rough bytes this snapshot added over the one before it (shared parts are counted once; measured, within about a fifth). */
@@ -92,7 +92,7 @@ export class Snapshotter {
   /** Bytes the last saveSeq added. */
   private added = 0;
 
-  take(root: object): Snapshot {
+  take(root: object): SavedState {
     const objects: object[] = [];
     const saved: Saved[] = [];
     const seen = new Set<object>([root]);
@@ -319,7 +319,7 @@ export class Snapshotter {
   }
 
   /** Writes every object of `snap` back to what it was when the snapshot was taken. */
-  restore(snap: Snapshot): void {
+  restore(snap: SavedState): void {
     const { objects, saved } = snap;
     for (let i = 0; i < objects.length; i++) {
       const o = objects[i];

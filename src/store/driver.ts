@@ -1,6 +1,6 @@
 // The playback driver: owns one simulated cluster plus the run's recorded future, and moves it forward, back (by replay) and onto forks.
 import { SimCluster, isReplayable, type ActionRecord, type InFlight, type NodeView, type Publish, type SimEvent } from '../sim';
-import type { Snapshot } from '../sim/snapshot';
+import type { SavedState } from '../sim/snapshot';
 import { Metrics, type MetricsMark } from './metrics';
 import { FEED_JOURNAL, clusterOptions, type RunOptions } from './runOptions';
 import { WorkloadSchedule, WorkloadTally, isWorkloadClient, validateWorkload, type TallyState, type WorkloadConfig, type WorkloadStats } from './workload';
@@ -116,7 +116,7 @@ interface Checkpoint {
   actions: number;
   metrics: MetricsMark;
   load: TallyState;
-  snap: Snapshot;
+  snap: SavedState;
   /** Rough bytes this checkpoint added (what it shares with earlier ones is counted there). */
   bytes: number;
 }
@@ -509,7 +509,7 @@ export class Driver {
   private checkpoint(): void {
     const t = this.track;
     const c = t.cluster;
-    const snap = c.snapshot();
+    const snap = c.saveState();
     const load = t.load.save();
     const bytes = snap.bytes + load.bytes;
     this.checkpoints.push({ seq: t.seq, events: c.eventCount, at: c.now, actions: c.actions().length, metrics: t.metrics.mark(), load, snap, bytes });
@@ -565,7 +565,7 @@ export class Driver {
   /** Puts the cluster and what the driver derived from its events back to a checkpoint. */
   private restore(cp: Checkpoint): void {
     const t = this.track;
-    t.cluster.restore(cp.snap);
+    t.cluster.restoreState(cp.snap);
     t.futureIdx = cp.actions;
     t.seq = cp.seq;
     t.feed.clear();
@@ -739,7 +739,7 @@ export class Driver {
     this.checkpoints = [];
     this.checkpointBytes = 0;
     this.nextCheckpoint = Infinity;
-    this.cluster.forgetSnapshots();
+    this.cluster.forgetSavedStates();
   }
 }
 

@@ -6,7 +6,7 @@ import type { FeedItem } from '../store/driver';
 import { getDriver, inFlightNow, seekToEvent, select as selectInStore, useSim } from '../store/sim';
 import { buildSpaceTime, causalCone, type Arrow, type LocalEvent } from './spaceTimeModel';
 
-export const SPACETIME_WINDOWS = [50, 100, 200, 500, 1000, 2000];
+export const SPACETIME_WINDOWS = [20, 50, 100, 200, 500, 1000, 2000];
 const WINDOWS = SPACETIME_WINDOWS;
 const LEFT = 44;
 const RIGHT = 14;

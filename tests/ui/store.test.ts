@@ -232,7 +232,7 @@ describe('fast seeks', () => {
   it('a seek back restores a checkpoint near the target and ends exactly where a fully observed replay does', () => {
     busyRun();
     const actions = getDriver().allActions();
-    const restores = vi.spyOn(SimCluster.prototype, 'restore');
+    const restores = vi.spyOn(SimCluster.prototype, 'restoreState');
     getDriver().beginBatch();
     seek(65_000);
     finishTask();
@@ -288,7 +288,7 @@ describe('fast seeks', () => {
   it('clicking an event far back seeks through a checkpoint too and stops right after that event', () => {
     busyRun();
     const target = getDriver().marks.find((m) => m.kind === 'crash')!;
-    const restores = vi.spyOn(SimCluster.prototype, 'restore');
+    const restores = vi.spyOn(SimCluster.prototype, 'restoreState');
     seekToEvent(target.seq, target.at);
     finishTask();
     expect(restores).toHaveBeenCalledTimes(2);
