@@ -340,7 +340,9 @@ export class Snapshotter {
           const before = a.length;
           // A marked array keeps the part it is known to share with this snapshot; only the rest is written.
           const from = Math.min(n, this.unchanged(o, s, 1));
-          a.length = n;
+          // Shrink by length, but grow by writing in order: a length set far ahead first would turn
+          // the array into a slow dictionary-mode one (a log restored forward, then pushed to).
+          if (n < before) a.length = n;
           writeArray(a, levels(s.data as Chunk, n)[0], from);
           if (s.epoch !== undefined && before > from) shrunk(a, from);
           break;
@@ -393,7 +395,10 @@ function commonPrefix(a: Saved, b: Saved): number {
 /** Reused to flatten a Map or Set while saving it (its chunks are copies). */
 const scratch: unknown[] = [];
 
-/** Writes the saved elements into `a` (already of the right length), skipping those that are already there. */
+/**
+ * Writes the saved elements into `a` (no longer than they are), skipping those that are already
+ * there; elements past its end are appended in order (it stays a fast, packed array where it was one).
+ */
 function writeArray(a: unknown[], leaves: readonly Chunk[], from: number): void {
   let k = Math.floor(from / CHUNK) * CHUNK;
   for (let c = k / CHUNK; c < leaves.length; c++) {
@@ -401,7 +406,10 @@ function writeArray(a: unknown[], leaves: readonly Chunk[], from: number): void 
     const len = chunk.length;
     for (let i = 0; i < len; i++, k++) {
       const v = chunk[i];
-      if (v === HOLE) {
+      if (k >= a.length) {
+        if (v === HOLE) a.length = k + 1;
+        else a.push(v);
+      } else if (v === HOLE) {
         if (k in a) delete a[k];
       } else if (a[k] !== v) a[k] = v;
     }

@@ -1,6 +1,6 @@
 // Messaging checkers, after the Jepsen/Maelstrom Kafka checker: they watch stores, acks and
 // subscriber deliveries, and name the anomaly, the ids involved and (through the report) the seed.
-import { appendOnly } from '../../core/appendOnly';
+import { appendOnly, shrunk } from '../../core/appendOnly';
 import { OK_HISTORY_END, parseLine, parseRecordLine } from '../../core/broker/protocol';
 import type { TopicRecord } from '../../core/broker/state';
 import type { Report } from './raft';
@@ -27,7 +27,7 @@ const k2 = (a: string, b: string): string => a + '\n' + b;
 
 export class MessagingChecker {
   /** (topic, offset) → the record first stored there by any node. */
-  private readonly atOffset = new Map<string, TopicRecord[]>();
+  private readonly atOffset = appendOnly(new Map<string, TopicRecord[]>());
   /** (topic, id) → offset it was first stored at. */
   private readonly offsetOfId = appendOnly(new Map<string, number>());
   /** (topic, id, message) of everything any client sent or node generated an id for. */
@@ -36,9 +36,9 @@ export class MessagingChecker {
   /** (client, topic) → last ack of a publish issued after the previous ack. */
   private readonly lastAck = new Map<string, { offset: number; at: number }>();
   /** (client, node, subscription, topic) → offsets delivered to the application. */
-  private readonly seen = new Map<string, Set<number>>();
+  private readonly seen = appendOnly(new Map<string, Set<number>>());
   /** Subscriptions cut short by a crash of their node: what they still held is lost, by design. */
-  private readonly ended = new Set<string>();
+  private readonly ended = appendOnly(new Set<string>());
   /** Every acknowledged publish by topic, in ack order (for the stale-read check). */
   private readonly ackedByTopic = new Map<string, Array<{ id: string; offset: number | undefined; at: number; mark: number }>>();
   /** Acknowledgements so far: orders reads after the acknowledgements that came before them, even within one instant. */
@@ -115,9 +115,11 @@ export class MessagingChecker {
 
   stored(node: string, topic: string, record: TopicRecord): void {
     let offsets = this.atOffset.get(topic);
-    if (offsets === undefined) this.atOffset.set(topic, (offsets = []));
+    if (offsets === undefined) this.atOffset.set(topic, (offsets = appendOnly([])));
     const first = offsets[record.offset];
     if (first === undefined) {
+      // Offsets come in order, so this appends; filling a gap would be a change (announced, for snapshots).
+      if (record.offset < offsets.length) shrunk(offsets, record.offset);
       offsets[record.offset] = record;
       const key = k2(topic, record.id);
       const before = this.offsetOfId.get(key);
@@ -162,7 +164,7 @@ export class MessagingChecker {
   received(client: string, node: string, sub: number, topic: string, offset: number, line: string): void {
     const key = client + '\n' + node + '\n' + topic + '\n' + sub;
     let seen = this.seen.get(key);
-    if (seen === undefined) this.seen.set(key, (seen = new Set()));
+    if (seen === undefined) this.seen.set(key, (seen = appendOnly(new Set<number>())));
     if (seen.has(offset)) {
       this.report('Subscriber sees no skip or repeat', `${client} received ${topic} offset ${offset} twice from ${node}`);
     }
