@@ -333,7 +333,9 @@ function zodMessage(err: z.ZodError): string {
  * matter, the step count, every scenario, check, predict, view and challenge (parsed, with file line
  * numbers in errors), and every `{{placeholder}}` (filled from the engine's settings). Throws ChapterError.
  */
-export function loadChapter(text: string, file = 'chapter'): Chapter {
+export function loadChapter(text: string, file = 'chapter', limits: { minSteps?: number; maxSteps?: number } = {}): Chapter {
+  const minSteps = limits.minSteps ?? MIN_STEPS;
+  const maxSteps = limits.maxSteps ?? MAX_STEPS;
   const where = (line: number): string => `${file} line ${line}`;
   const lines = text.split(/\r?\n/);
   if (lines[0]?.trim() !== '---') throw new ChapterError(`${where(1)}: a chapter starts with '---' and YAML front matter`);
@@ -431,8 +433,8 @@ export function loadChapter(text: string, file = 'chapter'): Chapter {
       view: loadView(view, chapterView, p, where, stepIds),
     });
   });
-  if (steps.length < MIN_STEPS || steps.length > MAX_STEPS) {
-    throw new ChapterError(`${file}: a chapter has ${MIN_STEPS}–${MAX_STEPS} steps ('## ' sections), this one has ${steps.length}`);
+  if (steps.length < minSteps || steps.length > maxSteps) {
+    throw new ChapterError(`${file}: a chapter has ${minSteps}–${maxSteps} steps ('## ' sections), this one has ${steps.length}`);
   }
   return {
     id: m.id,

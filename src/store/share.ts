@@ -159,13 +159,13 @@ export function savedRun(run: RunOptions, actions: readonly ActionRecord[], t: n
 
 // ---- URL hash ----
 
-function toBase64Url(bytes: Uint8Array): string {
+export function toBase64Url(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function fromBase64Url(text: string): Uint8Array {
+export function fromBase64Url(text: string): Uint8Array {
   const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
   const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
   const out = new Uint8Array(bin.length);
@@ -173,12 +173,12 @@ function fromBase64Url(text: string): Uint8Array {
   return out;
 }
 
-async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+export async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
   const out = new Response(new Blob([bytes as BlobPart]).stream().pipeThrough(stream as unknown as ReadableWritablePair<Uint8Array, Uint8Array>));
   return new Uint8Array(await out.arrayBuffer());
 }
 
-const canCompress = (): boolean => typeof CompressionStream === 'function' && typeof DecompressionStream === 'function';
+export const canCompress = (): boolean => typeof CompressionStream === 'function' && typeof DecompressionStream === 'function';
 
 /** The hash fragment for a run: `#z=` deflated JSON where the browser can compress, `#j=` plain JSON otherwise. */
 export async function encodeHash(saved: SavedRun): Promise<string> {

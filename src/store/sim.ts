@@ -31,7 +31,7 @@ const TASK_SLICE_MS = 40;
 /** React panels are refreshed at most this often while playing (moving things are drawn per frame). */
 const PUBLISH_EVERY_MS = 80;
 
-export type Tab = 'inspect' | 'faults' | 'client' | 'checks' | 'metrics' | 'config' | 'share';
+export type Tab = 'inspect' | 'faults' | 'client' | 'checks' | 'metrics' | 'config' | 'share' | 'lesson';
 export type BottomTab = 'events' | 'spacetime' | 'clocks';
 
 export interface Selection {
@@ -466,6 +466,21 @@ export function seekToEvent(seq: number, at: number): void {
   startTask({ label: 'Seeking', d, target: at, stop: (i) => i.seq >= seq, seeking: true, stopSeq: seq });
 }
 
+type ForkListener = (d: Driver, op: string, args: readonly unknown[]) => void;
+const forkListeners = new Set<ForkListener>();
+
+/** Called just before an action forks the run (now is in its past), with the driver still holding the old future (the branch tree keeps it). */
+export function onFork(listener: ForkListener): () => void {
+  forkListeners.add(listener);
+  return () => forkListeners.delete(listener);
+}
+
+function forking(d: Driver, op: string, args: readonly unknown[]): boolean {
+  if (!d.inPast) return false;
+  for (const l of forkListeners) l(d, op, args);
+  return true;
+}
+
 /** A user action on the cluster now (forks the run when now is in its past). Returns an error text, if any. */
 export function act(op: string, args: unknown[]): string | undefined {
   const r = actWithResult(op, args);
@@ -478,7 +493,7 @@ export type ActResult = { ok: true; result: unknown } | { ok: false; error: stri
 export function actWithResult(op: string, args: unknown[]): ActResult {
   if (task !== null) finishTask();
   const d = driver;
-  const forking = d.inPast;
+  const forked = forking(d, op, args);
   const at = d.now;
   d.beginBatch();
   let result: unknown;
@@ -492,7 +507,7 @@ export function actWithResult(op: string, args: unknown[]): ActResult {
   }
   const violation = d.batch.toArray().find((i) => i.e.kind === 'violation');
   if (violation) afterStop(violation);
-  else if (forking) setNotice({ kind: 'info', text: `The run forked at t=${formatMs(at)}: what came after was replaced by your action.` });
+  else if (forked) setNotice({ kind: 'info', text: `The run forked at t=${formatMs(at)}: your action starts a new branch; the old future is kept as a branch (under the timeline).` });
   publish();
   return { ok: true, result };
 }
@@ -562,7 +577,7 @@ export function setHelpOpen(helpOpen: boolean): void {
 export function startWorkload(config: WorkloadConfig): string | undefined {
   if (task !== null) finishTask();
   const d = driver;
-  const forking = d.inPast;
+  const forked = forking(d, 'workload', [config]);
   const at = d.now;
   d.beginBatch();
   try {
@@ -571,7 +586,7 @@ export function startWorkload(config: WorkloadConfig): string | undefined {
     return errorText(err);
   }
   useSim.setState({ workload: d.workloadConfig });
-  if (forking) setNotice({ kind: 'info', text: `The run forked at t=${formatMs(at)}: what came after was replaced by the workload.` });
+  if (forked) setNotice({ kind: 'info', text: `The run forked at t=${formatMs(at)}: the workload starts a new branch; the old future is kept as a branch (under the timeline).` });
   publish();
   return undefined;
 }

@@ -5,6 +5,10 @@ import { handleKey } from './actions';
 import { ClusterView, Legend } from './ClusterView';
 import { EventFeed } from './EventFeed';
 import { GuideHost } from './guide/GuideHost';
+import { LessonHost } from './lesson/LessonHost';
+import { useLessonTab } from './lesson/lessonTab';
+import { BranchTree } from './compare/BranchTree';
+import { CompareHost } from './compare/CompareHost';
 import { Inspector } from './Inspector';
 import { Narration } from './Narration';
 import { NoticeBar } from './NoticeBar';
@@ -23,6 +27,7 @@ const FaultsPanel = lazy(() => import('./FaultsPanel').then((m) => ({ default: m
 const HelpOverlay = lazy(() => import('./HelpOverlay').then((m) => ({ default: m.HelpOverlay })));
 const ClocksPanel = lazy(() => import('./ClocksPanel').then((m) => ({ default: m.ClocksPanel })));
 const SpaceTime = lazy(() => import('./SpaceTime').then((m) => ({ default: m.SpaceTime })));
+const LessonPanel = lazy(() => import('./lesson/LessonPanel').then((m) => ({ default: m.LessonPanel })));
 
 const loading = <p className="hint">Loading…</p>;
 
@@ -34,6 +39,7 @@ const SIDE_TABS: ReadonlyArray<{ id: Tab; label: string }> = [
   { id: 'metrics', label: 'Metrics' },
   { id: 'config', label: 'Config' },
   { id: 'share', label: 'Share' },
+  { id: 'lesson', label: 'Lesson' },
 ];
 
 const BOTTOM_TABS: ReadonlyArray<{ id: BottomTab; label: string }> = [
@@ -44,9 +50,11 @@ const BOTTOM_TABS: ReadonlyArray<{ id: BottomTab; label: string }> = [
 
 function SidePanel() {
   const tab = useSim((s) => s.tab);
+  // The Lesson tab shows only while a lesson is being written (opened from the guides' list).
+  const lesson = useLessonTab((s) => s.shown) || tab === 'lesson';
   return (
     <section className="side" aria-label="Panels">
-      <Tabs idPrefix="side" tabs={SIDE_TABS} value={tab} onChange={setTab} label="Panels" />
+      <Tabs idPrefix="side" tabs={lesson ? SIDE_TABS : SIDE_TABS.filter((t) => t.id !== 'lesson')} value={tab} onChange={setTab} label="Panels" />
       <div key={tab} className="side-body" role="tabpanel" id={`side-panel-${tab}`} aria-labelledby={`side-tab-${tab}`}>
         <Suspense fallback={loading}>
           {tab === 'inspect' && <Inspector />}
@@ -56,6 +64,7 @@ function SidePanel() {
           {tab === 'metrics' && <MetricsPanel />}
           {tab === 'config' && <ConfigPanel />}
           {tab === 'share' && <SharePanel />}
+          {tab === 'lesson' && <LessonPanel />}
         </Suspense>
       </div>
     </section>
@@ -106,7 +115,10 @@ export function App() {
       <Toolbar />
       <NoticeBar />
       <GuideHost />
+      <LessonHost />
+      <CompareHost />
       <Timeline />
+      <BranchTree />
       <main className="main">
         <section className="stage" aria-label="Cluster">
           <ClusterView />

@@ -3,6 +3,7 @@ import { useState, type ChangeEvent } from 'react';
 import { fingerprint } from '../store/fingerprint';
 import { MAX_IMPORT_BYTES, encodeHash, parseSavedText, savedRun, type SavedRun } from '../store/share';
 import { getDriver, publish, useSim } from '../store/sim';
+import { openCompare } from './compare/compareState';
 import { noteOwnHash, openSaved } from './shareLink';
 import { clusterSvg } from './ClusterView';
 import { download, exportPng, exportSvg } from './exportImage';
@@ -130,6 +131,13 @@ export function SharePanel() {
             {importOk}
           </p>
         )}
+      </section>
+      <section aria-labelledby="share-compare">
+        <h3 id="share-compare">Compare runs</h3>
+        <p className="hint">Two runs side by side at the same moment, with the first event where they differ: this run on two seeds, or two of its branches.</p>
+        <button type="button" className="btn" onClick={openCompare} data-testid="compare-share">
+          Compare two runs…
+        </button>
       </section>
       <section aria-labelledby="share-img">
         <h3 id="share-img">Pictures</h3>

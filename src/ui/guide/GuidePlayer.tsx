@@ -2,7 +2,7 @@
 // engine did what it says), next / back (back rebuilds the step by replay), step links, predict
 // questions judged against what the engine then did, stepping through events inside a step, challenges
 // checked by the checkers, and the chapter list. All teaching text comes from the chapter files.
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { chapters as allChapters, type Chapter, type ChapterStep, type Predict, type Source } from '../../guides';
 import type { SimCluster } from '../../sim/cluster';
 import type { StepResult } from '../../sim/scenario';
@@ -43,6 +43,8 @@ export interface GuidePlayerProps {
   readonly onOpenChapter?: (id: string) => void;
   /** The chapters, for the "next chapter" button (default: every chapter). */
   readonly chapters?: readonly Chapter[];
+  /** What the header calls it (default `Chapter <order>:`; a lesson from the editor says `Lesson:`). */
+  readonly heading?: string;
 }
 
 function initial(chapter: Chapter, start: number | 'challenge', seed: number): PlayerState {
@@ -342,7 +344,7 @@ function withDirectives(panels: ReadonlySet<PanelId>, view: StepViewNow): Set<Pa
 }
 
 /** One chapter, step by step. */
-export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, onMenu, onClose, onOpenChapter, chapters = allChapters }: GuidePlayerProps) {
+export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, onMenu, onClose, onOpenChapter, chapters = allChapters, heading }: GuidePlayerProps) {
   const [s, setS] = useState<PlayerState>(() => initial(chapter, start, seed ?? chapter.seed));
   const [guess, setGuess] = useState('');
   const [takeOverError, setTakeOverError] = useState<string | undefined>(undefined);
@@ -547,7 +549,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
           </button>
         )}
         <h1 className="guide-title">
-          <span className="muted">Chapter {chapter.order}:</span> <Inline text={chapter.title} />
+          <span className="muted">{heading ?? `Chapter ${chapter.order}:`}</span> <Inline text={chapter.title} />
         </h1>
         <div className="guide-progress">
           <div
@@ -663,8 +665,11 @@ export function GuideMenu({
   onOpen,
   error,
   onClose,
+  footer,
 }: {
   chapters?: readonly Chapter[];
+  /** Shown below the list (the page puts "write your own lesson" there). */
+  footer?: ReactNode;
   /** Open a chapter at a step (0: its introduction). Without it, the links change the address bar. */
   onOpen?: (id: string, step: number) => void;
   /** Shown above the list (e.g. a deep link that does not work). */
@@ -733,6 +738,7 @@ export function GuideMenu({
           );
         })}
       </ol>
+      {footer}
     </div>
   );
 }

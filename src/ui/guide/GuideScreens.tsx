@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { chapterById, chapters } from '../../guides';
 import type { SimCluster } from '../../sim/cluster';
 import { showNotice, useSim } from '../../store/sim';
+import { LessonEntry } from '../lesson/LessonEntry';
 import { GoalNote, GuideMenu, GuidePlayer } from './GuidePlayer';
 import { freePlayRunner, handToFreePlay } from './handoff';
 import { closeGuide, enterFreePlay, MENU, navigated, openGuide, returnToGuide, useGuideHost } from './hostState';
@@ -44,6 +45,7 @@ export function GuideScreen() {
         error={resolved.ok ? error : resolved.error}
         onOpen={(id, step) => openGuide({ kind: 'step', chapter: id, step })}
         onClose={closeGuide}
+        footer={<LessonEntry />}
       />
     );
   }

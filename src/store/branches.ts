@@ -1,0 +1,145 @@
+// The run's branches as a tree: acting in the past of a run forks it, and the future it had is kept
+// as a branch instead of being thrown away. Each branch is a whole run (options + action log + how far
+// it was played); switching to one replays it. A new run (not a switch) starts a new tree.
+import { create } from 'zustand';
+import type { ActionRecord } from '../sim';
+import type { Driver, Mark } from './driver';
+import type { RunOptions } from './runOptions';
+import { finishTask, formatMs, getDriver, newRun, onFork, seek, useSim } from './sim';
+
+export interface Branch {
+  readonly id: number;
+  /** The branch this one forked from (null: the root). */
+  readonly parent: number | null;
+  /** Virtual time of the fork (0 for the root). */
+  readonly forkAt: number;
+  /** Actions done before the fork's own action (the branch's actions after these are its own). */
+  readonly forkActions: number;
+  /** What was done differently at the fork. */
+  readonly label: string;
+  readonly run: RunOptions;
+  /** The branch's whole action log (shared prefix included); for the current branch, as of the last save. */
+  readonly actions: readonly ActionRecord[];
+  /** How far the branch was played (its known end). */
+  readonly end: number;
+  /** A few timeline marks (leaders, crashes, violations) to draw on its line. */
+  readonly marks: readonly Mark[];
+}
+
+export interface BranchState {
+  branches: readonly Branch[];
+  current: number;
+}
+
+const MAX_MARKS = 400;
+
+function marksOf(d: Driver): Mark[] {
+  return d.marks.filter((m) => m.kind === 'leader' || m.kind === 'crash' || m.kind === 'violation').slice(0, MAX_MARKS);
+}
+
+function root(run: RunOptions): Branch {
+  return { id: 1, parent: null, forkAt: 0, forkActions: 0, label: 'the first run', run, actions: [], end: 0, marks: [] };
+}
+
+export const useBranches = create<BranchState>(() => ({ branches: [root(useSim.getState().run)], current: 1 }));
+
+/** Set while a switch replays a branch: the run change that follows is the switch, not a new run. */
+let switching: { id: number; seekTo: number } | null = null;
+let lastRunId = useSim.getState().runId;
+
+useSim.subscribe((s) => {
+  if (s.runId === lastRunId) return;
+  lastRunId = s.runId;
+  const sw = switching;
+  switching = null;
+  if (sw !== null) {
+    useBranches.setState({ current: sw.id });
+    // After the swap, outside the store's own update: back to the moment the learner was looking at.
+    if (sw.seekTo < getDriver().now) queueMicrotask(() => seek(sw.seekTo));
+    return;
+  }
+  useBranches.setState({ branches: [root(s.run)], current: 1 });
+});
+
+/** Describes an action in a few words (`crash n3`, `PUB orders`). */
+export function describeAction(op: string, args: readonly unknown[]): string {
+  const a = args.map((x) => (typeof x === 'string' ? x : ''));
+  switch (op) {
+    case 'partition':
+      return `partition ${(args[0] as string[][]).map((g) => g.join(' ')).join(' | ')}`;
+    case 'cutLink':
+      return `cut ${a[0]}–${a[1]}`;
+    case 'restoreLink':
+      return `restore ${a[0]}–${a[1]}`;
+    case 'setNetwork':
+      return 'network change';
+    case 'setClock':
+      return `clock of ${a[0]}`;
+    case 'dropMessage':
+      return `drop message #${String(args[0])}`;
+    case 'propose':
+      return `propose on ${a[0]}`;
+    case 'publish':
+      return `publish to ${a[0]}`;
+    case 'command':
+      return `${a[1].split(' ')[0] ?? 'command'} at ${a[0]}`;
+    case 'workload':
+      return 'start a workload';
+    case 'heal':
+      return 'heal';
+    default:
+      return a[0] ? `${op} ${a[0]}` : op;
+  }
+}
+
+function withSaved(branches: readonly Branch[], id: number, d: Driver): Branch[] {
+  return branches.map((b) => (b.id === id ? { ...b, actions: d.allActions(), end: Math.max(d.horizon, d.now), marks: marksOf(d) } : b));
+}
+
+onFork((d, op, args) => {
+  const s = useBranches.getState();
+  const at = d.now;
+  const branches = withSaved(s.branches, s.current, d);
+  // The new branch hangs off the branch that owns this moment: a fork before the current branch's own
+  // fork action was done (even at the same instant) belongs to its ancestor.
+  const done = d.cluster.actions().length;
+  let parent = branches.find((b) => b.id === s.current)!;
+  while (parent.parent !== null && done <= parent.forkActions) parent = branches.find((b) => b.id === parent.parent)!;
+  const id = Math.max(...branches.map((b) => b.id)) + 1;
+  const child: Branch = { id, parent: parent.id, forkAt: at, forkActions: done, label: describeAction(op, args), run: parent.run, actions: [], end: at, marks: [] };
+  useBranches.setState({ branches: [...branches, child], current: id });
+});
+
+/** The branches with the current one's log and end as they are now. */
+export function savedBranches(): Branch[] {
+  const s = useBranches.getState();
+  return withSaved(s.branches, s.current, getDriver());
+}
+
+/** Replays branch `id` and shows it at the same moment (or its end, if it ends sooner). Returns an error text. */
+export function switchBranch(id: number): string | undefined {
+  const s = useBranches.getState();
+  if (id === s.current) return undefined;
+  const branches = savedBranches();
+  const b = branches.find((x) => x.id === id);
+  if (b === undefined) return `there is no branch ${id}`;
+  finishTask();
+  const now = getDriver().now;
+  useBranches.setState({ branches });
+  switching = { id, seekTo: Math.min(now, b.end) };
+  const err = newRun(b.run, b.actions, b.end);
+  if (err !== undefined) switching = null;
+  return err;
+}
+
+/** A branch's name in lists: `Branch 3: crash n2 at 1.204 s`. */
+export function branchName(b: Branch): string {
+  return b.parent === null ? `Branch ${b.id}: the first run` : `Branch ${b.id}: ${b.label} at ${formatMs(b.forkAt)}`;
+}
+
+/** For tests: forget every branch and start a tree on the current run. */
+export function resetBranches(): void {
+  switching = null;
+  lastRunId = useSim.getState().runId;
+  useBranches.setState({ branches: [root(useSim.getState().run)], current: 1 });
+}

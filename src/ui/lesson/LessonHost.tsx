@@ -1,0 +1,86 @@
+// The lesson layer over the page: a lesson opened from a `#lesson=` link or a file, or the editor's
+// preview, played in the guide player — or, when the lesson does not load, what is wrong and on which
+// line. Light on purpose: the player and the chapter loader load only when a lesson is shown.
+import { Suspense, lazy, useEffect, useRef } from 'react';
+import { create } from 'zustand';
+import { setPlaying } from '../../store/sim';
+import '../guide/host.css';
+
+export type LessonSource = 'link' | 'file' | 'preview';
+
+export interface LessonView {
+  /** The lesson text shown (null: the layer is closed). */
+  markdown: string | null;
+  source: LessonSource;
+  /** Set when the lesson could not even be unpacked (a damaged link): no text to show. */
+  error: string | null;
+  /** Bumped on every open, so the player starts again. */
+  version: number;
+}
+
+export const useLessonView = create<LessonView>(() => ({ markdown: null, source: 'preview', error: null, version: 0 }));
+
+export function showLesson(markdown: string, source: LessonSource): void {
+  setPlaying(false);
+  useLessonView.setState((s) => ({ markdown, source, error: null, version: s.version + 1 }));
+}
+
+export function showLessonError(error: string, source: LessonSource): void {
+  setPlaying(false);
+  useLessonView.setState((s) => ({ markdown: null, source, error, version: s.version + 1 }));
+}
+
+/** The hash this page has handled (its own links, when written, are not opened again). */
+let handled = '';
+
+export function closeLesson(): void {
+  const s = useLessonView.getState();
+  useLessonView.setState({ markdown: null, error: null });
+  if (s.source === 'link' && /^#lesson=/.test(location.hash)) {
+    handled = '';
+    history.pushState(null, '', location.pathname + location.search);
+  }
+}
+
+async function openHash(hash: string): Promise<void> {
+  if (!hash.startsWith('#lesson=') || hash === handled) return;
+  handled = hash;
+  const { decodeLessonHash } = await import('./lessonFormat');
+  const r = await decodeLessonHash(hash);
+  if (r.markdown !== undefined) showLesson(r.markdown, 'link');
+  else showLessonError(r.ok ? 'unknown error' : r.error, 'link');
+}
+
+const LessonScreen = lazy(() => import('./LessonScreen').then((m) => ({ default: m.LessonScreen })));
+
+/** Mount once in the page: opens `#lesson=` links and shows the lesson layer when a lesson is open. */
+export function LessonHost() {
+  const open = useLessonView((s) => s.markdown !== null || s.error !== null);
+  const version = useLessonView((s) => s.version);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    void openHash(location.hash);
+    const onHash = (): void => void openHash(location.hash);
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  useEffect(() => {
+    if (open) ref.current?.focus();
+  }, [open, version]);
+  if (!open) return null;
+  return (
+    <div
+      ref={ref}
+      className="guide-layer lesson-layer"
+      role="region"
+      aria-label="Lesson"
+      tabIndex={-1}
+      // The simulator's shortcuts act on a cluster hidden behind the lesson: keep keys here.
+      onKeyDown={(e) => e.stopPropagation()}
+    >
+      <Suspense fallback={<p className="guide-loading">Loading the lesson…</p>}>
+        <LessonScreen key={version} />
+      </Suspense>
+    </div>
+  );
+}

@@ -1,0 +1,397 @@
+// The lesson editor (the side panel's Lesson tab): play with the cluster and each action is written as
+// scenario lines; close a step with its text, checks and question; add a challenge; preview the lesson
+// in the guide player, check it headlessly, share it as a link or download the guides/*.md file.
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { walkChapter } from '../../guides/chapters';
+import { getDriver, useSim } from '../../store/sim';
+import { download } from '../exportImage';
+import { showLesson } from './LessonHost';
+import { LESSON_FILE, LONG_LINK, encodeLessonHash, lessonId, lessonToMarkdown, loadLesson, type LessonChallenge, type LessonPredict } from './lessonFormat';
+import { suggestChecks } from './lessonRecord';
+import {
+  addStep, discardLesson, pendingStep, removeLastStep, restoreLessonRun, setChallenge, setLessonFields, setNextStep, setStep, startLesson, useLesson,
+  type LessonDraft,
+} from './lessonStore';
+import { Excerpt } from './LessonScreen';
+import { OpenLessonFile } from './LessonEntry';
+import './lesson.css';
+
+function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
+  return (
+    <label className="lesson-field">
+      <span className="lesson-label">{label}</span>
+      {children}
+      {hint !== undefined && <span className="hint">{hint}</span>}
+    </label>
+  );
+}
+
+const rows = (text: string, min = 2, max = 12): number => Math.max(min, Math.min(max, text.split('\n').length + 1));
+
+function PredictEditor({ predict, nodeIds, onChange }: { predict: LessonPredict | undefined; nodeIds: readonly string[]; onChange: (p: LessonPredict | undefined) => void }) {
+  if (predict === undefined) {
+    return (
+      <button
+        type="button"
+        className="btn small"
+        onClick={() => onChange({ kind: 'pick-one', question: '', choices: ['Yes', 'No'], correct: 'Yes', agrees: '', explain: '' })}
+      >
+        Add a question to ask before this step
+      </button>
+    );
+  }
+  const p = predict;
+  const set = (patch: Partial<LessonPredict>): void => onChange({ ...p, ...patch });
+  return (
+    <fieldset className="lesson-predict">
+      <legend>Question asked before the step runs</legend>
+      <Field label="Question">
+        <input value={p.question} onChange={(e) => set({ question: e.target.value })} placeholder="Which node becomes the next leader?" />
+      </Field>
+      <Field label="The learner picks">
+        <select value={p.kind} onChange={(e) => set({ kind: e.target.value as LessonPredict['kind'], correct: e.target.value === 'pick-a-node' ? (nodeIds[0] ?? 'n1') : (p.choices[0] ?? '') })}>
+          <option value="pick-one">one of the choices</option>
+          <option value="pick-a-node">a node</option>
+        </select>
+      </Field>
+      {p.kind === 'pick-one' && (
+        <Field label="Choices (one per line)">
+          <textarea rows={rows(p.choices.join('\n'), 2, 6)} value={p.choices.join('\n')} onChange={(e) => set({ choices: e.target.value.split('\n') })} />
+        </Field>
+      )}
+      <Field label="Right answer">
+        <select value={p.correct} onChange={(e) => set({ correct: e.target.value })}>
+          {(p.kind === 'pick-one' ? p.choices.filter((c) => c.trim() !== '') : nodeIds).map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Holds after the step when the answer is right" hint="A predicate, e.g. `leader n3` or `n2 term = 2`: the lesson check walks the step and tests it.">
+        <input className="mono" value={p.agrees} onChange={(e) => set({ agrees: e.target.value })} placeholder="leader" />
+      </Field>
+      <Field label="Explanation shown after answering">
+        <input value={p.explain} onChange={(e) => set({ explain: e.target.value })} />
+      </Field>
+      <button type="button" className="btn small danger" onClick={() => onChange(undefined)}>
+        Remove the question
+      </button>
+    </fieldset>
+  );
+}
+
+/** Lines shown while recording (a workload writes hundreds a second; the step keeps them all). */
+const SHOWN_LINES = 200;
+
+function shownLines(lines: string): string {
+  const all = lines.split('\n');
+  return all.length <= SHOWN_LINES ? lines : `# … ${all.length - SHOWN_LINES} earlier lines\n${all.slice(-SHOWN_LINES).join('\n')}`;
+}
+
+function Recording({ draft }: { draft: LessonDraft }) {
+  // Re-read the page's run whenever it moves.
+  useSim((s) => s.seq);
+  useSim((s) => s.actionCount);
+  useSim((s) => s.runId);
+  const nodes = useSim((s) => s.nodes);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const p = pendingStep(draft);
+  const n = draft.lesson.steps.length + 1;
+  const next = draft.next;
+  return (
+    <section aria-labelledby="lesson-next" className="lesson-next">
+      <h3 id="lesson-next">Step {n} — being recorded</h3>
+      {p.ok ? (
+        <>
+          <p className="hint" data-testid="lesson-recorded">
+            {p.actions === 0 ? 'No action yet' : `${p.actions} action${p.actions === 1 ? '' : 's'}`} from t = {p.from.toFixed(1)} ms to now (t = {p.to.toFixed(1)} ms). Act on the cluster (Faults,
+            Client, the toolbar) and let it run: the step ends where the page is when you add it.
+          </p>
+          <pre className="lesson-lines" aria-label="Scenario lines recorded for this step" data-testid="lesson-pending-lines">
+            {shownLines(p.lines)}
+          </pre>
+        </>
+      ) : (
+        <div className="lesson-warn" role="status">
+          <p>{p.why}</p>
+          <button type="button" className="btn small" onClick={() => setError(restoreLessonRun())}>
+            Go back to the end of step {n - 1}
+          </button>
+        </div>
+      )}
+      <Field label="Step title">
+        <input value={next.title} onChange={(e) => setNextStep({ title: e.target.value })} placeholder={`Step ${n}`} />
+      </Field>
+      <Field label="What happened (Markdown: **bold**, *italic*, `code`, lists)" hint="Shown to the learner only after the step ran and its checks held.">
+        <textarea rows={rows(next.text, 4)} value={next.text} onChange={(e) => setNextStep({ text: e.target.value })} />
+      </Field>
+      <Field label="Checks (expect … lines)" hint="Each must hold at the end of the step, or the learner sees a failure instead of your text.">
+        <textarea className="mono" rows={rows(next.checks, 3)} value={next.checks} onChange={(e) => setNextStep({ checks: e.target.value })} placeholder="expect leader" />
+      </Field>
+      <div className="row">
+        <button
+          type="button"
+          className="btn small"
+          onClick={() => setNextStep({ checks: [next.checks.trim(), suggestChecks(getDriver().views(true))].filter((x) => x !== '').join('\n') })}
+          title="Add expect lines that hold now: the leader, its term and commit index, crashed nodes"
+        >
+          Suggest checks from now
+        </button>
+      </div>
+      <PredictEditor predict={next.predict} nodeIds={nodes.map((v) => v.id)} onChange={(predict) => setNextStep({ predict })} />
+      <div className="row">
+        <button type="button" className="btn primary" disabled={!p.ok} onClick={() => setError(addStep())} data-testid="lesson-add-step">
+          Add step {n} (ends at t = {(p.ok ? p.to : 0).toFixed(1)} ms)
+        </button>
+      </div>
+      {error !== undefined && (
+        <p className="invalid" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Steps({ draft }: { draft: LessonDraft }) {
+  const steps = draft.lesson.steps;
+  if (steps.length === 0) return null;
+  return (
+    <section aria-labelledby="lesson-steps">
+      <h3 id="lesson-steps">Steps ({steps.length})</h3>
+      <ol className="lesson-steps">
+        {steps.map((s, i) => (
+          <li key={i}>
+            <details>
+              <summary>
+                <span className="lesson-step-title">{s.title}</span>{' '}
+                <span className="muted">
+                  · {s.scenario.split('\n').filter((l) => /^at .*ms #\d+ \S/.test(l)).length} actions{s.predict !== undefined ? ' · question' : ''}
+                </span>
+              </summary>
+              <Field label="Title">
+                <input value={s.title} onChange={(e) => setStep(i, { title: e.target.value })} />
+              </Field>
+              <Field label="Text (Markdown)">
+                <textarea rows={rows(s.text, 3)} value={s.text} onChange={(e) => setStep(i, { text: e.target.value })} />
+              </Field>
+              <Field label="Scenario lines" hint="Recorded; edit them to write readable lines such as `run until leader within 2s`.">
+                <textarea className="mono" rows={rows(s.scenario, 2, 10)} value={s.scenario} onChange={(e) => setStep(i, { scenario: e.target.value })} />
+              </Field>
+              <Field label="Checks">
+                <textarea className="mono" rows={rows(s.checks, 2)} value={s.checks} onChange={(e) => setStep(i, { checks: e.target.value })} />
+              </Field>
+              <PredictEditor
+                predict={s.predict}
+                nodeIds={useSim.getState().nodeIds}
+                onChange={(predict) => {
+                  const { predict: _drop, ...rest } = s;
+                  setStep(i, predict === undefined ? { ...rest, predict: undefined } : { predict });
+                }}
+              />
+            </details>
+          </li>
+        ))}
+      </ol>
+      <button type="button" className="btn small" onClick={removeLastStep} title="Its actions go back to the step being recorded">
+        Undo the last step
+      </button>
+    </section>
+  );
+}
+
+function ChallengeEditor({ draft }: { draft: LessonDraft }) {
+  const c = draft.lesson.challenge;
+  if (c === undefined) {
+    return (
+      <section aria-labelledby="lesson-challenge">
+        <h3 id="lesson-challenge">Challenge</h3>
+        <p className="hint">After the last step, give the learner a task on the same cluster, checked by a goal.</p>
+        <button type="button" className="btn small" onClick={() => setChallenge({ title: '', text: '', goal: '', solution: '', hint: '' })}>
+          Add a challenge
+        </button>
+      </section>
+    );
+  }
+  const set = (patch: Partial<LessonChallenge>): void => setChallenge({ ...c, ...patch });
+  const fromRecording = (): void => {
+    const p = pendingStep(draft);
+    if (p.ok) set({ solution: p.lines.split('\n').filter((l) => /^at .*ms #\d+ \S/.test(l)).join('\n') });
+  };
+  return (
+    <section aria-labelledby="lesson-challenge">
+      <h3 id="lesson-challenge">Challenge</h3>
+      <Field label="Title">
+        <input value={c.title} onChange={(e) => set({ title: e.target.value })} placeholder="Make the cluster lose its leader" />
+      </Field>
+      <Field label="Task (Markdown)">
+        <textarea rows={rows(c.text, 3)} value={c.text} onChange={(e) => set({ text: e.target.value })} />
+      </Field>
+      <Field label="Goal (a predicate)" hint="Checked after each of the learner's actions, e.g. `no leader` or `leader n2`.">
+        <input className="mono" value={c.goal} onChange={(e) => set({ goal: e.target.value })} placeholder="no leader" />
+      </Field>
+      <Field label="A solution (scenario lines that reach the goal)">
+        <textarea className="mono" rows={rows(c.solution, 2)} value={c.solution} onChange={(e) => set({ solution: e.target.value })} placeholder={'crash n1\nrun 1s'} />
+      </Field>
+      <div className="row">
+        <button type="button" className="btn small" onClick={fromRecording} title="The actions recorded since the last step, as the solution">
+          Use the actions since the last step
+        </button>
+      </div>
+      <Field label="Hint (optional)">
+        <input value={c.hint} onChange={(e) => set({ hint: e.target.value })} />
+      </Field>
+      <button type="button" className="btn small danger" onClick={() => setChallenge(undefined)}>
+        Remove the challenge
+      </button>
+    </section>
+  );
+}
+
+type Status = { kind: 'ok' | 'error' | 'info'; text: string; line?: number } | null;
+
+function Share({ draft }: { draft: LessonDraft }) {
+  const markdown = useMemo(() => lessonToMarkdown(draft.lesson), [draft.lesson]);
+  const loaded = useMemo(() => loadLesson(markdown), [markdown]);
+  const [link, setLink] = useState('');
+  const [status, setStatus] = useState<Status>(null);
+  const empty = draft.lesson.steps.length === 0;
+  const check = (): void => {
+    if (!loaded.ok) return;
+    const walk = walkChapter(loaded.chapter);
+    if (walk.ok) setStatus({ kind: 'ok', text: `Walked every step${loaded.chapter.challenge !== undefined ? ' and the challenge’s solution' : ''} on seed ${loaded.chapter.seed}: every check holds.` });
+    else setStatus({ kind: 'error', text: `The walk failed: ${walk.failures.join('; ')}` });
+  };
+  const makeLink = async (): Promise<void> => {
+    const hash = await encodeLessonHash(markdown);
+    const url = `${location.origin}${location.pathname}${location.search}${hash}`;
+    setLink(url);
+    try {
+      await navigator.clipboard.writeText(url);
+      setStatus({ kind: 'info', text: `Link copied (${url.length} characters).` });
+    } catch {
+      setStatus({ kind: 'info', text: `Link ready (${url.length} characters): copy it from the box.` });
+    }
+  };
+  return (
+    <section aria-labelledby="lesson-share">
+      <h3 id="lesson-share">Preview and share</h3>
+      {empty ? (
+        <p className="hint">Add a step first.</p>
+      ) : loaded.ok ? (
+        <p className="valid" data-testid="lesson-status">
+          ✓ The lesson loads: {loaded.chapter.steps.length} step{loaded.chapter.steps.length === 1 ? '' : 's'}
+          {loaded.chapter.challenge !== undefined ? ' and a challenge' : ''}.
+        </p>
+      ) : (
+        <div className="lesson-invalid" role="alert" data-testid="lesson-status">
+          <p className="invalid">The lesson does not load: {loaded.error}</p>
+          {loaded.line !== undefined && <Excerpt markdown={markdown} line={loaded.line} />}
+        </div>
+      )}
+      <div className="row">
+        <button type="button" className="btn primary" disabled={empty || !loaded.ok} onClick={() => showLesson(markdown, 'preview')} data-testid="lesson-preview">
+          Preview
+        </button>
+        <button type="button" className="btn" disabled={empty || !loaded.ok} onClick={check} title="Walk every step headlessly and run its checks">
+          Check
+        </button>
+        <button type="button" className="btn" disabled={empty || !loaded.ok} onClick={() => void makeLink()} data-testid="lesson-link-button">
+          Copy link
+        </button>
+        <button type="button" className="btn" disabled={empty} onClick={() => download(`${lessonId(draft.lesson.title)}.md`, new Blob([markdown], { type: 'text/markdown' }))}>
+          Download .md
+        </button>
+      </div>
+      {link !== '' && <input className="link" readOnly value={link} aria-label="Lesson link" data-testid="lesson-link" onFocus={(e) => e.currentTarget.select()} />}
+      {link.length > LONG_LINK && (
+        <p className="warn-text">
+          This link is long ({link.length} characters): some chats and mail programs cut links this long. Share the .md file instead; it opens with “Open a lesson
+          file” here.
+        </p>
+      )}
+      {status !== null && (
+        <p className={status.kind === 'error' ? 'invalid' : status.kind === 'ok' ? 'valid' : 'hint'} role="status" data-testid="lesson-check">
+          {status.text}
+        </p>
+      )}
+      <p className="hint">
+        The .md file is a chapter in the course’s format (with five to twelve steps it can join <code>guides/</code>); it opens here with “Open a lesson file”.
+      </p>
+    </section>
+  );
+}
+
+export function LessonPanel() {
+  const draft = useLesson((s) => s.draft);
+  // The tab strip scrolls when it holds more tabs than fit: keep this one in view.
+  useEffect(() => {
+    document.getElementById('side-tab-lesson')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, []);
+  const seed = useSim((s) => s.run.seed);
+  const now = useSim((s) => s.now);
+  if (draft === null) {
+    return (
+      <div className="panel lesson">
+        <section aria-labelledby="lesson-start">
+          <h3 id="lesson-start">Write a lesson</h3>
+          <p className="hint">
+            Play with the cluster as you would in class: every action you take (crash, partition, PUB, a timeout…) is written down as a scenario line. When the
+            cluster shows what you want to explain, close the step: write its text, the checks that must hold, and a question to ask before it. Preview the lesson
+            in the guide player, then share it as a link or as a <code>{LESSON_FILE}</code> file.
+          </p>
+          <div className="row">
+            <button type="button" className="btn primary" onClick={() => startLesson()} data-testid="lesson-start">
+              Start a lesson on this run
+            </button>
+            <OpenLessonFile />
+          </div>
+          <p className="hint">
+            The lesson’s cluster is this run’s (seed {seed}); its first step covers everything from time 0 to where you close it{now > 0 ? ` (now t = ${now.toFixed(1)} ms)` : ''}.
+          </p>
+        </section>
+      </div>
+    );
+  }
+  const l = draft.lesson;
+  return (
+    <div className="panel lesson">
+      <section aria-labelledby="lesson-about">
+        <h3 id="lesson-about">Lesson</h3>
+        <Field label="Title">
+          <input value={l.title} onChange={(e) => setLessonFields({ title: e.target.value })} placeholder="What happens when the leader crashes" data-testid="lesson-title" />
+        </Field>
+        <Field label="Summary (one sentence)">
+          <input value={l.summary} onChange={(e) => setLessonFields({ summary: e.target.value })} />
+        </Field>
+        <details>
+          <summary>Introduction (optional)</summary>
+          <textarea rows={rows(l.intro, 3)} value={l.intro} onChange={(e) => setLessonFields({ intro: e.target.value })} aria-label="Introduction" />
+        </details>
+        <p className="hint">
+          Cluster: seed {l.seed}
+          {l.setup !== '' ? `, ${l.setup.split('\n').join(', ')}` : ''}.
+        </p>
+      </section>
+      <Steps draft={draft} />
+      <Recording draft={draft} />
+      <ChallengeEditor draft={draft} />
+      <Share draft={draft} />
+      <section>
+        <div className="row">
+          <OpenLessonFile />
+          <button
+            type="button"
+            className="btn small danger"
+            onClick={() => {
+              if (typeof window.confirm !== 'function' || window.confirm('Discard this lesson? Download it first if you want to keep it.')) discardLesson();
+            }}
+          >
+            Discard the lesson
+          </button>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+// What the lesson layer shows (loaded on first use): the lesson in the guide player with a bar to
+// download or edit it, or — when it does not load — the error, and the lines around the one it names.
+import { useMemo, useState } from 'react';
+import { ChapterSession } from '../../guides/chapters';
+import { setTab, useSim } from '../../store/sim';
+import { download } from '../exportImage';
+import { GuidePlayer } from '../guide/GuidePlayer';
+import { handToFreePlay } from '../guide/handoff';
+import { closeLesson, useLessonView, type LessonSource } from './LessonHost';
+import { LESSON_FILE, lessonId, loadLesson, markdownToLesson } from './lessonFormat';
+import { continueLesson } from './lessonStore';
+import './lesson.css';
+
+const SOURCE: Record<LessonSource, string> = { link: 'A shared lesson', file: 'A lesson file', preview: 'Preview of your lesson' };
+
+/** The lines around `line` (1-based), numbered, the named one marked. */
+export function Excerpt({ markdown, line }: { markdown: string; line: number }) {
+  const lines = markdown.split(/\r?\n/);
+  const from = Math.max(1, line - 3);
+  const to = Math.min(lines.length, line + 3);
+  const rows = [];
+  for (let n = from; n <= to; n++) {
+    rows.push(
+      <div key={n} className={n === line ? 'lesson-excerpt-bad' : undefined} {...(n === line ? { 'data-testid': 'lesson-error-line' } : {})}>
+        <span className="lesson-excerpt-n" aria-hidden="true">
+          {n}
+        </span>
+        {lines[n - 1] === '' ? ' ' : lines[n - 1]}
+      </div>,
+    );
+  }
+  return (
+    <pre className="lesson-excerpt" aria-label={`Lines ${from} to ${to} of the lesson; line ${line} is the one at fault`}>
+      {rows}
+    </pre>
+  );
+}
+
+export function LessonError({ error, line, markdown, onClose }: { error: string; line?: number; markdown?: string; onClose: () => void }) {
+  return (
+    <div className="lesson-error-card" role="alert" data-testid="lesson-error">
+      <h2>This lesson could not be opened</h2>
+      <p>
+        {line !== undefined && !/\bline \d+/.test(error) ? <>Line {line}: </> : null}
+        {error}
+      </p>
+      {markdown !== undefined && line !== undefined && <Excerpt markdown={markdown} line={line} />}
+      <p className="hint">Nothing was changed in the simulator. Ask whoever sent it for a new link or the lesson file.</p>
+      <div className="row">
+        <button type="button" className="btn primary" onClick={onClose}>
+          Back to the simulator
+        </button>
+        {markdown !== undefined && (
+          <button type="button" className="btn" onClick={() => download(LESSON_FILE, new Blob([markdown], { type: 'text/markdown' }))}>
+            Download the lesson text
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Replays the lesson, hands its cluster to the page and opens it in the editor to go on writing. */
+function editCopy(markdown: string): string | undefined {
+  const loaded = loadLesson(markdown);
+  if (!loaded.ok) return loaded.error;
+  const lesson = markdownToLesson(markdown);
+  const session = new ChapterSession(loaded.chapter);
+  while (!session.done) if (!session.next().ok) break;
+  const r = handToFreePlay(session.runner.cluster);
+  session.runner.dispose();
+  if (!r.ok) return r.error;
+  continueLesson(lesson, useSim.getState().run);
+  closeLesson();
+  setTab('lesson');
+  return undefined;
+}
+
+export function LessonScreen() {
+  const markdown = useLessonView((s) => s.markdown);
+  const error = useLessonView((s) => s.error);
+  const source = useLessonView((s) => s.source);
+  const loaded = useMemo(() => (markdown === null ? null : loadLesson(markdown)), [markdown]);
+  const [editError, setEditError] = useState<string | undefined>(undefined);
+  if (markdown === null || loaded === null) return <LessonError error={error ?? 'no lesson'} onClose={closeLesson} />;
+  if (!loaded.ok) return <LessonError error={loaded.error} {...(loaded.line !== undefined ? { line: loaded.line } : {})} markdown={markdown} onClose={closeLesson} />;
+  const chapter = loaded.chapter;
+  return (
+    <div className="lesson-screen">
+      <div className="lesson-bar" role="toolbar" aria-label="Lesson">
+        <strong>{SOURCE[source]}</strong>
+        <span className="muted">
+          {chapter.steps.length} step{chapter.steps.length === 1 ? '' : 's'}
+          {chapter.challenge !== undefined ? ' and a challenge' : ''} · seed {chapter.seed}
+        </span>
+        <span className="lesson-bar-end">
+          <button type="button" className="btn small" onClick={() => download(`${lessonId(chapter.title)}.md`, new Blob([markdown], { type: 'text/markdown' }))}>
+            Download .md
+          </button>
+          {source === 'preview' ? (
+            <button type="button" className="btn small primary" onClick={closeLesson}>
+              Back to the editor
+            </button>
+          ) : (
+            <button type="button" className="btn small" onClick={() => setEditError(editCopy(markdown))} title="Replay this lesson in the simulator and go on writing it">
+              Edit a copy
+            </button>
+          )}
+        </span>
+      </div>
+      {editError !== undefined && (
+        <p className="invalid lesson-bar-error" role="alert">
+          Could not open the lesson in the editor: {editError}
+        </p>
+      )}
+      <GuidePlayer chapter={chapter} chapters={[chapter]} heading="Lesson:" onClose={closeLesson} />
+    </div>
+  );
+}

@@ -1,0 +1,311 @@
+// A lesson written in the page: its editable model, the guides/*.md chapter text it becomes, the
+// `#lesson=` link that carries that text (zod-checked envelope, deflated), and loading it back with
+// the chapter loader so every error names its line.
+import { z } from 'zod';
+import { stringify as toYaml, parse as parseYaml } from 'yaml';
+import { ChapterError, loadChapter, type Chapter } from '../../guides/chapters';
+import { ScenarioError } from '../../sim/scenario';
+import { canCompress, fromBase64Url, pipe, toBase64Url } from '../../store/share';
+
+export interface LessonPredict {
+  readonly kind: 'pick-one' | 'pick-a-node';
+  readonly question: string;
+  /** pick-one: the choices' labels. */
+  readonly choices: readonly string[];
+  /** A choice label (pick-one) or a node id (pick-a-node). */
+  readonly correct: string;
+  /** A predicate that holds after the step when the engine did what the answer says. */
+  readonly agrees: string;
+  readonly explain: string;
+}
+
+export interface LessonStep {
+  readonly title: string;
+  /** Markdown. */
+  readonly text: string;
+  /** Scenario lines (recorded actions, editable). */
+  readonly scenario: string;
+  /** `expect …` / `let …` lines checked after the scenario. */
+  readonly checks: string;
+  readonly predict?: LessonPredict;
+}
+
+export interface LessonChallenge {
+  readonly title: string;
+  readonly text: string;
+  /** A predicate: what success looks like. */
+  readonly goal: string;
+  /** Scenario lines that reach the goal (proof that it can be done). */
+  readonly solution: string;
+  readonly hint: string;
+}
+
+export interface Lesson {
+  readonly title: string;
+  readonly summary: string;
+  readonly intro: string;
+  readonly seed: number;
+  /** Header lines of the lesson's cluster (no seed). */
+  readonly setup: string;
+  readonly steps: readonly LessonStep[];
+  readonly challenge?: LessonChallenge;
+}
+
+export const LESSON_FORMAT = 'wiber-sim-lesson';
+export const LESSON_VERSION = 1;
+/** The lesson file's name in messages (errors say `lesson.md line N: …`). */
+export const LESSON_FILE = 'lesson.md';
+export const MAX_LESSON_CHARS = 200_000;
+export const MAX_LESSON_STEPS = 40;
+/** Longer links than this are awkward to paste into chats and mails: the editor offers the file instead. */
+export const LONG_LINK = 8000;
+
+const SPECIAL_FENCE = /^(\s*`{3,}\s*)(scenario|check|predict|setup|challenge|view)\s*$/;
+
+/** Teacher's Markdown as chapter prose: a `## ` heading would start a new step, a special fence a block. */
+function proseOf(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => (/^##\s/.test(l) ? `#${l}` : l.replace(SPECIAL_FENCE, '$1text')))
+    .join('\n')
+    .trim();
+}
+
+function oneLine(text: string, fallback: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t === '' ? fallback : t;
+}
+
+/** A chapter id for the lesson (never one of the course's: those hold the learner's progress). */
+export function lessonId(title: string): string {
+  const slug = title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return `lesson-${slug === '' ? 'untitled' : slug}`;
+}
+
+function fenced(info: string, body: string): string {
+  const b = body.replace(/\r\n?/g, '\n').trimEnd();
+  // A body line that is itself a fence of the same length would close the block early.
+  const longest = Math.max(2, ...(b.match(/`{3,}/g) ?? []).map((m) => m.length));
+  const marker = '`'.repeat(longest + 1);
+  return `${marker}${info}\n${b}\n${marker}`;
+}
+
+/** The guides/*.md text of a lesson (the format the course's chapters use). */
+export function lessonToMarkdown(lesson: Lesson): string {
+  const front = {
+    id: lessonId(lesson.title),
+    order: 100,
+    title: oneLine(lesson.title, 'Untitled lesson'),
+    summary: oneLine(lesson.summary, 'A lesson written in Wiber Sim.'),
+    seed: lesson.seed,
+    seedIndependent: false,
+    sources: [{ title: 'Raft paper (Ongaro and Ousterhout)', url: 'https://raft.github.io/raft.pdf' }],
+    setup: lesson.setup.trim() === '' ? '' : lesson.setup.trim() + '\n',
+  };
+  const out: string[] = ['---', toYaml(front, { lineWidth: 0 }).trimEnd(), '---', ''];
+  const intro = proseOf(lesson.intro);
+  if (intro !== '') out.push(intro, '');
+  lesson.steps.forEach((s, i) => {
+    out.push(`## ${oneLine(s.title, `Step ${i + 1}`)}`, '');
+    out.push(proseOf(s.text) || '(no text yet)', '');
+    if (s.predict !== undefined) {
+      const p = s.predict;
+      const block: Record<string, unknown> = { about: 'rule', kind: p.kind, question: oneLine(p.question, '?') };
+      if (p.kind === 'pick-one') block.choices = p.choices.map((label) => ({ label }));
+      block.correct = p.correct;
+      block.agrees = p.agrees;
+      if (p.explain.trim() !== '') block.explain = oneLine(p.explain, '');
+      out.push(fenced('predict', toYaml(block, { lineWidth: 0 })), '');
+    }
+    if (s.scenario.trim() !== '') out.push(fenced('scenario', s.scenario), '');
+    if (s.checks.trim() !== '') out.push(fenced('check', s.checks), '');
+  });
+  const c = lesson.challenge;
+  if (c !== undefined) {
+    out.push(`## Challenge: ${oneLine(c.title, 'your turn')}`, '');
+    out.push(proseOf(c.text) || '(no text yet)', '');
+    const block: Record<string, unknown> = { goal: oneLine(c.goal, 'leader'), solution: c.solution.trim() + '\n' };
+    if (c.hint.trim() !== '') block.hint = oneLine(c.hint, '');
+    out.push(fenced('challenge', toYaml(block, { lineWidth: 0 })), '');
+  }
+  return out.join('\n');
+}
+
+// ---- opening a lesson ----
+
+export type LoadedLesson = { ok: true; chapter: Chapter; markdown: string } | { ok: false; error: string; line?: number; markdown?: string };
+
+/** The 1-based line an error message names (`lesson.md line 12: …`), if any. */
+export function errorLine(message: string): number | undefined {
+  const m = /\bline (\d+)\b/.exec(message);
+  return m === null ? undefined : Number(m[1]);
+}
+
+/** Loads lesson text with the chapter loader (front matter schema, scenario parser, placeholders). */
+export function loadLesson(markdown: string): LoadedLesson {
+  if (markdown.length > MAX_LESSON_CHARS) return { ok: false, error: `the lesson is too long (${markdown.length} characters; the limit is ${MAX_LESSON_CHARS})` };
+  try {
+    const chapter = loadChapter(markdown, LESSON_FILE, { minSteps: 1, maxSteps: MAX_LESSON_STEPS });
+    return { ok: true, chapter, markdown };
+  } catch (err) {
+    if (!(err instanceof ChapterError) && !(err instanceof ScenarioError) && !(err instanceof Error)) throw err;
+    const error = err.message;
+    const line = errorLine(error);
+    return { ok: false, error, ...(line !== undefined ? { line } : {}), markdown };
+  }
+}
+
+const envelopeSchema = z
+  .object({
+    format: z.literal(LESSON_FORMAT),
+    version: z.literal(LESSON_VERSION),
+    markdown: z.string().min(1).max(MAX_LESSON_CHARS),
+  })
+  .strict();
+
+export const LESSON_HASH = /^#lesson=/;
+
+export function isLessonHash(hash: string): boolean {
+  return LESSON_HASH.test(hash);
+}
+
+/** `#lesson=` + the deflated, base64url envelope (`#lesson=j` + plain JSON where the browser cannot compress). */
+export async function encodeLessonHash(markdown: string): Promise<string> {
+  const bytes = new TextEncoder().encode(JSON.stringify({ format: LESSON_FORMAT, version: LESSON_VERSION, markdown }));
+  if (canCompress()) return `#lesson=z${toBase64Url(await pipe(bytes, new CompressionStream('deflate-raw')))}`;
+  return `#lesson=j${toBase64Url(bytes)}`;
+}
+
+function zodText(error: z.ZodError): string {
+  const i = error.issues[0];
+  if (i === undefined) return 'it is not a lesson';
+  return `${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`;
+}
+
+/** Unpacks and checks a lesson link, then loads the lesson; every failure is a sentence a reader can act on. */
+export async function decodeLessonHash(hash: string): Promise<LoadedLesson> {
+  if (!isLessonHash(hash)) return { ok: false, error: 'the link carries no lesson' };
+  const body = hash.slice('#lesson='.length);
+  if (body.length > 4_000_000) return { ok: false, error: 'the link is too long' };
+  const mode = body[0];
+  if (mode !== 'z' && mode !== 'j') return { ok: false, error: 'the link is damaged (unknown encoding)' };
+  let bytes: Uint8Array;
+  try {
+    bytes = fromBase64Url(body.slice(1));
+  } catch {
+    return { ok: false, error: 'the link is damaged (not base64url)' };
+  }
+  let text: string;
+  try {
+    if (mode === 'z') {
+      if (!canCompress()) return { ok: false, error: 'this browser cannot read compressed links' };
+      bytes = await pipe(bytes, new DecompressionStream('deflate-raw'));
+    }
+    if (bytes.length > MAX_LESSON_CHARS * 4) return { ok: false, error: 'the link unpacks to too much data' };
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, error: 'the link is damaged (it does not unpack)' };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'the link is damaged (its content is not JSON)' };
+  }
+  const env = envelopeSchema.safeParse(value);
+  if (!env.success) return { ok: false, error: `the link does not hold a lesson (${zodText(env.error)})` };
+  return loadLesson(env.data.markdown);
+}
+
+// ---- back from a chapter file to the editor's model ----
+
+interface RawBlock {
+  info: string;
+  body: string;
+}
+
+/**
+ * Reads a lesson file (this editor's output, or a course chapter) back into the editor's model. Only
+ * what the editor can show is kept: rule questions of the two kinds it writes, one challenge.
+ */
+export function markdownToLesson(markdown: string): Lesson {
+  const loaded = loadLesson(markdown);
+  if (!loaded.ok) throw new ChapterError(loaded.error);
+  const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
+  const end = lines.indexOf('---', 1);
+  const meta = parseYaml(lines.slice(1, end).join('\n')) as { title: string; summary: string; seed: number; setup?: string };
+  const sections: Array<{ title: string; prose: string[]; blocks: RawBlock[] }> = [];
+  const intro: string[] = [];
+  let fence: { marker: string; info: string; body: string[] } | undefined;
+  for (const raw of lines.slice(end + 1)) {
+    const cur = sections[sections.length - 1];
+    if (fence !== undefined) {
+      if (raw.trimEnd() === fence.marker) {
+        if (['scenario', 'check', 'predict', 'challenge'].includes(fence.info)) cur?.blocks.push({ info: fence.info, body: fence.body.join('\n') });
+        else (cur?.prose ?? intro).push(fence.marker + fence.info, ...fence.body, fence.marker);
+        fence = undefined;
+      } else fence.body.push(raw);
+      continue;
+    }
+    const open = /^(`{3,})\s*([\w-]*)\s*$/.exec(raw);
+    if (open !== null) {
+      fence = { marker: open[1], info: open[2], body: [] };
+      continue;
+    }
+    const h = /^##\s+(.+?)\s*$/.exec(raw);
+    if (h !== null) {
+      sections.push({ title: h[1], prose: [], blocks: [] });
+      continue;
+    }
+    (cur?.prose ?? intro).push(raw);
+  }
+  const block = (s: { blocks: RawBlock[] }, info: string): string | undefined => s.blocks.find((b) => b.info === info)?.body;
+  const steps: LessonStep[] = [];
+  let challenge: LessonChallenge | undefined;
+  for (const s of sections) {
+    const ch = block(s, 'challenge');
+    if (ch !== undefined) {
+      const d = parseYaml(ch) as { goal?: string; solution?: string; hint?: string };
+      challenge = { title: s.title.replace(/^Challenge:\s*/i, ''), text: s.prose.join('\n').trim(), goal: d.goal ?? '', solution: (d.solution ?? '').trimEnd(), hint: d.hint ?? '' };
+      continue;
+    }
+    const p = block(s, 'predict');
+    let predict: LessonPredict | undefined;
+    if (p !== undefined) {
+      const d = parseYaml(p) as { kind?: string; question?: string; choices?: Array<{ label: string }>; correct?: unknown; agrees?: string; explain?: string };
+      if (d.kind === 'pick-one' || d.kind === 'pick-a-node') {
+        predict = {
+          kind: d.kind,
+          question: d.question ?? '',
+          choices: (d.choices ?? []).map((c) => c.label),
+          correct: String(d.correct ?? ''),
+          agrees: d.agrees ?? '',
+          explain: d.explain ?? '',
+        };
+      }
+    }
+    steps.push({
+      title: s.title,
+      text: s.prose.join('\n').trim(),
+      scenario: (block(s, 'scenario') ?? '').trimEnd(),
+      checks: (block(s, 'check') ?? '').trimEnd(),
+      ...(predict !== undefined ? { predict } : {}),
+    });
+  }
+  return {
+    title: meta.title,
+    summary: meta.summary,
+    intro: intro.join('\n').trim(),
+    seed: meta.seed,
+    setup: (meta.setup ?? '').trimEnd(),
+    steps,
+    ...(challenge !== undefined ? { challenge } : {}),
+  };
+}

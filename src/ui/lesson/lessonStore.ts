@@ -1,0 +1,211 @@
+// The lesson being written in the page: its steps so far, the moment the next step starts, and the
+// recording of the page's actions into that step. Kept in localStorage so a reload loses nothing.
+import { create } from 'zustand';
+import type { ActionRecord } from '../../sim';
+import { finishTask, getDriver, newRun, useSim } from '../../store/sim';
+import type { RunOptions } from '../../store/runOptions';
+import type { Lesson, LessonChallenge, LessonPredict, LessonStep } from './lessonFormat';
+import { setupOf, stepLines, type Moment } from './lessonRecord';
+import { DRAFT_KEY, lessonDraftChanged } from './lessonTab';
+
+export interface StepDraft {
+  title: string;
+  text: string;
+  checks: string;
+  predict?: LessonPredict;
+}
+
+export interface LessonDraft {
+  lesson: Lesson;
+  /** The run the lesson was recorded on. */
+  run: RunOptions;
+  /** Where the next step starts: its time, event count and the number of actions taken before it. */
+  mark: Moment & { actions: number };
+  /** Each step's end (to go back when the last step is removed). */
+  ends: Array<Moment & { actions: number }>;
+  /** The run's actions up to the mark (to check the page is still on the lesson's run, and to restore it). */
+  recorded: ActionRecord[];
+  /** The step being written (recorded actions are added when it is closed). */
+  next: StepDraft;
+}
+
+export interface LessonState {
+  draft: LessonDraft | null;
+}
+
+
+export const EMPTY_STEP: StepDraft = { title: '', text: '', checks: '' };
+
+function load(): LessonDraft | null {
+  try {
+    const raw = typeof localStorage !== 'undefined' ? localStorage.getItem(DRAFT_KEY) : null;
+    if (raw === null) return null;
+    const d = JSON.parse(raw) as LessonDraft;
+    if (typeof d !== 'object' || d === null || !Array.isArray(d.lesson?.steps) || typeof d.mark?.at !== 'number') return null;
+    return d;
+  } catch {
+    return null;
+  }
+}
+
+export const useLesson = create<LessonState>(() => ({ draft: load() }));
+
+useLesson.subscribe((s) => {
+  lessonDraftChanged(s.draft !== null);
+  try {
+    if (s.draft === null) localStorage.removeItem(DRAFT_KEY);
+    else localStorage.setItem(DRAFT_KEY, JSON.stringify(s.draft));
+  } catch {
+    // Private mode or a full store: the draft lives on in memory.
+  }
+});
+
+function set(draft: LessonDraft | null): void {
+  useLesson.setState({ draft });
+}
+
+function patchLesson(patch: Partial<Lesson>): void {
+  const d = useLesson.getState().draft;
+  if (d !== null) set({ ...d, lesson: { ...d.lesson, ...patch } });
+}
+
+/** Starts a lesson on the page's run as it is: the first step covers everything from time 0. */
+export function startLesson(title = ''): void {
+  finishTask();
+  const run = useSim.getState().run;
+  const { seed, setup } = setupOf(run);
+  set({
+    lesson: { title, summary: '', intro: '', seed, setup, steps: [] },
+    run,
+    mark: { at: 0, events: 0, actions: 0 },
+    ends: [],
+    recorded: [],
+    next: { ...EMPTY_STEP },
+  });
+}
+
+export function discardLesson(): void {
+  set(null);
+}
+
+export function setLessonFields(patch: Partial<Pick<Lesson, 'title' | 'summary' | 'intro'>>): void {
+  patchLesson(patch);
+}
+
+export function setNextStep(patch: Partial<StepDraft>): void {
+  const d = useLesson.getState().draft;
+  if (d !== null) set({ ...d, next: { ...d.next, ...patch } });
+}
+
+export function setStep(i: number, patch: Partial<LessonStep>): void {
+  const d = useLesson.getState().draft;
+  if (d === null || d.lesson.steps[i] === undefined) return;
+  const steps = d.lesson.steps.slice();
+  steps[i] = { ...steps[i], ...patch };
+  patchLesson({ steps });
+}
+
+export function setChallenge(c: LessonChallenge | undefined): void {
+  const d = useLesson.getState().draft;
+  if (d === null) return;
+  const { challenge: _old, ...rest } = d.lesson;
+  set({ ...d, lesson: c === undefined ? rest : { ...rest, challenge: c } });
+}
+
+const same = (a: ActionRecord, b: ActionRecord): boolean => a.at === b.at && a.events === b.events && a.op === b.op && JSON.stringify(a.args) === JSON.stringify(b.args);
+
+export type Pending = { ok: true; lines: string; actions: number; from: number; to: number } | { ok: false; why: string };
+
+/** The next step's scenario lines as the page's run stands now, or why the page is not on the lesson's run. */
+export function pendingStep(draft: LessonDraft): Pending {
+  const d = getDriver();
+  const c = d.cluster;
+  if (JSON.stringify(useSim.getState().run) !== JSON.stringify(draft.run)) {
+    return { ok: false, why: `The page is on another run (seed ${useSim.getState().run.seed}); the lesson was recorded on seed ${draft.run.seed}.` };
+  }
+  const actions = c.actions();
+  const prefixOk = actions.length >= draft.recorded.length && draft.recorded.every((a, i) => same(a, actions[i]));
+  if (!prefixOk || c.now < draft.mark.at || c.eventCount < draft.mark.events) {
+    return { ok: false, why: 'The page went back before the end of the last step (or changed what happened in it).' };
+  }
+  const fresh = actions.slice(draft.mark.actions);
+  let lines: string;
+  try {
+    lines = stepLines(fresh, { at: c.now, events: c.eventCount });
+  } catch (err) {
+    return { ok: false, why: `An action of this step cannot be written as a scenario line (${err instanceof Error ? err.message : String(err)}).` };
+  }
+  return { ok: true, lines, actions: fresh.length, from: draft.mark.at, to: c.now };
+}
+
+/** Closes the step being written at the page's moment: its recorded lines join the lesson. Returns an error text. */
+export function addStep(): string | undefined {
+  finishTask();
+  const d = useLesson.getState().draft;
+  if (d === null) return 'Start a lesson first.';
+  const p = pendingStep(d);
+  if (!p.ok) return p.why;
+  const c = getDriver().cluster;
+  const n = d.next;
+  const step: LessonStep = {
+    title: n.title.trim() === '' ? `Step ${d.lesson.steps.length + 1}` : n.title,
+    text: n.text,
+    scenario: p.lines,
+    checks: n.checks,
+    ...(n.predict !== undefined ? { predict: n.predict } : {}),
+  };
+  const actions = c.actions();
+  const mark = { at: c.now, events: c.eventCount, actions: actions.length };
+  set({
+    ...d,
+    lesson: { ...d.lesson, steps: [...d.lesson.steps, step] },
+    mark,
+    ends: [...d.ends, d.mark],
+    recorded: actions.slice(),
+    next: { ...EMPTY_STEP },
+  });
+  return undefined;
+}
+
+/** Removes the last step: its actions go back to the step being written. */
+export function removeLastStep(): void {
+  const d = useLesson.getState().draft;
+  if (d === null || d.lesson.steps.length === 0) return;
+  const prev = d.ends[d.ends.length - 1] ?? { at: 0, events: 0, actions: 0 };
+  const last = d.lesson.steps[d.lesson.steps.length - 1];
+  set({
+    ...d,
+    lesson: { ...d.lesson, steps: d.lesson.steps.slice(0, -1) },
+    mark: prev,
+    ends: d.ends.slice(0, -1),
+    recorded: d.recorded.slice(0, prev.actions),
+    next: { title: last.title, text: last.text, checks: last.checks, ...(last.predict !== undefined ? { predict: last.predict } : {}) },
+  });
+}
+
+/** Puts the page back on the lesson's run at the end of its last step (after a new run or a rewind). */
+export function restoreLessonRun(): string | undefined {
+  const d = useLesson.getState().draft;
+  if (d === null) return 'Start a lesson first.';
+  const err = newRun(d.run, d.recorded, d.mark.at);
+  if (err !== undefined) return err;
+  finishTask();
+  const c = getDriver().cluster;
+  try {
+    if (c.eventCount < d.mark.events) c.advanceTo(d.mark.events, d.mark.at);
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  return undefined;
+}
+
+/**
+ * Goes on writing `lesson` (read from a file or link) on the page's run as it is now: the page must
+ * already hold the lesson's cluster at its end (the caller replays it); new steps record from here.
+ */
+export function continueLesson(lesson: Lesson, run: RunOptions): void {
+  const c = getDriver().cluster;
+  const actions = c.actions();
+  const mark = { at: c.now, events: c.eventCount, actions: actions.length };
+  set({ lesson, run, mark, ends: lesson.steps.map(() => mark), recorded: actions.slice(), next: { ...EMPTY_STEP } });
+}

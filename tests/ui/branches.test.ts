@@ -1,0 +1,106 @@
+// @vitest-environment happy-dom
+// The branch tree: acting in the past keeps the old future as a branch; switching replays a branch exactly; a new run starts a new tree.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { resetBranches, savedBranches, switchBranch, useBranches } from '../../src/store/branches';
+import { fingerprint } from '../../src/store/fingerprint';
+import { act, finishTask, getDriver, newRun, runUntilElection, seek, useSim } from '../../src/store/sim';
+import { freshRun } from './helpers';
+
+const fp = (): string => {
+  const d = getDriver();
+  return fingerprint(d.now, d.seq, d.views(true));
+};
+const settle = async (): Promise<void> => {
+  finishTask();
+  await Promise.resolve();
+  finishTask();
+};
+
+describe('branches', () => {
+  beforeEach(() => {
+    freshRun({ seed: 4, nodes: 5 });
+    resetBranches();
+  });
+
+  it('a fork keeps the old future as a branch, and switching back replays it exactly', async () => {
+    seek(1000);
+    finishTask();
+    act('crash', ['n1']);
+    seek(2000);
+    finishTask();
+    const firstEnd = fp();
+    seek(500);
+    finishTask();
+    act('crash', ['n2']);
+    seek(1500);
+    finishTask();
+    const s = useBranches.getState();
+    expect(s.branches).toHaveLength(2);
+    expect(s.current).toBe(2);
+    const b1 = savedBranches().find((b) => b.id === 1)!;
+    expect(b1.end).toBe(2000);
+    expect(b1.actions.map((a) => `${a.op} ${String(a.args[0])}`)).toEqual(['crash n1']);
+    const b2 = savedBranches().find((b) => b.id === 2)!;
+    expect(b2).toMatchObject({ parent: 1, forkAt: 500, label: 'crash n2' });
+    expect(b2.actions.map((a) => `${a.op} ${String(a.args[0])}`)).toEqual(['crash n2']);
+
+    // Back to branch 1: the same moment (1.5 s), then its end is exactly the run it was.
+    expect(switchBranch(1)).toBeUndefined();
+    await settle();
+    expect(useBranches.getState().current).toBe(1);
+    expect(getDriver().now).toBe(1500);
+    expect(useSim.getState().horizon).toBe(2000);
+    seek(2000);
+    finishTask();
+    expect(fp()).toBe(firstEnd);
+    expect(useBranches.getState().branches).toHaveLength(2);
+
+    // A fork of branch 1 before branch 2's fork hangs off branch 1; one inside branch 2 after its fork hangs off branch 2.
+    seek(300);
+    finishTask();
+    act('timeout', ['n3']);
+    expect(useBranches.getState().branches.at(-1)).toMatchObject({ id: 3, parent: 1, forkAt: 300 });
+    expect(switchBranch(2)).toBeUndefined();
+    await settle();
+    seek(800);
+    finishTask();
+    act('restart', ['n2']);
+    expect(useBranches.getState().branches.at(-1)).toMatchObject({ id: 4, parent: 2, forkAt: 800 });
+  });
+
+  it('two forks at the same instant, each before the other’s action, are siblings', () => {
+    seek(1000);
+    finishTask();
+    seek(0);
+    finishTask();
+    runUntilElection();
+    finishTask();
+    const te = getDriver().now;
+    act('crash', ['n2']);
+    seek(0);
+    finishTask();
+    runUntilElection();
+    finishTask();
+    expect(getDriver().now).toBe(te);
+    act('crash', ['n3']);
+    expect(useBranches.getState().branches.map((b) => [b.id, b.parent, b.forkAt])).toEqual([
+      [1, null, 0],
+      [2, 1, te],
+      [3, 1, te],
+    ]);
+  });
+
+  it('a new run starts a new tree', () => {
+    seek(400);
+    finishTask();
+    act('crash', ['n1']);
+    seek(200);
+    finishTask();
+    act('crash', ['n2']);
+    expect(useBranches.getState().branches).toHaveLength(2);
+    newRun({ seed: 9, nodes: 3 });
+    finishTask();
+    expect(useBranches.getState().branches).toHaveLength(1);
+    expect(useBranches.getState().branches[0].run.seed).toBe(9);
+  });
+});

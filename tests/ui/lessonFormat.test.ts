@@ -1,0 +1,122 @@
+// @vitest-environment happy-dom
+// The lesson editor's text: actions played in the page become scenario lines that rebuild the page's cluster exactly; the lesson
+// becomes a chapter file the guide loader accepts; links round-trip; bad links and bad lessons give errors with their line.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { walkChapter, ChapterSession } from '../../src/guides/chapters';
+import { act, finishTask, getDriver, seek, useSim } from '../../src/store/sim';
+import { clusterFingerprint } from '../../src/ui/guide/model';
+import {
+  decodeLessonHash, encodeLessonHash, lessonToMarkdown, loadLesson, markdownToLesson, type Lesson,
+} from '../../src/ui/lesson/lessonFormat';
+import { suggestChecks } from '../../src/ui/lesson/lessonRecord';
+import { addStep, discardLesson, pendingStep, removeLastStep, setNextStep, startLesson, useLesson } from '../../src/ui/lesson/lessonStore';
+import { freshRun } from './helpers';
+
+function play(ms: number): void {
+  seek(getDriver().now + ms);
+  finishTask();
+}
+
+function twoStepLesson(): Lesson {
+  startLesson('Crash the leader');
+  play(700);
+  const leader = getDriver().cluster.leader()!;
+  setNextStep({ title: 'A leader', text: 'A leader was **elected**.', checks: suggestChecks(getDriver().views(true)) });
+  expect(addStep()).toBeUndefined();
+  act('crash', [leader]);
+  play(900);
+  setNextStep({
+    title: 'It crashes',
+    text: 'The others elect a new one.',
+    checks: `expect ${leader} down\nexpect leader`,
+    predict: { kind: 'pick-one', question: 'Will a new leader be elected?', choices: ['Yes', 'No'], correct: 'Yes', agrees: 'leader', explain: 'A majority is still up.' },
+  });
+  expect(addStep()).toBeUndefined();
+  return useLesson.getState().draft!.lesson;
+}
+
+describe('recording a lesson in the page', () => {
+  beforeEach(() => {
+    discardLesson();
+    freshRun({ seed: 7, nodes: 5 });
+  });
+
+  it('a two-step lesson loads as a chapter, walks green, and ends on exactly the page cluster', () => {
+    const lesson = twoStepLesson();
+    expect(lesson.steps).toHaveLength(2);
+    expect(lesson.steps[1].scenario).toMatch(/^at [\d.]+ms #\d+ crash n\d\nat [\d.]+ms #\d+$/);
+    const md = lessonToMarkdown(lesson);
+    const loaded = loadLesson(md);
+    if (!loaded.ok) throw new Error(loaded.error);
+    expect(loaded.chapter.steps.map((s) => s.title)).toEqual(['A leader', 'It crashes']);
+    const walk = walkChapter(loaded.chapter);
+    expect(walk.failures).toEqual([]);
+    const s = new ChapterSession(loaded.chapter);
+    s.next();
+    s.next();
+    expect(clusterFingerprint(s.runner.cluster)).toBe(clusterFingerprint(getDriver().cluster));
+  });
+
+  it('the file reads back into the same lesson', () => {
+    const lesson = twoStepLesson();
+    const back = markdownToLesson(lessonToMarkdown(lesson));
+    expect(back.steps.map((s) => [s.title, s.text, s.scenario, s.checks])).toEqual(lesson.steps.map((s) => [s.title, s.text, s.scenario, s.checks]));
+    expect(back.steps[1].predict).toEqual(lesson.steps[1].predict);
+    expect(back.seed).toBe(7);
+  });
+
+  it('removing the last step gives its actions back to the step being written', () => {
+    twoStepLesson();
+    removeLastStep();
+    const d = useLesson.getState().draft!;
+    expect(d.lesson.steps).toHaveLength(1);
+    expect(d.next.title).toBe('It crashes');
+    const p = pendingStep(d);
+    expect(p.ok && p.lines).toMatch(/crash n\d/);
+  });
+
+  it('going back before the end of the last step is refused with a reason', () => {
+    twoStepLesson();
+    seek(100);
+    finishTask();
+    const p = pendingStep(useLesson.getState().draft!);
+    expect(p.ok).toBe(false);
+    expect(addStep()).toMatch(/went back/);
+    expect(useSim.getState().run.seed).toBe(7);
+  });
+});
+
+describe('lesson links', () => {
+  beforeEach(() => {
+    discardLesson();
+    freshRun({ seed: 7, nodes: 5 });
+  });
+
+  it('a link round-trips the lesson', async () => {
+    const md = lessonToMarkdown(twoStepLesson());
+    const hash = await encodeLessonHash(md);
+    expect(hash).toMatch(/^#lesson=z[\w-]+$/);
+    const back = await decodeLessonHash(hash);
+    expect(back.ok && back.markdown).toBe(md);
+  });
+
+  it('corrupt links say what is wrong', async () => {
+    expect((await decodeLessonHash('#lesson=zAAAA')).ok).toBe(false);
+    const r1 = await decodeLessonHash('#lesson=z!!!');
+    expect(!r1.ok && r1.error).toMatch(/damaged/);
+    const r2 = await decodeLessonHash('#lesson=q123');
+    expect(!r2.ok && r2.error).toMatch(/unknown encoding/);
+    const notLesson = `#lesson=j${btoa(JSON.stringify({ format: 'wiber-sim-run', version: 1 })).replace(/=+$/, '')}`;
+    const r3 = await decodeLessonHash(notLesson);
+    expect(!r3.ok && r3.error).toMatch(/does not hold a lesson \(format/);
+  });
+
+  it('a lesson with a bad scenario line is refused with that line', async () => {
+    const md = lessonToMarkdown(twoStepLesson()).replace(/crash (n\d)/, 'crush $1');
+    const r = await decodeLessonHash(await encodeLessonHash(md));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toMatch(/lesson\.md line \d+: .*crush/);
+    expect(md.split('\n')[r.line! - 1]).toContain('crush');
+  });
+});

@@ -1,0 +1,198 @@
+// @vitest-environment happy-dom
+// The teachers' tools through the DOM: the lesson editor records the page's actions into a step and
+// closes it; a two-step lesson is previewed and walked in the guide player; a shared lesson opens from
+// its link (and a bad one shows its line); lesson text is text; "edit a copy" puts the lesson's cluster
+// on the page; the branch tree lists and switches branches; the comparison marks the first difference.
+import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resetBranches, useBranches } from '../../src/store/branches';
+import { act, finishTask, getDriver, seek, useSim } from '../../src/store/sim';
+import { BranchTree } from '../../src/ui/compare/BranchTree';
+import { CompareView } from '../../src/ui/compare/CompareView';
+import { LessonHost, closeLesson, showLesson } from '../../src/ui/lesson/LessonHost';
+import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
+import { LessonScreen } from '../../src/ui/lesson/LessonScreen';
+import { encodeLessonHash, lessonToMarkdown, type Lesson } from '../../src/ui/lesson/lessonFormat';
+import { discardLesson, useLesson } from '../../src/ui/lesson/lessonStore';
+import { freshRun } from './helpers';
+
+function run(fn: () => void): void {
+  rAct(() => {
+    fn();
+    finishTask();
+  });
+}
+
+const field = (label: RegExp | string): HTMLInputElement | HTMLTextAreaElement => screen.getByLabelText(label) as HTMLInputElement;
+const type = (label: RegExp | string, value: string): void => {
+  fireEvent.change(field(label), { target: { value } });
+};
+const where = (): string => screen.getByTestId('guide-where').textContent ?? '';
+
+const oneStep: Lesson = {
+  title: 'One step',
+  summary: 'A short lesson',
+  intro: 'Watch the first election.',
+  seed: 2,
+  setup: 'nodes 3',
+  steps: [{ title: 'A leader', text: 'Plain *text* <b>not bold</b> <script>window.__x = 1</script> ![img](https://example.invalid/a.png)', scenario: 'run until leader within 2s', checks: 'expect leader' }],
+};
+
+beforeEach(() => {
+  freshRun({ seed: 5, nodes: 5 });
+  resetBranches();
+  discardLesson();
+  closeLesson();
+});
+afterEach(() => cleanup());
+
+describe('the lesson editor', () => {
+  it('records actions into a step, closes it with text, checks and a question, and previews a two-step lesson that walks green', () => {
+    render(
+      <>
+        <LessonPanel />
+        <LessonHost />
+      </>,
+    );
+    fireEvent.click(screen.getByTestId('lesson-start'));
+    type('Title', 'Crash and recover');
+    run(() => seek(600));
+    expect(screen.getByTestId('lesson-recorded').textContent).toMatch(/No action yet from t = 0\.0 ms to now \(t = 600\.0 ms\)/);
+    type('Step title', 'Quiet start');
+    type(/^What happened/, 'A leader is elected.');
+    fireEvent.click(screen.getByRole('button', { name: 'Suggest checks from now' }));
+    expect((field(/^Checks \(expect/) as HTMLTextAreaElement).value).toMatch(/^expect leader n\d\nexpect n\d term = \d+\nexpect n\d commit = \d+$/);
+    fireEvent.click(screen.getByTestId('lesson-add-step'));
+    expect(useLesson.getState().draft!.lesson.steps).toHaveLength(1);
+
+    const leader = getDriver().cluster.leader()!;
+    run(() => act('crash', [leader]));
+    run(() => seek(1500));
+    expect(screen.getByTestId('lesson-pending-lines').textContent).toMatch(new RegExp(`^at 600ms #\\d+ crash ${leader}\\nat 1500ms #\\d+$`));
+    type('Step title', 'The leader crashes');
+    type(/^What happened/, 'A new leader takes over.');
+    type(/^Checks \(expect/, `expect ${leader} down\nexpect leader`);
+    fireEvent.click(within(document.querySelector<HTMLElement>('.lesson-next')!).getByRole('button', { name: 'Add a question to ask before this step' }));
+    type('Question', 'Will there be a new leader?');
+    type(/^Holds after the step/, 'leader');
+    fireEvent.click(screen.getByTestId('lesson-add-step'));
+    expect(screen.getByTestId('lesson-status').textContent).toMatch(/The lesson loads: 2 steps/);
+    fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
+    expect(screen.getByTestId('lesson-check').textContent).toMatch(/every check holds/);
+
+    // Preview: the player walks it (the question is asked before step 2, answered right).
+    fireEvent.click(screen.getByTestId('lesson-preview'));
+    return screen.findByText('Preview of your lesson').then(() => {
+      fireEvent.click(screen.getByRole('button', { name: 'Start →' }));
+      expect(where()).toBe('Step 1 of 2');
+      fireEvent.click(within(screen.getByRole('group', { name: 'Choices' })).getByRole('button', { name: 'Yes' }));
+      fireEvent.click(screen.getByRole('button', { name: 'Check my answer' }));
+      expect(where()).toBe('Step 2 of 2');
+      expect(screen.getByTestId('guide-feedback').textContent).toMatch(/Right!/);
+      expect(screen.queryByTestId('guide-failure')).toBeNull();
+      expect(document.querySelector('.guide-text')!.textContent).toContain('A new leader takes over.');
+    });
+  });
+
+  it('refuses to close a step after going back before the last one, and offers the way back', () => {
+    render(<LessonPanel />);
+    fireEvent.click(screen.getByTestId('lesson-start'));
+    run(() => seek(500));
+    fireEvent.click(screen.getByTestId('lesson-add-step'));
+    run(() => seek(200));
+    expect(screen.getByRole('status').textContent).toMatch(/went back before the end of the last step/);
+    expect((screen.getByTestId('lesson-add-step') as HTMLButtonElement).disabled).toBe(true);
+    run(() => fireEvent.click(screen.getByRole('button', { name: 'Go back to the end of step 1' })));
+    expect(getDriver().now).toBe(500);
+    expect((screen.getByTestId('lesson-add-step') as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
+describe('opening lessons', () => {
+  it('a link opens the lesson in the player; its text is text (no script, no image element)', async () => {
+    const hash = await encodeLessonHash(lessonToMarkdown(oneStep));
+    history.replaceState(null, '', hash);
+    render(<LessonHost />);
+    await screen.findByText('A shared lesson', undefined, { timeout: 5000 });
+    fireEvent.click(screen.getByRole('button', { name: 'Start →' }));
+    expect(where()).toBe('Step 1 of 1');
+    const text = document.querySelector('.guide-text')!;
+    expect(text.textContent).toContain('<b>not bold</b> <script>window.__x = 1</script>');
+    expect(text.querySelectorAll('script, img, b').length).toBe(0);
+    expect((window as unknown as { __x?: number }).__x).toBeUndefined();
+    history.replaceState(null, '', location.pathname);
+  });
+
+  it('a lesson with a bad line shows the error and that line', () => {
+    const bad = lessonToMarkdown({ ...oneStep, steps: [{ ...oneStep.steps[0], checks: 'expect leader\nexpect n9 down' }] });
+    render(<LessonScreen />);
+    run(() => showLesson(bad, 'file'));
+    const err = screen.getByTestId('lesson-error');
+    const line = bad.split('\n').indexOf('expect n9 down') + 1;
+    expect(err.textContent).toContain(`lesson.md line ${line}`);
+    expect(screen.getByTestId('lesson-error-line').textContent).toBe(`${line}expect n9 down`);
+  });
+
+  it('"edit a copy" replays the lesson onto the page and goes on recording from its end', () => {
+    render(<LessonScreen />);
+    run(() => showLesson(lessonToMarkdown(oneStep), 'link'));
+    run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+    const d = useLesson.getState().draft!;
+    expect(d.lesson.steps.map((s) => s.title)).toEqual(['A leader']);
+    expect(useSim.getState().run.seed).toBe(2);
+    expect(getDriver().cluster.leader()).toBeDefined();
+    expect(d.mark.at).toBe(getDriver().now);
+  });
+});
+
+describe('branches and comparison', () => {
+  function fork(): void {
+    run(() => seek(800));
+    run(() => act('crash', ['n1']));
+    run(() => seek(1200));
+    run(() => seek(400));
+    run(() => act('crash', ['n2']));
+    run(() => seek(900));
+  }
+
+  it('the tree lists the branches under the timeline and a click switches', async () => {
+    render(<BranchTree />);
+    expect(document.querySelector('.branches')).toBeNull();
+    rAct(() => fork());
+    const buttons = screen.getAllByRole('button', { name: /^(↳ )?Branch \d/ });
+    expect(buttons.map((b) => b.textContent)).toEqual(['Branch 1: the first run', '↳ Branch 2: crash n2 at 400.0 ms']);
+    expect(buttons[1].getAttribute('aria-current')).toBe('true');
+    run(() => fireEvent.click(buttons[0]));
+    await rAct(async () => {
+      await Promise.resolve();
+      finishTask();
+    });
+    expect(useBranches.getState().current).toBe(1);
+    expect(getDriver().now).toBe(900);
+    expect(useSim.getState().horizon).toBe(1200);
+  });
+
+  it('the comparison marks the first differing event and each node there', () => {
+    rAct(() => fork());
+    render(<CompareView />);
+    run(() => fireEvent.click(screen.getByTestId('compare-run')));
+    const summary = screen.getByTestId('compare-summary').textContent!;
+    expect(summary).toMatch(/first differ at t = 400\.0 ms/);
+    expect(summary).toContain('crash n2');
+    // Right after the differing events: n2 is down in B and up in A; only that row differs.
+    const marked = [...document.querySelectorAll('.cmp-summary td.cmp-differs')].map((td) => td.closest('tr')!.querySelector('th')!.textContent);
+    expect(new Set(marked)).toEqual(new Set(['n2']));
+    expect(screen.getAllByTestId('cmp-first-diff-row').map((r) => r.textContent)).toHaveLength(2);
+    fireEvent.change(screen.getByTestId('compare-slider'), { target: { value: '100' } });
+    expect(screen.getByTestId('compare-t').textContent).toBe('100.0 ms');
+    expect(document.querySelectorAll('.cmp-pane td.cmp-differs')).toHaveLength(0);
+    // Event by event: both runs move to the next compared event of either, then back.
+    fireEvent.click(screen.getByRole('button', { name: 'Both runs to the next event' }));
+    const next = Number(screen.getByTestId('compare-t').textContent!.replace(' ms', ''));
+    expect(next).toBeGreaterThan(100);
+    const lastRows = [...document.querySelectorAll('[data-testid="compare-pane-a"] .cmp-events li:not(.cmp-future)')];
+    expect(lastRows.at(-1)!.textContent).toContain(`${next.toFixed(1)} ms`);
+    fireEvent.click(screen.getByRole('button', { name: 'Both runs to the previous event' }));
+    expect(Number(screen.getByTestId('compare-t').textContent!.replace(' ms', ''))).toBeLessThanOrEqual(100);
+  });
+});
