@@ -1,6 +1,6 @@
 // The simulator page: toolbar, timeline, cluster view with narration, side panels and the bottom event feed / space-time diagram.
 import { Suspense, lazy, useEffect } from 'react';
-import { setBottomTab, setTab, startLoop, useSim, type BottomTab, type Tab } from '../store/sim';
+import { armSlowElection, setBottomTab, setPlaying, setTab, startLoop, useSim, type BottomTab, type Tab } from '../store/sim';
 import { handleKey } from './actions';
 import { ClusterView, Legend } from './ClusterView';
 import { EventFeed } from './EventFeed';
@@ -8,10 +8,13 @@ import { GuideHost } from './guide/GuideHost';
 import { Inspector } from './Inspector';
 import { Narration } from './Narration';
 import { NoticeBar } from './NoticeBar';
+import { useReference } from './referenceState';
 import { useShareLinkOnLoad } from './shareLink';
 import { Tabs } from './Tabs';
 import { Timeline } from './Timeline';
 import { Toolbar } from './Toolbar';
+import { Welcome } from './Welcome';
+import { firstVisit, showWelcome } from './welcomeState';
 
 // Panels off the first screen load on demand, keeping the first download small.
 const ClientPanel = lazy(() => import('./ClientPanel').then((m) => ({ default: m.ClientPanel })));
@@ -21,6 +24,7 @@ const MetricsPanel = lazy(() => import('./MetricsPanel').then((m) => ({ default:
 const SharePanel = lazy(() => import('./SharePanel').then((m) => ({ default: m.SharePanel })));
 const FaultsPanel = lazy(() => import('./FaultsPanel').then((m) => ({ default: m.FaultsPanel })));
 const HelpOverlay = lazy(() => import('./HelpOverlay').then((m) => ({ default: m.HelpOverlay })));
+const ReferenceCard = lazy(() => import('./ReferenceCard').then((m) => ({ default: m.ReferenceCard })));
 const ClocksPanel = lazy(() => import('./ClocksPanel').then((m) => ({ default: m.ClocksPanel })));
 const SpaceTime = lazy(() => import('./SpaceTime').then((m) => ({ default: m.SpaceTime })));
 
@@ -88,7 +92,24 @@ function Help() {
   );
 }
 
+function Reference() {
+  const open = useReference((s) => s.open);
+  if (open === null) return null;
+  return (
+    <Suspense fallback={null}>
+      <ReferenceCard />
+    </Suspense>
+  );
+}
+
 export function App() {
+  useEffect(() => {
+    // A first visit starts paused on the welcome; its free play shows the first election in slow motion.
+    if (!firstVisit()) return;
+    setPlaying(false);
+    armSlowElection();
+    showWelcome();
+  }, []);
   useEffect(() => startLoop(), []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -104,6 +125,7 @@ export function App() {
         Skip to the cluster view
       </a>
       <Toolbar />
+      <Welcome />
       <NoticeBar />
       <GuideHost />
       <Timeline />
@@ -119,6 +141,7 @@ export function App() {
         <BottomPanel />
       </main>
       <Help />
+      <Reference />
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import { useMemo } from 'react';
 import { BUCKET_MS, MESSAGE_TYPES, type MetricsSnapshot } from '../store/metrics';
 import { formatMs, useSim } from '../store/sim';
+import { plural } from './plural';
 
 const W = 360;
 const H = 56;
@@ -51,7 +52,7 @@ function Latency({ m }: { m: MetricsSnapshot }) {
       ) : (
         <>
           <p className="figures">
-            p50 <strong>{formatMs(p50)}</strong> · p95 <strong>{formatMs(p95)}</strong> · {lat.length} entries
+            p50 <strong>{formatMs(p50)}</strong> · p95 <strong>{formatMs(p95)}</strong> · {plural(lat.length, 'entry', 'entries')}
           </p>
           <Bars values={recent} label="Latency of the latest commits" unit="ms" />
           <p className="axis-note">latest {recent.length} commits, from the leader’s first send to its commit</p>

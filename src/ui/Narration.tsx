@@ -1,7 +1,8 @@
 // The step-through narration under the cluster view: what the last step did, one sentence per event, with the rule.
 import { useMemo } from 'react';
-import { formatMs, getDriver, useSim } from '../store/sim';
+import { actorOf, formatMs, getDriver, useSim } from '../store/sim';
 import { categoryOf, explainItem } from './feedContext';
+import { RuleChips } from './RuleChips';
 
 const MAX_LINES = 8;
 
@@ -42,6 +43,7 @@ export function Narration() {
   const lastStep = useSim((s) => s.lastStep);
   const playing = useSim((s) => s.playing);
   const version = useSim((s) => s.feedVersion);
+  const by = useSim((s) => s.actionsBy);
   const lines = useMemo(() => {
     void version;
     // Explain in the context of the feed, so replies know their request and timers their outcome.
@@ -54,10 +56,10 @@ export function Narration() {
       for (let i = start; i < items.length; i++) picked.push(i);
     }
     picked = picked.sort((a, b) => a - b);
-    const lines = picked.map((i) => ({ seq: items[i].seq, kind: items[i].e.kind, ...explainItem(items, i) }));
+    const lines = picked.map((i) => ({ seq: items[i].seq, kind: items[i].e.kind, ...explainItem(items, i, actorOf(by, items[i].seq)) }));
     // A violation is the one line that must not scroll out of sight.
     return [...lines.filter((l) => l.kind === 'violation'), ...lines.filter((l) => l.kind !== 'violation')];
-  }, [lastStep, playing, version]);
+  }, [lastStep, playing, version, by]);
   const extra = lines.length - MAX_LINES;
   return (
     <section className="narration" aria-labelledby="narration-title" aria-live={playing ? "off" : "polite"}>
@@ -71,7 +73,7 @@ export function Narration() {
           {lines.slice(0, MAX_LINES).map((l) => (
             <li key={l.seq} className={`k-${l.kind}`}>
               {l.text}
-              {l.rule && <span className="rule">{l.rule}</span>}
+              {l.rule && <RuleChips rule={l.rule} />}
             </li>
           ))}
           {extra > 0 && <li className="more">…and {extra} more in the event feed</li>}

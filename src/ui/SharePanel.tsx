@@ -72,7 +72,7 @@ export function SharePanel() {
           setImportError(`Could not import ${file.name}: ${parsed.error}. Nothing was changed.`);
           return;
         }
-        const err = openSaved(parsed.saved);
+        const err = openSaved(parsed.saved, 'The imported run');
         if (err) setImportError(`Could not import ${file.name}: ${err}`);
         else setImportOk(`Imported ${file.name}: seed ${parsed.saved.run.seed}, ${parsed.saved.actions.length} actions.`);
       },

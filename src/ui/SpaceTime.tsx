@@ -3,6 +3,7 @@ import { axisBottom, scaleLinear, select } from 'd3';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { getDriver, inFlightNow, seekToEvent, select as selectInStore, useSim } from '../store/sim';
 import { buildSpaceTime, causalCone, type Arrow, type LocalEvent } from './spaceTimeModel';
+import { plural } from './plural';
 
 const WINDOWS = [50, 100, 200, 500, 1000, 2000];
 const LEFT = 44;
@@ -216,7 +217,7 @@ export function SpaceTime() {
       </div>
       {selectedInfo ? (
         <p className="st-info">
-          Selected: {selectedInfo.what}. {selectedInfo.past} events in view happened before it, {selectedInfo.future} after; the rest are concurrent with it.{' '}
+          Selected: {selectedInfo.what}. {plural(selectedInfo.past, 'event')} in view happened before it, {selectedInfo.future} after; the rest are concurrent with it.{' '}
           <button type="button" className="btn small" onClick={() => seekToEvent(selected!, selectedInfo.at)}>
             Jump here
           </button>{' '}
@@ -227,7 +228,7 @@ export function SpaceTime() {
       ) : (
         <p className="st-info muted">Click a dot (a send, a receipt or a local event) to highlight what happened before and after it.</p>
       )}
-      <svg ref={svgRef} className="st" role="img" aria-label={`Space-time diagram of the last ${windowMs} ms: ${model.arrows.length} messages, ${model.locals.length} local events`} />
+      <svg ref={svgRef} className="st" role="img" aria-label={`Space-time diagram of the last ${windowMs} ms: ${plural(model.arrows.length, 'message')}, ${plural(model.locals.length, 'local event')}`} />
     </div>
   );
 }

@@ -3,9 +3,9 @@ import { useEffect } from 'react';
 import { newRun, setPlaying, showNotice } from '../store/sim';
 import type { SavedRun } from '../store/share';
 
-/** Opens a saved run paused at its moment; returns an error text (and changes nothing) when it cannot. */
-export function openSaved(saved: SavedRun): string | undefined {
-  const err = newRun(saved.run, saved.actions, saved.t);
+/** Opens a saved run paused at its moment; returns an error text (and changes nothing) when it cannot. `by` did its actions. */
+export function openSaved(saved: SavedRun, by = 'The shared run'): string | undefined {
+  const err = newRun(saved.run, saved.actions, saved.t, by);
   // Show the shared moment as it was: paused there.
   if (!err) setPlaying(false);
   return err;

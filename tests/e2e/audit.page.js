@@ -1,0 +1,82 @@
+// Layout checks run inside the page (plain browser JavaScript, injected with page.addScriptTag): sideways
+// overflow, and every interactive element's size, reachability and hit-test at its centre.
+(function () {
+  const INTERACTIVE = [
+    'a[href]', 'button', 'input:not([type="hidden"])', 'select', 'textarea', 'summary',
+    '[tabindex]:not([tabindex="-1"])',
+    '[role="button"]', '[role="tab"]', '[role="link"]', '[role="slider"]', '[role="checkbox"]',
+    '[role="radio"]', '[role="switch"]', '[role="menuitem"]',
+  ].join(',');
+
+  /** A short, stable name for an element in a failure message. */
+  function describe(el) {
+    if (!el) return 'nothing';
+    const name = (el.getAttribute('aria-label') || el.textContent || el.getAttribute('title') || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+    const cls = typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).slice(0, 2).join('.') : '';
+    return `<${el.tagName.toLowerCase()}${cls}>${name ? ` "${name}"` : ''}`;
+  }
+
+  /** WCAG 2.5.8's inline exception: a link inside a sentence is as tall as the line it sits in. */
+  function inSentence(el) {
+    if (el.tagName !== 'A' || window.getComputedStyle(el).display !== 'inline') return false;
+    const parent = el.parentElement;
+    if (!parent) return false;
+    for (const n of parent.childNodes) if (n.nodeType === 3 && n.textContent.trim().length > 1) return true;
+    return false;
+  }
+
+  /** What a pointer actually hits for this control: a checkbox or radio is hit through its label. */
+  function targetOf(el) {
+    if (el.tagName === 'INPUT' && (el.type === 'checkbox' || el.type === 'radio' || el.type === 'file')) {
+      const label = el.closest('label');
+      if (label) return label;
+    }
+    return el;
+  }
+
+  function visible(el) {
+    if (el.closest('.sr-only, .skip, [inert], [aria-hidden="true"]')) return false;
+    if (typeof el.checkVisibility === 'function' && !el.checkVisibility({ visibilityProperty: true })) return false;
+    const r = el.getBoundingClientRect();
+    return r.width > 0 || r.height > 0;
+  }
+
+  /**
+   * Problems on the page as it is now: sideways overflow, then each visible interactive element that is
+   * smaller than min × min px, cannot be brought into view, or is covered by another element at its centre.
+   */
+  function layout(min) {
+    const problems = [];
+    const doc = document.documentElement;
+    if (doc.scrollWidth > window.innerWidth) problems.push(`page scrolls sideways: scrollWidth ${doc.scrollWidth} > innerWidth ${window.innerWidth}`);
+    if (document.body.scrollWidth > window.innerWidth) problems.push(`body scrolls sideways: ${document.body.scrollWidth} > ${window.innerWidth}`);
+    const seen = new Set();
+    const scrollX = window.scrollX;
+    const scrollY = window.scrollY;
+    let count = 0;
+    for (const el of document.querySelectorAll(INTERACTIVE)) {
+      if (!visible(el)) continue;
+      const target = targetOf(el);
+      if (seen.has(target)) continue;
+      seen.add(target);
+      count++;
+      target.scrollIntoView({ block: 'center', inline: 'center' });
+      const r = target.getBoundingClientRect();
+      const what = describe(el);
+      if (!inSentence(el) && (r.width < min - 0.5 || r.height < min - 0.5)) problems.push(`${what} is ${r.width.toFixed(1)}×${r.height.toFixed(1)} px (needs ${min}×${min})`);
+      const x = r.left + r.width / 2;
+      const y = r.top + r.height / 2;
+      if (x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) {
+        problems.push(`${what} cannot be brought into view (centre at ${x.toFixed(0)},${y.toFixed(0)})`);
+        continue;
+      }
+      if (r.right > window.innerWidth + 0.5 || r.left < -0.5) problems.push(`${what} sticks out of the window sideways (${r.left.toFixed(0)}–${r.right.toFixed(0)})`);
+      const hit = document.elementFromPoint(x, y);
+      if (hit === null || !(target.contains(hit) || el.contains(hit))) problems.push(`${what} is covered at its centre by ${describe(hit)}`);
+    }
+    window.scrollTo(scrollX, scrollY);
+    return { problems, count };
+  }
+
+  window.wiberAudit = { layout };
+})();
