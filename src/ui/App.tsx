@@ -51,7 +51,7 @@ function SidePanel() {
   return (
     <section className="side" aria-label="Panels">
       <Tabs idPrefix="side" tabs={SIDE_TABS} value={tab} onChange={setTab} label="Panels" />
-      <div key={tab} className="side-body" role="tabpanel" id={`side-panel-${tab}`} aria-labelledby={`side-tab-${tab}`}>
+      <div key={tab} className="side-body" role="tabpanel" tabIndex={0} id={`side-panel-${tab}`} aria-labelledby={`side-tab-${tab}`}>
         <Suspense fallback={loading}>
           {tab === 'inspect' && <Inspector />}
           {tab === 'faults' && <FaultsPanel />}
@@ -71,7 +71,7 @@ function BottomPanel() {
   return (
     <section className="bottom" aria-label="History">
       <Tabs idPrefix="bottom" tabs={BOTTOM_TABS} value={tab} onChange={setBottomTab} label="History views" />
-      <div className="bottom-body" role="tabpanel" id={`bottom-panel-${tab}`} aria-labelledby={`bottom-tab-${tab}`}>
+      <div className="bottom-body" role="tabpanel" tabIndex={0} id={`bottom-panel-${tab}`} aria-labelledby={`bottom-tab-${tab}`}>
         <Suspense fallback={loading}>
           {tab === 'events' && <EventFeed />}
           {tab === 'spacetime' && <SpaceTime />}

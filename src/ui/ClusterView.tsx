@@ -63,7 +63,17 @@ export function Legend() {
         ring = election timer left (empty: it starts an election) <RuleChips rule="§5.2" />
       </li>
       <li>
-        <span className="lg-fade">faded</span> = lost, dashed ring = duplicate
+        <svg width="14" height="14" viewBox="-7 -7 14 14" aria-hidden="true">
+          <circle className="lg m-ae lg-fade" r="4" />
+        </svg>
+        faded = lost
+      </li>
+      <li>
+        <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
+          <circle className="lg-dup" r="6.5" />
+          <circle className="lg m-ae" r="3.5" />
+        </svg>
+        dashed ring = duplicate
       </li>
     </ul>
   );

@@ -104,11 +104,10 @@ function LogGridInner({ v }: { v: NodeView }) {
                     className={`cell${committed ? ' committed' : ''}${picked?.index === e.index ? ' picked' : ''}`}
                     style={{ '--term': termColor(e.term) } as React.CSSProperties}
                     title={`index ${e.index}, term ${e.term}, ${committed ? 'committed' : 'not committed'}${applied ? ', applied' : ''}: ${commandText(e.command)}`}
-                    aria-label={`entry ${e.index}, term ${e.term}, ${committed ? 'committed' : 'not committed'}`}
+                    aria-label={`${e.index} t${e.term}: entry ${e.index} of term ${e.term}, ${committed ? 'committed' : 'not committed'}`}
                     onClick={() => setPicked(picked?.index === e.index ? null : e)}
                   >
-                    <span className="ci">{e.index}</span>
-                    <span className="ct">t{e.term}</span>
+                    <span className="ci">{e.index}</span> <span className="ct">t{e.term}</span>
                   </button>
                 </li>
               );

@@ -62,7 +62,7 @@ export function Narration() {
   }, [lastStep, playing, version, by]);
   const extra = lines.length - MAX_LINES;
   return (
-    <section className="narration" aria-labelledby="narration-title" aria-live={playing ? "off" : "polite"}>
+    <section className="narration" aria-labelledby="narration-title" aria-live={playing ? 'off' : 'polite'} tabIndex={0}>
       <h2 id="narration-title">{playing ? 'Now' : 'What just happened'}</h2>
       {lines.length === 0 ? (
         <p className="hint">

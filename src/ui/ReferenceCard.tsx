@@ -4,10 +4,13 @@ import { Dialog } from './Dialog';
 import { closeReference, useReference } from './referenceState';
 import { FIGURE_2, RULES, cardFor, type RuleCard } from './rules';
 
+/** An id usable in a CSS selector: '§5.4.1' → '5-4-1'. */
+const slug = (id: string): string => id.slice(1).replace(/\./g, '-');
+
 function Card({ r, current }: { r: RuleCard; current: boolean }) {
   return (
-    <section className={`ref-rule${current ? ' current' : ''}`} id={`rule-${r.id.slice(1)}`} aria-labelledby={`rule-title-${r.id.slice(1)}`}>
-      <h3 id={`rule-title-${r.id.slice(1)}`} tabIndex={-1}>
+    <section className={`ref-rule${current ? ' current' : ''}`} id={`rule-${slug(r.id)}`} aria-labelledby={`rule-title-${slug(r.id)}`}>
+      <h3 id={`rule-title-${slug(r.id)}`} tabIndex={-1}>
         <span className="ref-id">{r.id}</span> {r.title}
       </h3>
       <ul>
@@ -26,11 +29,11 @@ export function ReferenceCard() {
   const current = open === '' ? undefined : cardFor(open);
   return (
     <Dialog
-      title={current ? `${open} ${current.title}` : 'Reference card: the rules of Raft'}
+      title="Reference card: the rules of Raft"
       titleId="reference-title"
       onClose={closeReference}
       className="reference"
-      initialFocus={current ? `#rule-title-${current.id.slice(1)}` : undefined}
+      initialFocus={current ? `#rule-title-${slug(current.id)}` : undefined}
     >
       {current && <Card r={current} current />}
       {open !== '' && current === undefined && <p className="hint">The card has no entry for {open}; here is all of it.</p>}

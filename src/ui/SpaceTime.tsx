@@ -2,7 +2,7 @@
 import { axisBottom, scaleLinear, select } from 'd3';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { getDriver, inFlightNow, seekToEvent, select as selectInStore, useSim } from '../store/sim';
-import { buildSpaceTime, causalCone, type Arrow, type LocalEvent } from './spaceTimeModel';
+import { buildSpaceTime, causalCone, placeStamps, type Arrow, type LocalEvent, type Stamp } from './spaceTimeModel';
 import { plural } from './plural';
 
 const WINDOWS = [50, 100, 200, 500, 1000, 2000];
@@ -119,6 +119,7 @@ export function SpaceTime() {
     const flying = new Map(inFlightNow().map((m) => [m.id, m]));
     const arrows = model.arrows.filter((a) => heartbeats || !a.heartbeat || (cone !== null && (a.sendSeq === selected || a.endSeq === selected)));
     const showStamps = stamps && arrows.length <= 160;
+    const stampAt: Stamp[] = [];
     const ag = body.append('g').attr('class', 'st-arrows');
     for (const a of arrows) {
       let x2: number;
@@ -160,8 +161,10 @@ export function SpaceTime() {
           .append('title')
           .text(`receive: ${describeArrow(a)}`);
       }
-      if (showStamps) g.append('text').attr('class', 'st-stamp').attr('x', x(a.sentAt) + 3).attr('y', y(a.from) - 5).text(a.lamport);
+      if (showStamps) stampAt.push({ x: x(a.sentAt), y: y(a.from), node: a.from, lamport: a.lamport });
     }
+    const sg = body.append('g').attr('class', 'st-stamps');
+    for (const l of placeStamps(stampAt)) sg.append('text').attr('class', 'st-stamp').attr('x', l.x).attr('y', l.y).text(l.text);
     // Local events.
     const lg = body.append('g').attr('class', 'st-locals');
     for (const l of model.locals) {

@@ -157,7 +157,7 @@ export function Toolbar() {
         <nav className="playback" aria-label="Playback">
           <PlayButton />
           <ActionButton name="stepEvent" label="Step" />
-          <Menu label="Run to the next…" text="Next ▾">
+          <Menu label="Run to the next…" text="Next ▾" align="end">
             {RUN_TO.map(([name, label]) => (
               <ActionButton key={name} name={name} label={label} />
             ))}

@@ -4,7 +4,7 @@ import { select, zoom, zoomIdentity, type Selection, type ZoomBehavior, type Zoo
 import type { InFlight, NodeView } from '../sim';
 import { getDriver, useSim } from '../store/sim';
 import { electionTimeoutOf } from '../store/runOptions';
-import { labelPoint, lostOpacity, messagePoint, ringArc, ringLayout, timerShare, type RingLayout } from './clusterGeometry';
+import { labelPoint, lostOpacity, messagePoint, ringArc, ringLayout, timerShare, type Point, type RingLayout } from './clusterGeometry';
 
 const SIZE = 600;
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -100,6 +100,9 @@ export class ClusterDrawing {
   private readonly linksG: G;
   private readonly cutsG: G;
   private readonly nodesG: G;
+  /** The nodes' text, drawn over them but outside the node buttons (their aria-label says it all in words). */
+  private readonly textsG: G;
+  private readonly texts = new Map<string, SVGGElement>();
   private readonly msgsG: G;
   private readonly hub: G;
   private hubShown = false;
@@ -119,6 +122,8 @@ export class ClusterDrawing {
   /** Only every labelStep-th node (and every node worth a look) has a label when they crowd. */
   private labelStep = 1;
   private msgScale = 1;
+  /** Labels changed (or their size did): hide the ones that would overlap a more important one. */
+  private declutterDue = true;
   private readonly zoomer: ZoomBehavior<SVGSVGElement, unknown>;
   private readonly resize: ResizeObserver | null;
 
@@ -162,6 +167,7 @@ export class ClusterDrawing {
     this.linksG = this.root.append('g').attr('class', 'links');
     this.cutsG = this.root.append('g').attr('class', 'cuts');
     this.nodesG = this.root.append('g').attr('class', 'nodes');
+    this.textsG = this.root.append('g').attr('class', 'node-texts').attr('aria-hidden', 'true');
     // Clients and the time server live off the ring; their messages start and end here.
     this.hub = this.root.append('g').attr('class', 'hub').attr('display', 'none');
     this.hub.append('circle').attr('r', 9);
@@ -205,6 +211,38 @@ export class ClusterDrawing {
       this.nodeSigs.clear();
       this.lastKey = '';
     }
+    this.declutterDue = true;
+  }
+
+  /**
+   * Hides node labels that would overlap another: labels of nodes worth a look (leader, candidates,
+   * down, suspected, selected) are placed first, then the others in ring order. Runs only when a
+   * label's text or the text size changed.
+   */
+  private declutter(): void {
+    this.declutterDue = false;
+    const items: Array<{ t: SVGTextElement; p: Point; notable: boolean; i: number }> = [];
+    this.ids.forEach((id, i) => {
+      const t = this.texts.get(id)?.querySelector<SVGTextElement>('text.nlabel');
+      if (!t) return;
+      t.removeAttribute('display');
+      if (!t.textContent) return;
+      items.push({ t, p: this.layout.pos.get(id)!, notable: t.dataset.notable === '1', i });
+    });
+    items.sort((a, b) => Number(b.notable) - Number(a.notable) || a.i - b.i);
+    const placed: Array<{ x0: number; x1: number; y0: number; y1: number }> = [];
+    const pad = 1.5 / (this.fit * this.zoomK);
+    for (const it of items) {
+      let b: DOMRect;
+      try {
+        b = it.t.getBBox();
+      } catch {
+        continue;
+      }
+      const box = { x0: it.p.x + b.x - pad, x1: it.p.x + b.x + b.width + pad, y0: it.p.y + b.y - pad, y1: it.p.y + b.y + b.height + pad };
+      if (placed.some((q) => q.x0 < box.x1 && box.x0 < q.x1 && q.y0 < box.y1 && box.y0 < q.y1)) it.t.setAttribute('display', 'none');
+      else placed.push(box);
+    }
   }
 
   private buildNodes(): void {
@@ -236,19 +274,28 @@ export class ClusterDrawing {
     nodes.append('path').attr('class', 'timer');
     nodes.append('circle').attr('class', 'body').attr('r', r);
     nodes.append('g').attr('class', 'votes');
+    nodes.append('title');
+    const texts = this.textsG
+      .selectAll<SVGGElement, string>('g.ntext')
+      .data(this.ids, (d) => d)
+      .join('g')
+      .attr('class', 'ntext')
+      .attr('data-node', (id) => id)
+      .attr('transform', (id) => `translate(${L.pos.get(id)!.x},${L.pos.get(id)!.y})`);
+    texts.each((id, i, els) => this.texts.set(id, els[i]));
     // Big nodes carry their id and term inside; small ones (many nodes) get the id in the label outside.
     if (L.detail) {
-      nodes
+      texts
         .append('text')
         .attr('class', 'nid')
         .attr('dy', '-0.1em')
         .style('--nid', `${Math.min(16, r * 0.55)}px`)
         .text((id) => id);
-      nodes.append('text').attr('class', 'nterm').attr('dy', '1.1em');
+      texts.append('text').attr('class', 'nterm').attr('dy', '1.1em');
     }
     // Big nodes: the label is centred under the node (over it for the top ones), so a long one never
     // runs off the drawing's sides; small nodes: on the node's own ray, outside the ring.
-    nodes
+    texts
       .append('text')
       .attr('class', 'nlabel')
       .each(function (id) {
@@ -262,7 +309,6 @@ export class ClusterDrawing {
           t.attr('x', lp.x - p.x).attr('y', lp.y - p.y).attr('text-anchor', lp.anchor).attr('data-place', lp.y < p.y - 1 ? 'above' : 'side');
         }
       });
-    nodes.append('title');
   }
 
   /** Draws the current state; cheap when nothing but time moved. */
@@ -278,6 +324,7 @@ export class ClusterDrawing {
       this.drawNodes(views, sel.node);
       this.drawLinks(views);
     }
+    if (this.declutterDue) this.declutter();
     this.drawTimers(views, now, electionTimeoutOf(s.run)[1]);
     this.drawMessages(d.inFlight(), now, sel.message);
   }
@@ -292,6 +339,8 @@ export class ClusterDrawing {
     const sigs = this.nodeSigs;
     const step = this.labelStep;
     const index = this.index;
+    const textOf = this.texts;
+    let due = false;
     // How many up nodes' failure detectors suspect each node.
     const suspected = new Map<string, number>();
     for (const v of views) if (v.up) for (const p of v.suspects) suspected.set(p, (suspected.get(p) ?? 0) + 1);
@@ -304,12 +353,14 @@ export class ClusterDrawing {
       if (sigs.get(id) === sig) return;
       sigs.set(id, sig);
       const g = select(this);
+      const tg = select(textOf.get(id)!);
+      tg.attr('class', nodeClass(v, id === selected, sus).replace(/^node/, 'ntext'));
       g.attr('class', nodeClass(v, id === selected, sus))
         .attr('aria-label', nodeAriaLabel(v, majority, sus))
         .attr('aria-pressed', id === selected ? 'true' : 'false');
       g.select('circle.halo')
         .attr('class', partitioned ? `halo on g${distinct.indexOf(groups[id]) % 6}` : 'halo');
-      g.select('text.nterm').text(`T${v.term}`);
+      tg.select('text.nterm').text(`T${v.term}`);
       // The role on one line, what is wrong with the node (cut off, suspected) on a second; a plain
       // follower needs no words (its colour says it). Small nodes lead with their id, thinned out
       // where they crowd (every step-th one, and any node worth a look).
@@ -320,8 +371,10 @@ export class ClusterDrawing {
       if (L.detail) lines = parts.length > 1 ? [parts[0], parts.slice(1).join(' · ')] : parts;
       else if (notable || (index.get(id) ?? 0) % step === 0) lines = [id, ...(parts.length > 0 ? [parts.join(' · ')] : [])];
       else lines = [];
-      const label = g.select<SVGTextElement>('text.nlabel');
+      const label = tg.select<SVGTextElement>('text.nlabel');
       const place = label.attr('data-place');
+      label.attr('data-notable', notable ? '1' : null);
+      if (label.text() !== lines.join('')) due = true;
       label
         .selectAll('tspan')
         .data(lines)
@@ -344,6 +397,7 @@ export class ClusterDrawing {
         .attr('cx', (_, i) => rr * Math.cos(-Math.PI / 2 + (i - (dots.length - 1) / 2) * 0.32))
         .attr('cy', (_, i) => rr * Math.sin(-Math.PI / 2 + (i - (dots.length - 1) / 2) * 0.32));
     });
+    if (due) this.declutterDue = true;
   }
 
   private drawLinks(views: NodeView[]): void {

@@ -156,3 +156,43 @@ export function causalCone(model: SpaceTime, seq: number): { past: Set<number>; 
   future.delete(seq);
   return { past, future };
 }
+
+/** A Lamport stamp to draw at a send point (px). */
+export interface Stamp {
+  x: number;
+  y: number;
+  node: string;
+  lamport: number;
+}
+
+/** Approximate width of a stamp label in px (11 px digits). */
+const stampWidth = (text: string): number => text.length * 6.6 + 2;
+
+/**
+ * Where the Lamport stamps go without overlapping: sends from one node at one instant (a leader's
+ * heartbeats to every follower) share one label ("12–15"); a label that would cover another is left
+ * out (the arrow's tooltip still has it).
+ */
+export function placeStamps(stamps: readonly Stamp[]): Array<{ x: number; y: number; text: string }> {
+  const sorted = [...stamps].sort((a, b) => a.x - b.x || a.y - b.y || a.lamport - b.lamport);
+  const groups: Array<{ x: number; y: number; lo: number; hi: number; all: number[] }> = [];
+  for (const s of sorted) {
+    const g = groups.find((q) => q.y === s.y && Math.abs(q.x - s.x) < 1.5);
+    if (g) {
+      g.lo = Math.min(g.lo, s.lamport);
+      g.hi = Math.max(g.hi, s.lamport);
+      g.all.push(s.lamport);
+    } else groups.push({ x: s.x, y: s.y, lo: s.lamport, hi: s.lamport, all: [s.lamport] });
+  }
+  const placed: Array<{ x0: number; x1: number; y0: number; y1: number }> = [];
+  const out: Array<{ x: number; y: number; text: string }> = [];
+  for (const g of groups) {
+    const contiguous = g.hi - g.lo + 1 === g.all.length;
+    const text = g.lo === g.hi ? String(g.lo) : contiguous ? `${g.lo}–${g.hi}` : `${g.lo}…${g.hi}`;
+    const box = { x0: g.x + 3, x1: g.x + 3 + stampWidth(text), y0: g.y - 15, y1: g.y - 3 };
+    if (placed.some((p) => p.x0 < box.x1 && box.x0 < p.x1 && p.y0 < box.y1 && box.y0 < p.y1)) continue;
+    placed.push(box);
+    out.push({ x: box.x0, y: g.y - 5, text });
+  }
+  return out;
+}

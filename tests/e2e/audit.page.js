@@ -54,7 +54,10 @@
     const scrollX = window.scrollX;
     const scrollY = window.scrollY;
     let count = 0;
-    for (const el of document.querySelectorAll(INTERACTIVE)) {
+    // Behind a modal dialog the page is inert, and an open menu covers what is under it, by design:
+    // then only the dialog's (or the menu's) controls count.
+    const scope = document.querySelector('dialog:modal') || document.querySelector('.menu-pop:not([hidden])') || document;
+    for (const el of scope.querySelectorAll(INTERACTIVE)) {
       if (!visible(el)) continue;
       const target = targetOf(el);
       if (seen.has(target)) continue;

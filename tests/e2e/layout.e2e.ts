@@ -1,0 +1,241 @@
+// The page on every screen (320–1920 px): no sideways scrolling, every control big enough, reachable and
+// uncovered, on the main page, every panel, the menus and the dialogs; axe-core finds no serious or
+// critical problem in light or dark; cluster text stays readable, the timeline fits, the rewound badge
+// moves nothing. One browser, one page per journey, many widths per page load.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { WIDTHS, atWidths, axeProblems, layoutProblems, setTheme, viewportFor } from './checks';
+import { hasBrowser, launch, openPage } from './browser';
+
+const SIDE_TABS = ['Inspect', 'Faults', 'Client', 'Checks', 'Metrics', 'Config', 'Share'];
+const BOTTOM_TABS = ['Events', 'Space-time diagram', 'Clocks'];
+
+/** A run with a leader, three committed commands and the leader selected: every panel has something to show. */
+async function stage(page: Page): Promise<void> {
+  await page.locator('svg.cv g.node').first().waitFor();
+  const pause = page.getByRole('button', { name: 'Pause' });
+  if (await pause.count()) await pause.click();
+  await page.getByRole('button', { name: 'Next leader' }).click();
+  await page.locator('svg.cv g.node.leader').waitFor();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('p');
+  await page.getByRole('button', { name: 'Next commit' }).click();
+  await expect.poll(() => page.locator('.busy').count()).toBe(0);
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect.poll(() => page.locator('.busy').count()).toBe(0);
+  await page.locator('svg.cv g.node.leader').click();
+}
+
+/** Text in the cluster drawing smaller than `min` CSS px on screen (font size × the drawing's scale). */
+async function smallText(page: Page, min: number): Promise<string[]> {
+  return page.evaluate((least) => {
+    const out: string[] = [];
+    for (const t of document.querySelectorAll<SVGTextElement>('svg.cv text')) {
+      if (!t.textContent?.trim() || t.getBoundingClientRect().width === 0) continue;
+      const px = parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.a ?? 1);
+      if (px < least - 0.05) out.push(`"${t.textContent}" is ${px.toFixed(1)} px`);
+    }
+    return out;
+  }, min);
+}
+
+/** Pairs of node labels in the cluster drawing whose boxes overlap. */
+async function overlappingLabels(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const boxes = Array.from(document.querySelectorAll<SVGTextElement>('svg.cv text.nlabel'))
+      .map((t) => ({ text: t.textContent ?? '', r: t.getBoundingClientRect() }))
+      .filter((t) => t.text.trim() && t.r.width > 0);
+    const out: string[] = [];
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r;
+        const b = boxes[j].r;
+        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) out.push(`${boxes[i].text} / ${boxes[j].text}`);
+      }
+    return out;
+  });
+}
+
+describe.skipIf(!hasBrowser)('the page on every screen', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('main page, every panel, the phone menus and the dialogs: no sideways scroll; every control ≥ 24 px (44 on touch), reachable and uncovered', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280), { firstVisit: true });
+    await page.getByTestId('welcome').waitFor();
+    const problems: string[] = [];
+    problems.push(...(await atWidths(page, WIDTHS, () => layoutProblems(page, 'first visit (welcome)'))));
+    await page.getByRole('button', { name: 'Close the welcome' }).click();
+    await stage(page);
+    for (const tab of SIDE_TABS) {
+      await page.setViewportSize(viewportFor(1280));
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      problems.push(...(await atWidths(page, WIDTHS, () => layoutProblems(page, `panel ${tab}`))));
+    }
+    for (const tab of BOTTOM_TABS) {
+      await page.setViewportSize(viewportFor(1280));
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      problems.push(...(await atWidths(page, WIDTHS, () => layoutProblems(page, `history ${tab}`))));
+    }
+    // The phone toolbar's two menus, open.
+    await page.setViewportSize(viewportFor(390));
+    for (const menu of ['More', 'Run to the next…']) {
+      await page.getByRole('button', { name: menu, exact: true }).click();
+      problems.push(...(await atWidths(page, [320, 390], () => layoutProblems(page, `menu ${menu}`))));
+      await page.keyboard.press('Escape');
+    }
+    // The dialogs.
+    await page.setViewportSize(viewportFor(1280));
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    problems.push(...(await atWidths(page, WIDTHS, () => layoutProblems(page, 'help'))));
+    await page.keyboard.press('Escape');
+    await page.getByRole('tab', { name: 'Events', exact: true }).click();
+    await page.locator('.feed-list .rule').first().click();
+    await page.locator('dialog.reference').waitFor();
+    problems.push(...(await atWidths(page, WIDTHS, () => layoutProblems(page, 'reference card'))));
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('axe-core: no serious or critical violation on the main page, every panel and the dialogs, light and dark', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280), { firstVisit: true });
+    await page.getByTestId('welcome').waitFor();
+    const problems: string[] = [];
+    const bothThemes = async (where: string, widths: readonly number[] = [1280]): Promise<void> => {
+      for (const w of widths) {
+        await page.setViewportSize(viewportFor(w));
+        for (const theme of ['light', 'dark'] as const) {
+          await setTheme(page, theme);
+          problems.push(...(await axeProblems(page, where)));
+        }
+      }
+      await page.setViewportSize(viewportFor(1280));
+    };
+    await bothThemes('first visit', [390, 1280]);
+    await page.getByRole('button', { name: 'Close the welcome' }).click();
+    await stage(page);
+    for (const tab of SIDE_TABS) {
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      await bothThemes(`panel ${tab}`);
+    }
+    for (const tab of BOTTOM_TABS) {
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      await bothThemes(`history ${tab}`);
+    }
+    await bothThemes('main page', [390]);
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await bothThemes('help', [390, 1280]);
+    await page.keyboard.press('Escape');
+    await page.getByRole('tab', { name: 'Events', exact: true }).click();
+    await page.locator('.feed-list .rule').first().click();
+    await page.locator('dialog.reference').waitFor();
+    await page.locator('dialog.reference summary').click();
+    await bothThemes('reference card', [390, 1280]);
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the theme button cycles system → light → dark and the page remembers the choice', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280), { colorScheme: 'dark' });
+    await page.locator('svg.cv g.node').first().waitFor();
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await theme()).toBe('dark');
+    const darkBg = await bg();
+    await page.getByTestId('theme').click();
+    expect(await page.getByTestId('theme').getAttribute('aria-label')).toBe('Theme: Light');
+    expect(await theme()).toBe('light');
+    expect(await bg()).not.toBe(darkBg);
+    await page.reload();
+    await page.locator('svg.cv g.node').first().waitFor();
+    expect(await theme()).toBe('light');
+    await page.getByTestId('theme').click();
+    expect(await theme()).toBe('dark');
+    await page.getByTestId('theme').click();
+    expect(await page.getByTestId('theme').getAttribute('aria-label')).toBe('Theme: System');
+    expect(await theme()).toBe('dark');
+    expect(await page.evaluate(() => localStorage.getItem('wiber-theme'))).toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('cluster text stays ≥ 11 px at every width; 50 nodes: labels thinned so none overlap, zoom brings them back', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280));
+    await page.locator('svg.cv g.node').first().waitFor();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Next leader' }).click();
+    await page.locator('svg.cv g.node.leader').waitFor();
+    const five = await atWidths(page, WIDTHS, async (w) => (await smallText(page, 11)).map((p) => `5 nodes @${w}: ${p}`));
+    await page.getByRole('tab', { name: 'Config' }).click();
+    await page.getByRole('spinbutton', { name: 'Number of nodes' }).fill('50');
+    await page.getByRole('button', { name: 'Apply and start a new run' }).click();
+    await expect.poll(() => page.locator('svg.cv g.node').count()).toBe(50);
+    await page.getByRole('button', { name: 'Next leader' }).click();
+    await page.locator('svg.cv g.node.leader').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.locator('.busy').count()).toBe(0);
+    /** Nodes whose id label is shown (not thinned out). */
+    const labelled = () =>
+      page.evaluate(() => Array.from(document.querySelectorAll<SVGTextElement>('svg.cv text.nlabel')).filter((t) => /n\d/.test(t.textContent ?? '') && t.getBoundingClientRect().width > 0).length);
+    const fifty = await atWidths(page, WIDTHS, async (w) => [
+      ...(await smallText(page, 11)).map((p) => `50 nodes @${w}: ${p}`),
+      ...(await overlappingLabels(page)).map((p) => `50 nodes @${w}: labels overlap: ${p}`),
+    ]);
+    expect([...five, ...fifty]).toEqual([]);
+    // Thinned at 1280, every label back once zoomed in (text stays 11 px, the ring grows).
+    await page.setViewportSize(viewportFor(1280));
+    const before = await labelled();
+    expect(before).toBeLessThan(50);
+    expect(before).toBeGreaterThan(10);
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await expect.poll(labelled).toBeGreaterThan(before + 10);
+    expect(await smallText(page, 11)).toEqual([]);
+    expect(await overlappingLabels(page)).toEqual([]);
+    const zoomed = await labelled();
+    await page.getByRole('button', { name: 'Fit' }).click();
+    await expect.poll(labelled).toBeLessThan(zoomed);
+    expect(Math.abs((await labelled()) - before)).toBeLessThanOrEqual(2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the timeline and its playhead fit the window; the rewound badge moves nothing', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280));
+    await page.locator('svg.cv g.node').first().waitFor();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Next leader' }).click();
+    await page.locator('svg.cv g.node.leader').waitFor();
+    const geometry = () =>
+      page.evaluate(() => {
+        const svg = document.querySelector<SVGSVGElement>('.timeline svg')!.getBoundingClientRect();
+        const knob = document.querySelector<SVGCircleElement>('.tl-head circle')!.getBoundingClientRect();
+        const main = document.querySelector('.main')!.getBoundingClientRect();
+        return { svgRight: svg.right, knobLeft: knob.left, knobRight: knob.right, mainTop: main.top, width: innerWidth };
+      });
+    const problems = await atWidths(page, WIDTHS, async (w) => {
+      const g = await geometry();
+      const out: string[] = [];
+      if (g.svgRight > g.width) out.push(`@${w}: the timeline ends at ${g.svgRight} px, past the window's ${g.width}`);
+      if (g.knobRight > g.width || g.knobLeft < 0) out.push(`@${w}: the playhead knob (${g.knobLeft}–${g.knobRight}) is cut off`);
+      return out;
+    });
+    expect(problems).toEqual([]);
+    await page.setViewportSize(viewportFor(1280));
+    const live = await geometry();
+    expect(await page.getByTestId('rewound').isVisible()).toBe(false);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.getByTestId('rewound').isVisible()).toBe(true);
+    const rewound = await geometry();
+    expect(rewound.mainTop).toBe(live.mainTop);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
