@@ -1,6 +1,7 @@
 // `npm run bench`: prints the engine's speed figures (nothing here is asserted; see the issues for targets).
 import { engineBenchmarks, type Figure } from './engine';
 import { messagingBenchmarks } from './messaging';
+import { catchUp, messagesPerCommand, mitCount } from './replication';
 
 const quick = process.argv.includes('--quick');
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
@@ -33,3 +34,23 @@ console.log(mw.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(mline(r));
 const heapMb = process.memoryUsage().heapUsed / 1e6;
 console.log(`heap used after all runs: ${heapMb.toFixed(1)} MB`);
+
+/** A figure beside its goal, as the issues state them (printed, never asserted on). */
+function goal(name: string, value: string, target: string, met: boolean | undefined): void {
+  const mark = met === undefined ? '' : met ? '  ok' : '  MISSED';
+  console.log(`${name.padEnd(58)} ${value.padStart(14)}   goal ${target}${mark}`);
+}
+
+console.log('\nReplication (issue 11)\n');
+for (const seed of [1, 2, 3]) {
+  const m = mitCount(seed);
+  goal(`6.824 TestCount, 3 nodes, seed ${seed}: election + 12 commands`, `${m.requests} requests`, `<= 42 + ${m.heartbeats} heartbeats = ${m.bound}`, m.requests <= m.bound);
+}
+for (const n of [3, 5, 9]) {
+  const one = messagesPerCommand(n, 100, quick ? 5000 : 20_000);
+  const burst = messagesPerCommand(n, 100, quick ? 5000 : 20_000, 10);
+  goal(`messages per committed command, ${n} nodes, 100/s one at a time`, one.raftPerCommand.toFixed(2), `printed (AppendEntries ${one.appendsPerCommand.toFixed(2)}, all types ${one.allPerCommand.toFixed(2)})`, undefined);
+  goal(`messages per committed command, ${n} nodes, 100/s in bursts of 10`, burst.raftPerCommand.toFixed(2), `printed (AppendEntries ${burst.appendsPerCommand.toFixed(2)}, all types ${burst.allPerCommand.toFixed(2)})`, undefined);
+}
+const cu = catchUp(quick ? 2000 : 10_000);
+goal(`catch-up of a follower ${cu.entries} entries behind`, `${fmt(cu.entriesPerSimSec)} entries/sim s`, '>= 1,000 entries/sim s', cu.entriesPerSimSec >= 1000);

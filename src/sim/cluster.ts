@@ -111,8 +111,11 @@ export class SimCluster implements Cluster {
       detector: options.detector?.kind ?? 'timeout',
       phiThreshold: options.detector?.phiThreshold ?? 8,
     };
+    const maxInflight = options.maxInflight ?? 4;
+    if (!(Number.isInteger(maxInflight) && maxInflight >= 1)) throw new RangeError(`maxInflight must be a whole number >= 1 (got ${String(options.maxInflight)})`);
     const raftOptions = {
       maxEntriesPerMessage: options.maxEntriesPerMessage ?? 64,
+      maxInflight,
       rules: { ...DEFAULT_RULES, ...options.rules },
     };
     const actorOf = (id: string): Actor => this.byId.get(id) ?? this.clients.get(id)!;

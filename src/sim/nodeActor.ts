@@ -62,6 +62,8 @@ export class NodeActor implements Actor {
   raft: RaftNode;
   readonly electionTimer: Timer;
   readonly heartbeatTimer: Timer;
+  /** Fires at the end of the instant in which entries were proposed: they then leave together. */
+  readonly replicateTimer: Timer;
   /** The physical clock keeps running through crashes; only the sync correction is volatile. */
   readonly clock: PhysicalClock;
   sync: SyncState;
@@ -101,6 +103,7 @@ export class NodeActor implements Actor {
     this.host = deps.host;
     this.electionTimer = new Timer(this, 'election');
     this.heartbeatTimer = new Timer(this, 'heartbeat');
+    this.replicateTimer = new Timer(this, 'replicate');
     this.syncTimer = new Timer(this, 'sync');
     this.fdTimer = new Timer(this, 'detector');
     this.roundTimer = new Timer(this, 'syncRound');
@@ -218,6 +221,7 @@ export class NodeActor implements Actor {
   fire(timer: TimerT): void {
     if (timer === this.electionTimer) raft.electionTimeout(this.raft);
     else if (timer === this.heartbeatTimer) raft.heartbeat(this.raft);
+    else if (timer === this.replicateTimer) raft.flush(this.raft);
     else if (timer === this.fdTimer) return this.detectorTick();
     else if (timer === this.syncTimer) return this.syncTick();
     else if (timer === this.roundTimer) {
@@ -299,7 +303,7 @@ export class NodeActor implements Actor {
 
   crash(): void {
     this.up = false;
-    for (const t of [this.electionTimer, this.heartbeatTimer, this.syncTimer, this.fdTimer, this.roundTimer]) {
+    for (const t of [this.electionTimer, this.heartbeatTimer, this.replicateTimer, this.syncTimer, this.fdTimer, this.roundTimer]) {
       this.engine.stopTimer(t);
     }
     // Correction and last-heard times are volatile: a down node suspects no one.
@@ -341,6 +345,10 @@ export class NodeActor implements Actor {
         case 'heartbeatTimer':
           if (o.run) engine.setTimer(this.heartbeatTimer, engine.now + this.timing.heartbeatMs);
           else engine.stopTimer(this.heartbeatTimer);
+          break;
+        case 'flushSoon':
+          // Zero delay: it fires after everything else already due now, still at this instant.
+          engine.setTimer(this.replicateTimer, engine.now);
           break;
         case 'role':
           engine.record({ at: engine.now, kind: 'role', node: this.id, role: o.role, term: o.term });

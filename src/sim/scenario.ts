@@ -1266,6 +1266,7 @@ export const HEADERS: Readonly<Record<string, HeaderSpec>> = {
   'max-delay': { usage: 'max-delay <ms>', apply: (w, o) => { o.broker = { ...o.broker, maxDelayMs: parseDuration(w) }; } },
   'commit-timeout': { usage: 'commit-timeout <ms>', apply: (w, o) => { o.broker = { ...o.broker, commitTimeoutMs: parseDuration(w) }; } },
   'max-entries': { usage: 'max-entries <per AppendEntries>', apply: (w, o) => { o.maxEntriesPerMessage = intArg(w, 'an entry count', 1); } },
+  'max-inflight': { usage: 'max-inflight <AppendEntries per follower>', apply: (w, o) => { o.maxInflight = intArg(w, 'a message count', 1); } },
 };
 
 function parseNetwork(w: Words): Partial<NetworkSettings> {
@@ -1809,7 +1810,7 @@ function networkWords(s: Partial<NetworkSettings>): string {
 /** Header lines that recreate `options`. */
 export function optionsToHeader(options: ClusterOptions): string[] {
   const h: string[] = [];
-  const known = new Set(['seed', 'nodes', 'config', 'electionTimeoutMs', 'heartbeatMs', 'startupGraceMs', 'network', 'clocks', 'detector', 'rules', 'checkers', 'journalLimit', 'broker', 'maxEntriesPerMessage']);
+  const known = new Set(['seed', 'nodes', 'config', 'electionTimeoutMs', 'heartbeatMs', 'startupGraceMs', 'network', 'clocks', 'detector', 'rules', 'checkers', 'journalLimit', 'broker', 'maxEntriesPerMessage', 'maxInflight']);
   for (const k of Object.keys(options)) {
     if (!known.has(k)) throw new Error(`toScenario: unknown cluster option '${k}'`);
   }
@@ -1843,6 +1844,7 @@ export function optionsToHeader(options: ClusterOptions): string[] {
   if (b.maxDelayMs !== undefined) h.push(`max-delay ${num(b.maxDelayMs)}`);
   if (b.commitTimeoutMs !== undefined) h.push(`commit-timeout ${num(b.commitTimeoutMs)}`);
   if (o.maxEntriesPerMessage !== undefined) h.push(`max-entries ${o.maxEntriesPerMessage}`);
+  if (o.maxInflight !== undefined) h.push(`max-inflight ${o.maxInflight}`);
   return h;
 }
 

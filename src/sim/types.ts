@@ -39,6 +39,8 @@ export interface ClusterOptions {
   broker?: { dedupWindow?: number; dedup?: boolean; maxDelayMs?: number; commitTimeoutMs?: number };
   /** Largest number of entries per AppendEntries (default 64). */
   maxEntriesPerMessage?: number;
+  /** Flow control: AppendEntries with entries unacknowledged per follower while pipelining (default 4). */
+  maxInflight?: number;
 }
 
 export interface ClockSettings {

@@ -329,6 +329,51 @@ describe('§5.3 log replication', () => {
     expect(rpcs() - idle, 'requests in 1 s idle').toBeLessThanOrEqual(60);
   });
 
+  it('an election and 12 commands proposed at once cost at most 42 requests plus the heartbeats of the wait (6.824 TestCount, issue 11)', () => {
+    for (const seed of [1, 2, 3, 32, 77]) {
+      const c = createCluster({ seed, nodes: 3 });
+      const rpcs = (): number => c.sentCount('AppendEntries') + c.sentCount('RequestVote');
+      const l = oneLeader(c);
+      const heartbeats = (): number => c.journal().filter((e) => e.kind === 'timer' && e.type === 'heartbeat' && e.node === l).length;
+      const hb0 = heartbeats();
+      const first = c.propose(l, 'c0')!;
+      for (let i = 1; i < 12; i++) c.propose(l, `c${i}`);
+      // Proposals of one instant leave together: one AppendEntries per follower.
+      const sends: SimEvent[] = [];
+      const off = c.onEvent((e) => {
+        const entries = (e.payload as { entries?: unknown[] } | undefined)?.entries;
+        if (e.kind === 'send' && e.type === 'AppendEntries' && entries !== undefined && entries.length > 0) sends.push(e);
+      });
+      expect(c.runUntil(() => nCommitted(c, first.index + 11).count === 3, 1000), at(c, 'all three commit')).toBe(true);
+      off();
+      // Proposals of one instant leave together: one AppendEntries with the 12 entries per follower.
+      expect(sends.map((e) => [e.to, (e.payload as { entries: unknown[] }).entries.length]).sort(), at(c, 'AppendEntries with entries'))
+        .toEqual(c.nodeIds.filter((id) => id !== l).map((id) => [id, 12]));
+      const waitHeartbeats = (heartbeats() - hb0) * 2;
+      expect(rpcs(), at(c, `requests (with ${waitHeartbeats} heartbeats)`)).toBeLessThanOrEqual(42 + waitHeartbeats);
+    }
+  });
+
+  it('a follower far behind catches up at over 1,000 entries per simulated second (pipelining with a bounded window)', () => {
+    const c = createCluster({ seed: 5, nodes: 3 });
+    const l = oneLeader(c);
+    const f = c.nodeIds.find((id) => id !== l)!;
+    // Down rather than cut off, so that it does not come back with a higher term and force an election.
+    c.crash(f);
+    for (let i = 0; i < 50; i++) {
+      for (let k = 0; k < 100; k++) c.propose(l, `e${i}-${k}`);
+      c.runFor(20);
+    }
+    const last = c.node(l).log.length;
+    expect(c.runUntil(() => c.node(l).commitIndex === last, 1000)).toBe(true);
+    c.restart(f);
+    const t0 = c.now;
+    expect(c.runUntil(() => c.node(f).commitIndex === last, 5000), at(c, `${f} caught up`)).toBe(true);
+    expect(c.leader()).toBe(l);
+    const rate = (last - 1) / ((c.now - t0) / 1000);
+    expect(rate, at(c, `catch-up ${Math.round(rate)} entries/s`)).toBeGreaterThan(1000);
+  });
+
   it('every node crashed and restarted keeps every committed entry, re-applies it, and commitIndex recovers', () => {
     const c = createCluster({ seed: 13 });
     oneLeader(c);

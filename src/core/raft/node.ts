@@ -19,6 +19,21 @@ export function newPersistent(): RaftPersistent {
   return { currentTerm: 0, votedFor: null, log: [SENTINEL] };
 }
 
+/**
+ * How a leader sends entries to one follower (after etcd's Progress): `probe` sends one
+ * AppendEntries at a time until a success shows where the two logs agree; `replicate` then
+ * pipelines, up to `maxInflight` messages with entries unacknowledged (flow control).
+ */
+export interface PeerProgress {
+  mode: 'probe' | 'replicate';
+  /** Probe: an AppendEntries is out and unanswered; the next one waits for its reply or the next heartbeat. */
+  waiting: boolean;
+  /** Replicate: the last index carried by each unacknowledged AppendEntries, oldest first. */
+  inflight: number[];
+  /** The heartbeat tick at which each of them was sent. */
+  sentTick: number[];
+}
+
 export interface RaftNode {
   readonly id: string;
   readonly peers: readonly string[];
@@ -37,6 +52,12 @@ export interface RaftNode {
   nextIndex: Map<string, number>;
   /** Leader only: highest index known replicated on each peer. */
   matchIndex: Map<string, number>;
+  /** Leader only: probe or pipeline, and the window of unacknowledged messages, per peer. */
+  progress: Map<string, PeerProgress>;
+  /** Leader only: heartbeats sent in this term, the clock by which a silent pipeline is judged lost. */
+  ticks: number;
+  /** New entries wait for flush() (at the end of the instant), so proposals made together travel together. */
+  flushPending: boolean;
   readonly majority: number;
   outbox: RaftOutput[];
 }
@@ -59,6 +80,9 @@ export function createRaftNode(
     votes: new Set(),
     nextIndex: new Map(),
     matchIndex: new Map(),
+    progress: new Map(),
+    ticks: 0,
+    flushPending: false,
     majority: Math.floor((peers.filter((p) => p !== id).length + 1) / 2) + 1,
     outbox: [],
   };
@@ -121,8 +145,11 @@ export function becomeLeader(node: RaftNode): void {
   const next = lastIndex(node); // the no-op is the first thing each follower needs checked
   node.nextIndex = new Map(node.peers.map((p) => [p, next]));
   node.matchIndex = new Map(node.peers.map((p) => [p, 0]));
+  // Nothing is known of the followers' logs yet: probe each one.
+  node.progress = new Map(node.peers.map((p) => [p, { mode: 'probe', waiting: false, inflight: [], sentTick: [] }]));
+  node.ticks = 0;
   advanceCommit(node); // a one-node cluster commits alone
-  broadcastAppend(node);
+  for (const peer of node.peers) replicateTo(node, peer, true);
   node.outbox.push({ kind: 'heartbeatTimer', run: true });
 }
 
@@ -137,23 +164,35 @@ export function electionTimeout(node: RaftNode): void {
 /** The heartbeat timer fired: a leader sends AppendEntries (empty or not) to every peer (§5.2). */
 export function heartbeat(node: RaftNode): void {
   if (node.role !== 'leader') return;
-  broadcastAppend(node);
+  node.ticks++;
+  for (const peer of node.peers) replicateTo(node, peer, true);
   node.outbox.push({ kind: 'heartbeatTimer', run: true });
 }
 
 // ---- client requests ----
 
-/** Raft's Start: a leader appends the command to its log and replicates it; others refuse. */
+/**
+ * Raft's Start: a leader appends the command to its log and replicates it; others refuse. The
+ * entry leaves at flush(), which the host calls at the end of the instant: every proposal of one
+ * instant then travels in one AppendEntries per follower.
+ */
 export function propose(node: RaftNode, command: unknown): { index: number; term: number } | undefined {
   if (node.role !== 'leader') return undefined;
   node.p.log.push({ term: node.p.currentTerm, command });
   const index = lastIndex(node);
-  advanceCommit(node);
-  // Followers already up to date get the new entry now rather than at the next heartbeat.
-  for (const peer of node.peers) {
-    if (node.nextIndex.get(peer) === index) sendAppend(node, peer);
+  advanceCommit(node); // a one-node cluster commits alone
+  if (!node.flushPending && node.peers.length > 0) {
+    node.flushPending = true;
+    node.outbox.push({ kind: 'flushSoon' });
   }
   return { index, term: node.p.currentTerm };
+}
+
+/** The end of the instant after proposals: a leader sends the new entries to every follower whose window has room. */
+export function flush(node: RaftNode): void {
+  node.flushPending = false;
+  if (node.role !== 'leader') return;
+  for (const peer of node.peers) replicateTo(node, peer, false);
 }
 
 // ---- messages ----
@@ -284,6 +323,7 @@ function onAppendEntriesReply(node: RaftNode, from: string, msg: AppendEntriesRe
   if (node.role !== 'leader' || msg.term !== node.p.currentTerm) return; // stale reply
   const match = node.matchIndex.get(from);
   if (match === undefined) return;
+  const pr = node.progress.get(from)!;
   if (msg.success) {
     // Replies may arrive late, twice or out of order: matchIndex only moves forward.
     if (msg.matchIndex > match) {
@@ -291,9 +331,22 @@ function onAppendEntriesReply(node: RaftNode, from: string, msg: AppendEntriesRe
       advanceCommit(node);
     }
     const m = node.matchIndex.get(from)!;
-    if (node.nextIndex.get(from)! <= m) node.nextIndex.set(from, m + 1);
-    // Keep a lagging follower streaming rather than waiting for the next heartbeat.
-    if (m < lastIndex(node) && node.nextIndex.get(from)! <= m + 1) sendAppend(node, from);
+    if (pr.mode === 'probe') {
+      // The logs agree up to m: from here entries can be pipelined.
+      pr.mode = 'replicate';
+      pr.waiting = false;
+      node.nextIndex.set(from, m + 1);
+    } else {
+      let acked = 0;
+      while (acked < pr.inflight.length && pr.inflight[acked] <= m) acked++;
+      if (acked > 0) {
+        pr.inflight.splice(0, acked);
+        pr.sentTick.splice(0, acked);
+      }
+      if (node.nextIndex.get(from)! <= m) node.nextIndex.set(from, m + 1);
+    }
+    // The window has room again: keep a lagging follower streaming rather than waiting for the next heartbeat.
+    replicateTo(node, from, false);
     return;
   }
   // §5.3 back-off, accelerated with the follower's conflict hint.
@@ -302,9 +355,13 @@ function onAppendEntriesReply(node: RaftNode, from: string, msg: AppendEntriesRe
     const k = lastIndexWithTermAtMost(node.p.log, msg.conflictTerm);
     if (k > 0 && node.p.log[k].term === msg.conflictTerm) next = k + 1; // we hold that term: skip past it
   }
-  next = Math.max(match + 1, Math.min(next, lastIndex(node) + 1), 1);
-  node.nextIndex.set(from, next);
-  sendAppend(node, from); // retry at once
+  next = Math.min(next, lastIndex(node) + 1);
+  // Stale: the follower is known to hold more than that (a late reply to an older message).
+  if (next <= match) return;
+  // The probe already out asks exactly this: a second copy would only duplicate it.
+  if (pr.mode === 'probe' && pr.waiting && next === node.nextIndex.get(from)) return;
+  becomeProbe(node, from, next);
+  replicateTo(node, from, false); // retry at once
 }
 
 /** Terms never decrease along a log, so binary search finds the last index whose term <= term. */
@@ -353,16 +410,52 @@ function setCommitIndex(node: RaftNode, index: number): void {
   }
 }
 
-function broadcastAppend(node: RaftNode): void {
-  for (const peer of node.peers) sendAppend(node, peer);
+function becomeProbe(node: RaftNode, peer: string, next: number): void {
+  const pr = node.progress.get(peer)!;
+  pr.mode = 'probe';
+  pr.waiting = false;
+  pr.inflight.length = 0;
+  pr.sentTick.length = 0;
+  node.nextIndex.set(peer, next);
 }
 
-function sendAppend(node: RaftNode, peer: string): void {
+/**
+ * Sends `peer` what it lacks, as far as its mode and window allow. A heartbeat always sends
+ * something: the next probe, more entries, or an empty AppendEntries that carries the commit index.
+ */
+function replicateTo(node: RaftNode, peer: string, isHeartbeat: boolean): void {
+  const pr = node.progress.get(peer)!;
+  if (pr.mode === 'probe') {
+    if (pr.waiting && !isHeartbeat) return;
+    pr.waiting = true;
+    sendAppend(node, peer, node.nextIndex.get(peer)!, true);
+    return;
+  }
   const log = node.p.log;
-  const next = node.nextIndex.get(peer)!;
-  const prevLogIndex = next - 1;
-  const end = Math.min(log.length, next + node.options.maxEntriesPerMessage);
-  const entries = next < end ? log.slice(next, end) : EMPTY;
+  const max = node.options.maxInflight;
+  let sent = false;
+  for (let next = node.nextIndex.get(peer)!; next < log.length && pr.inflight.length < max; next = node.nextIndex.get(peer)!) {
+    // Optimistic pipelining: assume delivery; a rejection's hint moves nextIndex back.
+    const last = sendAppend(node, peer, next, true);
+    node.nextIndex.set(peer, last + 1);
+    pr.inflight.push(last);
+    pr.sentTick.push(node.ticks);
+    sent = true;
+  }
+  if (!isHeartbeat || sent) return;
+  // An empty heartbeat is checked at what the follower is known to hold, so that it cannot overtake
+  // entries still in flight and be refused. But entries unacknowledged for a whole heartbeat interval
+  // are probably lost (or their replies were): then it asks whether the follower holds everything sent.
+  const stalled = pr.inflight.length > 0 && pr.sentTick[0] <= node.ticks - 2;
+  sendAppend(node, peer, stalled ? node.nextIndex.get(peer)! : node.matchIndex.get(peer)! + 1, false);
+}
+
+/** One AppendEntries starting at index `from` (entries only if `withEntries`); returns the last index it covers. */
+function sendAppend(node: RaftNode, peer: string, from: number, withEntries: boolean): number {
+  const log = node.p.log;
+  const prevLogIndex = from - 1;
+  const end = withEntries ? Math.min(log.length, from + node.options.maxEntriesPerMessage) : from;
+  const entries = from < end ? log.slice(from, end) : EMPTY;
   const msg: AppendEntries = {
     type: 'AppendEntries',
     term: node.p.currentTerm,
@@ -372,9 +465,8 @@ function sendAppend(node: RaftNode, peer: string): void {
     entries,
     leaderCommit: node.commitIndex,
   };
-  // Optimistic pipelining: assume delivery; a rejection's hint moves nextIndex back.
-  if (entries.length > 0) node.nextIndex.set(peer, next + entries.length);
   node.outbox.push({ kind: 'send', to: peer, msg });
+  return prevLogIndex + entries.length;
 }
 
 const EMPTY: readonly Entry[] = Object.freeze([]);

@@ -70,16 +70,23 @@ export const DEFAULT_RULES: RaftRules = { voteLogCheck: true, commitCurrentTermO
 export interface RaftOptions {
   /** Largest number of entries in one AppendEntries. */
   maxEntriesPerMessage: number;
+  /**
+   * Flow control (as etcd's inflights): at most this many AppendEntries carrying entries may be
+   * unacknowledged per follower while entries are pipelined to it.
+   */
+  maxInflight: number;
   rules: RaftRules;
 }
 
-export const DEFAULT_RAFT_OPTIONS: RaftOptions = { maxEntriesPerMessage: 64, rules: DEFAULT_RULES };
+export const DEFAULT_RAFT_OPTIONS: RaftOptions = { maxEntriesPerMessage: 64, maxInflight: 4, rules: DEFAULT_RULES };
 
 /** What a node asks its host to do, or reports; drained by the host after every call. */
 export type RaftOutput =
   | { readonly kind: 'send'; readonly to: string; readonly msg: RaftMessage }
   | { readonly kind: 'electionTimer'; readonly run: boolean } // run=true: (re)start with a fresh random timeout
   | { readonly kind: 'heartbeatTimer'; readonly run: boolean }
+  // New entries wait for the end of the instant, so that proposals made together leave as one message per follower.
+  | { readonly kind: 'flushSoon' }
   | { readonly kind: 'role'; readonly role: Role; readonly term: number }
   | { readonly kind: 'commit'; readonly index: number }
   | { readonly kind: 'apply'; readonly index: number; readonly entry: Entry }

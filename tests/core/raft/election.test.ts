@@ -90,7 +90,7 @@ describe('§5.1 terms', () => {
     receive(n, 'n3', aeFail(2, 0, 1));
     const out = drain(n);
     expect(n.matchIndex.get('n2')).toBe(0);
-    expect(n.nextIndex.get('n3')).toBe(2); // unchanged since the no-op went out
+    expect(n.nextIndex.get('n3')).toBe(1); // still probing at the no-op
     expect(out).toEqual([]);
     expect(n.commitIndex).toBe(0);
   });
@@ -159,7 +159,8 @@ describe('§5.2 leader election', () => {
       expect(s.msg.entries).toEqual([{ term: 2, command: null }]);
     }
     for (const peer of ['n2', 'n3', 'n4', 'n5']) {
-      expect(n.nextIndex.get(peer)).toBe(3); // past the no-op just sent
+      expect(n.nextIndex.get(peer)).toBe(2); // probing: moves on only when a reply shows where logs agree
+      expect(n.progress.get(peer)).toMatchObject({ mode: 'probe', waiting: true });
       expect(n.matchIndex.get(peer)).toBe(0);
     }
   });

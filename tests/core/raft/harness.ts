@@ -34,7 +34,7 @@ export interface NodeSpec {
   votedFor?: string | null;
   /** Terms of the log entries 1..n. */
   log?: readonly number[];
-  options?: { maxEntriesPerMessage?: number; rules?: Partial<RaftRules> };
+  options?: { maxEntriesPerMessage?: number; maxInflight?: number; rules?: Partial<RaftRules> };
 }
 
 /** A fresh node (as after start or restart) holding the given persistent state; the outbox is emptied. */

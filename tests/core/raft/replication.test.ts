@@ -1,6 +1,6 @@
 // Unit tests of log replication in the pure Raft node (Raft paper §5.3): consistency check, truncation, commit, back-off.
 import { describe, expect, it } from 'vitest';
-import { heartbeat, propose, receive } from '../../../src/core/raft/node';
+import { flush, heartbeat, propose, receive } from '../../../src/core/raft/node';
 import {
   IDS3,
   IDS5,
@@ -151,14 +151,16 @@ describe('§5.3 leader: replication, back-off and commit', () => {
   it('a leader backs off nextIndex to the follower’s log length when the follower’s log is too short, and retries at once', () => {
     const n = makeNode({ term: 1, log: [1, 1, 1] });
     electLeader(n, 2); // no-op at index 4
-    expect(n.nextIndex.get('n2')).toBe(5);
+    expect(n.nextIndex.get('n2')).toBe(4);
     receive(n, 'n2', aeFail(2, 0, 2));
     const out = drain(n);
     const retry = sentTo(out, 'AppendEntries', 'n2');
     expect(retry).toMatchObject({ term: 2, prevLogIndex: 1, prevLogTerm: 1 });
     expect(retry.entries.map((e) => e.term)).toEqual([1, 1, 2]);
     expect(sent(out, 'AppendEntries')).toHaveLength(1); // only the one that failed
-    expect(n.nextIndex.get('n2')).toBe(5); // optimistically past what it just sent
+    expect(n.nextIndex.get('n2')).toBe(2); // probing: one message until a success shows where the logs agree
+    receive(n, 'n2', aeFail(2, 0, 2)); // the same refusal again (a duplicate): the probe out already asks that
+    expect(drain(n)).toEqual([]);
   });
 
   it('a leader that holds the conflicting term skips to just after its own last entry of that term', () => {
@@ -257,6 +259,8 @@ describe('§5.3 leader: replication, back-off and commit', () => {
     receive(n, 'n3', aeOk(1, 1));
     drain(n);
     propose(n, 'x');
+    expect(sent(drain(n), 'AppendEntries')).toEqual([]); // it waits for the end of the instant
+    flush(n);
     const out = drain(n);
     for (const to of ['n2', 'n3']) {
       const m = sentTo(out, 'AppendEntries', to);
@@ -272,13 +276,13 @@ describe('§5.3 leader: replication, back-off and commit', () => {
     drain(n);
     // n2 has only the no-op; a rejection puts nextIndex at 2.
     receive(n, 'n2', aeFail(1, 0, 2));
-    let m = sentTo(drain(n), 'AppendEntries', 'n2');
+    const m = sentTo(drain(n), 'AppendEntries', 'n2');
     expect(m.prevLogIndex).toBe(1);
     expect(m.entries).toHaveLength(2);
     receive(n, 'n2', aeOk(1, 3));
-    m = sentTo(drain(n), 'AppendEntries', 'n2');
-    expect(m.prevLogIndex).toBe(3);
-    expect(m.entries).toHaveLength(2);
+    // The logs agree up to 3: the rest is pipelined, two messages of two and one entry.
+    const more = sent(drain(n), 'AppendEntries').filter((s) => s.to === 'n2').map((s) => s.msg);
+    expect(more.map((x) => [x.prevLogIndex, x.entries.length])).toEqual([[3, 2], [5, 1]]);
   });
 
   it('a heartbeat to an up-to-date follower is an empty AppendEntries that carries the leader’s commitIndex', () => {
@@ -290,5 +294,120 @@ describe('§5.3 leader: replication, back-off and commit', () => {
     const m = sentTo(drain(n), 'AppendEntries', 'n2');
     expect(m).toMatchObject({ term: 1, leaderId: 'n1', prevLogIndex: 1, prevLogTerm: 1, leaderCommit: 1 });
     expect(m.entries).toEqual([]);
+  });
+});
+
+describe('leader: batching, pipelining and flow control (after etcd’s Progress and inflights)', () => {
+  /** A leader of term 1 whose followers acknowledged the no-op: both are in pipelining mode. */
+  function caughtUp(options: { maxEntriesPerMessage?: number; maxInflight?: number } = {}) {
+    const n = makeNode({ options });
+    electLeader(n, 1);
+    receive(n, 'n2', aeOk(1, 1));
+    receive(n, 'n3', aeOk(1, 1));
+    drain(n);
+    return n;
+  }
+  const appendsTo = (out: ReturnType<typeof drain>, to: string) =>
+    sent(out, 'AppendEntries').filter((s) => s.to === to).map((s) => s.msg);
+
+  it('proposals made in one instant leave as one AppendEntries per follower', () => {
+    const n = caughtUp();
+    for (let i = 0; i < 12; i++) propose(n, `c${i}`);
+    const asked = drain(n);
+    expect(asked.filter((o) => o.kind === 'flushSoon')).toHaveLength(1); // one request to flush, not twelve
+    expect(sent(asked, 'AppendEntries')).toEqual([]);
+    flush(n);
+    const out = drain(n);
+    for (const to of ['n2', 'n3']) {
+      const m = appendsTo(out, to);
+      expect(m).toHaveLength(1);
+      expect(m[0]).toMatchObject({ prevLogIndex: 1, prevLogTerm: 1 });
+      expect(m[0].entries.map((e) => e.command)).toEqual(Array.from({ length: 12 }, (_, i) => `c${i}`));
+    }
+  });
+
+  it('at most maxInflight AppendEntries with entries are unacknowledged per follower; each ack makes room for more', () => {
+    const n = caughtUp({ maxEntriesPerMessage: 1, maxInflight: 2 });
+    for (let i = 0; i < 5; i++) propose(n, `c${i}`); // entries 2..6
+    flush(n);
+    let m = appendsTo(drain(n), 'n2');
+    expect(m.map((x) => x.prevLogIndex)).toEqual([1, 2]); // entries 2 and 3, then the window is full
+    expect(n.progress.get('n2')!.inflight).toEqual([2, 3]);
+    receive(n, 'n2', aeOk(1, 2));
+    m = appendsTo(drain(n), 'n2');
+    expect(m.map((x) => x.prevLogIndex)).toEqual([3]); // entry 4
+    receive(n, 'n2', aeOk(1, 4)); // acknowledges 3 and 4 at once
+    m = appendsTo(drain(n), 'n2');
+    expect(m.map((x) => x.prevLogIndex)).toEqual([4, 5]);
+    expect(n.nextIndex.get('n2')).toBe(7);
+  });
+
+  it('a heartbeat with the window full is empty and checked at matchIndex, so it cannot overtake entries in flight', () => {
+    const n = caughtUp({ maxEntriesPerMessage: 1, maxInflight: 1 });
+    propose(n, 'a');
+    propose(n, 'b');
+    flush(n);
+    drain(n);
+    heartbeat(n);
+    const m = appendsTo(drain(n), 'n2');
+    expect(m).toHaveLength(1);
+    expect(m[0]).toMatchObject({ prevLogIndex: 1, entries: [] });
+  });
+
+  it('a probing follower gets one AppendEntries at a time; the next heartbeat sends it again', () => {
+    const n = makeNode();
+    electLeader(n, 1); // the no-op probe is out to both
+    propose(n, 'a');
+    flush(n);
+    expect(appendsTo(drain(n), 'n2')).toEqual([]); // waiting for the probe's answer
+    heartbeat(n);
+    const m = appendsTo(drain(n), 'n2');
+    expect(m).toHaveLength(1);
+    expect(m[0]).toMatchObject({ prevLogIndex: 0 });
+    expect(m[0].entries).toHaveLength(2); // the no-op and a: a probe carries what it has
+  });
+
+  it('a refusal while pipelining goes back to probing from the hint; more refusals of the same gap send nothing more', () => {
+    const n = caughtUp({ maxEntriesPerMessage: 1 });
+    for (let i = 0; i < 3; i++) propose(n, `c${i}`); // entries 2..4
+    flush(n);
+    drain(n);
+    // Entry 2's message was lost: the messages for 3 and 4 are refused, each hinting n2's log ends at 1.
+    receive(n, 'n2', aeFail(1, 0, 2));
+    const retry = appendsTo(drain(n), 'n2');
+    expect(retry.map((x) => x.prevLogIndex)).toEqual([1]);
+    expect(n.progress.get('n2')).toMatchObject({ mode: 'probe', inflight: [] });
+    receive(n, 'n2', aeFail(1, 0, 2));
+    expect(drain(n)).toEqual([]);
+    receive(n, 'n2', aeOk(1, 2)); // the probe succeeded: pipelining again from 3
+    expect(appendsTo(drain(n), 'n2').map((x) => x.prevLogIndex)).toEqual([2, 3]);
+    expect(n.progress.get('n2')!.mode).toBe('replicate');
+  });
+
+  it('entries unacknowledged for a whole heartbeat interval are taken as lost: the heartbeat asks for all that was sent', () => {
+    const n = caughtUp();
+    propose(n, 'a');
+    flush(n);
+    drain(n);
+    heartbeat(n); // sent just before this tick: not yet overdue
+    expect(appendsTo(drain(n), 'n2')[0]).toMatchObject({ prevLogIndex: 1, entries: [] });
+    heartbeat(n);
+    const m = appendsTo(drain(n), 'n2');
+    expect(m).toHaveLength(1);
+    expect(m[0]).toMatchObject({ prevLogIndex: 2, prevLogTerm: 1, entries: [] }); // does n2 hold entry 2?
+    receive(n, 'n2', aeFail(1, 0, 2)); // no: it was lost
+    const retry = appendsTo(drain(n), 'n2');
+    expect(retry).toHaveLength(1);
+    expect(retry[0]).toMatchObject({ prevLogIndex: 1, entries: [{ term: 1, command: 'a' }] });
+    expect(n.progress.get('n2')!.mode).toBe('probe');
+  });
+
+  it('a flush after losing leadership sends nothing', () => {
+    const n = caughtUp();
+    propose(n, 'a');
+    receive(n, 'n2', ae(2, 'n2', 1, 1, [], 0)); // a leader of term 2 exists
+    drain(n);
+    flush(n);
+    expect(sent(drain(n), 'AppendEntries')).toEqual([]);
   });
 });
