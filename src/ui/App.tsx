@@ -5,6 +5,7 @@ import { handleKey } from './actions';
 import { ClusterView, Legend } from './ClusterView';
 import { EventFeed } from './EventFeed';
 import { GuideHost } from './guide/GuideHost';
+import { useGuideHost } from './guide/hostState';
 import { Inspector } from './Inspector';
 import { Narration } from './Narration';
 import { NoticeBar } from './NoticeBar';
@@ -119,27 +120,33 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
   useShareLinkOnLoad();
+  // While the guide covers the page, the simulator behind it takes no focus and no clicks.
+  const guideOpen = useGuideHost((s) => s.open);
   return (
     <div className="app">
-      <a className="skip" href="#cluster-view">
-        Skip to the cluster view
-      </a>
-      <Toolbar />
-      <Welcome />
-      <NoticeBar />
+      <div className="sim-part" inert={guideOpen}>
+        <a className="skip" href="#cluster-view">
+          Skip to the cluster view
+        </a>
+        <Toolbar />
+        <Welcome />
+        <NoticeBar />
+      </div>
       <GuideHost />
-      <Timeline />
-      <main className="main">
-        <section className="stage" aria-label="Cluster">
-          <ClusterView />
-          <aside className="stage-side">
-            <Narration />
-            <Legend />
-          </aside>
-        </section>
-        <SidePanel />
-        <BottomPanel />
-      </main>
+      <div className="sim-part" inert={guideOpen}>
+        <Timeline />
+        <main className="main">
+          <section className="stage" aria-label="Cluster">
+            <ClusterView />
+            <aside className="stage-side">
+              <Narration />
+              <Legend />
+            </aside>
+          </section>
+          <SidePanel />
+          <BottomPanel />
+        </main>
+      </div>
       <Help />
       <Reference />
     </div>

@@ -41,6 +41,15 @@
     return r.width > 0 || r.height > 0;
   }
 
+  /** Whether a pointer at the centre of rect r reaches the control (inside the window, nothing on top). */
+  function hits(target, el, r) {
+    const x = r.left + r.width / 2;
+    const y = r.top + r.height / 2;
+    if (x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) return false;
+    const hit = document.elementFromPoint(x, y);
+    return hit !== null && (target.contains(hit) || el.contains(hit));
+  }
+
   /**
    * Problems on the page as it is now: sideways overflow, then each visible interactive element that is
    * smaller than min × min px, cannot be brought into view, or is covered by another element at its centre.
@@ -63,8 +72,12 @@
       if (seen.has(target)) continue;
       seen.add(target);
       count++;
-      target.scrollIntoView({ block: 'center', inline: 'center' });
-      const r = target.getBoundingClientRect();
+      // Most controls are hit where they are; only those that are not get scrolled into view first.
+      let r = target.getBoundingClientRect();
+      if (!hits(target, el, r)) {
+        target.scrollIntoView({ block: 'center', inline: 'center' });
+        r = target.getBoundingClientRect();
+      }
       const what = describe(el);
       if (!inSentence(el) && (r.width < min - 0.5 || r.height < min - 0.5)) problems.push(`${what} is ${r.width.toFixed(1)}×${r.height.toFixed(1)} px (needs ${min}×${min})`);
       const x = r.left + r.width / 2;

@@ -52,14 +52,19 @@ interface AxeViolation {
   nodes: AxeNode[];
 }
 
-/** axe-core's serious and critical violations (WCAG 2.2 A/AA and best practices, contrast included). */
-export async function axeProblems(page: Page, where: string): Promise<string[]> {
+/**
+ * axe-core's serious and critical violations (WCAG 2.2 A/AA and best practices, contrast included).
+ * `contrastOnly` runs just the colour-contrast rule (the one rule a theme change can break); `within`
+ * limits the check to one part of the page (a CSS selector).
+ */
+export async function axeProblems(page: Page, where: string, contrastOnly = false, within?: string): Promise<string[]> {
   await inject(page, 'axe', AXE);
-  const violations = await page.evaluate(async () => {
+  const violations = await page.evaluate(async ([onlyContrast, part]) => {
     const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+    const runOnly = onlyContrast ? { type: 'rule', values: ['color-contrast'] } : { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] };
+    const r = await axe.run(part ? { include: [part] } : document, { resultTypes: ['violations'], runOnly });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 4).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
-  });
+  }, [contrastOnly, within] as const);
   const theme = await page.evaluate(() => document.documentElement.dataset.theme ?? '?');
   const width = page.viewportSize()!.width;
   return violations
