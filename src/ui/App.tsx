@@ -120,8 +120,11 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
   useShareLinkOnLoad();
-  // While the guide covers the page, the simulator behind it takes no focus and no clicks.
+  // While the guide covers the page, the simulator behind it takes no focus, no clicks and no scrolling.
   const guideOpen = useGuideHost((s) => s.open);
+  useEffect(() => {
+    document.documentElement.classList.toggle('guide-open', guideOpen);
+  }, [guideOpen]);
   return (
     <div className="app">
       <div className="sim-part" inert={guideOpen}>

@@ -179,9 +179,14 @@ export class ClusterDrawing {
     this.rescale();
   }
 
-  /** Zooms by a factor around the centre of the view (the zoom buttons). */
+  /** Zooms by a factor (the zoom buttons), towards the selected node, else the leader, else the middle. */
   zoomBy(factor: number): void {
-    this.zoomer.scaleBy(select(this.svg), factor);
+    const sel = select(this.svg);
+    this.zoomer.scaleBy(sel, factor);
+    const s = useSim.getState();
+    const id = s.selection.node ?? s.leader;
+    const p = id !== null && id !== undefined ? this.layout.pos.get(id) : undefined;
+    if (p !== undefined && this.zoomK > 1.001) this.zoomer.translateTo(sel, p.x, p.y);
   }
 
   zoomReset(): void {
@@ -199,7 +204,8 @@ export class ClusterDrawing {
     const px = this.fit * this.zoomK;
     const u = 1 / px;
     this.svg.style.setProperty('--u', u.toFixed(4));
-    this.msgScale = Math.max(1, Math.min(2.2, 0.75 * u));
+    // Messages keep about the same size on screen whatever the zoom (a little bigger on small screens).
+    this.msgScale = Math.max(1 / this.zoomK, Math.min(2.2, 0.75 * u));
     this.svg.style.setProperty('--um', (u / this.msgScale).toFixed(4));
     for (const el of this.msgEls.values()) el.t = '';
     this.svg.classList.toggle('zoomed', this.zoomK > 1.001);
@@ -486,7 +492,7 @@ export class ClusterDrawing {
       el.seen = seen;
       const lane = (idx.get(m.from) ?? -1) < (idx.get(m.to) ?? -1) ? 7 : -7;
       const p = messagePoint(L, m, now, lane);
-      const t = `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})${this.msgScale > 1 ? ` scale(${this.msgScale.toFixed(2)})` : ''}`;
+      const t = `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})${Math.abs(this.msgScale - 1) > 0.005 ? ` scale(${this.msgScale.toFixed(2)})` : ''}`;
       if (t !== el.t) {
         el.t = t;
         el.g.setAttribute('transform', t);
