@@ -71,6 +71,20 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
     problems.push(...(await atWidths(page, WIDTHS, () => layoutProblems(page, 'first visit (welcome)'))));
     await page.getByRole('button', { name: 'Close the welcome' }).click();
     await stage(page);
+    // Phones: the toolbar stays two rows, and the panels (faults, client, share…) come before the history.
+    problems.push(
+      ...(await atWidths(page, [320, 390, 768], async (w) => {
+        const g = await page.evaluate(() => ({
+          toolbar: document.querySelector('.toolbar')!.getBoundingClientRect().height,
+          panels: document.querySelector('#side-tab-faults')!.getBoundingClientRect().top,
+          history: document.querySelector('#bottom-tab-events')!.getBoundingClientRect().top,
+        }));
+        const out: string[] = [];
+        if (g.toolbar > 110) out.push(`@${w}: the toolbar is ${g.toolbar} px tall (more than two rows)`);
+        if (g.panels > g.history) out.push(`@${w}: the Faults tab (y=${g.panels}) comes after the event feed (y=${g.history})`);
+        return out;
+      })),
+    );
     for (const tab of SIDE_TABS) {
       await page.setViewportSize(viewportFor(1280));
       await page.getByRole('tab', { name: tab, exact: true }).click();
@@ -80,6 +94,18 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
       await page.setViewportSize(viewportFor(1280));
       await page.getByRole('tab', { name: tab, exact: true }).click();
       problems.push(...(await atWidths(page, WIDTHS, () => layoutProblems(page, `history ${tab}`))));
+      if (tab === 'Space-time diagram') {
+        // Lamport stamps never overlap one another (heartbeats off, so the window has few enough arrows to stamp).
+        await page.getByRole('checkbox', { name: 'Heartbeats & pings' }).uncheck();
+        const overlaps = await page.evaluate(() => {
+          const r = Array.from(document.querySelectorAll('svg.st .st-stamp')).map((t) => t.getBoundingClientRect());
+          let n = 0;
+          for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) if (r[i].left < r[j].right && r[j].left < r[i].right && r[i].top < r[j].bottom && r[j].top < r[i].bottom) n++;
+          return { n, count: r.length };
+        });
+        expect(overlaps.count).toBeGreaterThan(3);
+        expect(overlaps.n).toBe(0);
+      }
     }
     // The phone toolbar's two menus, open.
     await page.setViewportSize(viewportFor(390));
@@ -120,6 +146,20 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
     await bothThemes('first visit', [390, 1280]);
     await page.getByRole('button', { name: 'Close the welcome' }).click();
     await stage(page);
+    // Phones: the toolbar stays two rows, and the panels (faults, client, share…) come before the history.
+    problems.push(
+      ...(await atWidths(page, [320, 390, 768], async (w) => {
+        const g = await page.evaluate(() => ({
+          toolbar: document.querySelector('.toolbar')!.getBoundingClientRect().height,
+          panels: document.querySelector('#side-tab-faults')!.getBoundingClientRect().top,
+          history: document.querySelector('#bottom-tab-events')!.getBoundingClientRect().top,
+        }));
+        const out: string[] = [];
+        if (g.toolbar > 110) out.push(`@${w}: the toolbar is ${g.toolbar} px tall (more than two rows)`);
+        if (g.panels > g.history) out.push(`@${w}: the Faults tab (y=${g.panels}) comes after the event feed (y=${g.history})`);
+        return out;
+      })),
+    );
     for (const tab of SIDE_TABS) {
       await page.getByRole('tab', { name: tab, exact: true }).click();
       await bothThemes(`panel ${tab}`);
