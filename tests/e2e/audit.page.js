@@ -8,6 +8,9 @@
     '[role="radio"]', '[role="switch"]', '[role="menuitem"]',
   ].join(',');
 
+  /** How far a focus outline reaches beyond its element (app.css: 2 px wide, 2 px offset). */
+  const OUTLINE = 4;
+
   /** A short, stable name for an element in a failure message. */
   function describe(el) {
     if (!el) return 'nothing';
@@ -87,6 +90,8 @@
         continue;
       }
       if (r.right > window.innerWidth + 0.5 || r.left < -0.5) problems.push(`${what} sticks out of the window sideways (${r.left.toFixed(0)}–${r.right.toFixed(0)})`);
+      // The focus ring (2 px, 2 px away) must fit in the window too.
+      else if (r.right + OUTLINE > window.innerWidth + 0.5 || r.left - OUTLINE < -0.5) problems.push(`${what}'s focus outline runs off the window (${r.left.toFixed(0)}–${r.right.toFixed(0)})`);
       const hit = document.elementFromPoint(x, y);
       if (hit === null || !(target.contains(hit) || el.contains(hit))) problems.push(`${what} is covered at its centre by ${describe(hit)}`);
     }
