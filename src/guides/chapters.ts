@@ -12,20 +12,29 @@
 //   Prose: what to look at.
 //   ```scenario                          commands that set up or advance the cluster
 //   ```check                             `expect` lines that must hold before the prose is shown
-//   ```predict                           optional YAML: kind, question, answer | choices
+//   ```predict                           optional YAML: a question asked before the step runs (see Predict)
+//   ```view                              optional YAML: panels the step opens (show), a node to inspect, what
+//                                        the step button steps to (watch)
 //   ```setup                             optional header lines: this step starts a fresh cluster
 //   ## Challenge: …                      optional last section with a ```challenge YAML block
 //
 // Other fenced blocks (```text …) stay in the prose.
+//
+// Prose may write `{{name}}` (an engine setting for the chapter's options, e.g. `{{heartbeat}}` → "50 ms",
+// see settings.ts) and, in step prose only, `{{$var}}` (a value the step's run computed with `let`). An
+// optional format follows a bar: `{{heartbeat|n}}` → "50", `{{majority|word}}` → "three", `{{$avg|ms}}`.
+// A figure typed by hand instead is reported by `untiedFigures` (the chapter tests fail on it).
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ClusterOptions } from '../sim/types';
+import { engineSettings, formatRunValue, formatSetting } from './settings';
 import {
   compilePredicate,
   compileValue,
   parseScenario,
   ScenarioError,
   ScenarioRunner,
+  suggest,
   type CompiledPredicate,
   type CompiledValue,
   type Scenario,
@@ -51,23 +60,67 @@ export interface Fragment {
 
 export type PredictKind = 'pick-a-node' | 'pick-an-offset' | 'pick-a-number' | 'pick-one';
 
+/** What a step's view can show beside the cluster (the guide view renders each). */
+export const PANELS = [
+  'log-grid', // every node's log as index × node, coloured by term, commit index marked
+  'inflight', // messages in flight with their arrival times
+  'timers', // election timers: when each node's fires
+  'spacetime', // the space-time diagram
+  'clocks', // physical and corrected clocks
+  'history', // topics as a node applied them
+  'replies', // client console lines
+  'inspector', // one node's full state (see StepView.inspect)
+  'detector', // failure-detector suspicions and statistics
+  'checks', // the live checkers and their violations
+] as const;
+export type Panel = (typeof PANELS)[number];
+
+/** What the step button moves to: the next event of this layer. */
+export const WATCHES = ['raft', 'messaging', 'time', 'all'] as const;
+export type Watch = (typeof WATCHES)[number];
+
+export interface StepView {
+  /** Panels open in this step (the log grid is always among them). */
+  readonly show: readonly Panel[];
+  /** A node reference (`n3`, `leader`, `$old`) to open in the inspector; resolved in StepOutcome.inspect. */
+  readonly inspect?: string;
+  readonly watch: Watch;
+}
+
 export interface PredictChoice {
   readonly label: string;
-  /** Holds after the step exactly when this is the right answer. */
-  readonly when: CompiledPredicate;
+  /** Holds after the step exactly when this is what the engine did (run questions; optional for rule ones). */
+  readonly when?: CompiledPredicate;
+  /** Run questions: holds BEFORE the step exactly when the visible state says this is the answer. */
+  readonly shown?: CompiledPredicate;
 }
 
 /**
- * A question asked BEFORE the step runs; the engine's answer is computed AFTER it ran, so the player
- * checks the learner's click against what actually happened.
+ * A question asked BEFORE the step runs. Two kinds, so that every question is fair:
+ * - `about: rule` — a question about Raft's (or Wiber's) rules. The answer is fixed in the chapter
+ *   (`correct`) and never taken from the run; `agrees` (a predicate checked after the step) says whether
+ *   this run did what the rule says, and the chapter tests require that on ≥ 95 % of 50 seeds.
+ * - `about: run` — a question about this run, answerable from what the step's view shows when it is
+ *   asked (`visible` panels). `shown` derives the answer from that visible state before the step; the
+ *   walk fails when the engine's answer after the step differs.
+ * A predict without `about` is an unconverted one (answer from the run, nothing checked).
  */
 export interface Predict {
   readonly kind: PredictKind;
   readonly question: string;
-  /** pick-a-node / pick-an-offset / pick-a-number: a value expression (`leader`, `publish last offset`). */
+  readonly about?: 'rule' | 'run';
+  /** Run questions (node/number kinds): a value expression evaluated after the step (`leader`, `publish last offset`). */
   readonly answer?: CompiledValue;
-  /** pick-one: the choices, one of which holds after the step. */
+  /** pick-one: the choices. */
   readonly choices?: readonly PredictChoice[];
+  /** Rule questions: the fixed answer (a choice label, a node id or a number). */
+  readonly correct?: string | number;
+  /** Rule questions: after the step, the engine did what the rule says. */
+  readonly agrees?: CompiledPredicate;
+  /** Run questions: the panels whose content decides the answer when it is asked. */
+  readonly visible?: readonly Panel[];
+  /** Run questions (node/number kinds): the answer as the visible state gives it, evaluated before the step. */
+  readonly shown?: CompiledValue;
   /** Shown after answering. */
   readonly explain?: string;
 }
@@ -83,6 +136,7 @@ export interface ChapterStep {
   readonly scenario?: Fragment;
   readonly check?: Fragment;
   readonly predict?: Predict;
+  readonly view: StepView;
   /** 1-based line of the step's heading. */
   readonly line: number;
 }
@@ -119,6 +173,24 @@ export interface Chapter {
   readonly challenge?: Challenge;
   /** Where the chapter came from (a file path), for messages. */
   readonly file: string;
+  /** Every piece of prose as written (placeholders unfilled), for the figure and give-away checks. */
+  readonly texts: readonly ProseText[];
+}
+
+/** A piece of chapter prose as written, with what may tie a figure in it to the engine. */
+export interface ProseText {
+  /** `file line N`. */
+  readonly where: string;
+  readonly what: 'title' | 'summary' | 'intro' | 'step title' | 'prose' | 'question' | 'choice' | 'explain' | 'challenge' | 'hint';
+  readonly raw: string;
+  /** The step it belongs to (0-based), if any. */
+  readonly step?: number;
+  /** Effective cluster options for this text (chapter setup + step or challenge setup). */
+  readonly options: ClusterOptions;
+  /** Durations (ms) the step's own scenario runs for (`run 1s`): prose may state them. */
+  readonly durations: readonly number[];
+  /** Numbers written in the setup header lines in force (e.g. `net latency 50 600`). */
+  readonly headerNumbers: readonly number[];
 }
 
 /** A chapter file that does not load: the message names the file and line. */
@@ -142,13 +214,29 @@ const FrontMatter = z.strictObject({
   seedIndependent: z.boolean(),
   sources: z.array(z.strictObject({ title: z.string().min(1), url: z.string().min(1) })).min(1),
   setup: z.string().default(''),
+  /** Defaults for every step's ```view block. */
+  view: z.lazy(() => ViewSchema).optional(),
+});
+
+const ViewSchema = z.strictObject({
+  show: z.array(z.enum(PANELS)).optional(),
+  inspect: z.string().min(1).optional(),
+  watch: z.enum(WATCHES).optional(),
 });
 
 const PredictSchema = z.strictObject({
   kind: z.enum(['pick-a-node', 'pick-an-offset', 'pick-a-number', 'pick-one']),
   question: z.string().min(1),
-  answer: z.string().min(1).optional(),
-  choices: z.array(z.strictObject({ label: z.string().min(1), when: z.string().min(1) })).min(2).optional(),
+  about: z.enum(['rule', 'run']).optional(),
+  answer: z.union([z.string().min(1), z.number()]).optional(),
+  choices: z
+    .array(z.strictObject({ label: z.string().min(1), when: z.string().min(1).optional(), shown: z.string().min(1).optional() }))
+    .min(2)
+    .optional(),
+  correct: z.union([z.string().min(1), z.number()]).optional(),
+  agrees: z.string().min(1).optional(),
+  visible: z.array(z.enum(PANELS)).min(1).optional(),
+  shown: z.string().min(1).optional(),
   explain: z.string().min(1).optional(),
 });
 
@@ -181,7 +269,7 @@ interface Section {
   readonly blocks: readonly Block[];
 }
 
-const SPECIAL = new Set(['scenario', 'check', 'predict', 'setup', 'challenge']);
+const SPECIAL = new Set(['scenario', 'check', 'predict', 'setup', 'challenge', 'view']);
 
 /** Splits Markdown into the part before the first `## ` heading and one section per heading. */
 function sections(lines: readonly string[], firstLine: number, where: (line: number) => string): { intro: string; sections: Section[] } {
@@ -241,8 +329,8 @@ function zodMessage(err: z.ZodError): string {
 
 /**
  * Loads one chapter file and validates everything that can be checked without running it: the front
- * matter, the step count, and every scenario, check, predict answer and challenge (parsed, with file
- * line numbers in errors). Throws ChapterError.
+ * matter, the step count, every scenario, check, predict, view and challenge (parsed, with file line
+ * numbers in errors), and every `{{placeholder}}` (filled from the engine's settings). Throws ChapterError.
  */
 export function loadChapter(text: string, file = 'chapter'): Chapter {
   const where = (line: number): string => `${file} line ${line}`;
@@ -259,6 +347,11 @@ export function loadChapter(text: string, file = 'chapter'): Chapter {
   const fm = FrontMatter.safeParse(meta);
   if (!fm.success) throw new ChapterError(`${file}: front matter: ${zodMessage(fm.error)}`);
   const m = fm.data;
+  /** The line of the first occurrence of `needle` at or after line `from` (for placeholder errors). */
+  const lineOf = (needle: string, from: number): number => {
+    for (let i = Math.max(0, from - 1); i < lines.length; i++) if (lines[i].includes(needle)) return i + 1;
+    return from;
+  };
 
   const setupLine = lines.findIndex((l, i) => i < end && /^setup:/.test(l)) + 2;
   const setup = fragment(m.setup, setupLine > 1 ? setupLine : 1, where, { header: true });
@@ -266,10 +359,24 @@ export function loadChapter(text: string, file = 'chapter'): Chapter {
   const seedLine = setup.scenario.header.find((h) => h.name === 'seed');
   if (seedLine !== undefined) throw new ChapterError(`${where(seedLine.line)}: put the seed in 'seed:', not in the setup`);
   const nodeIds = idsOf(setup.scenario.options);
+  const chapterView = m.view ?? {};
+  if (chapterView.inspect !== undefined) checkNodeRef(chapterView.inspect, nodeIds, where(1));
+
+  const texts: ProseText[] = [];
+  const fill = (raw: string, what: ProseText['what'], at: number, ctx: FillContext): string => {
+    texts.push({ where: where(at), what, raw, ...(ctx.step !== undefined ? { step: ctx.step } : {}), options: ctx.options, durations: ctx.durations, headerNumbers: ctx.headerNumbers });
+    return fillSettings(raw, ctx.options, (needle) => where(lineOf(needle, at)), what === 'prose');
+  };
+  const chapterCtx: FillContext = { options: setup.scenario.options, durations: [], headerNumbers: headerNumbers([setup]) };
+  const title = fill(m.title, 'title', 2, chapterCtx);
+  const summary = fill(m.summary, 'summary', 2, chapterCtx);
 
   const body = sections(lines.slice(end + 1), end + 2, where);
+  const intro = fill(body.intro, 'intro', end + 2, chapterCtx);
   const steps: ChapterStep[] = [];
   let challenge: Challenge | undefined;
+  // A step's setup starts a cluster that the following steps go on with: they see its nodes and settings.
+  let live: { options: ClusterOptions; setup?: Fragment } = { options: setup.scenario.options };
   body.sections.forEach((s, i) => {
     const blocks = new Map<string, Block>();
     for (const b of s.blocks) {
@@ -280,7 +387,7 @@ export function loadChapter(text: string, file = 'chapter'): Chapter {
     if (ch !== undefined) {
       if (i !== body.sections.length - 1) throw new ChapterError(`${where(s.line)}: the challenge must be the last section`);
       if (blocks.size > 1) throw new ChapterError(`${where(s.line)}: a challenge section holds only a \`\`\`challenge block`);
-      challenge = loadChallenge(s, ch, where, nodeIds);
+      challenge = loadChallenge(s, ch, where, setup, fill);
       return;
     }
     if (s.prose.length === 0) throw new ChapterError(`${where(s.line)}: step '${s.title}' has no prose`);
@@ -288,22 +395,35 @@ export function loadChapter(text: string, file = 'chapter'): Chapter {
     const scenario = blocks.get('scenario');
     const check = blocks.get('check');
     const predict = blocks.get('predict');
-    let stepIds = nodeIds;
+    const view = blocks.get('view');
     let setupFragment: Fragment | undefined;
     if (stepSetup !== undefined) {
       setupFragment = fragment(stepSetup.text, stepSetup.line, where, { header: true });
       if (setupFragment.scenario.steps.length > 0) throw new ChapterError(`${where(setupFragment.scenario.steps[0].line)}: a setup block holds header lines only`);
-      stepIds = idsOf({ ...setup.scenario.options, ...setupFragment.scenario.options });
+      live = { options: mergeOptions(setup.scenario.options, setupFragment.scenario.options), setup: setupFragment };
+    }
+    const stepIds = idsOf(live.options);
+    const scenarioFragment = scenario !== undefined ? fragment(scenario.text, scenario.line, where, { header: false, nodeIds: stepIds }) : undefined;
+    const ctx: FillContext = {
+      step: steps.length,
+      options: live.options,
+      durations: runDurations(scenarioFragment),
+      headerNumbers: headerNumbers([setup, live.setup, netLines(scenarioFragment)]),
+    };
+    const p = predict !== undefined ? loadPredict(predict, where, stepIds, (raw, what) => fill(raw, what, predict.line, ctx)) : undefined;
+    if (p?.about === 'run' && setupFragment !== undefined) {
+      throw new ChapterError(`${where(predict!.line)}: a run question cannot be asked on a step that starts a fresh cluster (its view shows the old one)`);
     }
     steps.push({
       index: steps.length,
-      title: s.title,
-      prose: s.prose,
+      title: fill(s.title, 'step title', s.line, ctx),
+      prose: fill(s.prose, 'prose', s.line, ctx),
       line: s.line,
       ...(setupFragment !== undefined ? { setup: setupFragment } : {}),
-      ...(scenario !== undefined ? { scenario: fragment(scenario.text, scenario.line, where, { header: false, nodeIds: stepIds }) } : {}),
+      ...(scenarioFragment !== undefined ? { scenario: scenarioFragment } : {}),
       ...(check !== undefined ? { check: fragment(check.text, check.line, where, { header: false, nodeIds: stepIds, only: ['expect', 'let'] }) } : {}),
-      ...(predict !== undefined ? { predict: loadPredict(predict, where, stepIds) } : {}),
+      ...(p !== undefined ? { predict: p } : {}),
+      view: loadView(view, chapterView, p, where, stepIds),
     });
   });
   if (steps.length < MIN_STEPS || steps.length > MAX_STEPS) {
@@ -312,21 +432,144 @@ export function loadChapter(text: string, file = 'chapter'): Chapter {
   return {
     id: m.id,
     order: m.order,
-    title: m.title,
-    summary: m.summary,
+    title,
+    summary,
     seed: m.seed,
     seedIndependent: m.seedIndependent,
     sources: m.sources,
     setup,
-    intro: body.intro,
+    intro,
     steps,
     ...(challenge !== undefined ? { challenge } : {}),
     file,
+    texts,
   };
+}
+
+interface FillContext {
+  readonly step?: number;
+  readonly options: ClusterOptions;
+  readonly durations: readonly number[];
+  readonly headerNumbers: readonly number[];
+}
+
+type Fill = (raw: string, what: ProseText['what'], at: number, ctx: FillContext) => string;
+
+/** `{{name}}`, `{{name|fmt}}`, `{{$var}}`, `{{$var|fmt}}`. */
+const PLACEHOLDER = /\{\{\s*(\$?[A-Za-z_][\w-]*)\s*(?:\|\s*([a-z]+)\s*)?\}\}/g;
+const RUN_FORMATS = ['', 'n', 'ms', 's', 'word'];
+
+/** Fills engine-setting placeholders; run placeholders (`{{$x}}`) stay for the session to fill after the step. */
+function fillSettings(text: string, options: ClusterOptions, at: (needle: string) => string, allowRun: boolean): string {
+  const settings = engineSettings(options);
+  const out = text.replace(PLACEHOLDER, (all: string, name: string, fmt: string | undefined) => {
+    const f = fmt ?? '';
+    if (name.startsWith('$')) {
+      if (!allowRun) throw new ChapterError(`${at(all)}: a run value like ${all} may appear only in step prose (it is filled after the step ran)`);
+      if (!RUN_FORMATS.includes(f)) throw new ChapterError(`${at(all)}: ${all}: unknown format '${f}' (formats: n, ms, s, word)`);
+      return all;
+    }
+    const s = settings[name];
+    if (s === undefined) {
+      throw new ChapterError(`${at(all)}: unknown placeholder ${all}${suggestName(name, Object.keys(settings))} (known: ${Object.keys(settings).join(', ')})`);
+    }
+    const filled = formatSetting(s, f);
+    if (filled === undefined) throw new ChapterError(`${at(all)}: ${all}: format '${f}' does not fit this setting (a ${s.unit}${Array.isArray(s.value) ? ' range' : ''})`);
+    return filled;
+  });
+  const left = out.replace(PLACEHOLDER, '');
+  const open = left.indexOf('{{');
+  if (open >= 0 || left.includes('}}')) {
+    const bit = open >= 0 ? left.slice(open, open + 20) : '}}';
+    throw new ChapterError(`${at(bit)}: a placeholder is not closed or not well formed: '${bit}'`);
+  }
+  return out;
+}
+
+function suggestName(name: string, known: readonly string[]): string {
+  const hint = suggest(name, known);
+  return hint === '' ? '' : hint.replace(/'(.*)'/, '{{$1}}');
+}
+
+/** Fills a step's run placeholders from the runner's variables; names a missing one. */
+export function fillRunValues(text: string, vars: ReadonlyMap<string, string | number>): { text: string; missing: string[] } {
+  const missing: string[] = [];
+  const out = text.replace(PLACEHOLDER, (all: string, name: string, fmt: string | undefined) => {
+    if (!name.startsWith('$')) return all;
+    const v = vars.get(name.slice(1));
+    const filled = v === undefined ? undefined : formatRunValue(v, fmt ?? '');
+    if (filled === undefined) {
+      missing.push(all);
+      return all;
+    }
+    return filled;
+  });
+  return { text: out, missing };
+}
+
+/** `run 1s` / `chaos 20s` durations of a fragment, in ms. */
+function runDurations(f: Fragment | undefined): number[] {
+  const out: number[] = [];
+  for (const st of f?.scenario.steps ?? []) {
+    const m = /^(?:run|chaos)\s+(\d+(?:\.\d+)?)(ms|s)?$/.exec(st.source);
+    if (m !== null) out.push(Number(m[1]) * (m[2] === 's' ? 1000 : 1));
+  }
+  return out;
+}
+
+/** Network settings a step's own scenario switches to (`net loss 0.1`) tie figures like header lines do. */
+function netLines(f: Fragment | undefined): Fragment | undefined {
+  const lines = (f?.scenario.steps ?? []).filter((st) => st.command === 'net');
+  if (f === undefined || lines.length === 0) return undefined;
+  return { ...f, scenario: { ...f.scenario, header: lines.map((st) => ({ line: st.line, source: st.source, name: 'net' })) } };
+}
+
+/** Every number written in header lines (`2s` counts as 2000 and 2; a rate 0.3 also as 30 percent). */
+function headerNumbers(fragments: ReadonlyArray<Fragment | undefined>): number[] {
+  const out: number[] = [];
+  for (const f of fragments) {
+    for (const h of f?.scenario.header ?? []) {
+      for (const m of h.source.matchAll(/(?<![\w.])(\d+(?:\.\d+)?)(ms|s)?(?![\w.])/g)) {
+        const n = Number(m[1]);
+        out.push(n);
+        if (m[2] === 's') out.push(n * 1000);
+        if (n < 1) out.push(Math.round(n * 1000) / 10);
+      }
+    }
+  }
+  return out;
 }
 
 function idsOf(options: ClusterOptions): string[] {
   return Array.from({ length: options.nodes ?? 5 }, (_, i) => `n${i + 1}`);
+}
+
+function checkNodeRef(ref: string, nodeIds: readonly string[], at: string): void {
+  try {
+    compileValue(ref, { nodeIds });
+  } catch (err) {
+    throw new ChapterError(`${at}: inspect: ${err instanceof ScenarioError ? err.detail : String(err)}`);
+  }
+}
+
+function loadView(
+  block: Block | undefined,
+  base: { show?: readonly Panel[]; inspect?: string; watch?: Watch },
+  predict: Predict | undefined,
+  where: (line: number) => string,
+  nodeIds: readonly string[],
+): StepView {
+  let v: { show?: readonly Panel[]; inspect?: string; watch?: Watch } = {};
+  if (block !== undefined) {
+    const parsed = ViewSchema.safeParse(yamlBlock(block, where));
+    if (!parsed.success) throw new ChapterError(`${where(block.line)}: view: ${zodMessage(parsed.error)}`);
+    v = parsed.data;
+    if (v.inspect !== undefined) checkNodeRef(v.inspect, nodeIds, where(block.line));
+  }
+  const show = [...new Set<Panel>(['log-grid', ...(base.show ?? []), ...(v.show ?? []), ...(predict?.visible ?? [])])];
+  const inspect = v.inspect ?? base.inspect;
+  if (inspect !== undefined && !show.includes('inspector')) show.push('inspector');
+  return { show, ...(inspect !== undefined ? { inspect } : {}), watch: v.watch ?? base.watch ?? 'raft' };
 }
 
 function fragment(
@@ -356,34 +599,81 @@ function yamlBlock(block: Block, where: (line: number) => string): unknown {
   }
 }
 
-function loadPredict(block: Block, where: (line: number) => string, nodeIds: readonly string[]): Predict {
+function loadPredict(
+  block: Block,
+  where: (line: number) => string,
+  nodeIds: readonly string[],
+  fill: (raw: string, what: ProseText['what']) => string,
+): Predict {
   const p = PredictSchema.safeParse(yamlBlock(block, where));
   if (!p.success) throw new ChapterError(`${where(block.line)}: predict: ${zodMessage(p.error)}`);
   const d = p.data;
+  const bad = (msg: string): ChapterError => new ChapterError(`${where(block.line)}: predict: ${msg}`);
   const at = (field: string): number => block.line + Math.max(0, block.text.split('\n').findIndex((l) => l.trimStart().startsWith(field)));
+  const pred = (text: string, field: string): CompiledPredicate => compilePredicate(text, { nodeIds, line: at(field) });
+  const value = (text: string | number, field: string): CompiledValue => compileValue(String(text), { nodeIds, line: at(field) });
+  const common = {
+    kind: d.kind,
+    question: fill(d.question, 'question'),
+    ...(d.explain !== undefined ? { explain: fill(d.explain, 'explain') } : {}),
+  };
+  const labels = d.choices?.map((c) => ({ ...c, label: fill(c.label, 'choice') }));
   try {
+    if (d.kind === 'pick-one' && (labels === undefined || d.answer !== undefined)) throw bad('a pick-one question has choices (label, when) and no answer');
+    if (d.kind !== 'pick-one' && d.choices !== undefined) throw bad(`a ${d.kind} question has no choices`);
+    if (d.about === 'rule') {
+      if (d.answer !== undefined || d.visible !== undefined || d.shown !== undefined) {
+        throw bad("a rule question has a fixed 'correct' answer and an 'agrees' check, not answer/visible/shown (those are for run questions)");
+      }
+      if (d.correct === undefined) throw bad("a rule question needs 'correct': its fixed answer");
+      let correct: string | number = d.correct;
+      let agrees = d.agrees !== undefined ? pred(d.agrees, 'agrees') : undefined;
+      const choices = labels?.map((c) => ({ label: c.label, ...(c.when !== undefined ? { when: pred(c.when, `when: ${c.when}`) } : {}) }));
+      if (d.kind === 'pick-one') {
+        const k = d.choices!.findIndex((c, i) => c.label === String(d.correct) || choices![i].label === String(d.correct));
+        const hit = k >= 0 ? choices![k] : undefined;
+        if (hit === undefined) throw bad(`'correct: ${d.correct}' is not one of the choices (${choices!.map((c) => c.label).join(' | ')})`);
+        correct = hit.label;
+        agrees ??= hit.when;
+      } else if (d.kind === 'pick-a-node') {
+        if (!nodeIds.includes(String(d.correct))) throw bad(`'correct: ${d.correct}' is not a node (${nodeIds.join(', ')})`);
+      } else if (typeof d.correct !== 'number') throw bad(`'correct: ${d.correct}' is not a number`);
+      if (agrees === undefined) throw bad("a rule question needs 'agrees': a predicate that holds after the step when the engine did what the rule says");
+      return { ...common, about: 'rule', correct, agrees, ...(choices !== undefined ? { choices } : {}) };
+    }
+    if (d.correct !== undefined || d.agrees !== undefined) throw bad("'correct' and 'agrees' belong to rule questions (about: rule)");
+    if (d.about === 'run') {
+      if (d.visible === undefined) throw bad("a run question names what decides it on screen: 'visible: [inflight, timers, log-grid, …]'");
+      if (d.kind === 'pick-one') {
+        const choices = labels!.map((c) => {
+          if (c.when === undefined || c.shown === undefined) throw bad(`run choice '${c.label}' needs 'when' (after the step) and 'shown' (before it, from the view)`);
+          return { label: c.label, when: pred(c.when, `when: ${c.when}`), shown: pred(c.shown, `shown: ${c.shown}`) };
+        });
+        if (d.shown !== undefined || d.answer !== undefined) throw bad("a pick-one run question puts 'when' and 'shown' on each choice");
+        return { ...common, about: 'run', visible: d.visible, choices };
+      }
+      if (d.answer === undefined || d.shown === undefined) throw bad(`a ${d.kind} run question needs 'answer' (the engine's, after the step) and 'shown' (from the view, before it)`);
+      return { ...common, about: 'run', visible: d.visible, answer: value(d.answer, 'answer'), shown: value(d.shown, 'shown') };
+    }
+    // Unconverted (no `about`): the answer comes from the run, nothing checks it is fair.
+    if (d.visible !== undefined || d.shown !== undefined) throw bad("'visible' and 'shown' belong to run questions (about: run)");
     if (d.kind === 'pick-one') {
-      if (d.choices === undefined || d.answer !== undefined) throw new ChapterError(`${where(block.line)}: a pick-one predict has choices (label, when) and no answer`);
       return {
-        kind: d.kind,
-        question: d.question,
-        choices: d.choices.map((c) => ({ label: c.label, when: compilePredicate(c.when, { nodeIds, line: at(`when: ${c.when}`) }) })),
-        ...(d.explain !== undefined ? { explain: d.explain } : {}),
+        ...common,
+        choices: labels!.map((c) => {
+          if (c.when === undefined) throw bad(`choice '${c.label}' needs 'when'`);
+          return { label: c.label, when: pred(c.when, `when: ${c.when}`) };
+        }),
       };
     }
-    if (d.answer === undefined || d.choices !== undefined) throw new ChapterError(`${where(block.line)}: a ${d.kind} predict has an answer and no choices`);
-    return {
-      kind: d.kind,
-      question: d.question,
-      answer: compileValue(d.answer, { nodeIds, line: at('answer') }),
-      ...(d.explain !== undefined ? { explain: d.explain } : {}),
-    };
+    if (d.answer === undefined) throw bad(`a ${d.kind} question has an answer and no choices`);
+    return { ...common, answer: value(d.answer, 'answer') };
   } catch (err) {
     throw relocate(err, where);
   }
 }
 
-function loadChallenge(s: Section, block: Block, where: (line: number) => string, nodeIds: readonly string[]): Challenge {
+function loadChallenge(s: Section, block: Block, where: (line: number) => string, chapterSetup: Fragment, fill: Fill): Challenge {
   const c = ChallengeSchema.safeParse(yamlBlock(block, where));
   if (!c.success) throw new ChapterError(`${where(block.line)}: challenge: ${zodMessage(c.error)}`);
   const d = c.data;
@@ -391,20 +681,26 @@ function loadChallenge(s: Section, block: Block, where: (line: number) => string
   const setup = d.setup !== undefined ? fragment(d.setup, lineOf('setup'), where, { header: true }) : undefined;
   if (setup !== undefined && setup.scenario.steps.length > 0) throw new ChapterError(`${where(setup.line)}: a challenge setup holds header lines only`);
   if (d.control && setup === undefined) throw new ChapterError(`${where(block.line)}: 'control: true' needs a challenge setup to compare against`);
+  const nodeIds = idsOf(mergeOptions(chapterSetup.scenario.options, setup?.scenario.options ?? {}));
   let goal: CompiledPredicate;
   try {
     goal = compilePredicate(d.goal, { nodeIds, line: lineOf('goal') - 1 });
   } catch (err) {
     throw relocate(err, where);
   }
+  const ctx: FillContext = {
+    options: mergeOptions(chapterSetup.scenario.options, setup?.scenario.options ?? {}),
+    durations: [],
+    headerNumbers: headerNumbers([chapterSetup, setup]),
+  };
   return {
-    title: s.title.replace(/^Challenge:\s*/i, ''),
-    prose: s.prose,
+    title: fill(s.title.replace(/^Challenge:\s*/i, ''), 'challenge', s.line, ctx),
+    prose: fill(s.prose, 'challenge', s.line, ctx),
     ...(setup !== undefined ? { setup } : {}),
     goal,
     solution: fragment(d.solution, lineOf('solution'), where, { header: false, nodeIds }),
     control: d.control,
-    ...(d.hint !== undefined ? { hint: d.hint } : {}),
+    ...(d.hint !== undefined ? { hint: fill(d.hint, 'hint', block.line, ctx) } : {}),
     line: s.line,
   };
 }
@@ -422,8 +718,19 @@ export interface StepOutcome {
   readonly results: readonly StepResult[];
   /** Failure messages (file line, seed and virtual time included). */
   readonly failures: readonly string[];
-  /** The engine's answer to the step's predict question (a node id, a number, or a pick-one label). */
+  /**
+   * The answer to the step's predict question the learner is judged against (a node id, a number, or a
+   * pick-one label): the chapter's fixed answer for a rule question, the engine's for a run question.
+   */
   readonly answer?: string | number;
+  /** Rule questions: whether this run did what the rule says (the chapter tests count these over seeds). */
+  readonly agrees?: boolean;
+  /** Run questions: the answer the visible state gave when the question was asked (equal to `answer` when ok). */
+  readonly shown?: string | number;
+  /** The step's prose with this run's values filled in (`{{$var}}`); show this rather than `step.prose`. */
+  readonly prose: string;
+  /** The node the step opens in the inspector (its view's `inspect`, resolved), if any. */
+  readonly inspect?: string;
 }
 
 export interface ChallengeOutcome {
@@ -481,30 +788,84 @@ export class ChapterSession {
   next(): StepOutcome {
     const step = this.chapter.steps[this.position++];
     if (step === undefined) throw new RangeError(`${this.chapter.id} has only ${this.chapter.steps.length} steps`);
+    const where = `${this.chapter.file} line ${step.line}`;
+    const failures: string[] = [];
+    // A run question is answered from what the view shows now, before the step runs.
+    let shown: string | number | undefined;
+    if (step.predict?.about === 'run') {
+      const res = this.shownAnswer(step.predict);
+      if (res.failure !== undefined) failures.push(`${where}: predict — the view does not decide the answer: ${res.failure} ${this.runner.where()}`);
+      shown = res.answer;
+    }
     if (step.setup !== undefined) {
       this.runner.dispose();
+      const vars = this.runner.vars;
       this.runner = new ScenarioRunner(chapterOptions(this.chapter, this.seed, step.setup));
+      // The story's variables outlive the cluster, so a step can compare a fresh run with an earlier one.
+      for (const [k, v] of vars) this.runner.vars.set(k, v);
     }
     // Checks and `expect event` look at what this step made happen.
     this.runner.mark();
     const results: StepResult[] = [];
     if (step.scenario !== undefined) results.push(...this.runner.run(step.scenario.scenario.steps));
     if (step.check !== undefined && results.every((r) => r.status !== 'failed')) results.push(...this.runner.run(step.check.scenario.steps));
-    const failures = failed(results).map((m) => `${this.chapter.file} ${m}`);
+    failures.push(...failed(results).map((m) => `${this.chapter.file} ${m}`));
     let answer: string | number | undefined;
-    if (step.predict !== undefined && failures.length === 0) {
-      const res = this.answer(step.predict);
-      answer = res.answer;
-      if (res.failure !== undefined) failures.push(`${this.chapter.file} line ${step.line}: predict — ${res.failure} ${this.runner.where()}`);
+    let agrees: boolean | undefined;
+    const p = step.predict;
+    if (p !== undefined && failures.length === 0) {
+      if (p.about === 'rule') {
+        answer = p.correct;
+        agrees = this.runner.check(p.agrees!).ok;
+      } else {
+        const res = this.answer(p);
+        answer = res.answer;
+        if (res.failure !== undefined) failures.push(`${where}: predict — ${res.failure} ${this.runner.where()}`);
+        else if (p.about === 'run' && shown !== undefined && String(shown) !== String(answer)) {
+          failures.push(`${where}: predict — the view showed ${shown} as the answer, but the engine's answer is ${answer} ${this.runner.where()}`);
+        }
+      }
     }
-    return { index: step.index, title: step.title, ok: failures.length === 0, results, failures, ...(answer !== undefined ? { answer } : {}) };
+    const filled = fillRunValues(step.prose, this.runner.vars);
+    if (failures.length === 0 && filled.missing.length > 0) failures.push(`${where}: the prose uses ${filled.missing.join(', ')}, which this step's run did not set ${this.runner.where()}`);
+    let inspect: string | undefined;
+    if (step.view.inspect !== undefined) {
+      const v = this.runner.value(step.view.inspect);
+      if (typeof v === 'string' && this.runner.cluster.nodeIds.includes(v)) inspect = v;
+      else if (failures.length === 0) failures.push(`${where}: view: inspect '${step.view.inspect}' is not a node here ${this.runner.where()}`);
+    }
+    return {
+      index: step.index,
+      title: step.title,
+      ok: failures.length === 0,
+      results,
+      failures,
+      prose: filled.text,
+      ...(answer !== undefined ? { answer } : {}),
+      ...(agrees !== undefined ? { agrees } : {}),
+      ...(shown !== undefined ? { shown } : {}),
+      ...(inspect !== undefined ? { inspect } : {}),
+    };
+  }
+
+  /** A run question's answer as the visible state gives it now (call before the step runs). */
+  shownAnswer(p: Predict): { answer?: string | number; failure?: string } {
+    const r = this.runner;
+    if (p.kind === 'pick-one') {
+      const holding = p.choices!.filter((c) => c.shown !== undefined && r.check(c.shown).ok);
+      if (holding.length !== 1) return { failure: `${holding.length} choices are shown as right (${holding.map((c) => c.label).join('; ') || 'none'}), expected exactly one` };
+      return { answer: holding[0].label };
+    }
+    const v = p.shown === undefined ? undefined : r.value(p.shown);
+    if (v === undefined) return { failure: `'${p.shown?.source ?? '?'}' has no value (a tie, or nothing shown)` };
+    return { answer: v };
   }
 
   /** The engine's answer to a predict question, now (call after the step ran). */
   answer(p: Predict): { answer?: string | number; failure?: string } {
     const r = this.runner;
     if (p.kind === 'pick-one') {
-      const holding = p.choices!.filter((c) => r.check(c.when).ok);
+      const holding = p.choices!.filter((c) => c.when !== undefined && r.check(c.when).ok);
       if (holding.length !== 1) return { failure: `${holding.length} choices hold (${holding.map((c) => c.label).join('; ') || 'none'}), expected exactly one` };
       return { answer: holding[0].label };
     }
@@ -595,4 +956,142 @@ export function loadChapters(files: Readonly<Record<string, string>>): Chapter[]
     }
   }
   return chapters;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fairness: figures tied to the engine, answers not given away
+// ---------------------------------------------------------------------------------------------
+
+const NUMBER_WORDS: Record<string, number> = {
+  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, fifty: 50, hundred: 100, thousand: 1000, half: 0.5,
+};
+const UNIT_MS: Record<string, number> = { ms: 1, millisecond: 1, milliseconds: 1, s: 1000, sec: 1000, second: 1000, seconds: 1000, minute: 60_000, minutes: 60_000 };
+
+/** A figure stated in prose: its text and value (ms for durations). */
+interface Figure {
+  readonly text: string;
+  readonly values: readonly number[];
+  readonly unit: 'ms' | 'ppm' | '%' | 'nodes' | 'majority';
+}
+
+/** The figures a piece of prose states by hand (placeholders removed first). */
+export function figuresIn(raw: string): Figure[] {
+  const text = raw.replace(PLACEHOLDER, '⟨⟩').replace(/`[^`]*`/g, '⟨code⟩');
+  const out: Figure[] = [];
+  const num = String.raw`(\d+(?:\.\d+)?)`;
+  // 150–300 ms, 2 s, 1.5 seconds, 100 ppm, 30 %
+  const digits = new RegExp(String.raw`(?<![\w.$])${num}(?:\s*(?:–|-|to|and)\s*${num})?\s*(ms|milliseconds?|s|secs?|seconds?|minutes?|ppm|%|percent)(?![\w])`, 'gi');
+  for (const m of text.matchAll(digits)) {
+    const unit = m[3].toLowerCase();
+    const nums = [m[1], m[2]].filter((x): x is string => x !== undefined).map(Number);
+    if (unit === 'ppm') out.push({ text: m[0], values: nums, unit: 'ppm' });
+    else if (unit === '%' || unit === 'percent') out.push({ text: m[0], values: nums, unit: '%' });
+    else out.push({ text: m[0], values: nums.map((n) => n * UNIT_MS[unit]), unit: 'ms' });
+  }
+  // "three seconds", "a few hundred milliseconds", "a whole second", "half a second"
+  const words = Object.keys(NUMBER_WORDS).join('|');
+  const spelled = new RegExp(String.raw`\b((?:${words})(?:[\s-]+(?:${words}|few|and))*)\s+(?:whole\s+|full\s+)?(milliseconds?|seconds?|minutes?)\b`, 'gi');
+  for (const m of text.matchAll(spelled)) {
+    const unitWord = m[2].toLowerCase();
+    const parts = m[1].toLowerCase().split(/[\s-]+/);
+    // "a second leader", "one second time": a bare singular after a/one is an ordinal, unless a duration word follows.
+    if (!unitWord.endsWith('s') && parts.length === 1 && (parts[0] === 'a' || parts[0] === 'one' || parts[0] === 'an')) {
+      const after = text.slice((m.index ?? 0) + m[0].length);
+      const isDuration = /^\s*(later|after|before|ago|passed|has passed|of|\.|,|;|\))/i.test(after) || /whole|full/i.test(m[0]);
+      if (!isDuration) continue;
+    }
+    let value: number;
+    if (parts.includes('few')) value = NaN; // "a few hundred milliseconds": vague, so never tied
+    else if (parts.includes('half')) value = (NUMBER_WORDS[parts[0]] !== undefined && parts[0] !== 'half' && parts[0] !== 'a' ? NUMBER_WORDS[parts[0]] : 0) + 0.5;
+    else {
+      value = 1;
+      for (const w of parts) {
+        const n = NUMBER_WORDS[w];
+        if (n === undefined) continue;
+        value = n >= 100 ? value * n : value === 1 ? n : value * n;
+      }
+    }
+    out.push({ text: m[0], values: [value * UNIT_MS[unitWord]], unit: 'ms' });
+  }
+  // "a majority of five", "all five nodes", "5 nodes"
+  const count = String.raw`(\d+|${Object.keys(NUMBER_WORDS).filter((w) => NUMBER_WORDS[w] >= 2 && NUMBER_WORDS[w] <= 12).join('|')})`;
+  for (const m of text.matchAll(new RegExp(String.raw`\bmajority of ${count}\b`, 'gi'))) {
+    out.push({ text: m[0], values: [wordValue(m[1])], unit: 'majority' });
+  }
+  for (const m of text.matchAll(new RegExp(String.raw`\ball\s+${count}\s+(?:nodes|servers|logs)\b`, 'gi'))) {
+    out.push({ text: m[0], values: [wordValue(m[1])], unit: 'nodes' });
+  }
+  return out;
+}
+
+const wordValue = (w: string): number => (/^\d+$/.test(w) ? Number(w) : NUMBER_WORDS[w.toLowerCase()]);
+
+/**
+ * Figures in a chapter's prose that nothing ties to the engine: a duration, rate or drift not made by a
+ * placeholder, not run by the step's own scenario (`run 1s`) and not written in the setup in force; a
+ * "majority of N" or "all N nodes" whose N is not the cluster's size. `allowed` lists exceptions by
+ * their text (each with the reason the test gives). Returns messages with file lines.
+ */
+export function untiedFigures(chapter: Chapter, allowed: readonly string[] = []): string[] {
+  const out: string[] = [];
+  for (const t of chapter.texts) {
+    for (const f of figuresIn(t.raw)) {
+      if (allowed.some((a) => f.text.includes(a) || a.includes(f.text))) continue;
+      const nodes = t.options.nodes ?? 5;
+      let tied: boolean;
+      if (f.unit === 'majority' || f.unit === 'nodes') tied = f.values.every((v) => v === nodes);
+      else tied = f.values.every((v) => t.durations.includes(v) || t.headerNumbers.includes(v));
+      if (!tied) {
+        out.push(
+          `${t.where} (${t.what}): '${f.text}' is not tied to the engine — write it as a placeholder ({{heartbeat}}, {{commitTimeout}}, …), ` +
+            `a value the run computed ({{$x}}), or make the step's scenario run that long`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+const STOPWORDS = new Set(
+  'the a an and or but of to in on at by for from with is are was were be been it its it’s this that these those no not yes will would can could does did do has have had than then so as one two all any some only just'.split(
+    ' ',
+  ),
+);
+
+const words = (s: string): string[] =>
+  s
+    .toLowerCase()
+    .replace(/[`*_"“”‘’'(),.:;!?—–-]/g, ' ')
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
+
+/**
+ * Questions whose answer the chapter gives away before they are asked: the fixed answer of a rule
+ * question (two consecutive content words of the correct choice, or the node or number itself) in the
+ * chapter intro or in the title of the step the question belongs to (the player lists step titles).
+ */
+export function giveaways(chapter: Chapter): string[] {
+  const out: string[] = [];
+  const intro = ` ${words(chapter.intro).join(' ')} `;
+  for (const step of chapter.steps) {
+    const p = step.predict;
+    if (p === undefined || p.about !== 'rule' || p.correct === undefined) continue;
+    const title = ` ${words(step.title).join(' ')} `;
+    const where = `${chapter.file} line ${step.line}`;
+    if (p.kind !== 'pick-one') {
+      const needle = ` ${String(p.correct).toLowerCase()} `;
+      if (title.includes(needle)) out.push(`${where}: the step title '${step.title}' gives away the answer ${p.correct}`);
+      continue;
+    }
+    const others = new Set((p.choices ?? []).filter((c) => c.label !== p.correct).flatMap((c) => words(c.label)));
+    const content = words(String(p.correct)).filter((w) => !STOPWORDS.has(w) && !others.has(w) && w.length > 2);
+    for (let i = 0; i + 1 < content.length; i++) {
+      const pair = ` ${content[i]} ${content[i + 1]} `;
+      for (const [name, text] of [['step title', title], ['chapter intro', intro]] as const) {
+        if (text.includes(pair)) out.push(`${where}: the ${name} says '${pair.trim()}', giving away the answer '${p.correct}'`);
+      }
+    }
+  }
+  return out;
 }

@@ -140,6 +140,9 @@ export class BrokerNode {
   state: BrokerState;
   private pending = new Map<number, PendingPub>(); // by log index
   private pendingById = new Map<string, PendingPub>(); // by topic + '\n' + id
+  /** The last entry applied with no PUB waiting for it (its index, 0 for none, and result): a cluster of one applies inside propose, before the PUB waits. */
+  private unclaimedIndex = 0;
+  private unclaimedResult: store.ApplyResult | undefined;
   private forwards = new Map<number, PendingForward>();
   private fwdSeq = 0;
   private subs = new Map<string, Subscription[]>(); // by topic
@@ -246,6 +249,12 @@ export class BrokerNode {
     const command = store.pubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick());
     const at = host.propose(command);
     if (at === undefined) return respond(proto.ERR_NOT_LEADER);
+    const early = this.unclaimedIndex === at.index ? this.unclaimedResult : undefined;
+    if (early !== undefined) {
+      // Committed and applied already (no one else to wait for): answer as apply would have.
+      if (early.kind === 'stored') return respond(proto.okPublished(id), early.record.offset);
+      if (early.kind === 'duplicate') return respond(proto.okDuplicate(id), early.offset);
+    }
     const deadline = host.engine.now + this.settings.commitTimeoutMs;
     // A PUB of an older term still waiting at this index lost its entry (our log was overwritten
     // while we were not leader): it will never commit, so answer it now rather than orphan its retries.
@@ -319,6 +328,8 @@ export class BrokerNode {
   apply(index: number, entryTerm: number, command: unknown): void {
     const result = store.apply(this.state, index, command);
     const p = this.pending.get(index);
+    this.unclaimedIndex = p === undefined ? index : 0;
+    this.unclaimedResult = p === undefined ? result : undefined;
     if (p !== undefined) {
       this.pending.delete(index);
       this.pendingById.delete(p.topic + '\n' + p.id);

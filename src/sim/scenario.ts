@@ -14,6 +14,7 @@
 // Node references: n1 … (configured ids), `leader`, `follower` (first up non-leader by id),
 // `follower2` …, and variables set with `let` (`$old`). Words and texts may be "JSON-quoted".
 import { CheckerViolation, SimCluster } from './cluster';
+import { Rng } from './rng';
 import type { CommandHandle } from './client';
 import type { ActionRecord, ClusterOptions, InFlight, NetworkSettings, NodeView, Publish, SimEvent } from './types';
 
@@ -233,7 +234,7 @@ function distance(a: string, b: string): number {
 }
 
 /** ` (did you mean 'crash'?)` when a known word is close, else ''. */
-function suggest(word: string, known: Iterable<string>): string {
+export function suggest(word: string, known: Iterable<string>): string {
   let best: string | undefined;
   let bestD = Infinity;
   for (const k of known) {
@@ -370,6 +371,8 @@ export class ScenarioRunner {
   readonly publishes = new Map<string, Publish>();
   lastPublish: Publish | undefined;
   lastProposal: { node: string; placed: { index: number; term: number } | undefined } | undefined;
+  /** Proposals the `chaos` command made so far (their commands are numbered). */
+  chaosProposals = 0;
   /** Events from global number `base` on; everything since the window start is kept. */
   private events: SimEvent[] = [];
   private base = 0;
@@ -378,6 +381,8 @@ export class ScenarioRunner {
   private instant = -1;
   private atInstant = 0;
   private readonly unlisten: () => void;
+  /** Draws of the `chaos` command: its own stream from the seed, so chaos never shifts the engine's numbers. */
+  private chaosRng: Rng | undefined;
 
   constructor(options: ClusterOptions = {}) {
     this.options = options;
@@ -445,6 +450,11 @@ export class ScenarioRunner {
     if (s.pos < this.base) s.pos = this.base;
     for (; s.pos < end; s.pos++) if (match(this.events[s.pos - this.base])) s.count++;
     return s.count;
+  }
+
+  /** The `chaos` command's random stream (made on first use from the cluster's seed). */
+  get chaos(): Rng {
+    return (this.chaosRng ??= new Rng(this.cluster.seed).fork('scenario chaos'));
   }
 
   /** Stops listening to the cluster (the cluster itself stays usable). */
@@ -586,7 +596,7 @@ interface NodeProp {
 }
 
 const ROLES = ['follower', 'candidate', 'leader'];
-const NODE_PROPS = ['role', 'up', 'down', 'connected', 'disconnected', 'term', 'commit', 'applied', 'log', 'lamport', 'voted', 'follows', 'suspects', 'clock', 'entry'];
+const NODE_PROPS = ['role', 'up', 'down', 'connected', 'disconnected', 'term', 'commit', 'applied', 'log', 'lamport', 'voted', 'follows', 'suspects', 'clock', 'entry', 'diverges'];
 const CLOCK_FIELDS = ['offset', 'error', 'drift', 'rtt', 'correction', 'local', 'corrected'];
 
 function clockField(v: NodeView, field: string): number | undefined {
@@ -680,6 +690,20 @@ function parseNodeProp(w: Words, ctx: ParseContext): NodeProp {
       const field = w.keyword('a clock field', CLOCK_FIELDS);
       return numberProp((v) => clockField(v, field), `clock ${field}`, parseCmp(w, 'milliseconds'));
     }
+    case 'diverges': {
+      // Raft paper Figure 7: the node holds an entry the other's log lacks (a different term at an index, or past its end).
+      const target = parseNodeRef(w, ctx);
+      return {
+        test: (v, r) => {
+          const other = r.cluster.node(r.resolveNode(target));
+          const at = v.log.findIndex((e, i) => other.log[i] === undefined || other.log[i].term !== e.term);
+          return {
+            ok: at >= 0,
+            actual: at < 0 ? `log is a prefix of ${other.id}'s` : `entry ${at + 1} (term ${v.log[at].term}) is not in ${other.id}'s log`,
+          };
+        },
+      };
+    }
     case 'entry': {
       const index = parseNum(w, 'an index');
       const what = w.keyword('term, command or missing', ['term', 'command', 'missing']);
@@ -747,7 +771,7 @@ function subjectPredicate(subject: Subject, prop: NodeProp): Predicate {
 // ---- events ----
 
 const EVENT_FIELDS = new Set(['kind', 'node', 'from', 'to', 'type', 'role', 'term', 'index', 'detail', 'lamport', 'msgId']);
-const FILTER_STOP = new Set(['within', 'count']);
+const FILTER_STOP = new Set(['within', 'count', 'and']);
 
 interface FilterWord {
   readonly key?: string;
@@ -824,9 +848,31 @@ function eventPredicate(f: EventFilter, cmp: Cmp | undefined, label = `'${descri
 // ---- the predicate table ----
 
 const PREDICATE_WORDS = [
-  'leader', 'no', 'not', 'election', 'commit', 'logs', 'reply', 'publish', 'received', 'history', 'violation', 'event',
+  'leader', 'leaders', 'no', 'not', 'election', 'commit', 'logs', 'reply', 'publish', 'received', 'history', 'violation', 'event',
   'in-flight', 'sent', 'time', 'clocks', ...QUANTIFIERS,
 ];
+
+/** Words that end a predicate's open-ended word list: `within` (of run until) and `and`. */
+const CLAUSE_END = new Set(['within', 'and']);
+
+/** `<predicate> [and <predicate>]…`: all must hold (`not a and b` is `(not a) and b`). */
+function parseConjunction(w: Words, ctx: ParseContext): Predicate {
+  const parts = [parsePredicate(w, ctx)];
+  while (w.accept('and') !== undefined) parts.push(parsePredicate(w, ctx));
+  if (parts.length === 1) return parts[0];
+  return {
+    usesEvents: parts.some((p) => p.usesEvents === true),
+    test(r, from) {
+      const whys: string[] = [];
+      for (const p of parts) {
+        const x = p.test(r, from);
+        if (!x.ok) return { ok: false, why: x.why };
+        whys.push(x.why);
+      }
+      return { ok: true, why: whys.join('; ') };
+    },
+  };
+}
 
 function parsePredicate(w: Words, ctx: ParseContext): Predicate {
   const first = w.peek();
@@ -865,7 +911,7 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       const what = w.peek()?.text;
       if (what === 'violation' || what === 'violations') {
         w.next();
-        const p = w.done || w.peek()?.text === 'within' ? undefined : w.need('a property').text;
+        const p = w.done || w.peek()?.text === 'within' || w.peek()?.text === 'and' ? undefined : w.need('a property').text;
         return {
           test: (r) => {
             const found = r.cluster.violations().filter((v) => p === undefined || v.property === p || v.message.includes(p));
@@ -878,7 +924,7 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
     }
     case 'leader': {
       const t = w.peek();
-      if (t === undefined || t.text === 'within') {
+      if (t === undefined || t.text === 'within' || t.text === 'and') {
         return { test: (r) => { const l = r.cluster.leader(); return { ok: l !== undefined, why: l === undefined ? 'there is no leader' : `${l} is the leader (term ${r.cluster.node(l).term})` }; } };
       }
       const ref = parseNodeRef(w, ctx);
@@ -887,6 +933,18 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
           const l = r.cluster.leader();
           const want = r.resolveNode(ref);
           return { ok: l === want, why: l === undefined ? 'there is no leader' : `${l} is the leader (term ${r.cluster.node(l).term})` };
+        },
+      };
+    }
+    case 'leaders': {
+      // Nodes that believe they lead, whatever their term (a stale leader in a minority counts).
+      w.keyword("'count'", ['count']);
+      const cmp = parseCmp(w, 'a count');
+      return {
+        test: (r) => {
+          const c = r.cluster;
+          const ls = c.nodeIds.map((id) => c.node(id)).filter((v) => v.up && v.role === 'leader');
+          return { ok: compare(ls.length, cmp.op, r.num(cmp.rhs)), why: `${ls.length} leader${ls.length === 1 ? '' : 's'}: ${ls.map((v) => `${v.id} (term ${v.term})`).join(', ') || 'none'}` };
         },
       };
     }
@@ -974,7 +1032,7 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       }
       if (!t.quoted && t.text === 'offsets') {
         const want: NumRef[] = [];
-        while (!w.done && w.peek()?.text !== 'within') want.push(parseNum(w, 'an offset'));
+        while (!w.done && !CLAUSE_END.has(w.peek()!.text)) want.push(parseNum(w, 'an offset'));
         return {
           test: (r) => {
             const got = r.cluster.received(client).map((x) => x.offset);
@@ -996,7 +1054,7 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
         prop = { test: (v, r) => { const n = records(v, r).length; return { ok: compare(n, cmp.op, r.num(cmp.rhs)), actual: `has ${n} in ${topic}` }; } };
       } else if (what === 'ids') {
         const ids: string[] = [];
-        while (!w.done && w.peek()?.text !== 'within') ids.push(w.word('an id'));
+        while (!w.done && !CLAUSE_END.has(w.peek()!.text)) ids.push(w.word('an id'));
         prop = {
           test: (v, r) => {
             const got = records(v, r).map((x) => x.id);
@@ -1011,11 +1069,12 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       return subjectPredicate(subject, prop);
     }
     case 'violation': {
-      const p = w.need('a property name (e.g. "Election Safety")').text;
+      // `violation` alone: any property broken.
+      const p = w.done || CLAUSE_END.has(w.peek()!.text) ? undefined : w.need('a property name (e.g. "Election Safety")').text;
       return {
         test: (r) => {
           const all = r.cluster.violations();
-          const found = all.filter((v) => v.property === p || v.message.includes(p));
+          const found = all.filter((v) => p === undefined || v.property === p || v.message.includes(p));
           return { ok: found.length > 0, why: all.length === 0 ? 'no violations' : all.map((v) => v.message).join('; ') };
         },
       };
@@ -1091,8 +1150,10 @@ function parseValue(w: Words, ctx: ParseContext): Value {
     field = word;
     head = w.keyword('first, last or event', ['first', 'last', 'event']);
   }
+  const source = head === 'first' || head === 'last' ? w.keyword("'event', 'in-flight' or 'timer'", ['event', 'in-flight', 'timer']) : 'event';
+  if ((head === 'first' || head === 'last') && source === 'timer') return timerValue(w, head, field);
+  if ((head === 'first' || head === 'last') && source === 'in-flight') return arrivalValue(w, head, field);
   if (head === 'first' || head === 'last' || (field === 'count' && head === 'event')) {
-    if (head !== 'event') w.keyword("'event'", ['event']);
     const f = parseFilter(w, 'an event kind');
     return {
       evaluate(r) {
@@ -1175,6 +1236,60 @@ function parseValue(w: Words, ctx: ParseContext): Value {
   };
 }
 
+/**
+ * `[node|at of] first|last timer`: the up node whose election timer fires first (or last), as the view's
+ * timers show it; `at` is that deadline. No value when two deadlines tie (nothing on screen decides it).
+ */
+function timerValue(w: Words, head: 'first' | 'last', field: string | undefined): Value {
+  if (field !== undefined && field !== 'node' && field !== 'at') throw w.error(`a timer has a node and an at, not '${field}'`);
+  return {
+    evaluate(r) {
+      const c = r.cluster;
+      const timers = c.nodeIds
+        .map((id) => c.node(id))
+        .filter((v) => v.up && v.role !== 'leader' && v.electionDeadline !== undefined)
+        .map((v) => ({ node: v.id, at: v.electionDeadline! }))
+        .sort((a, b) => (head === 'first' ? a.at - b.at : b.at - a.at));
+      if (timers.length === 0 || (timers.length > 1 && timers[0].at === timers[1].at)) return undefined;
+      return field === 'at' ? timers[0].at : timers[0].node;
+    },
+  };
+}
+
+const ARRIVAL_FIELDS = ['to', 'from', 'type', 'at', 'msgId'];
+
+/**
+ * `[to|from|type|at|msgId of] first|last in-flight <filter>`: of the messages in flight that will be
+ * delivered (not lost), the one that arrives first (or last), by the arrival times the view shows.
+ * Default field: `to`. No value when two arrivals tie.
+ */
+function arrivalValue(w: Words, head: 'first' | 'last', field: string | undefined): Value {
+  if (field !== undefined && !ARRIVAL_FIELDS.includes(field)) throw w.error(`a message in flight has ${ARRIVAL_FIELDS.join(', ')}, not '${field}'`);
+  const f = parseFilter(w, 'a message type (or *)');
+  return {
+    evaluate(r) {
+      const match = filterMatcher(f, r, 'type');
+      const list = r.cluster
+        .inFlight()
+        .filter((m) => !m.lost && match(m))
+        .sort((a, b) => (head === 'first' ? a.arriveAt - b.arriveAt : b.arriveAt - a.arriveAt));
+      if (list.length === 0 || (list.length > 1 && list[0].arriveAt === list[1].arriveAt)) return undefined;
+      const m = list[0];
+      switch (field ?? 'to') {
+        case 'from':
+          return m.from;
+        case 'type':
+          return m.type;
+        case 'at':
+          return m.arriveAt;
+        case 'msgId':
+          return m.id;
+      }
+      return m.to;
+    },
+  };
+}
+
 /** A predicate parsed once (e.g. a guide's pick-one choice), to test with `runner.check`. */
 export interface CompiledPredicate extends Predicate {
   readonly source: string;
@@ -1188,7 +1303,7 @@ export interface CompiledValue extends Value {
 /** Parses the text after `expect` (throws ScenarioError with `line`). */
 export function compilePredicate(text: string, options: { nodeIds?: readonly string[]; line?: number } = {}): CompiledPredicate {
   const w = new Words(text.trim(), options.line ?? 1);
-  const p = parsePredicate(w, { nodeIds: options.nodeIds ?? nodeIdsOf({}) });
+  const p = parseConjunction(w, { nodeIds: options.nodeIds ?? nodeIdsOf({}) });
   w.end('a predicate');
   return { source: text.trim(), test: p.test, usesEvents: p.usesEvents };
 }
@@ -1368,7 +1483,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         w.end('run <duration>');
         return (r) => r.cluster.runFor(ms);
       }
-      const p = parsePredicate(w, ctx);
+      const p = parseConjunction(w, ctx);
       const within = w.accept('within') !== undefined ? parseDuration(w) : DEFAULT_UNTIL_MS;
       w.end('run until <predicate> [within <duration>]');
       return (r) => {
@@ -1593,6 +1708,32 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       };
     },
   },
+  chaos: {
+    usage: 'chaos <duration> | chaos until <predicate> [within <duration>]',
+    kind: 'time',
+    parse(w, ctx) {
+      if (w.accept('until') === undefined) {
+        const ms = parseDuration(w);
+        w.end('chaos <duration>');
+        return (r) => {
+          const end = r.cluster.now + ms;
+          while (r.cluster.now < end) chaosMove(r, end);
+        };
+      }
+      const p = parseConjunction(w, ctx);
+      const within = w.accept('within') !== undefined ? parseDuration(w) : DEFAULT_UNTIL_MS;
+      w.end('chaos until <predicate> [within <duration>]');
+      return (r) => {
+        const from = r.eventNumber;
+        const end = r.cluster.now + within;
+        let last = testQuietly(p, r, from);
+        while (!last.ok && r.cluster.now < end) {
+          chaosMove(r, end, () => (last = testQuietly(p, r, from)).ok);
+        }
+        if (!last.ok) throw new StepFailure(`not reached within ${fmt(within)}ms of chaos: ${last.why}`);
+      };
+    },
+  },
   check: {
     usage: 'check messaging',
     kind: 'check',
@@ -1632,7 +1773,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     usage: 'expect [not] <predicate>',
     kind: 'check',
     parse(w, ctx) {
-      const p = parsePredicate(w, ctx);
+      const p = parseConjunction(w, ctx);
       w.end('expect <predicate>');
       return (r) => {
         const res = p.test(r, r.windowFrom);
@@ -1641,6 +1782,43 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
   },
 };
+
+/**
+ * One random fault or proposal, then 5–150 ms of running (stopping early at `end`, or when `stop` holds):
+ * crash (while more than one node is up), restart, a two-way partition, heal, a forced timeout, or
+ * proposals at every node that believes it leads. Every move is a recorded user action, so a run
+ * with chaos replays exactly from its action log.
+ */
+function chaosMove(r: ScenarioRunner, end: number, stop?: () => boolean): void {
+  const c = r.cluster;
+  const rng = r.chaos;
+  const ids = c.nodeIds;
+  const roll = rng.next();
+  if (roll < 0.1) {
+    const up = ids.filter((id) => c.node(id).up);
+    if (up.length > 1) c.crash(rng.pick(up));
+  } else if (roll < 0.25) {
+    const down = ids.filter((id) => !c.node(id).up);
+    if (down.length > 0) c.restart(rng.pick(down));
+  } else if (roll < 0.33) {
+    const order = [...ids];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.int(0, i);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const k = rng.int(1, Math.max(1, ids.length - 1));
+    if (ids.length > 1) c.partition([order.slice(0, k), order.slice(k)]);
+  } else if (roll < 0.4) {
+    c.heal();
+  } else if (roll < 0.45) {
+    c.timeout(rng.pick(ids));
+  } else {
+    for (const id of ids) if (c.node(id).up && c.node(id).role === 'leader') c.propose(id, `chaos-${r.chaosProposals++}`);
+  }
+  const ms = Math.min(rng.int(5, 150), end - c.now);
+  if (stop === undefined) c.runFor(ms);
+  else c.runUntil(stop, ms);
+}
 
 function linkCommand(name: string, act: (c: SimCluster, from: string, to: string) => void): CommandSpec {
   const usage = `${name} <from> <to> [both]`;

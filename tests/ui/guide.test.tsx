@@ -79,9 +79,10 @@ describe('deep links', () => {
       if (r === undefined || r.ok) throw new Error(`${h} resolved`);
       return r.error;
     };
-    expect(err('#guide/nope/2')).toMatch(/there is no chapter 'nope' \(chapters: glance, election/);
+    expect(err('#guide/nope/2')).toMatch(new RegExp(`there is no chapter 'nope' \\(chapters: ${chapters[0].id}, ${chapters[1].id}`));
     expect(err('#guide/election/11')).toMatch(/has 10 steps, so there is no step 11/);
-    expect(err('#guide/glance/challenge')).toMatch(/has no challenge/);
+    const without = chapters.find((c) => c.challenge === undefined);
+    if (without !== undefined) expect(err(`#guide/${without.id}/challenge`)).toMatch(/has no challenge/);
   });
 });
 
@@ -203,7 +204,7 @@ describe('the player', () => {
     expect(screen.queryByRole('button', { name: /Next/ })).toBeNull();
     click('Take the challenge →');
     expect(where()).toBe('Challenge');
-    expect(title()).toMatch(/^Challenge: lose an acknowledged message/);
+    expect(title()).toBe(`Challenge: ${election.challenge!.title}`);
   });
 
   it('a predict question is judged against what the engine then did: right, then wrong', () => {
