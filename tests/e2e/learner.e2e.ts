@@ -45,7 +45,7 @@ describe.skipIf(!hasBrowser)('what a learner meets', () => {
     const second = await openPage(browser, inject('baseUrl'), undefined, { firstVisit: true });
     await second.page.getByRole('button', { name: 'Start the guide: chapter 1' }).click();
     await second.page.locator('.guide-layer').waitFor();
-    expect(await second.page.evaluate(() => location.hash)).toMatch(/^#guide\/glance/);
+    expect(await second.page.evaluate(() => location.hash)).toMatch(/^#guide\/why-consensus/);
     expect(second.errors).toEqual([]);
     await second.page.close();
   });

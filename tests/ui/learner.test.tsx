@@ -16,7 +16,8 @@ import { FIGURE_2, RULES, cardFor } from '../../src/ui/rules';
 import { placeStamps } from '../../src/ui/spaceTimeModel';
 import { FOLD_CHARS, Transcript } from '../../src/ui/Transcript';
 import { THEME_KEY, nextTheme, setTheme, storedTheme } from '../../src/ui/theme';
-import { Welcome } from '../../src/ui/Welcome';
+import { FIRST_CHAPTER, Welcome } from '../../src/ui/Welcome';
+import { chapters } from '../../src/guides';
 import { WELCOME_KEY, dismissWelcome, firstVisit, showWelcome } from '../../src/ui/welcomeState';
 import { freshRun } from './helpers';
 
@@ -141,6 +142,10 @@ describe('the first visit', () => {
     expect(screen.queryByRole('region', { name: 'Welcome to Wiber Sim' })).toBeNull();
     expect(localStorage.getItem(WELCOME_KEY)).toBe('1');
     expect(firstVisit()).toBe(false);
+  });
+
+  it('"chapter 1" is the first chapter of the guide', () => {
+    expect(FIRST_CHAPTER).toBe([...chapters].sort((x, y) => x.order - y.order)[0].id);
   });
 
   it('plays the first election in slow motion, then returns to the speed before it (§5.2)', () => {

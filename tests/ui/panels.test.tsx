@@ -56,7 +56,7 @@ describe('toolbar and narration', () => {
   it('the ? key opens the shortcut list from the actions registry, Escape closes it', async () => {
     render(<App />);
     fireEvent.keyDown(window, { key: '?' });
-    const dialog = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' });
+    const dialog = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' }, { timeout: 10_000 });
     expect(within(dialog).getByText('Play / pause')).toBeTruthy();
     expect(within(dialog).getByText('Next election')).toBeTruthy();
     fireEvent.keyDown(window, { key: 'Escape' });
