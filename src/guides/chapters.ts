@@ -507,12 +507,18 @@ export function fillRunValues(text: string, vars: ReadonlyMap<string, string | n
   return { text: out, missing };
 }
 
-/** `run 1s` / `chaos 20s` durations of a fragment, in ms. */
+/**
+ * What a fragment's own commands make true: `run 1s` / `chaos 20s` durations (in ms), and the numbers
+ * of its `clock` commands (`clock n3 step -300` ties "300 ms"; `net` lines: see netLines).
+ */
 function runDurations(f: Fragment | undefined): number[] {
   const out: number[] = [];
   for (const st of f?.scenario.steps ?? []) {
     const m = /^(?:run|chaos)\s+(\d+(?:\.\d+)?)(ms|s)?$/.exec(st.source);
     if (m !== null) out.push(Number(m[1]) * (m[2] === 's' ? 1000 : 1));
+    if (/^clock\s/.test(st.source)) {
+      for (const n of st.source.matchAll(/(?<![\w.])-?(\d+(?:\.\d+)?)(ms|s)?(?![\w.])/g)) out.push(Number(n[1]) * (n[2] === 's' ? 1000 : 1));
+    }
   }
   return out;
 }

@@ -8,7 +8,7 @@
 //              (every header line comes before the first command; see HEADERS below)
 //   command    run 500ms | run until <predicate> [within 2s] | step [n] | crash n1 | restart n1 | …
 //              | pub orders hello --id o1 | cmd leader PUB orders hi | let old = leader | mark
-//   expect     expect [not] <predicate>        e.g. expect leader, expect n1 term >= 2
+//   expect     expect [not] <predicate> [and <predicate>…]   e.g. expect leader, expect n1 term >= 2
 //   replay     at 1234.5ms #5678 crash n1      (exact time and event count: replays identically)
 //
 // Node references: n1 … (configured ids), `leader`, `follower` (first up non-leader by id),
@@ -779,7 +779,10 @@ interface FilterWord {
   readonly quoted: boolean;
 }
 
-/** `<kind|*> [word…]`: each word must match — `key=value` a field (or payload field), a bare word any of node/from/to/type/role or part of the detail. */
+/**
+ * `<kind|*> [word…]`: each word must match — `key=value` a field (or payload field; `*` in the value
+ * matches anything, e.g. `lines=ERR*`), a bare word any of node/from/to/type/role or part of the detail.
+ */
 interface EventFilter {
   readonly kind: string;
   readonly words: readonly FilterWord[];
@@ -806,14 +809,17 @@ function fieldOf(x: object, key: string): unknown {
 
 /** Resolves the filter's `$variables` once, then tests events (or messages in flight) quickly. */
 function filterMatcher(f: EventFilter, r: ScenarioRunner, kindKey: 'kind' | 'type'): (x: SimEvent | InFlight) => boolean {
-  const words = f.words.map((fw) => ({ ...fw, value: fw.quoted ? fw.value : r.word(fw.value) }));
+  const words = f.words.map((fw) => {
+    const value = fw.quoted ? fw.value : r.word(fw.value);
+    return { ...fw, value, pattern: fw.key !== undefined && value.includes('*') ? glob(value) : undefined };
+  });
   return (x) => {
     const rec = x as unknown as Record<string, unknown>;
     if (f.kind !== '*' && rec[kindKey] !== f.kind) return false;
     for (const fw of words) {
       if (fw.key !== undefined) {
         const v = fieldOf(x, fw.key);
-        if (v === undefined || String(v) !== fw.value) return false;
+        if (v === undefined || (fw.pattern !== undefined ? !fw.pattern.test(String(v)) : String(v) !== fw.value)) return false;
         continue;
       }
       const detail = typeof rec.detail === 'string' ? rec.detail : '';
@@ -846,6 +852,8 @@ function eventPredicate(f: EventFilter, cmp: Cmp | undefined, label = `'${descri
 }
 
 // ---- the predicate table ----
+
+const SORT_FIELDS = ['offset', 'ts', 'correctedTs', 'lamport'] as const;
 
 const PREDICATE_WORDS = [
   'leader', 'leaders', 'no', 'not', 'election', 'commit', 'logs', 'reply', 'publish', 'received', 'history', 'violation', 'event',
@@ -1046,7 +1054,7 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
     case 'history': {
       const subject = parseSubject(w, ctx);
       const topic = w.word('a topic');
-      const what = w.keyword('count, ids or contains', ['count', 'ids', 'contains']);
+      const what = w.keyword('count, ids, contains or sorted', ['count', 'ids', 'contains', 'sorted']);
       let prop: NodeProp;
       const records = (v: NodeView, r: ScenarioRunner): ReturnType<SimCluster['history']> => r.cluster.history(v.id, topic);
       if (what === 'count') {
@@ -1060,6 +1068,16 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
             const got = records(v, r).map((x) => x.id);
             const ok = got.length === ids.length && ids.every((x, i) => glob(r.word(x)).test(got[i]));
             return { ok, actual: `${topic} ids ${got.join(' ') || 'none'}` };
+          },
+        };
+      } else if (what === 'sorted') {
+        // `sorted by ts`: the field never decreases from one offset to the next.
+        w.accept('by');
+        const field = w.keyword('a numeric record field', SORT_FIELDS) as (typeof SORT_FIELDS)[number];
+        prop = {
+          test: (v, r) => {
+            const got = records(v, r).map((x) => x[field]);
+            return { ok: got.every((x, i) => i === 0 || x >= got[i - 1]), actual: `${topic} ${field} ${got.map(fmt).join(' ') || 'none'}` };
           },
         };
       } else {
@@ -1099,15 +1117,20 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       const cmp = parseCmp(w, 'milliseconds');
       return {
         test: (r) => {
-          const views = r.cluster.nodeIds.map((id) => r.cluster.node(id)).filter((v) => v.up);
-          const xs = views.map((v) => (which === 'spread' ? v.clock.correctedMs : v.clock.localMs));
-          const spread = Math.max(...xs) - Math.min(...xs);
+          const spread = clockSpread(r, which);
           return { ok: compare(spread, cmp.op, r.num(cmp.rhs)), why: `${which} ${fmt(spread)}ms` };
         },
       };
     }
   }
   throw w.error(`unknown predicate '${word}'${suggest(word, PREDICATE_WORDS)}`);
+}
+
+/** Largest minus smallest clock reading of the up nodes: corrected (`spread`) or raw (`raw-spread`). */
+function clockSpread(r: ScenarioRunner, which: string): number {
+  const views = r.cluster.nodeIds.map((id) => r.cluster.node(id)).filter((v) => v.up);
+  const xs = views.map((v) => (which === 'spread' ? v.clock.correctedMs : v.clock.localMs));
+  return Math.max(...xs) - Math.min(...xs);
 }
 
 /** A predicate that cannot be evaluated yet (`leader term > 2` with no leader) does not hold yet. */
@@ -1170,8 +1193,16 @@ function parseValue(w: Words, ctx: ParseContext): Value {
   }
   if (field !== undefined) throw w.error(`expected 'first event', 'last event' after '${field} of'`);
   switch (word) {
-    case 'time':
-      return { evaluate: (r) => r.cluster.now };
+    case 'time': {
+      // `time since $t0`: how long ago $t0 was (ms), e.g. a detection delay for guide prose.
+      if (w.accept('since') === undefined) return { evaluate: (r) => r.cluster.now };
+      const from = parseNum(w, 'a time ($variable)');
+      return { evaluate: (r) => r.cluster.now - r.num(from) };
+    }
+    case 'clocks': {
+      const which = w.keyword('spread or raw-spread', ['spread', 'raw-spread']);
+      return { evaluate: (r) => clockSpread(r, which) };
+    }
     case 'reply': {
       const line = w.accept('line') !== undefined ? parseNum(w, 'a line number') : { lit: 1 };
       return { evaluate: (r) => r.lastReply?.lines[r.num(line) - 1] };
@@ -1770,7 +1801,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
   },
   expect: {
-    usage: 'expect [not] <predicate>',
+    usage: 'expect [not] <predicate> [and <predicate>…]',
     kind: 'check',
     parse(w, ctx) {
       const p = parseConjunction(w, ctx);

@@ -4,6 +4,7 @@ import type { ActionRecord, InFlight, NetworkSettings, NodeView, Violation } fro
 import { Driver, type AdvanceResult, type FeedItem, type Mark } from './driver';
 import type { MetricsSnapshot } from './metrics';
 import { DEFAULT_RUN, normalizeRun, type RunOptions } from './runOptions';
+import { DEFAULT_STEP_KIND, UNTIL, stepGoal, type StepKind, type UntilGoal } from './stepKinds';
 import type { WorkloadConfig, WorkloadStats } from './workload';
 
 /** Playback speeds in simulated ms per wall ms; the last one is fast-forward (as fast as the engine goes). */
@@ -89,6 +90,10 @@ export interface SimState {
   tab: Tab;
   bottomTab: BottomTab;
   helpOpen: boolean;
+  /** What Step moves to: the next event of this kind (Raft by default, so pings and clock sync do not bury an election). */
+  stepKind: StepKind;
+  /** How many events the last Step passed over that were not of the watched kind, and the event it stopped at. */
+  stepSkipped: { count: number; seq: number } | null;
   /** The running workload (publishers × rate), or null. */
   workload: WorkloadConfig | null;
   actionsBy: ActionsBy | null;
@@ -178,6 +183,8 @@ export const useSim = create<SimState>(() => {
     tab: 'inspect',
     bottomTab: 'events',
     helpOpen: false,
+    stepKind: DEFAULT_STEP_KIND,
+    stepSkipped: null,
     workload: null,
     actionsBy: null,
     ...snapshot(driver),
@@ -429,8 +436,7 @@ export function setSpeedIndex(i: number): void {
 }
 
 /** One scheduler event (a delivery, a drop, a timer), or a recorded action coming due. */
-export function stepEvent(): void {
-  if (!guard()) return;
+function stepOne(): void {
   const d = driver;
   d.beginBatch();
   try {
@@ -438,7 +444,7 @@ export function stepEvent(): void {
   } catch (err) {
     setNotice({ kind: 'error', text: errorText(err) });
   }
-  useSim.setState({ playing: false });
+  useSim.setState({ playing: false, stepSkipped: null });
   const last = d.lastStep[d.lastStep.length - 1];
   const violation = d.batch.toArray().find((i) => i.e.kind === 'violation');
   if (violation) afterStop(violation);
@@ -446,7 +452,27 @@ export function stepEvent(): void {
   if (last) useSim.setState({ selection: { ...useSim.getState().selection, event: last.seq } });
 }
 
-function runUntil(label: string, stop: (item: FeedItem) => boolean, none: string): void {
+/**
+ * Step: on to the next event of the watched kind (`stepKind`), passing over the others (with
+ * "Every event", exactly one scheduler event). A user action coming due or a violation always stops it.
+ */
+export function stepEvent(): void {
+  if (!guard()) return;
+  const kind = useSim.getState().stepKind;
+  if (kind === 'all') return stepOne();
+  const goal = stepGoal(kind);
+  const from = driver.seq;
+  runUntil(goal.running, goal.stop, goal.none, (stopped) => {
+    const seq = stopped?.seq ?? driver.seq;
+    useSim.setState({ stepSkipped: { count: Math.max(0, seq - from - 1), seq } });
+  });
+}
+
+export function setStepKind(stepKind: StepKind): void {
+  useSim.setState({ stepKind });
+}
+
+function runUntil(label: string, stop: (item: FeedItem) => boolean, none: string, after?: (stopped: FeedItem | null) => void): void {
   if (!guard()) return;
   const d = driver;
   d.beginBatch();
@@ -458,6 +484,7 @@ function runUntil(label: string, stop: (item: FeedItem) => boolean, none: string
     stop,
     seeking: false,
     onEnd(result, stopped) {
+      after?.(result === 'stop' ? stopped : null);
       if (result === 'target') setNotice({ kind: 'info', text: none });
       else if (stopped?.e.kind === 'violation') afterStop(stopped);
       else if (stopped) useSim.setState({ selection: { ...useSim.getState().selection, event: stopped.seq } });
@@ -465,20 +492,26 @@ function runUntil(label: string, stop: (item: FeedItem) => boolean, none: string
   });
 }
 
+/** Runs to the next delivery, election, leader or commit (the toolbar's "to next …" buttons). */
+export function runUntilGoal(goal: UntilGoal): void {
+  const g = UNTIL[goal];
+  runUntil(g.running, g.stop, g.none);
+}
+
 export function stepDelivery(): void {
-  runUntil('Running to the next delivery', (i) => i.e.kind === 'deliver', 'No message was delivered within 60 s of simulated time.');
+  runUntilGoal('delivery');
 }
 
 export function runUntilElection(): void {
-  runUntil('Running to the next election', (i) => i.e.kind === 'role' && i.e.role === 'candidate', 'No election started within 60 s of simulated time.');
+  runUntilGoal('election');
 }
 
 export function runUntilLeader(): void {
-  runUntil('Running until a leader is elected', (i) => i.e.kind === 'role' && i.e.role === 'leader', 'No leader was elected within 60 s of simulated time.');
+  runUntilGoal('leader');
 }
 
 export function runUntilCommit(): void {
-  runUntil('Running to the next commit', (i) => i.e.kind === 'commit', 'Nothing was committed within 60 s of simulated time (propose a command first?).');
+  runUntilGoal('commit');
 }
 
 /** Moves to virtual time `t` of the run: forward by running, backward by replaying from the start. */

@@ -4,6 +4,7 @@ import type { InFlight, LogEntryView, NodeView } from '../sim';
 import { act, formatMs, getDriver, inFlightNow, selectMessage, selectNode, useSim } from '../store/sim';
 import { commandText } from './explain';
 import { termColor } from './colors';
+import { LogGrid as ClusterLogGrid } from './LogGrid';
 import { plural } from './plural';
 
 function Field({ label, value, title }: { label: string; value: React.ReactNode; title?: string }) {
@@ -294,6 +295,7 @@ function Overview() {
           ))}
         </tbody>
       </table>
+      <ClusterLogGrid nodes={nodes} maxColumns={24} />
       <InFlightList />
     </section>
   );

@@ -42,6 +42,9 @@ function ComingUp() {
 export function Narration() {
   const lastStep = useSim((s) => s.lastStep);
   const playing = useSim((s) => s.playing);
+  const skippedBy = useSim((s) => s.stepSkipped);
+  // Only about the step whose events are shown (not a later seek or run to the next election).
+  const skipped = skippedBy !== null && lastStep.some((i) => i.seq === skippedBy.seq) ? skippedBy.count : 0;
   const version = useSim((s) => s.feedVersion);
   const by = useSim((s) => s.actionsBy);
   const lines = useMemo(() => {
@@ -78,6 +81,11 @@ export function Narration() {
           ))}
           {extra > 0 && <li className="more">…and {extra} more in the event feed</li>}
         </ol>
+      )}
+      {!playing && skipped > 0 && lines.length > 0 && (
+        <p className="hint" data-testid="step-skipped">
+          Step passed over {skipped} event{skipped === 1 ? '' : 's'} of other kinds (pings, clock sync…): choose what Step moves to beside the button.
+        </p>
       )}
       {!playing && <ComingUp />}
     </section>

@@ -1,11 +1,14 @@
 // The space-time (Lamport) diagram: one lane per node, every message an arrow with its Lamport stamp, kept in step with the scrubber; click an event to see what happened before and after it.
 import { axisBottom, scaleLinear, select } from 'd3';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { InFlight } from '../sim';
+import type { FeedItem } from '../store/driver';
 import { getDriver, inFlightNow, seekToEvent, select as selectInStore, useSim } from '../store/sim';
 import { buildSpaceTime, causalCone, placeStamps, type Arrow, type LocalEvent, type Stamp } from './spaceTimeModel';
 import { plural } from './plural';
 
-const WINDOWS = [50, 100, 200, 500, 1000, 2000];
+export const SPACETIME_WINDOWS = [50, 100, 200, 500, 1000, 2000];
+const WINDOWS = SPACETIME_WINDOWS;
 const LEFT = 44;
 const RIGHT = 14;
 const TOP = 10;
@@ -32,22 +35,46 @@ function describeArrow(a: Arrow): string {
   return `${a.from} → ${a.to} ${a.type}, Lamport ${a.lamport}, sent at ${a.sentAt.toFixed(1)} ms, ${fate}`;
 }
 
+/** What the diagram draws: recent events, the time now, the nodes and the messages in flight. */
+export interface SpaceTimeSource {
+  /** The newest events (oldest first); the diagram shows those of its window. */
+  readonly feed: readonly FeedItem[];
+  readonly now: number;
+  readonly nodeIds: readonly string[];
+  readonly inFlight: readonly InFlight[];
+  /** The selected event (FeedItem.seq), whose causal past and future are highlighted. */
+  readonly selected: number | null;
+  readonly onSelect: (seq: number | null) => void;
+  /** "Jump here": move the run to just after that event (absent: no such button). */
+  readonly onJump?: (seq: number, at: number) => void;
+  /** The window shown first, in ms (default 200). */
+  readonly initialWindowMs?: number;
+  /** This is the page's diagram (the one "export image" takes). */
+  readonly exportable?: boolean;
+}
+
+/** The simulator's diagram: the store's run, kept in step with the scrubber. */
 export function SpaceTime() {
+  const version = useSim((s) => s.feedVersion);
+  const nodeIds = useSim((s) => s.nodeIds);
+  const selected = useSim((s) => s.selection.event);
+  // The window follows time at the feed's pace (throttled while playing), not every frame.
+  const source = useMemo(() => {
+    void version;
+    const d = getDriver();
+    return { feed: d.feedTail(8000), now: d.now, inFlight: inFlightNow() };
+  }, [version]);
+  return <SpaceTimeView {...source} nodeIds={nodeIds} selected={selected} onSelect={(seq) => selectInStore({ event: seq })} onJump={seekToEvent} exportable />;
+}
+
+export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect, onJump, initialWindowMs = 200, exportable = false }: SpaceTimeSource) {
   const svgRef = useRef<SVGSVGElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
   const [avail, setAvail] = useState(200);
-  const [windowMs, setWindowMs] = useState(200);
+  const [windowMs, setWindowMs] = useState(initialWindowMs);
   const [heartbeats, setHeartbeats] = useState(true);
   const [stamps, setStamps] = useState(true);
-  const version = useSim((s) => s.feedVersion);
-  // The window follows time at the feed's pace (throttled while playing), not every frame.
-  const now = useMemo(() => {
-    void version;
-    return getDriver().now;
-  }, [version]);
-  const nodeIds = useSim((s) => s.nodeIds);
-  const selected = useSim((s) => s.selection.event);
 
   useEffect(() => {
     const el = wrapRef.current;
@@ -64,10 +91,7 @@ export function SpaceTime() {
     return () => ro.disconnect();
   }, []);
 
-  const model = useMemo(() => {
-    void version;
-    return buildSpaceTime(getDriver().feedTail(8000), now - windowMs, now);
-  }, [version, now, windowMs]);
+  const model = useMemo(() => buildSpaceTime(feed, now - windowMs, now), [feed, now, windowMs]);
   const cone = useMemo(() => (selected !== null && model.nodeOf.has(selected) ? causalCone(model, selected) : null), [model, selected]);
 
   const laneH = Math.max(16, Math.min(44, (avail - TOP - AXIS) / Math.max(1, nodeIds.length)));
@@ -76,7 +100,7 @@ export function SpaceTime() {
   useEffect(() => {
     const svg = svgRef.current;
     if (svg === null) return;
-    current = svg;
+    if (exportable) current = svg;
     const x = scaleLinear().domain([now - windowMs, now]).range([LEFT, width - RIGHT]);
     const lane = new Map(nodeIds.map((id, i) => [id, TOP + laneH * (i + 0.5)]));
     // Clients and the time server have no lane: their messages start or end on a rail above n1's lane.
@@ -116,7 +140,7 @@ export function SpaceTime() {
       .call(axisBottom(x).ticks(Math.max(2, Math.floor(width / 90))).tickFormat((v) => `${(+v).toFixed(windowMs < 200 ? 1 : 0)}`));
     const body = s.append('g').attr('clip-path', 'url(#st-clip)');
     // Arrows.
-    const flying = new Map(inFlightNow().map((m) => [m.id, m]));
+    const flying = new Map(inFlight.map((m) => [m.id, m]));
     const arrows = model.arrows.filter((a) => heartbeats || !a.heartbeat || (cone !== null && (a.sendSeq === selected || a.endSeq === selected)));
     const showStamps = stamps && arrows.length <= 160;
     const stampAt: Stamp[] = [];
@@ -148,7 +172,7 @@ export function SpaceTime() {
         .attr('cx', x(a.sentAt))
         .attr('cy', y(a.from))
         .attr('r', 3)
-        .on('click', () => selectInStore({ event: a.sendSeq }));
+        .on('click', () => onSelect(a.sendSeq));
       send.append('title').text(`send: ${describeArrow(a)}`);
       if (a.fate === 'delivered' && a.endSeq !== undefined) {
         const end = a.endSeq;
@@ -157,7 +181,7 @@ export function SpaceTime() {
           .attr('cx', x2)
           .attr('cy', y2)
           .attr('r', 3)
-          .on('click', () => selectInStore({ event: end }))
+          .on('click', () => onSelect(end))
           .append('title')
           .text(`receive: ${describeArrow(a)}`);
       }
@@ -175,7 +199,7 @@ export function SpaceTime() {
         .attr('width', 7)
         .attr('height', 7)
         .attr('transform', `rotate(45 ${x(l.at)} ${y(l.node)})`)
-        .on('click', () => selectInStore({ event: l.seq }))
+        .on('click', () => onSelect(l.seq))
         .append('title')
         .text(`${l.node}: ${l.label} at ${l.at.toFixed(1)} ms`);
     }
@@ -184,7 +208,7 @@ export function SpaceTime() {
     return () => {
       if (current === svg) current = null;
     };
-  }, [model, cone, selected, width, height, laneH, nodeIds, now, windowMs, heartbeats, stamps]);
+  }, [model, cone, selected, width, height, laneH, nodeIds, now, windowMs, heartbeats, stamps, inFlight, onSelect, exportable]);
 
   const selectedInfo = useMemo(() => {
     if (selected === null || cone === null) return null;
@@ -221,10 +245,14 @@ export function SpaceTime() {
       {selectedInfo ? (
         <p className="st-info">
           Selected: {selectedInfo.what}. {plural(selectedInfo.past, 'event')} in view happened before it, {selectedInfo.future} after; the rest are concurrent with it.{' '}
-          <button type="button" className="btn small" onClick={() => seekToEvent(selected!, selectedInfo.at)}>
-            Jump here
-          </button>{' '}
-          <button type="button" className="btn small" onClick={() => selectInStore({ event: null })}>
+          {onJump !== undefined && (
+            <>
+              <button type="button" className="btn small" onClick={() => onJump(selected!, selectedInfo.at)}>
+                Jump here
+              </button>{' '}
+            </>
+          )}
+          <button type="button" className="btn small" onClick={() => onSelect(null)}>
             Clear
           </button>
         </p>

@@ -3,6 +3,7 @@ import { SPEEDS, formatMs, setSpeedIndex, speedLabel, useSim } from '../store/si
 import { getAction, perform } from './actions';
 import { GuidesButton } from './guide/GuideHost';
 import { Menu } from './Menu';
+import { StepKindSelect } from './StepKindSelect';
 import { THEME_ICON, THEME_LABEL, nextTheme, setTheme, useTheme, type ThemeChoice } from './theme';
 import { COMPACT, useMedia } from './useMedia';
 
@@ -158,6 +159,7 @@ export function Toolbar() {
           <PlayButton />
           <ActionButton name="stepEvent" label="Step" />
           <Menu label="Run to the next…" text="Next ▾" align="end">
+            <StepKindSelect className="step-kind menu-step-kind" />
             {RUN_TO.map(([name, label]) => (
               <ActionButton key={name} name={name} label={label} />
             ))}
@@ -177,6 +179,7 @@ export function Toolbar() {
       <nav className="playback" aria-label="Playback">
         <PlayButton />
         <ActionButton name="stepEvent" label="Step" />
+        <StepKindSelect />
         <span className="until" aria-hidden="true">
           to next
         </span>

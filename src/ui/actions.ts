@@ -57,7 +57,7 @@ export const ACTIONS: readonly Action[] = [
     group: 'Playback', keys: [' ', 'k'], keyLabel: 'Space', perform: togglePlay,
   },
   {
-    name: 'stepEvent', label: 'Step', description: 'Process exactly one event (a delivery, a drop or a timer) and explain it.',
+    name: 'stepEvent', label: 'Step', description: 'Move to the next event of the kind you watch (Raft by default: pings and clock sync are passed over) and explain it.',
     group: 'Playback', keys: ['s', '.'], keyLabel: 'S', enabled: notBusy, perform: stepEvent,
   },
   {

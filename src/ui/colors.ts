@@ -7,6 +7,17 @@ export function termColor(term: number): string {
   return TERM_COLORS[(((term - 1) % TERM_COLORS.length) + TERM_COLORS.length) % TERM_COLORS.length];
 }
 
+function luminance(hex: string): number {
+  const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+/** Black or white, whichever reads better on termColor(term) (WCAG contrast). */
+export function termInk(term: number): string {
+  const l = luminance(termColor(term));
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000' : '#fff';
+}
+
 /** A colour per node (by position), for charts with one line per node. */
 export function nodeColor(index: number): string {
   return TERM_COLORS[((index % TERM_COLORS.length) + TERM_COLORS.length) % TERM_COLORS.length];

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../src/sim/index';
 import {
+  compilePredicate,
   parseScenario,
   runScenario,
   ScenarioError,
@@ -89,7 +90,7 @@ describe('parsing', () => {
     expect(parseError('expect n9 role follower')).toMatch(/^line 1: unknown node 'n9'/);
     expect(parseError('expect n1 role boss')).toBe("line 1: expected a role (follower, candidate, leader), got 'boss'");
     expect(parseError('expect n1 term >= soon')).toBe("line 1: expected a term (a number or $variable), got 'soon'");
-    expect(parseError('expect history n1 orders size 2')).toBe("line 1: expected count, ids or contains (count, ids, contains), got 'size'");
+    expect(parseError('expect history n1 orders size 2')).toBe("line 1: expected count, ids, contains or sorted (count, ids, contains, sorted), got 'size'");
   });
 
   it('firstLine shifts line numbers, and `only` restricts the commands (as guide check blocks do)', () => {
@@ -412,5 +413,36 @@ describe('livelock guard', () => {
       c.engine.flush();
     };
     expect(flood).toThrow(/livelock: more than 20000 events at t=5ms without time moving \(last: timer holdback at n1\)/);
+  });
+});
+
+describe('predicates the messaging guides use', () => {
+  it('`and` holds when every part holds, and says which part did not', () => {
+    ok('seed 3\nrun until leader within 2s\nexpect leader and all up and not n1 down\nrun until leader and all term >= 1 within 1s');
+    const r = runScenario('seed 3\nrun until leader within 2s\nexpect all up and n1 term > 99');
+    expect(r.failure?.message).toMatch(/n1 term \d+ /);
+    expect(compilePredicate('history all t ids a b and leader').source).toBe('history all t ids a b and leader');
+  });
+
+  it('a key=value event filter may use * in the value (a reply line, a payload field)', () => {
+    ok('seed 3\nrun until leader within 2s\nmark\ncmd leader HISTORY t x\nexpect event deliver ClientReply lines=ERR*int*\nexpect no event deliver ClientReply lines=OK*');
+  });
+
+  it('time since $t is how long ago $t was', () => {
+    const r = ok('seed 3\nrun 100ms\nlet t0 = time\nrun 250ms\nlet took = time since $t0');
+    expect(r.runner.vars.get('took')).toBeCloseTo(250, 9);
+  });
+
+  it('clocks spread and clocks raw-spread are values too (for run figures in guide prose)', () => {
+    const r = ok('seed 3\nclock-offset-max 0\nclock-drift-max 0\nsync off\nclock n1 offset 100\nclock n2 offset -50\nrun 10ms\nlet raw = clocks raw-spread\nlet cor = clocks spread');
+    expect(r.runner.vars.get('raw')).toBeCloseTo(150, 6);
+    expect(r.runner.vars.get('cor')).toBeCloseTo(150, 6);
+  });
+
+  it('history … sorted by <field> holds when the field never decreases with the offset', () => {
+    ok('seed 3\nsync off\nrun until leader within 2s\npub t a --wait\npub t b --wait\nexpect history all t sorted by ts and history all t sorted by lamport');
+    const r = runScenario('seed 3\nsync off\nrun until leader within 2s\nlet l = leader\npub t a --via $l --wait\nclock $l step -300\npub t b --via $l --wait\nexpect history $l t sorted by ts');
+    expect(r.failure?.message).toMatch(/t ts [\d.]+ [\d.]+/);
+    ok('seed 3\nsync off\nrun until leader within 2s\nlet l = leader\npub t a --via $l --wait\nclock $l step -300\npub t b --via $l --wait\nexpect not history $l t sorted by ts and history $l t sorted by lamport');
   });
 });

@@ -385,7 +385,8 @@ describe('in the page', () => {
       finishTask();
       const leader = getDriver().cluster.leader()!;
       // One at a time, as the solution's `cmd` lines wait for each reply.
-      for (const line of ['PUB orders --id x once', 'PUB orders --id y other', 'PUB orders --id x once']) {
+      // The dedup challenge's window holds 3 ids: three other messages push x out of it.
+      for (const line of ['PUB orders --id x once', 'PUB orders --id a 1', 'PUB orders --id b 2', 'PUB orders --id c 3', 'PUB orders --id x once']) {
         act('command', [leader, line, {}]);
         seek(getDriver().now + 100);
         finishTask();

@@ -14,6 +14,8 @@ export function freshRun(run: RunOptions = { seed: 1, nodes: 5 }): void {
     bottomTab: 'events',
     helpOpen: false,
     speedIndex: 3,
+    stepKind: 'raft',
+    stepSkipped: null,
   });
   publish();
 }

@@ -65,6 +65,7 @@ describe('toolbar and narration', () => {
 
   it('keys drive the same actions: s steps, digits select nodes, x crashes the selected node', () => {
     render(<App />);
+    rAct(() => useSim.setState({ stepKind: 'all' }));
     const before = getDriver().cluster.eventCount;
     fireEvent.keyDown(window, { key: 's' });
     expect(getDriver().cluster.eventCount).toBe(before + 1);
@@ -79,7 +80,7 @@ describe('toolbar and narration', () => {
   it('typing in a field does not trigger shortcuts', async () => {
     render(<App />);
     fireEvent.click(screen.getByRole('tab', { name: 'Client' }));
-    const input = await screen.findByRole('textbox', { name: 'Command' });
+    const input = await screen.findByRole('textbox', { name: 'Command' }, { timeout: 10_000 });
     const before = getDriver().cluster.eventCount;
     fireEvent.keyDown(input, { key: 's' });
     expect(getDriver().cluster.eventCount).toBe(before);

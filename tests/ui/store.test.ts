@@ -6,8 +6,9 @@ import { fingerprint } from '../../src/store/fingerprint';
 import { Metrics } from '../../src/store/metrics';
 import { runScenario } from '../../src/store/scenarios';
 import {
-  act, finishTask, getDriver, newRun, runUntilElection, runUntilLeader, seek, seekToEvent, startWorkload, stepDelivery, stepEvent, stopWorkload, useSim,
+  act, finishTask, getDriver, newRun, runUntilElection, runUntilLeader, seek, seekToEvent, setStepKind, startWorkload, stepDelivery, stepEvent, stopWorkload, useSim,
 } from '../../src/store/sim';
+import { watched } from '../../src/store/stepKinds';
 import { freshRun } from './helpers';
 
 const fp = (): string => {
@@ -18,13 +19,37 @@ const fp = (): string => {
 describe('playback', () => {
   beforeEach(() => freshRun());
 
-  it('a step processes one event, pauses, and selects its last journal event', () => {
+  it('a step watching every event processes one event, pauses, and selects its last journal event', () => {
+    setStepKind('all');
     const before = getDriver().cluster.eventCount;
     stepEvent();
     expect(getDriver().cluster.eventCount).toBe(before + 1);
     expect(useSim.getState().playing).toBe(false);
     expect(useSim.getState().lastStep.length).toBeGreaterThan(0);
     expect(useSim.getState().selection.event).toBe(getDriver().seq);
+  });
+
+  it('a step watching Raft passes over pings and clock sync: from time 0 it reaches the first election timeout', () => {
+    expect(useSim.getState().stepKind).toBe('raft');
+    stepEvent();
+    finishTask();
+    const d = getDriver();
+    const passed = d.feedTail(d.seq).map((i) => i.e);
+    const last = passed.at(-1)!;
+    // The first Raft event of a run is an election timer firing (§5.2); everything before it was background.
+    expect(passed.filter((e) => e.kind === 'timer' && e.type === 'election')).toHaveLength(1);
+    expect(passed.some((e) => e.kind === 'role' && e.role === 'candidate')).toBe(true);
+    expect(passed.filter((e) => watched('raft', e)).every((e) => e.at === last.at)).toBe(true);
+    expect(passed.filter((e) => !watched('raft', e)).length).toBeGreaterThan(5);
+    // It says how many it passed over: every event before the first Raft one.
+    const firstRaft = d.feedTail(d.seq).find((i) => watched('raft', i.e))!;
+    expect(useSim.getState().stepSkipped).toEqual({ count: firstRaft.seq - 1, seq: firstRaft.seq });
+    // The next step is the candidate's first RequestVote arriving, not a ping.
+    stepEvent();
+    finishTask();
+    const next = useSim.getState().lastStep.filter((i) => watched('raft', i.e));
+    expect(next.length).toBeGreaterThan(0);
+    expect(next.every((i) => ['RequestVote', 'RequestVoteReply'].includes(i.e.type ?? '') || i.e.kind === 'vote' || i.e.kind === 'role')).toBe(true);
   });
 
   it('next delivery stops right after a deliver event', () => {

@@ -1,13 +1,28 @@
-// The guide's view of its own cluster (the simulator's ClusterView draws the store's run only): nodes
-// on a ring with the messages in flight, and a table of role, term, vote, log, commit and timers. In a
-// pick-a-node question the nodes are the answer buttons.
-import type { KeyboardEvent } from 'react';
+// The guide's views of its own cluster (the simulator's panels draw the store's run only): nodes on a
+// ring with the messages in flight, a node table, the messages in flight with their arrival times,
+// clocks, topics and clients, and an inspector for one node. In a pick-a-node question the ring's
+// nodes are the answer buttons.
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
+import { MESSAGING_PROPERTIES } from '../../sim/checkers/messaging';
+import { RAFT_PROPERTIES } from '../../sim/checkers/raft';
+import type { SimCluster } from '../../sim/cluster';
 import type { InFlight, NodeView } from '../../sim/types';
+import { layerOf, stepKindLabel, type StepKind } from '../../store/stepKinds';
+import { commandText } from '../explain';
 import type { ClusterSnap } from './model';
 
 export interface NodePick {
   readonly selected: string | undefined;
   readonly onPick: (id: string) => void;
+}
+
+/** A box that scrolls sideways (a wide table): focusable, so that a keyboard can scroll it too. */
+function ScrollBox({ label, children, ...rest }: { label: string; children: ReactNode; 'data-testid'?: string }) {
+  return (
+    <div className="guide-table-wrap" role="region" aria-label={label} tabIndex={0} {...rest}>
+      {children}
+    </div>
+  );
 }
 
 export function formatTime(ms: number): string {
@@ -26,10 +41,17 @@ function messageClass(m: InFlight): string {
   return `gmsg ${kind}${m.type.endsWith('Reply') ? ' reply' : ''}${m.lost ? ' lost' : ''}`;
 }
 
-function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
+/** Time left on a node's election timer, when it runs (a leader's does not). */
+function timerLeft(v: NodeView, now: number): number | undefined {
+  if (!v.up || v.role === 'leader' || v.electionDeadline === undefined) return undefined;
+  return Math.max(0, v.electionDeadline - now);
+}
+
+/** The nodes on a ring with the messages in flight; in a pick-a-node question the nodes are buttons. */
+export function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
   const n = snap.nodes.length;
   const R = n <= 5 ? 100 : 112;
-  const r = n <= 5 ? 24 : n <= 9 ? 18 : 12;
+  const r = n <= 5 ? 25 : n <= 9 ? 19 : 12;
   const pos = new Map<string, { x: number; y: number }>();
   snap.nodes.forEach((v, i) => {
     const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
@@ -51,7 +73,7 @@ function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
     }
   };
   return (
-    <svg className="guide-ring" viewBox="-150 -150 300 300" role="group" aria-label="The guide's cluster: nodes on a ring and the messages in flight">
+    <svg className="guide-ring" viewBox="-160 -140 320 292" role="group" aria-label="The guide's cluster: nodes on a ring and the messages in flight">
       {links.map(([a, b]) => {
         const p = pos.get(a)!;
         const q = pos.get(b)!;
@@ -63,8 +85,8 @@ function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
         const span = m.arriveAt - m.sentAt;
         const f = span > 0 ? Math.min(1, Math.max(0, (snap.now - m.sentAt) / span)) : 0;
         return (
-          <circle key={m.id} className={messageClass(m)} r={4} cx={p.x + (q.x - p.x) * f} cy={p.y + (q.y - p.y) * f}>
-            <title>{`${m.type} ${m.from}→${m.to}${m.lost ? ' (lost)' : ''}`}</title>
+          <circle key={`${m.id}-${m.duplicate ? 1 : 0}`} className={messageClass(m)} r={4.5} cx={p.x + (q.x - p.x) * f} cy={p.y + (q.y - p.y) * f}>
+            <title>{`${m.type} ${m.from}→${m.to}, ${m.lost ? 'lost at' : 'arrives at'} ${formatTime(m.arriveAt)}`}</title>
           </circle>
         );
       })}
@@ -73,28 +95,38 @@ function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
         const role = roleOf(v);
         const picked = pick?.selected === v.id;
         const label = `${v.id}: ${role}${v.up && !v.connected ? ', disconnected' : ''}, term ${v.term}`;
-        const timer = v.up && v.electionDeadline !== undefined ? Math.max(0, v.electionDeadline - snap.now) : undefined;
+        const timer = timerLeft(v, snap.now);
         return (
-          <g
-            key={v.id}
-            className={`gnode ${role}${picked ? ' picked' : ''}${pick ? ' pickable' : ''}${v.up && !v.connected ? ' disconnected' : ''}`}
-            transform={`translate(${p.x},${p.y})`}
-            data-node={v.id}
-            {...(pick
-              ? { role: 'button', tabIndex: 0, 'aria-pressed': picked, 'aria-label': `Pick ${label}`, onClick: () => pick.onPick(v.id), onKeyDown: key(v.id) }
-              : { role: 'img', 'aria-label': label })}
-          >
-            <circle r={r} />
-            <text className="gid" y={-2}>
-              {v.id}
-            </text>
-            <text className="gterm" y={r / 2 + 1}>
-              T{v.term}
-            </text>
-            <text className="grole" y={r + 13}>
-              {role}
-              {timer !== undefined && v.role !== 'leader' ? ` · ${timer.toFixed(0)} ms` : ''}
-            </text>
+          <g key={v.id}>
+            <g
+              className={`gnode ${role}${picked ? ' picked' : ''}${pick ? ' pickable' : ''}${v.up && !v.connected ? ' disconnected' : ''}`}
+              transform={`translate(${p.x},${p.y})`}
+              data-node={v.id}
+              {...(pick
+                ? { role: 'button', tabIndex: 0, 'aria-pressed': picked, 'aria-label': `Pick ${label}`, onClick: () => pick.onPick(v.id), onKeyDown: key(v.id) }
+                : { role: 'img', 'aria-label': label })}
+            >
+              {/* A larger, invisible target: a finger on a phone is wider than the drawn node. */}
+              {pick && <circle className="ghit" r={r + 10} />}
+              <circle className="gbody" r={r} />
+            </g>
+            {/* The labels say what the node's name already says: drawn over it, not part of the button. */}
+            <g className={`glabel ${role}`} transform={`translate(${p.x},${p.y})`} aria-hidden="true">
+              <text className="gid" y={-3}>
+                {v.id}
+              </text>
+              <text className="gterm" y={r / 2 + 1}>
+                T{v.term}
+              </text>
+              <text className="grole" y={r + 13}>
+                {role}
+              </text>
+              {timer !== undefined && (
+                <text className="gtimer" y={r + 28}>
+                  {timer.toFixed(0)} ms
+                </text>
+              )}
+            </g>
           </g>
         );
       })}
@@ -102,62 +134,193 @@ function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
   );
 }
 
-function InFlightList({ messages }: { messages: readonly InFlight[] }) {
-  if (messages.length === 0) return <p className="hint">No messages in flight.</p>;
-  const shown = messages.slice(0, 8);
+/** One row per node: role, term, vote, log length, commit, election timer, Lamport clock (and clock error, suspects when any). */
+export function NodeTable({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
+  const showClock = snap.nodes.some((v) => Math.abs(v.clock.offsetMs) > 1e-6 || Math.abs(v.clock.errorMs) > 1e-6);
+  const showSuspects = snap.nodes.some((v) => v.suspects.length > 0);
   return (
-    <div className="guide-inflight">
-      <h4>
-        {messages.length} message{messages.length === 1 ? '' : 's'} in flight
-      </h4>
-      <ul>
-        {shown.map((m) => (
-          <li key={m.id}>
-            <span className={`gdot ${messageClass(m)}`} aria-hidden="true" /> {m.type} {m.from}→{m.to}
-            {m.lost ? ' (will be lost)' : ''}
-          </li>
-        ))}
-        {messages.length > shown.length && <li className="hint">and {messages.length - shown.length} more</li>}
-      </ul>
+    <ScrollBox label="Nodes and timers">
+      <table className="guide-nodes">
+        <thead>
+          <tr>
+            <th scope="col">Node</th>
+            <th scope="col">Role</th>
+            <th scope="col">Term</th>
+            <th scope="col">Voted for</th>
+            <th scope="col">Log</th>
+            <th scope="col">Commit</th>
+            <th scope="col" title="Time left before the node's election timer fires">
+              Timer
+            </th>
+            <th scope="col">Lamport</th>
+            {showClock && <th scope="col">Clock error</th>}
+            {showSuspects && <th scope="col">Suspects</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {snap.nodes.map((v) => {
+            const left = timerLeft(v, snap.now);
+            return (
+              <tr key={v.id} className={pick?.selected === v.id ? 'picked' : undefined}>
+                <th scope="row">{v.id}</th>
+                <td>
+                  <span className={`role-badge ${roleOf(v)}`}>{roleOf(v)}</span>
+                  {v.up && !v.connected && <span className="role-badge disconnected">cut off</span>}
+                </td>
+                <td>{v.term}</td>
+                <td>{v.votedFor ?? '—'}</td>
+                <td>{v.log.length}</td>
+                <td>{v.commitIndex}</td>
+                <td>{left === undefined ? '—' : `${left.toFixed(0)} ms`}</td>
+                <td>{v.lamport}</td>
+                {showClock && <td>{v.clock.errorMs.toFixed(1)} ms</td>}
+                {showSuspects && <td>{v.suspects.join(' ') || '—'}</td>}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </ScrollBox>
+  );
+}
+
+const SHOWN_MESSAGES = 12;
+
+/** The messages in flight, soonest arrival first, with when each arrives: what decides "whose message lands first". */
+export function InFlightPanel({ snap, kind }: { snap: ClusterSnap; kind: StepKind }) {
+  const [all, setAll] = useState(false);
+  const [every, setEvery] = useState(false);
+  const watchedOnes = snap.inFlight.filter((m) => {
+    if (kind === 'all' || every) return true;
+    const layer = layerOf({ at: m.sentAt, kind: 'send', type: m.type });
+    return layer === kind || layer === 'other' || layer === 'any';
+  });
+  const hidden = snap.inFlight.length - watchedOnes.length;
+  const sorted = [...watchedOnes].sort((a, b) => a.arriveAt - b.arriveAt || a.id - b.id);
+  const shown = all ? sorted : sorted.slice(0, SHOWN_MESSAGES);
+  return (
+    <div className="guide-inflight" data-testid="guide-inflight">
+      {sorted.length === 0 ? (
+        <p className="hint">No {kind === 'all' || every ? '' : `${stepKindLabel(kind)} `}messages in flight.</p>
+      ) : (
+        <ScrollBox label="Messages in flight">
+          <table className="guide-nodes">
+            <thead>
+              <tr>
+                <th scope="col">Message</th>
+                <th scope="col">From → to</th>
+                <th scope="col">Arrives at</th>
+                <th scope="col">In</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((m) => (
+                <tr key={`${m.id}-${m.duplicate ? 1 : 0}`} className={m.lost ? 'lost' : undefined}>
+                  <td>
+                    <span className={`gdot ${messageClass(m)}`} aria-hidden="true" /> {m.type}
+                    {m.duplicate ? ' (copy)' : ''}
+                  </td>
+                  <td>
+                    {m.from} → {m.to}
+                  </td>
+                  <td>{m.lost ? `lost at ${formatTime(m.arriveAt)}` : formatTime(m.arriveAt)}</td>
+                  <td>{formatTime(Math.max(0, m.arriveAt - snap.now))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollBox>
+      )}
+      <p className="row guide-inflight-more">
+        {sorted.length > shown.length && (
+          <button type="button" className="btn small" onClick={() => setAll(true)}>
+            Show all {sorted.length}
+          </button>
+        )}
+        {hidden > 0 && (
+          <button type="button" className="btn small" onClick={() => setEvery(true)}>
+            Show {hidden} more of other kinds (pings, clock sync…)
+          </button>
+        )}
+      </p>
     </div>
   );
 }
 
-function Topics({ snap }: { snap: ClusterSnap }) {
+/** Every node's physical clock against true time (the engine's virtual time). */
+export function ClocksTable({ snap }: { snap: ClusterSnap }) {
+  return (
+    <ScrollBox label="Clocks">
+      <table className="guide-nodes" aria-label="Clocks">
+        <thead>
+          <tr>
+            <th scope="col">Node</th>
+            <th scope="col">Local clock</th>
+            <th scope="col">Offset</th>
+            <th scope="col">Drift</th>
+            <th scope="col">Corrected</th>
+            <th scope="col">Error left</th>
+          </tr>
+        </thead>
+        <tbody>
+          {snap.nodes.map((v) => (
+            <tr key={v.id}>
+              <th scope="row">{v.id}</th>
+              <td>{formatTime(v.clock.localMs)}</td>
+              <td>{signed(v.clock.offsetMs)}</td>
+              <td>{v.clock.driftPpm.toFixed(0)} ppm</td>
+              <td>{formatTime(v.clock.correctedMs)}</td>
+              <td>{signed(v.clock.errorMs)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint">True time is t = {formatTime(snap.now)}. Offset: local clock − true time; error left: corrected clock − true time.</p>
+    </ScrollBox>
+  );
+}
+
+function signed(ms: number): string {
+  return `${ms >= 0 ? '+' : '−'}${Math.abs(ms).toFixed(1)} ms`;
+}
+
+export function Topics({ snap }: { snap: ClusterSnap }) {
   const t = snap.topics;
   if (t === undefined || t.list.length === 0) return null;
   return (
     <div className="guide-topics">
       <h4>Topics on {t.node}</h4>
-      <table className="guide-nodes">
-        <thead>
-          <tr>
-            <th scope="col">Topic</th>
-            <th scope="col">Offset</th>
-            <th scope="col">Id</th>
-            <th scope="col">Message</th>
-          </tr>
-        </thead>
-        <tbody>
-          {t.list.flatMap(({ topic, count, recent }) =>
-            recent.map((r, i) => (
-              <tr key={`${topic}-${r.offset}`}>
-                <td>{i === 0 ? `${topic}${count > recent.length ? ` (${count})` : ''}` : ''}</td>
-                <td>{r.offset}</td>
-                <td>
-                  <code>{r.id}</code>
-                </td>
-                <td className="guide-msg">{r.message}</td>
-              </tr>
-            )),
-          )}
-        </tbody>
-      </table>
+      <ScrollBox label="Topics">
+        <table className="guide-nodes">
+          <thead>
+            <tr>
+              <th scope="col">Topic</th>
+              <th scope="col">Offset</th>
+              <th scope="col">Id</th>
+              <th scope="col">Message</th>
+            </tr>
+          </thead>
+          <tbody>
+            {t.list.flatMap(({ topic, count, recent }) =>
+              recent.map((r, i) => (
+                <tr key={`${topic}-${r.offset}`}>
+                  <td>{i === 0 ? `${topic}${count > recent.length ? ` (${count})` : ''}` : ''}</td>
+                  <td>{r.offset}</td>
+                  <td>
+                    <code>{r.id}</code>
+                  </td>
+                  <td className="guide-msg">{r.message}</td>
+                </tr>
+              )),
+            )}
+          </tbody>
+        </table>
+      </ScrollBox>
     </div>
   );
 }
 
-function ClientLines({ snap }: { snap: ClusterSnap }) {
+export function ClientLines({ snap }: { snap: ClusterSnap }) {
   if (snap.clientLines.length === 0) return null;
   return (
     <div className="guide-clients">
@@ -173,72 +336,176 @@ function ClientLines({ snap }: { snap: ClusterSnap }) {
   );
 }
 
-/** The guide's cluster: ring, node table, messages in flight and any violations, from one snapshot. */
-export function GuideCluster({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
-  const showClock = snap.nodes.some((v) => Math.abs(v.clock.offsetMs) > 1e-6 || Math.abs(v.clock.errorMs) > 1e-6);
-  const showSuspects = snap.nodes.some((v) => v.suspects.length > 0);
+export function Violations({ snap }: { snap: ClusterSnap }) {
+  if (snap.violations.length === 0) return null;
   return (
-    <section className="guide-cluster" aria-label="Cluster" data-testid="guide-cluster" data-fingerprint={snap.fingerprint} data-now={snap.now}>
-      <p className="guide-clock">
-        <span data-testid="guide-now">t = {formatTime(snap.now)}</span>
-        <span>seed {snap.seed}</span>
-        <span>{snap.leader !== undefined ? `leader ${snap.leader}` : 'no leader'}</span>
-      </p>
-      <Ring snap={snap} {...(pick ? { pick } : {})} />
-      <div className="guide-table-wrap">
-        <table className="guide-nodes">
-          <thead>
-            <tr>
-              <th scope="col">Node</th>
-              <th scope="col">Role</th>
-              <th scope="col">Term</th>
-              <th scope="col">Voted for</th>
-              <th scope="col">Log</th>
-              <th scope="col">Commit</th>
-              <th scope="col">Timer</th>
-              <th scope="col">Lamport</th>
-              {showClock && <th scope="col">Clock error</th>}
-              {showSuspects && <th scope="col">Suspects</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {snap.nodes.map((v) => {
-              const timer = v.up && v.electionDeadline !== undefined && v.role !== 'leader' ? `${Math.max(0, v.electionDeadline - snap.now).toFixed(0)} ms` : '—';
-              return (
-                <tr key={v.id} className={pick?.selected === v.id ? 'picked' : undefined}>
-                  <th scope="row">{v.id}</th>
-                  <td>
-                    <span className={`role-badge ${roleOf(v)}`}>{roleOf(v)}</span>
-                    {v.up && !v.connected && <span className="role-badge disconnected">cut off</span>}
-                  </td>
-                  <td>{v.term}</td>
-                  <td>{v.votedFor ?? '—'}</td>
-                  <td>{v.log.length}</td>
-                  <td>{v.commitIndex}</td>
-                  <td>{timer}</td>
-                  <td>{v.lamport}</td>
-                  {showClock && <td>{v.clock.errorMs.toFixed(1)} ms</td>}
-                  {showSuspects && <td>{v.suspects.join(' ') || '—'}</td>}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+    <div className="guide-violations" role="status" tabIndex={0}>
+      <h4>Safety checkers</h4>
+      <ul>
+        {snap.violations.map((v, i) => (
+          <li key={i}>{v.message}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+const ENTRIES_SHOWN = 40;
+
+/** One node in detail: what survives a crash (term, vote, log) and what does not, its entries with their commands, clocks and topics. */
+export function GuideInspector({ snap, cluster, id, onInspect }: { snap: ClusterSnap; cluster: SimCluster; id: string; onInspect: (id: string) => void }) {
+  const v = snap.nodes.find((x) => x.id === id) ?? snap.nodes[0];
+  if (v === undefined) return null;
+  const left = timerLeft(v, snap.now);
+  const peers = Object.keys(v.matchIndex);
+  const entries = v.log.slice(-ENTRIES_SHOWN);
+  const topics = v.up ? cluster.topics(v.id) : [];
+  return (
+    <div className="guide-inspector" data-testid="guide-inspector">
+      <div className="row" role="group" aria-label="Inspect a node">
+        {snap.nodes.map((x) => (
+          <button key={x.id} type="button" className={`btn small${x.id === v.id ? ' primary' : ''}`} aria-pressed={x.id === v.id} onClick={() => onInspect(x.id)}>
+            {x.id}
+          </button>
+        ))}
       </div>
-      {snap.cuts.length > 0 && <p className="hint">Cut one way: {snap.cuts.map(([a, b]) => `${a}→${b}`).join(', ')}</p>}
-      <InFlightList messages={snap.inFlight} />
-      <Topics snap={snap} />
-      <ClientLines snap={snap} />
-      {snap.violations.length > 0 && (
-        <div className="guide-violations" role="status">
-          <h4>Safety checkers</h4>
-          <ul>
-            {snap.violations.map((v, i) => (
-              <li key={i}>{v.message}</li>
-            ))}
-          </ul>
-        </div>
+      <h4>
+        {v.id} <span className={`role-badge ${roleOf(v)}`}>{roleOf(v)}</span>
+        {v.up && !v.connected && <span className="role-badge disconnected">cut off</span>}
+      </h4>
+      <div className="guide-insp-cols">
+        <dl className="guide-fields">
+          <dt>On disk (survives a crash)</dt>
+          <dd>
+            term <strong>{v.term}</strong>, voted for <strong>{v.votedFor ?? 'nobody'}</strong>, log of <strong>{v.log.length}</strong> entries
+          </dd>
+          <dt>In memory (lost in a crash)</dt>
+          <dd>
+            commit index <strong>{v.commitIndex}</strong>, applied <strong>{v.lastApplied}</strong>, leader {v.leaderId ?? 'unknown'}
+            {v.role === 'candidate' ? `, votes from ${v.votes.join(', ') || 'nobody'}` : ''}
+          </dd>
+          <dt>Election timer</dt>
+          <dd>{left !== undefined ? `fires in ${left.toFixed(1)} ms (at ${formatTime(v.electionDeadline!)})` : v.role === 'leader' && v.up ? 'off: a leader sends heartbeats instead' : v.up ? 'not running' : 'off (down)'}</dd>
+          <dt>Clocks</dt>
+          <dd>
+            Lamport <strong>{v.lamport}</strong>; physical {formatTime(v.clock.localMs)} (offset {signed(v.clock.offsetMs)}, corrected error {signed(v.clock.errorMs)})
+          </dd>
+          <dt>Failure detector</dt>
+          <dd>{v.suspects.length > 0 ? `suspects ${v.suspects.join(', ')}` : 'suspects nobody'}</dd>
+        </dl>
+        {peers.length > 0 && (
+          <ScrollBox label="Replication">
+            <table className="guide-nodes guide-repl" aria-label={`${v.id}'s view of its followers`}>
+              <thead>
+                <tr>
+                  <th scope="col">Follower</th>
+                  <th scope="col">nextIndex</th>
+                  <th scope="col">matchIndex</th>
+                </tr>
+              </thead>
+              <tbody>
+                {peers.map((p) => (
+                  <tr key={p}>
+                    <th scope="row">{p}</th>
+                    <td>{v.nextIndex[p]}</td>
+                    <td>{v.matchIndex[p]}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollBox>
+        )}
+      </div>
+      {entries.length > 0 && (
+        <ScrollBox label="Log entries">
+          <table className="guide-nodes" aria-label={`${v.id}'s log`}>
+            <thead>
+              <tr>
+                <th scope="col">Index</th>
+                <th scope="col">Term</th>
+                <th scope="col">Command</th>
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.index}>
+                  <td>{e.index}</td>
+                  <td>{e.term}</td>
+                  <td className="guide-msg">{e.command === null ? 'no-op (a new leader’s first entry)' : commandText(e.command)}</td>
+                  <td>{e.index <= v.lastApplied ? 'applied' : e.index <= v.commitIndex ? 'committed' : 'not committed'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollBox>
       )}
-    </section>
+      {topics.length > 0 && (
+        <p className="hint">
+          Topics applied here: {topics.map((t) => `${t} (${cluster.history(v.id, t).length})`).join(', ')}.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The failure detector on every node: whom it suspects now, how often it suspected, and how often wrongly. */
+export function DetectorPanel({ snap, cluster }: { snap: ClusterSnap; cluster: SimCluster }) {
+  const d = cluster.options.detector;
+  const kind = d?.kind ?? 'timeout';
+  if (kind === 'off') return <p className="hint">The failure detector is off in this cluster (no pings, no suspicions).</p>;
+  const stats = cluster.detectorStats();
+  return (
+    <ScrollBox label="Failure detector" data-testid="guide-detector">
+      <p className="hint">
+        {kind === 'phi'
+          ? `Phi-accrual: a peer is suspected when φ, from the spread of its past heartbeat gaps, passes ${d?.phiThreshold ?? 8}.`
+          : `Timeout: a peer is suspected after ${formatTime(d?.suspectAfterMs ?? 300)} without a message from it.`}{' '}
+        A false suspicion is one of a peer that was up and reachable.
+      </p>
+      <table className="guide-nodes">
+        <thead>
+          <tr>
+            <th scope="col">Node</th>
+            <th scope="col">Suspects now</th>
+            <th scope="col">Suspicions</th>
+            <th scope="col">False</th>
+          </tr>
+        </thead>
+        <tbody>
+          {snap.nodes.map((v) => (
+            <tr key={v.id}>
+              <th scope="row">{v.id}</th>
+              <td>{v.up ? v.suspects.join(', ') || 'nobody' : '— (down)'}</td>
+              <td>{stats.byNode[v.id]?.suspicions ?? 0}</td>
+              <td>{stats.byNode[v.id]?.falseSuspicions ?? 0}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollBox>
+  );
+}
+
+/** The live checkers: every safety property watched on every event, and whether one broke. */
+export function ChecksPanel({ snap }: { snap: ClusterSnap }) {
+  const broken = new Map<string, number>();
+  for (const v of snap.violations) broken.set(v.property, (broken.get(v.property) ?? 0) + 1);
+  const row = (p: string) => (
+    <li key={p} className={broken.has(p) ? 'broken' : 'holds'}>
+      <span aria-hidden="true">{broken.has(p) ? '✗' : '✓'}</span> {p}
+      <span className="sr-only">{broken.has(p) ? ': broken' : ': holds'}</span>
+      {broken.has(p) ? ` — broken ${broken.get(p)} time${broken.get(p) === 1 ? '' : 's'}` : ''}
+    </li>
+  );
+  return (
+    <div className="guide-checks" data-testid="guide-checks">
+      <p className="hint">Checked after every event of this run; a broken property is reported with the seed and the time.</p>
+      <h4>Raft (Figure 3 and more)</h4>
+      <ul>{RAFT_PROPERTIES.map(row)}</ul>
+      <h4>Messaging</h4>
+      <ul>{MESSAGING_PROPERTIES.map(row)}</ul>
+      <p className="hint">The messaging properties that need a settled cluster (nothing lost, no gaps) are checked when a guide step or you ask for it.</p>
+    </div>
   );
 }

@@ -1,12 +1,16 @@
 // The guide player: a chapter's steps on the real engine (the prose of a step is shown only once the
 // engine did what it says), next / back (back rebuilds the step by replay), step links, predict
-// questions judged against what the engine then did, challenges checked by the checkers, and the
-// chapter list. All teaching text comes from the chapter files.
-import { useEffect, useRef, useState } from 'react';
+// questions judged against what the engine then did, stepping through events inside a step, challenges
+// checked by the checkers, and the chapter list. All teaching text comes from the chapter files.
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { chapters as allChapters, type Chapter, type ChapterStep, type Predict, type Source } from '../../guides';
 import type { SimCluster } from '../../sim/cluster';
 import type { StepResult } from '../../sim/scenario';
-import { GuideCluster, formatTime } from './GuideCluster';
+import type { StepKind, UntilGoal } from '../../store/stepKinds';
+import { actionForKey } from '../actions';
+import { DEFAULT_PANELS, viewAt, type PanelId, type StepViewNow } from './directives';
+import { Explorer } from './explore';
+import { GuideView, afterMove, type Exploring } from './GuideView';
 import { Inline, Markdown, safeHref } from './markdown';
 import {
   advance,
@@ -283,6 +287,11 @@ export function GoalNote({ goal }: { goal: { ok: boolean; detail: string; messag
   );
 }
 
+/** A title without its Markdown marks, for places that show plain text (a menu's options). */
+function plain(text: string): string {
+  return text.replace(/[*`_]/g, '');
+}
+
 function StepLinks({ s, go }: { s: PlayerState; go: (to: number | 'challenge') => void }) {
   const ch = s.chapter;
   const current = s.challenge !== undefined ? 'challenge' : s.position;
@@ -308,8 +317,28 @@ function StepLinks({ s, go }: { s: PlayerState; go: (to: number | 'challenge') =
         {ch.steps.map((st: ChapterStep) => item(st.index + 1, String(st.index + 1), st.title))}
         {ch.challenge !== undefined && item('challenge', 'Challenge', ch.challenge.title)}
       </ol>
+      {/* On a phone the chips would take three rows: one menu of the steps, by title, instead. */}
+      <label className="guide-steps-jump">
+        <span>Go to</span>
+        <select value={String(current)} onChange={(e) => go(e.target.value === 'challenge' ? 'challenge' : Number(e.target.value))}>
+          <option value="0">Introduction</option>
+          {ch.steps.map((st: ChapterStep) => (
+            <option key={st.index} value={String(st.index + 1)}>
+              {`${st.index + 1}. ${plain(st.title)}`}
+            </option>
+          ))}
+          {ch.challenge !== undefined && <option value="challenge">{`Challenge: ${plain(ch.challenge.title)}`}</option>}
+        </select>
+      </label>
     </nav>
   );
+}
+
+const GUIDE_KEYS = new Set(['stepEvent', 'stepDelivery', 'nextElection', 'nextLeader', 'nextCommit']);
+const GOAL_OF: Readonly<Record<string, UntilGoal>> = { stepDelivery: 'delivery', nextElection: 'election', nextLeader: 'leader', nextCommit: 'commit' };
+
+function withDirectives(panels: ReadonlySet<PanelId>, view: StepViewNow): Set<PanelId> {
+  return new Set([...panels, ...view.panels]);
 }
 
 /** One chapter, step by step. */
@@ -317,7 +346,14 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
   const [s, setS] = useState<PlayerState>(() => initial(chapter, start, seed ?? chapter.seed));
   const [guess, setGuess] = useState('');
   const [takeOverError, setTakeOverError] = useState<string | undefined>(undefined);
+  const [exploring, setExploring] = useState<Exploring | null>(null);
+  const [exploreError, setExploreError] = useState<string | undefined>(undefined);
+  const [panels, setPanels] = useState<ReadonlySet<PanelId>>(() => withDirectives(new Set(DEFAULT_PANELS), viewAt(chapter, s.position, s.outcome)));
+  const [inspect, setInspect] = useState<string | undefined>(() => viewAt(chapter, s.position, s.outcome).inspect);
+  const [kind, setKind] = useState<StepKind>(() => viewAt(chapter, s.position, s.outcome).watch);
+  const [touched, setTouched] = useState<ReadonlySet<PanelId>>(() => new Set());
   const textRef = useRef<HTMLElement>(null);
+  const explorerRef = useRef<Explorer | null>(null);
 
   const n = chapter.steps.length;
   const failed = s.outcome !== undefined && !s.outcome.ok;
@@ -335,16 +371,70 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
     const el = textRef.current;
     if (el === null) return;
     el.scrollTop = 0;
+    // On a phone the text and the view share one scrolling column: back to its top too.
+    const scroller = el.closest('.guide-scroll');
+    if (scroller !== null) scroller.scrollTop = 0;
     const active = document.activeElement;
     // Keep the learner's focus where it is, unless the control they used has gone.
     if (active === null || active === document.body || !active.isConnected) el.querySelector<HTMLElement>('.guide-step-title')?.focus();
   }, [s.position, inChallenge]);
 
+  // The learner's stepped copy belongs to one step: dropped when the player moves or closes.
+  const dropExplorer = (): void => {
+    explorerRef.current?.dispose();
+    explorerRef.current = null;
+    setExploring(null);
+    setExploreError(undefined);
+  };
+  useEffect(() => () => explorerRef.current?.dispose(), []);
+
+  /** The copy of this step's cluster the learner steps through (made on first use). */
+  const explorer = (): Explorer | undefined => {
+    if (explorerRef.current !== null) return explorerRef.current;
+    try {
+      const x = Explorer.of(liveCluster(s));
+      explorerRef.current = x;
+      setExploring({ x, v: x.version, trail: [] });
+      return x;
+    } catch (err) {
+      setExploreError(err instanceof Error ? err.message : String(err));
+      return undefined;
+    }
+  };
+  const stepOnce = (): void => {
+    const x = explorer();
+    if (x === undefined) return;
+    const report = x.step(kind);
+    setExploring((prev) => afterMove(prev, x, report, kind));
+  };
+  const until = (goal: UntilGoal): void => {
+    const x = explorer();
+    if (x === undefined) return;
+    const report = x.until(goal);
+    setExploring((prev) => afterMove(prev, x, report, kind));
+  };
+
+  // The space-time diagram draws the copy's events: make it when the diagram is open.
+  const needsFeed = panels.has('spacetime');
+  useEffect(() => {
+    if (needsFeed && explorerRef.current === null) explorer();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- made once per step; `explorer` reads the current step
+  }, [needsFeed, s]);
+
   const move = (next: PlayerState): void => {
+    dropExplorer();
     setS(next);
     setGuess('');
     setTakeOverError(undefined);
+    const view = viewAt(chapter, next.challenge !== undefined ? n : next.position, next.outcome);
+    setPanels((p) => withDirectives(p, view));
+    if (view.inspect !== undefined) setInspect(view.inspect);
+    setKind(view.watch);
     onNavigate?.(routeOf(next));
+  };
+  const update = (next: PlayerState): void => {
+    dropExplorer();
+    setS(next);
   };
   const go = (to: number | 'challenge'): void => move(to === 'challenge' ? openChallenge(chapter, s.seed) : openAt(chapter, to, s.seed));
   const next = (answer: string | undefined): void => {
@@ -357,8 +447,36 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
   };
   const takeOver = (): void => {
     if (onTakeOver === undefined) return;
-    const err = onTakeOver(liveCluster(s), routeOf(s));
+    const err = onTakeOver(exploring?.x.driver.cluster ?? liveCluster(s), routeOf(s));
     setTakeOverError(err);
+  };
+  const view = useMemo(() => (exploring !== null ? exploring.x.snap() : s.snap), [exploring, s]);
+  // Topics and client lines open by themselves once there is something in them, until the learner decides.
+  const open = useMemo(() => {
+    const o = new Set(panels);
+    if (!touched.has('history') && view.topics !== undefined && view.topics.list.length > 0) o.add('history');
+    if (!touched.has('replies') && view.clientLines.length > 0) o.add('replies');
+    return o;
+  }, [panels, touched, view]);
+  const featured = useMemo(() => viewAt(chapter, inChallenge ? n : s.position, s.outcome).panels, [chapter, inChallenge, n, s]);
+  const togglePanel = (id: PanelId): void => {
+    setTouched((t) => new Set(t).add(id));
+    const out = new Set(open);
+    if (out.has(id)) out.delete(id);
+    else out.add(id);
+    setPanels(out);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const target = e.target as HTMLElement;
+    const tag = target.tagName;
+    if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target.isContentEditable) return;
+    if ((e.key === ' ' || e.key === 'Enter') && (tag === 'BUTTON' || tag === 'A' || target.getAttribute('role') === 'button')) return;
+    const a = actionForKey(e);
+    if (a === undefined || !GUIDE_KEYS.has(a.name)) return;
+    e.preventDefault();
+    if (a.name === 'stepEvent') stepOnce();
+    else until(GOAL_OF[a.name]);
   };
 
   const pick =
@@ -368,7 +486,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
   const where = inChallenge ? 'Challenge' : s.position === 0 ? 'Introduction' : `Step ${s.position} of ${n}`;
 
   let body;
-  if (inChallenge) body = <ChallengeView key="challenge" s={s} update={setS} />;
+  if (inChallenge) body = <ChallengeView key="challenge" s={s} update={update} />;
   else if (failed) {
     body = (
       <>
@@ -413,7 +531,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
         <h2 className="guide-step-title" tabIndex={-1}>
           Step {s.position}: <Inline text={step.title} />
         </h2>
-        <Markdown text={step.prose} />
+        <Markdown text={s.outcome?.prose ?? step.prose} />
         {s.outcome !== undefined && <Transcript results={s.outcome.results} />}
         {s.position === n && chapter.challenge === undefined && <Sources chapter={chapter} />}
       </>
@@ -421,10 +539,10 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
   }
 
   return (
-    <div className="guide-player" data-chapter={chapter.id} data-step={inChallenge ? 'challenge' : s.position}>
+    <div className="guide-player" data-chapter={chapter.id} data-step={inChallenge ? 'challenge' : s.position} onKeyDown={onKeyDown}>
       <header className="guide-head">
         {onMenu !== undefined && (
-          <button type="button" className="btn small" onClick={onMenu}>
+          <button type="button" className="btn small guide-menu-btn" onClick={onMenu}>
             All chapters
           </button>
         )}
@@ -448,62 +566,91 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
           </span>
         </div>
         {onClose !== undefined && (
-          <button type="button" className="btn small" onClick={onClose} aria-label="Close the guide" title="Close the guide (back to the simulator)">
+          <button type="button" className="btn small guide-close" onClick={onClose} aria-label="Close the guide" title="Close the guide (back to the simulator)">
             ✕
           </button>
         )}
       </header>
       <StepLinks s={s} go={go} />
       <div className="guide-body">
-        <article className="guide-text" ref={textRef} aria-label="Guide text">
-          {body}
-          {predict !== undefined && <Question predict={predict} nodeIds={s.snap.nodes.map((v) => v.id)} guess={guess} setGuess={setGuess} />}
-          {takeOverError !== undefined && (
-            <p className="invalid" role="alert">
-              Could not hand the cluster to the simulator: {takeOverError}
-            </p>
-          )}
-          <div className="guide-nav">
-            <button type="button" className="btn" onClick={back} disabled={!inChallenge && s.position === 0}>
-              ← Back
+        <div className="guide-scroll">
+          <article className="guide-text" ref={textRef} aria-label="Guide text">
+            {body}
+            {predict !== undefined && <Question predict={predict} nodeIds={s.snap.nodes.map((v) => v.id)} guess={guess} setGuess={setGuess} />}
+            {takeOverError !== undefined && (
+              <p className="invalid" role="alert">
+                Could not hand the cluster to the simulator: {takeOverError}
+              </p>
+            )}
+          </article>
+          <GuideView
+            snap={view}
+            cluster={exploring?.x.driver.cluster ?? liveCluster(s)}
+            exploring={exploring}
+            stepNow={s.snap.now}
+            stepStart={s.stepStart}
+            {...(pick ? { pick } : {})}
+            questionOpen={predict !== undefined}
+            onStep={stepOnce}
+            onUntil={until}
+            onReset={dropExplorer}
+            panels={open}
+            featured={featured}
+            onTogglePanel={togglePanel}
+            inspect={inspect}
+            onInspect={setInspect}
+            {...(exploreError !== undefined ? { error: exploreError } : {})}
+            kind={kind}
+            onKind={setKind}
+          />
+        </div>
+        <nav className="guide-nav" aria-label="Guide">
+          <button type="button" className="btn" onClick={back} disabled={!inChallenge && s.position === 0}>
+            ← Back
+          </button>
+          {predict !== undefined && (
+            <button type="button" className="btn primary" disabled={guess.trim() === ''} onClick={() => next(guess)} aria-label="Check my answer">
+              Check<span className="guide-long"> my answer</span>
             </button>
-            {predict !== undefined && (
-              <button type="button" className="btn primary" disabled={guess.trim() === ''} onClick={() => next(guess)}>
-                Check my answer
-              </button>
-            )}
-            {nextStep !== undefined && (
-              <button type="button" className={`btn${predict === undefined ? ' primary' : ''}`} onClick={() => next(undefined)}>
-                {predict !== undefined ? 'Skip the question' : s.position === 0 ? 'Start →' : 'Next →'}
-              </button>
-            )}
-            {!inChallenge && !failed && s.position === n && chapter.challenge !== undefined && (
-              <button type="button" className="btn primary" onClick={() => go('challenge')}>
-                Take the challenge →
-              </button>
-            )}
-            {(inChallenge || (s.position === n && chapter.challenge === undefined)) && nextChapter !== undefined && onOpenChapter !== undefined && (
-              <button type="button" className="btn" onClick={() => onOpenChapter(nextChapter.id)}>
-                Next chapter: <Inline text={nextChapter.title} />
-              </button>
-            )}
-            {onTakeOver !== undefined && (
-              <button type="button" className="btn" onClick={takeOver} title="Hand this very cluster to the simulator and play with it freely">
-                Try it yourself
-              </button>
-            )}
-          </div>
-          <p className="sr-only" aria-live="polite">
-            {where}
-            {s.outcome !== undefined && !inChallenge ? `: ${s.outcome.title}` : ''}
-          </p>
-        </article>
-        <aside className="guide-side">
-          <GuideCluster snap={s.snap} {...(pick ? { pick } : {})} />
-          <p className="hint">
-            Simulated time t = {formatTime(s.snap.now)}. The cluster is paused between steps; <em>Try it yourself</em> to run it freely.
-          </p>
-        </aside>
+          )}
+          {nextStep !== undefined && (
+            <button
+              type="button"
+              className={`btn${predict === undefined ? ' primary' : ''}`}
+              onClick={() => next(undefined)}
+              {...(predict !== undefined ? { 'aria-label': 'Skip the question' } : {})}
+            >
+              {predict !== undefined ? (
+                <>
+                  Skip<span className="guide-long"> the question</span>
+                </>
+              ) : s.position === 0 ? (
+                'Start →'
+              ) : (
+                'Next →'
+              )}
+            </button>
+          )}
+          {!inChallenge && !failed && s.position === n && chapter.challenge !== undefined && (
+            <button type="button" className="btn primary" onClick={() => go('challenge')}>
+              Take the challenge →
+            </button>
+          )}
+          {(inChallenge || (s.position === n && chapter.challenge === undefined)) && nextChapter !== undefined && onOpenChapter !== undefined && (
+            <button type="button" className="btn" onClick={() => onOpenChapter(nextChapter.id)}>
+              Next chapter: <Inline text={nextChapter.title} />
+            </button>
+          )}
+          {onTakeOver !== undefined && (
+            <button type="button" className="btn guide-takeover" onClick={takeOver} title="Hand this very cluster to the simulator and play with it freely" aria-label="Try it yourself">
+              Try it<span className="guide-long"> yourself</span>
+            </button>
+          )}
+        </nav>
+        <p className="sr-only" aria-live="polite">
+          {where}
+          {s.outcome !== undefined && !inChallenge ? `: ${s.outcome.title}` : ''}
+        </p>
       </div>
     </div>
   );

@@ -127,21 +127,32 @@ export interface PlayerState {
   readonly feedback?: Feedback;
   readonly challenge?: ChallengeState;
   readonly snap: ClusterSnap;
+  /** Virtual time when step `position` began (its scenario's first command); `snap.now` at the introduction. */
+  readonly stepStart: number;
 }
 
 function state(chapter: Chapter, seed: number, session: ChapterSession, position: number, extra: Partial<PlayerState> = {}): PlayerState {
   const runner = extra.challenge?.runner ?? session.runner;
-  return { chapter, seed, session, position, ...extra, snap: snapCluster(runner.cluster) };
+  const snap = snapCluster(runner.cluster);
+  return { chapter, seed, session, position, stepStart: snap.now, ...extra, snap };
+}
+
+/** When the session's next step begins: now, or 0 when it starts a fresh cluster. */
+function startOfNext(session: ChapterSession): number {
+  return session.chapter.steps[session.position]?.setup !== undefined ? 0 : session.runner.cluster.now;
 }
 
 /** The player at step `position` (0: the introduction), rebuilt exactly by replaying the chapter. */
 export function openAt(chapter: Chapter, position: number, seed: number = chapter.seed): PlayerState {
   const p = Math.max(0, Math.min(position, chapter.steps.length));
   if (p === 0) return state(chapter, seed, new ChapterSession(chapter, seed), 0);
-  const { session, outcomes } = sessionAt(chapter, p, seed);
-  const outcome = outcomes[outcomes.length - 1];
+  const { session, outcomes } = sessionAt(chapter, p - 1, seed);
+  const before = outcomes[outcomes.length - 1];
   // A failing step stops the replay early: show that step (and its failure), not a later one.
-  return state(chapter, seed, session, outcomes.length, outcome !== undefined ? { outcome } : {});
+  if (before !== undefined && !before.ok) return state(chapter, seed, session, outcomes.length, { outcome: before });
+  const stepStart = startOfNext(session);
+  const outcome = session.next();
+  return state(chapter, seed, session, outcomes.length + 1, { outcome, stepStart });
 }
 
 /** The challenge view: the chapter walked to its end, then the challenge's cluster (fresh or the live one). */
@@ -157,9 +168,10 @@ export function openChallenge(chapter: Chapter, seed: number = chapter.seed): Pl
 export function advance(s: PlayerState, guess: string | undefined): PlayerState {
   const step = s.chapter.steps[s.position];
   if (step === undefined || (s.outcome !== undefined && !s.outcome.ok)) return s;
+  const stepStart = startOfNext(s.session);
   const outcome = s.session.next();
   const feedback = step.predict !== undefined && outcome.ok ? judge(step.predict, guess, outcome.answer) : undefined;
-  return state(s.chapter, s.seed, s.session, s.position + 1, { outcome, ...(feedback !== undefined ? { feedback } : {}) });
+  return state(s.chapter, s.seed, s.session, s.position + 1, { outcome, stepStart, ...(feedback !== undefined ? { feedback } : {}) });
 }
 
 /** Whether a cluster is healed and caught up, so the messaging check ("every acknowledged publish is everywhere") is fair. */

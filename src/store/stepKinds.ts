@@ -1,0 +1,104 @@
+// What a Step moves to: the kinds of event a learner can watch (Raft, pub/sub, clocks and failure
+// detection, or everything) and the "to next delivery / election / leader / commit" goals, shared by
+// the simulator's toolbar and the guide's step bar.
+import type { SimEvent } from '../sim';
+import type { FeedItem } from './driver';
+
+export type StepKind = 'raft' | 'messaging' | 'time' | 'all';
+
+export const DEFAULT_STEP_KIND: StepKind = 'raft';
+
+export const STEP_KINDS: ReadonlyArray<{ readonly id: StepKind; readonly label: string; readonly description: string }> = [
+  { id: 'raft', label: 'Raft', description: 'elections, votes, AppendEntries and heartbeats, commits' },
+  { id: 'messaging', label: 'Pub/sub', description: 'client requests and replies, forwarded publishes, pushes to subscribers' },
+  { id: 'time', label: 'Clocks & detector', description: 'clock synchronisation and the failure detector’s pings and suspicions' },
+  { id: 'all', label: 'Every event', description: 'every single event, pings and sync timers included' },
+];
+
+export function stepKindLabel(kind: StepKind): string {
+  return STEP_KINDS.find((k) => k.id === kind)?.label ?? kind;
+}
+
+const RAFT_MESSAGES = new Set(['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply']);
+const MESSAGING_MESSAGES = new Set(['ClientRequest', 'ClientReply', 'ForwardPub', 'ForwardReply', 'ClientPush', 'PushAck']);
+const TIME_MESSAGES = new Set(['Ping', 'SyncRequest', 'SyncReply', 'TimeRequest', 'TimeReply', 'BerkeleyPoll', 'BerkeleyReply', 'BerkeleyAdjust']);
+const RAFT_TIMERS = new Set(['election', 'heartbeat']);
+const TIME_TIMERS = new Set(['detector', 'sync', 'syncRound']);
+const RAFT_KINDS = new Set(['role', 'vote', 'commit', 'apply', 'truncate']);
+const TIME_KINDS = new Set(['sync', 'suspect', 'unsuspect', 'ntpSample', 'cristianSample', 'berkeleyRound', 'berkeleyAdjust']);
+const MESSAGING_KINDS = new Set(['late', 'unsubscribed', 'publishFailed', 'refused']);
+/** Things a person did (or a recorded action coming due) and broken safety: every watcher stops there. */
+const ALWAYS = new Set([
+  'crash', 'restart', 'disconnect', 'reconnect', 'partition', 'heal', 'cutLink', 'restoreLink', 'setNetwork', 'setClock',
+  'timeout', 'dropMessage', 'propose', 'publish', 'command', 'subscribe', 'violation',
+]);
+
+/** The layer an event belongs to ('any': every watcher sees it; 'other': only "every event"). */
+export function layerOf(e: SimEvent): Exclude<StepKind, 'all'> | 'any' | 'other' {
+  const k = e.kind;
+  if (k === 'send' || k === 'deliver' || k === 'drop') {
+    const t = e.type ?? '';
+    if (RAFT_MESSAGES.has(t)) return 'raft';
+    if (MESSAGING_MESSAGES.has(t)) return 'messaging';
+    if (TIME_MESSAGES.has(t)) return 'time';
+    return 'other';
+  }
+  if (k === 'timer') {
+    const t = e.type ?? '';
+    if (RAFT_TIMERS.has(t)) return 'raft';
+    if (TIME_TIMERS.has(t)) return 'time';
+    return 'messaging';
+  }
+  if (RAFT_KINDS.has(k)) return 'raft';
+  if (TIME_KINDS.has(k)) return 'time';
+  if (MESSAGING_KINDS.has(k)) return 'messaging';
+  if (ALWAYS.has(k)) return 'any';
+  return 'other';
+}
+
+/** Whether a learner watching `kind` wants a Step to stop at this event. */
+export function watched(kind: StepKind, e: SimEvent): boolean {
+  if (kind === 'all') return true;
+  const layer = layerOf(e);
+  return layer === kind || layer === 'any';
+}
+
+export type UntilGoal = 'delivery' | 'election' | 'leader' | 'commit';
+
+/** "Run to the next …": where it stops, what the busy indicator says, and what to say when it never came. */
+export const UNTIL: Readonly<Record<UntilGoal, { readonly label: string; readonly running: string; readonly stop: (item: FeedItem) => boolean; readonly none: string }>> = {
+  delivery: {
+    label: 'Delivery',
+    running: 'Running to the next delivery',
+    stop: (i) => i.e.kind === 'deliver',
+    none: 'No message was delivered within 60 s of simulated time.',
+  },
+  election: {
+    label: 'Election',
+    running: 'Running to the next election',
+    stop: (i) => i.e.kind === 'role' && i.e.role === 'candidate',
+    none: 'No election started within 60 s of simulated time.',
+  },
+  leader: {
+    label: 'Leader',
+    running: 'Running until a leader is elected',
+    stop: (i) => i.e.kind === 'role' && i.e.role === 'leader',
+    none: 'No leader was elected within 60 s of simulated time.',
+  },
+  commit: {
+    label: 'Commit',
+    running: 'Running to the next commit',
+    stop: (i) => i.e.kind === 'commit',
+    none: 'Nothing was committed within 60 s of simulated time (propose a command first?).',
+  },
+};
+
+/** The Step of a watcher: where it stops and what to say when nothing of that kind came. */
+export function stepGoal(kind: StepKind): { readonly running: string; readonly stop: (item: FeedItem) => boolean; readonly none: string } {
+  const label = stepKindLabel(kind);
+  return {
+    running: `Stepping to the next ${label} event`,
+    stop: (i) => watched(kind, i.e),
+    none: `No ${label} event happened within 60 s of simulated time.`,
+  };
+}

@@ -1,0 +1,297 @@
+// @vitest-environment happy-dom
+// The guide's step view: every step shows each node's log as a grid; the step bar (button and keys)
+// steps a copy of the step's cluster to the next event of the watched kind with its explanation,
+// passing over pings and clock sync; "to next election / leader" reuse the simulator's goals; the
+// chapter carries on from the step's own moment; step directives and question `visible:` lists
+// open the panels they name; the inspector and the messages in flight show the engine's state.
+import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chapterById, loadChapter, sessionAt, type Chapter } from '../../src/guides';
+import { useSim } from '../../src/store/sim';
+import { watched } from '../../src/store/stepKinds';
+import { panelsOf, viewAt } from '../../src/ui/guide/directives';
+import { Explorer } from '../../src/ui/guide/explore';
+import { GuidePlayer } from '../../src/ui/guide/GuidePlayer';
+import { clusterFingerprint } from '../../src/ui/guide/model';
+import { resetProgress } from '../../src/ui/guide/progress';
+
+const election = chapterById('election')!;
+const replication = chapterById('replication')!;
+
+const view = (): HTMLElement => screen.getByTestId('guide-cluster');
+const fp = (): string => view().getAttribute('data-fingerprint') ?? '';
+const events = (): number => Number(view().getAttribute('data-events'));
+const narration = (): string => screen.getByTestId('guide-narration').textContent ?? '';
+const stepBar = (): HTMLElement => screen.getByTestId('guide-stepbar');
+const stepButton = (): HTMLElement => within(stepBar()).getByRole('button', { name: 'Step' });
+const player = (): HTMLElement => document.querySelector<HTMLElement>('.guide-player')!;
+const setKind = (kind: string): void => {
+  fireEvent.change(within(stepBar()).getByRole('combobox', { name: 'Step to' }), { target: { value: kind } });
+};
+
+beforeEach(() => {
+  resetProgress();
+  rAct(() => useSim.setState({ stepKind: 'raft' }));
+});
+afterEach(cleanup);
+
+/** The engine's logs at a chapter step, row by row as the grid must show them. */
+function engineLogs(chapter: Chapter, step: number): Record<string, { terms: string; commit: number }> {
+  const { session } = sessionAt(chapter, step);
+  const c = session.runner.cluster;
+  const out = Object.fromEntries(c.nodeIds.map((id) => [id, { terms: c.node(id).log.map((e) => e.term).join(' '), commit: c.node(id).commitIndex }]));
+  session.runner.dispose();
+  return out;
+}
+
+function gridLogs(): Record<string, { terms: string; commit: number }> {
+  const grid = screen.getByTestId('log-grid');
+  return Object.fromEntries(
+    [...grid.querySelectorAll<HTMLTableRowElement>('tbody tr')].map((tr) => [
+      tr.dataset.node!,
+      { terms: [...tr.querySelectorAll<HTMLElement>('td.lg-cell[data-term]')].map((td) => td.dataset.term).join(' '), commit: Number(tr.dataset.commit) },
+    ]),
+  );
+}
+
+describe('the log grid in every step', () => {
+  it('shows each node’s log as the engine holds it, at every step of the replication chapter', () => {
+    for (let k = 1; k <= replication.steps.length; k++) {
+      render(<GuidePlayer chapter={replication} start={k} />);
+      expect(gridLogs(), `step ${k}`).toEqual(engineLogs(replication, k));
+      cleanup();
+    }
+  });
+
+  it('follows the cluster as the learner steps: a commit shows up in the grid', () => {
+    render(<GuidePlayer chapter={replication} start={2} />);
+    const before = gridLogs();
+    const leader = Object.keys(before).find((id) => before[id].terms.split(' ').length === 2)!;
+    expect(before[leader].commit).toBe(1);
+    fireEvent.click(within(stepBar()).getByRole('button', { name: 'Commit' }));
+    expect(narration()).toMatch(new RegExp(`${leader} committed up to index 2`));
+    expect(gridLogs()[leader].commit).toBe(2);
+  });
+});
+
+describe('the step bar', () => {
+  it('from the start of a run, Step reaches the first election and passes over pings and clock sync (§5.2)', () => {
+    render(<GuidePlayer chapter={election} />);
+    expect(events()).toBe(0);
+    fireEvent.click(stepButton());
+    expect(narration()).toMatch(/(n\d) timed out and started an election for term 1/);
+    expect(narration()).toMatch(/Passed over \d+ events of other kinds/);
+    const passed = Number(/Passed over (\d+)/.exec(narration())![1]);
+    expect(passed).toBeGreaterThan(3);
+    // The same moment headlessly: every event before the election timer is background.
+    const x = Explorer.of(sessionAt(election, 0).session.runner.cluster);
+    x.step('all');
+    let n = 1;
+    while (!x.lastStep.some((i) => i.e.kind === 'timer' && i.e.type === 'election')) {
+      expect(x.lastStep.some((i) => watched('raft', i.e)), `event ${n}`).toBe(false);
+      x.step('all');
+      n++;
+    }
+    expect(events()).toBe(n);
+    expect(fp()).toBe(clusterFingerprint(x.driver.cluster));
+    x.dispose();
+    expect(screen.getByTestId('guide-explored').textContent).toMatch(/past this step/);
+  });
+
+  it('watching every event, Step is exactly one scheduler event', () => {
+    render(<GuidePlayer chapter={election} />);
+    setKind('all');
+    // The guide's choice is its own: the simulator's Step keeps watching Raft.
+    expect((within(stepBar()).getByRole('combobox', { name: 'Step to' }) as HTMLSelectElement).value).toBe('all');
+    expect(useSim.getState().stepKind).toBe('raft');
+    for (let i = 1; i <= 4; i++) {
+      fireEvent.click(stepButton());
+      expect(events()).toBe(i);
+    }
+    expect(screen.getByTestId('guide-explored').textContent).toMatch(/^\d+ events? \(/);
+  });
+
+  it('the keys of the simulator work in the guide: S steps, E runs to the next election, L to the next leader', () => {
+    render(<GuidePlayer chapter={election} />);
+    fireEvent.keyDown(player(), { key: 's' });
+    expect(events()).toBeGreaterThan(1);
+    const cand = /(n\d) timed out and started an election/.exec(narration())![1];
+    fireEvent.keyDown(player(), { key: 'l' });
+    expect(narration()).toMatch(/(n\d) won a majority of votes and became leader of term \d/);
+    const leader = /(n\d) won a majority/.exec(narration())![1];
+    expect(document.querySelector(`.guide-ring g.gnode[data-node="${leader}"]`)!.classList.contains('leader')).toBe(true);
+    fireEvent.keyDown(player(), { key: 'e' });
+    expect(narration()).toMatch(/became a candidate|started an election/);
+    // Keys typed into a field are the field's.
+    render(<GuidePlayer chapter={chapterById('failure-detection')!} start={1} />);
+    const input = screen.getByRole('spinbutton', { name: 'Your answer' });
+    const before = document.querySelectorAll('[data-testid="guide-explored"]').length;
+    fireEvent.keyDown(input, { key: 's' });
+    expect(document.querySelectorAll('[data-testid="guide-explored"]').length).toBe(before);
+    expect(cand).toMatch(/^n\d$/);
+  });
+
+  it('back to the step, and Next carries on from the step’s own moment, not from where the learner stepped', () => {
+    render(<GuidePlayer chapter={election} start={1} />);
+    const at1 = fp();
+    for (let i = 0; i < 5; i++) fireEvent.click(stepButton());
+    expect(fp()).not.toBe(at1);
+    fireEvent.click(screen.getByRole('button', { name: '↺ Back to the step' }));
+    expect(fp()).toBe(at1);
+    for (let i = 0; i < 3; i++) fireEvent.click(stepButton());
+    fireEvent.click(screen.getByRole('button', { name: 'Skip the question' }));
+    expect(screen.getByTestId('guide-where').textContent).toBe('Step 2 of 10');
+    expect(fp()).toBe(clusterFingerprint(sessionAt(election, 2).session.runner.cluster));
+    expect(screen.queryByTestId('guide-explored')).toBeNull();
+  });
+
+  it('says so when nothing of the watched kind comes (no client, no pub/sub event)', () => {
+    render(<GuidePlayer chapter={election} start={1} />);
+    setKind('messaging');
+    fireEvent.click(stepButton());
+    expect(narration()).toMatch(/No Pub\/sub event happened within 60 s of simulated time/);
+  });
+});
+
+describe('what a step asks the view to show', () => {
+  it('maps the chapter’s panel names to the view’s panels; the log grid is always there', () => {
+    expect(panelsOf(['log-grid', 'timers', 'inflight'])).toEqual(['nodes', 'inflight']);
+    expect(panelsOf(['spacetime', 'clocks', 'history', 'replies', 'inspector', 'detector', 'checks'])).toEqual([
+      'spacetime', 'clocks', 'history', 'replies', 'inspector', 'detector', 'checks',
+    ]);
+    expect(panelsOf(undefined)).toEqual([]);
+  });
+
+  /** Step 2 shows the space-time diagram and watches every event, step 3 inspects the leader, step 4 asks a question decided by the clocks. */
+  const directed = loadChapter(
+    `---
+id: directed
+order: 90
+title: Directed
+summary: Views that steps ask for.
+seed: 5
+seedIndependent: false
+sources:
+  - title: Raft
+    url: https://raft.github.io/
+setup: |
+  nodes 5
+---
+
+Intro.
+
+## One
+
+A leader.
+
+\`\`\`scenario
+run until leader within 2s
+\`\`\`
+
+## Two
+
+Look at the diagram.
+
+\`\`\`view
+show: [spacetime]
+watch: all
+\`\`\`
+
+\`\`\`scenario
+run 100ms
+\`\`\`
+
+## Three
+
+Inspect the leader.
+
+\`\`\`view
+inspect: leader
+\`\`\`
+
+\`\`\`scenario
+run 50ms
+\`\`\`
+
+## Four
+
+\`\`\`predict
+about: run
+kind: pick-a-node
+question: Which node leads?
+visible: [clocks]
+answer: leader
+shown: leader
+\`\`\`
+
+Four.
+
+\`\`\`scenario
+run 50ms
+\`\`\`
+
+## Five
+
+Five.
+`,
+    'guides/directed.md',
+  );
+
+  it('opens the panels a step names when the learner reaches it, inspects its node, and steps what it watches', () => {
+    const leader = (() => {
+      const { session } = sessionAt(directed, 3);
+      const id = session.runner.cluster.leader()!;
+      session.runner.dispose();
+      return id;
+    })();
+    expect(viewAt(directed, 2).panels).toEqual(['spacetime']);
+    expect(viewAt(directed, 2).watch).toBe('all');
+    expect(viewAt(directed, 3).panels).toEqual(['inspector', 'clocks']);
+    render(<GuidePlayer chapter={directed} start={1} />);
+    const open = (): string[] => [...document.querySelectorAll<HTMLElement>('.guide-panel')].map((p) => p.dataset.panel!);
+    expect(open()).toEqual(['nodes', 'inflight']);
+    const kind = (): string => (within(stepBar()).getByRole('combobox', { name: 'Step to' }) as HTMLSelectElement).value;
+    expect(kind()).toBe('raft');
+    fireEvent.click(screen.getByRole('button', { name: 'Next →' }));
+    expect(open()).toContain('spacetime');
+    expect(screen.getByRole('img', { name: /^Space-time diagram of the last \d+ ms: \d+ messages/ })).toBeTruthy();
+    expect(kind()).toBe('all');
+    fireEvent.click(stepButton());
+    expect(events()).toBe(Number(sessionAt(directed, 2).session.runner.cluster.eventCount) + 1);
+    fireEvent.click(screen.getByRole('button', { name: 'Next →' }));
+    expect(open()).toEqual(expect.arrayContaining(['inspector', 'clocks', 'spacetime']));
+    expect(within(screen.getByTestId('guide-inspector')).getByRole('heading', { level: 4 }).textContent).toMatch(new RegExp(`^${leader}`));
+    expect(kind()).toBe('raft');
+  });
+
+  it('panels open and close from their chips; the inspector shows what survives a crash', () => {
+    render(<GuidePlayer chapter={replication} start={3} />);
+    const chips = screen.getByRole('group', { name: 'Show panels' });
+    fireEvent.click(within(chips).getByRole('button', { name: 'Nodes & timers' }));
+    expect(document.querySelector('[data-panel="nodes"]')).toBeNull();
+    fireEvent.click(within(chips).getByRole('button', { name: 'Inspector' }));
+    const insp = screen.getByTestId('guide-inspector');
+    fireEvent.click(within(insp).getByRole('button', { name: 'n2' }));
+    expect(within(insp).getByRole('heading', { level: 4 }).textContent).toMatch(/^n2/);
+    expect(insp.textContent).toMatch(/On disk \(survives a crash\)term \d+, voted for/);
+    const log = within(insp).getByRole('table', { name: "n2's log" });
+    expect(within(log).getAllByRole('row').length).toBeGreaterThan(1);
+  });
+
+  it('lists the messages in flight soonest first with their arrival times', () => {
+    render(<GuidePlayer chapter={replication} start={2} />);
+    const { session } = sessionAt(replication, 2);
+    const engine = session.runner.cluster
+      .inFlight()
+      .filter((m) => m.type.startsWith('AppendEntries') || m.type.startsWith('RequestVote'))
+      .sort((a, b) => a.arriveAt - b.arriveAt);
+    const rows = within(screen.getByTestId('guide-inflight')).getAllByRole('row').slice(1);
+    expect(rows.length).toBe(Math.min(12, engine.length));
+    rows.forEach((r, i) => {
+      const cells = within(r).getAllByRole('cell').map((c) => c.textContent);
+      expect(cells[1]).toBe(`${engine[i].from} → ${engine[i].to}`);
+      expect(cells[2]).toMatch(new RegExp(`^(lost at )?${(engine[i].arriveAt).toFixed(1)} ms$`));
+    });
+    session.runner.dispose();
+  });
+});

@@ -1,0 +1,83 @@
+// @vitest-environment happy-dom
+// The simulator's Step and what it watches: the selector beside the Step button, the layers events
+// belong to, the narration saying what a Step passed over, and the inspector's log grid of the run.
+import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SimEvent } from '../../src/sim';
+import { act, finishTask, getDriver, runUntilLeader, useSim } from '../../src/store/sim';
+import { layerOf, watched } from '../../src/store/stepKinds';
+import { Inspector } from '../../src/ui/Inspector';
+import { Narration } from '../../src/ui/Narration';
+import { Toolbar } from '../../src/ui/Toolbar';
+import { freshRun } from './helpers';
+
+beforeEach(() => freshRun());
+afterEach(cleanup);
+
+const ev = (e: Partial<SimEvent>): SimEvent => ({ at: 0, kind: 'send', ...e });
+
+describe('what a Step watches', () => {
+  it('sorts events into layers: Raft, pub/sub, clocks and detector; actions and violations stop every watcher', () => {
+    expect(layerOf(ev({ type: 'RequestVote' }))).toBe('raft');
+    expect(layerOf(ev({ kind: 'deliver', type: 'AppendEntriesReply' }))).toBe('raft');
+    expect(layerOf(ev({ kind: 'timer', type: 'election' }))).toBe('raft');
+    expect(layerOf(ev({ kind: 'commit' }))).toBe('raft');
+    expect(layerOf(ev({ type: 'Ping' }))).toBe('time');
+    expect(layerOf(ev({ kind: 'timer', type: 'detector' }))).toBe('time');
+    expect(layerOf(ev({ kind: 'timer', type: 'sync' }))).toBe('time');
+    expect(layerOf(ev({ kind: 'suspect' }))).toBe('time');
+    expect(layerOf(ev({ type: 'ClientRequest' }))).toBe('messaging');
+    expect(layerOf(ev({ kind: 'timer', type: 'pubTimeout' }))).toBe('messaging');
+    expect(layerOf(ev({ kind: 'crash' }))).toBe('any');
+    expect(layerOf(ev({ kind: 'violation' }))).toBe('any');
+    expect(watched('raft', ev({ type: 'Ping' }))).toBe(false);
+    expect(watched('time', ev({ type: 'Ping' }))).toBe(true);
+    expect(watched('messaging', ev({ kind: 'propose' }))).toBe(true);
+    expect(watched('all', ev({ type: 'Ping' }))).toBe(true);
+  });
+
+  it('the Step button moves to the next event of the kind chosen beside it; the narration says what it passed over', () => {
+    render(
+      <>
+        <Toolbar />
+        <Narration />
+      </>,
+    );
+    const kind = screen.getByRole('combobox', { name: 'Step to' }) as HTMLSelectElement;
+    expect(kind.value).toBe('raft');
+    const step = screen.getByRole('button', { name: 'Step' });
+    fireEvent.click(step);
+    rAct(() => finishTask());
+    expect(screen.getByRole('region', { name: 'What just happened' }).textContent).toMatch(/timed out and started an election for term 1/);
+    expect(screen.getByTestId('step-skipped').textContent).toMatch(/^Step passed over \d+ events of other kinds/);
+
+    fireEvent.change(kind, { target: { value: 'all' } });
+    expect(useSim.getState().stepKind).toBe('all');
+    const before = getDriver().cluster.eventCount;
+    fireEvent.click(step);
+    expect(getDriver().cluster.eventCount).toBe(before + 1);
+    expect(screen.queryByTestId('step-skipped')).toBeNull();
+  });
+});
+
+describe('the inspector’s log grid', () => {
+  it('shows every node’s log and commit index as the run has them', () => {
+    runUntilLeader();
+    finishTask();
+    const leader = getDriver().cluster.leader()!;
+    rAct(() => {
+      act('propose', [leader, 'a']);
+      act('propose', [leader, 'b']);
+    });
+    render(<Inspector />);
+    const grid = screen.getByTestId('log-grid');
+    const rows = within(grid).getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.getAttribute('data-node'))).toEqual(getDriver().views().map((v) => v.id));
+    for (const v of getDriver().views()) {
+      const row = grid.querySelector(`tr[data-node="${v.id}"]`)!;
+      expect(row.getAttribute('data-commit')).toBe(String(v.commitIndex));
+      expect([...row.querySelectorAll<HTMLElement>('td[data-term]')].map((td) => Number(td.dataset.term))).toEqual(v.log.map((e) => e.term));
+    }
+    expect(grid.querySelector(`tr[data-node="${leader}"] td[data-term]:last-of-type`)!.className).toContain('pending');
+  });
+});
