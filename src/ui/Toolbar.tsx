@@ -5,7 +5,7 @@ import { GuidesButton } from './guide/GuideHost';
 import { Menu } from './Menu';
 import { StepKindSelect } from './StepKindSelect';
 import { THEME_ICON, THEME_LABEL, nextTheme, setTheme, useTheme, type ThemeChoice } from './theme';
-import { COMPACT, useMedia } from './useMedia';
+import { COMPACT, MEDIUM, useMedia } from './useMedia';
 
 /** A toolbar button bound to a registry action (label, shortcut hint and enabled state come from the registry). */
 export function ActionButton({ name, label, icon, className }: { name: string; label?: string; icon?: string; className?: string }) {
@@ -136,6 +136,7 @@ const RUN_TO = [
 
 export function Toolbar() {
   const compact = useMedia(COMPACT);
+  const medium = useMedia(MEDIUM);
   if (compact) {
     // Phones: two rows. The title, time and menus; then play, step, run-to and speed.
     return (
@@ -192,8 +193,18 @@ export function Toolbar() {
       <Busy />
       <div className="toolbar-end">
         <GuidesButton />
-        <ActionButton name="toStart" label="To start" />
-        <ActionButton name="restartRun" label="New run" />
+        {medium ? (
+          // Laptops: the run's rarer commands fold into a menu, so the toolbar keeps one row.
+          <Menu label="Run" text="Run ▾" align="end">
+            <ActionButton name="toStart" label="To start" />
+            <ActionButton name="restartRun" label="New run" />
+          </Menu>
+        ) : (
+          <>
+            <ActionButton name="toStart" label="To start" />
+            <ActionButton name="restartRun" label="New run" />
+          </>
+        )}
         <ThemeButton />
         <ActionButton name="help" label="?" className="btn help-btn" />
       </div>

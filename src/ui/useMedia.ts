@@ -3,8 +3,10 @@ import { useSyncExternalStore } from 'react';
 
 /** Below this width the page is one column and the toolbar folds into menus (keep app.css in step). */
 export const NARROW = '(max-width: 1099px)';
-/** Phones: the toolbar folds its run-to buttons and page actions into menus. */
-export const COMPACT = '(max-width: 759px)';
+/** Phones and tablets: the toolbar folds its run-to buttons and page actions into menus (two rows). */
+export const COMPACT = '(max-width: 1023px)';
+/** Laptops: the toolbar folds "To start" and "New run" into a menu to stay one row (keep app.css in step). */
+export const MEDIUM = '(max-width: 1499px)';
 
 function matches(query: string): boolean {
   return typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia(query).matches;
