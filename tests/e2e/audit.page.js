@@ -63,6 +63,8 @@
     if (doc.scrollWidth > window.innerWidth) problems.push(`page scrolls sideways: scrollWidth ${doc.scrollWidth} > innerWidth ${window.innerWidth}`);
     if (document.body.scrollWidth > window.innerWidth) problems.push(`body scrolls sideways: ${document.body.scrollWidth} > ${window.innerWidth}`);
     const seen = new Set();
+    // Scroll positions this audit changed, put back at the end (later checks see the page as it was).
+    const scrolled = new Map();
     const scrollX = window.scrollX;
     const scrollY = window.scrollY;
     let count = 0;
@@ -78,6 +80,7 @@
       // Most controls are hit where they are; only those that are not get scrolled into view first.
       let r = target.getBoundingClientRect();
       if (!hits(target, el, r)) {
+        for (let a = target.parentElement; a; a = a.parentElement) if (!scrolled.has(a)) scrolled.set(a, [a.scrollLeft, a.scrollTop]);
         target.scrollIntoView({ block: 'center', inline: 'center' });
         r = target.getBoundingClientRect();
       }
@@ -94,6 +97,10 @@
       else if (r.right + OUTLINE > window.innerWidth + 0.5 || r.left - OUTLINE < -0.5) problems.push(`${what}'s focus outline runs off the window (${r.left.toFixed(0)}–${r.right.toFixed(0)})`);
       const hit = document.elementFromPoint(x, y);
       if (hit === null || !(target.contains(hit) || el.contains(hit))) problems.push(`${what} is covered at its centre by ${describe(hit)}`);
+    }
+    for (const [a, [left, top]] of scrolled) {
+      a.scrollLeft = left;
+      a.scrollTop = top;
     }
     window.scrollTo(scrollX, scrollY);
     return { problems, count };

@@ -34,8 +34,7 @@ async function checkStep(page: Page, where: string): Promise<string[]> {
   return out;
 }
 
-// Temporarily behind GUIDE_LAYOUT=1 until the guide's phone layout (branch i9-view) is on main.
-describe.skipIf(!hasBrowser || !process.env.GUIDE_LAYOUT)('every guide step on every screen', () => {
+describe.skipIf(!hasBrowser)('every guide step on every screen', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launch();
