@@ -4,7 +4,7 @@ import type { ActionRecord, InFlight, NetworkSettings, NodeView, Violation } fro
 import { Driver, type AdvanceResult, type FeedItem, type Mark } from './driver';
 import type { MetricsSnapshot } from './metrics';
 import { DEFAULT_RUN, normalizeRun, type RunOptions } from './runOptions';
-import { DEFAULT_STEP_KIND, UNTIL, stepGoal, type StepKind, type UntilGoal } from './stepKinds';
+import { DEFAULT_STEP_KIND, stepGoal, untilGoal, type StepKind, type UntilGoal } from './stepKinds';
 import type { WorkloadConfig, WorkloadStats } from './workload';
 
 /** Playback speeds in simulated ms per wall ms; the last one is fast-forward (as fast as the engine goes). */
@@ -494,7 +494,7 @@ function runUntil(label: string, stop: (item: FeedItem) => boolean, none: string
 
 /** Runs to the next delivery, election, leader or commit (the toolbar's "to next …" buttons). */
 export function runUntilGoal(goal: UntilGoal): void {
-  const g = UNTIL[goal];
+  const g = untilGoal(goal, useSim.getState().stepKind);
   runUntil(g.running, g.stop, g.none);
 }
 

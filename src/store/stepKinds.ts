@@ -65,8 +65,15 @@ export function watched(kind: StepKind, e: SimEvent): boolean {
 
 export type UntilGoal = 'delivery' | 'election' | 'leader' | 'commit';
 
+interface Goal {
+  readonly label: string;
+  readonly running: string;
+  readonly stop: (item: FeedItem) => boolean;
+  readonly none: string;
+}
+
 /** "Run to the next …": where it stops, what the busy indicator says, and what to say when it never came. */
-export const UNTIL: Readonly<Record<UntilGoal, { readonly label: string; readonly running: string; readonly stop: (item: FeedItem) => boolean; readonly none: string }>> = {
+export const UNTIL: Readonly<Record<UntilGoal, Goal>> = {
   delivery: {
     label: 'Delivery',
     running: 'Running to the next delivery',
@@ -92,6 +99,19 @@ export const UNTIL: Readonly<Record<UntilGoal, { readonly label: string; readonl
     none: 'Nothing was committed within 60 s of simulated time (propose a command first?).',
   },
 };
+
+/** A goal for a learner watching `kind`: the next delivery is the next delivery of that kind (not a ping). */
+export function untilGoal(goal: UntilGoal, kind: StepKind): Goal {
+  const g = UNTIL[goal];
+  if (goal !== 'delivery' || kind === 'all') return g;
+  const label = stepKindLabel(kind);
+  return {
+    ...g,
+    running: `Running to the next ${label} delivery`,
+    stop: (i) => i.e.kind === 'deliver' && watched(kind, i.e),
+    none: `No ${label} message was delivered within 60 s of simulated time.`,
+  };
+}
 
 /** The Step of a watcher: where it stops and what to say when nothing of that kind came. */
 export function stepGoal(kind: StepKind): { readonly running: string; readonly stop: (item: FeedItem) => boolean; readonly none: string } {

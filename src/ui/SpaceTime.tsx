@@ -7,7 +7,7 @@ import { getDriver, inFlightNow, seekToEvent, select as selectInStore, useSim } 
 import { buildSpaceTime, causalCone, placeStamps, type Arrow, type LocalEvent, type Stamp } from './spaceTimeModel';
 import { plural } from './plural';
 
-export const SPACETIME_WINDOWS = [50, 100, 200, 500, 1000, 2000];
+export const SPACETIME_WINDOWS = [20, 50, 100, 200, 500, 1000, 2000];
 const WINDOWS = SPACETIME_WINDOWS;
 const LEFT = 44;
 const RIGHT = 14;
@@ -49,6 +49,8 @@ export interface SpaceTimeSource {
   readonly onJump?: (seq: number, at: number) => void;
   /** The window shown first, in ms (default 200). */
   readonly initialWindowMs?: number;
+  /** Whether heartbeats and pings are drawn at first (default true). */
+  readonly initialHeartbeats?: boolean;
   /** This is the page's diagram (the one "export image" takes). */
   readonly exportable?: boolean;
 }
@@ -67,13 +69,13 @@ export function SpaceTime() {
   return <SpaceTimeView {...source} nodeIds={nodeIds} selected={selected} onSelect={(seq) => selectInStore({ event: seq })} onJump={seekToEvent} exportable />;
 }
 
-export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect, onJump, initialWindowMs = 200, exportable = false }: SpaceTimeSource) {
+export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect, onJump, initialWindowMs = 200, initialHeartbeats = true, exportable = false }: SpaceTimeSource) {
   const svgRef = useRef<SVGSVGElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
   const [avail, setAvail] = useState(200);
   const [windowMs, setWindowMs] = useState(initialWindowMs);
-  const [heartbeats, setHeartbeats] = useState(true);
+  const [heartbeats, setHeartbeats] = useState(initialHeartbeats);
   const [stamps, setStamps] = useState(true);
 
   useEffect(() => {

@@ -61,7 +61,7 @@ export const ACTIONS: readonly Action[] = [
     group: 'Playback', keys: ['s', '.'], keyLabel: 'S', enabled: notBusy, perform: stepEvent,
   },
   {
-    name: 'stepDelivery', label: 'Next delivery', description: 'Run until the next message is delivered.',
+    name: 'stepDelivery', label: 'Next delivery', description: 'Run until the next message of the kind you watch is delivered (any message when you watch every event).',
     group: 'Playback', keys: ['d'], keyLabel: 'D', enabled: notBusy, perform: stepDelivery,
   },
   {

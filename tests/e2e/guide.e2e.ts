@@ -49,6 +49,52 @@ async function open(page: Page, hash: string): Promise<void> {
   await page.locator('.guide-layer').waitFor();
 }
 
+/** The grid's rows as the page draws them: per node, its cells' terms and its commit index. */
+async function gridRows(page: Page): Promise<Record<string, { terms: string; commit: number }>> {
+  return page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll<HTMLTableRowElement>('[data-testid="log-grid"] tbody tr')].map((tr) => [
+        tr.dataset.node!,
+        { terms: [...tr.querySelectorAll<HTMLElement>('td.lg-cell[data-term]')].map((td) => td.dataset.term).join(' '), commit: Number(tr.dataset.commit) },
+      ]),
+    ),
+  );
+}
+
+/**
+ * Sideways overflow in the guide: the layer or one of its columns wider than its box, or an element past
+ * the window's edge, except inside the boxes made to scroll sideways (the log grid, wide tables, code).
+ */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const layer = document.querySelector('.guide-layer')!;
+    for (const box of [layer, ...layer.querySelectorAll('.guide-player, .guide-body, .guide-scroll, .guide-text, .guide-view, .guide-nav, .guide-head, .guide-steps')]) {
+      if (box.scrollWidth > box.clientWidth + 1) out.push(`${box.className}: scrollWidth ${box.scrollWidth} > ${box.clientWidth}`);
+    }
+    const scroller = (el: Element): boolean => el.closest('.loggrid-wrap, .guide-table-wrap, pre, .guide-narration') !== null;
+    for (const el of layer.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      if ((r.right > innerWidth + 0.5 || r.left < -0.5) && !scroller(el)) out.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(r.left)}–${Math.round(r.right)}`);
+    }
+    scrollTo(500, 0);
+    if (scrollX !== 0) out.push(`the window scrolls sideways to ${scrollX}`);
+    return out.slice(0, 10);
+  });
+}
+
+/** What a tap at the centre of `selector`'s n-th match hits, once it is scrolled to the middle of its box. */
+async function hits(page: Page, selector: string, n = 0): Promise<boolean> {
+  const el = page.locator(selector).nth(n);
+  await el.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  return el.evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return hit !== null && (hit === e || e.contains(hit));
+  });
+}
+
 describe.skipIf(!mounted)('the guides in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
@@ -128,63 +174,6 @@ describe.skipIf(!mounted)('the guides in Chromium', () => {
     expect(await page.evaluate(() => location.hash)).toBe('#guide/election/6');
     expect(errors).toEqual([]);
     await page.close();
-  });
-});
-
-/** The grid's rows as the page draws them: per node, its cells' terms and its commit index. */
-async function gridRows(page: Page): Promise<Record<string, { terms: string; commit: number }>> {
-  return page.evaluate(() =>
-    Object.fromEntries(
-      [...document.querySelectorAll<HTMLTableRowElement>('[data-testid="log-grid"] tbody tr')].map((tr) => [
-        tr.dataset.node!,
-        { terms: [...tr.querySelectorAll<HTMLElement>('td.lg-cell[data-term]')].map((td) => td.dataset.term).join(' '), commit: Number(tr.dataset.commit) },
-      ]),
-    ),
-  );
-}
-
-/**
- * Sideways overflow in the guide: the layer or one of its columns wider than its box, or an element past
- * the window's edge, except inside the boxes made to scroll sideways (the log grid, wide tables, code).
- */
-async function overflowing(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    const layer = document.querySelector('.guide-layer')!;
-    for (const box of [layer, ...layer.querySelectorAll('.guide-player, .guide-body, .guide-scroll, .guide-text, .guide-view, .guide-nav, .guide-head, .guide-steps')]) {
-      if (box.scrollWidth > box.clientWidth + 1) out.push(`${box.className}: scrollWidth ${box.scrollWidth} > ${box.clientWidth}`);
-    }
-    const scroller = (el: Element): boolean => el.closest('.loggrid-wrap, .guide-table-wrap, pre, .guide-narration') !== null;
-    for (const el of layer.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0) continue;
-      if ((r.right > innerWidth + 0.5 || r.left < -0.5) && !scroller(el)) out.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(r.left)}–${Math.round(r.right)}`);
-    }
-    scrollTo(500, 0);
-    if (scrollX !== 0) out.push(`the window scrolls sideways to ${scrollX}`);
-    return out.slice(0, 10);
-  });
-}
-
-/** What a tap at the centre of `selector`'s n-th match hits, once it is scrolled to the middle of its box. */
-async function hits(page: Page, selector: string, n = 0): Promise<boolean> {
-  const el = page.locator(selector).nth(n);
-  await el.evaluate((e) => e.scrollIntoView({ block: 'center' }));
-  return el.evaluate((e) => {
-    const r = e.getBoundingClientRect();
-    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    return hit !== null && (hit === e || e.contains(hit));
-  });
-}
-
-describe.skipIf(!mounted)('the guide view in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
   });
 
   it('steps through a guide step with the button: each event explained, the log grid following the engine', async () => {
@@ -276,6 +265,9 @@ describe.skipIf(!mounted)('the guide view in Chromium', () => {
     const steps = ['#guide/election', '#guide/safety/10', '#guide/pubsub/5', '#guide/failure-detection/4'];
     for (const width of [320, 390, 768, 1280, 1920]) {
       const { page, errors } = await openPage(browser, inject('baseUrl'), { width, height: width < 800 ? 844 : 900 });
+      await open(page, '#guide');
+      await page.locator('.guide-card').first().waitFor();
+      expect(await overflowing(page), `the chapter list at ${width} px`).toEqual([]);
       for (const hash of steps) {
         await open(page, hash);
         await page.locator('.guide-ring').waitFor();

@@ -6,7 +6,7 @@
 // open the panels they name; the inspector and the messages in flight show the engine's state.
 import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chapterById, loadChapter, sessionAt, type Chapter } from '../../src/guides';
+import { chapterById, chapters, loadChapter, sessionAt, type Chapter } from '../../src/guides';
 import { useSim } from '../../src/store/sim';
 import { watched } from '../../src/store/stepKinds';
 import { panelsOf, viewAt } from '../../src/ui/guide/directives';
@@ -17,6 +17,15 @@ import { resetProgress } from '../../src/ui/guide/progress';
 
 const election = chapterById('election')!;
 const replication = chapterById('replication')!;
+
+/** A small chapter of our own (front matter filled in), so a test does not depend on the course's text. */
+function testChapter(id: string, order: number, seed: number, body: string): Chapter {
+  const front = `---\nid: ${id}\norder: ${order}\ntitle: ${id}\nsummary: A test chapter.\nseed: ${seed}\nseedIndependent: false\nsources:\n  - title: Raft\n    url: https://raft.github.io/\nsetup: |\n  nodes 5\n---\n\nIntro.\n\n`;
+  return loadChapter(front + body, `guides/${id}.md`);
+}
+
+/** A five-node chapter with the time layer on (clock sync and the failure detector ping all the time). */
+const busy = testChapter('busy', 91, 3, [1, 2, 3, 4, 5].map((i) => `## Step ${i}\n\nProse.\n\n\`\`\`scenario\nrun 100ms\n\`\`\``).join('\n\n'));
 
 const view = (): HTMLElement => screen.getByTestId('guide-cluster');
 const fp = (): string => view().getAttribute('data-fingerprint') ?? '';
@@ -76,7 +85,7 @@ describe('the log grid in every step', () => {
 
 describe('the step bar', () => {
   it('from the start of a run, Step reaches the first election and passes over pings and clock sync (§5.2)', () => {
-    render(<GuidePlayer chapter={election} />);
+    render(<GuidePlayer chapter={busy} />);
     expect(events()).toBe(0);
     fireEvent.click(stepButton());
     expect(narration()).toMatch(/(n\d) timed out and started an election for term 1/);
@@ -84,7 +93,7 @@ describe('the step bar', () => {
     const passed = Number(/Passed over (\d+)/.exec(narration())![1]);
     expect(passed).toBeGreaterThan(3);
     // The same moment headlessly: every event before the election timer is background.
-    const x = Explorer.of(sessionAt(election, 0).session.runner.cluster);
+    const x = Explorer.of(sessionAt(busy, 0).session.runner.cluster);
     x.step('all');
     let n = 1;
     while (!x.lastStep.some((i) => i.e.kind === 'timer' && i.e.type === 'election')) {
@@ -96,6 +105,27 @@ describe('the step bar', () => {
     expect(fp()).toBe(clusterFingerprint(x.driver.cluster));
     x.dispose();
     expect(screen.getByTestId('guide-explored').textContent).toMatch(/past this step/);
+  });
+
+  it('every step of every chapter can be stepped: its copy is the very same cluster', () => {
+    const failed: string[] = [];
+    for (const c of chapters) {
+      for (let k = 0; k <= c.steps.length; k++) {
+        const { session, outcomes } = sessionAt(c, k);
+        if (outcomes.every((o) => o.ok)) {
+          try {
+            // Explorer.of throws when the copy's fingerprint differs from the step's cluster.
+            const x = Explorer.of(session.runner.cluster);
+            x.step('raft');
+            x.dispose();
+          } catch (err) {
+            failed.push(`${c.id} step ${k} (seed ${c.seed}): ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
+        session.runner.dispose();
+      }
+    }
+    expect(failed).toEqual([]);
   });
 
   it('watching every event, Step is exactly one scheduler event', () => {
@@ -112,7 +142,7 @@ describe('the step bar', () => {
   });
 
   it('the keys of the simulator work in the guide: S steps, E runs to the next election, L to the next leader', () => {
-    render(<GuidePlayer chapter={election} />);
+    render(<GuidePlayer chapter={busy} />);
     fireEvent.keyDown(player(), { key: 's' });
     expect(events()).toBeGreaterThan(1);
     const cand = /(n\d) timed out and started an election/.exec(narration())![1];
@@ -145,6 +175,18 @@ describe('the step bar', () => {
     expect(screen.queryByTestId('guide-explored')).toBeNull();
   });
 
+  it('Try it yourself hands over the cluster the learner is looking at, stepped or not', () => {
+    const given: string[] = [];
+    render(<GuidePlayer chapter={election} start={1} onTakeOver={(c) => void given.push(clusterFingerprint(c))} />);
+    const at1 = fp();
+    fireEvent.click(screen.getByRole('button', { name: 'Try it yourself' }));
+    for (let i = 0; i < 3; i++) fireEvent.click(stepButton());
+    const stepped = fp();
+    fireEvent.click(screen.getByRole('button', { name: 'Try it yourself' }));
+    expect(given).toEqual([at1, stepped]);
+    expect(stepped).not.toBe(at1);
+  });
+
   it('says so when nothing of the watched kind comes (no client, no pub/sub event)', () => {
     render(<GuidePlayer chapter={election} start={1} />);
     setKind('messaging');
@@ -163,24 +205,11 @@ describe('what a step asks the view to show', () => {
   });
 
   /** Step 2 shows the space-time diagram and watches every event, step 3 inspects the leader, step 4 asks a question decided by the clocks. */
-  const directed = loadChapter(
-    `---
-id: directed
-order: 90
-title: Directed
-summary: Views that steps ask for.
-seed: 5
-seedIndependent: false
-sources:
-  - title: Raft
-    url: https://raft.github.io/
-setup: |
-  nodes 5
----
-
-Intro.
-
-## One
+  const directed = testChapter(
+    'directed',
+    90,
+    5,
+    `## One
 
 A leader.
 
@@ -234,7 +263,6 @@ run 50ms
 
 Five.
 `,
-    'guides/directed.md',
   );
 
   it('opens the panels a step names when the learner reaches it, inspects its node, and steps what it watches', () => {
@@ -276,6 +304,36 @@ Five.
     expect(insp.textContent).toMatch(/On disk \(survives a crash\)term \d+, voted for/);
     const log = within(insp).getByRole('table', { name: "n2's log" });
     expect(within(log).getAllByRole('row').length).toBeGreaterThan(1);
+  });
+
+  it('the checkers panel marks the properties a step broke; the detector panel counts suspicions as the engine does', () => {
+    const safety = chapterById('safety')!;
+    const last = safety.steps.findIndex((st) => /committed entry is lost/i.test(st.title)) + 1;
+    expect(last).toBeGreaterThan(0);
+    render(<GuidePlayer chapter={safety} start={last} />);
+    fireEvent.click(within(screen.getByRole('group', { name: 'Show panels' })).getByRole('button', { name: 'Checkers' }));
+    const checks = screen.getByTestId('guide-checks');
+    const { session } = sessionAt(safety, last);
+    const broken = new Set(session.runner.cluster.violations().map((v) => v.property));
+    session.runner.dispose();
+    expect(broken.has('Leader Completeness')).toBe(true);
+    for (const li of within(checks).getAllByRole('listitem')) {
+      const property = li.textContent!.replace(/^[✓✗] /, '').replace(/: (broken|holds).*$/, '');
+      expect(li.className, property).toBe(broken.has(property) ? 'broken' : 'holds');
+    }
+    cleanup();
+
+    const fd = chapterById('failure-detection')!;
+    render(<GuidePlayer chapter={fd} start={fd.steps.length} />);
+    const chips = screen.getByRole('group', { name: 'Show panels' });
+    if (document.querySelector('[data-panel="detector"]') === null) fireEvent.click(within(chips).getByRole('button', { name: 'Failure detector' }));
+    const panel = screen.getByTestId('guide-detector');
+    const c = sessionAt(fd, fd.steps.length).session.runner.cluster;
+    const stats = c.detectorStats();
+    for (const id of c.nodeIds) {
+      const cells = within(within(panel).getByRole('rowheader', { name: id }).closest('tr')!).getAllByRole('cell').map((td) => td.textContent);
+      expect(cells.slice(1), id).toEqual([String(stats.byNode[id].suspicions), String(stats.byNode[id].falseSuspicions)]);
+    }
   });
 
   it('lists the messages in flight soonest first with their arrival times', () => {

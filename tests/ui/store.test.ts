@@ -52,12 +52,24 @@ describe('playback', () => {
     expect(next.every((i) => ['RequestVote', 'RequestVoteReply'].includes(i.e.type ?? '') || i.e.kind === 'vote' || i.e.kind === 'role')).toBe(true);
   });
 
-  it('next delivery stops right after a deliver event', () => {
+  it('next delivery stops at the first delivery of the kind watched (Raft: not a ping), and selects it', () => {
     stepDelivery();
     finishTask();
-    const last = useSim.getState().lastStep.at(-1)!;
-    expect(last.e.kind).toBe('deliver');
-    expect(useSim.getState().now).toBe(last.e.at);
+    const d = getDriver();
+    const items = d.feedTail(d.seq);
+    const stop = items.find((i) => i.seq === useSim.getState().selection.event)!;
+    expect(stop.e.kind).toBe('deliver');
+    expect(watched('raft', stop.e)).toBe(true);
+    expect(useSim.getState().now).toBe(stop.e.at);
+    // Pings were delivered before it and passed over.
+    expect(items.some((i) => i.seq < stop.seq && i.e.kind === 'deliver' && i.e.type === 'Ping')).toBe(true);
+    // Watching every event, the next delivery is whatever comes, a ping included.
+    setStepKind('all');
+    stepDelivery();
+    finishTask();
+    const next = d.feedTail(d.seq).find((i) => i.seq === useSim.getState().selection.event)!;
+    expect(next.e.kind).toBe('deliver');
+    expect(next.seq).toBe(d.feedTail(d.seq).find((i) => i.seq > stop.seq && i.e.kind === 'deliver')!.seq);
   });
 
   it('next election stops when a node becomes candidate; next leader when one wins (§5.2)', () => {

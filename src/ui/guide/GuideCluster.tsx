@@ -3,6 +3,7 @@
 // clocks, topics and clients, and an inspector for one node. In a pick-a-node question the ring's
 // nodes are the answer buttons.
 import { useState, type KeyboardEvent, type ReactNode } from 'react';
+import { engineSettings } from '../../guides/settings';
 import { MESSAGING_PROPERTIES } from '../../sim/checkers/messaging';
 import { RAFT_PROPERTIES } from '../../sim/checkers/raft';
 import type { SimCluster } from '../../sim/cluster';
@@ -22,6 +23,26 @@ function ScrollBox({ label, children, ...rest }: { label: string; children: Reac
     <div className="guide-table-wrap" role="region" aria-label={label} tabIndex={0} {...rest}>
       {children}
     </div>
+  );
+}
+
+/** A table of the guide's (headers, then the rows given), in a box that scrolls sideways when narrow. */
+function Table({ label, headers, className, children }: { label: string; headers: ReadonlyArray<ReactNode>; className?: string; children: ReactNode }) {
+  return (
+    <ScrollBox label={label}>
+      <table className={`guide-nodes${className !== undefined ? ` ${className}` : ''}`} aria-label={label}>
+        <thead>
+          <tr>
+            {headers.map((h, i) => (
+              <th key={i} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </ScrollBox>
   );
 }
 
@@ -139,48 +160,37 @@ export function NodeTable({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }
   const showClock = snap.nodes.some((v) => Math.abs(v.clock.offsetMs) > 1e-6 || Math.abs(v.clock.errorMs) > 1e-6);
   const showSuspects = snap.nodes.some((v) => v.suspects.length > 0);
   return (
-    <ScrollBox label="Nodes and timers">
-      <table className="guide-nodes">
-        <thead>
-          <tr>
-            <th scope="col">Node</th>
-            <th scope="col">Role</th>
-            <th scope="col">Term</th>
-            <th scope="col">Voted for</th>
-            <th scope="col">Log</th>
-            <th scope="col">Commit</th>
-            <th scope="col" title="Time left before the node's election timer fires">
-              Timer
-            </th>
-            <th scope="col">Lamport</th>
-            {showClock && <th scope="col">Clock error</th>}
-            {showSuspects && <th scope="col">Suspects</th>}
+    <Table
+      label="Nodes and timers"
+      headers={[
+        'Node', 'Role', 'Term', 'Voted for', 'Log', 'Commit',
+        <span key="timer" title="Time left before the node's election timer fires">Timer</span>,
+        'Lamport',
+        ...(showClock ? ['Clock error'] : []),
+        ...(showSuspects ? ['Suspects'] : []),
+      ]}
+    >
+      {snap.nodes.map((v) => {
+        const left = timerLeft(v, snap.now);
+        return (
+          <tr key={v.id} className={pick?.selected === v.id ? 'picked' : undefined}>
+            <th scope="row">{v.id}</th>
+            <td>
+              <span className={`role-badge ${roleOf(v)}`}>{roleOf(v)}</span>
+              {v.up && !v.connected && <span className="role-badge disconnected">cut off</span>}
+            </td>
+            <td>{v.term}</td>
+            <td>{v.votedFor ?? '—'}</td>
+            <td>{v.log.length}</td>
+            <td>{v.commitIndex}</td>
+            <td>{left === undefined ? '—' : `${left.toFixed(0)} ms`}</td>
+            <td>{v.lamport}</td>
+            {showClock && <td>{v.clock.errorMs.toFixed(1)} ms</td>}
+            {showSuspects && <td>{v.suspects.join(' ') || '—'}</td>}
           </tr>
-        </thead>
-        <tbody>
-          {snap.nodes.map((v) => {
-            const left = timerLeft(v, snap.now);
-            return (
-              <tr key={v.id} className={pick?.selected === v.id ? 'picked' : undefined}>
-                <th scope="row">{v.id}</th>
-                <td>
-                  <span className={`role-badge ${roleOf(v)}`}>{roleOf(v)}</span>
-                  {v.up && !v.connected && <span className="role-badge disconnected">cut off</span>}
-                </td>
-                <td>{v.term}</td>
-                <td>{v.votedFor ?? '—'}</td>
-                <td>{v.log.length}</td>
-                <td>{v.commitIndex}</td>
-                <td>{left === undefined ? '—' : `${left.toFixed(0)} ms`}</td>
-                <td>{v.lamport}</td>
-                {showClock && <td>{v.clock.errorMs.toFixed(1)} ms</td>}
-                {showSuspects && <td>{v.suspects.join(' ') || '—'}</td>}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </ScrollBox>
+        );
+      })}
+    </Table>
   );
 }
 
@@ -203,33 +213,21 @@ export function InFlightPanel({ snap, kind }: { snap: ClusterSnap; kind: StepKin
       {sorted.length === 0 ? (
         <p className="hint">No {kind === 'all' || every ? '' : `${stepKindLabel(kind)} `}messages in flight.</p>
       ) : (
-        <ScrollBox label="Messages in flight">
-          <table className="guide-nodes">
-            <thead>
-              <tr>
-                <th scope="col">Message</th>
-                <th scope="col">From → to</th>
-                <th scope="col">Arrives at</th>
-                <th scope="col">In</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((m) => (
-                <tr key={`${m.id}-${m.duplicate ? 1 : 0}`} className={m.lost ? 'lost' : undefined}>
-                  <td>
-                    <span className={`gdot ${messageClass(m)}`} aria-hidden="true" /> {m.type}
-                    {m.duplicate ? ' (copy)' : ''}
-                  </td>
-                  <td>
-                    {m.from} → {m.to}
-                  </td>
-                  <td>{m.lost ? `lost at ${formatTime(m.arriveAt)}` : formatTime(m.arriveAt)}</td>
-                  <td>{formatTime(Math.max(0, m.arriveAt - snap.now))}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollBox>
+        <Table label="Messages in flight" headers={['Message', 'From → to', 'Arrives at', 'In']}>
+          {shown.map((m) => (
+            <tr key={`${m.id}-${m.duplicate ? 1 : 0}`} className={m.lost ? 'lost' : undefined}>
+              <td>
+                <span className={`gdot ${messageClass(m)}`} aria-hidden="true" /> {m.type}
+                {m.duplicate ? ' (copy)' : ''}
+              </td>
+              <td>
+                {m.from} → {m.to}
+              </td>
+              <td>{m.lost ? `lost at ${formatTime(m.arriveAt)}` : formatTime(m.arriveAt)}</td>
+              <td>{formatTime(Math.max(0, m.arriveAt - snap.now))}</td>
+            </tr>
+          ))}
+        </Table>
       )}
       <p className="row guide-inflight-more">
         {sorted.length > shown.length && (
@@ -250,33 +248,21 @@ export function InFlightPanel({ snap, kind }: { snap: ClusterSnap; kind: StepKin
 /** Every node's physical clock against true time (the engine's virtual time). */
 export function ClocksTable({ snap }: { snap: ClusterSnap }) {
   return (
-    <ScrollBox label="Clocks">
-      <table className="guide-nodes" aria-label="Clocks">
-        <thead>
-          <tr>
-            <th scope="col">Node</th>
-            <th scope="col">Local clock</th>
-            <th scope="col">Offset</th>
-            <th scope="col">Drift</th>
-            <th scope="col">Corrected</th>
-            <th scope="col">Error left</th>
+    <>
+      <Table label="Clocks" headers={['Node', 'Local clock', 'Offset', 'Drift', 'Corrected', 'Error left']}>
+        {snap.nodes.map((v) => (
+          <tr key={v.id}>
+            <th scope="row">{v.id}</th>
+            <td>{formatTime(v.clock.localMs)}</td>
+            <td>{signed(v.clock.offsetMs)}</td>
+            <td>{v.clock.driftPpm.toFixed(0)} ppm</td>
+            <td>{formatTime(v.clock.correctedMs)}</td>
+            <td>{signed(v.clock.errorMs)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {snap.nodes.map((v) => (
-            <tr key={v.id}>
-              <th scope="row">{v.id}</th>
-              <td>{formatTime(v.clock.localMs)}</td>
-              <td>{signed(v.clock.offsetMs)}</td>
-              <td>{v.clock.driftPpm.toFixed(0)} ppm</td>
-              <td>{formatTime(v.clock.correctedMs)}</td>
-              <td>{signed(v.clock.errorMs)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
       <p className="hint">True time is t = {formatTime(snap.now)}. Offset: local clock − true time; error left: corrected clock − true time.</p>
-    </ScrollBox>
+    </>
   );
 }
 
@@ -290,32 +276,20 @@ export function Topics({ snap }: { snap: ClusterSnap }) {
   return (
     <div className="guide-topics">
       <h4>Topics on {t.node}</h4>
-      <ScrollBox label="Topics">
-        <table className="guide-nodes">
-          <thead>
-            <tr>
-              <th scope="col">Topic</th>
-              <th scope="col">Offset</th>
-              <th scope="col">Id</th>
-              <th scope="col">Message</th>
+      <Table label="Topics" headers={['Topic', 'Offset', 'Id', 'Message']}>
+        {t.list.flatMap(({ topic, count, recent }) =>
+          recent.map((r, i) => (
+            <tr key={`${topic}-${r.offset}`}>
+              <td>{i === 0 ? `${topic}${count > recent.length ? ` (${count})` : ''}` : ''}</td>
+              <td>{r.offset}</td>
+              <td>
+                <code>{r.id}</code>
+              </td>
+              <td className="guide-msg">{r.message}</td>
             </tr>
-          </thead>
-          <tbody>
-            {t.list.flatMap(({ topic, count, recent }) =>
-              recent.map((r, i) => (
-                <tr key={`${topic}-${r.offset}`}>
-                  <td>{i === 0 ? `${topic}${count > recent.length ? ` (${count})` : ''}` : ''}</td>
-                  <td>{r.offset}</td>
-                  <td>
-                    <code>{r.id}</code>
-                  </td>
-                  <td className="guide-msg">{r.message}</td>
-                </tr>
-              )),
-            )}
-          </tbody>
-        </table>
-      </ScrollBox>
+          )),
+        )}
+      </Table>
     </div>
   );
 }
@@ -351,6 +325,16 @@ export function Violations({ snap }: { snap: ClusterSnap }) {
 }
 
 const ENTRIES_SHOWN = 40;
+
+/** A log entry's command as a learner reads it: a publish as its PUB line with its id and stamps. */
+export function describeCommand(command: unknown): string {
+  if (command === null || command === undefined) return 'no-op (a new leader’s first entry)';
+  const c = command as Partial<{ op: string; topic: string; id: string; message: string; lamport: number }>;
+  if (typeof command === 'object' && c.op === 'pub' && typeof c.topic === 'string') {
+    return `PUB ${c.topic} ${commandText(c.message ?? '')} (id ${c.id ?? '?'}, Lamport ${c.lamport ?? '?'})`;
+  }
+  return commandText(command);
+}
 
 /** One node in detail: what survives a crash (term, vote, log) and what does not, its entries with their commands, clocks and topics. */
 export function GuideInspector({ snap, cluster, id, onInspect }: { snap: ClusterSnap; cluster: SimCluster; id: string; onInspect: (id: string) => void }) {
@@ -394,51 +378,28 @@ export function GuideInspector({ snap, cluster, id, onInspect }: { snap: Cluster
           <dd>{v.suspects.length > 0 ? `suspects ${v.suspects.join(', ')}` : 'suspects nobody'}</dd>
         </dl>
         {peers.length > 0 && (
-          <ScrollBox label="Replication">
-            <table className="guide-nodes guide-repl" aria-label={`${v.id}'s view of its followers`}>
-              <thead>
-                <tr>
-                  <th scope="col">Follower</th>
-                  <th scope="col">nextIndex</th>
-                  <th scope="col">matchIndex</th>
-                </tr>
-              </thead>
-              <tbody>
-                {peers.map((p) => (
-                  <tr key={p}>
-                    <th scope="row">{p}</th>
-                    <td>{v.nextIndex[p]}</td>
-                    <td>{v.matchIndex[p]}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollBox>
+          <Table label={`${v.id}'s view of its followers`} headers={['Follower', 'nextIndex', 'matchIndex']} className="guide-repl">
+            {peers.map((p) => (
+              <tr key={p}>
+                <th scope="row">{p}</th>
+                <td>{v.nextIndex[p]}</td>
+                <td>{v.matchIndex[p]}</td>
+              </tr>
+            ))}
+          </Table>
         )}
       </div>
       {entries.length > 0 && (
-        <ScrollBox label="Log entries">
-          <table className="guide-nodes" aria-label={`${v.id}'s log`}>
-            <thead>
-              <tr>
-                <th scope="col">Index</th>
-                <th scope="col">Term</th>
-                <th scope="col">Command</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.index}>
-                  <td>{e.index}</td>
-                  <td>{e.term}</td>
-                  <td className="guide-msg">{e.command === null ? 'no-op (a new leader’s first entry)' : commandText(e.command)}</td>
-                  <td>{e.index <= v.lastApplied ? 'applied' : e.index <= v.commitIndex ? 'committed' : 'not committed'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollBox>
+        <Table label={`${v.id}'s log`} headers={['Index', 'Term', 'Command', 'State']}>
+          {entries.map((e) => (
+            <tr key={e.index}>
+              <td>{e.index}</td>
+              <td>{e.term}</td>
+              <td className="guide-msg">{describeCommand(e.command)}</td>
+              <td>{e.index <= v.lastApplied ? 'applied' : e.index <= v.commitIndex ? 'committed' : 'not committed'}</td>
+            </tr>
+          ))}
+        </Table>
       )}
       {topics.length > 0 && (
         <p className="hint">
@@ -455,35 +416,27 @@ export function DetectorPanel({ snap, cluster }: { snap: ClusterSnap; cluster: S
   const kind = d?.kind ?? 'timeout';
   if (kind === 'off') return <p className="hint">The failure detector is off in this cluster (no pings, no suspicions).</p>;
   const stats = cluster.detectorStats();
+  // The engine's figures for this cluster (its defaults included), never typed here.
+  const settings = engineSettings(cluster.options);
   return (
-    <ScrollBox label="Failure detector" data-testid="guide-detector">
+    <div data-testid="guide-detector">
       <p className="hint">
         {kind === 'phi'
-          ? `Phi-accrual: a peer is suspected when φ, from the spread of its past heartbeat gaps, passes ${d?.phiThreshold ?? 8}.`
-          : `Timeout: a peer is suspected after ${formatTime(d?.suspectAfterMs ?? 300)} without a message from it.`}{' '}
+          ? `Phi-accrual: a peer is suspected when φ, from the spread of its past heartbeat gaps, passes ${settings.phiThreshold.value as number}.`
+          : `Timeout: a peer is suspected after ${formatTime(settings.suspectAfter.value as number)} without a message from it.`}{' '}
         A false suspicion is one of a peer that was up and reachable.
       </p>
-      <table className="guide-nodes">
-        <thead>
-          <tr>
-            <th scope="col">Node</th>
-            <th scope="col">Suspects now</th>
-            <th scope="col">Suspicions</th>
-            <th scope="col">False</th>
+      <Table label="Failure detector" headers={['Node', 'Suspects now', 'Suspicions', 'False']}>
+        {snap.nodes.map((v) => (
+          <tr key={v.id}>
+            <th scope="row">{v.id}</th>
+            <td>{v.up ? v.suspects.join(', ') || 'nobody' : '— (down)'}</td>
+            <td>{stats.byNode[v.id]?.suspicions ?? 0}</td>
+            <td>{stats.byNode[v.id]?.falseSuspicions ?? 0}</td>
           </tr>
-        </thead>
-        <tbody>
-          {snap.nodes.map((v) => (
-            <tr key={v.id}>
-              <th scope="row">{v.id}</th>
-              <td>{v.up ? v.suspects.join(', ') || 'nobody' : '— (down)'}</td>
-              <td>{stats.byNode[v.id]?.suspicions ?? 0}</td>
-              <td>{stats.byNode[v.id]?.falseSuspicions ?? 0}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </ScrollBox>
+        ))}
+      </Table>
+    </div>
   );
 }
 

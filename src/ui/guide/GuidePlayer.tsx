@@ -410,7 +410,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
   const until = (goal: UntilGoal): void => {
     const x = explorer();
     if (x === undefined) return;
-    const report = x.until(goal);
+    const report = x.until(goal, kind);
     setExploring((prev) => afterMove(prev, x, report, kind));
   };
 
@@ -638,7 +638,8 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
           )}
           {(inChallenge || (s.position === n && chapter.challenge === undefined)) && nextChapter !== undefined && onOpenChapter !== undefined && (
             <button type="button" className="btn" onClick={() => onOpenChapter(nextChapter.id)}>
-              Next chapter: <Inline text={nextChapter.title} />
+              Next chapter<span className="guide-long">: <Inline text={nextChapter.title} /></span>
+              <span className="guide-short"> →</span>
             </button>
           )}
           {onTakeOver !== undefined && (
@@ -677,7 +678,7 @@ export function GuideMenu({
         <h1 className="guide-title">Guides</h1>
         <p className="muted guide-tagline">A course on the real simulator: every step runs the engine and checks it before it explains.</p>
         {onClose !== undefined && (
-          <button type="button" className="btn small" onClick={onClose} aria-label="Close the guide" title="Close the guide (back to the simulator)">
+          <button type="button" className="btn small guide-close" onClick={onClose} aria-label="Close the guide" title="Close the guide (back to the simulator)">
             ✕
           </button>
         )}

@@ -23,7 +23,7 @@ function takeOver(cluster: SimCluster, from: GuideRoute): string | undefined {
   const title = from.kind === 'menu' ? '' : (chapterById(from.chapter)?.title ?? '');
   showNotice(
     r.exact
-      ? { kind: 'info', text: `This is the guide's cluster from “${title}”, ${describe(from)}, at the same moment. It is yours now: play, pause, break things.` }
+      ? { kind: 'info', text: `This is the guide's cluster from “${title}”, ${describe(from)}, at the moment you were looking at. It is yours now: play, pause, break things.` }
       : { kind: 'error', text: `The simulator's copy of the guide's cluster does not match it exactly (a replay difference). You can still play with it.` },
   );
   return undefined;

@@ -9,6 +9,7 @@ import { getAction } from '../actions';
 import { explainItem } from '../feedContext';
 import { LogGrid } from '../LogGrid';
 import { SPACETIME_WINDOWS, SpaceTimeView } from '../SpaceTime';
+import { categoryOf } from '../feedContext';
 import { StepKindSelect } from '../StepKindSelect';
 import { PANELS, type PanelId } from './directives';
 import type { Explorer, StepReport } from './explore';
@@ -183,7 +184,7 @@ function Panel({ id, featured, children }: { id: PanelId; featured: boolean; chi
   );
 }
 
-/** The window that shows what happened since the step's moment began (the last 200 ms at least). */
+/** The smallest window that shows what happened since the step's moment began, with a margin (20 ms at least). */
 function windowFor(ms: number): number {
   return SPACETIME_WINDOWS.find((w) => w >= ms) ?? SPACETIME_WINDOWS[SPACETIME_WINDOWS.length - 1];
 }
@@ -191,8 +192,14 @@ function windowFor(ms: number): number {
 function GuideSpaceTime({ exploring, snap, stepStart }: { exploring: Exploring | null; snap: ClusterSnap; stepStart: number }) {
   const [selected, setSelected] = useState<number | null>(null);
   const source = useMemo(() => (exploring === null ? null : { feed: exploring.x.feed(8000), inFlight: exploring.x.driver.inFlight() }), [exploring]);
-  // The first window: a little more than the step's own span, so its messages are all in view.
-  const [first] = useState(() => windowFor(Math.max(200, snap.now - stepStart)));
+  // The first window: a little more than the step's own span, so its messages are all in view and a
+  // step of a few milliseconds is not squeezed against the right edge. The span starts at the step's
+  // first event that is not background (heartbeats, pings, sync), which the diagram hides at first.
+  // SpaceTimeView takes it once, when it mounts (the diagram appears once the source is ready).
+  const first = useMemo(() => {
+    const story = source?.feed.find((item) => item.e.at >= stepStart && categoryOf(item) !== 'background');
+    return windowFor(Math.max(20, (snap.now - (story?.e.at ?? stepStart)) * 1.25));
+  }, [source, snap.now, stepStart]);
   if (source === null) return <p className="hint">Preparing the diagram…</p>;
   return (
     <SpaceTimeView
@@ -203,6 +210,8 @@ function GuideSpaceTime({ exploring, snap, stepStart }: { exploring: Exploring |
       selected={selected}
       onSelect={setSelected}
       initialWindowMs={first}
+      // The story's messages first: heartbeats and pings are one click away.
+      initialHeartbeats={false}
     />
   );
 }

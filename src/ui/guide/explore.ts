@@ -5,7 +5,7 @@
 import type { SimCluster } from '../../sim/cluster';
 import { Driver, type FeedItem } from '../../store/driver';
 import { SEARCH_LIMIT_MS } from '../../store/sim';
-import { UNTIL, stepGoal, watched, type StepKind, type UntilGoal } from '../../store/stepKinds';
+import { stepGoal, untilGoal, watched, type StepKind, type UntilGoal } from '../../store/stepKinds';
 import { clusterFingerprint, snapCluster, type ClusterSnap } from './model';
 import { runOptionsOf } from './handoff';
 
@@ -92,9 +92,9 @@ export class Explorer {
     return this.run(goal.stop, goal.none, (item) => !watched(kind, item.e));
   }
 
-  /** Runs to the next delivery, election, leader or commit. */
-  until(goal: UntilGoal): StepReport {
-    const g = UNTIL[goal];
+  /** Runs to the next delivery (of the watched kind), election, leader or commit. */
+  until(goal: UntilGoal, kind: StepKind = 'all'): StepReport {
+    const g = untilGoal(goal, kind);
     return this.run(g.stop, g.none, () => false);
   }
 
