@@ -70,7 +70,8 @@
     let count = 0;
     // Behind a modal dialog the page is inert, and an open menu covers what is under it, by design:
     // then only the dialog's (or the menu's) controls count.
-    const scope = document.querySelector('dialog:modal') || document.querySelector('.menu-pop:not([hidden])') || document;
+    // The guide, when open, covers the (inert) simulator: only its controls count.
+    const scope = document.querySelector('dialog:modal') || document.querySelector('.menu-pop:not([hidden])') || document.querySelector('.guide-layer') || document;
     for (const el of scope.querySelectorAll(INTERACTIVE)) {
       if (!visible(el)) continue;
       const target = targetOf(el);
