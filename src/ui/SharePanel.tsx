@@ -7,6 +7,7 @@ import { noteOwnHash, openSaved } from './shareLink';
 import { clusterSvg } from './ClusterView';
 import { download, exportPng, exportSvg } from './exportImage';
 import { spaceTimeSvg } from './SpaceTime';
+import { plural } from './plural';
 
 /** The current run as a saved run (all known actions, opened at now). */
 export function currentSaved(): SavedRun {
@@ -74,7 +75,7 @@ export function SharePanel() {
         }
         const err = openSaved(parsed.saved, 'The imported run');
         if (err) setImportError(`Could not import ${file.name}: ${err}`);
-        else setImportOk(`Imported ${file.name}: seed ${parsed.saved.run.seed}, ${parsed.saved.actions.length} actions.`);
+        else setImportOk(`Imported ${file.name}: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}.`);
       },
       (err: unknown) => setImportError(`Could not read ${file.name}: ${String(err)}. Nothing was changed.`),
     );

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerE
 import type { Mark } from '../store/driver';
 import { formatMs, seek, seekToEvent, useSim } from '../store/sim';
 import { TOUCH, useMedia } from './useMedia';
+import { plural } from './plural';
 
 const PAD = 10;
 
@@ -76,7 +77,7 @@ export function Timeline() {
     seek(Math.max(0, Math.min(end, t)));
   };
   const playX = x(drag ?? now);
-  const marksLabel = `${marks.filter((m) => m.kind === 'leader').length} leader elections, ${marks.filter((m) => m.kind === 'crash').length} crashes, ${marks.filter((m) => m.kind === 'violation').length} violations`;
+  const marksLabel = `${plural(marks.filter((m) => m.kind === 'leader').length, 'leader election')}, ${plural(marks.filter((m) => m.kind === 'crash').length, 'crash', 'crashes')}, ${plural(marks.filter((m) => m.kind === 'violation').length, 'violation')}`;
   return (
     <div className="timeline" ref={wrap}>
       <svg

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { newRun, setPlaying, showNotice } from '../store/sim';
 import type { SavedRun } from '../store/share';
+import { plural } from './plural';
 
 /** Opens a saved run paused at its moment; returns an error text (and changes nothing) when it cannot. `by` did its actions. */
 export function openSaved(saved: SavedRun, by = 'The shared run'): string | undefined {
@@ -31,7 +32,7 @@ async function openHash(hash: string): Promise<void> {
   }
   const err = openSaved(parsed.saved);
   if (err) showNotice({ kind: 'error', text: `This link could not be opened: ${err}` });
-  else showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${parsed.saved.actions.length} actions, at t=${parsed.saved.t.toFixed(1)} ms.` });
+  else showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}, at t=${parsed.saved.t.toFixed(1)} ms.` });
 }
 
 /** Opens a run link in the address bar on load and whenever the hash changes. */

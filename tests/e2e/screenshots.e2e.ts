@@ -103,6 +103,7 @@ describe.skipIf(!hasBrowser || !process.env.SCREENSHOTS)('screenshots', () => {
       await page.keyboard.press('Shift+ArrowRight');
       await page.screenshot({ path: `${DIR}/faults-${w}.png` });
       await page.getByRole('tab', { name: 'Metrics' }).click();
+      await page.getByRole('heading', { name: 'Commit latency' }).waitFor();
       await page.screenshot({ path: `${DIR}/metrics-${w}.png` });
       await page.getByRole('tab', { name: 'Config' }).click();
       await page.getByRole('radio', { name: /cluster\.yaml/ }).check();
