@@ -1,5 +1,6 @@
 // `npm run bench`: prints the engine's speed figures (nothing here is asserted; see the issues for targets).
 import { engineBenchmarks, type Figure } from './engine';
+import { heapBenchmarks } from './heap';
 import { messagingBenchmarks } from './messaging';
 import { catchUp, messagesPerCommand, mitCount } from './replication';
 
@@ -54,3 +55,13 @@ for (const n of [3, 5, 9]) {
 }
 const cu = catchUp(quick ? 2000 : 10_000);
 goal(`catch-up of a follower ${cu.entries} entries behind`, `${fmt(cu.entriesPerSimSec)} entries/sim s`, '>= 1,000 entries/sim s', cu.entriesPerSimSec >= 1000);
+
+console.log('\nMemory under a steady publish workload (issue 13): heap after a full GC, one sample per simulated minute\n');
+for (const h of heapBenchmarks(quick)) {
+  goal(
+    h.name,
+    `${h.mbPerSimMinute.toFixed(2)} MB/sim min`,
+    `printed (samples ${h.samples.map((x) => x.toFixed(1)).join(' ')} MB; leader log ${h.leaderLog} entries, ${h.records} records kept)`,
+    undefined,
+  );
+}

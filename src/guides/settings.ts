@@ -3,6 +3,7 @@
 import { DEFAULT_BROKER } from '../sim/brokerNode';
 import { DEFAULT_CLIENT } from '../sim/client';
 import { DEFAULT_CLOCKS } from '../sim/cluster';
+import { DEFAULT_PHI_OPTIONS } from '../core/detector/detector';
 import { DEFAULT_NETWORK } from '../sim/engine';
 import type { ClusterOptions } from '../sim/types';
 
@@ -72,6 +73,7 @@ export function engineSettings(options: ClusterOptions = {}): Readonly<Record<st
     suspectAfter: ms(suspect, 'silence after which the timeout detector suspects a peer'),
     pingInterval: ms(suspect / d.pingDivisor, 'the detector pings a quiet link this often'),
     phiThreshold: count(options.detector?.phiThreshold ?? d.phiThreshold, 'phi-accrual suspicion threshold'),
+    phiWindow: count(DEFAULT_PHI_OPTIONS.windowSize, 'arrival gaps the phi-accrual detector remembers per peer'),
   };
 }
 

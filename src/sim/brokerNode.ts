@@ -59,10 +59,27 @@ export interface ForwardReply {
   readonly offset?: number;
 }
 
+/** Follower → leader (safe reads, §8): "what index must I apply before I may answer a read?" */
+export interface ReadIndexRequest {
+  readonly type: 'ReadIndex';
+  readonly readId: number;
+}
+
+/** Leader → follower: the read index once its leadership is confirmed, or the ERR line to answer. */
+export interface ReadIndexReply {
+  readonly type: 'ReadIndexReply';
+  readonly readId: number;
+  readonly index?: number;
+  readonly error?: string;
+}
+
+/** How HISTORY is served (§8, thesis §6.4). */
+export type ReadMode = 'local' | 'readIndex' | 'lease';
+
 /** A subscriber this far behind is dropped. */
 const MAX_UNACKED = 1000;
 
-export const CLIENT_MESSAGE_TYPES = new Set(['ClientRequest', 'ClientReply', 'ClientPush', 'PushAck', 'ForwardPub', 'ForwardReply']);
+export const CLIENT_MESSAGE_TYPES = new Set(['ClientRequest', 'ClientReply', 'ClientPush', 'PushAck', 'ForwardPub', 'ForwardReply', 'ReadIndex', 'ReadIndexReply']);
 
 export interface BrokerSettings {
   dedupWindow: number;
@@ -71,6 +88,10 @@ export interface BrokerSettings {
   forwardTimeoutMs: number;
   maxDelayMs: number;
   pushRetransmitMs: number;
+  /** 'local' answers HISTORY from this node's applied state (the original's, may be stale). */
+  reads: ReadMode;
+  /** Records kept per topic (Infinity: all, as the original). */
+  retain: number;
 }
 
 export const DEFAULT_BROKER: BrokerSettings = {
@@ -80,6 +101,8 @@ export const DEFAULT_BROKER: BrokerSettings = {
   forwardTimeoutMs: 1500,
   maxDelayMs: 100,
   pushRetransmitMs: 200,
+  reads: 'local',
+  retain: Infinity,
 };
 
 /** What the broker needs of its node. */
@@ -99,6 +122,25 @@ export interface BrokerHost {
   correctedNow(): number;
   /** True time at which this node's corrected clock reads `correctedMs`. */
   trueTimeAtCorrected(correctedMs: number): number;
+  /** Leader: start a ReadIndex round (undefined when not leader); `readConfirmed` follows. */
+  requestRead(): { index: number; seq: number } | undefined;
+  /** Leader: its read lease holds now (thesis §6.4.1). */
+  leaseValid(): boolean;
+  /** Leader: its commit index, once an entry of its term is committed (else undefined). */
+  readIndexNow(): number | undefined;
+}
+
+/** A read waiting for its index, for leadership to be confirmed, or for its index to be applied. */
+interface PendingRead {
+  /** Leader side: the heartbeat round that must be confirmed (0 when not waiting for one). */
+  seq: number;
+  /** The index to apply before answering (-1 until known). */
+  index: number;
+  deadline: number;
+  /** Answer with an ERR line, or (undefined) go ahead: the state now reflects every earlier acknowledged write. */
+  done: (error: string | undefined, index: number) => void;
+  /** Leader side serving a follower's ReadIndex: no need to wait for the leader's own apply. */
+  forFollower: boolean;
 }
 
 type Respond = (line: string, offset?: number) => void;
@@ -146,6 +188,9 @@ export class BrokerNode {
   private forwards = new Map<number, PendingForward>();
   private fwdSeq = 0;
   private subs = new Map<string, Subscription[]>(); // by topic
+  /** Safe reads in progress, by local read id. */
+  private reads = new Map<number, PendingRead>();
+  private readSeq = 0;
   readonly timeoutTimer: Timer;
   readonly releaseTimer: Timer;
 
@@ -161,7 +206,7 @@ export class BrokerNode {
   }
 
   private freshState(): BrokerState {
-    return store.createBrokerState({ dedupWindow: this.settings.dedupWindow, dedup: this.settings.dedup });
+    return store.createBrokerState({ dedupWindow: this.settings.dedupWindow, dedup: this.settings.dedup, retain: this.settings.retain });
   }
 
   /** Crash: everything here is volatile; the topic store is rebuilt by re-applying the committed log. */
@@ -171,6 +216,7 @@ export class BrokerNode {
     this.pendingById.clear();
     this.forwards.clear();
     this.subs.clear();
+    this.reads.clear();
     this.host.engine.stopTimer(this.timeoutTimer);
     this.host.engine.stopTimer(this.releaseTimer);
   }
@@ -188,6 +234,10 @@ export class BrokerNode {
         return this.onForwardReply(msg as ForwardReply);
       case 'PushAck':
         return this.onPushAck(env.from, msg as PushAck);
+      case 'ReadIndex':
+        return this.onReadIndex(env.from, msg as ReadIndexRequest);
+      case 'ReadIndexReply':
+        return this.onReadIndexReply(msg as ReadIndexReply);
     }
   }
 
@@ -206,8 +256,11 @@ export class BrokerNode {
       case 'quit':
         this.unsubscribeAll(client);
         return this.reply(client, req.reqId, [proto.OK_BYE]);
-      case 'history':
-        return this.reply(client, req.reqId, proto.formatHistoryReply(cmd.topic, store.history(this.state, cmd.topic, cmd.n)));
+      case 'history': {
+        const answer = (): void => this.reply(client, req.reqId, proto.formatHistoryReply(cmd.topic, store.history(this.state, cmd.topic, cmd.n)));
+        if (this.settings.reads === 'local') return answer();
+        return this.safeRead((error) => (error === undefined ? answer() : this.reply(client, req.reqId, [error])));
+      }
       case 'sub':
         this.subscribe(client, cmd.topic);
         return this.reply(client, req.reqId, [proto.okSubscribed(cmd.topic)]);
@@ -302,6 +355,7 @@ export class BrokerNode {
     let next = Infinity;
     for (const p of this.pending.values()) if (p.deadline < next) next = p.deadline;
     for (const f of this.forwards.values()) if (f.deadline < next) next = f.deadline;
+    for (const r of this.reads.values()) if (r.deadline < next) next = r.deadline;
     if (next === Infinity) this.host.engine.stopTimer(this.timeoutTimer);
     else this.host.engine.setTimer(this.timeoutTimer, next);
   }
@@ -319,6 +373,11 @@ export class BrokerNode {
       this.forwards.delete(fwdId);
       f.respond(proto.redirect(f.leader)); // could not reach the leader
     }
+    for (const [id, r] of this.reads) {
+      if (r.deadline > now) continue;
+      this.reads.delete(id);
+      r.done(proto.ERR_READ_TIMEOUT, r.index);
+    }
     this.armTimeout();
   }
 
@@ -327,6 +386,7 @@ export class BrokerNode {
   /** A committed entry, in log order. */
   apply(index: number, entryTerm: number, command: unknown): void {
     const result = store.apply(this.state, index, command);
+    if (this.reads.size > 0) this.releaseApplied();
     const p = this.pending.get(index);
     this.unclaimedIndex = p === undefined ? index : 0;
     this.unclaimedResult = p === undefined ? result : undefined;
@@ -442,6 +502,121 @@ export class BrokerNode {
       }
     }
     this.armRelease();
+  }
+
+  // ---- safe reads (§8, thesis §6.4) ----
+
+  /**
+   * Gets this node ready to answer a read that reflects every write acknowledged before it: a leader
+   * confirms its leadership (a heartbeat round answered by a majority, or a valid lease) and applies up
+   * to its commit index; a follower asks the leader for that index and applies up to it. `done` gets
+   * undefined when the read may be answered from the local state, or the ERR line to answer instead.
+   */
+  private safeRead(done: (error: string | undefined) => void): void {
+    const host = this.host;
+    const deadline = host.engine.now + this.settings.commitTimeoutMs;
+    if (host.role() === 'leader') {
+      const now = host.readIndexNow();
+      if (this.settings.reads === 'lease' && now !== undefined && host.leaseValid()) return done(undefined);
+      const r = host.requestRead();
+      if (r === undefined) return done(proto.ERR_NOT_LEADER);
+      this.addRead({ seq: r.seq, index: r.index, deadline, forFollower: false, done: (e) => done(e) });
+      return;
+    }
+    const leader = host.leaderId();
+    if (leader === null || leader === host.id) return done(proto.ERR_NOT_LEADER);
+    const readId = this.addRead({ seq: 0, index: -1, deadline, forFollower: false, done: (e) => done(e) });
+    const msg: ReadIndexRequest = { type: 'ReadIndex', readId };
+    host.send(host.actor(leader), 'ReadIndex', msg);
+  }
+
+  private addRead(r: PendingRead): number {
+    const id = ++this.readSeq;
+    this.reads.set(id, r);
+    this.armTimeoutAt(r.deadline);
+    return id;
+  }
+
+  /** Leader: a follower asks for a read index. */
+  private onReadIndex(from: Actor, req: ReadIndexRequest): void {
+    const host = this.host;
+    const answer = (error: string | undefined, index: number): void => {
+      const reply: ReadIndexReply = error === undefined ? { type: 'ReadIndexReply', readId: req.readId, index } : { type: 'ReadIndexReply', readId: req.readId, error };
+      host.send(from, 'ReadIndexReply', reply);
+    };
+    if (host.role() !== 'leader') return answer(proto.ERR_NOT_LEADER, -1);
+    const now = host.readIndexNow();
+    if (this.settings.reads === 'lease' && now !== undefined && host.leaseValid()) return answer(undefined, now);
+    const r = host.requestRead();
+    if (r === undefined) return answer(proto.ERR_NOT_LEADER, -1);
+    this.addRead({ seq: r.seq, index: r.index, deadline: host.engine.now + this.settings.commitTimeoutMs, forFollower: true, done: answer });
+  }
+
+  /** Follower: the leader's answer; then wait until this node has applied the read index. */
+  private onReadIndexReply(reply: ReadIndexReply): void {
+    const r = this.reads.get(reply.readId);
+    if (r === undefined || r.index >= 0) return; // timed out already, or a network duplicate
+    if (reply.error !== undefined || reply.index === undefined) {
+      this.reads.delete(reply.readId);
+      return r.done(reply.error ?? proto.ERR_NOT_LEADER, -1);
+    }
+    r.index = reply.index;
+    this.releaseApplied();
+  }
+
+  /** Leader: a majority answered every heartbeat round up to `seq` (Raft's `readConfirmed`). */
+  onReadConfirmed(seq: number): void {
+    for (const r of this.reads.values()) if (r.seq > 0 && r.seq <= seq) r.seq = 0;
+    this.releaseApplied();
+  }
+
+  /** Reads whose leadership is confirmed and whose index this node has applied are answered now. */
+  private releaseApplied(): void {
+    const applied = this.state.appliedIndex;
+    for (const [id, r] of this.reads) {
+      if (r.seq !== 0 || r.index < 0 || (!r.forFollower && r.index > applied)) continue;
+      this.reads.delete(id);
+      r.done(undefined, r.index);
+    }
+  }
+
+  /** This node stopped being leader: reads it was confirming as leader can no longer be made safe. */
+  onLeadershipLost(): void {
+    for (const [id, r] of this.reads) {
+      if (r.seq === 0 && !r.forFollower) continue;
+      this.reads.delete(id);
+      r.done(proto.ERR_NOT_LEADER, -1);
+    }
+  }
+
+  // ---- snapshots (§7) ----
+
+  /** The state to keep in a snapshot: topics, offsets and dedup windows as of the last applied entry. */
+  snapshotData(): store.BrokerState {
+    return store.cloneBrokerState(this.state);
+  }
+
+  /**
+   * Replace the state by a snapshot's (installed from the leader, or restored at restart). Records the
+   * snapshot adds are still handed to this node's subscribers, so they see no gap.
+   */
+  restore(data: unknown): void {
+    const before = this.state;
+    this.state = store.cloneBrokerState(data as store.BrokerState);
+    for (const [topic, list] of this.subs) {
+      const next = store.nextOffset(before, topic);
+      for (const record of this.state.topics.get(topic)?.records ?? []) {
+        if (record.offset >= next) for (const s of list) this.hold(s, record);
+      }
+    }
+    // PUBs waiting on entries the snapshot covers cannot learn their outcome here.
+    for (const [index, p] of this.pending) {
+      if (index > this.state.appliedIndex) continue;
+      this.pending.delete(index);
+      this.pendingById.delete(p.topic + '\n' + p.id);
+      for (const w of p.waiters) w(proto.ERR_TIMEOUT_WAITING_COMMIT);
+    }
+    if (this.reads.size > 0) this.releaseApplied();
   }
 
   history(topic: string): TopicRecord[] {

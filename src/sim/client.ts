@@ -39,6 +39,10 @@ export interface ClientObserver {
   published(client: string, topic: string, id: string, message: string): void;
   acked(client: string, topic: string, id: string, offset: number | undefined, issuedAt: number, duplicate: boolean): void;
   received(client: string, node: string, sub: number, topic: string, offset: number, line: string): void;
+  /** A console line leaves; the returned mark orders it among acknowledgements (same-instant events included). */
+  sending?(client: string, node: string, line: string): number;
+  /** A console line and its reply (the checkers read HISTORY replies and PUB acknowledgements). */
+  answered?(client: string, node: string, line: string, mark: number, reply: readonly string[], offset: number | undefined): void;
 }
 
 interface PublishOp extends Publish {
@@ -91,7 +95,8 @@ export class ClientActor implements Actor {
     readonly id: string,
     private readonly engine: Engine,
     private readonly rng: Rng,
-    private readonly nodeIds: readonly string[],
+    /** The cluster's nodes now (membership changes while running). */
+    private readonly nodes: () => readonly string[],
     private readonly actor: (id: string) => Actor,
     private readonly settings: ClientSettings,
     private readonly observer: ClientObserver | undefined,
@@ -124,13 +129,15 @@ export class ClientActor implements Actor {
 
   command(node: string, line: string): CommandHandle {
     const handle = { client: this.id, node, line, sentAt: this.engine.now, lines: [] as string[], done: false };
-    const finish = (lines: readonly string[]): void => {
+    const mark = this.observer?.sending?.(this.id, node, line) ?? 0;
+    const finish = (lines: readonly string[], offset?: number): void => {
       if (handle.done) return;
       handle.lines.push(...lines);
       handle.done = true;
       for (const l of lines) this.note(node, 'in', l);
+      this.observer?.answered?.(this.id, node, line, mark, lines, offset);
     };
-    const reqId = this.request(node, line, (reply) => finish(reply === undefined ? ['ERR unavailable'] : reply.lines));
+    const reqId = this.request(node, line, (reply) => finish(reply === undefined ? ['ERR unavailable'] : reply.lines, reply?.offset));
     if (reqId !== undefined) {
       const timer = new Timer(this, 'console');
       this.timers.set(timer, () => {
@@ -141,7 +148,7 @@ export class ClientActor implements Actor {
       this.waiting.set(reqId, (reply) => {
         this.engine.stopTimer(timer);
         this.timers.delete(timer);
-        finish(reply.lines);
+        finish(reply.lines, reply.offset);
       });
     }
     return handle;
@@ -158,7 +165,7 @@ export class ClientActor implements Actor {
       topic,
       message,
       startedAt: this.engine.now,
-      node: via ?? this.rng.pick(this.nodeIds),
+      node: via ?? this.rng.pick(this.nodes()),
       attempts: 0,
       timer: new Timer(this, 'publish'),
       retryDelayMs: 50,
@@ -228,9 +235,9 @@ export class ClientActor implements Actor {
   }
 
   private otherNode(node: string): string {
-    if (this.nodeIds.length === 1) return node;
+    if (this.nodes().length === 1) return node;
     let next = node;
-    while (next === node) next = this.rng.pick(this.nodeIds);
+    while (next === node) next = this.rng.pick(this.nodes());
     return next;
   }
 
@@ -255,7 +262,7 @@ export class ClientActor implements Actor {
     }
     if (line.startsWith('REDIRECT ')) {
       const to = line.slice('REDIRECT '.length);
-      op.node = this.nodeIds.includes(to) && to !== node ? to : this.otherNode(node);
+      op.node = this.nodes().includes(to) && to !== node ? to : this.otherNode(node);
     } else if (line === 'ERR not_leader' || line === 'ERR timeout_waiting_commit') {
       // No leader here, or one that cannot reach a majority: another node may do better.
       op.node = this.otherNode(node);

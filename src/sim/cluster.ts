@@ -1,14 +1,16 @@
 // The headless Cluster: builds nodes from a config, runs the engine, applies user actions, runs checkers.
 import { PhysicalClock } from '../core/clocks/physical';
 import { estimatedOffsetMs } from '../core/clocks/sync';
-import { DEFAULT_RULES, type Entry } from '../core/raft/types';
+import { DEFAULT_RAFT_OPTIONS, DEFAULT_RULES, type Entry } from '../core/raft/types';
 import { DEFAULT_BROKER, type BrokerObserver, type BrokerSettings } from './brokerNode';
 import { MessagingChecker } from './checkers/messaging';
 import { RaftChecker } from './checkers/raft';
 import { ClientActor, DEFAULT_CLIENT, type ClientLogLine, type ClientObserver, type CommandHandle, type Received } from './client';
-import { generatedConfig, parseClusterConfig, type ClusterConfig } from './config';
+import { ConfigError, MAX_NODES, generatedConfig, parseClusterConfig, type ClusterConfig, type NodeConfig } from './config';
 import { DEFAULT_NETWORK, Engine, type Actor } from './engine';
-import { NodeActor, type DetectorStats, type NodeTiming } from './nodeActor';
+import { Membership, type MembershipChange } from './membership';
+import { NodeActor, type DetectorStats, type NodeDeps, type NodeHooks, type NodeTiming } from './nodeActor';
+import type { Configuration } from '../core/raft/types';
 import { TimeServer } from './timeServer';
 import { Rng } from './rng';
 import type {
@@ -64,13 +66,16 @@ export const TIME_SERVER_ID = 'time';
 
 export class SimCluster implements Cluster {
   readonly seed: number;
-  readonly nodeIds: readonly string[];
-  readonly config: ClusterConfig;
+  /** The nodes of the cluster now (added ones included, removed ones not); replaced, never mutated, on change. */
+  nodeIds: readonly string[];
+  /** The cluster.yaml of the nodes now (host and port labels). */
+  config: ClusterConfig;
   readonly options: Readonly<ClusterOptions>;
   private readonly engine: Engine;
   private readonly nodes: NodeActor[];
   private readonly byId = new Map<string, NodeActor>();
-  private readonly actionLog: ActionRecord[] = [];
+  /** User actions for replay and share links (discarded with recordActions: false, for long headless runs). */
+  private readonly actionLog: ActionRecord[];
   private readonly violationList: Violation[] = [];
   private readonly checker: RaftChecker | undefined;
   private readonly timeServer: TimeServer;
@@ -78,9 +83,19 @@ export class SimCluster implements Cluster {
   private readonly messaging: MessagingChecker | undefined;
   private readonly clientObserver: ClientObserver | undefined;
   private readonly rootRng: Rng;
+  /** What every node is built from; only the timer stream and the clock differ. */
+  private readonly nodeDeps: Omit<NodeDeps, 'timerRng' | 'clock'>;
+  private readonly clockRng: Rng;
+  private readonly clockSettings: ClockSettings;
+  private readonly membership: Membership;
+  /** Every id a node ever had (an added node never reuses one). */
+  private readonly usedIds = new Set<string>();
+  /** The latest committed configuration seen on any node, and its index. */
+  private committedConfig: { index: number; config: Configuration };
 
   constructor(options: ClusterOptions = {}) {
     this.options = options;
+    this.actionLog = options.recordActions === false ? new DiscardingLog<ActionRecord>() : [];
     this.seed = options.seed ?? 1;
     if (!Number.isInteger(this.seed)) throw new RangeError(`seed must be an integer (got ${String(options.seed)})`);
     this.config = options.config !== undefined ? parseClusterConfig(options.config) : generatedConfig(options.nodes ?? 5);
@@ -92,7 +107,8 @@ export class SimCluster implements Cluster {
     if (!(heartbeatMs > 0)) throw new RangeError(`heartbeatMs must be positive (got ${heartbeatMs})`);
     this.engine = new Engine(root.fork('network'), network, options.journalLimit ?? 50_000);
     const ids = this.config.nodes.map((n) => n.id);
-    this.nodeIds = ids;
+    this.nodeIds = Object.freeze([...ids]);
+    for (const id of ids) this.usedIds.add(id);
     const clocks = { ...DEFAULT_CLOCKS, ...options.clocks };
     if (!['ntp', 'cristian', 'berkeley', 'off'].includes(clocks.sync)) {
       throw new RangeError(`clocks.sync must be one of ntp, cristian, berkeley, off (got ${String(clocks.sync)})`);
@@ -110,13 +126,29 @@ export class SimCluster implements Cluster {
       suspectAfterMs,
       detector: options.detector?.kind ?? 'timeout',
       phiThreshold: options.detector?.phiThreshold ?? 8,
+      snapshotEvery: options.snapshotEvery ?? 0,
+      driftBoundPpm: clocks.driftPpmMax,
     };
+    if (!(Number.isInteger(timing.snapshotEvery) && timing.snapshotEvery >= 0)) {
+      throw new RangeError(`snapshotEvery must be a whole number >= 0 (got ${String(options.snapshotEvery)})`);
+    }
+    const reads = options.reads ?? 'local';
+    if (!['local', 'readIndex', 'lease'].includes(reads)) throw new RangeError(`reads must be one of local, readIndex, lease (got ${String(reads)})`);
     const maxInflight = options.maxInflight ?? 4;
     if (!(Number.isInteger(maxInflight) && maxInflight >= 1)) throw new RangeError(`maxInflight must be a whole number >= 1 (got ${String(options.maxInflight)})`);
+    const preVote = options.raft?.preVote ?? false;
+    const checkQuorum = options.raft?.checkQuorum ?? false;
     const raftOptions = {
+      ...DEFAULT_RAFT_OPTIONS,
       maxEntriesPerMessage: options.maxEntriesPerMessage ?? 64,
       maxInflight,
       rules: { ...DEFAULT_RULES, ...options.rules },
+      preVote,
+      checkQuorum,
+      // Leases need servers that refuse to elect anyone while they hear a leader (thesis §6.4.1), as etcd ties them to CheckQuorum.
+      stickyVotes: checkQuorum || reads === 'lease',
+      leaseRounds: reads === 'lease',
+      electionTicks: Math.max(1, Math.round(electionTimeoutMs[0] / heartbeatMs)),
     };
     const actorOf = (id: string): Actor => this.byId.get(id) ?? this.clients.get(id)!;
     this.nodes = [];
@@ -130,11 +162,16 @@ export class SimCluster implements Cluster {
       },
     };
     const actorCount = ids.length + 1;
-    const broker: BrokerSettings = { ...DEFAULT_BROKER, ...options.broker };
+    const broker: BrokerSettings = { ...DEFAULT_BROKER, ...options.broker, reads };
     const mode = options.checkers ?? 'throw';
     let brokerObserver: BrokerObserver | undefined;
     if (mode !== false) {
-      const m = new MessagingChecker((property, detail) => this.violate(property, detail, mode), () => this.engine.now);
+      // Stale reads are what 'local' reads allow (the original's): there they are recorded, never thrown.
+      const m = new MessagingChecker(
+        (property, detail) => this.violate(property, detail, mode),
+        () => this.engine.now,
+        (property, detail) => this.violate(property, detail, reads === 'local' ? 'record' : mode),
+      );
       this.messaging = m;
       brokerObserver = {
         published: (topic, id, message) => m.onPublished(topic, id, message),
@@ -145,38 +182,119 @@ export class SimCluster implements Cluster {
         published: (_client, topic, id, message) => m.onPublished(topic, id, message),
         acked: (client, topic, id, offset, issuedAt, duplicate) => m.acked(client, topic, id, offset, issuedAt, duplicate),
         received: (client, node, sub, topic, offset, line) => m.received(client, node, sub, topic, offset, line),
+        sending: () => m.ackMark(),
+        answered: (client, node, line, mark, reply, offset) => {
+          if (line.startsWith('HISTORY ')) m.historyRead(client, node, line, mark, reply);
+          else if (line.startsWith('PUB ')) m.consoleAck(line, reply, offset);
+        },
       };
     }
+    this.clockRng = clockRng;
+    this.clockSettings = clocks;
+    this.committedConfig = { index: 0, config: { voters: ids, learners: [] } };
+    const hooks: NodeHooks = {
+      config: (node, config, index, committed) => {
+        if (committed && index > this.committedConfig.index) this.committedConfig = { index, config };
+        void node;
+      },
+      // Only the checkers listen to every apply: without them the hot path pays no call.
+      apply: mode === false ? undefined : (node, index, entry) => this.checker?.onApply(this.nodeIndex(node), index, entry as Entry),
+      restore: (node, snapshot) => this.checker?.onRestore(this.nodeIndex(node), snapshot.lastIncludedIndex, snapshot.lastIncludedTerm),
+      beforeCompact: (node) => this.checker?.afterEvent(this.nodeIndex(node)),
+    };
+    this.nodeDeps = { engine: this.engine, timing, raftOptions, actor: actorOf, host, actorCount, broker, brokerObserver, hooks };
+    this.membership = new Membership({
+      leader: () => {
+        const l = this.raftLeader();
+        return l === undefined ? undefined : { id: l.id, config: l.raft.config, change: (op, id) => l.changeMembership(op, id) };
+      },
+      committed: () => this.committedConfig.config,
+      oneAtATime: () => raftOptions.rules.oneChangeAtATime,
+      note: (c, what, detail) => this.membershipNote(c, what, detail),
+    });
     // Create every actor before any node starts, so peers resolve.
-    for (const id of ids) {
-      const clock = new PhysicalClock(
-        clockRng.between(-clocks.offsetMsMax, clocks.offsetMsMax),
-        clockRng.between(-clocks.driftPpmMax, clocks.driftPpmMax),
-      );
-      const deps = {
-        engine: this.engine, timing, timerRng: root.fork(`timers:${id}`), raftOptions, actor: actorOf, clock, host,
-        actorCount, broker, brokerObserver,
-      };
-      const node = this.engine.addActor((index) => new NodeActor(index, id, ids, deps));
-      this.nodes.push(node);
-      this.byId.set(id, node);
-    }
+    for (const id of ids) this.makeNode(id, ids);
     this.timeServer = this.engine.addActor((index) => new TimeServer(index, TIME_SERVER_ID, this.engine));
     for (const n of this.nodes) n.start();
     if (mode !== false) {
       const checker = new RaftChecker(this.nodes, (property, detail) => this.violate(property, detail, mode));
       this.checker = checker;
-      this.nodes.forEach((n, i) => {
-        n.onApply = (index, command) => {
-          void command;
-          checker.onApply(i, index, n.persistent.log[index] as Entry);
-        };
-      });
-      this.engine.afterEvent = (actor) => {
-        if (actor !== undefined && actor.isNode) checker.afterEvent(actor.index);
-      };
       this.nodes.forEach((_, i) => checker.afterEvent(i));
     }
+    this.updateAfterEvent();
+  }
+
+  /**
+   * What runs after every event: the checkers, and the membership administrator while a change is
+   * pending. Nothing runs when neither is needed, so plain runs pay nothing.
+   */
+  private updateAfterEvent(): void {
+    const checker = this.checker;
+    const membership = this.membership;
+    if (this.afterEventFor === membership.busy) return;
+    this.afterEventFor = membership.busy;
+    if (membership.busy) {
+      this.engine.afterEvent = (actor) => {
+        if (checker !== undefined && actor !== undefined && actor.isNode) checker.afterEvent((actor as NodeActor).pos);
+        membership.poll();
+        if (!membership.busy) this.updateAfterEvent();
+      };
+    } else if (checker !== undefined) {
+      this.engine.afterEvent = (actor) => {
+        if (actor !== undefined && actor.isNode) checker.afterEvent((actor as NodeActor).pos);
+      };
+    } else this.engine.afterEvent = undefined;
+  }
+
+  /** Whether the current afterEvent hook polls the membership administrator (undefined before the first). */
+  private afterEventFor: boolean | undefined;
+
+  /** Position of a node in `nodes` (the checkers' numbering). */
+  private nodeIndex(node: NodeActor): number {
+    return node.pos;
+  }
+
+  /** Builds a node actor (not started): `voters` is the configuration it boots with ([] for an added node). */
+  private makeNode(id: string, voters: readonly string[]): NodeActor {
+    const c = this.clockSettings;
+    const clock = new PhysicalClock(this.clockRng.between(-c.offsetMsMax, c.offsetMsMax), this.clockRng.between(-c.driftPpmMax, c.driftPpmMax), this.engine.now);
+    const deps: NodeDeps = { ...this.nodeDeps, timerRng: this.rootRng.fork(`timers:${id}`), clock };
+    const node = this.engine.addActor((index) => new NodeActor(index, id, voters, deps));
+    node.pos = this.nodes.length;
+    this.nodes.push(node);
+    this.byId.set(id, node);
+    this.usedIds.add(id);
+    return node;
+  }
+
+  /** The up node that leads in the highest term (connected or not: an administrator cannot see partitions). */
+  private raftLeader(): NodeActor | undefined {
+    let best: NodeActor | undefined;
+    for (const n of this.nodes) {
+      if (!n.up || n.raft.role !== 'leader') continue;
+      if (best === undefined || n.persistent.currentTerm > best.persistent.currentTerm) best = n;
+    }
+    return best;
+  }
+
+  private membershipNote(c: MembershipChange, what: 'submitted' | 'done' | 'cancelled', detail: string): void {
+    this.engine.record({ at: this.engine.now, kind: 'membership', node: c.id, type: `${c.op} ${what}`, detail: `${c.op} ${c.id}: ${detail}` });
+    if (c.op === 'remove' && what === 'done') this.stopRemoved(c.id);
+  }
+
+  /** A removed node stops for good once its removal is committed (a removed leader has stepped down by then). */
+  private stopRemoved(id: string): void {
+    const n = this.byId.get(id);
+    if (n === undefined || n.removed) return;
+    n.removed = true;
+    if (n.up) {
+      n.crash();
+      this.checker?.onCrash(this.nodeIndex(n));
+      this.messaging?.nodeCrashed(id);
+    }
+    this.nodeIds = Object.freeze(this.nodeIds.filter((x) => x !== id));
+    this.config = { nodes: this.config.nodes.filter((x) => x.id !== id) };
+    this.engine.record({ at: this.engine.now, kind: 'removed', node: id, detail: `${id} stopped: it is no longer in the committed configuration` });
   }
 
   private violate(property: string, detail: string, mode: 'throw' | 'record'): void {
@@ -253,9 +371,13 @@ export class SimCluster implements Cluster {
     const n = this.get(id);
     const r = n.raft;
     const p = n.persistent;
+    const base = p.snapshot.lastIncludedIndex;
     const log = new Array(p.log.length - 1);
-    for (let i = 1; i < p.log.length; i++) log[i - 1] = { index: i, term: p.log[i].term, command: p.log[i].command };
+    for (let i = 1; i < p.log.length; i++) log[i - 1] = { index: base + i, term: p.log[i].term, command: p.log[i].command };
     const leader = n.up && r.role === 'leader';
+    const config = r.config;
+    const configIndex = r.configs[r.configs.length - 1].index;
+    const removing = this.membership.pending().some((c) => c.op === 'remove' && c.id === n.id);
     const localMs = n.localNow();
     const correctedMs = n.correctedNow();
     return {
@@ -273,6 +395,16 @@ export class SimCluster implements Cluster {
       nextIndex: leader ? Object.fromEntries(r.nextIndex) : {},
       matchIndex: leader ? Object.fromEntries(r.matchIndex) : {},
       votes: n.up && r.role === 'candidate' ? [...r.votes] : [],
+      members: config.voters,
+      learners: config.learners,
+      configIndex,
+      committedMembers: r.committed.voters,
+      learner: !n.removed && !removing && !config.voters.includes(n.id),
+      removed: n.removed,
+      snapshot: base > 0 ? { lastIncludedIndex: base, lastIncludedTerm: p.snapshot.lastIncludedTerm } : null,
+      preCandidate: n.up && r.preCandidate,
+      transferee: leader ? r.transferee : null,
+      leaseMs: leader && n.leaseUntil > n.leaseClock() ? (n.leaseUntil - n.leaseClock()) / (1 + n.clock.driftPpm * 1e-6) : 0,
       electionDeadline: n.electionTimer.running ? n.electionTimer.deadline : undefined,
       clock: {
         localMs,
@@ -305,7 +437,9 @@ export class SimCluster implements Cluster {
 
   /** After a user action changed nodes, let checkers look and listeners hear. */
   private settle(...touched: NodeActor[]): void {
-    if (this.checker) for (const n of touched) this.checker.afterEvent(n.index);
+    if (this.checker) for (const n of touched) this.checker.afterEvent(n.pos);
+    if (this.membership.busy) this.membership.poll();
+    this.updateAfterEvent();
     this.engine.flush();
   }
 
@@ -314,7 +448,7 @@ export class SimCluster implements Cluster {
     this.act('crash', [id], undefined, id);
     if (!n.up) return this.settle();
     n.crash();
-    this.checker?.onCrash(n.index);
+    this.checker?.onCrash(n.pos);
     this.messaging?.nodeCrashed(id);
     this.settle(n);
   }
@@ -322,8 +456,8 @@ export class SimCluster implements Cluster {
   restart(id: string): void {
     const n = this.get(id);
     this.act('restart', [id], undefined, id);
-    if (n.up) return this.settle();
-    this.checker?.onCrash(n.index);
+    if (n.up || n.removed) return this.settle();
+    this.checker?.onCrash(n.pos);
     n.restart();
     this.settle(n);
   }
@@ -424,6 +558,92 @@ export class SimCluster implements Cluster {
     return result;
   }
 
+  // ---- membership (§6), snapshots (§7), leadership transfer (thesis §3.10) ----
+
+  addNode(options: { id?: string; host?: string; port?: number } = {}): string {
+    if (this.nodeIds.length >= MAX_NODES) throw new RangeError(`cannot add a node: the simulator supports at most ${MAX_NODES}`);
+    let id = options.id;
+    if (id === undefined) {
+      let k = 1;
+      while (this.usedIds.has(`n${k}`)) k++;
+      id = `n${k}`;
+    } else {
+      if (typeof id !== 'string' || !/^[A-Za-z0-9_.:-]{1,64}$/.test(id)) throw new RangeError(`node id must be 1..64 letters, digits or _.:- (got '${String(id)}')`);
+      if (this.usedIds.has(id)) throw new RangeError(`node id '${id}' is taken (ids of removed nodes are not reused)`);
+      if (id === TIME_SERVER_ID || this.clients.has(id)) throw new RangeError(`node id '${id}' is taken by a client or the time server`);
+    }
+    const host = options.host ?? '127.0.0.1';
+    const port = options.port ?? Math.max(9100, ...this.config.nodes.map((x) => x.port)) + 1;
+    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'addNode', args: [options] });
+    const node = this.makeNode(id, []);
+    node.start();
+    const entry: NodeConfig = { id, host, port, rpcPort: port + 1000, syncPort: port + 200 };
+    this.config = { nodes: [...this.config.nodes, entry] };
+    this.nodeIds = Object.freeze([...this.nodeIds, id]);
+    this.engine.record({ at: this.now, kind: 'addNode', node: id, detail: `${id} started empty; it joins as a learner (thesis §4.2.1)` });
+    this.membership.request({ op: 'add', id, requestedAt: this.now });
+    this.settle(node);
+    return id;
+  }
+
+  removeNode(id: string): void {
+    const n = this.get(id);
+    if (n.removed) throw new RangeError(`node '${id}' was already removed`);
+    const pending = this.membership.pending();
+    if (pending.some((c) => c.op === 'remove' && c.id === id)) return;
+    const staying = this.nodeIds.filter((x) => x !== id && !pending.some((c) => c.op === 'remove' && c.id === x));
+    if (staying.length === 0) throw new RangeError(`cannot remove '${id}': it is the last member`);
+    this.act('removeNode', [id], `remove ${id}`, id);
+    this.membership.request({ op: 'remove', id, requestedAt: this.now });
+    this.settle();
+  }
+
+  members(): readonly string[] {
+    return this.committedConfig.config.voters;
+  }
+
+  /** The latest committed configuration (voters and learners) and the index of its entry. */
+  committedConfiguration(): { index: number; voters: readonly string[]; learners: readonly string[] } {
+    const { index, config } = this.committedConfig;
+    return { index, voters: config.voters, learners: config.learners };
+  }
+
+  pendingChanges(): ReadonlyArray<{ op: 'add' | 'remove'; id: string; requestedAt: number }> {
+    return this.membership.pending();
+  }
+
+  reconfigure(yaml: string): { added: string[]; removed: string[] } {
+    const wanted = parseClusterConfig(yaml);
+    const current = new Set(this.nodeIds);
+    const listed = new Set(wanted.nodes.map((x) => x.id));
+    const toAdd = wanted.nodes.filter((x) => !current.has(x.id));
+    for (const x of toAdd) {
+      if (this.usedIds.has(x.id)) throw new ConfigError(`Node id ${x.id} belonged to a removed node and cannot be reused`);
+    }
+    const toRemove = this.nodeIds.filter((id) => !listed.has(id));
+    if (toRemove.length === this.nodeIds.length && toAdd.length === 0) throw new ConfigError('Config must keep at least one node of the running cluster');
+    const added = toAdd.map((x) => this.addNode({ id: x.id, host: x.host, port: x.port }));
+    for (const id of toRemove) this.removeNode(id);
+    return { added, removed: toRemove };
+  }
+
+  transferLeadership(to: string): boolean {
+    this.get(to);
+    this.act('transferLeadership', [to], `to ${to}`, to);
+    const l = this.raftLeader();
+    const ok = l !== undefined && l.transferLeadership(to);
+    this.settle(...(l !== undefined ? [l] : []));
+    return ok;
+  }
+
+  snapshot(id: string): boolean {
+    const n = this.get(id);
+    this.act('snapshot', [id], undefined, id);
+    const ok = n.snapshotNow();
+    this.settle(n);
+    return ok;
+  }
+
   /** The client actor with this id, made on first use (clients sit outside every partition group). */
   client(id: string): ClientActor {
     let c = this.clients.get(id);
@@ -432,7 +652,7 @@ export class SimCluster implements Cluster {
       if (!/^[A-Za-z0-9_.:-]{1,32}$/.test(id)) throw new RangeError(`client id must be 1..32 letters, digits or _.:- (got '${id}')`);
       const rng = this.rootRng.fork(`client:${id}`);
       c = this.engine.addActor(
-        (index) => new ClientActor(index, id, this.engine, rng, this.nodeIds, (x) => this.byId.get(x)!, DEFAULT_CLIENT, this.clientObserver),
+        (index) => new ClientActor(index, id, this.engine, rng, () => this.nodeIds, (x) => this.byId.get(x)!, DEFAULT_CLIENT, this.clientObserver),
       );
       this.clients.set(id, c);
     }
@@ -545,6 +765,13 @@ export class SimCluster implements Cluster {
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** An action log that keeps nothing: a run that will never be replayed need not grow with every publish. */
+class DiscardingLog<T> extends Array<T> {
+  override push(): number {
+    return 0;
+  }
+}
 
 export function createCluster(options?: ClusterOptions): SimCluster {
   return new SimCluster(options);

@@ -90,6 +90,8 @@ export class Engine {
   private msgSeq = 0;
   private connected: boolean[] = [];
   private group: number[] = [];
+  /** The group of nodes named in no group of the current partition (0 when healed). */
+  private restGroup = 0;
   private cuts = new Set<number>();
 
   constructor(
@@ -111,7 +113,8 @@ export class Engine {
     this.actors.push(actor);
     this.actorCodes.push(this.journal.code(actor.id));
     this.connected.push(true);
-    this.group.push(0);
+    // A node added during a partition is named in no group: it joins the group of the unnamed.
+    this.group.push(this.restGroup);
     return actor;
   }
 
@@ -182,6 +185,7 @@ export class Engine {
   /** Nodes named in no group form one more group. */
   setPartition(groups: Actor[][]): void {
     const rest = groups.length;
+    this.restGroup = rest;
     for (const a of this.actors) this.group[a.index] = rest;
     groups.forEach((g, i) => g.forEach((a) => (this.group[a.index] = i)));
   }
@@ -206,6 +210,7 @@ export class Engine {
   }
 
   heal(): void {
+    this.restGroup = 0;
     this.group.fill(0);
     this.connected.fill(true);
     this.cuts.clear();

@@ -23,5 +23,23 @@ export type {
   Violation,
 } from './types';
 export { replay, isReplayable } from './replay';
+// The Raft messages on the bus and the configuration/snapshot shapes (issue 13 adds PreVote, PreVoteReply,
+// InstallSnapshot, InstallSnapshotReply and TimeoutNow), for views that explain messages.
+export type {
+  AppendEntries,
+  AppendEntriesReply,
+  ConfigCommand,
+  Configuration,
+  InstallSnapshot,
+  InstallSnapshotReply,
+  PreVote,
+  PreVoteReply,
+  RaftMessage,
+  RequestVote,
+  RequestVoteReply,
+  Snapshot,
+  TimeoutNow,
+} from '../core/raft/types';
+export { RAFT_MESSAGE_TYPES, isConfigCommand } from '../core/raft/types';
 // The scenario language lives in './scenario' (import it from there): re-exporting it here would pull
 // it into the page's first-load bundle, which only the guides need.

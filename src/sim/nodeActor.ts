@@ -6,7 +6,7 @@ import { PhiAccrualDetector, TimeoutDetector, type FailureDetector } from '../co
 import * as raft from '../core/raft/node';
 import { BrokerNode, CLIENT_MESSAGE_TYPES, type BrokerObserver, type BrokerSettings } from './brokerNode';
 import type { RaftNode } from '../core/raft/node';
-import type { RaftMessage, RaftOptions, RaftPersistent } from '../core/raft/types';
+import { RAFT_MESSAGE_TYPES, type Configuration, type Entry, type RaftMessage, type RaftOptions, type RaftPersistent, type Snapshot } from '../core/raft/types';
 import type { Actor, Engine, Envelope, Timer as TimerT } from './engine';
 import { Timer } from './engine';
 import type { Rng } from './rng';
@@ -21,6 +21,10 @@ export interface NodeTiming {
   suspectAfterMs: number;
   detector: 'timeout' | 'phi' | 'off';
   phiThreshold: number;
+  /** Snapshot after this many applied entries since the last snapshot (§7); 0 = never. */
+  snapshotEvery: number;
+  /** Read leases last minElectionTimeout·(1 − this bound) on the leader's own clock (thesis §6.4.1). */
+  driftBoundPpm: number;
 }
 
 /** What the time layer needs from the cluster: who coordinates Berkeley rounds, and who exists. */
@@ -38,7 +42,17 @@ export interface DetectorStats {
   falseSuspicions: number;
 }
 
-const RAFT_TYPES = new Set(['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply']);
+/** What the cluster hears of a node's Raft life beyond the journal (membership, snapshots, checkers). */
+export interface NodeHooks {
+  /** The configuration this node uses changed, or one became committed on it. */
+  config?(node: NodeActor, config: Configuration, index: number, committed: boolean): void;
+  /** An entry was applied (checkers). */
+  apply?(node: NodeActor, index: number, entry: Entry): void;
+  /** The state machine was replaced by a snapshot (checkers). */
+  restore?(node: NodeActor, snapshot: Snapshot): void;
+  /** About to compact the log: the checkers look at the node as it is before. */
+  beforeCompact?(node: NodeActor): void;
+}
 
 export interface NodeDeps {
   engine: Engine;
@@ -51,6 +65,7 @@ export interface NodeDeps {
   actorCount: number;
   broker: BrokerSettings;
   brokerObserver: BrokerObserver | undefined;
+  hooks: NodeHooks;
 }
 
 export class NodeActor implements Actor {
@@ -58,8 +73,14 @@ export class NodeActor implements Actor {
   up = true;
   /** Persisted across crashes, like the Raft state on disk. */
   lamport = 0;
-  readonly persistent: RaftPersistent = raft.newPersistent();
+  readonly persistent: RaftPersistent;
   raft: RaftNode;
+  /** Removed from the cluster (§6): stopped for good once its removal committed. */
+  removed = false;
+  /** Position among the cluster's nodes (the checkers' numbering). */
+  pos = 0;
+  /** The other servers this node talks to: those of its configurations (its Raft peers). */
+  peers: readonly string[] = [];
   readonly electionTimer: Timer;
   readonly heartbeatTimer: Timer;
   /** Fires at the end of the instant in which entries were proposed: they then leave together. */
@@ -75,10 +96,15 @@ export class NodeActor implements Actor {
   readonly roundTimer: Timer;
   readonly detectorStats: DetectorStats = { suspicions: 0, falseSuspicions: 0 };
   /** True time of the last message this node sent to each peer (by actor index), for pings. */
-  private readonly lastSentTo: Float64Array;
-  private readonly peerActors: Actor[];
-  /** Observer of applied entries (the checkers); set by the cluster. */
-  onApply: ((index: number, command: unknown) => void) | undefined;
+  private lastSentTo: Float64Array;
+  private peerActors: Actor[];
+  private readonly hooks: NodeHooks;
+  /** True time this node last heard the leader of its term (leader stickiness, thesis §4.2.3). */
+  private leaderContactAt = 0;
+  /** Lease reads: the leader's monotonic clock when each heartbeat round left, by round number. */
+  private roundSentAt = new Map<number, number>();
+  /** Lease reads: the leader's monotonic clock reading until which its lease holds. */
+  leaseUntil = -Infinity;
   /** The Wiber broker on top of Raft: topics, client lines, subscriptions. */
   readonly broker: BrokerNode;
   private readonly engine: Engine;
@@ -88,10 +114,11 @@ export class NodeActor implements Actor {
   private readonly peerActor: (id: string) => Actor;
   private readonly host: TimeHost;
 
+  /** `voters`: the configuration it starts with; a node added to a running cluster starts with none (§6). */
   constructor(
     readonly index: number,
     readonly id: string,
-    readonly peers: readonly string[],
+    voters: readonly string[],
     deps: NodeDeps,
   ) {
     const { engine, clock, actorCount } = deps;
@@ -101,6 +128,8 @@ export class NodeActor implements Actor {
     this.raftOptions = deps.raftOptions;
     this.peerActor = deps.actor;
     this.host = deps.host;
+    this.hooks = deps.hooks;
+    this.persistent = raft.newPersistent(voters);
     this.electionTimer = new Timer(this, 'election');
     this.heartbeatTimer = new Timer(this, 'heartbeat');
     this.replicateTimer = new Timer(this, 'replicate');
@@ -110,9 +139,10 @@ export class NodeActor implements Actor {
     this.clock = clock;
     this.lastSentTo = new Float64Array(actorCount).fill(-Infinity);
     this.peerActors = [];
+    this.raft = raft.createRaftNode(id, voters, this.persistent, this.raftOptions);
+    this.peers = this.raft.peers;
     this.sync = this.newSync();
     this.detector = this.newDetector();
-    this.raft = raft.createRaftNode(id, peers, this.persistent, this.raftOptions);
     this.broker = new BrokerNode(
       {
         id,
@@ -127,6 +157,13 @@ export class NodeActor implements Actor {
         localNow: () => this.localNow(),
         correctedNow: () => this.correctedNow(),
         trueTimeAtCorrected: (c) => this.trueTimeAtCorrected(c),
+        requestRead: () => {
+          const r = raft.requestRead(this.raft);
+          this.drain();
+          return r;
+        },
+        leaseValid: () => this.raft.role === 'leader' && this.leaseClock() < this.leaseUntil,
+        readIndexNow: () => (this.raft.role === 'leader' && this.raft.commitIndex >= this.raft.termStart ? this.raft.commitIndex : undefined),
       },
       this,
       deps.broker,
@@ -136,9 +173,28 @@ export class NodeActor implements Actor {
 
   /** Called once every actor exists: starts Raft and the time layer's timers. */
   start(): void {
-    for (const p of this.peers) if (p !== this.id) this.peerActors.push(this.peerActor(p));
+    this.peerActors = this.peers.map((p) => this.peerActor(p));
     this.drain();
-    this.startTimeLayer(true);
+    this.startTimeLayer(this.engine.now === 0);
+  }
+
+  /** The servers of its configuration changed (§6): the time layer talks to the new set. */
+  private setPeers(peers: readonly string[]): void {
+    if (peers === this.peers) return;
+    this.peers = peers;
+    this.peerActors = peers.map((p) => this.peerActor(p));
+    this.detector = this.newDetector();
+    for (const id of this.sync.peers.keys()) if (!peers.includes(id)) this.sync.peers.delete(id);
+  }
+
+  /** The leader's monotonic clock for leases: it drifts with the node's oscillator but is never stepped. */
+  leaseClock(): number {
+    return this.clock.monotonic(this.engine.now);
+  }
+
+  /** How long a confirmed heartbeat round keeps a lease, on the leader's own clock. */
+  private leaseMs(): number {
+    return this.timing.electionTimeoutMs[0] * (1 - this.timing.driftBoundPpm * 1e-6);
   }
 
   private newSync(): SyncState {
@@ -146,7 +202,7 @@ export class NodeActor implements Actor {
   }
 
   private newDetector(): FailureDetector {
-    const peers = this.peers.filter((p) => p !== this.id);
+    const peers = this.peers;
     const now = this.monotonicNow();
     return this.timing.detector === 'phi'
       ? new PhiAccrualDetector(peers, { threshold: this.timing.phiThreshold }, now)
@@ -196,6 +252,11 @@ export class NodeActor implements Actor {
   }
 
   send(to: Actor, type: string, payload: unknown): void {
+    if (to.index >= this.lastSentTo.length) {
+      const grown = new Float64Array(Math.max(to.index + 1, this.lastSentTo.length * 2)).fill(-Infinity);
+      grown.set(this.lastSentTo);
+      this.lastSentTo = grown;
+    }
     this.lastSentTo[to.index] = this.engine.now;
     this.engine.send(this, to, type, payload);
   }
@@ -207,8 +268,11 @@ export class NodeActor implements Actor {
       this.engine.setTimer(this.fdTimer, Math.min(this.fdTimer.deadline, this.engine.now + this.fdPeriod()));
     }
     const type = env.type;
-    if (RAFT_TYPES.has(type)) {
-      raft.receive(this.raft, from.id, env.payload as RaftMessage);
+    if (RAFT_MESSAGE_TYPES.has(type)) {
+      const r = this.raft;
+      if (type === 'RequestVote' || type === 'PreVote') r.heardLeader = this.heardLeader();
+      raft.receive(r, from.id, env.payload as RaftMessage);
+      if ((type === 'AppendEntries' || type === 'InstallSnapshot') && r.leaderId === from.id) this.leaderContactAt = this.engine.now;
       this.drain();
     } else if (sync.SYNC_MESSAGE_TYPES.has(type)) {
       this.sendSync(sync.onMessage(this.sync, from.id, env.payload as SyncMessage, this.localNow()));
@@ -231,6 +295,13 @@ export class NodeActor implements Actor {
     else if (timer === this.broker.releaseTimer) return this.broker.onRelease();
     else return;
     this.drain();
+  }
+
+  /** Heard from a leader within the minimum election timeout, or is one (thesis §4.2.3, §9.6). */
+  private heardLeader(): boolean {
+    const r = this.raft;
+    if (r.role === 'leader') return true;
+    return this.engine.now - this.leaderContactAt < this.timing.electionTimeoutMs[0];
   }
 
   private detectorTick(): void {
@@ -258,7 +329,7 @@ export class NodeActor implements Actor {
     if (algorithm === 'berkeley') {
       // Only the coordinator (the leader, or the lowest up id without one) runs a round.
       if (this.host.berkeleyCoordinator() === this.id) {
-        this.sendSync(sync.startRound(this.sync, this.localNow(), this.peers.filter((p) => p !== this.id)));
+        this.sendSync(sync.startRound(this.sync, this.localNow(), this.peers));
         engine.setTimer(this.roundTimer, engine.now + Math.min(500, this.timing.syncIntervalMs / 2));
       }
     } else {
@@ -301,6 +372,30 @@ export class NodeActor implements Actor {
     this.drain();
   }
 
+  /** Take a snapshot now (§7) of everything applied; false when nothing new was applied since the last. */
+  snapshotNow(): boolean {
+    const r = this.raft;
+    if (!this.up || r.lastApplied <= raft.snapshotIndex(r)) return false;
+    this.hooks.beforeCompact?.(this);
+    const done = raft.compact(r, r.lastApplied, this.broker.snapshotData());
+    this.drain();
+    return done;
+  }
+
+  /** Leader: hand leadership to `to` (thesis §3.10). */
+  transferLeadership(to: string): boolean {
+    const ok = raft.transferLeadership(this.raft, to);
+    this.drain();
+    return ok;
+  }
+
+  /** Leader: start adding `id` as a learner, or remove `id` (§6). */
+  changeMembership(op: 'add' | 'remove', id: string): boolean {
+    const r = op === 'add' ? raft.addLearner(this.raft, id) : raft.removeServer(this.raft, id);
+    this.drain();
+    return r !== undefined;
+  }
+
   crash(): void {
     this.up = false;
     for (const t of [this.electionTimer, this.heartbeatTimer, this.replicateTimer, this.syncTimer, this.fdTimer, this.roundTimer]) {
@@ -311,15 +406,21 @@ export class NodeActor implements Actor {
     this.sync = this.newSync();
     this.detector = this.newDetector();
     // Volatile state is gone; the persistent object stays for the restart.
-    this.raft = raft.createRaftNode(this.id, this.peers, this.persistent, this.raftOptions);
+    this.raft = raft.createRaftNode(this.id, [], this.persistent, this.raftOptions);
     this.raft.outbox.length = 0;
+    this.roundSentAt.clear();
+    this.leaseUntil = -Infinity;
   }
 
   restart(): void {
     this.up = true;
     this.sync = this.newSync();
+    this.raft = raft.createRaftNode(this.id, [], this.persistent, this.raftOptions);
+    this.peers = this.raft.peers;
+    this.peerActors = this.peers.map((p) => this.peerActor(p));
     this.detector = this.newDetector();
-    this.raft = raft.createRaftNode(this.id, this.peers, this.persistent, this.raftOptions);
+    // It cannot know whether a leader's lease is still running: it waits as if it had just heard one.
+    this.leaderContactAt = this.engine.now;
     this.drain();
     this.startTimeLayer(false);
   }
@@ -352,28 +453,100 @@ export class NodeActor implements Actor {
           break;
         case 'role':
           engine.record({ at: engine.now, kind: 'role', node: this.id, role: o.role, term: o.term });
+          if (o.role !== 'leader') {
+            this.broker.onLeadershipLost();
+            this.roundSentAt.clear();
+            this.leaseUntil = -Infinity;
+          }
           break;
         case 'commit':
           engine.record({ at: engine.now, kind: 'commit', node: this.id, index: o.index, term: node.p.currentTerm });
           break;
         case 'apply':
           engine.record({ at: engine.now, kind: 'apply', node: this.id, index: o.index, term: o.entry.term, payload: o.entry.command });
-          this.onApply?.(o.index, o.entry.command);
+          this.hooks.apply?.(this, o.index, o.entry);
           this.broker.apply(o.index, o.entry.term, o.entry.command);
           break;
         case 'vote':
           engine.record({
-            at: engine.now, kind: 'vote', node: this.id, to: o.candidate, term: node.p.currentTerm,
+            at: engine.now, kind: o.pre === true ? 'preVote' : 'vote', node: this.id, to: o.candidate, term: node.p.currentTerm,
             detail: (o.granted ? 'granted: ' : 'denied: ') + o.reason,
           });
           break;
         case 'truncate':
           engine.record({ at: engine.now, kind: 'truncate', node: this.id, index: o.fromIndex, term: node.p.currentTerm });
           break;
+        case 'config':
+          engine.record({
+            at: engine.now, kind: 'config', node: this.id, index: o.index, term: node.p.currentTerm,
+            detail: describeConfig(o.config), payload: o.config,
+          });
+          this.setPeers(node.peers);
+          this.hooks.config?.(this, o.config, o.index, false);
+          break;
+        case 'configCommitted':
+          engine.record({
+            at: engine.now, kind: 'configCommitted', node: this.id, index: o.index, term: node.p.currentTerm,
+            detail: describeConfig(o.config), payload: o.config,
+          });
+          this.setPeers(node.peers);
+          this.hooks.config?.(this, o.config, o.index, true);
+          break;
+        case 'snapshot':
+          engine.record({
+            at: engine.now, kind: 'snapshot', node: this.id, index: o.snapshot.lastIncludedIndex, term: o.snapshot.lastIncludedTerm,
+            detail: `log compacted up to index ${o.snapshot.lastIncludedIndex} (§7)`,
+          });
+          break;
+        case 'restore':
+          engine.record({
+            at: engine.now, kind: 'restore', node: this.id, index: o.snapshot.lastIncludedIndex, term: o.snapshot.lastIncludedTerm,
+            detail: `state machine replaced by the snapshot up to index ${o.snapshot.lastIncludedIndex} (§7)`,
+          });
+          this.setPeers(node.peers);
+          this.hooks.restore?.(this, o.snapshot);
+          this.broker.restore(o.snapshot.data);
+          break;
+        case 'readRound':
+          if (this.raftOptions.leaseRounds) this.roundSentAt.set(o.seq, this.leaseClock());
+          break;
+        case 'readConfirmed':
+          if (this.raftOptions.leaseRounds) this.renewLease(o.seq);
+          this.broker.onReadConfirmed(o.seq);
+          break;
+        case 'transfer':
+          engine.record({
+            at: engine.now, kind: 'transfer', node: this.id, to: o.to, term: node.p.currentTerm,
+            detail: o.event === 'start' ? `handing leadership to ${o.to}: proposals paused (thesis §3.10)`
+              : o.event === 'timeoutNow' ? `${o.to} is up to date: TimeoutNow sent` : `transfer to ${o.to} abandoned after an election timeout`,
+          });
+          break;
+        case 'preVote':
+          engine.record({ at: engine.now, kind: 'preVoteStart', node: this.id, term: o.term, detail: `pre-vote for term ${o.term} (§9.6)` });
+          break;
+        case 'stepDown':
+          engine.record({ at: engine.now, kind: 'stepDown', node: this.id, term: node.p.currentTerm, detail: o.reason });
+          break;
       }
     }
     out.length = 0;
+    const every = this.timing.snapshotEvery;
+    if (every > 0 && node.lastApplied - raft.snapshotIndex(node) >= every && this.up) this.snapshotNow();
+  }
+
+  /** A majority answered round `seq`: the lease runs from when that round left (thesis §6.4.1). */
+  private renewLease(seq: number): void {
+    let sentAt = -Infinity;
+    for (const [s, at] of this.roundSentAt) {
+      if (s > seq) continue;
+      if (s === seq) sentAt = at;
+      this.roundSentAt.delete(s);
+    }
+    if (sentAt !== -Infinity) this.leaseUntil = Math.max(this.leaseUntil, sentAt + this.leaseMs());
   }
 }
 
 const PING = Object.freeze({ type: 'Ping' });
+
+export const describeConfig = (c: Configuration): string =>
+  `voters ${c.voters.join(' ') || '(none)'}` + (c.learners.length > 0 ? `; learners ${c.learners.join(' ')}` : '');

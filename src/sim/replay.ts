@@ -6,6 +6,7 @@ import type { ActionRecord, ClusterOptions } from './types';
 const REPLAYABLE = new Set([
   'crash', 'restart', 'disconnect', 'reconnect', 'partition', 'heal', 'cutLink', 'restoreLink',
   'setNetwork', 'setClock', 'timeout', 'dropMessage', 'propose', 'publish', 'command', 'subscribe',
+  'addNode', 'removeNode', 'transferLeadership', 'snapshot',
 ]);
 
 export function isReplayable(op: string): boolean {

@@ -317,8 +317,8 @@ const BUILTIN_NODE = /^\$?(leader|follower\d*)$/;
 const VARIABLE = /^\$([A-Za-z_][\w-]*)$/;
 
 interface ParseContext {
-  /** Node ids the cluster will have, when the header tells (undefined with a `config` header). */
-  readonly nodeIds: readonly string[] | undefined;
+  /** Node ids the cluster will have, when the header tells (undefined with a `config` header); `add-node` extends it. */
+  nodeIds: readonly string[] | undefined;
 }
 
 /** A node reference as written; resolved when the step runs. */
@@ -464,12 +464,22 @@ export class ScenarioRunner {
 
   // ---- references ----
 
+  /** A node of the cluster now, or one removed from it (§6: its view stays readable). */
+  private isNode(id: string): boolean {
+    if (this.cluster.nodeIds.includes(id)) return true;
+    try {
+      return this.cluster.node(id).removed;
+    } catch {
+      return false;
+    }
+  }
+
   resolveNode(ref: string): string {
     const v = VARIABLE.exec(ref);
     const name = v !== null ? v[1] : ref;
     if (v !== null && this.vars.has(name)) {
       const value = this.vars.get(name)!;
-      if (typeof value !== 'string' || !this.cluster.nodeIds.includes(value)) throw new StepFailure(`$${name} is ${String(value)}, not a node`);
+      if (typeof value !== 'string' || !this.isNode(value)) throw new StepFailure(`$${name} is ${String(value)}, not a node`);
       return value;
     }
     if (name === 'leader') {
@@ -485,7 +495,7 @@ export class ScenarioRunner {
       if (k < 1 || k > followers.length) throw new StepFailure(`there is no ${ref} (up followers: ${followers.join(', ') || 'none'})`);
       return followers[k - 1];
     }
-    if (this.cluster.nodeIds.includes(name)) return name;
+    if (this.isNode(name)) return name;
     if (v !== null) throw new StepFailure(`unknown variable $${name}`);
     if (!this.cluster.nodeIds.includes(ref)) throw new StepFailure(`unknown node '${ref}' (nodes: ${this.cluster.nodeIds.join(', ')})`);
     return ref;
@@ -596,7 +606,16 @@ interface NodeProp {
 }
 
 const ROLES = ['follower', 'candidate', 'leader'];
-const NODE_PROPS = ['role', 'up', 'down', 'connected', 'disconnected', 'term', 'commit', 'applied', 'log', 'lamport', 'voted', 'follows', 'suspects', 'clock', 'entry', 'diverges'];
+const NODE_PROPS = [
+  'role', 'up', 'down', 'connected', 'disconnected', 'term', 'commit', 'applied', 'log', 'lamport', 'voted', 'follows', 'suspects', 'clock', 'entry', 'diverges',
+  // issue 13: membership (§6), snapshots (§7), Pre-Vote (§9.6)
+  'voter', 'learner', 'removed', 'members', 'snapshot', 'pre-candidate',
+];
+
+/** The last index of a node's log: its snapshot's last index plus the entries after it (§7). */
+const lastIndexOf = (v: NodeView): number => (v.snapshot?.lastIncludedIndex ?? 0) + v.log.length;
+/** Entry `i` of a node's log by absolute index (undefined when beyond its end or inside its snapshot). */
+const entryOf = (v: NodeView, i: number): NodeView['log'][number] | undefined => v.log[i - (v.snapshot?.lastIncludedIndex ?? 0) - 1];
 const CLOCK_FIELDS = ['offset', 'error', 'drift', 'rtt', 'correction', 'local', 'corrected'];
 
 function clockField(v: NodeView, field: string): number | undefined {
@@ -651,7 +670,7 @@ function parseNodeProp(w: Words, ctx: ParseContext): NodeProp {
     case 'applied':
       return numberProp((v) => v.lastApplied, 'applied', parseCmp(w, 'an index'));
     case 'log':
-      return numberProp((v) => v.log.length, 'log length', parseCmp(w, 'a length'));
+      return numberProp(lastIndexOf, 'log length', parseCmp(w, 'a length'));
     case 'lamport':
       return numberProp((v) => v.lamport, 'lamport', parseCmp(w, 'a Lamport time'));
     case 'voted': {
@@ -696,10 +715,12 @@ function parseNodeProp(w: Words, ctx: ParseContext): NodeProp {
       return {
         test: (v, r) => {
           const other = r.cluster.node(r.resolveNode(target));
-          const at = v.log.findIndex((e, i) => other.log[i] === undefined || other.log[i].term !== e.term);
+          // Indices are absolute (§7): an index inside the other's snapshot is committed there, so it cannot differ.
+          const inSnapshot = (i: number): boolean => i <= (other.snapshot?.lastIncludedIndex ?? 0);
+          const at = v.log.findIndex((e) => !inSnapshot(e.index) && (entryOf(other, e.index) === undefined || entryOf(other, e.index)!.term !== e.term));
           return {
             ok: at >= 0,
-            actual: at < 0 ? `log is a prefix of ${other.id}'s` : `entry ${at + 1} (term ${v.log[at].term}) is not in ${other.id}'s log`,
+            actual: at < 0 ? `log is a prefix of ${other.id}'s` : `entry ${v.log[at].index} (term ${v.log[at].term}) is not in ${other.id}'s log`,
           };
         },
       };
@@ -711,7 +732,7 @@ function parseNodeProp(w: Words, ctx: ParseContext): NodeProp {
         return {
           test: (v, r) => {
             const i = r.num(index);
-            return { ok: v.log.length < i, actual: `log length ${v.log.length}` };
+            return { ok: lastIndexOf(v) < i, actual: `log length ${lastIndexOf(v)}` };
           },
         };
       }
@@ -719,7 +740,7 @@ function parseNodeProp(w: Words, ctx: ParseContext): NodeProp {
         const cmp = parseCmp(w, 'a term');
         return {
           test: (v, r) => {
-            const e = v.log[r.num(index) - 1];
+            const e = entryOf(v, r.num(index));
             return { ok: e !== undefined && compare(e.term, cmp.op, r.num(cmp.rhs)), actual: e === undefined ? 'no such entry' : `entry term ${e.term}` };
           },
         };
@@ -728,12 +749,25 @@ function parseNodeProp(w: Words, ctx: ParseContext): NodeProp {
       const re = glob(pattern);
       return {
         test: (v, r) => {
-          const e = v.log[r.num(index) - 1];
+          const e = entryOf(v, r.num(index));
           const text = e === undefined ? undefined : e.command === null ? 'no-op' : typeof e.command === 'string' ? e.command : JSON.stringify(e.command);
           return { ok: text !== undefined && re.test(text), actual: text === undefined ? 'no such entry' : `entry command ${text}` };
         },
       };
     }
+    // ---- issue 13 ----
+    case 'voter':
+      return { test: (v) => ({ ok: v.members.includes(v.id), actual: `its configuration: ${v.members.join(' ') || 'none'}` }) };
+    case 'learner':
+      return { test: (v) => ({ ok: v.learner, actual: v.learner ? 'a learner' : v.removed ? 'removed' : `its configuration: ${v.members.join(' ') || 'none'}` }) };
+    case 'removed':
+      return { test: (v) => ({ ok: v.removed, actual: v.removed ? 'removed' : 'a member' }) };
+    case 'members':
+      return numberProp((v) => v.members.length, 'voters in its configuration', parseCmp(w, 'a count'));
+    case 'snapshot':
+      return numberProp((v) => v.snapshot?.lastIncludedIndex ?? 0, 'snapshot index', parseCmp(w, 'an index'));
+    case 'pre-candidate':
+      return { test: (v) => ({ ok: v.preCandidate, actual: v.preCandidate ? 'running a pre-vote' : `role ${v.role}` }) };
   }
   throw w.error(`unknown property '${name}'${suggest(name, NODE_PROPS)}`);
 }
@@ -857,7 +891,7 @@ const SORT_FIELDS = ['offset', 'ts', 'correctedTs', 'lamport'] as const;
 
 const PREDICATE_WORDS = [
   'leader', 'leaders', 'no', 'not', 'election', 'commit', 'logs', 'reply', 'publish', 'received', 'history', 'violation', 'event',
-  'in-flight', 'sent', 'time', 'clocks', ...QUANTIFIERS,
+  'in-flight', 'sent', 'time', 'clocks', 'members', 'changes', ...QUANTIFIERS,
 ];
 
 /** Words that end a predicate's open-ended word list: `within` (of run until) and `and`. */
@@ -1112,6 +1146,20 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       const ms = parseDuration(w);
       return { test: (r) => ({ ok: compare(r.cluster.now, op, ms), why: `t=${fmt(r.cluster.now)}ms` }) };
     }
+    // ---- issue 13: `members = 5` (voters of the committed configuration), `changes = 0` (membership requests pending) ----
+    case 'members': {
+      const cmp = parseCmp(w, 'a count');
+      return { test: (r) => { const m = r.cluster.members(); return { ok: compare(m.length, cmp.op, r.num(cmp.rhs)), why: `members ${m.join(' ')}` }; } };
+    }
+    case 'changes': {
+      const cmp = parseCmp(w, 'a count');
+      return {
+        test: (r) => {
+          const p = r.cluster.pendingChanges();
+          return { ok: compare(p.length, cmp.op, r.num(cmp.rhs)), why: p.length === 0 ? 'no membership change pending' : `pending: ${p.map((c) => `${c.op} ${c.id}`).join(', ')}` };
+        },
+      };
+    }
     case 'clocks': {
       const which = w.keyword('spread or raw-spread', ['spread', 'raw-spread']);
       const cmp = parseCmp(w, 'milliseconds');
@@ -1250,7 +1298,7 @@ function parseValue(w: Words, ctx: ParseContext): Value {
         case 'applied':
           return v.lastApplied;
         case 'log':
-          return v.log.length;
+          return lastIndexOf(v);
         case 'lamport':
           return v.lamport;
         case 'voted':
@@ -1260,7 +1308,7 @@ function parseValue(w: Words, ctx: ParseContext): Value {
         case 'clock':
           return clockField(v, clock!);
       }
-      const e = v.log[r.num(entry!) - 1];
+      const e = entryOf(v, r.num(entry!));
       if (e === undefined) return undefined;
       return entryField === 'term' ? e.term : typeof e.command === 'string' ? e.command : undefined;
     },
@@ -1374,7 +1422,11 @@ function numArg(w: Words, what: string): number {
   return n;
 }
 
-const RULES: Record<string, 'voteLogCheck' | 'commitCurrentTermOnly'> = { 'vote-log-check': 'voteLogCheck', 'commit-current-term-only': 'commitCurrentTermOnly' };
+const RULES: Record<string, 'voteLogCheck' | 'commitCurrentTermOnly' | 'oneChangeAtATime'> = {
+  'vote-log-check': 'voteLogCheck',
+  'commit-current-term-only': 'commitCurrentTermOnly',
+  'one-change-at-a-time': 'oneChangeAtATime',
+};
 
 export const HEADERS: Readonly<Record<string, HeaderSpec>> = {
   seed: { usage: 'seed <integer>', apply: (w, o) => { o.seed = intArg(w, 'a seed', -(2 ** 31)); } },
@@ -1393,7 +1445,7 @@ export const HEADERS: Readonly<Record<string, HeaderSpec>> = {
   detector: { usage: 'detector timeout|phi|off', apply: (w, o) => { o.detector = { ...o.detector, kind: w.keyword('a detector', ['timeout', 'phi', 'off']) as 'timeout' }; } },
   'phi-threshold': { usage: 'phi-threshold <phi>', apply: (w, o) => { o.detector = { ...o.detector, phiThreshold: numArg(w, 'a threshold') }; } },
   rules: {
-    usage: 'rules vote-log-check|commit-current-term-only on|off',
+    usage: 'rules vote-log-check|commit-current-term-only|one-change-at-a-time on|off',
     apply: (w, o) => {
       const rule = RULES[w.keyword('a rule', Object.keys(RULES))];
       o.rules = { ...o.rules, [rule]: onOff(w, 'on or off') };
@@ -1411,8 +1463,14 @@ export const HEADERS: Readonly<Record<string, HeaderSpec>> = {
   dedup: { usage: 'dedup on|off', apply: (w, o) => { o.broker = { ...o.broker, dedup: onOff(w, 'on or off') }; } },
   'max-delay': { usage: 'max-delay <ms>', apply: (w, o) => { o.broker = { ...o.broker, maxDelayMs: parseDuration(w) }; } },
   'commit-timeout': { usage: 'commit-timeout <ms>', apply: (w, o) => { o.broker = { ...o.broker, commitTimeoutMs: parseDuration(w) }; } },
+  retain: { usage: 'retain <records per topic>   (older records are dropped; offsets stay)', apply: (w, o) => { o.broker = { ...o.broker, retain: intArg(w, 'a record count', 1) }; } },
   'max-entries': { usage: 'max-entries <per AppendEntries>', apply: (w, o) => { o.maxEntriesPerMessage = intArg(w, 'an entry count', 1); } },
   'max-inflight': { usage: 'max-inflight <AppendEntries per follower>', apply: (w, o) => { o.maxInflight = intArg(w, 'a message count', 1); } },
+  // issue 13: snapshots (§7), safe reads (§8), Pre-Vote and CheckQuorum (thesis §9.6)
+  'snapshot-every': { usage: 'snapshot-every <applied entries>   (0 = never)', apply: (w, o) => { o.snapshotEvery = intArg(w, 'an entry count'); } },
+  reads: { usage: 'reads local|readIndex|lease', apply: (w, o) => { o.reads = w.keyword('a read mode', ['local', 'readIndex', 'lease']) as 'local'; } },
+  'pre-vote': { usage: 'pre-vote on|off', apply: (w, o) => { o.raft = { ...o.raft, preVote: onOff(w, 'on or off') }; } },
+  'check-quorum': { usage: 'check-quorum on|off', apply: (w, o) => { o.raft = { ...o.raft, checkQuorum: onOff(w, 'on or off') }; } },
 };
 
 function parseNetwork(w: Words): Partial<NetworkSettings> {
@@ -1792,6 +1850,55 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       };
     },
   },
+  // ---- issue 13: membership (§6), leadership transfer (thesis §3.10), snapshots (§7) ----
+  'add-node': {
+    usage: 'add-node [<id>]   (a new empty node, n<k> unless named; it joins as a learner, then a voter)',
+    kind: 'action',
+    replayable: true,
+    parse(w, ctx) {
+      const named = w.done ? undefined : w.word('a node id');
+      w.end('add-node [<id>]');
+      // Later lines may name the new node: its id is known now (the smallest n<k> never used).
+      if (ctx.nodeIds !== undefined) {
+        let id = named;
+        if (id === undefined) {
+          let k = 1;
+          while (ctx.nodeIds.includes(`n${k}`)) k++;
+          id = `n${k}`;
+        }
+        ctx.nodeIds = [...ctx.nodeIds, id];
+      }
+      return (r) => ({ output: [`added ${r.cluster.addNode(named === undefined ? {} : { id: named })}`] });
+    },
+  },
+  'remove-node': nodeAction('remove-node', (c, id) => c.removeNode(id)),
+  transfer: {
+    usage: 'transfer <node>   (leadership transfer to that voter)',
+    kind: 'action',
+    replayable: true,
+    parse(w, ctx) {
+      const ref = parseNodeRef(w, ctx);
+      w.end('transfer <node>');
+      return (r) => {
+        const id = r.resolveNode(ref);
+        return { output: [r.cluster.transferLeadership(id) ? `transferring leadership to ${id}` : `refused: no leader, or ${id} is not a voter or already leads`] };
+      };
+    },
+  },
+  snapshot: {
+    usage: 'snapshot <node>   (compact its log now)',
+    kind: 'action',
+    replayable: true,
+    parse(w, ctx) {
+      const ref = parseNodeRef(w, ctx);
+      w.end('snapshot <node>');
+      return (r) => {
+        const id = r.resolveNode(ref);
+        const done = r.cluster.snapshot(id);
+        return { output: [done ? `${id} snapshot up to index ${r.cluster.node(id).snapshot!.lastIncludedIndex}` : `${id}: nothing new to snapshot`] };
+      };
+    },
+  },
   mark: {
     usage: 'mark',
     kind: 'note',
@@ -2019,7 +2126,10 @@ function networkWords(s: Partial<NetworkSettings>): string {
 /** Header lines that recreate `options`. */
 export function optionsToHeader(options: ClusterOptions): string[] {
   const h: string[] = [];
-  const known = new Set(['seed', 'nodes', 'config', 'electionTimeoutMs', 'heartbeatMs', 'startupGraceMs', 'network', 'clocks', 'detector', 'rules', 'checkers', 'journalLimit', 'broker', 'maxEntriesPerMessage', 'maxInflight']);
+  const known = new Set([
+    'seed', 'nodes', 'config', 'electionTimeoutMs', 'heartbeatMs', 'startupGraceMs', 'network', 'clocks', 'detector', 'rules', 'checkers', 'journalLimit',
+    'broker', 'maxEntriesPerMessage', 'maxInflight', 'snapshotEvery', 'reads', 'raft', 'recordActions',
+  ]);
   for (const k of Object.keys(options)) {
     if (!known.has(k)) throw new Error(`toScenario: unknown cluster option '${k}'`);
   }
@@ -2052,8 +2162,13 @@ export function optionsToHeader(options: ClusterOptions): string[] {
   if (b.dedup !== undefined) h.push(`dedup ${b.dedup ? 'on' : 'off'}`);
   if (b.maxDelayMs !== undefined) h.push(`max-delay ${num(b.maxDelayMs)}`);
   if (b.commitTimeoutMs !== undefined) h.push(`commit-timeout ${num(b.commitTimeoutMs)}`);
+  if (b.retain !== undefined && b.retain !== Infinity) h.push(`retain ${b.retain}`);
   if (o.maxEntriesPerMessage !== undefined) h.push(`max-entries ${o.maxEntriesPerMessage}`);
   if (o.maxInflight !== undefined) h.push(`max-inflight ${o.maxInflight}`);
+  if (o.snapshotEvery !== undefined) h.push(`snapshot-every ${o.snapshotEvery}`);
+  if (o.reads !== undefined) h.push(`reads ${o.reads}`);
+  if (o.raft?.preVote !== undefined) h.push(`pre-vote ${o.raft.preVote ? 'on' : 'off'}`);
+  if (o.raft?.checkQuorum !== undefined) h.push(`check-quorum ${o.raft.checkQuorum ? 'on' : 'off'}`);
   return h;
 }
 
@@ -2105,6 +2220,16 @@ export function actionToCommand(a: ActionRecord): string {
       const o = (args[2] ?? {}) as { client?: string };
       return ['cmd', ...(o.client !== undefined ? [`--client ${wordArg(o.client)}`] : []), s(0), textArg(s(1))].join(' ');
     }
+    case 'addNode': {
+      const o = (args[0] ?? {}) as { id?: string };
+      return o.id === undefined ? 'add-node' : `add-node ${wordArg(o.id)}`;
+    }
+    case 'removeNode':
+      return `remove-node ${s(0)}`;
+    case 'transferLeadership':
+      return `transfer ${s(0)}`;
+    case 'snapshot':
+      return `snapshot ${s(0)}`;
   }
   throw new Error(`toScenario: cannot write action '${a.op}'`);
 }

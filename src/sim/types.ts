@@ -35,12 +35,39 @@ export interface ClusterOptions {
   checkers?: 'throw' | 'record' | false;
   /** How many recent events `journal()` keeps (default 50,000). */
   journalLimit?: number;
+  /**
+   * false: keep no action log (actions() stays empty, so the run cannot be replayed or shared). Every
+   * publish() is an action, so long headless runs under load use this to keep memory flat. Default true.
+   */
+  recordActions?: boolean;
   /** Broker settings: dedup window (default 100 per topic), dedup on/off, hold-back delay. */
-  broker?: { dedupWindow?: number; dedup?: boolean; maxDelayMs?: number; commitTimeoutMs?: number };
+  broker?: {
+    dedupWindow?: number;
+    dedup?: boolean;
+    maxDelayMs?: number;
+    commitTimeoutMs?: number;
+    /** Records kept per topic (retention; offsets stay absolute). Default: all, as the original. */
+    retain?: number;
+  };
   /** Largest number of entries per AppendEntries (default 64). */
   maxEntriesPerMessage?: number;
   /** Flow control: AppendEntries with entries unacknowledged per follower while pipelining (default 4). */
   maxInflight?: number;
+  /**
+   * Snapshots (§7): a node snapshots its broker state (topics, offsets, dedup windows) after this many
+   * applied entries since its last snapshot and drops the log up to there. 0 = never (default).
+   */
+  snapshotEvery?: number;
+  /**
+   * How HISTORY is served (§8, thesis §6.4): 'local' (default, the original's) answers from the node's
+   * own applied state, possibly stale; 'readIndex' answers after the leader confirmed its leadership
+   * with a heartbeat round and the node applied up to the leader's commit index; 'lease' lets the leader
+   * answer at once within its lease (minElectionTimeout·(1 − clocks.driftPpmMax·10⁻⁶) on its own clock),
+   * a follower asks the leader. A read that cannot be made safe answers an ERR line.
+   */
+  reads?: 'local' | 'readIndex' | 'lease';
+  /** Thesis §9.6 extensions, both off by default (plain §5 behaviour). */
+  raft?: { preVote?: boolean; checkQuorum?: boolean };
 }
 
 export interface ClockSettings {
@@ -85,6 +112,29 @@ export interface NodeView {
   matchIndex: Readonly<Record<string, number>>;
   /** Candidate only: who granted a vote this term. */
   votes: readonly string[];
+  /** The voters of the configuration this node uses now: its latest configuration entry, committed or not (§6). */
+  members: readonly string[];
+  /** Learners of that configuration (they receive the log, do not vote). */
+  learners: readonly string[];
+  /** Index of the entry holding that configuration (0: the one the cluster started with, or the snapshot's). */
+  configIndex: number;
+  /** The voters of the latest configuration committed on this node. */
+  committedMembers: readonly string[];
+  /** Not a voter in its configuration, and not being removed: an added node catching up (thesis §4.2.1). */
+  learner: boolean;
+  /** Removed from the cluster and stopped (§6). */
+  removed: boolean;
+  /**
+   * The snapshot this node's log starts after (§7), or null. `log` then holds only the entries after
+   * it, still with absolute 1-based indices.
+   */
+  snapshot: { lastIncludedIndex: number; lastIncludedTerm: number } | null;
+  /** Running a pre-vote (thesis §9.6): still a follower, term unchanged. */
+  preCandidate: boolean;
+  /** Leader only: the voter it is handing leadership to (thesis §3.10), else null. */
+  transferee: string | null;
+  /** Leader only, reads 'lease': true-time milliseconds its read lease has left (0 when none). */
+  leaseMs: number;
   /** Virtual time at which the election timer fires (undefined when not running). */
   electionDeadline?: number;
   clock: {
@@ -207,6 +257,35 @@ export interface Cluster {
   dropMessage(msgId: number): boolean;
 
   propose(id: string, command: string): { index: number; term: number } | undefined;
+
+  /**
+   * Membership (§6, thesis §4, single-server changes). Starts a new empty node 'n<k>' (the smallest k
+   * no node of this cluster ever had) that catches up as a non-voting learner; then the leader appends a
+   * configuration entry that makes it a voter. One change at a time: later requests queue. `id`, `host`
+   * and `port` may be given (the config file's labels). Throws RangeError beyond 50 nodes.
+   */
+  addNode(options?: { id?: string; host?: string; port?: number }): string;
+  /**
+   * The leader appends a configuration without `id`; once that commits, `id` stops (a removed leader
+   * steps down first). Queued behind earlier changes. Throws RangeError for an unknown id or the last voter.
+   */
+  removeNode(id: string): void;
+  /** Voters of the latest committed configuration. */
+  members(): readonly string[];
+  /** Membership requests not yet committed, oldest first. */
+  pendingChanges(): ReadonlyArray<{ op: 'add' | 'remove'; id: string; requestedAt: number }>;
+  /**
+   * Adds and removes nodes so that the cluster matches a cluster.yaml (ids not yet present are added,
+   * ids no longer listed are removed). Invalid YAML throws ConfigError and changes nothing.
+   */
+  reconfigure(yaml: string): { added: string[]; removed: string[] };
+  /**
+   * Leadership transfer (thesis §3.10): the leader stops accepting proposals, brings `to` up to date,
+   * then sends TimeoutNow. False if refused (no leader, `to` is not a voter or already leads).
+   */
+  transferLeadership(to: string): boolean;
+  /** Snapshot now (§7): the node compacts its log up to what it has applied. False when down or nothing new. */
+  snapshot(id: string): boolean;
 
   publish(topic: string, message: string, options?: { id?: string; via?: string; client?: string }): Publish;
   history(id: string, topic: string): TopicRecord[];

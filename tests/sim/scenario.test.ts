@@ -76,7 +76,7 @@ describe('parsing', () => {
     expect(parseError('nodes 3\ncrash n4')).toMatch(/^line 2: unknown node 'n4'/);
     expect(parseError('sync sometimes')).toBe("line 1: expected a sync algorithm (ntp, cristian, berkeley, off), got 'sometimes'");
     expect(parseError('rules commit-current-term off')).toBe(
-      "line 1: expected a rule (vote-log-check, commit-current-term-only), got 'commit-current-term' (did you mean 'commit-current-term-only'?)",
+      "line 1: expected a rule (vote-log-check, commit-current-term-only, one-change-at-a-time), got 'commit-current-term' (did you mean 'commit-current-term-only'?)",
     );
     expect(parseError('expect reply "OK')).toBe('line 1: unterminated string "OK');
     expect(parseError('partition n1 n2')).toBe("line 1: a partition needs at least two groups separated by '|'");

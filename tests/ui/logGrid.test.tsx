@@ -36,6 +36,16 @@ function node(id: string, terms: number[], commitIndex: number, patch: Partial<N
     votes: [],
     clock: { localMs: 0, correctedMs: 0, offsetMs: 0, driftPpm: 0, estimatedOffsetMs: 0, errorMs: 0 },
     suspects: [],
+    members: [],
+    learners: [],
+    configIndex: 0,
+    committedMembers: [],
+    learner: false,
+    removed: false,
+    snapshot: null,
+    preCandidate: false,
+    transferee: null,
+    leaseMs: 0,
     ...patch,
   };
 }

@@ -32,6 +32,11 @@ export const ERR_N_MUST_BE_INT = 'ERR n_must_be_int';
 export const ERR_NOT_LEADER = 'ERR not_leader';
 /** A PUB not committed within 2 s. */
 export const ERR_TIMEOUT_WAITING_COMMIT = 'ERR timeout_waiting_commit';
+/**
+ * Added (safe reads, §8): with reads 'readIndex' or 'lease', a HISTORY whose leader could not confirm
+ * its leadership with a majority (or whose read index was not applied) in time. Never stale data.
+ */
+export const ERR_READ_TIMEOUT = 'ERR read_timeout';
 /** The node is down. */
 export const ERR_UNAVAILABLE = 'ERR unavailable';
 export const ERR_UNKNOWN = 'ERR unknown';

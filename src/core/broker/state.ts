@@ -61,12 +61,18 @@ export interface BrokerOptions {
   dedupWindow?: number;
   /** `false` disables dedup regardless of `dedupWindow`. Default true. */
   dedup?: boolean;
+  /**
+   * Records kept per topic (retention, as Kafka's): older ones are dropped, offsets stay absolute.
+   * Default Infinity: everything is kept, as the original did.
+   */
+  retain?: number;
 }
 
 /** Per-topic storage and dedup window (per topic) */
 export interface TopicState {
-  /** records[i].offset === i + 1. */
-  readonly records: TopicRecord[];
+  /** records[i].offset === firstOffset + i (firstOffset is 1 until retention drops older records). */
+  records: TopicRecord[];
+  firstOffset: number;
   /**
    * Dedup table: id → offset of the stored record, for the ids of the last `dedupWindow` records.
    * Invariant: ids.size === ring.length <= dedupWindow, and ring holds exactly the keys of ids.
@@ -80,6 +86,8 @@ export interface TopicState {
 export interface BrokerState {
   /** 0 when dedup is disabled. */
   readonly dedupWindow: number;
+  /** Records kept per topic (Infinity: all). */
+  readonly retain: number;
   // Invariant: appliedIndex only grows; entries 1..appliedIndex have been applied exactly once.
   appliedIndex: number;
   /** Topics in the order their first record was stored. */
@@ -93,7 +101,9 @@ export function createBrokerState(options: BrokerOptions = {}): BrokerState {
   if (!Number.isInteger(dedupWindow) || dedupWindow < 0) {
     throw new RangeError(`dedupWindow must be a non-negative integer, got ${String(options.dedupWindow)}`);
   }
-  return { dedupWindow, appliedIndex: 0, topics: new Map(), recordCount: 0 };
+  const retain = options.retain ?? Infinity;
+  if (!(retain === Infinity || (Number.isInteger(retain) && retain >= 1))) throw new RangeError(`retain must be a whole number >= 1 (got ${String(options.retain)})`);
+  return { dedupWindow, retain, appliedIndex: 0, topics: new Map(), recordCount: 0 };
 }
 
 /** What applying one entry did. */
@@ -125,14 +135,14 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
   const { topic: name, id } = command;
   let topic = state.topics.get(name);
   if (topic === undefined) {
-    topic = { records: [], ids: new Map(), ring: [], ringHead: 0 };
+    topic = { records: [], firstOffset: 1, ids: new Map(), ring: [], ringHead: 0 };
     state.topics.set(name, topic);
   } else if (state.dedupWindow > 0) {
     const offset = topic.ids.get(id);
     if (offset !== undefined) return { kind: 'duplicate', topic: name, id, offset };
   }
 
-  const offset = topic.records.length + 1;
+  const offset = topic.firstOffset + topic.records.length;
   const record: TopicRecord = {
     id,
     offset,
@@ -143,6 +153,12 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
   };
   topic.records.push(record);
   state.recordCount++;
+  // Retention: drop the oldest in chunks, so each record costs O(1) amortised.
+  if (topic.records.length >= 2 * state.retain) {
+    const drop = topic.records.length - state.retain;
+    topic.records = topic.records.slice(drop);
+    topic.firstOffset += drop;
+  }
   remember(topic, state.dedupWindow, id, offset);
   return { kind: 'stored', topic: name, record };
 }
@@ -188,8 +204,26 @@ export function topics(state: BrokerState): string[] {
   return [...state.topics.keys()];
 }
 
-/** Records stored in `topic`, or across all topics when `topic` is omitted. */
+/** The offset the next record of `topic` will get (1 for a new topic). */
+export function nextOffset(state: BrokerState, topic: string): number {
+  const t = state.topics.get(topic);
+  return t === undefined ? 1 : t.firstOffset + t.records.length;
+}
+
+/** Records held in `topic` (after retention), or stored across all topics when `topic` is omitted. */
 export function recordCount(state: BrokerState, topic?: string): number {
   if (topic === undefined) return state.recordCount;
   return state.topics.get(topic)?.records.length ?? 0;
+}
+
+/**
+ * A copy of the state that shares the (immutable) records but no mutable structure: what a snapshot
+ * holds (§7), and what a node restores from one. Topics, offsets and the dedup windows all travel.
+ */
+export function cloneBrokerState(state: BrokerState): BrokerState {
+  const topics = new Map<string, TopicState>();
+  for (const [name, t] of state.topics) {
+    topics.set(name, { records: t.records.slice(), firstOffset: t.firstOffset, ids: new Map(t.ids), ring: t.ring.slice(), ringHead: t.ringHead });
+  }
+  return { dedupWindow: state.dedupWindow, retain: state.retain, appliedIndex: state.appliedIndex, topics, recordCount: state.recordCount };
 }

@@ -29,6 +29,8 @@ export class PhysicalClock {
   private refOffsetMs: number;
   private drift: number; // driftPpm·10⁻⁶, cached for read()
   private ppm: number;
+  /** The monotonic reading at refTrueMs (see monotonic()). */
+  private refMonoMs: number;
 
   constructor(offsetMs = 0, driftPpm = 0, trueMs = 0) {
     checkDrift(driftPpm);
@@ -36,6 +38,15 @@ export class PhysicalClock {
     this.refOffsetMs = offsetMs;
     this.ppm = driftPpm;
     this.drift = driftPpm * 1e-6;
+    this.refMonoMs = trueMs;
+  }
+
+  /**
+   * A monotonic clock on the same oscillator: it runs at the clock's rate (drift included) but never
+   * jumps when the wall clock is set or stepped. What a leader measures a read lease with (thesis §6.4.1).
+   */
+  monotonic(trueMs: number): number {
+    return this.refMonoMs + (trueMs - this.refTrueMs) * (1 + this.drift);
   }
 
   get driftPpm(): number {
@@ -59,6 +70,7 @@ export class PhysicalClock {
   set(change: ClockChange, trueMs: number): void {
     let offset = change.offsetMs ?? this.offsetAt(trueMs);
     if (change.stepMs !== undefined) offset += change.stepMs;
+    this.refMonoMs = this.monotonic(trueMs);
     if (change.driftPpm !== undefined) {
       checkDrift(change.driftPpm);
       this.ppm = change.driftPpm;

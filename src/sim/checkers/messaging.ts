@@ -1,5 +1,6 @@
 // Messaging checkers, after the Jepsen/Maelstrom Kafka checker: they watch stores, acks and
 // subscriber deliveries, and name the anomaly, the ids involved and (through the report) the seed.
+import { OK_HISTORY_END, parseLine, parseRecordLine } from '../../core/broker/protocol';
 import type { TopicRecord } from '../../core/broker/state';
 import type { Report } from './raft';
 
@@ -10,6 +11,7 @@ export const MESSAGING_PROPERTIES = [
   'Acknowledged offsets increase',
   'Subscriber sees no skip or repeat',
   'No phantom reads',
+  'No stale read',
 ] as const;
 
 interface Ack {
@@ -36,11 +38,74 @@ export class MessagingChecker {
   private readonly seen = new Map<string, Set<number>>();
   /** Subscriptions cut short by a crash of their node: what they still held is lost, by design. */
   private readonly ended = new Set<string>();
+  /** Every acknowledged publish by topic, in ack order (for the stale-read check). */
+  private readonly ackedByTopic = new Map<string, Array<{ id: string; offset: number | undefined; at: number; mark: number }>>();
+  /** Acknowledgements so far: orders reads after the acknowledgements that came before them, even within one instant. */
+  private acksSeen = 0;
 
+  /** `staleReport` (default `report`) receives stale reads: a read mode may allow them, so it may only record them. */
   constructor(
     private readonly report: Report,
     private readonly now: () => number,
+    private readonly staleReport: Report = report,
   ) {}
+
+  private noteAck(topic: string, id: string, offset: number | undefined): void {
+    let list = this.ackedByTopic.get(topic);
+    if (list === undefined) this.ackedByTopic.set(topic, (list = []));
+    list.push({ id, offset, at: this.now(), mark: ++this.acksSeen });
+  }
+
+  /** The current position among acknowledgements: a read sent now must reflect every one up to here. */
+  ackMark(): number {
+    return this.acksSeen;
+  }
+
+  /**
+   * A console client typed a PUB and got its answer: an acknowledgement counts for the stale-read check
+   * (reads must reflect it), though console writes are not tracked like a publisher's.
+   */
+  consoleAck(line: string, reply: readonly string[], offset: number | undefined): void {
+    const cmd = parseLine(line);
+    const answer = reply[0] ?? '';
+    if (cmd.kind !== 'pub' || !/^OK (published|REDIRECTED|duplicate) /.test(answer)) return;
+    this.noteAck(cmd.topic, answer.slice(answer.lastIndexOf(' ') + 1), offset);
+  }
+
+  /**
+   * No stale read (linearizable reads, §8): a HISTORY reply must hold every record whose publish was
+   * acknowledged before the HISTORY was sent — unless it is older than the n records asked for.
+   */
+  historyRead(client: string, node: string, line: string, mark: number, reply: readonly string[]): void {
+    const cmd = parseLine(line);
+    if (cmd.kind !== 'history' || reply.at(-1) !== OK_HISTORY_END || cmd.n <= 0) return;
+    const acked = this.ackedByTopic.get(cmd.topic);
+    if (acked === undefined) return;
+    const ids = new Set<string>();
+    const offsets = new Set<number>();
+    let lowest = Infinity;
+    for (const l of reply) {
+      const r = parseRecordLine(l)?.record;
+      if (r === undefined) continue;
+      ids.add(r.id);
+      offsets.add(r.offset);
+      lowest = Math.min(lowest, r.offset);
+    }
+    const full = ids.size >= cmd.n;
+    for (const a of acked) {
+      if (a.mark > mark) break;
+      if (ids.has(a.id)) continue;
+      // A full reply may leave out records older than its oldest one.
+      if (full && (a.offset === undefined || a.offset < lowest)) continue;
+      if (a.offset !== undefined && offsets.has(a.offset)) continue;
+      this.staleReport(
+        'No stale read',
+        `${client}'s HISTORY ${cmd.topic} ${cmd.n} at ${node} lacks ${a.id}` +
+          (a.offset !== undefined ? ` (offset ${a.offset})` : '') + `, acknowledged at t=${Math.round(a.at * 1000) / 1000}ms, before the read was sent`,
+      );
+      return;
+    }
+  }
 
   /** A client sent (or a node generated the id of) a publish. */
   onPublished(topic: string, id: string, message: string): void {
@@ -74,6 +139,7 @@ export class MessagingChecker {
 
   acked(client: string, topic: string, id: string, offset: number | undefined, issuedAt: number, duplicate: boolean): void {
     this.acks.push({ client, topic, id, offset, at: this.now() });
+    this.noteAck(topic, id, offset);
     if (offset === undefined) return;
     const known = this.offsetOfId.get(k2(topic, id));
     if (known !== undefined && known !== offset) {
@@ -126,9 +192,21 @@ export class MessagingChecker {
         topics.set(a.topic, new Map(history(a.topic).map((r) => [r.id, r.offset])));
       }
     }
+    // With retention a node keeps only its newest records: an ack older than its oldest kept record is not missing.
+    const oldest = new Map<string, number>(); // node + topic → lowest offset held
+    for (const [node, topics] of byTopic) {
+      for (const [topic, ids] of topics) {
+        let low = Infinity;
+        for (const o of ids.values()) if (o < low) low = o;
+        oldest.set(k2(node, topic), low);
+      }
+    }
     for (const a of this.acks) {
       for (const [node, topics] of byTopic) {
         const offset = topics.get(a.topic)!.get(a.id);
+        // (Retention never empties a topic: a topic with no records dropped nothing.)
+        const low = oldest.get(k2(node, a.topic)) ?? Infinity;
+        if (offset === undefined && a.offset !== undefined && low !== Infinity && low > 1 && a.offset < low) continue;
         if (offset === undefined) {
           this.report('No lost acknowledged publish', `${a.client}'s acknowledged ${a.topic} id ${a.id} is missing from ${node}`);
         } else if (a.offset !== undefined && offset !== a.offset) {

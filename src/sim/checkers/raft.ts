@@ -1,11 +1,17 @@
 // Raft safety checkers (paper Figure 3): they watch nodes after every event and never change anything.
-import type { Entry, RaftPersistent, Role } from '../../core/raft/types';
+// They hold across membership changes (§6) and snapshots (§7): a node's log may start after a snapshot.
+import type { Entry, Role } from '../../core/raft/types';
 
 /** What a checker may read of a node. */
 export interface CheckedNode {
   readonly id: string;
   readonly up: boolean;
-  readonly persistent: RaftPersistent;
+  readonly persistent: {
+    readonly currentTerm: number;
+    /** log[0] stands for the snapshot's last entry (index snapshot.lastIncludedIndex, 0 without one). */
+    readonly log: readonly Entry[];
+    readonly snapshot?: { readonly lastIncludedIndex: number; readonly lastIncludedTerm: number };
+  };
   readonly raft: { readonly role: Role; readonly commitIndex: number };
 }
 
@@ -22,9 +28,13 @@ export const RAFT_PROPERTIES = [
 ] as const;
 
 interface Shadow {
-  /** The entries this node's log held after the last check, by identity. */
+  /** Index of refs[0]: the node's snapshot index when last checked. */
+  base: number;
+  /** The entries this node's log held after the last check, by identity: refs[k] is entry base + k. */
   refs: Entry[];
-  /** Prefix hashes: ph[i] identifies the whole log prefix 1..i. */
+  /** ids[k]: idOf(refs[k]) (0 for the snapshot's stand-in), so commits compare numbers. */
+  ids: number[];
+  /** Prefix hashes: ph[k] identifies the whole log prefix 1..base + k. */
   ph: number[];
   term: number;
   commit: number;
@@ -32,6 +42,21 @@ interface Shadow {
   /** Term in which this node was last seen as leader (0 when never). */
   leaderTerm: number;
 }
+
+/** Committed entries by index: the id of each (see idOf) and its term. */
+class CommittedLog {
+  readonly id: number[] = [];
+  readonly term: number[] = [];
+  get length(): number {
+    return this.id.length;
+  }
+  set(index: number, id: number, term: number): void {
+    this.id[index] = id;
+    this.term[index] = term;
+  }
+}
+
+const newShadow = (): Shadow => ({ base: 0, refs: [], ids: [], ph: [], term: 0, commit: 0, applied: 0, leaderTerm: 0 });
 
 /** Key of (index, term) in the Log Matching registry. */
 const key = (index: number, term: number): number => index * 2097152 + term;
@@ -41,18 +66,26 @@ export class RaftChecker {
   private readonly leaderOfTerm = new Map<number, string>();
   /** Prefix hash of (index, term), the first time any node held such an entry. */
   private readonly prefixOf = new Map<number, number>();
-  /** committed[i]: the entry committed at index i (first node to commit it decides). */
-  private readonly committed: Entry[] = [];
+  /**
+   * The entry committed at each index (first node to commit it decides), by id and term: the entries
+   * themselves are not kept, so a compacted log's entries can be collected while the checkers run.
+   */
+  private readonly committed = new CommittedLog();
   private readonly committedPh: number[] = [];
   private readonly committedTerm: number[] = [];
   private readonly entryIds = new WeakMap<Entry, number>();
   private nextEntryId = 1;
 
+  /** `nodes` may grow (servers added while running): each gets its shadow when first checked. */
   constructor(
     private readonly nodes: readonly CheckedNode[],
     private readonly report: Report,
   ) {
-    this.shadows = nodes.map(() => ({ refs: [], ph: [], term: 0, commit: 0, applied: 0, leaderTerm: 0 }));
+    this.shadows = nodes.map(newShadow);
+  }
+
+  private shadow(i: number): Shadow {
+    return (this.shadows[i] ??= newShadow());
   }
 
   private idOf(entry: Entry): number {
@@ -67,7 +100,7 @@ export class RaftChecker {
   /** Check one node after an event that may have changed it. */
   afterEvent(i: number): void {
     const node = this.nodes[i];
-    const s = this.shadows[i];
+    const s = this.shadow(i);
     const p = node.persistent;
     if (p.currentTerm < s.term) {
       this.report('Terms never decrease', `${node.id} went from term ${s.term} to ${p.currentTerm}`);
@@ -82,6 +115,8 @@ export class RaftChecker {
 
   private diffLog(i: number, node: CheckedNode, s: Shadow): void {
     const log = node.persistent.log;
+    const base = node.persistent.snapshot?.lastIncludedIndex ?? 0;
+    if (base !== s.base || log[0] !== s.refs[0]) this.rebase(node, s, base);
     const refs = s.refs;
     const n = log.length;
     if (refs.length === n && refs[n - 1] === log[n - 1]) return;
@@ -89,36 +124,83 @@ export class RaftChecker {
     let k = Math.min(refs.length, n);
     while (k > 0 && refs[k - 1] !== log[k - 1]) k--;
     if (refs.length > k) {
-      if (k < this.committed.length && this.committed[k] === refs[k]) {
+      if (base + k < this.committed.length && this.committed.id[base + k] === this.idOf(refs[k])) {
         this.report(
           'Committed entries never truncated',
-          `${node.id} removed committed entry ${k} (term ${refs[k].term}) and what followed it`,
+          `${node.id} removed committed entry ${base + k} (term ${refs[k].term}) and what followed it`,
         );
       }
       if (node.up && node.raft.role === 'leader' && s.leaderTerm === node.persistent.currentTerm) {
-        this.report('Leader Append-Only', `leader ${node.id} of term ${s.leaderTerm} removed entries from index ${k}`);
+        this.report('Leader Append-Only', `leader ${node.id} of term ${s.leaderTerm} removed entries from index ${base + k}`);
       }
       refs.length = k;
+      s.ids.length = k;
       s.ph.length = k;
     }
     for (let j = k; j < n; j++) {
       const entry = log[j];
-      const prev = j === 0 ? 0 : s.ph[j - 1];
-      const ph = j === 0 ? 0 : (Math.imul(prev ^ this.idOf(entry), 0x9e3779b1) + j) >>> 0;
+      const index = base + j;
+      if (j === 0) {
+        // The log's first slot stands for the snapshot (or the sentinel): its hash was set by rebase.
+        refs.push(entry);
+        s.ids.push(0);
+        s.ph.push(index === 0 ? 0 : this.committedPh[index]);
+        continue;
+      }
+      const id = this.idOf(entry);
+      const ph = (Math.imul(s.ph[j - 1] ^ id, 0x9e3779b1) + index) >>> 0;
       refs.push(entry);
+      s.ids.push(id);
       s.ph.push(ph);
-      if (j === 0) continue;
-      const kk = key(j, entry.term);
+      const kk = key(index, entry.term);
       const seen = this.prefixOf.get(kk);
       if (seen === undefined) this.prefixOf.set(kk, ph);
       else if (seen !== ph) {
         this.report(
           'Log Matching',
-          `${node.id} holds an entry at index ${j} of term ${entry.term} whose preceding log differs from another node's entry at the same index and term`,
+          `${node.id} holds an entry at index ${index} of term ${entry.term} whose preceding log differs from another node's entry at the same index and term`,
         );
       }
     }
     void i;
+  }
+
+  /**
+   * The node's log now starts at a different index (§7): it compacted its own log, installed a
+   * leader's snapshot, or restarted from one. Every snapshot may cover committed entries only.
+   */
+  private rebase(node: CheckedNode, s: Shadow, base: number): void {
+    const log = node.persistent.log;
+    const shift = base - s.base;
+    const snapshotTerm = node.persistent.snapshot?.lastIncludedTerm ?? 0;
+    if (base > 0 && (base >= this.committed.length || this.committedTerm[base] === undefined)) {
+      this.report('State Machine Safety', `${node.id} holds a snapshot up to index ${base}, which was never committed`);
+    } else if (base > 0 && this.committed.term[base] !== snapshotTerm) {
+      this.report(
+        'State Machine Safety',
+        `${node.id}'s snapshot ends at index ${base} with term ${snapshotTerm}, but the entry committed there has term ${this.committed.term[base]}`,
+      );
+    }
+    if (shift > 0 && shift < s.refs.length && s.refs[shift] === log[0]) {
+      // Compaction of its own log: the same entries, a shorter prefix.
+      s.refs.splice(0, shift);
+      s.ids.splice(0, shift);
+      s.ph.splice(0, shift);
+    } else {
+      // A snapshot from elsewhere: what it held beyond the snapshot may be discarded, but never a committed entry.
+      for (let j = Math.max(1, base - s.base + 1); j < s.refs.length; j++) {
+        const index = s.base + j;
+        if (index < this.committed.length && this.committed.id[index] === this.idOf(s.refs[j]) && log[index - base] !== s.refs[j]) {
+          this.report('Committed entries never truncated', `${node.id} discarded committed entry ${index} when it installed a snapshot up to ${base}`);
+          break;
+        }
+      }
+      s.refs = [];
+      s.ids = [];
+      s.ph = [];
+    }
+    s.base = base;
+    if (s.commit < base) s.commit = base;
   }
 
   private onNewLeader(i: number, node: CheckedNode, s: Shadow): void {
@@ -132,7 +214,8 @@ export class RaftChecker {
     // Every entry committed in an earlier term must be in the new leader's log.
     let c = this.committed.length - 1;
     while (c > 0 && this.committedTerm[c] >= term) c--;
-    if (c > 0 && s.ph[c] !== this.committedPh[c]) {
+    // Entries up to its snapshot are committed ones (checked when the snapshot appeared).
+    if (c > s.base && s.ph[c - s.base] !== this.committedPh[c]) {
       this.report(
         'Leader Completeness',
         `${node.id} became leader of term ${term} without committed entry ${c} (committed in term ${this.committedTerm[c]})`,
@@ -144,23 +227,24 @@ export class RaftChecker {
   private diffCommit(node: CheckedNode, s: Shadow): void {
     const ci = node.raft.commitIndex;
     const log = node.persistent.log;
-    if (ci > log.length - 1) {
-      this.report('State Machine Safety', `${node.id} has commitIndex ${ci} beyond its last index ${log.length - 1}`);
+    const base = s.base;
+    if (ci > base + log.length - 1) {
+      this.report('State Machine Safety', `${node.id} has commitIndex ${ci} beyond its last index ${base + log.length - 1}`);
     }
-    for (let idx = s.commit + 1; idx <= ci && idx < log.length; idx++) {
-      const entry = log[idx];
+    for (let idx = Math.max(s.commit, base) + 1; idx <= ci && idx < base + log.length; idx++) {
+      const entry = log[idx - base];
       if (idx < this.committed.length) {
-        if (this.committed[idx] !== entry) {
+        if (this.committed.id[idx] !== s.ids[idx - base]) {
           this.report(
             'State Machine Safety',
-            `${node.id} committed a different entry at index ${idx} (term ${entry.term}) than was committed before (term ${this.committed[idx].term})`,
+            `${node.id} committed a different entry at index ${idx} (term ${entry.term}) than was committed before (term ${this.committed.term[idx]})`,
           );
         }
         continue;
       }
-      if (idx > this.committed.length) this.fillCommitted(idx, log, s);
-      this.committed[idx] = entry;
-      this.committedPh[idx] = s.ph[idx];
+      if (idx > this.committed.length) this.fillCommitted(idx, s);
+      this.committed.set(idx, s.ids[idx - base], entry.term);
+      this.committedPh[idx] = s.ph[idx - base];
       this.committedTerm[idx] = node.persistent.currentTerm;
       this.checkLeadersHold(idx, node.persistent.currentTerm);
     }
@@ -168,10 +252,10 @@ export class RaftChecker {
   }
 
   /** Committing index i commits every index below it too. */
-  private fillCommitted(upTo: number, log: readonly Entry[], s: Shadow): void {
-    for (let j = Math.max(1, this.committed.length); j < upTo; j++) {
-      this.committed[j] = log[j];
-      this.committedPh[j] = s.ph[j];
+  private fillCommitted(upTo: number, s: Shadow): void {
+    for (let j = Math.max(1, this.committed.length, s.base + 1); j < upTo; j++) {
+      this.committed.set(j, s.ids[j - s.base], s.refs[j - s.base].term);
+      this.committedPh[j] = s.ph[j - s.base];
       this.committedTerm[j] = s.term;
     }
   }
@@ -180,8 +264,8 @@ export class RaftChecker {
     for (let j = 0; j < this.nodes.length; j++) {
       const other = this.nodes[j];
       const os = this.shadows[j];
-      if (!other.up || other.raft.role !== 'leader' || os.leaderTerm <= commitTerm) continue;
-      if (os.ph[idx] !== this.committedPh[idx]) {
+      if (other === undefined || os === undefined || !other.up || other.raft.role !== 'leader' || os.leaderTerm <= commitTerm) continue;
+      if (idx > os.base && os.ph[idx - os.base] !== this.committedPh[idx]) {
         this.report(
           'Leader Completeness',
           `entry ${idx} committed in term ${commitTerm} is missing from ${other.id}, leader of later term ${os.leaderTerm}`,
@@ -193,23 +277,40 @@ export class RaftChecker {
   /** A node applied entry `index` to its state machine. */
   onApply(i: number, index: number, entry: Entry): void {
     const node = this.nodes[i];
-    const s = this.shadows[i];
+    const s = this.shadow(i);
     if (index !== s.applied + 1) {
       this.report('State Machine Safety', `${node.id} applied index ${index} after ${s.applied} (out of order or with a gap)`);
     }
     s.applied = index;
-    const known = this.committed[index];
-    if (known !== undefined && known !== entry) {
+    const known = this.committed.id[index];
+    if (known !== undefined && known !== this.idOf(entry)) {
       this.report(
         'State Machine Safety',
-        `${node.id} applied an entry of term ${entry.term} at index ${index}, where term ${known.term}'s entry was committed`,
+        `${node.id} applied an entry of term ${entry.term} at index ${index}, where term ${this.committed.term[index]}'s entry was committed`,
       );
     }
   }
 
-  /** Volatile state is gone: the node re-applies from index 1. */
+  /** Volatile state is gone: the node re-applies from index 1 (or from its snapshot, see onRestore). */
   onCrash(i: number): void {
-    this.shadows[i].commit = 0;
-    this.shadows[i].applied = 0;
+    const s = this.shadow(i);
+    s.commit = 0;
+    s.applied = 0;
+  }
+
+  /**
+   * The node's state machine was replaced by a snapshot up to `index` of term `term` (installed or
+   * restored at restart): that must be a committed prefix, and applying continues after it.
+   */
+  onRestore(i: number, index: number, term: number): void {
+    const node = this.nodes[i];
+    const s = this.shadow(i);
+    const known = this.committed.term[index];
+    if (known === undefined) this.report('State Machine Safety', `${node.id} restored a snapshot up to index ${index}, which was never committed`);
+    else if (known !== term) {
+      this.report('State Machine Safety', `${node.id} restored a snapshot whose entry ${index} has term ${term}, where term ${known}'s entry was committed`);
+    }
+    s.applied = index;
+    if (s.commit < index) s.commit = index;
   }
 }

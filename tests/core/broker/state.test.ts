@@ -253,3 +253,23 @@ describe('history queries', () => {
     expect(history(s, 't')).toHaveLength(5);
   });
 });
+
+describe('retention (issue 13: a bounded store, for flat memory with snapshots)', () => {
+  it('keeps at least the newest `retain` records per topic; offsets stay absolute and dedup still works inside its window', () => {
+    const s = createBrokerState({ retain: 3, dedupWindow: 10 });
+    for (let i = 1; i <= 10; i++) apply(s, i, pubCommand('t', `id${i}`, `m${i}`, i, i, i));
+    const h = history(s, 't');
+    expect(h.length).toBeGreaterThanOrEqual(3);
+    expect(h.length).toBeLessThan(6);
+    expect(h.at(-1)).toMatchObject({ id: 'id10', offset: 10 });
+    expect(h.every((r, i) => r.offset === h[0].offset + i)).toBe(true);
+    expect(history(s, 't', 2).map((r) => r.offset)).toEqual([9, 10]);
+    // id9 is still in the dedup window.
+    expect(apply(s, 11, pubCommand('t', 'id9', 'again', 11, 11, 11))).toMatchObject({ kind: 'duplicate', offset: 9 });
+    expect(apply(s, 12, pubCommand('t', 'id12', 'm12', 12, 12, 12))).toMatchObject({ kind: 'stored', record: { offset: 11 } });
+  });
+
+  it('refuses a retention below 1', () => {
+    expect(() => createBrokerState({ retain: 0 })).toThrow(RangeError);
+  });
+});

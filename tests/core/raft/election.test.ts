@@ -96,7 +96,7 @@ describe('§5.1 terms', () => {
   });
 
   it('a restarted node keeps term, vote and log but starts as a follower with commitIndex 0 and its timer running', () => {
-    const p = newPersistent();
+    const p = newPersistent(IDS3);
     p.currentTerm = 6;
     p.votedFor = 'n2';
     p.log.push({ term: 5, command: 'a' }, { term: 6, command: 'b' });

@@ -34,7 +34,7 @@ export interface NodeSpec {
   votedFor?: string | null;
   /** Terms of the log entries 1..n. */
   log?: readonly number[];
-  options?: { maxEntriesPerMessage?: number; maxInflight?: number; rules?: Partial<RaftRules> };
+  options?: Partial<Omit<RaftOptions, 'rules'>> & { rules?: Partial<RaftRules> };
 }
 
 /** A fresh node (as after start or restart) holding the given persistent state; the outbox is emptied. */
@@ -117,11 +117,11 @@ export function ae(
 }
 
 export function aeOk(term: number, matchIndex: number): AppendEntriesReply {
-  return { type: 'AppendEntriesReply', term, success: true, matchIndex, conflictTerm: 0, conflictIndex: 0 };
+  return { type: 'AppendEntriesReply', term, success: true, matchIndex, conflictTerm: 0, conflictIndex: 0, seq: 0 };
 }
 
 export function aeFail(term: number, conflictTerm: number, conflictIndex: number): AppendEntriesReply {
-  return { type: 'AppendEntriesReply', term, success: false, matchIndex: 0, conflictTerm, conflictIndex };
+  return { type: 'AppendEntriesReply', term, success: false, matchIndex: 0, conflictTerm, conflictIndex, seq: 0 };
 }
 
 /**

@@ -25,7 +25,7 @@ describe('§5.3 follower: AppendEntries consistency check', () => {
     receive(n, 'n2', ae(2, 'n2', 5, 2, entries([2]), 0));
     const out = drain(n);
     expect(sentTo(out, 'AppendEntriesReply', 'n2')).toEqual({
-      type: 'AppendEntriesReply', term: 2, success: false, matchIndex: 0, conflictTerm: 0, conflictIndex: 3,
+      type: 'AppendEntriesReply', term: 2, success: false, matchIndex: 0, conflictTerm: 0, conflictIndex: 3, seq: 0,
     });
     expect(logTerms(n)).toEqual([1, 1]);
     // It is still the current leader talking: the follower recognises it and stays quiet.
