@@ -165,15 +165,26 @@ export interface Stamp {
   lamport: number;
 }
 
-/** Approximate width of a stamp label in px (11 px digits). */
-const stampWidth = (text: string): number => text.length * 6.6 + 2;
+/** Width of a stamp label in px (11 px digits are up to 7 px wide). */
+const stampWidth = (text: string): number => text.length * 7 + 2;
+
+/** A box in the diagram's px (a label, a dot). */
+export interface Box {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+const overlaps = (a: Box, b: Box): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
 /**
- * Where the Lamport stamps go without overlapping: sends from one node at one instant (a leader's
- * heartbeats to every follower) share one label ("12–15"); a label that would cover another is left
- * out (the arrow's tooltip still has it).
+ * Where the Lamport stamps go without overlapping one another or the dots (`obstacles`): sends from
+ * one node at one instant (a leader's heartbeats to every follower) share one label ("12–15"); each
+ * label tries above-right of its send, then below-right, above-left and below-left, inside `bounds`
+ * when given; a label with no free place is left out (the arrow's tooltip still has it).
  */
-export function placeStamps(stamps: readonly Stamp[]): Array<{ x: number; y: number; text: string }> {
+export function placeStamps(stamps: readonly Stamp[], obstacles: readonly Box[] = [], bounds?: Box): Array<{ x: number; y: number; text: string }> {
   const sorted = [...stamps].sort((a, b) => a.x - b.x || a.y - b.y || a.lamport - b.lamport);
   const groups: Array<{ x: number; y: number; lo: number; hi: number; all: number[] }> = [];
   for (const s of sorted) {
@@ -184,15 +195,29 @@ export function placeStamps(stamps: readonly Stamp[]): Array<{ x: number; y: num
       g.all.push(s.lamport);
     } else groups.push({ x: s.x, y: s.y, lo: s.lamport, hi: s.lamport, all: [s.lamport] });
   }
-  const placed: Array<{ x0: number; x1: number; y0: number; y1: number }> = [];
+  const placed: Box[] = [];
   const out: Array<{ x: number; y: number; text: string }> = [];
   for (const g of groups) {
     const contiguous = g.hi - g.lo + 1 === g.all.length;
     const text = g.lo === g.hi ? String(g.lo) : contiguous ? `${g.lo}–${g.hi}` : `${g.lo}…${g.hi}`;
-    const box = { x0: g.x + 3, x1: g.x + 3 + stampWidth(text), y0: g.y - 15, y1: g.y - 3 };
-    if (placed.some((p) => p.x0 < box.x1 && box.x0 < p.x1 && p.y0 < box.y1 && box.y0 < p.y1)) continue;
+    const w = stampWidth(text);
+    // Text boxes for 11 px digits: the baseline sits 2 px above the box's bottom.
+    // Clear of the send's own dot (radius 3.5).
+    const tries: Box[] = [
+      { x0: g.x + 4, x1: g.x + 4 + w, y0: g.y - 16, y1: g.y - 4 },
+      { x0: g.x + 4, x1: g.x + 4 + w, y0: g.y + 4, y1: g.y + 16 },
+      { x0: g.x - 4 - w, x1: g.x - 4, y0: g.y - 16, y1: g.y - 4 },
+      { x0: g.x - 4 - w, x1: g.x - 4, y0: g.y + 4, y1: g.y + 16 },
+    ];
+    const box = tries.find(
+      (b) =>
+        (!bounds || (b.x0 >= bounds.x0 && b.x1 <= bounds.x1 && b.y0 >= bounds.y0 && b.y1 <= bounds.y1)) &&
+        !placed.some((p) => overlaps(p, b)) &&
+        !obstacles.some((o) => overlaps(o, b)),
+    );
+    if (!box) continue;
     placed.push(box);
-    out.push({ x: box.x0, y: g.y - 5, text });
+    out.push({ x: box.x0, y: box.y1 - 2, text });
   }
   return out;
 }

@@ -107,5 +107,90 @@
     return { problems, count };
   }
 
-  window.wiberAudit = { layout };
+  /** [r, g, b, a] of a computed CSS colour ('rgb(…)' or 'rgba(…)'); null for anything else (none, url(…)). */
+  function rgba(s) {
+    const m = /^rgba?\(([^)]+)\)$/.exec(s || '');
+    if (!m) return null;
+    const p = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  }
+
+  function luminance([r, g, b]) {
+    const c = [r, g, b].map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  }
+
+  /** The opacity an SVG element is painted with (its own and its groups', up to the <svg>). */
+  function opacityOf(el) {
+    let o = 1;
+    for (let a = el; a && !(a instanceof SVGSVGElement); a = a.parentElement) o *= parseFloat(getComputedStyle(a).opacity) || 0;
+    return o;
+  }
+
+  /** The colour painted under point (x, y), text left out: shapes' fills and boxes' backgrounds, composited. */
+  function paintUnder(x, y) {
+    const layers = [];
+    let top = null;
+    for (const e of document.elementsFromPoint(x, y)) {
+      if (e instanceof SVGTextContentElement) continue;
+      let c = null;
+      if (e instanceof SVGGeometryElement) {
+        c = rgba(getComputedStyle(e).fill);
+        if (c) c[3] *= (parseFloat(getComputedStyle(e).fillOpacity) || 0) * opacityOf(e);
+      } else if (!(e instanceof SVGElement) || e instanceof SVGSVGElement) {
+        c = rgba(getComputedStyle(e).backgroundColor);
+      }
+      if (!c || c[3] <= 0.01) continue;
+      if (!top) top = e;
+      layers.push(c);
+      if (c[3] >= 0.99) break;
+    }
+    let out = [255, 255, 255];
+    for (const c of layers.reverse()) out = out.map((v, i) => v * (1 - c[3]) + c[i] * c[3]);
+    return { color: out, top };
+  }
+
+  /**
+   * Text drawn in SVG (which axe-core does not check) whose contrast with what is painted under its
+   * centre is below `min`: the cluster drawing, the guide's ring, the space-time diagram.
+   */
+  function svgTextContrast(min, selector) {
+    const problems = [];
+    // Hit-test every shape, even those that let clicks through (pointer-events: none).
+    const style = document.createElement('style');
+    style.textContent = 'svg * { pointer-events: visiblePainted !important; }';
+    document.head.appendChild(style);
+    let count = 0;
+    try {
+      for (const t of document.querySelectorAll(selector.split(',').map((s) => `${s.trim()} text`).join(','))) {
+        const label = (t.textContent || '').trim();
+        const r = t.getBoundingClientRect();
+        if (!label || r.width === 0 || t.closest('[hidden]')) continue;
+        const cs = getComputedStyle(t);
+        if (cs.visibility === 'hidden' || cs.display === 'none') continue;
+        const fg = rgba(cs.fill);
+        if (!fg) continue;
+        const x = r.left + r.width / 2;
+        const y = r.top + r.height / 2;
+        if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) continue;
+        count++;
+        const under = paintUnder(x, y);
+        let bg = under.color;
+        // A halo (an opaque stroke painted under the glyphs) is the background the text is read against.
+        const halo = rgba(cs.stroke);
+        if (cs.paintOrder.startsWith('stroke') && halo && halo[3] >= 0.99 && parseFloat(cs.strokeWidth) >= 2) bg = halo.slice(0, 3);
+        const a = fg[3] * (parseFloat(cs.fillOpacity) || 0) * opacityOf(t);
+        const ink = [0, 1, 2].map((i) => bg[i] * (1 - a) + fg[i] * a);
+        const l1 = luminance(ink);
+        const l2 = luminance(bg);
+        const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+        if (ratio < min) problems.push(`"${label.slice(0, 30)}" (${t.getAttribute('class') || 'text'}) is ${ratio.toFixed(2)}:1 on rgb(${bg.map(Math.round).join(',')}) (${describe(under.top)})`);
+      }
+    } finally {
+      style.remove();
+    }
+    return { problems, count };
+  }
+
+  window.wiberAudit = { layout, svgTextContrast };
 })();

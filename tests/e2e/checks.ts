@@ -29,6 +29,17 @@ export async function layoutProblems(page: Page, where: string): Promise<string[
   return r.problems.map((p) => `${where} @${width}: ${p}`);
 }
 
+/** SVG drawings' text (which axe-core leaves out) with less than 4.5:1 contrast against what is painted under it. */
+export async function svgContrastProblems(page: Page, where: string, selector = 'svg.cv, svg.st', expectSome = true): Promise<string[]> {
+  await inject(page, 'wiberAudit', AUDIT);
+  const r = await page.evaluate((sel) => (window as unknown as { wiberAudit: { svgTextContrast(min: number, sel: string): { problems: string[]; count: number } } }).wiberAudit.svgTextContrast(4.5, sel), selector);
+  const theme = await page.evaluate(() => document.documentElement.dataset.theme ?? '?');
+  const width = page.viewportSize()!.width;
+  const out = r.problems.map((p) => `${where} @${width} ${theme}: SVG text ${p}`);
+  if (expectSome && r.count === 0) out.push(`${where} @${width} ${theme}: no SVG text found in ${selector}`);
+  return out;
+}
+
 /** Runs the same check at each width (one page load; the viewport is resized). */
 export async function atWidths(page: Page, widths: readonly number[], check: (width: number) => Promise<string[]>): Promise<string[]> {
   const out: string[] = [];

@@ -4,7 +4,7 @@
 // moves nothing. One browser, one page per journey, many widths per page load.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { WIDTHS, atWidths, axeProblems, layoutProblems, setTheme, viewportFor } from './checks';
+import { WIDTHS, atWidths, axeProblems, layoutProblems, setTheme, svgContrastProblems, viewportFor } from './checks';
 import { hasBrowser, launch, openPage } from './browser';
 
 const SIDE_TABS = ['Inspect', 'Faults', 'Client', 'Checks', 'Metrics', 'Config', 'Share'];
@@ -95,16 +95,25 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
       await page.getByRole('tab', { name: tab, exact: true }).click();
       problems.push(...(await atWidths(page, WIDTHS, () => layoutProblems(page, `history ${tab}`))));
       if (tab === 'Space-time diagram') {
-        // Lamport stamps never overlap one another (heartbeats off, so the window has few enough arrows to stamp).
-        await page.getByRole('checkbox', { name: 'Heartbeats & pings' }).uncheck();
-        const overlaps = await page.evaluate(() => {
-          const r = Array.from(document.querySelectorAll('svg.st .st-stamp')).map((t) => t.getBoundingClientRect());
-          let n = 0;
-          for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) if (r[i].left < r[j].right && r[j].left < r[i].right && r[i].top < r[j].bottom && r[j].top < r[i].bottom) n++;
-          return { n, count: r.length };
-        });
-        expect(overlaps.count).toBeGreaterThan(3);
-        expect(overlaps.n).toBe(0);
+        // Lamport stamps never overlap one another nor cover a dot (a send, a receipt, a local event), with heartbeats drawn and without.
+        for (const beats of [true, false]) {
+          const box = page.getByRole('checkbox', { name: 'Heartbeats & pings' });
+          if (beats) await box.check();
+          else await box.uncheck();
+          const overlaps = await page.evaluate(() => {
+            const hit = (a: DOMRect, b: DOMRect) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+            const stamps = Array.from(document.querySelectorAll('svg.st .st-stamp')).map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+            const dots = Array.from(document.querySelectorAll('svg.st circle.st-pt, svg.st rect.st-local')).map((d) => d.getBoundingClientRect());
+            const out: string[] = [];
+            for (let i = 0; i < stamps.length; i++) {
+              for (let j = i + 1; j < stamps.length; j++) if (hit(stamps[i].r, stamps[j].r)) out.push(`${stamps[i].text} / ${stamps[j].text}`);
+              if (dots.some((d) => hit(stamps[i].r, d))) out.push(`${stamps[i].text} covers a dot`);
+            }
+            return { out, count: stamps.length };
+          });
+          expect(overlaps.count, `heartbeats ${beats}`).toBeGreaterThan(3);
+          expect(overlaps.out, `heartbeats ${beats}`).toEqual([]);
+        }
       }
     }
     // The phone toolbar's two menus, open.
@@ -138,13 +147,15 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
     const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280), { firstVisit: true });
     await page.getByTestId('welcome').waitFor();
     const problems: string[] = [];
-    const bothThemes = async (where: string, widths: readonly number[] = [1280]): Promise<void> => {
+    const bothThemes = async (where: string, widths: readonly number[] = [1280], svg = false): Promise<void> => {
       for (const w of widths) {
         await page.setViewportSize(viewportFor(w));
         // Every rule in light; in dark the one rule a theme can break (contrast).
         for (const theme of ['light', 'dark'] as const) {
           await setTheme(page, theme);
           problems.push(...(await axeProblems(page, where, theme === 'dark')));
+          // Node names, terms, labels and stamps are SVG text, which axe leaves out.
+          if (svg) problems.push(...(await svgContrastProblems(page, where)));
         }
       }
       await page.setViewportSize(viewportFor(1280));
@@ -170,6 +181,40 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
     await page.locator('dialog.reference').waitFor();
     await page.locator('dialog.reference summary').click();
     await bothThemes('reference card', [390, 1280]);
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('SVG text (node names and terms, labels, message counts, Lamport stamps) keeps 4.5:1 contrast in light and dark', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280));
+    await page.locator('svg.cv g.node').first().waitFor();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const problems: string[] = [];
+    const check = async (where: string): Promise<void> => {
+      for (const theme of ['light', 'dark'] as const) {
+        await setTheme(page, theme);
+        problems.push(...(await svgContrastProblems(page, where)));
+      }
+    };
+    await page.getByRole('button', { name: 'Next election', exact: true }).click();
+    await page.locator('svg.cv g.node.candidate').first().waitFor();
+    await check('a candidate');
+    await page.getByRole('button', { name: 'Next leader' }).click();
+    await page.locator('svg.cv g.node.leader').waitFor();
+    await page.keyboard.press('p');
+    // Step until the leader's AppendEntries carrying the new entry is on the wire (its square shows the count).
+    for (let i = 0; i < 20 && (await page.locator('svg.cv .msg .count').count()) === 0; i++) await page.getByRole('button', { name: 'Step', exact: true }).click();
+    expect(await page.locator('svg.cv .msg .count').count()).toBeGreaterThan(0);
+    await check('entries in flight');
+    const leader = (await page.locator('svg.cv g.node.leader').getAttribute('data-node'))!;
+    await page.locator(`svg.cv g.node:not([data-node="${leader}"])`).first().click();
+    await page.getByRole('button', { name: 'Crash', exact: true }).click();
+    await page.locator('svg.cv g.node.down').waitFor();
+    await check('a down node');
+    await page.getByRole('tab', { name: 'Space-time diagram', exact: true }).click();
+    await page.locator('svg.st .st-stamp').first().waitFor();
+    await check('space-time diagram');
     expect(problems).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();

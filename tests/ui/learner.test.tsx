@@ -122,11 +122,31 @@ describe('who did it, and when', () => {
     expect(plural(3, 'entry', 'entries')).toBe('3 entries');
   });
 
-  it('Lamport stamps of one instant share a label and no two labels overlap', () => {
+  it('Lamport stamps of one instant share a label; a crowded label moves to a free side or is left out; none covers another or a dot', () => {
     const sends = [0, 1, 2, 3].map((i) => ({ x: 100, y: 40, node: 'n1', lamport: 12 + i }));
     const near = { x: 104, y: 40, node: 'n1', lamport: 20 };
-    const placed = placeStamps([...sends, near, { x: 300, y: 80, node: 'n2', lamport: 7 }]);
-    expect(placed.map((p) => p.text)).toEqual(['12–15', '7']);
+    const bounds = { x0: 0, x1: 1000, y0: 0, y1: 200 };
+    // Each send's own dot (radius 3.5) is an obstacle too, as in the diagram.
+    const own = (x: number, y: number) => ({ x0: x - 3.5, x1: x + 3.5, y0: y - 3.5, y1: y + 3.5 });
+    const placed = placeStamps([...sends, near, { x: 300, y: 80, node: 'n2', lamport: 7 }], [own(100, 40), own(104, 40), own(300, 80)], bounds);
+    expect(placed.map((p) => p.text)).toEqual(['12–15', '20', '7']);
+    const box = (p: { x: number; y: number; text: string }) => ({ x0: p.x, x1: p.x + p.text.length * 7 + 2, y0: p.y - 10, y1: p.y + 2 });
+    const boxes = placed.map(box);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        expect(a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1, `${placed[i].text} / ${placed[j].text}`).toBe(false);
+      }
+    // A dot beside the send on the right pushes the label to the left; dots all round leave it out.
+    const dot = { x0: 104, x1: 112, y0: 30, y1: 50 };
+    const moved = placeStamps([{ x: 100, y: 40, node: 'n1', lamport: 3 }], [dot, own(100, 40)], bounds);
+    expect(moved).toHaveLength(1);
+    expect(moved[0].x).toBeLessThan(100);
+    expect(placeStamps([{ x: 100, y: 40, node: 'n1', lamport: 3 }], [{ x0: 80, x1: 120, y0: 20, y1: 60 }], bounds)).toEqual([]);
+    // In the top-right corner the label goes below-left, inside the drawing.
+    const corner = placeStamps([{ x: 995, y: 5, node: 'n1', lamport: 3 }], [], bounds);
+    expect(corner[0].x).toBeLessThan(995);
+    expect(corner[0].y).toBeGreaterThan(5);
   });
 });
 
