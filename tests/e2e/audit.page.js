@@ -123,7 +123,7 @@
   /** The opacity an SVG element is painted with (its own and its groups', up to the <svg>). */
   function opacityOf(el) {
     let o = 1;
-    for (let a = el; a && !(a instanceof SVGSVGElement); a = a.parentElement) o *= parseFloat(getComputedStyle(a).opacity) || 0;
+    for (let a = el; a && !(a instanceof window.SVGSVGElement); a = a.parentElement) o *= parseFloat(window.getComputedStyle(a).opacity) || 0;
     return o;
   }
 
@@ -132,13 +132,13 @@
     const layers = [];
     let top = null;
     for (const e of document.elementsFromPoint(x, y)) {
-      if (e instanceof SVGTextContentElement) continue;
+      if (e instanceof window.SVGTextContentElement) continue;
       let c = null;
-      if (e instanceof SVGGeometryElement) {
-        c = rgba(getComputedStyle(e).fill);
-        if (c) c[3] *= (parseFloat(getComputedStyle(e).fillOpacity) || 0) * opacityOf(e);
-      } else if (!(e instanceof SVGElement) || e instanceof SVGSVGElement) {
-        c = rgba(getComputedStyle(e).backgroundColor);
+      if (e instanceof window.SVGGeometryElement) {
+        c = rgba(window.getComputedStyle(e).fill);
+        if (c) c[3] *= (parseFloat(window.getComputedStyle(e).fillOpacity) || 0) * opacityOf(e);
+      } else if (!(e instanceof window.SVGElement) || e instanceof window.SVGSVGElement) {
+        c = rgba(window.getComputedStyle(e).backgroundColor);
       }
       if (!c || c[3] <= 0.01) continue;
       if (!top) top = e;
@@ -166,13 +166,13 @@
         const label = (t.textContent || '').trim();
         const r = t.getBoundingClientRect();
         if (!label || r.width === 0 || t.closest('[hidden]')) continue;
-        const cs = getComputedStyle(t);
+        const cs = window.getComputedStyle(t);
         if (cs.visibility === 'hidden' || cs.display === 'none') continue;
         const fg = rgba(cs.fill);
         if (!fg) continue;
         const x = r.left + r.width / 2;
         const y = r.top + r.height / 2;
-        if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) continue;
+        if (x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) continue;
         count++;
         const under = paintUnder(x, y);
         let bg = under.color;
