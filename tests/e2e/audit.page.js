@@ -127,11 +127,11 @@
     return o;
   }
 
-  /** The colour painted under point (x, y), text left out: shapes' fills and boxes' backgrounds, composited. */
-  function paintUnder(x, y) {
+  /** The colour painted under a text (`below`: what is hit under its centre, top first), other text left out: shapes' fills and boxes' backgrounds, composited. */
+  function paintUnder(below) {
     const layers = [];
     let top = null;
-    for (const e of document.elementsFromPoint(x, y)) {
+    for (const e of below) {
       if (e instanceof window.SVGTextContentElement) continue;
       let c = null;
       if (e instanceof window.SVGGeometryElement) {
@@ -173,8 +173,12 @@
         const x = r.left + r.width / 2;
         const y = r.top + r.height / 2;
         if (x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) continue;
+        // Text clipped away by a scrolling box (or covered) is not seen: only text hit at its centre counts.
+        const stack = document.elementsFromPoint(x, y);
+        const at = stack.findIndex((e) => e === t || t.contains(e));
+        if (at < 0) continue;
         count++;
-        const under = paintUnder(x, y);
+        const under = paintUnder(stack.slice(at + 1));
         let bg = under.color;
         // A halo (an opaque stroke painted under the glyphs) is the background the text is read against.
         const halo = rgba(cs.stroke);

@@ -68,6 +68,12 @@ describe.skipIf(!hasBrowser || !process.env.SCREENSHOTS)('screenshots', () => {
         await setTheme(page, theme);
         // The guide fills the window (and scrolls inside it).
         await page.screenshot({ path: `${DIR}/guide-${theme}-${w}.png` });
+        if (w < 500) {
+          // On a phone the cluster comes after the text: scrolled to it.
+          await page.locator('.guide-ring').scrollIntoViewIfNeeded();
+          await page.screenshot({ path: `${DIR}/guide-${theme}-${w}-cluster.png` });
+          await page.locator('.guide-layer h2, .guide-layer h3').first().scrollIntoViewIfNeeded();
+        }
       }
       await page.close();
     }
