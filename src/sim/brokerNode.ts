@@ -1,46 +1,59 @@
-// The Wiber broker on one node: answers client lines, turns PUBs into Raft entries, applies committed
-// entries to the topic store, and pushes MSG lines to subscribers through a hold-back buffer.
+// The Wiber broker on one node: answers client lines (each client over one connection, in order and
+// at most once, see connection.ts), turns PUBs into Raft entries, applies committed entries to the
+// topic store, and pushes MSG lines to subscribers through a hold-back buffer.
 import { HoldbackBuffer, type HoldbackItem } from '../core/clocks/holdback';
 import * as proto from '../core/broker/protocol';
 import { serverId } from '../core/broker/ids';
 import * as store from '../core/broker/state';
-import type { BrokerState, TopicRecord } from '../core/broker/state';
+import type { BrokerState, SessionStamp, TopicRecord } from '../core/broker/state';
+import { ConnectionEnd, type Segment } from './connection';
 import type { Actor, Engine, Envelope } from './engine';
 import { Timer } from './engine';
 
-/** Client → node: one protocol line. */
-export interface ClientRequest {
+/** Client → node: one protocol line, the `seq`-th on its connection. */
+export interface ClientRequest extends Segment {
   readonly type: 'ClientRequest';
-  readonly reqId: number;
   readonly line: string;
+  /** A publisher's session stamp for a PUB (what a client library sends beside the line; used with dedup 'sessions'). */
+  readonly session?: SessionStamp;
 }
 
-/** Node → client: the reply lines to one request. `offset` is extra metadata for the simulated publisher. */
-export interface ClientReply {
+/** Node → client: the reply lines to one request (replies come in the order of the requests). */
+export interface ClientReply extends Segment {
   readonly type: 'ClientReply';
-  readonly reqId: number;
+  /** Seq of the request it answers (the client matches replies in order; this is for reading traces). */
+  readonly req: number;
   readonly lines: readonly string[];
+  /** Extra metadata for the simulated publisher: the offset of the stored (or original) record. */
   readonly offset?: number;
+  /** For `OK subscribed`: the subscription's id and topic, so the client can end it with the connection. */
+  readonly sub?: number;
+  readonly topic?: string;
+  /** The node closes the connection after this reply (QUIT). */
+  readonly fin?: boolean;
 }
 
-/** Node → subscriber: one MSG line, numbered per subscription so the client can ack, order and dedup. */
-export interface ClientPush {
+/** Node → subscriber: one MSG line on the subscriber's connection. */
+export interface ClientPush extends Segment {
   readonly type: 'ClientPush';
   /** Identifies the subscription (the node's Lamport clock when it began: unique across restarts). */
   readonly sub: number;
   readonly topic: string;
-  readonly seq: number;
   readonly line: string;
   readonly offset: number;
   readonly late: boolean;
 }
 
-/** Subscriber → node: every push up to `seq` arrived. */
-export interface PushAck {
-  readonly type: 'PushAck';
-  readonly sub: number;
-  readonly topic: string;
-  readonly seq: number;
+/** Either way: a pure acknowledgement (seq 0) of everything up to `ack`. */
+export interface ClientAck extends Segment {
+  readonly type: 'ClientAck';
+}
+
+/** Node → client: there is no such connection (any more); the client closes its end. */
+export interface ClientReset {
+  readonly type: 'ClientReset';
+  readonly conn: number;
+  readonly epoch: number;
 }
 
 /** Follower → leader: a PUB it forwards; leader → follower: the leader's answer. */
@@ -50,6 +63,7 @@ export interface ForwardPub {
   readonly topic: string;
   readonly id: string;
   readonly message: string;
+  readonly session?: SessionStamp;
 }
 
 export interface ForwardReply {
@@ -76,17 +90,21 @@ export interface ReadIndexReply {
 /** How HISTORY is served (§8, thesis §6.4). */
 export type ReadMode = 'local' | 'readIndex' | 'lease';
 
-/** A subscriber this far behind is dropped. */
+/** A client this far behind (segments sent, not acknowledged) is cut off, as a server closes a dead connection. */
 const MAX_UNACKED = 1000;
 
-export const CLIENT_MESSAGE_TYPES = new Set(['ClientRequest', 'ClientReply', 'ClientPush', 'PushAck', 'ForwardPub', 'ForwardReply', 'ReadIndex', 'ReadIndexReply']);
+export const CLIENT_MESSAGE_TYPES = new Set([
+  'ClientRequest', 'ClientReply', 'ClientPush', 'ClientAck', 'ClientReset', 'ForwardPub', 'ForwardReply', 'ReadIndex', 'ReadIndexReply',
+]);
 
 export interface BrokerSettings {
   dedupWindow: number;
-  dedup: boolean;
+  /** true is 'window'; 'sessions' adds publisher sessions (Raft §8) to the id window. */
+  dedup: boolean | 'window' | 'sessions';
   commitTimeoutMs: number;
   forwardTimeoutMs: number;
   maxDelayMs: number;
+  /** Shortest retransmission timeout of a client connection (it adapts to the round trip above this). */
   pushRetransmitMs: number;
   /** 'local' answers HISTORY from this node's applied state (the original's, may be stale). */
   reads: ReadMode;
@@ -122,6 +140,10 @@ export interface BrokerHost {
   correctedNow(): number;
   /** True time at which this node's corrected clock reads `correctedMs`. */
   trueTimeAtCorrected(correctedMs: number): number;
+  /** The node's connection epoch: it moves on whenever every client connection is closed (crash, disconnect). */
+  connEpoch(): number;
+  /** Highest log index this node has ever applied (kept across crashes): re-applying up to it stores nothing new. */
+  appliedHighWater(): number;
   /** Leader: start a ReadIndex round (undefined when not leader); `readConfirmed` follows. */
   requestRead(): { index: number; seq: number } | undefined;
   /** Leader: its read lease holds now (thesis §6.4.1). */
@@ -163,19 +185,35 @@ interface PendingForward {
 
 interface Subscription {
   id: number;
-  client: Actor;
+  conn: ServerConnection;
   topic: string;
   buffer: HoldbackBuffer<TopicRecord>;
-  nextSeq: number;
-  /** Pushes sent but not acked, by seq. */
-  unacked: Map<number, { push: ClientPush; sentAt: number }>;
+  /** Records of entries at or below this index were applied here before the SUB (or are re-applied after a restart): not pushed. */
+  fromIndex: number;
+}
+
+/** What goes out on a connection, in order: a reply (waiting until it is known) or a MSG push. */
+type OutItem =
+  | { kind: 'reply'; req: number; lines?: readonly string[]; offset?: number; sub?: number; topic?: string; fin?: boolean }
+  | { kind: 'push'; sub: number; topic: string; line: string; offset: number; late: boolean };
+
+/** The node's end of one client's connection. */
+interface ServerConnection {
+  readonly client: Actor;
+  readonly end: ConnectionEnd<ClientReply | ClientPush, ClientRequest | ClientAck>;
+  readonly timer: Timer;
+  /** Replies and pushes not yet sent: a reply holds back what comes after it until it is known (TCP order). */
+  readonly out: OutItem[];
+  readonly subs: Subscription[];
+  /** QUIT was answered: no more lines are read; the connection ends once the goodbye is acknowledged. */
+  closing: boolean;
 }
 
 /** What the broker tells the cluster (for checkers and the journal). */
 export interface BrokerObserver {
   published(topic: string, id: string, message: string): void;
   stored(node: string, topic: string, record: TopicRecord): void;
-  duplicate(node: string, topic: string, id: string, offset: number): void;
+  duplicate(node: string, topic: string, id: string, offset: number | undefined): void;
 }
 
 export class BrokerNode {
@@ -188,6 +226,11 @@ export class BrokerNode {
   private forwards = new Map<number, PendingForward>();
   private fwdSeq = 0;
   private subs = new Map<string, Subscription[]>(); // by topic
+  /** One connection per client: a newer connection from the same client replaces the older one. */
+  private conns = new Map<Actor, ServerConnection>();
+  /** Per client, the highest connection id this node closed: later segments of those get a reset. */
+  private closedUpTo = new Map<Actor, number>();
+  private readonly connTimers = new Map<Timer, ServerConnection>();
   /** Safe reads in progress, by local read id. */
   private reads = new Map<number, PendingRead>();
   private readSeq = 0;
@@ -196,7 +239,7 @@ export class BrokerNode {
 
   constructor(
     private readonly host: BrokerHost,
-    actor: Actor,
+    private readonly actor: Actor,
     private readonly settings: BrokerSettings,
     private readonly observer: BrokerObserver | undefined,
   ) {
@@ -215,10 +258,30 @@ export class BrokerNode {
     this.pending.clear();
     this.pendingById.clear();
     this.forwards.clear();
-    this.subs.clear();
+    this.dropConnections();
+    this.closedUpTo.clear();
     this.reads.clear();
     this.host.engine.stopTimer(this.timeoutTimer);
     this.host.engine.stopTimer(this.releaseTimer);
+  }
+
+  /** Every client connection ends at once (the node crashed or was cut off); clients are told by the cluster. */
+  dropConnections(): void {
+    for (const c of this.conns.values()) this.host.engine.stopTimer(c.timer);
+    this.conns.clear();
+    this.connTimers.clear();
+    this.subs.clear();
+  }
+
+  /** The connection from `client` is gone (reset by the network): its subscriptions end; nothing is sent. */
+  forgetConnection(client: Actor): void {
+    const c = this.conns.get(client);
+    if (c !== undefined) this.closeConnection(c, 'connection reset', false);
+  }
+
+  /** Whether `client` has a connection open here. */
+  connectedFrom(client: Actor): boolean {
+    return this.conns.has(client);
   }
 
   // ---- messages ----
@@ -227,13 +290,12 @@ export class BrokerNode {
     const msg = env.payload as { type: string };
     switch (msg.type) {
       case 'ClientRequest':
-        return this.onRequest(env.from, msg as ClientRequest);
+      case 'ClientAck':
+        return this.onSegment(env.from, msg as ClientRequest | ClientAck);
       case 'ForwardPub':
         return this.onForwardPub(env.from, msg as ForwardPub);
       case 'ForwardReply':
         return this.onForwardReply(msg as ForwardReply);
-      case 'PushAck':
-        return this.onPushAck(env.from, msg as PushAck);
       case 'ReadIndex':
         return this.onReadIndex(env.from, msg as ReadIndexRequest);
       case 'ReadIndexReply':
@@ -241,40 +303,170 @@ export class BrokerNode {
     }
   }
 
-  private reply(client: Actor, reqId: number, lines: readonly string[], offset?: number): void {
-    const r: ClientReply = offset === undefined ? { type: 'ClientReply', reqId, lines } : { type: 'ClientReply', reqId, lines, offset };
-    this.host.send(client, 'ClientReply', r);
+  // ---- client connections ----
+
+  /** A segment from a client: find (or open) its connection, and read the lines that are now in order. */
+  private onSegment(client: Actor, seg: ClientRequest | ClientAck): void {
+    // From before a crash or disconnect of this node: that connection is gone, and the client knows.
+    if (seg.epoch !== this.host.connEpoch()) return;
+    let c = this.conns.get(client);
+    if (c !== undefined && c.end.conn !== seg.conn) {
+      if (seg.conn < c.end.conn) return; // an older connection's late segment
+      // The client opened a new connection: it has given up the old one.
+      this.closeConnection(c, 'the client opened a new connection', false);
+      c = undefined;
+    }
+    if (c === undefined) {
+      if (seg.conn <= (this.closedUpTo.get(client) ?? 0)) {
+        if (seg.seq !== 0) {
+          const reset: ClientReset = { type: 'ClientReset', conn: seg.conn, epoch: seg.epoch };
+          this.host.send(client, 'ClientReset', reset);
+        }
+        return;
+      }
+      if (seg.seq === 0) return;
+      c = this.openConnection(client, seg.conn, seg.epoch);
+    }
+    const r = c.end.receive(this.host.engine.now, seg);
+    for (const again of r.resend) this.host.send(client, again.type, again);
+    for (const req of r.deliver) {
+      if (c.closing) break;
+      if (req.type === 'ClientRequest') this.onRequest(c, req);
+    }
+    if (this.conns.get(client) !== c) return;
+    if (c.closing && c.out.length === 0 && c.end.unackedCount === 0) return this.closeConnection(c, 'QUIT', false);
+    if (r.ackNow) this.sendAck(c);
+    this.arm(c);
   }
 
-  private onRequest(client: Actor, req: ClientRequest): void {
+  private openConnection(client: Actor, conn: number, epoch: number): ServerConnection {
+    const c: ServerConnection = {
+      client, end: new ConnectionEnd(conn, epoch, this.settings.pushRetransmitMs), timer: new Timer(this.actor, 'connection'),
+      out: [], subs: [], closing: false,
+    };
+    this.conns.set(client, c);
+    this.connTimers.set(c.timer, c);
+    return c;
+  }
+
+  /** This end of the connection is over: its subscriptions end; `reset` tells the client (best effort). */
+  private closeConnection(c: ServerConnection, why: string, reset: boolean): void {
+    if (this.conns.get(c.client) !== c) return;
+    this.conns.delete(c.client);
+    this.connTimers.delete(c.timer);
+    this.host.engine.stopTimer(c.timer);
+    this.closedUpTo.set(c.client, Math.max(this.closedUpTo.get(c.client) ?? 0, c.end.conn));
+    for (const s of c.subs) this.removeSubscription(s, why);
+    if (reset) {
+      const r: ClientReset = { type: 'ClientReset', conn: c.end.conn, epoch: c.end.epoch };
+      this.host.send(c.client, 'ClientReset', r);
+    }
+  }
+
+  private arm(c: ServerConnection): void {
+    const at = c.end.deadline;
+    if (at === Infinity) this.host.engine.stopTimer(c.timer);
+    else this.host.engine.setTimer(c.timer, at);
+  }
+
+  private sendAck(c: ServerConnection): void {
+    const ack: ClientAck = { type: 'ClientAck', conn: c.end.conn, epoch: c.end.epoch, ...c.end.ackStamp(this.host.engine.now) };
+    this.host.send(c.client, 'ClientAck', ack);
+  }
+
+  /** Whether `timer` is one of this broker's connection timers. */
+  ownsTimer(timer: Timer): boolean {
+    return this.connTimers.has(timer);
+  }
+
+  /** A connection's timer: resend what is unacknowledged, send an owed ack, or give the client up. */
+  onConnectionTimer(timer: Timer): void {
+    const c = this.connTimers.get(timer);
+    if (c === undefined) return;
+    const due = c.end.due(this.host.engine.now);
+    if (due.dead) return this.closeConnection(c, 'the client stopped acknowledging: connection timed out', true);
+    for (const seg of due.resend) this.host.send(c.client, seg.type, seg);
+    if (due.ack) this.sendAck(c);
+    this.arm(c);
+  }
+
+  /** Sends what is ready at the head of the connection's queue, in order. */
+  private flush(c: ServerConnection): void {
+    if (this.conns.get(c.client) !== c) return;
+    const now = this.host.engine.now;
+    const { end } = c;
+    while (c.out.length > 0) {
+      const item = c.out[0];
+      if (item.kind === 'reply' && item.lines === undefined) break;
+      c.out.shift();
+      let seg: ClientReply | ClientPush;
+      if (item.kind === 'reply') {
+        seg = end.send(now, (stamp): ClientReply => {
+          const r: { -readonly [K in keyof ClientReply]: ClientReply[K] } = {
+            type: 'ClientReply', conn: end.conn, epoch: end.epoch, ...stamp, req: item.req, lines: item.lines!,
+          };
+          if (item.offset !== undefined) r.offset = item.offset;
+          if (item.sub !== undefined) {
+            r.sub = item.sub;
+            r.topic = item.topic;
+          }
+          if (item.fin === true) r.fin = true;
+          return r;
+        });
+      } else {
+        seg = end.send(now, (stamp): ClientPush => ({
+          type: 'ClientPush', conn: end.conn, epoch: end.epoch, ...stamp, sub: item.sub, topic: item.topic, line: item.line, offset: item.offset, late: item.late,
+        }));
+      }
+      this.host.send(c.client, seg.type, seg);
+    }
+    if (end.unackedCount > MAX_UNACKED) return this.closeConnection(c, `${MAX_UNACKED} lines unacknowledged: connection reset`, true);
+    this.arm(c);
+  }
+
+  /** One line from a client, in order: its reply takes the next place in the connection's queue. */
+  private onRequest(c: ServerConnection, req: ClientRequest): void {
+    const slot: Extract<OutItem, { kind: 'reply' }> = { kind: 'reply', req: req.seq };
+    c.out.push(slot);
+    const answer = (lines: readonly string[], offset?: number): void => {
+      if (slot.lines !== undefined) return;
+      slot.lines = lines;
+      if (offset !== undefined) slot.offset = offset;
+      this.flush(c);
+    };
     const cmd = proto.parseLine(req.line);
     switch (cmd.kind) {
       case 'error':
-        return this.reply(client, req.reqId, [cmd.reply]);
+        return answer([cmd.reply]);
       case 'ping':
-        return this.reply(client, req.reqId, [proto.PONG]);
+        return answer([proto.PONG]);
       case 'quit':
-        this.unsubscribeAll(client);
-        return this.reply(client, req.reqId, [proto.OK_BYE]);
+        for (const s of [...c.subs]) this.removeSubscription(s, 'QUIT');
+        c.closing = true;
+        slot.fin = true;
+        return answer([proto.OK_BYE]);
       case 'history': {
-        const answer = (): void => this.reply(client, req.reqId, proto.formatHistoryReply(cmd.topic, store.history(this.state, cmd.topic, cmd.n)));
-        if (this.settings.reads === 'local') return answer();
-        return this.safeRead((error) => (error === undefined ? answer() : this.reply(client, req.reqId, [error])));
+        const reply = (): void => answer(proto.formatHistoryReply(cmd.topic, store.history(this.state, cmd.topic, cmd.n)));
+        if (this.settings.reads === 'local') return reply();
+        return this.safeRead((error) => (error === undefined ? reply() : answer([error])));
       }
-      case 'sub':
-        this.subscribe(client, cmd.topic);
-        return this.reply(client, req.reqId, [proto.okSubscribed(cmd.topic)]);
+      case 'sub': {
+        const sub = this.subscribe(c, cmd.topic);
+        slot.sub = sub.id;
+        slot.topic = sub.topic;
+        return answer([proto.okSubscribed(cmd.topic)]);
+      }
       case 'pub': {
         const id = cmd.id ?? serverId(this.host.id, this.host.term(), this.host.tick());
         this.observer?.published(cmd.topic, id, cmd.message);
-        this.publish(cmd.topic, id, cmd.message, (line, offset) => this.reply(client, req.reqId, [line], offset), true);
+        this.publish(cmd.topic, id, cmd.message, (line, offset) => answer([line], offset), true, req.session);
         return;
       }
     }
   }
 
   /** A PUB at this node: the leader stores it through Raft; a follower forwards it to the leader it knows. */
-  private publish(topic: string, id: string, message: string, respond: Respond, mayForward: boolean): void {
+  private publish(topic: string, id: string, message: string, respond: Respond, mayForward: boolean, session?: SessionStamp): void {
     const host = this.host;
     if (host.role() !== 'leader') {
       const leader = host.leaderId();
@@ -283,11 +475,15 @@ export class BrokerNode {
       const fwdId = ++this.fwdSeq;
       const deadline = host.engine.now + this.settings.forwardTimeoutMs;
       this.forwards.set(fwdId, { deadline, leader, id, respond });
-      const fwd: ForwardPub = { type: 'ForwardPub', fwdId, topic, id, message };
+      const fwd: ForwardPub = session === undefined ? { type: 'ForwardPub', fwdId, topic, id, message } : { type: 'ForwardPub', fwdId, topic, id, message, session };
       host.send(host.actor(leader), 'ForwardPub', fwd);
       this.armTimeoutAt(deadline);
       return;
     }
+    // With sessions: this publisher's request was applied already (a retry), whatever the window says.
+    const stamp = this.state.sessions !== null ? session : undefined;
+    const replied = stamp === undefined ? undefined : store.lookupSession(this.state, stamp);
+    if (replied !== undefined) return respond(proto.okDuplicate(id), replied.offset);
     // Already stored (and still in the dedup window): answer at once with the original's offset.
     const stored = store.lookupDuplicate(this.state, topic, id);
     if (stored !== undefined) return respond(proto.okDuplicate(id), stored);
@@ -299,7 +495,10 @@ export class BrokerNode {
       inFlight.waiters.push((line, offset) => respond(line.startsWith('OK published ') ? proto.okDuplicate(id) : line, offset));
       return;
     }
-    const command = store.pubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick());
+    const command =
+      stamp === undefined
+        ? store.pubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick())
+        : store.sessionPubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick(), stamp);
     const at = host.propose(command);
     if (at === undefined) return respond(proto.ERR_NOT_LEADER);
     const early = this.unclaimedIndex === at.index ? this.unclaimedResult : undefined;
@@ -337,6 +536,7 @@ export class BrokerNode {
         this.host.send(from, 'ForwardReply', r);
       },
       false,
+      fwd.session,
     );
   }
 
@@ -393,6 +593,8 @@ export class BrokerNode {
     if (p !== undefined) {
       this.pending.delete(index);
       this.pendingById.delete(p.topic + '\n' + p.id);
+    }
+    if (p !== undefined) {
       if (p.term === entryTerm) {
         if (result.kind === 'stored') for (const w of p.waiters) w(proto.okPublished(p.id), result.record.offset);
         else if (result.kind === 'duplicate') for (const w of p.waiters) w(proto.okDuplicate(p.id), result.offset);
@@ -404,7 +606,8 @@ export class BrokerNode {
     if (result.kind === 'stored') {
       this.observer?.stored(this.host.id, result.topic, result.record);
       const subs = this.subs.get(result.topic);
-      if (subs !== undefined) for (const s of subs) this.hold(s, result.record);
+      // Only records new to this node since the SUB: after a restart the log is re-applied, and those are not news.
+      if (subs !== undefined) for (const s of subs) if (index > s.fromIndex) this.hold(s, result.record);
     } else if (result.kind === 'duplicate') {
       this.observer?.duplicate(this.host.id, result.topic, result.id, result.offset);
     }
@@ -412,20 +615,31 @@ export class BrokerNode {
 
   // ---- subscriptions ----
 
-  private subscribe(client: Actor, topic: string): void {
+  /** A SUB: records applied from now on are pushed; what this node applied before (even before a crash) is not. */
+  private subscribe(c: ServerConnection, topic: string): Subscription {
+    const existing = c.subs.find((s) => s.topic === topic);
+    if (existing !== undefined) return existing;
     let list = this.subs.get(topic);
     if (list === undefined) this.subs.set(topic, (list = []));
-    if (list.some((s) => s.client === client)) return;
-    const id = this.host.tick();
-    list.push({ id, client, topic, buffer: new HoldbackBuffer(this.settings.maxDelayMs), nextSeq: 1, unacked: new Map() });
+    const s: Subscription = {
+      id: this.host.tick(), conn: c, topic, buffer: new HoldbackBuffer(this.settings.maxDelayMs),
+      fromIndex: Math.max(this.state.appliedIndex, this.host.appliedHighWater()),
+    };
+    list.push(s);
+    c.subs.push(s);
+    return s;
   }
 
-  private unsubscribeAll(client: Actor): void {
-    for (const [topic, list] of this.subs) {
-      const rest = list.filter((s) => s.client !== client);
-      if (rest.length === 0) this.subs.delete(topic);
-      else this.subs.set(topic, rest);
+  private removeSubscription(s: Subscription, why: string): void {
+    const list = this.subs.get(s.topic);
+    if (list !== undefined) {
+      const rest = list.filter((x) => x !== s);
+      if (rest.length === 0) this.subs.delete(s.topic);
+      else this.subs.set(s.topic, rest);
     }
+    const i = s.conn.subs.indexOf(s);
+    if (i >= 0) s.conn.subs.splice(i, 1);
+    this.host.engine.record({ at: this.host.engine.now, kind: 'unsubscribed', node: this.host.id, to: s.conn.client.id, detail: `${s.topic}: ${why}` });
   }
 
   private hold(s: Subscription, record: TopicRecord): void {
@@ -433,7 +647,7 @@ export class BrokerNode {
     if (s.buffer.add(item)) {
       // It arrived after a later message was already released: it cannot be put in order any more.
       this.host.engine.record({
-        at: this.host.engine.now, kind: 'late', node: this.host.id, to: s.client.id,
+        at: this.host.engine.now, kind: 'late', node: this.host.id, to: s.conn.client.id,
         detail: `${s.topic} offset ${record.offset} (id ${record.id}) arrived too late to be ordered`,
       });
       this.push(s, record, true);
@@ -442,31 +656,11 @@ export class BrokerNode {
   }
 
   private push(s: Subscription, record: TopicRecord, late: boolean): void {
-    const push: ClientPush = {
-      type: 'ClientPush', sub: s.id, topic: s.topic, seq: s.nextSeq++, line: proto.formatMsgLine(s.topic, record), offset: record.offset, late,
-    };
-    s.unacked.set(push.seq, { push, sentAt: this.host.engine.now });
-    this.host.send(s.client, 'ClientPush', push);
-    if (s.unacked.size > MAX_UNACKED) this.dropSubscription(s, `${MAX_UNACKED} pushes unacknowledged: connection reset`);
+    s.conn.out.push({ kind: 'push', sub: s.id, topic: s.topic, line: proto.formatMsgLine(s.topic, record), offset: record.offset, late });
+    this.flush(s.conn);
   }
 
-  /** The subscriber stopped acknowledging: give up on it, as a server closes a dead connection. */
-  private dropSubscription(s: Subscription, why: string): void {
-    const list = this.subs.get(s.topic);
-    if (list === undefined) return;
-    const rest = list.filter((x) => x !== s);
-    if (rest.length === 0) this.subs.delete(s.topic);
-    else this.subs.set(s.topic, rest);
-    this.host.engine.record({ at: this.host.engine.now, kind: 'unsubscribed', node: this.host.id, to: s.client.id, detail: `${s.topic}: ${why}` });
-  }
-
-  private onPushAck(from: Actor, ack: PushAck): void {
-    const s = this.subs.get(ack.topic)?.find((x) => x.client === from && x.id === ack.sub);
-    if (s === undefined) return;
-    for (const seq of s.unacked.keys()) if (seq <= ack.seq) s.unacked.delete(seq);
-  }
-
-  /** One timer serves every subscription: release due messages, resend unacked pushes. */
+  /** One timer serves every subscription: release the messages whose hold-back time has come. */
   private armRelease(): void {
     const host = this.host;
     let next = Infinity;
@@ -474,7 +668,6 @@ export class BrokerNode {
       for (const s of list) {
         const r = s.buffer.nextReleaseAt();
         if (r !== undefined) next = Math.min(next, host.trueTimeAtCorrected(r));
-        for (const u of s.unacked.values()) next = Math.min(next, u.sentAt + this.settings.pushRetransmitMs);
       }
     }
     if (next === Infinity) host.engine.stopTimer(this.releaseTimer);
@@ -484,21 +677,10 @@ export class BrokerNode {
   }
 
   onRelease(): void {
-    const now = this.host.engine.now;
     const corrected = this.host.correctedNow();
-    for (const list of this.subs.values()) {
-      for (const s of list) {
+    for (const list of [...this.subs.values()]) {
+      for (const s of [...list]) {
         for (const item of s.buffer.release(corrected)) this.push(s, item.payload, false);
-        // Resend the oldest unacked pushes, a bounded window per round (like a TCP send window).
-        let budget = 16;
-        for (const u of s.unacked.values()) {
-          if (budget === 0) break;
-          if (u.sentAt + this.settings.pushRetransmitMs <= now) {
-            u.sentAt = now;
-            budget--;
-            this.host.send(s.client, 'ClientPush', u.push);
-          }
-        }
       }
     }
     this.armRelease();

@@ -1,7 +1,10 @@
 // Simulated Wiber clients on the bus: the console's raw lines, publishers that retry with the same id
-// until acknowledged, and subscribers that ack, order and dedup the MSG pushes they receive.
+// until acknowledged, and subscribers. Each client speaks to a node over one connection modelled on
+// TCP (in order, at most once, closed by a crash, a disconnect or QUIT, the close shown in its log).
 import { clientId } from '../core/broker/ids';
-import type { ClientPush, ClientReply, ClientRequest, PushAck } from './brokerNode';
+import type { SessionStamp } from '../core/broker/state';
+import type { ClientAck, ClientPush, ClientReply, ClientRequest } from './brokerNode';
+import { ConnectionEnd } from './connection';
 import type { Actor, Engine, Envelope } from './engine';
 import { Timer } from './engine';
 import type { Rng } from './rng';
@@ -20,8 +23,8 @@ export interface CommandHandle {
 export interface ClientLogLine {
   at: number;
   node: string;
-  /** 'out': typed by the client; 'in': a reply or a push. */
-  dir: 'out' | 'in';
+  /** 'out': typed by the client; 'in': a reply or a push; 'note': what the client itself noticed (a close, a timeout, a cut). */
+  dir: 'out' | 'in' | 'note';
   line: string;
 }
 
@@ -39,6 +42,8 @@ export interface ClientObserver {
   published(client: string, topic: string, id: string, message: string): void;
   acked(client: string, topic: string, id: string, offset: number | undefined, issuedAt: number, duplicate: boolean): void;
   received(client: string, node: string, sub: number, topic: string, offset: number, line: string): void;
+  /** A subscription ended with its connection: what it had not yet delivered is not a gap. */
+  subscriptionEnded(client: string, node: string, sub: number): void;
   /** A console line leaves; the returned mark orders it among acknowledgements (same-instant events included). */
   sending?(client: string, node: string, line: string): number;
   /** A console line and its reply (the checkers read HISTORY replies and PUB acknowledgements). */
@@ -52,8 +57,12 @@ interface PublishOp extends Publish {
   readonly topic: string;
   readonly message: string;
   readonly startedAt: number;
+  /** Its number in this client's session: every retry carries it (Raft §8's serial number). */
+  readonly seq: number;
   node: string;
   attempts: number;
+  /** Moves on when an attempt is abandoned: answers to older attempts are then stale. */
+  token: number;
   reply?: string;
   /** Virtual time the operation ended (ack received or given up). */
   doneAt?: number;
@@ -64,31 +73,51 @@ interface PublishOp extends Publish {
   retrying: boolean;
 }
 
-interface SubState {
-  nextSeq: number;
-  early: Map<number, ClientPush>;
+/** What a request's sender hears: the reply, or undefined when the connection closed first (or was refused). */
+type OnReply = (reply: ClientReply | undefined) => void;
+
+/** The client's end of its connection to one node. */
+interface Connection {
+  readonly node: string;
+  readonly target: Actor;
+  readonly end: ConnectionEnd<ClientRequest, ClientReply | ClientPush | ClientAck>;
+  readonly timer: Timer;
+  /** Requests sent and not yet answered, oldest first: the node answers a connection's lines in order. */
+  readonly pending: OnReply[];
+  /** Subscriptions on this connection (by the node's id for them), learned from their pushes. */
+  readonly subs: Map<number, string>;
 }
 
-const LOG_LIMIT = 2000;
+/** Lines kept in a client's log; older ones are cut in chunks, and the cut is said in the log. */
+export const LOG_LIMIT = 2000;
+/** Messages kept in `received`. */
+export const RECEIVED_LIMIT = 50_000;
 const CONSOLE_TIMEOUT_MS = 5000;
 
 export interface ClientSettings {
   requestTimeoutMs: number;
   giveUpAfterMs: number;
+  /** Shortest retransmission timeout of a connection. */
+  minRtoMs: number;
 }
 
-export const DEFAULT_CLIENT: ClientSettings = { requestTimeoutMs: 2000, giveUpAfterMs: 10_000 };
+export const DEFAULT_CLIENT: ClientSettings = { requestTimeoutMs: 2000, giveUpAfterMs: 10_000, minRtoMs: 200 };
 
 export class ClientActor implements Actor {
   readonly isNode = false;
   up = true;
   lamport = 0;
-  private reqSeq = 0;
   private pubSeq = 0;
-  private readonly waiting = new Map<number, (reply: ClientReply) => void>();
-  private readonly subs = new Map<string, SubState>(); // by node + '\n' + subscription id
+  private connSeq = 0;
+  private sessionSeq = 0;
+  /** Session numbers of the publishes still pending, lowest first (they are added in increasing order). */
+  private readonly openSeqs = new Map<number, true>();
+  private readonly conns = new Map<string, Connection>();
+  private readonly byTimer = new Map<Timer, () => void>();
   readonly log: ClientLogLine[] = [];
   readonly received: Received[] = [];
+  /** How much was cut from the front of `log` and `received` (memory stays bounded in long runs). */
+  readonly truncated = { log: 0, received: 0 };
 
   constructor(
     readonly index: number,
@@ -98,65 +127,147 @@ export class ClientActor implements Actor {
     /** The cluster's nodes now (membership changes while running). */
     private readonly nodes: () => readonly string[],
     private readonly actor: (id: string) => Actor,
+    /** A node's connection epoch now: a connection opened in an earlier epoch is closed. */
+    private readonly epochOf: (node: string) => number,
     private readonly settings: ClientSettings,
     private readonly observer: ClientObserver | undefined,
   ) {}
 
-  private note(node: string, dir: 'out' | 'in', line: string): void {
+  private note(node: string, dir: 'out' | 'in' | 'note', line: string): void {
     this.log.push({ at: this.engine.now, node, dir, line });
-    // Trim in chunks so a long run does not pay a full copy per line.
-    if (this.log.length > 2 * LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
+    // Trim in chunks so a long run does not pay a full copy per line; the first line says what went.
+    if (this.log.length > 2 * LOG_LIMIT) {
+      const hadNote = this.truncated.log > 0; // then log[0] is the note of the last cut
+      const removed = this.log.splice(0, this.log.length - LOG_LIMIT);
+      this.truncated.log += removed.length - (hadNote ? 1 : 0);
+      const last = removed[removed.length - 1].at;
+      this.log.unshift({
+        at: last, node: '', dir: 'note',
+        line: `(${this.truncated.log} earlier lines not kept, up to t=${Math.round(last)}ms: the log keeps the latest ${LOG_LIMIT})`,
+      });
+    }
   }
 
-  /** Sends one line; `onReply` gets the reply, or undefined when the node refused the connection (down). */
-  private request(node: string, line: string, onReply: (reply: ClientReply | undefined) => void): number | undefined {
+  // ---- connections ----
+
+  private open(node: string, target: Actor): Connection {
+    const conn = ++this.connSeq;
+    const c: Connection = {
+      node, target, end: new ConnectionEnd(conn, this.epochOf(node), this.settings.minRtoMs), timer: new Timer(this, 'connection'),
+      pending: [], subs: new Map(),
+    };
+    this.byTimer.set(c.timer, () => this.onConnectionTimer(c));
+    this.conns.set(node, c);
+    return c;
+  }
+
+  private arm(c: Connection): void {
+    const at = c.end.deadline;
+    if (at === Infinity) this.engine.stopTimer(c.timer);
+    else this.engine.setTimer(c.timer, at);
+  }
+
+  private sendAck(c: Connection): void {
+    const ack: ClientAck = { type: 'ClientAck', conn: c.end.conn, epoch: c.end.epoch, ...c.end.ackStamp(this.engine.now) };
+    this.engine.send(this, c.target, 'ClientAck', ack);
+  }
+
+  private onConnectionTimer(c: Connection): void {
+    if (this.conns.get(c.node) !== c) return;
+    const due = c.end.due(this.engine.now);
+    if (due.dead) return this.close(c.node, `no answer from ${c.node} to ${c.end.unackedCount} resent lines: timed out`);
+    for (const seg of due.resend) this.engine.send(this, c.target, seg.type, seg);
+    if (due.ack) this.sendAck(c);
+    this.arm(c);
+  }
+
+  /**
+   * The connection to `node` is gone (the node crashed or was cut off, it reset the connection, or
+   * it said goodbye): the log says so, its subscriptions end, and every unanswered line is told.
+   */
+  close(node: string, why: string): void {
+    const c = this.conns.get(node);
+    if (c === undefined) return;
+    this.conns.delete(node);
+    this.byTimer.delete(c.timer);
+    this.engine.stopTimer(c.timer);
+    this.note(node, 'note', `(connection closed: ${why})`);
+    for (const onReply of c.pending.splice(0)) onReply(undefined);
+    for (const [sub, topic] of c.subs) {
+      this.note(node, 'note', `(subscription to ${topic} ended with the connection)`);
+      this.observer?.subscriptionEnded(this.id, node, sub);
+    }
+  }
+
+  /** Whether this client has a connection open to `node` (for the cluster's reachability checks). */
+  connectedTo(node: string): boolean {
+    return this.conns.has(node);
+  }
+
+  /** Sends one line on the connection to `node` (opening it first); `onReply` gets the reply, or undefined. */
+  private request(node: string, line: string, onReply: OnReply, session?: SessionStamp): boolean {
     const target = this.actor(node);
     this.note(node, 'out', line);
-    const reqId = ++this.reqSeq;
     if (!target.up) {
       // Like a refused TCP connection: the client learns at once that the node is down.
       this.engine.record({ at: this.engine.now, kind: 'refused', from: this.id, to: node, detail: line });
       onReply(undefined);
-      return undefined;
+      return false;
     }
-    this.waiting.set(reqId, onReply);
-    const req: ClientRequest = { type: 'ClientRequest', reqId, line };
-    this.engine.send(this, target, 'ClientRequest', req);
-    return reqId;
+    let c = this.conns.get(node);
+    if (c !== undefined && c.end.epoch !== this.epochOf(node)) {
+      // The node crashed or was cut off since this connection opened (the cluster normally closes it then).
+      this.close(node, `${node} lost the connection`);
+      c = undefined;
+    }
+    c ??= this.open(node, target);
+    const end = c.end;
+    const seg = end.send(this.engine.now, (stamp): ClientRequest =>
+      session === undefined
+        ? { type: 'ClientRequest', conn: end.conn, epoch: end.epoch, ...stamp, line }
+        : { type: 'ClientRequest', conn: end.conn, epoch: end.epoch, ...stamp, line, session },
+    );
+    c.pending.push(onReply);
+    this.engine.send(this, target, 'ClientRequest', seg);
+    this.arm(c);
+    return true;
   }
 
   // ---- the console ----
 
   command(node: string, line: string): CommandHandle {
     const handle = { client: this.id, node, line, sentAt: this.engine.now, lines: [] as string[], done: false };
+    const timer = new Timer(this, 'console');
     const mark = this.observer?.sending?.(this.id, node, line) ?? 0;
     const finish = (lines: readonly string[], offset?: number): void => {
       if (handle.done) return;
       handle.lines.push(...lines);
       handle.done = true;
+      this.engine.stopTimer(timer);
+      this.byTimer.delete(timer);
       for (const l of lines) this.note(node, 'in', l);
       this.observer?.answered?.(this.id, node, line, mark, lines, offset);
     };
-    const reqId = this.request(node, line, (reply) => finish(reply === undefined ? ['ERR unavailable'] : reply.lines, reply?.offset));
-    if (reqId !== undefined) {
-      const timer = new Timer(this, 'console');
-      this.timers.set(timer, () => {
-        this.waiting.delete(reqId);
+    const sent = this.request(node, line, (reply) => finish(reply === undefined ? ['ERR unavailable'] : reply.lines, reply?.offset));
+    if (sent && !handle.done) {
+      // The console's patience: a line unanswered for 5 s shows ERR unavailable (a late answer is then ignored).
+      this.byTimer.set(timer, () => {
+        this.note(node, 'note', `(no answer within ${CONSOLE_TIMEOUT_MS / 1000} s)`);
         finish(['ERR unavailable']);
+        // The console gives up on the connection too (its later lines open a new one).
+        this.close(node, `no answer within ${CONSOLE_TIMEOUT_MS / 1000} s: closed by the client`);
       });
       this.engine.setTimer(timer, this.engine.now + CONSOLE_TIMEOUT_MS);
-      this.waiting.set(reqId, (reply) => {
-        this.engine.stopTimer(timer);
-        this.timers.delete(timer);
-        finish(reply.lines, reply.offset);
-      });
     }
     return handle;
   }
 
-  private readonly timers = new Map<Timer, () => void>();
-
   // ---- the publisher ----
+
+  /** The id the next publish without one will get. */
+  nextPublishId(): string {
+    return clientId(this.id, this.pubSeq + 1);
+  }
 
   publish(topic: string, message: string, id: string | undefined, via: string | undefined): Publish {
     const op: PublishOp = {
@@ -165,14 +276,17 @@ export class ClientActor implements Actor {
       topic,
       message,
       startedAt: this.engine.now,
+      seq: ++this.sessionSeq,
       node: via ?? this.rng.pick(this.nodes()),
       attempts: 0,
+      token: 0,
       timer: new Timer(this, 'publish'),
       retryDelayMs: 50,
       retrying: false,
     };
     this.observer?.published(this.id, topic, op.id, message);
-    this.timers.set(op.timer, () => this.onPublishTimer(op));
+    this.openSeqs.set(op.seq, true);
+    this.byTimer.set(op.timer, () => this.onPublishTimer(op));
     this.attempt(op);
     // The caller's live view: it reads the operation's fields, never its internals.
     return {
@@ -197,21 +311,31 @@ export class ClientActor implements Actor {
     };
   }
 
+  /** The operation is over (acked or given up): its timer and its entry in the timer table go. */
+  private finishOp(op: PublishOp): void {
+    op.doneAt = this.engine.now;
+    this.openSeqs.delete(op.seq);
+    this.engine.stopTimer(op.timer);
+    this.byTimer.delete(op.timer);
+  }
+
   private attempt(op: PublishOp): void {
     if (op.status !== 'pending') return;
     if (this.engine.now - op.startedAt >= this.settings.giveUpAfterMs) {
       op.status = 'failed';
-      op.doneAt = this.engine.now;
-      this.engine.stopTimer(op.timer);
-      this.timers.delete(op.timer);
+      this.finishOp(op);
       this.engine.record({ at: this.engine.now, kind: 'publishFailed', node: this.id, detail: `${op.topic} ${op.id}` });
       return;
     }
     op.attempts++;
+    const token = ++op.token;
     const line = `PUB ${op.topic} --id ${op.id} ${op.message}`;
     const node = op.node;
-    const sent = this.request(node, line, (reply) => this.onPublishReply(op, node, reply));
-    if (sent !== undefined) this.engine.setTimer(op.timer, this.engine.now + this.settings.requestTimeoutMs);
+    // The session stamp: this publish's number, and the lowest number still open (all below are finished).
+    const done = this.openSeqs.keys().next().value ?? this.sessionSeq + 1;
+    const session: SessionStamp = { client: this.id, seq: op.seq, done };
+    const sent = this.request(node, line, (reply) => this.onPublishReply(op, node, token, reply), session);
+    if (sent && op.status === 'pending') this.engine.setTimer(op.timer, this.engine.now + this.settings.requestTimeoutMs);
   }
 
   private onPublishTimer(op: PublishOp): void {
@@ -221,9 +345,14 @@ export class ClientActor implements Actor {
       this.attempt(op);
       return;
     }
-    // No answer in time: the node may be down or cut off; try another one, same id.
-    this.note(op.node, 'in', '(no reply: timed out)');
-    op.node = this.otherNode(op.node);
+    // No answer in time: the node may be cut off or stuck. Like a client library after a request
+    // timeout, close that connection (a late answer could not be matched, and a line still being
+    // resent must not arrive later), then try another node with the same id.
+    const stale = op.node;
+    op.token++;
+    this.note(stale, 'note', '(no reply: timed out)');
+    this.close(stale, `no reply within ${this.settings.requestTimeoutMs / 1000} s: closed by the client`);
+    op.node = this.otherNode(stale);
     this.attempt(op);
   }
 
@@ -241,22 +370,23 @@ export class ClientActor implements Actor {
     return next;
   }
 
-  private onPublishReply(op: PublishOp, node: string, reply: ClientReply | undefined): void {
+  private onPublishReply(op: PublishOp, node: string, token: number, reply: ClientReply | undefined): void {
     if (op.status !== 'pending') return;
-    if (reply === undefined) {
+    const line = reply?.lines[0];
+    const acked = line !== undefined && (line.startsWith('OK published ') || line.startsWith('OK REDIRECTED ') || line.startsWith('OK duplicate '));
+    if (line !== undefined) this.note(node, 'in', line);
+    // An answer to an attempt we already moved on from counts only when it is an ack.
+    if (token !== op.token && !acked) return;
+    if (reply === undefined || line === undefined) {
       op.node = this.otherNode(node);
       this.retryLater(op);
       return;
     }
-    const line = reply.lines[0] ?? '';
-    this.note(node, 'in', line);
     op.reply = line;
-    if (line.startsWith('OK published ') || line.startsWith('OK REDIRECTED ') || line.startsWith('OK duplicate ')) {
+    if (acked) {
       op.status = 'ok';
       op.offset = reply.offset;
-      op.doneAt = this.engine.now;
-      this.engine.stopTimer(op.timer);
-      this.timers.delete(op.timer);
+      this.finishOp(op);
       this.observer?.acked(this.id, op.topic, op.id, reply.offset, op.startedAt, line.startsWith('OK duplicate '));
       return;
     }
@@ -274,39 +404,60 @@ export class ClientActor implements Actor {
   // ---- bus ----
 
   deliver(env: Envelope): void {
-    const msg = env.payload as { type: string };
-    if (msg.type === 'ClientReply') {
-      const r = msg as ClientReply;
-      const cb = this.waiting.get(r.reqId);
-      if (cb === undefined) return; // a network duplicate, or an answer we gave up on
-      this.waiting.delete(r.reqId);
-      cb(r);
-    } else if (msg.type === 'ClientPush') {
-      this.onPush(env.from.id, msg as ClientPush);
+    const seg = env.payload as ClientReply | ClientPush | ClientAck | { type: string; conn: number; epoch: number };
+    const node = env.from.id;
+    const c = this.conns.get(node);
+    // A segment of a connection that is closed (or of an older one) has no one to go to.
+    if (c === undefined || seg.conn !== c.end.conn || seg.epoch !== c.end.epoch) return;
+    if (seg.type === 'ClientReset') return this.close(node, `reset by ${node}`);
+    if (seg.type !== 'ClientReply' && seg.type !== 'ClientPush' && seg.type !== 'ClientAck') return;
+    const r = c.end.receive(this.engine.now, seg as ClientReply | ClientPush | ClientAck);
+    for (const again of r.resend) this.engine.send(this, c.target, again.type, again);
+    let fin = false;
+    for (const s of r.deliver) {
+      if (s.type === 'ClientReply') {
+        const reply = s as ClientReply;
+        if (reply.sub !== undefined && reply.topic !== undefined) c.subs.set(reply.sub, reply.topic);
+        c.pending.shift()?.(reply);
+        if (reply.fin === true) fin = true;
+      } else if (s.type === 'ClientPush') this.onPush(c, s as ClientPush);
     }
+    if (this.conns.get(node) !== c) return;
+    if (fin) {
+      // The node said goodbye (QUIT): acknowledge it, and the connection is over.
+      this.sendAck(c);
+      return this.close(node, `${node} closed it after QUIT`);
+    }
+    if (r.ackNow) this.sendAck(c);
+    this.arm(c);
   }
 
-  /** Pushes are numbered per subscription: hand them on in order, once each, and ack what arrived. */
-  private onPush(node: string, push: ClientPush): void {
-    const key = node + '\n' + push.sub;
-    let s = this.subs.get(key);
-    if (s === undefined) this.subs.set(key, (s = { nextSeq: 1, early: new Map() }));
-    if (push.seq >= s.nextSeq) s.early.set(push.seq, push);
-    for (let p = s.early.get(s.nextSeq); p !== undefined; p = s.early.get(s.nextSeq)) {
-      s.early.delete(s.nextSeq);
-      s.nextSeq++;
-      this.note(node, 'in', p.line);
-      this.received.push({ at: this.engine.now, node, topic: p.topic, offset: p.offset, line: p.line, late: p.late });
-      if (this.received.length > 100_000) this.received.splice(0, 50_000);
-      this.observer?.received(this.id, node, p.sub, p.topic, p.offset, p.line);
+  /** A MSG line, in order and once (the connection sees to that). */
+  private onPush(c: Connection, p: ClientPush): void {
+    this.note(c.node, 'in', p.line);
+    this.received.push({ at: this.engine.now, node: c.node, topic: p.topic, offset: p.offset, line: p.line, late: p.late });
+    if (this.received.length > 2 * RECEIVED_LIMIT) {
+      const cut = this.received.length - RECEIVED_LIMIT;
+      this.received.splice(0, cut);
+      this.truncated.received += cut;
     }
-    const ack: PushAck = { type: 'PushAck', sub: push.sub, topic: push.topic, seq: s.nextSeq - 1 };
-    const target = this.actor(node);
-    if (target.up) this.engine.send(this, target, 'PushAck', ack);
+    this.observer?.received(this.id, c.node, p.sub, p.topic, p.offset, p.line);
   }
 
   fire(timer: Timer): void {
-    const run = this.timers.get(timer);
+    const run = this.byTimer.get(timer);
     if (run !== undefined) run();
+  }
+
+  /** Entries in the timer table: bounded by open connections, console lines in wait and pending publishes. */
+  timerCount(): number {
+    return this.byTimer.size;
+  }
+
+  /** Requests sent and not yet answered, over all open connections. */
+  pendingCount(): number {
+    let n = 0;
+    for (const c of this.conns.values()) n += c.pending.length;
+    return n;
   }
 }

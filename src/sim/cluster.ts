@@ -2,11 +2,16 @@
 import { PhysicalClock } from '../core/clocks/physical';
 import { estimatedOffsetMs } from '../core/clocks/sync';
 import { DEFAULT_RAFT_OPTIONS, DEFAULT_RULES, type Entry } from '../core/raft/types';
+import { checkClientId, checkCommand, checkDuration, checkPublish, checkSubscribe } from './args';
+import { clientId } from '../core/broker/ids';
+import { validateNetworkChange, validateOptions } from './options';
 import { DEFAULT_BROKER, type BrokerObserver, type BrokerSettings } from './brokerNode';
-import { MessagingChecker } from './checkers/messaging';
+import { MessagingChecker, type DedupConfig } from './checkers/messaging';
 import { RaftChecker } from './checkers/raft';
 import { ClientActor, DEFAULT_CLIENT, type ClientLogLine, type ClientObserver, type CommandHandle, type Received } from './client';
-import { ConfigError, MAX_NODES, generatedConfig, parseClusterConfig, type ClusterConfig, type NodeConfig } from './config';
+import { ConfigError, MAX_NODES, generatedConfig, parseClusterConfig, TIME_SERVER_ID, type ClusterConfig, type NodeConfig } from './config';
+
+export { TIME_SERVER_ID };
 import { DEFAULT_NETWORK, Engine, type Actor } from './engine';
 import { Membership, type MembershipChange } from './membership';
 import { NodeActor, type DetectorStats, type NodeDeps, type NodeHooks, type NodeTiming } from './nodeActor';
@@ -37,32 +42,20 @@ export class CheckerViolation extends Error {
   }
 }
 
-function checkRange(name: string, r: unknown, min = 0): [number, number] {
-  if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    throw new RangeError(`${name} must be a pair of finite numbers [min, max]`);
-  }
-  const [a, b] = r as [number, number];
-  if (a < min || b < a) throw new RangeError(`${name} must satisfy ${min} <= min <= max (got [${a}, ${b}])`);
-  return [a, b];
+/** The keys of `o` whose value is not undefined (`{ sync: undefined }` must not replace a default). */
+function defined<T extends object>(o: T | undefined): Partial<T> {
+  const out: Partial<T> = {};
+  if (o !== undefined) for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
 }
 
-function checkRate(name: string, x: unknown): number {
-  if (typeof x !== 'number' || !(x >= 0 && x <= 1)) throw new RangeError(`${name} must be a number in 0..1 (got ${String(x)})`);
-  return x;
+/** Network settings after a change: only the keys given change (the change is validated by the caller). */
+function mergeNetwork(base: NetworkSettings, change: Partial<NetworkSettings>): NetworkSettings {
+  const next = { ...base };
+  for (const [k, v] of Object.entries(change)) if (v !== undefined) (next as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
+  return next;
 }
 
-export function validateNetwork(base: NetworkSettings, change: Partial<NetworkSettings>): NetworkSettings {
-  const next = { ...base, ...change };
-  return {
-    latencyMs: checkRange('latencyMs', next.latencyMs),
-    dropRate: checkRate('dropRate', next.dropRate),
-    duplicateRate: checkRate('duplicateRate', next.duplicateRate),
-    reorderRate: checkRate('reorderRate', next.reorderRate),
-    reorderDelayMs: checkRange('reorderDelayMs', next.reorderDelayMs),
-  };
-}
-
-export const TIME_SERVER_ID = 'time';
 
 export class SimCluster implements Cluster {
   readonly seed: number;
@@ -77,6 +70,7 @@ export class SimCluster implements Cluster {
   /** User actions for replay and share links (discarded with recordActions: false, for long headless runs). */
   private readonly actionLog: ActionRecord[];
   private readonly violationList: Violation[] = [];
+  private readonly findingList: Violation[] = [];
   private readonly checker: RaftChecker | undefined;
   private readonly timeServer: TimeServer;
   private readonly clients = new Map<string, ClientActor>();
@@ -94,28 +88,23 @@ export class SimCluster implements Cluster {
   private committedConfig: { index: number; config: Configuration };
 
   constructor(options: ClusterOptions = {}) {
+    // Everything is checked here, at the boundary, so nothing on the hot path needs to.
+    validateOptions(options);
     this.options = options;
     this.actionLog = options.recordActions === false ? new DiscardingLog<ActionRecord>() : [];
     this.seed = options.seed ?? 1;
-    if (!Number.isInteger(this.seed)) throw new RangeError(`seed must be an integer (got ${String(options.seed)})`);
     this.config = options.config !== undefined ? parseClusterConfig(options.config) : generatedConfig(options.nodes ?? 5);
-    const root = new Rng(this.seed);
+    const root = Rng.fromSeed(this.seed);
     this.rootRng = root;
-    const network = validateNetwork(DEFAULT_NETWORK, options.network ?? {});
-    const electionTimeoutMs = checkRange('electionTimeoutMs', options.electionTimeoutMs ?? [150, 300], 1);
+    const network = mergeNetwork(DEFAULT_NETWORK, defined(options.network));
+    const electionTimeoutMs: [number, number] = options.electionTimeoutMs ? [...options.electionTimeoutMs] : [150, 300];
     const heartbeatMs = options.heartbeatMs ?? 50;
-    if (!(heartbeatMs > 0)) throw new RangeError(`heartbeatMs must be positive (got ${heartbeatMs})`);
     this.engine = new Engine(root.fork('network'), network, options.journalLimit ?? 50_000);
     const ids = this.config.nodes.map((n) => n.id);
     this.nodeIds = Object.freeze([...ids]);
     for (const id of ids) this.usedIds.add(id);
-    const clocks = { ...DEFAULT_CLOCKS, ...options.clocks };
-    if (!['ntp', 'cristian', 'berkeley', 'off'].includes(clocks.sync)) {
-      throw new RangeError(`clocks.sync must be one of ntp, cristian, berkeley, off (got ${String(clocks.sync)})`);
-    }
-    if (!(clocks.syncIntervalMs > 0)) throw new RangeError(`clocks.syncIntervalMs must be positive (got ${clocks.syncIntervalMs})`);
+    const clocks = { ...DEFAULT_CLOCKS, ...defined(options.clocks) };
     const suspectAfterMs = options.detector?.suspectAfterMs ?? 300;
-    if (!(suspectAfterMs > 0)) throw new RangeError(`detector.suspectAfterMs must be positive (got ${suspectAfterMs})`);
     const timing: NodeTiming = {
       electionTimeoutMs,
       heartbeatMs,
@@ -129,20 +118,15 @@ export class SimCluster implements Cluster {
       snapshotEvery: options.snapshotEvery ?? 0,
       driftBoundPpm: clocks.driftPpmMax,
     };
-    if (!(Number.isInteger(timing.snapshotEvery) && timing.snapshotEvery >= 0)) {
-      throw new RangeError(`snapshotEvery must be a whole number >= 0 (got ${String(options.snapshotEvery)})`);
-    }
     const reads = options.reads ?? 'local';
-    if (!['local', 'readIndex', 'lease'].includes(reads)) throw new RangeError(`reads must be one of local, readIndex, lease (got ${String(reads)})`);
     const maxInflight = options.maxInflight ?? 4;
-    if (!(Number.isInteger(maxInflight) && maxInflight >= 1)) throw new RangeError(`maxInflight must be a whole number >= 1 (got ${String(options.maxInflight)})`);
     const preVote = options.raft?.preVote ?? false;
     const checkQuorum = options.raft?.checkQuorum ?? false;
     const raftOptions = {
       ...DEFAULT_RAFT_OPTIONS,
       maxEntriesPerMessage: options.maxEntriesPerMessage ?? 64,
       maxInflight,
-      rules: { ...DEFAULT_RULES, ...options.rules },
+      rules: { ...DEFAULT_RULES, ...defined(options.rules) },
       preVote,
       checkQuorum,
       // Leases need servers that refuse to elect anyone while they hear a leader (thesis §6.4.1), as etcd ties them to CheckQuorum.
@@ -162,14 +146,20 @@ export class SimCluster implements Cluster {
       },
     };
     const actorCount = ids.length + 1;
-    const broker: BrokerSettings = { ...DEFAULT_BROKER, ...options.broker, reads };
+    const broker: BrokerSettings = { ...DEFAULT_BROKER, ...defined(options.broker), reads };
     const mode = options.checkers ?? 'throw';
     let brokerObserver: BrokerObserver | undefined;
     if (mode !== false) {
-      // Stale reads are what 'local' reads allow (the original's): there they are recorded, never thrown.
+      const dedup: DedupConfig = {
+        window: broker.dedup === false ? 0 : broker.dedupWindow,
+        mode: broker.dedup === false ? 'off' : broker.dedup === 'sessions' ? 'sessions' : 'window',
+      };
       const m = new MessagingChecker(
         (property, detail) => this.violate(property, detail, mode),
         () => this.engine.now,
+        dedup,
+        (property, detail) => this.find(property, detail),
+        // Stale reads are what 'local' reads allow (the original's): there they are recorded, never thrown.
         (property, detail) => this.violate(property, detail, reads === 'local' ? 'record' : mode),
       );
       this.messaging = m;
@@ -182,6 +172,7 @@ export class SimCluster implements Cluster {
         published: (_client, topic, id, message) => m.onPublished(topic, id, message),
         acked: (client, topic, id, offset, issuedAt, duplicate) => m.acked(client, topic, id, offset, issuedAt, duplicate),
         received: (client, node, sub, topic, offset, line) => m.received(client, node, sub, topic, offset, line),
+        subscriptionEnded: (client, node, sub) => m.subscriptionEnded(client, node, sub),
         sending: () => m.ackMark(),
         answered: (client, node, line, mark, reply, offset) => {
           if (line.startsWith('HISTORY ')) m.historyRead(client, node, line, mark, reply);
@@ -297,6 +288,17 @@ export class SimCluster implements Cluster {
     this.engine.record({ at: this.engine.now, kind: 'removed', node: id, detail: `${id} stopped: it is no longer in the committed configuration` });
   }
 
+  /**
+   * A finding: something a learner should see because a setting they chose makes it happen as
+   * documented (a retry stored again past the dedup window), not a broken guarantee. Never stops a run.
+   */
+  private find(property: string, detail: string): void {
+    const at = this.engine.now;
+    const f: Violation = { property, at, seed: this.seed, message: `${property} at t=${round(at)}ms (seed ${this.seed}): ${detail}` };
+    this.findingList.push(f);
+    this.engine.record({ at, kind: 'finding', detail: f.message, type: property });
+  }
+
   private violate(property: string, detail: string, mode: 'throw' | 'record'): void {
     const at = this.engine.now;
     const v: Violation = {
@@ -320,16 +322,21 @@ export class SimCluster implements Cluster {
     return this.engine.eventCount;
   }
 
-  step(): boolean {
-    const engine = this.engine;
-    while (engine.nextAt() !== Infinity) {
-      if (engine.processNext()) return true;
+  /** Processes the next `count` events (default 1); false when the queue ran dry first. */
+  step(count = 1): boolean {
+    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
+      throw new RangeError(`step needs a whole, non-negative number of events (got ${String(count)})`);
     }
-    return false;
+    const engine = this.engine;
+    for (let done = 0; done < count; ) {
+      if (engine.nextAt() === Infinity) return false;
+      if (engine.processNext()) done++;
+    }
+    return true;
   }
 
   runFor(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError(`runFor needs a non-negative number of ms (got ${ms})`);
+    checkDuration('runFor', ms);
     const engine = this.engine;
     const target = engine.now + ms;
     while (engine.nextAt() <= target) engine.processNext();
@@ -341,6 +348,8 @@ export class SimCluster implements Cluster {
    * (which must not be earlier than the last processed event).
    */
   advanceTo(events: number, at: number): void {
+    if (!Number.isSafeInteger(events) || events < 0) throw new RangeError(`advanceTo needs a whole event count (got ${String(events)})`);
+    if (typeof at !== 'number' || !Number.isFinite(at)) throw new RangeError(`advanceTo needs a finite time (got ${String(at)})`);
     const engine = this.engine;
     while (engine.eventCount < events && engine.nextAt() !== Infinity) engine.processNext();
     if (engine.eventCount !== events) throw new Error(`replay diverged: ${engine.eventCount} events processed, expected ${events}`);
@@ -349,6 +358,8 @@ export class SimCluster implements Cluster {
   }
 
   runUntil(done: () => boolean, maxMs: number): boolean {
+    if (typeof done !== 'function') throw new TypeError(`runUntil needs a function to test (got ${typeof done})`);
+    checkDuration('runUntil', maxMs);
     if (done()) return true;
     const engine = this.engine;
     const target = engine.now + maxMs;
@@ -450,6 +461,7 @@ export class SimCluster implements Cluster {
     n.crash();
     this.checker?.onCrash(n.pos);
     this.messaging?.nodeCrashed(id);
+    this.closeClientConnections(n, `${id} crashed`);
     this.settle(n);
   }
 
@@ -466,6 +478,7 @@ export class SimCluster implements Cluster {
     const n = this.get(id);
     this.act('disconnect', [id], undefined, id);
     this.engine.setConnected(n, false);
+    this.closeUnreachable(`${id} was disconnected`);
     this.settle();
   }
 
@@ -487,6 +500,7 @@ export class SimCluster implements Cluster {
     );
     this.act('partition', [groups], groups.map((g) => `{${g.join(' ')}}`).join(' | '));
     this.engine.setPartition(actors);
+    this.closeUnreachable('a partition cut it');
     this.settle();
   }
 
@@ -517,7 +531,11 @@ export class SimCluster implements Cluster {
   }
 
   setNetwork(settings: Partial<NetworkSettings>): void {
-    const next = validateNetwork(this.engine.network, settings);
+    validateNetworkChange(settings);
+    const next = mergeNetwork(this.engine.network, settings);
+    if (next.latencyMs[0] > next.latencyMs[1] || next.reorderDelayMs[0] > next.reorderDelayMs[1]) {
+      throw new RangeError(`setNetwork: a [min, max] pair would have min > max (latencyMs ${JSON.stringify(next.latencyMs)}, reorderDelayMs ${JSON.stringify(next.reorderDelayMs)})`);
+    }
     this.act('setNetwork', [settings], JSON.stringify(settings));
     this.engine.network = next;
     this.settle();
@@ -525,9 +543,16 @@ export class SimCluster implements Cluster {
 
   setClock(id: string, change: { offsetMs?: number; driftPpm?: number; stepMs?: number }): void {
     const n = this.get(id);
+    if (typeof change !== 'object' || change === null) throw new TypeError('setClock needs an object { offsetMs?, driftPpm?, stepMs? }');
+    let given = 0;
     for (const [k, v] of Object.entries(change)) {
-      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new RangeError(`setClock: ${k} must be a finite number`);
+      if (k !== 'offsetMs' && k !== 'driftPpm' && k !== 'stepMs') throw new RangeError(`setClock: unknown change '${k}' (offsetMs, driftPpm or stepMs)`);
+      if (v === undefined) continue;
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`setClock: ${k} must be a finite number`);
+      given++;
     }
+    // An empty change would be an action that does nothing and cannot be written as a scenario line.
+    if (given === 0) throw new RangeError('setClock needs at least one of offsetMs, driftPpm, stepMs');
     if (change.driftPpm !== undefined && change.driftPpm <= -1e6) throw new RangeError('setClock: driftPpm must be above -1000000');
     // Validate before recording, so an action log never holds a call that cannot be replayed.
     this.act('setClock', [id, change], JSON.stringify(change), id);
@@ -556,6 +581,52 @@ export class SimCluster implements Cluster {
     const result = n.propose(command);
     this.settle(n);
     return result;
+  }
+
+  /**
+   * Every client connection to node `n` ends now: the node forgets them, and each client's log shows
+   * the close, its subscriptions there end, and its unanswered lines are told (as a client would
+   * learn of a reset or a timed-out TCP connection, not left waiting).
+   */
+  private closeClientConnections(n: NodeActor, why: string): void {
+    if (n.up) n.dropClientConnections();
+    for (const c of this.clients.values()) {
+      // No journal record of its own: a user action is one event (the player steps and seeks by them);
+      // the close is in the client's log.
+      if (c.connectedTo(n.id)) c.close(n.id, why);
+    }
+  }
+
+  /** After a topology change: connections between a client and a node that can no longer reach each other end. */
+  private closeUnreachable(why: string): void {
+    for (const n of this.nodes) {
+      if (!n.up) continue;
+      let cut = false;
+      for (const c of this.clients.values()) {
+        if (c.connectedTo(n.id) && !(this.engine.reachable(c, n) && this.engine.reachable(n, c))) cut = true;
+      }
+      if (cut) this.closeClientConnections(n, why);
+    }
+  }
+
+  /**
+   * Breaks one client's connection to a node, as a network fault that resets a TCP connection
+   * would: both ends learn it at once; lines still unanswered fail, subscriptions there end, and a
+   * reply still in flight finds no connection. The client's next line opens a new one.
+   */
+  resetConnection(clientId: string, nodeId: string): boolean {
+    const n = this.get(nodeId);
+    checkClientId('resetConnection', clientId);
+    if (this.byId.has(clientId) || clientId === TIME_SERVER_ID) throw new RangeError(`resetConnection: '${clientId}' is a node, not a client`);
+    const c = this.clients.get(clientId);
+    this.act('resetConnection', [clientId, nodeId], `${clientId}–${nodeId}`, nodeId);
+    const open = c !== undefined && c.connectedTo(nodeId);
+    if (open) {
+      n.broker.forgetConnection(c);
+      c.close(nodeId, 'the connection was reset');
+    }
+    this.settle();
+    return open;
   }
 
   // ---- membership (§6), snapshots (§7), leadership transfer (thesis §3.10) ----
@@ -648,27 +719,34 @@ export class SimCluster implements Cluster {
   client(id: string): ClientActor {
     let c = this.clients.get(id);
     if (c === undefined) {
-      if (this.byId.has(id) || id === TIME_SERVER_ID) throw new RangeError(`client id '${id}' is taken by a node`);
-      if (!/^[A-Za-z0-9_.:-]{1,32}$/.test(id)) throw new RangeError(`client id must be 1..32 letters, digits or _.:- (got '${id}')`);
+      this.checkNewClient('client', id);
       const rng = this.rootRng.fork(`client:${id}`);
       c = this.engine.addActor(
-        (index) => new ClientActor(index, id, this.engine, rng, () => this.nodeIds, (x) => this.byId.get(x)!, DEFAULT_CLIENT, this.clientObserver),
+        (index) =>
+          new ClientActor(
+            index, id, this.engine, rng, () => this.nodeIds, (x) => this.byId.get(x)!, (x) => this.byId.get(x)!.connEpoch, DEFAULT_CLIENT, this.clientObserver,
+          ),
       );
       this.clients.set(id, c);
     }
     return c;
   }
 
+  /** A client id that may name a new client: well formed, and not a node's or the time server's. */
+  private checkNewClient(call: string, id: string): void {
+    checkClientId(call, id);
+    if (this.byId.has(id) || id === TIME_SERVER_ID) throw new RangeError(`${call}: client id '${id}' is taken by a node`);
+  }
+
   /** Failure-detector statistics per node, and in total. */
   detectorStats(): { total: DetectorStats; byNode: Record<string, DetectorStats> } {
-    const byNode: Record<string, DetectorStats> = {};
     const total: DetectorStats = { suspicions: 0, falseSuspicions: 0 };
     for (const n of this.nodes) {
-      byNode[n.id] = { ...n.detectorStats };
       total.suspicions += n.detectorStats.suspicions;
       total.falseSuspicions += n.detectorStats.falseSuspicions;
     }
-    return { total, byNode };
+    // fromEntries defines own properties: a node named __proto__ is a key like any other, not the prototype.
+    return { total, byNode: Object.fromEntries(this.nodes.map((n) => [n.id, { ...n.detectorStats }])) };
   }
 
   clientIds(): string[] {
@@ -676,13 +754,13 @@ export class SimCluster implements Cluster {
   }
 
   publish(topic: string, message: string, options: { id?: string; via?: string; client?: string } = {}): Publish {
-    if (options.via !== undefined) this.get(options.via);
-    if (/\s/.test(topic) || topic.length === 0) throw new RangeError(`topic must be a non-empty word without spaces (got '${topic}')`);
-    if (options.id !== undefined && (/\s/.test(options.id) || options.id.length === 0)) {
-      throw new RangeError(`id must be a non-empty word without spaces (got '${options.id}')`);
-    }
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'publish', args: [topic, message, options] });
-    const handle = this.client(options.client ?? 'pub').publish(topic, message, options.id, options.via);
+    const clean = checkPublish(topic, message, options, (client) => this.clients.get(client)?.nextPublishId() ?? clientId(client, 1));
+    if (clean.via !== undefined && !this.byId.has(clean.via)) throw new RangeError(`publish: unknown node '${clean.via}' (nodes: ${this.nodeIds.join(', ')})`);
+    const client = clean.client ?? 'pub';
+    if (!this.clients.has(client)) this.checkNewClient('publish', client);
+    // A copy: a caller that changes its options object later must not change the action log.
+    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'publish', args: [topic, message, clean] });
+    const handle = this.client(client).publish(topic, message, clean.id, clean.via);
     this.engine.flush();
     return handle;
   }
@@ -690,8 +768,24 @@ export class SimCluster implements Cluster {
   /** One protocol line typed at a node by a client ('console' unless named); the handle fills in as replies arrive. */
   command(nodeId: string, line: string, options: { client?: string } = {}): CommandHandle {
     this.get(nodeId);
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'command', args: [nodeId, line, options] });
-    const handle = this.client(options.client ?? 'console').command(nodeId, line);
+    return this.typeLine('command', [nodeId, line], checkCommand(line, options), 'console', nodeId, line);
+  }
+
+  /**
+   * A subscriber client ('sub' unless named) sends `SUB <topic>` to a node; the MSG lines it then
+   * receives are in `received(client)`. Recorded (and replayed) as its own action.
+   */
+  subscribe(nodeId: string, topic: string, options: { client?: string } = {}): CommandHandle {
+    this.get(nodeId);
+    return this.typeLine('subscribe', [nodeId, topic], checkSubscribe(topic, options), 'sub', nodeId, `SUB ${topic}`);
+  }
+
+  /** A checked line from a client: recorded as action `op` (with the cleaned options), then sent. */
+  private typeLine(op: string, args: unknown[], clean: { client?: string }, defaultClient: string, nodeId: string, line: string): CommandHandle {
+    const client = clean.client ?? defaultClient;
+    if (!this.clients.has(client)) this.checkNewClient(op, client);
+    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op, args: [...args, clean] });
+    const handle = this.client(client).command(nodeId, line);
     this.engine.flush();
     return handle;
   }
@@ -701,9 +795,15 @@ export class SimCluster implements Cluster {
     return this.clients.get(clientId)?.log ?? [];
   }
 
-  /** MSG lines a subscriber client has received, in delivery order. */
+  /** MSG lines a subscriber client has received, in delivery order (the latest 50,000 to 100,000; see truncated). */
   received(clientId: string): readonly Received[] {
     return this.clients.get(clientId)?.received ?? [];
+  }
+
+  /** How many of a client's log lines and received messages were cut from the front to bound memory. */
+  truncated(clientId: string): { log: number; received: number } {
+    const t = this.clients.get(clientId)?.truncated;
+    return { log: t?.log ?? 0, received: t?.received ?? 0 };
   }
 
   history(id: string, topic: string): TopicRecord[] {
@@ -752,6 +852,11 @@ export class SimCluster implements Cluster {
 
   violations(): readonly Violation[] {
     return this.violationList;
+  }
+
+  /** Documented consequences of the settings that the checkers saw happen (they are not violations). */
+  findings(): readonly Violation[] {
+    return this.findingList;
   }
 
   /** Partition group of each node (nodes with equal numbers can talk), for the UI. */

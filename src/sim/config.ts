@@ -31,6 +31,20 @@ export interface ClusterConfig {
 
 const REQUIRED_FIELDS = ['id', 'host', 'port'] as const;
 
+/** The time server's id on the bus (Cristian's algorithm asks it). */
+export const TIME_SERVER_ID = 'time';
+
+/**
+ * Ids the simulator's own actors use on the bus: a node may not take one, or its messages and a
+ * client's (or the time server's) would be indistinguishable. `pub`, `sub` and `console` are the
+ * default publisher, subscriber and console clients; `wl1`… are the page's workload publishers.
+ */
+export function reservedIdOwner(id: string): string | undefined {
+  if (id === TIME_SERVER_ID) return 'the time server';
+  if (id === 'pub' || id === 'sub' || id === 'console' || /^wl\d+$/.test(id)) return 'a simulated client';
+  return undefined;
+}
+
 function nodeConfig(id: string, host: string, port: number): NodeConfig {
   return { id, host, port, rpcPort: port + 1000, syncPort: port + 200 };
 }
@@ -105,6 +119,8 @@ export function parseClusterConfig(text: string): ClusterConfig {
     }
     const { id, host, port } = entry;
     if (!isNonEmptyString(id)) throw new ConfigError(`Node 'id' must be a non-empty string (${at}.id)`);
+    const owner = reservedIdOwner(id);
+    if (owner !== undefined) throw new ConfigError(`Node id '${id}' is reserved for ${owner} (${at}.id)`);
     if (!isNonEmptyString(host)) throw new ConfigError(`Node 'host' must be a non-empty string (${at}.host)`);
     // typeof first: the original accepted `true` as port 1 because Python's bool is an int.
     if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {

@@ -2,6 +2,8 @@
 export { createCluster, CheckerViolation, SimCluster, DEFAULT_CLOCKS } from './cluster';
 export { ConfigError, MAX_NODES, parseClusterConfig, generatedConfig, configToYaml } from './config';
 export type { ClusterConfig, NodeConfig } from './config';
+export { clusterOptionsSchema, MAX_SEED, MIN_SEED, validateOptions, warnings } from './options';
+export type { OptionWarning } from './options';
 export type { ClientLogLine, CommandHandle, Received } from './client';
 export type { DetectorStats } from './nodeActor';
 export { MESSAGING_PROPERTIES } from './checkers/messaging';

@@ -107,6 +107,13 @@ export class NodeActor implements Actor {
   leaseUntil = -Infinity;
   /** The Wiber broker on top of Raft: topics, client lines, subscriptions. */
   readonly broker: BrokerNode;
+  /**
+   * Moves on each time every client connection to this node ends (crash, disconnect): a client
+   * segment from an earlier epoch belongs to a closed connection (like a segment after a TCP reset).
+   */
+  connEpoch = 1;
+  /** Highest log index ever applied here; kept across crashes, as a real node would persist it. */
+  appliedHighWater = 0;
   private readonly engine: Engine;
   private readonly timing: NodeTiming;
   private readonly timerRng: Rng;
@@ -157,6 +164,8 @@ export class NodeActor implements Actor {
         localNow: () => this.localNow(),
         correctedNow: () => this.correctedNow(),
         trueTimeAtCorrected: (c) => this.trueTimeAtCorrected(c),
+        connEpoch: () => this.connEpoch,
+        appliedHighWater: () => this.appliedHighWater,
         requestRead: () => {
           const r = raft.requestRead(this.raft);
           this.drain();
@@ -293,6 +302,7 @@ export class NodeActor implements Actor {
       return this.noteSync();
     } else if (timer === this.broker.timeoutTimer) return this.broker.onTimeout();
     else if (timer === this.broker.releaseTimer) return this.broker.onRelease();
+    else if (this.broker.ownsTimer(timer)) return this.broker.onConnectionTimer(timer);
     else return;
     this.drain();
   }
@@ -372,6 +382,12 @@ export class NodeActor implements Actor {
     this.drain();
   }
 
+  /** Every client connection to this node ends now (it crashed, or it was cut off from clients). */
+  dropClientConnections(): void {
+    this.connEpoch++;
+    this.broker.dropConnections();
+  }
+
   /** Take a snapshot now (§7) of everything applied; false when nothing new was applied since the last. */
   snapshotNow(): boolean {
     const r = this.raft;
@@ -398,6 +414,7 @@ export class NodeActor implements Actor {
 
   crash(): void {
     this.up = false;
+    this.connEpoch++;
     for (const t of [this.electionTimer, this.heartbeatTimer, this.replicateTimer, this.syncTimer, this.fdTimer, this.roundTimer]) {
       this.engine.stopTimer(t);
     }
@@ -466,6 +483,7 @@ export class NodeActor implements Actor {
           engine.record({ at: engine.now, kind: 'apply', node: this.id, index: o.index, term: o.entry.term, payload: o.entry.command });
           this.hooks.apply?.(this, o.index, o.entry);
           this.broker.apply(o.index, o.entry.term, o.entry.command);
+          if (o.index > this.appliedHighWater) this.appliedHighWater = o.index;
           break;
         case 'vote':
           engine.record({
@@ -506,6 +524,7 @@ export class NodeActor implements Actor {
           this.setPeers(node.peers);
           this.hooks.restore?.(this, o.snapshot);
           this.broker.restore(o.snapshot.data);
+          if (o.snapshot.lastIncludedIndex > this.appliedHighWater) this.appliedHighWater = o.snapshot.lastIncludedIndex;
           break;
         case 'readRound':
           if (this.raftOptions.leaseRounds) this.roundSentAt.set(o.seq, this.leaseClock());

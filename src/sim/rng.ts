@@ -1,8 +1,13 @@
 // Seeded random streams (sfc32): every subsystem forks its own named stream from the one seed.
 
-/** FNV-1a over a string, folded with a seed: the seed of a named child stream. */
-function hashName(seed: number, name: string): number {
+/** FNV-1a over a string, folded with a seed (and its high word, when there is one): the seed of a named child stream. */
+function hashName(seed: number, name: string, hi = 0): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
+  // Seeds below 2^32 skip this, so their streams are what they always were.
+  for (let i = 0; hi !== 0 && i < 4; i++) {
+    h ^= (hi >>> (8 * i)) & 0xff;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
   for (let i = 0; i < name.length; i++) {
     h ^= name.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
@@ -18,7 +23,20 @@ export class Rng {
   /** The seed this stream was made from (for forks). */
   readonly seed: number;
 
-  constructor(seed: number) {
+  /** The seed's bits above the low 32 (0 for seeds in 0..2^32−1); forks fold them into their seeds. */
+  private readonly hi: number;
+
+  /**
+   * A stream for any safe-integer seed: the low 32 bits seed the generator and the high bits are
+   * folded into every fork, so −1 and 4294967295 (equal modulo 2^32) are different runs.
+   */
+  static fromSeed(seed: number): Rng {
+    const lo = ((seed % 4294967296) + 4294967296) % 4294967296;
+    return new Rng(lo, Math.floor(seed / 4294967296));
+  }
+
+  constructor(seed: number, hi = 0) {
+    this.hi = hi | 0;
     this.seed = seed >>> 0;
     // splitmix32 expands the seed into sfc32's four words.
     let s = this.seed;
@@ -38,7 +56,7 @@ export class Rng {
 
   /** An independent stream: draws here never shift the numbers of the parent or of other forks. */
   fork(name: string): Rng {
-    return new Rng(hashName(this.seed, name));
+    return new Rng(hashName(this.seed, name, this.hi));
   }
 
   uint32(): number {

@@ -14,6 +14,7 @@
 // Node references: n1 … (configured ids), `leader`, `follower` (first up non-leader by id),
 // `follower2` …, and variables set with `let` (`$old`). Words and texts may be "JSON-quoted".
 import { CheckerViolation, SimCluster } from './cluster';
+import { MAX_SEED, MIN_SEED } from './options';
 import { Rng } from './rng';
 import type { CommandHandle } from './client';
 import type { ActionRecord, ClusterOptions, InFlight, NetworkSettings, NodeView, Publish, SimEvent } from './types';
@@ -257,13 +258,24 @@ function parseNumberText(text: string): number | undefined {
   return NUMBER.test(text) ? Number(text) : undefined;
 }
 
-/** `500ms`, `2s`, `1.5s`, `500` (ms). */
-function parseDuration(w: Words, what = 'a duration like 500ms or 2s'): number {
+/**
+ * The longest span one line may ask for: a simulated day. `run 1e400ms` reads as Infinity and would
+ * never return; anything much longer than a day would freeze a page for minutes.
+ */
+export const MAX_LINE_MS = 86_400_000;
+/** The most events one `step` line may ask for (about a second of work). */
+export const MAX_STEP_EVENTS = 1_000_000;
+
+/** `500ms`, `2s`, `1.5s`, `500` (ms): finite, non-negative and at most `max`. */
+function parseDuration(w: Words, what = 'a duration like 500ms or 2s', max = MAX_LINE_MS): number {
   const t = w.need(what);
   const m = /^(.*?)(ms|s)?$/.exec(t.text)!;
   const n = parseNumberText(m[1]);
   if (n === undefined || n < 0) throw w.error(`expected ${what}, got '${t.text}'`);
-  return m[2] === 's' ? n * 1000 : n;
+  const ms = m[2] === 's' ? n * 1000 : n;
+  if (!Number.isFinite(ms)) throw w.error(`expected a finite ${what.replace(/^an? /, '')}, got '${t.text}'`);
+  if (ms > max) throw w.error(`'${t.text}' is too long: at most ${max}ms (a simulated day) per line`);
+  return ms;
 }
 
 /** A number written literally or as a variable with an optional offset: `3`, `$k`, `$k+1`. */
@@ -835,9 +847,10 @@ function parseFilter(w: Words, what: string): EventFilter {
 }
 
 function fieldOf(x: object, key: string): unknown {
-  if (EVENT_FIELDS.has(key) || key in x) return (x as Record<string, unknown>)[key];
+  // Own fields only: a filter word like `constructor=x` must not read the prototype.
+  if (EVENT_FIELDS.has(key) || Object.hasOwn(x, key)) return (x as Record<string, unknown>)[key];
   const payload = (x as { payload?: unknown }).payload;
-  if (typeof payload === 'object' && payload !== null) return (payload as Record<string, unknown>)[key];
+  if (typeof payload === 'object' && payload !== null && Object.hasOwn(payload, key)) return (payload as Record<string, unknown>)[key];
   return undefined;
 }
 
@@ -890,7 +903,7 @@ function eventPredicate(f: EventFilter, cmp: Cmp | undefined, label = `'${descri
 const SORT_FIELDS = ['offset', 'ts', 'correctedTs', 'lamport'] as const;
 
 const PREDICATE_WORDS = [
-  'leader', 'leaders', 'no', 'not', 'election', 'commit', 'logs', 'reply', 'publish', 'received', 'history', 'violation', 'event',
+  'leader', 'leaders', 'no', 'not', 'election', 'commit', 'logs', 'reply', 'publish', 'received', 'history', 'violation', 'finding', 'event',
   'in-flight', 'sent', 'time', 'clocks', 'members', 'changes', ...QUANTIFIERS,
 ];
 
@@ -951,13 +964,15 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
     }
     case 'no': {
       const what = w.peek()?.text;
-      if (what === 'violation' || what === 'violations') {
+      if (what === 'violation' || what === 'violations' || what === 'finding' || what === 'findings') {
         w.next();
         const p = w.done || w.peek()?.text === 'within' || w.peek()?.text === 'and' ? undefined : w.need('a property').text;
+        const findings = what.startsWith('finding');
         return {
           test: (r) => {
-            const found = r.cluster.violations().filter((v) => p === undefined || v.property === p || v.message.includes(p));
-            return { ok: found.length === 0, why: found.length === 0 ? 'no violations' : found.map((v) => v.message).join('; ') };
+            const list = findings ? r.cluster.findings() : r.cluster.violations();
+            const found = list.filter((v) => p === undefined || v.property === p || v.message.includes(p));
+            return { ok: found.length === 0, why: found.length === 0 ? `no ${findings ? 'findings' : 'violations'}` : found.map((v) => v.message).join('; ') };
           },
         };
       }
@@ -1120,14 +1135,15 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       }
       return subjectPredicate(subject, prop);
     }
-    case 'violation': {
-      // `violation` alone: any property broken.
-      const p = w.done || CLAUSE_END.has(w.peek()!.text) ? undefined : w.need('a property name (e.g. "Election Safety")').text;
+    case 'violation':
+    case 'finding': {
+      // `violation` (or `finding`) alone: any at all.
+      const p = w.done || CLAUSE_END.has(w.peek()!.text) ? undefined : w.need(word === 'violation' ? 'a property name (e.g. "Election Safety")' : 'a finding name').text;
       return {
         test: (r) => {
-          const all = r.cluster.violations();
+          const all = word === 'violation' ? r.cluster.violations() : r.cluster.findings();
           const found = all.filter((v) => p === undefined || v.property === p || v.message.includes(p));
-          return { ok: found.length > 0, why: all.length === 0 ? 'no violations' : all.map((v) => v.message).join('; ') };
+          return { ok: found.length > 0, why: all.length === 0 ? `no ${word}s` : all.map((v) => v.message).join('; ') };
         },
       };
     }
@@ -1408,17 +1424,18 @@ interface HeaderSpec {
 
 const onOff = (w: Words, what: string): boolean => w.keyword(what, ['on', 'off']) === 'on';
 
-function intArg(w: Words, what: string, min = 0): number {
+function intArg(w: Words, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const t = w.need(what);
   const n = parseNumberText(t.text);
   if (n === undefined || !Number.isInteger(n) || n < min) throw w.error(`expected ${what} (an integer >= ${min}), got '${t.text}'`);
+  if (n > max) throw w.error(`expected ${what} of at most ${max}, got '${t.text}'`);
   return n;
 }
 
 function numArg(w: Words, what: string): number {
   const t = w.need(what);
   const n = parseNumberText(t.text);
-  if (n === undefined) throw w.error(`expected ${what} (a number), got '${t.text}'`);
+  if (n === undefined || !Number.isFinite(n)) throw w.error(`expected ${what} (a finite number), got '${t.text}'`);
   return n;
 }
 
@@ -1429,7 +1446,7 @@ const RULES: Record<string, 'voteLogCheck' | 'commitCurrentTermOnly' | 'oneChang
 };
 
 export const HEADERS: Readonly<Record<string, HeaderSpec>> = {
-  seed: { usage: 'seed <integer>', apply: (w, o) => { o.seed = intArg(w, 'a seed', -(2 ** 31)); } },
+  seed: { usage: 'seed <integer>', apply: (w, o) => { o.seed = intArg(w, 'a seed', MIN_SEED, MAX_SEED); } },
   nodes: { usage: 'nodes <count>', apply: (w, o) => { o.nodes = intArg(w, 'a node count', 1); } },
   config: { usage: 'config "<cluster.yaml as a JSON string>"', apply: (w, o) => { o.config = w.need('the YAML as one quoted string').text; } },
   'election-timeout': { usage: 'election-timeout <min> <max>', apply: (w, o) => { o.electionTimeoutMs = [parseDuration(w), parseDuration(w)]; } },
@@ -1460,7 +1477,13 @@ export const HEADERS: Readonly<Record<string, HeaderSpec>> = {
   },
   'journal-limit': { usage: 'journal-limit <events>', apply: (w, o) => { o.journalLimit = intArg(w, 'an event count'); } },
   'dedup-window': { usage: 'dedup-window <ids per topic>', apply: (w, o) => { o.broker = { ...o.broker, dedupWindow: intArg(w, 'a window size') }; } },
-  dedup: { usage: 'dedup on|off', apply: (w, o) => { o.broker = { ...o.broker, dedup: onOff(w, 'on or off') }; } },
+  dedup: {
+    usage: 'dedup on|off|window|sessions',
+    apply: (w, o) => {
+      const k = w.keyword('on, off, window or sessions', ['on', 'off', 'window', 'sessions']);
+      o.broker = { ...o.broker, dedup: k === 'on' ? true : k === 'off' ? false : (k as 'window' | 'sessions') };
+    },
+  },
   'max-delay': { usage: 'max-delay <ms>', apply: (w, o) => { o.broker = { ...o.broker, maxDelayMs: parseDuration(w) }; } },
   'commit-timeout': { usage: 'commit-timeout <ms>', apply: (w, o) => { o.broker = { ...o.broker, commitTimeoutMs: parseDuration(w) }; } },
   retain: { usage: 'retain <records per topic>   (older records are dropped; offsets stay)', apply: (w, o) => { o.broker = { ...o.broker, retain: intArg(w, 'a record count', 1) }; } },
@@ -1528,7 +1551,8 @@ function nodeAction(name: string, act: (c: SimCluster, id: string) => void): Com
 const PUB_FLAGS: Record<string, boolean> = { '--id': true, '--via': true, '--client': true, '--wait': false };
 
 function takeFlags(w: Words, flags: Record<string, boolean>, into: Map<string, string>): void {
-  for (let t = w.peek(); t !== undefined && !t.quoted && t.text in flags; t = w.peek()) {
+  // Object.hasOwn, not `in`: a message word such as `valueOf` is not a flag.
+  for (let t = w.peek(); t !== undefined && !t.quoted && Object.hasOwn(flags, t.text); t = w.peek()) {
     w.next();
     if (into.has(t.text)) throw w.error(`${t.text} given twice`);
     into.set(t.text, flags[t.text] ? w.word(`a value for ${t.text}`) : '');
@@ -1545,12 +1569,12 @@ function trailingFlags(text: string, flags: Record<string, boolean>, into: Map<s
   };
   for (;;) {
     const bare = /\s+(--[\w-]+)\s*$/.exec(rest);
-    if (bare !== null && bare[1] in flags && !flags[bare[1]]) {
+    if (bare !== null && Object.hasOwn(flags, bare[1]) && !flags[bare[1]]) {
       take(bare[1], '', bare.index);
       continue;
     }
     const pair = /\s+(--[\w-]+)\s+(\S+)\s*$/.exec(rest);
-    if (pair !== null && pair[1] in flags && flags[pair[1]]) {
+    if (pair !== null && Object.hasOwn(flags, pair[1]) && flags[pair[1]]) {
       take(pair[1], pair[2], pair.index);
       continue;
     }
@@ -1587,7 +1611,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     usage: 'step [<events>]',
     kind: 'time',
     parse(w) {
-      const n = w.done ? 1 : intArg(w, 'an event count', 1);
+      const n = w.done ? 1 : intArg(w, 'an event count', 1, MAX_STEP_EVENTS);
       w.end('step [<events>]');
       return (r) => {
         for (let i = 0; i < n; i++) if (!r.cluster.step()) throw new StepFailure('nothing left to happen');
@@ -1621,10 +1645,11 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
   },
   partition: {
-    usage: 'partition <nodes> | <nodes> [| …]   (rest = every node not named)',
+    usage: 'partition <nodes> [| <nodes> …]   (rest = every node not named; nodes named nowhere form one more group)',
     kind: 'action',
     replayable: true,
     parse(w, ctx) {
+      // One group is enough: `partition n1` cuts n1 off from every node not named (as partition([['n1']]) does).
       const groups: string[][] = [[]];
       while (!w.done) {
         const t = w.need('a node');
@@ -1634,7 +1659,8 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
           groups[groups.length - 1].push(t.text);
         }
       }
-      if (groups.length < 2) throw w.error("a partition needs at least two groups separated by '|'");
+      // A bare `partition` is partition([]): every node in one group (what toScenario writes for it).
+      if (groups.length === 1 && groups[0].length === 0) groups.length = 0;
       return (r) => {
         const named = groups.map((g) => g.filter((x) => x !== 'rest').map((x) => r.resolveNode(x)));
         const all = new Set(named.flat());
@@ -1738,6 +1764,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   sub: {
     usage: 'sub <topic> [--via <node>] [--client <client>]',
     kind: 'action',
+    replayable: true,
     parse(w, ctx) {
       const flags = new Map<string, string>();
       const topic = w.word('a topic');
@@ -1746,7 +1773,8 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       const via = flags.get('--via') ?? 'leader';
       checkNodeRef(w, ctx, via);
       return (r, wait) => {
-        const h = r.cluster.command(r.resolveNode(via), `SUB ${topic}`, { client: flags.get('--client') ?? 'sub' });
+        const client = flags.get('--client');
+        const h = r.cluster.subscribe(r.resolveNode(via), topic, client === undefined ? {} : { client });
         r.lastReply = h;
         if (wait) waitFor(r, () => h.done, REPLY_WAIT_MS);
         return { output: [...h.lines] };
@@ -1771,6 +1799,21 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       };
     },
   },
+  reset: {
+    usage: 'reset <client> <node>   (break that client\'s connection to the node)',
+    kind: 'action',
+    replayable: true,
+    parse(w, ctx) {
+      const client = w.word('a client');
+      const ref = parseNodeRef(w, ctx);
+      w.end('reset <client> <node>');
+      return (r) => {
+        const node = r.resolveNode(ref);
+        if (!r.cluster.resetConnection(client, node)) return { output: [`${client} had no connection to ${node}`] };
+        return { output: [`${client}'s connection to ${node} reset`] };
+      };
+    },
+  },
   drop: {
     usage: 'drop #<message id> | drop <type|*> [from=<node>] [to=<node>] [word…] [all]',
     kind: 'action',
@@ -1781,8 +1824,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         w.next();
         w.end('drop #<message id>');
         const id = Number(t.text.slice(1));
-        return (r) => {
-          if (!r.cluster.dropMessage(id)) throw new StepFailure(`message #${id} is not in flight`);
+        return (r, wait) => {
+          // Replayed (`at …`), it does what the recorded call did: dropping a message no longer in flight changes nothing.
+          if (!r.cluster.dropMessage(id) && wait) throw new StepFailure(`message #${id} is not in flight`);
         };
       }
       const f = parseFilter(w, 'a message type');
@@ -2041,7 +2085,8 @@ export function parseScenario(text: string, options: ParseOptions = {}): Scenari
 
 function parseAt(w: Words, ctx: ParseContext, source: string, line: number, only: readonly string[] | undefined): ScenarioStep {
   if (only !== undefined && !only.includes('at')) throw w.error(`'at' is not allowed here (only ${only.join(', ')})`);
-  const ms = parseDuration(w, 'a time like 1234.5ms');
+  // An absolute time: a long recorded run may end past a day, so only finiteness is required.
+  const ms = parseDuration(w, 'a time like 1234.5ms', Number.MAX_VALUE);
   let events: number | undefined;
   const t = w.peek();
   if (t !== undefined && /^#\d+$/.test(t.text)) {
@@ -2159,7 +2204,7 @@ export function optionsToHeader(options: ClusterOptions): string[] {
   if (o.journalLimit !== undefined) h.push(`journal-limit ${o.journalLimit}`);
   const b = o.broker ?? {};
   if (b.dedupWindow !== undefined) h.push(`dedup-window ${b.dedupWindow}`);
-  if (b.dedup !== undefined) h.push(`dedup ${b.dedup ? 'on' : 'off'}`);
+  if (b.dedup !== undefined) h.push(`dedup ${b.dedup === true ? 'on' : b.dedup === false ? 'off' : b.dedup}`);
   if (b.maxDelayMs !== undefined) h.push(`max-delay ${num(b.maxDelayMs)}`);
   if (b.commitTimeoutMs !== undefined) h.push(`commit-timeout ${num(b.commitTimeoutMs)}`);
   if (b.retain !== undefined && b.retain !== Infinity) h.push(`retain ${b.retain}`);
@@ -2186,7 +2231,7 @@ export function actionToCommand(a: ActionRecord): string {
     case 'heal':
       return 'heal';
     case 'partition':
-      return `partition ${(args[0] as string[][]).map((g) => g.join(' ')).join(' | ')}`;
+      return `partition ${(args[0] as string[][]).map((g) => g.join(' ')).join(' | ')}`.trimEnd();
     case 'cutLink':
       return `cut ${s(0)} ${s(1)}`;
     case 'restoreLink':
@@ -2198,7 +2243,7 @@ export function actionToCommand(a: ActionRecord): string {
       const parts = Object.entries(args[1] as Record<string, number | undefined>)
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => {
-          if (!(k in names)) throw new Error(`toScenario: unknown clock change '${k}'`);
+          if (!Object.hasOwn(names, k)) throw new Error(`toScenario: unknown clock change '${k}'`);
           return `${names[k]} ${num(v!)}`;
         });
       return `clock ${s(0)} ${parts.join(' ')}`;
@@ -2215,6 +2260,12 @@ export function actionToCommand(a: ActionRecord): string {
         o.client !== undefined ? `--client ${wordArg(o.client)}` : '',
       ].filter((x) => x !== '');
       return ['pub', ...flags, wordArg(s(0)), textArg(s(1), true)].join(' ');
+    }
+    case 'resetConnection':
+      return `reset ${wordArg(s(0))} ${s(1)}`;
+    case 'subscribe': {
+      const o = (args[2] ?? {}) as { client?: string };
+      return ['sub', wordArg(s(1)), `--via ${s(0)}`, ...(o.client !== undefined ? [`--client ${wordArg(o.client)}`] : [])].join(' ');
     }
     case 'command': {
       const o = (args[2] ?? {}) as { client?: string };

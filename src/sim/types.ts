@@ -41,9 +41,14 @@ export interface ClusterOptions {
    */
   recordActions?: boolean;
   /** Broker settings: dedup window (default 100 per topic), dedup on/off, hold-back delay. */
+  /**
+   * Broker settings: dedup window (default 100 ids per topic); dedup: true/'window' (the spec's id
+   * window), 'sessions' (also a session per publisher, Raft §8: a retry is never stored twice while
+   * its session lives) or false (off); hold-back delay; commit timeout; retention.
+   */
   broker?: {
     dedupWindow?: number;
-    dedup?: boolean;
+    dedup?: boolean | 'window' | 'sessions';
     maxDelayMs?: number;
     commitTimeoutMs?: number;
     /** Records kept per topic (retention; offsets stay absolute). Default: all, as the original. */
@@ -232,8 +237,11 @@ export interface Cluster {
   readonly now: number;
   readonly nodeIds: readonly string[];
   readonly seed: number;
-  step(): boolean;
+  /** Processes the next `count` events (default 1); false when none was left to process. */
+  step(count?: number): boolean;
+  /** `ms` must be finite and non-negative (RangeError otherwise). */
   runFor(ms: number): void;
+  /** `maxMs` must be finite and non-negative (RangeError otherwise). */
   runUntil(done: () => boolean, maxMs: number): boolean;
 
   node(id: string): NodeView;
@@ -291,6 +299,10 @@ export interface Cluster {
   history(id: string, topic: string): TopicRecord[];
   /** One protocol line typed at a node by a client ('console' unless named); the handle fills in as replies arrive. */
   command(nodeId: string, line: string, options?: { client?: string }): CommandHandle;
+  /** Breaks a client's connection to a node (a network reset): both ends learn it at once. False when none was open. */
+  resetConnection(clientId: string, nodeId: string): boolean;
+  /** A subscriber client ('sub' unless named) sends `SUB <topic>` to a node; its MSG lines go to `received(client)`. */
+  subscribe(nodeId: string, topic: string, options?: { client?: string }): CommandHandle;
   /** A client's transcript: lines typed and received (MSG pushes included). */
   clientLog(clientId?: string): readonly ClientLogLine[];
   /** MSG lines a subscriber client received, in delivery order. */
@@ -316,4 +328,6 @@ export interface Cluster {
   /** User actions so far, for replay and sharing. */
   actions(): readonly ActionRecord[];
   violations(): readonly Violation[];
+  /** Documented consequences of chosen settings the checkers saw (e.g. a retry stored again past the dedup window). */
+  findings(): readonly Violation[];
 }

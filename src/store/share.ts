@@ -1,6 +1,6 @@
 // Saving and sharing runs: the zod schema of a run (options + action log + time), URL-hash and JSON encodings, and a fingerprint of the state.
 import { z } from 'zod';
-import { MAX_NODES, type ActionRecord } from '../sim';
+import { MAX_NODES, MAX_SEED, MIN_SEED, type ActionRecord } from '../sim';
 import { MAX_ACTIONS, normalizeRun, type RunOptions } from './runOptions';
 
 export const RUN_FORMAT = 'wiber-sim-run';
@@ -32,7 +32,7 @@ const clocksSchema = z
 
 export const runSchema = z
   .object({
-    seed: z.number().int().min(-(2 ** 31)).max(2 ** 32),
+    seed: z.number().int().min(MIN_SEED).max(MAX_SEED),
     nodes: z.number().int().min(1).max(MAX_NODES).optional(),
     config: z.string().max(100_000).optional(),
     electionTimeoutMs: z.tuple([z.number().min(1).max(MAX_RUN_MS), z.number().min(1).max(MAX_RUN_MS)]).optional(),
@@ -45,6 +45,8 @@ export const runSchema = z
   })
   .strict();
 
+/** A console line or message may be as long as the protocol allows (65,536), plus a line terminator. */
+const LINE = 65_538;
 const base = { at: ms, events: z.number().int().min(0).max(1e12) };
 const one = (op: string) => z.object({ ...base, op: z.literal(op), args: z.tuple([nodeId]) }).strict();
 const clockChange = z
@@ -66,12 +68,14 @@ export const actionSchema = z.discriminatedUnion('op', [
   z.object({ ...base, op: z.literal('setClock'), args: z.tuple([nodeId, clockChange]) }).strict(),
   z.object({ ...base, op: z.literal('dropMessage'), args: z.tuple([z.number().int().min(0).max(1e12)]) }).strict(),
   z.object({ ...base, op: z.literal('propose'), args: z.tuple([nodeId, z.string().max(10_000)]) }).strict(),
-  z.object({ ...base, op: z.literal('command'), args: z.tuple([nodeId, z.string().max(10_000), z.object({ client: z.string().max(32) }).partial().strict()]) }).strict(),
+  z.object({ ...base, op: z.literal('command'), args: z.tuple([nodeId, z.string().max(LINE), z.object({ client: z.string().max(32) }).partial().strict()]) }).strict(),
+  z.object({ ...base, op: z.literal('resetConnection'), args: z.tuple([z.string().max(32), nodeId]) }).strict(),
+  z.object({ ...base, op: z.literal('subscribe'), args: z.tuple([nodeId, z.string().max(200), z.object({ client: z.string().max(32) }).partial().strict()]) }).strict(),
   z
     .object({
       ...base,
       op: z.literal('publish'),
-      args: z.tuple([z.string().max(200), z.string().max(10_000), z.object({ id: z.string().max(200), via: nodeId, client: z.string().max(32) }).partial().strict()]),
+      args: z.tuple([z.string().max(200), z.string().max(LINE), z.object({ id: z.string().max(200), via: nodeId, client: z.string().max(32) }).partial().strict()]),
     })
     .strict(),
 ]);

@@ -5,14 +5,14 @@ import { MAX_ACTIONS } from '../store/runOptions';
 import { DEFAULT_WORKLOAD, WORKLOAD_LIMITS, type WorkloadConfig } from '../store/workload';
 import { nextCommand } from './actions';
 import { Transcript } from './Transcript';
+import { MAX_LINE_LENGTH } from '../core/broker/protocol';
 
-const MAX_LINE = 1000;
 const TRANSCRIPT = 200;
 
 interface LogLine {
   at: number;
   node: string;
-  dir: 'out' | 'in';
+  dir: 'out' | 'in' | 'note';
   line: string;
 }
 
@@ -37,9 +37,11 @@ function Console() {
     void runId;
     return transcript().slice(-TRANSCRIPT);
   }, [seq, runId]);
+  // The protocol's own limit, said out loud: a pasted line is never cut short behind the user's back.
+  const tooLong = line.length > MAX_LINE_LENGTH;
   const send = (text: string): void => {
     const trimmed = text.trim();
-    if (trimmed.length === 0) return;
+    if (trimmed.length === 0 || trimmed.length > MAX_LINE_LENGTH) return;
     setError(act('command', [node, trimmed, {}]) ?? null);
   };
   return (
@@ -65,9 +67,9 @@ function Console() {
         </label>
         <label className="grow">
           <span className="sr-only">Line</span>
-          <input value={line} maxLength={MAX_LINE} onChange={(e) => setLine(e.target.value)} aria-label="Protocol line" placeholder="PUB topic message" spellCheck={false} />
+          <input value={line} onChange={(e) => setLine(e.target.value)} aria-label="Protocol line" aria-invalid={tooLong} placeholder="PUB topic message" spellCheck={false} />
         </label>
-        <button type="submit" className="btn primary" disabled={line.trim().length === 0}>
+        <button type="submit" className="btn primary" disabled={line.trim().length === 0 || tooLong}>
           Send
         </button>
       </form>
@@ -78,6 +80,11 @@ function Console() {
           </button>
         ))}
       </div>
+      {tooLong && (
+        <p className="invalid" role="alert">
+          This line is {line.length.toLocaleString('en-US')} characters long; Wiber takes lines of at most {MAX_LINE_LENGTH.toLocaleString('en-US')}.
+        </p>
+      )}
       {error && (
         <p className="invalid" role="alert">
           {error}

@@ -1,6 +1,6 @@
 // Configuration: seed, cluster size or cluster.yaml (edited or loaded, validated inline), timeouts; applying starts a new run, and a bad config changes nothing.
 import { useId, useMemo, useState, type ChangeEvent } from 'react';
-import { MAX_NODES, configToYaml, generatedConfig, parseClusterConfig } from '../sim';
+import { MAX_NODES, configToYaml, generatedConfig, parseClusterConfig, warnings } from '../sim';
 import { DEFAULT_ELECTION_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, type RunOptions } from '../store/runOptions';
 import { ScenarioList } from './ScenarioList';
 import { newRun, useSim } from '../store/sim';
@@ -73,6 +73,8 @@ export function ConfigPanel() {
     setApplyError(null);
   }
   const checked = useMemo(() => runFromDraft(draft, run), [draft, run]);
+  // Valid settings that will not behave as a learner expects (issue 10): said next to them, with the reason.
+  const cautions = useMemo(() => (checked.run === undefined ? [] : warnings(checked.run)), [checked.run]);
   const yamlState = useMemo(() => {
     if (draft.source !== 'yaml') return null;
     try {
@@ -146,6 +148,11 @@ export function ConfigPanel() {
               Heartbeat every <input className="num" inputMode="decimal" value={draft.heartbeat} aria-invalid={fieldErr('heartbeat')} onChange={(e) => set({ heartbeat: e.target.value })} /> ms
             </label>
           </div>
+          {cautions.map((w) => (
+            <p key={w.option} className="warn-text" role="note" data-testid="config-warning">
+              ⚠ {w.text}
+            </p>
+          ))}
         </section>
         <section aria-labelledby="cfg-cluster">
           <h3 id="cfg-cluster">Cluster</h3>

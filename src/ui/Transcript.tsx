@@ -5,7 +5,8 @@ import { formatMs, setPlaying, stepEvent, useSim } from '../store/sim';
 export interface TranscriptLine {
   at: number;
   node: string;
-  dir: 'out' | 'in';
+  /** 'note': something the page says about the connection (not a protocol line). */
+  dir: 'out' | 'in' | 'note';
   line: string;
 }
 
@@ -17,7 +18,7 @@ function Line({ l, id, open, toggle }: { l: TranscriptLine; id: string; open: bo
   return (
     <li className={l.dir}>
       <span className="ev-t">{formatMs(l.at)}</span>
-      <span className="dir">{l.dir === 'out' ? `→ ${l.node}` : `← ${l.node}`}</span>
+      <span className="dir">{l.dir === 'out' ? `→ ${l.node}` : l.dir === 'note' ? `· ${l.node}` : `← ${l.node}`}</span>
       <span className="text">
         {long && !open ? `${l.line.slice(0, FOLD_CHARS)}…` : l.line}
         {long && (

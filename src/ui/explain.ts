@@ -94,8 +94,10 @@ function explainOther(e: SimEvent, sent: boolean): Explanation | undefined {
       return withRule(sent ? `${from} answered ${to}'s forwarded PUB: ${quoted(p.line)}` : `${to} learned the outcome of its forwarded PUB: ${quoted(p.line)}`);
     case 'ClientPush':
       return withRule(sent ? `${from} pushed ${String(p.topic ?? '?')} offset ${String(p.offset ?? '?')} to subscriber ${to}${p.late === true ? ' (late: out of order)' : ''}` : `Subscriber ${to} received ${String(p.topic ?? '?')} offset ${String(p.offset ?? '?')} from ${from}`);
-    case 'PushAck':
-      return withRule(sent ? `Subscriber ${from} acknowledged push ${String(p.seq ?? '?')} to ${to}` : `${to} learned subscriber ${from} has push ${String(p.seq ?? '?')}`);
+    case 'ClientAck':
+      return withRule(sent ? `${from} acknowledged everything up to line ${String(p.ack ?? '?')} on its connection with ${to}` : `${to} learned ${from} has everything up to line ${String(p.ack ?? '?')} (anything later it resends)`);
+    case 'ClientReset':
+      return withRule(sent ? `${from} reset client ${to}'s connection: it no longer has it` : `Client ${to} learned its connection to ${from} is gone`);
     case 'Ping':
       return withRule(sent ? `${from} pinged ${to}: the failure detector hears each peer regularly` : `${to} heard a ping from ${from}`);
     default:
@@ -302,6 +304,8 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
       return withRule(`${you} typed ${commandText(e.detail ?? '')} at ${n}`);
     case 'publish':
       return withRule(`A publisher sends ${commandText(e.detail ?? '')}`);
+    case 'resetConnection':
+      return withRule(`The connection between client ${e.detail?.split('–')[0] ?? '?'} and ${n} was reset: both ends know at once, unanswered lines fail and subscriptions there end`);
     case 'refused':
       return withRule(`Client ${e.from} could not reach ${e.to} to send ${commandText(e.detail ?? '')}`);
     case 'publishFailed':
@@ -312,6 +316,8 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
       return withRule(`${n} dropped subscriber ${e.to}${e.detail ? ` (${e.detail})` : ''}`);
     case 'violation':
       return withRule(`Safety violated — ${e.detail ?? e.type ?? ''}`, '§5.4');
+    case 'finding':
+      return withRule(`Finding (what a chosen setting does, not a bug) — ${e.detail ?? e.type ?? ''}`);
     default:
       return withRule(`${e.kind}${e.node ? ` ${e.node}` : ''}${e.from ? ` ${e.from}→${e.to}` : ''}${e.type ? ` ${e.type}` : ''}${e.detail ? `: ${e.detail}` : ''}`);
   }

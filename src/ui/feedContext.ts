@@ -36,11 +36,11 @@ export function contextFor(items: readonly FeedItem[], i: number): ExplainContex
 
 export type FeedCategory = 'messages' | 'background' | 'state' | 'actions';
 
-const STATE_KINDS = new Set(['role', 'vote', 'commit', 'apply', 'truncate', 'suspect', 'unsuspect', 'late', 'unsubscribed', 'publishFailed']);
+const STATE_KINDS = new Set(['role', 'vote', 'commit', 'apply', 'truncate', 'suspect', 'unsuspect', 'late', 'unsubscribed', 'publishFailed', 'finding']);
 /** Message types that matter to the story; the rest (pings, clock sync) are background. */
 const STORY_TYPES = new Set([
   'RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply',
-  'ClientRequest', 'ClientReply', 'ForwardPub', 'ForwardReply', 'ClientPush', 'PushAck',
+  'ClientRequest', 'ClientReply', 'ForwardPub', 'ForwardReply', 'ClientPush', 'ClientAck', 'ClientReset',
 ]);
 /** Timers that tick all the time without changing the story. */
 const BACKGROUND_TIMERS = new Set(['heartbeat', 'detector', 'sync', 'syncRound', 'holdback']);

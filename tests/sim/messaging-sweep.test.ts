@@ -54,7 +54,7 @@ interface Subscription {
   client: string;
   node: string;
   topic: string;
-  /** The node crashed after the SUB: the subscription is gone (it is volatile), so no completeness check. */
+  /** The node crashed or was disconnected after the SUB: the connection and its subscription are gone, so no completeness check. */
   lost: boolean;
   /** SUB sent again after the node came back: a second subscription, left to the checker (per subscription). */
   again: boolean;
@@ -127,7 +127,10 @@ function chaos(c: SimCluster, seed: number, subs: Subscription[], issued: Issued
     } else if (roll < 0.23) {
       c.heal();
     } else if (roll < 0.26) {
-      c.disconnect(r.pick(ids));
+      const victim = r.pick(ids);
+      c.disconnect(victim);
+      // Cut off from its clients, the node's connections close, and their subscriptions with them (issue 10).
+      for (const s of subs) if (s.node === victim) s.lost = true;
     } else if (roll < 0.3) {
       c.reconnect(r.pick(ids));
     } else if (roll < 0.33) {

@@ -142,7 +142,8 @@ describe('latency, loss, duplication, reordering', () => {
     expect(() => c.setNetwork({ dropRate: 1.5 })).toThrow(RangeError);
     expect(() => c.setNetwork({ duplicateRate: -0.1 })).toThrow(RangeError);
     expect(() => c.setNetwork({ latencyMs: [10, 5] })).toThrow(RangeError);
-    expect(() => createCluster({ network: { reorderRate: 2 } })).toThrow(RangeError);
+    // An invalid option is a config error naming its path (issue 10).
+    expect(() => createCluster({ network: { reorderRate: 2 } })).toThrow(/^network\.reorderRate must be a number from 0 to 1/);
     expect(c.network).toEqual(DEFAULT_NETWORK);
   });
 });

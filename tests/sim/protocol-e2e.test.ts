@@ -198,7 +198,7 @@ describe('HISTORY', () => {
         expect(ask(c, node, 'HISTORY news 1'), at(c, 'n = 1')).toEqual([all[4], 'OK history_end']);
         expect(ask(c, node, 'HISTORY news +3'), at(c, '+3')).toEqual([...all.slice(2), 'OK history_end']);
         expect(ask(c, node, 'HISTORY news 0'), at(c, 'n = 0')).toEqual(['OK history_end']);
-        expect(ask(c, node, 'HISTORY news -4'), at(c, 'n < 0')).toEqual(['OK history_end']);
+        expect(ask(c, node, 'HISTORY news -4'), at(c, 'n < 0')).toEqual(['ERR n_must_be_non_negative']);
         expect(ask(c, node, 'HISTORY nothing-here 10'), at(c, 'unknown topic')).toEqual(['OK history_end']);
         expect(ask(c, node, `HISTORY news ${'9'.repeat(30)}`), at(c, 'huge n')).toEqual([...all, 'OK history_end']);
         // Every field is the record's: the id, the 1-based offset, the stamps the leader gave it.

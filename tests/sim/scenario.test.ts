@@ -79,7 +79,8 @@ describe('parsing', () => {
       "line 1: expected a rule (vote-log-check, commit-current-term-only, one-change-at-a-time), got 'commit-current-term' (did you mean 'commit-current-term-only'?)",
     );
     expect(parseError('expect reply "OK')).toBe('line 1: unterminated string "OK');
-    expect(parseError('partition n1 n2')).toBe("line 1: a partition needs at least two groups separated by '|'");
+    // One group is allowed (issue 10): `partition n1 n2` cuts n1 and n2 off from the rest.
+    expect(parseScenario('partition n1 n2').steps).toHaveLength(1);
     expect(parseError('let leader = n1')).toBe("line 1: 'leader' is a node name; pick another variable name");
     expect(parseError('at 10ms #3 elect n1')).toMatch(/^line 1: 'elect' cannot follow 'at'/);
   });

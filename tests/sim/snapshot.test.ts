@@ -18,8 +18,10 @@ describe('snapshotEvery (§7)', () => {
     withSeed(61, () => {
       const { c, leader } = stable(61, { snapshotEvery: 100 });
       const snapshots = new Map<string, number>();
+      const restores = new Map<string, number>();
       c.onEvent((e) => {
         if (e.kind === 'snapshot') snapshots.set(e.node!, (snapshots.get(e.node!) ?? 0) + 1);
+        if (e.kind === 'restore') restores.set(e.node!, (restores.get(e.node!) ?? 0) + 1);
       });
       publishMany(c, leader, 450);
       run(c, 1000);
@@ -36,7 +38,12 @@ describe('snapshotEvery (§7)', () => {
         expect(v.log.every((e, i) => e.index === s.lastIncludedIndex + 1 + i)).toBe(true);
         expect(c.history(id, 't'), at(c, `${id} history`)).toEqual(ref);
       }
-      for (const id of c.nodeIds) expect(snapshots.get(id), id).toBeGreaterThanOrEqual(2);
+      // Each node compacts on its own; a follower a little behind the leader's compaction is sent the
+      // leader's snapshot instead (InstallSnapshot), which also moves its log's start.
+      for (const id of c.nodeIds) {
+        expect(snapshots.get(id), id).toBeGreaterThanOrEqual(1);
+        expect((snapshots.get(id) ?? 0) + (restores.get(id) ?? 0), id).toBeGreaterThanOrEqual(2);
+      }
       expect(c.violations()).toEqual([]);
     });
   });

@@ -28,6 +28,13 @@ export const ERR_USAGE_HISTORY = 'ERR usage: HISTORY <topic> <n>';
 /** Added: `SUB` with no topic or more than one word. */
 export const ERR_USAGE_SUB = 'ERR usage: SUB <topic>';
 export const ERR_N_MUST_BE_INT = 'ERR n_must_be_int';
+/**
+ * Added: `HISTORY <topic> <n>` with a negative n. The original (notdulain/wiber,
+ * src/replication/log.py `read_last`: `if n <= 0: return []`) answered it with just
+ * `OK history_end`, as if the topic were empty. The spec's HISTORY returns "the last n records",
+ * which a negative count cannot mean, so the simulator says so instead of answering nothing.
+ */
+export const ERR_N_NEGATIVE = 'ERR n_must_be_non_negative';
 /** A follower that knows no leader. */
 export const ERR_NOT_LEADER = 'ERR not_leader';
 /** A PUB not committed within 2 s. */
@@ -67,7 +74,7 @@ export type Command =
   | { readonly kind: 'quit' }
   /** `id` is undefined when the client gave none; the server then makes one (see ids.ts). */
   | { readonly kind: 'pub'; readonly topic: string; readonly id: string | undefined; readonly message: string }
-  /** Any integer; `n <= 0` asks for no records (the reply is just `OK history_end`). */
+  /** A non-negative integer; `0` asks for no records (the reply is just `OK history_end`). */
   | { readonly kind: 'history'; readonly topic: string; readonly n: number }
   | { readonly kind: 'sub'; readonly topic: string };
 
@@ -84,6 +91,7 @@ const E_USAGE_PUB = error(ERR_USAGE_PUB);
 const E_USAGE_HISTORY = error(ERR_USAGE_HISTORY);
 const E_USAGE_SUB = error(ERR_USAGE_SUB);
 const E_N_MUST_BE_INT = error(ERR_N_MUST_BE_INT);
+const E_N_NEGATIVE = error(ERR_N_NEGATIVE);
 const E_UNKNOWN = error(ERR_UNKNOWN);
 const E_TOO_LONG = error(ERR_TOO_LONG);
 const E_TOPIC_TOO_LONG = error(ERR_TOPIC_TOO_LONG);
@@ -111,8 +119,9 @@ const CR = 13;
  *   verbatim — internal, leading-extra and trailing spaces included — so `PUB <t> <message>` round
  *   trips any message without line breaks. A missing or whitespace-only message → usage error.
  *   `--id` is the flag only as a whole word right after the topic (`--idx` starts a message).
- * - HISTORY takes exactly two words; n must match `[+-]?[0-9]+` else `ERR n_must_be_int`; n beyond
- *   ±2^53 is clamped; n <= 0 asks for no records. SUB takes exactly one word.
+ * - HISTORY takes exactly two words; n must match `[+-]?[0-9]+` else `ERR n_must_be_int`; a
+ *   negative n → `ERR n_must_be_non_negative`; n beyond 2^53 is clamped; n = 0 asks for no records.
+ *   SUB takes exactly one word.
  * - Length checks of topic and id come after the usage checks, before the n check.
  */
 export function parseLine(raw: string): ParseResult {
@@ -171,7 +180,8 @@ function parseHistory(s: string): ParseResult {
   if (topic.length > MAX_TOPIC_LENGTH) return E_TOPIC_TOO_LONG;
   if (!/^[+-]?[0-9]+$/.test(nText)) return E_N_MUST_BE_INT;
   const n = Number(nText);
-  const clamped = Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, n));
+  if (n < 0) return E_N_NEGATIVE;
+  const clamped = Math.min(Number.MAX_SAFE_INTEGER, n);
   return { kind: 'history', topic, n: clamped === 0 ? 0 : clamped }; // no -0 for "-0"
 }
 

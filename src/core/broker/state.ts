@@ -15,6 +15,17 @@ export interface TopicRecord {
   readonly message: string;
 }
 
+/**
+ * A publisher's session stamp (Raft paper §8, Ongaro's thesis §6.3): `client`'s `seq`-th publish,
+ * sent with every retry of it; every publish of that client numbered below `done` is finished for
+ * the client (acknowledged or given up), so the state machine may forget their replies.
+ */
+export interface SessionStamp {
+  readonly client: string;
+  readonly seq: number;
+  readonly done: number;
+}
+
 /** The log command of a publish. Every value a record needs is in the entry, so replay gives the same record. */
 export interface PubCommand {
   readonly op: 'pub';
@@ -24,6 +35,8 @@ export interface PubCommand {
   readonly ts: number;
   readonly correctedTs: number;
   readonly lamport: number;
+  /** Only with session dedup: who sent it, as which of its requests. */
+  readonly session?: SessionStamp;
 }
 
 /** Builds a `PubCommand` with a fixed property order (one hidden class for every entry). */
@@ -38,6 +51,25 @@ export function pubCommand(
   return { op: 'pub', topic, id, message, ts, correctedTs, lamport };
 }
 
+/** A publish command stamped with its publisher's session (session dedup). */
+export function sessionPubCommand(
+  topic: string,
+  id: string,
+  message: string,
+  ts: number,
+  correctedTs: number,
+  lamport: number,
+  session: SessionStamp,
+): PubCommand {
+  return { op: 'pub', topic, id, message, ts, correctedTs, lamport, session };
+}
+
+function isSessionStamp(x: unknown): x is SessionStamp {
+  if (typeof x !== 'object' || x === null) return false;
+  const s = x as Partial<SessionStamp>;
+  return typeof s.client === 'string' && Number.isSafeInteger(s.seq) && Number.isSafeInteger(s.done);
+}
+
 /** True when a log command is a well-formed publish; anything else is ignored by `apply`. */
 export function isPubCommand(command: unknown): command is PubCommand {
   if (typeof command !== 'object' || command === null) return false;
@@ -49,7 +81,8 @@ export function isPubCommand(command: unknown): command is PubCommand {
     typeof c.message === 'string' &&
     typeof c.ts === 'number' &&
     typeof c.correctedTs === 'number' &&
-    typeof c.lamport === 'number'
+    typeof c.lamport === 'number' &&
+    (c.session === undefined || isSessionStamp(c.session))
   );
 }
 
@@ -59,13 +92,24 @@ export const DEFAULT_DEDUP_WINDOW = 100;
 export interface BrokerOptions {
   /** Ids remembered per topic (the last N stored). 0 disables dedup. Default 100. */
   dedupWindow?: number;
-  /** `false` disables dedup regardless of `dedupWindow`. Default true. */
-  dedup?: boolean;
+  /**
+   * `false` disables dedup regardless of `dedupWindow`. `'sessions'` adds publisher sessions to the
+   * id window: a retry stamped with a session is never stored twice while its session lives. Default true ('window').
+   */
+  dedup?: boolean | 'window' | 'sessions';
   /**
    * Records kept per topic (retention, as Kafka's): older ones are dropped, offsets stay absolute.
    * Default Infinity: everything is kept, as the original did.
    */
   retain?: number;
+}
+
+/** What the state machine keeps of one publisher (its session). */
+export interface Session {
+  /** Every seq below this is finished for the client: a request numbered below it is a stale copy. */
+  done: number;
+  /** Replies (topic and offset) of the applied requests at or above `done`, by seq. */
+  readonly replies: Map<number, { readonly topic: string; readonly offset: number }>;
 }
 
 /** Per-topic storage and dedup window (per topic) */
@@ -94,6 +138,8 @@ export interface BrokerState {
   readonly topics: Map<string, TopicState>;
   /** Records stored across all topics. */
   recordCount: number;
+  /** Publisher sessions by client, with session dedup; null without it. Rebuilt by applying the log, like the window. */
+  readonly sessions: Map<string, Session> | null;
 }
 
 export function createBrokerState(options: BrokerOptions = {}): BrokerState {
@@ -103,13 +149,14 @@ export function createBrokerState(options: BrokerOptions = {}): BrokerState {
   }
   const retain = options.retain ?? Infinity;
   if (!(retain === Infinity || (Number.isInteger(retain) && retain >= 1))) throw new RangeError(`retain must be a whole number >= 1 (got ${String(options.retain)})`);
-  return { dedupWindow, retain, appliedIndex: 0, topics: new Map(), recordCount: 0 };
+  return { dedupWindow, retain, appliedIndex: 0, topics: new Map(), recordCount: 0, sessions: options.dedup === 'sessions' ? new Map() : null };
 }
 
 /** What applying one entry did. */
 export type ApplyResult =
   | { readonly kind: 'stored'; readonly topic: string; readonly record: TopicRecord }
-  | { readonly kind: 'duplicate'; readonly topic: string; readonly id: string; readonly offset: number }
+  /** `offset` is undefined for a stale copy of a session request whose reply was already forgotten. */
+  | { readonly kind: 'duplicate'; readonly topic: string; readonly id: string; readonly offset: number | undefined }
   /** Not a publish (a leader's `null` no-op, a raw test string, a malformed command): nothing stored. */
   | { readonly kind: 'ignored' }
   /** index <= appliedIndex: already applied, nothing changed (replay after restart). */
@@ -133,13 +180,26 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
   if (!isPubCommand(command)) return IGNORED;
 
   const { topic: name, id } = command;
+  const stamp = state.sessions !== null ? command.session : undefined;
+  let session: Session | undefined;
+  if (stamp !== undefined) {
+    session = state.sessions!.get(stamp.client);
+    if (session === undefined) state.sessions!.set(stamp.client, (session = { done: 0, replies: new Map() }));
+    const known = session.replies.get(stamp.seq);
+    if (known !== undefined) return { kind: 'duplicate', topic: known.topic, id, offset: known.offset };
+    // Finished for the client already: a late copy of a request it stopped waiting for.
+    if (stamp.seq < session.done) return { kind: 'duplicate', topic: name, id, offset: undefined };
+  }
   let topic = state.topics.get(name);
   if (topic === undefined) {
     topic = { records: [], firstOffset: 1, ids: new Map(), ring: [], ringHead: 0 };
     state.topics.set(name, topic);
   } else if (state.dedupWindow > 0) {
     const offset = topic.ids.get(id);
-    if (offset !== undefined) return { kind: 'duplicate', topic: name, id, offset };
+    if (offset !== undefined) {
+      if (session !== undefined) noteReply(session, stamp!, name, offset);
+      return { kind: 'duplicate', topic: name, id, offset };
+    }
   }
 
   const offset = topic.firstOffset + topic.records.length;
@@ -160,7 +220,22 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
     topic.firstOffset += drop;
   }
   remember(topic, state.dedupWindow, id, offset);
+  if (session !== undefined) noteReply(session, stamp!, name, offset);
   return { kind: 'stored', topic: name, record };
+}
+
+/** A session remembers the reply to this request, and forgets those the client has finished with. */
+function noteReply(session: Session, stamp: SessionStamp, topic: string, offset: number): void {
+  session.replies.set(stamp.seq, { topic, offset });
+  if (stamp.done > session.done) {
+    session.done = stamp.done;
+    for (const seq of session.replies.keys()) if (seq < session.done) session.replies.delete(seq);
+  }
+}
+
+/** The stored reply of a session request, while the session remembers it (the leader asks at PUB time). */
+export function lookupSession(state: BrokerState, stamp: SessionStamp): { topic: string; offset: number } | undefined {
+  return state.sessions?.get(stamp.client)?.replies.get(stamp.seq);
 }
 
 /** Records `id` in the topic's window, evicting the oldest id once the window is full: O(1). */
@@ -218,12 +293,17 @@ export function recordCount(state: BrokerState, topic?: string): number {
 
 /**
  * A copy of the state that shares the (immutable) records but no mutable structure: what a snapshot
- * holds (§7), and what a node restores from one. Topics, offsets and the dedup windows all travel.
+ * holds (§7), and what a node restores from one. Topics, offsets, the dedup windows and the publisher sessions all travel.
  */
 export function cloneBrokerState(state: BrokerState): BrokerState {
   const topics = new Map<string, TopicState>();
   for (const [name, t] of state.topics) {
     topics.set(name, { records: t.records.slice(), firstOffset: t.firstOffset, ids: new Map(t.ids), ring: t.ring.slice(), ringHead: t.ringHead });
   }
-  return { dedupWindow: state.dedupWindow, retain: state.retain, appliedIndex: state.appliedIndex, topics, recordCount: state.recordCount };
+  let sessions: Map<string, Session> | null = null;
+  if (state.sessions !== null) {
+    sessions = new Map();
+    for (const [client, s] of state.sessions) sessions.set(client, { done: s.done, replies: new Map(s.replies) });
+  }
+  return { dedupWindow: state.dedupWindow, retain: state.retain, appliedIndex: state.appliedIndex, topics, recordCount: state.recordCount, sessions };
 }

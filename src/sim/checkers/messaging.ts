@@ -14,6 +14,16 @@ export const MESSAGING_PROPERTIES = [
   'No stale read',
 ] as const;
 
+/** A documented consequence of a setting the learner chose (not a broken guarantee), for the run's findings. */
+export const WINDOW_FINDING = 'Retry stored again after its id left the dedup window';
+
+/** What the checker must know of the broker's dedup to tell a bug from the window's documented limit. */
+export interface DedupConfig {
+  /** Ids remembered per topic (0: none). */
+  window: number;
+  mode: 'window' | 'sessions' | 'off';
+}
+
 interface Ack {
   client: string;
   topic: string;
@@ -29,6 +39,10 @@ export class MessagingChecker {
   private readonly atOffset = new Map<string, TopicRecord[]>();
   /** (topic, id) → offset it was first stored at. */
   private readonly offsetOfId = new Map<string, number>();
+  /** (topic, id) → offset it was last stored at (for ids stored more than once). */
+  private readonly lastOffsetOfId = new Map<string, number>();
+  /** (topic, id) → the offsets of its later copies (stored again past the window, a finding). */
+  private readonly copiesOfId = new Map<string, number[]>();
   /** (topic, id, message) of everything any client sent or node generated an id for. */
   private readonly published = new Set<string>();
   private readonly acks: Ack[] = [];
@@ -47,6 +61,9 @@ export class MessagingChecker {
   constructor(
     private readonly report: Report,
     private readonly now: () => number,
+    private readonly dedup: DedupConfig = { window: 100, mode: 'window' },
+    /** Where findings go (documented consequences of settings); they never stop a run. */
+    private readonly note: Report = () => {},
     private readonly staleReport: Report = report,
   ) {}
 
@@ -121,10 +138,26 @@ export class MessagingChecker {
       const key = k2(topic, record.id);
       const before = this.offsetOfId.get(key);
       if (before !== undefined && before !== record.offset) {
-        this.report(
-          'No duplicate id in a topic',
-          `id ${record.id} stored twice in topic ${topic}: offsets ${before} and ${record.offset} (first seen on ${node})`,
-        );
+        const last = this.lastOffsetOfId.get(key) ?? before;
+        const back = record.offset - last;
+        const { window, mode } = this.dedup;
+        if (mode !== 'off' && back > window) {
+          // The spec's window remembers the last `window` ids per topic: an id further back is
+          // forgotten by design, and a retry of it is stored again. A finding, not a bug.
+          this.note(
+            WINDOW_FINDING,
+            `id ${record.id} stored again in topic ${topic} at offset ${record.offset}: its first copy (offset ${before}) was ${record.offset - before} records back, beyond the dedup window of ${window} ids per topic (a longer window, or dedup 'sessions', keeps it)`,
+          );
+        } else {
+          this.report(
+            'No duplicate id in a topic',
+            `id ${record.id} stored twice in topic ${topic}: offsets ${last} and ${record.offset} (first seen on ${node})`,
+          );
+        }
+        this.lastOffsetOfId.set(key, record.offset);
+        let copies = this.copiesOfId.get(key);
+        if (copies === undefined) this.copiesOfId.set(key, (copies = []));
+        copies.push(record.offset);
       } else this.offsetOfId.set(key, record.offset);
       if (!this.published.has(k2(key, record.message))) {
         this.report('No phantom reads', `${node} stored ${topic} offset ${record.offset} id ${record.id}, which no client published`);
@@ -142,7 +175,8 @@ export class MessagingChecker {
     this.noteAck(topic, id, offset);
     if (offset === undefined) return;
     const known = this.offsetOfId.get(k2(topic, id));
-    if (known !== undefined && known !== offset) {
+    // An id stored again past the window has more than one offset: an ack of any copy is true.
+    if (known !== undefined && known !== offset && !(this.copiesOfId.get(k2(topic, id))?.includes(offset) ?? false)) {
       this.report('No lost acknowledged publish', `${client} was told ${topic} id ${id} is at offset ${offset}, but it is stored at ${known}`);
     }
     if (duplicate) return;
@@ -178,18 +212,32 @@ export class MessagingChecker {
     for (const key of this.seen.keys()) if (key.split('\n')[1] === node) this.ended.add(key);
   }
 
+  /** A subscription ended with its connection (crash, disconnect, QUIT, reset): what it still held is not a gap. */
+  subscriptionEnded(client: string, node: string, sub: number): void {
+    for (const key of this.seen.keys()) {
+      const [c, n, , s] = key.split('\n');
+      if (c === client && n === node && s === String(sub)) this.ended.add(key);
+    }
+  }
+
   /**
    * After the cluster has healed and settled: every acknowledged publish is in every listed node's
    * history at one offset, and every subscriber saw a gap-free run of offsets.
    */
   checkHealed(histories: ReadonlyMap<string, (topic: string) => readonly TopicRecord[]>): void {
-    const byTopic = new Map<string, Map<string, Map<string, number>>>(); // node → topic → id → offset
+    const byTopic = new Map<string, Map<string, Map<string, number[]>>>(); // node → topic → id → offsets
     for (const [node, history] of histories) {
-      const topics = new Map<string, Map<string, number>>();
+      const topics = new Map<string, Map<string, number[]>>();
       byTopic.set(node, topics);
       for (const a of this.acks) {
         if (topics.has(a.topic)) continue;
-        topics.set(a.topic, new Map(history(a.topic).map((r) => [r.id, r.offset])));
+        const ids = new Map<string, number[]>();
+        for (const r of history(a.topic)) {
+          const offsets = ids.get(r.id);
+          if (offsets === undefined) ids.set(r.id, [r.offset]);
+          else offsets.push(r.offset);
+        }
+        topics.set(a.topic, ids);
       }
     }
     // With retention a node keeps only its newest records: an ack older than its oldest kept record is not missing.
@@ -197,20 +245,20 @@ export class MessagingChecker {
     for (const [node, topics] of byTopic) {
       for (const [topic, ids] of topics) {
         let low = Infinity;
-        for (const o of ids.values()) if (o < low) low = o;
+        for (const os of ids.values()) for (const o of os) if (o < low) low = o;
         oldest.set(k2(node, topic), low);
       }
     }
     for (const a of this.acks) {
       for (const [node, topics] of byTopic) {
-        const offset = topics.get(a.topic)!.get(a.id);
+        const offsets = topics.get(a.topic)!.get(a.id);
         // (Retention never empties a topic: a topic with no records dropped nothing.)
         const low = oldest.get(k2(node, a.topic)) ?? Infinity;
-        if (offset === undefined && a.offset !== undefined && low !== Infinity && low > 1 && a.offset < low) continue;
-        if (offset === undefined) {
+        if (offsets === undefined && a.offset !== undefined && low !== Infinity && low > 1 && a.offset < low) continue;
+        if (offsets === undefined) {
           this.report('No lost acknowledged publish', `${a.client}'s acknowledged ${a.topic} id ${a.id} is missing from ${node}`);
-        } else if (a.offset !== undefined && offset !== a.offset) {
-          this.report('No lost acknowledged publish', `${a.topic} id ${a.id} was acked at offset ${a.offset} but ${node} has it at ${offset}`);
+        } else if (a.offset !== undefined && !offsets.includes(a.offset)) {
+          this.report('No lost acknowledged publish', `${a.topic} id ${a.id} was acked at offset ${a.offset} but ${node} has it at ${offsets.join(', ')}`);
         }
       }
     }

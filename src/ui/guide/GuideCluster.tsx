@@ -302,7 +302,7 @@ export function ClientLines({ snap }: { snap: ClusterSnap }) {
       <ul>
         {snap.clientLines.map((l, i) => (
           <li key={i}>
-            <span className="muted">{formatTime(l.at)}</span> {l.dir === 'out' ? `${l.client} → ${l.node}` : `${l.node} → ${l.client}`}: <code>{l.line}</code>
+            <span className="muted">{formatTime(l.at)}</span> {l.dir === 'out' ? `${l.client} → ${l.node}` : l.dir === 'note' ? `${l.client} (${l.node})` : `${l.node} → ${l.client}`}: <code>{l.line}</code>
           </li>
         ))}
       </ul>

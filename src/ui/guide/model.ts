@@ -28,7 +28,7 @@ export interface ClusterSnap {
   /** The topics as one node (the leader, else the first up node) has applied them: the newest records of each. */
   readonly topics: { readonly node: string; readonly list: ReadonlyArray<{ readonly topic: string; readonly count: number; readonly recent: readonly TopicRecord[] }> } | undefined;
   /** The newest lines clients typed and received, oldest first. */
-  readonly clientLines: ReadonlyArray<{ readonly client: string; readonly at: number; readonly node: string; readonly dir: 'in' | 'out'; readonly line: string }>;
+  readonly clientLines: ReadonlyArray<{ readonly client: string; readonly at: number; readonly node: string; readonly dir: 'in' | 'out' | 'note'; readonly line: string }>;
   /** Equal fingerprints: identical clusters (the store's fingerprint of time, events and node state). */
   readonly fingerprint: string;
 }

@@ -160,10 +160,14 @@ describe('HISTORY', () => {
     expect(parseLine('  HISTORY  orders  007\r\n')).toEqual({ kind: 'history', topic: 'orders', n: 7 });
   });
 
-  it('accepts n <= 0, which asks for no records', () => {
+  it('accepts n = 0, which asks for no records', () => {
     expect(parseLine('HISTORY t 0')).toEqual({ kind: 'history', topic: 't', n: 0 });
     expect(parseLine('HISTORY t -0')).toEqual({ kind: 'history', topic: 't', n: 0 });
-    expect(parseLine('HISTORY t -5')).toEqual({ kind: 'history', topic: 't', n: -5 });
+  });
+
+  it('answers a negative n with ERR n_must_be_non_negative (the original answered just OK history_end; issue 10)', () => {
+    expect(parseLine('HISTORY t -5')).toEqual({ kind: 'error', reply: 'ERR n_must_be_non_negative' });
+    expect(parseLine('HISTORY t -99999999999999999999')).toEqual({ kind: 'error', reply: 'ERR n_must_be_non_negative' });
   });
 
   it('clamps a huge n to a safe integer', () => {

@@ -1,0 +1,224 @@
+// Validation of ClusterOptions with one zod schema (a bad option throws ConfigError naming its path), and warnings for valid but unworkable settings.
+import { z } from 'zod';
+import { ConfigError, MAX_NODES } from './config';
+import type { ClusterOptions, NetworkSettings } from './types';
+
+/**
+ * Seeds the simulator supports: every safe integer, each its own run (the random streams take all
+ * 53 bits, so −1 and 4294967295 are different runs). Beyond this, two seeds could be the same float.
+ */
+export const MIN_SEED = Number.MIN_SAFE_INTEGER;
+export const MAX_SEED = Number.MAX_SAFE_INTEGER;
+/** Events a journal may keep: each costs about 70 bytes whether used or not. */
+export const MAX_JOURNAL = 2_000_000;
+
+/** What each option must be, by path: the text of its error (`<path> must be <this> (got …)`). */
+const MUST: Readonly<Record<string, string>> = {
+  seed: `a whole number from ${MIN_SEED} to ${MAX_SEED}`,
+  nodes: `a whole number from 1 to ${MAX_NODES}`,
+  config: 'cluster.yaml text (a string)',
+  electionTimeoutMs: 'a pair [min, max] of finite numbers with 1 <= min <= max',
+  heartbeatMs: 'a finite number of ms of at least 0.1',
+  startupGraceMs: 'a finite, non-negative number of ms',
+  network: 'an object with latencyMs, dropRate, duplicateRate, reorderRate, reorderDelayMs',
+  'network.latencyMs': 'a pair [min, max] of finite numbers with 0 <= min <= max',
+  'network.dropRate': 'a number from 0 to 1',
+  'network.duplicateRate': 'a number from 0 to 1',
+  'network.reorderRate': 'a number from 0 to 1',
+  'network.reorderDelayMs': 'a pair [min, max] of finite numbers with 0 <= min <= max',
+  clocks: 'an object with offsetMsMax, driftPpmMax, sync, syncIntervalMs, countSelf',
+  'clocks.offsetMsMax': 'a finite, non-negative number of ms',
+  'clocks.driftPpmMax': 'a number of ppm from 0 to less than 1000000',
+  'clocks.sync': "one of 'ntp', 'cristian', 'berkeley', 'off'",
+  'clocks.syncIntervalMs': 'a finite number of ms of at least 1',
+  'clocks.countSelf': 'true or false',
+  detector: 'an object with suspectAfterMs, kind, phiThreshold',
+  'detector.suspectAfterMs': 'a finite number of ms of at least 1',
+  'detector.kind': "one of 'timeout', 'phi', 'off'",
+  'detector.phiThreshold': 'a finite number above 0',
+  rules: 'an object with voteLogCheck, commitCurrentTermOnly, oneChangeAtATime',
+  'rules.voteLogCheck': 'true or false',
+  'rules.commitCurrentTermOnly': 'true or false',
+  'rules.oneChangeAtATime': 'true or false',
+  checkers: "'throw', 'record' or false",
+  journalLimit: `a whole number from 0 to ${MAX_JOURNAL}`,
+  recordActions: 'true or false',
+  broker: 'an object with dedupWindow, dedup, maxDelayMs, commitTimeoutMs, retain',
+  'broker.dedupWindow': 'a whole, non-negative number of ids per topic',
+  'broker.dedup': "true, false, 'window' or 'sessions'",
+  'broker.maxDelayMs': 'a finite, non-negative number of ms',
+  'broker.commitTimeoutMs': 'a finite number of ms above 0',
+  'broker.retain': 'a whole number of records of at least 1 (or Infinity: keep all)',
+  maxEntriesPerMessage: 'a whole number from 1 to 1000000',
+  maxInflight: 'a whole number from 1 to 1000000',
+  snapshotEvery: 'a whole, non-negative number of applied entries (0: never)',
+  reads: "one of 'local', 'readIndex', 'lease'",
+  raft: 'an object with preVote, checkQuorum',
+  'raft.preVote': 'true or false',
+  'raft.checkQuorum': 'true or false',
+};
+
+const ms = z.number().min(0);
+const pair = (min: number) => z.tuple([z.number().min(min), z.number().min(min)]).refine(([a, b]) => a <= b);
+const rate = z.number().min(0).max(1);
+const bool = z.boolean();
+
+const networkSchema = z.strictObject({
+  latencyMs: pair(0),
+  dropRate: rate,
+  duplicateRate: rate,
+  reorderRate: rate,
+  reorderDelayMs: pair(0),
+}).partial();
+
+/** Every option of `createCluster`; unknown keys are refused (a misspelt option would otherwise be silently ignored). */
+export const clusterOptionsSchema = z.strictObject({
+  seed: z.number().int().min(MIN_SEED).max(MAX_SEED),
+  nodes: z.number().int().min(1).max(MAX_NODES),
+  config: z.string(),
+  electionTimeoutMs: pair(1),
+  heartbeatMs: z.number().min(0.1),
+  startupGraceMs: ms,
+  network: networkSchema,
+  clocks: z.strictObject({
+    offsetMsMax: ms,
+    driftPpmMax: z.number().min(0).lt(1e6),
+    sync: z.enum(['ntp', 'cristian', 'berkeley', 'off']),
+    syncIntervalMs: z.number().min(1),
+    countSelf: bool,
+  }).partial(),
+  detector: z.strictObject({
+    suspectAfterMs: z.number().min(1),
+    kind: z.enum(['timeout', 'phi', 'off']),
+    phiThreshold: z.number().gt(0),
+  }).partial(),
+  rules: z.strictObject({ voteLogCheck: bool, commitCurrentTermOnly: bool, oneChangeAtATime: bool }).partial(),
+  checkers: z.union([z.literal('throw'), z.literal('record'), z.literal(false)]),
+  journalLimit: z.number().int().min(0).max(MAX_JOURNAL),
+  recordActions: bool,
+  broker: z.strictObject({
+    dedupWindow: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    dedup: z.union([z.boolean(), z.literal('window'), z.literal('sessions')]),
+    maxDelayMs: ms,
+    commitTimeoutMs: z.number().gt(0),
+    retain: z.union([z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), z.literal(Infinity)]),
+  }).partial(),
+  maxEntriesPerMessage: z.number().int().min(1).max(1_000_000),
+  maxInflight: z.number().int().min(1).max(1_000_000),
+  snapshotEvery: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  reads: z.enum(['local', 'readIndex', 'lease']),
+  raft: z.strictObject({ preVote: bool, checkQuorum: bool }).partial(),
+}).partial();
+
+/** A value as a learner would write it: NaN, Infinity and strings stay recognisable. */
+function show(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  try {
+    const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+    return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  } catch {
+    return typeof value;
+  }
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const k of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+/** The first problem of a failed parse as one sentence naming the option path. */
+function describe(root: unknown, issue: z.core.$ZodIssue, prefix: string): string {
+  const keys = issue.path.filter((k): k is string => typeof k === 'string');
+  if (issue.code === 'unrecognized_keys') {
+    const at = [prefix, ...keys].filter((s) => s !== '').join('.');
+    const known = Object.keys(MUST)
+      .filter((p) => p.split('.').length === keys.length + (prefix === '' ? 1 : 2) && p.startsWith(at === '' ? '' : `${at}.`))
+      .map((p) => p.split('.').pop()!);
+    return `unknown option ${issue.keys.map((k) => (at === '' ? k : `${at}.${k}`)).join(', ')} (known: ${known.join(', ')})`;
+  }
+  const path = [prefix, ...keys].filter((s) => s !== '').join('.');
+  // Tuple elements and refinements report below or at the option: name the option itself.
+  const must = MUST[path] ?? 'valid';
+  return `${path} must be ${must} (got ${show(valueAt(root, keys))})`;
+}
+
+/** Throws ConfigError naming the first invalid option (`network.dropRate must be a number from 0 to 1 (got 1.5)`). */
+export function validateOptions(options: unknown): asserts options is ClusterOptions {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ConfigError(`cluster options must be an object (got ${show(options)})`);
+  }
+  const r = clusterOptionsSchema.safeParse(options);
+  if (!r.success) throw new ConfigError(describe(options, r.error.issues[0], ''));
+}
+
+/** The network settings a running cluster may change (RangeError: the call's argument is wrong, not a config). */
+export function validateNetworkChange(change: unknown): asserts change is Partial<NetworkSettings> {
+  if (typeof change !== 'object' || change === null || Array.isArray(change)) throw new RangeError(`setNetwork needs an object (got ${show(change)})`);
+  const r = networkSchema.safeParse(change);
+  if (!r.success) throw new RangeError(`setNetwork: ${describe(change, r.error.issues[0], 'network')}`);
+  // An empty change would be an action that does nothing and cannot be written as a scenario line.
+  if (!Object.values(change).some((v) => v !== undefined)) {
+    throw new RangeError('setNetwork needs at least one of latencyMs, dropRate, duplicateRate, reorderRate, reorderDelayMs');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Warnings: valid settings that cannot work as a learner expects, each with the reason
+// ---------------------------------------------------------------------------------------------
+
+export interface OptionWarning {
+  /** The option path the warning is about. */
+  readonly option: string;
+  /** One sentence: what happens, and why. */
+  readonly text: string;
+}
+
+/**
+ * Settings that pass validation but make a run behave in a way a learner would not expect. The page
+ * shows them next to the settings; nothing here changes a run.
+ */
+export function warnings(options: ClusterOptions): OptionWarning[] {
+  const out: OptionWarning[] = [];
+  const [min, max] = options.electionTimeoutMs ?? [150, 300];
+  const heartbeat = options.heartbeatMs ?? 50;
+  const latencyMax = options.network?.latencyMs?.[1] ?? 15;
+  if (heartbeat >= min) {
+    out.push({
+      option: 'heartbeatMs',
+      text: `The heartbeat (${heartbeat} ms) is not shorter than the shortest election timeout (${min} ms): a follower can time out before the leader's next heartbeat arrives and start an election against a healthy leader, so leaders keep changing (Raft needs broadcast time ≪ election timeout, §5.6).`,
+    });
+  }
+  if (min === max) {
+    out.push({
+      option: 'electionTimeoutMs',
+      text: `The election timeout has equal bounds (${min} ms): every follower times out at the same moment, so candidates split the vote again and again. Raft draws each timeout at random from a range so that usually one node times out first (§5.2).`,
+    });
+  }
+  if (2 * latencyMax >= min) {
+    out.push({
+      option: 'network.latencyMs',
+      text: `A round trip can take ${2 * latencyMax} ms, not less than the shortest election timeout (${min} ms): votes and heartbeats may arrive after timers fire, so elections can repeat without end (§5.6).`,
+    });
+  }
+  if ((options.network?.dropRate ?? 0) >= 1) {
+    out.push({ option: 'network.dropRate', text: 'Every message is lost (loss rate 1): no node ever hears another, so no leader can be elected.' });
+  }
+  const broker = options.broker ?? {};
+  if ((broker.dedup === undefined || broker.dedup === true || broker.dedup === 'window') && broker.dedupWindow === 0) {
+    out.push({ option: 'broker.dedupWindow', text: 'A dedup window of 0 ids remembers nothing: every retry of a publish is stored again, as with dedup off.' });
+  }
+  const suspect = options.detector?.suspectAfterMs;
+  if (suspect !== undefined && options.detector?.kind !== 'off' && suspect <= 2 * latencyMax) {
+    out.push({
+      option: 'detector.suspectAfterMs',
+      text: `Suspecting a peer after ${suspect} ms of silence, with one-way latency up to ${latencyMax} ms, suspects healthy peers whenever a ping is a little late: expect many false suspicions.`,
+    });
+  }
+  return out;
+}
