@@ -6,7 +6,7 @@ export const NARROW = '(max-width: 1099px)';
 /** Phones and tablets: the toolbar folds its run-to buttons and page actions into menus (two rows). */
 export const COMPACT = '(max-width: 1023px)';
 /** Laptops: the toolbar folds "To start" and "New run" into a menu to stay one row (keep app.css in step). */
-export const MEDIUM = '(max-width: 1499px)';
+export const MEDIUM = '(max-width: 1719px)';
 
 function matches(query: string): boolean {
   return typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia(query).matches;

@@ -284,10 +284,17 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
     await page.close();
   });
 
-  it('the timeline and its playhead fit the window; the rewound badge moves nothing', async () => {
+  it('the timeline and its playhead fit the window; Play ↔ Pause and the rewound badge move nothing; laptops keep a one-row toolbar', async () => {
     const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280));
     await page.locator('svg.cv g.node').first().waitFor();
+    // While playing (the wider "Pause" button) and paused, from laptops to desktops: one toolbar row, the page below at the same place.
+    const bar = () => page.evaluate(() => ({ toolbar: document.querySelector('.toolbar')!.getBoundingClientRect().height, main: document.querySelector('.main')!.getBoundingClientRect().top }));
+    const playing = await atWidths(page, [1280, 1600, 1920], async (w) => [JSON.stringify({ w, ...(await bar()) })]);
     await page.getByRole('button', { name: 'Pause' }).click();
+    const paused = await atWidths(page, [1280, 1600, 1920], async (w) => [JSON.stringify({ w, ...(await bar()) })]);
+    expect(paused).toEqual(playing);
+    for (const p of paused) expect(JSON.parse(p).toolbar, p).toBeLessThan(60);
+    await page.setViewportSize(viewportFor(1280));
     await page.getByRole('button', { name: 'Next leader' }).click();
     await page.locator('svg.cv g.node.leader').waitFor();
     const geometry = () =>
