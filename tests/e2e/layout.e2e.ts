@@ -143,6 +143,28 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
     await page.close();
   });
 
+  it('no sideways scroll at any width between 320 and 1920 px (every 80 px and each layout breakpoint), main page and the widest panels', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280));
+    await stage(page);
+    // Breakpoints (src/ui/useMedia.ts, app.css): one column below 1100, phone toolbar below 1024, folded Run menu below 1720.
+    const widths = [...new Set([...Array.from({ length: 21 }, (_, i) => 320 + i * 80), 1023, 1024, 1099, 1100, 1719, 1720])].sort((a, b) => a - b);
+    const problems: string[] = [];
+    for (const [side, bottom] of [['Inspect', 'Events'], ['Checks', 'Space-time diagram'], ['Metrics', 'Clocks']] as const) {
+      await page.setViewportSize(viewportFor(1280));
+      await page.getByRole('tab', { name: side, exact: true }).click();
+      await page.getByRole('tab', { name: bottom, exact: true }).click();
+      problems.push(
+        ...(await atWidths(page, widths, async (w) => {
+          const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+          return sw > w ? [`${side} + ${bottom} @${w}: the page is ${sw} px wide`] : [];
+        })),
+      );
+    }
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('axe-core: no serious or critical violation on the main page, every panel and the dialogs, light and dark', async () => {
     const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280), { firstVisit: true });
     await page.getByTestId('welcome').waitFor();
