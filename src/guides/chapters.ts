@@ -377,6 +377,8 @@ export function loadChapter(text: string, file = 'chapter'): Chapter {
   let challenge: Challenge | undefined;
   // A step's setup starts a cluster that the following steps go on with: they see its nodes and settings.
   let live: { options: ClusterOptions; setup?: Fragment } = { options: setup.scenario.options };
+  // The live cluster's node ids: a step's add-node lines add to them, for its checks and the following steps.
+  let liveIds: readonly string[] = idsOf(live.options);
   body.sections.forEach((s, i) => {
     const blocks = new Map<string, Block>();
     for (const b of s.blocks) {
@@ -387,7 +389,7 @@ export function loadChapter(text: string, file = 'chapter'): Chapter {
     if (ch !== undefined) {
       if (i !== body.sections.length - 1) throw new ChapterError(`${where(s.line)}: the challenge must be the last section`);
       if (blocks.size > 1) throw new ChapterError(`${where(s.line)}: a challenge section holds only a \`\`\`challenge block`);
-      challenge = loadChallenge(s, ch, where, setup, fill);
+      challenge = loadChallenge(s, ch, where, setup, fill, liveIds);
       return;
     }
     if (s.prose.length === 0) throw new ChapterError(`${where(s.line)}: step '${s.title}' has no prose`);
@@ -401,9 +403,11 @@ export function loadChapter(text: string, file = 'chapter'): Chapter {
       setupFragment = fragment(stepSetup.text, stepSetup.line, where, { header: true });
       if (setupFragment.scenario.steps.length > 0) throw new ChapterError(`${where(setupFragment.scenario.steps[0].line)}: a setup block holds header lines only`);
       live = { options: mergeOptions(setup.scenario.options, setupFragment.scenario.options), setup: setupFragment };
+      liveIds = idsOf(live.options);
     }
-    const stepIds = idsOf(live.options);
-    const scenarioFragment = scenario !== undefined ? fragment(scenario.text, scenario.line, where, { header: false, nodeIds: stepIds }) : undefined;
+    const scenarioFragment = scenario !== undefined ? fragment(scenario.text, scenario.line, where, { header: false, nodeIds: liveIds }) : undefined;
+    liveIds = scenarioFragment?.scenario.nodeIds ?? liveIds;
+    const stepIds = liveIds;
     const ctx: FillContext = {
       step: steps.length,
       options: live.options,
@@ -679,7 +683,7 @@ function loadPredict(
   }
 }
 
-function loadChallenge(s: Section, block: Block, where: (line: number) => string, chapterSetup: Fragment, fill: Fill): Challenge {
+function loadChallenge(s: Section, block: Block, where: (line: number) => string, chapterSetup: Fragment, fill: Fill, liveIds: readonly string[]): Challenge {
   const c = ChallengeSchema.safeParse(yamlBlock(block, where));
   if (!c.success) throw new ChapterError(`${where(block.line)}: challenge: ${zodMessage(c.error)}`);
   const d = c.data;
@@ -687,7 +691,8 @@ function loadChallenge(s: Section, block: Block, where: (line: number) => string
   const setup = d.setup !== undefined ? fragment(d.setup, lineOf('setup'), where, { header: true }) : undefined;
   if (setup !== undefined && setup.scenario.steps.length > 0) throw new ChapterError(`${where(setup.line)}: a challenge setup holds header lines only`);
   if (d.control && setup === undefined) throw new ChapterError(`${where(block.line)}: 'control: true' needs a challenge setup to compare against`);
-  const nodeIds = idsOf(mergeOptions(chapterSetup.scenario.options, setup?.scenario.options ?? {}));
+  // Without a setup the challenge goes on with the chapter's cluster, nodes added by its steps included.
+  const nodeIds = setup !== undefined ? idsOf(mergeOptions(chapterSetup.scenario.options, setup.scenario.options)) : liveIds;
   let goal: CompiledPredicate;
   try {
     goal = compilePredicate(d.goal, { nodeIds, line: lineOf('goal') - 1 });

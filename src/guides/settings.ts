@@ -74,6 +74,9 @@ export function engineSettings(options: ClusterOptions = {}): Readonly<Record<st
     pingInterval: ms(suspect / d.pingDivisor, 'the detector pings a quiet link this often'),
     phiThreshold: count(options.detector?.phiThreshold ?? d.phiThreshold, 'phi-accrual suspicion threshold'),
     phiWindow: count(DEFAULT_PHI_OPTIONS.windowSize, 'arrival gaps the phi-accrual detector remembers per peer'),
+    // Issue 13: snapshots (§7) and lease reads (thesis §6.4.1).
+    snapshotEvery: count(options.snapshotEvery ?? 0, "applied entries between a node's own snapshots (0 = never)"),
+    lease: ms(et[0] * (1 - clocks.driftPpmMax * 1e-6), "a leader's read lease after a confirmed heartbeat round, on its own clock"),
   };
 }
 

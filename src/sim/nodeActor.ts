@@ -527,16 +527,21 @@ export class NodeActor implements Actor {
           if (o.snapshot.lastIncludedIndex > this.appliedHighWater) this.appliedHighWater = o.snapshot.lastIncludedIndex;
           break;
         case 'readRound':
-          if (this.raftOptions.leaseRounds) this.roundSentAt.set(o.seq, this.leaseClock());
+          // A round that leaves while handing over grants no lease, even if answered after an abort.
+          if (this.raftOptions.leaseRounds && this.raft.transferee === null) this.roundSentAt.set(o.seq, this.leaseClock());
           break;
         case 'readConfirmed':
           if (this.raftOptions.leaseRounds) this.renewLease(o.seq);
           this.broker.onReadConfirmed(o.seq);
           break;
         case 'transfer':
+          // A leader that hands over gives up its lease first (thesis §6.4.1): TimeoutNow lets the
+          // target win past the followers' stickiness, which is what the lease relies on.
+          if (o.event === 'start') this.leaseUntil = -Infinity;
           engine.record({
             at: engine.now, kind: 'transfer', node: this.id, to: o.to, term: node.p.currentTerm,
-            detail: o.event === 'start' ? `handing leadership to ${o.to}: proposals paused (thesis §3.10)`
+            detail: o.event === 'start'
+              ? `handing leadership to ${o.to}: proposals paused (thesis §3.10)` + (this.raftOptions.leaseRounds ? '; read lease given up (thesis §6.4.1)' : '')
               : o.event === 'timeoutNow' ? `${o.to} is up to date: TimeoutNow sent` : `transfer to ${o.to} abandoned after an election timeout`,
           });
           break;
@@ -555,6 +560,7 @@ export class NodeActor implements Actor {
 
   /** A majority answered round `seq`: the lease runs from when that round left (thesis §6.4.1). */
   private renewLease(seq: number): void {
+    if (this.raft.transferee !== null) return;
     let sentAt = -Infinity;
     for (const [s, at] of this.roundSentAt) {
       if (s > seq) continue;

@@ -70,6 +70,8 @@ export interface Scenario {
   readonly options: ClusterOptions;
   readonly header: readonly HeaderLine[];
   readonly steps: readonly ScenarioStep[];
+  /** The node ids a line after the last one may name (add-node adds to them), when known. */
+  readonly nodeIds?: readonly string[];
 }
 
 export interface StepResult {
@@ -2080,7 +2082,7 @@ export function parseScenario(text: string, options: ParseOptions = {}): Scenari
     const exec = spec.parse(w, ctx);
     steps.push({ line, source, command: name, kind: spec.kind, exec });
   });
-  return { options: clusterOptions, header, steps };
+  return { options: clusterOptions, header, steps, ...(ctx?.nodeIds !== undefined ? { nodeIds: ctx.nodeIds } : {}) };
 }
 
 function parseAt(w: Words, ctx: ParseContext, source: string, line: number, only: readonly string[] | undefined): ScenarioStep {

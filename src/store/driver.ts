@@ -26,7 +26,7 @@ export type AdvanceResult = 'target' | 'stop' | 'budget';
 const FEED_CAP = 8000;
 if (FEED_JOURNAL < FEED_CAP) throw new Error('the journal must hold at least a feed of events');
 const LAST_STEP_CAP = 64;
-const USER_OPS = new Set(['crash', 'restart', 'disconnect', 'reconnect', 'partition', 'heal', 'cutLink', 'restoreLink', 'setNetwork', 'setClock', 'timeout', 'propose', 'command', 'publish']);
+const USER_OPS = new Set(['crash', 'restart', 'disconnect', 'reconnect', 'partition', 'heal', 'cutLink', 'restoreLink', 'setNetwork', 'setClock', 'timeout', 'propose', 'command', 'publish', 'addNode', 'removeNode', 'transferLeadership', 'snapshot']);
 
 /** A fixed-size ring of the most recent items. */
 export class Ring<T> {
@@ -83,6 +83,12 @@ function markOf(seq: number, e: SimEvent): Mark | undefined {
       // A workload publishes many times a second: its messages would bury the timeline.
       if (isWorkloadClient(e.from)) return undefined;
       return { seq, at: e.at, kind: 'action', label: `publish${e.detail ? ` ${e.detail}` : ''}` };
+    case 'addNode':
+      return { seq, at: e.at, kind: 'action', label: `add node ${e.node}` };
+    case 'removeNode':
+      return { seq, at: e.at, kind: 'action', label: `remove node ${e.node}` };
+    case 'transferLeadership':
+      return { seq, at: e.at, kind: 'action', label: `transfer leadership to ${e.node}` };
     default:
       if (USER_OPS.has(e.kind)) return { seq, at: e.at, kind: 'action', label: `${e.kind}${e.node ? ` ${e.node}` : ''}${e.detail ? ` ${e.detail}` : ''}` };
       return undefined;
@@ -367,8 +373,10 @@ export class Driver {
 
   /** Carries out one action on the cluster (a user's now, or a recorded one coming due). */
   private perform(op: string, args: readonly unknown[]): unknown {
-    if (!isReplayable(op)) throw new Error(`unknown action '${op}'`);
     const c = this.cluster;
+    // Reconfiguring from a cluster.yaml is recorded as the addNode and removeNode actions it makes.
+    if (op === 'reconfigure') return c.reconfigure(String(args[0]));
+    if (!isReplayable(op)) throw new Error(`unknown action '${op}'`);
     const fn = (c as unknown as Record<string, (...a: unknown[]) => unknown>)[op];
     if (typeof fn !== 'function') throw new Error(`the engine cannot '${op}' yet`);
     // The engine records no event for these; the feed shows one so the step can be explained.

@@ -13,9 +13,15 @@ export interface RunOptions {
   startupGraceMs?: number;
   network?: Partial<NetworkSettings>;
   clocks?: Partial<ClockSettings>;
-  rules?: { voteLogCheck?: boolean; commitCurrentTermOnly?: boolean };
+  rules?: { voteLogCheck?: boolean; commitCurrentTermOnly?: boolean; oneChangeAtATime?: boolean };
   /** Largest number of entries per AppendEntries (scenarios place entries one at a time). */
   maxEntriesPerMessage?: number;
+  /** Snapshot after this many applied entries (§7); 0 or absent = never. */
+  snapshotEvery?: number;
+  /** How HISTORY is served (§8, thesis §6.4); absent = 'local'. */
+  reads?: 'local' | 'readIndex' | 'lease';
+  /** Thesis §9.6 extensions; absent = off. */
+  raft?: { preVote?: boolean; checkQuorum?: boolean };
 }
 
 export const DEFAULT_RUN: RunOptions = { seed: 1, nodes: 5 };
@@ -56,5 +62,5 @@ export function electionTimeoutOf(run: RunOptions): [number, number] {
 
 /** True when a "break it" switch is off. */
 export function rulesBroken(run: RunOptions): boolean {
-  return run.rules?.voteLogCheck === false || run.rules?.commitCurrentTermOnly === false;
+  return run.rules?.voteLogCheck === false || run.rules?.commitCurrentTermOnly === false || run.rules?.oneChangeAtATime === false;
 }

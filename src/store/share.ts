@@ -40,8 +40,11 @@ export const runSchema = z
     startupGraceMs: ms.optional(),
     network: networkSchema.optional(),
     clocks: clocksSchema.optional(),
-    rules: z.object({ voteLogCheck: z.boolean(), commitCurrentTermOnly: z.boolean() }).partial().strict().optional(),
+    rules: z.object({ voteLogCheck: z.boolean(), commitCurrentTermOnly: z.boolean(), oneChangeAtATime: z.boolean() }).partial().strict().optional(),
     maxEntriesPerMessage: z.number().int().min(1).max(10_000).optional(),
+    snapshotEvery: z.number().int().min(0).max(1e9).optional(),
+    reads: z.enum(['local', 'readIndex', 'lease']).optional(),
+    raft: z.object({ preVote: z.boolean(), checkQuorum: z.boolean() }).partial().strict().optional(),
   })
   .strict();
 
@@ -67,6 +70,10 @@ export const actionSchema = z.discriminatedUnion('op', [
   z.object({ ...base, op: z.literal('setNetwork'), args: z.tuple([networkSchema]) }).strict(),
   z.object({ ...base, op: z.literal('setClock'), args: z.tuple([nodeId, clockChange]) }).strict(),
   z.object({ ...base, op: z.literal('dropMessage'), args: z.tuple([z.number().int().min(0).max(1e12)]) }).strict(),
+  z.object({ ...base, op: z.literal('addNode'), args: z.tuple([z.object({ id: nodeId, host: z.string().max(200), port: z.number().int().min(1).max(65_535) }).partial().strict()]) }).strict(),
+  one('removeNode'),
+  one('transferLeadership'),
+  one('snapshot'),
   z.object({ ...base, op: z.literal('propose'), args: z.tuple([nodeId, z.string().max(10_000)]) }).strict(),
   z.object({ ...base, op: z.literal('command'), args: z.tuple([nodeId, z.string().max(LINE), z.object({ client: z.string().max(32) }).partial().strict()]) }).strict(),
   z.object({ ...base, op: z.literal('resetConnection'), args: z.tuple([z.string().max(32), nodeId]) }).strict(),

@@ -9,7 +9,7 @@ export type StepKind = 'raft' | 'messaging' | 'time' | 'all';
 export const DEFAULT_STEP_KIND: StepKind = 'raft';
 
 export const STEP_KINDS: ReadonlyArray<{ readonly id: StepKind; readonly label: string; readonly description: string }> = [
-  { id: 'raft', label: 'Raft', description: 'elections, votes, AppendEntries and heartbeats, commits' },
+  { id: 'raft', label: 'Raft', description: 'elections, votes and pre-votes, AppendEntries and heartbeats, commits, membership changes, snapshots, read rounds, leadership transfers' },
   { id: 'messaging', label: 'Pub/sub', description: 'client requests and replies, forwarded publishes, pushes to subscribers' },
   { id: 'time', label: 'Clocks & detector', description: 'clock synchronisation and the failure detector’s pings and suspicions' },
   { id: 'all', label: 'Every event', description: 'every single event, pings and sync timers included' },
@@ -19,18 +19,27 @@ export function stepKindLabel(kind: StepKind): string {
   return STEP_KINDS.find((k) => k.id === kind)?.label ?? kind;
 }
 
-const RAFT_MESSAGES = new Set(['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply']);
+const RAFT_MESSAGES = new Set([
+  'RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply',
+  // issue 13: Pre-Vote (thesis §9.6), InstallSnapshot (§7), leadership transfer (thesis §3.10),
+  // and a follower asking the leader for a read index (thesis §6.4): Raft's read protocol, not pub/sub.
+  'PreVote', 'PreVoteReply', 'InstallSnapshot', 'InstallSnapshotReply', 'TimeoutNow', 'ReadIndex', 'ReadIndexReply',
+]);
 const MESSAGING_MESSAGES = new Set(['ClientRequest', 'ClientReply', 'ForwardPub', 'ForwardReply', 'ClientPush', 'PushAck']);
 const TIME_MESSAGES = new Set(['Ping', 'SyncRequest', 'SyncReply', 'TimeRequest', 'TimeReply', 'BerkeleyPoll', 'BerkeleyReply', 'BerkeleyAdjust']);
 const RAFT_TIMERS = new Set(['election', 'heartbeat']);
 const TIME_TIMERS = new Set(['detector', 'sync', 'syncRound']);
-const RAFT_KINDS = new Set(['role', 'vote', 'commit', 'apply', 'truncate']);
+const RAFT_KINDS = new Set([
+  'role', 'vote', 'commit', 'apply', 'truncate',
+  'config', 'configCommitted', 'membership', 'removed', 'stepDown', 'snapshot', 'restore', 'preVoteStart', 'preVote', 'transfer',
+]);
 const TIME_KINDS = new Set(['sync', 'suspect', 'unsuspect', 'ntpSample', 'cristianSample', 'berkeleyRound', 'berkeleyAdjust']);
 const MESSAGING_KINDS = new Set(['late', 'unsubscribed', 'publishFailed', 'refused']);
 /** Things a person did (or a recorded action coming due) and broken safety: every watcher stops there. */
 const ALWAYS = new Set([
   'crash', 'restart', 'disconnect', 'reconnect', 'partition', 'heal', 'cutLink', 'restoreLink', 'setNetwork', 'setClock',
   'timeout', 'dropMessage', 'propose', 'publish', 'command', 'subscribe', 'violation',
+  'addNode', 'removeNode', 'transferLeadership',
 ]);
 
 /** The layer an event belongs to ('any': every watcher sees it; 'other': only "every event"). */

@@ -1,9 +1,12 @@
-// Configuration: seed, cluster size or cluster.yaml (edited or loaded, validated inline), timeouts; applying starts a new run, and a bad config changes nothing.
+// Configuration: seed, cluster size or cluster.yaml (edited or loaded, validated inline), timeouts, the read mode, Pre-Vote,
+// CheckQuorum and snapshots; applying starts a new run, and a bad config changes nothing. The YAML can also add and remove
+// nodes of the running cluster.
 import { useId, useMemo, useState, type ChangeEvent } from 'react';
 import { MAX_NODES, configToYaml, generatedConfig, parseClusterConfig, warnings } from '../sim';
+import type { SimCluster } from '../sim';
 import { DEFAULT_ELECTION_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, type RunOptions } from '../store/runOptions';
 import { ScenarioList } from './ScenarioList';
-import { newRun, useSim } from '../store/sim';
+import { actWithResult, getDriver, newRun, useSim } from '../store/sim';
 
 const MAX_FILE_BYTES = 1_000_000;
 
@@ -15,7 +18,17 @@ interface Draft {
   timeoutMin: string;
   timeoutMax: string;
   heartbeat: string;
+  reads: 'local' | 'readIndex' | 'lease';
+  preVote: boolean;
+  checkQuorum: boolean;
+  snapshotEvery: string;
 }
+
+const READ_MODES: ReadonlyArray<{ value: Draft['reads']; label: string; about: string }> = [
+  { value: 'local', label: 'local (fast, may be stale)', about: 'Any node answers HISTORY from what it has applied: fast, and stale at a deposed leader or a lagging follower (§8).' },
+  { value: 'readIndex', label: 'ReadIndex (linearizable)', about: 'The leader confirms it still leads with a heartbeat round, then the node answers once it has applied up to the leader’s commit index (thesis §6.4).' },
+  { value: 'lease', label: 'lease (linearizable while clocks drift within bounds)', about: 'The leader answers alone while its lease lasts (a minimum election timeout since a confirmed heartbeat round, shortened by the drift bound); followers ask the leader (thesis §6.4.1).' },
+];
 
 function draftOf(run: RunOptions): Draft {
   const [a, b] = run.electionTimeoutMs ?? DEFAULT_ELECTION_TIMEOUT_MS;
@@ -27,6 +40,10 @@ function draftOf(run: RunOptions): Draft {
     timeoutMin: String(a),
     timeoutMax: String(b),
     heartbeat: String(run.heartbeatMs ?? DEFAULT_HEARTBEAT_MS),
+    reads: run.reads ?? 'local',
+    preVote: run.raft?.preVote === true,
+    checkQuorum: run.raft?.checkQuorum === true,
+    snapshotEvery: String(run.snapshotEvery ?? 0),
   };
 }
 
@@ -40,9 +57,18 @@ export function runFromDraft(d: Draft, base: RunOptions): { run?: RunOptions; er
   if (!(Number.isFinite(max) && max >= min)) return { error: 'Election timeout max must be a number ≥ the min.', field: 'timeoutMax' };
   const hb = Number(d.heartbeat);
   if (!(Number.isFinite(hb) && hb > 0)) return { error: 'Heartbeat must be a positive number of ms.', field: 'heartbeat' };
+  const every = Number(d.snapshotEvery);
+  if (d.snapshotEvery.trim() === '' || !Number.isSafeInteger(every) || every < 0) return { error: 'Snapshot every must be a whole number of entries (0 = never).', field: 'snapshotEvery' };
   const run: RunOptions = { ...base, seed, electionTimeoutMs: [min, max], heartbeatMs: hb };
   delete run.config;
   delete run.nodes;
+  delete run.reads;
+  delete run.raft;
+  delete run.snapshotEvery;
+  // Defaults are left out, so that a run with them shares as before.
+  if (d.reads !== 'local') run.reads = d.reads;
+  if (d.preVote || d.checkQuorum) run.raft = { preVote: d.preVote, checkQuorum: d.checkQuorum };
+  if (every > 0) run.snapshotEvery = every;
   if (d.source === 'size') {
     const n = Number(d.nodes);
     if (!Number.isInteger(n) || n < 1 || n > MAX_NODES) return { error: `Cluster size must be a whole number from 1 to ${MAX_NODES}.`, field: 'nodes' };
@@ -58,6 +84,47 @@ export function runFromDraft(d: Draft, base: RunOptions): { run?: RunOptions; er
   return { run };
 }
 
+/** The read mode, Pre-Vote and CheckQuorum (thesis §9.6), and automatic snapshots (§7): they take effect in a new run. */
+function Extensions({ draft, set, invalid }: { draft: Draft; set: (patch: Partial<Draft>) => void; invalid: boolean }) {
+  const mode = READ_MODES.find((m) => m.value === draft.reads) ?? READ_MODES[0];
+  return (
+    <section aria-labelledby="cfg-ext" className="ext-switches">
+      <h3 id="cfg-ext">Raft as production systems run it</h3>
+      <div className="row">
+        <label>
+          Reads (HISTORY){' '}
+          <select value={draft.reads} onChange={(e) => set({ reads: e.target.value as Draft['reads'] })}>
+            {READ_MODES.map((m) => (
+              <option key={m.value} value={m.value}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p className="hint">{mode.about}</p>
+      <label>
+        <input type="checkbox" checked={draft.preVote} onChange={(e) => set({ preVote: e.target.checked })} />
+        <span>
+          Pre-Vote <span className="muted">— a node asks whether it would win before it raises its term, so a returning node cannot depose a healthy leader (thesis §9.6)</span>
+        </span>
+      </label>
+      <label>
+        <input type="checkbox" checked={draft.checkQuorum} onChange={(e) => set({ checkQuorum: e.target.checked })} />
+        <span>
+          CheckQuorum <span className="muted">— a leader that has not heard from a majority for an election timeout steps down, and followers that hear a leader ignore vote requests (thesis §6.2, §9.6)</span>
+        </span>
+      </label>
+      <div className="row">
+        <label>
+          Snapshot every <input className="num" inputMode="numeric" value={draft.snapshotEvery} aria-invalid={invalid} onChange={(e) => set({ snapshotEvery: e.target.value })} /> applied entries
+        </label>
+        <span className="muted">(0 = never; §7)</span>
+      </div>
+    </section>
+  );
+}
+
 export function ConfigPanel() {
   const run = useSim((s) => s.run);
   const runId = useSim((s) => s.runId);
@@ -65,6 +132,7 @@ export function ConfigPanel() {
   const [seenRun, setSeenRun] = useState(runId);
   const [applyError, setApplyError] = useState<string | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
+  const [reconfigured, setReconfigured] = useState<{ ok: boolean; text: string } | null>(null);
   const ids = { yaml: useId(), yamlMsg: useId(), form: useId() };
   if (seenRun !== runId) {
     // A new run started elsewhere (scenario, link, import): show its settings.
@@ -88,6 +156,15 @@ export function ConfigPanel() {
   const set = (patch: Partial<Draft>): void => {
     setDraft({ ...draft, ...patch });
     setApplyError(null);
+    setReconfigured(null);
+  };
+  // The running cluster grows and shrinks to the YAML's node list (§6: one change at a time, each a recorded action).
+  const reconfigure = (): void => {
+    const r = actWithResult('reconfigure', [draft.yaml]);
+    if (!r.ok) return setReconfigured({ ok: false, text: `Not changed — ${r.error}` });
+    const { added, removed } = r.result as ReturnType<SimCluster['reconfigure']>;
+    const parts = [added.length > 0 ? `adding ${added.join(', ')}` : '', removed.length > 0 ? `removing ${removed.join(', ')}` : ''].filter(Boolean);
+    setReconfigured({ ok: true, text: parts.length > 0 ? `The running cluster is ${parts.join(' and ')} (one change at a time; see the Faults tab).` : 'The running cluster already has exactly these nodes.' });
   };
   const apply = (): void => {
     if (checked.run === undefined) {
@@ -194,10 +271,23 @@ export function ConfigPanel() {
                 {yamlState?.ok ? '✓ ' : '✗ '}
                 {yamlState?.text}
               </p>
-              <label className="btn small file">
-                Load a cluster.yaml file…
-                <input type="file" accept=".yaml,.yml,text/yaml,text/plain" onChange={onFile} />
-              </label>
+              <div className="row">
+                <label className="btn small file">
+                  Load a cluster.yaml file…
+                  <input type="file" accept=".yaml,.yml,text/yaml,text/plain" onChange={onFile} />
+                </label>
+                <button type="button" className="btn small" onClick={() => set({ yaml: configToYaml(getDriver().cluster.config) })}>
+                  Copy the running cluster’s nodes
+                </button>
+                <button type="button" className="btn small" disabled={yamlState?.ok !== true} onClick={reconfigure}>
+                  Add/remove nodes to match (running cluster)
+                </button>
+              </div>
+              {reconfigured && (
+                <p className={reconfigured.ok ? 'valid' : 'invalid'} role="status" data-testid="reconfigure-status">
+                  {reconfigured.text}
+                </p>
+              )}
               {fileError && (
                 <p className="invalid" role="alert">
                   {fileError}
@@ -206,6 +296,7 @@ export function ConfigPanel() {
             </>
           )}
         </section>
+        <Extensions draft={draft} set={set} invalid={checked.field === 'snapshotEvery'} />
         <div className="row">
           <button type="submit" className="btn primary">
             Apply and start a new run

@@ -12,7 +12,11 @@ const ABOUT: Record<string, string> = {
   'State Machine Safety': 'No two nodes apply different entries at the same index (§5.4.3).',
   'Terms never decrease': 'A node’s current term only goes up (§5.1).',
   'Committed entries never truncated': 'Once committed, an entry is never removed from any log (§5.4).',
+  'No stale read': 'A HISTORY reply holds every record whose publish was acknowledged before the HISTORY was sent (linearizable reads, §8). Reads “local” break it under a partition; ReadIndex and lease reads do not.',
 };
+
+/** The Raft properties, and the read property the read modes are about. */
+const SHOWN: readonly string[] = [...RAFT_PROPERTIES, 'No stale read'];
 
 const RULES = [
   {
@@ -25,7 +29,16 @@ const RULES = [
     label: 'Leaders commit by counting only entries of their own term (§5.4.2)',
     off: 'Without it, the Figure 8 scenario commits an entry that a later leader overwrites.',
   },
+  {
+    key: 'oneChangeAtATime' as const,
+    label: 'One membership change at a time (§6; thesis §4.1)',
+    off: 'Without it, a leader appends each add or remove at once: servers using different configurations can form majorities that do not overlap and elect two leaders in one term (watch Election Safety).',
+  },
 ];
+
+type RuleKey = (typeof RULES)[number]['key'];
+const rulesOf = (run: { rules?: Partial<Record<RuleKey, boolean>> }): Record<RuleKey, boolean> =>
+  Object.fromEntries(RULES.map((r) => [r.key, run.rules?.[r.key] !== false])) as Record<RuleKey, boolean>;
 
 function Checkers() {
   const violations = useSim((s) => s.violations);
@@ -35,7 +48,7 @@ function Checkers() {
     <section aria-labelledby="checks-live">
       <h3 id="checks-live">Safety properties, checked after every event</h3>
       <ul className="checks">
-        {RAFT_PROPERTIES.map((p) => {
+        {SHOWN.map((p) => {
           const now = violations.filter((v) => v.property === p);
           const mark = vMarks.find((m) => m.label.startsWith(`${p} broken`));
           const broken = now.length > 0;
@@ -66,7 +79,7 @@ function Checkers() {
 function BreakIt() {
   const run = useSim((s) => s.run);
   const runId = useSim((s) => s.runId);
-  const current = { voteLogCheck: run.rules?.voteLogCheck !== false, commitCurrentTermOnly: run.rules?.commitCurrentTermOnly !== false };
+  const current = rulesOf(run);
   const [draft, setDraft] = useState(current);
   const [seenRun, setSeenRun] = useState(runId);
   if (seenRun !== runId) {
@@ -74,7 +87,7 @@ function BreakIt() {
     setSeenRun(runId);
     setDraft(current);
   }
-  const changed = draft.voteLogCheck !== current.voteLogCheck || draft.commitCurrentTermOnly !== current.commitCurrentTermOnly;
+  const changed = RULES.some((r) => draft[r.key] !== current[r.key]);
   return (
     <section aria-labelledby="checks-break">
       <h3 id="checks-break">Break it</h3>
@@ -94,13 +107,15 @@ function BreakIt() {
           className="btn primary"
           disabled={!changed}
           onClick={() => {
-            const err = newRun({ ...run, rules: { ...draft } });
+            // The membership rule is written only when off, so that runs without it share as before.
+            const { oneChangeAtATime, ...rest } = draft;
+            const err = newRun({ ...run, rules: oneChangeAtATime ? rest : { ...rest, oneChangeAtATime } });
             if (err) showNotice({ kind: 'error', text: err });
           }}
         >
           Restart with these rules
         </button>
-        {(!current.voteLogCheck || !current.commitCurrentTermOnly) && <span className="warn-text">Rules are off in this run.</span>}
+        {RULES.some((r) => !current[r.key]) && <span className="warn-text">Rules are off in this run.</span>}
       </div>
       <h4>Scenarios</h4>
       <ScenarioList />

@@ -1,7 +1,8 @@
-// Faults and network: crash/restart, force timeout and disconnect per node; partitions by group chips; one-way link cuts; network sliders; clock offset, drift and steps.
+// Faults and network: crash/restart, force timeout and disconnect per node; partitions by group chips; membership, transfer and snapshots; one-way link cuts; network sliders; clock offset, drift and steps.
 import { useState } from 'react';
 import type { NetworkSettings } from '../sim';
 import { act, selectNode, useSim } from '../store/sim';
+import { MembershipControls } from './RaftExtras';
 
 const GROUP_NAMES = ['A', 'B', 'C'];
 
@@ -308,6 +309,7 @@ export function FaultsPanel() {
   return (
     <div className="panel faults">
       <Partition />
+      <MembershipControls />
       <Cuts />
       <Network />
       <Clocks />

@@ -1,5 +1,6 @@
 // The inspector: the selected message (fields, payload, drop it) or node (term, vote, indices, log grid, replication, clocks), or an overview table.
 import { memo, useMemo, useState } from 'react';
+import { ClusterMembership, NodeMembership } from './RaftExtras';
 import type { InFlight, LogEntryView, NodeView } from '../sim';
 import { act, formatMs, getDriver, inFlightNow, selectMessage, selectNode, useSim } from '../store/sim';
 import { commandText } from './explain';
@@ -243,6 +244,7 @@ function NodeInspector({ id }: { id: string }) {
         <Field label="Lamport" value={v.lamport} title="This node's Lamport clock" />
         <Field label="Suspects" value={v.suspects.length > 0 ? v.suspects.join(', ') : 'none'} title="Peers its failure detector suspects" />
       </dl>
+      <NodeMembership v={v} />
       <h3>Clocks</h3>
       <dl className="fields">
         <Field label="Local" value={formatMs(v.clock.localMs)} title="This node's own physical clock reading" />
@@ -295,6 +297,7 @@ function Overview() {
           ))}
         </tbody>
       </table>
+      <ClusterMembership />
       <ClusterLogGrid nodes={nodes} maxColumns={24} />
       <InFlightList />
     </section>

@@ -1,6 +1,7 @@
 // Every node's log side by side, as the Raft paper's figures 6–8 draw them: one row per node, one
 // column per log index, each entry coloured by the term that created it with the term number in it,
-// committed entries solid and the rest dashed, and a bar after each node's commit index.
+// committed entries solid and the rest dashed, a bar after each node's commit index, and the prefix a
+// snapshot replaced (§7) hatched.
 import { memo, useLayoutEffect, useRef } from 'react';
 import type { NodeView } from '../sim';
 import { termColor, termInk } from './colors';
@@ -24,21 +25,40 @@ function roleOf(v: NodeView): string {
   return v.role;
 }
 
+/** The index the node's snapshot ends at (0: none); its log holds the entries after it (§7). */
+export function snapshotIndexOf(v: NodeView): number {
+  return v.snapshot?.lastIncludedIndex ?? 0;
+}
+
+/** The index of the node's last entry, counting the entries its snapshot replaced. */
+export function lastIndexOf(v: NodeView): number {
+  return snapshotIndexOf(v) + v.log.length;
+}
+
+/** What the row's name says besides its role: learner (thesis §4.2.1), or not a voter of its own configuration. */
+function memberNote(v: NodeView): string {
+  if (v.removed === true) return 'removed';
+  if (v.learner === true) return 'learner';
+  return '';
+}
+
 /** Everything the grid shows, as one string: equal keys draw the same grid. */
 export function logGridKey({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title }: LogGridProps): string {
-  const width = nodes.reduce((m, v) => Math.max(m, v.log.length), 0);
+  const width = nodes.reduce((m, v) => Math.max(m, lastIndexOf(v)), 0);
   const first = Math.max(1, width - maxColumns + 1);
   let key = `${focus ?? ''}|${title ?? ''}|${first}|${width}`;
   for (const v of nodes) {
-    key += `|${v.id}:${roleOf(v)}:${v.connected ? 1 : 0}:${v.commitIndex}:${v.log.length}:`;
-    for (let i = first - 1; i < v.log.length; i++) key += `${v.log[i].term},`;
+    const snap = snapshotIndexOf(v);
+    key += `|${v.id}:${roleOf(v)}:${memberNote(v)}:${v.connected ? 1 : 0}:${v.commitIndex}:${snap}:${v.log.length}:`;
+    for (let i = Math.max(0, first - 1 - snap); i < v.log.length; i++) key += `${v.log[i].term},`;
   }
   return key;
 }
 
 function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Logs' }: LogGridProps) {
   const wrap = useRef<HTMLDivElement>(null);
-  const width = nodes.reduce((m, v) => Math.max(m, v.log.length), 0);
+  const width = nodes.reduce((m, v) => Math.max(m, lastIndexOf(v)), 0);
+  const compacted = nodes.some((v) => snapshotIndexOf(v) > 0);
   const first = Math.max(1, width - maxColumns + 1);
   const indices: number[] = [];
   for (let i = first; i <= width; i++) indices.push(i);
@@ -78,16 +98,35 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
               {nodes.map((v) => {
                 const role = roleOf(v);
                 const cut = v.up && !v.connected;
+                const note = memberNote(v);
+                const snap = snapshotIndexOf(v);
+                const said = `${v.id}: ${role}${note ? `, ${note}` : ''}${cut ? ', cut off' : ''}, commit index ${v.commitIndex}${snap > 0 ? `, snapshot up to ${snap}` : ''}`;
                 return (
-                  <tr key={v.id} className={`lg-row ${role}${cut ? ' cut' : ''}${focus === v.id ? ' focus' : ''}`} data-node={v.id} data-commit={v.commitIndex}>
-                    <th scope="row" className="lg-node" aria-label={`${v.id}: ${role}${cut ? ', cut off' : ''}, commit index ${v.commitIndex}`} title={`${v.id}: ${role}${cut ? ', cut off' : ''}, commit index ${v.commitIndex}`}>
-                      <span className={`lg-dot ${role}`} />
+                  <tr key={v.id} className={`lg-row ${role}${note ? ` ${note}` : ''}${cut ? ' cut' : ''}${focus === v.id ? ' focus' : ''}`} data-node={v.id} data-commit={v.commitIndex} data-snapshot={snap}>
+                    <th scope="row" className="lg-node" aria-label={said} title={said}>
+                      <span className={`lg-dot ${role}${note ? ` ${note}` : ''}`} />
                       <span className="lg-id">{v.id}</span>
+                      {note === 'learner' && <span className="lg-note">learner</span>}
                       <span className="lg-commit">c{v.commitIndex}</span>
                     </th>
                     {first > 1 && <td className="lg-more" />}
                     {indices.map((i) => {
-                      const e = v.log[i - 1];
+                      if (i <= snap) {
+                        const last = i === snap;
+                        const edge = i === v.commitIndex;
+                        return (
+                          <td
+                            key={i}
+                            className={`lg-cell compacted${last ? ' snap-end' : ''}${edge ? ' edge' : ''}`}
+                            title={`${v.id}, index ${i}: in its snapshot (§7) — the log up to index ${snap} (term ${v.snapshot?.lastIncludedTerm ?? '?'}) was replaced by the state it produced`}
+                            data-compacted=""
+                          >
+                            {last ? (v.snapshot?.lastIncludedTerm ?? '') : ''}
+                            <span className="sr-only">{last ? ` last entry of the snapshot, term ${v.snapshot?.lastIncludedTerm ?? '?'}` : ' in the snapshot'}</span>
+                          </td>
+                        );
+                      }
+                      const e = v.log[i - snap - 1];
                       if (e === undefined) return <td key={i} className="lg-cell empty" />;
                       const committed = i <= v.commitIndex;
                       const edge = i === v.commitIndex;
@@ -121,6 +160,11 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
         <span>
           <span className="lg-key edge" /> commit index (c)
         </span>
+        {compacted && (
+          <span>
+            <span className="lg-key compacted" /> in a snapshot (log compacted, §7)
+          </span>
+        )}
         <span>number = term</span>
       </p>
     </section>

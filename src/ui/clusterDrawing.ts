@@ -3,6 +3,7 @@
 import { select, zoom, zoomIdentity, type Selection, type ZoomBehavior, type ZoomTransform } from 'd3';
 import type { InFlight, NodeView } from '../sim';
 import { getDriver, useSim } from '../store/sim';
+import './raftExtras.css';
 import { electionTimeoutOf } from '../store/runOptions';
 import { labelPoint, lostOpacity, messagePoint, ringArc, ringLayout, timerShare, type Point, type RingLayout } from './clusterGeometry';
 
@@ -64,6 +65,29 @@ export function messageLook(m: Pick<InFlight, 'type' | 'payload' | 'lost' | 'dup
       path = circle(5);
       cls = p.success === true ? 'm-aer ok' : 'm-aer no';
       break;
+    // Issue 13's messages: Pre-Vote (thesis §9.6) as hollow diamonds, a snapshot (§7) as a large
+    // square marked S, TimeoutNow (thesis §3.10) as a triangle.
+    case 'PreVote':
+      path = diamond(8);
+      cls = 'm-pv';
+      break;
+    case 'PreVoteReply':
+      path = diamond(5.5);
+      cls = p.voteGranted === true ? 'm-pvr ok' : 'm-pvr no';
+      break;
+    case 'InstallSnapshot':
+      path = square(9.5);
+      cls = 'm-is';
+      count = 'S';
+      break;
+    case 'InstallSnapshotReply':
+      path = circle(5);
+      cls = typeof p.matchIndex === 'number' && p.matchIndex > 0 ? 'm-isr ok' : 'm-isr no';
+      break;
+    case 'TimeoutNow':
+      path = triangle(8);
+      cls = 'm-tn';
+      break;
     default:
       path = triangle(5.5);
       cls = 'm-other';
@@ -73,10 +97,18 @@ export function messageLook(m: Pick<InFlight, 'type' | 'payload' | 'lost' | 'dup
   return { path, cls, count };
 }
 
+/** Votes a candidate needs: a majority of the voters of its own configuration (§6), else of the ring. */
+function majorityOf(v: NodeView, fallback: number): number {
+  return v.members !== undefined && v.members.length > 0 ? Math.floor(v.members.length / 2) + 1 : fallback;
+}
+
 function roleLabel(v: NodeView, majority: number, suspectedBy = 0): string {
   const parts: string[] = [];
   if (!v.up) parts.push('down');
-  else if (v.role === 'candidate') parts.push(`candidate ${v.votes.length}/${majority}`);
+  else if (v.role === 'candidate') parts.push(`candidate ${v.votes.length}/${majorityOf(v, majority)}`);
+  else if (v.role === 'follower' && v.learner) parts.push('learner');
+  else if (v.role === 'follower' && v.preCandidate) parts.push('pre-vote');
+  else if (v.role === 'leader' && v.transferee) parts.push(`leader → ${v.transferee}`);
   else parts.push(v.role);
   if (!v.connected) parts.push('disconnected');
   if (suspectedBy > 0) parts.push(`suspected by ${suspectedBy}`);
@@ -85,6 +117,9 @@ function roleLabel(v: NodeView, majority: number, suspectedBy = 0): string {
 
 function nodeClass(v: NodeView, selected: boolean, suspectedBy = 0): string {
   let c = `node ${v.up ? v.role : 'down'}`;
+  if (v.learner) c += ' learner';
+  if (v.up && v.preCandidate) c += ' pre-candidate';
+  if (v.up && v.transferee) c += ' transferring';
   if (!v.connected) c += ' disconnected';
   if (suspectedBy > 0) c += ' suspected';
   if (selected) c += ' selected';
@@ -392,7 +427,7 @@ export class ClusterDrawing {
         .text((d) => d);
       g.select('title').text(nodeAriaLabel(v, majority, sus));
       // Votes: one dot per vote needed for a majority, filled when granted.
-      const dots = v.up && v.role === 'candidate' && L.detail ? Array.from({ length: majority }, (_, i) => i < v.votes.length) : [];
+      const dots = v.up && v.role === 'candidate' && L.detail ? Array.from({ length: majorityOf(v, majority) }, (_, i) => i < v.votes.length) : [];
       const rr = L.nodeR + 9;
       g.select('g.votes')
         .selectAll<SVGCircleElement, boolean>('circle')

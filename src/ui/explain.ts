@@ -1,5 +1,6 @@
 // One plain sentence per simulation event, with the Raft rule behind it (paper sections), for the step-through narration and the event feed.
 import type { SimEvent } from '../sim';
+import { configText, explainExtraEvent, explainExtraMessage, isConfigCommand, sectionNames } from './explainExtras';
 
 /** What explain() may know beyond the event itself (all optional). */
 export interface ExplainContext {
@@ -56,6 +57,7 @@ function as<T>(payload: unknown, ...keys: string[]): T | undefined {
 /** A short, safe rendering of a command for a sentence (it is shown as text, never as HTML). */
 export function commandText(command: unknown): string {
   if (command === null || command === undefined) return 'no-op';
+  if (isConfigCommand(command)) return `configuration: ${configText(command)}`;
   const s = typeof command === 'string' ? command : JSON.stringify(command);
   return s.length > 40 ? `“${s.slice(0, 39)}…”` : `“${s}”`;
 }
@@ -126,7 +128,7 @@ function explainSync(e: SimEvent): Explanation {
 
 function explainSend(e: SimEvent, ctx: ExplainContext): Explanation {
   const { from = '?', to = '?' } = e;
-  const other = explainOther(e, true);
+  const other = explainOther(e, true) ?? explainExtraMessage(e, true);
   if (other) return other;
   switch (e.type) {
     case 'RequestVote': {
@@ -176,7 +178,7 @@ function explainSend(e: SimEvent, ctx: ExplainContext): Explanation {
 
 function explainDeliver(e: SimEvent): Explanation {
   const { from = '?', to = '?' } = e;
-  const other = explainOther(e, false);
+  const other = explainOther(e, false) ?? explainExtraMessage(e, false);
   if (other) return other;
   switch (e.type) {
     case 'RequestVote': {
@@ -242,6 +244,8 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
     }
     case 'timer': {
       if (e.type === 'election') {
+        // With Pre-Vote the timer starts a pre-vote instead (thesis §9.6): say so.
+        if (ctx.after?.some((a) => a.kind === 'preVoteStart' && a.node === e.node)) return { text: `${n} timed out and asks first whether it would win an election (Pre-Vote)`, rule: 'thesis §9.6' };
         const role = ctx.after?.find((a) => a.kind === 'role' && a.node === e.node);
         const started = role ? `started an election for term ${role.term}${role.role === 'leader' ? ' and won it alone' : ''}` : 'starts an election';
         return withRule(e.detail === 'forced' ? `${you} forced ${n}'s election timeout: it ${started}` : `${n} timed out and ${started}`, '§5.2');
@@ -258,8 +262,9 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
       const detail = e.detail ?? '';
       const granted = detail.startsWith('granted');
       const reason = detail.replace(/^(granted|denied):\s*/, '');
-      if (granted) return withRule(`${n} granted its vote to ${e.to} for term ${e.term}: ${reason}`, '§5.2, §5.4.1');
-      return withRule(`${n} denied its vote to ${e.to}: ${reason}`, '§5.2');
+      // The engine names leader stickiness by its section of the dissertation (§4.2.3).
+      const x = granted ? withRule(`${n} granted its vote to ${e.to} for term ${e.term}: ${reason}`, '§5.2, §5.4.1') : withRule(`${n} denied its vote to ${e.to}: ${reason}`, '§5.2');
+      return { ...x, rule: sectionNames(...x.rule.split(/,\s*/)) };
     }
     case 'commit': {
       const leader = ctx.roleOf?.(n) === 'leader';
@@ -315,11 +320,14 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
     case 'unsubscribed':
       return withRule(`${n} dropped subscriber ${e.to}${e.detail ? ` (${e.detail})` : ''}`);
     case 'violation':
-      return withRule(`Safety violated — ${e.detail ?? e.type ?? ''}`, '§5.4');
+      return withRule(`Safety violated — ${e.detail ?? e.type ?? ''}`, e.type === 'No stale read' ? '§8' : '§5.4');
     case 'finding':
       return withRule(`Finding (what a chosen setting does, not a bug) — ${e.detail ?? e.type ?? ''}`);
-    default:
+    default: {
+      const extra = explainExtraEvent(e, (ctx as { actor?: string }).actor);
+      if (extra) return extra;
       return withRule(`${e.kind}${e.node ? ` ${e.node}` : ''}${e.from ? ` ${e.from}→${e.to}` : ''}${e.type ? ` ${e.type}` : ''}${e.detail ? `: ${e.detail}` : ''}`);
+    }
   }
 }
 

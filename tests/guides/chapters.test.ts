@@ -58,10 +58,11 @@ const ALLOWED_FIGURES: Readonly<Record<string, readonly string[]>> = {
 const RAFT_PAPER = 'https://raft.github.io/raft.pdf';
 
 describe('the chapter files', () => {
-  it('the chapters of the course are in order, with unique ids: the Raft unit, then messaging and time', () => {
+  it('the chapters of the course are in order, with unique ids: the Raft unit, messaging and time, then Raft as production systems run it', () => {
     expect(chapters.map((c) => [c.order, c.id])).toEqual([
       [1, 'why-consensus'], [2, 'glance'], [3, 'election'], [4, 'replication'], [5, 'safety'], [6, 'failover'], [7, 'partitions'], [8, 'correctness'],
       [9, 'pubsub'], [10, 'dedup'], [11, 'lamport'], [12, 'clocks'], [13, 'holdback'], [14, 'failure-detection'],
+      [15, 'membership'], [16, 'snapshots'], [17, 'reads'], [18, 'disruption'], [19, 'transfer'],
     ]);
   });
 

@@ -129,3 +129,42 @@ describe('engine settings measured on a running cluster', () => {
     expect(S.tolerated.value).toBe(2);
   });
 });
+
+describe('issue 13 settings measured on a running cluster', () => {
+  it('{{snapshotEvery}}: each node snapshots after that many applied entries since its last snapshot', () => {
+    const every = 4;
+    const s = engineSettings({ snapshotEvery: every });
+    expect(s.snapshotEvery.value).toBe(every);
+    expect(engineSettings().snapshotEvery.value).toBe(0);
+    const c = new SimCluster({ seed: 3, nodes: 3, snapshotEvery: every });
+    c.runUntil(() => c.leader() !== undefined, 2000);
+    // One entry at a time (entries applied together are snapshotted together, at the end of the batch).
+    for (let i = 0; i < 9; i++) {
+      c.propose(c.leader()!, `x${i}`);
+      c.runFor(100);
+    }
+    for (const id of c.nodeIds) {
+      const v = c.node(id);
+      // 10 entries applied (the no-op and nine proposals): snapshots at 4 and 8.
+      expect(v.lastApplied, id).toBe(10);
+      expect(v.snapshot?.lastIncludedIndex, id).toBe(8);
+    }
+  });
+
+  it("{{lease}}: a leader answers reads alone for the minimum election timeout shortened by the drift bound, on its own clock", () => {
+    const lease = engineSettings().lease.value as number;
+    expect(lease).toBeCloseTo(150 * (1 - 100e-6), 9);
+    const c = new SimCluster({ seed: 2, nodes: 3, reads: 'lease', clocks: { driftPpmMax: 0, offsetMsMax: 0 } });
+    c.runUntil(() => c.leader() !== undefined, 2000);
+    c.runFor(200);
+    const l = c.leader()!;
+    // The lease runs from when the last confirmed round left: cut the leader off and watch it run out.
+    c.disconnect(l);
+    const start = c.now;
+    const left = c.node(l).leaseMs;
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(engineSettings({ clocks: { driftPpmMax: 0 } }).lease.value as number);
+    c.runUntil(() => c.node(l).leaseMs === 0, 1000);
+    expect(c.now - start).toBeCloseTo(left, 6);
+  });
+});

@@ -328,7 +328,7 @@ describe('in the page', () => {
   it('opens a deep link at its step, and a bad link with a clear message', async () => {
     location.hash = '#guide/election/3';
     render(<GuideHost />);
-    await screen.findByTestId('guide-where');
+    await screen.findByTestId('guide-where', {}, { timeout: 10_000 });
     expect(where()).toBe('Step 3 of 10');
     expect(title()).toBe('Step 3: A majority makes a leader');
     expect(useSim.getState().playing).toBe(false);

@@ -36,6 +36,18 @@ describe('what a Step watches', () => {
     expect(watched('all', ev({ type: 'Ping' }))).toBe(true);
   });
 
+  it('the messages and events of issue 13 are Raft; adding, removing and transferring stop every watcher', () => {
+    for (const type of ['PreVote', 'PreVoteReply', 'InstallSnapshot', 'InstallSnapshotReply', 'TimeoutNow', 'ReadIndex', 'ReadIndexReply']) {
+      expect(layerOf(ev({ type })), type).toBe('raft');
+      expect(layerOf(ev({ kind: 'deliver', type })), type).toBe('raft');
+    }
+    for (const kind of ['config', 'configCommitted', 'membership', 'removed', 'stepDown', 'snapshot', 'restore', 'preVoteStart', 'preVote', 'transfer']) {
+      expect(layerOf(ev({ kind })), kind).toBe('raft');
+    }
+    for (const kind of ['addNode', 'removeNode', 'transferLeadership']) expect(layerOf(ev({ kind })), kind).toBe('any');
+    expect(watched('messaging', ev({ type: 'TimeoutNow' }))).toBe(false);
+  });
+
   it('the Step button moves to the next event of the kind chosen beside it; the narration says what it passed over', () => {
     render(
       <>

@@ -57,6 +57,14 @@ function roleOf(v: NodeView): string {
   return v.role;
 }
 
+/** The role as the guide's ring and table say it: a follower that may not vote yet is a learner (thesis §4.2.1). */
+function roleWord(v: NodeView): string {
+  return v.up && v.role === 'follower' && v.learner ? 'learner' : roleOf(v);
+}
+
+/** The index of a node's last entry, counting those its snapshot replaced (§7). */
+const lastIndexOf = (v: NodeView): number => (v.snapshot?.lastIncludedIndex ?? 0) + v.log.length;
+
 function messageClass(m: InFlight): string {
   const kind = m.type.startsWith('RequestVote') ? 'rv' : m.type.startsWith('AppendEntries') ? 'ae' : 'other';
   return `gmsg ${kind}${m.type.endsWith('Reply') ? ' reply' : ''}${m.lost ? ' lost' : ''}`;
@@ -140,7 +148,7 @@ export function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
                 T{v.term}
               </text>
               <text className="grole" y={r + 13}>
-                {role}
+                {roleWord(v)}
               </text>
               {timer !== undefined && (
                 <text className="gtimer" y={r + 28}>
@@ -177,11 +185,12 @@ export function NodeTable({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }
             <th scope="row">{v.id}</th>
             <td>
               <span className={`role-badge ${roleOf(v)}`}>{roleOf(v)}</span>
+              {v.up && v.learner && <span className="role-badge learner">learner</span>}
               {v.up && !v.connected && <span className="role-badge disconnected">cut off</span>}
             </td>
             <td>{v.term}</td>
             <td>{v.votedFor ?? '—'}</td>
-            <td>{v.log.length}</td>
+            <td>{lastIndexOf(v)}</td>
             <td>{v.commitIndex}</td>
             <td>{left === undefined ? '—' : `${left.toFixed(0)} ms`}</td>
             <td>{v.lamport}</td>
@@ -361,7 +370,25 @@ export function GuideInspector({ snap, cluster, id, onInspect }: { snap: Cluster
         <dl className="guide-fields">
           <dt>On disk (survives a crash)</dt>
           <dd>
-            term <strong>{v.term}</strong>, voted for <strong>{v.votedFor ?? 'nobody'}</strong>, log of <strong>{v.log.length}</strong> entries
+            term <strong>{v.term}</strong>, voted for <strong>{v.votedFor ?? 'nobody'}</strong>,{' '}
+            {v.snapshot ? (
+              <>
+                a snapshot up to index <strong>{v.snapshot.lastIncludedIndex}</strong> (term {v.snapshot.lastIncludedTerm}) and <strong>{v.log.length}</strong> entries after it
+              </>
+            ) : (
+              <>
+                log of <strong>{v.log.length}</strong> entries
+              </>
+            )}
+          </dd>
+          <dt>Configuration</dt>
+          <dd data-testid="guide-configuration">
+            voters <strong>{v.members.join(' ') || 'none'}</strong>
+            {v.learners.length > 0 ? `, learners ${v.learners.join(' ')}` : ''}
+            {v.configIndex > 0 ? ` (entry ${v.configIndex}${v.configIndex <= v.commitIndex ? ', committed' : ', not committed yet'})` : ''}; {v.id} is{' '}
+            {v.removed ? 'removed' : v.learner ? 'a learner: it gets the log but does not vote' : v.members.includes(v.id) ? 'a voter' : 'not a voter'}
+            {v.preCandidate ? `; running a pre-vote for term ${v.term + 1}` : ''}
+            {v.transferee !== null ? `; handing leadership to ${v.transferee}` : ''}
           </dd>
           <dt>In memory (lost in a crash)</dt>
           <dd>
