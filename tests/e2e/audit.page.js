@@ -132,7 +132,8 @@
     const layers = [];
     let top = null;
     for (const e of below) {
-      if (e instanceof window.SVGTextContentElement) continue;
+      // Text, and lines (hit on their stroke; they cross under a label, they are not its background).
+      if (e instanceof window.SVGTextContentElement || e instanceof window.SVGLineElement || e instanceof window.SVGPolylineElement) continue;
       let c = null;
       if (e instanceof window.SVGGeometryElement) {
         c = rgba(window.getComputedStyle(e).fill);
