@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { frameTimes, isBusy, seek, startWorkload } from './store/sim';
 import { App } from './ui/App';
+import { initTheme } from './ui/theme';
 import './ui/app.css';
 
 /** Resolves with the wall ms from asking for a seek until it is done and the next frame is drawn. */
@@ -20,6 +21,8 @@ function timedSeek(t: number): Promise<number> {
 
 // A hook for speed checks in the browser (the e2e perf test): per-frame work, timed seeks, a workload.
 (window as unknown as { wiber: unknown }).wiber = { frameTimes, timedSeek, startWorkload };
+
+initTheme();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

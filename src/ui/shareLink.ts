@@ -3,10 +3,11 @@ import { useEffect } from 'react';
 import { loadYaml } from '../sim';
 import { newRun, setPlaying, showNotice } from '../store/sim';
 import type { SavedRun } from '../store/share';
+import { plural } from './plural';
 
-/** Opens a saved run paused at its moment; returns an error text (and changes nothing) when it cannot. */
-export function openSaved(saved: SavedRun): string | undefined {
-  const err = newRun(saved.run, saved.actions, saved.t);
+/** Opens a saved run paused at its moment; returns an error text (and changes nothing) when it cannot. `by` did its actions. */
+export function openSaved(saved: SavedRun, by = 'The shared run'): string | undefined {
+  const err = newRun(saved.run, saved.actions, saved.t, by);
   // Show the shared moment as it was: paused there.
   if (!err) setPlaying(false);
   return err;
@@ -34,7 +35,7 @@ async function openHash(hash: string): Promise<void> {
   if (parsed.saved.run.config !== undefined) await loadYaml();
   const err = openSaved(parsed.saved);
   if (err) showNotice({ kind: 'error', text: `This link could not be opened: ${err}` });
-  else showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${parsed.saved.actions.length} actions, at t=${parsed.saved.t.toFixed(1)} ms.` });
+  else showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}, at t=${parsed.saved.t.toFixed(1)} ms.` });
 }
 
 /** Opens a run link in the address bar on load and whenever the hash changes. */
