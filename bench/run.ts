@@ -3,7 +3,9 @@ import { engineBenchmarks, type Figure } from './engine';
 import { heapBenchmarks } from './heap';
 import { messagingBenchmarks } from './messaging';
 import { printExplore } from './explore';
+import { featureCost } from './features';
 import { catchUp, messagesPerCommand, mitCount } from './replication';
+import { seekBenchmark } from './seek';
 
 const quick = process.argv.includes('--quick');
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
@@ -65,6 +67,38 @@ for (const h of heapBenchmarks(quick)) {
     `printed (samples ${h.samples.map((x) => x.toFixed(1)).join(' ')} MB; leader log ${h.leaderLog} entries, ${h.records} records kept)`,
     undefined,
   );
+}
+
+console.log('\nDefault features (ntp clock sync + failure detector) against plain Raft, idle clusters (issue 11)\n');
+for (const n of [3, 5, 9]) {
+  const f = featureCost(n, quick ? 20_000 : 60_000);
+  goal(
+    `${n} nodes: events per sim s, default / plain`,
+    `${fmt(f.defaultEventsPerSimSec)} / ${fmt(f.plainEventsPerSimSec)} = ${f.ratio.toFixed(2)}x`,
+    `<= 1.5x (the contract's ping promise alone needs ${f.floorRatio.toFixed(2)}x)`,
+    f.ratio <= 1.5,
+  );
+  goal(`${n} nodes: messages per sim s, default / plain`, `${fmt(f.defaultMsgsPerSimSec)} / ${fmt(f.plainMsgsPerSimSec)}`, 'printed', undefined);
+}
+
+console.log('\nSeek and memory, the page\'s driver headless (issue 11; the browser figures: tests/e2e/perf.e2e.ts)\n');
+const minutes = quick ? 2 : 10;
+for (const rate of [0, 100]) {
+  const s = seekBenchmark(minutes, rate);
+  const goalMs = rate > 0 ? 50 : 20;
+  goal(`${s.name}: worst seek (13 targets, median of 3 each)`, `${s.worstMs.toFixed(1)} ms`, `<= ${goalMs} ms`, s.worstMs <= goalMs);
+  goal(`${s.name}: median seek`, `${s.medianMs.toFixed(1)} ms`, 'printed', undefined);
+  goal(
+    `${s.name}: checkpoints`,
+    `${s.checkpoints.count}`,
+    `every ${fmt(s.checkpoints.every)} events, ~${(s.checkpoints.bytes / 1e6).toFixed(1)} MB estimated (budget 40 MB)`,
+    undefined,
+  );
+  if (s.heapMb !== undefined) {
+    goal(`${s.name}: heap held (journal, logs, checkpoints)`, `${s.heapMb.toFixed(1)} MB`, rate > 0 ? '<= 64 MB' : 'printed', rate > 0 ? s.heapMb <= 64 : undefined);
+    goal(`${s.name}: of which checkpoints`, `${s.checkpointHeapMb!.toFixed(1)} MB`, 'printed', undefined);
+  }
+  console.log(`  (the run itself: ${fmt(s.events)} events in ${fmt(s.runMs)} ms of wall time)`);
 }
 
 printExplore(quick);

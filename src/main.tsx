@@ -1,12 +1,28 @@
 // Browser entry point: mounts the React app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { frameTimes } from './store/sim';
+import { frameTimes, isBusy, seek, startWorkload } from './store/sim';
 import { App } from './ui/App';
+import { initTheme } from './ui/theme';
 import './ui/app.css';
 
-// A read-only hook for speed checks in the browser (bench and e2e read per-frame work from it).
-(window as unknown as { wiber: unknown }).wiber = { frameTimes };
+/** Resolves with the wall ms from asking for a seek until it is done and the next frame is drawn. */
+function timedSeek(t: number): Promise<number> {
+  const start = performance.now();
+  seek(t);
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (isBusy()) requestAnimationFrame(check);
+      else requestAnimationFrame(() => resolve(performance.now() - start));
+    };
+    check();
+  });
+}
+
+// A hook for speed checks in the browser (the e2e perf test): per-frame work, timed seeks, a workload.
+(window as unknown as { wiber: unknown }).wiber = { frameTimes, timedSeek, startWorkload };
+
+initTheme();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

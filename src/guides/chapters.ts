@@ -25,6 +25,7 @@
 // optional format follows a bar: `{{heartbeat|n}}` → "50", `{{majority|word}}` → "three", `{{$avg|ms}}`.
 // A figure typed by hand instead is reported by `untiedFigures` (the chapter tests fail on it).
 import { parse as parseYaml } from 'yaml';
+import '../sim/yamlEager';
 import { z } from 'zod';
 import type { ClusterOptions } from '../sim/types';
 import { engineSettings, formatRunValue, formatSetting } from './settings';

@@ -20,8 +20,11 @@ export const INLINE_DEFAULTS = {
   phiThreshold: 8,
   maxEntriesPerMessage: 64,
   nodes: 5,
-  /** The detector pings a quiet link every suspectAfterMs / 6 (nodeActor's fdPeriod). */
-  pingDivisor: 6,
+  /**
+   * A node pings a peer it has sent nothing to for suspectAfterMs / 3 (nodeActor's pingEvery; from
+   * 70 % of that on, a message arriving meanwhile sends it a little early).
+   */
+  pingDivisor: 3,
 } as const;
 
 export type Unit = 'ms' | 'count' | 'ppm' | 'rate';

@@ -1,6 +1,7 @@
 // Simulated Wiber clients on the bus: the console's raw lines, publishers that retry with the same id
 // until acknowledged, and subscribers. Each client speaks to a node over one connection modelled on
 // TCP (in order, at most once, closed by a crash, a disconnect or QUIT, the close shown in its log).
+import { appendOnly, shrunk } from '../core/appendOnly';
 import { clientId } from '../core/broker/ids';
 import type { SessionStamp } from '../core/broker/state';
 import type { ClientAck, ClientPush, ClientReply, ClientRequest } from './brokerNode';
@@ -114,8 +115,14 @@ export class ClientActor implements Actor {
   private readonly openSeqs = new Map<number, true>();
   private readonly conns = new Map<string, Connection>();
   private readonly byTimer = new Map<Timer, () => void>();
-  readonly log: ClientLogLine[] = [];
-  readonly received: Received[] = [];
+  readonly log: ClientLogLine[] = appendOnly([]);
+  readonly received: Received[] = appendOnly([]);
+  /**
+   * Operations still running (publishes, console lines). The callbacks in `byTimer` and in the
+   * connections' `pending` close over them; holding them here too keeps them reachable through data,
+   * as the cluster's saved states require (src/sim/snapshot.ts).
+   */
+  private readonly running = new Set<object>();
   /** How much was cut from the front of `log` and `received` (memory stays bounded in long runs). */
   readonly truncated = { log: 0, received: 0 };
 
@@ -134,17 +141,18 @@ export class ClientActor implements Actor {
   ) {}
 
   private note(node: string, dir: 'out' | 'in' | 'note', line: string): void {
-    this.log.push({ at: this.engine.now, node, dir, line });
+    this.log.push(Object.freeze({ at: this.engine.now, node, dir, line }));
     // Trim in chunks so a long run does not pay a full copy per line; the first line says what went.
     if (this.log.length > 2 * LOG_LIMIT) {
       const hadNote = this.truncated.log > 0; // then log[0] is the note of the last cut
       const removed = this.log.splice(0, this.log.length - LOG_LIMIT);
       this.truncated.log += removed.length - (hadNote ? 1 : 0);
       const last = removed[removed.length - 1].at;
-      this.log.unshift({
-        at: last, node: '', dir: 'note',
+      this.log.unshift(Object.freeze({
+        at: last, node: '', dir: 'note' as const,
         line: `(${this.truncated.log} earlier lines not kept, up to t=${Math.round(last)}ms: the log keeps the latest ${LOG_LIMIT})`,
-      });
+      }));
+      shrunk(this.log, 0);
     }
   }
 
@@ -239,10 +247,12 @@ export class ClientActor implements Actor {
     const handle = { client: this.id, node, line, sentAt: this.engine.now, lines: [] as string[], done: false };
     const timer = new Timer(this, 'console');
     const mark = this.observer?.sending?.(this.id, node, line) ?? 0;
+    this.running.add(handle);
     const finish = (lines: readonly string[], offset?: number): void => {
       if (handle.done) return;
       handle.lines.push(...lines);
       handle.done = true;
+      this.running.delete(handle);
       this.engine.stopTimer(timer);
       this.byTimer.delete(timer);
       for (const l of lines) this.note(node, 'in', l);
@@ -286,6 +296,7 @@ export class ClientActor implements Actor {
     };
     this.observer?.published(this.id, topic, op.id, message);
     this.openSeqs.set(op.seq, true);
+    this.running.add(op);
     this.byTimer.set(op.timer, () => this.onPublishTimer(op));
     this.attempt(op);
     // The caller's live view: it reads the operation's fields, never its internals.
@@ -315,6 +326,7 @@ export class ClientActor implements Actor {
   private finishOp(op: PublishOp): void {
     op.doneAt = this.engine.now;
     this.openSeqs.delete(op.seq);
+    this.running.delete(op);
     this.engine.stopTimer(op.timer);
     this.byTimer.delete(op.timer);
   }
@@ -435,10 +447,11 @@ export class ClientActor implements Actor {
   /** A MSG line, in order and once (the connection sees to that). */
   private onPush(c: Connection, p: ClientPush): void {
     this.note(c.node, 'in', p.line);
-    this.received.push({ at: this.engine.now, node: c.node, topic: p.topic, offset: p.offset, line: p.line, late: p.late });
+    this.received.push(Object.freeze({ at: this.engine.now, node: c.node, topic: p.topic, offset: p.offset, line: p.line, late: p.late }));
     if (this.received.length > 2 * RECEIVED_LIMIT) {
       const cut = this.received.length - RECEIVED_LIMIT;
       this.received.splice(0, cut);
+      shrunk(this.received, 0);
       this.truncated.received += cut;
     }
     this.observer?.received(this.id, c.node, p.sub, p.topic, p.offset, p.line);

@@ -1,4 +1,5 @@
 // The headless Cluster: builds nodes from a config, runs the engine, applies user actions, runs checkers.
+import { appendOnly } from '../core/appendOnly';
 import { PhysicalClock } from '../core/clocks/physical';
 import { estimatedOffsetMs } from '../core/clocks/sync';
 import type { RaftNode } from '../core/raft/node';
@@ -18,6 +19,7 @@ import { Membership, type MembershipChange } from './membership';
 import { NodeActor, type DetectorStats, type NodeDeps, type NodeHooks, type NodeTiming } from './nodeActor';
 import type { Configuration } from '../core/raft/types';
 import { TimeServer } from './timeServer';
+import { Snapshotter, notSnapshotted, type SavedState } from './snapshot';
 import { Rng } from './rng';
 import type {
   ActionRecord,
@@ -78,6 +80,8 @@ export class SimCluster implements Cluster {
   private readonly messaging: MessagingChecker | undefined;
   private readonly clientObserver: ClientObserver | undefined;
   private readonly rootRng: Rng;
+  /** Remembers what the last snapshot saved, so the next one shares what did not change. Not state. */
+  private snapshotter = notSnapshotted(new Snapshotter());
   /** What every node is built from; only the timer stream and the clock differ. */
   private readonly nodeDeps: Omit<NodeDeps, 'timerRng' | 'clock'>;
   private readonly clockRng: Rng;
@@ -91,8 +95,8 @@ export class SimCluster implements Cluster {
   constructor(options: ClusterOptions = {}) {
     // Everything is checked here, at the boundary, so nothing on the hot path needs to.
     validateOptions(options);
-    this.options = options;
-    this.actionLog = options.recordActions === false ? new DiscardingLog<ActionRecord>() : [];
+    this.options = notSnapshotted(options);
+    this.actionLog = options.recordActions === false ? new DiscardingLog<ActionRecord>() : appendOnly([]);
     this.seed = options.seed ?? 1;
     this.config = options.config !== undefined ? parseClusterConfig(options.config) : generatedConfig(options.nodes ?? 5);
     const root = Rng.fromSeed(this.seed);
@@ -308,9 +312,35 @@ export class SimCluster implements Cluster {
       seed: this.seed,
       message: `${property} broken at t=${round(at)}ms (seed ${this.seed}): ${detail}`,
     };
-    this.violationList.push(v);
+    this.violationList.push(Object.freeze(v));
     this.engine.record({ at, kind: 'violation', detail: v.message, type: property });
     if (mode === 'throw') throw new CheckerViolation(v);
+  }
+
+  // ---- saved states (checkpoints of the whole simulation, for seeking) ----
+
+  /**
+   * The whole simulation as it is now: every actor (nodes, clients, time server), the network and
+   * its queue of messages and timers, the random streams, checkers and the action log. Not the
+   * journal's events (a record, not state) and not the listeners. Immutable parts are shared with
+   * earlier snapshots of this cluster, so a snapshot costs mostly what changed since the last one.
+   */
+  saveState(): SavedState {
+    return this.snapshotter.take(this);
+  }
+
+  /**
+   * Puts this cluster back to a state saved of it (only of this cluster object): running on from
+   * there gives exactly what running on from that moment gave. The journal restarts empty at the
+   * saved event count; listeners stay.
+   */
+  restoreState(snap: SavedState): void {
+    this.snapshotter.restore(snap);
+  }
+
+  /** Forgets what earlier saved states held (they can no longer be restored): for measuring what they held. */
+  forgetSavedStates(): void {
+    this.snapshotter = notSnapshotted(new Snapshotter());
   }
 
   // ---- time ----
@@ -443,7 +473,7 @@ export class SimCluster implements Cluster {
   // ---- actions ----
 
   private act(op: string, args: unknown[], detail?: string, node?: string): void {
-    this.actionLog.push({ at: this.engine.now, events: this.engine.eventCount, op, args });
+    this.actionLog.push(Object.freeze({ at: this.engine.now, events: this.engine.eventCount, op, args }));
     this.engine.record({ at: this.engine.now, kind: op, node, detail });
   }
 
@@ -569,7 +599,7 @@ export class SimCluster implements Cluster {
   }
 
   dropMessage(msgId: number): boolean {
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'dropMessage', args: [msgId] });
+    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'dropMessage', args: [msgId] }));
     const found = this.engine.dropInFlight(msgId);
     this.settle();
     return found;
@@ -632,7 +662,7 @@ export class SimCluster implements Cluster {
 
   propose(id: string, command: string): { index: number; term: number } | undefined {
     const n = this.get(id);
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'propose', args: [id, command] });
+    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'propose', args: [id, command] }));
     if (!n.up) return undefined;
     const result = n.propose(command);
     this.settle(n);
@@ -701,7 +731,7 @@ export class SimCluster implements Cluster {
     }
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? Math.max(9100, ...this.config.nodes.map((x) => x.port)) + 1;
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'addNode', args: [options] });
+    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'addNode', args: [options] }));
     const node = this.makeNode(id, []);
     node.start();
     const entry: NodeConfig = { id, host, port, rpcPort: port + 1000, syncPort: port + 200 };
@@ -815,7 +845,7 @@ export class SimCluster implements Cluster {
     const client = clean.client ?? 'pub';
     if (!this.clients.has(client)) this.checkNewClient('publish', client);
     // A copy: a caller that changes its options object later must not change the action log.
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'publish', args: [topic, message, clean] });
+    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'publish', args: [topic, message, clean] }));
     const handle = this.client(client).publish(topic, message, clean.id, clean.via);
     this.engine.flush();
     return handle;
@@ -840,7 +870,7 @@ export class SimCluster implements Cluster {
   private typeLine(op: string, args: unknown[], clean: { client?: string }, defaultClient: string, nodeId: string, line: string): CommandHandle {
     const client = clean.client ?? defaultClient;
     if (!this.clients.has(client)) this.checkNewClient(op, client);
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op, args: [...args, clean] });
+    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op, args: [...args, clean] }));
     const handle = this.client(client).command(nodeId, line);
     this.engine.flush();
     return handle;

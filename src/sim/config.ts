@@ -1,5 +1,8 @@
 // Reads, validates and writes cluster.yaml, reporting the original Wiber's validation messages (with its defects fixed).
-import { parseDocument, stringify } from 'yaml';
+import { yaml } from './yaml';
+// Loads the YAML parser for headless use. In the page's build this import is an empty module
+// (vite.config.ts): the page loads the parser only when it reads or writes cluster.yaml text.
+import './yamlEager';
 
 /** A config the simulator refuses; the message begins with the spec's text so users of the original recognise it. */
 export class ConfigError extends Error {
@@ -78,7 +81,7 @@ function firstLine(message: string): string {
 }
 
 function parseYaml(text: string): unknown {
-  const doc = parseDocument(text);
+  const doc = yaml().parseDocument(text);
   if (doc.errors.length > 0) {
     throw new ConfigError(`Invalid YAML: ${firstLine(doc.errors[0].message)}`);
   }
@@ -174,5 +177,5 @@ export function generatedConfig(n: number): ClusterConfig {
  * place for them; the yaml stringifier quotes ids such as "123" or "null" so they read back as strings.
  */
 export function configToYaml(config: ClusterConfig): string {
-  return stringify({ nodes: config.nodes.map(({ id, host, port }) => ({ id, host, port })) });
+  return yaml().stringify({ nodes: config.nodes.map(({ id, host, port }) => ({ id, host, port })) });
 }

@@ -1,5 +1,6 @@
 // The deterministic discrete-event engine: virtual time, scheduler, network model, timers and journal.
 import { Journal } from './journal';
+import { notSnapshotted } from './snapshot';
 import type { Rng } from './rng';
 import { Scheduler } from './scheduler';
 import type { InFlight, NetworkSettings, SimEvent } from './types';
@@ -59,8 +60,6 @@ export interface Envelope extends QueueItem {
   readonly sentAt: number;
   readonly lost: boolean;
   readonly duplicate: boolean;
-  /** Dropped by the user while in flight: skipped silently when it comes due. */
-  cancelled: boolean;
 }
 
 interface Wake extends QueueItem {
@@ -80,7 +79,14 @@ export class Engine {
   readonly actors: Actor[] = [];
   network: NetworkSettings;
   /** Called after each journal record when someone listens. */
-  listeners: Array<(e: SimEvent) => void> = [];
+  /** Who listens is not state: a restored snapshot keeps today's listeners. */
+  private readonly observers = notSnapshotted({ list: [] as Array<(e: SimEvent) => void> });
+  get listeners(): Array<(e: SimEvent) => void> {
+    return this.observers.list;
+  }
+  set listeners(list: Array<(e: SimEvent) => void>) {
+    this.observers.list = list;
+  }
   /** Events recorded during the current step, handed to listeners when the step ends. */
   private stepEvents: SimEvent[] = [];
   /** Called after each processed event with the actor it touched. */
@@ -93,6 +99,8 @@ export class Engine {
   /** The group of nodes named in no group of the current partition (0 when healed). */
   private restGroup = 0;
   private cuts = new Set<number>();
+  /** Messages the user dropped while in flight: skipped silently when they come due (queued items never change). */
+  private readonly cancelled = new Set<Envelope>();
 
   constructor(
     private readonly netRng: Rng,
@@ -246,7 +254,7 @@ export class Engine {
     if (rng.chance(net.reorderRate)) latency += rng.between(net.reorderDelayMs[0], net.reorderDelayMs[1]);
     const env: Envelope = {
       at: this.now + latency, seq: 0, k: DELIVER, id, from, to, type, payload, lamport,
-      sentAt: this.now, lost, duplicate, cancelled: false,
+      sentAt: this.now, lost, duplicate,
     };
     this.queue.push(env);
   }
@@ -254,7 +262,7 @@ export class Engine {
   inFlight(): InFlight[] {
     const out: InFlight[] = [];
     for (const item of this.queue.items()) {
-      if (item.k !== DELIVER || item.cancelled) continue;
+      if (item.k !== DELIVER || this.cancelled.has(item)) continue;
       out.push({
         id: item.id, from: item.from.id, to: item.to.id, type: item.type, sentAt: item.sentAt,
         arriveAt: item.at, lamport: item.lamport, payload: item.payload, lost: item.lost,
@@ -268,8 +276,8 @@ export class Engine {
   dropInFlight(msgId: number): boolean {
     let found = false;
     for (const item of this.queue.items()) {
-      if (item.k !== DELIVER || item.id !== msgId || item.cancelled) continue;
-      item.cancelled = true;
+      if (item.k !== DELIVER || item.id !== msgId || this.cancelled.has(item)) continue;
+      this.cancelled.add(item);
       if (!found) this.rec('drop', undefined, item.from, item.to, item.type, item.lamport, msgId, 'user', item.payload);
       found = true;
     }
@@ -318,7 +326,7 @@ export class Engine {
       this.ring(timer);
       return true;
     }
-    if (item.cancelled) return false;
+    if (this.cancelled.size > 0 && this.cancelled.delete(item)) return false;
     this.now = item.at;
     this.arrive(item);
     return true;
@@ -377,7 +385,7 @@ export class Engine {
 
   private findInFlight(msgId: number, duplicate: boolean): Envelope | undefined {
     for (const item of this.queue.items()) {
-      if (item.k === DELIVER && item.id === msgId && item.duplicate === duplicate && !item.cancelled) return item;
+      if (item.k === DELIVER && item.id === msgId && item.duplicate === duplicate && !this.cancelled.has(item)) return item;
     }
     return undefined;
   }
@@ -386,7 +394,7 @@ export class Engine {
   deliverNow(msgId: number, duplicate = false): boolean {
     const item = this.findInFlight(msgId, duplicate);
     if (item === undefined) return false;
-    item.cancelled = true; // consumed: its queue entry is skipped when it comes due
+    this.cancelled.add(item); // consumed: its queue entry is skipped when it comes due
     this.arrive(item);
     return true;
   }
@@ -402,7 +410,7 @@ export class Engine {
   duplicateInFlight(msgId: number): boolean {
     const item = this.findInFlight(msgId, false);
     if (item === undefined || this.findInFlight(msgId, true) !== undefined) return false;
-    this.queue.push({ ...item, seq: 0, duplicate: true, cancelled: false });
+    this.queue.push({ ...item, seq: 0, duplicate: true });
     return true;
   }
 }

@@ -45,3 +45,4 @@ export type {
 export { RAFT_MESSAGE_TYPES, isConfigCommand } from '../core/raft/types';
 // The scenario language lives in './scenario' (import it from there): re-exporting it here would pull
 // it into the page's first-load bundle, which only the guides need.
+export { loadYaml, yamlLoaded } from './yaml';

@@ -1,5 +1,6 @@
 // The journal: a bounded ring of the most recent events, stored column-wise in typed arrays so that
 // recording is cheap and memory stays flat however long a run is; SimEvent objects are made on demand.
+import { SNAPSHOT, type SnapshotHook } from './snapshot';
 import type { Role, SimEvent } from './types';
 
 const NONE = 0;
@@ -23,6 +24,19 @@ class Names {
 export class Journal {
   /** Events recorded since the start (including those that fell out of the window). */
   total = 0;
+  /** Events before this number are gone: a restored snapshot starts the window afresh there. */
+  private floor = 0;
+  /**
+   * The journal is a record of what happened, not state: a snapshot keeps only the event count, and
+   * restoring it empties the window (events from before are not known again until replayed).
+   */
+  readonly [SNAPSHOT]: SnapshotHook = {
+    save: () => this.total,
+    restore: (saved) => {
+      this.total = saved as number;
+      this.floor = this.total;
+    },
+  };
   private readonly names = new Names();
   private readonly at: Float64Array;
   private readonly kind: Uint16Array;
@@ -94,7 +108,7 @@ export class Journal {
 
   /** Number of the oldest event still kept. */
   get first(): number {
-    return Math.max(0, this.total - Math.max(0, this.limit));
+    return Math.max(this.floor, this.total - Math.max(0, this.limit));
   }
 
   /** The event numbered `n` (0-based since the start), if still kept. */

@@ -90,13 +90,27 @@ export class NodeActor implements Actor {
   sync: SyncState;
   detector: FailureDetector;
   readonly syncTimer: Timer;
-  /** Failure-detector tick: pings quiet links and checks for silent peers. */
+  /**
+   * Failure detector: fires when a peer is due a ping (nothing sent to it for suspectAfterMs/3) or
+   * a peer's silence passes suspectAfterMs. While messages arrive it mostly never fires: pings go
+   * out during deliveries (see pingSilent), and a timer pushed later costs no event.
+   */
   readonly fdTimer: Timer;
   /** Berkeley coordinator: closes a round whose replies did not all come back. */
   readonly roundTimer: Timer;
   readonly detectorStats: DetectorStats = { suspicions: 0, falseSuspicions: 0 };
   /** True time of the last message this node sent to each peer (by actor index), for pings. */
   private lastSentTo: Float64Array;
+  /** From this time on, some peer is nearly due a ping: the next delivery sends it (see PING_SLACK). */
+  private pingFrom = Infinity;
+  /** When the least recently sent-to peer is due a ping at the latest. */
+  private pingAt = Infinity;
+  /** Actor index of that peer (-1: none, detector off or node down): sending to it moves pingAt. */
+  private oldestPeer = -1;
+  /** Inside pingSilent: sends there re-arm once, at the end. */
+  private pinging = false;
+  /** Where the next NTP round starts in the list of peers (when it asks only some of them). */
+  private syncCursor = 0;
   private peerActors: Actor[];
   private readonly hooks: NodeHooks;
   /** True time this node last heard the leader of its term (leader stickiness, thesis §4.2.3). */
@@ -182,7 +196,7 @@ export class NodeActor implements Actor {
 
   /** Called once every actor exists: starts Raft and the time layer's timers. */
   start(): void {
-    this.peerActors = this.peers.map((p) => this.peerActor(p));
+    this.setPeerActors(this.peers);
     this.drain();
     this.startTimeLayer(this.engine.now === 0);
   }
@@ -191,9 +205,25 @@ export class NodeActor implements Actor {
   private setPeers(peers: readonly string[]): void {
     if (peers === this.peers) return;
     this.peers = peers;
-    this.peerActors = peers.map((p) => this.peerActor(p));
+    this.setPeerActors(peers);
     this.detector = this.newDetector();
     for (const id of this.sync.peers.keys()) if (!peers.includes(id)) this.sync.peers.delete(id);
+    // A new peer has heard nothing from us yet: it is pinged now; the timer follows the new set.
+    if (this.up && this.timing.detector !== 'off') this.pingSilent();
+  }
+
+  /** The actors behind `peers`; every one gets a slot in lastSentTo (a peer added later has a higher actor index). */
+  private setPeerActors(peers: readonly string[]): void {
+    this.peerActors = peers.map((p) => this.peerActor(p));
+    for (const a of this.peerActors) this.slotFor(a.index);
+  }
+
+  /** Grows lastSentTo to hold actor `index` (new slots: never sent to). */
+  private slotFor(index: number): void {
+    if (index < this.lastSentTo.length) return;
+    const grown = new Float64Array(Math.max(index + 1, this.lastSentTo.length * 2)).fill(-Infinity);
+    grown.set(this.lastSentTo);
+    this.lastSentTo = grown;
   }
 
   /** The leader's monotonic clock for leases: it drifts with the node's oscillator but is never stepped. */
@@ -252,21 +282,65 @@ export class NodeActor implements Actor {
       const delay = first ? this.timerRng.between(0, this.timing.syncIntervalMs) : this.timing.syncIntervalMs;
       engine.setTimer(this.syncTimer, engine.now + delay);
     }
-    if (this.timing.detector !== 'off') engine.setTimer(this.fdTimer, engine.now + this.fdPeriod());
+    if (this.timing.detector !== 'off') {
+      // At the start everyone counts as just heard from; a restarted node pings every peer at once,
+      // so they hear it is back without waiting.
+      if (first) for (const peer of this.peerActors) this.lastSentTo[peer.index] = engine.now;
+      this.pingSilent();
+    }
   }
 
-  /** Every peer must hear from us at least every suspectAfterMs/3 (contract); ticking at half that keeps the promise. */
-  private fdPeriod(): number {
-    return this.timing.suspectAfterMs / 6;
+  /** Every peer must hear from us at least every suspectAfterMs/3 (contract). */
+  private pingEvery(): number {
+    return this.timing.suspectAfterMs / 3;
+  }
+
+  /**
+   * Pings each peer that is nearly due one (see PING_SLACK), then re-arms the detector timer for the
+   * next ping due or the next suspicion, whichever comes first.
+   */
+  private pingSilent(): void {
+    const now = this.engine.now;
+    const early = this.pingEvery() * (1 - PING_SLACK);
+    this.pinging = true;
+    for (const peer of this.peerActors) {
+      if (now - this.lastSentTo[peer.index] >= early) this.send(peer, 'Ping', PING);
+    }
+    this.pinging = false;
+    this.rearmPings();
+  }
+
+  /**
+   * Finds the least recently sent-to peer and moves the detector timer to its ping deadline (or an
+   * earlier suspicion). Called whenever that peer is sent something, so the timer only fires for a
+   * ping that is really due: a wake-up found pushed later costs no event.
+   */
+  private rearmPings(): void {
+    let oldest = Infinity;
+    let index = -1;
+    for (const peer of this.peerActors) {
+      const last = this.lastSentTo[peer.index];
+      if (last < oldest) {
+        oldest = last;
+        index = peer.index;
+      }
+    }
+    const every = this.pingEvery();
+    this.oldestPeer = index;
+    this.pingFrom = oldest + every * (1 - PING_SLACK);
+    this.pingAt = oldest + every;
+    this.armDetector();
+  }
+
+  private armDetector(): void {
+    // Never in the past: a peer never sent to (its slot -Infinity) is due now.
+    this.engine.setTimer(this.fdTimer, Math.max(this.engine.now, Math.min(this.pingAt, this.detector.nextCheckAt() ?? Infinity)));
   }
 
   send(to: Actor, type: string, payload: unknown): void {
-    if (to.index >= this.lastSentTo.length) {
-      const grown = new Float64Array(Math.max(to.index + 1, this.lastSentTo.length * 2)).fill(-Infinity);
-      grown.set(this.lastSentTo);
-      this.lastSentTo = grown;
-    }
+    this.slotFor(to.index);
     this.lastSentTo[to.index] = this.engine.now;
+    if (to.index === this.oldestPeer && !this.pinging) this.rearmPings();
     this.engine.send(this, to, type, payload);
   }
 
@@ -274,8 +348,8 @@ export class NodeActor implements Actor {
     const from = env.from;
     if (from.isNode && this.detector.heard(from.id, this.monotonicNow())) {
       this.engine.record({ at: this.engine.now, kind: 'unsuspect', node: this.id, to: from.id });
-      this.engine.setTimer(this.fdTimer, Math.min(this.fdTimer.deadline, this.engine.now + this.fdPeriod()));
-    }
+      this.armDetector(); // the peer has a deadline again
+    } else if (this.timing.detector === 'phi' && from.isNode) this.armDetector(); // a short gap can bring phi's deadline closer
     const type = env.type;
     if (RAFT_MESSAGE_TYPES.has(type)) {
       const r = this.raft;
@@ -289,6 +363,7 @@ export class NodeActor implements Actor {
     } else if (CLIENT_MESSAGE_TYPES.has(type)) {
       this.broker.onMessage(env);
     }
+    if (this.engine.now >= this.pingFrom && this.up) this.pingSilent();
   }
 
   fire(timer: TimerT): void {
@@ -317,18 +392,13 @@ export class NodeActor implements Actor {
   private detectorTick(): void {
     const engine = this.engine;
     const now = engine.now;
-    const period = this.fdPeriod();
-    for (const peer of this.peerActors) {
-      // Sent to more than one tick ago: the next tick would be too late, so ping now.
-      if (now - this.lastSentTo[peer.index] > period + 1e-9) this.send(peer, 'Ping', PING);
-    }
     for (const peer of this.detector.check(this.monotonicNow())) {
       const mistaken = this.host.reachableAndUp(this, peer);
       this.detectorStats.suspicions++;
       if (mistaken) this.detectorStats.falseSuspicions++;
       engine.record({ at: now, kind: 'suspect', node: this.id, to: peer, detail: mistaken ? 'false suspicion: it is up and reachable' : 'it is down or cut off' });
     }
-    engine.setTimer(this.fdTimer, now + period);
+    this.pingSilent();
   }
 
   private syncTick(): void {
@@ -343,10 +413,25 @@ export class NodeActor implements Actor {
         engine.setTimer(this.roundTimer, engine.now + Math.min(500, this.timing.syncIntervalMs / 2));
       }
     } else {
-      this.sendSync(sync.startRound(this.sync, this.localNow(), peers.filter((p) => p !== this.id)));
+      this.sendSync(sync.startRound(this.sync, this.localNow(), algorithm === 'ntp' ? this.syncPeers() : peers));
     }
     this.noteSync();
     engine.setTimer(this.syncTimer, engine.now + this.timing.syncIntervalMs);
+  }
+
+  /**
+   * The peers an NTP round asks: every peer while there are at most SYNC_FANOUT, otherwise the next
+   * SYNC_FANOUT in turn, so that a round costs O(1) messages per node (O(n) for the cluster, not
+   * O(n²)) and every peer is still asked every ⌈(n−1)/SYNC_FANOUT⌉ rounds. The correction keeps
+   * averaging the latest offset measured from each peer.
+   */
+  private syncPeers(): string[] {
+    const others = this.peers.filter((p) => p !== this.id);
+    if (others.length <= SYNC_FANOUT) return others;
+    const out: string[] = [];
+    for (let k = 0; k < SYNC_FANOUT; k++) out.push(others[(this.syncCursor + k) % others.length]);
+    this.syncCursor = (this.syncCursor + SYNC_FANOUT) % others.length;
+    return out;
   }
 
   private sendSync(sends: readonly sync.SyncSend[]): void {
@@ -419,6 +504,9 @@ export class NodeActor implements Actor {
       this.engine.stopTimer(t);
     }
     // Correction and last-heard times are volatile: a down node suspects no one.
+    this.pingFrom = Infinity;
+    this.pingAt = Infinity;
+    this.oldestPeer = -1;
     this.broker.reset();
     this.sync = this.newSync();
     this.detector = this.newDetector();
@@ -434,7 +522,7 @@ export class NodeActor implements Actor {
     this.sync = this.newSync();
     this.raft = raft.createRaftNode(this.id, [], this.persistent, this.raftOptions);
     this.peers = this.raft.peers;
-    this.peerActors = this.peers.map((p) => this.peerActor(p));
+    this.setPeerActors(this.peers);
     this.detector = this.newDetector();
     // It cannot know whether a leader's lease is still running: it waits as if it had just heard one.
     this.leaderContactAt = this.engine.now;
@@ -571,6 +659,15 @@ export class NodeActor implements Actor {
   }
 }
 
+/**
+ * A peer silent for this fraction of the ping period is pinged at the next delivery rather than on
+ * the timer: pings to several peers then fall due together, and most go out inside an event that
+ * happens anyway. Larger means more early pings; smaller, more timer events (0.3 measured best).
+ */
+const PING_SLACK = 0.3;
+
+/** Most peers one NTP round asks (see NodeActor.syncPeers). */
+const SYNC_FANOUT = 4;
 const PING = Object.freeze({ type: 'Ping' });
 
 export const describeConfig = (c: Configuration): string =>

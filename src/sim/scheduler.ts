@@ -1,4 +1,5 @@
 // The event queue: a binary min-heap ordered by (virtual time, insertion order).
+import { SNAPSHOT, type SnapshotHook } from './snapshot';
 
 export interface Scheduled {
   at: number;
@@ -8,6 +9,27 @@ export interface Scheduled {
 export class Scheduler<T extends Scheduled> {
   private heap: T[] = [];
   private seq = 0;
+  /**
+   * Queued items do not change once queued (the engine keeps its cancelled messages in a set of its
+   * own): a snapshot keeps the heap's items by reference, not copies. A timer an item wakes does
+   * change, and may be reachable from nowhere else: it is handed to the walker.
+   */
+  readonly [SNAPSHOT]: SnapshotHook = {
+    save: (visit) => {
+      for (const item of this.heap) {
+        const timer = (item as { timer?: unknown }).timer;
+        if (timer !== undefined) visit(timer);
+      }
+      return { heap: this.heap.slice(), seq: this.seq };
+    },
+    // Messages in flight are kept alive by the snapshot (item, payload, timer): about this much each.
+    bytes: (saved) => 48 + 400 * (saved as { heap: T[] }).heap.length,
+    restore: (saved) => {
+      const s = saved as { heap: T[]; seq: number };
+      this.heap = s.heap.slice();
+      this.seq = s.seq;
+    },
+  };
 
   get size(): number {
     return this.heap.length;

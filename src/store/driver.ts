@@ -1,8 +1,9 @@
 // The playback driver: owns one simulated cluster plus the run's recorded future, and moves it forward, back (by replay) and onto forks.
 import { SimCluster, isReplayable, type ActionRecord, type InFlight, type NodeView, type Publish, type SimEvent } from '../sim';
+import type { SavedState } from '../sim/snapshot';
 import { Metrics, type MetricsMark } from './metrics';
 import { FEED_JOURNAL, clusterOptions, type RunOptions } from './runOptions';
-import { WorkloadSchedule, WorkloadTally, isWorkloadClient, validateWorkload, type WorkloadConfig, type WorkloadStats } from './workload';
+import { WorkloadSchedule, WorkloadTally, isWorkloadClient, validateWorkload, type TallyState, type WorkloadConfig, type WorkloadStats } from './workload';
 
 /** One journal event with its number in the run (1-based, identical in every replay of the run). */
 export interface FeedItem {
@@ -108,22 +109,39 @@ const CLOCK_SAMPLE_MS = 100;
 const CLOCK_SAMPLES = 3000;
 
 /**
- * What the driver had derived from the events at one point of the known run. A replay after a
- * rewind runs to such a point with no event listener (the engine's bare speed: events are then not
- * even made into objects), takes the numbers from here, and observes only the rest of the way.
+ * One point of the known run to come back to at once: a snapshot of the whole cluster, and what the
+ * driver had derived from the events by then. A seek restores the nearest one before its target and
+ * replays only the rest of the way.
  */
 interface Checkpoint {
   /** Events seen (FeedItem.seq) by then. */
   seq: number;
-  /** Engine events processed, virtual time, and actions done: where a replay stops to resume. */
+  /** Engine events processed, virtual time, and actions done. */
   events: number;
   at: number;
   actions: number;
   metrics: MetricsMark;
+  load: TallyState;
+  snap: SavedState;
+  /** Rough bytes this checkpoint added (what it shares with earlier ones is counted there). */
+  bytes: number;
 }
 
-/** Events between checkpoints: a seek then observes at most a feed plus twice this. */
-const CHECKPOINT_EVERY = 20_000;
+/** Events between checkpoints at first; doubled whenever their memory passes CHECKPOINT_BUDGET. */
+const CHECKPOINT_EVERY = 5_000;
+/**
+ * Most memory all checkpoints of a run may hold, as the snapshots estimate it. The estimate counts
+ * what each checkpoint adds, not the objects it keeps alive that the run has since let go (npm run
+ * bench prints both: 2.1 MB estimated / 2.8 MB measured for 10 idle minutes, 22.9 / 56.5 MB at 100
+ * publishes/s). Past it, every other checkpoint is dropped and the spacing doubles, so a seek then
+ * replays at most twice as far.
+ */
+export const CHECKPOINT_BUDGET = 40e6;
+/**
+ * A seek leaves at least this many events to replay observed before its target (when the run has
+ * them), so that the event feed and the diagrams have something to show.
+ */
+export const FEED_MIN = 2000;
 
 /** One simulated cluster and everything derived from its events so far. */
 class Track {
@@ -148,8 +166,6 @@ class Track {
   viewCache: NodeView[] | null = null;
   viewSeq = -1;
   viewAt = -1;
-  /** A checkpoint this cluster is replaying to without listening (its events are not seen). */
-  jump: Checkpoint | null = null;
   unsubscribe: () => void = () => {};
   constructor(readonly cluster: SimCluster) {}
   dispose(): void {
@@ -171,11 +187,6 @@ export class Driver {
   marksVersion = 0;
 
   private track: Track;
-  /**
-   * After a rewind, the cluster that had reached the end of the known run, kept so that seeking
-   * back to (or past) that point resumes it instead of replaying; dropped when the run forks.
-   */
-  private frontier: Track | null = null;
   private sampleClocks = 0;
   private stopWhen: ((item: FeedItem) => boolean) | null = null;
   /** Violations stop the run while playing, not while seeking past them. */
@@ -188,10 +199,12 @@ export class Driver {
   private quick = false;
   /** In a seek that stops at an event number: no checkpoint can be used within a feed of it. */
   private seekSeq = Infinity;
-  /** Actions done now come from a replay to a checkpoint: the driver shows no event for them. */
-  private silent = false;
   private checkpoints: Checkpoint[] = [];
+  private checkpointEvery = CHECKPOINT_EVERY;
   private nextCheckpoint = CHECKPOINT_EVERY;
+  private checkpointBytes = 0;
+  /** Rewound, but no checkpoint restored yet (see settleRewind). */
+  private rewound = false;
   private markSeq = 0;
   /** The running workload, if any: it issues its publishes when the run is at its frontier. */
   private workload: WorkloadSchedule | null = null;
@@ -199,6 +212,7 @@ export class Driver {
   /** Throws (ConfigError, RangeError) when the options are invalid; nothing is created then. */
   constructor(readonly run: RunOptions) {
     this.track = this.fresh();
+    this.checkpoint();
   }
 
   /** A new track at time 0 (the cluster's listener feeds whichever track is current). */
@@ -213,26 +227,31 @@ export class Driver {
   }
 
   get cluster(): SimCluster {
+    this.settleRewind();
     return this.track.cluster;
   }
 
   /** Events seen so far in this run. */
   get seq(): number {
+    this.settleRewind();
     return this.track.seq;
   }
 
   get feed(): Ring<FeedItem> {
+    this.settleRewind();
     this.syncFeed();
     return this.track.feed;
   }
 
   /** The latest events of the current batch (the last step or jump), for the narration. */
   get batch(): Ring<FeedItem> {
+    this.settleRewind();
     this.syncFeed();
     return this.batchRing;
   }
 
   get metrics(): Metrics {
+    this.settleRewind();
     return this.track.metrics;
   }
 
@@ -263,7 +282,6 @@ export class Driver {
 
   /** An event the driver shows itself (the engine journals no event for these actions). */
   private own(e: SimEvent): void {
-    if (this.silent) return;
     this.handle(e);
     const t = this.track;
     if (this.quick) t.own.push({ seq: t.seq, e });
@@ -339,6 +357,7 @@ export class Driver {
 
   /** True when `now` is behind the end of the known run (acting now forks it). */
   get inPast(): boolean {
+    this.settleRewind();
     const t = this.track;
     return t.seq < this.horizonSeq || t.futureIdx < t.future.length;
   }
@@ -404,6 +423,7 @@ export class Driver {
    * recorded future is dropped and replaced by what happens from now on.
    */
   act(op: string, args: readonly unknown[]): unknown {
+    this.settleRewind();
     this.syncFeed();
     if (this.inPast) this.fork();
     const result = this.perform(op, args);
@@ -417,28 +437,14 @@ export class Driver {
     t.futureIdx = 0;
     // The workload's messages after now were in the dropped future: it carries on from here.
     this.workload?.resumeAfter(t.cluster.now);
-    this.frontier?.dispose();
-    this.frontier = null;
     this.marks = this.marks.filter((m) => m.seq <= t.seq);
     this.checkpoints = this.checkpoints.filter((cp) => cp.seq <= t.seq);
-    this.nextCheckpoint = (this.checkpoints.at(-1)?.seq ?? 0) + CHECKPOINT_EVERY;
+    this.checkpointBytes = this.checkpoints.reduce((sum, cp) => sum + cp.bytes, 0);
+    this.nextCheckpoint = (this.checkpoints.at(-1)?.seq ?? 0) + this.checkpointEvery;
     this.marksVersion++;
     this.markSeq = t.seq;
     this.horizon = t.cluster.now;
     this.horizonSeq = t.seq;
-  }
-
-  /** When seeking to or past the kept frontier, continue from it instead of replaying up to it. */
-  private resumeFrontier(targetMs: number): void {
-    const f = this.frontier;
-    if (f === null || !this.seeking || this.stopWhen !== null) return;
-    if (targetMs < f.cluster.now || f.cluster.now <= this.cluster.now) return;
-    this.track.dispose();
-    this.track = f;
-    this.frontier = null;
-    this.syncFeed();
-    // Its events were reported when it first ran: the narration shows its last moment.
-    for (const item of f.feed.tail(LAST_STEP_CAP)) this.batchRing.push(item);
   }
 
   // ---- the workload ----
@@ -453,6 +459,7 @@ export class Driver {
    * at once; in the past of the known run this forks the run, like any action.
    */
   startWorkload(config: WorkloadConfig): void {
+    this.settleRewind();
     const clean = validateWorkload(config);
     this.syncFeed();
     if (this.inPast) this.fork();
@@ -466,6 +473,7 @@ export class Driver {
 
   /** The workload's publishes on the current cluster so far: acked, pending, failed, latency. */
   workloadStats(): WorkloadStats {
+    this.settleRewind();
     return this.track.load.stats();
   }
 
@@ -491,13 +499,11 @@ export class Driver {
    * condition holds or the wall clock passes `deadline` (performance.now()); resumable.
    */
   advance(targetMs: number, deadline = Infinity): AdvanceResult {
-    this.resumeFrontier(targetMs);
     this.quick = this.seeking && this.stopWhen === null;
     if (!this.quick) this.syncFeed();
-    if (this.seeking) this.planJump(targetMs);
+    if (this.seeking) this.jump(targetMs);
+    this.settleRewind();
     try {
-      const t = this.track;
-      if (t.jump !== null && !this.jumpTo(t.jump, deadline)) return 'budget';
       return this.runTo(targetMs, deadline);
     } finally {
       // Rebuild the feed once per call, before anyone can move the cluster on (which would leave
@@ -509,80 +515,77 @@ export class Driver {
     }
   }
 
-  /** Notes what the driver knows at this point of the run, every CHECKPOINT_EVERY events. */
+  /** Snapshots the cluster and notes what the driver knows at this point of the run (every checkpointEvery events). */
   private checkpoint(): void {
     const t = this.track;
     const c = t.cluster;
-    this.checkpoints.push({ seq: t.seq, events: c.eventCount, at: c.now, actions: c.actions().length, metrics: t.metrics.mark() });
-    this.nextCheckpoint = t.seq + CHECKPOINT_EVERY;
+    const snap = c.saveState();
+    const load = t.load.save();
+    const bytes = snap.bytes + load.bytes;
+    this.checkpoints.push({ seq: t.seq, events: c.eventCount, at: c.now, actions: c.actions().length, metrics: t.metrics.mark(), load, snap, bytes });
+    this.checkpointBytes += bytes;
+    if (this.checkpointBytes > CHECKPOINT_BUDGET) this.thinCheckpoints();
+    this.nextCheckpoint = t.seq + this.checkpointEvery;
+  }
+
+  /** Over budget: keeps the first checkpoint and every other one after it, and doubles the spacing from now on. */
+  private thinCheckpoints(): void {
+    const cps = this.checkpoints;
+    this.checkpoints = cps.filter((_, i) => i === 0 || i % 2 === 0 || i === cps.length - 1);
+    this.checkpointEvery *= 2;
+    // What dropped ones added is partly shared with kept ones: this stays an estimate.
+    this.checkpointBytes = this.checkpoints.reduce((sum, cp) => sum + cp.bytes, 0);
+  }
+
+  /** Checkpoints of the known run now held, their estimated memory, and the events between them (for the bench). */
+  checkpointStats(): { count: number; bytes: number; every: number } {
+    return { count: this.checkpoints.length, bytes: this.checkpointBytes, every: this.checkpointEvery };
   }
 
   /**
-   * Seeking forward in a replay (after a rewind): picks the furthest checkpoint that still leaves
-   * a feed's worth of events (and, when clocks are watched, a chart's worth of time) to observe
-   * before the target, and replays to it without listening.
+   * Seeking within the known run: restores the latest checkpoint that still leaves a few events
+   * (FEED_MIN; when clocks are watched, a chart's worth of time) to observe before the target,
+   * if that is ahead of where the cluster is (or the cluster has been rewound).
    */
-  private planJump(targetMs: number): void {
+  private jump(targetMs: number): void {
     const t = this.track;
     const c = t.cluster;
     const cps = this.checkpoints;
-    if (t.jump !== null || cps.length === 0) return;
-    // Only a replay of the known run from its start can use them: every action done so far recorded.
-    if (c.actions().length !== t.futureIdx) return;
+    // Checkpoints belong to the known run: the cluster must be on it (every action it did is recorded).
+    if (!this.rewound && c.actions().length !== t.futureIdx) return;
     let i = cps.length - 1;
-    while (i >= 0 && cps[i].at > targetMs) i--;
-    if (i < 0) return;
-    const seqBound = Math.min(cps[i].seq, this.seekSeq) - FEED_CAP;
+    while (i > 0 && cps[i].at > targetMs) i--;
+    // Where the target lies in events, as far as the checkpoints tell (the run's events are not uniform in time).
+    const next = cps[i + 1];
+    const targetSeq = Math.min(
+      this.seekSeq,
+      next === undefined ? this.horizonSeq : cps[i].seq + ((next.seq - cps[i].seq) * (targetMs - cps[i].at)) / Math.max(1e-9, next.at - cps[i].at),
+    );
     const atBound = this.sampleClocks > 0 ? targetMs - CLOCK_SAMPLES * CLOCK_SAMPLE_MS : Infinity;
-    while (i >= 0 && (cps[i].seq > seqBound || cps[i].at > atBound)) i--;
-    if (i < 0) return;
+    while (i > 0 && (cps[i].seq > targetSeq - FEED_MIN || cps[i].at > atBound)) i--;
     const cp = cps[i];
-    if (cp.seq <= t.seq || cp.events < c.eventCount || cp.actions < t.futureIdx || cp.actions > t.future.length) return;
-    t.jump = cp;
-    t.unsubscribe();
-    t.unsubscribe = () => {};
+    if (cp === undefined || cp.at > targetMs) return;
+    // After a rewind any checkpoint; otherwise only forward (the cluster is at or past earlier ones).
+    if (this.rewound || cp.seq > t.seq) {
+      this.rewound = false;
+      this.restore(cp);
+    }
   }
 
-  /** Replays to the checkpoint unobserved (resumable); true when there. */
-  private jumpTo(cp: Checkpoint, deadline: number): boolean {
+  /** Puts the cluster and what the driver derived from its events back to a checkpoint. */
+  private restore(cp: Checkpoint): void {
     const t = this.track;
-    const c = t.cluster;
-    let k = 0;
-    let until = 0;
-    const done = (): boolean => c.eventCount >= until || ((++k & 127) === 0 && performance.now() > deadline);
-    this.silent = true;
-    try {
-      for (;;) {
-        const a = t.futureIdx < cp.actions ? t.future[t.futureIdx] : undefined;
-        const events = a === undefined ? cp.events : a.events;
-        const at = a === undefined ? cp.at : a.at;
-        if (c.eventCount >= events) {
-          c.advanceTo(events, at);
-          if (a === undefined) break;
-          t.futureIdx++;
-          this.perform(a.op, a.args);
-          continue;
-        }
-        until = events;
-        const held = c.runUntil(done, spanTo(c.now, at));
-        if (c.eventCount >= events) continue;
-        if (!held) throw new Error(`replay diverged: event ${events} at t=${at} was not reached`);
-        return false;
-      }
-    } finally {
-      this.silent = false;
-    }
-    // There: carry on as if every event so far had been seen.
-    t.jump = null;
+    t.cluster.restoreState(cp.snap);
+    t.futureIdx = cp.actions;
     t.seq = cp.seq;
     t.feed.clear();
     t.feedSeq = cp.seq;
     t.own = [];
     t.metrics = Metrics.at(cp.metrics);
+    t.load.restore(cp.load);
     t.nextClockAt = Math.ceil(cp.at / CLOCK_SAMPLE_MS) * CLOCK_SAMPLE_MS;
     t.viewCache = null;
-    this.listen(t);
-    return true;
+    this.batchRing.clear();
   }
 
   private runTo(targetMs: number, deadline: number): AdvanceResult {
@@ -635,6 +638,7 @@ export class Driver {
 
   /** Processes exactly one scheduler event, or the recorded action (or workload message) that is due first. */
   step(): void {
+    this.settleRewind();
     this.syncFeed();
     const t = this.track;
     const c = t.cluster;
@@ -672,31 +676,41 @@ export class Driver {
     this.seekSeq = on ? untilSeq : Infinity;
   }
 
-  /** Starts the run again from time 0 with the whole known run's actions ahead (a rewind). */
+  /** Starts the run again from time 0 with the whole known run's actions ahead (a rewind): restores the first checkpoint. */
   rewind(): void {
+    if (this.rewound) return;
     const all = this.allActions();
     this.syncFeed();
-    const old = this.track;
-    if (!this.inPast) {
-      // Keep the cluster at the end of the run: returning there later is then instant.
-      this.frontier?.dispose();
-      this.frontier = old;
-    } else old.dispose();
-    this.track = this.fresh();
-    this.track.future = all;
-    if (this.sampleClocks > 0) this.track.nextClockAt = 0;
+    const t = this.track;
+    // Leaving the end of the known run: a checkpoint there makes coming back (or near) quick.
+    const last = this.checkpoints[this.checkpoints.length - 1];
+    if (!this.inPast && t.seq - last.seq >= FEED_MIN) this.checkpoint();
+    t.future = all;
+    this.rewound = true;
+  }
+
+  /**
+   * A rewind is carried out lazily: a seek restores the checkpoint nearest its target directly;
+   * anything else that looks at the cluster first gets the first checkpoint (time 0).
+   */
+  private settleRewind(): void {
+    if (!this.rewound) return;
+    this.rewound = false;
+    this.restore(this.checkpoints[0]);
   }
 
   /** Loads a recorded run: its actions become the future of a fresh cluster. */
   load(actions: readonly ActionRecord[]): void {
+    this.rewound = false;
     this.workload = null;
     this.track.dispose();
-    this.frontier?.dispose();
-    this.frontier = null;
     this.track = this.fresh();
     this.track.future = actions.slice();
     this.checkpoints = [];
+    this.checkpointBytes = 0;
+    this.checkpointEvery = CHECKPOINT_EVERY;
     this.nextCheckpoint = CHECKPOINT_EVERY;
+    this.checkpoint();
     this.marks = [];
     this.markSeq = 0;
     this.marksVersion++;
@@ -709,6 +723,7 @@ export class Driver {
    * time alone, so `fresh` also rebuilds them when time moved.
    */
   views(fresh = false): NodeView[] {
+    this.settleRewind();
     const t = this.track;
     const c = t.cluster;
     if (t.viewCache === null || t.viewSeq !== t.seq || (fresh && t.viewAt !== c.now)) {
@@ -720,13 +735,21 @@ export class Driver {
   }
 
   inFlight(): InFlight[] {
+    this.settleRewind();
     return this.cluster.inFlight();
   }
 
   dispose(): void {
     this.track.dispose();
-    this.frontier?.dispose();
-    this.frontier = null;
+    this.checkpoints = [];
+  }
+
+  /** For the bench: drops every checkpoint and what the snapshots shared, to measure what they held. Seeking back is then impossible. */
+  withoutCheckpoints(): void {
+    this.checkpoints = [];
+    this.checkpointBytes = 0;
+    this.nextCheckpoint = Infinity;
+    this.cluster.forgetSavedStates();
   }
 }
 

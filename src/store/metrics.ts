@@ -106,7 +106,10 @@ export class Metrics {
           const p = e.payload as { prevLogIndex?: number; entries?: readonly unknown[] } | undefined;
           const n = p?.entries?.length ?? 0;
           const prev = p?.prevLogIndex ?? 0;
-          for (let i = 1; i <= n; i++) if (!this.firstSent.has(prev + i)) this.firstSent.set(prev + i, e.at);
+          // Entries the leader already committed are resent to laggards only: they have their latency.
+          // (Counting them again would keep them here for good, and in every checkpoint's copy.)
+          const from = Math.max(prev, this.commitOf.get(e.from) ?? 0);
+          for (let i = from + 1; i <= prev + n; i++) if (!this.firstSent.has(i)) this.firstSent.set(i, e.at);
         }
         break;
       }

@@ -1,6 +1,6 @@
 // Canned scenarios: a run's options plus a script of user actions placed at the right moments (recorded like any action, so they replay and share).
 import type { NodeView } from '../sim';
-import { finishTask, getDriver, newRun, publish, seekToEvent, showNotice, useSim } from './sim';
+import { creditActions, finishTask, getDriver, newRun, publish, seekToEvent, showNotice, useSim } from './sim';
 import type { RunOptions } from './runOptions';
 
 /** What a scenario script may do: look at nodes, run time, and act. */
@@ -228,6 +228,7 @@ export function runScenario(id: string): string | undefined {
     return text;
   }
   publish();
+  creditActions('The scenario');
   const d = getDriver();
   const v = d.marks.find((m) => m.kind === 'violation');
   if (v !== undefined) {

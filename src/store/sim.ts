@@ -46,6 +46,15 @@ export interface Notice {
   text: string;
 }
 
+/**
+ * Who did the actions of a run that was loaded rather than played (a guide's cluster, a link, a file, a
+ * canned scenario): action events up to event number `untilSeq` are theirs, later ones the learner's.
+ */
+export interface ActionsBy {
+  who: string;
+  untilSeq: number;
+}
+
 export interface TaskView {
   label: string;
   /** 0..1, or null when unknown. */
@@ -87,6 +96,7 @@ export interface SimState {
   stepSkipped: { count: number; seq: number } | null;
   /** The running workload (publishers × rate), or null. */
   workload: WorkloadConfig | null;
+  actionsBy: ActionsBy | null;
 }
 
 let driver = new Driver(DEFAULT_RUN);
@@ -122,7 +132,7 @@ interface Task {
   /** A seek that stops at this event number. */
   stopSeq?: number;
   /** Install `d` as the live driver when done (loading a run: nothing changes until it has loaded). */
-  swap?: { run: RunOptions; seekTo?: number };
+  swap?: { run: RunOptions; seekTo?: number; by?: string };
   onEnd?: (result: AdvanceResult, stopped: FeedItem | null) => void;
   onFail?: (text: string) => void;
 }
@@ -176,6 +186,7 @@ export const useSim = create<SimState>(() => {
     stepKind: DEFAULT_STEP_KIND,
     stepSkipped: null,
     workload: null,
+    actionsBy: null,
     ...snapshot(driver),
   };
 });
@@ -265,6 +276,7 @@ function work(budgetMs: number): boolean {
       selection: { node: null, message: null, event: null },
       task: null,
       violations: [],
+      actionsBy: t.swap.by !== undefined ? { who: t.swap.by, untilSeq: Infinity } : null,
     });
     if (t.swap.seekTo !== undefined && t.swap.seekTo < d.now) {
       publish();
@@ -295,6 +307,54 @@ export function isBusy(): boolean {
 
 // ---- the per-frame loop ----
 
+// ---- slow motion for a newcomer's first election ----
+
+/** The speed the first election plays at (1/300×: a 10 ms round of votes takes 3 s to watch). */
+export const SLOW_MOTION_INDEX = 1;
+
+/**
+ * 'armed': the next election started while playing is slowed down; 'slow': one is under way, and the
+ * speed goes back to `restore` when a leader is elected.
+ */
+let slowElection: { phase: 'armed' } | { phase: 'slow'; restore: number } | null = null;
+
+const becameCandidate = (i: FeedItem): boolean => i.e.kind === 'role' && i.e.role === 'candidate';
+const becameLeader = (i: FeedItem): boolean => i.e.kind === 'role' && i.e.role === 'leader';
+
+/** Plays the next election (while playing) in slow motion, then returns to the speed before it. */
+export function armSlowElection(): void {
+  slowElection = { phase: 'armed' };
+}
+
+export function slowElectionPhase(): 'armed' | 'slow' | null {
+  return slowElection?.phase ?? null;
+}
+
+function slowMotionStop(item: FeedItem | null): void {
+  const sm = slowElection;
+  if (sm === null || item === null) return;
+  const s = useSim.getState();
+  if (sm.phase === 'armed' && becameCandidate(item)) {
+    if (s.speedIndex <= SLOW_MOTION_INDEX) {
+      slowElection = null;
+      return;
+    }
+    slowElection = { phase: 'slow', restore: s.speedIndex };
+    useSim.setState({ speedIndex: SLOW_MOTION_INDEX });
+    setNotice({
+      kind: 'info',
+      text: `Slow motion (${speedLabel(SPEEDS[SLOW_MOTION_INDEX])}) for your first election: ${item.e.node}'s election timer ran out, so it became a candidate for term ${item.e.term}, voted for itself and asks every other node for its vote (the orange diamonds). Watch the votes come back (§5.2).`,
+    });
+  } else if (sm.phase === 'slow' && becameLeader(item)) {
+    slowElection = null;
+    useSim.setState({ speedIndex: sm.restore });
+    setNotice({
+      kind: 'info',
+      text: `${item.e.node} won votes from a majority and is the leader of term ${item.e.term}; its heartbeats (blue dots) keep the others from starting elections. Back to ${speedLabel(SPEEDS[sm.restore])} (§5.2).`,
+    });
+  }
+}
+
 /** Advances the simulation by one animation frame of `wallMs` and draws; called from requestAnimationFrame. */
 export function frame(wallMs: number): void {
   const s = useSim.getState();
@@ -305,12 +365,21 @@ export function frame(wallMs: number): void {
     const d = driver;
     d.beginBatch();
     const target = speed === Infinity ? d.now + 10_000 : d.now + Math.min(Math.max(wallMs, 0), 100) * speed;
+    const sm = slowElection;
+    // A run that already has a leader when slow motion is armed (a link, a "next leader") needs none.
+    if (sm?.phase === 'armed' && d.cluster.leader() !== undefined) slowElection = null;
+    else if (sm !== null) d.setStop(sm.phase === 'armed' ? becameCandidate : becameLeader);
     try {
       const r = d.advance(target, performance.now() + FRAME_BUDGET_MS);
-      if (r === 'stop') afterStop(d.stopped);
+      if (r === 'stop') {
+        if (d.stopped?.e.kind === 'violation') afterStop(d.stopped);
+        else slowMotionStop(d.stopped);
+      }
     } catch (err) {
       useSim.setState({ playing: false });
       setNotice({ kind: 'error', text: errorText(err) });
+    } finally {
+      if (sm !== null) d.setStop(null);
     }
     if (performance.now() - lastPublish > PUBLISH_EVERY_MS || !useSim.getState().playing) publish();
   }
@@ -361,6 +430,8 @@ export function togglePlay(): void {
 }
 
 export function setSpeedIndex(i: number): void {
+  // The learner's own choice of speed ends any slow motion.
+  slowElection = null;
   useSim.setState({ speedIndex: Math.max(0, Math.min(SPEEDS.length - 1, Math.round(i))) });
 }
 
@@ -481,6 +552,22 @@ function forking(d: Driver, op: string, args: readonly unknown[]): boolean {
   return true;
 }
 
+/** From here on, actions are the learner's: a loaded run's author keeps only the events so far. */
+function learnerActs(d: Driver): void {
+  const by = useSim.getState().actionsBy;
+  if (by !== null && by.untilSeq > d.seq) useSim.setState({ actionsBy: { ...by, untilSeq: d.seq } });
+}
+
+/** Credits every action of the run so far to `who` (a canned scenario that just set the stage). */
+export function creditActions(who: string): void {
+  useSim.setState({ actionsBy: { who, untilSeq: driver.seq } });
+}
+
+/** Who did the action recorded as event number `seq`: 'You', or a loaded run's author. */
+export function actorOf(by: ActionsBy | null, seq: number): string {
+  return by !== null && seq <= by.untilSeq ? by.who : 'You';
+}
+
 /** A user action on the cluster now (forks the run when now is in its past). Returns an error text, if any. */
 export function act(op: string, args: unknown[]): string | undefined {
   const r = actWithResult(op, args);
@@ -495,6 +582,7 @@ export function actWithResult(op: string, args: unknown[]): ActResult {
   const d = driver;
   const forked = forking(d, op, args);
   const at = d.now;
+  learnerActs(d);
   d.beginBatch();
   let result: unknown;
   try {
@@ -512,8 +600,12 @@ export function actWithResult(op: string, args: unknown[]): ActResult {
   return { ok: true, result };
 }
 
-/** Starts a new run (new options, optionally a recorded action log and a time to seek to). Returns an error text and changes nothing on failure. */
-export function newRun(run: RunOptions, actions: readonly ActionRecord[] = [], seekTo?: number): string | undefined {
+/**
+ * Starts a new run (new options, optionally a recorded action log, a time to seek to, and who did those
+ * actions: 'The guide', 'The shared run'…). Returns an error text and changes nothing on failure.
+ */
+export function newRun(run: RunOptions, actions: readonly ActionRecord[] = [], seekTo?: number, by?: string): string | undefined {
+  slowElection = null;
   let d: Driver;
   const clean = normalizeRun(run);
   try {
@@ -530,7 +622,7 @@ export function newRun(run: RunOptions, actions: readonly ActionRecord[] = [], s
   d.load(actions);
   let failed: string | undefined;
   startTask({
-    label: 'Loading the run', d, target, stop: null, seeking: true, swap: { run: clean, seekTo },
+    label: 'Loading the run', d, target, stop: null, seeking: true, swap: { run: clean, seekTo, by: actions.length > 0 ? by : undefined },
     onFail: (text) => (failed = text),
   });
   return failed;
@@ -579,6 +671,7 @@ export function startWorkload(config: WorkloadConfig): string | undefined {
   const d = driver;
   const forked = forking(d, 'workload', [config]);
   const at = d.now;
+  learnerActs(d);
   d.beginBatch();
   try {
     d.startWorkload(config);

@@ -111,6 +111,17 @@ function bucketValue(b: number): number {
   return BASE * GROWTH ** b;
 }
 
+/** A tally as a checkpoint keeps it. */
+export interface TallyState {
+  readonly issued: number;
+  readonly acked: number;
+  readonly failed: number;
+  readonly pending: readonly Publish[];
+  readonly hist: Uint32Array;
+  /** Rough memory it holds. */
+  readonly bytes: number;
+}
+
 /** Outcomes of the workload's publishes on one cluster: handles are polled when read, so the figures are exact as of now. */
 export class WorkloadTally {
   private issued = 0;
@@ -147,6 +158,20 @@ export class WorkloadTally {
       if (seen >= rank) return bucketValue(b);
     }
     return bucketValue(BUCKETS - 1);
+  }
+
+  /** What a checkpoint keeps (the pending handles stay live: the cluster's restore puts their operations back). */
+  save(): TallyState {
+    this.settle();
+    return { issued: this.issued, acked: this.acked, failed: this.failed, pending: this.pending.slice(), hist: this.hist.slice(), bytes: 64 + 8 * this.pending.length + this.hist.byteLength };
+  }
+
+  restore(s: TallyState): void {
+    this.issued = s.issued;
+    this.acked = s.acked;
+    this.failed = s.failed;
+    this.pending = s.pending.slice();
+    this.hist.set(s.hist);
   }
 
   stats(): WorkloadStats {

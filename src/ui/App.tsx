@@ -1,6 +1,6 @@
 // The simulator page: toolbar, timeline, cluster view with narration, side panels and the bottom event feed / space-time diagram.
 import { Suspense, lazy, useEffect } from 'react';
-import { setBottomTab, setTab, startLoop, useSim, type BottomTab, type Tab } from '../store/sim';
+import { armSlowElection, setBottomTab, setPlaying, setTab, startLoop, useSim, type BottomTab, type Tab } from '../store/sim';
 import { handleKey } from './actions';
 import { ClusterView, Legend } from './ClusterView';
 import { EventFeed } from './EventFeed';
@@ -9,13 +9,17 @@ import { LessonHost } from './lesson/LessonHost';
 import { useLessonTab } from './lesson/lessonTab';
 import { BranchTree } from './compare/BranchTree';
 import { CompareHost } from './compare/CompareHost';
+import { useGuideHost } from './guide/hostState';
 import { Inspector } from './Inspector';
 import { Narration } from './Narration';
 import { NoticeBar } from './NoticeBar';
+import { useReference } from './referenceState';
 import { useShareLinkOnLoad } from './shareLink';
 import { Tabs } from './Tabs';
 import { Timeline } from './Timeline';
 import { Toolbar } from './Toolbar';
+import { Welcome } from './Welcome';
+import { firstVisit, showWelcome } from './welcomeState';
 
 // Panels off the first screen load on demand, keeping the first download small.
 const ClientPanel = lazy(() => import('./ClientPanel').then((m) => ({ default: m.ClientPanel })));
@@ -25,6 +29,7 @@ const MetricsPanel = lazy(() => import('./MetricsPanel').then((m) => ({ default:
 const SharePanel = lazy(() => import('./SharePanel').then((m) => ({ default: m.SharePanel })));
 const FaultsPanel = lazy(() => import('./FaultsPanel').then((m) => ({ default: m.FaultsPanel })));
 const HelpOverlay = lazy(() => import('./HelpOverlay').then((m) => ({ default: m.HelpOverlay })));
+const ReferenceCard = lazy(() => import('./ReferenceCard').then((m) => ({ default: m.ReferenceCard })));
 const ClocksPanel = lazy(() => import('./ClocksPanel').then((m) => ({ default: m.ClocksPanel })));
 const SpaceTime = lazy(() => import('./SpaceTime').then((m) => ({ default: m.SpaceTime })));
 const LessonPanel = lazy(() => import('./lesson/LessonPanel').then((m) => ({ default: m.LessonPanel })));
@@ -57,7 +62,7 @@ function SidePanel() {
   return (
     <section className="side" aria-label="Panels">
       <Tabs idPrefix="side" tabs={lesson ? SIDE_TABS : SIDE_TABS.filter((t) => t.id !== 'lesson')} value={tab} onChange={setTab} label="Panels" />
-      <div key={tab} className="side-body" role="tabpanel" id={`side-panel-${tab}`} aria-labelledby={`side-tab-${tab}`}>
+      <div key={tab} className="side-body" role="tabpanel" tabIndex={0} id={`side-panel-${tab}`} aria-labelledby={`side-tab-${tab}`}>
         <Suspense fallback={loading}>
           {tab === 'inspect' && <Inspector />}
           {tab === 'faults' && <FaultsPanel />}
@@ -79,7 +84,7 @@ function BottomPanel() {
   return (
     <section className="bottom" aria-label="History">
       <Tabs idPrefix="bottom" tabs={BOTTOM_TABS} value={tab} onChange={setBottomTab} label="History views" />
-      <div className="bottom-body" role="tabpanel" id={`bottom-panel-${tab}`} aria-labelledby={`bottom-tab-${tab}`}>
+      <div className="bottom-body" role="tabpanel" tabIndex={0} id={`bottom-panel-${tab}`} aria-labelledby={`bottom-tab-${tab}`}>
         <Suspense fallback={loading}>
           {tab === 'events' && <EventFeed />}
           {tab === 'spacetime' && <SpaceTime />}
@@ -100,7 +105,24 @@ function Help() {
   );
 }
 
+function Reference() {
+  const open = useReference((s) => s.open);
+  if (open === null) return null;
+  return (
+    <Suspense fallback={null}>
+      <ReferenceCard />
+    </Suspense>
+  );
+}
+
 export function App() {
+  useEffect(() => {
+    // A first visit starts paused on the welcome; its free play shows the first election in slow motion.
+    if (!firstVisit()) return;
+    setPlaying(false);
+    armSlowElection();
+    showWelcome();
+  }, []);
   useEffect(() => startLoop(), []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -110,30 +132,41 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
   useShareLinkOnLoad();
+  // While the guide covers the page, the simulator behind it takes no focus, no clicks and no scrolling.
+  const guideOpen = useGuideHost((s) => s.open);
+  useEffect(() => {
+    document.documentElement.classList.toggle('guide-open', guideOpen);
+  }, [guideOpen]);
   return (
     <div className="app">
-      <a className="skip" href="#cluster-view">
-        Skip to the cluster view
-      </a>
-      <Toolbar />
-      <NoticeBar />
+      <div className="sim-part" inert={guideOpen}>
+        <a className="skip" href="#cluster-view">
+          Skip to the cluster view
+        </a>
+        <Toolbar />
+        <Welcome />
+        <NoticeBar />
+      </div>
       <GuideHost />
       <LessonHost />
       <CompareHost />
-      <Timeline />
-      <BranchTree />
-      <main className="main">
-        <section className="stage" aria-label="Cluster">
-          <ClusterView />
-          <aside className="stage-side">
-            <Narration />
-            <Legend />
-          </aside>
-        </section>
-        <SidePanel />
-        <BottomPanel />
-      </main>
+      <div className="sim-part" inert={guideOpen}>
+        <Timeline />
+        <BranchTree />
+        <main className="main">
+          <section className="stage" aria-label="Cluster">
+            <ClusterView />
+            <aside className="stage-side">
+              <Narration />
+              <Legend />
+            </aside>
+          </section>
+          <SidePanel />
+          <BottomPanel />
+        </main>
+      </div>
       <Help />
+      <Reference />
     </div>
   );
 }

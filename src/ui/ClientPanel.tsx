@@ -4,6 +4,7 @@ import { act, actWithResult, formatMs, getDriver, startWorkload, stopWorkload, u
 import { MAX_ACTIONS } from '../store/runOptions';
 import { DEFAULT_WORKLOAD, WORKLOAD_LIMITS, type WorkloadConfig } from '../store/workload';
 import { nextCommand } from './actions';
+import { Transcript } from './Transcript';
 import { MAX_LINE_LENGTH } from '../core/broker/protocol';
 
 const TRANSCRIPT = 200;
@@ -89,16 +90,7 @@ function Console() {
           {error}
         </p>
       )}
-      <ol className="transcript" aria-label="Console transcript" data-testid="transcript">
-        {lines.length === 0 && <li className="hint">Nothing typed yet.</li>}
-        {lines.map((l, i) => (
-          <li key={i} className={l.dir}>
-            <span className="ev-t">{formatMs(l.at)}</span>
-            <span className="dir">{l.dir === 'out' ? `→ ${l.node}` : l.dir === 'note' ? `· ${l.node}` : `← ${l.node}`}</span>
-            <span className="text">{l.line}</span>
-          </li>
-        ))}
-      </ol>
+      <Transcript lines={lines} />
     </section>
   );
 }

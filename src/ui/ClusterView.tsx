@@ -1,7 +1,8 @@
 // The cluster view: an SVG that d3 draws every frame (nodes on a ring, messages in flight), plus its legend and partition summary.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { onFrame, selectMessage, selectNode, useSim } from '../store/sim';
 import { ClusterDrawing } from './clusterDrawing';
+import { RuleChips } from './RuleChips';
 
 /** The live cluster SVG, for export (one view per page). */
 let current: SVGSVGElement | null = null;
@@ -49,7 +50,30 @@ export function Legend() {
         yes / <span className="lg-no">no</span> reply
       </li>
       <li>
-        <span className="lg-fade">faded</span> = lost, ring = duplicate
+        <svg width="14" height="14" viewBox="-7 -7 14 14" aria-hidden="true">
+          <path className="lg m-other" d="M0,-5.5L5.5,4.4L-5.5,4.4Z" />
+        </svg>
+        ping, clock sync or client message
+      </li>
+      <li>
+        <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
+          <circle className="lg-node" r="4.5" />
+          <path className="lg-timer" d="M0,-7.5A7.5,7.5 0 1,1 -7.1,2.3L-5.2,1.7A5.5,5.5 0 1,0 0,-5.5Z" />
+        </svg>
+        ring = election timer left (empty: it starts an election) <RuleChips rule="§5.2" />
+      </li>
+      <li>
+        <svg width="14" height="14" viewBox="-7 -7 14 14" aria-hidden="true">
+          <circle className="lg m-ae lg-fade" r="4" />
+        </svg>
+        faded = lost
+      </li>
+      <li>
+        <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
+          <circle className="lg-dup" r="6.5" />
+          <circle className="lg m-ae" r="3.5" />
+        </svg>
+        dashed ring = duplicate
       </li>
     </ul>
   );
@@ -79,15 +103,38 @@ function PartitionSummary() {
   );
 }
 
+/** Zoom buttons: shown when many nodes crowd the ring, or once zoomed in (pinch and ctrl+wheel work too). */
+function ZoomControls({ drawing, k }: { drawing: React.RefObject<ClusterDrawing | null>; k: number }) {
+  return (
+    <div className="zoom-controls" role="group" aria-label="Zoom">
+      <span aria-hidden="true">Zoom</span>
+      <button type="button" className="btn small" aria-label="Zoom out" disabled={k <= 1.001} onClick={() => drawing.current?.zoomBy(1 / 1.6)}>
+        −
+      </button>
+      <button type="button" className="btn small" aria-label="Zoom in" disabled={k >= 7.99} onClick={() => drawing.current?.zoomBy(1.6)}>
+        +
+      </button>
+      <button type="button" className="btn small" disabled={k <= 1.001} onClick={() => drawing.current?.zoomReset()}>
+        Fit
+      </button>
+      {k > 1.001 && <span>{k.toFixed(1)}× — drag to pan</span>}
+    </div>
+  );
+}
+
 export function ClusterView() {
   const svgRef = useRef<SVGSVGElement>(null);
+  const drawingRef = useRef<ClusterDrawing | null>(null);
   const runId = useSim((s) => s.runId);
   const nodeIds = useSim((s) => s.nodeIds);
+  const [zoomK, setZoomK] = useState(1);
   useEffect(() => {
     const el = svgRef.current;
     if (el === null) return;
     current = el;
+    setZoomK(1);
     const drawing = new ClusterDrawing(el, nodeIds, {
+      onZoom: setZoomK,
       onNode: (id) => {
         selectNode(useSim.getState().selection.node === id ? null : id);
         selectMessage(null);
@@ -98,10 +145,12 @@ export function ClusterView() {
         selectMessage(null);
       },
     });
+    drawingRef.current = drawing;
     drawing.draw();
     const off = onFrame(() => drawing.draw());
     return () => {
       off();
+      drawingRef.current = null;
       drawing.destroy();
       if (current === el) current = null;
     };
@@ -111,6 +160,7 @@ export function ClusterView() {
       <svg ref={svgRef} className="cv" role="group" aria-label="Cluster view: nodes on a ring and the messages between them" xmlns="http://www.w3.org/2000/svg" />
       <figcaption>
         <PartitionSummary />
+        {(nodeIds.length > 7 || zoomK > 1.001) && <ZoomControls drawing={drawingRef} k={zoomK} />}
       </figcaption>
     </figure>
   );

@@ -4,6 +4,8 @@
 import { useId, useMemo, useState, type ChangeEvent } from 'react';
 import { MAX_NODES, configToYaml, generatedConfig, parseClusterConfig, warnings } from '../sim';
 import type { SimCluster } from '../sim';
+// This panel reads and writes cluster.yaml: it brings the YAML parser (loaded on demand, with the panel).
+import '../sim/yamlEager';
 import { DEFAULT_ELECTION_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, type RunOptions } from '../store/runOptions';
 import { ScenarioList } from './ScenarioList';
 import { actWithResult, getDriver, newRun, useSim } from '../store/sim';

@@ -1,8 +1,10 @@
 // The event feed: the latest events, one plain sentence each with its rule; click one to jump the run there.
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { FeedItem } from '../store/driver';
-import { formatMs, getDriver, seekToEvent, useSim } from '../store/sim';
+import { actorOf, formatMs, getDriver, seekToEvent, useSim } from '../store/sim';
 import { categoryOf, explainItem, type FeedCategory } from './feedContext';
+import { RuleChips } from './RuleChips';
+import { plural } from './plural';
 
 const SHOWN = 200;
 const SCAN = 4000;
@@ -14,16 +16,21 @@ const CATEGORIES: ReadonlyArray<{ id: FeedCategory; label: string }> = [
   { id: 'actions', label: 'Your actions' },
 ];
 
+/** An event's time in the header's units, exact to 0.1 ms ("162.7 ms", "2624.1856 s"). */
+export function eventTime(ms: number): string {
+  return ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(4)} s`;
+}
+
 const Row = memo(function Row({ item, text, rule, selected }: { item: FeedItem; text: string; rule: string; selected: boolean }) {
   const e = item.e;
   return (
     <li className={`ev k-${e.kind}${selected ? ' selected' : ''}`} data-seq={item.seq}>
-      <button type="button" onClick={() => seekToEvent(item.seq, e.at)} aria-current={selected ? 'step' : undefined} title="Jump to just after this event">
-        <span className="ev-t">{e.at.toFixed(1)}</span>
+      <button type="button" className="ev-row" onClick={() => seekToEvent(item.seq, e.at)} aria-current={selected ? 'step' : undefined} title="Jump to just after this event">
+        <span className="ev-t">{eventTime(e.at)}</span>
         <span className="ev-kind">{e.kind}</span>
         <span className="ev-text">{text}</span>
-        {rule && <span className="rule">{rule}</span>}
       </button>
+      {rule && <RuleChips rule={rule} />}
     </li>
   );
 });
@@ -32,6 +39,7 @@ export function EventFeed() {
   const version = useSim((s) => s.feedVersion);
   const runId = useSim((s) => s.runId);
   const selected = useSim((s) => s.selection.event);
+  const by = useSim((s) => s.actionsBy);
   const [shown, setShown] = useState<Record<FeedCategory, boolean>>({ state: true, messages: true, background: false, actions: true });
   const listRef = useRef<HTMLOListElement>(null);
 
@@ -42,11 +50,11 @@ export function EventFeed() {
     const out: Array<{ item: FeedItem; text: string; rule: string }> = [];
     for (let i = items.length - 1; i >= 0 && out.length < SHOWN; i--) {
       if (!shown[categoryOf(items[i])]) continue;
-      const x = explainItem(items, i);
+      const x = explainItem(items, i, actorOf(by, items[i].seq));
       out.push({ item: items[i], text: x.text, rule: x.rule });
     }
     return out.reverse();
-  }, [version, runId, shown]);
+  }, [version, runId, shown, by]);
 
   // The list sticks to its newest row by CSS (a column-reverse scroller); only a selection scrolls it.
   useEffect(() => {
@@ -65,7 +73,7 @@ export function EventFeed() {
             {c.label}
           </label>
         ))}
-        <span className="feed-count">{rows.length === 0 ? 'no events yet' : `latest ${rows.length} of ${version} events · now ${formatMs(getDriver().now)}`}</span>
+        <span className="feed-count">{rows.length === 0 ? 'no events yet' : `latest ${rows.length} of ${plural(version, 'event')} · now ${formatMs(getDriver().now)}`}</span>
       </fieldset>
       <div className="feed-scroll">
         <ol className="feed-list" ref={listRef} aria-label="Events, oldest first">

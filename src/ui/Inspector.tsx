@@ -6,6 +6,7 @@ import { act, formatMs, getDriver, inFlightNow, selectMessage, selectNode, useSi
 import { commandText } from './explain';
 import { termColor } from './colors';
 import { LogGrid as ClusterLogGrid } from './LogGrid';
+import { plural } from './plural';
 
 function Field({ label, value, title }: { label: string; value: React.ReactNode; title?: string }) {
   return (
@@ -87,13 +88,13 @@ function LogGridInner({ v }: { v: NodeView }) {
   return (
     <div className="log">
       <h3>
-        Log <span className="muted">({log.length} entries, {v.commitIndex} committed)</span>
+        Log <span className="muted">({plural(log.length, 'entry', 'entries')}, {v.commitIndex} committed)</span>
       </h3>
       {log.length === 0 ? (
         <p className="hint">Empty.</p>
       ) : (
         <>
-          {start > 0 && <p className="hint">…{start} earlier entries not shown</p>}
+          {start > 0 && <p className="hint">…{plural(start, 'earlier entry', 'earlier entries')} not shown</p>}
           <ol className="log-grid" aria-label={`Log of ${v.id}`}>
             {entries.map((e) => {
               const committed = e.index <= v.commitIndex;
@@ -105,11 +106,10 @@ function LogGridInner({ v }: { v: NodeView }) {
                     className={`cell${committed ? ' committed' : ''}${picked?.index === e.index ? ' picked' : ''}`}
                     style={{ '--term': termColor(e.term) } as React.CSSProperties}
                     title={`index ${e.index}, term ${e.term}, ${committed ? 'committed' : 'not committed'}${applied ? ', applied' : ''}: ${commandText(e.command)}`}
-                    aria-label={`entry ${e.index}, term ${e.term}, ${committed ? 'committed' : 'not committed'}`}
+                    aria-label={`${e.index} t${e.term}: entry ${e.index} of term ${e.term}, ${committed ? 'committed' : 'not committed'}`}
                     onClick={() => setPicked(picked?.index === e.index ? null : e)}
                   >
-                    <span className="ci">{e.index}</span>
-                    <span className="ct">t{e.term}</span>
+                    <span className="ci">{e.index}</span> <span className="ct">t{e.term}</span>
                   </button>
                 </li>
               );
@@ -189,7 +189,7 @@ function Topics({ id }: { id: string }) {
           return (
             <details key={t}>
               <summary>
-                {t} <span className="muted">({records.length} messages)</span>
+                {t} <span className="muted">({plural(records.length, 'message')})</span>
               </summary>
               <ol className="records">
                 {records.slice(-20).map((r) => (
@@ -310,7 +310,7 @@ function InFlightList() {
   const msgs = inFlightNow();
   return (
     <details className="inflight">
-      <summary>{msgs.length} messages in flight</summary>
+      <summary>{plural(msgs.length, 'message')} in flight</summary>
       <ul>
         {msgs.slice(0, 60).map((m) => (
           <li key={`${m.id}-${m.duplicate ? 1 : 0}-${m.arriveAt}`}>

@@ -2,6 +2,7 @@
 import { useMemo } from 'react';
 import { BUCKET_MS, MESSAGE_TYPES, type MetricsSnapshot } from '../store/metrics';
 import { formatMs, useSim } from '../store/sim';
+import { plural } from './plural';
 
 const W = 360;
 const H = 56;
@@ -51,10 +52,10 @@ function Latency({ m }: { m: MetricsSnapshot }) {
       ) : (
         <>
           <p className="figures">
-            p50 <strong>{formatMs(p50)}</strong> · p95 <strong>{formatMs(p95)}</strong> · {lat.length} entries
+            p50 <strong>{formatMs(p50)}</strong> · p95 <strong>{formatMs(p95)}</strong> · {plural(lat.length, 'entry', 'entries')}
           </p>
           <Bars values={recent} label="Latency of the latest commits" unit="ms" />
-          <p className="axis-note">latest {recent.length} commits, from the leader’s first send to its commit</p>
+          <p className="axis-note">latest {plural(recent.length, 'commit')}, from the leader’s first send to its commit</p>
         </>
       )}
     </section>
@@ -106,7 +107,7 @@ export function MetricsPanel() {
       <section className="metric" aria-labelledby="m-elec">
         <h3 id="m-elec">Elections</h3>
         <p className="figures">
-          <strong>{m.electionsStarted}</strong> started · <strong>{m.leadersElected}</strong> leaders elected
+          <strong>{m.electionsStarted}</strong> started · <strong>{m.leadersElected}</strong> {m.leadersElected === 1 ? 'leader' : 'leaders'} elected
         </p>
         <Bars values={elections.values} label="Elections started over time" unit="elections per bin" />
         <p className="axis-note">elections started per {formatMs(elections.binMs)}</p>
@@ -115,7 +116,7 @@ export function MetricsPanel() {
       <section className="metric" aria-labelledby="m-tput">
         <h3 id="m-tput">Throughput</h3>
         <p className="figures">
-          <strong>{committedTotal}</strong> entries committed · {seconds > 0 ? (committedTotal / seconds).toFixed(1) : '0'} per simulated second
+          <strong>{committedTotal}</strong> {committedTotal === 1 ? 'entry' : 'entries'} committed · {seconds > 0 ? (committedTotal / seconds).toFixed(1) : '0'} per simulated second
         </p>
         <Bars values={commits.values} label="Entries committed over time" unit="entries per bin" />
         <p className="axis-note">entries committed per {formatMs(commits.binMs)}</p>

@@ -1,7 +1,8 @@
 // The step-through narration under the cluster view: what the last step did, one sentence per event, with the rule.
 import { useMemo } from 'react';
-import { formatMs, getDriver, useSim } from '../store/sim';
+import { actorOf, formatMs, getDriver, useSim } from '../store/sim';
 import { categoryOf, explainItem } from './feedContext';
+import { RuleChips } from './RuleChips';
 
 const MAX_LINES = 8;
 
@@ -45,6 +46,7 @@ export function Narration() {
   // Only about the step whose events are shown (not a later seek or run to the next election).
   const skipped = skippedBy !== null && lastStep.some((i) => i.seq === skippedBy.seq) ? skippedBy.count : 0;
   const version = useSim((s) => s.feedVersion);
+  const by = useSim((s) => s.actionsBy);
   const lines = useMemo(() => {
     void version;
     // Explain in the context of the feed, so replies know their request and timers their outcome.
@@ -57,13 +59,13 @@ export function Narration() {
       for (let i = start; i < items.length; i++) picked.push(i);
     }
     picked = picked.sort((a, b) => a - b);
-    const lines = picked.map((i) => ({ seq: items[i].seq, kind: items[i].e.kind, ...explainItem(items, i) }));
+    const lines = picked.map((i) => ({ seq: items[i].seq, kind: items[i].e.kind, ...explainItem(items, i, actorOf(by, items[i].seq)) }));
     // A violation is the one line that must not scroll out of sight.
     return [...lines.filter((l) => l.kind === 'violation'), ...lines.filter((l) => l.kind !== 'violation')];
-  }, [lastStep, playing, version]);
+  }, [lastStep, playing, version, by]);
   const extra = lines.length - MAX_LINES;
   return (
-    <section className="narration" aria-labelledby="narration-title" aria-live={playing ? "off" : "polite"}>
+    <section className="narration" aria-labelledby="narration-title" aria-live={playing ? 'off' : 'polite'} tabIndex={0}>
       <h2 id="narration-title">{playing ? 'Now' : 'What just happened'}</h2>
       {lines.length === 0 ? (
         <p className="hint">
@@ -74,7 +76,7 @@ export function Narration() {
           {lines.slice(0, MAX_LINES).map((l) => (
             <li key={l.seq} className={`k-${l.kind}`}>
               {l.text}
-              {l.rule && <span className="rule">{l.rule}</span>}
+              {l.rule && <RuleChips rule={l.rule} />}
             </li>
           ))}
           {extra > 0 && <li className="more">…and {extra} more in the event feed</li>}

@@ -8,6 +8,7 @@ import { noteOwnHash, openSaved } from './shareLink';
 import { clusterSvg } from './ClusterView';
 import { download, exportPng, exportSvg } from './exportImage';
 import { spaceTimeSvg } from './SpaceTime';
+import { plural } from './plural';
 
 /** The current run as a saved run (all known actions, opened at now). */
 export function currentSaved(): SavedRun {
@@ -73,9 +74,9 @@ export function SharePanel() {
           setImportError(`Could not import ${file.name}: ${parsed.error}. Nothing was changed.`);
           return;
         }
-        const err = openSaved(parsed.saved);
+        const err = openSaved(parsed.saved, 'The imported run');
         if (err) setImportError(`Could not import ${file.name}: ${err}`);
-        else setImportOk(`Imported ${file.name}: seed ${parsed.saved.run.seed}, ${parsed.saved.actions.length} actions.`);
+        else setImportOk(`Imported ${file.name}: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}.`);
       },
       (err: unknown) => setImportError(`Could not read ${file.name}: ${String(err)}. Nothing was changed.`),
     );

@@ -4,7 +4,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { InFlight } from '../sim';
 import type { FeedItem } from '../store/driver';
 import { getDriver, inFlightNow, seekToEvent, select as selectInStore, useSim } from '../store/sim';
-import { buildSpaceTime, causalCone, type Arrow, type LocalEvent } from './spaceTimeModel';
+import { buildSpaceTime, causalCone, placeStamps, type Arrow, type Box, type LocalEvent, type Stamp } from './spaceTimeModel';
+import { plural } from './plural';
 
 export const SPACETIME_WINDOWS = [20, 50, 100, 200, 500, 1000, 2000];
 const WINDOWS = SPACETIME_WINDOWS;
@@ -144,6 +145,12 @@ export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect
     const flying = new Map(inFlight.map((m) => [m.id, m]));
     const arrows = model.arrows.filter((a) => heartbeats || !a.heartbeat || (cone !== null && (a.sendSeq === selected || a.endSeq === selected)));
     const showStamps = stamps && arrows.length <= 160;
+    const stampAt: Stamp[] = [];
+    // Dots the stamps must leave visible (sends, receipts, local events).
+    const dots: Box[] = [];
+    const dot = (cx: number, cy: number, r: number): void => {
+      dots.push({ x0: cx - r, x1: cx + r, y0: cy - r, y1: cy + r });
+    };
     const ag = body.append('g').attr('class', 'st-arrows');
     for (const a of arrows) {
       let x2: number;
@@ -173,9 +180,11 @@ export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect
         .attr('cy', y(a.from))
         .attr('r', 3)
         .on('click', () => onSelect(a.sendSeq));
+      dot(x(a.sentAt), y(a.from), 3.5);
       send.append('title').text(`send: ${describeArrow(a)}`);
       if (a.fate === 'delivered' && a.endSeq !== undefined) {
         const end = a.endSeq;
+        dot(x2, y2, 3.5);
         g.append('circle')
           .attr('class', `st-pt${cls(end)}`)
           .attr('cx', x2)
@@ -185,8 +194,11 @@ export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect
           .append('title')
           .text(`receive: ${describeArrow(a)}`);
       }
-      if (showStamps) g.append('text').attr('class', 'st-stamp').attr('x', x(a.sentAt) + 3).attr('y', y(a.from) - 5).text(a.lamport);
+      if (showStamps) stampAt.push({ x: x(a.sentAt), y: y(a.from), node: a.from, lamport: a.lamport });
     }
+    for (const l of model.locals) dot(x(l.at), y(l.node), 5);
+    const sg = body.append('g').attr('class', 'st-stamps');
+    for (const l of placeStamps(stampAt, dots, { x0: LEFT, x1: width - RIGHT, y0: 0, y1: TOP + laneH * nodeIds.length })) sg.append('text').attr('class', 'st-stamp').attr('x', l.x).attr('y', l.y).text(l.text);
     // Local events.
     const lg = body.append('g').attr('class', 'st-locals');
     for (const l of model.locals) {
@@ -242,7 +254,7 @@ export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect
       </div>
       {selectedInfo ? (
         <p className="st-info">
-          Selected: {selectedInfo.what}. {selectedInfo.past} events in view happened before it, {selectedInfo.future} after; the rest are concurrent with it.{' '}
+          Selected: {selectedInfo.what}. {plural(selectedInfo.past, 'event')} in view happened before it, {selectedInfo.future} after; the rest are concurrent with it.{' '}
           {onJump !== undefined && (
             <>
               <button type="button" className="btn small" onClick={() => onJump(selected!, selectedInfo.at)}>
@@ -257,7 +269,7 @@ export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect
       ) : (
         <p className="st-info muted">Click a dot (a send, a receipt or a local event) to highlight what happened before and after it.</p>
       )}
-      <svg ref={svgRef} className="st" role="img" aria-label={`Space-time diagram of the last ${windowMs} ms: ${model.arrows.length} messages, ${model.locals.length} local events`} />
+      <svg ref={svgRef} className="st" role="img" aria-label={`Space-time diagram of the last ${windowMs} ms: ${plural(model.arrows.length, 'message')}, ${plural(model.locals.length, 'local event')}`} />
     </div>
   );
 }

@@ -2,18 +2,25 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Mark } from '../store/driver';
 import { formatMs, seek, seekToEvent, useSim } from '../store/sim';
+import { TOUCH, useMedia } from './useMedia';
+import { plural } from './plural';
 
-const HEIGHT = 34;
 const PAD = 10;
+
+/** The width inside the element's padding (clientWidth includes the padding: the SVG must fit inside it). */
+function contentWidth(el: HTMLElement): number {
+  const cs = getComputedStyle(el);
+  return Math.max(0, Math.floor(el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight))) || 800;
+}
 
 function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   const [w, setW] = useState(800);
   useEffect(() => {
     const el = ref.current;
     if (el === null || typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(() => setW(el.clientWidth || 800));
+    const ro = new ResizeObserver(() => setW(contentWidth(el)));
     ro.observe(el);
-    setW(el.clientWidth || 800);
+    setW(contentWidth(el));
     return () => ro.disconnect();
   }, [ref]);
   return w;
@@ -35,6 +42,9 @@ function thin(marks: readonly Mark[], x: (t: number) => number): Mark[] {
 export function Timeline() {
   const wrap = useRef<HTMLDivElement>(null);
   const width = useWidth(wrap);
+  // A finger needs a taller strip than a mouse.
+  const HEIGHT = useMedia(TOUCH) ? 44 : 34;
+  const inPast = useSim((s) => s.inPast);
   const now = useSim((s) => s.now);
   const horizon = useSim((s) => s.horizon);
   const marks = useSim((s) => s.marks);
@@ -67,7 +77,7 @@ export function Timeline() {
     seek(Math.max(0, Math.min(end, t)));
   };
   const playX = x(drag ?? now);
-  const marksLabel = `${marks.filter((m) => m.kind === 'leader').length} leader elections, ${marks.filter((m) => m.kind === 'crash').length} crashes, ${marks.filter((m) => m.kind === 'violation').length} violations`;
+  const marksLabel = `${plural(marks.filter((m) => m.kind === 'leader').length, 'leader election')}, ${plural(marks.filter((m) => m.kind === 'crash').length, 'crash', 'crashes')}, ${plural(marks.filter((m) => m.kind === 'violation').length, 'violation')}`;
   return (
     <div className="timeline" ref={wrap}>
       <svg
@@ -126,12 +136,16 @@ export function Timeline() {
       </svg>
       <div className="tl-labels">
         <span>0</span>
-        {hover !== null && <span className="tl-hover-label">{formatMs(hover)}</span>}
+        <span className="tl-hover-label">{hover !== null ? formatMs(hover) : ''}</span>
         <span className="tl-legend">
           <i className="lg-leader" /> leader <i className="lg-election" /> election <i className="lg-crash" /> crash <i className="lg-action" /> action{' '}
           <i className="lg-violation" /> violation
         </span>
-        <span>{formatMs(end)}</span>
+        {/* Always in the row (hidden when live), so showing it never moves the page. */}
+        <span className="past" data-testid="rewound" hidden={!inPast} title="You are looking at the past of this run; acting now replaces what came after.">
+          rewound: acting now forks the run
+        </span>
+        <span className="tl-end">{formatMs(end)}</span>
       </div>
       <ViolationJumps />
     </div>

@@ -1,8 +1,11 @@
-// The top bar: title, playback buttons from the actions registry, speed, simulated time and the busy indicator.
+// The top bar: title, playback buttons from the actions registry, speed, simulated time, the busy indicator, theme and help; folded into menus on phones.
 import { SPEEDS, formatMs, setSpeedIndex, speedLabel, useSim } from '../store/sim';
 import { getAction, perform } from './actions';
 import { GuidesButton } from './guide/GuideHost';
+import { Menu } from './Menu';
 import { StepKindSelect } from './StepKindSelect';
+import { THEME_ICON, THEME_LABEL, nextTheme, setTheme, useTheme, type ThemeChoice } from './theme';
+import { COMPACT, MEDIUM, useMedia } from './useMedia';
 
 /** A toolbar button bound to a registry action (label, shortcut hint and enabled state come from the registry). */
 export function ActionButton({ name, label, icon, className }: { name: string; label?: string; icon?: string; className?: string }) {
@@ -56,7 +59,7 @@ function SpeedControl() {
   const speedIndex = useSim((s) => s.speedIndex);
   return (
     <label className="speed" title="Simulated time per real time ([ and ] change it)">
-      <span>Speed</span>
+      <span className="speed-label">Speed</span>
       <select value={speedIndex} onChange={(e) => setSpeedIndex(Number(e.target.value))} aria-label="Speed">
         {SPEEDS.map((s, i) => (
           <option key={s} value={i}>
@@ -71,18 +74,44 @@ function SpeedControl() {
 function Clock() {
   const now = useSim((s) => s.now);
   const seed = useSim((s) => s.run.seed);
-  const inPast = useSim((s) => s.inPast);
   return (
     <div className="clock" aria-live="off">
       <span data-testid="now" className="now">
         t = {formatMs(now)}
       </span>
       <span className="seed">seed {seed}</span>
-      {inPast && (
-        <span className="past" title="You are looking at the past of this run; acting now replaces what came after.">
-          rewound
-        </span>
-      )}
+    </div>
+  );
+}
+
+/** Cycles the theme: system → light → dark. */
+function ThemeButton() {
+  const theme = useTheme();
+  const next = nextTheme(theme);
+  return (
+    <button
+      type="button"
+      className="btn icon-btn"
+      onClick={() => setTheme(next)}
+      aria-label={`Theme: ${THEME_LABEL[theme]}`}
+      title={`Theme: ${THEME_LABEL[theme]} (click for ${THEME_LABEL[next]})`}
+      data-testid="theme"
+    >
+      <span aria-hidden="true">{THEME_ICON[theme]}</span>
+    </button>
+  );
+}
+
+/** The three themes side by side, for the phone menu. */
+function ThemeChoices() {
+  const theme = useTheme();
+  return (
+    <div className="theme-choices" role="group" aria-label="Theme">
+      {(['system', 'light', 'dark'] as ThemeChoice[]).map((t) => (
+        <button key={t} type="button" className="btn" aria-pressed={theme === t} onClick={() => setTheme(t)}>
+          <span aria-hidden="true">{THEME_ICON[t]}</span> {THEME_LABEL[t]}
+        </button>
+      ))}
     </div>
   );
 }
@@ -98,7 +127,50 @@ function Busy() {
   );
 }
 
+const RUN_TO = [
+  ['stepDelivery', 'Delivery'],
+  ['nextElection', 'Election'],
+  ['nextLeader', 'Leader'],
+  ['nextCommit', 'Commit'],
+] as const;
+
 export function Toolbar() {
+  const compact = useMedia(COMPACT);
+  const medium = useMedia(MEDIUM);
+  if (compact) {
+    // Phones: two rows. The title, time and menus; then play, step, run-to and speed.
+    return (
+      <header className="toolbar compact">
+        <div className="toolbar-row">
+          <div className="brand">
+            <h1>Wiber Sim</h1>
+          </div>
+          <Clock />
+          <div className="toolbar-end">
+            <GuidesButton />
+            <Menu label="More" text={<span aria-hidden="true">☰</span>} align="end">
+              <ActionButton name="toStart" label="To start" />
+              <ActionButton name="restartRun" label="New run" />
+              <ThemeChoices />
+              <ActionButton name="help" label="Keyboard shortcuts" />
+            </Menu>
+          </div>
+        </div>
+        <nav className="playback" aria-label="Playback">
+          <PlayButton />
+          <ActionButton name="stepEvent" label="Step" />
+          <Menu label="Run to the next…" text="Next ▾" align="end">
+            <StepKindSelect className="step-kind menu-step-kind" />
+            {RUN_TO.map(([name, label]) => (
+              <ActionButton key={name} name={name} label={label} />
+            ))}
+          </Menu>
+          <SpeedControl />
+        </nav>
+        <Busy />
+      </header>
+    );
+  }
   return (
     <header className="toolbar">
       <div className="brand">
@@ -112,18 +184,28 @@ export function Toolbar() {
         <span className="until" aria-hidden="true">
           to next
         </span>
-        <ActionButton name="stepDelivery" label="Delivery" />
-        <ActionButton name="nextElection" label="Election" />
-        <ActionButton name="nextLeader" label="Leader" />
-        <ActionButton name="nextCommit" label="Commit" />
+        {RUN_TO.map(([name, label]) => (
+          <ActionButton key={name} name={name} label={label} />
+        ))}
         <SpeedControl />
       </nav>
       <Clock />
       <Busy />
       <div className="toolbar-end">
         <GuidesButton />
-        <ActionButton name="toStart" label="To start" />
-        <ActionButton name="restartRun" label="New run" />
+        {medium ? (
+          // Laptops: the run's rarer commands fold into a menu, so the toolbar keeps one row.
+          <Menu label="Run" text="Run ▾" align="end">
+            <ActionButton name="toStart" label="To start" />
+            <ActionButton name="restartRun" label="New run" />
+          </Menu>
+        ) : (
+          <>
+            <ActionButton name="toStart" label="To start" />
+            <ActionButton name="restartRun" label="New run" />
+          </>
+        )}
+        <ThemeButton />
         <ActionButton name="help" label="?" className="btn help-btn" />
       </div>
     </header>

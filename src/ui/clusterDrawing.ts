@@ -1,13 +1,19 @@
-// Draws the cluster into an SVG with d3, once per animation frame from the driver's snapshot (no React renders for moving things).
-import { select, type Selection } from 'd3';
+// Draws the cluster into an SVG with d3, once per animation frame from the driver's snapshot (no React renders for moving things);
+// text keeps a readable size at any width or zoom, and labels thin out where nodes crowd.
+import { select, zoom, zoomIdentity, type Selection, type ZoomBehavior, type ZoomTransform } from 'd3';
 import type { InFlight, NodeView } from '../sim';
 import { getDriver, useSim } from '../store/sim';
 import './raftExtras.css';
 import { electionTimeoutOf } from '../store/runOptions';
-import { labelPoint, lostOpacity, messagePoint, ringArc, ringLayout, timerShare, type RingLayout } from './clusterGeometry';
+import { labelPoint, lostOpacity, messagePoint, ringArc, ringLayout, timerShare, type Point, type RingLayout } from './clusterGeometry';
 
 const SIZE = 600;
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/** The smallest text on screen, in CSS px (the page's checks hold every label to it). */
+export const MIN_TEXT_PX = 11;
+/** Room a node's label needs along the ring, in screen px, before labels are thinned. */
+const LABEL_ROOM_PX = 34;
+const ZOOM_MAX = 8;
 
 interface MessageEl {
   g: SVGGElement;
@@ -22,6 +28,8 @@ export interface DrawingHandlers {
   onNode: (id: string) => void;
   onMessage: (id: number) => void;
   onBackground: () => void;
+  /** The zoom factor changed (1 = the whole ring). */
+  onZoom?: (k: number) => void;
 }
 
 type G = Selection<SVGGElement, unknown, null, undefined>;
@@ -127,6 +135,9 @@ export class ClusterDrawing {
   private readonly linksG: G;
   private readonly cutsG: G;
   private readonly nodesG: G;
+  /** The nodes' text, drawn over them but outside the node buttons (their aria-label says it all in words). */
+  private readonly textsG: G;
+  private readonly texts = new Map<string, SVGGElement>();
   private readonly msgsG: G;
   private readonly hub: G;
   private hubShown = false;
@@ -140,6 +151,16 @@ export class ClusterDrawing {
   private readonly nodeSigs = new Map<string, string>();
   private linkSig = '';
   private frameMark = 0;
+  /** Screen px per drawing unit at zoom 1 (the viewBox is fitted into the element). */
+  private fit = 1;
+  private zoomK = 1;
+  /** Only every labelStep-th node (and every node worth a look) has a label when they crowd. */
+  private labelStep = 1;
+  private msgScale = 1;
+  /** Labels changed (or their size did): hide the ones that would overlap a more important one. */
+  private declutterDue = true;
+  private readonly zoomer: ZoomBehavior<SVGSVGElement, unknown>;
+  private readonly resize: ResizeObserver | null;
 
   constructor(
     private readonly svg: SVGSVGElement,
@@ -158,15 +179,111 @@ export class ClusterDrawing {
       if (ev.target === svg) handlers.onBackground();
     });
     this.root = s.append('g').attr('class', 'cv-root');
+    // Zoom and pan: pinch, ctrl+wheel (or the wheel where the page itself does not scroll) and the
+    // zoom buttons; dragging pans once zoomed in. A page that scrolls keeps one-finger scrolling.
+    this.zoomer = zoom<SVGSVGElement, unknown>()
+      .scaleExtent([1, ZOOM_MAX])
+      .translateExtent([[-SIZE / 2, -SIZE / 2], [SIZE / 2, SIZE / 2]])
+      .filter((ev: Event) => {
+        if (ev.type === 'wheel') return (ev as WheelEvent).ctrlKey || !pageScrolls();
+        if (ev.type === 'touchstart') return (ev as TouchEvent).touches.length >= 2 || this.zoomK > 1;
+        if (ev.type === 'mousedown') return (ev as MouseEvent).button === 0 && this.zoomK > 1;
+        return false;
+      })
+      .on('zoom', (ev: { transform: ZoomTransform }) => {
+        this.root.attr('transform', ev.transform.toString());
+        if (ev.transform.k !== this.zoomK) {
+          this.zoomK = ev.transform.k;
+          this.rescale();
+          this.handlers.onZoom?.(this.zoomK);
+        }
+      });
+    s.call(this.zoomer).on('dblclick.zoom', null);
     this.linksG = this.root.append('g').attr('class', 'links');
     this.cutsG = this.root.append('g').attr('class', 'cuts');
     this.nodesG = this.root.append('g').attr('class', 'nodes');
+    this.textsG = this.root.append('g').attr('class', 'node-texts').attr('aria-hidden', 'true');
     // Clients and the time server live off the ring; their messages start and end here.
     this.hub = this.root.append('g').attr('class', 'hub').attr('display', 'none');
     this.hub.append('circle').attr('r', 9);
     this.hub.append('text').attr('dy', '2.1em').text('clients');
     this.msgsG = this.root.append('g').attr('class', 'msgs');
     this.buildNodes();
+    this.resize = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this.rescale());
+    this.resize?.observe(svg);
+    this.rescale();
+  }
+
+  /** Zooms by a factor (the zoom buttons), towards the selected node, else the leader, else the middle. */
+  zoomBy(factor: number): void {
+    const sel = select(this.svg);
+    this.zoomer.scaleBy(sel, factor);
+    const s = useSim.getState();
+    const id = s.selection.node ?? s.leader;
+    const p = id !== null && id !== undefined ? this.layout.pos.get(id) : undefined;
+    if (p !== undefined && this.zoomK > 1.001) this.zoomer.translateTo(sel, p.x, p.y);
+  }
+
+  zoomReset(): void {
+    this.zoomer.transform(select(this.svg), zoomIdentity);
+  }
+
+  /**
+   * Keeps text at MIN_TEXT_PX or more on screen whatever the element's size and the zoom: the CSS
+   * sizes text in units of --u (drawing units per screen px); messages grow a little on small screens.
+   */
+  private rescale(): void {
+    const r = this.svg.getBoundingClientRect();
+    const side = Math.min(r.width, r.height);
+    if (side > 0) this.fit = side / SIZE;
+    const px = this.fit * this.zoomK;
+    const u = 1 / px;
+    this.svg.style.setProperty('--u', u.toFixed(4));
+    // Messages keep about the same size on screen whatever the zoom (a little bigger on small screens).
+    this.msgScale = Math.max(1 / this.zoomK, Math.min(2.2, 0.75 * u));
+    this.svg.style.setProperty('--um', (u / this.msgScale).toFixed(4));
+    for (const el of this.msgEls.values()) el.t = '';
+    this.svg.classList.toggle('zoomed', this.zoomK > 1.001);
+    const L = this.layout;
+    const spacingPx = this.ids.length > 1 ? ((2 * Math.PI * L.ringR) / this.ids.length) * px : Infinity;
+    const step = Math.max(1, Math.ceil(LABEL_ROOM_PX / spacingPx));
+    if (step !== this.labelStep) {
+      this.labelStep = step;
+      this.nodeSigs.clear();
+      this.lastKey = '';
+    }
+    this.declutterDue = true;
+  }
+
+  /**
+   * Hides node labels that would overlap another: labels of nodes worth a look (leader, candidates,
+   * down, suspected, selected) are placed first, then the others in ring order. Runs only when a
+   * label's text or the text size changed.
+   */
+  private declutter(): void {
+    this.declutterDue = false;
+    const items: Array<{ t: SVGTextElement; p: Point; notable: boolean; i: number }> = [];
+    this.ids.forEach((id, i) => {
+      const t = this.texts.get(id)?.querySelector<SVGTextElement>('text.nlabel');
+      if (!t) return;
+      t.removeAttribute('display');
+      if (!t.textContent) return;
+      items.push({ t, p: this.layout.pos.get(id)!, notable: t.dataset.notable === '1', i });
+    });
+    items.sort((a, b) => Number(b.notable) - Number(a.notable) || a.i - b.i);
+    const placed: Array<{ x0: number; x1: number; y0: number; y1: number }> = [];
+    const pad = 1.5 / (this.fit * this.zoomK);
+    for (const it of items) {
+      let b: DOMRect;
+      try {
+        b = it.t.getBBox();
+      } catch {
+        continue;
+      }
+      const box = { x0: it.p.x + b.x - pad, x1: it.p.x + b.x + b.width + pad, y0: it.p.y + b.y - pad, y1: it.p.y + b.y + b.height + pad };
+      if (placed.some((q) => q.x0 < box.x1 && box.x0 < q.x1 && q.y0 < box.y1 && box.y0 < q.y1)) it.t.setAttribute('display', 'none');
+      else placed.push(box);
+    }
   }
 
   private buildNodes(): void {
@@ -198,25 +315,41 @@ export class ClusterDrawing {
     nodes.append('path').attr('class', 'timer');
     nodes.append('circle').attr('class', 'body').attr('r', r);
     nodes.append('g').attr('class', 'votes');
-    nodes
-      .append('text')
-      .attr('class', 'nid')
-      .attr('dy', L.detail ? '-0.1em' : '0.35em')
-      .style('font-size', `${Math.max(9, Math.min(16, r * 0.55))}px`)
-      .text((id) => id);
-    if (L.detail) nodes.append('text').attr('class', 'nterm').attr('dy', '1.1em');
-    nodes
+    nodes.append('title');
+    const texts = this.textsG
+      .selectAll<SVGGElement, string>('g.ntext')
+      .data(this.ids, (d) => d)
+      .join('g')
+      .attr('class', 'ntext')
+      .attr('data-node', (id) => id)
+      .attr('transform', (id) => `translate(${L.pos.get(id)!.x},${L.pos.get(id)!.y})`);
+    texts.each((id, i, els) => this.texts.set(id, els[i]));
+    // Big nodes carry their id and term inside; small ones (many nodes) get the id in the label outside.
+    if (L.detail) {
+      texts
+        .append('text')
+        .attr('class', 'nid')
+        .attr('dy', '-0.1em')
+        .style('--nid', `${Math.min(16, r * 0.55)}px`)
+        .text((id) => id);
+      texts.append('text').attr('class', 'nterm').attr('dy', '1.1em');
+    }
+    // Big nodes: the label is centred under the node (over it for the top ones), so a long one never
+    // runs off the drawing's sides; small nodes: on the node's own ray, outside the ring.
+    texts
       .append('text')
       .attr('class', 'nlabel')
       .each(function (id) {
-        const lp = labelPoint(L, id, L.detail ? 14 : 10);
         const p = L.pos.get(id)!;
-        select(this)
-          .attr('x', lp.x - p.x)
-          .attr('y', lp.y - p.y)
-          .attr('text-anchor', lp.anchor);
+        const t = select(this);
+        if (L.detail) {
+          const above = p.y < -L.ringR * 0.5;
+          t.attr('x', 0).attr('y', above ? -(r + 16) : r + 10).attr('text-anchor', 'middle').attr('data-place', above ? 'above' : 'below');
+        } else {
+          const lp = labelPoint(L, id, 8);
+          t.attr('x', lp.x - p.x).attr('y', lp.y - p.y).attr('text-anchor', lp.anchor).attr('data-place', lp.y < p.y - 1 ? 'above' : 'side');
+        }
       });
-    nodes.append('title');
   }
 
   /** Draws the current state; cheap when nothing but time moved. */
@@ -232,6 +365,7 @@ export class ClusterDrawing {
       this.drawNodes(views, sel.node);
       this.drawLinks(views);
     }
+    if (this.declutterDue) this.declutter();
     this.drawTimers(views, now, electionTimeoutOf(s.run)[1]);
     this.drawMessages(d.inFlight(), now, sel.message);
   }
@@ -244,6 +378,10 @@ export class ClusterDrawing {
     const majority = this.majority;
     const L = this.layout;
     const sigs = this.nodeSigs;
+    const step = this.labelStep;
+    const index = this.index;
+    const textOf = this.texts;
+    let due = false;
     // How many up nodes' failure detectors suspect each node.
     const suspected = new Map<string, number>();
     for (const v of views) if (v.up) for (const p of v.suspects) suspected.set(p, (suspected.get(p) ?? 0) + 1);
@@ -252,29 +390,40 @@ export class ClusterDrawing {
       if (v === undefined) return;
       const sus = suspected.get(id) ?? 0;
       // Most events change no node's look: skip nodes whose drawn state is unchanged.
-      const sig = `${nodeClass(v, id === selected, sus)}|${sus}|${v.term}|${v.votes.length}|${v.commitIndex}|${v.log.length}|${partitioned ? distinct.indexOf(groups[id]) : -1}`;
+      const sig = `${nodeClass(v, id === selected, sus)}|${sus}|${v.term}|${v.votes.length}|${v.commitIndex}|${v.log.length}|${partitioned ? distinct.indexOf(groups[id]) : -1}|${step}`;
       if (sigs.get(id) === sig) return;
       sigs.set(id, sig);
       const g = select(this);
+      const tg = select(textOf.get(id)!);
+      tg.attr('class', nodeClass(v, id === selected, sus).replace(/^node/, 'ntext'));
       g.attr('class', nodeClass(v, id === selected, sus))
         .attr('aria-label', nodeAriaLabel(v, majority, sus))
         .attr('aria-pressed', id === selected ? 'true' : 'false');
       g.select('circle.halo')
         .attr('class', partitioned ? `halo on g${distinct.indexOf(groups[id]) % 6}` : 'halo');
-      g.select('text.nterm').text(`T${v.term}`);
-      // The role on one line, what is wrong with the node (cut off, suspected) on a second.
-      const shown = L.detail || v.role !== 'follower' || !v.up || sus > 0;
-      const [first, ...rest] = shown ? roleLabel(v, majority, sus).split(' · ') : [''];
-      const lines = rest.length > 0 ? [first, rest.join(' · ')] : [first];
-      const above = (L.pos.get(id)?.y ?? 0) < -1;
-      g.select('text.nlabel')
+      tg.select('text.nterm').text(`T${v.term}`);
+      // The role on one line, what is wrong with the node (cut off, suspected) on a second; a plain
+      // follower needs no words (its colour says it). Small nodes lead with their id, thinned out
+      // where they crowd (every step-th one, and any node worth a look).
+      const notable = v.role !== 'follower' || !v.up || !v.connected || sus > 0 || id === selected;
+      const parts = notable ? roleLabel(v, majority, sus).split(' · ') : [];
+      if (v.up && v.role === 'follower' && v.connected) parts.shift();
+      let lines: string[];
+      if (L.detail) lines = parts.length > 1 ? [parts[0], parts.slice(1).join(' · ')] : parts;
+      else if (notable || (index.get(id) ?? 0) % step === 0) lines = [id, ...(parts.length > 0 ? [parts.join(' · ')] : [])];
+      else lines = [];
+      const label = tg.select<SVGTextElement>('text.nlabel');
+      const place = label.attr('data-place');
+      label.attr('data-notable', notable ? '1' : null);
+      if (label.text() !== lines.join('')) due = true;
+      label
         .selectAll('tspan')
         .data(lines)
         .join('tspan')
         .attr('x', function () {
           return (this as SVGTSpanElement).parentElement!.getAttribute('x');
         })
-        .attr('dy', (_, i) => (i === 0 ? (above && lines.length > 1 ? '-1.15em' : '0') : '1.15em'))
+        .attr('dy', (_, i) => (i > 0 ? '1.15em' : place === 'below' ? '0.85em' : place === 'above' && lines.length > 1 ? '-1.15em' : '0'))
         .text((d) => d);
       g.select('title').text(nodeAriaLabel(v, majority, sus));
       // Votes: one dot per vote needed for a majority, filled when granted.
@@ -289,6 +438,7 @@ export class ClusterDrawing {
         .attr('cx', (_, i) => rr * Math.cos(-Math.PI / 2 + (i - (dots.length - 1) / 2) * 0.32))
         .attr('cy', (_, i) => rr * Math.sin(-Math.PI / 2 + (i - (dots.length - 1) / 2) * 0.32));
     });
+    if (due) this.declutterDue = true;
   }
 
   private drawLinks(views: NodeView[]): void {
@@ -345,15 +495,22 @@ export class ClusterDrawing {
   private drawTimers(views: NodeView[], now: number, maxTimeoutMs: number): void {
     const r = this.layout.nodeR;
     const byId = new Map(views.map((v) => [v.id, v]));
+    const drawn = this.timerDrawn;
     this.nodesG.selectAll<SVGGElement, string>('g.node').each(function (id) {
       const v = byId.get(id);
       const share = v && v.up && v.role !== 'leader' ? timerShare(v.electionDeadline, now, maxTimeoutMs) : 0;
-      select(this)
-        .select('path.timer')
-        .attr('d', share > 0 ? ringArc(r + 2.5, r + 5.5, share) : null)
-        .attr('class', share > 0 && share < 0.2 ? 'timer low' : 'timer');
+      // Written only when it changes (a third of a degree): every write restyles the arc.
+      const d = share > 0 ? ringArc(r + 2.5, r + 5.5, Math.round(share * 1000) / 1000) : null;
+      const cls = share > 0 && share < 0.2 ? 'timer low' : 'timer';
+      const was = drawn.get(id);
+      if (was !== undefined && was.d === d && was.cls === cls) return;
+      drawn.set(id, { d, cls });
+      select(this).select('path.timer').attr('d', d).attr('class', cls);
     });
   }
+
+  /** What each node's election-timer arc shows now. */
+  private readonly timerDrawn = new Map<string, { d: string | null; cls: string }>();
 
   /**
    * Messages are drawn without a d3 data join: hundreds move every frame, so each keeps its element
@@ -377,7 +534,7 @@ export class ClusterDrawing {
       el.seen = seen;
       const lane = (idx.get(m.from) ?? -1) < (idx.get(m.to) ?? -1) ? 7 : -7;
       const p = messagePoint(L, m, now, lane);
-      const t = `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`;
+      const t = `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})${Math.abs(this.msgScale - 1) > 0.005 ? ` scale(${this.msgScale.toFixed(2)})` : ''}`;
       if (t !== el.t) {
         el.t = t;
         el.g.setAttribute('transform', t);
@@ -445,7 +602,14 @@ export class ClusterDrawing {
   }
 
   destroy(): void {
+    this.resize?.disconnect();
     this.msgEls.clear();
-    select(this.svg).on('click', null).selectAll('*').remove();
+    select(this.svg).on('.zoom', null).on('click', null).selectAll('*').remove();
   }
+}
+
+/** Whether the page scrolls vertically (then the wheel scrolls it rather than zooming the drawing). */
+function pageScrolls(): boolean {
+  const el = document.scrollingElement ?? document.documentElement;
+  return el.scrollHeight > window.innerHeight + 1;
 }

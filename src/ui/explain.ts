@@ -10,6 +10,8 @@ export interface ExplainContext {
   after?: readonly SimEvent[];
   /** A node's role at the time of the event, as far as the events tell. */
   roleOf?: (node: string) => string | undefined;
+  /** Who did an action event: 'You' (the default), or a loaded run's author ('The guide', 'The shared run'). */
+  actor?: string;
 }
 
 export interface Explanation {
@@ -219,17 +221,18 @@ const TIMER_WHAT: Record<string, string> = {
   console: 'the console client retries',
 };
 
-const DROP_REASON: Record<string, (e: SimEvent) => string> = {
+const DROP_REASON: Record<string, (e: SimEvent, actor: string) => string> = {
   loss: (e) => `The network lost ${e.from}'s ${e.type} to ${e.to}`,
   partition: (e) => `${e.from}'s ${e.type} to ${e.to} was dropped: they are on different sides of a partition (or the link is cut)`,
   disconnected: (e) => `${e.from}'s ${e.type} to ${e.to} was dropped: one of them is disconnected`,
   down: (e) => `${e.from}'s ${e.type} to ${e.to} was dropped: ${e.to} is down`,
-  user: (e) => `You dropped ${e.from}'s ${e.type} to ${e.to}`,
+  user: (e, actor) => `${actor} dropped ${e.from}'s ${e.type} to ${e.to}`,
 };
 
 /** The sentence for one event. Pure: same event and context, same sentence. */
 export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
   const n = e.node ?? '?';
+  const you = ctx.actor ?? 'You';
   switch (e.kind) {
     case 'send':
       return explainSend(e, ctx);
@@ -237,7 +240,7 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
       return explainDeliver(e);
     case 'drop': {
       const why = DROP_REASON[e.detail ?? ''];
-      return withRule(why ? why(e) : `${e.from}'s ${e.type} to ${e.to} was dropped${e.detail ? ` (${e.detail})` : ''}`);
+      return withRule(why ? why(e, you) : `${e.from}'s ${e.type} to ${e.to} was dropped${e.detail ? ` (${e.detail})` : ''}`);
     }
     case 'timer': {
       if (e.type === 'election') {
@@ -245,7 +248,7 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
         if (ctx.after?.some((a) => a.kind === 'preVoteStart' && a.node === e.node)) return { text: `${n} timed out and asks first whether it would win an election (Pre-Vote)`, rule: 'thesis §9.6' };
         const role = ctx.after?.find((a) => a.kind === 'role' && a.node === e.node);
         const started = role ? `started an election for term ${role.term}${role.role === 'leader' ? ' and won it alone' : ''}` : 'starts an election';
-        return withRule(e.detail === 'forced' ? `You forced ${n}'s election timeout: it ${started}` : `${n} timed out and ${started}`, '§5.2');
+        return withRule(e.detail === 'forced' ? `${you} forced ${n}'s election timeout: it ${started}` : `${n} timed out and ${started}`, '§5.2');
       }
       if (e.type === 'heartbeat') return withRule(`${n}'s heartbeat timer fired: as leader it sends AppendEntries to every follower`, '§5.2');
       const what = TIMER_WHAT[e.type ?? ''];
@@ -275,27 +278,27 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
     case 'propose':
       return withRule(`A client asked ${n} to append ${commandText(e.payload ?? e.detail)}${ctx.roleOf?.(n) === 'leader' ? '' : ' (only a leader accepts it)'}`, '§5.3');
     case 'crash':
-      return withRule(`You crashed ${n}: it loses its volatile state (role, commit index, votes) but keeps its term, vote and log on disk`, '§5.1');
+      return withRule(`${you} crashed ${n}: it loses its volatile state (role, commit index, votes) but keeps its term, vote and log on disk`, '§5.1');
     case 'restart':
-      return withRule(`You restarted ${n}: it comes back as a follower and waits to hear from a leader`, '§5.2');
+      return withRule(`${you} restarted ${n}: it comes back as a follower and waits to hear from a leader`, '§5.2');
     case 'disconnect':
-      return withRule(`You disconnected ${n} from every other node`);
+      return withRule(`${you} disconnected ${n} from every other node`);
     case 'reconnect':
-      return withRule(`You reconnected ${n}`);
+      return withRule(`${you} reconnected ${n}`);
     case 'partition':
-      return withRule(`You partitioned the network: ${e.detail ?? ''}; messages cross no group boundary`);
+      return withRule(`${you} partitioned the network: ${e.detail ?? ''}; messages cross no group boundary`);
     case 'heal':
-      return withRule('You healed the network: every partition, disconnection and link cut is gone');
+      return withRule(`${you} healed the network: every partition, disconnection and link cut is gone`);
     case 'cutLink':
-      return withRule(`You cut the link ${e.detail ?? ''} one way: messages that way are lost`);
+      return withRule(`${you} cut the link ${e.detail ?? ''} one way: messages that way are lost`);
     case 'restoreLink':
-      return withRule(`You restored the link ${e.detail ?? ''}`);
+      return withRule(`${you} restored the link ${e.detail ?? ''}`);
     case 'setNetwork':
-      return withRule(`You changed the network: ${e.detail ?? ''}`);
+      return withRule(`${you} changed the network: ${e.detail ?? ''}`);
     case 'setClock':
-      return withRule(`You changed ${n}'s clock: ${e.detail ?? ''}`);
+      return withRule(`${you} changed ${n}'s clock: ${e.detail ?? ''}`);
     case 'timeout':
-      return withRule(`You asked ${n} to time out now`, '§5.2');
+      return withRule(`${you} asked ${n} to time out now`, '§5.2');
     case 'suspect':
       return withRule(`${n}'s failure detector now suspects ${e.to}${e.detail ? `: ${e.detail}` : ''}`);
     case 'unsuspect':
@@ -303,7 +306,7 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
     case 'sync':
       return explainSync(e);
     case 'command':
-      return withRule(`You typed ${commandText(e.detail ?? '')} at ${n}`);
+      return withRule(`${you} typed ${commandText(e.detail ?? '')} at ${n}`);
     case 'publish':
       return withRule(`A publisher sends ${commandText(e.detail ?? '')}`);
     case 'resetConnection':

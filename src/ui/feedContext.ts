@@ -63,17 +63,17 @@ export function categoryOf(item: FeedItem): FeedCategory {
   return 'actions';
 }
 
-const cache = new WeakMap<FeedItem, Explanation>();
+const cache = new WeakMap<FeedItem, { actor: string; x: Explanation }>();
 
 /**
  * explain() for items[i] in its feed context, cached per item once its context is complete (a later
- * moment exists, so the events of its step are all known).
+ * moment exists, so the events of its step are all known). `actor` did the item if it is an action.
  */
-export function explainItem(items: readonly FeedItem[], i: number): Explanation {
+export function explainItem(items: readonly FeedItem[], i: number, actor = 'You'): Explanation {
   const item = items[i];
   const hit = cache.get(item);
-  if (hit !== undefined) return hit;
-  const x = explain(item.e, contextFor(items, i));
-  if (items[items.length - 1].e.at > item.e.at) cache.set(item, x);
+  if (hit !== undefined && hit.actor === actor) return hit.x;
+  const x = explain(item.e, { ...contextFor(items, i), actor });
+  if (items[items.length - 1].e.at > item.e.at) cache.set(item, { actor, x });
   return x;
 }

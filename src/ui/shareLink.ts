@@ -1,11 +1,13 @@
 // Opens a run link found in the address bar (on load and when the hash changes); the validator loads only when a link is there.
 import { useEffect } from 'react';
+import { loadYaml } from '../sim';
 import { newRun, setPlaying, showNotice } from '../store/sim';
 import type { SavedRun } from '../store/share';
+import { plural } from './plural';
 
-/** Opens a saved run paused at its moment; returns an error text (and changes nothing) when it cannot. */
-export function openSaved(saved: SavedRun): string | undefined {
-  const err = newRun(saved.run, saved.actions, saved.t);
+/** Opens a saved run paused at its moment; returns an error text (and changes nothing) when it cannot. `by` did its actions. */
+export function openSaved(saved: SavedRun, by = 'The shared run'): string | undefined {
+  const err = newRun(saved.run, saved.actions, saved.t, by);
   // Show the shared moment as it was: paused there.
   if (!err) setPlaying(false);
   return err;
@@ -29,9 +31,11 @@ async function openHash(hash: string): Promise<void> {
     showNotice({ kind: 'error', text: `This link could not be opened: ${parsed.error}. Nothing was changed.` });
     return;
   }
+  // A run with its own cluster.yaml needs the YAML parser, which the page loads only when needed.
+  if (parsed.saved.run.config !== undefined) await loadYaml();
   const err = openSaved(parsed.saved);
   if (err) showNotice({ kind: 'error', text: `This link could not be opened: ${err}` });
-  else showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${parsed.saved.actions.length} actions, at t=${parsed.saved.t.toFixed(1)} ms.` });
+  else showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}, at t=${parsed.saved.t.toFixed(1)} ms.` });
 }
 
 /** Opens a run link in the address bar on load and whenever the hash changes. */

@@ -156,3 +156,68 @@ export function causalCone(model: SpaceTime, seq: number): { past: Set<number>; 
   future.delete(seq);
   return { past, future };
 }
+
+/** A Lamport stamp to draw at a send point (px). */
+export interface Stamp {
+  x: number;
+  y: number;
+  node: string;
+  lamport: number;
+}
+
+/** Width of a stamp label in px (11 px digits are up to 7 px wide). */
+const stampWidth = (text: string): number => text.length * 7 + 2;
+
+/** A box in the diagram's px (a label, a dot). */
+export interface Box {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+const overlaps = (a: Box, b: Box): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
+/**
+ * Where the Lamport stamps go without overlapping one another or the dots (`obstacles`): sends from
+ * one node at one instant (a leader's heartbeats to every follower) share one label ("12–15"); each
+ * label tries above-right of its send, then below-right, above-left and below-left, inside `bounds`
+ * when given; a label with no free place is left out (the arrow's tooltip still has it).
+ */
+export function placeStamps(stamps: readonly Stamp[], obstacles: readonly Box[] = [], bounds?: Box): Array<{ x: number; y: number; text: string }> {
+  const sorted = [...stamps].sort((a, b) => a.x - b.x || a.y - b.y || a.lamport - b.lamport);
+  const groups: Array<{ x: number; y: number; lo: number; hi: number; all: number[] }> = [];
+  for (const s of sorted) {
+    const g = groups.find((q) => q.y === s.y && Math.abs(q.x - s.x) < 1.5);
+    if (g) {
+      g.lo = Math.min(g.lo, s.lamport);
+      g.hi = Math.max(g.hi, s.lamport);
+      g.all.push(s.lamport);
+    } else groups.push({ x: s.x, y: s.y, lo: s.lamport, hi: s.lamport, all: [s.lamport] });
+  }
+  const placed: Box[] = [];
+  const out: Array<{ x: number; y: number; text: string }> = [];
+  for (const g of groups) {
+    const contiguous = g.hi - g.lo + 1 === g.all.length;
+    const text = g.lo === g.hi ? String(g.lo) : contiguous ? `${g.lo}–${g.hi}` : `${g.lo}…${g.hi}`;
+    const w = stampWidth(text);
+    // Text boxes for 11 px digits: the baseline sits 2 px above the box's bottom.
+    // Clear of the send's own dot (radius 3.5).
+    const tries: Box[] = [
+      { x0: g.x + 4, x1: g.x + 4 + w, y0: g.y - 16, y1: g.y - 4 },
+      { x0: g.x + 4, x1: g.x + 4 + w, y0: g.y + 4, y1: g.y + 16 },
+      { x0: g.x - 4 - w, x1: g.x - 4, y0: g.y - 16, y1: g.y - 4 },
+      { x0: g.x - 4 - w, x1: g.x - 4, y0: g.y + 4, y1: g.y + 16 },
+    ];
+    const box = tries.find(
+      (b) =>
+        (!bounds || (b.x0 >= bounds.x0 && b.x1 <= bounds.x1 && b.y0 >= bounds.y0 && b.y1 <= bounds.y1)) &&
+        !placed.some((p) => overlaps(p, b)) &&
+        !obstacles.some((o) => overlaps(o, b)),
+    );
+    if (!box) continue;
+    placed.push(box);
+    out.push({ x: box.x0, y: box.y1 - 2, text });
+  }
+  return out;
+}

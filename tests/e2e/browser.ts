@@ -18,9 +18,13 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-/** Opens a page that fails the test on any uncaught error or console error. */
-export async function openPage(browser: Browser, url: string, viewport = { width: 1280, height: 800 }): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport });
+/**
+ * Opens a page that fails the test on any uncaught error or console error. It opens as a returning
+ * visitor (the first-visit welcome already seen) unless `firstVisit` is set.
+ */
+export async function openPage(browser: Browser, url: string, viewport = { width: 1280, height: 800 }, options: { firstVisit?: boolean; colorScheme?: 'light' | 'dark' } = {}): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport, colorScheme: options.colorScheme });
+  if (!options.firstVisit) await page.addInitScript(() => window.localStorage.setItem('wiber-welcomed', '1'));
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {

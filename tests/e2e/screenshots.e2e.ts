@@ -1,15 +1,26 @@
-// Takes the README/issue screenshots at two window sizes (SCREENSHOTS=1 npm run e2e); skipped otherwise.
+// Takes the README/issue screenshots (SCREENSHOTS=1 npm run e2e; skipped otherwise): the main page and a
+// guide step at 390, 1280 and 1920 px in light and dark, the first visit's welcome, and each panel, the
+// dialogs and 50 nodes at 1280 and 1920 px.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hasBrowser, launch, openPage } from './browser';
+import { setTheme, viewportFor } from './checks';
 
 const DIR = process.env.SCREENSHOT_DIR ?? 'docs/screenshots';
 
+/** Runs to the next leader (a button on wide screens, an item of the "Next" menu on phones). */
+async function nextLeader(page: Page): Promise<void> {
+  const menu = page.getByRole('button', { name: 'Run to the next…' });
+  if (await menu.count()) await menu.click();
+  await page.getByRole('button', { name: 'Next leader' }).click();
+}
+
+/** A leader, three commands, a crashed follower, the leader selected. */
 async function stage(page: Page): Promise<void> {
   await page.locator('svg.cv g.node').first().waitFor();
   await page.getByRole('button', { name: 'Pause' }).click();
-  await page.getByRole('button', { name: 'Next leader' }).click();
+  await nextLeader(page);
   await page.locator('svg.cv g.node.leader').waitFor();
   await page.getByRole('tab', { name: 'Client' }).click();
   for (const cmd of ['set x=1', 'set y=2', 'set z=3']) {
@@ -38,11 +49,41 @@ describe.skipIf(!hasBrowser || !process.env.SCREENSHOTS)('screenshots', () => {
     await browser?.close();
   });
 
+  it('the main page and a guide step at 390, 1280 and 1920 px, light and dark; the welcome', async () => {
+    for (const w of [390, 1280, 1920]) {
+      const first = await openPage(browser, inject('baseUrl'), viewportFor(w), { firstVisit: true });
+      await first.page.getByTestId('welcome').waitFor();
+      await first.page.screenshot({ path: `${DIR}/welcome-${w}.png` });
+      await first.page.close();
+      const { page } = await openPage(browser, inject('baseUrl'), viewportFor(w));
+      await stage(page);
+      for (const theme of ['light', 'dark'] as const) {
+        await setTheme(page, theme);
+        await page.screenshot({ path: `${DIR}/main-${theme}-${w}.png`, fullPage: w < 1100 });
+      }
+      await page.goto(`${inject('baseUrl')}#guide/election/2`);
+      await page.locator('.guide-layer').waitFor();
+      await page.getByTestId('guide-where').waitFor();
+      for (const theme of ['light', 'dark'] as const) {
+        await setTheme(page, theme);
+        // The guide fills the window (and scrolls inside it).
+        await page.screenshot({ path: `${DIR}/guide-${theme}-${w}.png` });
+        if (w < 500) {
+          // On a phone the cluster comes after the text: scrolled to it.
+          await page.locator('.guide-ring').scrollIntoViewIfNeeded();
+          await page.screenshot({ path: `${DIR}/guide-${theme}-${w}-cluster.png` });
+          await page.locator('.guide-layer h2, .guide-layer h3').first().scrollIntoViewIfNeeded();
+        }
+      }
+      await page.close();
+    }
+  });
+
   for (const [w, h] of [
     [1280, 800],
     [1920, 1080],
   ] as const) {
-    it(`at ${w}×${h}`, async () => {
+    it(`each panel at ${w}×${h}`, async () => {
       const { page } = await openPage(browser, inject('baseUrl'), { width: w, height: h });
       await stage(page);
       await page.screenshot({ path: `${DIR}/inspect-${w}.png` });
@@ -68,6 +109,7 @@ describe.skipIf(!hasBrowser || !process.env.SCREENSHOTS)('screenshots', () => {
       await page.keyboard.press('Shift+ArrowRight');
       await page.screenshot({ path: `${DIR}/faults-${w}.png` });
       await page.getByRole('tab', { name: 'Metrics' }).click();
+      await page.getByRole('heading', { name: 'Commit latency' }).waitFor();
       await page.screenshot({ path: `${DIR}/metrics-${w}.png` });
       await page.getByRole('tab', { name: 'Config' }).click();
       await page.getByRole('radio', { name: /cluster\.yaml/ }).check();
@@ -78,23 +120,26 @@ describe.skipIf(!hasBrowser || !process.env.SCREENSHOTS)('screenshots', () => {
       await page.waitForTimeout(300);
       await page.screenshot({ path: `${DIR}/violation-${w}.png` });
       await page.keyboard.press('?');
+      await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
       await page.screenshot({ path: `${DIR}/shortcuts-${w}.png` });
+      await page.keyboard.press('Escape');
+      await page.getByRole('tab', { name: 'Events' }).click();
+      await page.locator('.feed-list .rule').last().click();
+      await page.locator('dialog.reference').waitFor();
+      await page.screenshot({ path: `${DIR}/reference-${w}.png` });
       await page.close();
 
-      const dark = await browser.newPage({ viewport: { width: w, height: h }, colorScheme: 'dark' });
-      await dark.goto(inject('baseUrl'));
-      await stage(dark);
-      await dark.screenshot({ path: `${DIR}/dark-${w}.png` });
-      await dark.close();
-
-      const many = await browser.newPage({ viewport: { width: w, height: h } });
-      await many.goto(inject('baseUrl'));
+      const { page: many } = await openPage(browser, inject('baseUrl'), { width: w, height: h });
       await many.locator('svg.cv g.node').first().waitFor();
       await many.getByRole('tab', { name: 'Config' }).click();
-      await many.getByRole('spinbutton', { name: 'Number of nodes' }).fill('25');
+      await many.getByRole('spinbutton', { name: 'Number of nodes' }).fill('50');
       await many.getByRole('button', { name: 'Apply and start a new run' }).click();
       await many.waitForTimeout(9000);
-      await many.screenshot({ path: `${DIR}/nodes25-${w}.png` });
+      await many.getByRole('button', { name: 'Pause' }).click();
+      await many.screenshot({ path: `${DIR}/nodes50-${w}.png` });
+      await many.getByRole('button', { name: 'Zoom in' }).click();
+      await many.getByRole('button', { name: 'Zoom in' }).click();
+      await many.screenshot({ path: `${DIR}/nodes50-zoomed-${w}.png` });
       await many.close();
     });
   }

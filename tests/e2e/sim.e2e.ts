@@ -234,7 +234,7 @@ describe.skipIf(!hasBrowser)('simulator journeys', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(inject('baseUrl'));
     await page.locator('svg.cv g.node').first().waitFor();
-    expect(await page.getByRole('button', { name: 'Play' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Play', exact: true }).count()).toBe(1);
     const t = await page.getByTestId('now').textContent();
     await page.waitForTimeout(400);
     expect(await page.getByTestId('now').textContent()).toBe(t);

@@ -82,6 +82,7 @@ describe('engine settings measured on a running cluster', () => {
   it('a follower forwarding a PUB to an unreachable leader gives up after {{forwardTimeout}}', () => {
     const c = new SimCluster({ seed: 6 });
     c.runUntil(() => c.leader() !== undefined, 2000);
+    c.runFor(100); // the followers hear of the new leader
     const leader = c.leader()!;
     const f = c.nodeIds.find((id) => id !== leader)!;
     c.cutLink(f, leader);

@@ -130,7 +130,7 @@ describe('commands', () => {
         'run until leader within 2s', 'let old = leader', 'crash $old', 'expect $old down', 'expect no leader',
         'run until leader within 2s', 'expect not leader $old', 'restart $old', 'expect $old up', 'expect $old role follower',
         'disconnect follower', 'expect any disconnected', 'reconnect n1', 'reconnect n2', 'reconnect n3', 'reconnect n4', 'reconnect n5',
-        'expect all connected', 'elect n3', 'expect leader n3', 'timeout n5', 'expect n5 role candidate',
+        'expect all connected', 'run 200ms', 'elect n3', 'expect leader n3', 'timeout n5', 'expect n5 role candidate',
       ].join('\n'),
       5,
     );

@@ -1,4 +1,5 @@
 // The replicated broker state machine: every node applies committed log entries here, in log order, to get identical topics, offsets and dedup tables.
+import { appendOnly } from '../appendOnly';
 
 /** One stored message. Same shape as the headless API's `TopicRecord` (sim re-exports or mirrors it). */
 export interface TopicRecord {
@@ -39,7 +40,7 @@ export interface PubCommand {
   readonly session?: SessionStamp;
 }
 
-/** Builds a `PubCommand` with a fixed property order (one hidden class for every entry). */
+/** Builds a `PubCommand` with a fixed property order (one hidden class for every entry); frozen, as log entries are immutable. */
 export function pubCommand(
   topic: string,
   id: string,
@@ -48,7 +49,7 @@ export function pubCommand(
   correctedTs: number,
   lamport: number,
 ): PubCommand {
-  return { op: 'pub', topic, id, message, ts, correctedTs, lamport };
+  return Object.freeze({ op: 'pub', topic, id, message, ts, correctedTs, lamport });
 }
 
 /** A publish command stamped with its publisher's session (session dedup). */
@@ -162,6 +163,9 @@ export type ApplyResult =
   /** index <= appliedIndex: already applied, nothing changed (replay after restart). */
   | { readonly kind: 'already_applied' };
 
+/** The record each applied command made (a record depends only on its command and offset). */
+const recordOf = new WeakMap<PubCommand, TopicRecord>();
+
 // Shared results for the allocation-free outcomes.
 const IGNORED: ApplyResult = Object.freeze({ kind: 'ignored' });
 const ALREADY_APPLIED: ApplyResult = Object.freeze({ kind: 'already_applied' });
@@ -192,7 +196,7 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
   }
   let topic = state.topics.get(name);
   if (topic === undefined) {
-    topic = { records: [], firstOffset: 1, ids: new Map(), ring: [], ringHead: 0 };
+    topic = { records: appendOnly([]), firstOffset: 1, ids: new Map(), ring: [], ringHead: 0 };
     state.topics.set(name, topic);
   } else if (state.dedupWindow > 0) {
     const offset = topic.ids.get(id);
@@ -203,20 +207,18 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
   }
 
   const offset = topic.firstOffset + topic.records.length;
-  const record: TopicRecord = {
-    id,
-    offset,
-    ts: command.ts,
-    correctedTs: command.correctedTs,
-    lamport: command.lamport,
-    message: command.message,
-  };
+  // Every node that applies this entry makes the same record: they share one (frozen) object.
+  let record = recordOf.get(command);
+  if (record === undefined || record.offset !== offset) {
+    record = Object.freeze({ id, offset, ts: command.ts, correctedTs: command.correctedTs, lamport: command.lamport, message: command.message });
+    recordOf.set(command, record);
+  }
   topic.records.push(record);
   state.recordCount++;
   // Retention: drop the oldest in chunks, so each record costs O(1) amortised.
   if (topic.records.length >= 2 * state.retain) {
     const drop = topic.records.length - state.retain;
-    topic.records = topic.records.slice(drop);
+    topic.records = appendOnly(topic.records.slice(drop));
     topic.firstOffset += drop;
   }
   remember(topic, state.dedupWindow, id, offset);
@@ -298,7 +300,7 @@ export function recordCount(state: BrokerState, topic?: string): number {
 export function cloneBrokerState(state: BrokerState): BrokerState {
   const topics = new Map<string, TopicState>();
   for (const [name, t] of state.topics) {
-    topics.set(name, { records: t.records.slice(), firstOffset: t.firstOffset, ids: new Map(t.ids), ring: t.ring.slice(), ringHead: t.ringHead });
+    topics.set(name, { records: appendOnly(t.records.slice()), firstOffset: t.firstOffset, ids: new Map(t.ids), ring: t.ring.slice(), ringHead: t.ringHead });
   }
   let sessions: Map<string, Session> | null = null;
   if (state.sessions !== null) {

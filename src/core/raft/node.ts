@@ -1,4 +1,5 @@
 // The pure Raft node (paper §5–§8, thesis §3.10, §4, §6.4, §9.6): handlers change state and push what they want done onto `node.outbox`.
+import { appendOnly, shrunk } from '../appendOnly';
 import {
   DEFAULT_RAFT_OPTIONS,
   configCommand,
@@ -39,7 +40,8 @@ export function bootstrapSnapshot(voters: readonly string[]): Snapshot {
  * cluster starts with none (thesis §4.2.1): it never campaigns, and learns the configuration from the leader.
  */
 export function newPersistent(voters: readonly string[] = []): RaftPersistent {
-  return { currentTerm: 0, votedFor: null, log: [SENTINEL], snapshot: bootstrapSnapshot(voters) };
+  // The log only grows, except where a conflict truncates it (announced there) or compaction replaces it.
+  return { currentTerm: 0, votedFor: null, log: appendOnly([SENTINEL]), snapshot: bootstrapSnapshot(voters) };
 }
 
 /**
@@ -312,7 +314,7 @@ export function canChangeConfig(node: RaftNode): boolean {
 
 function appendConfig(node: RaftNode, voters: readonly string[], learners: readonly string[]): { index: number; term: number } {
   const command = configCommand(voters, learners);
-  node.p.log.push({ term: node.p.currentTerm, command });
+  node.p.log.push(Object.freeze({ term: node.p.currentTerm, command }));
   const index = lastIndex(node);
   node.configs.push({ index, config: command });
   refreshConfig(node);
@@ -416,7 +418,7 @@ export function becomeLeader(node: RaftNode): void {
   node.outbox.push({ kind: 'role', role: 'leader', term: node.p.currentTerm });
   node.outbox.push(STOP_ELECTION);
   // A no-op of the new term lets earlier entries commit promptly (§5.4.2, §8).
-  node.p.log.push({ term: node.p.currentTerm, command: null });
+  node.p.log.push(Object.freeze({ term: node.p.currentTerm, command: null }));
   node.termStart = lastIndex(node); // the no-op is the first thing each follower needs checked
   node.nextIndex = new Map();
   node.matchIndex = new Map();
@@ -509,7 +511,7 @@ export function heartbeat(node: RaftNode): void {
  */
 export function propose(node: RaftNode, command: unknown): { index: number; term: number } | undefined {
   if (node.role !== 'leader' || node.transferee !== null) return undefined;
-  node.p.log.push({ term: node.p.currentTerm, command });
+  node.p.log.push(Object.freeze({ term: node.p.currentTerm, command }));
   const index = lastIndex(node);
   advanceCommit(node); // a one-node cluster commits alone
   scheduleFlush(node);
@@ -629,7 +631,7 @@ export function compact(node: RaftNode, index: number, data: unknown): boolean {
   let k = node.configs.length - 1;
   while (k > 0 && node.configs[k].index > index) k--;
   const snapshot: Snapshot = Object.freeze({ lastIncludedIndex: index, lastIncludedTerm: log[index - base].term, config: node.configs[k].config, data });
-  node.p.log = log.slice(index - base);
+  node.p.log = appendOnly(log.slice(index - base));
   node.p.snapshot = snapshot;
   if (k > 0) {
     node.configs = node.configs.slice(k);
@@ -810,6 +812,7 @@ function onAppendEntries(node: RaftNode, from: string, msg: AppendEntries): void
       if (log[k].term === entries[i].term) continue;
       // Invariant: committed entries are never truncated (guaranteed by Leader Completeness).
       log.length = k;
+      shrunk(log, k);
       node.outbox.push({ kind: 'truncate', fromIndex: index });
       const configs = node.configs;
       while (configs.length > 1 && configs[configs.length - 1].index >= index) {
@@ -933,10 +936,10 @@ function onInstallSnapshot(node: RaftNode, from: string, msg: InstallSnapshot): 
     const last = lastIndex(node);
     // §7: keep the entries after the snapshot if our log holds its last entry; otherwise discard the whole log.
     if (index <= last && termAt(node, index) === msg.lastIncludedTerm && index >= base) {
-      node.p.log = node.p.log.slice(index - base);
+      node.p.log = appendOnly(node.p.log.slice(index - base));
     } else {
       if (last > node.commitIndex) node.outbox.push({ kind: 'truncate', fromIndex: node.commitIndex + 1 });
-      node.p.log = [{ term: msg.lastIncludedTerm, command: null }];
+      node.p.log = appendOnly([Object.freeze({ term: msg.lastIncludedTerm, command: null })]);
     }
     node.p.snapshot = Object.freeze({ lastIncludedIndex: index, lastIncludedTerm: msg.lastIncludedTerm, config: msg.config, data: msg.data });
     node.configs = scanConfigs(node.p);

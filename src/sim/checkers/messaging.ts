@@ -1,5 +1,6 @@
 // Messaging checkers, after the Jepsen/Maelstrom Kafka checker: they watch stores, acks and
 // subscriber deliveries, and name the anomaly, the ids involved and (through the report) the seed.
+import { appendOnly, shrunk } from '../../core/appendOnly';
 import { OK_HISTORY_END, parseLine, parseRecordLine } from '../../core/broker/protocol';
 import type { TopicRecord } from '../../core/broker/state';
 import type { Report } from './raft';
@@ -36,22 +37,22 @@ const k2 = (a: string, b: string): string => a + '\n' + b;
 
 export class MessagingChecker {
   /** (topic, offset) → the record first stored there by any node. */
-  private readonly atOffset = new Map<string, TopicRecord[]>();
+  private readonly atOffset = appendOnly(new Map<string, TopicRecord[]>());
   /** (topic, id) → offset it was first stored at. */
-  private readonly offsetOfId = new Map<string, number>();
+  private readonly offsetOfId = appendOnly(new Map<string, number>());
   /** (topic, id) → offset it was last stored at (for ids stored more than once). */
   private readonly lastOffsetOfId = new Map<string, number>();
   /** (topic, id) → the offsets of its later copies (stored again past the window, a finding). */
   private readonly copiesOfId = new Map<string, number[]>();
   /** (topic, id, message) of everything any client sent or node generated an id for. */
-  private readonly published = new Set<string>();
-  private readonly acks: Ack[] = [];
+  private readonly published = appendOnly(new Set<string>());
+  private readonly acks: Ack[] = appendOnly([]);
   /** (client, topic) → last ack of a publish issued after the previous ack. */
   private readonly lastAck = new Map<string, { offset: number; at: number }>();
   /** (client, node, subscription, topic) → offsets delivered to the application. */
-  private readonly seen = new Map<string, Set<number>>();
+  private readonly seen = appendOnly(new Map<string, Set<number>>());
   /** Subscriptions cut short by a crash of their node: what they still held is lost, by design. */
-  private readonly ended = new Set<string>();
+  private readonly ended = appendOnly(new Set<string>());
   /** Every acknowledged publish by topic, in ack order (for the stale-read check). */
   private readonly ackedByTopic = new Map<string, Array<{ id: string; offset: number | undefined; at: number; mark: number }>>();
   /** Acknowledgements so far: orders reads after the acknowledgements that came before them, even within one instant. */
@@ -69,8 +70,8 @@ export class MessagingChecker {
 
   private noteAck(topic: string, id: string, offset: number | undefined): void {
     let list = this.ackedByTopic.get(topic);
-    if (list === undefined) this.ackedByTopic.set(topic, (list = []));
-    list.push({ id, offset, at: this.now(), mark: ++this.acksSeen });
+    if (list === undefined) this.ackedByTopic.set(topic, (list = appendOnly([])));
+    list.push(Object.freeze({ id, offset, at: this.now(), mark: ++this.acksSeen }));
   }
 
   /** The current position among acknowledgements: a read sent now must reflect every one up to here. */
@@ -131,9 +132,11 @@ export class MessagingChecker {
 
   stored(node: string, topic: string, record: TopicRecord): void {
     let offsets = this.atOffset.get(topic);
-    if (offsets === undefined) this.atOffset.set(topic, (offsets = []));
+    if (offsets === undefined) this.atOffset.set(topic, (offsets = appendOnly([])));
     const first = offsets[record.offset];
     if (first === undefined) {
+      // Offsets come in order, so this appends; filling a gap would be a change (announced, for snapshots).
+      if (record.offset < offsets.length) shrunk(offsets, record.offset);
       offsets[record.offset] = record;
       const key = k2(topic, record.id);
       const before = this.offsetOfId.get(key);
@@ -171,7 +174,7 @@ export class MessagingChecker {
   }
 
   acked(client: string, topic: string, id: string, offset: number | undefined, issuedAt: number, duplicate: boolean): void {
-    this.acks.push({ client, topic, id, offset, at: this.now() });
+    this.acks.push(Object.freeze({ client, topic, id, offset, at: this.now() }));
     this.noteAck(topic, id, offset);
     if (offset === undefined) return;
     const known = this.offsetOfId.get(k2(topic, id));
@@ -189,13 +192,13 @@ export class MessagingChecker {
         `${client}'s publish ${id} to ${topic}, issued after an ack at offset ${last.offset}, was acked at offset ${offset}`,
       );
     }
-    if (last === undefined || offset > last.offset) this.lastAck.set(key, { offset, at: this.now() });
+    if (last === undefined || offset > last.offset) this.lastAck.set(key, Object.freeze({ offset, at: this.now() }));
   }
 
   received(client: string, node: string, sub: number, topic: string, offset: number, line: string): void {
     const key = client + '\n' + node + '\n' + topic + '\n' + sub;
     let seen = this.seen.get(key);
-    if (seen === undefined) this.seen.set(key, (seen = new Set()));
+    if (seen === undefined) this.seen.set(key, (seen = appendOnly(new Set<number>())));
     if (seen.has(offset)) {
       this.report('Subscriber sees no skip or repeat', `${client} received ${topic} offset ${offset} twice from ${node}`);
     }

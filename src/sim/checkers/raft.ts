@@ -1,5 +1,7 @@
 // Raft safety checkers (paper Figure 3): they watch nodes after every event and never change anything.
 // They hold across membership changes (§6) and snapshots (§7): a node's log may start after a snapshot.
+import { appendOnly, shrunk } from '../../core/appendOnly';
+import { notSnapshotted } from '../snapshot';
 import type { Entry, Role } from '../../core/raft/types';
 
 /** What a checker may read of a node. */
@@ -45,8 +47,8 @@ interface Shadow {
 
 /** Committed entries by index: the id of each (see idOf) and its term. */
 class CommittedLog {
-  readonly id: number[] = [];
-  readonly term: number[] = [];
+  readonly id: number[] = appendOnly([]);
+  readonly term: number[] = appendOnly([]);
   get length(): number {
     return this.id.length;
   }
@@ -56,7 +58,8 @@ class CommittedLog {
   }
 }
 
-const newShadow = (): Shadow => ({ base: 0, refs: [], ids: [], ph: [], term: 0, commit: 0, applied: 0, leaderTerm: 0 });
+// Shadows grow at their end; every other change is announced (shrunk) for snapshots.
+const newShadow = (): Shadow => ({ base: 0, refs: appendOnly([]), ids: appendOnly([]), ph: appendOnly([]), term: 0, commit: 0, applied: 0, leaderTerm: 0 });
 
 /** Key of (index, term) in the Log Matching registry. */
 const key = (index: number, term: number): number => index * 2097152 + term;
@@ -65,15 +68,20 @@ export class RaftChecker {
   private readonly shadows: Shadow[];
   private readonly leaderOfTerm = new Map<number, string>();
   /** Prefix hash of (index, term), the first time any node held such an entry. */
-  private readonly prefixOf = new Map<number, number>();
+  private readonly prefixOf = appendOnly(new Map<number, number>());
   /**
    * The entry committed at each index (first node to commit it decides), by id and term: the entries
    * themselves are not kept, so a compacted log's entries can be collected while the checkers run.
    */
   private readonly committed = new CommittedLog();
-  private readonly committedPh: number[] = [];
-  private readonly committedTerm: number[] = [];
-  private readonly entryIds = new WeakMap<Entry, number>();
+  private readonly committedPh: number[] = appendOnly([]);
+  private readonly committedTerm: number[] = appendOnly([]);
+  /**
+   * A number per entry object, in the order entries are first seen. The table is left out of
+   * snapshots (it cannot be listed, and an entry keeps its number in every future); the counter is
+   * state, so a replay after a restore hands its new entries the same numbers as the first run did.
+   */
+  private readonly entryIds = notSnapshotted(new WeakMap<Entry, number>());
   private nextEntryId = 1;
 
   /** `nodes` may grow (servers added while running): each gets its shadow when first checked. */
@@ -136,6 +144,9 @@ export class RaftChecker {
       refs.length = k;
       s.ids.length = k;
       s.ph.length = k;
+      shrunk(refs, k);
+      shrunk(s.ids, k);
+      shrunk(s.ph, k);
     }
     for (let j = k; j < n; j++) {
       const entry = log[j];
@@ -186,6 +197,9 @@ export class RaftChecker {
       s.refs.splice(0, shift);
       s.ids.splice(0, shift);
       s.ph.splice(0, shift);
+      shrunk(s.refs, 0);
+      shrunk(s.ids, 0);
+      shrunk(s.ph, 0);
     } else {
       // A snapshot from elsewhere: what it held beyond the snapshot may be discarded, but never a committed entry.
       for (let j = Math.max(1, base - s.base + 1); j < s.refs.length; j++) {
@@ -195,9 +209,9 @@ export class RaftChecker {
           break;
         }
       }
-      s.refs = [];
-      s.ids = [];
-      s.ph = [];
+      s.refs = appendOnly([]);
+      s.ids = appendOnly([]);
+      s.ph = appendOnly([]);
     }
     s.base = base;
     if (s.commit < base) s.commit = base;

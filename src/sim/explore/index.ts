@@ -6,10 +6,10 @@
 import { parseScenario, ScenarioError, ScenarioRunner, toScenario, optionsToHeader } from '../scenario';
 import type { ActionRecord, ClusterOptions } from '../types';
 import type { SimCluster } from '../cluster';
-import { applyMove, copyWorld, DEFAULT_BOUNDS, describeMove, worldFrom, type Bounds, type Fixed, type Move, type World } from './model';
+import { applyMove, canon, copyWorld, DEFAULT_BOUNDS, describeMove, worldFrom, type Bounds, type Fixed, type Move, type World } from './model';
 import { Search, type Found } from './search';
 
-export { DEFAULT_BOUNDS, describeMove, stateKey, applyMove, movesOf, copyWorld } from './model';
+export { DEFAULT_BOUNDS, describeMove, stateKey, applyMove, movesOf, copyWorld, canon } from './model';
 export type { Bounds, Move, World, Fixed } from './model';
 export { Search } from './search';
 export { EXAMPLES, FIGURE8_BOUNDS, figure8, type Example } from './examples';
@@ -212,22 +212,45 @@ export function onEngine(ex: Explore, moves: readonly Move[], each?: (c: SimClus
   }
 }
 
+/**
+ * The engine's id of the message a move names. The engine numbers every message it sends, the
+ * failure detector's pings and clock sync too (they may leave during a delivery), so its ids run
+ * ahead of the explorer's: the message is found by what it is (sender, receiver, content, copy),
+ * the n-th of equal ones for the n-th in the explorer.
+ */
+function engineId(c: SimCluster, w: World, ids: readonly string[], id: number, copy: boolean): number {
+  const m = w.inflight.find((x) => x.id === id && x.copy === copy);
+  if (m === undefined) return id;
+  const sig = (from: string, to: string, payload: unknown): string => `${from}>${to}:${canon(payload)}`;
+  const want = sig(ids[m.from], ids[m.to], m.payload);
+  const rank = w.inflight.filter((x) => x.copy === copy && sig(ids[x.from], ids[x.to], x.payload) === want).sort((a, b) => a.id - b.id).indexOf(m);
+  const found = c
+    .inFlight()
+    .filter((e) => e.duplicate === copy && !e.lost && sig(e.from, e.to, e.payload) === want)
+    .sort((a, b) => a.id - b.id);
+  return found[rank]?.id ?? id;
+}
+
 function playOnEngine(ex: Explore, c: SimCluster, moves: readonly Move[], each?: (c: SimCluster, k: number) => void): void {
   const ids = ex.fixed.ids;
+  let w = ex.root;
   for (let k = 0; k < moves.length; k++) {
     const m = moves[k];
+    const before = w;
+    w = copyWorld(w, ex.fixed);
+    applyMove(w, ex.fixed, m);
     switch (m.kind) {
       case 'deliver':
-        c.deliver(m.id, m.copy);
+        c.deliver(engineId(c, before, ids, m.id, m.copy), m.copy);
         break;
       case 'fire':
         c.fire(ids[m.node], m.timer);
         break;
       case 'drop':
-        c.dropMessage(m.id);
+        c.dropMessage(engineId(c, before, ids, m.id, false));
         break;
       case 'duplicate':
-        c.duplicate(m.id);
+        c.duplicate(engineId(c, before, ids, m.id, false));
         break;
       case 'crash':
         c.crash(ids[m.node]);

@@ -573,7 +573,8 @@ export function movesOf(w: World, bounds: Bounds, fixed?: Fixed): Move[] {
 // The canonical form of a state: equal strings, same future
 // ---------------------------------------------------------------------------------------------
 
-function canon(v: unknown): string {
+/** A value as canonical text (maps and sets sorted): equal texts, equal values. */
+export function canon(v: unknown): string {
   if (v === null || v === undefined) return String(v);
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v !== 'object') return String(v);

@@ -30,7 +30,7 @@ export type HandOff = { readonly ok: true; readonly exact: boolean } | { readonl
 export function handToFreePlay(cluster: SimCluster): HandOff {
   const actions = cluster.actions();
   const end = actions.length > 0 ? actions[actions.length - 1].at : 0;
-  const err = newRun(runOptionsOf(cluster.options), actions, end);
+  const err = newRun(runOptionsOf(cluster.options), actions, end, 'The guide');
   if (err !== undefined) return { ok: false, error: err };
   finishTask();
   setPlaying(false);

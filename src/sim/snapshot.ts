@@ -1,0 +1,550 @@
+// Snapshots of a whole simulation by walking its object graph; restoring writes every saved object back in place.
+//
+// What counts as state, and the rules that keep a snapshot exact (tests/sim/snapshot.test.ts checks
+// that a restored run equals a full replay):
+// - Everything mutable is reachable from the root through own properties, arrays, Maps, Sets or
+//   typed arrays. Closures are not looked into: a closure may hold immutable values, or objects that
+//   are also reachable through data.
+// - A frozen object is immutable: it is shared between snapshots, never copied, never walked.
+//   Per-message and per-entry objects are frozen for this reason (and memory).
+// - An object can take over its own saving with a SnapshotHook (e.g. the journal, which is not
+//   state: it only restarts its window), or be left out entirely with `notSnapshotted`.
+// Arrays, Maps and Sets are saved as trees of chunks (128 elements a leaf, 128 children a node); a
+// subtree equal to the one saved last time is shared, so a growing log costs only its new tail and
+// the path to it per snapshot. Likewise an object whose properties did not change since the last
+// snapshot shares its saved record.
+
+/** Implemented by objects that save and restore themselves (under the SNAPSHOT key). */
+import { epochOf, lowestChangeSince, shrunk } from '../core/appendOnly';
+
+export interface SnapshotHook {
+  /** What to keep; `visit` hands the walker objects the saved data refers to that may change (they are saved too). */
+  save(visit: (o: unknown) => void): unknown;
+  /** Rough memory the saved data keeps alive that no other snapshot does (for the estimate). */
+  bytes?(saved: unknown): number;
+  restore(saved: unknown): void;
+}
+
+export const SNAPSHOT: unique symbol = Symbol('snapshot hook');
+
+export interface HasSnapshotHook {
+  [SNAPSHOT]: SnapshotHook;
+}
+
+const excluded = new WeakSet<object>();
+
+/** Leaves `o` (and whatever only it reaches) out of every snapshot: it is not state (caches, observers, unique-id counters). */
+export function notSnapshotted<T extends object>(o: T): T {
+  excluded.add(o);
+  return o;
+}
+
+/** Elements per leaf of a saved sequence, and children per node above the leaves. */
+const CHUNK = 64;
+const FANOUT = 32;
+/** Stands for a hole of a sparse array (not the same as an undefined element). */
+const HOLE = Symbol('hole');
+
+const OBJECT = 0;
+const ARRAY = 1;
+const MAP = 2;
+const SET = 3;
+const TYPED = 4;
+const HOOK = 5;
+
+type Chunk = readonly unknown[];
+
+/** One object's saved state. Shared by consecutive snapshots while the object does not change. */
+interface Saved {
+  readonly kind: number;
+  /** OBJECT: own keys; ARRAY/MAP/SET: element count (MAP: 2 per entry). */
+  readonly keys: readonly string[] | number;
+  /** OBJECT: values in key order; ARRAY/MAP/SET: the root of a chunk tree; TYPED: a copy; HOOK: what the hook saved. */
+  readonly data: unknown;
+  /** ARRAY/MAP/SET marked appendOnly: its change count when saved (see core/appendOnly). */
+  readonly epoch?: number;
+}
+
+/** Chunks holding no walkable object (primitives, frozen or excluded objects): nothing in them can change. */
+const inert = new WeakSet<Chunk>();
+
+export interface SavedState {
+  readonly objects: readonly object[];
+  readonly saved: readonly Saved[];
+  /** Rough bytes this snapshot added over the one before it (shared parts are counted once; measured, within about a fifth). */
+  readonly bytes: number;
+}
+
+type Typed = Float64Array | Float32Array | Int32Array | Uint32Array | Uint16Array | Int16Array | Uint8Array | Int8Array;
+
+function walkable(v: unknown): v is object {
+  return typeof v === 'object' && v !== null && !Object.isFrozen(v) && !excluded.has(v);
+}
+
+/**
+ * Takes snapshots of one object graph (one simulated cluster). It remembers what it saved last for
+ * each object, so that unchanged objects and chunks are shared between its snapshots.
+ */
+export class Snapshotter {
+  private last = new WeakMap<object, Saved>();
+  /** For collections marked appendOnly: their change count when last saved or restored. */
+  private lastEpoch = new WeakMap<object, number>();
+  /** Bytes the last saveSeq added. */
+  private added = 0;
+
+  take(root: object): SavedState {
+    const objects: object[] = [];
+    const saved: Saved[] = [];
+    const seen = new Set<object>([root]);
+    const stack: object[] = [root];
+    let bytes = 0;
+    const visit = (v: unknown): void => {
+      if (walkable(v) && !seen.has(v)) {
+        seen.add(v);
+        stack.push(v);
+      }
+    };
+    const last = this.last;
+    while (stack.length > 0) {
+      const o = stack.pop()!;
+      const prev = last.get(o);
+      let s: Saved;
+      const hook = (o as Partial<HasSnapshotHook>)[SNAPSHOT];
+      if (hook !== undefined) {
+        s = { kind: HOOK, keys: 0, data: hook.save(visit) };
+        bytes += 64 + (hook.bytes?.(s.data) ?? 0);
+      } else if (Array.isArray(o)) {
+        s = this.saveSeq(ARRAY, o, o, o.length, 0, this.verified(o, prev, ARRAY), prev, visit);
+      } else if (o instanceof Map || o instanceof Set) {
+        const kind = o instanceof Map ? MAP : SET;
+        const per = kind === MAP ? 2 : 1;
+        // Leaves wholly inside the part known unchanged are not read again: only what follows is flattened.
+        const verified = this.verified(o, prev, kind);
+        const base = Math.floor(verified / CHUNK) * CHUNK;
+        const flat = scratch;
+        flat.length = 0;
+        let at = 0;
+        if (kind === MAP) {
+          (o as Map<unknown, unknown>).forEach((v, k) => {
+            if (at >= base) flat.push(k, v);
+            at += per;
+          });
+        } else {
+          (o as Set<unknown>).forEach((v) => {
+            if (at >= base) flat.push(v);
+            at += per;
+          });
+        }
+        s = this.saveSeq(kind, o, flat, at, base, verified, prev, visit);
+        flat.length = 0;
+      } else if (ArrayBuffer.isView(o)) {
+        const t = o as Typed;
+        const p = prev?.kind === TYPED ? (prev.data as Typed) : undefined;
+        if (p !== undefined && p.length === t.length && sameTyped(p, t)) s = prev!;
+        else {
+          s = { kind: TYPED, keys: 0, data: t.slice() };
+          bytes += 96 + t.byteLength;
+        }
+      } else if (o instanceof WeakMap || o instanceof WeakSet) {
+        continue; // opaque by nature: see notSnapshotted for what such tables must not hold
+      } else {
+        const keys = Object.keys(o);
+        const rec = o as Record<string, unknown>;
+        const values: unknown[] = [];
+        for (let i = 0; i < keys.length; i++) {
+          const v = rec[keys[i]];
+          values.push(v);
+          visit(v);
+        }
+        if (prev !== undefined && prev.kind === OBJECT && sameKeys(prev.keys as readonly string[], keys) && sameValues(prev.data as unknown[], values)) s = prev;
+        else {
+          const pk = prev?.kind === OBJECT && sameKeys(prev.keys as readonly string[], keys) ? (prev.keys as readonly string[]) : keys;
+          s = { kind: OBJECT, keys: pk, data: values };
+          bytes += 80 + 8 * values.length + (pk === keys ? 24 + 8 * keys.length : 0);
+        }
+      }
+      if (s !== prev) {
+        if (s.kind === ARRAY || s.kind === MAP || s.kind === SET) bytes += this.added;
+        last.set(o, s);
+      }
+      const epoch = epochOf(o);
+      if (epoch !== undefined) this.lastEpoch.set(o, epoch);
+      objects.push(o);
+      saved.push(s);
+    }
+    return { objects, saved, bytes };
+  }
+
+  /** Saves a sequence as a tree of chunks, sharing leaves and nodes equal to the last snapshot's; walks what may change. */
+  private saveSeq(
+    kind: number, o: object, src: readonly unknown[], n: number, base: number, verified: number, prev: Saved | undefined, visit: (v: unknown) => void,
+  ): Saved {
+    // src[i - base] is element i (for i >= base); elements below verified are known equal to the last save.
+    const old = prev !== undefined && prev.kind === kind ? levels(prev.data as Chunk, prev.keys as number) : undefined;
+    const oldLeaves = old?.[0];
+    const leaves: Chunk[] = [];
+    let added = 0;
+    for (let start = 0, c = 0; start < n; start += CHUNK, c++) {
+      const end = Math.min(n, start + CHUNK);
+      const was = oldLeaves?.[c];
+      if (was !== undefined && was.length === end - start && end <= verified) {
+        leaves.push(was);
+        if (!inert.has(was)) for (let i = 0; i < was.length; i++) visit(was[i]);
+        continue;
+      }
+      if (was !== undefined && was.length === end - start) {
+        let same = true;
+        for (let i = start; i < end; i++) {
+          const x = was[i - start];
+          const y = src[i - base];
+          // Equal, or both NaN; an undefined may stand for a hole, which the chunk would hold as HOLE.
+          if (x !== y && (x === x || y === y)) {
+            same = false;
+            break;
+          }
+          if (y === undefined && !(i - base in src)) {
+            same = false;
+            break;
+          }
+        }
+        if (same) {
+          leaves.push(was);
+          if (!inert.has(was)) for (let i = 0; i < was.length; i++) visit(was[i]);
+          continue;
+        }
+      }
+      // Built by push, so that the frozen leaf is a packed array (holey frozen arrays are slow to read).
+      const chunk: unknown[] = [];
+      let still = true;
+      for (let i = start; i < end; i++) {
+        let v = src[i - base];
+        if (v === undefined && !(i - base in src)) v = HOLE;
+        chunk.push(v);
+        if (walkable(v)) {
+          still = false;
+          visit(v);
+        }
+      }
+      // A full leaf of immutable elements that some other sequence already saved is shared (the five
+      // nodes' logs, their topic stores and the checkers' copies of them hold the same elements).
+      const same = still && chunk.length === CHUNK ? this.knownLeaf(chunk) : undefined;
+      if (same !== undefined) {
+        leaves.push(same);
+        continue;
+      }
+      Object.freeze(chunk);
+      if (still) {
+        inert.add(chunk);
+        if (chunk.length === CHUNK) this.indexLeaf(chunk);
+      }
+      leaves.push(chunk);
+      added += 64 + 8 * chunk.length;
+    }
+    // Nodes above the leaves, level by level; a node whose children are all the old node's is the old node.
+    let level: Chunk[] = leaves;
+    for (let L = 1; level.length > 1; L++) {
+      const olds = old?.[L];
+      const up: Chunk[] = [];
+      for (let start = 0, j = 0; start < level.length; start += FANOUT, j++) {
+        const end = Math.min(level.length, start + FANOUT);
+        const was = olds?.[j];
+        let same = was !== undefined && was.length === end - start;
+        for (let i = start; same && i < end; i++) same = was![i - start] === level[i];
+        if (same) up.push(was!);
+        else {
+          const node = Object.freeze(level.slice(start, end)); // slice of a packed array: packed
+          up.push(node);
+          added += 64 + 8 * node.length;
+        }
+      }
+      level = up;
+    }
+    const root = level[0] ?? EMPTY_CHUNK;
+    const epoch = epochOf(o);
+    if (prev !== undefined && prev.kind === kind && prev.data === root && prev.keys === n && prev.epoch === epoch) return prev;
+    this.added = added + 64;
+    return epoch === undefined ? { kind, keys: n, data: root } : { kind, keys: n, data: root, epoch };
+  }
+
+  /** Full immutable leaves saved so far, by first element: equal leaves of other sequences are shared. */
+  private leaves = new Map<unknown, Chunk[]>();
+
+  private knownLeaf(chunk: readonly unknown[]): Chunk | undefined {
+    const list = this.leaves.get(chunk[0]);
+    if (list === undefined) return undefined;
+    const last = chunk[CHUNK - 1];
+    for (const cand of list) {
+      const y = cand[CHUNK - 1];
+      if (y !== last && (y === y || last === last)) continue;
+      let same = true;
+      for (let i = 1; i < CHUNK - 1; i++) {
+        const x = cand[i];
+        const v = chunk[i];
+        if (x !== v && (x === x || v === v)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cand;
+    }
+    return undefined;
+  }
+
+  private indexLeaf(chunk: Chunk): void {
+    const list = this.leaves.get(chunk[0]);
+    if (list === undefined) this.leaves.set(chunk[0], [chunk]);
+    else list.push(chunk);
+  }
+
+  /**
+   * Restoring `s` into a marked collection: how many of its leading positions (entries, for a Map)
+   * already hold what `s` saved. What the collection held when it was last saved or restored shares a
+   * prefix with `s` (their trees share leaves), and only what changed since (announced) can differ.
+   */
+  private unchanged(o: object, s: Saved, per: number): number {
+    if (s.epoch === undefined) return 0;
+    const cur = this.last.get(o);
+    const since = this.lastEpoch.get(o);
+    if (cur === undefined || since === undefined || cur.kind !== s.kind) return 0;
+    return Math.min(lowestChangeSince(o, since), commonPrefix(cur, s) / per);
+  }
+
+  /** How many leading positions of a marked collection are known unchanged since prev was saved (0: compare all). */
+  private verified(o: object, prev: Saved | undefined, kind: number): number {
+    if (prev === undefined || prev.kind !== kind) return 0;
+    const since = this.lastEpoch.get(o);
+    if (since === undefined || epochOf(o) === undefined) return 0;
+    const per = kind === MAP ? 2 : 1;
+    return Math.min(prev.keys as number, lowestChangeSince(o, since) * per);
+  }
+
+  /** Writes every object of `snap` back to what it was when the snapshot was taken. */
+  restore(snap: SavedState): void {
+    const { objects, saved } = snap;
+    for (let i = 0; i < objects.length; i++) {
+      const o = objects[i];
+      const s = saved[i];
+      switch (s.kind) {
+        case OBJECT: {
+          const keys = s.keys as readonly string[];
+          const values = s.data as unknown[];
+          const rec = o as Record<string, unknown>;
+          for (let k = 0; k < keys.length; k++) rec[keys[k]] = values[k];
+          const now = Object.keys(o);
+          if (now.length !== keys.length) for (const k of now) if (!keys.includes(k)) delete rec[k];
+          break;
+        }
+        case ARRAY: {
+          const a = o as unknown[];
+          const n = s.keys as number;
+          const before = a.length;
+          // A marked array keeps the part it is known to share with this snapshot; only the rest is written.
+          const from = Math.min(n, this.unchanged(o, s, 1));
+          // Shrink by length, but grow by writing in order: a length set far ahead first would turn
+          // the array into a slow dictionary-mode one (a log restored forward, then pushed to).
+          if (n < before) a.length = n;
+          writeArray(a, levels(s.data as Chunk, n)[0], from);
+          if (s.epoch !== undefined && before > from) shrunk(a, from);
+          break;
+        }
+        case MAP:
+        case SET: {
+          const per = s.kind === MAP ? 2 : 1;
+          const known = Math.min((s.keys as number) / per, this.unchanged(o, s, per));
+          const leaves = levels(s.data as Chunk, s.keys as number)[0];
+          const size = (o as Map<unknown, unknown> | Set<unknown>).size;
+          const kept = s.kind === MAP ? restoreMap(o as Map<unknown, unknown>, leaves, known) : restoreSet(o as Set<unknown>, leaves, known);
+          if (s.epoch !== undefined && size > kept) shrunk(o, kept);
+          break;
+        }
+        case TYPED:
+          (o as Typed).set(s.data as Typed);
+          break;
+        case HOOK:
+          (o as HasSnapshotHook)[SNAPSHOT].restore(s.data);
+          break;
+      }
+      // What is now in the object is what this snapshot saved: the next snapshot may share it.
+      this.last.set(o, s);
+      const epoch = epochOf(o);
+      if (epoch !== undefined) this.lastEpoch.set(o, epoch);
+    }
+  }
+}
+
+const EMPTY_CHUNK: Chunk = Object.freeze([]);
+
+/** Elements two saved sequences share at their start, by comparing their leaves (shared leaves are one object). */
+function commonPrefix(a: Saved, b: Saved): number {
+  if (a.data === b.data && a.keys === b.keys) return a.keys as number;
+  const la = levels(a.data as Chunk, a.keys as number)[0];
+  const lb = levels(b.data as Chunk, b.keys as number)[0];
+  let n = 0;
+  for (let i = 0; i < la.length && i < lb.length; i++) {
+    const x = la[i];
+    const y = lb[i];
+    if (x === y) {
+      n += x.length;
+      continue;
+    }
+    for (let j = 0; j < x.length && j < y.length && x[j] === y[j]; j++) n++;
+    break;
+  }
+  return n;
+}
+/** Reused to flatten a Map or Set while saving it (its chunks are copies). */
+const scratch: unknown[] = [];
+
+/**
+ * Writes the saved elements into `a` (no longer than they are), skipping those that are already
+ * there; elements past its end are appended in order (it stays a fast, packed array where it was one).
+ */
+function writeArray(a: unknown[], leaves: readonly Chunk[], from: number): void {
+  let k = Math.floor(from / CHUNK) * CHUNK;
+  for (let c = k / CHUNK; c < leaves.length; c++) {
+    const chunk = leaves[c];
+    const len = chunk.length;
+    for (let i = 0; i < len; i++, k++) {
+      const v = chunk[i];
+      if (k >= a.length) {
+        if (v === HOLE) a.length = k + 1;
+        else a.push(v);
+      } else if (v === HOLE) {
+        if (k in a) delete a[k];
+      } else if (a[k] !== v) a[k] = v;
+    }
+  }
+}
+
+/**
+ * Puts a Map back to the saved entries (flat: key, value, …). Most maps only grew since: the common
+ * prefix is kept, and only what follows it is deleted and inserted again (insertion order matters).
+ */
+function restoreMap(m: Map<unknown, unknown>, leaves: readonly Chunk[], known: number): number {
+  let c = 0;
+  let j = 0;
+  let live = m.entries();
+  let pos = 0;
+  for (let e = live.next(); !e.done; e = live.next(), pos++) {
+    const chunk = leaves[c];
+    if (chunk === undefined || (pos >= known && (chunk[j] !== e.value[0] || chunk[j + 1] !== e.value[1]))) break;
+    j += 2;
+    if (j >= chunk.length) {
+      c++;
+      j = 0;
+    }
+  }
+  // Everything from the first difference on goes, then the saved rest comes back in order.
+  const drop: unknown[] = [];
+  live = m.entries();
+  let kept = 0;
+  let prefix = 0;
+  for (let i = 0; i < c; i++) prefix += leaves[i].length / 2;
+  prefix += j / 2;
+  for (let e = live.next(); !e.done; e = live.next()) if (kept++ >= prefix) drop.push(e.value[0]);
+  for (let i = 0; i < drop.length; i++) m.delete(drop[i]);
+  for (; c < leaves.length; c++, j = 0) {
+    const chunk = leaves[c];
+    for (; j < chunk.length; j += 2) m.set(chunk[j], chunk[j + 1]);
+  }
+  return prefix;
+}
+
+/** Like restoreMap, for a Set. */
+function restoreSet(set: Set<unknown>, leaves: readonly Chunk[], known: number): number {
+  let c = 0;
+  let j = 0;
+  let prefix = 0;
+  for (const v of set) {
+    const chunk = leaves[c];
+    if (chunk === undefined || (prefix >= known && chunk[j] !== v)) break;
+    prefix++;
+    if (++j >= chunk.length) {
+      c++;
+      j = 0;
+    }
+  }
+  const drop: unknown[] = [];
+  let seen = 0;
+  for (const v of set) if (seen++ >= prefix) drop.push(v);
+  for (let i = 0; i < drop.length; i++) set.delete(drop[i]);
+  for (; c < leaves.length; c++, j = 0) {
+    const chunk = leaves[c];
+    for (; j < chunk.length; j++) set.add(chunk[j]);
+  }
+  return prefix;
+}
+
+/** The nodes of a chunk tree over `n` elements, level by level: [leaves, …, [root]]. */
+function levels(root: Chunk, n: number): Chunk[][] {
+  let height = 0;
+  for (let cap = CHUNK; cap < n; cap *= FANOUT) height++;
+  const out: Chunk[][] = new Array(height + 1);
+  let cur: Chunk[] = [root];
+  for (let L = height; L >= 0; L--) {
+    out[L] = cur;
+    if (L > 0) {
+      const down: Chunk[] = [];
+      for (let i = 0; i < cur.length; i++) {
+        const node = cur[i];
+        for (let j = 0; j < node.length; j++) down.push(node[j] as Chunk);
+      }
+      cur = down;
+    }
+  }
+  if (n === 0) out[0] = [];
+  return out;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+function sameTyped(a: Typed, b: Typed): boolean {
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/**
+ * A fingerprint of everything a snapshot would save, walked in a fixed order: two graphs with equal
+ * fingerprints hold the same state (for tests: a restored run against a full replay).
+ */
+export function fingerprint(root: object): string {
+  const ids = new Map<object, number>();
+  const out: string[] = [];
+  const prim = (v: unknown): string => {
+    if (typeof v === 'function') return 'fn';
+    if (typeof v === 'object' && v !== null) {
+      if (excluded.has(v)) return 'x';
+      const id = ids.get(v);
+      if (id !== undefined) return `@${id}`;
+      ids.set(v, ids.size);
+      queue.push(v);
+      return `#${ids.size - 1}`;
+    }
+    if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+    return typeof v === 'string' ? JSON.stringify(v) : String(v);
+  };
+  const queue: object[] = [];
+  prim(root);
+  for (let q = 0; q < queue.length; q++) {
+    const o = queue[q];
+    const hook = (o as Partial<HasSnapshotHook>)[SNAPSHOT];
+    if (hook !== undefined) out.push(`H${prim(hook.save(prim))}`);
+    else if (Array.isArray(o)) out.push(`[${Array.from(o.keys(), (i) => (i in o ? prim(o[i]) : '_')).join(',')}]`);
+    else if (o instanceof Map) out.push(`M{${[...o].map(([k, v]) => `${prim(k)}:${prim(v)}`).join(',')}}`);
+    else if (o instanceof Set) out.push(`S{${[...o].map(prim).join(',')}}`);
+    else if (ArrayBuffer.isView(o)) out.push(`T[${Array.from(o as Typed, prim).join(',')}]`);
+    else if (o instanceof WeakMap || o instanceof WeakSet) out.push('W');
+    else out.push(`{${Object.keys(o).map((k) => `${k}=${prim((o as Record<string, unknown>)[k])}`).join(',')}}`);
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,29 @@
+// Whether a CSS media query matches, as React state (for the few layouts that differ in markup, not only in CSS).
+import { useSyncExternalStore } from 'react';
+
+/** Below this width the page is one column and the toolbar folds into menus (keep app.css in step). */
+export const NARROW = '(max-width: 1099px)';
+/** Phones and tablets: the toolbar folds its run-to buttons and page actions into menus (two rows). */
+export const COMPACT = '(max-width: 1023px)';
+/** Laptops: the toolbar folds "To start" and "New run" into a menu to stay one row (keep app.css in step). */
+export const MEDIUM = '(max-width: 1719px)';
+
+function matches(query: string): boolean {
+  return typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia(query).matches;
+}
+
+export function useMedia(query: string): boolean {
+  return useSyncExternalStore(
+    (onChange) => {
+      if (typeof window === 'undefined' || typeof window.matchMedia !== 'function') return () => {};
+      const m = window.matchMedia(query);
+      m.addEventListener('change', onChange);
+      return () => m.removeEventListener('change', onChange);
+    },
+    () => matches(query),
+    () => false,
+  );
+}
+
+/** Touch-sized controls (44 px targets): tablets and phones, or any coarse pointer (keep app.css in step). */
+export const TOUCH = '(max-width: 1024px), (pointer: coarse)';

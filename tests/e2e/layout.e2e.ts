@@ -1,0 +1,348 @@
+// The page on every screen (320–1920 px): no sideways scrolling, every control big enough, reachable and
+// uncovered, on the main page, every panel, the menus and the dialogs; axe-core finds no serious or
+// critical problem in light or dark; cluster text stays readable, the timeline fits, the rewound badge
+// moves nothing. One browser, one page per journey, many widths per page load.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { WIDTHS, atWidths, axeProblems, layoutProblems, setTheme, svgContrastProblems, viewportFor } from './checks';
+import { hasBrowser, launch, openPage } from './browser';
+
+const SIDE_TABS = ['Inspect', 'Faults', 'Client', 'Checks', 'Metrics', 'Config', 'Share'];
+const BOTTOM_TABS = ['Events', 'Space-time diagram', 'Clocks'];
+
+/** A run with a leader, three committed commands and the leader selected: every panel has something to show. */
+async function stage(page: Page): Promise<void> {
+  await page.locator('svg.cv g.node').first().waitFor();
+  const pause = page.getByRole('button', { name: 'Pause' });
+  if (await pause.count()) await pause.click();
+  await page.getByRole('button', { name: 'Next leader' }).click();
+  await page.locator('svg.cv g.node.leader').waitFor();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('p');
+  await page.getByRole('button', { name: 'Next commit' }).click();
+  await expect.poll(() => page.locator('.busy').count()).toBe(0);
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect.poll(() => page.locator('.busy').count()).toBe(0);
+  await page.locator('svg.cv g.node.leader').click();
+}
+
+/** Text in the cluster drawing smaller than `min` CSS px on screen (font size × the drawing's scale). */
+async function smallText(page: Page, min: number): Promise<string[]> {
+  return page.evaluate((least) => {
+    const out: string[] = [];
+    for (const t of document.querySelectorAll<SVGTextElement>('svg.cv text')) {
+      if (!t.textContent?.trim() || t.getBoundingClientRect().width === 0) continue;
+      const px = parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.a ?? 1);
+      if (px < least - 0.05) out.push(`"${t.textContent}" is ${px.toFixed(1)} px`);
+    }
+    return out;
+  }, min);
+}
+
+/** Pairs of node labels in the cluster drawing whose boxes overlap. */
+async function overlappingLabels(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const boxes = Array.from(document.querySelectorAll<SVGTextElement>('svg.cv text.nlabel'))
+      .map((t) => ({ text: t.textContent ?? '', r: t.getBoundingClientRect() }))
+      .filter((t) => t.text.trim() && t.r.width > 0);
+    const out: string[] = [];
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r;
+        const b = boxes[j].r;
+        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) out.push(`${boxes[i].text} / ${boxes[j].text}`);
+      }
+    return out;
+  });
+}
+
+describe.skipIf(!hasBrowser)('the page on every screen', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('main page, every panel, the phone menus and the dialogs: no sideways scroll; every control ≥ 24 px (44 on touch), reachable and uncovered', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280), { firstVisit: true });
+    await page.getByTestId('welcome').waitFor();
+    const problems: string[] = [];
+    problems.push(...(await atWidths(page, WIDTHS, () => layoutProblems(page, 'first visit (welcome)'))));
+    await page.getByRole('button', { name: 'Close the welcome' }).click();
+    await stage(page);
+    // Phones: the toolbar stays two rows, and the panels (faults, client, share…) come before the history.
+    problems.push(
+      ...(await atWidths(page, [320, 390, 768], async (w) => {
+        const g = await page.evaluate(() => ({
+          toolbar: document.querySelector('.toolbar')!.getBoundingClientRect().height,
+          panels: document.querySelector('#side-tab-faults')!.getBoundingClientRect().top,
+          history: document.querySelector('#bottom-tab-events')!.getBoundingClientRect().top,
+        }));
+        const out: string[] = [];
+        if (g.toolbar > 110) out.push(`@${w}: the toolbar is ${g.toolbar} px tall (more than two rows)`);
+        if (g.panels > g.history) out.push(`@${w}: the Faults tab (y=${g.panels}) comes after the event feed (y=${g.history})`);
+        return out;
+      })),
+    );
+    for (const tab of SIDE_TABS) {
+      await page.setViewportSize(viewportFor(1280));
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      problems.push(...(await atWidths(page, WIDTHS, () => layoutProblems(page, `panel ${tab}`))));
+    }
+    for (const tab of BOTTOM_TABS) {
+      await page.setViewportSize(viewportFor(1280));
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      problems.push(...(await atWidths(page, WIDTHS, () => layoutProblems(page, `history ${tab}`))));
+      if (tab === 'Space-time diagram') {
+        // Lamport stamps never overlap one another nor cover a dot (a send, a receipt, a local event), with heartbeats drawn and without.
+        for (const beats of [true, false]) {
+          const box = page.getByRole('checkbox', { name: 'Heartbeats & pings' });
+          if (beats) await box.check();
+          else await box.uncheck();
+          const overlaps = await page.evaluate(() => {
+            const hit = (a: DOMRect, b: DOMRect) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+            const stamps = Array.from(document.querySelectorAll('svg.st .st-stamp')).map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+            const dots = Array.from(document.querySelectorAll('svg.st circle.st-pt, svg.st rect.st-local')).map((d) => d.getBoundingClientRect());
+            const out: string[] = [];
+            for (let i = 0; i < stamps.length; i++) {
+              for (let j = i + 1; j < stamps.length; j++) if (hit(stamps[i].r, stamps[j].r)) out.push(`${stamps[i].text} / ${stamps[j].text}`);
+              if (dots.some((d) => hit(stamps[i].r, d))) out.push(`${stamps[i].text} covers a dot`);
+            }
+            return { out, count: stamps.length };
+          });
+          expect(overlaps.count, `heartbeats ${beats}`).toBeGreaterThan(3);
+          expect(overlaps.out, `heartbeats ${beats}`).toEqual([]);
+        }
+      }
+    }
+    // The phone toolbar's two menus, open.
+    await page.setViewportSize(viewportFor(390));
+    for (const menu of ['More', 'Run to the next…']) {
+      await page.getByRole('button', { name: menu, exact: true }).click();
+      problems.push(...(await atWidths(page, [320, 390], () => layoutProblems(page, `menu ${menu}`))));
+      await page.keyboard.press('Escape');
+    }
+    // Laptops: "To start" and "New run" fold into a menu so the toolbar keeps one row.
+    await page.setViewportSize(viewportFor(1280));
+    // (Polled: the toolbar's markup follows the width through a media-query listener, a frame or two later.)
+    await expect.poll(() => page.evaluate(() => document.querySelector('.toolbar')!.getBoundingClientRect().height)).toBeLessThan(60);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    problems.push(...(await atWidths(page, [1280], () => layoutProblems(page, 'menu Run'))));
+    await page.keyboard.press('Escape');
+    // The dialogs.
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    problems.push(...(await atWidths(page, WIDTHS, () => layoutProblems(page, 'help'))));
+    await page.keyboard.press('Escape');
+    await page.getByRole('tab', { name: 'Events', exact: true }).click();
+    await page.locator('.feed-list .rule').first().click();
+    await page.locator('dialog.reference').waitFor();
+    problems.push(...(await atWidths(page, WIDTHS, () => layoutProblems(page, 'reference card'))));
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('no sideways scroll at any width between 320 and 1920 px (every 80 px and each layout breakpoint), main page and the widest panels', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280));
+    await stage(page);
+    // Breakpoints (src/ui/useMedia.ts, app.css): one column below 1100, phone toolbar below 1024, folded Run menu below 1720.
+    const widths = [...new Set([...Array.from({ length: 21 }, (_, i) => 320 + i * 80), 1023, 1024, 1099, 1100, 1719, 1720])].sort((a, b) => a - b);
+    const problems: string[] = [];
+    for (const [side, bottom] of [['Inspect', 'Events'], ['Checks', 'Space-time diagram'], ['Metrics', 'Clocks']] as const) {
+      await page.setViewportSize(viewportFor(1280));
+      await page.getByRole('tab', { name: side, exact: true }).click();
+      await page.getByRole('tab', { name: bottom, exact: true }).click();
+      problems.push(
+        ...(await atWidths(page, widths, async (w) => {
+          const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+          return sw > w ? [`${side} + ${bottom} @${w}: the page is ${sw} px wide`] : [];
+        })),
+      );
+    }
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('axe-core: no serious or critical violation on the main page, every panel and the dialogs, light and dark', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280), { firstVisit: true });
+    await page.getByTestId('welcome').waitFor();
+    const problems: string[] = [];
+    const bothThemes = async (where: string, widths: readonly number[] = [1280], svg = false): Promise<void> => {
+      for (const w of widths) {
+        await page.setViewportSize(viewportFor(w));
+        // Every rule in light; in dark the one rule a theme can break (contrast).
+        for (const theme of ['light', 'dark'] as const) {
+          await setTheme(page, theme);
+          problems.push(...(await axeProblems(page, where, theme === 'dark')));
+          // Node names, terms, labels and stamps are SVG text, which axe leaves out.
+          if (svg) problems.push(...(await svgContrastProblems(page, where)));
+        }
+      }
+      await page.setViewportSize(viewportFor(1280));
+    };
+    await bothThemes('first visit', [390, 1280]);
+    await page.getByRole('button', { name: 'Close the welcome' }).click();
+    await stage(page);
+    for (const tab of SIDE_TABS) {
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      await bothThemes(`panel ${tab}`);
+    }
+    for (const tab of BOTTOM_TABS) {
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      await bothThemes(`history ${tab}`);
+    }
+    await bothThemes('main page', [390]);
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await bothThemes('help', [390, 1280]);
+    await page.keyboard.press('Escape');
+    await page.getByRole('tab', { name: 'Events', exact: true }).click();
+    await page.locator('.feed-list .rule').first().click();
+    await page.locator('dialog.reference').waitFor();
+    await page.locator('dialog.reference summary').click();
+    await bothThemes('reference card', [390, 1280]);
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('SVG text (node names and terms, labels, message counts, Lamport stamps) keeps 4.5:1 contrast in light and dark', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280));
+    await page.locator('svg.cv g.node').first().waitFor();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const problems: string[] = [];
+    const check = async (where: string): Promise<void> => {
+      for (const theme of ['light', 'dark'] as const) {
+        await setTheme(page, theme);
+        problems.push(...(await svgContrastProblems(page, where)));
+      }
+    };
+    await page.getByRole('button', { name: 'Next election', exact: true }).click();
+    await page.locator('svg.cv g.node.candidate').first().waitFor();
+    await check('a candidate');
+    await page.getByRole('button', { name: 'Next leader' }).click();
+    await page.locator('svg.cv g.node.leader').waitFor();
+    await page.keyboard.press('p');
+    // Step until the leader's AppendEntries carrying the new entry is on the wire (its square shows the count).
+    for (let i = 0; i < 20 && (await page.locator('svg.cv .msg .count').count()) === 0; i++) await page.getByRole('button', { name: 'Step', exact: true }).click();
+    expect(await page.locator('svg.cv .msg .count').count()).toBeGreaterThan(0);
+    await check('entries in flight');
+    const leader = (await page.locator('svg.cv g.node.leader').getAttribute('data-node'))!;
+    await page.locator(`svg.cv g.node:not([data-node="${leader}"])`).first().click();
+    await page.getByRole('button', { name: 'Crash', exact: true }).click();
+    await page.locator('svg.cv g.node.down').waitFor();
+    await check('a down node');
+    await page.getByRole('tab', { name: 'Space-time diagram', exact: true }).click();
+    await page.locator('svg.st .st-stamp').first().waitFor();
+    await check('space-time diagram');
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the theme button cycles system → light → dark and the page remembers the choice', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280), { colorScheme: 'dark' });
+    await page.locator('svg.cv g.node').first().waitFor();
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await theme()).toBe('dark');
+    const darkBg = await bg();
+    await page.getByTestId('theme').click();
+    expect(await page.getByTestId('theme').getAttribute('aria-label')).toBe('Theme: Light');
+    expect(await theme()).toBe('light');
+    expect(await bg()).not.toBe(darkBg);
+    await page.reload();
+    await page.locator('svg.cv g.node').first().waitFor();
+    expect(await theme()).toBe('light');
+    await page.getByTestId('theme').click();
+    expect(await theme()).toBe('dark');
+    await page.getByTestId('theme').click();
+    expect(await page.getByTestId('theme').getAttribute('aria-label')).toBe('Theme: System');
+    expect(await theme()).toBe('dark');
+    expect(await page.evaluate(() => localStorage.getItem('wiber-theme'))).toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('cluster text stays ≥ 11 px at every width; 50 nodes: labels thinned so none overlap, zoom brings them back', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280));
+    await page.locator('svg.cv g.node').first().waitFor();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Next leader' }).click();
+    await page.locator('svg.cv g.node.leader').waitFor();
+    const five = await atWidths(page, WIDTHS, async (w) => (await smallText(page, 11)).map((p) => `5 nodes @${w}: ${p}`));
+    await page.getByRole('tab', { name: 'Config' }).click();
+    await page.getByRole('spinbutton', { name: 'Number of nodes' }).fill('50');
+    await page.getByRole('button', { name: 'Apply and start a new run' }).click();
+    await expect.poll(() => page.locator('svg.cv g.node').count()).toBe(50);
+    await page.getByRole('button', { name: 'Next leader' }).click();
+    await page.locator('svg.cv g.node.leader').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.locator('.busy').count()).toBe(0);
+    /** Nodes whose id label is shown (not thinned out). */
+    const labelled = () =>
+      page.evaluate(() => Array.from(document.querySelectorAll<SVGTextElement>('svg.cv text.nlabel')).filter((t) => /n\d/.test(t.textContent ?? '') && t.getBoundingClientRect().width > 0).length);
+    const fifty = await atWidths(page, WIDTHS, async (w) => [
+      ...(await smallText(page, 11)).map((p) => `50 nodes @${w}: ${p}`),
+      ...(await overlappingLabels(page)).map((p) => `50 nodes @${w}: labels overlap: ${p}`),
+    ]);
+    expect([...five, ...fifty]).toEqual([]);
+    // Thinned at 1280, every label back once zoomed in (text stays 11 px, the ring grows).
+    await page.setViewportSize(viewportFor(1280));
+    const before = await labelled();
+    expect(before).toBeLessThan(50);
+    expect(before).toBeGreaterThan(10);
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await expect.poll(labelled).toBeGreaterThan(before + 10);
+    expect(await smallText(page, 11)).toEqual([]);
+    expect(await overlappingLabels(page)).toEqual([]);
+    const zoomed = await labelled();
+    await page.getByRole('button', { name: 'Fit' }).click();
+    await expect.poll(labelled).toBeLessThan(zoomed);
+    expect(Math.abs((await labelled()) - before)).toBeLessThanOrEqual(2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the timeline and its playhead fit the window; Play ↔ Pause and the rewound badge move nothing; laptops keep a one-row toolbar', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280));
+    await page.locator('svg.cv g.node').first().waitFor();
+    // While playing (the wider "Pause" button) and paused, from laptops to desktops: one toolbar row, the page below at the same place.
+    const bar = () => page.evaluate(() => ({ toolbar: document.querySelector('.toolbar')!.getBoundingClientRect().height, main: document.querySelector('.main')!.getBoundingClientRect().top }));
+    const playing = await atWidths(page, [1280, 1600, 1920], async (w) => [JSON.stringify({ w, ...(await bar()) })]);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const paused = await atWidths(page, [1280, 1600, 1920], async (w) => [JSON.stringify({ w, ...(await bar()) })]);
+    expect(paused).toEqual(playing);
+    for (const p of paused) expect(JSON.parse(p).toolbar, p).toBeLessThan(60);
+    await page.setViewportSize(viewportFor(1280));
+    await page.getByRole('button', { name: 'Next leader' }).click();
+    await page.locator('svg.cv g.node.leader').waitFor();
+    const geometry = () =>
+      page.evaluate(() => {
+        const svg = document.querySelector<SVGSVGElement>('.timeline svg')!.getBoundingClientRect();
+        const knob = document.querySelector<SVGCircleElement>('.tl-head circle')!.getBoundingClientRect();
+        const main = document.querySelector('.main')!.getBoundingClientRect();
+        return { svgRight: svg.right, knobLeft: knob.left, knobRight: knob.right, mainTop: main.top, width: innerWidth };
+      });
+    const problems = await atWidths(page, WIDTHS, async (w) => {
+      const g = await geometry();
+      const out: string[] = [];
+      if (g.svgRight > g.width) out.push(`@${w}: the timeline ends at ${g.svgRight} px, past the window's ${g.width}`);
+      if (g.knobRight > g.width || g.knobLeft < 0) out.push(`@${w}: the playhead knob (${g.knobLeft}–${g.knobRight}) is cut off`);
+      return out;
+    });
+    expect(problems).toEqual([]);
+    await page.setViewportSize(viewportFor(1280));
+    const live = await geometry();
+    expect(await page.getByTestId('rewound').isVisible()).toBe(false);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.getByTestId('rewound').isVisible()).toBe(true);
+    const rewound = await geometry();
+    expect(rewound.mainTop).toBe(live.mainTop);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
