@@ -28,8 +28,11 @@ const FRAME_BUDGET_MS = 9;
  */
 const TASK_FIRST_SLICE_MS = 150;
 const TASK_SLICE_MS = 40;
-/** React panels are refreshed at most this often while playing (moving things are drawn per frame). */
-const PUBLISH_EVERY_MS = 80;
+/**
+ * React panels are refreshed at most this often while playing (10 Hz; moving things are drawn per frame):
+ * each refresh restyles, lays out and repaints the panels, the largest part of a frame's work (issue 11).
+ */
+const PUBLISH_EVERY_MS = 100;
 
 export type Tab = 'inspect' | 'faults' | 'client' | 'checks' | 'metrics' | 'config' | 'share' | 'lesson' | 'explore';
 export type BottomTab = 'events' | 'spacetime' | 'clocks';
