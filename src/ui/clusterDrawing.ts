@@ -626,9 +626,13 @@ export class ClusterDrawing {
   private paint(views: readonly NodeView[], msgs: readonly InFlight[], now: number, maxTimeoutMs: number, selected: number | null): void {
     const ctx = this.ctx;
     if (ctx === null) return;
+    const { s, x0, y0 } = this.canvasMap();
+    // A paused or idle run paints nothing new: the canvas is left alone (no frame to hand to the compositor).
+    const sig = `${getDriver().seq}|${now}|${msgs.length}|${selected}|${s}|${x0}|${y0}|${this.canvas.width}x${this.canvas.height}|${this.paints.size}|${this.timerColours === null}`;
+    if (sig === this.paintedSig) return;
+    this.paintedSig = sig;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    const { s, x0, y0 } = this.canvasMap();
     const L = this.layout;
     // Election timers: the share of the timeout left, an arc from 12 o'clock clockwise (§5.2).
     const tc = (this.timerColours ??= this.readTimerColours());
@@ -707,7 +711,11 @@ export class ClusterDrawing {
   private forgetPaints(): void {
     this.paints.clear();
     this.timerColours = null;
+    this.paintedSig = '';
   }
+
+  /** What the canvas shows now (run position, selection, geometry), to skip repainting the same picture. */
+  private paintedSig = '';
 
   private readTimerColours(): { on: string; low: string } {
     const cs = getComputedStyle(this.svg);

@@ -169,7 +169,7 @@ describe.skipIf(!hasBrowser)('speed', () => {
       if (trace !== undefined) {
         // The same work as CPU time of the main thread (a busy machine stretches wall time, not this), per frame the page drew.
         console.log(`[speed] ${nodes} nodes at 1x (trace): main-thread CPU ${trace.cpuPerFrame.toFixed(2)} ms per drawn frame over ${trace.frames} frames (${trace.fps.toFixed(0)} fps); per 60 Hz frame ${trace.cpuPerSlot.toFixed(2)} ms`);
-        goal(`${nodes} nodes at 1x: paint per frame`, `${trace.paintPerSlot.toFixed(2)} ms`, '<= 1 ms', nodes === 9 ? trace.paintPerSlot <= 1 : undefined);
+        goal(`${nodes} nodes at 1x: paint per frame`, `${trace.paintPerSlot.toFixed(2)} ms (CPU ${trace.paintCpuPerSlot.toFixed(2)} ms)`, '<= 1 ms', nodes === 9 ? trace.paintPerSlot <= 1 : undefined);
       }
       expect(frames.length).toBeGreaterThan(10);
       expect(errors).toEqual([]);
@@ -214,7 +214,7 @@ function loadAverage(): number | undefined {
  * outermost Paint events: Blink nests the paint of contained regions inside the document's), and CPU
  * time per frame drawn and per 60 Hz frame. Undefined when tracing is not available.
  */
-async function mainThreadTrace(cdp: CDPSession): Promise<{ paintPerSlot: number; cpuPerFrame: number; cpuPerSlot: number; frames: number; fps: number } | undefined> {
+async function mainThreadTrace(cdp: CDPSession): Promise<{ paintPerSlot: number; paintCpuPerSlot: number; cpuPerFrame: number; cpuPerSlot: number; frames: number; fps: number } | undefined> {
   interface TraceEvent { name: string; ph: string; dur?: number; tdur?: number; ts: number; pid: number; tid: number; args?: { name?: string } }
   const done = new Promise<string | undefined>((resolve) => {
     cdp.on('Tracing.tracingComplete', (e: { stream?: string }) => resolve(e.stream));
@@ -243,6 +243,7 @@ async function mainThreadTrace(cdp: CDPSession): Promise<{ paintPerSlot: number;
   const last = Math.max(...mine.map((e) => e.ts + e.dur!));
   const slots = (last - first) / (1e6 / 60);
   let paint = 0;
+  let paintCpu = 0;
   let paintEnd = -Infinity;
   let cpu = 0;
   let taskEnd = -Infinity;
@@ -254,11 +255,12 @@ async function mainThreadTrace(cdp: CDPSession): Promise<{ paintPerSlot: number;
     }
     if (e.name === 'Paint' && e.ts >= paintEnd) {
       paint += e.dur!;
+      paintCpu += e.tdur ?? e.dur!;
       paintEnd = e.ts + e.dur!;
     }
     if (e.name === 'FireAnimationFrame') frames++;
   }
   if (!(slots > 0) || frames === 0) return undefined;
   const seconds = (last - first) / 1e6;
-  return { paintPerSlot: paint / 1000 / slots, cpuPerFrame: cpu / 1000 / frames, cpuPerSlot: cpu / 1000 / slots, frames, fps: frames / seconds };
+  return { paintPerSlot: paint / 1000 / slots, paintCpuPerSlot: paintCpu / 1000 / slots, cpuPerFrame: cpu / 1000 / frames, cpuPerSlot: cpu / 1000 / slots, frames, fps: frames / seconds };
 }
