@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { frameTimes, isBusy, seek, startWorkload } from './store/sim';
 import { App } from './ui/App';
+import { drawnMessages, keepSvgCopies } from './ui/ClusterView';
 import { initTheme } from './ui/theme';
 import './ui/app.css';
 
@@ -19,8 +20,8 @@ function timedSeek(t: number): Promise<number> {
   });
 }
 
-// A hook for speed checks in the browser (the e2e perf test): per-frame work, timed seeks, a workload.
-(window as unknown as { wiber: unknown }).wiber = { frameTimes, timedSeek, startWorkload };
+// A hook for checks in the browser (the e2e tests): per-frame work, timed seeks, a workload, the messages the canvas drew.
+(window as unknown as { wiber: unknown }).wiber = { frameTimes, timedSeek, startWorkload, drawnMessages, keepSvgCopies };
 
 initTheme();
 

@@ -28,8 +28,12 @@ const FRAME_BUDGET_MS = 9;
  */
 const TASK_FIRST_SLICE_MS = 150;
 const TASK_SLICE_MS = 40;
-/** React panels are refreshed at most this often while playing (moving things are drawn per frame). */
-const PUBLISH_EVERY_MS = 80;
+/**
+ * React panels are refreshed at most this often while playing (about 7 Hz; moving things are drawn per
+ * frame): a refresh re-renders, lays out and repaints the panels, ~25 ms of main-thread CPU with 9 nodes on
+ * a software-rendered page, the largest part of the frame budget (issue 11).
+ */
+const PUBLISH_EVERY_MS = 150;
 
 export type Tab = 'inspect' | 'faults' | 'client' | 'checks' | 'metrics' | 'config' | 'share' | 'lesson' | 'explore';
 export type BottomTab = 'events' | 'spacetime' | 'clocks';

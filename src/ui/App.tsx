@@ -5,10 +5,11 @@ import { handleKey } from './actions';
 import { ClusterView, Legend } from './ClusterView';
 import { EventFeed } from './EventFeed';
 import { GuideHost } from './guide/GuideHost';
-import { LessonHost } from './lesson/LessonHost';
+import { LessonHost, useLessonView } from './lesson/LessonHost';
 import { useLessonTab } from './lesson/lessonTab';
 import { BranchTree } from './compare/BranchTree';
 import { CompareHost } from './compare/CompareHost';
+import { useCompare } from './compare/compareState';
 import { useGuideHost } from './guide/hostState';
 import { Inspector } from './Inspector';
 import { Narration } from './Narration';
@@ -134,9 +135,14 @@ export function App() {
   useShareLinkOnLoad();
   // While the guide covers the page, the simulator behind it takes no focus, no clicks and no scrolling.
   const guideOpen = useGuideHost((s) => s.open);
+  // Any layer over the page (guide, lesson, comparison) stops the page behind it from scrolling. A class,
+  // not `html:has(.guide-layer)`: that selector restyled the whole document on every DOM change (issue 11).
+  const lessonOpen = useLessonView((s) => s.markdown !== null || s.error !== null);
+  const compareOpen = useCompare((s) => s.open);
+  const covered = guideOpen || lessonOpen || compareOpen;
   useEffect(() => {
-    document.documentElement.classList.toggle('guide-open', guideOpen);
-  }, [guideOpen]);
+    document.documentElement.classList.toggle('guide-open', covered);
+  }, [covered]);
   return (
     <div className="app">
       <div className="sim-part" inert={guideOpen}>

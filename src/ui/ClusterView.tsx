@@ -1,13 +1,25 @@
-// The cluster view: an SVG that d3 draws every frame (nodes on a ring, messages in flight), plus its legend and partition summary.
+// The cluster view: an SVG of the nodes on a ring with a canvas over it for the messages in flight (see clusterDrawing.ts), plus its legend and partition summary.
 import { useEffect, useRef, useState } from 'react';
 import { onFrame, selectMessage, selectNode, useSim } from '../store/sim';
 import { ClusterDrawing } from './clusterDrawing';
 import { RuleChips } from './RuleChips';
 
-/** The live cluster SVG, for export (one view per page). */
+/** The live cluster SVG, for export (one view per page), with SVG copies of what the canvas shows until the next frame. */
 let current: SVGSVGElement | null = null;
+let currentDrawing: ClusterDrawing | null = null;
 export function clusterSvg(): SVGSVGElement | null {
+  currentDrawing?.materialize();
   return current;
+}
+
+/** The messages as last drawn, with their place on screen (the browser tests read them: the canvas has no elements). */
+export function drawnMessages(): ReturnType<ClusterDrawing['drawnMessages']> {
+  return currentDrawing?.drawnMessages() ?? [];
+}
+
+/** For the browser tests' colour checks: also keep SVG copies of what the canvas paints, styled by the same CSS rules. */
+export function keepSvgCopies(on: boolean): void {
+  if (currentDrawing !== null) currentDrawing.svgCopies = on;
 }
 
 export function Legend() {
@@ -146,6 +158,7 @@ export function ClusterView() {
       },
     });
     drawingRef.current = drawing;
+    currentDrawing = drawing;
     drawing.draw();
     const off = onFrame(() => drawing.draw());
     return () => {
@@ -153,6 +166,7 @@ export function ClusterView() {
       drawingRef.current = null;
       drawing.destroy();
       if (current === el) current = null;
+      if (currentDrawing === drawing) currentDrawing = null;
     };
   }, [runId, nodeIds]);
   return (

@@ -1,11 +1,12 @@
-// Draws the cluster into an SVG with d3, once per animation frame from the driver's snapshot (no React renders for moving things);
+// Draws the cluster: nodes, links and labels into an SVG with d3 (written only when they change), and what moves every
+// frame (messages in flight, election-timer arcs) onto a canvas over it, in the colours of the same CSS rules;
 // text keeps a readable size at any width or zoom, and labels thin out where nodes crowd.
 import { select, zoom, zoomIdentity, type Selection, type ZoomBehavior, type ZoomTransform } from 'd3';
 import type { InFlight, NodeView } from '../sim';
 import { getDriver, useSim } from '../store/sim';
 import './raftExtras.css';
 import { electionTimeoutOf } from '../store/runOptions';
-import { labelPoint, lostOpacity, messagePoint, ringArc, ringLayout, timerShare, type Point, type RingLayout } from './clusterGeometry';
+import { labelPoint, lostOpacity, messagePoint, progressOf, ringArc, ringLayout, timerShare, type Point, type RingLayout } from './clusterGeometry';
 
 const SIZE = 600;
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -15,13 +16,32 @@ export const MIN_TEXT_PX = 11;
 const LABEL_ROOM_PX = 34;
 const ZOOM_MAX = 8;
 
-interface MessageEl {
-  g: SVGGElement;
-  /** Last written transform and opacity, so unchanged ones are not written again. */
-  t: string;
-  o: string;
-  sel: boolean;
+/** A message in flight as the canvas knows it: its look (from type and payload, fixed in flight). */
+interface MessageMark {
+  look: { path: string; cls: string; count: string };
   seen: number;
+}
+
+/** How one class of message is painted, read from the page's CSS (`.cv .msg.<cls> .shape` and friends). */
+interface MessagePaint {
+  fill: string | null;
+  stroke: string | null;
+  strokeWidth: number;
+  dash: number[];
+  ringStroke: string;
+  ringWidth: number;
+  ringDash: number[];
+  text: string;
+  font: string;
+}
+
+/** A message where the canvas drew it last (drawing units), for clicks and the test hook. */
+export interface DrawnMessage {
+  id: number;
+  type: string;
+  count: string;
+  x: number;
+  y: number;
 }
 
 export interface DrawingHandlers {
@@ -139,6 +159,25 @@ export class ClusterDrawing {
   private readonly textsG: G;
   private readonly texts = new Map<string, SVGGElement>();
   private readonly msgsG: G;
+  /** The canvas over the SVG that messages and timer arcs are painted on each frame. */
+  private readonly canvas: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D | null;
+  /** Where the fitted square of the drawing starts in the SVG element (CSS px). */
+  private offX = 0;
+  private offY = 0;
+  /** Where the canvas starts in the SVG element (CSS px). */
+  private regionX = 0;
+  private regionY = 0;
+  private dpr = 1;
+  private zoomT: ZoomTransform = zoomIdentity;
+  private readonly marks = new Map<number, MessageMark>();
+  private readonly paints = new Map<string, MessagePaint>();
+  private readonly paths = new Map<string, Path2D>();
+  private timerColours: { on: string; low: string } | null = null;
+  private drawn: DrawnMessage[] = [];
+  /** SVG copies of the messages and timers put in for an export; removed at the next frame. */
+  private materialized = false;
+  private readonly themeWatch: MutationObserver | null;
   private readonly hub: G;
   private hubShown = false;
   private layout: RingLayout;
@@ -147,7 +186,6 @@ export class ClusterDrawing {
   private readonly ids: readonly string[];
   private readonly reducedMotion: boolean;
   private readonly index: ReadonlyMap<string, number>;
-  private readonly msgEls = new Map<number, MessageEl>();
   private readonly nodeSigs = new Map<string, string>();
   private linkSig = '';
   private frameMark = 0;
@@ -192,6 +230,7 @@ export class ClusterDrawing {
       })
       .on('zoom', (ev: { transform: ZoomTransform }) => {
         this.root.attr('transform', ev.transform.toString());
+        this.zoomT = ev.transform;
         if (ev.transform.k !== this.zoomK) {
           this.zoomK = ev.transform.k;
           this.rescale();
@@ -208,6 +247,18 @@ export class ClusterDrawing {
     this.hub.append('circle').attr('r', 9);
     this.hub.append('text').attr('dy', '2.1em').text('clients');
     this.msgsG = this.root.append('g').attr('class', 'msgs');
+    // Hundreds of messages move every frame: as SVG elements each move restyled, re-laid out and
+    // repainted the drawing (issue 11), so they are painted on a canvas laid over it instead.
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'cv-layer';
+    this.canvas.setAttribute('aria-hidden', 'true');
+    svg.after(this.canvas);
+    this.ctx = canvasContext(this.canvas);
+    svg.addEventListener('click', this.onClickCapture, true);
+    svg.addEventListener('pointermove', this.onPointerMove, { passive: true });
+    svg.addEventListener('pointerleave', this.onPointerLeave, { passive: true });
+    this.themeWatch = typeof MutationObserver === 'undefined' ? null : new MutationObserver(() => this.forgetPaints());
+    this.themeWatch?.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'class'] });
     this.buildNodes();
     this.resize = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this.rescale());
     this.resize?.observe(svg);
@@ -236,13 +287,17 @@ export class ClusterDrawing {
     const r = this.svg.getBoundingClientRect();
     const side = Math.min(r.width, r.height);
     if (side > 0) this.fit = side / SIZE;
+    // The viewBox is fitted and centred in the element (preserveAspectRatio xMidYMid meet).
+    this.offX = (r.width - SIZE * this.fit) / 2;
+    this.offY = (r.height - SIZE * this.fit) / 2;
+    this.sizeCanvas(r.width, r.height);
     const px = this.fit * this.zoomK;
     const u = 1 / px;
     this.svg.style.setProperty('--u', u.toFixed(4));
     // Messages keep about the same size on screen whatever the zoom (a little bigger on small screens).
     this.msgScale = Math.max(1 / this.zoomK, Math.min(2.2, 0.75 * u));
     this.svg.style.setProperty('--um', (u / this.msgScale).toFixed(4));
-    for (const el of this.msgEls.values()) el.t = '';
+    this.forgetPaints();
     this.svg.classList.toggle('zoomed', this.zoomK > 1.001);
     const L = this.layout;
     const spacingPx = this.ids.length > 1 ? ((2 * Math.PI * L.ringR) / this.ids.length) * px : Infinity;
@@ -352,13 +407,14 @@ export class ClusterDrawing {
       });
   }
 
-  /** Draws the current state; cheap when nothing but time moved. */
+  /** Draws the current state; cheap when nothing but time moved (then only the canvas is painted). */
   draw(): void {
     const d = getDriver();
     const s = useSim.getState();
     const now = d.now;
     const views = d.views();
     const sel = s.selection;
+    if (this.materialized) this.dematerialize();
     const key = `${d.seq}|${sel.node}|${sel.message}|${d.cluster.nodeIds.length}`;
     if (key !== this.lastKey) {
       this.lastKey = key;
@@ -366,9 +422,14 @@ export class ClusterDrawing {
       this.drawLinks(views);
     }
     if (this.declutterDue) this.declutter();
-    this.drawTimers(views, now, electionTimeoutOf(s.run)[1]);
-    this.drawMessages(d.inFlight(), now, sel.message);
+    const msgs = d.inFlight();
+    this.place(msgs, now);
+    this.paint(views, msgs, now, electionTimeoutOf(s.run)[1], sel.message);
+    if (this.svgCopies) this.materialize();
   }
+
+  /** Keeps SVG copies of the messages and timers in the SVG every frame (the browser tests check their colours). */
+  svgCopies = false;
 
   private drawNodes(views: NodeView[], selected: string | null): void {
     const byId = new Map(views.map((v) => [v.id, v]));
@@ -492,86 +553,215 @@ export class ClusterDrawing {
     });
   }
 
-  private drawTimers(views: NodeView[], now: number, maxTimeoutMs: number): void {
-    const r = this.layout.nodeR;
-    const byId = new Map(views.map((v) => [v.id, v]));
-    const drawn = this.timerDrawn;
-    this.nodesG.selectAll<SVGGElement, string>('g.node').each(function (id) {
-      const v = byId.get(id);
-      const share = v && v.up && v.role !== 'leader' ? timerShare(v.electionDeadline, now, maxTimeoutMs) : 0;
-      // Written only when it changes (a third of a degree): every write restyles the arc.
-      const d = share > 0 ? ringArc(r + 2.5, r + 5.5, Math.round(share * 1000) / 1000) : null;
-      const cls = share > 0 && share < 0.2 ? 'timer low' : 'timer';
-      const was = drawn.get(id);
-      if (was !== undefined && was.d === d && was.cls === cls) return;
-      drawn.set(id, { d, cls });
-      select(this).select('path.timer').attr('d', d).attr('class', cls);
-    });
-  }
-
-  /** What each node's election-timer arc shows now. */
-  private readonly timerDrawn = new Map<string, { d: string | null; cls: string }>();
-
-  /**
-   * Messages are drawn without a d3 data join: hundreds move every frame, so each keeps its element
-   * in a map and only attributes that changed are written.
-   */
-  private drawMessages(msgs: InFlight[], now: number, selected: number | null): void {
+  /** Where each message in flight is now (drawing units), remembering each one's look while it flies. */
+  private place(msgs: readonly InFlight[], now: number): void {
     const L = this.layout;
     const idx = this.index;
-    const seen = this.frameMark = (this.frameMark + 1) | 0;
-    const reduced = this.reducedMotion;
-    const parent = this.msgsG.node()!;
+    const seen = (this.frameMark = (this.frameMark + 1) | 0);
+    const out: DrawnMessage[] = [];
+    let offRing = false;
     for (let i = 0; i < msgs.length; i++) {
       const m = msgs[i];
       const key = m.duplicate ? -m.id : m.id;
-      let el = this.msgEls.get(key);
-      if (el === undefined) {
-        el = this.makeMessage(m);
-        parent.appendChild(el.g);
-        this.msgEls.set(key, el);
+      let mark = this.marks.get(key);
+      if (mark === undefined) {
+        mark = { look: messageLook(m), seen };
+        this.marks.set(key, mark);
       }
-      el.seen = seen;
+      mark.seen = seen;
       const lane = (idx.get(m.from) ?? -1) < (idx.get(m.to) ?? -1) ? 7 : -7;
       const p = messagePoint(L, m, now, lane);
-      const t = `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})${Math.abs(this.msgScale - 1) > 0.005 ? ` scale(${this.msgScale.toFixed(2)})` : ''}`;
-      if (t !== el.t) {
-        el.t = t;
-        el.g.setAttribute('transform', t);
-      }
-      if (m.lost) {
-        const o = (reduced ? 0.45 : lostOpacity(p.progress)).toFixed(2);
-        if (o !== el.o) {
-          el.o = o;
-          el.g.setAttribute('opacity', o);
-        }
-      }
-      const sel = m.id === selected;
-      if (sel !== el.sel) {
-        el.sel = sel;
-        el.g.classList.toggle('selected', sel);
-      }
+      out.push({ id: m.id, type: m.type, count: mark.look.count, x: p.x, y: p.y });
+      if (!offRing) offRing = !idx.has(m.from) || !idx.has(m.to);
     }
-    let offRing = false;
-    for (let i = 0; i < msgs.length && !offRing; i++) offRing = !idx.has(msgs[i].from) || !idx.has(msgs[i].to);
+    for (const [key, mark] of this.marks) if (mark.seen !== seen) this.marks.delete(key);
+    this.drawn = out;
     if (offRing !== this.hubShown && this.ids.length > 1) {
       this.hubShown = offRing;
       this.hub.attr('display', offRing ? null : 'none');
     }
-    for (const [key, el] of this.msgEls) {
-      if (el.seen !== seen) {
-        el.g.remove();
-        this.msgEls.delete(key);
-      }
-    }
   }
 
-  private makeMessage(m: InFlight): MessageEl {
-    const look = messageLook(m);
+  /**
+   * Sizes the canvas over the SVG (device pixels, so it stays sharp): over the fitted square of the
+   * drawing at zoom 1 (nothing is drawn outside it, and every pixel costs a copy each frame), over the
+   * whole element once zoomed in.
+   */
+  private sizeCanvas(w: number, h: number): void {
+    const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
+    this.dpr = dpr;
+    const whole = this.zoomK > 1.001;
+    const side = SIZE * this.fit;
+    this.regionX = whole ? 0 : Math.max(0, Math.floor(this.offX));
+    this.regionY = whole ? 0 : Math.max(0, Math.floor(this.offY));
+    const cw = whole ? w : Math.min(w - this.regionX, Math.ceil(side) + 1);
+    const ch = whole ? h : Math.min(h - this.regionY, Math.ceil(side) + 1);
+    const c = this.canvas;
+    // Laid over the SVG inside their shared parent (positioned by the CSS).
+    const parent = this.svg.parentElement;
+    const box = this.svg.getBoundingClientRect();
+    const pr = parent?.getBoundingClientRect();
+    c.style.left = `${(pr ? box.left - pr.left - (parent?.clientLeft ?? 0) : 0) + this.regionX}px`;
+    c.style.top = `${(pr ? box.top - pr.top - (parent?.clientTop ?? 0) : 0) + this.regionY}px`;
+    c.style.width = `${Math.max(0, cw)}px`;
+    c.style.height = `${Math.max(0, ch)}px`;
+    const pw = Math.max(1, Math.round(cw * dpr));
+    const ph = Math.max(1, Math.round(ch * dpr));
+    if (c.width !== pw) c.width = pw;
+    if (c.height !== ph) c.height = ph;
+  }
+
+  /** Canvas px per drawing unit, and where drawing point 0,0 is on the canvas (zoom included). */
+  private canvasMap(): { s: number; x0: number; y0: number } {
+    const t = this.zoomT;
+    const f = this.fit * this.dpr;
+    return {
+      s: f * t.k,
+      x0: this.dpr * (this.offX - this.regionX) + f * (t.x + SIZE / 2),
+      y0: this.dpr * (this.offY - this.regionY) + f * (t.y + SIZE / 2),
+    };
+  }
+
+  /** Paints the moving things: election-timer arcs, then the messages in flight (oldest first, as the SVG stacked them). */
+  private paint(views: readonly NodeView[], msgs: readonly InFlight[], now: number, maxTimeoutMs: number, selected: number | null): void {
+    const ctx = this.ctx;
+    if (ctx === null) return;
+    const { s, x0, y0 } = this.canvasMap();
+    // A paused or idle run paints nothing new: the canvas is left alone (no frame to hand to the compositor).
+    const sig = `${getDriver().seq}|${now}|${msgs.length}|${selected}|${s}|${x0}|${y0}|${this.canvas.width}x${this.canvas.height}|${this.paints.size}|${this.timerColours === null}`;
+    if (sig === this.paintedSig) return;
+    this.paintedSig = sig;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    const L = this.layout;
+    // Election timers: the share of the timeout left, an arc from 12 o'clock clockwise (§5.2).
+    const tc = (this.timerColours ??= this.readTimerColours());
+    const r0 = L.nodeR + 2.5;
+    const r1 = L.nodeR + 5.5;
+    for (const v of views) {
+      if (!v.up || v.role === 'leader') continue;
+      const share = timerShare(v.electionDeadline, now, maxTimeoutMs);
+      if (!(share > 0)) continue;
+      const p = L.pos.get(v.id);
+      if (p === undefined) continue;
+      ctx.setTransform(s, 0, 0, s, x0 + s * p.x, y0 + s * p.y);
+      const a0 = -Math.PI / 2;
+      const a1 = a0 + Math.min(1, share) * 2 * Math.PI;
+      ctx.beginPath();
+      ctx.arc(0, 0, r1, a0, a1);
+      ctx.arc(0, 0, r0, a1, a0, true);
+      ctx.closePath();
+      ctx.fillStyle = share < 0.2 ? tc.low : tc.on;
+      ctx.fill();
+    }
+    const k = s * this.msgScale;
+    const reduced = this.reducedMotion;
+    const drawn = this.drawn;
+    for (let i = 0; i < msgs.length; i++) {
+      const m = msgs[i];
+      const mark = this.marks.get(m.duplicate ? -m.id : m.id);
+      const at = drawn[i];
+      if (mark === undefined || at === undefined) continue;
+      const sel = m.id === selected;
+      const look = this.paintOf(sel ? `${mark.look.cls} selected` : mark.look.cls);
+      ctx.globalAlpha = m.lost ? (reduced ? 0.45 : lostOpacity(progressOf(m, now))) : 1;
+      if (ctx.globalAlpha <= 0) continue;
+      ctx.setTransform(k, 0, 0, k, x0 + s * at.x, y0 + s * at.y);
+      if (m.duplicate) {
+        ctx.beginPath();
+        ctx.arc(0, 0, 11, 0, 2 * Math.PI);
+        ctx.lineWidth = look.ringWidth;
+        ctx.setLineDash(look.ringDash);
+        ctx.strokeStyle = look.ringStroke;
+        ctx.stroke();
+      }
+      const path = this.pathOf(mark.look.path);
+      if (look.fill !== null) {
+        ctx.fillStyle = look.fill;
+        ctx.fill(path);
+      }
+      if (look.stroke !== null && look.strokeWidth > 0) {
+        ctx.lineWidth = look.strokeWidth;
+        ctx.setLineDash(look.dash);
+        ctx.strokeStyle = look.stroke;
+        ctx.stroke(path);
+      }
+      if (mark.look.count !== '') {
+        ctx.fillStyle = look.text;
+        ctx.font = look.font;
+        ctx.textAlign = 'center';
+        ctx.textBaseline = 'middle';
+        ctx.fillText(mark.look.count, 0, 0.5);
+      }
+    }
+    ctx.globalAlpha = 1;
+    ctx.setLineDash([]);
+  }
+
+  private pathOf(d: string): Path2D {
+    let p = this.paths.get(d);
+    if (p === undefined) {
+      p = new Path2D(d);
+      this.paths.set(d, p);
+    }
+    return p;
+  }
+
+  /** Colours change with the theme, text sizes with the zoom: read them again from the CSS when needed. */
+  private forgetPaints(): void {
+    this.paints.clear();
+    this.timerColours = null;
+    this.paintedSig = '';
+  }
+
+  /** What the canvas shows now (run position, selection, geometry), to skip repainting the same picture. */
+  private paintedSig = '';
+
+  private readTimerColours(): { on: string; low: string } {
+    const cs = getComputedStyle(this.svg);
+    return { on: cs.getPropertyValue('--timer').trim() || '#888', low: cs.getPropertyValue('--candidate').trim() || '#e0a000' };
+  }
+
+  /**
+   * How a class of message looks, read once (per theme and zoom) from a hidden SVG copy styled by the
+   * page's `.cv .msg …` rules, so the canvas, the legend and an exported SVG all follow the same CSS.
+   */
+  private paintOf(cls: string): MessagePaint {
+    const known = this.paints.get(cls);
+    if (known !== undefined) return known;
+    const probe = this.svgMessage({ path: '', cls, count: '0' }, true);
+    probe.setAttribute('visibility', 'hidden');
+    this.msgsG.node()!.appendChild(probe);
+    const shape = getComputedStyle(probe.querySelector('.shape')!);
+    const ring = getComputedStyle(probe.querySelector('.dup-ring')!);
+    const text = getComputedStyle(probe.querySelector('.count')!);
+    const colour = (v: string): string | null => (v === '' || v === 'none' ? null : v);
+    const px = (v: string): number => {
+      const n = parseFloat(v);
+      return Number.isFinite(n) ? n : 0;
+    };
+    const dash = (v: string): number[] => (v === '' || v === 'none' ? [] : v.split(/[\s,]+/).map(px).filter((n) => n > 0));
+    const paint: MessagePaint = {
+      fill: colour(shape.fill),
+      stroke: colour(shape.stroke),
+      strokeWidth: px(shape.strokeWidth),
+      dash: dash(shape.strokeDasharray),
+      ringStroke: colour(ring.stroke) ?? 'transparent',
+      ringWidth: px(ring.strokeWidth),
+      ringDash: dash(ring.strokeDasharray),
+      text: colour(text.fill) ?? '#fff',
+      font: `${text.fontWeight} ${text.fontSize} ${text.fontFamily}`,
+    };
+    probe.remove();
+    this.paints.set(cls, paint);
+    return paint;
+  }
+
+  /** An SVG element for a message (export copies and style probes). */
+  private svgMessage(look: { path: string; cls: string; count: string }, probe = false, duplicate = probe): SVGGElement {
     const g = document.createElementNS(SVG_NS, 'g');
     g.setAttribute('class', `msg ${look.cls}`);
-    g.setAttribute('data-msg', String(m.id));
-    if (m.duplicate) {
+    if (duplicate) {
       const ring = document.createElementNS(SVG_NS, 'circle');
       ring.setAttribute('class', 'dup-ring');
       ring.setAttribute('r', '11');
@@ -588,13 +778,101 @@ export class ClusterDrawing {
       text.textContent = look.count;
       g.appendChild(text);
     }
-    const id = m.id;
-    g.addEventListener('click', (ev) => {
-      ev.stopPropagation();
-      this.handlers.onMessage(id);
-    });
-    return { g, t: '', o: '', sel: false, seen: 0 };
+    return g;
   }
+
+  /**
+   * Puts SVG copies of what the canvas shows (messages, timer arcs) into the SVG, for an export that
+   * looks like the screen; the next frame takes them out again.
+   */
+  materialize(): void {
+    if (this.materialized) this.dematerialize();
+    this.materialized = true;
+    const d = getDriver();
+    const s = useSim.getState();
+    const now = d.now;
+    const msgs = d.inFlight();
+    this.place(msgs, now);
+    const parent = this.msgsG.node()!;
+    const scale = Math.abs(this.msgScale - 1) > 0.005 ? ` scale(${this.msgScale.toFixed(2)})` : '';
+    msgs.forEach((m, i) => {
+      const mark = this.marks.get(m.duplicate ? -m.id : m.id);
+      const at = this.drawn[i];
+      if (mark === undefined || at === undefined) return;
+      const g = this.svgMessage(mark.look, false, m.duplicate);
+      g.setAttribute('data-msg', String(m.id));
+      g.setAttribute('transform', `translate(${at.x.toFixed(1)},${at.y.toFixed(1)})${scale}`);
+      if (m.lost) g.setAttribute('opacity', (this.reducedMotion ? 0.45 : lostOpacity(progressOf(m, now))).toFixed(2));
+      if (m.id === s.selection.message) g.classList.add('selected');
+      parent.appendChild(g);
+    });
+    const r = this.layout.nodeR;
+    const byId = new Map(d.views().map((v) => [v.id, v]));
+    const maxTimeout = electionTimeoutOf(s.run)[1];
+    this.nodesG.selectAll<SVGGElement, string>('g.node').each(function (id) {
+      const v = byId.get(id);
+      const share = v && v.up && v.role !== 'leader' ? timerShare(v.electionDeadline, now, maxTimeout) : 0;
+      select(this).select('path.timer').attr('d', share > 0 ? ringArc(r + 2.5, r + 5.5, share) : null).attr('class', share > 0 && share < 0.2 ? 'timer low' : 'timer');
+    });
+  }
+
+  private dematerialize(): void {
+    this.materialized = false;
+    this.msgsG.selectAll('g.msg').remove();
+    this.nodesG.selectAll('path.timer').attr('d', null);
+  }
+
+  /** The messages as last drawn, with where they are on screen (client px): for clicks and the browser tests. */
+  drawnMessages(): Array<DrawnMessage & { clientX: number; clientY: number }> {
+    const r = this.svg.getBoundingClientRect();
+    const { s, x0, y0 } = this.canvasMap();
+    return this.drawn.map((m) => ({ ...m, clientX: r.left + this.regionX + (x0 + s * m.x) / this.dpr, clientY: r.top + this.regionY + (y0 + s * m.y) / this.dpr }));
+  }
+
+  /** The message under a point of the screen (client px), the nearest one within reach of a finger or pointer. */
+  messageAt(clientX: number, clientY: number): number | null {
+    if (this.drawn.length === 0) return null;
+    const r = this.svg.getBoundingClientRect();
+    const { s, x0, y0 } = this.canvasMap();
+    const px = ((clientX - r.left - this.regionX) * this.dpr - x0) / s;
+    const py = ((clientY - r.top - this.regionY) * this.dpr - y0) / s;
+    // About the largest shape (a snapshot square of 9.5), and never less than 12 screen px.
+    const reach = Math.max(11 * this.msgScale, (12 * this.dpr) / s);
+    let best: number | null = null;
+    let bestD = reach * reach;
+    // Later messages are painted over earlier ones: on a tie the topmost wins.
+    for (let i = this.drawn.length - 1; i >= 0; i--) {
+      const m = this.drawn[i];
+      const d2 = (m.x - px) ** 2 + (m.y - py) ** 2;
+      if (d2 < bestD) {
+        bestD = d2;
+        best = m.id;
+      }
+    }
+    return best;
+  }
+
+  /** Messages are painted over the nodes: a click on one selects it before the node under it sees the click. */
+  private readonly onClickCapture = (ev: MouseEvent): void => {
+    const id = this.messageAt(ev.clientX, ev.clientY);
+    if (id === null) return;
+    ev.stopPropagation();
+    this.handlers.onMessage(id);
+  };
+
+  private pointerOver = false;
+  private readonly onPointerMove = (ev: PointerEvent): void => {
+    const over = ev.pointerType !== 'touch' && this.messageAt(ev.clientX, ev.clientY) !== null;
+    if (over === this.pointerOver) return;
+    this.pointerOver = over;
+    this.svg.classList.toggle('over-msg', over);
+  };
+
+  private readonly onPointerLeave = (): void => {
+    if (!this.pointerOver) return;
+    this.pointerOver = false;
+    this.svg.classList.remove('over-msg');
+  };
 
   /** The SVG element, for export. */
   element(): SVGSVGElement {
@@ -603,10 +881,26 @@ export class ClusterDrawing {
 
   destroy(): void {
     this.resize?.disconnect();
-    this.msgEls.clear();
+    this.themeWatch?.disconnect();
+    this.marks.clear();
+    this.svg.removeEventListener('click', this.onClickCapture, true);
+    this.svg.removeEventListener('pointermove', this.onPointerMove);
+    this.svg.removeEventListener('pointerleave', this.onPointerLeave);
+    this.canvas.remove();
     select(this.svg).on('.zoom', null).on('click', null).selectAll('*').remove();
   }
 }
+
+/** The canvas's 2D context; none where there is no canvas (jsdom in the unit tests): then positions are still kept for clicks. */
+function canvasContext(c: HTMLCanvasElement): CanvasRenderingContext2D | null {
+  if (typeof navigator !== 'undefined' && /jsdom/i.test(navigator.userAgent)) return null;
+  try {
+    return c.getContext('2d');
+  } catch {
+    return null;
+  }
+}
+
 
 /** Whether the page scrolls vertically (then the wheel scrolls it rather than zooming the drawing). */
 function pageScrolls(): boolean {

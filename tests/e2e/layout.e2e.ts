@@ -239,9 +239,12 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
     await page.locator('svg.cv g.node.leader').waitFor();
     await page.keyboard.press('p');
     // Step until the leader's AppendEntries carrying the new entry is on the wire (its square shows the count).
+    // Messages are painted on a canvas; SVG copies styled by the same CSS rules are kept for this check.
+    await page.evaluate(() => (window as unknown as { wiber: { keepSvgCopies(on: boolean): void } }).wiber.keepSvgCopies(true));
     for (let i = 0; i < 20 && (await page.locator('svg.cv .msg .count').count()) === 0; i++) await page.getByRole('button', { name: 'Step', exact: true }).click();
     expect(await page.locator('svg.cv .msg .count').count()).toBeGreaterThan(0);
     await check('entries in flight');
+    await page.evaluate(() => (window as unknown as { wiber: { keepSvgCopies(on: boolean): void } }).wiber.keepSvgCopies(false));
     const leader = (await page.locator('svg.cv g.node.leader').getAttribute('data-node'))!;
     await page.locator(`svg.cv g.node:not([data-node="${leader}"])`).first().click();
     await page.getByRole('button', { name: 'Crash', exact: true }).click();

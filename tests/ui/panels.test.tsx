@@ -3,7 +3,7 @@
 import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/ui/App';
-import { ClusterView } from '../../src/ui/ClusterView';
+import { ClusterView, drawnMessages } from '../../src/ui/ClusterView';
 import { ConfigPanel } from '../../src/ui/ConfigPanel';
 import { CorrectnessPanel } from '../../src/ui/CorrectnessPanel';
 import { EventFeed } from '../../src/ui/EventFeed';
@@ -103,11 +103,12 @@ describe('cluster view', () => {
     run(runUntilLeader);
     rAct(() => frame(16));
     expect(container.querySelectorAll('g.node.leader')).toHaveLength(1);
-    const msgs = container.querySelectorAll('g.msg');
+    // Messages are painted on a canvas: the drawing says where each one is, a click there selects it.
+    const msgs = drawnMessages();
     expect(msgs.length).toBeGreaterThan(0);
-    const id = Number(msgs[0].getAttribute('data-msg'));
-    fireEvent.click(msgs[0]);
-    expect(useSim.getState().selection.message).toBe(id);
+    expect(msgs.map((m) => m.id).sort()).toEqual(getDriver().inFlight().map((m) => m.id).sort());
+    fireEvent.click(container.querySelector('svg.cv')!, { clientX: msgs[0].clientX, clientY: msgs[0].clientY });
+    expect(useSim.getState().selection.message).toBe(msgs[0].id);
   });
 
   it('works for 1 and for 50 nodes', () => {
@@ -159,9 +160,9 @@ describe('inspector', () => {
     rAct(() => frame(16));
     // A Raft message (pings and sync messages are in flight too).
     const raft = new Set(getDriver().inFlight().filter((m) => /^(AppendEntries|RequestVote)/.test(m.type)).map((m) => String(m.id)));
-    const msg = [...container.querySelectorAll('g.msg')].find((g) => raft.has(g.getAttribute('data-msg') ?? ''))!;
-    const id = Number(msg.getAttribute('data-msg'));
-    fireEvent.click(msg);
+    const msg = drawnMessages().find((m) => raft.has(String(m.id)))!;
+    const id = msg.id;
+    fireEvent.click(container.querySelector('svg.cv')!, { clientX: msg.clientX, clientY: msg.clientY });
     expect(screen.getByTestId('payload').textContent).toMatch(/"term"/);
     fireEvent.click(screen.getByRole('button', { name: 'Drop this message' }));
     expect(getDriver().inFlight().some((m) => m.id === id)).toBe(false);
