@@ -203,6 +203,8 @@ export class Driver {
   private checkpointEvery = CHECKPOINT_EVERY;
   private nextCheckpoint = CHECKPOINT_EVERY;
   private checkpointBytes = 0;
+  /** Most estimated bytes all checkpoints may hold (CHECKPOINT_BUDGET; the bench varies it). */
+  checkpointBudget = CHECKPOINT_BUDGET;
   /** Rewound, but no checkpoint restored yet (see settleRewind). */
   private rewound = false;
   private markSeq = 0;
@@ -524,7 +526,7 @@ export class Driver {
     const bytes = snap.bytes + load.bytes;
     this.checkpoints.push({ seq: t.seq, events: c.eventCount, at: c.now, actions: c.actions().length, metrics: t.metrics.mark(), load, snap, bytes });
     this.checkpointBytes += bytes;
-    if (this.checkpointBytes > CHECKPOINT_BUDGET) this.thinCheckpoints();
+    if (this.checkpointBytes > this.checkpointBudget) this.thinCheckpoints();
     this.nextCheckpoint = t.seq + this.checkpointEvery;
   }
 

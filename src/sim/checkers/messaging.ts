@@ -4,6 +4,7 @@ import { appendOnly, shrunk } from '../../core/appendOnly';
 import { OK_HISTORY_END, parseLine, parseRecordLine } from '../../core/broker/protocol';
 import type { TopicRecord } from '../../core/broker/state';
 import type { Report } from './raft';
+import { AppendIndex } from '../appendIndex';
 
 export const MESSAGING_PROPERTIES = [
   'No lost acknowledged publish',
@@ -39,13 +40,13 @@ export class MessagingChecker {
   /** (topic, offset) → the record first stored there by any node. */
   private readonly atOffset = appendOnly(new Map<string, TopicRecord[]>());
   /** (topic, id) → offset it was first stored at. */
-  private readonly offsetOfId = appendOnly(new Map<string, number>());
+  private readonly offsetOfId = new AppendIndex<string, number>();
   /** (topic, id) → offset it was last stored at (for ids stored more than once). */
   private readonly lastOffsetOfId = new Map<string, number>();
   /** (topic, id) → the offsets of its later copies (stored again past the window, a finding). */
   private readonly copiesOfId = new Map<string, number[]>();
   /** (topic, id, message) of everything any client sent or node generated an id for. */
-  private readonly published = appendOnly(new Set<string>());
+  private readonly published = new AppendIndex<string>(false);
   private readonly acks: Ack[] = appendOnly([]);
   /** (client, topic) → last ack of a publish issued after the previous ack. */
   private readonly lastAck = new Map<string, { offset: number; at: number }>();
@@ -161,7 +162,7 @@ export class MessagingChecker {
         let copies = this.copiesOfId.get(key);
         if (copies === undefined) this.copiesOfId.set(key, (copies = []));
         copies.push(record.offset);
-      } else this.offsetOfId.set(key, record.offset);
+      } else this.offsetOfId.add(key, record.offset);
       if (!this.published.has(k2(key, record.message))) {
         this.report('No phantom reads', `${node} stored ${topic} offset ${record.offset} id ${record.id}, which no client published`);
       }

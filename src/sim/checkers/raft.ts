@@ -2,6 +2,7 @@
 // They hold across membership changes (§6) and snapshots (§7): a node's log may start after a snapshot.
 import { appendOnly, shrunk } from '../../core/appendOnly';
 import { notSnapshotted } from '../snapshot';
+import { AppendIndex } from '../appendIndex';
 import type { Entry, Role } from '../../core/raft/types';
 
 /** What a checker may read of a node. */
@@ -68,7 +69,7 @@ export class RaftChecker {
   private readonly shadows: Shadow[];
   private readonly leaderOfTerm = new Map<number, string>();
   /** Prefix hash of (index, term), the first time any node held such an entry. */
-  private readonly prefixOf = appendOnly(new Map<number, number>());
+  private readonly prefixOf = new AppendIndex<number, number>();
   /**
    * The entry committed at each index (first node to commit it decides), by id and term: the entries
    * themselves are not kept, so a compacted log's entries can be collected while the checkers run.
@@ -165,7 +166,7 @@ export class RaftChecker {
       s.ph.push(ph);
       const kk = key(index, entry.term);
       const seen = this.prefixOf.get(kk);
-      if (seen === undefined) this.prefixOf.set(kk, ph);
+      if (seen === undefined) this.prefixOf.add(kk, ph);
       else if (seen !== ph) {
         this.report(
           'Log Matching',
