@@ -844,8 +844,10 @@ export class SimCluster implements Cluster {
     if (clean.via !== undefined && !this.byId.has(clean.via)) throw new RangeError(`publish: unknown node '${clean.via}' (nodes: ${this.nodeIds.join(', ')})`);
     const client = clean.client ?? 'pub';
     if (!this.clients.has(client)) this.checkNewClient('publish', client);
-    // A copy: a caller that changes its options object later must not change the action log.
-    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'publish', args: [topic, message, clean] }));
+    // A copy: a caller that changes its options object later must not change the action log. Options
+    // naming only a client are one shared frozen object per client (a long workload records thousands).
+    const recorded = clean.id === undefined && clean.via === undefined ? clientOnly(clean.client) : clean;
+    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'publish', args: [topic, message, recorded] }));
     const handle = this.client(client).publish(topic, message, clean.id, clean.via);
     this.engine.flush();
     return handle;
@@ -966,4 +968,13 @@ class DiscardingLog<T> extends Array<T> {
 
 export function createCluster(options?: ClusterOptions): SimCluster {
   return new SimCluster(options);
+}
+
+const clientOnlyOptions = new Map<string | undefined, Readonly<{ client?: string }>>();
+
+/** The publish options `{ client }` (or `{}`), one frozen object per client id. */
+function clientOnly(client: string | undefined): Readonly<{ client?: string }> {
+  let o = clientOnlyOptions.get(client);
+  if (o === undefined) clientOnlyOptions.set(client, (o = Object.freeze(client === undefined ? {} : { client })));
+  return o;
 }

@@ -505,6 +505,7 @@ export class Driver {
     if (!this.quick) this.syncFeed();
     if (this.seeking) this.jump(targetMs);
     this.settleRewind();
+    const from = this.track.cluster.eventCount;
     try {
       return this.runTo(targetMs, deadline);
     } finally {
@@ -514,8 +515,12 @@ export class Driver {
         this.quick = false;
         this.syncFeed();
       }
+      this.lastAdvanceEvents = this.track.cluster.eventCount - from;
     }
   }
+
+  /** Engine events the last advance() processed (after the checkpoint it restored, if any): what a seek replays. */
+  lastAdvanceEvents = 0;
 
   /** Snapshots the cluster and notes what the driver knows at this point of the run (every checkpointEvery events). */
   private checkpoint(): void {
