@@ -801,16 +801,34 @@ export class SimCluster implements Cluster {
     return ok;
   }
 
+  /**
+   * Clients with these ids, made from now on, keep only their latest `lines` log lines (instead of
+   * LOG_LIMIT). The page's driver calls it for its workload's publishers, whose two lines per message
+   * nobody reads but every saved state of a long run would keep. Not an action: call it before those
+   * clients exist, the same way in every replay.
+   */
+  keepClientLines(ids: readonly string[], lines: number): void {
+    if (!Number.isSafeInteger(lines) || lines < 1) throw new RangeError(`keepClientLines: lines must be a whole number >= 1 (got ${lines})`);
+    const limits = new Map(this.clientLogLines);
+    for (const id of ids) limits.set(id, lines);
+    this.clientLogLines = Object.freeze([...limits]);
+  }
+
+  /** Log lines kept per client id, where not LOG_LIMIT (frozen: set before the clients exist). */
+  private clientLogLines: ReadonlyArray<readonly [string, number]> = Object.freeze([]);
+
   /** The client actor with this id, made on first use (clients sit outside every partition group). */
   client(id: string): ClientActor {
     let c = this.clients.get(id);
     if (c === undefined) {
       this.checkNewClient('client', id);
       const rng = this.rootRng.fork(`client:${id}`);
+      const lines = this.clientLogLines.find(([x]) => x === id)?.[1];
+      const settings = lines === undefined ? DEFAULT_CLIENT : { ...DEFAULT_CLIENT, logLines: lines };
       c = this.engine.addActor(
         (index) =>
           new ClientActor(
-            index, id, this.engine, rng, () => this.nodeIds, (x) => this.byId.get(x)!, (x) => this.byId.get(x)!.connEpoch, DEFAULT_CLIENT, this.clientObserver,
+            index, id, this.engine, rng, () => this.nodeIds, (x) => this.byId.get(x)!, (x) => this.byId.get(x)!.connEpoch, settings, this.clientObserver,
           ),
       );
       this.clients.set(id, c);

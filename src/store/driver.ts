@@ -3,7 +3,7 @@ import { SimCluster, isReplayable, type ActionRecord, type InFlight, type NodeVi
 import type { SavedState } from '../sim/snapshot';
 import { Metrics, type MetricsMark } from './metrics';
 import { FEED_JOURNAL, clusterOptions, type RunOptions } from './runOptions';
-import { WorkloadSchedule, WorkloadTally, isWorkloadClient, validateWorkload, type TallyState, type WorkloadConfig, type WorkloadStats } from './workload';
+import { WORKLOAD_LIMITS, WorkloadSchedule, WorkloadTally, isWorkloadClient, validateWorkload, type TallyState, type WorkloadConfig, type WorkloadStats } from './workload';
 
 /** One journal event with its number in the run (1-based, identical in every replay of the run). */
 export interface FeedItem {
@@ -127,6 +127,14 @@ interface Checkpoint {
   bytes: number;
 }
 
+/**
+ * Log lines each workload publisher keeps (the page shows the console's log; the guides the last
+ * few lines of each client). Its two lines per message would otherwise be kept, 2,000 a client, by
+ * every checkpoint of a long run: about 11 MB of a 10-minute run at 100 publishes/s.
+ */
+const WORKLOAD_LOG_LINES = 50;
+const WORKLOAD_CLIENTS = Array.from({ length: WORKLOAD_LIMITS.publishers.max }, (_, i) => `wl${i + 1}`);
+
 /** Events between checkpoints at first; doubled whenever their memory passes CHECKPOINT_BUDGET. */
 const CHECKPOINT_EVERY = 5_000;
 /**
@@ -220,6 +228,7 @@ export class Driver {
   /** A new track at time 0 (the cluster's listener feeds whichever track is current). */
   private fresh(): Track {
     const t = new Track(new SimCluster(clusterOptions(this.run)));
+    t.cluster.keepClientLines(WORKLOAD_CLIENTS, WORKLOAD_LOG_LINES);
     this.listen(t);
     return t;
   }
