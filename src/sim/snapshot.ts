@@ -184,6 +184,8 @@ export class Snapshotter {
     const oldLeaves = old?.[0];
     const leaves: Chunk[] = [];
     let added = 0;
+    // Lowest position this sequence ever changed at other than by growing (-1: not marked, unknown).
+    const everLow = epochOf(o) === undefined ? -1 : lowestChangeSince(o, 0) * (kind === MAP ? 2 : 1);
     for (let start = 0, c = 0; start < n; start += CHUNK, c++) {
       const end = Math.min(n, start + CHUNK);
       const was = oldLeaves?.[c];
@@ -235,7 +237,9 @@ export class Snapshotter {
       Object.freeze(chunk);
       if (still) {
         inert.add(chunk);
-        if (chunk.length === CHUNK) this.indexLeaf(chunk);
+        // Only leaves of a sequence that never changed there are indexed: the index keeps what it
+        // holds alive, and a sequence cut at its front (a client's log) is saved anew after each cut.
+        if (chunk.length === CHUNK && everLow >= end) this.indexLeaf(chunk);
       }
       leaves.push(chunk);
       added += 64 + 8 * chunk.length;
