@@ -408,6 +408,12 @@ function writeArray(a: unknown[], leaves: readonly Chunk[], from: number): void 
   for (let c = k / CHUNK; c < leaves.length; c++) {
     const chunk = leaves[c];
     const len = chunk.length;
+    // A whole leaf past the end (a restore forward): appended at once.
+    if (k === a.length && !chunk.includes(HOLE)) {
+      a.push(...chunk);
+      k += len;
+      continue;
+    }
     for (let i = 0; i < len; i++, k++) {
       const v = chunk[i];
       if (k >= a.length) {
