@@ -140,7 +140,7 @@ const CHECKPOINT_EVERY = 5_000;
 /**
  * Most memory all checkpoints of a run may hold, as the snapshots estimate it. The estimate counts
  * what each checkpoint adds, not the objects it keeps alive that the run has since let go (npm run
- * bench prints both: 2.1 MB estimated / 2.8 MB measured for 10 idle minutes, 22.9 / 56.5 MB at 100
+ * bench prints both: 2.1 MB estimated / 2.8 MB measured for 10 idle minutes, 23.0 / 47.6 MB at 100
  * publishes/s). Past it, every other checkpoint is dropped and the spacing doubles, so a seek then
  * replays at most twice as far.
  */
