@@ -5,10 +5,16 @@ export interface SeekFigure {
   name: string;
   runMs: number;
   events: number;
-  /** Wall ms of each seek (median of 3 per target), by target. */
-  seeks: Array<{ to: number; ms: number }>;
+  /** Wall ms and CPU ms of each seek (median of 3 per target), and the engine events it replayed, by target. */
+  seeks: Array<{ to: number; ms: number; cpuMs: number; replayed: number }>;
   worstMs: number;
   medianMs: number;
+  /** The same in CPU time of this process (steadier than wall time on a shared machine). */
+  worstCpuMs: number;
+  medianCpuMs: number;
+  /** Engine events replayed by a seek: the most and the median (no clock involved: the same on every machine). */
+  worstReplayed: number;
+  medianReplayed: number;
   checkpoints: { count: number; bytes: number; every: number };
   /** Heap (after GC) held by the run, and by its checkpoints alone (undefined without --expose-gc). */
   heapMb?: number;
@@ -25,14 +31,17 @@ function heapMb(): number | undefined {
 }
 
 /** Seeks the way the page does (store/sim.ts seek): rewind when going back, then advance while seeking. */
-function seek(d: Driver, to: number): number {
+function seek(d: Driver, to: number): { ms: number; cpuMs: number; replayed: number } {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   if (to < d.now) d.rewind();
   d.beginBatch();
   d.setSeeking(true);
   d.advance(to);
   d.setSeeking(false);
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { ms, cpuMs: (c.user + c.system) / 1000, replayed: d.lastAdvanceEvents };
 }
 
 /** A run of `minutes` at `rate` publishes per simulated second (10 publishers), then seeks across it. */
@@ -49,7 +58,10 @@ export function seekBenchmark(minutes: number, rate: number): SeekFigure {
   const targets = [end - 10, end - 20, ...Array.from({ length: 10 }, (_, i) => Math.round(((i + 0.37) / 10) * end)), end];
   // Warm the code paths first (the page has done so by the time a learner seeks).
   for (const to of [end / 3, end / 2, end - 5]) seek(d, to);
-  const seeks = targets.map((to) => ({ to, ms: median([seek(d, to), seek(d, to - 1), seek(d, to)]) }));
+  const seeks = targets.map((to) => {
+    const runs = [seek(d, to), seek(d, to - 1), seek(d, to)];
+    return { to, ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuMs)), replayed: Math.max(...runs.map((r) => r.replayed)) };
+  });
   const held = heapMb();
   const figure: SeekFigure = {
     name: `${minutes}-minute run, 5 nodes, ${rate > 0 ? `${rate} publishes/s` : 'no workload'}`,
@@ -58,6 +70,10 @@ export function seekBenchmark(minutes: number, rate: number): SeekFigure {
     seeks,
     worstMs: Math.max(...seeks.map((s) => s.ms)),
     medianMs: median(seeks.map((s) => s.ms)),
+    worstCpuMs: Math.max(...seeks.map((s) => s.cpuMs)),
+    medianCpuMs: median(seeks.map((s) => s.cpuMs)),
+    worstReplayed: Math.max(...seeks.map((s) => s.replayed)),
+    medianReplayed: median(seeks.map((s) => s.replayed)),
     checkpoints: d.checkpointStats(),
   };
   if (before !== undefined && held !== undefined) {
@@ -67,4 +83,15 @@ export function seekBenchmark(minutes: number, rate: number): SeekFigure {
   }
   d.dispose();
   return figure;
+}
+
+if (process.argv[1]?.endsWith('seek.ts')) {
+  const minutes = Number(process.argv[2] ?? 10);
+  for (const rate of process.argv.slice(3).map(Number)) {
+    const s = seekBenchmark(minutes, rate);
+    console.log(s.name, `run ${s.runMs.toFixed(0)} ms, ${s.events} events`);
+    console.log(`  seek wall worst ${s.worstMs.toFixed(1)} ms, median ${s.medianMs.toFixed(1)}; cpu worst ${s.worstCpuMs.toFixed(1)}, median ${s.medianCpuMs.toFixed(1)}; replayed worst ${s.worstReplayed}, median ${s.medianReplayed}`);
+    console.log('  ' + s.seeks.map((x) => `${x.to}:${x.ms.toFixed(0)}/${x.cpuMs.toFixed(0)}ms/${x.replayed}ev`).join(' '));
+    console.log(`  checkpoints ${s.checkpoints.count} every ${s.checkpoints.every}, est ${(s.checkpoints.bytes / 1e6).toFixed(1)} MB; heap ${s.heapMb?.toFixed(1)} MB, of which checkpoints ${s.checkpointHeapMb?.toFixed(1)} MB`);
+  }
 }

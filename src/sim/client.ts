@@ -100,6 +100,8 @@ export interface ClientSettings {
   giveUpAfterMs: number;
   /** Shortest retransmission timeout of a connection. */
   minRtoMs: number;
+  /** Lines kept in the client's log (LOG_LIMIT unless set; see SimCluster.keepClientLines). */
+  logLines?: number;
 }
 
 export const DEFAULT_CLIENT: ClientSettings = { requestTimeoutMs: 2000, giveUpAfterMs: 10_000, minRtoMs: 200 };
@@ -143,14 +145,15 @@ export class ClientActor implements Actor {
   private note(node: string, dir: 'out' | 'in' | 'note', line: string): void {
     this.log.push(Object.freeze({ at: this.engine.now, node, dir, line }));
     // Trim in chunks so a long run does not pay a full copy per line; the first line says what went.
-    if (this.log.length > 2 * LOG_LIMIT) {
+    const limit = this.settings.logLines ?? LOG_LIMIT;
+    if (this.log.length > 2 * limit) {
       const hadNote = this.truncated.log > 0; // then log[0] is the note of the last cut
-      const removed = this.log.splice(0, this.log.length - LOG_LIMIT);
+      const removed = this.log.splice(0, this.log.length - limit);
       this.truncated.log += removed.length - (hadNote ? 1 : 0);
       const last = removed[removed.length - 1].at;
       this.log.unshift(Object.freeze({
         at: last, node: '', dir: 'note' as const,
-        line: `(${this.truncated.log} earlier lines not kept, up to t=${Math.round(last)}ms: the log keeps the latest ${LOG_LIMIT})`,
+        line: `(${this.truncated.log} earlier lines not kept, up to t=${Math.round(last)}ms: the log keeps the latest ${limit})`,
       }));
       shrunk(this.log, 0);
     }

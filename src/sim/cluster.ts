@@ -801,16 +801,34 @@ export class SimCluster implements Cluster {
     return ok;
   }
 
+  /**
+   * Clients with these ids, made from now on, keep only their latest `lines` log lines (instead of
+   * LOG_LIMIT). The page's driver calls it for its workload's publishers, whose two lines per message
+   * nobody reads but every saved state of a long run would keep. Not an action: call it before those
+   * clients exist, the same way in every replay.
+   */
+  keepClientLines(ids: readonly string[], lines: number): void {
+    if (!Number.isSafeInteger(lines) || lines < 1) throw new RangeError(`keepClientLines: lines must be a whole number >= 1 (got ${lines})`);
+    const limits = new Map(this.clientLogLines);
+    for (const id of ids) limits.set(id, lines);
+    this.clientLogLines = Object.freeze([...limits]);
+  }
+
+  /** Log lines kept per client id, where not LOG_LIMIT (frozen: set before the clients exist). */
+  private clientLogLines: ReadonlyArray<readonly [string, number]> = Object.freeze([]);
+
   /** The client actor with this id, made on first use (clients sit outside every partition group). */
   client(id: string): ClientActor {
     let c = this.clients.get(id);
     if (c === undefined) {
       this.checkNewClient('client', id);
       const rng = this.rootRng.fork(`client:${id}`);
+      const lines = this.clientLogLines.find(([x]) => x === id)?.[1];
+      const settings = lines === undefined ? DEFAULT_CLIENT : { ...DEFAULT_CLIENT, logLines: lines };
       c = this.engine.addActor(
         (index) =>
           new ClientActor(
-            index, id, this.engine, rng, () => this.nodeIds, (x) => this.byId.get(x)!, (x) => this.byId.get(x)!.connEpoch, DEFAULT_CLIENT, this.clientObserver,
+            index, id, this.engine, rng, () => this.nodeIds, (x) => this.byId.get(x)!, (x) => this.byId.get(x)!.connEpoch, settings, this.clientObserver,
           ),
       );
       this.clients.set(id, c);
@@ -844,8 +862,10 @@ export class SimCluster implements Cluster {
     if (clean.via !== undefined && !this.byId.has(clean.via)) throw new RangeError(`publish: unknown node '${clean.via}' (nodes: ${this.nodeIds.join(', ')})`);
     const client = clean.client ?? 'pub';
     if (!this.clients.has(client)) this.checkNewClient('publish', client);
-    // A copy: a caller that changes its options object later must not change the action log.
-    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'publish', args: [topic, message, clean] }));
+    // A copy: a caller that changes its options object later must not change the action log. Options
+    // naming only a client are one shared frozen object per client (a long workload records thousands).
+    const recorded = clean.id === undefined && clean.via === undefined ? clientOnly(clean.client) : clean;
+    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'publish', args: [topic, message, recorded] }));
     const handle = this.client(client).publish(topic, message, clean.id, clean.via);
     this.engine.flush();
     return handle;
@@ -966,4 +986,13 @@ class DiscardingLog<T> extends Array<T> {
 
 export function createCluster(options?: ClusterOptions): SimCluster {
   return new SimCluster(options);
+}
+
+const clientOnlyOptions = new Map<string | undefined, Readonly<{ client?: string }>>();
+
+/** The publish options `{ client }` (or `{}`), one frozen object per client id. */
+function clientOnly(client: string | undefined): Readonly<{ client?: string }> {
+  let o = clientOnlyOptions.get(client);
+  if (o === undefined) clientOnlyOptions.set(client, (o = Object.freeze(client === undefined ? {} : { client })));
+  return o;
 }

@@ -184,6 +184,8 @@ export class Snapshotter {
     const oldLeaves = old?.[0];
     const leaves: Chunk[] = [];
     let added = 0;
+    // Lowest position this sequence ever changed at other than by growing (-1: not marked, unknown).
+    const everLow = epochOf(o) === undefined ? -1 : lowestChangeSince(o, 0) * (kind === MAP ? 2 : 1);
     for (let start = 0, c = 0; start < n; start += CHUNK, c++) {
       const end = Math.min(n, start + CHUNK);
       const was = oldLeaves?.[c];
@@ -235,7 +237,9 @@ export class Snapshotter {
       Object.freeze(chunk);
       if (still) {
         inert.add(chunk);
-        if (chunk.length === CHUNK) this.indexLeaf(chunk);
+        // Only leaves of a sequence that never changed there are indexed: the index keeps what it
+        // holds alive, and a sequence cut at its front (a client's log) is saved anew after each cut.
+        if (chunk.length === CHUNK && everLow >= end) this.indexLeaf(chunk);
       }
       leaves.push(chunk);
       added += 64 + 8 * chunk.length;
@@ -404,6 +408,12 @@ function writeArray(a: unknown[], leaves: readonly Chunk[], from: number): void 
   for (let c = k / CHUNK; c < leaves.length; c++) {
     const chunk = leaves[c];
     const len = chunk.length;
+    // A whole leaf past the end (a restore forward): appended at once.
+    if (k === a.length && !chunk.includes(HOLE)) {
+      a.push(...chunk);
+      k += len;
+      continue;
+    }
     for (let i = 0; i < len; i++, k++) {
       const v = chunk[i];
       if (k >= a.length) {
@@ -421,57 +431,68 @@ function writeArray(a: unknown[], leaves: readonly Chunk[], from: number): void 
  * prefix is kept, and only what follows it is deleted and inserted again (insertion order matters).
  */
 function restoreMap(m: Map<unknown, unknown>, leaves: readonly Chunk[], known: number): number {
-  let c = 0;
-  let j = 0;
-  let live = m.entries();
-  let pos = 0;
-  for (let e = live.next(); !e.done; e = live.next(), pos++) {
-    const chunk = leaves[c];
-    if (chunk === undefined || (pos >= known && (chunk[j] !== e.value[0] || chunk[j + 1] !== e.value[1]))) break;
-    j += 2;
-    if (j >= chunk.length) {
-      c++;
-      j = 0;
+  const saved = leaves.length === 0 ? 0 : (leaves.length - 1) * (CHUNK / 2) + leaves[leaves.length - 1].length / 2;
+  // The first `known` entries are known to hold what was saved: only what follows is compared (keys
+  // alone are iterated: entries() would make an array per entry); from the first difference on, the
+  // map's entries go and the saved rest comes back in order.
+  let prefix = Math.min(known, saved);
+  const drop: unknown[] = [];
+  if (m.size > prefix) {
+    let pos = 0;
+    let differs = false;
+    for (const k of m.keys()) {
+      if (pos >= prefix) {
+        if (!differs) {
+          const c = Math.floor(pos / (CHUNK / 2));
+          const j = (pos % (CHUNK / 2)) * 2;
+          const chunk = leaves[c];
+          if (chunk !== undefined && chunk[j] === k && chunk[j + 1] === m.get(k)) {
+            pos++;
+            prefix = pos;
+            continue;
+          }
+          differs = true;
+        }
+        drop.push(k);
+      }
+      pos++;
     }
   }
-  // Everything from the first difference on goes, then the saved rest comes back in order.
-  const drop: unknown[] = [];
-  live = m.entries();
-  let kept = 0;
-  let prefix = 0;
-  for (let i = 0; i < c; i++) prefix += leaves[i].length / 2;
-  prefix += j / 2;
-  for (let e = live.next(); !e.done; e = live.next()) if (kept++ >= prefix) drop.push(e.value[0]);
   for (let i = 0; i < drop.length; i++) m.delete(drop[i]);
-  for (; c < leaves.length; c++, j = 0) {
-    const chunk = leaves[c];
-    for (; j < chunk.length; j += 2) m.set(chunk[j], chunk[j + 1]);
+  for (let i = prefix; i < saved; i++) {
+    const chunk = leaves[Math.floor(i / (CHUNK / 2))];
+    const j = (i % (CHUNK / 2)) * 2;
+    m.set(chunk[j], chunk[j + 1]);
   }
   return prefix;
 }
 
 /** Like restoreMap, for a Set. */
 function restoreSet(set: Set<unknown>, leaves: readonly Chunk[], known: number): number {
-  let c = 0;
-  let j = 0;
-  let prefix = 0;
-  for (const v of set) {
-    const chunk = leaves[c];
-    if (chunk === undefined || (prefix >= known && chunk[j] !== v)) break;
-    prefix++;
-    if (++j >= chunk.length) {
-      c++;
-      j = 0;
+  const saved = leaves.length === 0 ? 0 : (leaves.length - 1) * CHUNK + leaves[leaves.length - 1].length;
+  let prefix = Math.min(known, saved);
+  const drop: unknown[] = [];
+  if (set.size > prefix) {
+    let pos = 0;
+    let differs = false;
+    for (const v of set) {
+      if (pos >= prefix) {
+        if (!differs) {
+          const chunk = leaves[Math.floor(pos / CHUNK)];
+          if (chunk !== undefined && chunk[pos % CHUNK] === v) {
+            pos++;
+            prefix = pos;
+            continue;
+          }
+          differs = true;
+        }
+        drop.push(v);
+      }
+      pos++;
     }
   }
-  const drop: unknown[] = [];
-  let seen = 0;
-  for (const v of set) if (seen++ >= prefix) drop.push(v);
   for (let i = 0; i < drop.length; i++) set.delete(drop[i]);
-  for (; c < leaves.length; c++, j = 0) {
-    const chunk = leaves[c];
-    for (; j < chunk.length; j++) set.add(chunk[j]);
-  }
+  for (let i = prefix; i < saved; i++) set.add(leaves[Math.floor(i / CHUNK)][i % CHUNK]);
   return prefix;
 }
 

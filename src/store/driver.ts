@@ -3,7 +3,7 @@ import { SimCluster, isReplayable, type ActionRecord, type InFlight, type NodeVi
 import type { SavedState } from '../sim/snapshot';
 import { Metrics, type MetricsMark } from './metrics';
 import { FEED_JOURNAL, clusterOptions, type RunOptions } from './runOptions';
-import { WorkloadSchedule, WorkloadTally, isWorkloadClient, validateWorkload, type TallyState, type WorkloadConfig, type WorkloadStats } from './workload';
+import { WORKLOAD_LIMITS, WorkloadSchedule, WorkloadTally, isWorkloadClient, validateWorkload, type TallyState, type WorkloadConfig, type WorkloadStats } from './workload';
 
 /** One journal event with its number in the run (1-based, identical in every replay of the run). */
 export interface FeedItem {
@@ -127,12 +127,20 @@ interface Checkpoint {
   bytes: number;
 }
 
+/**
+ * Log lines each workload publisher keeps (the page shows the console's log; the guides the last
+ * few lines of each client). Its two lines per message would otherwise be kept, 2,000 a client, by
+ * every checkpoint of a long run: about 11 MB of a 10-minute run at 100 publishes/s.
+ */
+const WORKLOAD_LOG_LINES = 50;
+const WORKLOAD_CLIENTS = Array.from({ length: WORKLOAD_LIMITS.publishers.max }, (_, i) => `wl${i + 1}`);
+
 /** Events between checkpoints at first; doubled whenever their memory passes CHECKPOINT_BUDGET. */
 const CHECKPOINT_EVERY = 5_000;
 /**
  * Most memory all checkpoints of a run may hold, as the snapshots estimate it. The estimate counts
  * what each checkpoint adds, not the objects it keeps alive that the run has since let go (npm run
- * bench prints both: 2.1 MB estimated / 2.8 MB measured for 10 idle minutes, 22.9 / 56.5 MB at 100
+ * bench prints both: 2.1 MB estimated / 2.8 MB measured for 10 idle minutes, 23.0 / 47.6 MB at 100
  * publishes/s). Past it, every other checkpoint is dropped and the spacing doubles, so a seek then
  * replays at most twice as far.
  */
@@ -203,6 +211,8 @@ export class Driver {
   private checkpointEvery = CHECKPOINT_EVERY;
   private nextCheckpoint = CHECKPOINT_EVERY;
   private checkpointBytes = 0;
+  /** Most estimated bytes all checkpoints may hold (CHECKPOINT_BUDGET; the bench varies it). */
+  checkpointBudget = CHECKPOINT_BUDGET;
   /** Rewound, but no checkpoint restored yet (see settleRewind). */
   private rewound = false;
   private markSeq = 0;
@@ -218,6 +228,7 @@ export class Driver {
   /** A new track at time 0 (the cluster's listener feeds whichever track is current). */
   private fresh(): Track {
     const t = new Track(new SimCluster(clusterOptions(this.run)));
+    t.cluster.keepClientLines(WORKLOAD_CLIENTS, WORKLOAD_LOG_LINES);
     this.listen(t);
     return t;
   }
@@ -503,6 +514,7 @@ export class Driver {
     if (!this.quick) this.syncFeed();
     if (this.seeking) this.jump(targetMs);
     this.settleRewind();
+    const from = this.track.cluster.eventCount;
     try {
       return this.runTo(targetMs, deadline);
     } finally {
@@ -512,8 +524,12 @@ export class Driver {
         this.quick = false;
         this.syncFeed();
       }
+      this.lastAdvanceEvents = this.track.cluster.eventCount - from;
     }
   }
+
+  /** Engine events the last advance() processed (after the checkpoint it restored, if any): what a seek replays. */
+  lastAdvanceEvents = 0;
 
   /** Snapshots the cluster and notes what the driver knows at this point of the run (every checkpointEvery events). */
   private checkpoint(): void {
@@ -524,7 +540,7 @@ export class Driver {
     const bytes = snap.bytes + load.bytes;
     this.checkpoints.push({ seq: t.seq, events: c.eventCount, at: c.now, actions: c.actions().length, metrics: t.metrics.mark(), load, snap, bytes });
     this.checkpointBytes += bytes;
-    if (this.checkpointBytes > CHECKPOINT_BUDGET) this.thinCheckpoints();
+    if (this.checkpointBytes > this.checkpointBudget) this.thinCheckpoints();
     this.nextCheckpoint = t.seq + this.checkpointEvery;
   }
 

@@ -45,11 +45,18 @@ export class WorkloadSchedule {
   /** Index of the next message to issue. */
   n = 0;
   private readonly spacing: number;
+  /** Client ids, topic names and publish options made once: a long run's recorded actions share them. */
+  private readonly clients: string[];
+  private readonly topics: string[];
+  private readonly options: Array<Readonly<{ client: string }>>;
   constructor(
     readonly config: WorkloadConfig,
     public startAt: number,
   ) {
     this.spacing = 1000 / (config.rate * config.publishers);
+    this.clients = Array.from({ length: config.publishers }, (_, i) => `wl${i + 1}`);
+    this.topics = Array.from({ length: config.topics }, (_, i) => `t${i + 1}`);
+    this.options = this.clients.map((client) => Object.freeze({ client }));
   }
 
   /** Virtual time of message `n`. */
@@ -63,11 +70,11 @@ export class WorkloadSchedule {
   }
 
   /** The next message's publish arguments; moves on. */
-  take(): [string, string, { client: string }] {
+  take(): [string, string, Readonly<{ client: string }>] {
     const n = this.n++;
     const p = this.config.publishers;
-    const client = `wl${(n % p) + 1}`;
-    return [`t${(n % this.config.topics) + 1}`, `${client}#${Math.floor(n / p) + 1}`, { client }];
+    const client = this.clients[n % p];
+    return [this.topics[n % this.config.topics], `${client}#${Math.floor(n / p) + 1}`, this.options[n % p]];
   }
 
   /** After the run forked at `now`: carry on with the first message due after it (the rest of the old future is gone). */

@@ -260,4 +260,23 @@ describe('finding 9: client memory stays bounded, and what is cut is said', () =
     expect(c.truncated('console').received).toBe(0);
     expect(c.truncated('nobody')).toEqual({ log: 0, received: 0 });
   });
+
+  it('keepClientLines: the named clients keep only their latest lines; others keep LOG_LIMIT', () => {
+    const c = createCluster({ seed: 94, nodes: 1 });
+    c.keepClientLines(['p1'], 5);
+    expect(() => c.keepClientLines(['p2'], 0)).toThrow(RangeError);
+    c.runUntil(() => c.leader() !== undefined, 1000);
+    for (let i = 0; i < 40; i++) {
+      c.publish('t', `m${i}`, { client: 'p1' });
+      c.publish('t', `n${i}`, { client: 'p2' });
+      c.runFor(20);
+    }
+    c.runFor(500);
+    const short = c.clientLog('p1');
+    expect(short.length).toBeLessThanOrEqual(11);
+    const cut = c.truncated('p1').log;
+    expect(short[0].line).toMatch(new RegExp(`^\\(${cut} earlier lines not kept, up to t=\\d+ms: the log keeps the latest 5\\)$`));
+    expect(cut + short.length - 1).toBe(c.clientLog('p2').length);
+    expect(c.truncated('p2').log).toBe(0);
+  });
 });

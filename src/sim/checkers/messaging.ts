@@ -4,6 +4,8 @@ import { appendOnly, shrunk } from '../../core/appendOnly';
 import { OK_HISTORY_END, parseLine, parseRecordLine } from '../../core/broker/protocol';
 import type { TopicRecord } from '../../core/broker/state';
 import type { Report } from './raft';
+import { AppendIndex } from '../appendIndex';
+import { notSnapshotted } from '../snapshot';
 
 export const MESSAGING_PROPERTIES = [
   'No lost acknowledged publish',
@@ -25,12 +27,15 @@ export interface DedupConfig {
   mode: 'window' | 'sessions' | 'off';
 }
 
+/** One acknowledgement: kept once, in `acks` (a publisher's) and in its topic's list (for reads). */
 interface Ack {
-  client: string;
-  topic: string;
-  id: string;
-  offset: number | undefined;
-  at: number;
+  readonly client: string;
+  readonly topic: string;
+  readonly id: string;
+  readonly offset: number | undefined;
+  readonly at: number;
+  /** Its position among all acknowledgements (console ones too). */
+  readonly mark: number;
 }
 
 const k2 = (a: string, b: string): string => a + '\n' + b;
@@ -39,13 +44,13 @@ export class MessagingChecker {
   /** (topic, offset) → the record first stored there by any node. */
   private readonly atOffset = appendOnly(new Map<string, TopicRecord[]>());
   /** (topic, id) → offset it was first stored at. */
-  private readonly offsetOfId = appendOnly(new Map<string, number>());
+  private readonly offsetOfId = new AppendIndex<string, number>();
   /** (topic, id) → offset it was last stored at (for ids stored more than once). */
   private readonly lastOffsetOfId = new Map<string, number>();
   /** (topic, id) → the offsets of its later copies (stored again past the window, a finding). */
   private readonly copiesOfId = new Map<string, number[]>();
   /** (topic, id, message) of everything any client sent or node generated an id for. */
-  private readonly published = appendOnly(new Set<string>());
+  private readonly published = new AppendIndex<string>(false);
   private readonly acks: Ack[] = appendOnly([]);
   /** (client, topic) → last ack of a publish issued after the previous ack. */
   private readonly lastAck = new Map<string, { offset: number; at: number }>();
@@ -54,7 +59,9 @@ export class MessagingChecker {
   /** Subscriptions cut short by a crash of their node: what they still held is lost, by design. */
   private readonly ended = appendOnly(new Set<string>());
   /** Every acknowledged publish by topic, in ack order (for the stale-read check). */
-  private readonly ackedByTopic = new Map<string, Array<{ id: string; offset: number | undefined; at: number; mark: number }>>();
+  private readonly ackedByTopic = new Map<string, Ack[]>();
+  /** One string per topic name: tens of thousands of acks then share it (names arrive parsed from lines). */
+  private readonly topicNames = notSnapshotted(new Map<string, string>());
   /** Acknowledgements so far: orders reads after the acknowledgements that came before them, even within one instant. */
   private acksSeen = 0;
 
@@ -68,10 +75,14 @@ export class MessagingChecker {
     private readonly staleReport: Report = report,
   ) {}
 
-  private noteAck(topic: string, id: string, offset: number | undefined): void {
-    let list = this.ackedByTopic.get(topic);
-    if (list === undefined) this.ackedByTopic.set(topic, (list = appendOnly([])));
-    list.push(Object.freeze({ id, offset, at: this.now(), mark: ++this.acksSeen }));
+  private noteAck(client: string, topic: string, id: string, offset: number | undefined): Ack {
+    let name = this.topicNames.get(topic);
+    if (name === undefined) this.topicNames.set(topic, (name = topic));
+    let list = this.ackedByTopic.get(name);
+    if (list === undefined) this.ackedByTopic.set(name, (list = appendOnly([])));
+    const ack: Ack = Object.freeze({ client, topic: name, id, offset, at: this.now(), mark: ++this.acksSeen });
+    list.push(ack);
+    return ack;
   }
 
   /** The current position among acknowledgements: a read sent now must reflect every one up to here. */
@@ -87,7 +98,7 @@ export class MessagingChecker {
     const cmd = parseLine(line);
     const answer = reply[0] ?? '';
     if (cmd.kind !== 'pub' || !/^OK (published|REDIRECTED|duplicate) /.test(answer)) return;
-    this.noteAck(cmd.topic, answer.slice(answer.lastIndexOf(' ') + 1), offset);
+    this.noteAck('', cmd.topic, answer.slice(answer.lastIndexOf(' ') + 1), offset);
   }
 
   /**
@@ -161,7 +172,7 @@ export class MessagingChecker {
         let copies = this.copiesOfId.get(key);
         if (copies === undefined) this.copiesOfId.set(key, (copies = []));
         copies.push(record.offset);
-      } else this.offsetOfId.set(key, record.offset);
+      } else this.offsetOfId.add(key, record.offset);
       if (!this.published.has(k2(key, record.message))) {
         this.report('No phantom reads', `${node} stored ${topic} offset ${record.offset} id ${record.id}, which no client published`);
       }
@@ -174,8 +185,7 @@ export class MessagingChecker {
   }
 
   acked(client: string, topic: string, id: string, offset: number | undefined, issuedAt: number, duplicate: boolean): void {
-    this.acks.push(Object.freeze({ client, topic, id, offset, at: this.now() }));
-    this.noteAck(topic, id, offset);
+    this.acks.push(this.noteAck(client, topic, id, offset));
     if (offset === undefined) return;
     const known = this.offsetOfId.get(k2(topic, id));
     // An id stored again past the window has more than one offset: an ack of any copy is true.

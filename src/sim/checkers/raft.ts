@@ -2,6 +2,7 @@
 // They hold across membership changes (§6) and snapshots (§7): a node's log may start after a snapshot.
 import { appendOnly, shrunk } from '../../core/appendOnly';
 import { notSnapshotted } from '../snapshot';
+import { AppendIndex } from '../appendIndex';
 import type { Entry, Role } from '../../core/raft/types';
 
 /** What a checker may read of a node. */
@@ -34,8 +35,6 @@ interface Shadow {
   base: number;
   /** The entries this node's log held after the last check, by identity: refs[k] is entry base + k. */
   refs: Entry[];
-  /** ids[k]: idOf(refs[k]) (0 for the snapshot's stand-in), so commits compare numbers. */
-  ids: number[];
   /** Prefix hashes: ph[k] identifies the whole log prefix 1..base + k. */
   ph: number[];
   term: number;
@@ -59,7 +58,8 @@ class CommittedLog {
 }
 
 // Shadows grow at their end; every other change is announced (shrunk) for snapshots.
-const newShadow = (): Shadow => ({ base: 0, refs: appendOnly([]), ids: appendOnly([]), ph: appendOnly([]), term: 0, commit: 0, applied: 0, leaderTerm: 0 });
+// (An entry's number is idOf(refs[k]): not kept per node, as it would cost a growing array per node in memory and in every restore.)
+const newShadow = (): Shadow => ({ base: 0, refs: appendOnly([]), ph: appendOnly([]), term: 0, commit: 0, applied: 0, leaderTerm: 0 });
 
 /** Key of (index, term) in the Log Matching registry. */
 const key = (index: number, term: number): number => index * 2097152 + term;
@@ -68,7 +68,7 @@ export class RaftChecker {
   private readonly shadows: Shadow[];
   private readonly leaderOfTerm = new Map<number, string>();
   /** Prefix hash of (index, term), the first time any node held such an entry. */
-  private readonly prefixOf = appendOnly(new Map<number, number>());
+  private readonly prefixOf = new AppendIndex<number, number>();
   /**
    * The entry committed at each index (first node to commit it decides), by id and term: the entries
    * themselves are not kept, so a compacted log's entries can be collected while the checkers run.
@@ -142,10 +142,8 @@ export class RaftChecker {
         this.report('Leader Append-Only', `leader ${node.id} of term ${s.leaderTerm} removed entries from index ${base + k}`);
       }
       refs.length = k;
-      s.ids.length = k;
       s.ph.length = k;
       shrunk(refs, k);
-      shrunk(s.ids, k);
       shrunk(s.ph, k);
     }
     for (let j = k; j < n; j++) {
@@ -154,18 +152,16 @@ export class RaftChecker {
       if (j === 0) {
         // The log's first slot stands for the snapshot (or the sentinel): its hash was set by rebase.
         refs.push(entry);
-        s.ids.push(0);
         s.ph.push(index === 0 ? 0 : this.committedPh[index]);
         continue;
       }
       const id = this.idOf(entry);
       const ph = (Math.imul(s.ph[j - 1] ^ id, 0x9e3779b1) + index) >>> 0;
       refs.push(entry);
-      s.ids.push(id);
       s.ph.push(ph);
       const kk = key(index, entry.term);
       const seen = this.prefixOf.get(kk);
-      if (seen === undefined) this.prefixOf.set(kk, ph);
+      if (seen === undefined) this.prefixOf.add(kk, ph);
       else if (seen !== ph) {
         this.report(
           'Log Matching',
@@ -195,10 +191,8 @@ export class RaftChecker {
     if (shift > 0 && shift < s.refs.length && s.refs[shift] === log[0]) {
       // Compaction of its own log: the same entries, a shorter prefix.
       s.refs.splice(0, shift);
-      s.ids.splice(0, shift);
       s.ph.splice(0, shift);
       shrunk(s.refs, 0);
-      shrunk(s.ids, 0);
       shrunk(s.ph, 0);
     } else {
       // A snapshot from elsewhere: what it held beyond the snapshot may be discarded, but never a committed entry.
@@ -210,7 +204,6 @@ export class RaftChecker {
         }
       }
       s.refs = appendOnly([]);
-      s.ids = appendOnly([]);
       s.ph = appendOnly([]);
     }
     s.base = base;
@@ -248,7 +241,7 @@ export class RaftChecker {
     for (let idx = Math.max(s.commit, base) + 1; idx <= ci && idx < base + log.length; idx++) {
       const entry = log[idx - base];
       if (idx < this.committed.length) {
-        if (this.committed.id[idx] !== s.ids[idx - base]) {
+        if (this.committed.id[idx] !== this.idOf(s.refs[idx - base])) {
           this.report(
             'State Machine Safety',
             `${node.id} committed a different entry at index ${idx} (term ${entry.term}) than was committed before (term ${this.committed.term[idx]})`,
@@ -257,7 +250,7 @@ export class RaftChecker {
         continue;
       }
       if (idx > this.committed.length) this.fillCommitted(idx, s);
-      this.committed.set(idx, s.ids[idx - base], entry.term);
+      this.committed.set(idx, this.idOf(s.refs[idx - base]), entry.term);
       this.committedPh[idx] = s.ph[idx - base];
       this.committedTerm[idx] = node.persistent.currentTerm;
       this.checkLeadersHold(idx, node.persistent.currentTerm);
@@ -268,7 +261,7 @@ export class RaftChecker {
   /** Committing index i commits every index below it too. */
   private fillCommitted(upTo: number, s: Shadow): void {
     for (let j = Math.max(1, this.committed.length, s.base + 1); j < upTo; j++) {
-      this.committed.set(j, s.ids[j - s.base], s.refs[j - s.base].term);
+      this.committed.set(j, this.idOf(s.refs[j - s.base]), s.refs[j - s.base].term);
       this.committedPh[j] = s.ph[j - s.base];
       this.committedTerm[j] = s.term;
     }

@@ -1,0 +1,73 @@
+// A lookup table that only ever gains keys, kept as two growing arrays (state) and a Map over them (a cache), so that saved states restore it in O(change), not O(size).
+//
+// A large Map or Set in a cluster's state costs every restore a walk of all its entries (a Map
+// cannot be cut at a position). Checkers' tables that only add keys (first offset of an id, the
+// first prefix hash of an (index, term), every published message) live here instead: the keys and
+// values are appendOnly arrays, which a restore truncates or extends at their end; the Map from key
+// to position is left out of saved states and trusted only where the arrays still agree with it.
+import { appendOnly, epochOf, lowestChangeSince } from '../core/appendOnly';
+import { notSnapshotted } from './snapshot';
+
+interface Cache<K> {
+  /** key → its position in `keys` (possibly stale: checked against the arrays on every read). */
+  readonly at: Map<K, number>;
+  /** Positions below this are in `at`. */
+  indexed: number;
+  /** The keys array's change count when `indexed` was last checked. */
+  epoch: number;
+}
+
+export class AppendIndex<K, V = never> {
+  private readonly keys: K[] = appendOnly([]);
+  /** Values by position (null for a set of keys alone). */
+  private readonly vals: V[] | null;
+  private readonly cache: Cache<K> = notSnapshotted({ at: new Map<K, number>(), indexed: 0, epoch: 0 });
+
+  /** `values`: false for a set of keys alone. */
+  constructor(values = true) {
+    this.vals = values ? appendOnly([]) : null;
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** Position of `k`, or -1. */
+  private find(k: K): number {
+    const keys = this.keys;
+    const c = this.cache;
+    const epoch = epochOf(keys)!;
+    if (epoch !== c.epoch) {
+      // Restored (or cut) since: what changed from `low` on is indexed again.
+      const low = lowestChangeSince(keys, c.epoch);
+      if (low < c.indexed) c.indexed = low;
+      c.epoch = epoch;
+    }
+    if (c.indexed < keys.length) {
+      for (let i = c.indexed; i < keys.length; i++) c.at.set(keys[i], i);
+      c.indexed = keys.length;
+    }
+    const p = c.at.get(k);
+    return p !== undefined && p < keys.length && keys[p] === k ? p : -1;
+  }
+
+  has(k: K): boolean {
+    return this.find(k) >= 0;
+  }
+
+  get(k: K): V | undefined {
+    const p = this.find(k);
+    return p < 0 || this.vals === null ? undefined : this.vals[p];
+  }
+
+  /** Adds `k` (with `v`) unless it is there already; returns whether it was added. */
+  add(k: K, v?: V): boolean {
+    if (this.find(k) >= 0) return false;
+    const c = this.cache;
+    c.at.set(k, this.keys.length);
+    this.keys.push(k);
+    this.vals?.push(v as V);
+    c.indexed = this.keys.length;
+    return true;
+  }
+}
