@@ -1,16 +1,11 @@
 // Validation of ClusterOptions with one zod schema (a bad option throws ConfigError naming its path), and warnings for valid but unworkable settings.
+// The engine reaches the schema through validate.ts, so the page loads zod only when options come from outside.
 import { z } from 'zod';
 import { ConfigError, MAX_NODES } from './config';
 import type { ClusterOptions, NetworkSettings } from './types';
+import { MAX_JOURNAL, MAX_SEED, MIN_SEED } from './validate';
 
-/**
- * Seeds the simulator supports: every safe integer, each its own run (the random streams take all
- * 53 bits, so −1 and 4294967295 are different runs). Beyond this, two seeds could be the same float.
- */
-export const MIN_SEED = Number.MIN_SAFE_INTEGER;
-export const MAX_SEED = Number.MAX_SAFE_INTEGER;
-/** Events a journal may keep: each costs about 70 bytes whether used or not. */
-export const MAX_JOURNAL = 2_000_000;
+export { MAX_JOURNAL, MAX_SEED, MIN_SEED };
 
 /** What each option must be, by path: the text of its error (`<path> must be <this> (got …)`). */
 const MUST: Readonly<Record<string, string>> = {

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { MAX_NODES, MAX_SEED, MIN_SEED, type ActionRecord } from '../sim';
 import { MAX_ACTIONS, normalizeRun, type RunOptions } from './runOptions';
+// Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
+import '../sim/validateEager';
 
 export const RUN_FORMAT = 'wiber-sim-run';
 export const RUN_VERSION = 1;
