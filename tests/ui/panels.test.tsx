@@ -147,7 +147,7 @@ describe('inspector', () => {
     expect(container.querySelector('img')).toBeNull();
   });
 
-  it('shows a message’s payload and can drop it', () => {
+  it('shows a message’s payload and can drop it', async () => {
     const { container } = render(
       <>
         <ClusterView />
@@ -161,7 +161,7 @@ describe('inspector', () => {
     const msg = [...container.querySelectorAll('g.msg')].find((g) => raft.has(g.getAttribute('data-msg') ?? ''))!;
     const id = Number(msg.getAttribute('data-msg'));
     fireEvent.click(msg);
-    expect(screen.getByTestId('payload').textContent).toMatch(/"term"/);
+    expect((await screen.findByTestId('payload', {}, { timeout: 5000 })).textContent).toMatch(/"term"/);
     fireEvent.click(screen.getByRole('button', { name: 'Drop this message' }));
     expect(getDriver().inFlight().some((m) => m.id === id)).toBe(false);
     expect(getDriver().feedTail(1)[0].e).toMatchObject({ kind: 'drop', detail: 'user', msgId: id });
