@@ -5,19 +5,24 @@ import { defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
 /**
- * In the page's build, config.ts's import of the YAML parser is an empty module: the parser loads
- * only when a cluster.yaml text is read or written (src/sim/yaml.ts; the config panel and the guides
- * import it themselves). Headless (Node, tests) config.ts loads it at once.
+ * In the page's build, two eager imports are empty modules, so their libraries load only on demand:
+ * config.ts's import of the YAML parser (loaded when a cluster.yaml text is read or written,
+ * src/sim/yaml.ts) and cluster.ts's import of the zod option validator (loaded when options come
+ * from outside, src/sim/validate.ts; the page's own first run needs neither). The modules that take
+ * such input import the eager modules themselves. Headless (Node, tests) both load at once.
  */
-function yamlOnDemand(): Plugin {
-  const config = fileURLToPath(new URL('./src/sim/config.ts', import.meta.url));
-  const EMPTY = '\0wiber-yaml-on-demand';
+function onDemand(): Plugin {
+  const stubbed = [
+    { importer: fileURLToPath(new URL('./src/sim/config.ts', import.meta.url)), source: /\/yamlEager(\.ts)?$/ },
+    { importer: fileURLToPath(new URL('./src/sim/cluster.ts', import.meta.url)), source: /\/validateEager(\.ts)?$/ },
+  ];
+  const EMPTY = '\0wiber-on-demand';
   return {
-    name: 'wiber-yaml-on-demand',
+    name: 'wiber-on-demand',
     apply: 'build',
     enforce: 'pre',
     resolveId(source, importer) {
-      return importer === config && /\/yamlEager(\.ts)?$/.test(source) ? EMPTY : null;
+      return stubbed.some((s) => s.importer === importer && s.source.test(source)) ? EMPTY : null;
     },
     load(id) {
       return id === EMPTY ? 'export {};' : null;
@@ -30,8 +35,13 @@ const jsonDir = process.env.TEST_JSON_DIR;
 
 export default defineConfig({
   base: './',
-  plugins: [react(), yamlOnDemand()],
-  build: { outDir: 'dist', sourcemap: true },
+  plugins: [react(), onDemand()],
+  build: {
+    outDir: 'dist',
+    sourcemap: true,
+    modulePreload: { polyfill: false },
+    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'first', tags: ['$initial'] }] } } },
+  },
   test: {
     include: ['tests/**/*.test.{ts,tsx}'],
     exclude: ['tests/e2e/**', 'node_modules/**'],

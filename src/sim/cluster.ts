@@ -6,7 +6,10 @@ import type { RaftNode } from '../core/raft/node';
 import { DEFAULT_RAFT_OPTIONS, DEFAULT_RULES, type Entry, type RaftPersistent } from '../core/raft/types';
 import { checkClientId, checkCommand, checkDuration, checkPublish, checkSubscribe } from './args';
 import { clientId } from '../core/broker/ids';
-import { validateNetworkChange, validateOptions } from './options';
+import { checkNetworkChange, checkOptions } from './validate';
+// Registers the zod validator with the engine; the page's build makes this an empty module (vite.config.ts)
+// and loads the validator only when options come from outside.
+import './validateEager';
 import { DEFAULT_BROKER, type BrokerObserver, type BrokerSettings } from './brokerNode';
 import { MessagingChecker, type DedupConfig } from './checkers/messaging';
 import { RaftChecker } from './checkers/raft';
@@ -94,7 +97,7 @@ export class SimCluster implements Cluster {
 
   constructor(options: ClusterOptions = {}) {
     // Everything is checked here, at the boundary, so nothing on the hot path needs to.
-    validateOptions(options);
+    checkOptions(options);
     this.options = notSnapshotted(options);
     this.actionLog = options.recordActions === false ? new DiscardingLog<ActionRecord>() : appendOnly([]);
     this.seed = options.seed ?? 1;
@@ -562,7 +565,7 @@ export class SimCluster implements Cluster {
   }
 
   setNetwork(settings: Partial<NetworkSettings>): void {
-    validateNetworkChange(settings);
+    checkNetworkChange(settings);
     const next = mergeNetwork(this.engine.network, settings);
     if (next.latencyMs[0] > next.latencyMs[1] || next.reorderDelayMs[0] > next.reorderDelayMs[1]) {
       throw new RangeError(`setNetwork: a [min, max] pair would have min > max (latencyMs ${JSON.stringify(next.latencyMs)}, reorderDelayMs ${JSON.stringify(next.reorderDelayMs)})`);

@@ -2,7 +2,9 @@
 export { createCluster, CheckerViolation, SimCluster, DEFAULT_CLOCKS } from './cluster';
 export { ConfigError, MAX_NODES, parseClusterConfig, generatedConfig, configToYaml } from './config';
 export type { ClusterConfig, NodeConfig } from './config';
-export { clusterOptionsSchema, MAX_SEED, MIN_SEED, validateOptions, warnings } from './options';
+export { clusterOptionsSchema, validateOptions, warnings } from './options';
+// The zod schema above loads in the page only on demand: the engine finds it through './validate'.
+export { MAX_SEED, MIN_SEED, loadValidator, validatorLoaded } from './validate';
 export type { OptionWarning } from './options';
 export type { ClientLogLine, CommandHandle, Received } from './client';
 export type { DetectorStats } from './nodeActor';

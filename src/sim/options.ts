@@ -1,16 +1,12 @@
 // Validation of ClusterOptions with one zod schema (a bad option throws ConfigError naming its path), and warnings for valid but unworkable settings.
-import { z } from 'zod';
+// The engine reaches the schema through validate.ts, so the page loads zod only when options come from outside.
+// zod/mini: the same checks as classic zod at a third of the size (this loads with every option from outside).
+import * as z from 'zod/mini';
 import { ConfigError, MAX_NODES } from './config';
 import type { ClusterOptions, NetworkSettings } from './types';
+import { MAX_JOURNAL, MAX_SEED, MIN_SEED } from './validate';
 
-/**
- * Seeds the simulator supports: every safe integer, each its own run (the random streams take all
- * 53 bits, so −1 and 4294967295 are different runs). Beyond this, two seeds could be the same float.
- */
-export const MIN_SEED = Number.MIN_SAFE_INTEGER;
-export const MAX_SEED = Number.MAX_SAFE_INTEGER;
-/** Events a journal may keep: each costs about 70 bytes whether used or not. */
-export const MAX_JOURNAL = 2_000_000;
+export { MAX_JOURNAL, MAX_SEED, MIN_SEED };
 
 /** What each option must be, by path: the text of its error (`<path> must be <this> (got …)`). */
 const MUST: Readonly<Record<string, string>> = {
@@ -58,57 +54,69 @@ const MUST: Readonly<Record<string, string>> = {
   'raft.checkQuorum': 'true or false',
 };
 
-const ms = z.number().min(0);
-const pair = (min: number) => z.tuple([z.number().min(min), z.number().min(min)]).refine(([a, b]) => a <= b);
-const rate = z.number().min(0).max(1);
+const num = (min: number) => z.number().check(z.gte(min));
+const int = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
+const ms = num(0);
+const pair = (min: number) => z.tuple([num(min), num(min)]).check(z.refine(([a, b]) => a <= b));
+const rate = z.number().check(z.gte(0), z.lte(1));
 const bool = z.boolean();
 
-const networkSchema = z.strictObject({
-  latencyMs: pair(0),
-  dropRate: rate,
-  duplicateRate: rate,
-  reorderRate: rate,
-  reorderDelayMs: pair(0),
-}).partial();
+const networkSchema = z.partial(
+  z.strictObject({
+    latencyMs: pair(0),
+    dropRate: rate,
+    duplicateRate: rate,
+    reorderRate: rate,
+    reorderDelayMs: pair(0),
+  }),
+);
 
 /** Every option of `createCluster`; unknown keys are refused (a misspelt option would otherwise be silently ignored). */
-export const clusterOptionsSchema = z.strictObject({
-  seed: z.number().int().min(MIN_SEED).max(MAX_SEED),
-  nodes: z.number().int().min(1).max(MAX_NODES),
-  config: z.string(),
-  electionTimeoutMs: pair(1),
-  heartbeatMs: z.number().min(0.1),
-  startupGraceMs: ms,
-  network: networkSchema,
-  clocks: z.strictObject({
-    offsetMsMax: ms,
-    driftPpmMax: z.number().min(0).lt(1e6),
-    sync: z.enum(['ntp', 'cristian', 'berkeley', 'off']),
-    syncIntervalMs: z.number().min(1),
-    countSelf: bool,
-  }).partial(),
-  detector: z.strictObject({
-    suspectAfterMs: z.number().min(1),
-    kind: z.enum(['timeout', 'phi', 'off']),
-    phiThreshold: z.number().gt(0),
-  }).partial(),
-  rules: z.strictObject({ voteLogCheck: bool, commitCurrentTermOnly: bool, oneChangeAtATime: bool }).partial(),
-  checkers: z.union([z.literal('throw'), z.literal('record'), z.literal(false)]),
-  journalLimit: z.number().int().min(0).max(MAX_JOURNAL),
-  recordActions: bool,
-  broker: z.strictObject({
-    dedupWindow: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-    dedup: z.union([z.boolean(), z.literal('window'), z.literal('sessions')]),
-    maxDelayMs: ms,
-    commitTimeoutMs: z.number().gt(0),
-    retain: z.union([z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), z.literal(Infinity)]),
-  }).partial(),
-  maxEntriesPerMessage: z.number().int().min(1).max(1_000_000),
-  maxInflight: z.number().int().min(1).max(1_000_000),
-  snapshotEvery: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  reads: z.enum(['local', 'readIndex', 'lease']),
-  raft: z.strictObject({ preVote: bool, checkQuorum: bool }).partial(),
-}).partial();
+export const clusterOptionsSchema = z.partial(
+  z.strictObject({
+    seed: int(MIN_SEED, MAX_SEED),
+    nodes: int(1, MAX_NODES),
+    config: z.string(),
+    electionTimeoutMs: pair(1),
+    heartbeatMs: num(0.1),
+    startupGraceMs: ms,
+    network: networkSchema,
+    clocks: z.partial(
+      z.strictObject({
+        offsetMsMax: ms,
+        driftPpmMax: z.number().check(z.gte(0), z.lt(1e6)),
+        sync: z.enum(['ntp', 'cristian', 'berkeley', 'off']),
+        syncIntervalMs: num(1),
+        countSelf: bool,
+      }),
+    ),
+    detector: z.partial(
+      z.strictObject({
+        suspectAfterMs: num(1),
+        kind: z.enum(['timeout', 'phi', 'off']),
+        phiThreshold: z.number().check(z.gt(0)),
+      }),
+    ),
+    rules: z.partial(z.strictObject({ voteLogCheck: bool, commitCurrentTermOnly: bool, oneChangeAtATime: bool })),
+    checkers: z.union([z.literal('throw'), z.literal('record'), z.literal(false)]),
+    journalLimit: int(0, MAX_JOURNAL),
+    recordActions: bool,
+    broker: z.partial(
+      z.strictObject({
+        dedupWindow: int(0, Number.MAX_SAFE_INTEGER),
+        dedup: z.union([z.boolean(), z.literal('window'), z.literal('sessions')]),
+        maxDelayMs: ms,
+        commitTimeoutMs: z.number().check(z.gt(0)),
+        retain: z.union([int(1, Number.MAX_SAFE_INTEGER), z.literal(Infinity)]),
+      }),
+    ),
+    maxEntriesPerMessage: int(1, 1_000_000),
+    maxInflight: int(1, 1_000_000),
+    snapshotEvery: int(0, Number.MAX_SAFE_INTEGER),
+    reads: z.enum(['local', 'readIndex', 'lease']),
+    raft: z.partial(z.strictObject({ preVote: bool, checkQuorum: bool })),
+  }),
+);
 
 /** A value as a learner would write it: NaN, Infinity and strings stay recognisable. */
 function show(value: unknown): string {

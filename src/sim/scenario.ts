@@ -14,7 +14,9 @@
 // Node references: n1 … (configured ids), `leader`, `follower` (first up non-leader by id),
 // `follower2` …, and variables set with `let` (`$old`). Words and texts may be "JSON-quoted".
 import { CheckerViolation, SimCluster } from './cluster';
-import { MAX_SEED, MIN_SEED } from './options';
+import { MAX_SEED, MIN_SEED } from './validate';
+// Scenario files come from outside (guides, lessons): their options are checked by the zod validator.
+import './validateEager';
 import { Rng } from './rng';
 import type { CommandHandle } from './client';
 import type { ActionRecord, ClusterOptions, InFlight, NetworkSettings, NodeView, Publish, SimEvent } from './types';

@@ -1,5 +1,8 @@
 // The playback driver: owns one simulated cluster plus the run's recorded future, and moves it forward, back (by replay) and onto forks.
-import { SimCluster, isReplayable, type ActionRecord, type InFlight, type NodeView, type Publish, type SimEvent } from '../sim';
+// From the modules, not the '../sim' barrel: the barrel also brings the zod option schema, which the page loads on demand.
+import { SimCluster } from '../sim/cluster';
+import { isReplayable } from '../sim/replay';
+import type { ActionRecord, InFlight, NodeView, Publish, SimEvent } from '../sim';
 import type { SavedState } from '../sim/snapshot';
 import { Metrics, type MetricsMark } from './metrics';
 import { FEED_JOURNAL, clusterOptions, type RunOptions } from './runOptions';

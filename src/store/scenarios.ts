@@ -2,6 +2,8 @@
 import type { NodeView } from '../sim';
 import { creditActions, finishTask, getDriver, newRun, publish, seekToEvent, showNotice, useSim } from './sim';
 import type { RunOptions } from './runOptions';
+// Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
+import '../sim/validateEager';
 
 /** What a scenario script may do: look at nodes, run time, and act. */
 export interface Script {

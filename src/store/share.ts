@@ -1,7 +1,12 @@
 // Saving and sharing runs: the zod schema of a run (options + action log + time), URL-hash and JSON encodings, and a fingerprint of the state.
-import { z } from 'zod';
+// zod/mini with its English messages: the same checks as classic zod at a third of the size (this loads with every link and run file).
+import * as z from 'zod/mini';
 import { MAX_NODES, MAX_SEED, MIN_SEED, type ActionRecord } from '../sim';
 import { MAX_ACTIONS, normalizeRun, type RunOptions } from './runOptions';
+// Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
+import '../sim/validateEager';
+
+z.config(z.locales.en());
 
 export const RUN_FORMAT = 'wiber-sim-run';
 export const RUN_VERSION = 1;
@@ -10,52 +15,48 @@ export const MAX_RUN_MS = 3_600_000;
 export { MAX_ACTIONS };
 export const MAX_IMPORT_BYTES = 5_000_000;
 
-const nodeId = z.string().min(1).max(200);
-const ms = z.number().min(0).max(MAX_RUN_MS);
+const str = (max: number) => z.string().check(z.maxLength(max));
+const nodeId = z.string().check(z.minLength(1), z.maxLength(200));
+const range = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max));
+const int = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
+const ms = range(0, MAX_RUN_MS);
 const pair = z.tuple([ms, ms]);
-const rate = z.number().min(0).max(1);
+const rate = range(0, 1);
+const bool = z.boolean();
 
-const networkSchema = z
-  .object({ latencyMs: pair, dropRate: rate, duplicateRate: rate, reorderRate: rate, reorderDelayMs: pair })
-  .partial()
-  .strict();
+const networkSchema = z.partial(z.strictObject({ latencyMs: pair, dropRate: rate, duplicateRate: rate, reorderRate: rate, reorderDelayMs: pair }));
 
-const clocksSchema = z
-  .object({
-    offsetMsMax: z.number().min(0).max(1e7),
-    driftPpmMax: z.number().min(0).max(1e6),
+const clocksSchema = z.partial(
+  z.strictObject({
+    offsetMsMax: range(0, 1e7),
+    driftPpmMax: range(0, 1e6),
     sync: z.enum(['ntp', 'cristian', 'berkeley', 'off']),
-    syncIntervalMs: z.number().min(1).max(MAX_RUN_MS),
-  })
-  .partial()
-  .strict();
+    syncIntervalMs: range(1, MAX_RUN_MS),
+  }),
+);
 
-export const runSchema = z
-  .object({
-    seed: z.number().int().min(MIN_SEED).max(MAX_SEED),
-    nodes: z.number().int().min(1).max(MAX_NODES).optional(),
-    config: z.string().max(100_000).optional(),
-    electionTimeoutMs: z.tuple([z.number().min(1).max(MAX_RUN_MS), z.number().min(1).max(MAX_RUN_MS)]).optional(),
-    heartbeatMs: z.number().min(0.1).max(MAX_RUN_MS).optional(),
-    startupGraceMs: ms.optional(),
-    network: networkSchema.optional(),
-    clocks: clocksSchema.optional(),
-    rules: z.object({ voteLogCheck: z.boolean(), commitCurrentTermOnly: z.boolean(), oneChangeAtATime: z.boolean() }).partial().strict().optional(),
-    maxEntriesPerMessage: z.number().int().min(1).max(10_000).optional(),
-    snapshotEvery: z.number().int().min(0).max(1e9).optional(),
-    reads: z.enum(['local', 'readIndex', 'lease']).optional(),
-    raft: z.object({ preVote: z.boolean(), checkQuorum: z.boolean() }).partial().strict().optional(),
-  })
-  .strict();
+export const runSchema = z.strictObject({
+  seed: int(MIN_SEED, MAX_SEED),
+  nodes: z.optional(int(1, MAX_NODES)),
+  config: z.optional(str(100_000)),
+  electionTimeoutMs: z.optional(z.tuple([range(1, MAX_RUN_MS), range(1, MAX_RUN_MS)])),
+  heartbeatMs: z.optional(range(0.1, MAX_RUN_MS)),
+  startupGraceMs: z.optional(ms),
+  network: z.optional(networkSchema),
+  clocks: z.optional(clocksSchema),
+  rules: z.optional(z.partial(z.strictObject({ voteLogCheck: bool, commitCurrentTermOnly: bool, oneChangeAtATime: bool }))),
+  maxEntriesPerMessage: z.optional(int(1, 10_000)),
+  snapshotEvery: z.optional(int(0, 1e9)),
+  reads: z.optional(z.enum(['local', 'readIndex', 'lease'])),
+  raft: z.optional(z.partial(z.strictObject({ preVote: bool, checkQuorum: bool }))),
+});
 
 /** A console line or message may be as long as the protocol allows (65,536), plus a line terminator. */
 const LINE = 65_538;
-const base = { at: ms, events: z.number().int().min(0).max(1e12) };
-const one = (op: string) => z.object({ ...base, op: z.literal(op), args: z.tuple([nodeId]) }).strict();
-const clockChange = z
-  .object({ offsetMs: z.number().min(-1e9).max(1e9), driftPpm: z.number().min(-1e6).max(1e6), stepMs: z.number().min(-1e9).max(1e9) })
-  .partial()
-  .strict();
+const base = { at: ms, events: int(0, 1e12) };
+const action = <Op extends string, A extends z.ZodMiniType>(op: Op, args: A) => z.strictObject({ ...base, op: z.literal(op), args });
+const one = (op: string) => action(op, z.tuple([nodeId]));
+const clockChange = z.partial(z.strictObject({ offsetMs: range(-1e9, 1e9), driftPpm: range(-1e6, 1e6), stepMs: range(-1e9, 1e9) }));
 
 export const actionSchema = z.discriminatedUnion('op', [
   one('crash'),
@@ -63,53 +64,48 @@ export const actionSchema = z.discriminatedUnion('op', [
   one('disconnect'),
   one('reconnect'),
   one('timeout'),
-  z.object({ ...base, op: z.literal('partition'), args: z.tuple([z.array(z.array(nodeId).max(MAX_NODES)).max(MAX_NODES)]) }).strict(),
-  z.object({ ...base, op: z.literal('heal'), args: z.tuple([]) }).strict(),
-  z.object({ ...base, op: z.literal('cutLink'), args: z.tuple([nodeId, nodeId]) }).strict(),
-  z.object({ ...base, op: z.literal('restoreLink'), args: z.tuple([nodeId, nodeId]) }).strict(),
-  z.object({ ...base, op: z.literal('setNetwork'), args: z.tuple([networkSchema]) }).strict(),
-  z.object({ ...base, op: z.literal('setClock'), args: z.tuple([nodeId, clockChange]) }).strict(),
-  z.object({ ...base, op: z.literal('dropMessage'), args: z.tuple([z.number().int().min(0).max(1e12)]) }).strict(),
-  z.object({ ...base, op: z.literal('deliver'), args: z.union([z.tuple([z.number().int().min(1).max(1e12)]), z.tuple([z.number().int().min(1).max(1e12), z.boolean()])]) }).strict(),
-  z.object({ ...base, op: z.literal('fire'), args: z.tuple([nodeId, z.string().min(1).max(40)]) }).strict(),
-  z.object({ ...base, op: z.literal('duplicate'), args: z.tuple([z.number().int().min(1).max(1e12)]) }).strict(),
-  z.object({ ...base, op: z.literal('addNode'), args: z.tuple([z.object({ id: nodeId, host: z.string().max(200), port: z.number().int().min(1).max(65_535) }).partial().strict()]) }).strict(),
+  action('partition', z.tuple([z.array(z.array(nodeId).check(z.maxLength(MAX_NODES))).check(z.maxLength(MAX_NODES))])),
+  action('heal', z.tuple([])),
+  action('cutLink', z.tuple([nodeId, nodeId])),
+  action('restoreLink', z.tuple([nodeId, nodeId])),
+  action('setNetwork', z.tuple([networkSchema])),
+  action('setClock', z.tuple([nodeId, clockChange])),
+  action('dropMessage', z.tuple([int(0, 1e12)])),
+  action('deliver', z.union([z.tuple([int(1, 1e12)]), z.tuple([int(1, 1e12), bool])])),
+  action('fire', z.tuple([nodeId, z.string().check(z.minLength(1), z.maxLength(40))])),
+  action('duplicate', z.tuple([int(1, 1e12)])),
+  action('addNode', z.tuple([z.partial(z.strictObject({ id: nodeId, host: str(200), port: int(1, 65_535) }))])),
   one('removeNode'),
   one('transferLeadership'),
   one('snapshot'),
-  z.object({ ...base, op: z.literal('propose'), args: z.tuple([nodeId, z.string().max(10_000)]) }).strict(),
-  z.object({ ...base, op: z.literal('command'), args: z.tuple([nodeId, z.string().max(LINE), z.object({ client: z.string().max(32) }).partial().strict()]) }).strict(),
-  z.object({ ...base, op: z.literal('resetConnection'), args: z.tuple([z.string().max(32), nodeId]) }).strict(),
-  z.object({ ...base, op: z.literal('subscribe'), args: z.tuple([nodeId, z.string().max(200), z.object({ client: z.string().max(32) }).partial().strict()]) }).strict(),
-  z
-    .object({
-      ...base,
-      op: z.literal('publish'),
-      args: z.tuple([z.string().max(200), z.string().max(LINE), z.object({ id: z.string().max(200), via: nodeId, client: z.string().max(32) }).partial().strict()]),
-    })
-    .strict(),
+  action('propose', z.tuple([nodeId, str(10_000)])),
+  action('command', z.tuple([nodeId, str(LINE), z.partial(z.strictObject({ client: str(32) }))])),
+  action('resetConnection', z.tuple([str(32), nodeId])),
+  action('subscribe', z.tuple([nodeId, str(200), z.partial(z.strictObject({ client: str(32) }))])),
+  action('publish', z.tuple([str(200), str(LINE), z.partial(z.strictObject({ id: str(200), via: nodeId, client: str(32) }))])),
 ]);
 
 export const savedRunSchema = z
-  .object({
+  .strictObject({
     format: z.literal(RUN_FORMAT),
     version: z.literal(RUN_VERSION),
     run: runSchema,
-    actions: z.array(actionSchema).max(MAX_ACTIONS),
+    actions: z.array(actionSchema).check(z.maxLength(MAX_ACTIONS)),
     t: ms,
-    fingerprint: z.string().max(64).optional(),
+    fingerprint: z.optional(str(64)),
   })
-  .strict()
-  .superRefine((v, ctx) => {
-    for (let i = 1; i < v.actions.length; i++) {
-      const a = v.actions[i - 1];
-      const b = v.actions[i];
-      if (b.events < a.events || b.at < a.at) {
-        ctx.addIssue({ code: 'custom', path: ['actions', i], message: 'actions must be in the order they happened' });
-        return;
+  .check(
+    z.superRefine((v, ctx) => {
+      for (let i = 1; i < v.actions.length; i++) {
+        const a = v.actions[i - 1];
+        const b = v.actions[i];
+        if (b.events < a.events || b.at < a.at) {
+          ctx.addIssue({ code: 'custom', path: ['actions', i], message: 'actions must be in the order they happened' });
+          return;
+        }
       }
-    }
-  });
+    }),
+  );
 
 export interface SavedRun {
   format: typeof RUN_FORMAT;
@@ -123,7 +119,7 @@ export interface SavedRun {
 
 export type Parsed = { ok: true; saved: SavedRun } | { ok: false; error: string };
 
-function issueText(error: z.ZodError): string {
+function issueText(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   if (issue === undefined) return 'it does not match the expected format';
   const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');

@@ -7,10 +7,10 @@ import { EventFeed } from './EventFeed';
 import { GuideHost } from './guide/GuideHost';
 import { LessonHost, useLessonView } from './lesson/LessonHost';
 import { useLessonTab } from './lesson/lessonTab';
-import { BranchTree } from './compare/BranchTree';
 import { CompareHost } from './compare/CompareHost';
 import { useCompare } from './compare/compareState';
 import { useGuideHost } from './guide/hostState';
+import { useBranches } from '../store/branches';
 import { Inspector } from './Inspector';
 import { Narration } from './Narration';
 import { NoticeBar } from './NoticeBar';
@@ -35,6 +35,7 @@ const ClocksPanel = lazy(() => import('./ClocksPanel').then((m) => ({ default: m
 const SpaceTime = lazy(() => import('./SpaceTime').then((m) => ({ default: m.SpaceTime })));
 const LessonPanel = lazy(() => import('./lesson/LessonPanel').then((m) => ({ default: m.LessonPanel })));
 const ExplorePanel = lazy(() => import('./explore/ExplorePanel').then((m) => ({ default: m.ExplorePanel })));
+const BranchTree = lazy(() => import('./compare/BranchTree').then((m) => ({ default: m.BranchTree })));
 
 const loading = <p className="hint">Loading…</p>;
 
@@ -106,6 +107,17 @@ function Help() {
   );
 }
 
+/** The branch tree under the timeline, loaded once the run first forks (until then there is nothing to draw). */
+function Branches() {
+  const forked = useBranches((s) => s.branches.length > 1);
+  if (!forked) return null;
+  return (
+    <Suspense fallback={null}>
+      <BranchTree />
+    </Suspense>
+  );
+}
+
 function Reference() {
   const open = useReference((s) => s.open);
   if (open === null) return null;
@@ -158,7 +170,7 @@ export function App() {
       <CompareHost />
       <div className="sim-part" inert={guideOpen}>
         <Timeline />
-        <BranchTree />
+        <Branches />
         <main className="main">
           <section className="stage" aria-label="Cluster">
             <ClusterView />

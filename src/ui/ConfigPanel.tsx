@@ -6,6 +6,8 @@ import { MAX_NODES, configToYaml, generatedConfig, parseClusterConfig, warnings 
 import type { SimCluster } from '../sim';
 // This panel reads and writes cluster.yaml: it brings the YAML parser (loaded on demand, with the panel).
 import '../sim/yamlEager';
+// Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
+import '../sim/validateEager';
 import { DEFAULT_ELECTION_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, type RunOptions } from '../store/runOptions';
 import { ScenarioList } from './ScenarioList';
 import { actWithResult, getDriver, newRun, useSim } from '../store/sim';

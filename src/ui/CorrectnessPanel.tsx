@@ -4,6 +4,8 @@ import { RAFT_PROPERTIES, type Violation } from '../sim';
 import { plural } from './plural';
 import { formatMs, newRun, seekToEvent, showNotice, useSim } from '../store/sim';
 import { ScenarioList } from './ScenarioList';
+// Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
+import '../sim/validateEager';
 
 const ABOUT: Record<string, string> = {
   'Election Safety': 'At most one leader per term (§5.2).',

@@ -2,7 +2,8 @@
 // leadership transfer (thesis §3.10) and snapshots (§7) as controls, and each node's configuration,
 // learner status, snapshot, pre-vote and read lease as read-outs.
 import { useState, type ReactNode } from 'react';
-import { MAX_NODES, type NodeView } from '../sim';
+import { MAX_NODES } from '../sim/config';
+import type { NodeView } from '../sim';
 import { act, actWithResult, formatMs, getDriver, selectNode, showNotice, useSim } from '../store/sim';
 import './raftExtras.css';
 

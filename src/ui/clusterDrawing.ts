@@ -1,7 +1,7 @@
 // Draws the cluster: nodes, links and labels into an SVG with d3 (written only when they change), and what moves every
 // frame (messages in flight, election-timer arcs) onto a canvas over it, in the colours of the same CSS rules;
 // text keeps a readable size at any width or zoom, and labels thin out where nodes crowd.
-import { select, zoom, zoomIdentity, type Selection, type ZoomBehavior, type ZoomTransform } from 'd3';
+import { select, type Selection, type ZoomBehavior, type ZoomTransform } from 'd3';
 import type { InFlight, NodeView } from '../sim';
 import { getDriver, useSim } from '../store/sim';
 import './raftExtras.css';
@@ -169,7 +169,8 @@ export class ClusterDrawing {
   private regionX = 0;
   private regionY = 0;
   private dpr = 1;
-  private zoomT: ZoomTransform = zoomIdentity;
+  /** The zoom's translation and scale (only k, x, y are read: d3-zoom loads on first use). */
+  private zoomT: Pick<ZoomTransform, 'k' | 'x' | 'y'> = { k: 1, x: 0, y: 0 };
   private readonly marks = new Map<number, MessageMark>();
   private readonly paints = new Map<string, MessagePaint>();
   private readonly paths = new Map<string, Path2D>();
@@ -197,7 +198,11 @@ export class ClusterDrawing {
   private msgScale = 1;
   /** Labels changed (or their size did): hide the ones that would overlap a more important one. */
   private declutterDue = true;
-  private readonly zoomer: ZoomBehavior<SVGSVGElement, unknown>;
+  /** Zoom and pan, once d3-zoom has loaded (see loadZoom). */
+  private zoomer: ZoomBehavior<SVGSVGElement, unknown> | null = null;
+  private zoomLoading: Promise<ZoomBehavior<SVGSVGElement, unknown>> | null = null;
+  private zoomIdentity: ZoomTransform | null = null;
+  private destroyed = false;
   private readonly resize: ResizeObserver | null;
 
   constructor(
@@ -217,27 +222,8 @@ export class ClusterDrawing {
       if (ev.target === svg) handlers.onBackground();
     });
     this.root = s.append('g').attr('class', 'cv-root');
-    // Zoom and pan: pinch, ctrl+wheel (or the wheel where the page itself does not scroll) and the
-    // zoom buttons; dragging pans once zoomed in. A page that scrolls keeps one-finger scrolling.
-    this.zoomer = zoom<SVGSVGElement, unknown>()
-      .scaleExtent([1, ZOOM_MAX])
-      .translateExtent([[-SIZE / 2, -SIZE / 2], [SIZE / 2, SIZE / 2]])
-      .filter((ev: Event) => {
-        if (ev.type === 'wheel') return (ev as WheelEvent).ctrlKey || !pageScrolls();
-        if (ev.type === 'touchstart') return (ev as TouchEvent).touches.length >= 2 || this.zoomK > 1;
-        if (ev.type === 'mousedown') return (ev as MouseEvent).button === 0 && this.zoomK > 1;
-        return false;
-      })
-      .on('zoom', (ev: { transform: ZoomTransform }) => {
-        this.root.attr('transform', ev.transform.toString());
-        this.zoomT = ev.transform;
-        if (ev.transform.k !== this.zoomK) {
-          this.zoomK = ev.transform.k;
-          this.rescale();
-          this.handlers.onZoom?.(this.zoomK);
-        }
-      });
-    s.call(this.zoomer).on('dblclick.zoom', null);
+    // Zoom and pan load when a pointer first comes over the view (or it gets focus, or a zoom button is used).
+    s.on('pointerover.zoomload focusin.zoomload', () => void this.loadZoom());
     this.linksG = this.root.append('g').attr('class', 'links');
     this.cutsG = this.root.append('g').attr('class', 'cuts');
     this.nodesG = this.root.append('g').attr('class', 'nodes');
@@ -265,18 +251,55 @@ export class ClusterDrawing {
     this.rescale();
   }
 
+  /**
+   * Zoom and pan: pinch, ctrl+wheel (or the wheel where the page itself does not scroll) and the
+   * zoom buttons; dragging pans once zoomed in. A page that scrolls keeps one-finger scrolling.
+   * d3-zoom loads on first use, so the first frame does without it.
+   */
+  private loadZoom(): Promise<ZoomBehavior<SVGSVGElement, unknown>> {
+    this.zoomLoading ??= import('./clusterZoom').then(({ zoom, zoomIdentity }) => {
+      this.zoomIdentity = zoomIdentity;
+      const z = zoom<SVGSVGElement, unknown>()
+        .scaleExtent([1, ZOOM_MAX])
+        .translateExtent([[-SIZE / 2, -SIZE / 2], [SIZE / 2, SIZE / 2]])
+        .filter((ev: Event) => {
+          if (ev.type === 'wheel') return (ev as WheelEvent).ctrlKey || !pageScrolls();
+          if (ev.type === 'touchstart') return (ev as TouchEvent).touches.length >= 2 || this.zoomK > 1;
+          if (ev.type === 'mousedown') return (ev as MouseEvent).button === 0 && this.zoomK > 1;
+          return false;
+        })
+        .on('zoom', (ev: { transform: ZoomTransform }) => {
+          this.root.attr('transform', ev.transform.toString());
+          this.zoomT = ev.transform;
+          if (ev.transform.k !== this.zoomK) {
+            this.zoomK = ev.transform.k;
+            this.rescale();
+            this.handlers.onZoom?.(this.zoomK);
+          }
+        });
+      if (!this.destroyed) select(this.svg).on('.zoomload', null).call(z).on('dblclick.zoom', null);
+      this.zoomer = z;
+      return z;
+    });
+    return this.zoomLoading;
+  }
+
   /** Zooms by a factor (the zoom buttons), towards the selected node, else the leader, else the middle. */
   zoomBy(factor: number): void {
-    const sel = select(this.svg);
-    this.zoomer.scaleBy(sel, factor);
-    const s = useSim.getState();
-    const id = s.selection.node ?? s.leader;
-    const p = id !== null && id !== undefined ? this.layout.pos.get(id) : undefined;
-    if (p !== undefined && this.zoomK > 1.001) this.zoomer.translateTo(sel, p.x, p.y);
+    void this.loadZoom().then((zoomer) => {
+      if (this.destroyed) return;
+      const sel = select(this.svg);
+      zoomer.scaleBy(sel, factor);
+      const s = useSim.getState();
+      const id = s.selection.node ?? s.leader;
+      const p = id !== null && id !== undefined ? this.layout.pos.get(id) : undefined;
+      if (p !== undefined && this.zoomK > 1.001) zoomer.translateTo(sel, p.x, p.y);
+    });
   }
 
   zoomReset(): void {
-    this.zoomer.transform(select(this.svg), zoomIdentity);
+    // Not loaded yet: nothing was zoomed.
+    if (this.zoomer !== null) this.zoomer.transform(select(this.svg), this.zoomIdentity!);
   }
 
   /**
@@ -880,6 +903,7 @@ export class ClusterDrawing {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.resize?.disconnect();
     this.themeWatch?.disconnect();
     this.marks.clear();
@@ -887,7 +911,7 @@ export class ClusterDrawing {
     this.svg.removeEventListener('pointermove', this.onPointerMove);
     this.svg.removeEventListener('pointerleave', this.onPointerLeave);
     this.canvas.remove();
-    select(this.svg).on('.zoom', null).on('click', null).selectAll('*').remove();
+    select(this.svg).on('.zoom', null).on('.zoomload', null).on('click', null).selectAll('*').remove();
   }
 }
 

@@ -1,6 +1,6 @@
 // Opens a run link found in the address bar (on load and when the hash changes); the validator loads only when a link is there.
 import { useEffect } from 'react';
-import { loadYaml } from '../sim';
+import { loadYaml } from '../sim/yaml';
 import { newRun, setPlaying, showNotice } from '../store/sim';
 import type { SavedRun } from '../store/share';
 import { plural } from './plural';

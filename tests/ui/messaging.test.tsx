@@ -43,7 +43,7 @@ describe('console', () => {
     expect(getDriver().allActions().filter((a) => a.op === 'command')).toHaveLength(2);
   });
 
-  it('the inspector lists a node’s topics and their records', () => {
+  it('the inspector lists a node’s topics and their records', async () => {
     render(<Inspector />);
     run(runUntilLeader);
     const leader = getDriver().cluster.leader()!;
@@ -52,7 +52,7 @@ describe('console', () => {
     });
     run(() => seek(getDriver().now + 300));
     rAct(() => selectNode(leader));
-    fireEvent.click(screen.getByText('orders'));
+    fireEvent.click(await screen.findByText('orders', {}, { timeout: 5000 }));
     expect(screen.getByText(/first/).textContent).toMatch(/first/);
   });
 });

@@ -149,7 +149,7 @@ describe('inspector', () => {
     expect(container.querySelector('img')).toBeNull();
   });
 
-  it('shows a message’s payload and can drop it', () => {
+  it('shows a message’s payload and can drop it', async () => {
     const { container } = render(
       <>
         <ClusterView />
@@ -163,7 +163,7 @@ describe('inspector', () => {
     const msg = drawnMessages().find((m) => raft.has(String(m.id)))!;
     const id = msg.id;
     fireEvent.click(container.querySelector('svg.cv')!, { clientX: msg.clientX, clientY: msg.clientY });
-    expect(screen.getByTestId('payload').textContent).toMatch(/"term"/);
+    expect((await screen.findByTestId('payload', {}, { timeout: 5000 })).textContent).toMatch(/"term"/);
     fireEvent.click(screen.getByRole('button', { name: 'Drop this message' }));
     expect(getDriver().inFlight().some((m) => m.id === id)).toBe(false);
     expect(getDriver().feedTail(1)[0].e).toMatchObject({ kind: 'drop', detail: 'user', msgId: id });

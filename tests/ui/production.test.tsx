@@ -116,14 +116,15 @@ describe('membership from the Faults panel (§6, thesis §4)', () => {
 });
 
 describe('snapshots and the inspector (§7)', () => {
-  it('snapshot now compacts the leader’s log: the inspector says up to where, the log grid hatches that prefix', () => {
+  it('snapshot now compacts the leader’s log: the inspector says up to where, the log grid hatches that prefix', async () => {
     render(<Inspector />);
     run(runUntilLeader);
     const leader = getDriver().cluster.leader()!;
     for (const x of ['a', 'b', 'c']) run(() => simAct('propose', [leader, `set ${x}`]));
     runFor(200);
     rAct(() => selectNode(leader));
-    const panel = screen.getByRole('region', { name: `Node ${leader}` });
+    // The node view loads on first use (InspectorDetail.tsx).
+    const panel = await screen.findByRole('region', { name: `Node ${leader}` }, { timeout: 5000 });
     expect(within(panel).getByText('Snapshot').nextSibling!.textContent).toBe('none');
     expect(within(panel).getByText('Status').nextSibling!.textContent).toBe('voter');
     expect(within(panel).getByText('Voters').nextSibling!.textContent).toBe('n1 n2 n3 n4 n5');
@@ -159,7 +160,7 @@ describe('snapshots and the inspector (§7)', () => {
     expect(screen.getByText(/in a snapshot \(log compacted, §7\)/)).toBeTruthy();
   });
 
-  it('a learner is shown as one in the inspector, the overview and the log grid', () => {
+  it('a learner is shown as one in the inspector, the overview and the log grid', async () => {
     render(<Inspector />);
     run(runUntilLeader);
     run(() => simAct('addNode', [{}]));
@@ -168,7 +169,7 @@ describe('snapshots and the inspector (§7)', () => {
     // Its name in the overview table and in the "inspect a learner" line.
     expect(screen.getAllByRole('button', { name: 'n6' })).toHaveLength(2);
     rAct(() => selectNode('n6'));
-    const panel = screen.getByRole('region', { name: 'Node n6' });
+    const panel = await screen.findByRole('region', { name: 'Node n6' }, { timeout: 5000 });
     expect(within(panel).getByText('Status').nextSibling!.textContent).toBe('learner: catching up, does not vote');
     expect((within(panel).getByRole('button', { name: 'Make leader (transfer)' }) as HTMLButtonElement).disabled).toBe(true);
     runUntil(() => view('n6')!.members.includes('n6'));

@@ -5,6 +5,8 @@ import { SimCluster } from '../../sim/cluster';
 import { isReplayable } from '../../sim/replay';
 import type { ActionRecord, ClusterOptions, NodeView, SimEvent } from '../../sim';
 import { watched, type StepKind } from '../../store/stepKinds';
+// Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
+import '../../sim/validateEager';
 
 export interface RunSpec {
   readonly label: string;

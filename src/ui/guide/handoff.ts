@@ -9,6 +9,8 @@ import type { ClusterOptions } from '../../sim/types';
 import type { RunOptions } from '../../store/runOptions';
 import { finishTask, getDriver, newRun, publish, setPlaying } from '../../store/sim';
 import { clusterFingerprint } from './model';
+// Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
+import '../../sim/validateEager';
 
 /**
  * A guide cluster's options as a run. Everything is kept (broker, detector and journal settings

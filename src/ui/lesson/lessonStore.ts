@@ -7,6 +7,8 @@ import type { RunOptions } from '../../store/runOptions';
 import type { Lesson, LessonChallenge, LessonPredict, LessonStep } from './lessonFormat';
 import { setupOf, stepLines, type Moment } from './lessonRecord';
 import { DRAFT_KEY, lessonDraftChanged } from './lessonTab';
+// Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
+import '../../sim/validateEager';
 
 export interface StepDraft {
   title: string;
