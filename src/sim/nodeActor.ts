@@ -21,6 +21,8 @@ export interface NodeTiming {
   suspectAfterMs: number;
   detector: 'timeout' | 'phi' | 'off';
   phiThreshold: number;
+  /** How liveness news travels: relayed by the leader ('gossip') or only peer to peer ('direct'). */
+  detectorMode: 'gossip' | 'direct';
   /** Snapshot after this many applied entries since the last snapshot (§7); 0 = never. */
   snapshotEvery: number;
   /** Read leases last minElectionTimeout·(1 − this bound) on the leader's own clock (thesis §6.4.1). */
@@ -101,6 +103,13 @@ export class NodeActor implements Actor {
   readonly detectorStats: DetectorStats = { suspicions: 0, falseSuspicions: 0 };
   /** True time of the last message this node sent to each peer (by actor index), for pings. */
   private lastSentTo: Float64Array;
+  /** Gossip mode: when a message from each actor (by index) last arrived here: what a leader relays. */
+  private directAt: Float64Array;
+  /** Gossip mode: when fresh news of each peer (by index) last arrived, direct or relayed: pings wait for its lack. */
+  private newsAt: Float64Array;
+  /** Gossip mode, leader: the liveness table its AppendEntries carry this instant (one per instant, shared). */
+  private aliveTable: Readonly<Record<string, number>> | null = null;
+  private aliveTableAt = -Infinity;
   /** From this time on, some peer is nearly due a ping: the next delivery sends it (see PING_SLACK). */
   private pingFrom = Infinity;
   /** When the least recently sent-to peer is due a ping at the latest. */
@@ -159,6 +168,8 @@ export class NodeActor implements Actor {
     this.roundTimer = new Timer(this, 'syncRound');
     this.clock = clock;
     this.lastSentTo = new Float64Array(actorCount).fill(-Infinity);
+    this.directAt = new Float64Array(actorCount).fill(-Infinity);
+    this.newsAt = new Float64Array(actorCount).fill(-Infinity);
     this.peerActors = [];
     this.raft = raft.createRaftNode(id, voters, this.persistent, this.raftOptions);
     this.peers = this.raft.peers;
@@ -218,12 +229,18 @@ export class NodeActor implements Actor {
     for (const a of this.peerActors) this.slotFor(a.index);
   }
 
-  /** Grows lastSentTo to hold actor `index` (new slots: never sent to). */
+  /** Grows lastSentTo, directAt and newsAt to hold actor `index` (new slots: never sent to or heard). */
   private slotFor(index: number): void {
     if (index < this.lastSentTo.length) return;
-    const grown = new Float64Array(Math.max(index + 1, this.lastSentTo.length * 2)).fill(-Infinity);
-    grown.set(this.lastSentTo);
-    this.lastSentTo = grown;
+    const size = Math.max(index + 1, this.lastSentTo.length * 2);
+    const grow = (a: Float64Array): Float64Array => {
+      const grown = new Float64Array(size).fill(-Infinity);
+      grown.set(a);
+      return grown;
+    };
+    this.lastSentTo = grow(this.lastSentTo);
+    this.directAt = grow(this.directAt);
+    this.newsAt = grow(this.newsAt);
   }
 
   /** The leader's monotonic clock for leases: it drifts with the node's oscillator but is never stepped. */
@@ -285,7 +302,12 @@ export class NodeActor implements Actor {
     if (this.timing.detector !== 'off') {
       // At the start everyone counts as just heard from; a restarted node pings every peer at once,
       // so they hear it is back without waiting.
-      if (first) for (const peer of this.peerActors) this.lastSentTo[peer.index] = engine.now;
+      if (first) {
+        for (const peer of this.peerActors) {
+          this.lastSentTo[peer.index] = engine.now;
+          this.newsAt[peer.index] = engine.now;
+        }
+      }
       this.pingSilent();
     }
   }
@@ -293,6 +315,19 @@ export class NodeActor implements Actor {
   /** Every peer must hear from us at least every suspectAfterMs/3 (contract). */
   private pingEvery(): number {
     return this.timing.suspectAfterMs / 3;
+  }
+
+  /**
+   * When peer `i` (actor index) was last served, the ping period counting from there. Direct mode:
+   * the last send to it (every peer must hear us). Gossip mode: the later of the last fresh news of
+   * it and the last send to it (we ping a peer we have no news of, and not again before an answer
+   * could come back).
+   */
+  private servedAt(i: number): number {
+    const sent = this.lastSentTo[i];
+    if (this.timing.detectorMode === 'direct') return sent;
+    const news = this.newsAt[i];
+    return news > sent ? news : sent;
   }
 
   /**
@@ -304,7 +339,7 @@ export class NodeActor implements Actor {
     const early = this.pingEvery() * (1 - PING_SLACK);
     this.pinging = true;
     for (const peer of this.peerActors) {
-      if (now - this.lastSentTo[peer.index] >= early) this.send(peer, 'Ping', PING);
+      if (now - this.servedAt(peer.index) >= early) this.send(peer, 'Ping', PING);
     }
     this.pinging = false;
     this.rearmPings();
@@ -319,7 +354,7 @@ export class NodeActor implements Actor {
     let oldest = Infinity;
     let index = -1;
     for (const peer of this.peerActors) {
-      const last = this.lastSentTo[peer.index];
+      const last = this.servedAt(peer.index);
       if (last < oldest) {
         oldest = last;
         index = peer.index;
@@ -341,15 +376,33 @@ export class NodeActor implements Actor {
     this.slotFor(to.index);
     this.lastSentTo[to.index] = this.engine.now;
     if (to.index === this.oldestPeer && !this.pinging) this.rearmPings();
+    if (type === 'AppendEntries' && this.timing.detectorMode === 'gossip' && this.timing.detector !== 'off') {
+      payload = Object.freeze({ ...(payload as object), alive: this.aliveNow() });
+    }
     this.engine.send(this, to, type, payload);
+  }
+
+  /**
+   * Gossip mode: what this node relays with its AppendEntries: for each peer it has heard directly
+   * within suspectAfterMs, how long ago (ms, on its monotonic clock). One frozen table per instant,
+   * shared by every AppendEntries of that instant; a receiver skips its own entry.
+   */
+  private aliveNow(): Readonly<Record<string, number>> {
+    const now = this.monotonicNow();
+    if (this.aliveTableAt === now && this.aliveTable !== null) return this.aliveTable;
+    const table: Record<string, number> = {};
+    for (const peer of this.peerActors) {
+      const age = now - this.directAt[peer.index];
+      if (age <= this.timing.suspectAfterMs) table[peer.id] = age;
+    }
+    this.aliveTable = Object.freeze(table);
+    this.aliveTableAt = now;
+    return this.aliveTable;
   }
 
   deliver(env: Envelope): void {
     const from = env.from;
-    if (from.isNode && this.detector.heard(from.id, this.monotonicNow())) {
-      this.engine.record({ at: this.engine.now, kind: 'unsuspect', node: this.id, to: from.id });
-      this.armDetector(); // the peer has a deadline again
-    } else if (this.timing.detector === 'phi' && from.isNode) this.armDetector(); // a short gap can bring phi's deadline closer
+    if (from.isNode && this.timing.detector !== 'off') this.hear(env);
     const type = env.type;
     if (RAFT_MESSAGE_TYPES.has(type)) {
       const r = this.raft;
@@ -364,6 +417,49 @@ export class NodeActor implements Actor {
       this.broker.onMessage(env);
     }
     if (this.engine.now >= this.pingFrom && this.up) this.pingSilent();
+  }
+
+  /** The failure detector's part of a delivery from a node: the sender is heard; gossip adds what it relays. */
+  private hear(env: Envelope): void {
+    const from = env.from;
+    const now = this.monotonicNow();
+    let rearm = false;
+    if (this.detector.heard(from.id, now)) {
+      this.engine.record({ at: this.engine.now, kind: 'unsuspect', node: this.id, to: from.id });
+      rearm = true; // the peer has a deadline again
+    } else if (this.timing.detector === 'phi') rearm = true; // a short gap can bring phi's deadline closer
+    if (this.timing.detectorMode === 'gossip') {
+      this.slotFor(from.index);
+      this.directAt[from.index] = now;
+      this.newsAt[from.index] = now;
+      let moved = from.index === this.oldestPeer;
+      if (env.type === 'AppendEntries') {
+        const alive = (env.payload as { alive?: Readonly<Record<string, number>> }).alive;
+        if (alive !== undefined) {
+          for (const peer of this.peerActors) {
+            const age = alive[peer.id];
+            if (age === undefined || peer.index === from.index) continue;
+            const news = this.detector.heardAt(peer.id, now - age, now);
+            if (news === 'older') continue;
+            this.newsAt[peer.index] = now;
+            if (peer.index === this.oldestPeer) moved = true;
+            if (news === 'cleared') {
+              this.engine.record({ at: this.engine.now, kind: 'unsuspect', node: this.id, to: peer.id, detail: `relayed by ${from.id}` });
+              rearm = true;
+            } else if (this.timing.detector === 'phi') rearm = true;
+          }
+        }
+      }
+      // Sent a ping by a peer that has no news of us: answer it, unless something just went its way.
+      if (env.type === 'Ping' && this.engine.now - this.lastSentTo[from.index] >= this.pingEvery() / 2 && this.up) {
+        this.pinging = true;
+        this.send(from, 'Ping', PING);
+        this.pinging = false;
+        moved = true;
+      }
+      if (moved && !this.pinging) return this.rearmPings();
+    }
+    if (rearm) this.armDetector();
   }
 
   fire(timer: TimerT): void {
@@ -507,6 +603,10 @@ export class NodeActor implements Actor {
     this.pingFrom = Infinity;
     this.pingAt = Infinity;
     this.oldestPeer = -1;
+    this.directAt.fill(-Infinity);
+    this.newsAt.fill(-Infinity);
+    this.aliveTable = null;
+    this.aliveTableAt = -Infinity;
     this.broker.reset();
     this.sync = this.newSync();
     this.detector = this.newDetector();

@@ -14,6 +14,12 @@ export interface FailureDetector {
   readonly peers: readonly string[];
   /** A message from `peer` arrived. Returns true when this cleared a suspicion of it. Unknown peers are ignored. */
   heard(peer: string, nowMs: number): boolean;
+  /**
+   * News relayed by another node: `peer` was alive at `atMs` (≤ nowMs). Counts only when newer than
+   * anything heard of it so far (returns 'older' otherwise, and nothing changes); clears a suspicion
+   * ('cleared') only when that time is recent enough not to be suspected now, else 'newer'.
+   */
+  heardAt(peer: string, atMs: number, nowMs: number): 'older' | 'newer' | 'cleared';
   /** The peers that became suspected by `nowMs` (empty array when none). */
   check(nowMs: number): readonly string[];
   /** Peers suspected now, in `peers` order. The array is replaced, never mutated, on change. */
@@ -60,6 +66,18 @@ abstract class DetectorBase implements FailureDetector {
     this.suspected[i] = 0;
     this.rebuild();
     return true;
+  }
+
+  heardAt(peer: string, atMs: number, nowMs: number): 'older' | 'newer' | 'cleared' {
+    const i = this.index.get(peer);
+    if (i === undefined || !(atMs > this.lastHeardMs[i])) return 'older';
+    this.learn(i, atMs);
+    this.lastHeardMs[i] = atMs;
+    this.everHeard[i] = 1;
+    if (this.suspected[i] === 0 || nowMs > this.deadline(i)) return 'newer';
+    this.suspected[i] = 0;
+    this.rebuild();
+    return 'cleared';
   }
 
   check(nowMs: number): readonly string[] {
