@@ -441,7 +441,9 @@ export class NodeActor implements Actor {
             if (age === undefined || peer.index === from.index) continue;
             const news = this.detector.heardAt(peer.id, now - age, now);
             if (news === 'older') continue;
-            this.newsAt[peer.index] = now;
+            // Fresh news defers our ping a full period; stale news (older than a period) only as far as its age allows.
+            const fresh = age < this.pingEvery() ? now : now - age;
+            if (fresh > this.newsAt[peer.index]) this.newsAt[peer.index] = fresh;
             if (peer.index === this.oldestPeer) moved = true;
             if (news === 'cleared') {
               this.engine.record({ at: this.engine.now, kind: 'unsuspect', node: this.id, to: peer.id, detail: `relayed by ${from.id}` });
