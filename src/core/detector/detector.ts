@@ -1,7 +1,8 @@
 // Failure detectors of one node: a fixed suspicion timeout (Wiber's) and a phi-accrual alternative, behind one interface.
 //
 // Host protocol: call `heard(peer, now)` for every message received from a peer (true ⇒ a suspicion
-// was just cleared: journal it); keep one timer at `nextCheckAt()` and, when it fires, call
+// was just cleared: journal it), and `heardAt(peer, at, now)` for news relayed by another node that
+// the peer was alive at `at` (gossip mode: the leader's AppendEntries say how long ago it heard each peer); keep one timer at `nextCheckAt()` and, when it fires, call
 // `check(now)` (returns the peers newly suspected) and set the timer again. `heard` never makes
 // `nextCheckAt` of the timeout detector earlier except when it clears a suspicion, so the host need
 // re-arm the timer only after `check` and after a clear (for phi, see PhiAccrualDetector).
