@@ -439,12 +439,15 @@ export class NodeActor implements Actor {
           for (const peer of this.peerActors) {
             const age = alive[peer.id];
             if (age === undefined || peer.index === from.index) continue;
+            // Recent news (younger than a ping period) defers our ping a full period, even when we
+            // had heard the peer ourselves since; older news only as far as its age allows.
+            const fresh = age < this.pingEvery() ? now : now - age;
+            if (fresh > this.newsAt[peer.index]) {
+              this.newsAt[peer.index] = fresh;
+              if (peer.index === this.oldestPeer) moved = true;
+            }
             const news = this.detector.heardAt(peer.id, now - age, now);
             if (news === 'older') continue;
-            // Fresh news defers our ping a full period; stale news (older than a period) only as far as its age allows.
-            const fresh = age < this.pingEvery() ? now : now - age;
-            if (fresh > this.newsAt[peer.index]) this.newsAt[peer.index] = fresh;
-            if (peer.index === this.oldestPeer) moved = true;
             if (news === 'cleared') {
               this.engine.record({ at: this.engine.now, kind: 'unsuspect', node: this.id, to: peer.id, detail: `relayed by ${from.id}` });
               rearm = true;
