@@ -2,7 +2,7 @@
 //
 // `npm run lesson -- guides/03-election.md --seeds 1..100 [--json] [--quiet] [--prose]`
 // Exit codes: 0 every check held on every seed, 1 a check (or a step) failed, 2 bad input.
-import { ChapterError, ChapterSession, loadChapter, walkChallenge, type Chapter, type StepOutcome } from '../guides/chapters';
+import { ChapterError, ChapterSession, LESSON_STEP_LIMITS, isEditorLesson, loadChapter, walkChallenge, type Chapter, type StepOutcome } from '../guides/chapters';
 import { ScenarioError, parseScenario, runScenario, type Scenario, type StepResult } from '../sim/scenario';
 
 export const EXIT_OK = 0;
@@ -14,7 +14,8 @@ export const MAX_SEEDS = 100_000;
 
 export const USAGE = `usage: npm run lesson -- <file> [--seeds <list>] [--json] [--quiet] [--prose]
 
-  <file>          a guide chapter (guides/*.md) or a scenario file (scenario-language lines)
+  <file>          a guide chapter (guides/*.md), a lesson downloaded from the page's editor (.md),
+                  or a scenario file (scenario-language lines)
   --seeds <list>  seeds to walk: 7 | 1..100 | 1,5,9 | 1..10,20..25 (default: the file's own seed)
   --json          one JSON document on stdout, for tools
   --quiet         one line per seed and the failures, no transcript
@@ -327,7 +328,8 @@ export function runLessonFile(file: string, text: string, seeds: readonly number
   let title = '';
   let reports: SeedReport[];
   if (isChapter) {
-    const chapter = loadChapter(text, file);
+    // A lesson from the page's editor (id `lesson-…`) may have 1–40 steps; a course chapter has 5–12.
+    const chapter = loadChapter(text, file, isEditorLesson(text) ? LESSON_STEP_LIMITS : {});
     title = chapter.title;
     const list = seeds ?? [chapter.seed];
     if (!chapter.seedIndependent && list.some((s) => s !== chapter.seed)) {

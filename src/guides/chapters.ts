@@ -251,6 +251,14 @@ const ChallengeSchema = z.strictObject({
 
 export const MIN_STEPS = 5;
 export const MAX_STEPS = 12;
+/** A lesson written in the page's editor (its id starts with `lesson-`) may be shorter or longer than a chapter. */
+export const LESSON_STEP_LIMITS = { minSteps: 1, maxSteps: 40 } as const;
+
+/** True when `text` is a lesson written in the page's editor: its front matter's id starts with `lesson-`. */
+export function isEditorLesson(text: string): boolean {
+  const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
+  return front !== null && /^id:\s*['"]?lesson-/m.test(front[1]);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Loading

@@ -49,6 +49,8 @@ export class Journal {
   private readonly msgId: Float64Array;
   private readonly term: Float64Array;
   private readonly index: Float64Array;
+  /** 'commit' events: the committed entry's term (NaN elsewhere). */
+  private readonly entryTerm: Float64Array;
   private readonly detail: Array<string | undefined>;
   private readonly payload: unknown[];
 
@@ -65,6 +67,7 @@ export class Journal {
     this.msgId = new Float64Array(n).fill(NaN);
     this.term = new Float64Array(n).fill(NaN);
     this.index = new Float64Array(n).fill(NaN);
+    this.entryTerm = new Float64Array(n).fill(NaN);
     this.detail = new Array(n).fill(undefined);
     this.payload = new Array(n).fill(undefined);
   }
@@ -94,6 +97,7 @@ export class Journal {
     this.msgId[k] = msgId;
     this.term[k] = term;
     this.index[k] = index;
+    this.entryTerm[k] = NaN;
     this.detail[k] = detail;
     this.payload[k] = payload;
   }
@@ -104,6 +108,7 @@ export class Journal {
       e.at, names.code(e.kind), names.code(e.node), names.code(e.from), names.code(e.to), names.code(e.type),
       e.lamport ?? NaN, e.msgId ?? NaN, e.term ?? NaN, e.index ?? NaN, names.code(e.role), e.detail, e.payload,
     );
+    if (e.entryTerm !== undefined && this.limit > 0) this.entryTerm[(this.total - 1) % this.limit] = e.entryTerm;
   }
 
   /** Number of the oldest event still kept. */
@@ -129,6 +134,7 @@ export class Journal {
     if (!Number.isNaN(this.msgId[k])) e.msgId = this.msgId[k];
     if (!Number.isNaN(this.term[k])) e.term = this.term[k];
     if (!Number.isNaN(this.index[k])) e.index = this.index[k];
+    if (!Number.isNaN(this.entryTerm[k])) e.entryTerm = this.entryTerm[k];
     const role = names[this.role[k]];
     if (role !== undefined) e.role = role as Role;
     if (this.detail[k] !== undefined) e.detail = this.detail[k];

@@ -202,6 +202,8 @@ export interface SimEvent {
   term?: number;
   index?: number;
   role?: Role;
+  /** 'commit': the term of the entry at `index` (-1 if the log no longer holds it). */
+  entryTerm?: number;
   /** Why: drop reason ('loss' | 'partition' | 'down' | …), vote reason, action arguments. */
   detail?: string;
   /** The message payload (send/deliver/drop), shared, never to be mutated. */

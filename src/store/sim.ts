@@ -78,6 +78,8 @@ export interface SimState {
   cuts: Array<[string, string]>;
   network: NetworkSettings;
   violations: readonly Violation[];
+  /** Documented consequences of settings the learner chose (e.g. a retry stored again past the dedup window). */
+  findings: readonly Violation[];
   marks: Mark[];
   metrics: MetricsSnapshot;
   /** Bumped when the feed has new items (read them with feedTail). */
@@ -141,7 +143,7 @@ let task: Task | null = null;
 let lastPublish = 0;
 
 type Snap = Pick<SimState, 'nodeIds' | 'now' | 'horizon' | 'seq' | 'inPast' | 'nodes' | 'leader' | 'groups' | 'cuts' | 'network' | 'actionCount' | 'lastStep' | 'feedVersion' | 'metrics'> &
-  Partial<Pick<SimState, 'marks' | 'violations'>>;
+  Partial<Pick<SimState, 'marks' | 'violations' | 'findings'>>;
 
 function snapshot(d: Driver): Snap {
   const c = d.cluster;
@@ -177,6 +179,7 @@ export const useSim = create<SimState>(() => {
     speedIndex: DEFAULT_SPEED_INDEX,
     marks: [],
     violations: [],
+    findings: [],
     selection: { node: null, message: null, event: null },
     task: null,
     notice: null,
@@ -213,6 +216,8 @@ export function publish(): void {
   }
   const v = d.cluster.violations();
   if (v.length !== s.violations.length || (v.length > 0 && v[v.length - 1] !== s.violations[s.violations.length - 1])) patch.violations = v.slice();
+  const f = d.cluster.findings();
+  if (f.length !== s.findings.length || (f.length > 0 && f[f.length - 1] !== s.findings[s.findings.length - 1])) patch.findings = f.slice();
   useSim.setState(patch);
   lastPublish = performance.now();
 }
@@ -276,6 +281,7 @@ function work(budgetMs: number): boolean {
       selection: { node: null, message: null, event: null },
       task: null,
       violations: [],
+      findings: [],
       actionsBy: t.swap.by !== undefined ? { who: t.swap.by, untilSeq: Infinity } : null,
     });
     if (t.swap.seekTo !== undefined && t.swap.seekTo < d.now) {

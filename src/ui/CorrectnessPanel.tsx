@@ -1,6 +1,7 @@
 // The correctness panel: each safety checker live (a violation pauses and can be jumped to), and the "break it" rule switches.
 import { useState } from 'react';
-import { RAFT_PROPERTIES } from '../sim';
+import { RAFT_PROPERTIES, type Violation } from '../sim';
+import { plural } from './plural';
 import { formatMs, newRun, seekToEvent, showNotice, useSim } from '../store/sim';
 import { ScenarioList } from './ScenarioList';
 
@@ -76,6 +77,33 @@ function Checkers() {
   );
 }
 
+/** Findings: consequences of a setting the learner chose, as documented — not broken guarantees. */
+function Findings() {
+  const findings = useSim((s) => s.findings);
+  if (findings.length === 0) return null;
+  const byProperty = new Map<string, Violation[]>();
+  for (const f of findings) byProperty.set(f.property, [...(byProperty.get(f.property) ?? []), f]);
+  return (
+    <section aria-labelledby="checks-findings">
+      <h3 id="checks-findings">Findings</h3>
+      <p className="hint">Not broken guarantees: what a setting you chose does, as documented. They never pause the run.</p>
+      <ul className="checks">
+        {[...byProperty].map(([property, list]) => (
+          <li key={property} className="finding">
+            <span className="check-icon" aria-hidden="true">
+              !
+            </span>
+            <div>
+              <strong>{property}</strong> <span className="muted">— {plural(list.length, 'time')} so far</span>
+              <p className="muted">Latest: {list[list.length - 1].message}</p>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function BreakIt() {
   const run = useSim((s) => s.run);
   const runId = useSim((s) => s.runId);
@@ -127,6 +155,7 @@ export function CorrectnessPanel() {
   return (
     <div className="panel checks-panel">
       <Checkers />
+      <Findings />
       <BreakIt />
     </div>
   );

@@ -267,8 +267,14 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
       return { ...x, rule: sectionNames(...x.rule.split(/,\s*/)) };
     }
     case 'commit': {
-      const leader = ctx.roleOf?.(n) === 'leader';
-      if (leader) return withRule(`${n} committed up to index ${e.index}: a majority of the cluster stores it, and it is from the current term ${e.term}`, '§5.3, §5.4.2');
+      // Newer journals say who committed and the entry's term; older ones leave it to the context.
+      const leader = e.role !== undefined ? e.role === 'leader' : ctx.roleOf?.(n) === 'leader';
+      if (leader) {
+        const t = e.entryTerm;
+        if (t === undefined || t < 0) return withRule(`${n} committed up to index ${e.index}: a majority of the cluster stores it`, '§5.3, §5.4.2');
+        if (t === e.term) return withRule(`${n} committed up to index ${e.index}: a majority of the cluster stores entry ${e.index}, which is from its current term ${e.term}, so it and every entry before it are committed`, '§5.3, §5.4.2');
+        return withRule(`${n} committed up to index ${e.index} by counting copies of an entry from an earlier term (${t}, now term ${e.term}): the commit rule is switched off, and Figure 8 shows why this is unsafe`, '§5.4.2');
+      }
       return withRule(`${n} learned from the leader that entries up to index ${e.index} are committed`, '§5.3');
     }
     case 'apply':

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, lessonMain, parseSeeds, type LessonReport } from '../../src/cli/lesson';
+import { lessonToMarkdown } from '../../src/ui/lesson/lessonFormat';
 
 const GOOD = `# A leader is elected
 seed 5
@@ -111,6 +112,29 @@ describe('lesson runner', () => {
     expect(r.out).toMatch(/\? predict \(rule\): .*\n\s+answer: .* — this run did what the rule says/);
     expect(r.out).toMatch(/Challenge: .*\n\s+✓ the solution reaches the goal/);
     expect(r.out).toMatch(/seed 3: passed/);
+  });
+
+  it('walks a lesson downloaded from the page’s editor, which may have fewer steps than a chapter', () => {
+    const md = lessonToMarkdown({
+      title: 'Two steps',
+      summary: 'A teacher’s lesson.',
+      intro: '',
+      seed: 7,
+      setup: 'nodes 3',
+      steps: [
+        { title: 'Elect', text: 'A leader appears.', scenario: 'run until leader within 2s', checks: 'expect leader' },
+        { title: 'Crash it', text: 'Another one takes over.', scenario: 'crash leader\nrun until leader within 3s', checks: 'expect leader' },
+      ],
+    });
+    const r = run(['two-steps.md', '--seeds', '1..3'], { 'two-steps.md': md });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(EXIT_OK);
+    expect(r.out).toMatch(/Step 2: Crash it/);
+    expect(r.out).toMatch(/3\/3 seeds passed/);
+    // A course chapter is still held to 5–12 steps.
+    const chapter = run(['guides/short.md'], { 'guides/short.md': md.replace(/^id: lesson-/m, 'id: short-') });
+    expect(chapter.code).toBe(EXIT_BAD_INPUT);
+    expect(chapter.err).toMatch(/5–12 steps/);
   });
 
   it('reports a chapter that does not load with its file and line (exit 2)', () => {

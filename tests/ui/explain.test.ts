@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { createCluster, type SimEvent } from '../../src/sim';
 import { explain, sentence } from '../../src/ui/explain';
+import { figure8 } from '../../src/sim/explore/examples';
+import { runScenario } from '../../src/sim/scenario';
 import { categoryOf, contextFor } from '../../src/ui/feedContext';
 
 describe('explain', () => {
@@ -55,5 +57,32 @@ describe('explain', () => {
       expect(x.text).not.toMatch(/undefined/);
       expect(['messages', 'background', 'state', 'actions']).toContain(categoryOf(items[i]));
     }
+  });
+});
+
+describe('the commit sentence tells the truth about the commit rule (§5.4.2)', () => {
+  const leaderCommits = (commitRule: boolean): SimEvent[] => {
+    const r = runScenario(`${figure8(commitRule)}run 100ms\n`);
+    expect(r.ok, r.failure?.message).toBe(true);
+    return r.runner.cluster.journal().filter((e) => e.kind === 'commit' && e.role === 'leader' && e.node === 'n1');
+  };
+
+  it('with the rule off, a leader that commits an entry of an earlier term is not said to use the current term', () => {
+    const old = leaderCommits(false).filter((e) => e.entryTerm !== undefined && e.entryTerm < (e.term ?? 0));
+    expect(old.length).toBeGreaterThan(0);
+    const text = sentence(old[0]);
+    expect(text).toMatch(/earlier term \(1, now term 3\)/);
+    expect(text).toMatch(/commit rule is switched off/);
+    expect(text).not.toMatch(/current term/);
+  });
+
+  it('with the rule on, every leader commit is of an entry of its current term, and says so', () => {
+    const commits = leaderCommits(true);
+    for (const e of commits) {
+      expect(e.entryTerm).toBe(e.term);
+      expect(sentence(e)).toMatch(/which is from its current term/);
+    }
+    // A commit event by the leader is narrated as the leader's, whatever the feed context holds.
+    expect(sentence({ at: 1, kind: 'commit', node: 'n1', index: 4, term: 2, role: 'leader', entryTerm: 2 })).toMatch(/^n1 committed up to index 4/);
   });
 });

@@ -17,6 +17,7 @@ import { Timeline } from '../../src/ui/Timeline';
 import { Toolbar } from '../../src/ui/Toolbar';
 import { act, finishTask, frame, getDriver, runUntilLeader, seek, selectNode, useSim } from '../../src/store/sim';
 import { freshRun } from './helpers';
+import { WINDOW_FINDING } from '../../src/sim/checkers/messaging';
 
 /** Runs a store command and lets React catch up. */
 function run(fn: () => void): void {
@@ -272,6 +273,24 @@ describe('correctness panel', () => {
     });
     expect(useSim.getState().run.rules).toEqual({ voteLogCheck: false, commitCurrentTermOnly: true });
     expect(screen.getByText('Rules are off in this run.')).toBeTruthy();
+  });
+
+  it('findings (a retry stored again past the dedup window) are listed apart from the properties, and pause nothing', () => {
+    render(<CorrectnessPanel />);
+    run(() => runUntilLeader());
+    const leader = useSim.getState().leader!;
+    expect(screen.queryByRole('heading', { name: 'Findings' })).toBeNull();
+    // One at a time, as the sim test does: a pipelined retry would meet its id still pending.
+    const ask = (line: string) => run(() => (act('command', [leader, line]), seek(useSim.getState().now + 100)));
+    ask('PUB t --id X first');
+    for (let i = 1; i <= 100; i++) ask(`PUB t --id o${i} other`);
+    ask('PUB t --id X first');
+    run(() => seek(useSim.getState().now + 1000));
+    expect(useSim.getState().findings.map((f) => f.property)).toEqual([WINDOW_FINDING]);
+    expect(screen.getByRole('heading', { name: 'Findings' })).toBeTruthy();
+    expect(screen.getByText(WINDOW_FINDING)).toBeTruthy();
+    expect(screen.getByText(/Latest: .*id X stored again in topic t/)).toBeTruthy();
+    expect(screen.queryAllByText('broken')).toHaveLength(0);
   });
 
   it('a scenario that breaks a rule shows the broken property and a jump to it', () => {

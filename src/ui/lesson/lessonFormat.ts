@@ -3,7 +3,7 @@
 // the chapter loader so every error names its line.
 import { z } from 'zod';
 import { stringify as toYaml, parse as parseYaml } from 'yaml';
-import { ChapterError, loadChapter, type Chapter } from '../../guides/chapters';
+import { ChapterError, LESSON_STEP_LIMITS, loadChapter, type Chapter } from '../../guides/chapters';
 import { ScenarioError } from '../../sim/scenario';
 import { canCompress, fromBase64Url, pipe, toBase64Url } from '../../store/share';
 
@@ -56,7 +56,7 @@ export const LESSON_VERSION = 1;
 /** The lesson file's name in messages (errors say `lesson.md line N: …`). */
 export const LESSON_FILE = 'lesson.md';
 export const MAX_LESSON_CHARS = 200_000;
-export const MAX_LESSON_STEPS = 40;
+export const MAX_LESSON_STEPS = LESSON_STEP_LIMITS.maxSteps;
 /** Longer links than this are awkward to paste into chats and mails: the editor offers the file instead. */
 export const LONG_LINK = 8000;
 
@@ -152,7 +152,7 @@ export function errorLine(message: string): number | undefined {
 export function loadLesson(markdown: string): LoadedLesson {
   if (markdown.length > MAX_LESSON_CHARS) return { ok: false, error: `the lesson is too long (${markdown.length} characters; the limit is ${MAX_LESSON_CHARS})` };
   try {
-    const chapter = loadChapter(markdown, LESSON_FILE, { minSteps: 1, maxSteps: MAX_LESSON_STEPS });
+    const chapter = loadChapter(markdown, LESSON_FILE, LESSON_STEP_LIMITS);
     return { ok: true, chapter, markdown };
   } catch (err) {
     if (!(err instanceof ChapterError) && !(err instanceof ScenarioError) && !(err instanceof Error)) throw err;
