@@ -1,5 +1,6 @@
 // What the default features (clock sync, failure detector) cost next to plain Raft, in events and messages per simulated second, and how well each detector mode detects.
-import { createCluster, type ClusterOptions, type SimEvent } from '../src/sim';
+import { createCluster, type ClusterOptions } from '../src/sim';
+import { LivenessNews } from '../src/sim/livenessNews';
 
 export type DetectorMode = 'gossip' | 'direct';
 
@@ -43,6 +44,7 @@ export function featureCost(nodes: number, simMs: number, mode: DetectorMode = '
 
 export interface DetectorQuality {
   mode: DetectorMode;
+  kind: 'timeout' | 'phi';
   crashes: number;
   /** From the crash to each observer's suspicion (ms). */
   meanFromCrashMs: number;
@@ -60,17 +62,11 @@ export interface DetectorQuality {
   jitterFalseLate: number;
 }
 
-/** Liveness table of a gossip-mode AppendEntries (peer → ms since the sender heard it). */
-function aliveOf(e: SimEvent): Record<string, number> | undefined {
-  if (e.type !== 'AppendEntries' || typeof e.payload !== 'object' || e.payload === null) return undefined;
-  return (e.payload as { alive?: Record<string, number> }).alive;
-}
-
-function falseSuspicions(mode: DetectorMode, latencyMs: [number, number], seeds: number, simMs: number): { all: number; late: number } {
+function falseSuspicions(mode: DetectorMode, kind: 'timeout' | 'phi', latencyMs: [number, number], seeds: number, simMs: number): { all: number; late: number } {
   let all = 0;
   let late = 0;
   for (let seed = 1; seed <= seeds; seed++) {
-    const c = createCluster({ seed, network: { latencyMs }, detector: { mode }, checkers: false });
+    const c = createCluster({ seed, network: { latencyMs }, detector: { mode, kind }, checkers: false });
     c.onEvent((e) => {
       if (e.kind !== 'suspect') return;
       all++;
@@ -86,23 +82,17 @@ function falseSuspicions(mode: DetectorMode, latencyMs: [number, number], seeds:
  * node of 5 at default settings, 4 observers each; false suspicions on a quiet network (quietSeeds ×
  * 30 s) and on slow networks (10 seeds × 10 s).
  */
-export function detectorQuality(mode: DetectorMode, crashes: number, quietSeeds: number): DetectorQuality {
+export function detectorQuality(mode: DetectorMode, crashes: number, quietSeeds: number, kind: 'timeout' | 'phi' = 'timeout'): DetectorQuality {
   let sum = 0;
   let n = 0;
   let maxFromCrash = 0;
   let maxFromNews = 0;
   for (let seed = 1; seed <= crashes; seed++) {
-    const c = createCluster({ seed, detector: { mode }, checkers: false });
-    const news = new Map<string, number>();
+    const c = createCluster({ seed, detector: { mode, kind }, checkers: false });
+    const news = new LivenessNews();
     const suspected = new Map<string, number>();
     c.onEvent((e) => {
-      if (e.kind === 'deliver' && e.to !== undefined && e.from !== undefined) {
-        news.set(`${e.to}<${e.from}`, e.at);
-        for (const [p, age] of Object.entries(aliveOf(e) ?? {})) {
-          const k = `${e.to}<${p}`;
-          if (p !== e.to && !((news.get(k) ?? -Infinity) >= e.at - age)) news.set(k, e.at - age);
-        }
-      }
+      news.observe(e);
       if (e.kind === 'suspect' && !suspected.has(`${e.node}<${e.to}`)) suspected.set(`${e.node}<${e.to}`, e.at);
     });
     c.runFor(1500 + (seed % 40) * 37);
@@ -116,23 +106,24 @@ export function detectorQuality(mode: DetectorMode, crashes: number, quietSeeds:
       const s = suspected.get(`${id}<${victim}`);
       if (s === undefined) throw new Error(`${mode}, seed ${seed}: ${id} never suspected crashed ${victim}`);
       maxFromCrash = Math.max(maxFromCrash, s - crashAt);
-      maxFromNews = Math.max(maxFromNews, s - news.get(`${id}<${victim}`)!);
+      maxFromNews = Math.max(maxFromNews, s - news.lastNews(id, victim)!);
       sum += s - crashAt;
       n++;
     }
   }
   let quietFalse = 0;
   for (let seed = 1; seed <= quietSeeds; seed++) {
-    const c = createCluster({ seed, detector: { mode }, checkers: false });
+    const c = createCluster({ seed, detector: { mode, kind }, checkers: false });
     c.onEvent((e) => {
       if (e.kind === 'suspect') quietFalse++;
     });
     c.runFor(30_000);
   }
-  const slow = falseSuspicions(mode, [350, 400], 10, 10_000);
-  const jitter = falseSuspicions(mode, [10, 500], 10, 10_000);
+  const slow = falseSuspicions(mode, kind, [350, 400], 10, 10_000);
+  const jitter = falseSuspicions(mode, kind, [10, 500], 10, 10_000);
   return {
     mode,
+    kind,
     crashes,
     meanFromCrashMs: sum / n,
     maxFromCrashMs: maxFromCrash,

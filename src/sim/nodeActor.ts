@@ -105,10 +105,16 @@ export class NodeActor implements Actor {
   private lastSentTo: Float64Array;
   /** Gossip mode: when a message from each actor (by index) last arrived here: what a leader relays. */
   private directAt: Float64Array;
+  /** Gossip mode: the Lamport stamp of that message: the peer's heartbeat counter, relayed with it. */
+  private directHb: Float64Array;
+  /** Gossip mode: the highest heartbeat counter of each peer known here, heard or relayed: relayed news counts only above it. */
+  private knownHb: Float64Array;
   /** Gossip mode: when fresh news of each peer (by index) last arrived, direct or relayed: pings wait for its lack. */
   private newsAt: Float64Array;
+  /** Gossip mode: when an AppendEntries with a liveness table last arrived (a leader vouches for us meanwhile). */
+  private tableAt = -Infinity;
   /** Gossip mode, leader: the liveness table its AppendEntries carry this instant (one per instant, shared). */
-  private aliveTable: Readonly<Record<string, number>> | null = null;
+  private aliveTable: Readonly<Record<string, AliveEntry>> | null = null;
   private aliveTableAt = -Infinity;
   /** From this time on, some peer is nearly due a ping: the next delivery sends it (see PING_SLACK). */
   private pingFrom = Infinity;
@@ -169,6 +175,8 @@ export class NodeActor implements Actor {
     this.clock = clock;
     this.lastSentTo = new Float64Array(actorCount).fill(-Infinity);
     this.directAt = new Float64Array(actorCount).fill(-Infinity);
+    this.directHb = new Float64Array(actorCount).fill(-Infinity);
+    this.knownHb = new Float64Array(actorCount).fill(-Infinity);
     this.newsAt = new Float64Array(actorCount).fill(-Infinity);
     this.peerActors = [];
     this.raft = raft.createRaftNode(id, voters, this.persistent, this.raftOptions);
@@ -229,7 +237,7 @@ export class NodeActor implements Actor {
     for (const a of this.peerActors) this.slotFor(a.index);
   }
 
-  /** Grows lastSentTo, directAt and newsAt to hold actor `index` (new slots: never sent to or heard). */
+  /** Grows lastSentTo and the gossip arrays to hold actor `index` (new slots: never sent to or heard). */
   private slotFor(index: number): void {
     if (index < this.lastSentTo.length) return;
     const size = Math.max(index + 1, this.lastSentTo.length * 2);
@@ -240,6 +248,8 @@ export class NodeActor implements Actor {
     };
     this.lastSentTo = grow(this.lastSentTo);
     this.directAt = grow(this.directAt);
+    this.directHb = grow(this.directHb);
+    this.knownHb = grow(this.knownHb);
     this.newsAt = grow(this.newsAt);
   }
 
@@ -261,8 +271,17 @@ export class NodeActor implements Actor {
     const peers = this.peers;
     const now = this.monotonicNow();
     return this.timing.detector === 'phi'
-      ? new PhiAccrualDetector(peers, { threshold: this.timing.phiThreshold }, now)
+      ? new PhiAccrualDetector(peers, { threshold: this.timing.phiThreshold, acceptablePauseMs: this.phiPauseMs() }, now)
       : new TimeoutDetector(peers, this.timing.suspectAfterMs, now);
+  }
+
+  /**
+   * Gossip mode: relayed news of a peer skips a heartbeat round whenever the peer's latest message
+   * went to someone other than the leader, so a gap of two rounds is normal; phi tolerates one
+   * heartbeat of pause (Akka's acceptable-heartbeat-pause) instead of learning that only later.
+   */
+  private phiPauseMs(): number {
+    return this.timing.detectorMode === 'gossip' ? this.timing.heartbeatMs : 0;
   }
 
   /**
@@ -319,14 +338,17 @@ export class NodeActor implements Actor {
 
   /**
    * When peer `i` (actor index) was last served, the ping period counting from there. Direct mode:
-   * the last send to it (every peer must hear us). Gossip mode: the later of the last fresh news of
-   * it and the last send to it (we ping a peer we have no news of, and not again before an answer
-   * could come back).
+   * the last send to it (every peer must hear us). Gossip mode, while a leader's tables arrive (it
+   * hears us, so it vouches for us to the others): the later of the last fresh news of the peer and
+   * the last send to it (we ping a peer we have no news of, and not again before an answer could come
+   * back). Once no table has come for a ping period, news counts only up to the last table, so the
+   * direct rule takes over: nobody vouches for us, every peer must hear us. Hence
+   * max(sent, min(news, tableAt)): the ping falls due at whichever rule's deadline comes first.
    */
   private servedAt(i: number): number {
     const sent = this.lastSentTo[i];
     if (this.timing.detectorMode === 'direct') return sent;
-    const news = this.newsAt[i];
+    const news = this.newsAt[i] < this.tableAt ? this.newsAt[i] : this.tableAt;
     return news > sent ? news : sent;
   }
 
@@ -384,16 +406,17 @@ export class NodeActor implements Actor {
 
   /**
    * Gossip mode: what this node relays with its AppendEntries: for each peer it has heard directly
-   * within suspectAfterMs, how long ago (ms, on its monotonic clock). One frozen table per instant,
-   * shared by every AppendEntries of that instant; a receiver skips its own entry.
+   * within suspectAfterMs, how long ago (ms, on its monotonic clock) and the peer's heartbeat counter
+   * then (the Lamport stamp of that message). One frozen table per instant, shared by every
+   * AppendEntries of that instant; a receiver skips its own entry.
    */
-  private aliveNow(): Readonly<Record<string, number>> {
+  private aliveNow(): Readonly<Record<string, AliveEntry>> {
     const now = this.monotonicNow();
     if (this.aliveTableAt === now && this.aliveTable !== null) return this.aliveTable;
-    const table: Record<string, number> = {};
+    const table: Record<string, AliveEntry> = {};
     for (const peer of this.peerActors) {
-      const age = now - this.directAt[peer.index];
-      if (age <= this.timing.suspectAfterMs) table[peer.id] = age;
+      const agoMs = now - this.directAt[peer.index];
+      if (agoMs <= this.timing.suspectAfterMs) table[peer.id] = Object.freeze({ agoMs, hb: this.directHb[peer.index] });
     }
     this.aliveTable = Object.freeze(table);
     this.aliveTableAt = now;
@@ -431,21 +454,27 @@ export class NodeActor implements Actor {
     if (this.timing.detectorMode === 'gossip') {
       this.slotFor(from.index);
       this.directAt[from.index] = now;
+      this.directHb[from.index] = env.lamport;
+      if (env.lamport > this.knownHb[from.index]) this.knownHb[from.index] = env.lamport;
       this.newsAt[from.index] = now;
       let moved = from.index === this.oldestPeer;
       if (env.type === 'AppendEntries') {
-        const alive = (env.payload as { alive?: Readonly<Record<string, number>> }).alive;
+        const alive = (env.payload as { alive?: Readonly<Record<string, AliveEntry>> }).alive;
         if (alive !== undefined) {
+          this.tableAt = now;
+          moved = true; // every peer's deadline may move
           for (const peer of this.peerActors) {
-            const age = alive[peer.id];
-            if (age === undefined || peer.index === from.index) continue;
+            const entry = alive[peer.id];
+            if (entry === undefined || peer.index === from.index) continue;
+            const age = entry.agoMs;
             // Recent news (younger than a ping period) defers our ping a full period, even when we
             // had heard the peer ourselves since; older news only as far as its age allows.
             const fresh = age < this.pingEvery() ? now : now - age;
-            if (fresh > this.newsAt[peer.index]) {
-              this.newsAt[peer.index] = fresh;
-              if (peer.index === this.oldestPeer) moved = true;
-            }
+            if (fresh > this.newsAt[peer.index]) this.newsAt[peer.index] = fresh;
+            // Only a higher heartbeat counter is news: the same message relayed again, in a table
+            // that travelled faster, must not look fresher (van Renesse et al.'s counters).
+            if (!(entry.hb > this.knownHb[peer.index])) continue;
+            this.knownHb[peer.index] = entry.hb;
             const news = this.detector.heardAt(peer.id, now - age, now);
             if (news === 'older') continue;
             if (news === 'cleared') {
@@ -609,7 +638,10 @@ export class NodeActor implements Actor {
     this.pingAt = Infinity;
     this.oldestPeer = -1;
     this.directAt.fill(-Infinity);
+    this.directHb.fill(-Infinity);
+    this.knownHb.fill(-Infinity);
     this.newsAt.fill(-Infinity);
+    this.tableAt = -Infinity;
     this.aliveTable = null;
     this.aliveTableAt = -Infinity;
     this.broker.reset();
@@ -774,6 +806,14 @@ const PING_SLACK = 0.3;
 /** Most peers one NTP round asks (see NodeActor.syncPeers). */
 const SYNC_FANOUT = 4;
 const PING = Object.freeze({ type: 'Ping' });
+
+/** One peer in a gossip-mode AppendEntries' `alive` table. */
+export interface AliveEntry {
+  /** How long ago (ms, on the sender's monotonic clock) the sender last heard from the peer. */
+  readonly agoMs: number;
+  /** The peer's heartbeat counter then: the Lamport stamp of that message. */
+  readonly hb: number;
+}
 
 export const describeConfig = (c: Configuration): string =>
   `voters ${c.voters.join(' ') || '(none)'}` + (c.learners.length > 0 ? `; learners ${c.learners.join(' ')}` : '');

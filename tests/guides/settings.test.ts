@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { engineSettings, formatSetting, INLINE_DEFAULTS } from '../../src/guides/settings';
 import { SimCluster } from '../../src/sim/cluster';
+import { LivenessNews } from '../../src/sim/livenessNews';
 import type { SimEvent } from '../../src/sim/types';
 
 const S = engineSettings();
@@ -54,14 +55,10 @@ describe('engine settings measured on a running cluster', () => {
       const suspects = events.filter((e) => e.kind === 'suspect' && e.to === victim);
       expect(suspects.length, `seed ${seed}`).toBe(4);
       for (const e of suspects) {
-        // The last news: a message from the victim, or a leader's AppendEntries saying how long ago it heard it.
-        let news = -Infinity;
-        for (const x of events) {
-          if (x.kind !== 'deliver' || x.to !== e.node || x.at > e.at) continue;
-          if (x.from === victim) news = Math.max(news, x.at);
-          const alive = x.type === 'AppendEntries' ? (x.payload as { alive?: Record<string, number> }).alive : undefined;
-          if (alive?.[victim] !== undefined) news = Math.max(news, x.at - alive[victim]);
-        }
+        // The last news: a message from the victim, or a leader's AppendEntries saying when it heard it.
+        const tracker = new LivenessNews();
+        for (const x of events) if (x.at <= e.at && x !== e) tracker.observe(x);
+        const news = tracker.lastNews(e.node!, victim)!;
         const silence = e.at - news;
         // The detector's timer fires the moment the silence passes the timeout (on a clock drifting ≤ 100 ppm).
         expect(silence, `seed ${seed} ${e.node}`).toBeGreaterThanOrEqual(ms('suspectAfter') * (1 - 1e-4));

@@ -14,6 +14,7 @@
 // relay itself travelled, so it dates the news by its arrival minus the age the leader wrote.
 import { describe, expect, it } from 'vitest';
 import { createCluster, type Cluster, type ClusterOptions, type SimEvent } from '../../src/sim/index';
+import { LivenessNews } from '../../src/sim/livenessNews';
 import { at, testRng, withSeed } from './helpers';
 
 const SEEDS = 40;
@@ -40,30 +41,19 @@ function falseSuspicions(c: Cluster, reachable: Reachable = () => true): { count
   return out;
 }
 
-/** The liveness table a gossip-mode AppendEntries carries (peer → ms since the sender last heard it). */
-function aliveOf(e: SimEvent): Record<string, number> | undefined {
-  if (e.type !== 'AppendEntries' || typeof e.payload !== 'object' || e.payload === null) return undefined;
-  return (e.payload as { alive?: Record<string, number> }).alive;
-}
-
 /**
  * Per (observer, peer): last news heard (a delivery from the peer, or a relayed time it was alive),
  * first suspicion, first clearing after a suspicion. Attach at creation.
  */
 class Watch {
-  private readonly heard = new Map<string, number>();
+  private readonly news = new LivenessNews();
   private readonly suspected = new Map<string, number>();
   private readonly cleared = new Map<string, number>();
   private readonly firstHeard = new Map<string, number>();
   constructor(c: Cluster) {
     c.onEvent((e: SimEvent) => {
+      this.news.observe(e);
       if (e.kind === 'deliver') {
-        this.heard.set(`${e.to}<${e.from}`, e.at);
-        const alive = aliveOf(e);
-        for (const [p, age] of Object.entries(alive ?? {})) {
-          const k = `${e.to}<${p}`;
-          if (p !== e.to && !((this.heard.get(k) ?? -Infinity) >= e.at - age)) this.heard.set(k, e.at - age);
-        }
         if (!this.firstHeard.has(`${e.to}<${e.from}`)) this.firstHeard.set(`${e.to}<${e.from}`, e.at);
       }
       const k = `${e.node}<${e.to}`;
@@ -77,8 +67,9 @@ class Watch {
     this.cleared.clear();
     this.firstHeard.clear();
   }
+  /** The last news `observer` had of `peer`: a message from it, or a relayed time it was alive. */
   lastHeard(observer: string, peer: string): number | undefined {
-    return this.heard.get(`${observer}<${peer}`);
+    return this.news.lastNews(observer, peer);
   }
   /** First delivery from peer to observer since the last reset. */
   firstHeardSince(observer: string, peer: string): number | undefined {
@@ -360,21 +351,17 @@ describe('timeout detector: the network', () => {
       for (let seed = 1; seed <= 10; seed++) {
         const c = createCluster({ seed, detector: { suspectAfterMs } });
         const news = new Map<string, number>(); // observer<peer → arrival of its last fresh news
-        const newest = new Map<string, number>(); // observer<peer → the newest time the peer is known alive
-        const fresh = (k: string, at: number, alive: number): void => {
-          if ((newest.get(k) ?? -Infinity) >= alive) return;
-          newest.set(k, alive);
-          if (news.has(k)) worst = Math.max(worst, at - news.get(k)!);
-          news.set(k, at);
-        };
+        const tracker = new LivenessNews();
         c.onEvent((e) => {
           if (e.kind !== 'deliver' || e.from === 'time' || e.to === 'time' || e.from === undefined || e.to === undefined) return;
-          fresh(`${e.to}<${e.from}`, e.at, e.at);
-          for (const [p, age] of Object.entries(aliveOf(e) ?? {})) {
-            if (p === e.to) continue;
-            const before = newest.get(`${e.to}<${p}`) ?? -Infinity;
-            fresh(`${e.to}<${p}`, e.at, e.at - age);
-            if ((newest.get(`${e.to}<${p}`) ?? -Infinity) > before) relayed++;
+          const before = new Map(c.nodeIds.map((p) => [p, tracker.lastNews(e.to!, p)]));
+          tracker.observe(e);
+          for (const p of c.nodeIds) {
+            if (p === e.to || tracker.lastNews(e.to, p) === before.get(p)) continue;
+            if (p !== e.from) relayed++;
+            const k = `${e.to}<${p}`;
+            if (news.has(k)) worst = Math.max(worst, e.at - news.get(k)!);
+            news.set(k, e.at);
           }
         });
         c.runFor(10_000);
