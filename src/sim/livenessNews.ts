@@ -40,3 +40,10 @@ export class LivenessNews {
     return this.at.get(`${observer}<${peer}`);
   }
 }
+
+/** A message payload without the detector's `alive` table: what Raft itself sent (the explorer compares these). */
+export function withoutAlive(payload: unknown): unknown {
+  if (typeof payload !== 'object' || payload === null || !('alive' in payload)) return payload;
+  const { alive: _alive, ...rest } = payload as Record<string, unknown>;
+  return rest;
+}

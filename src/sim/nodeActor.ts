@@ -415,7 +415,8 @@ export class NodeActor implements Actor {
     if (this.aliveTableAt === now && this.aliveTable !== null) return this.aliveTable;
     const table: Record<string, AliveEntry> = {};
     for (const peer of this.peerActors) {
-      const agoMs = now - this.directAt[peer.index];
+      // Tenths of a millisecond, as a real node would write a duration on the wire (and as learners read it).
+      const agoMs = Math.round((now - this.directAt[peer.index]) * 10) / 10;
       if (agoMs <= this.timing.suspectAfterMs) table[peer.id] = Object.freeze({ agoMs, hb: this.directHb[peer.index] });
     }
     this.aliveTable = Object.freeze(table);
