@@ -495,10 +495,7 @@ export class BrokerNode {
       inFlight.waiters.push((line, offset) => respond(line.startsWith('OK published ') ? proto.okDuplicate(id) : line, offset));
       return;
     }
-    const command =
-      stamp === undefined
-        ? store.pubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick())
-        : store.sessionPubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick(), stamp);
+    const command = store.pubCommand(topic, id, message, host.localNow(), host.correctedNow(), host.tick(), stamp);
     const at = host.propose(command);
     if (at === undefined) return respond(proto.ERR_NOT_LEADER);
     const early = this.unclaimedIndex === at.index ? this.unclaimedResult : undefined;

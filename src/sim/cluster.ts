@@ -125,12 +125,12 @@ export class SimCluster implements Cluster {
       driftBoundPpm: clocks.driftPpmMax,
     };
     const reads = options.reads ?? 'local';
-    const maxInflight = options.maxInflight ?? 4;
-    const preVote = options.raft?.preVote ?? false;
-    const checkQuorum = options.raft?.checkQuorum ?? false;
+    const maxInflight = options.maxInflight ?? DEFAULT_RAFT_OPTIONS.maxInflight;
+    const preVote = options.raft?.preVote ?? DEFAULT_RAFT_OPTIONS.preVote;
+    const checkQuorum = options.raft?.checkQuorum ?? DEFAULT_RAFT_OPTIONS.checkQuorum;
     const raftOptions = {
       ...DEFAULT_RAFT_OPTIONS,
-      maxEntriesPerMessage: options.maxEntriesPerMessage ?? 64,
+      maxEntriesPerMessage: options.maxEntriesPerMessage ?? DEFAULT_RAFT_OPTIONS.maxEntriesPerMessage,
       maxInflight,
       rules: { ...DEFAULT_RULES, ...defined(options.rules) },
       preVote,

@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { formatMs, getDriver, useSim } from '../store/sim';
 import { nodeColor } from './colors';
+import { useWidth } from './useWidth';
 
 const H = 200;
 const PAD = { l: 52, r: 12, t: 10, b: 22 };
@@ -20,16 +21,8 @@ export function ClocksPanel() {
   const [after, setAfter] = useState(true);
   const [before, setBefore] = useState(true);
   const wrap = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(700);
+  const width = useWidth(wrap, 700);
   useEffect(() => getDriver().watchClocks(), [runId]);
-  useEffect(() => {
-    const el = wrap.current;
-    if (el === null || typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(() => setWidth(el.clientWidth || 700));
-    ro.observe(el);
-    setWidth(el.clientWidth || 700);
-    return () => ro.disconnect();
-  }, []);
   const samples = useMemo(() => {
     void version;
     return getDriver().clockSamples.toArray();

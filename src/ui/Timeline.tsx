@@ -1,8 +1,9 @@
 // The timeline scrubber over the whole known run: seek anywhere, with marks for elections, leaders, crashes, actions and violations.
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Mark } from '../store/driver';
 import { formatMs, seek, seekToEvent, useSim } from '../store/sim';
 import { TOUCH, useMedia } from './useMedia';
+import { useWidth } from './useWidth';
 import { plural } from './plural';
 
 const PAD = 10;
@@ -10,20 +11,7 @@ const PAD = 10;
 /** The width inside the element's padding (clientWidth includes the padding: the SVG must fit inside it). */
 function contentWidth(el: HTMLElement): number {
   const cs = getComputedStyle(el);
-  return Math.max(0, Math.floor(el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight))) || 800;
-}
-
-function useWidth(ref: React.RefObject<HTMLElement | null>): number {
-  const [w, setW] = useState(800);
-  useEffect(() => {
-    const el = ref.current;
-    if (el === null || typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(() => setW(contentWidth(el)));
-    ro.observe(el);
-    setW(contentWidth(el));
-    return () => ro.disconnect();
-  }, [ref]);
-  return w;
+  return Math.max(0, Math.floor(el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)));
 }
 
 /** Thins marks so at most one of each kind sits on a pixel column (long runs have thousands). */
@@ -41,7 +29,7 @@ function thin(marks: readonly Mark[], x: (t: number) => number): Mark[] {
 
 export function Timeline() {
   const wrap = useRef<HTMLDivElement>(null);
-  const width = useWidth(wrap);
+  const width = useWidth(wrap, 800, contentWidth);
   // A finger needs a taller strip than a mouse.
   const HEIGHT = useMedia(TOUCH) ? 44 : 34;
   const inPast = useSim((s) => s.inPast);

@@ -5,7 +5,7 @@ import { GuidesButton } from './guide/GuideHost';
 import { Menu } from './Menu';
 import { StepKindSelect } from './StepKindSelect';
 import { THEME_ICON, THEME_LABEL, nextTheme, setTheme, useTheme, type ThemeChoice } from './theme';
-import { COMPACT, MEDIUM, useMedia } from './useMedia';
+import { COMPACT, MEDIUM, SNUG, useMedia } from './useMedia';
 
 /** A toolbar button bound to a registry action (label, shortcut hint and enabled state come from the registry). */
 export function ActionButton({ name, label, icon, className }: { name: string; label?: string; icon?: string; className?: string }) {
@@ -137,6 +137,7 @@ const RUN_TO = [
 export function Toolbar() {
   const compact = useMedia(COMPACT);
   const medium = useMedia(MEDIUM);
+  const snug = useMedia(SNUG);
   if (compact) {
     // Phones: two rows. The title, time and menus; then play, step, run-to and speed.
     return (
@@ -181,12 +182,23 @@ export function Toolbar() {
         <PlayButton />
         <ActionButton name="stepEvent" label="Step" />
         <StepKindSelect />
-        <span className="until" aria-hidden="true">
-          to next
-        </span>
-        {RUN_TO.map(([name, label]) => (
-          <ActionButton key={name} name={name} label={label} />
-        ))}
+        {snug ? (
+          // Small laptops: the run-to buttons fold into a menu (as on phones), so the toolbar keeps one row.
+          <Menu label="Run to the next…" text="Next ▾" align="end">
+            {RUN_TO.map(([name, label]) => (
+              <ActionButton key={name} name={name} label={label} />
+            ))}
+          </Menu>
+        ) : (
+          <>
+            <span className="until" aria-hidden="true">
+              to next
+            </span>
+            {RUN_TO.map(([name, label]) => (
+              <ActionButton key={name} name={name} label={label} />
+            ))}
+          </>
+        )}
         <SpeedControl />
       </nav>
       <Clock />

@@ -5,6 +5,8 @@ import { useSyncExternalStore } from 'react';
 export const NARROW = '(max-width: 1099px)';
 /** Phones and tablets: the toolbar folds its run-to buttons and page actions into menus (two rows). */
 export const COMPACT = '(max-width: 1023px)';
+/** Small laptops: the toolbar also folds its run-to buttons into a menu to stay one row (keep app.css in step). */
+export const SNUG = '(max-width: 1279px)';
 /** Laptops: the toolbar folds "To start" and "New run" into a menu to stay one row (keep app.css in step). */
 export const MEDIUM = '(max-width: 1719px)';
 

@@ -25,6 +25,9 @@ export async function launch(): Promise<Browser> {
 export async function openPage(browser: Browser, url: string, viewport = { width: 1280, height: 800 }, options: { firstVisit?: boolean; colorScheme?: 'light' | 'dark' } = {}): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport, colorScheme: options.colorScheme });
   if (!options.firstVisit) await page.addInitScript(() => window.localStorage.setItem('wiber-welcomed', '1'));
+  // E2E_CPU_THROTTLE=<n>: the page's CPU n times slower (flushes out tests that assume a timing).
+  const throttle = Number(process.env.E2E_CPU_THROTTLE ?? 1);
+  if (throttle > 1) await (await page.context().newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: throttle });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {

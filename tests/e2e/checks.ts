@@ -40,13 +40,58 @@ export async function svgContrastProblems(page: Page, where: string, selector = 
   return out;
 }
 
+/**
+ * Waits until the page's layout has settled: the window has the width asked for (when given), no
+ * lazily loaded part is still loading, and the geometry the checks read (page size, the toolbar, the main
+ * areas, every SVG drawing) is the same over two rounds of a frame and a task. A fixed number of frames is
+ * not enough on a loaded machine: a ResizeObserver's React update (the timeline's and the diagrams'
+ * widths) runs in a task that Chromium may put after the next frame. Gives up after `timeoutMs` and
+ * lets the check report what it sees.
+ */
+export async function settle(page: Page, width?: number, timeoutMs = 5000): Promise<void> {
+  await page.evaluate(
+    async ([want, limit]) => {
+      const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+      // A message task runs after the tasks posted before it (React's scheduler posts its work the same way).
+      const task = () =>
+        new Promise<void>((r) => {
+          const c = new MessageChannel();
+          c.port1.onmessage = () => r();
+          c.port2.postMessage(0);
+        });
+      const geometry = (): string => {
+        const d = document.documentElement;
+        const parts = [innerWidth, innerHeight, d.scrollWidth, d.scrollHeight, document.body.scrollWidth, document.querySelectorAll('.guide-loading, [aria-busy="true"]').length];
+        for (const el of document.querySelectorAll('.toolbar, .main, .stage, .side, .bottom, .timeline, .guide-layer, dialog[open], .menu-pop:not([hidden]), svg')) {
+          const r = el.getBoundingClientRect();
+          parts.push(Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height));
+        }
+        return parts.join(',');
+      };
+      const end = performance.now() + limit;
+      let last = '';
+      let same = 0;
+      while (performance.now() < end) {
+        await frame();
+        await task();
+        const g = geometry();
+        const loading = document.querySelector('.guide-loading, [aria-busy="true"]') !== null;
+        if (g === last && (want === 0 || innerWidth === want) && !loading) {
+          if (++same >= 2) return;
+        } else same = 0;
+        last = g;
+      }
+    },
+    [width ?? 0, timeoutMs] as const,
+  );
+}
+
 /** Runs the same check at each width (one page load; the viewport is resized). */
 export async function atWidths(page: Page, widths: readonly number[], check: (width: number) => Promise<string[]>): Promise<string[]> {
   const out: string[] = [];
   for (const w of widths) {
     await page.setViewportSize(viewportFor(w));
-    // Two frames: ResizeObservers and media-query listeners settle.
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await settle(page, w);
     out.push(...(await check(w)));
   }
   return out;

@@ -4,7 +4,7 @@
 // moves nothing. One browser, one page per journey, many widths per page load.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { WIDTHS, atWidths, axeProblems, layoutProblems, setTheme, svgContrastProblems, viewportFor } from './checks';
+import { WIDTHS, atWidths, axeProblems, layoutProblems, setTheme, settle, svgContrastProblems, viewportFor } from './checks';
 import { hasBrowser, launch, openPage } from './browser';
 
 const SIDE_TABS = ['Inspect', 'Faults', 'Client', 'Checks', 'Metrics', 'Config', 'Share'];
@@ -123,12 +123,23 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
       problems.push(...(await atWidths(page, [320, 390], () => layoutProblems(page, `menu ${menu}`))));
       await page.keyboard.press('Escape');
     }
-    // Laptops: "To start" and "New run" fold into a menu so the toolbar keeps one row.
+    // Laptops: "To start" and "New run" fold into a menu so the toolbar keeps one row; below 1280 px the
+    // run-to buttons fold into "Next ▾" too (one row from 1024 px up, where it used to take two up to ~1260).
+    problems.push(
+      ...(await atWidths(page, [1024, 1064, 1100, 1183, 1263, 1279, 1280, 1719], async (w) => {
+        const h = await page.evaluate(() => document.querySelector('.toolbar')!.getBoundingClientRect().height);
+        return h < 60 ? [] : [`@${w}: the toolbar is ${h} px tall (more than one row)`];
+      })),
+    );
     await page.setViewportSize(viewportFor(1280));
-    // (Polled: the toolbar's markup follows the width through a media-query listener, a frame or two later.)
-    await expect.poll(() => page.evaluate(() => document.querySelector('.toolbar')!.getBoundingClientRect().height)).toBeLessThan(60);
+    await settle(page, 1280);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     problems.push(...(await atWidths(page, [1280], () => layoutProblems(page, 'menu Run'))));
+    await page.keyboard.press('Escape');
+    await page.setViewportSize(viewportFor(1100));
+    await settle(page, 1100);
+    await page.getByRole('button', { name: 'Run to the next…', exact: true }).click();
+    problems.push(...(await atWidths(page, [1024, 1100, 1279], () => layoutProblems(page, 'menu Next'))));
     await page.keyboard.press('Escape');
     // The dialogs.
     await page.keyboard.press('?');
@@ -147,8 +158,9 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
   it('no sideways scroll at any width between 320 and 1920 px (every 80 px and each layout breakpoint), main page and the widest panels', async () => {
     const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280));
     await stage(page);
-    // Breakpoints (src/ui/useMedia.ts, app.css): one column below 1100, phone toolbar below 1024, folded Run menu below 1720.
-    const widths = [...new Set([...Array.from({ length: 21 }, (_, i) => 320 + i * 80), 1023, 1024, 1099, 1100, 1719, 1720])].sort((a, b) => a - b);
+    // Breakpoints (src/ui/useMedia.ts, app.css): one column below 1100, phone toolbar below 1024, folded
+    // run-to buttons below 1280, folded Run menu below 1720; and odd laptop widths between 1024 and 1280.
+    const widths = [...new Set([...Array.from({ length: 21 }, (_, i) => 320 + i * 80), 1023, 1024, 1064, 1099, 1100, 1183, 1263, 1279, 1719, 1720])].sort((a, b) => a - b);
     const problems: string[] = [];
     for (const [side, bottom] of [['Inspect', 'Events'], ['Checks', 'Space-time diagram'], ['Metrics', 'Clocks']] as const) {
       await page.setViewportSize(viewportFor(1280));

@@ -1,8 +1,8 @@
-// The built dist/ works when served from a sub-path (relative asset URLs, lazy chunks included).
+// The built page works when served from a sub-path (relative asset URLs, lazy chunks included).
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { hasBrowser, launch, openPage } from './browser';
 
@@ -14,7 +14,7 @@ describe.skipIf(!hasBrowser)('dist/ from a sub-path', () => {
   let base = '';
   beforeAll(async () => {
     browser = await launch();
-    const root = join(process.cwd(), 'dist');
+    const root = inject('distDir');
     server = createServer((req, res) => {
       const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
       if (!path.startsWith('/some/sub/path/')) {

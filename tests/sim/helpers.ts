@@ -198,8 +198,11 @@ export function stable(seed: number, options: ClusterOptions = {}): { c: SimClus
   return { c, leader, followers: c.nodeIds.filter((id) => id !== leader) };
 }
 
-/** The seeds a sweep runs: SEED=<n> replays one; otherwise SEEDS (default `fallback`) from SEED_START (1). */
-export function sweepSeeds(fallback: number): { start: number; count: number } {
+/**
+ * The seeds a sweep runs: SEED=<n> replays one; otherwise SEEDS from SEED_START (1). SEEDS defaults to
+ * `fallback`, or to `full` (when given) with FULL=1: the long sweep, run locally.
+ */
+export function sweepSeeds(fallback: number, full = fallback): { start: number; count: number } {
   const envInt = (name: string, dflt: number): number => {
     const raw = process.env[name];
     if (raw === undefined || raw === '') return dflt;
@@ -208,5 +211,5 @@ export function sweepSeeds(fallback: number): { start: number; count: number } {
     return n;
   };
   const single = process.env.SEED !== undefined && process.env.SEED !== '' ? envInt('SEED', 1) : undefined;
-  return { start: single ?? envInt('SEED_START', 1), count: single !== undefined ? 1 : envInt('SEEDS', fallback) };
+  return { start: single ?? envInt('SEED_START', 1), count: single !== undefined ? 1 : envInt('SEEDS', process.env.FULL === '1' ? full : fallback) };
 }

@@ -2,14 +2,14 @@
 // restarts, partitions, loss, duplication and reordering, with every Raft and messaging checker on
 // (throw mode); then heal and demand that every acknowledged message is on every node at one offset.
 //
-//   SEEDS=2000 npx vitest run tests/sim/messaging-sweep.test.ts     more seeds (default 300)
+//   SEEDS=2000 npx vitest run tests/sim/messaging-sweep.test.ts     more seeds (default 150; FULL=1: 300)
 //   SEED_START=5000 SEEDS=300 …                                     another range
 //   SEED=1234 npx vitest run tests/sim/messaging-sweep.test.ts      replay one seed
 import { describe, expect, it } from 'vitest';
 import { CheckerViolation, createCluster, type ClusterOptions, type Publish, type SimCluster } from '../../src/sim/index';
 import { at, testRng, sweepSeeds } from './helpers';
 
-const { start: SEED_START, count: SEEDS } = sweepSeeds(300);
+const { start: SEED_START, count: SEEDS } = sweepSeeds(150, 300);
 
 /**
  * `c.runFor(ms)`, but failing (instead of spinning forever) when virtual time stops advancing: more

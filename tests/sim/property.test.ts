@@ -2,7 +2,7 @@
 // hangs; every invalid call throws a clear error at once and changes nothing; every run round-trips through
 // toScenario to an identical journal, and replay() reproduces it; afterwards the cluster still elects and commits.
 //
-//   FC_RUNS=5000 npx vitest run tests/sim/property.test.ts     more sequences (default 1000)
+//   FC_RUNS=5000 npx vitest run tests/sim/property.test.ts     more sequences (default 300; FULL=1: 1000)
 //   FC_SEED=123 …                                              another fixed seed (default 20250)
 //   A failure prints fast-check's seed and path: FC_SEED=<seed> with fast-check's `path` replays it.
 import fc from 'fast-check';
@@ -11,7 +11,7 @@ import { CheckerViolation, ConfigError, createCluster, replay, type ClusterOptio
 import { runScenario, toScenario } from '../../src/sim/scenario';
 import { canonical } from './helpers';
 
-const RUNS = Number(process.env.FC_RUNS ?? 1000);
+const RUNS = Number(process.env.FC_RUNS ?? (process.env.FULL === '1' ? 1000 : 300));
 const SEED = Number(process.env.FC_SEED ?? 20250);
 
 /** One API call: `valid` says whether it must succeed (true) or throw at once and change nothing (false). */

@@ -40,7 +40,10 @@ export interface PubCommand {
   readonly session?: SessionStamp;
 }
 
-/** Builds a `PubCommand` with a fixed property order (one hidden class for every entry); frozen, as log entries are immutable. */
+/**
+ * Builds a `PubCommand` with a fixed property order (one hidden class for every entry); frozen, as log
+ * entries are immutable. With session dedup it carries its publisher's `session` stamp.
+ */
 export function pubCommand(
   topic: string,
   id: string,
@@ -48,20 +51,9 @@ export function pubCommand(
   ts: number,
   correctedTs: number,
   lamport: number,
+  session?: SessionStamp,
 ): PubCommand {
-  return Object.freeze({ op: 'pub', topic, id, message, ts, correctedTs, lamport });
-}
-
-/** A publish command stamped with its publisher's session (session dedup). */
-export function sessionPubCommand(
-  topic: string,
-  id: string,
-  message: string,
-  ts: number,
-  correctedTs: number,
-  lamport: number,
-  session: SessionStamp,
-): PubCommand {
+  if (session === undefined) return Object.freeze({ op: 'pub', topic, id, message, ts, correctedTs, lamport });
   return { op: 'pub', topic, id, message, ts, correctedTs, lamport, session };
 }
 

@@ -1,9 +1,10 @@
 // The run's branches as a tree under the timeline: one line per branch from its fork to its end, joined
 // to the branch it forked from; click one to switch to it (it is replayed at the same moment).
-import { useEffect, useRef, useState } from 'react';
+import { useRef } from 'react';
 import { branchName, switchBranch, useBranches, type Branch } from '../../store/branches';
 import { formatMs, showNotice, useSim } from '../../store/sim';
 import { openCompare } from './compareState';
+import { useWidth } from '../useWidth';
 import './compare.css';
 
 const ROW = 22;
@@ -22,19 +23,6 @@ export function treeOrder(branches: readonly Branch[]): Array<{ b: Branch; depth
   return out;
 }
 
-function useWidth(ref: React.RefObject<HTMLElement | null>): number {
-  const [w, setW] = useState(600);
-  useEffect(() => {
-    const el = ref.current;
-    if (el === null || typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(() => setW(el.clientWidth || 600));
-    ro.observe(el);
-    setW(el.clientWidth || 600);
-    return () => ro.disconnect();
-  }, [ref]);
-  return w;
-}
-
 /** Under the timeline; draws (and follows the playhead) only once the run has forked. */
 export function BranchTree() {
   const forked = useBranches((s) => s.branches.length > 1);
@@ -49,7 +37,7 @@ function Tree() {
   const liveMarks = useSim((s) => s.marks);
   const busy = useSim((s) => s.task !== null);
   const wrap = useRef<HTMLDivElement>(null);
-  const width = useWidth(wrap);
+  const width = useWidth(wrap, 600);
   const order = treeOrder(branches);
   const endOf = (b: Branch): number => (b.id === current ? Math.max(horizon, now) : b.end);
   const maxEnd = Math.max(1, ...branches.map(endOf));

@@ -1,7 +1,7 @@
 // Mounts the comparison layer over the page when it is open, and the toolbar's button that opens it.
-import { Suspense, lazy, useEffect, useRef } from 'react';
+import { Suspense, lazy } from 'react';
+import { Layer } from '../guide/Layer';
 import { closeCompare, openCompare, useCompare } from './compareState';
-import '../guide/host.css';
 
 const CompareView = lazy(() => import('./CompareView').then((m) => ({ default: m.CompareView })));
 
@@ -16,26 +16,12 @@ export function CompareButton() {
 export function CompareHost() {
   const open = useCompare((s) => s.open);
   const version = useCompare((s) => s.version);
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (open) ref.current?.focus();
-  }, [open, version]);
   if (!open) return null;
   return (
-    <div
-      ref={ref}
-      className="guide-layer compare-layer"
-      role="region"
-      aria-label="Compare two runs"
-      tabIndex={-1}
-      onKeyDown={(e) => {
-        e.stopPropagation();
-        if (e.key === 'Escape') closeCompare();
-      }}
-    >
+    <Layer label="Compare two runs" className="compare-layer" focusKey={version} onEscape={closeCompare}>
       <Suspense fallback={<p className="guide-loading">Loading…</p>}>
         <CompareView key={version} />
       </Suspense>
-    </div>
+    </Layer>
   );
 }

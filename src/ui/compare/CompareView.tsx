@@ -22,6 +22,22 @@ interface Result {
 
 const SEED_RUN_MS = 3000;
 
+/** Which branch runs as side A or B. */
+function BranchSelect({ side, branches, value, onChange }: { side: 'A' | 'B'; branches: readonly Branch[]; value: number; onChange: (id: number) => void }) {
+  return (
+    <label>
+      {side}{' '}
+      <select value={value} onChange={(e) => onChange(Number(e.target.value))} aria-label={`Run ${side}`}>
+        {branches.map((b) => (
+          <option key={b.id} value={b.id}>
+            {branchName(b)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function branchSpec(b: Branch): RunSpec {
   return { label: branchName(b), options: clusterOptions(b.run), actions: b.actions, end: b.end };
 }
@@ -203,26 +219,8 @@ export function CompareView() {
         </fieldset>
         {mode === 'branches' ? (
           <>
-            <label>
-              A{' '}
-              <select value={aId} onChange={(e) => setA(Number(e.target.value))} aria-label="Run A">
-                {branches.map((b) => (
-                  <option key={b.id} value={b.id}>
-                    {branchName(b)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              B{' '}
-              <select value={bId} onChange={(e) => setB(Number(e.target.value))} aria-label="Run B">
-                {branches.map((b) => (
-                  <option key={b.id} value={b.id}>
-                    {branchName(b)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <BranchSelect side="A" branches={branches} value={aId} onChange={setA} />
+            <BranchSelect side="B" branches={branches} value={bId} onChange={setB} />
           </>
         ) : (
           <>

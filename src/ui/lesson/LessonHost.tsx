@@ -1,10 +1,10 @@
 // The lesson layer over the page: a lesson opened from a `#lesson=` link or a file, or the editor's
 // preview, played in the guide player — or, when the lesson does not load, what is wrong and on which
 // line. Light on purpose: the player and the chapter loader load only when a lesson is shown.
-import { Suspense, lazy, useEffect, useRef } from 'react';
+import { Suspense, lazy, useEffect } from 'react';
 import { create } from 'zustand';
 import { setPlaying } from '../../store/sim';
-import '../guide/host.css';
+import { Layer } from '../guide/Layer';
 
 export type LessonSource = 'link' | 'file' | 'preview';
 
@@ -57,30 +57,18 @@ const LessonScreen = lazy(() => import('./LessonScreen').then((m) => ({ default:
 export function LessonHost() {
   const open = useLessonView((s) => s.markdown !== null || s.error !== null);
   const version = useLessonView((s) => s.version);
-  const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     void openHash(location.hash);
     const onHash = (): void => void openHash(location.hash);
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-  useEffect(() => {
-    if (open) ref.current?.focus();
-  }, [open, version]);
   if (!open) return null;
   return (
-    <div
-      ref={ref}
-      className="guide-layer lesson-layer"
-      role="region"
-      aria-label="Lesson"
-      tabIndex={-1}
-      // The simulator's shortcuts act on a cluster hidden behind the lesson: keep keys here.
-      onKeyDown={(e) => e.stopPropagation()}
-    >
+    <Layer label="Lesson" className="lesson-layer" focusKey={version}>
       <Suspense fallback={<p className="guide-loading">Loading the lesson…</p>}>
         <LessonScreen key={version} />
       </Suspense>
-    </div>
+    </Layer>
   );
 }

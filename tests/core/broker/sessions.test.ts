@@ -1,9 +1,8 @@
 // Session dedup in the replicated broker state (Raft paper §8, Ongaro's thesis §6.3): a publisher's request, by its serial number, is applied once however late a retry comes.
 import { describe, expect, it } from 'vitest';
-import { apply, createBrokerState, history, isPubCommand, lookupSession, pubCommand, sessionPubCommand, type SessionStamp } from '../../../src/core/broker/state';
+import { apply, createBrokerState, history, isPubCommand, lookupSession, pubCommand, type SessionStamp } from '../../../src/core/broker/state';
 
-const pub = (id: string, session?: SessionStamp) =>
-  session === undefined ? pubCommand('t', id, `m-${id}`, 1, 1, 1) : sessionPubCommand('t', id, `m-${id}`, 1, 1, 1, session);
+const pub = (id: string, session?: SessionStamp) => pubCommand('t', id, `m-${id}`, 1, 1, 1, session);
 
 describe('sessions', () => {
   it('a retry of (client, seq) is a duplicate with the original offset, even when its id has long left the window', () => {
