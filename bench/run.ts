@@ -3,7 +3,7 @@ import { engineBenchmarks, type Figure } from './engine';
 import { heapBenchmarks } from './heap';
 import { messagingBenchmarks } from './messaging';
 import { printExplore } from './explore';
-import { featureCost } from './features';
+import { detectorQuality, featureCost } from './features';
 import { catchUp, messagesPerCommand, mitCount } from './replication';
 import { seekBenchmark } from './seek';
 import { CHECKPOINT_BUDGET } from '../src/store/driver';
@@ -72,14 +72,33 @@ for (const h of heapBenchmarks(quick)) {
 
 console.log('\nDefault features (ntp clock sync + failure detector) against plain Raft, idle clusters (issue 11)\n');
 for (const n of [3, 5, 9]) {
-  const f = featureCost(n, quick ? 20_000 : 60_000);
-  goal(
-    `${n} nodes: events per sim s, default / plain`,
-    `${fmt(f.defaultEventsPerSimSec)} / ${fmt(f.plainEventsPerSimSec)} = ${f.ratio.toFixed(2)}x`,
-    `<= 1.5x (the contract's ping promise alone needs ${f.floorRatio.toFixed(2)}x)`,
-    f.ratio <= 1.5,
-  );
-  goal(`${n} nodes: messages per sim s, default / plain`, `${fmt(f.defaultMsgsPerSimSec)} / ${fmt(f.plainMsgsPerSimSec)}`, 'printed', undefined);
+  for (const mode of ['gossip', 'direct'] as const) {
+    const f = featureCost(n, quick ? 20_000 : 60_000, mode);
+    goal(
+      `${n} nodes, detector ${mode}${mode === 'gossip' ? ' (default)' : ''}: events per sim s, features / plain`,
+      `${fmt(f.defaultEventsPerSimSec)} / ${fmt(f.plainEventsPerSimSec)} = ${f.ratio.toFixed(2)}x`,
+      '<= 1.5x',
+      mode === 'gossip' ? f.ratio <= 1.5 : undefined,
+    );
+    goal(`${n} nodes, detector ${mode}: messages per sim s, features / plain`, `${fmt(f.defaultMsgsPerSimSec)} / ${fmt(f.plainMsgsPerSimSec)} (pings ${fmt(f.pingsPerSimSec)})`, 'printed', undefined);
+  }
+}
+console.log('\nFailure detector quality per mode and kind, 5 nodes, suspectAfterMs 300 (the bounds: tests/sim/detector.test.ts)\n');
+for (const kind of ['timeout', 'phi'] as const) {
+  for (const mode of ['gossip', 'direct'] as const) {
+    const d = detectorQuality(mode, quick ? 40 : 200, quick ? 10 : 30, kind);
+    const name = `${kind}, ${mode}`;
+    goal(
+      `${name}: ${d.crashes} crashes × 4 observers, suspected after the last news`,
+      `max ${d.maxFromLastNewsMs.toFixed(1)} ms`,
+      kind === 'timeout' ? '<= 300 ms + 50 ms (suspectAfterMs + suspectAfterMs/6)' : 'printed',
+      kind === 'timeout' ? d.maxFromLastNewsMs <= 350 : undefined,
+    );
+    goal(`${name}: the same, after the crash`, `mean ${d.meanFromCrashMs.toFixed(1)} ms, max ${d.maxFromCrashMs.toFixed(1)} ms`, 'printed', undefined);
+    goal(`${name}: false suspicions, quiet network, ${d.quietRuns} seeds × 30 s`, `${d.quietFalse}`, '0', d.quietFalse === 0);
+    goal(`${name}: false suspicions, latency [350,400], 10 seeds × 10 s`, `${d.slowFalse} (${d.slowFalseLate} after the first second)`, 'none after the first second', d.slowFalseLate === 0);
+    goal(`${name}: false suspicions, latency [10,500], 10 seeds × 10 s`, `${d.jitterFalse} (${d.jitterFalseLate} after the first second)`, 'printed', undefined);
+  }
 }
 
 console.log('\nSeek and memory, the page\'s driver headless (issue 11; the browser figures: tests/e2e/perf.e2e.ts)\n');

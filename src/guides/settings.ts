@@ -74,7 +74,7 @@ export function engineSettings(options: ClusterOptions = {}): Readonly<Record<st
     clockOffsetMax: ms(clocks.offsetMsMax, 'largest initial clock offset'),
     clockDriftMax: { value: clocks.driftPpmMax, unit: 'ppm', about: 'largest clock drift' },
     suspectAfter: ms(suspect, 'silence after which the timeout detector suspects a peer'),
-    pingInterval: ms(suspect / d.pingDivisor, 'the detector pings a quiet link this often'),
+    pingInterval: ms(suspect / d.pingDivisor, 'the detector pings a peer it has had no news of for this long'),
     phiThreshold: count(options.detector?.phiThreshold ?? d.phiThreshold, 'phi-accrual suspicion threshold'),
     phiWindow: count(DEFAULT_PHI_OPTIONS.windowSize, 'arrival gaps the phi-accrual detector remembers per peer'),
     // Issue 13: snapshots (§7) and lease reads (thesis §6.4.1).

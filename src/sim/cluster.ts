@@ -123,6 +123,7 @@ export class SimCluster implements Cluster {
       suspectAfterMs,
       detector: options.detector?.kind ?? 'timeout',
       phiThreshold: options.detector?.phiThreshold ?? 8,
+      detectorMode: options.detector?.mode ?? 'gossip',
       snapshotEvery: options.snapshotEvery ?? 0,
       driftBoundPpm: clocks.driftPpmMax,
     };

@@ -21,6 +21,8 @@ export interface NodeTiming {
   suspectAfterMs: number;
   detector: 'timeout' | 'phi' | 'off';
   phiThreshold: number;
+  /** How liveness news travels: relayed by the leader ('gossip') or only peer to peer ('direct'). */
+  detectorMode: 'gossip' | 'direct';
   /** Snapshot after this many applied entries since the last snapshot (§7); 0 = never. */
   snapshotEvery: number;
   /** Read leases last minElectionTimeout·(1 − this bound) on the leader's own clock (thesis §6.4.1). */
@@ -101,6 +103,19 @@ export class NodeActor implements Actor {
   readonly detectorStats: DetectorStats = { suspicions: 0, falseSuspicions: 0 };
   /** True time of the last message this node sent to each peer (by actor index), for pings. */
   private lastSentTo: Float64Array;
+  /** Gossip mode: when a message from each actor (by index) last arrived here: what a leader relays. */
+  private directAt: Float64Array;
+  /** Gossip mode: the Lamport stamp of that message: the peer's heartbeat counter, relayed with it. */
+  private directHb: Float64Array;
+  /** Gossip mode: the highest heartbeat counter of each peer known here, heard or relayed: relayed news counts only above it. */
+  private knownHb: Float64Array;
+  /** Gossip mode: when fresh news of each peer (by index) last arrived, direct or relayed: pings wait for its lack. */
+  private newsAt: Float64Array;
+  /** Gossip mode: when an AppendEntries with a liveness table last arrived (a leader vouches for us meanwhile). */
+  private tableAt = -Infinity;
+  /** Gossip mode, leader: the liveness table its AppendEntries carry this instant (one per instant, shared). */
+  private aliveTable: Readonly<Record<string, AliveEntry>> | null = null;
+  private aliveTableAt = -Infinity;
   /** From this time on, some peer is nearly due a ping: the next delivery sends it (see PING_SLACK). */
   private pingFrom = Infinity;
   /** When the least recently sent-to peer is due a ping at the latest. */
@@ -159,6 +174,10 @@ export class NodeActor implements Actor {
     this.roundTimer = new Timer(this, 'syncRound');
     this.clock = clock;
     this.lastSentTo = new Float64Array(actorCount).fill(-Infinity);
+    this.directAt = new Float64Array(actorCount).fill(-Infinity);
+    this.directHb = new Float64Array(actorCount).fill(-Infinity);
+    this.knownHb = new Float64Array(actorCount).fill(-Infinity);
+    this.newsAt = new Float64Array(actorCount).fill(-Infinity);
     this.peerActors = [];
     this.raft = raft.createRaftNode(id, voters, this.persistent, this.raftOptions);
     this.peers = this.raft.peers;
@@ -218,12 +237,20 @@ export class NodeActor implements Actor {
     for (const a of this.peerActors) this.slotFor(a.index);
   }
 
-  /** Grows lastSentTo to hold actor `index` (new slots: never sent to). */
+  /** Grows lastSentTo and the gossip arrays to hold actor `index` (new slots: never sent to or heard). */
   private slotFor(index: number): void {
     if (index < this.lastSentTo.length) return;
-    const grown = new Float64Array(Math.max(index + 1, this.lastSentTo.length * 2)).fill(-Infinity);
-    grown.set(this.lastSentTo);
-    this.lastSentTo = grown;
+    const size = Math.max(index + 1, this.lastSentTo.length * 2);
+    const grow = (a: Float64Array): Float64Array => {
+      const grown = new Float64Array(size).fill(-Infinity);
+      grown.set(a);
+      return grown;
+    };
+    this.lastSentTo = grow(this.lastSentTo);
+    this.directAt = grow(this.directAt);
+    this.directHb = grow(this.directHb);
+    this.knownHb = grow(this.knownHb);
+    this.newsAt = grow(this.newsAt);
   }
 
   /** The leader's monotonic clock for leases: it drifts with the node's oscillator but is never stepped. */
@@ -244,8 +271,17 @@ export class NodeActor implements Actor {
     const peers = this.peers;
     const now = this.monotonicNow();
     return this.timing.detector === 'phi'
-      ? new PhiAccrualDetector(peers, { threshold: this.timing.phiThreshold }, now)
+      ? new PhiAccrualDetector(peers, { threshold: this.timing.phiThreshold, acceptablePauseMs: this.phiPauseMs() }, now)
       : new TimeoutDetector(peers, this.timing.suspectAfterMs, now);
+  }
+
+  /**
+   * Gossip mode: relayed news of a peer skips a heartbeat round whenever the peer's latest message
+   * went to someone other than the leader, so a gap of two rounds is normal; phi tolerates one
+   * heartbeat of pause (Akka's acceptable-heartbeat-pause) instead of learning that only later.
+   */
+  private phiPauseMs(): number {
+    return this.timing.detectorMode === 'gossip' ? this.timing.heartbeatMs : 0;
   }
 
   /**
@@ -285,7 +321,12 @@ export class NodeActor implements Actor {
     if (this.timing.detector !== 'off') {
       // At the start everyone counts as just heard from; a restarted node pings every peer at once,
       // so they hear it is back without waiting.
-      if (first) for (const peer of this.peerActors) this.lastSentTo[peer.index] = engine.now;
+      if (first) {
+        for (const peer of this.peerActors) {
+          this.lastSentTo[peer.index] = engine.now;
+          this.newsAt[peer.index] = engine.now;
+        }
+      }
       this.pingSilent();
     }
   }
@@ -293,6 +334,22 @@ export class NodeActor implements Actor {
   /** Every peer must hear from us at least every suspectAfterMs/3 (contract). */
   private pingEvery(): number {
     return this.timing.suspectAfterMs / 3;
+  }
+
+  /**
+   * When peer `i` (actor index) was last served, the ping period counting from there. Direct mode:
+   * the last send to it (every peer must hear us). Gossip mode, while a leader's tables arrive (it
+   * hears us, so it vouches for us to the others): the later of the last fresh news of the peer and
+   * the last send to it (we ping a peer we have no news of, and not again before an answer could come
+   * back). Once no table has come for a ping period, news counts only up to the last table, so the
+   * direct rule takes over: nobody vouches for us, every peer must hear us. Hence
+   * max(sent, min(news, tableAt)): the ping falls due at whichever rule's deadline comes first.
+   */
+  private servedAt(i: number): number {
+    const sent = this.lastSentTo[i];
+    if (this.timing.detectorMode === 'direct') return sent;
+    const news = this.newsAt[i] < this.tableAt ? this.newsAt[i] : this.tableAt;
+    return news > sent ? news : sent;
   }
 
   /**
@@ -304,7 +361,7 @@ export class NodeActor implements Actor {
     const early = this.pingEvery() * (1 - PING_SLACK);
     this.pinging = true;
     for (const peer of this.peerActors) {
-      if (now - this.lastSentTo[peer.index] >= early) this.send(peer, 'Ping', PING);
+      if (now - this.servedAt(peer.index) >= early) this.send(peer, 'Ping', PING);
     }
     this.pinging = false;
     this.rearmPings();
@@ -319,7 +376,7 @@ export class NodeActor implements Actor {
     let oldest = Infinity;
     let index = -1;
     for (const peer of this.peerActors) {
-      const last = this.lastSentTo[peer.index];
+      const last = this.servedAt(peer.index);
       if (last < oldest) {
         oldest = last;
         index = peer.index;
@@ -341,15 +398,35 @@ export class NodeActor implements Actor {
     this.slotFor(to.index);
     this.lastSentTo[to.index] = this.engine.now;
     if (to.index === this.oldestPeer && !this.pinging) this.rearmPings();
+    if (type === 'AppendEntries' && this.timing.detectorMode === 'gossip' && this.timing.detector !== 'off') {
+      payload = Object.freeze({ ...(payload as object), alive: this.aliveNow() });
+    }
     this.engine.send(this, to, type, payload);
+  }
+
+  /**
+   * Gossip mode: what this node relays with its AppendEntries: for each peer it has heard directly
+   * within suspectAfterMs, how long ago (ms, on its monotonic clock) and the peer's heartbeat counter
+   * then (the Lamport stamp of that message). One frozen table per instant, shared by every
+   * AppendEntries of that instant; a receiver skips its own entry.
+   */
+  private aliveNow(): Readonly<Record<string, AliveEntry>> {
+    const now = this.monotonicNow();
+    if (this.aliveTableAt === now && this.aliveTable !== null) return this.aliveTable;
+    const table: Record<string, AliveEntry> = {};
+    for (const peer of this.peerActors) {
+      // Tenths of a millisecond, as a real node would write a duration on the wire (and as learners read it).
+      const agoMs = Math.round((now - this.directAt[peer.index]) * 10) / 10;
+      if (agoMs <= this.timing.suspectAfterMs) table[peer.id] = Object.freeze({ agoMs, hb: this.directHb[peer.index] });
+    }
+    this.aliveTable = Object.freeze(table);
+    this.aliveTableAt = now;
+    return this.aliveTable;
   }
 
   deliver(env: Envelope): void {
     const from = env.from;
-    if (from.isNode && this.detector.heard(from.id, this.monotonicNow())) {
-      this.engine.record({ at: this.engine.now, kind: 'unsuspect', node: this.id, to: from.id });
-      this.armDetector(); // the peer has a deadline again
-    } else if (this.timing.detector === 'phi' && from.isNode) this.armDetector(); // a short gap can bring phi's deadline closer
+    if (from.isNode && this.timing.detector !== 'off') this.hear(env);
     const type = env.type;
     if (RAFT_MESSAGE_TYPES.has(type)) {
       const r = this.raft;
@@ -364,6 +441,60 @@ export class NodeActor implements Actor {
       this.broker.onMessage(env);
     }
     if (this.engine.now >= this.pingFrom && this.up) this.pingSilent();
+  }
+
+  /** The failure detector's part of a delivery from a node: the sender is heard; gossip adds what it relays. */
+  private hear(env: Envelope): void {
+    const from = env.from;
+    const now = this.monotonicNow();
+    let rearm = false;
+    if (this.detector.heard(from.id, now)) {
+      this.engine.record({ at: this.engine.now, kind: 'unsuspect', node: this.id, to: from.id });
+      rearm = true; // the peer has a deadline again
+    } else if (this.timing.detector === 'phi') rearm = true; // a short gap can bring phi's deadline closer
+    if (this.timing.detectorMode === 'gossip') {
+      this.slotFor(from.index);
+      this.directAt[from.index] = now;
+      this.directHb[from.index] = env.lamport;
+      if (env.lamport > this.knownHb[from.index]) this.knownHb[from.index] = env.lamport;
+      this.newsAt[from.index] = now;
+      let moved = from.index === this.oldestPeer;
+      if (env.type === 'AppendEntries') {
+        const alive = (env.payload as { alive?: Readonly<Record<string, AliveEntry>> }).alive;
+        if (alive !== undefined) {
+          this.tableAt = now;
+          moved = true; // every peer's deadline may move
+          for (const peer of this.peerActors) {
+            const entry = alive[peer.id];
+            if (entry === undefined || peer.index === from.index) continue;
+            const age = entry.agoMs;
+            // Recent news (younger than a ping period) defers our ping a full period, even when we
+            // had heard the peer ourselves since; older news only as far as its age allows.
+            const fresh = age < this.pingEvery() ? now : now - age;
+            if (fresh > this.newsAt[peer.index]) this.newsAt[peer.index] = fresh;
+            // Only a higher heartbeat counter is news: the same message relayed again, in a table
+            // that travelled faster, must not look fresher (van Renesse et al.'s counters).
+            if (!(entry.hb > this.knownHb[peer.index])) continue;
+            this.knownHb[peer.index] = entry.hb;
+            const news = this.detector.heardAt(peer.id, now - age, now);
+            if (news === 'older') continue;
+            if (news === 'cleared') {
+              this.engine.record({ at: this.engine.now, kind: 'unsuspect', node: this.id, to: peer.id, detail: `relayed by ${from.id}` });
+              rearm = true;
+            } else if (this.timing.detector === 'phi') rearm = true;
+          }
+        }
+      }
+      // Sent a ping by a peer that has no news of us: answer it, unless something just went its way.
+      if (env.type === 'Ping' && this.engine.now - this.lastSentTo[from.index] >= this.pingEvery() / 2 && this.up) {
+        this.pinging = true;
+        this.send(from, 'Ping', PING);
+        this.pinging = false;
+        moved = true;
+      }
+      if (moved && !this.pinging) return this.rearmPings();
+    }
+    if (rearm) this.armDetector();
   }
 
   fire(timer: TimerT): void {
@@ -507,6 +638,13 @@ export class NodeActor implements Actor {
     this.pingFrom = Infinity;
     this.pingAt = Infinity;
     this.oldestPeer = -1;
+    this.directAt.fill(-Infinity);
+    this.directHb.fill(-Infinity);
+    this.knownHb.fill(-Infinity);
+    this.newsAt.fill(-Infinity);
+    this.tableAt = -Infinity;
+    this.aliveTable = null;
+    this.aliveTableAt = -Infinity;
     this.broker.reset();
     this.sync = this.newSync();
     this.detector = this.newDetector();
@@ -669,6 +807,14 @@ const PING_SLACK = 0.3;
 /** Most peers one NTP round asks (see NodeActor.syncPeers). */
 const SYNC_FANOUT = 4;
 const PING = Object.freeze({ type: 'Ping' });
+
+/** One peer in a gossip-mode AppendEntries' `alive` table. */
+export interface AliveEntry {
+  /** How long ago (ms, on the sender's monotonic clock) the sender last heard from the peer. */
+  readonly agoMs: number;
+  /** The peer's heartbeat counter then: the Lamport stamp of that message. */
+  readonly hb: number;
+}
 
 export const describeConfig = (c: Configuration): string =>
   `voters ${c.voters.join(' ') || '(none)'}` + (c.learners.length > 0 ? `; learners ${c.learners.join(' ')}` : '');

@@ -1465,6 +1465,7 @@ export const HEADERS: Readonly<Record<string, HeaderSpec>> = {
   'suspect-after': { usage: 'suspect-after <ms>', apply: (w, o) => { o.detector = { ...o.detector, suspectAfterMs: parseDuration(w) }; } },
   detector: { usage: 'detector timeout|phi|off', apply: (w, o) => { o.detector = { ...o.detector, kind: w.keyword('a detector', ['timeout', 'phi', 'off']) as 'timeout' }; } },
   'phi-threshold': { usage: 'phi-threshold <phi>', apply: (w, o) => { o.detector = { ...o.detector, phiThreshold: numArg(w, 'a threshold') }; } },
+  'detector-mode': { usage: 'detector-mode gossip|direct', apply: (w, o) => { o.detector = { ...o.detector, mode: w.keyword('a detector mode', ['gossip', 'direct']) as 'gossip' }; } },
   rules: {
     usage: 'rules vote-log-check|commit-current-term-only|one-change-at-a-time on|off',
     apply: (w, o) => {
@@ -2256,6 +2257,7 @@ export function optionsToHeader(options: ClusterOptions): string[] {
   if (d.suspectAfterMs !== undefined) h.push(`suspect-after ${num(d.suspectAfterMs)}`);
   if (d.kind !== undefined) h.push(`detector ${d.kind}`);
   if (d.phiThreshold !== undefined) h.push(`phi-threshold ${num(d.phiThreshold)}`);
+  if (d.mode !== undefined) h.push(`detector-mode ${d.mode}`);
   for (const [name, key] of Object.entries(RULES)) {
     const v = o.rules?.[key];
     if (v !== undefined) h.push(`rules ${name} ${v ? 'on' : 'off'}`);

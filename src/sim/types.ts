@@ -25,6 +25,13 @@ export interface ClusterOptions {
     kind?: 'timeout' | 'phi' | 'off';
     /** Phi-accrual suspicion threshold (default 8). */
     phiThreshold?: number;
+    /**
+     * How news of a peer's liveness travels (docs/time.md, "Failure detector"). 'gossip' (default):
+     * any message from a peer counts, and the leader's AppendEntries relay how long ago it last heard
+     * each other peer, so followers ping only peers they have had no news of. 'direct': every node
+     * hears every peer itself (a ping to each peer it has sent nothing to for suspectAfterMs/3).
+     */
+    mode?: 'gossip' | 'direct';
   };
   /** Rule switches ("break it"); all on by default. */
   rules?: Partial<RaftRules>;

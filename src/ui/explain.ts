@@ -101,7 +101,7 @@ function explainOther(e: SimEvent, sent: boolean): Explanation | undefined {
     case 'ClientReset':
       return withRule(sent ? `${from} reset client ${to}'s connection: it no longer has it` : `Client ${to} learned its connection to ${from} is gone`);
     case 'Ping':
-      return withRule(sent ? `${from} pinged ${to}: the failure detector hears each peer regularly` : `${to} heard a ping from ${from}`);
+      return withRule(sent ? `${from} pinged ${to}: the failure detector pings where no other message keeps two nodes in touch` : `${to} heard a ping from ${from}`);
     default:
       if (CLOCK_TYPES.has(e.type ?? '')) return withRule(sent ? `${from} sent ${to} a ${e.type} (clock synchronisation)` : `${to} received ${from}'s ${e.type} (clock synchronisation)`);
       return undefined;

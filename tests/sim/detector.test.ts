@@ -1,19 +1,24 @@
-// The failure detector through the headless API (architecture, "Failure detector"): every node hears
-// each peer at least every suspectAfterMs/3 (pings where other traffic does not reach), a peer unheard
-// for more than suspectAfterMs is suspected and cleared as soon as it is heard, a down node suspects no
-// one. Plus the phi-accrual variant, and determinism with clocks and detector on.
+// The failure detector through the headless API (docs/time.md, "Failure detector"), in both modes.
+// Gossip (default): any message from a peer is news of it, and the leader's AppendEntries relay how long
+// ago it last heard each other peer (`alive`); a node pings a peer it has had no news of for
+// suspectAfterMs/3. Direct: every node sends each peer something at least every suspectAfterMs/3. In
+// both, a peer with no news for more than suspectAfterMs is suspected and cleared as soon as fresh news
+// comes, and a down node suspects no one. Plus the phi-accrual variant, and determinism.
 //
-// Timing used below. A node pings a peer it has sent nothing to for suspectAfterMs/3 (sooner, at a
-// delivery, once 70 % of that has passed), and its detector timer fires exactly when a peer's silence
-// passes suspectAfterMs. A crashed peer is therefore suspected just after suspectAfterMs of silence,
-// measured from the last message heard from it. Messages the peer sent just before crashing are still
-// in flight and still arrive, so measured from the crash itself the bound is suspectAfterMs + the
-// largest one-way latency (at default settings 300 + 15 = 315 ms).
+// Timing used below. The detector timer fires exactly when a peer's silence passes suspectAfterMs, so a
+// crashed peer is suspected just after suspectAfterMs measured from the last news of it: the last
+// message heard from it or, in gossip mode, the time a leader relayed it had last heard it. Messages the
+// peer sent just before crashing are still in flight and still arrive (at the leader, too), so measured
+// from the crash itself the bound is suspectAfterMs + the largest one-way latency (300 + 15 = 315 ms),
+// and in gossip mode one latency more (330 ms): the receiver of relayed news cannot know how long the
+// relay itself travelled, so it dates the news by its arrival minus the age the leader wrote.
 import { describe, expect, it } from 'vitest';
 import { createCluster, type Cluster, type ClusterOptions, type SimEvent } from '../../src/sim/index';
+import { LivenessNews } from '../../src/sim/livenessNews';
 import { at, testRng, withSeed } from './helpers';
 
 const SEEDS = 40;
+const MODES = ['gossip', 'direct'] as const;
 const EPS = 1e-6;
 /** Largest default clock drift, as a fraction. */
 const DRIFT = 100e-6;
@@ -36,16 +41,19 @@ function falseSuspicions(c: Cluster, reachable: Reachable = () => true): { count
   return out;
 }
 
-/** Per (observer, peer): last delivery heard, first suspicion, first clearing after a suspicion. Attach at creation. */
+/**
+ * Per (observer, peer): last news heard (a delivery from the peer, or a relayed time it was alive),
+ * first suspicion, first clearing after a suspicion. Attach at creation.
+ */
 class Watch {
-  private readonly heard = new Map<string, number>();
+  private readonly news = new LivenessNews();
   private readonly suspected = new Map<string, number>();
   private readonly cleared = new Map<string, number>();
   private readonly firstHeard = new Map<string, number>();
   constructor(c: Cluster) {
     c.onEvent((e: SimEvent) => {
+      this.news.observe(e);
       if (e.kind === 'deliver') {
-        this.heard.set(`${e.to}<${e.from}`, e.at);
         if (!this.firstHeard.has(`${e.to}<${e.from}`)) this.firstHeard.set(`${e.to}<${e.from}`, e.at);
       }
       const k = `${e.node}<${e.to}`;
@@ -59,8 +67,9 @@ class Watch {
     this.cleared.clear();
     this.firstHeard.clear();
   }
+  /** The last news `observer` had of `peer`: a message from it, or a relayed time it was alive. */
   lastHeard(observer: string, peer: string): number | undefined {
-    return this.heard.get(`${observer}<${peer}`);
+    return this.news.lastNews(observer, peer);
   }
   /** First delivery from peer to observer since the last reset. */
   firstHeardSince(observer: string, peer: string): number | undefined {
@@ -75,14 +84,14 @@ class Watch {
 }
 
 describe('timeout detector: crashes', () => {
-  for (const suspectAfterMs of [300, 150, 600]) {
-    it(`detects a crashed peer as soon as it has been silent for suspectAfterMs (suspectAfterMs ${suspectAfterMs})`, () => {
+  for (const [mode, suspectAfterMs] of MODES.flatMap((m) => [300, 150, 600].map((t) => [m, t] as const))) {
+    it(`${mode}: detects a crashed peer as soon as it has been silent for suspectAfterMs (suspectAfterMs ${suspectAfterMs})`, () => {
       const P = suspectAfterMs / 6; // slack for the run below only
       const maxLatency = 15;
       let worstFromCrash = 0;
       for (let seed = 1; seed <= SEEDS; seed++) {
         withSeed(seed, () => {
-          const c = createCluster({ seed, detector: { suspectAfterMs } });
+          const c = createCluster({ seed, detector: { suspectAfterMs, mode } });
           const w = new Watch(c);
           const r = testRng(seed);
           c.runFor(r.int(800, 3000));
@@ -95,11 +104,14 @@ describe('timeout detector: crashes', () => {
             if (id === victim) continue;
             const s = w.suspectedAt(id, victim);
             expect(s, at(c, `${id} never suspected crashed ${victim}`)).toBeDefined();
-            const heard = w.lastHeard(id, victim)!;
+            const heard = w.lastHeard(id, victim)!; // the last news of it (direct or relayed)
             // Silence is measured on the observer's own clock, which drifts by up to 100 ppm.
             expect(s! - heard, at(c, `${id}: silence before suspecting ${victim}`)).toBeGreaterThan(suspectAfterMs * (1 - DRIFT));
             expect(s! - heard, at(c, `${id}: suspected ${victim} late after the last message`)).toBeLessThanOrEqual(suspectAfterMs * (1 + DRIFT) + EPS);
-            expect(s! - crashAt, at(c, `${id}: suspected ${victim} late after the crash`)).toBeLessThanOrEqual(suspectAfterMs * (1 + DRIFT) + maxLatency + EPS);
+            // Relayed news dates the peer's last message by its arrival at the leader plus the relay's
+            // own transit (the receiver cannot know it): one more latency in gossip mode.
+            const flight = mode === 'gossip' ? 2 * maxLatency : maxLatency;
+            expect(s! - crashAt, at(c, `${id}: suspected ${victim} late after the crash`)).toBeLessThanOrEqual(suspectAfterMs * (1 + DRIFT) + flight + EPS);
             expect(c.node(id).suspects, at(c, `${id}'s suspect set`)).toContain(victim);
             worstFromCrash = Math.max(worstFromCrash, s! - crashAt);
           }
@@ -173,13 +185,13 @@ describe('timeout detector: crashes', () => {
 });
 
 describe('timeout detector: the network', () => {
-  it('no false suspicion on a quiet network with default settings over long runs', () => {
+  it('no false suspicion on a quiet network with default settings over long runs (both modes)', () => {
     let runs = 0;
     for (let seed = 1; seed <= 30; seed++) {
       withSeed(seed, () => {
         for (const sync of ['ntp', 'cristian', 'berkeley'] as const) {
           if ((seed + ['ntp', 'cristian', 'berkeley'].indexOf(sync)) % 3 !== 0) continue;
-          const c = createCluster({ seed, clocks: { sync } });
+          const c = createCluster({ seed, clocks: { sync }, detector: { mode: MODES[seed % 2] } });
           const fs = falseSuspicions(c);
           let any = 0;
           c.onEvent((e) => {
@@ -209,13 +221,13 @@ describe('timeout detector: the network', () => {
     }
   });
 
-  it('false suspicions appear when latency exceeds the timeout: every peer is falsely suspected until its first message arrives', () => {
+  for (const mode of MODES) it(`${mode}: false suspicions appear when latency exceeds the timeout: every peer is falsely suspected until its first message arrives`, () => {
     // latencyMs [350, 400] with suspectAfterMs 300: nothing sent at start can arrive within 300 ms, so every
     // node suspects every (up, connected) peer once, and clears it when the first message lands. After
     // that, gaps between arrivals are at most the ping gap + jitter (100 + 50 ms) < 300: no more.
     for (let seed = 1; seed <= SEEDS; seed++) {
       withSeed(seed, () => {
-        const c = createCluster({ seed, network: { latencyMs: [350, 400] }, detector: { suspectAfterMs: 300 }, checkers: 'record' });
+        const c = createCluster({ seed, network: { latencyMs: [350, 400] }, detector: { suspectAfterMs: 300, mode }, checkers: 'record' });
         const fs = falseSuspicions(c);
         c.runFor(450);
         const n = c.nodeIds.length;
@@ -261,6 +273,49 @@ describe('timeout detector: the network', () => {
     }
   });
 
+  it('a cut link between two followers: gossip suspects no one (the leader vouches for both), direct suspects across the cut', () => {
+    // Gossip detectors detect crashed processes, not broken links (van Renesse et al. 1998): news of a
+    // peer that reaches us through the leader is as good as news from the peer itself.
+    for (let seed = 1; seed <= 10; seed++) {
+      withSeed(seed, () => {
+        for (const mode of MODES) {
+          const c = createCluster({ seed, detector: { mode } });
+          c.runUntil(() => c.leader() !== undefined, 3000);
+          c.runFor(300);
+          const l = c.leader()!;
+          const [a, b] = c.nodeIds.filter((x) => x !== l);
+          c.cutLink(a, b);
+          c.cutLink(b, a);
+          c.runFor(2000);
+          expect(c.leader(), at(c, 'the leader stays')).toBe(l);
+          if (mode === 'gossip') {
+            for (const id of c.nodeIds) expect(c.node(id).suspects, at(c, `gossip: ${id}'s suspects`)).toEqual([]);
+          } else {
+            expect(c.node(a).suspects, at(c, `direct: ${a}'s suspects`)).toEqual([b]);
+            expect(c.node(b).suspects, at(c, `direct: ${b}'s suspects`)).toEqual([a]);
+          }
+        }
+      });
+    }
+  });
+
+  it('gossip: a follower cut off from the leader but not from the others is suspected only by the leader', () => {
+    // The leader hears nothing from it and relays nothing of it, so the other followers ping it directly.
+    for (let seed = 1; seed <= 10; seed++) {
+      withSeed(seed, () => {
+        const c = createCluster({ seed, raft: { preVote: true, checkQuorum: true } });
+        c.runUntil(() => c.leader() !== undefined, 3000);
+        c.runFor(300);
+        const l = c.leader()!;
+        const f = c.nodeIds.find((x) => x !== l)!;
+        c.cutLink(f, l);
+        c.runFor(2000);
+        expect(c.node(l).suspects, at(c, `${l} suspects ${f}`)).toEqual([f]);
+        for (const id of c.nodeIds) if (id !== l) expect(c.node(id).suspects, at(c, `${id}'s suspects`)).toEqual([]);
+      });
+    }
+  });
+
   it('across a partition each side suspects exactly the other side, and nobody on its own side', () => {
     for (let seed = 1; seed <= SEEDS; seed++) {
       withSeed(seed, () => {
@@ -286,15 +341,46 @@ describe('timeout detector: the network', () => {
     }
   });
 
-  it('on a quiet network every node sends to each peer at least every suspectAfterMs / 3 (the ping promise)', () => {
-    // Architecture: "Every node hears each peer at least every suspectAfterMs / 3 (pings where other
-    // traffic does not reach)". Measured as the gap between consecutive sends from a node to a peer
-    // (any message type), and between deliveries (which may add the latency jitter, 10 ms).
+  it('gossip: on a quiet network every node gets fresh news of each peer at least every suspectAfterMs / 3 + two latencies', () => {
+    // docs/time.md: "A node that has had no fresh news of a peer for suspectAfterMs/3 pings it; a
+    // pinged node answers." Fresh news: a delivery from the peer, or a relayed time later than any
+    // known. Gaps are at most the ping period + the ping's and the answer's flight (2 × 15 ms).
+    for (const suspectAfterMs of [300, 600]) {
+      let worst = 0;
+      let relayed = 0;
+      for (let seed = 1; seed <= 10; seed++) {
+        const c = createCluster({ seed, detector: { suspectAfterMs } });
+        const news = new Map<string, number>(); // observer<peer → arrival of its last fresh news
+        const tracker = new LivenessNews();
+        c.onEvent((e) => {
+          if (e.kind !== 'deliver' || e.from === 'time' || e.to === 'time' || e.from === undefined || e.to === undefined) return;
+          const before = new Map(c.nodeIds.map((p) => [p, tracker.lastNews(e.to!, p)]));
+          tracker.observe(e);
+          for (const p of c.nodeIds) {
+            if (p === e.to || tracker.lastNews(e.to, p) === before.get(p)) continue;
+            if (p !== e.from) relayed++;
+            const k = `${e.to}<${p}`;
+            if (news.has(k)) worst = Math.max(worst, e.at - news.get(k)!);
+            news.set(k, e.at);
+          }
+        });
+        c.runFor(10_000);
+        for (const at of news.values()) worst = Math.max(worst, c.now - at); // the silence still running at the end
+      }
+      expect(relayed, 'news relayed by the leader').toBeGreaterThan(1000);
+      expect(worst, `suspectAfterMs ${suspectAfterMs}: longest gap between fresh news of a peer`).toBeLessThanOrEqual(suspectAfterMs / 3 + 30 + EPS);
+    }
+  });
+
+  it('direct: on a quiet network every node sends to each peer at least every suspectAfterMs / 3 (the ping promise)', () => {
+    // Direct mode: "every node sends each peer something at least every suspectAfterMs/3". Measured as
+    // the gap between consecutive sends from a node to a peer (any message type), and between
+    // deliveries (which may add the latency jitter, 10 ms).
     for (const suspectAfterMs of [300, 600]) {
       let worstSend = 0;
       let worstHeard = 0;
       for (let seed = 1; seed <= 10; seed++) {
-        const c = createCluster({ seed, detector: { suspectAfterMs } });
+        const c = createCluster({ seed, detector: { suspectAfterMs, mode: 'direct' } });
         const lastSend = new Map<string, number>();
         const lastDeliver = new Map<string, number>();
         c.onEvent((e) => {
@@ -315,9 +401,54 @@ describe('timeout detector: the network', () => {
     }
   });
 
-  it('pings only silent peers: the leader pings no one, a follower pings only the other followers (any message counts as heard)', () => {
+  it('gossip: with a leader up nobody pings: the AppendEntries carry the news (3, 5 and 9 nodes)', () => {
     for (const nodes of [3, 5, 9]) {
       const c = createCluster({ seed: 4, nodes, clocks: { sync: 'off' } });
+      c.runUntil(() => c.leader() !== undefined, 3000);
+      c.runFor(500);
+      const l = c.leader()!;
+      const ae = c.sentCount('AppendEntries');
+      const pings = c.sentCount('Ping');
+      c.runFor(10_000);
+      expect(c.leader(), at(c, 'the same leader throughout')).toBe(l);
+      expect(c.sentCount('Ping') - pings, at(c, `pings in 10 s with ${nodes} nodes`)).toBe(0);
+      expect(c.sentCount('AppendEntries') - ae, at(c, 'heartbeats')).toBeGreaterThanOrEqual(199 * (nodes - 1));
+      for (const id of c.nodeIds) expect(c.node(id).suspects, at(c, id)).toEqual([]);
+    }
+  });
+
+  it('gossip: after the leader crashes the followers ping each other until a new leader relays again', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      withSeed(seed, () => {
+        const c = createCluster({ seed, clocks: { sync: 'off' }, detector: { suspectAfterMs: 300 } });
+        c.runUntil(() => c.leader() !== undefined, 3000);
+        c.runFor(500);
+        const old = c.leader()!;
+        const pings = new Map<string, number>();
+        c.onEvent((e) => {
+          if (e.kind === 'send' && e.type === 'Ping') pings.set(`${e.from}>${e.to}`, e.at);
+        });
+        const crashAt = c.now;
+        c.crash(old);
+        c.runUntil(() => c.leader() !== undefined && c.leader() !== old, 3000);
+        c.runFor(1000);
+        const followers = c.nodeIds.filter((x) => x !== old);
+        // Every surviving node pinged the crashed leader, and no one suspects a live peer.
+        for (const f of followers) expect(pings.has(`${f}>${old}`), at(c, `${f} pinged silent ${old}`)).toBe(true);
+        for (const f of followers) expect(c.node(f).suspects, at(c, `${f}'s suspects`)).toEqual([old]);
+        expect(Math.min(...pings.values()), 'no ping before a third of the timeout without news').toBeGreaterThan(crashAt + 100 * 0.7 - 1);
+        // Once the new leader relays, only the crashed node is still pinged.
+        const since = c.now;
+        pings.clear();
+        c.runFor(1000);
+        for (const [pair, t] of pings) expect(pair.endsWith(`>${old}`), at(c, `ping ${pair} at ${t} after ${since}`)).toBe(true);
+      });
+    }
+  });
+
+  it('direct: pings only silent peers: the leader pings no one, a follower pings only the other followers (any message counts as heard)', () => {
+    for (const nodes of [3, 5, 9]) {
+      const c = createCluster({ seed: 4, nodes, clocks: { sync: 'off' }, detector: { mode: 'direct' } });
       c.runUntil(() => c.leader() !== undefined, 3000);
       c.runFor(500);
       const l = c.leader()!;
@@ -335,8 +466,8 @@ describe('timeout detector: the network', () => {
     }
   });
 
-  it('the detector timer fires only for pings really due: never on the leader, at most once per ping round on a follower', () => {
-    const c = createCluster({ seed: 4, clocks: { sync: 'off' } });
+  it('direct: the detector timer fires only for pings really due: never on the leader, at most once per ping round on a follower', () => {
+    const c = createCluster({ seed: 4, clocks: { sync: 'off' }, detector: { mode: 'direct' } });
     c.runFor(1000);
     const l = c.leader()!;
     const ticks = new Map<string, number>();
@@ -476,7 +607,8 @@ describe('determinism with clocks and detector on', () => {
       withSeed(seed, () => {
         const sync = (['ntp', 'cristian', 'berkeley'] as const)[seed % 3];
         const kind = seed % 2 === 0 ? 'phi' : 'timeout';
-        const options: ClusterOptions = { seed, clocks: { sync, syncIntervalMs: 400 }, detector: { kind } };
+        const mode = MODES[Math.floor(seed / 2) % 2];
+        const options: ClusterOptions = { seed, clocks: { sync, syncIntervalMs: 400 }, detector: { kind, mode } };
         const a = run(options, seed);
         const b = run(options, seed);
         expect(a.length, `${sync}/${kind}: journal lengths`).toBe(b.length);

@@ -63,12 +63,12 @@ describe("reads: 'readIndex' (§8, thesis §6.4)", () => {
       until(c, () => p.status === 'ok', 2000);
       const appends = c.sentCount('AppendEntries');
       const h = c.command(leader, 'HISTORY t 5');
-      run(c, 40); // far less than a heartbeat interval: the read started its own round
+      run(c, 60); // 4 hops of ≤ 15 ms (line, AppendEntries, reply, answer), far less than a heartbeat interval: the read started its own round
       expect(h.lines).toHaveLength(2);
       expect(c.sentCount('AppendEntries')).toBeGreaterThanOrEqual(appends + followers.length);
       const before = c.sentCount('ReadIndex');
       const f = c.command(followers[0], 'HISTORY t 5');
-      run(c, 60);
+      run(c, 90); // 6 hops of ≤ 15 ms: line, ReadIndex, AppendEntries, reply, ReadIndexReply, answer
       expect(f.lines).toHaveLength(2);
       expect(c.sentCount('ReadIndex')).toBe(before + 1);
       expect(c.sentCount('ReadIndexReply')).toBeGreaterThanOrEqual(1);

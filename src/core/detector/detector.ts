@@ -1,7 +1,8 @@
 // Failure detectors of one node: a fixed suspicion timeout (Wiber's) and a phi-accrual alternative, behind one interface.
 //
 // Host protocol: call `heard(peer, now)` for every message received from a peer (true ⇒ a suspicion
-// was just cleared: journal it); keep one timer at `nextCheckAt()` and, when it fires, call
+// was just cleared: journal it), and `heardAt(peer, at, now)` for news relayed by another node that
+// the peer was alive at `at` (gossip mode: the leader's AppendEntries say how long ago it heard each peer); keep one timer at `nextCheckAt()` and, when it fires, call
 // `check(now)` (returns the peers newly suspected) and set the timer again. `heard` never makes
 // `nextCheckAt` of the timeout detector earlier except when it clears a suspicion, so the host need
 // re-arm the timer only after `check` and after a clear (for phi, see PhiAccrualDetector).
@@ -14,6 +15,12 @@ export interface FailureDetector {
   readonly peers: readonly string[];
   /** A message from `peer` arrived. Returns true when this cleared a suspicion of it. Unknown peers are ignored. */
   heard(peer: string, nowMs: number): boolean;
+  /**
+   * News relayed by another node: `peer` was alive at `atMs` (≤ nowMs). Counts only when newer than
+   * anything heard of it so far (returns 'older' otherwise, and nothing changes); clears a suspicion
+   * ('cleared') only when that time is recent enough not to be suspected now, else 'newer'.
+   */
+  heardAt(peer: string, atMs: number, nowMs: number): 'older' | 'newer' | 'cleared';
   /** The peers that became suspected by `nowMs` (empty array when none). */
   check(nowMs: number): readonly string[];
   /** Peers suspected now, in `peers` order. The array is replaced, never mutated, on change. */
@@ -60,6 +67,18 @@ abstract class DetectorBase implements FailureDetector {
     this.suspected[i] = 0;
     this.rebuild();
     return true;
+  }
+
+  heardAt(peer: string, atMs: number, nowMs: number): 'older' | 'newer' | 'cleared' {
+    const i = this.index.get(peer);
+    if (i === undefined || !(atMs > this.lastHeardMs[i])) return 'older';
+    this.learn(i, atMs);
+    this.lastHeardMs[i] = atMs;
+    this.everHeard[i] = 1;
+    if (this.suspected[i] === 0 || nowMs > this.deadline(i)) return 'newer';
+    this.suspected[i] = 0;
+    this.rebuild();
+    return 'cleared';
   }
 
   check(nowMs: number): readonly string[] {

@@ -6,6 +6,7 @@
 import { parseScenario, ScenarioError, ScenarioRunner, toScenario, optionsToHeader } from '../scenario';
 import type { ActionRecord, ClusterOptions } from '../types';
 import type { SimCluster } from '../cluster';
+import { withoutAlive } from '../livenessNews';
 import { applyMove, canon, copyWorld, DEFAULT_BOUNDS, describeMove, worldFrom, type Bounds, type Fixed, type Move, type World } from './model';
 import { Search, type Found } from './search';
 
@@ -216,7 +217,8 @@ export function onEngine(ex: Explore, moves: readonly Move[], each?: (c: SimClus
  * The engine's id of the message a move names. The engine numbers every message it sends, the
  * failure detector's pings and clock sync too (they may leave during a delivery), so its ids run
  * ahead of the explorer's: the message is found by what it is (sender, receiver, content, copy),
- * the n-th of equal ones for the n-th in the explorer.
+ * the n-th of equal ones for the n-th in the explorer. The detector's `alive` table riding on an
+ * AppendEntries is not Raft's content: it is left out of the comparison.
  */
 function engineId(c: SimCluster, w: World, ids: readonly string[], id: number, copy: boolean): number {
   const m = w.inflight.find((x) => x.id === id && x.copy === copy);
@@ -226,7 +228,7 @@ function engineId(c: SimCluster, w: World, ids: readonly string[], id: number, c
   const rank = w.inflight.filter((x) => x.copy === copy && sig(ids[x.from], ids[x.to], x.payload) === want).sort((a, b) => a.id - b.id).indexOf(m);
   const found = c
     .inFlight()
-    .filter((e) => e.duplicate === copy && !e.lost && sig(e.from, e.to, e.payload) === want)
+    .filter((e) => e.duplicate === copy && !e.lost && sig(e.from, e.to, withoutAlive(e.payload)) === want)
     .sort((a, b) => a.id - b.id);
   return found[rank]?.id ?? id;
 }

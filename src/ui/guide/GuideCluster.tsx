@@ -450,7 +450,7 @@ export function DetectorPanel({ snap, cluster }: { snap: ClusterSnap; cluster: S
       <p className="hint">
         {kind === 'phi'
           ? `Phi-accrual: a peer is suspected when φ, from the spread of its past heartbeat gaps, passes ${settings.phiThreshold.value as number}.`
-          : `Timeout: a peer is suspected after ${formatTime(settings.suspectAfter.value as number)} without a message from it.`}{' '}
+          : `Timeout: a peer is suspected after ${formatTime(settings.suspectAfter.value as number)} without news of it${d?.mode === 'direct' ? ' (a message from it)' : ' (a message from it, or a leader’s heartbeat saying it heard from it)'}.`}{' '}
         A false suspicion is one of a peer that was up and reachable.
       </p>
       <Table label="Failure detector" headers={['Node', 'Suspects now', 'Suspicions', 'False']}>
