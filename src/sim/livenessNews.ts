@@ -41,9 +41,13 @@ export class LivenessNews {
   }
 }
 
-/** A message payload without the detector's `alive` table: what Raft itself sent (the explorer compares these). */
+/**
+ * A message payload with the detector's `alive` table emptied: what Raft itself sent (the explorer
+ * compares these). Raft creates every AppendEntries with an empty `alive` slot, so it stays, empty.
+ */
 export function withoutAlive(payload: unknown): unknown {
   if (typeof payload !== 'object' || payload === null || !('alive' in payload)) return payload;
+  if ((payload as { alive?: unknown }).alive === undefined) return payload;
   const { alive: _alive, ...rest } = payload as Record<string, unknown>;
-  return rest;
+  return { ...rest, alive: undefined };
 }

@@ -1123,6 +1123,7 @@ function sendAppend(node: RaftNode, peer: string, from: number, withEntries: boo
     entries,
     leaderCommit: node.commitIndex,
     seq: node.readSeq,
+    alive: undefined,
   };
   node.outbox.push({ kind: 'send', to: peer, msg });
   return prevLogIndex + entries.length;

@@ -102,6 +102,11 @@ export interface AppendEntries {
   readonly leaderCommit: number;
   /** The leader's heartbeat-round number, echoed in the reply: confirms leadership for reads (§8, thesis §6.4). */
   readonly seq?: number;
+  /**
+   * Not Raft's: the simulator's failure detector may attach its news here (gossip mode) before the
+   * message leaves. Raft ignores it; created empty so every AppendEntries has the same shape.
+   */
+  alive?: unknown;
 }
 
 export interface AppendEntriesReply {
