@@ -5,22 +5,12 @@
 // 390 px and one of the other three in turn (step n: 320, 768 or 1920 by n mod 3), so every width
 // still meets every chapter; dark contrast on the introductions and odd steps. FULL=1 checks every
 // step at all five widths and in dark (about 1.5× as long).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { loadChapters } from '../../src/guides/chapters';
 import { WIDTHS, atWidths, axeProblems, layoutProblems, setTheme, svgContrastProblems, viewportFor } from './checks';
 import { hasBrowser, launch, openPage } from './browser';
+import { chapters } from './guideFiles';
 
-const GUIDES = join(__dirname, '../../guides');
-const chapters = loadChapters(
-  Object.fromEntries(
-    readdirSync(GUIDES)
-      .filter((f) => f.endsWith('.md'))
-      .map((f) => [`/guides/${f}`, readFileSync(join(GUIDES, f), 'utf8')]),
-  ),
-);
 
 /** Next, whatever it is called at this step (Start, Next, or Skip the question when a question is asked). */
 const nextButton = (page: Page) => page.locator('.guide-nav button', { hasText: /^(Start →|Next →|Skip the question)$/ });

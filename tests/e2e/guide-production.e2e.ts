@@ -2,21 +2,11 @@
 // step through Next, each rule question answered with the chapter's answer (the page must say it was
 // right and show no failed step), the read mode's stale read named by the checker on the page, and
 // the challenge solved by typing its solution into the challenge box.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { loadChapters } from '../../src/guides/chapters';
 import { hasBrowser, launch, openPage } from './browser';
+import { chapters } from './guideFiles';
 
-const GUIDES = join(__dirname, '../../guides');
-const chapters = loadChapters(
-  Object.fromEntries(
-    readdirSync(GUIDES)
-      .filter((f) => f.endsWith('.md'))
-      .map((f) => [`/guides/${f}`, readFileSync(join(GUIDES, f), 'utf8')]),
-  ),
-);
 
 const where = (page: Page) => page.getByTestId('guide-where');
 const plain = (s: string) => s.replace(/[*`_]/g, '');

@@ -5,22 +5,14 @@
 // and no sideways scrolling from 320 to 1920 px. Skipped until the page mounts the guide (GuideHost);
 // GUIDE_MOUNTED=1 makes a missing guide a failure instead. SCREENSHOTS=1 also saves each chapter's
 // first and last step, and a guide step at 390, 1280 and 1920 px.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { loadChapters, sessionAt } from '../../src/guides/chapters';
+import { sessionAt } from '../../src/guides/chapters';
 import { hasBrowser, launch, openPage } from './browser';
+import { chapters } from './guideFiles';
 
-const GUIDES = join(__dirname, '../../guides');
-const chapters = loadChapters(
-  Object.fromEntries(
-    readdirSync(GUIDES)
-      .filter((f) => f.endsWith('.md'))
-      .map((f) => [`/guides/${f}`, readFileSync(join(GUIDES, f), 'utf8')]),
-  ),
-);
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = process.env.SCREENSHOTS ? (process.env.SCREENSHOT_DIR ?? 'docs/screenshots') : undefined;
 
