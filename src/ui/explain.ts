@@ -203,7 +203,7 @@ function explainDeliver(e: SimEvent): Explanation {
       if (!p) return withRule(`${to} received ${from}'s reply`, '§5.3');
       if (p.success) return withRule(`${to} learned that ${from} holds its log up to index ${p.matchIndex}`, '§5.3');
       if (p.conflictIndex === 0 && p.conflictTerm === 0) return withRule(`${to} learned of a newer term ${p.term} from ${from}`, '§5.1');
-      return withRule(`${to} learned that ${from}'s log differs and retries from an earlier index`, '§5.3');
+      return withRule(`${to} learned that ${from}'s log does not hold the entry its AppendEntries followed`, '§5.3');
     }
     default:
       return withRule(`${to} received ${e.type ?? 'a message'} from ${from}`);
@@ -250,7 +250,13 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
         const started = role ? `started an election for term ${role.term}${role.role === 'leader' ? ' and won it alone' : ''}` : 'starts an election';
         return withRule(e.detail === 'forced' ? `${you} forced ${n}'s election timeout: it ${started}` : `${n} timed out and ${started}`, '§5.2');
       }
-      if (e.type === 'heartbeat') return withRule(`${n}'s heartbeat timer fired: as leader it sends AppendEntries to every follower`, '§5.2');
+      if (e.type === 'heartbeat') {
+        // With CheckQuorum the tick may find too few voters heard from: the leader steps down instead (thesis §6.2).
+        if (ctx.after?.some((a) => a.kind === 'stepDown' && a.node === e.node && /CheckQuorum/.test(a.detail ?? ''))) {
+          return { text: `${n}'s heartbeat timer fired: as leader it counted the voters it heard from in the last election timeout (CheckQuorum), found fewer than a majority, and stepped down`, rule: 'thesis §6.2' };
+        }
+        return withRule(`${n}'s heartbeat timer fired: as leader it sends AppendEntries to every other server of its configuration`, '§5.2');
+      }
       const what = TIMER_WHAT[e.type ?? ''];
       return withRule(what ? `${n}'s ${e.type} timer fired: ${what}` : `${n}'s ${e.type ?? ''} timer fired`);
     }
@@ -271,8 +277,8 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
       const leader = e.role !== undefined ? e.role === 'leader' : ctx.roleOf?.(n) === 'leader';
       if (leader) {
         const t = e.entryTerm;
-        if (t === undefined || t < 0) return withRule(`${n} committed up to index ${e.index}: a majority of the cluster stores it`, '§5.3, §5.4.2');
-        if (t === e.term) return withRule(`${n} committed up to index ${e.index}: a majority of the cluster stores entry ${e.index}, which is from its current term ${e.term}, so it and every entry before it are committed`, '§5.3, §5.4.2');
+        if (t === undefined || t < 0) return withRule(`${n} committed up to index ${e.index}: a majority of the voters stores it`, '§5.3, §5.4.2');
+        if (t === e.term) return withRule(`${n} committed up to index ${e.index}: a majority of the voters stores entry ${e.index}, which is from its current term ${e.term}, so it and every entry before it are committed`, '§5.3, §5.4.2');
         return withRule(`${n} committed up to index ${e.index} by counting copies of an entry from an earlier term (${t}, now term ${e.term}): the commit rule is switched off, and Figure 8 shows why this is unsafe`, '§5.4.2');
       }
       return withRule(`${n} learned from the leader that entries up to index ${e.index} are committed`, '§5.3');
@@ -280,11 +286,15 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
     case 'apply':
       return withRule(`${n} applied entry ${e.index} (term ${e.term}) to its state machine: ${commandText(e.payload)}`, '§5.3');
     case 'truncate':
+      // InstallSnapshot discards the log the snapshot does not extend (§7), whether or not it conflicts.
+      if (ctx.after?.some((a) => a.kind === 'restore' && a.node === e.node)) {
+        return withRule(`${n} deleted its log from index ${e.index} on: the leader's snapshot replaces it`, '§7');
+      }
       return withRule(`${n} deleted its log from index ${e.index} on: those entries conflict with the leader's log`, '§5.3');
     case 'propose':
       return withRule(`A client asked ${n} to append ${commandText(e.payload ?? e.detail)}${ctx.roleOf?.(n) === 'leader' ? '' : ' (only a leader accepts it)'}`, '§5.3');
     case 'crash':
-      return withRule(`${you} crashed ${n}: it loses its volatile state (role, commit index, votes) but keeps its term, vote and log on disk`, '§5.1');
+      return withRule(`${you} crashed ${n}: it loses its volatile state (role, commit index, the votes it had collected) but keeps its term, its vote and its log (and snapshot) on disk`, '§5.1');
     case 'restart':
       return withRule(`${you} restarted ${n}: it comes back as a follower and waits to hear from a leader`, '§5.2');
     case 'disconnect':

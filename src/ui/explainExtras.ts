@@ -121,8 +121,10 @@ export function explainExtraEvent(e: SimEvent, actor = 'You'): ExtraExplanation 
     }
     case 'stepDown': {
       const why = splitReason(e.detail ?? '');
-      const extra = /CheckQuorum/.test(why.text) ? ['thesis §6.2'] : [];
-      return { text: `${n} stepped down as leader: ${why.text}`, rule: sectionNames(...extra, ...why.sections) };
+      // CheckQuorum is the dissertation's §6.2; the engine's reason cites §9.6 (Pre-Vote), which does not describe it.
+      const checkQuorum = /CheckQuorum/.test(why.text);
+      const sections = checkQuorum ? ['thesis §6.2', ...why.sections.filter((s) => s !== '§9.6')] : why.sections;
+      return { text: `${n} stepped down as leader: ${why.text}`, rule: sectionNames(...sections) };
     }
     case 'transfer': {
       const to = e.to ?? '?';

@@ -31,6 +31,21 @@ describe('explain', () => {
     expect(explain(conflict, { request }).text).toBe('n1 rejected AppendEntries from n2: its entry at index 7 has term 2, not 3');
   });
 
+  it('a truncation says why: a conflict with the leader (§5.3), or a snapshot that replaces the log (§7)', () => {
+    const cut: SimEvent = { at: 9, kind: 'truncate', node: 'n3', index: 4, term: 2 };
+    expect(sentence(cut)).toBe("n3 deleted its log from index 4 on: those entries conflict with the leader's log (§5.3)");
+    const restore: SimEvent = { at: 9, kind: 'restore', node: 'n3', index: 11, term: 2 };
+    expect(sentence(cut, { after: [restore] })).toBe("n3 deleted its log from index 4 on: the leader's snapshot replaces it (§7)");
+  });
+
+  it('a heartbeat tick that ends in a CheckQuorum step-down says so (thesis §6.2)', () => {
+    const tick: SimEvent = { at: 7, kind: 'timer', node: 'n1', type: 'heartbeat' };
+    expect(sentence(tick)).toBe("n1's heartbeat timer fired: as leader it sends AppendEntries to every other server of its configuration (§5.2)");
+    const down: SimEvent = { at: 7, kind: 'stepDown', node: 'n1', detail: 'CheckQuorum: heard from 2 of 5 voters in an election timeout, a majority is 3 (§9.6)' };
+    expect(explain(tick, { after: [down] }).rule).toBe('thesis §6.2');
+    expect(explain(tick, { after: [down] }).text).toMatch(/fewer than a majority, and stepped down$/);
+  });
+
   it('drops say why: loss, partition, a down receiver, or you', () => {
     const base: SimEvent = { at: 1, kind: 'drop', from: 'n1', to: 'n2', type: 'RequestVote' };
     expect(sentence({ ...base, detail: 'loss' })).toMatch(/network lost n1's RequestVote to n2/);
