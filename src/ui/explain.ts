@@ -211,7 +211,7 @@ function explainDeliver(e: SimEvent): Explanation {
 }
 
 const TIMER_WHAT: Record<string, string> = {
-  replicate: 'as leader it sends the entries proposed in this instant, in one AppendEntries per follower',
+  replicate: 'as leader it sends the entries proposed in this instant to the other servers, batched together in AppendEntries',
   detector: 'the failure detector pings quiet links and checks for silent peers',
   sync: 'time to synchronise its clock',
   syncRound: 'the Berkeley round closes',
