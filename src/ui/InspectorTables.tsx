@@ -133,7 +133,7 @@ export function AliveTable({ table, sender }: { table: Readonly<Record<string, A
           peers.map((p) => (
             <tr key={p}>
               <th scope="row">{p}</th>
-              <td className="num">{ms(table[p].agoMs)} ms ago</td>
+              <td className="num">{`${ms(table[p].agoMs)}\u00a0ms ago`}</td>
               <td className="num">{table[p].hb}</td>
             </tr>
           ))
@@ -218,10 +218,10 @@ export function DetectorTable({ id, view }: { id: string; view: DetectorView }) 
           {view.peers.map((p) => (
             <tr key={p.id} className={p.suspected ? 'suspected' : undefined}>
               <th scope="row">{p.id}</th>
-              <td className="num">{p.newsAgoMs === null ? <span className="muted">none yet</span> : `${ms(p.newsAgoMs)} ms ago`}</td>
-              {gossip && <td className="num">{p.directAgoMs === null ? <span className="muted">never</span> : `${ms(p.directAgoMs)} ms ago`}</td>}
+              <td className="num">{p.newsAgoMs === null ? <span className="muted">none yet</span> : `${ms(p.newsAgoMs)}\u00a0ms ago`}</td>
+              {gossip && <td className="num">{p.directAgoMs === null ? <span className="muted">never</span> : `${ms(p.directAgoMs)}\u00a0ms ago`}</td>}
               {gossip && <td className="num">{p.heartbeat === null ? <span className="muted">—</span> : p.heartbeat}</td>}
-              <td>{p.suspected ? <strong>yes</strong> : p.suspectInMs === null ? 'no' : `no (${ms(p.suspectInMs)} ms left)`}</td>
+              <td>{p.suspected ? <strong>yes</strong> : p.suspectInMs === null ? 'no' : `no (${ms(p.suspectInMs)}\u00a0ms left)`}</td>
             </tr>
           ))}
         </tbody>

@@ -53,12 +53,12 @@ describe('inspector: failure detector table', () => {
         const [last, itself, hb, sus] = cells;
         const at = news.lastNews(follower, peer);
         expect(at, `${follower} has news of ${peer} (seed 1)`).toBeDefined();
-        expect(last, `last news of ${peer}`).toBe(`${ms(now - at!)} ms ago`);
+        expect(last, `last news of ${peer}`).toBe(`${ms(now - at!)}\u00a0ms ago`);
         // Heard itself: the latest delivery from the peer to this node.
         const direct = getDriver().cluster.journal().filter((e) => e.kind === 'deliver' && e.from === peer && e.to === follower).at(-1);
-        expect(itself, `heard ${peer} itself`).toBe(direct === undefined ? 'never' : `${ms(now - direct.at)} ms ago`);
+        expect(itself, `heard ${peer} itself`).toBe(direct === undefined ? 'never' : `${ms(now - direct.at)}\u00a0ms ago`);
         expect(Number(hb)).toBeGreaterThan(0);
-        expect(sus).toMatch(suspected.has(peer) ? /^yes$/ : /^no \([\d.]+ ms left\)$/);
+        expect(sus).toMatch(suspected.has(peer) ? /^yes$/ : /^no \([\d.]+\u00a0ms left\)$/);
       }
     };
     await check(new Set());
@@ -114,7 +114,7 @@ describe('inspector: message payload', () => {
     expect(rows.map((r) => within(r).getByRole('rowheader').textContent)).toEqual(Object.keys(alive));
     for (const r of rows) {
       const peer = within(r).getByRole('rowheader').textContent!;
-      expect(within(r).getAllByRole('cell').map((c) => c.textContent)).toEqual([`${ms(alive[peer].agoMs)} ms ago`, String(alive[peer].hb)]);
+      expect(within(r).getAllByRole('cell').map((c) => c.textContent)).toEqual([`${ms(alive[peer].agoMs)}\u00a0ms ago`, String(alive[peer].hb)]);
     }
     // The raw JSON stays one click away.
     expect(screen.getByText('The payload as JSON')).toBeTruthy();
