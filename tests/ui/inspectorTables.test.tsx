@@ -9,6 +9,7 @@ import { act, finishTask, getDriver, runUntilLeader, seek, selectMessage, select
 import { LivenessNews } from '../../src/sim/livenessNews';
 import type { AliveEntry } from '../../src/sim';
 import { freshRun } from './helpers';
+import { loaded } from './loaded';
 
 function run(fn: () => void): void {
   rAct(() => {
@@ -26,7 +27,7 @@ function newsFromJournal(): LivenessNews {
 
 /** The detector table's body rows as text cells, by peer. */
 async function detectorRows(id: string): Promise<Map<string, string[]>> {
-  const table = await screen.findByRole('table', { name: `Failure detector of ${id}` }, { timeout: 5000 });
+  const table = await loaded(screen.findByRole('table', { name: `Failure detector of ${id}` }, { timeout: 5000 }));
   const rows = within(table).getAllByRole('row').slice(1);
   return new Map(rows.map((r) => [within(r).getByRole('rowheader').textContent!, within(r).getAllByRole('cell').map((c) => c.textContent!)]));
 }
@@ -98,7 +99,7 @@ describe('inspector: message payload', () => {
     const msg = withNews();
     expect(msg, 'an AppendEntries with liveness news in flight (seed 1)').toBeDefined();
     rAct(() => selectMessage(msg!.id));
-    const payload = await screen.findByTestId('payload', {}, { timeout: 5000 });
+    const payload = await loaded(screen.findByTestId('payload', {}, { timeout: 5000 }));
     // Fields by name with their values, not JSON.
     const field = (name: string) => within(payload).getByText(name, { selector: 'dt' }).nextElementSibling!.textContent!;
     const p = msg!.payload as { term: number; leaderId: string; prevLogIndex: number; leaderCommit: number };

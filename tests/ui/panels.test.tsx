@@ -18,6 +18,7 @@ import { Toolbar } from '../../src/ui/Toolbar';
 import { act, finishTask, frame, getDriver, runUntilLeader, seek, selectNode, useSim } from '../../src/store/sim';
 import { freshRun } from './helpers';
 import { WINDOW_FINDING } from '../../src/sim/checkers/messaging';
+import { loaded } from './loaded';
 
 /** Runs a store command and lets React catch up. */
 function run(fn: () => void): void {
@@ -57,7 +58,7 @@ describe('toolbar and narration', () => {
   it('the ? key opens the shortcut list from the actions registry, Escape closes it', async () => {
     render(<App />);
     fireEvent.keyDown(window, { key: '?' });
-    const dialog = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' }, { timeout: 10_000 });
+    const dialog = await loaded(screen.findByRole('dialog', { name: 'Keyboard shortcuts' }, { timeout: 10_000 }));
     expect(within(dialog).getByText('Play / pause')).toBeTruthy();
     expect(within(dialog).getByText('Next election')).toBeTruthy();
     fireEvent.keyDown(window, { key: 'Escape' });
@@ -81,7 +82,7 @@ describe('toolbar and narration', () => {
   it('typing in a field does not trigger shortcuts', async () => {
     render(<App />);
     fireEvent.click(screen.getByRole('tab', { name: 'Client' }));
-    const input = await screen.findByRole('textbox', { name: 'Command' }, { timeout: 10_000 });
+    const input = await loaded(screen.findByRole('textbox', { name: 'Command' }, { timeout: 10_000 }));
     const before = getDriver().cluster.eventCount;
     fireEvent.keyDown(input, { key: 's' });
     expect(getDriver().cluster.eventCount).toBe(before);
@@ -130,7 +131,7 @@ describe('inspector', () => {
     run(() => seek(getDriver().now + 100));
     rAct(() => selectNode(leader));
     // The node's view loads on first use (InspectorDetail): wait for it, whatever ran before.
-    const panel = await screen.findByRole('region', { name: `Node ${leader}` }, { timeout: 5000 });
+    const panel = await loaded(screen.findByRole('region', { name: `Node ${leader}` }, { timeout: 5000 }));
     expect(within(panel).getByText('leader')).toBeTruthy();
     expect(within(panel).getByRole('list', { name: `Log of ${leader}` }).querySelectorAll('.cell.committed').length).toBe(1);
     expect(within(panel).getByText('Replication (leader’s view)')).toBeTruthy();
@@ -144,7 +145,7 @@ describe('inspector', () => {
       act('propose', [leader, '<img src=x onerror=alert(1)>']);
       selectNode(leader);
     });
-    await screen.findByRole('region', { name: `Node ${leader}` }, { timeout: 5000 });
+    await loaded(screen.findByRole('region', { name: `Node ${leader}` }, { timeout: 5000 }));
     const cells = container.querySelectorAll('.log-grid .cell');
     fireEvent.click(cells[cells.length - 1]);
     expect(screen.getByTestId('entry-detail').textContent).toContain('<img src=x onerror=alert(1)>');
