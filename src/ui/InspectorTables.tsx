@@ -210,7 +210,7 @@ export function DetectorTable({ id, view }: { id: string; view: DetectorView }) 
             <th scope="col">Peer</th>
             <th scope="col" className="num">Last news</th>
             {gossip && <th scope="col" className="num">Heard itself</th>}
-            {gossip && <th scope="col" className="num">Heartbeat counter</th>}
+            {gossip && <th scope="col" className="num">Heartbeat</th>}
             <th scope="col">Suspected</th>
           </tr>
         </thead>
@@ -221,7 +221,7 @@ export function DetectorTable({ id, view }: { id: string; view: DetectorView }) 
               <td className="num">{p.newsAgoMs === null ? <span className="muted">none yet</span> : `${ms(p.newsAgoMs)}\u00a0ms ago`}</td>
               {gossip && <td className="num">{p.directAgoMs === null ? <span className="muted">never</span> : `${ms(p.directAgoMs)}\u00a0ms ago`}</td>}
               {gossip && <td className="num">{p.heartbeat === null ? <span className="muted">—</span> : p.heartbeat}</td>}
-              <td>{p.suspected ? <strong>yes</strong> : p.suspectInMs === null ? 'no' : `no (${ms(p.suspectInMs)}\u00a0ms left)`}</td>
+              <td>{p.suspected ? <strong>yes</strong> : p.suspectInMs === null ? 'no' : `no (${Math.round(p.suspectInMs)}\u00a0ms left)`}</td>
             </tr>
           ))}
         </tbody>
