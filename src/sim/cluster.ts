@@ -19,7 +19,7 @@ import { ConfigError, MAX_NODES, generatedConfig, parseClusterConfig, TIME_SERVE
 export { TIME_SERVER_ID };
 import { DEFAULT_NETWORK, Engine, type Actor } from './engine';
 import { Membership, type MembershipChange } from './membership';
-import { NodeActor, type DetectorStats, type NodeDeps, type NodeHooks, type NodeTiming } from './nodeActor';
+import { NodeActor, type DetectorStats, type DetectorView, type NodeDeps, type NodeHooks, type NodeTiming } from './nodeActor';
 import type { Configuration } from '../core/raft/types';
 import { TimeServer } from './timeServer';
 import { Snapshotter, notSnapshotted, type SavedState } from './snapshot';
@@ -844,6 +844,11 @@ export class SimCluster implements Cluster {
   private checkNewClient(call: string, id: string): void {
     checkClientId(call, id);
     if (this.byId.has(id) || id === TIME_SERVER_ID) throw new RangeError(`${call}: client id '${id}' is taken by a node`);
+  }
+
+  /** Node `id`'s failure detector, per peer, for display (the inspector). */
+  detector(id: string): DetectorView {
+    return this.get(id).detectorView();
   }
 
   /** Failure-detector statistics per node, and in total. */

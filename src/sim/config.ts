@@ -15,8 +15,15 @@ export class ConfigError extends Error {
 /** The largest cluster the simulator is sized for; a bigger one is rejected by name rather than left to crawl. */
 export const MAX_NODES = 50;
 
-/** Keeps a huge paste or shared link from freezing the tab in the parser; real configs are a few hundred characters. */
-export const MAX_CONFIG_CHARS = 1_000_000;
+/**
+ * Keeps a huge paste or shared link from freezing the tab in the parser; real configs are a few hundred
+ * characters (50 nodes with comments: under 10 KB). The YAML parser takes about 1 s per 100 KB on a
+ * loaded laptop core (757 KB: 5.4 s, measured), so the limit is 100 KB.
+ */
+export const MAX_CONFIG_CHARS = 100_000;
+
+/** Node ids are names people read on the ring, in sentences and tables: as long as `addNode` allows. */
+export const MAX_NODE_ID_CHARS = 64;
 
 export interface NodeConfig {
   id: string;
@@ -122,6 +129,7 @@ export function parseClusterConfig(text: string): ClusterConfig {
     }
     const { id, host, port } = entry;
     if (!isNonEmptyString(id)) throw new ConfigError(`Node 'id' must be a non-empty string (${at}.id)`);
+    if (id.length > MAX_NODE_ID_CHARS) throw new ConfigError(`Node 'id' must be at most ${MAX_NODE_ID_CHARS} characters, not ${id.length} (${at}.id)`);
     const owner = reservedIdOwner(id);
     if (owner !== undefined) throw new ConfigError(`Node id '${id}' is reserved for ${owner} (${at}.id)`);
     if (!isNonEmptyString(host)) throw new ConfigError(`Node 'host' must be a non-empty string (${at}.host)`);

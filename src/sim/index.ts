@@ -7,7 +7,7 @@ export { clusterOptionsSchema, validateOptions, warnings } from './options';
 export { MAX_SEED, MIN_SEED, loadValidator, validatorLoaded } from './validate';
 export type { OptionWarning } from './options';
 export type { ClientLogLine, CommandHandle, Received } from './client';
-export type { DetectorStats } from './nodeActor';
+export type { AliveEntry, DetectorPeerView, DetectorStats, DetectorView } from './nodeActor';
 export { MESSAGING_PROPERTIES } from './checkers/messaging';
 export { DEFAULT_NETWORK } from './engine';
 export { RAFT_PROPERTIES } from './checkers/raft';

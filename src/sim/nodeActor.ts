@@ -285,6 +285,33 @@ export class NodeActor implements Actor {
   }
 
   /**
+   * The failure detector as a learner reads it (the inspector; never called by the run itself):
+   * per peer, how long since the last news of it, since it was last heard itself, the highest
+   * heartbeat counter known (gossip mode) and whether, or in how long without news, it is suspected.
+   */
+  detectorView(): DetectorView {
+    const t = this.timing;
+    const now = this.monotonicNow();
+    const on = this.up && t.detector !== 'off';
+    const gossip = t.detectorMode === 'gossip';
+    const ago = (at: number): number | null => (at === -Infinity ? null : Math.round((now - at) * 10) / 10);
+    const peers = this.peerActors.map((peer): DetectorPeerView => {
+      const st = on ? this.detector.peerState(peer.id) : undefined;
+      const i = peer.index;
+      const known = i < this.knownHb.length && gossip ? this.knownHb[i] : -Infinity;
+      return {
+        id: peer.id,
+        newsAgoMs: st?.heard === true ? ago(st.lastHeardMs) : null,
+        directAgoMs: on && gossip && i < this.directAt.length ? ago(this.directAt[i]) : null,
+        heartbeat: known === -Infinity ? null : known,
+        suspected: st?.suspected ?? false,
+        suspectInMs: st === undefined || st.suspected ? null : Math.max(0, Math.round((st.deadlineMs - now) * 10) / 10),
+      };
+    });
+    return { kind: t.detector, mode: t.detectorMode, suspectAfterMs: t.suspectAfterMs, phiThreshold: t.phiThreshold, up: this.up, peers };
+  }
+
+  /**
    * The node's monotonic clock, for measuring silences: like an OS monotonic clock it never jumps
    * when the wall clock is stepped. Its drift (≤ a few hundred ppm) is negligible over a timeout,
    * so it is modelled as true time.
@@ -810,6 +837,31 @@ const PING_SLACK = 0.3;
 /** Most peers one NTP round asks (see NodeActor.syncPeers). */
 const SYNC_FANOUT = 4;
 const PING = Object.freeze({ type: 'Ping' });
+
+/** One peer in a node's failure-detector view. Durations in ms on the node's monotonic clock; null: none. */
+export interface DetectorPeerView {
+  readonly id: string;
+  /** Since the last news of the peer, heard from it or relayed (null: none since the node started or restarted). */
+  readonly newsAgoMs: number | null;
+  /** Gossip mode: since a message from the peer itself last arrived (null: none, or direct mode). */
+  readonly directAgoMs: number | null;
+  /** Gossip mode: the highest heartbeat counter (Lamport stamp) of the peer known here. */
+  readonly heartbeat: number | null;
+  readonly suspected: boolean;
+  /** Not suspected: how much more silence makes it so (null when suspected or the detector is off). */
+  readonly suspectInMs: number | null;
+}
+
+/** A node's failure detector as the inspector shows it. */
+export interface DetectorView {
+  readonly kind: 'timeout' | 'phi' | 'off';
+  readonly mode: 'gossip' | 'direct';
+  readonly suspectAfterMs: number;
+  readonly phiThreshold: number;
+  /** A down node's detector holds nothing (it suspects no one). */
+  readonly up: boolean;
+  readonly peers: readonly DetectorPeerView[];
+}
 
 /** One peer in a gossip-mode AppendEntries' `alive` table. */
 export interface AliveEntry {

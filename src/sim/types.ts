@@ -1,7 +1,7 @@
 // The public types of the headless API (names and meanings fixed by docs/architecture.md).
 import type { RaftRules } from '../core/raft/types';
 import type { ClientLogLine, CommandHandle, Received } from './client';
-import type { DetectorStats } from './nodeActor';
+import type { DetectorStats, DetectorView } from './nodeActor';
 
 export interface ClusterOptions {
   /** Default 1; same seed + same calls ⇒ identical run. */
@@ -327,6 +327,8 @@ export interface Cluster {
   /** Messaging checks that need a healed, settled cluster (no lost acked publish, no subscriber gaps). */
   checkMessaging(): void;
   detectorStats(): { total: DetectorStats; byNode: Record<string, DetectorStats> };
+  /** Node `id`'s failure detector, per peer: last news, heartbeat counter, suspected (for display). */
+  detector(id: string): DetectorView;
   /** Partition group of each node (equal numbers can talk). */
   groups(): Record<string, number>;
   cutLinks(): Array<[string, string]>;

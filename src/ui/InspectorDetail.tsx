@@ -7,6 +7,7 @@ import { act, formatMs, getDriver, inFlightNow, selectMessage, selectNode, useSi
 import { commandText } from './explain';
 import { termColor } from './colors';
 import { plural } from './plural';
+import { DetectorTable, PayloadView } from './InspectorTables';
 
 function Field({ label, value, title }: { label: string; value: React.ReactNode; title?: string }) {
   return (
@@ -60,9 +61,13 @@ export function MessageInspector({ id }: { id: number }) {
         {m.duplicate && <Field label="Copy" value="the network's duplicate" />}
       </dl>
       <h3>Payload</h3>
-      <pre className="payload" data-testid="payload">
-        {payloadText(m.payload)}
-      </pre>
+      <div className="payload" data-testid="payload">
+        <PayloadView payload={m.payload} from={m.from} />
+      </div>
+      <details className="raw-payload">
+        <summary>The payload as JSON</summary>
+        <pre>{payloadText(m.payload)}</pre>
+      </details>
       <button type="button" className="btn danger" onClick={() => act('dropMessage', [m.id])}>
         Drop this message
       </button>
@@ -117,7 +122,7 @@ function LogGridInner({ v }: { v: NodeView }) {
           </ol>
           {picked !== null && (
             <p className="entry-detail" data-testid="entry-detail">
-              Entry {picked.index} (term {picked.term}): <span className="command">{picked.command === null ? 'no-op (a new leader’s first entry)' : typeof picked.command === 'string' ? picked.command : payloadText(picked.command)}</span>
+              Entry {picked.index} (term {picked.term}): <span className="command">{picked.command === null ? 'no-op (a new leader’s first entry)' : typeof picked.command === 'string' ? picked.command : commandText(picked.command)}</span>
             </p>
           )}
         </>
@@ -245,6 +250,7 @@ export function NodeInspector({ id }: { id: string }) {
         <Field label="Suspects" value={v.suspects.length > 0 ? v.suspects.join(', ') : 'none'} title="Peers its failure detector suspects" />
       </dl>
       <NodeMembership v={v} />
+      <DetectorTable id={v.id} view={getDriver().cluster.detector(v.id)} />
       <h3>Clocks</h3>
       <dl className="fields">
         <Field label="Local" value={formatMs(v.clock.localMs)} title="This node's own physical clock reading" />

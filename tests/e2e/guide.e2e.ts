@@ -157,7 +157,7 @@ describe.skipIf(!mounted)('the guides in Chromium', () => {
     expect(await page.locator('svg.cv g.node').count()).toBe(5);
     // Play with it a little.
     await page.getByRole('button', { name: 'Play' }).click();
-    await page.waitForTimeout(300);
+    await expect.poll(() => page.getByTestId('now').textContent()).not.toBe(now);
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.getByRole('button', { name: 'Return to the guide' }).click();
     await page.locator('.guide-layer').waitFor();

@@ -178,6 +178,38 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
     await page.close();
   });
 
+  it('one column (390, 768 px): the narration grows with its lines and the page scrolls; nothing scrolls inside it or sideways', async () => {
+    // Nine nodes paused at t=0 (a run link); E runs to the first election, whose instant has ten events:
+    // eight lines and "…and 2 more", taller than the old 16rem box.
+    const saved = { format: 'wiber-sim-run', version: 1, run: { seed: 1, nodes: 9 }, actions: [], t: 0 };
+    const hash = `#j=${Buffer.from(JSON.stringify(saved)).toString('base64url')}`;
+    const { page, errors } = await openPage(browser, `${inject('baseUrl')}${hash}`, viewportFor(390));
+    await page.getByRole('button', { name: 'Play' }).waitFor();
+    await page.keyboard.press('e');
+    await page.locator('.narration li.more').waitFor();
+    const problems = await atWidths(page, [390, 768], async (w) => {
+      const m = await page.evaluate(() => {
+        const n = document.querySelector<HTMLElement>('.narration')!;
+        // Any box from the narration up that scrolls (a scroll area inside the page) and hides some of it.
+        const nested: string[] = [];
+        for (let e: HTMLElement | null = n; e && e !== document.body; e = e.parentElement) {
+          if (/auto|scroll|hidden/.test(getComputedStyle(e).overflowY) && e.scrollHeight > e.clientHeight + 1) nested.push(`.${e.className.split(' ')[0]}`);
+        }
+        const r = n.getBoundingClientRect();
+        return { nested, lines: n.querySelectorAll('li').length, bottom: r.bottom + scrollY, pageH: document.documentElement.scrollHeight, pageW: document.documentElement.scrollWidth };
+      });
+      const out: string[] = [];
+      if (m.lines < 9) out.push(`@${w}: the narration shows ${m.lines} lines (expected 8 and “more”)`);
+      if (m.nested.length > 0) out.push(`@${w}: the narration scrolls inside ${m.nested.join(' < ')}`);
+      if (m.bottom > m.pageH + 1) out.push(`@${w}: the narration ends below the page (${m.bottom} > ${m.pageH})`);
+      if (m.pageW > w) out.push(`@${w}: the page is ${m.pageW} px wide`);
+      return [...out, ...(await layoutProblems(page, 'narration'))];
+    });
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('axe-core: no serious or critical violation on the main page, every panel and the dialogs, light and dark', async () => {
     const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280), { firstVisit: true });
     await page.getByTestId('welcome').waitFor();

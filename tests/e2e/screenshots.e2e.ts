@@ -37,6 +37,8 @@ async function stage(page: Page): Promise<void> {
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('s');
   await page.locator(`svg.cv g.node[data-node="${leader}"]`).click();
+  // The node's view loads on first use: shoot it, not "Loading…".
+  await page.getByRole('region', { name: `Node ${leader}` }).waitFor();
 }
 
 describe.skipIf(!hasBrowser || !process.env.SCREENSHOTS)('screenshots', () => {
@@ -87,6 +89,10 @@ describe.skipIf(!hasBrowser || !process.env.SCREENSHOTS)('screenshots', () => {
       const { page } = await openPage(browser, inject('baseUrl'), { width: w, height: h });
       await stage(page);
       await page.screenshot({ path: `${DIR}/inspect-${w}.png` });
+      // The leader's failure detector, one row per peer (the crashed follower's news growing old).
+      await page.locator('.detector').scrollIntoViewIfNeeded();
+      await page.locator('.side').screenshot({ path: `${DIR}/inspect-detector-${w}.png` });
+      await page.locator('.side-body').evaluate((e) => e.scrollTo(0, 0));
       await page.getByRole('tab', { name: 'Space-time diagram' }).click();
       await page.locator('svg.st circle.st-pt').nth(-12).dispatchEvent('click');
       await page.screenshot({ path: `${DIR}/spacetime-${w}.png` });

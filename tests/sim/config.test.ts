@@ -203,6 +203,11 @@ describe('parseClusterConfig: rules 5 and 6, id and host are non-empty strings',
     rejects('nodes:\n  - {id: null, host: h, port: 1}\n', "Node 'id' must be a non-empty string");
   });
 
+  it('rejects an id longer than 64 characters (it would not fit the ring, a sentence or a table), as addNode does', () => {
+    expect(() => parseClusterConfig(`nodes:\n  - {id: "${'x'.repeat(64)}", host: h, port: 1}\n`)).not.toThrow();
+    expect(rejects(`nodes:\n  - {id: "${'x'.repeat(65)}", host: h, port: 1}\n`, "Node 'id' must be at most 64 characters, not 65")).toContain('nodes[0].id');
+  });
+
   it('rejects an empty or non-string host, naming the field', () => {
     expect(rejects('nodes:\n  - {id: n1, host: "", port: 1}\n', "Node 'host' must be a non-empty string"))
       .toContain('nodes[0].host');
@@ -306,16 +311,16 @@ describe('parseClusterConfig: rule 9, unique addresses and cluster size', () => 
 });
 
 describe('parseClusterConfig: input size', () => {
-  it('rejects text over 1,000,000 characters before parsing it', () => {
-    const text = `${EXAMPLE}# ${'x'.repeat(1_000_000)}\n`;
+  it('rejects text over 100,000 characters before parsing it', () => {
+    const text = `${EXAMPLE}# ${'x'.repeat(100_000)}\n`;
     const message = rejects(text, 'Config too large: ');
-    expect(message).toBe(`Config too large: ${text.length} characters (limit 1000000)`);
+    expect(message).toBe(`Config too large: ${text.length} characters (limit 100000)`);
   });
 
   it('accepts text just under the limit', () => {
-    const padding = `# ${'x'.repeat(1_000_000 - EXAMPLE.length - 3)}\n`;
+    const padding = `# ${'x'.repeat(100_000 - EXAMPLE.length - 3)}\n`;
     const text = EXAMPLE + padding;
-    expect(text.length).toBe(1_000_000);
+    expect(text.length).toBe(100_000);
     expect(parseClusterConfig(text).nodes).toHaveLength(3);
   });
 });

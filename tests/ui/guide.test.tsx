@@ -14,6 +14,7 @@ import { clusterFingerprint } from '../../src/ui/guide/model';
 import { resetProgress, useGuideProgress } from '../../src/ui/guide/progress';
 import { formatGuideHash, parseGuideHash, resolveGuideRoute, routeFromHash, type GuideRoute } from '../../src/ui/guide/route';
 import { freshRun } from './helpers';
+import { loaded } from './loaded';
 
 const election = chapterById('election')!;
 
@@ -328,7 +329,7 @@ describe('in the page', () => {
   it('opens a deep link at its step, and a bad link with a clear message', async () => {
     location.hash = '#guide/election/3';
     render(<GuideHost />);
-    await screen.findByTestId('guide-where', {}, { timeout: 10_000 });
+    await loaded(screen.findByTestId('guide-where', {}, { timeout: 10_000 }));
     expect(where()).toBe('Step 3 of 10');
     expect(title()).toBe('Step 3: A majority makes a leader');
     expect(useSim.getState().playing).toBe(false);
@@ -344,7 +345,7 @@ describe('in the page', () => {
   it('next and back write the step into the address bar', async () => {
     location.hash = '#guide/replication/2';
     render(<GuideHost />);
-    await screen.findByTestId('guide-where');
+    await loaded(screen.findByTestId('guide-where'));
     const predict = chapterById('replication')!.steps[2].predict;
     click(predict ? 'Skip the question' : 'Next →');
     expect(location.hash).toBe('#guide/replication/3');
@@ -355,10 +356,10 @@ describe('in the page', () => {
   it('"Try it yourself" hands the very cluster to free play; "Return to the guide" restores the step', async () => {
     location.hash = '#guide/election/6';
     render(<GuideHost />);
-    await screen.findByTestId('guide-where');
+    await loaded(screen.findByTestId('guide-where'));
     const guideFp = fp();
     click('Try it yourself');
-    await screen.findByRole('button', { name: 'Return to the guide' });
+    await loaded(screen.findByRole('button', { name: 'Return to the guide' }));
     expect(document.querySelector('.guide-layer')).toBeNull();
     expect(clusterFingerprint(getDriver().cluster)).toBe(guideFp);
     expect(useSim.getState().playing).toBe(false);
@@ -369,7 +370,7 @@ describe('in the page', () => {
       finishTask();
     });
     click('Return to the guide');
-    await screen.findByTestId('guide-where');
+    await loaded(screen.findByTestId('guide-where'));
     expect(where()).toBe('Step 6 of 10');
     expect(fp()).toBe(guideFp);
   });
@@ -377,8 +378,8 @@ describe('in the page', () => {
   it('a challenge taken over to free play is checked there', async () => {
     location.hash = '#guide/dedup/challenge';
     render(<GuideHost />);
-    fireEvent.click(await screen.findByRole('button', { name: 'Try it yourself' }));
-    fireEvent.click(await screen.findByRole('button', { name: 'Check the challenge' }));
+    fireEvent.click(await loaded(screen.findByRole('button', { name: 'Try it yourself' })));
+    fireEvent.click(await loaded(screen.findByRole('button', { name: 'Check the challenge' })));
     expect(screen.getByTestId('guide-goal').textContent).toMatch(/Not yet/);
     rAct(() => {
       seek(getDriver().now + 2000);

@@ -15,6 +15,7 @@ import { LessonScreen } from '../../src/ui/lesson/LessonScreen';
 import { encodeLessonHash, lessonToMarkdown, type Lesson } from '../../src/ui/lesson/lessonFormat';
 import { discardLesson, useLesson } from '../../src/ui/lesson/lessonStore';
 import { freshRun } from './helpers';
+import { loaded } from './loaded';
 
 function run(fn: () => void): void {
   rAct(() => {
@@ -113,7 +114,7 @@ describe('opening lessons', () => {
     const hash = await encodeLessonHash(lessonToMarkdown(oneStep));
     history.replaceState(null, '', hash);
     render(<LessonHost />);
-    await screen.findByText('A shared lesson', undefined, { timeout: 5000 });
+    await loaded(screen.findByText('A shared lesson', undefined, { timeout: 5000 }));
     fireEvent.click(screen.getByRole('button', { name: 'Start →' }));
     expect(where()).toBe('Step 1 of 1');
     const text = document.querySelector('.guide-text')!;

@@ -8,6 +8,7 @@ import { ClusterView } from '../../src/ui/ClusterView';
 import { Inspector } from '../../src/ui/Inspector';
 import { act, finishTask, frame, getDriver, runUntilLeader, seek, selectNode } from '../../src/store/sim';
 import { freshRun } from './helpers';
+import { loaded } from './loaded';
 
 function run(fn: () => void): void {
   rAct(() => {
@@ -52,7 +53,7 @@ describe('console', () => {
     });
     run(() => seek(getDriver().now + 300));
     rAct(() => selectNode(leader));
-    fireEvent.click(await screen.findByText('orders', {}, { timeout: 5000 }));
+    fireEvent.click(await loaded(screen.findByText('orders', {}, { timeout: 5000 })));
     expect(screen.getByText(/first/).textContent).toMatch(/first/);
   });
 });

@@ -18,6 +18,7 @@ import { Toolbar } from '../../src/ui/Toolbar';
 import { act, finishTask, frame, getDriver, runUntilLeader, seek, selectNode, useSim } from '../../src/store/sim';
 import { freshRun } from './helpers';
 import { WINDOW_FINDING } from '../../src/sim/checkers/messaging';
+import { loaded } from './loaded';
 
 /** Runs a store command and lets React catch up. */
 function run(fn: () => void): void {
@@ -57,7 +58,7 @@ describe('toolbar and narration', () => {
   it('the ? key opens the shortcut list from the actions registry, Escape closes it', async () => {
     render(<App />);
     fireEvent.keyDown(window, { key: '?' });
-    const dialog = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' }, { timeout: 10_000 });
+    const dialog = await loaded(screen.findByRole('dialog', { name: 'Keyboard shortcuts' }, { timeout: 10_000 }));
     expect(within(dialog).getByText('Play / pause')).toBeTruthy();
     expect(within(dialog).getByText('Next election')).toBeTruthy();
     fireEvent.keyDown(window, { key: 'Escape' });
@@ -81,7 +82,7 @@ describe('toolbar and narration', () => {
   it('typing in a field does not trigger shortcuts', async () => {
     render(<App />);
     fireEvent.click(screen.getByRole('tab', { name: 'Client' }));
-    const input = await screen.findByRole('textbox', { name: 'Command' }, { timeout: 10_000 });
+    const input = await loaded(screen.findByRole('textbox', { name: 'Command' }, { timeout: 10_000 }));
     const before = getDriver().cluster.eventCount;
     fireEvent.keyDown(input, { key: 's' });
     expect(getDriver().cluster.eventCount).toBe(before);
@@ -123,19 +124,20 @@ describe('cluster view', () => {
 });
 
 describe('inspector', () => {
-  it('shows a node’s term, vote and log grid, committed entries marked', () => {
+  it('shows a node’s term, vote and log grid, committed entries marked', async () => {
     render(<Inspector />);
     run(runUntilLeader);
     const leader = getDriver().cluster.leader()!;
     run(() => seek(getDriver().now + 100));
     rAct(() => selectNode(leader));
-    const panel = screen.getByRole('region', { name: `Node ${leader}` });
+    // The node's view loads on first use (InspectorDetail): wait for it, whatever ran before.
+    const panel = await loaded(screen.findByRole('region', { name: `Node ${leader}` }, { timeout: 5000 }));
     expect(within(panel).getByText('leader')).toBeTruthy();
     expect(within(panel).getByRole('list', { name: `Log of ${leader}` }).querySelectorAll('.cell.committed').length).toBe(1);
     expect(within(panel).getByText('Replication (leader’s view)')).toBeTruthy();
   });
 
-  it('renders a hostile command as text, never as HTML', () => {
+  it('renders a hostile command as text, never as HTML', async () => {
     const { container } = render(<Inspector />);
     run(runUntilLeader);
     const leader = getDriver().cluster.leader()!;
@@ -143,6 +145,7 @@ describe('inspector', () => {
       act('propose', [leader, '<img src=x onerror=alert(1)>']);
       selectNode(leader);
     });
+    await loaded(screen.findByRole('region', { name: `Node ${leader}` }, { timeout: 5000 }));
     const cells = container.querySelectorAll('.log-grid .cell');
     fireEvent.click(cells[cells.length - 1]);
     expect(screen.getByTestId('entry-detail').textContent).toContain('<img src=x onerror=alert(1)>');
@@ -163,7 +166,7 @@ describe('inspector', () => {
     const msg = drawnMessages().find((m) => raft.has(String(m.id)))!;
     const id = msg.id;
     fireEvent.click(container.querySelector('svg.cv')!, { clientX: msg.clientX, clientY: msg.clientY });
-    expect((await screen.findByTestId('payload', {}, { timeout: 5000 })).textContent).toMatch(/"term"/);
+    expect((await screen.findByTestId('payload', {}, { timeout: 5000 })).textContent).toMatch(/term\d+ — the sender’s term/);
     fireEvent.click(screen.getByRole('button', { name: 'Drop this message' }));
     expect(getDriver().inFlight().some((m) => m.id === id)).toBe(false);
     expect(getDriver().feedTail(1)[0].e).toMatchObject({ kind: 'drop', detail: 'user', msgId: id });

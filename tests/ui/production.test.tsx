@@ -18,6 +18,7 @@ import { parseSaved, savedRun } from '../../src/store/share';
 import { replay } from '../../src/sim';
 import { clusterOptions } from '../../src/store/runOptions';
 import { freshRun } from './helpers';
+import { loaded } from './loaded';
 
 function run(fn: () => void): void {
   rAct(() => {
@@ -124,7 +125,7 @@ describe('snapshots and the inspector (§7)', () => {
     runFor(200);
     rAct(() => selectNode(leader));
     // The node view loads on first use (InspectorDetail.tsx).
-    const panel = await screen.findByRole('region', { name: `Node ${leader}` }, { timeout: 5000 });
+    const panel = await loaded(screen.findByRole('region', { name: `Node ${leader}` }, { timeout: 5000 }));
     expect(within(panel).getByText('Snapshot').nextSibling!.textContent).toBe('none');
     expect(within(panel).getByText('Status').nextSibling!.textContent).toBe('voter');
     expect(within(panel).getByText('Voters').nextSibling!.textContent).toBe('n1 n2 n3 n4 n5');
@@ -169,7 +170,7 @@ describe('snapshots and the inspector (§7)', () => {
     // Its name in the overview table and in the "inspect a learner" line.
     expect(screen.getAllByRole('button', { name: 'n6' })).toHaveLength(2);
     rAct(() => selectNode('n6'));
-    const panel = await screen.findByRole('region', { name: 'Node n6' }, { timeout: 5000 });
+    const panel = await loaded(screen.findByRole('region', { name: 'Node n6' }, { timeout: 5000 }));
     expect(within(panel).getByText('Status').nextSibling!.textContent).toBe('learner: catching up, does not vote');
     expect((within(panel).getByRole('button', { name: 'Make leader (transfer)' }) as HTMLButtonElement).disabled).toBe(true);
     runUntil(() => view('n6')!.members.includes('n6'));

@@ -30,6 +30,19 @@ export interface FailureDetector {
   nextCheckAt(): number | undefined;
   /** Forgets everything: every peer counts as heard at `nowMs`, no one is suspected. */
   reset(nowMs: number): void;
+  /** What it holds on `peer`, for display (undefined for an unknown peer). */
+  peerState(peer: string): PeerState | undefined;
+}
+
+/** A detector's record of one peer (times on the clock the host passes in). */
+export interface PeerState {
+  /** Last news of the peer; the start or restart time while `heard` is false. */
+  readonly lastHeardMs: number;
+  /** Heard of (directly or relayed) since the detector started. */
+  readonly heard: boolean;
+  readonly suspected: boolean;
+  /** When silence would make it suspected (a suspected peer: when it became so, at the latest). */
+  readonly deadlineMs: number;
 }
 
 const NOBODY: readonly string[] = Object.freeze([]);
@@ -112,6 +125,12 @@ abstract class DetectorBase implements FailureDetector {
     }
     // Suspicion needs silence of MORE than the timeout, so the check must run strictly after it.
     return at === Infinity ? undefined : nextUp(at);
+  }
+
+  peerState(peer: string): PeerState | undefined {
+    const i = this.index.get(peer);
+    if (i === undefined) return undefined;
+    return { lastHeardMs: this.lastHeardMs[i], heard: this.everHeard[i] === 1, suspected: this.suspected[i] === 1, deadlineMs: this.deadline(i) };
   }
 
   /** When `peer` was last heard (or the start time); undefined for an unknown peer. */
