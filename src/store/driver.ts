@@ -135,7 +135,7 @@ interface Checkpoint {
  * few lines of each client). Its two lines per message would otherwise be kept, 2,000 a client, by
  * every checkpoint of a long run: about 11 MB of a 10-minute run at 100 publishes/s.
  */
-const WORKLOAD_LOG_LINES = 50;
+const WORKLOAD_LOG_LINES = 8;
 const WORKLOAD_CLIENTS = Array.from({ length: WORKLOAD_LIMITS.publishers.max }, (_, i) => `wl${i + 1}`);
 
 /** Events between checkpoints at first; doubled whenever their memory passes CHECKPOINT_BUDGET. */
