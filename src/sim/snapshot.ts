@@ -150,17 +150,14 @@ export class Snapshotter {
       } else {
         const keys = Object.keys(o);
         const rec = o as Record<string, unknown>;
-        const values: unknown[] = [];
-        for (let i = 0; i < keys.length; i++) {
-          const v = rec[keys[i]];
-          values.push(v);
-          visit(v);
-        }
+        // map: a packed array of exactly this length (one grown by push keeps room for 17 or more).
+        const values = keys.map((k) => rec[k]);
+        for (let i = 0; i < values.length; i++) visit(values[i]);
         if (prev !== undefined && prev.kind === OBJECT && sameKeys(prev.keys as readonly string[], keys) && sameValues(prev.data as unknown[], values)) s = prev;
         else {
           const pk = prev?.kind === OBJECT && sameKeys(prev.keys as readonly string[], keys) ? (prev.keys as readonly string[]) : keys;
           s = { kind: OBJECT, keys: pk, data: values };
-          bytes += 80 + 8 * values.length + (pk === keys ? 24 + 8 * keys.length : 0);
+          bytes += SAVED_BYTES + arrayBytes(values.length) + (pk === keys ? arrayBytes(keys.length) : 0);
         }
       }
       if (s !== prev) {
@@ -172,7 +169,8 @@ export class Snapshotter {
       objects.push(o);
       saved.push(s);
     }
-    return { objects, saved, bytes };
+    // Exact copies: arrays grown by push keep up to half their length again as spare room.
+    return { objects: objects.slice(), saved: saved.slice(), bytes: bytes + 2 * arrayBytes(objects.length) };
   }
 
   /** Saves a sequence as a tree of chunks, sharing leaves and nodes equal to the last snapshot's; walks what may change. */
@@ -234,15 +232,16 @@ export class Snapshotter {
         leaves.push(same);
         continue;
       }
-      Object.freeze(chunk);
+      // Kept as an exact copy (a leaf grown by push has room for 80 elements): packed, like the chunk.
+      const leaf = Object.freeze(chunk.slice());
       if (still) {
-        inert.add(chunk);
+        inert.add(leaf);
         // Only leaves of a sequence that never changed there are indexed: the index keeps what it
         // holds alive, and a sequence cut at its front (a client's log) is saved anew after each cut.
-        if (chunk.length === CHUNK && everLow >= end) this.indexLeaf(chunk);
+        if (leaf.length === CHUNK && everLow >= end) this.indexLeaf(leaf);
       }
-      leaves.push(chunk);
-      added += 64 + 8 * chunk.length;
+      leaves.push(leaf);
+      added += arrayBytes(leaf.length);
     }
     // Nodes above the leaves, level by level; a node whose children are all the old node's is the old node.
     let level: Chunk[] = leaves;
@@ -258,7 +257,7 @@ export class Snapshotter {
         else {
           const node = Object.freeze(level.slice(start, end)); // slice of a packed array: packed
           up.push(node);
-          added += 64 + 8 * node.length;
+          added += arrayBytes(node.length);
         }
       }
       level = up;
@@ -266,7 +265,7 @@ export class Snapshotter {
     const root = level[0] ?? EMPTY_CHUNK;
     const epoch = epochOf(o);
     if (prev !== undefined && prev.kind === kind && prev.data === root && prev.keys === n && prev.epoch === epoch) return prev;
-    this.added = added + 64;
+    this.added = added + SAVED_BYTES;
     return epoch === undefined ? { kind, keys: n, data: root } : { kind, keys: n, data: root, epoch };
   }
 
@@ -377,6 +376,10 @@ export class Snapshotter {
 }
 
 const EMPTY_CHUNK: Chunk = Object.freeze([]);
+
+/** Heap bytes of a saved record ({kind, keys, data}), and of an exactly sized array of n elements (JSArray + FixedArray). */
+const SAVED_BYTES = 56;
+const arrayBytes = (n: number): number => 48 + 8 * n;
 
 /** Elements two saved sequences share at their start, by comparing their leaves (shared leaves are one object). */
 function commonPrefix(a: Saved, b: Saved): number {
