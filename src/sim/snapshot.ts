@@ -71,7 +71,7 @@ const inert = new WeakSet<Chunk>();
 export interface SavedState {
   readonly objects: readonly object[];
   readonly saved: readonly Saved[];
-  /** Rough bytes this snapshot added over the one before it (shared parts are counted once; measured, within about a fifth). */
+  /** Bytes this snapshot added over the one before it, at V8's sizes, with the objects born since then (shared parts counted once; against measured heap: 85–110 %, see CHECKPOINT_BUDGET). */
   readonly bytes: number;
 }
 
@@ -157,11 +157,18 @@ export class Snapshotter {
         else {
           const pk = prev?.kind === OBJECT && sameKeys(prev.keys as readonly string[], keys) ? (prev.keys as readonly string[]) : keys;
           s = { kind: OBJECT, keys: pk, data: values };
-          bytes += SAVED_BYTES + arrayBytes(values.length) + (pk === keys ? arrayBytes(keys.length) : 0);
+          const boxed = 16 * boxedNumbers(values);
+          bytes += SAVED_BYTES + arrayBytes(values.length) + boxed + (pk === keys ? arrayBytes(keys.length) : 0);
+          // Born since the last snapshot: once the run lets it go (a timer, a request), only snapshots keep it.
+          if (prev === undefined) bytes += 24 + 8 * values.length + boxed;
         }
       }
       if (s !== prev) {
-        if (s.kind === ARRAY || s.kind === MAP || s.kind === SET) bytes += this.added;
+        if (s.kind === ARRAY || s.kind === MAP || s.kind === SET) {
+          bytes += this.added;
+          // Born since the last snapshot (see OBJECT): the collection itself, at about 8 bytes (array) or 24 (Map, Set) an element.
+          if (prev === undefined) bytes += 48 + (s.kind === ARRAY ? 8 : 24) * (s.keys as number);
+        }
         last.set(o, s);
       }
       const epoch = epochOf(o);
@@ -241,7 +248,7 @@ export class Snapshotter {
         if (leaf.length === CHUNK && everLow >= end) this.indexLeaf(leaf);
       }
       leaves.push(leaf);
-      added += arrayBytes(leaf.length);
+      added += arrayBytes(leaf.length) + 16 * boxedNumbers(leaf);
     }
     // Nodes above the leaves, level by level; a node whose children are all the old node's is the old node.
     let level: Chunk[] = leaves;
@@ -376,6 +383,16 @@ export class Snapshotter {
 }
 
 const EMPTY_CHUNK: Chunk = Object.freeze([]);
+
+/** Numbers among `xs` that V8 keeps boxed (16 bytes each) in a plain array: all but 31-bit integers. */
+function boxedNumbers(xs: readonly unknown[]): number {
+  let n = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i];
+    if (typeof v === 'number' && ((v | 0) !== v || Object.is(v, -0))) n++;
+  }
+  return n;
+}
 
 /** Heap bytes of a saved record ({kind, keys, data}), and of an exactly sized array of n elements (JSArray + FixedArray). */
 const SAVED_BYTES = 56;
