@@ -73,6 +73,11 @@ export interface SavedState {
   readonly saved: readonly Saved[];
   /** Bytes this snapshot added over the one before it, at V8's sizes, with the objects born since then (shared parts counted once; against measured heap: 85–110 %, see CHECKPOINT_BUDGET). */
   readonly bytes: number;
+  /**
+   * Of `bytes`, the full leaves of immutable elements: later snapshots share them while their
+   * sequence does not change there, so dropping this snapshot alone does not free them.
+   */
+  readonly lasting: number;
 }
 
 type Typed = Float64Array | Float32Array | Int32Array | Uint32Array | Uint16Array | Int16Array | Uint8Array | Int8Array;
@@ -89,8 +94,9 @@ export class Snapshotter {
   private last = new WeakMap<object, Saved>();
   /** For collections marked appendOnly: their change count when last saved or restored. */
   private lastEpoch = new WeakMap<object, number>();
-  /** Bytes the last saveSeq added. */
+  /** Bytes the last saveSeq added, and of them the full immutable leaves (see SavedState.lasting). */
   private added = 0;
+  private addedLasting = 0;
 
   take(root: object): SavedState {
     const objects: object[] = [];
@@ -98,6 +104,7 @@ export class Snapshotter {
     const seen = new Set<object>([root]);
     const stack: object[] = [root];
     let bytes = 0;
+    let lasting = 0;
     const visit = (v: unknown): void => {
       if (walkable(v) && !seen.has(v)) {
         seen.add(v);
@@ -166,6 +173,7 @@ export class Snapshotter {
       if (s !== prev) {
         if (s.kind === ARRAY || s.kind === MAP || s.kind === SET) {
           bytes += this.added;
+          lasting += this.addedLasting;
           // Born since the last snapshot (see OBJECT): the collection itself, at about 8 bytes (array) or 24 (Map, Set) an element.
           if (prev === undefined) bytes += 48 + (s.kind === ARRAY ? 8 : 24) * (s.keys as number);
         }
@@ -177,7 +185,7 @@ export class Snapshotter {
       saved.push(s);
     }
     // Exact copies: arrays grown by push keep up to half their length again as spare room.
-    return { objects: objects.slice(), saved: saved.slice(), bytes: bytes + 2 * arrayBytes(objects.length) };
+    return { objects: objects.slice(), saved: saved.slice(), bytes: bytes + 2 * arrayBytes(objects.length), lasting };
   }
 
   /** Saves a sequence as a tree of chunks, sharing leaves and nodes equal to the last snapshot's; walks what may change. */
@@ -189,6 +197,7 @@ export class Snapshotter {
     const oldLeaves = old?.[0];
     const leaves: Chunk[] = [];
     let added = 0;
+    let lastingAdded = 0;
     // Lowest position this sequence ever changed at other than by growing (-1: not marked, unknown).
     const everLow = epochOf(o) === undefined ? -1 : lowestChangeSince(o, 0) * (kind === MAP ? 2 : 1);
     for (let start = 0, c = 0; start < n; start += CHUNK, c++) {
@@ -248,7 +257,9 @@ export class Snapshotter {
         if (leaf.length === CHUNK && everLow >= end) this.indexLeaf(leaf);
       }
       leaves.push(leaf);
-      added += arrayBytes(leaf.length) + 16 * boxedNumbers(leaf);
+      const size = arrayBytes(leaf.length) + 16 * boxedNumbers(leaf);
+      added += size;
+      if (still && leaf.length === CHUNK) lastingAdded += size;
     }
     // Nodes above the leaves, level by level; a node whose children are all the old node's is the old node.
     let level: Chunk[] = leaves;
@@ -273,6 +284,7 @@ export class Snapshotter {
     const epoch = epochOf(o);
     if (prev !== undefined && prev.kind === kind && prev.data === root && prev.keys === n && prev.epoch === epoch) return prev;
     this.added = added + SAVED_BYTES;
+    this.addedLasting = lastingAdded;
     return epoch === undefined ? { kind, keys: n, data: root } : { kind, keys: n, data: root, epoch };
   }
 

@@ -128,6 +128,8 @@ interface Checkpoint {
   snap: SavedState;
   /** Rough bytes this checkpoint added (what it shares with earlier ones is counted there). */
   bytes: number;
+  /** Of `bytes`, what later checkpoints share (see SavedState.lasting): dropping this one leaves it to the next. */
+  lasting: number;
 }
 
 /**
@@ -543,19 +545,34 @@ export class Driver {
     const snap = c.saveState();
     const load = t.load.save();
     const bytes = snap.bytes + load.bytes;
-    this.checkpoints.push({ seq: t.seq, events: c.eventCount, at: c.now, actions: c.actions().length, metrics: t.metrics.mark(), load, snap, bytes });
+    this.checkpoints.push({ seq: t.seq, events: c.eventCount, at: c.now, actions: c.actions().length, metrics: t.metrics.mark(), load, snap, bytes, lasting: snap.lasting });
     this.checkpointBytes += bytes;
     if (this.checkpointBytes > this.checkpointBudget) this.thinCheckpoints();
     this.nextCheckpoint = t.seq + this.checkpointEvery;
   }
 
-  /** Over budget: keeps the first checkpoint and every other one after it, and doubles the spacing from now on. */
+  /**
+   * Over budget: keeps the first checkpoint and every other one after it, and doubles the spacing
+   * from now on. (Dropping fewer at a time does not help a seek: checkpoints can only be dropped,
+   * so any spacing other than a multiple of the old one leaves some stretches twice as long.)
+   */
   private thinCheckpoints(): void {
     const cps = this.checkpoints;
-    this.checkpoints = cps.filter((_, i) => i === 0 || i % 2 === 0 || i === cps.length - 1);
+    const kept: Checkpoint[] = [];
+    let carried = 0;
+    for (let i = 0; i < cps.length; i++) {
+      const cp = cps[i];
+      if (i === 0 || i % 2 === 0 || i === cps.length - 1) {
+        // What the dropped one before it shares with it stays alive: this one now holds it.
+        cp.bytes += carried;
+        cp.lasting += carried;
+        carried = 0;
+        kept.push(cp);
+      } else carried += cp.lasting;
+    }
+    this.checkpoints = kept;
     this.checkpointEvery *= 2;
-    // What dropped ones added is partly shared with kept ones: this stays an estimate.
-    this.checkpointBytes = this.checkpoints.reduce((sum, cp) => sum + cp.bytes, 0);
+    this.checkpointBytes = kept.reduce((sum, cp) => sum + cp.bytes, 0);
   }
 
   /** Checkpoints of the known run now held, their estimated memory, and the events between them (for the bench). */
