@@ -74,8 +74,8 @@ export interface SavedState {
   /** Bytes this snapshot added over the one before it, at V8's sizes, with the objects born since then (shared parts counted once; against measured heap: 85–110 %, see CHECKPOINT_BUDGET). */
   readonly bytes: number;
   /**
-   * Of `bytes`, the full leaves of immutable elements: later snapshots share them while their
-   * sequence does not change there, so dropping this snapshot alone does not free them.
+   * Of `bytes`, the full leaves of immutable elements of sequences that only grew there (marked
+   * appendOnly): later snapshots share them, so dropping this snapshot alone does not free them.
    */
   readonly lasting: number;
 }
@@ -259,7 +259,7 @@ export class Snapshotter {
       leaves.push(leaf);
       const size = arrayBytes(leaf.length) + 16 * boxedNumbers(leaf);
       added += size;
-      if (still && leaf.length === CHUNK) lastingAdded += size;
+      if (still && leaf.length === CHUNK && everLow >= end) lastingAdded += size;
     }
     // Nodes above the leaves, level by level; a node whose children are all the old node's is the old node.
     let level: Chunk[] = leaves;
