@@ -48,6 +48,8 @@ function seek(d: Driver, to: number): { ms: number; cpuMs: number; replayed: num
 export function seekBenchmark(minutes: number, rate: number): SeekFigure {
   const before = heapMb();
   const d = new Driver({ seed: 1, nodes: 5 });
+  // For experiments: another checkpoint budget (MB, as estimated).
+  if (process.env.BUDGET_MB !== undefined) d.checkpointBudget = Number(process.env.BUDGET_MB) * 1e6;
   if (rate > 0) d.startWorkload({ publishers: 10, rate: rate / 10, topics: 2 });
   const end = minutes * 60_000;
   const t0 = performance.now();

@@ -71,8 +71,13 @@ const inert = new WeakSet<Chunk>();
 export interface SavedState {
   readonly objects: readonly object[];
   readonly saved: readonly Saved[];
-  /** Rough bytes this snapshot added over the one before it (shared parts are counted once; measured, within about a fifth). */
+  /** Bytes this snapshot added over the one before it, at V8's sizes, with the objects born since then (shared parts counted once; against measured heap: 85–110 %, see CHECKPOINT_BUDGET). */
   readonly bytes: number;
+  /**
+   * Of `bytes`, the full leaves of immutable elements of sequences that only grew there (marked
+   * appendOnly): later snapshots share them, so dropping this snapshot alone does not free them.
+   */
+  readonly lasting: number;
 }
 
 type Typed = Float64Array | Float32Array | Int32Array | Uint32Array | Uint16Array | Int16Array | Uint8Array | Int8Array;
@@ -89,8 +94,9 @@ export class Snapshotter {
   private last = new WeakMap<object, Saved>();
   /** For collections marked appendOnly: their change count when last saved or restored. */
   private lastEpoch = new WeakMap<object, number>();
-  /** Bytes the last saveSeq added. */
+  /** Bytes the last saveSeq added, and of them the full immutable leaves (see SavedState.lasting). */
   private added = 0;
+  private addedLasting = 0;
 
   take(root: object): SavedState {
     const objects: object[] = [];
@@ -98,6 +104,7 @@ export class Snapshotter {
     const seen = new Set<object>([root]);
     const stack: object[] = [root];
     let bytes = 0;
+    let lasting = 0;
     const visit = (v: unknown): void => {
       if (walkable(v) && !seen.has(v)) {
         seen.add(v);
@@ -150,21 +157,26 @@ export class Snapshotter {
       } else {
         const keys = Object.keys(o);
         const rec = o as Record<string, unknown>;
-        const values: unknown[] = [];
-        for (let i = 0; i < keys.length; i++) {
-          const v = rec[keys[i]];
-          values.push(v);
-          visit(v);
-        }
+        // map: a packed array of exactly this length (one grown by push keeps room for 17 or more).
+        const values = keys.map((k) => rec[k]);
+        for (let i = 0; i < values.length; i++) visit(values[i]);
         if (prev !== undefined && prev.kind === OBJECT && sameKeys(prev.keys as readonly string[], keys) && sameValues(prev.data as unknown[], values)) s = prev;
         else {
           const pk = prev?.kind === OBJECT && sameKeys(prev.keys as readonly string[], keys) ? (prev.keys as readonly string[]) : keys;
           s = { kind: OBJECT, keys: pk, data: values };
-          bytes += 80 + 8 * values.length + (pk === keys ? 24 + 8 * keys.length : 0);
+          const boxed = 16 * boxedNumbers(values);
+          bytes += SAVED_BYTES + arrayBytes(values.length) + boxed + (pk === keys ? arrayBytes(keys.length) : 0);
+          // Born since the last snapshot: once the run lets it go (a timer, a request), only snapshots keep it.
+          if (prev === undefined) bytes += 24 + 8 * values.length + boxed;
         }
       }
       if (s !== prev) {
-        if (s.kind === ARRAY || s.kind === MAP || s.kind === SET) bytes += this.added;
+        if (s.kind === ARRAY || s.kind === MAP || s.kind === SET) {
+          bytes += this.added;
+          lasting += this.addedLasting;
+          // Born since the last snapshot (see OBJECT): the collection itself, at about 8 bytes (array) or 24 (Map, Set) an element.
+          if (prev === undefined) bytes += 48 + (s.kind === ARRAY ? 8 : 24) * (s.keys as number);
+        }
         last.set(o, s);
       }
       const epoch = epochOf(o);
@@ -172,7 +184,8 @@ export class Snapshotter {
       objects.push(o);
       saved.push(s);
     }
-    return { objects, saved, bytes };
+    // Exact copies: arrays grown by push keep up to half their length again as spare room.
+    return { objects: objects.slice(), saved: saved.slice(), bytes: bytes + 2 * arrayBytes(objects.length), lasting };
   }
 
   /** Saves a sequence as a tree of chunks, sharing leaves and nodes equal to the last snapshot's; walks what may change. */
@@ -184,6 +197,7 @@ export class Snapshotter {
     const oldLeaves = old?.[0];
     const leaves: Chunk[] = [];
     let added = 0;
+    let lastingAdded = 0;
     // Lowest position this sequence ever changed at other than by growing (-1: not marked, unknown).
     const everLow = epochOf(o) === undefined ? -1 : lowestChangeSince(o, 0) * (kind === MAP ? 2 : 1);
     for (let start = 0, c = 0; start < n; start += CHUNK, c++) {
@@ -234,15 +248,18 @@ export class Snapshotter {
         leaves.push(same);
         continue;
       }
-      Object.freeze(chunk);
+      // Kept as an exact copy (a leaf grown by push has room for 80 elements): packed, like the chunk.
+      const leaf = Object.freeze(chunk.slice());
       if (still) {
-        inert.add(chunk);
+        inert.add(leaf);
         // Only leaves of a sequence that never changed there are indexed: the index keeps what it
         // holds alive, and a sequence cut at its front (a client's log) is saved anew after each cut.
-        if (chunk.length === CHUNK && everLow >= end) this.indexLeaf(chunk);
+        if (leaf.length === CHUNK && everLow >= end) this.indexLeaf(leaf);
       }
-      leaves.push(chunk);
-      added += 64 + 8 * chunk.length;
+      leaves.push(leaf);
+      const size = arrayBytes(leaf.length) + 16 * boxedNumbers(leaf);
+      added += size;
+      if (still && leaf.length === CHUNK && everLow >= end) lastingAdded += size;
     }
     // Nodes above the leaves, level by level; a node whose children are all the old node's is the old node.
     let level: Chunk[] = leaves;
@@ -258,7 +275,7 @@ export class Snapshotter {
         else {
           const node = Object.freeze(level.slice(start, end)); // slice of a packed array: packed
           up.push(node);
-          added += 64 + 8 * node.length;
+          added += arrayBytes(node.length);
         }
       }
       level = up;
@@ -266,7 +283,8 @@ export class Snapshotter {
     const root = level[0] ?? EMPTY_CHUNK;
     const epoch = epochOf(o);
     if (prev !== undefined && prev.kind === kind && prev.data === root && prev.keys === n && prev.epoch === epoch) return prev;
-    this.added = added + 64;
+    this.added = added + SAVED_BYTES;
+    this.addedLasting = lastingAdded;
     return epoch === undefined ? { kind, keys: n, data: root } : { kind, keys: n, data: root, epoch };
   }
 
@@ -377,6 +395,20 @@ export class Snapshotter {
 }
 
 const EMPTY_CHUNK: Chunk = Object.freeze([]);
+
+/** Numbers among `xs` that V8 keeps boxed (16 bytes each) in a plain array: all but 31-bit integers. */
+function boxedNumbers(xs: readonly unknown[]): number {
+  let n = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i];
+    if (typeof v === 'number' && ((v | 0) !== v || Object.is(v, -0))) n++;
+  }
+  return n;
+}
+
+/** Heap bytes of a saved record ({kind, keys, data}), and of an exactly sized array of n elements (JSArray + FixedArray). */
+const SAVED_BYTES = 56;
+const arrayBytes = (n: number): number => 48 + 8 * n;
 
 /** Elements two saved sequences share at their start, by comparing their leaves (shared leaves are one object). */
 function commonPrefix(a: Saved, b: Saved): number {

@@ -60,20 +60,46 @@ function productionScript(seed: number, endMs: number): Step[] {
   return steps.sort((a, b) => a.at - b.at);
 }
 
+/**
+ * Most events a run may process per simulated ms (these scripts make fewer than 10): a restore that
+ * corrupts the state can send the run into an endless burst of events at one instant, which would
+ * hang the test instead of failing it.
+ */
+const EVENTS_PER_MS_CAP = 200;
+
+/** Like runFor, but fails (naming the seed) once the run makes more events than EVENTS_PER_MS_CAP allows. */
+function runCapped(c: SimCluster, ms: number): void {
+  const cap = c.eventCount + 1000 + Math.ceil(ms * EVENTS_PER_MS_CAP);
+  if (c.runUntil(() => c.eventCount >= cap, ms) && c.eventCount >= cap) {
+    throw new Error(`seed ${c.seed}: more than ${cap} events by t=${c.now}ms (the run loops: a restore broke the state?)`);
+  }
+}
+
 /** Runs `c` to `to`, doing the script's steps due in (c.now, to] at their times. */
 function runTo(c: SimCluster, steps: Step[], to: number): void {
   for (const s of steps) {
     if (s.at <= c.now || s.at > to) continue;
-    c.runFor(s.at - c.now);
+    runCapped(c, s.at - c.now);
     s.act(c);
   }
-  c.runFor(to - c.now);
+  runCapped(c, to - c.now);
 }
 
 function recorder(c: SimCluster): SimEvent[] {
   const events: SimEvent[] = [];
   c.onEvent((e) => events.push(e));
   return events;
+}
+
+/**
+ * Events equal, one by one; a failure shows the first few that differ (a deep diff of thousands of
+ * events would take minutes to print).
+ */
+function sameEvents(got: SimEvent[], want: SimEvent[], what: string): void {
+  let i = 0;
+  while (i < got.length && i < want.length && JSON.stringify(got[i]) === JSON.stringify(want[i])) i++;
+  expect(got.slice(i, i + 3), `${what}: first difference at event ${i} of ${want.length} (got ${got.length})`).toEqual(want.slice(i, i + 3));
+  expect(got.length, what).toBe(want.length);
 }
 
 type Script = (seed: number, endMs: number) => Step[];
@@ -110,7 +136,7 @@ describe('cluster snapshots', () => {
           expect(a.now).toBe(mid);
           fromMid.length = 0;
           runTo(a, steps, END);
-          expect(fromMid, 'events after the restore').toEqual(eventsA);
+          sameEvents(fromMid, eventsA, 'events after the restore');
           if (make === productionScript) kinds.push(...new Set(eventsA.map((e) => (e.kind === 'send' || e.kind === 'deliver' ? `${e.kind} ${e.type}` : e.kind))));
           expect(fingerprint(a) === printA, 'state after restore + run on').toBe(true);
           // A fresh cluster running the whole script.

@@ -1,0 +1,63 @@
+// The snapshotter's memory accounting: what a snapshot adds, what later ones share (lasting), and that restores stay exact.
+import { describe, expect, it } from 'vitest';
+import { appendOnly } from '../../src/core/appendOnly';
+import { Snapshotter, fingerprint } from '../../src/sim/snapshot';
+
+/** A leaf of n elements as V8 holds it: array header, backing store, 8 bytes an element. */
+const leafBytes = (n: number): number => 48 + 8 * n;
+
+describe('Snapshotter accounting', () => {
+  it('a growing log: a later snapshot adds only its new leaves, which later snapshots share (lasting)', () => {
+    const root = { log: appendOnly([] as Array<Readonly<{ term: number }>>), n: 0 };
+    const s = new Snapshotter();
+    const push = (k: number): void => {
+      for (let i = 0; i < k; i++) root.log.push(Object.freeze({ term: i % 7 }));
+      root.n = root.log.length;
+    };
+    push(640);
+    const first = s.take(root);
+    expect(first.lasting).toBeGreaterThanOrEqual(10 * leafBytes(64));
+    expect(first.bytes).toBeGreaterThan(first.lasting);
+    push(640);
+    const second = s.take(root);
+    // Ten new full leaves, shared by every later snapshot while the log keeps them.
+    expect(second.lasting).toBe(10 * leafBytes(64));
+    expect(second.bytes).toBeLessThan(second.lasting + 2000);
+    // Nothing changed: nothing new but the snapshot's own lists.
+    const third = s.take(root);
+    expect(third.lasting).toBe(0);
+    expect(third.bytes).toBeLessThan(500);
+    // Restores stay exact after all this sharing.
+    const print = fingerprint(root);
+    s.restore(first);
+    expect(root.log.length).toBe(640);
+    s.restore(third);
+    expect(fingerprint(root)).toBe(print);
+  });
+
+  it('numbers V8 boxes (fractions, large integers) cost 16 bytes more each than small integers', () => {
+    const small = { xs: appendOnly(Array.from({ length: 64 }, (_, i) => i)) };
+    const boxed = { xs: appendOnly(Array.from({ length: 64 }, (_, i) => i + 0.5)) };
+    const a = new Snapshotter().take(small);
+    const b = new Snapshotter().take(boxed);
+    expect(b.bytes - a.bytes).toBe(64 * 16);
+    expect(b.lasting - a.lasting).toBe(64 * 16);
+  });
+
+  it('a leaf cut at its front is saved anew and is not counted as lasting', () => {
+    const root = { lines: [] as Array<Readonly<{ line: string }>> };
+    const s = new Snapshotter();
+    for (let i = 0; i < 128; i++) root.lines.push(Object.freeze({ line: `l${i}` }));
+    s.take(root);
+    root.lines.splice(0, 10);
+    for (let i = 0; i < 10; i++) root.lines.push(Object.freeze({ line: `m${i}` }));
+    const after = s.take(root);
+    // Not marked appendOnly: its leaves may change anywhere, so none is kept as shared.
+    expect(after.bytes).toBeGreaterThanOrEqual(2 * leafBytes(64));
+    expect(after.lasting).toBe(0);
+    const print = fingerprint(root);
+    root.lines.length = 3;
+    s.restore(after);
+    expect(fingerprint(root)).toBe(print);
+  });
+});
