@@ -9,10 +9,12 @@ import { plural } from './plural';
 const SHOWN = 200;
 const SCAN = 4000;
 /**
- * While playing and scrolled to the newest event, only the newest rows a tall feed can show are rendered
- * (plus a margin): in an election storm nearly all 200 rows are new at each refresh, and laying them out
- * and painting them was the page's largest cost per frame (issue 11). Scrolling up, pausing or selecting
- * an event renders all of them; the column-reverse scroller keeps its place when older rows come in.
+ * Scrolled to the newest event, only the newest rows a tall feed can show are rendered (plus a margin):
+ * in an election storm nearly all 200 rows are new at each refresh, and laying them out and painting them
+ * was the page's largest cost per frame; after a seek all 200 are new, and building them cost more than
+ * the seek itself (issue 11). Scrolling up or selecting an event renders all of them at once; paused, the
+ * older rows come in a moment later, when the browser is idle. The column-reverse scroller keeps its place
+ * when older rows come in above.
  */
 const LIVE_ROWS = 48;
 
@@ -42,6 +44,22 @@ const Row = memo(function Row({ item, text, rule, selected }: { item: FeedItem; 
   );
 });
 
+/** Paused, the older rows come in this long after the last refresh (a learner dragging the timeline seeks many times a second). */
+const FULL_AFTER_MS = 300;
+
+/** Runs `f` when the browser is idle at least `ms` from now; returns a cancel. */
+function whenIdle(ms: number, f: () => void): () => void {
+  let idle: number | undefined;
+  const h = setTimeout(() => {
+    if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(f, { timeout: 500 });
+    else f();
+  }, ms);
+  return () => {
+    clearTimeout(h);
+    if (idle !== undefined) cancelIdleCallback(idle);
+  };
+}
+
 /** The category checkboxes (memo: React would otherwise rewrite each input's attributes at every refresh). */
 const FilterChips = memo(function FilterChips({ shown, setShown }: { shown: Record<FeedCategory, boolean>; setShown: (s: Record<FeedCategory, boolean>) => void }) {
   return CATEGORIES.map((c) => (
@@ -61,6 +79,8 @@ export function EventFeed() {
   const playing = useSim((s) => s.playing);
   const listRef = useRef<HTMLOListElement>(null);
   const [pinned, setPinned] = useState(true);
+  /** The feed version whose older rows may be rendered too (set when idle after a paused refresh). */
+  const [fullAt, setFullAt] = useState(-1);
 
   const { items, rows } = useMemo(() => {
     void version;
@@ -70,8 +90,13 @@ export function EventFeed() {
     for (let i = items.length - 1; i >= 0 && rows.length < SHOWN; i--) if (shown[categoryOf(items[i])]) rows.push(i);
     return { items, rows: rows.reverse() };
   }, [version, runId, shown]);
-  const live = playing && pinned && selected === null;
-  const rendered = live && rows.length > LIVE_ROWS ? rows.slice(rows.length - LIVE_ROWS) : rows;
+  const windowed = pinned && selected === null && (playing || fullAt !== version) && rows.length > LIVE_ROWS;
+  const rendered = windowed ? rows.slice(rows.length - LIVE_ROWS) : rows;
+
+  useEffect(() => {
+    if (!windowed || playing) return;
+    return whenIdle(FULL_AFTER_MS, () => setFullAt(version));
+  }, [windowed, playing, version]);
 
   // The list sticks to its newest row by CSS (a column-reverse scroller); only a selection scrolls it.
   useEffect(() => {
