@@ -22,6 +22,12 @@ export const SEARCH_LIMIT_MS = 60_000;
 /** Wall-time budget per frame for simulation work while playing, in ms. */
 const FRAME_BUDGET_MS = 9;
 /**
+ * At Max speed, the most simulated time one frame may cover: the frame budget is what bounds it (10 s
+ * here capped Max at 600 simulated s per wall s at 60 Hz, with the main thread idle 60 % of the time:
+ * issue 11); this only keeps a run with nothing scheduled from leaping hours ahead in one frame.
+ */
+const MAX_SPEED_STEP_MS = 60_000;
+/**
  * Long jobs (seek, load, run until …): the first slice runs at once and most seeks end inside it;
  * longer ones go on in slices per frame, with a progress bar. Slices much longer than a frame keep
  * the wait close to the simulation work itself (9 ms slices at 60 Hz spent half the time idle).
@@ -381,7 +387,7 @@ export function frame(wallMs: number): void {
     const speed = SPEEDS[s.speedIndex];
     const d = driver;
     d.beginBatch();
-    const target = speed === Infinity ? d.now + 10_000 : d.now + Math.min(Math.max(wallMs, 0), 100) * speed;
+    const target = speed === Infinity ? d.now + MAX_SPEED_STEP_MS : d.now + Math.min(Math.max(wallMs, 0), 100) * speed;
     const sm = slowElection;
     // A run that already has a leader when slow motion is armed (a link, a "next leader") needs none.
     if (sm?.phase === 'armed' && d.cluster.leader() !== undefined) slowElection = null;
