@@ -148,11 +148,33 @@ export class ClusterDrawing {
   private readonly texts = new Map<string, SVGGElement>();
   private readonly msgsG: G;
   /** The canvas over the SVG that messages and timer arcs are painted on each frame. */
-  private readonly canvas: HTMLCanvasElement;
+  private canvas: HTMLCanvasElement;
   /** The canvas's context when it is painted here; null when a worker paints it (or there is no canvas). */
-  private readonly ctx: CanvasRenderingContext2D | null;
+  private ctx: CanvasRenderingContext2D | null;
   /** The worker that paints the canvas (OffscreenCanvas), where the browser has one. */
-  private readonly painter: Worker | null;
+  private painter: Worker | null;
+  /**
+   * The worker failed (its script could not load, say): a fresh canvas painted here takes the place of
+   * the one handed to it.
+   */
+  private readonly paintHere = (): void => {
+    this.painter?.terminate();
+    this.painter = null;
+    if (this.destroyed) return;
+    const c = document.createElement('canvas');
+    c.className = this.canvas.className;
+    c.setAttribute('aria-hidden', 'true');
+    c.style.cssText = this.canvas.style.cssText;
+    this.canvas.replaceWith(c);
+    this.canvas = c;
+    this.ctx = canvasContext(c);
+    this.pw = 0;
+    this.ph = 0;
+    this.tablesSent = false;
+    this.paintedSig = '';
+    this.rescale();
+  };
+
   /** The canvas's size in device px (set here, or by the worker on its OffscreenCanvas). */
   private pw = 0;
   private ph = 0;
@@ -241,6 +263,7 @@ export class ClusterDrawing {
     this.canvas.setAttribute('aria-hidden', 'true');
     svg.after(this.canvas);
     this.painter = offscreenPainter(this.canvas);
+    this.painter?.addEventListener('error', this.paintHere);
     this.ctx = this.painter === null ? canvasContext(this.canvas) : null;
     svg.addEventListener('click', this.onClickCapture, true);
     svg.addEventListener('pointermove', this.onPointerMove, { passive: true });
