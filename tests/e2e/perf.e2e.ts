@@ -119,7 +119,8 @@ async function firstLoad(browser: Browser, url: string, ready: (p: Page) => Prom
     const u = r.url();
     if (!u.endsWith('.js')) return;
     bodies.push(
-      r.body().then(async (b) => {
+      // A worker's script (the cluster view's painter) has no body in the page's response: fetch it again.
+      r.body().catch(async () => (await page.context().request.get(u)).body()).then(async (b) => {
         const code = b.toString('utf8');
         // A chunk without a map (the preview server answers its page instead) counts as 'other'.
         const map = await page.context().request.get(`${u}.map`).then(
