@@ -78,8 +78,11 @@ export class SimCluster implements Cluster {
   private readonly actionLog: ActionRecord[];
   private readonly violationList: Violation[] = [];
   private readonly findingList: Violation[] = [];
-  /** Per node, its log as last viewed (see logView): a view of a long log is built from what changed. */
-  private readonly logViews = new Map<string, { base: number; raw: Entry[]; view: LogEntryView[] }>();
+  /**
+   * Per node, its log as last viewed (see logView): a view of a long log is built from what changed. A cache,
+   * not state: left out of snapshots (it stays right across a restore: it is checked against the entries).
+   */
+  private readonly logViews = notSnapshotted(new Map<string, { base: number; raw: Entry[]; view: LogEntryView[] }>());
   private readonly checker: RaftChecker | undefined;
   private readonly timeServer: TimeServer;
   private readonly clients = new Map<string, ClientActor>();
