@@ -1,27 +1,53 @@
 // Browser entry point: mounts the React app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { frameTimes, isBusy, seek, startWorkload } from './store/sim';
+import { frameTimes, isBusy, seek, seekWork, startWorkload } from './store/sim';
 import { App } from './ui/App';
 import { drawnMessages, keepSvgCopies } from './ui/ClusterView';
 import { initTheme } from './ui/theme';
 import './ui/app.css';
 
-/** Resolves with the wall ms from asking for a seek until it is done and the next frame is drawn. */
+/** The parts of the last timedSeek, wall ms (see timedSeek). */
+let seekParts: Record<string, number> = {};
+
+/**
+ * Resolves with the wall ms from asking for a seek until it is done and the next frame is drawn. Notes
+ * its parts for lastSeekParts: the engine's restore and replay, the store update, React's render, the
+ * app's own work in that frame (sim + drawing), the wait for the frame (the rest), and, not counted in
+ * the total, the browser's style, layout and paint of that frame.
+ */
 function timedSeek(t: number): Promise<number> {
+  seekWork.engine = 0;
+  seekWork.store = 0;
   const start = performance.now();
   seek(t);
+  const sync = performance.now();
+  let rendered = sync;
+  // React renders the store's update in a microtask queued during the seek: this one runs after it.
+  queueMicrotask(() => (rendered = performance.now()));
   return new Promise((resolve) => {
     const check = (): void => {
       if (isBusy()) requestAnimationFrame(check);
-      else requestAnimationFrame(() => resolve(performance.now() - start));
+      else
+        requestAnimationFrame(() => {
+          const shown = performance.now();
+          const frame = frameTimes().at(-1) ?? 0;
+          const parts = { total: shown - start, engine: seekWork.engine, store: seekWork.store, react: rendered - sync, frame, wait: 0, paint: 0 };
+          parts.wait = parts.total - parts.engine - parts.store - parts.react - parts.frame;
+          seekParts = parts;
+          // A task posted from the frame's callbacks runs once the browser has rendered that frame.
+          const ch = new MessageChannel();
+          ch.port1.onmessage = () => (parts.paint = performance.now() - shown);
+          ch.port2.postMessage(0);
+          resolve(shown - start);
+        });
     };
     check();
   });
 }
 
-// A hook for checks in the browser (the e2e tests): per-frame work, timed seeks, a workload, the messages the canvas drew.
-(window as unknown as { wiber: unknown }).wiber = { frameTimes, timedSeek, startWorkload, drawnMessages, keepSvgCopies };
+// A hook for checks in the browser (the e2e tests): per-frame work, timed seeks and their parts, a workload, the messages the canvas drew.
+(window as unknown as { wiber: unknown }).wiber = { frameTimes, timedSeek, lastSeekParts: () => seekParts, startWorkload, drawnMessages, keepSvgCopies };
 
 initTheme();
 

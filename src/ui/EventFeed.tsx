@@ -8,6 +8,15 @@ import { plural } from './plural';
 
 const SHOWN = 200;
 const SCAN = 4000;
+/**
+ * Scrolled to the newest event, only the newest rows a tall feed can show are rendered (plus a margin):
+ * in an election storm nearly all 200 rows are new at each refresh, and laying them out and painting them
+ * was the page's largest cost per frame; after a seek all 200 are new, and building them cost more than
+ * the seek itself (issue 11). Scrolling up or selecting an event renders all of them at once; paused, the
+ * older rows come in a moment later, when the browser is idle. The column-reverse scroller keeps its place
+ * when older rows come in above.
+ */
+const LIVE_ROWS = 48;
 
 const CATEGORIES: ReadonlyArray<{ id: FeedCategory; label: string }> = [
   { id: 'state', label: 'State changes' },
@@ -35,26 +44,59 @@ const Row = memo(function Row({ item, text, rule, selected }: { item: FeedItem; 
   );
 });
 
+/** Paused, the older rows come in this long after the last refresh (a learner dragging the timeline seeks many times a second). */
+const FULL_AFTER_MS = 300;
+
+/** Runs `f` when the browser is idle at least `ms` from now; returns a cancel. */
+function whenIdle(ms: number, f: () => void): () => void {
+  let idle: number | undefined;
+  const h = setTimeout(() => {
+    if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(f, { timeout: 500 });
+    else f();
+  }, ms);
+  return () => {
+    clearTimeout(h);
+    if (idle !== undefined) cancelIdleCallback(idle);
+  };
+}
+
+/** The category checkboxes (memo: React would otherwise rewrite each input's attributes at every refresh). */
+const FilterChips = memo(function FilterChips({ shown, setShown }: { shown: Record<FeedCategory, boolean>; setShown: (s: Record<FeedCategory, boolean>) => void }) {
+  return CATEGORIES.map((c) => (
+    <label key={c.id} className="chip-toggle">
+      <input type="checkbox" checked={shown[c.id]} onChange={(e) => setShown({ ...shown, [c.id]: e.target.checked })} />
+      {c.label}
+    </label>
+  ));
+});
+
 export function EventFeed() {
   const version = useSim((s) => s.feedVersion);
   const runId = useSim((s) => s.runId);
   const selected = useSim((s) => s.selection.event);
   const by = useSim((s) => s.actionsBy);
   const [shown, setShown] = useState<Record<FeedCategory, boolean>>({ state: true, messages: true, background: false, actions: true });
+  const playing = useSim((s) => s.playing);
   const listRef = useRef<HTMLOListElement>(null);
+  const [pinned, setPinned] = useState(true);
+  /** The feed version whose older rows may be rendered too (set when idle after a paused refresh). */
+  const [fullAt, setFullAt] = useState(-1);
 
-  const rows = useMemo(() => {
+  const { items, rows } = useMemo(() => {
     void version;
     void runId;
     const items = getDriver().feedTail(SCAN);
-    const out: Array<{ item: FeedItem; text: string; rule: string }> = [];
-    for (let i = items.length - 1; i >= 0 && out.length < SHOWN; i--) {
-      if (!shown[categoryOf(items[i])]) continue;
-      const x = explainItem(items, i, actorOf(by, items[i].seq));
-      out.push({ item: items[i], text: x.text, rule: x.rule });
-    }
-    return out.reverse();
-  }, [version, runId, shown, by]);
+    const rows: number[] = [];
+    for (let i = items.length - 1; i >= 0 && rows.length < SHOWN; i--) if (shown[categoryOf(items[i])]) rows.push(i);
+    return { items, rows: rows.reverse() };
+  }, [version, runId, shown]);
+  const windowed = pinned && selected === null && (playing || fullAt !== version) && rows.length > LIVE_ROWS;
+  const rendered = windowed ? rows.slice(rows.length - LIVE_ROWS) : rows;
+
+  useEffect(() => {
+    if (!windowed || playing) return;
+    return whenIdle(FULL_AFTER_MS, () => setFullAt(version));
+  }, [windowed, playing, version]);
 
   // The list sticks to its newest row by CSS (a column-reverse scroller); only a selection scrolls it.
   useEffect(() => {
@@ -67,19 +109,23 @@ export function EventFeed() {
     <div className="feed">
       <fieldset className="feed-filters">
         <legend className="sr-only">Show</legend>
-        {CATEGORIES.map((c) => (
-          <label key={c.id} className="chip-toggle">
-            <input type="checkbox" checked={shown[c.id]} onChange={(e) => setShown({ ...shown, [c.id]: e.target.checked })} />
-            {c.label}
-          </label>
-        ))}
+        <FilterChips shown={shown} setShown={setShown} />
         <span className="feed-count">{rows.length === 0 ? 'no events yet' : `latest ${rows.length} of ${plural(version, 'event')} · now ${formatMs(getDriver().now)}`}</span>
       </fieldset>
-      <div className="feed-scroll">
+      <div
+        className="feed-scroll"
+        onScroll={(e) => {
+          // Column-reverse: scrollTop is 0 at the newest row and negative above it.
+          const at = Math.abs(e.currentTarget.scrollTop) < 4;
+          if (at !== pinned) setPinned(at);
+        }}
+      >
         <ol className="feed-list" ref={listRef} aria-label="Events, oldest first">
-          {rows.map((r) => (
-            <Row key={r.item.seq} item={r.item} text={r.text} rule={r.rule} selected={r.item.seq === selected} />
-          ))}
+          {rendered.map((i) => {
+            // Explained only when rendered (cached per item once its context is complete).
+            const x = explainItem(items, i, actorOf(by, items[i].seq));
+            return <Row key={items[i].seq} item={items[i]} text={x.text} rule={x.rule} selected={items[i].seq === selected} />;
+          })}
         </ol>
       </div>
     </div>

@@ -1,5 +1,5 @@
 // The inspector: the selected message or node (their views load on first use, InspectorDetail.tsx), or an overview table.
-import { Suspense, lazy, useMemo } from 'react';
+import { Suspense, lazy, useMemo, useState } from 'react';
 import { ClusterMembership } from './RaftExtras';
 import { inFlightNow, selectMessage, selectNode, useSim } from '../store/sim';
 import { LogGrid as ClusterLogGrid } from './LogGrid';
@@ -55,12 +55,14 @@ function Overview() {
 /** Messages in flight as a list: an accessible way to inspect and drop them. */
 function InFlightList() {
   useSim((s) => s.seq);
+  // The list is built only while it is open: closed, its rows were rebuilt at every refresh for nothing (issue 11).
+  const [open, setOpen] = useState(false);
   const msgs = inFlightNow();
   return (
-    <details className="inflight">
+    <details className="inflight" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{plural(msgs.length, 'message')} in flight</summary>
       <ul>
-        {msgs.slice(0, 60).map((m) => (
+        {(open ? msgs.slice(0, 60) : []).map((m) => (
           <li key={`${m.id}-${m.duplicate ? 1 : 0}-${m.arriveAt}`}>
             <button type="button" className="linkish" onClick={() => selectMessage(m.id)}>
               #{m.id} {m.type} {m.from}→{m.to}

@@ -102,20 +102,25 @@ export function Timeline() {
         <rect className="tl-track" x={PAD} y={HEIGHT / 2 - 3} width={inner} height={6} rx={3} />
         <rect className="tl-done" x={PAD} y={HEIGHT / 2 - 3} width={Math.max(0, x(now) - PAD)} height={6} rx={3} />
         {horizon > now + 1e-9 && <rect className="tl-future" x={x(now)} y={HEIGHT / 2 - 3} width={Math.max(0, x(horizon) - x(now))} height={6} />}
-        {shown.map((m) => (
-          <line
-            key={`${m.kind}-${m.seq}`}
-            className={`tl-mark ${m.kind}`}
-            x1={x(m.at)}
-            x2={x(m.at)}
-            y1={m.kind === 'violation' || m.kind === 'crash' ? 3 : m.kind === 'election' ? HEIGHT / 2 - 6 : 6}
-            y2={m.kind === 'election' ? HEIGHT / 2 + 6 : HEIGHT - 4}
-          >
-            <title>
-              {formatMs(m.at)}: {m.label}
-            </title>
-          </line>
-        ))}
+        {/* Marks sit at their time in a group scaled to the run's length: as the run grows only the group's
+            transform changes, not every mark (issue 11). */}
+        <g className="tl-marks" transform={`translate(${PAD},0) scale(${inner / end},1)`}>
+          {shown.map((m) => (
+            <line
+              key={`${m.kind}-${m.seq}`}
+              className={`tl-mark ${m.kind}`}
+              vectorEffect="non-scaling-stroke"
+              x1={m.at}
+              x2={m.at}
+              y1={m.kind === 'violation' || m.kind === 'crash' ? 3 : m.kind === 'election' ? HEIGHT / 2 - 6 : 6}
+              y2={m.kind === 'election' ? HEIGHT / 2 + 6 : HEIGHT - 4}
+            >
+              <title>
+                {formatMs(m.at)}: {m.label}
+              </title>
+            </line>
+          ))}
+        </g>
         {hover !== null && drag === null && <line className="tl-hover" x1={x(hover)} x2={x(hover)} y1={2} y2={HEIGHT - 2} />}
         <g className="tl-head" transform={`translate(${playX},0)`}>
           <line y1={1} y2={HEIGHT - 1} />

@@ -7,6 +7,7 @@ import { getDriver, useSim } from '../store/sim';
 import './raftExtras.css';
 import { electionTimeoutOf } from '../store/runOptions';
 import { labelPoint, lostOpacity, messagePoint, progressOf, ringArc, ringLayout, timerShare, type Point, type RingLayout } from './clusterGeometry';
+import { MESSAGE_LEN, OP_MESSAGE, OP_TIMER, TIMER_LEN, replay, type MessagePaint, type PainterMessage, type PaintTables } from './canvasPaint';
 
 const SIZE = 600;
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -20,19 +21,6 @@ const ZOOM_MAX = 8;
 interface MessageMark {
   look: { path: string; cls: string; count: string };
   seen: number;
-}
-
-/** How one class of message is painted, read from the page's CSS (`.cv .msg.<cls> .shape` and friends). */
-interface MessagePaint {
-  fill: string | null;
-  stroke: string | null;
-  strokeWidth: number;
-  dash: number[];
-  ringStroke: string;
-  ringWidth: number;
-  ringDash: number[];
-  text: string;
-  font: string;
 }
 
 /** A message where the canvas drew it last (drawing units), for clicks and the test hook. */
@@ -160,8 +148,44 @@ export class ClusterDrawing {
   private readonly texts = new Map<string, SVGGElement>();
   private readonly msgsG: G;
   /** The canvas over the SVG that messages and timer arcs are painted on each frame. */
-  private readonly canvas: HTMLCanvasElement;
-  private readonly ctx: CanvasRenderingContext2D | null;
+  private canvas: HTMLCanvasElement;
+  /** The canvas's context when it is painted here; null when a worker paints it (or there is no canvas). */
+  private ctx: CanvasRenderingContext2D | null;
+  /** The worker that paints the canvas (OffscreenCanvas), where the browser has one. */
+  private painter: Worker | null;
+  /**
+   * The worker failed (its script could not load, say): a fresh canvas painted here takes the place of
+   * the one handed to it.
+   */
+  private readonly paintHere = (): void => {
+    this.painter?.terminate();
+    this.painter = null;
+    if (this.destroyed) return;
+    const c = document.createElement('canvas');
+    c.className = this.canvas.className;
+    c.setAttribute('aria-hidden', 'true');
+    c.style.cssText = this.canvas.style.cssText;
+    this.canvas.replaceWith(c);
+    this.canvas = c;
+    this.ctx = canvasContext(c);
+    this.pw = 0;
+    this.ph = 0;
+    this.tablesSent = false;
+    this.paintedSig = '';
+    this.rescale();
+  };
+
+  /** The canvas's size in device px (set here, or by the worker on its OffscreenCanvas). */
+  private pw = 0;
+  private ph = 0;
+  /** This frame's paint commands (see canvasPaint.ts), and what they refer to by index. */
+  private cmds = new Float64Array(2048);
+  private tables: PaintTables = { paints: [], paths: [], counts: [], timer: { on: '#888', low: '#e0a000' } };
+  private tablesSent = false;
+  private readonly paintIndex = new Map<string, number>();
+  private readonly pathIndex = new Map<string, number>();
+  private readonly countIndex = new Map<string, number>();
+  private localPaths: Path2D[] = [];
   /** Where the fitted square of the drawing starts in the SVG element (CSS px). */
   private offX = 0;
   private offY = 0;
@@ -173,7 +197,6 @@ export class ClusterDrawing {
   private zoomT: Pick<ZoomTransform, 'k' | 'x' | 'y'> = { k: 1, x: 0, y: 0 };
   private readonly marks = new Map<number, MessageMark>();
   private readonly paints = new Map<string, MessagePaint>();
-  private readonly paths = new Map<string, Path2D>();
   private timerColours: { on: string; low: string } | null = null;
   private drawn: DrawnMessage[] = [];
   /** SVG copies of the messages and timers put in for an export; removed at the next frame. */
@@ -239,7 +262,9 @@ export class ClusterDrawing {
     this.canvas.className = 'cv-layer';
     this.canvas.setAttribute('aria-hidden', 'true');
     svg.after(this.canvas);
-    this.ctx = canvasContext(this.canvas);
+    this.painter = offscreenPainter(this.canvas);
+    this.painter?.addEventListener('error', this.paintHere);
+    this.ctx = this.painter === null ? canvasContext(this.canvas) : null;
     svg.addEventListener('click', this.onClickCapture, true);
     svg.addEventListener('pointermove', this.onPointerMove, { passive: true });
     svg.addEventListener('pointerleave', this.onPointerLeave, { passive: true });
@@ -630,8 +655,14 @@ export class ClusterDrawing {
     c.style.height = `${Math.max(0, ch)}px`;
     const pw = Math.max(1, Math.round(cw * dpr));
     const ph = Math.max(1, Math.round(ch * dpr));
-    if (c.width !== pw) c.width = pw;
-    if (c.height !== ph) c.height = ph;
+    if (pw === this.pw && ph === this.ph) return;
+    this.pw = pw;
+    this.ph = ph;
+    if (this.painter !== null) this.post({ size: [pw, ph] });
+    else {
+      c.width = pw;
+      c.height = ph;
+    }
   }
 
   /** Canvas px per drawing unit, and where drawing point 0,0 is on the canvas (zoom included). */
@@ -647,18 +678,23 @@ export class ClusterDrawing {
 
   /** Paints the moving things: election-timer arcs, then the messages in flight (oldest first, as the SVG stacked them). */
   private paint(views: readonly NodeView[], msgs: readonly InFlight[], now: number, maxTimeoutMs: number, selected: number | null): void {
-    const ctx = this.ctx;
-    if (ctx === null) return;
+    if (this.ctx === null && this.painter === null) return;
     const { s, x0, y0 } = this.canvasMap();
     // A paused or idle run paints nothing new: the canvas is left alone (no frame to hand to the compositor).
-    const sig = `${getDriver().seq}|${now}|${msgs.length}|${selected}|${s}|${x0}|${y0}|${this.canvas.width}x${this.canvas.height}|${this.paints.size}|${this.timerColours === null}`;
+    const sig = `${getDriver().seq}|${now}|${msgs.length}|${selected}|${s}|${x0}|${y0}|${this.pw}x${this.ph}|${this.paints.size}|${this.timerColours === null}`;
     if (sig === this.paintedSig) return;
     this.paintedSig = sig;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     const L = this.layout;
+    const need = views.length * TIMER_LEN + msgs.length * MESSAGE_LEN;
+    if (this.cmds.length < need) this.cmds = new Float64Array(need * 2);
+    const c = this.cmds;
+    let n = 0;
     // Election timers: the share of the timeout left, an arc from 12 o'clock clockwise (§5.2).
-    const tc = (this.timerColours ??= this.readTimerColours());
+    if (this.timerColours === null) {
+      this.timerColours = this.readTimerColours();
+      this.tables.timer = this.timerColours;
+      this.tablesSent = false;
+    }
     const r0 = L.nodeR + 2.5;
     const r1 = L.nodeR + 5.5;
     for (const v of views) {
@@ -667,15 +703,15 @@ export class ClusterDrawing {
       if (!(share > 0)) continue;
       const p = L.pos.get(v.id);
       if (p === undefined) continue;
-      ctx.setTransform(s, 0, 0, s, x0 + s * p.x, y0 + s * p.y);
-      const a0 = -Math.PI / 2;
-      const a1 = a0 + Math.min(1, share) * 2 * Math.PI;
-      ctx.beginPath();
-      ctx.arc(0, 0, r1, a0, a1);
-      ctx.arc(0, 0, r0, a1, a0, true);
-      ctx.closePath();
-      ctx.fillStyle = share < 0.2 ? tc.low : tc.on;
-      ctx.fill();
+      c[n] = OP_TIMER;
+      c[n + 1] = s;
+      c[n + 2] = x0 + s * p.x;
+      c[n + 3] = y0 + s * p.y;
+      c[n + 4] = r0;
+      c[n + 5] = r1;
+      c[n + 6] = share;
+      c[n + 7] = share < 0.2 ? 1 : 0;
+      n += TIMER_LEN;
     }
     const k = s * this.msgScale;
     const reduced = this.reducedMotion;
@@ -685,54 +721,58 @@ export class ClusterDrawing {
       const mark = this.marks.get(m.duplicate ? -m.id : m.id);
       const at = drawn[i];
       if (mark === undefined || at === undefined) continue;
-      const sel = m.id === selected;
-      const look = this.paintOf(sel ? `${mark.look.cls} selected` : mark.look.cls);
-      ctx.globalAlpha = m.lost ? (reduced ? 0.45 : lostOpacity(progressOf(m, now))) : 1;
-      if (ctx.globalAlpha <= 0) continue;
-      ctx.setTransform(k, 0, 0, k, x0 + s * at.x, y0 + s * at.y);
-      if (m.duplicate) {
-        ctx.beginPath();
-        ctx.arc(0, 0, 11, 0, 2 * Math.PI);
-        ctx.lineWidth = look.ringWidth;
-        ctx.setLineDash(look.ringDash);
-        ctx.strokeStyle = look.ringStroke;
-        ctx.stroke();
-      }
-      const path = this.pathOf(mark.look.path);
-      if (look.fill !== null) {
-        ctx.fillStyle = look.fill;
-        ctx.fill(path);
-      }
-      if (look.stroke !== null && look.strokeWidth > 0) {
-        ctx.lineWidth = look.strokeWidth;
-        ctx.setLineDash(look.dash);
-        ctx.strokeStyle = look.stroke;
-        ctx.stroke(path);
-      }
-      if (mark.look.count !== '') {
-        ctx.fillStyle = look.text;
-        ctx.font = look.font;
-        ctx.textAlign = 'center';
-        ctx.textBaseline = 'middle';
-        ctx.fillText(mark.look.count, 0, 0.5);
-      }
+      const alpha = m.lost ? (reduced ? 0.45 : lostOpacity(progressOf(m, now))) : 1;
+      if (alpha <= 0) continue;
+      c[n] = OP_MESSAGE;
+      c[n + 1] = k;
+      c[n + 2] = x0 + s * at.x;
+      c[n + 3] = y0 + s * at.y;
+      c[n + 4] = alpha;
+      c[n + 5] = m.duplicate ? 1 : 0;
+      c[n + 6] = this.paintIndexOf(m.id === selected ? `${mark.look.cls} selected` : mark.look.cls);
+      c[n + 7] = indexIn(this.pathIndex, this.tables.paths, mark.look.path, this.added);
+      c[n + 8] = mark.look.count === '' ? -1 : indexIn(this.countIndex, this.tables.counts, mark.look.count, this.added);
+      n += MESSAGE_LEN;
     }
-    ctx.globalAlpha = 1;
-    ctx.setLineDash([]);
+    if (this.painter !== null) {
+      if (!this.tablesSent) {
+        this.post({ tables: this.tables });
+        this.tablesSent = true;
+      }
+      this.post({ cmds: c.slice(0, n), n });
+    } else if (this.ctx !== null) {
+      if (!this.tablesSent) {
+        this.localPaths = [];
+        this.tablesSent = true;
+      }
+      replay(this.ctx, this.canvas.width, this.canvas.height, c, n, this.tables, this.localPaths);
+    }
   }
 
-  private pathOf(d: string): Path2D {
-    let p = this.paths.get(d);
-    if (p === undefined) {
-      p = new Path2D(d);
-      this.paths.set(d, p);
-    }
-    return p;
+  /** A new entry in the tables (the worker must get them again): the entry is the key itself. */
+  private readonly added = (key: string): string => {
+    this.tablesSent = false;
+    return key;
+  };
+
+  private post(m: PainterMessage): void {
+    this.painter?.postMessage(m);
+  }
+
+  /** The index of a class of message's paint in the tables (read from the CSS the first time). */
+  private paintIndexOf(cls: string): number {
+    return indexIn(this.paintIndex, this.tables.paints, cls, () => {
+      this.tablesSent = false;
+      return this.paintOf(cls);
+    });
   }
 
   /** Colours change with the theme, text sizes with the zoom: read them again from the CSS when needed. */
   private forgetPaints(): void {
     this.paints.clear();
+    this.paintIndex.clear();
+    this.tables = { ...this.tables, paints: [] };
+    this.tablesSent = false;
     this.timerColours = null;
     this.paintedSig = '';
   }
@@ -910,8 +950,41 @@ export class ClusterDrawing {
     this.svg.removeEventListener('click', this.onClickCapture, true);
     this.svg.removeEventListener('pointermove', this.onPointerMove);
     this.svg.removeEventListener('pointerleave', this.onPointerLeave);
+    this.painter?.terminate();
     this.canvas.remove();
     select(this.svg).on('.zoom', null).on('.zoomload', null).on('click', null).selectAll('*').remove();
+  }
+}
+
+/** Index of `key` in `list` (`value()` is appended the first time). */
+function indexIn<T>(index: Map<string, number>, list: T[], key: string, value: (key: string) => T): number {
+  let i = index.get(key);
+  if (i === undefined) {
+    i = list.length;
+    list.push(value(key));
+    index.set(key, i);
+  }
+  return i;
+}
+
+/**
+ * A worker painting the canvas through an OffscreenCanvas: rasterizing the messages and handing the canvas
+ * to the compositor then cost the page's main thread nothing (they were about 2 ms of every frame with
+ * software rendering, issue 11). Null where there is no OffscreenCanvas or no module worker (then the
+ * canvas is painted here).
+ */
+function offscreenPainter(c: HTMLCanvasElement): Worker | null {
+  if (typeof navigator !== 'undefined' && /jsdom/i.test(navigator.userAgent)) return null;
+  if (typeof Worker === 'undefined' || typeof c.transferControlToOffscreen !== 'function') return null;
+  let w: Worker | null = null;
+  try {
+    w = new Worker(new URL('./canvasPaint.worker.ts', import.meta.url), { type: 'module', name: 'cluster-painter' });
+    const off = c.transferControlToOffscreen();
+    w.postMessage({ canvas: off } satisfies PainterMessage, [off]);
+    return w;
+  } catch {
+    w?.terminate();
+    return null;
   }
 }
 

@@ -241,6 +241,29 @@ describe('event feed and timeline', () => {
     expect(getDriver().now).toBeLessThan(400);
   });
 
+  it('the feed renders its newest rows first and the older ones when paused a moment, scrolled up or an event is selected', async () => {
+    render(<EventFeed />);
+    run(() => seek(3000));
+    const list = (): HTMLElement => screen.getByRole('list', { name: 'Events, oldest first' });
+    const count = screen.getByText(/^latest \d+ of/).textContent!;
+    const all = Number(/^latest (\d+)/.exec(count)![1]);
+    expect(all, 'the run has more rows than the window (so the checks below can fail)').toBeGreaterThan(60);
+    // Right after the seek: the newest 48, the newest last; the older ones come when the page is idle.
+    expect(list().querySelectorAll('li').length).toBe(48);
+    const newest = list().querySelector('li:last-child')!.getAttribute('data-seq');
+    await expect.poll(() => list().querySelectorAll('li').length, { timeout: 3000 }).toBe(all);
+    expect(list().querySelector('li:last-child')!.getAttribute('data-seq')).toBe(newest);
+    // Playing, scrolled to the newest: the window again; scrolled up: every row.
+    rAct(() => useSim.setState({ playing: true }));
+    expect(list().querySelectorAll('li').length).toBe(48);
+    const scroller = list().parentElement!;
+    rAct(() => {
+      scroller.scrollTop = -200;
+      fireEvent.scroll(scroller);
+    });
+    expect(list().querySelectorAll('li').length).toBe(all);
+  });
+
   it('the timeline is a slider: Home rewinds to 0, End returns to the end, with marks for leaders', () => {
     const { container } = render(<Timeline />);
     run(() => seek(500));
