@@ -1,7 +1,11 @@
 // The zustand store: owns one simulation (through the Driver, outside React state), its playback, selection and notices; the only bridge between the engine and React.
 import { create } from 'zustand';
 import type { ActionRecord, InFlight, NetworkSettings, NodeView, Violation } from '../sim';
-import { Driver, type AdvanceResult, type FeedItem, type Mark } from './driver';
+import type { AdvanceResult, Driver, FeedItem, Mark } from './driver';
+import { driverClass, loadDriverClass, type DriverClass } from './driverSlot';
+// Headless this registers the engine at once; the page's build makes it empty (vite.config.ts), see loadEngine.
+import './driverEager';
+import { firstFrame, type RunView } from './firstFrame';
 import type { MetricsSnapshot } from './metrics';
 import { DEFAULT_RUN, normalizeRun, type RunOptions } from './runOptions';
 import { DEFAULT_STEP_KIND, stepGoal, untilGoal, type StepKind, type UntilGoal } from './stepKinds';
@@ -105,11 +109,70 @@ export interface SimState {
   actionsBy: ActionsBy | null;
 }
 
-let driver = new Driver(DEFAULT_RUN);
+/**
+ * The live driver, or null in the page until the engine has loaded (just after the first frame):
+ * until then the page draws `preview`, the default run at t=0 worked out from its options (the same
+ * state the engine builds, tests/store/firstFrame.test.ts), and actions wait for the engine.
+ */
+let driver: Driver | null = null;
+const preview: RunView = firstFrame(DEFAULT_RUN);
+{
+  const D = driverClass();
+  if (D !== null) driver = new D(DEFAULT_RUN);
+}
 
-/** The live driver, for per-frame drawing (never put it in React state). */
+/** The live driver, for panels that change or read deep into the run (they load after the engine). */
 export function getDriver(): Driver {
+  if (driver === null) throw new Error('The simulator has not loaded yet.');
   return driver;
+}
+
+/** What to draw now: the live run, or before the engine has loaded, the default run at t=0 (never put it in React state). */
+export function getView(): RunView {
+  return driver ?? preview;
+}
+
+/** `load` once the engine has loaded: for parts of the page that read deep into the run or change it (lazy panels). */
+export function afterEngine<T>(load: () => Promise<T>): Promise<T> {
+  return loadEngine().then(load);
+}
+
+/** True once the engine has loaded and the live driver exists. */
+export function engineLoaded(): boolean {
+  return driver !== null;
+}
+
+/** Actions asked for before the engine had loaded, in order; they run as soon as it has. */
+const waiting: Array<() => void> = [];
+let loading: Promise<void> | null = null;
+
+/** Does `fn` now if the engine is there, else as soon as it has loaded (loading it). */
+function whenEngine(fn: () => void): void {
+  if (driver !== null) return fn();
+  waiting.push(fn);
+  void loadEngine();
+}
+
+function engineArrived(D: DriverClass): void {
+  if (driver === null) {
+    driver = new D(DEFAULT_RUN);
+    publish();
+  }
+  if (typeof performance.mark === 'function') performance.mark('wiber:engine-ready');
+  for (const fn of waiting.splice(0)) fn();
+}
+
+/**
+ * Loads the engine (the page starts this after its first frame; a share link at once) and resolves
+ * when the live driver exists and the actions asked for meanwhile have run.
+ */
+export function loadEngine(): Promise<void> {
+  if (driver !== null) return Promise.resolve();
+  loading ??= loadDriverClass().then(engineArrived, (err: unknown) => {
+    loading = null;
+    setNotice({ kind: 'error', text: `The simulator could not be loaded (${errorText(err)}). Check the connection and reload the page.` });
+  });
+  return loading;
 }
 
 // ---- per-frame listeners (the cluster view draws from these, not from React renders) ----
@@ -149,7 +212,7 @@ let lastPublish = 0;
 type Snap = Pick<SimState, 'nodeIds' | 'now' | 'horizon' | 'seq' | 'inPast' | 'nodes' | 'leader' | 'groups' | 'cuts' | 'network' | 'actionCount' | 'lastStep' | 'feedVersion' | 'metrics'> &
   Partial<Pick<SimState, 'marks' | 'violations' | 'findings'>>;
 
-function snapshot(d: Driver): Snap {
+function snapshot(d: RunView): Snap {
   const c = d.cluster;
   const nodes = d.views(true);
   return {
@@ -194,7 +257,7 @@ export const useSim = create<SimState>(() => {
     stepSkipped: null,
     workload: null,
     actionsBy: null,
-    ...snapshot(driver),
+    ...snapshot(getView()),
   };
 });
 
@@ -206,7 +269,7 @@ let lastFeedPublish = 0;
 
 /** Pushes the driver's state into React state (throttled while playing). */
 export function publish(): void {
-  const d = driver;
+  const d = getView();
   const patch = snapshot(d);
   const s = useSim.getState();
   const wall = performance.now();
@@ -276,7 +339,7 @@ function work(budgetMs: number): boolean {
   if (t.swap) {
     const old = driver;
     driver = d;
-    old.dispose();
+    old?.dispose();
     marksVersionSeen = -1;
     useSim.setState({
       run: t.swap.run,
@@ -370,7 +433,7 @@ export function frame(wallMs: number): void {
   const s = useSim.getState();
   if (task !== null) {
     work(TASK_SLICE_MS);
-  } else if (s.playing) {
+  } else if (s.playing && driver !== null) {
     const speed = SPEEDS[s.speedIndex];
     const d = driver;
     d.beginBatch();
@@ -446,8 +509,7 @@ export function setSpeedIndex(i: number): void {
 }
 
 /** One scheduler event (a delivery, a drop, a timer), or a recorded action coming due. */
-function stepOne(): void {
-  const d = driver;
+function stepOne(d: Driver): void {
   d.beginBatch();
   try {
     d.step();
@@ -467,13 +529,15 @@ function stepOne(): void {
  * "Every event", exactly one scheduler event). A user action coming due or a violation always stops it.
  */
 export function stepEvent(): void {
+  const d = driver;
+  if (d === null) return whenEngine(stepEvent);
   if (!guard()) return;
   const kind = useSim.getState().stepKind;
-  if (kind === 'all') return stepOne();
+  if (kind === 'all') return stepOne(d);
   const goal = stepGoal(kind);
-  const from = driver.seq;
+  const from = d.seq;
   runUntil(goal.running, goal.stop, goal.none, (stopped) => {
-    const seq = stopped?.seq ?? driver.seq;
+    const seq = stopped?.seq ?? d.seq;
     useSim.setState({ stepSkipped: { count: Math.max(0, seq - from - 1), seq } });
   });
 }
@@ -483,8 +547,9 @@ export function setStepKind(stepKind: StepKind): void {
 }
 
 function runUntil(label: string, stop: (item: FeedItem) => boolean, none: string, after?: (stopped: FeedItem | null) => void): void {
-  if (!guard()) return;
   const d = driver;
+  if (d === null) return whenEngine(() => runUntil(label, stop, none, after));
+  if (!guard()) return;
   d.beginBatch();
   useSim.setState({ playing: false });
   startTask({
@@ -526,8 +591,9 @@ export function runUntilCommit(): void {
 
 /** Moves to virtual time `t` of the run: forward by running, backward by replaying from the start. */
 export function seek(t: number): void {
-  if (!guard()) return;
   const d = driver;
+  if (d === null) return whenEngine(() => seek(t));
+  if (!guard()) return;
   const target = Math.max(0, t);
   useSim.setState({ playing: false });
   if (target < d.now) d.rewind();
@@ -538,8 +604,9 @@ export function seek(t: number): void {
 
 /** Moves to just after event number `seq` (from the feed, a mark or the diagram) and selects it. */
 export function seekToEvent(seq: number, at: number): void {
-  if (!guard()) return;
   const d = driver;
+  if (d === null) return whenEngine(() => seekToEvent(seq, at));
+  if (!guard()) return;
   useSim.setState({ playing: false, selection: { ...useSim.getState().selection, event: seq } });
   if (seq === d.seq) return publish();
   if (seq < d.seq) d.rewind();
@@ -570,7 +637,7 @@ function learnerActs(d: Driver): void {
 
 /** Credits every action of the run so far to `who` (a canned scenario that just set the stage). */
 export function creditActions(who: string): void {
-  useSim.setState({ actionsBy: { who, untilSeq: driver.seq } });
+  useSim.setState({ actionsBy: { who, untilSeq: getView().seq } });
 }
 
 /** Who did the action recorded as event number `seq`: 'You', or a loaded run's author. */
@@ -580,6 +647,11 @@ export function actorOf(by: ActionsBy | null, seq: number): string {
 
 /** A user action on the cluster now (forks the run when now is in its past). Returns an error text, if any. */
 export function act(op: string, args: unknown[]): string | undefined {
+  // Before the engine has loaded the action waits for it (an error then shows as a notice).
+  if (driver === null) {
+    whenEngine(() => void act(op, args));
+    return undefined;
+  }
   const r = actWithResult(op, args);
   return r.ok ? undefined : r.error;
 }
@@ -588,8 +660,12 @@ export type ActResult = { ok: true; result: unknown } | { ok: false; error: stri
 
 /** Like act, with the engine's return value (e.g. propose's {index, term}). */
 export function actWithResult(op: string, args: unknown[]): ActResult {
-  if (task !== null) finishTask();
   const d = driver;
+  if (d === null) {
+    void loadEngine();
+    return { ok: false, error: 'The simulator is still loading: try again in a moment.' };
+  }
+  if (task !== null) finishTask();
   const forked = forking(d, op, args);
   const at = d.now;
   learnerActs(d);
@@ -615,11 +691,19 @@ export function actWithResult(op: string, args: unknown[]): ActResult {
  * actions: 'The guide', 'The shared run'…). Returns an error text and changes nothing on failure.
  */
 export function newRun(run: RunOptions, actions: readonly ActionRecord[] = [], seekTo?: number, by?: string): string | undefined {
+  const D = driverClass();
+  if (D === null) {
+    whenEngine(() => {
+      const err = newRun(run, actions, seekTo, by);
+      if (err) setNotice({ kind: 'error', text: err });
+    });
+    return undefined;
+  }
   slowElection = null;
   let d: Driver;
   const clean = normalizeRun(run);
   try {
-    d = new Driver(clean);
+    d = new D(clean);
   } catch (err) {
     return errorText(err);
   }
@@ -677,8 +761,15 @@ export function setHelpOpen(helpOpen: boolean): void {
  * replay and share links reproduce them). Returns an error text, if any.
  */
 export function startWorkload(config: WorkloadConfig): string | undefined {
-  if (task !== null) finishTask();
   const d = driver;
+  if (d === null) {
+    whenEngine(() => {
+      const err = startWorkload(config);
+      if (err) setNotice({ kind: 'error', text: err });
+    });
+    return undefined;
+  }
+  if (task !== null) finishTask();
   const forked = forking(d, 'workload', [config]);
   const at = d.now;
   learnerActs(d);
@@ -695,6 +786,7 @@ export function startWorkload(config: WorkloadConfig): string | undefined {
 }
 
 export function stopWorkload(): void {
+  if (driver === null) return whenEngine(stopWorkload);
   driver.stopWorkload();
   useSim.setState({ workload: null });
   // Show the figures as of the stop (while playing, panels refresh only every few frames).
@@ -703,7 +795,7 @@ export function stopWorkload(): void {
 
 /** The workload's publishes on the cluster now: acked, pending, failed, latency quantiles. */
 export function workloadStats(): WorkloadStats {
-  return driver.workloadStats();
+  return getDriver().workloadStats();
 }
 
 export function dismissNotice(): void {
@@ -716,7 +808,7 @@ export function showNotice(notice: Notice): void {
 
 /** Messages in flight now (fresh; for panels that list them). */
 export function inFlightNow(): InFlight[] {
-  return driver.inFlight();
+  return getView().inFlight();
 }
 
 export function formatMs(ms: number): string {

@@ -1,7 +1,7 @@
 // The event feed: the latest events, one plain sentence each with its rule; click one to jump the run there.
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { FeedItem } from '../store/driver';
-import { actorOf, formatMs, getDriver, seekToEvent, useSim } from '../store/sim';
+import { actorOf, formatMs, getView, seekToEvent, useSim } from '../store/sim';
 import { categoryOf, explainItem, type FeedCategory } from './feedContext';
 import { RuleChips } from './RuleChips';
 import { plural } from './plural';
@@ -46,7 +46,7 @@ export function EventFeed() {
   const rows = useMemo(() => {
     void version;
     void runId;
-    const items = getDriver().feedTail(SCAN);
+    const items = getView().feedTail(SCAN);
     const out: Array<{ item: FeedItem; text: string; rule: string }> = [];
     for (let i = items.length - 1; i >= 0 && out.length < SHOWN; i--) {
       if (!shown[categoryOf(items[i])]) continue;
@@ -73,7 +73,7 @@ export function EventFeed() {
             {c.label}
           </label>
         ))}
-        <span className="feed-count">{rows.length === 0 ? 'no events yet' : `latest ${rows.length} of ${plural(version, 'event')} · now ${formatMs(getDriver().now)}`}</span>
+        <span className="feed-count">{rows.length === 0 ? 'no events yet' : `latest ${rows.length} of ${plural(version, 'event')} · now ${formatMs(getView().now)}`}</span>
       </fieldset>
       <div className="feed-scroll">
         <ol className="feed-list" ref={listRef} aria-label="Events, oldest first">

@@ -4,7 +4,7 @@
 import { useState, type ReactNode } from 'react';
 import { MAX_NODES } from '../sim/config';
 import type { NodeView } from '../sim';
-import { act, actWithResult, formatMs, getDriver, selectNode, showNotice, useSim } from '../store/sim';
+import { act, actWithResult, formatMs, getView, selectNode, showNotice, useSim } from '../store/sim';
 import './raftExtras.css';
 
 function Field({ label, value, title }: { label: string; value: ReactNode; title?: string }) {
@@ -30,7 +30,7 @@ export function useMembership(): MembershipNow {
   useSim((s) => s.seq);
   useSim((s) => s.runId);
   const nodes = useSim((s) => s.nodes);
-  const c = getDriver().cluster;
+  const c = getView().cluster;
   return { voters: c.members(), learners: nodes.filter((v) => v.learner).map((v) => v.id), pending: c.pendingChanges() };
 }
 

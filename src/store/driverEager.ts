@@ -1,0 +1,5 @@
+// Importing this module registers the Driver (and so the whole engine) with the store. The page's build leaves sim.ts's import of it empty (vite.config.ts), so there the engine loads after the first frame.
+import { Driver } from './driver';
+import { registerDriver } from './driverSlot';
+
+registerDriver(Driver);
