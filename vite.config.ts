@@ -5,12 +5,13 @@ import { defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
 /**
- * In the page's build, three eager imports are empty modules, so what they bring loads only on demand:
+ * In the page's build, four eager imports are empty modules, so what they bring loads only on demand:
  * config.ts's import of the YAML parser (loaded when a cluster.yaml text is read or written,
  * src/sim/yaml.ts), cluster.ts's import of the zod option validator (loaded when options come
  * from outside, src/sim/validate.ts; the page's own first run needs neither), and the store's import
  * of the Driver and engine (loaded just after the first frame, which is drawn from the options alone:
- * src/store/firstFrame.ts, loadEngine in src/store/sim.ts). The modules that need them import the
+ * src/store/firstFrame.ts, loadEngine in src/store/sim.ts) with the event explanations (src/ui/explainLater.ts:
+ * before the engine there are no events to explain). The modules that need them import the
  * eager modules themselves. Headless (Node, tests) all load at once.
  */
 function onDemand(): Plugin {
@@ -18,6 +19,7 @@ function onDemand(): Plugin {
     { importer: fileURLToPath(new URL('./src/sim/config.ts', import.meta.url)), source: /\/yamlEager(\.ts)?$/ },
     { importer: fileURLToPath(new URL('./src/sim/cluster.ts', import.meta.url)), source: /\/validateEager(\.ts)?$/ },
     { importer: fileURLToPath(new URL('./src/store/sim.ts', import.meta.url)), source: /\/driverEager(\.ts)?$/ },
+    { importer: fileURLToPath(new URL('./src/ui/explainLater.ts', import.meta.url)), source: /\/explainEager(\.ts)?$/ },
   ];
   const EMPTY = '\0wiber-on-demand';
   return {

@@ -142,6 +142,13 @@ export function engineLoaded(): boolean {
   return driver !== null;
 }
 
+/** Modules the page needs as soon as a run has events (the explanations): they load with the engine, which starts when they are there. */
+const companions: Array<() => Promise<unknown>> = [];
+
+export function loadWithEngine(load: () => Promise<unknown>): void {
+  companions.push(load);
+}
+
 /** Actions asked for before the engine had loaded, in order; they run as soon as it has. */
 const waiting: Array<() => void> = [];
 let loading: Promise<void> | null = null;
@@ -168,7 +175,7 @@ function engineArrived(D: DriverClass): void {
  */
 export function loadEngine(): Promise<void> {
   if (driver !== null) return Promise.resolve();
-  loading ??= loadDriverClass().then(engineArrived, (err: unknown) => {
+  loading ??= Promise.all([loadDriverClass(), ...companions.map((load) => load())]).then(([D]) => engineArrived(D), (err: unknown) => {
     loading = null;
     setNotice({ kind: 'error', text: `The simulator could not be loaded (${errorText(err)}). Check the connection and reload the page.` });
   });

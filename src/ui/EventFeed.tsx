@@ -2,7 +2,8 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { FeedItem } from '../store/driver';
 import { actorOf, formatMs, getView, seekToEvent, useSim } from '../store/sim';
-import { categoryOf, explainItem, type FeedCategory } from './feedContext';
+import { explainers } from './explainLater';
+import type { FeedCategory } from './feedContext';
 import { RuleChips } from './RuleChips';
 import { plural } from './plural';
 
@@ -48,6 +49,10 @@ export function EventFeed() {
     void runId;
     const items = getView().feedTail(SCAN);
     const out: Array<{ item: FeedItem; text: string; rule: string }> = [];
+    // Null only before the engine has loaded, when there are no events.
+    const ex = explainers();
+    if (ex === null) return out;
+    const { categoryOf, explainItem } = ex;
     for (let i = items.length - 1; i >= 0 && out.length < SHOWN; i--) {
       if (!shown[categoryOf(items[i])]) continue;
       const x = explainItem(items, i, actorOf(by, items[i].seq));

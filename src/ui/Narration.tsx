@@ -1,7 +1,7 @@
 // The step-through narration under the cluster view: what the last step did, one sentence per event, with the rule.
 import { useMemo } from 'react';
 import { actorOf, formatMs, getView, useSim } from '../store/sim';
-import { categoryOf, explainItem } from './feedContext';
+import { explainers } from './explainLater';
 import { RuleChips } from './RuleChips';
 
 const MAX_LINES = 8;
@@ -51,6 +51,10 @@ export function Narration() {
     void version;
     // Explain in the context of the feed, so replies know their request and timers their outcome.
     const items = getView().feedTail(400);
+    // Null only before the engine has loaded, when there are no events.
+    const ex = explainers();
+    if (ex === null) return [];
+    const { categoryOf, explainItem } = ex;
     const start = lastStep.length > 0 ? items.findIndex((i) => i.seq === lastStep[0].seq) : -1;
     let picked: number[] = [];
     if (playing) {
