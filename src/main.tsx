@@ -1,14 +1,15 @@
 // Browser entry point: mounts the React app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { frameTimes, isBusy, seek, startWorkload } from './store/sim';
+import { frameTimes, isBusy, loadEngine, seek, startWorkload } from './store/sim';
 import { App } from './ui/App';
 import { drawnMessages, keepSvgCopies } from './ui/ClusterView';
 import { initTheme } from './ui/theme';
 import './ui/app.css';
 
 /** Resolves with the wall ms from asking for a seek until it is done and the next frame is drawn. */
-function timedSeek(t: number): Promise<number> {
+async function timedSeek(t: number): Promise<number> {
+  await loadEngine();
   const start = performance.now();
   seek(t);
   return new Promise((resolve) => {
