@@ -1,22 +1,27 @@
-// Where the store finds the Driver class (and with it the engine): registered at once headless, loaded after the page's first frame in the browser.
+// Where the store finds the engine (the Driver class, and the Step goals that read its events): registered at once headless, loaded after the page's first frame in the browser.
 import type { Driver } from './driver';
+import type { stepGoal, untilGoal } from './stepKinds';
 
-export type DriverClass = typeof Driver;
-
-let registered: DriverClass | null = null;
-
-/** Called by driverEager.ts when the engine's module has run. */
-export function registerDriver(D: DriverClass): void {
-  registered = D;
+export interface EngineKit {
+  Driver: typeof Driver;
+  stepGoal: typeof stepGoal;
+  untilGoal: typeof untilGoal;
 }
 
-/** The Driver class, or null while the engine has not loaded. */
-export function driverClass(): DriverClass | null {
+let registered: EngineKit | null = null;
+
+/** Called by driverEager.ts when the engine's modules have run. */
+export function registerEngine(kit: EngineKit): void {
+  registered = kit;
+}
+
+/** The engine, or null while it has not loaded. */
+export function engineKit(): EngineKit | null {
   return registered;
 }
 
 /** Loads the engine (a no-op when it is there). */
-export async function loadDriverClass(): Promise<DriverClass> {
+export async function loadEngineKit(): Promise<EngineKit> {
   if (registered === null) await import('./driverEager');
   return registered!;
 }

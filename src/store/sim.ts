@@ -2,13 +2,14 @@
 import { create } from 'zustand';
 import type { ActionRecord, InFlight, NetworkSettings, NodeView, Violation } from '../sim';
 import type { AdvanceResult, Driver, FeedItem, Mark } from './driver';
-import { driverClass, loadDriverClass, type DriverClass } from './driverSlot';
+import { engineKit, loadEngineKit, type EngineKit } from './driverSlot';
 // Headless this registers the engine at once; the page's build makes it empty (vite.config.ts), see loadEngine.
 import './driverEager';
 import { firstFrame, type RunView } from './firstFrame';
 import type { MetricsSnapshot } from './metrics';
 import { DEFAULT_RUN, normalizeRun, type RunOptions } from './runOptions';
-import { DEFAULT_STEP_KIND, stepGoal, untilGoal, type StepKind, type UntilGoal } from './stepKinds';
+import { DEFAULT_STEP_KIND, type StepKind } from './stepKindNames';
+import type { UntilGoal } from './stepKinds';
 import type { WorkloadConfig, WorkloadStats } from './workload';
 
 /** Playback speeds in simulated ms per wall ms; the last one is fast-forward (as fast as the engine goes). */
@@ -117,8 +118,8 @@ export interface SimState {
 let driver: Driver | null = null;
 const preview: RunView = firstFrame(DEFAULT_RUN);
 {
-  const D = driverClass();
-  if (D !== null) driver = new D(DEFAULT_RUN);
+  const kit = engineKit();
+  if (kit !== null) driver = new kit.Driver(DEFAULT_RUN);
 }
 
 /** The live driver, for panels that change or read deep into the run (they load after the engine). */
@@ -160,9 +161,9 @@ function whenEngine(fn: () => void): void {
   void loadEngine();
 }
 
-function engineArrived(D: DriverClass): void {
+function engineArrived(kit: EngineKit): void {
   if (driver === null) {
-    driver = new D(DEFAULT_RUN);
+    driver = new kit.Driver(DEFAULT_RUN);
     publish();
   }
   if (typeof performance.mark === 'function') performance.mark('wiber:engine-ready');
@@ -175,7 +176,7 @@ function engineArrived(D: DriverClass): void {
  */
 export function loadEngine(): Promise<void> {
   if (driver !== null) return Promise.resolve();
-  loading ??= Promise.all([loadDriverClass(), ...companions.map((load) => load())]).then(([D]) => engineArrived(D), (err: unknown) => {
+  loading ??= Promise.all([loadEngineKit(), ...companions.map((load) => load())]).then(([D]) => engineArrived(D), (err: unknown) => {
     loading = null;
     setNotice({ kind: 'error', text: `The simulator could not be loaded (${errorText(err)}). Check the connection and reload the page.` });
   });
@@ -541,7 +542,7 @@ export function stepEvent(): void {
   if (!guard()) return;
   const kind = useSim.getState().stepKind;
   if (kind === 'all') return stepOne(d);
-  const goal = stepGoal(kind);
+  const goal = engineKit()!.stepGoal(kind);
   const from = d.seq;
   runUntil(goal.running, goal.stop, goal.none, (stopped) => {
     const seq = stopped?.seq ?? d.seq;
@@ -576,7 +577,9 @@ function runUntil(label: string, stop: (item: FeedItem) => boolean, none: string
 
 /** Runs to the next delivery, election, leader or commit (the toolbar's "to next …" buttons). */
 export function runUntilGoal(goal: UntilGoal): void {
-  const g = untilGoal(goal, useSim.getState().stepKind);
+  const kit = engineKit();
+  if (kit === null) return whenEngine(() => runUntilGoal(goal));
+  const g = kit.untilGoal(goal, useSim.getState().stepKind);
   runUntil(g.running, g.stop, g.none);
 }
 
@@ -698,7 +701,7 @@ export function actWithResult(op: string, args: unknown[]): ActResult {
  * actions: 'The guide', 'The shared run'…). Returns an error text and changes nothing on failure.
  */
 export function newRun(run: RunOptions, actions: readonly ActionRecord[] = [], seekTo?: number, by?: string): string | undefined {
-  const D = driverClass();
+  const D = engineKit()?.Driver ?? null;
   if (D === null) {
     whenEngine(() => {
       const err = newRun(run, actions, seekTo, by);
