@@ -36,7 +36,7 @@ function onDemand(): Plugin {
 }
 
 /** Modules of the chunk that loads after the first frame (src/store/driverEager.ts and what it brings, src/ui/explainEager.ts). */
-const AFTER_FIRST_FRAME = /\/src\/(core\/|sim\/(?!index|scenario|explore|yaml|validateEager|options)|store\/(driver|driverEager|metrics|workload|stepKinds)\.ts|ui\/(explain|explainExtras|explainEager|feedContext)\.ts)/;
+const AFTER_FIRST_FRAME = /\/src\/(core\/|sim\/(?!index|scenario|explore|yaml|validateEager|options)|store\/(driver|driverEager|commands|metrics|workload|stepKinds)\.ts|ui\/(explain|explainExtras|explainEager|feedContext)\.ts)/;
 
 // CI sets TEST_JSON_DIR so it can print one closing line from the JSON results.
 const jsonDir = process.env.TEST_JSON_DIR;

@@ -1,11 +1,13 @@
-// Where the store finds the engine (the Driver class, and the Step goals that read its events): registered at once headless, loaded after the page's first frame in the browser.
+// Where the store finds the engine (the Driver class, and the commands that drive it): registered at once headless, loaded after the page's first frame in the browser.
+import type * as commands from './commands';
 import type { Driver } from './driver';
-import type { stepGoal, untilGoal } from './stepKinds';
+
+export type Commands = typeof commands;
 
 export interface EngineKit {
   Driver: typeof Driver;
-  stepGoal: typeof stepGoal;
-  untilGoal: typeof untilGoal;
+  /** The store's commands that need the engine (store/commands.ts). */
+  commands: Commands;
 }
 
 let registered: EngineKit | null = null;

@@ -2,12 +2,12 @@
 import { create } from 'zustand';
 import type { ActionRecord, InFlight, NetworkSettings, NodeView, Violation } from '../sim';
 import type { AdvanceResult, Driver, FeedItem, Mark } from './driver';
-import { engineKit, loadEngineKit, type EngineKit } from './driverSlot';
+import { engineKit, loadEngineKit, type Commands, type EngineKit } from './driverSlot';
 // Headless this registers the engine at once; the page's build makes it empty (vite.config.ts), see loadEngine.
 import './driverEager';
 import { firstFrame, type RunView } from './firstFrame';
 import type { MetricsSnapshot } from './metrics';
-import { DEFAULT_RUN, normalizeRun, type RunOptions } from './runOptions';
+import { DEFAULT_RUN, type RunOptions } from './runOptions';
 import { DEFAULT_STEP_KIND, type StepKind } from './stepKindNames';
 import type { UntilGoal } from './stepKinds';
 import type { WorkloadConfig, WorkloadStats } from './workload';
@@ -386,6 +386,31 @@ export function isBusy(): boolean {
   return task !== null;
 }
 
+/** The commands, once the engine (which brings them, store/commands.ts) has loaded. */
+function commands(): Commands | null {
+  return driver === null ? null : engineKit()!.commands;
+}
+
+/** What the commands (store/commands.ts, loaded with the engine) use of the store's playback state; nothing else should. */
+export const internal = {
+  startTask,
+  idle: (): boolean => task === null,
+  afterStop,
+  setNotice,
+  errorText,
+  forking,
+  learnerActs,
+  /** Before a new run: a run still loading is dropped, any other task finished. */
+  settleTask(): void {
+    if (task === null) return;
+    if (task.swap) task = null;
+    else finishTask();
+  },
+  endSlowMotion(): void {
+    slowElection = null;
+  },
+};
+
 // ---- the per-frame loop ----
 
 // ---- slow motion for a newcomer's first election ----
@@ -495,11 +520,6 @@ export function startLoop(): () => void {
 
 // ---- commands (the actions registry calls these) ----
 
-function guard(): boolean {
-  if (task !== null) return false;
-  return true;
-}
-
 export function setPlaying(playing: boolean): void {
   if (playing && task !== null) return;
   useSim.setState({ playing });
@@ -516,71 +536,25 @@ export function setSpeedIndex(i: number): void {
   useSim.setState({ speedIndex: Math.max(0, Math.min(SPEEDS.length - 1, Math.round(i))) });
 }
 
-/** One scheduler event (a delivery, a drop, a timer), or a recorded action coming due. */
-function stepOne(d: Driver): void {
-  d.beginBatch();
-  try {
-    d.step();
-  } catch (err) {
-    setNotice({ kind: 'error', text: errorText(err) });
-  }
-  useSim.setState({ playing: false, stepSkipped: null });
-  const last = d.lastStep[d.lastStep.length - 1];
-  const violation = d.batch.toArray().find((i) => i.e.kind === 'violation');
-  if (violation) afterStop(violation);
-  publish();
-  if (last) useSim.setState({ selection: { ...useSim.getState().selection, event: last.seq } });
-}
-
 /**
  * Step: on to the next event of the watched kind (`stepKind`), passing over the others (with
  * "Every event", exactly one scheduler event). A user action coming due or a violation always stops it.
  */
 export function stepEvent(): void {
-  const d = driver;
-  if (d === null) return whenEngine(stepEvent);
-  if (!guard()) return;
-  const kind = useSim.getState().stepKind;
-  if (kind === 'all') return stepOne(d);
-  const goal = engineKit()!.stepGoal(kind);
-  const from = d.seq;
-  runUntil(goal.running, goal.stop, goal.none, (stopped) => {
-    const seq = stopped?.seq ?? d.seq;
-    useSim.setState({ stepSkipped: { count: Math.max(0, seq - from - 1), seq } });
-  });
+  const c = commands();
+  if (c === null) return whenEngine(stepEvent);
+  c.stepEvent();
 }
 
 export function setStepKind(stepKind: StepKind): void {
   useSim.setState({ stepKind });
 }
 
-function runUntil(label: string, stop: (item: FeedItem) => boolean, none: string, after?: (stopped: FeedItem | null) => void): void {
-  const d = driver;
-  if (d === null) return whenEngine(() => runUntil(label, stop, none, after));
-  if (!guard()) return;
-  d.beginBatch();
-  useSim.setState({ playing: false });
-  startTask({
-    label,
-    d,
-    target: d.now + SEARCH_LIMIT_MS,
-    stop,
-    seeking: false,
-    onEnd(result, stopped) {
-      after?.(result === 'stop' ? stopped : null);
-      if (result === 'target') setNotice({ kind: 'info', text: none });
-      else if (stopped?.e.kind === 'violation') afterStop(stopped);
-      else if (stopped) useSim.setState({ selection: { ...useSim.getState().selection, event: stopped.seq } });
-    },
-  });
-}
-
 /** Runs to the next delivery, election, leader or commit (the toolbar's "to next …" buttons). */
 export function runUntilGoal(goal: UntilGoal): void {
-  const kit = engineKit();
-  if (kit === null) return whenEngine(() => runUntilGoal(goal));
-  const g = kit.untilGoal(goal, useSim.getState().stepKind);
-  runUntil(g.running, g.stop, g.none);
+  const c = commands();
+  if (c === null) return whenEngine(() => runUntilGoal(goal));
+  c.runUntilGoal(goal);
 }
 
 export function stepDelivery(): void {
@@ -601,27 +575,16 @@ export function runUntilCommit(): void {
 
 /** Moves to virtual time `t` of the run: forward by running, backward by replaying from the start. */
 export function seek(t: number): void {
-  const d = driver;
-  if (d === null) return whenEngine(() => seek(t));
-  if (!guard()) return;
-  const target = Math.max(0, t);
-  useSim.setState({ playing: false });
-  if (target < d.now) d.rewind();
-  d.beginBatch();
-  startTask({ label: 'Seeking', d, target, stop: null, seeking: true });
-  if (task === null) publish();
+  const c = commands();
+  if (c === null) return whenEngine(() => seek(t));
+  c.seek(t);
 }
 
 /** Moves to just after event number `seq` (from the feed, a mark or the diagram) and selects it. */
 export function seekToEvent(seq: number, at: number): void {
-  const d = driver;
-  if (d === null) return whenEngine(() => seekToEvent(seq, at));
-  if (!guard()) return;
-  useSim.setState({ playing: false, selection: { ...useSim.getState().selection, event: seq } });
-  if (seq === d.seq) return publish();
-  if (seq < d.seq) d.rewind();
-  d.beginBatch();
-  startTask({ label: 'Seeking', d, target: at, stop: (i) => i.seq >= seq, seeking: true, stopSeq: seq });
+  const c = commands();
+  if (c === null) return whenEngine(() => seekToEvent(seq, at));
+  c.seekToEvent(seq, at);
 }
 
 type ForkListener = (d: Driver, op: string, args: readonly unknown[]) => void;
@@ -670,30 +633,12 @@ export type ActResult = { ok: true; result: unknown } | { ok: false; error: stri
 
 /** Like act, with the engine's return value (e.g. propose's {index, term}). */
 export function actWithResult(op: string, args: unknown[]): ActResult {
-  const d = driver;
-  if (d === null) {
+  const c = commands();
+  if (c === null) {
     void loadEngine();
     return { ok: false, error: 'The simulator is still loading: try again in a moment.' };
   }
-  if (task !== null) finishTask();
-  const forked = forking(d, op, args);
-  const at = d.now;
-  learnerActs(d);
-  d.beginBatch();
-  let result: unknown;
-  try {
-    result = d.act(op, args);
-  } catch (err) {
-    const error = errorText(err);
-    setNotice({ kind: 'error', text: error });
-    publish();
-    return { ok: false, error };
-  }
-  const violation = d.batch.toArray().find((i) => i.e.kind === 'violation');
-  if (violation) afterStop(violation);
-  else if (forked) setNotice({ kind: 'info', text: `The run forked at t=${formatMs(at)}: your action starts a new branch; the old future is kept as a branch (under the timeline).` });
-  publish();
-  return { ok: true, result };
+  return c.actWithResult(op, args);
 }
 
 /**
@@ -701,35 +646,15 @@ export function actWithResult(op: string, args: unknown[]): ActResult {
  * actions: 'The guide', 'The shared run'…). Returns an error text and changes nothing on failure.
  */
 export function newRun(run: RunOptions, actions: readonly ActionRecord[] = [], seekTo?: number, by?: string): string | undefined {
-  const D = engineKit()?.Driver ?? null;
-  if (D === null) {
+  const kit = engineKit();
+  if (kit === null) {
     whenEngine(() => {
       const err = newRun(run, actions, seekTo, by);
       if (err) setNotice({ kind: 'error', text: err });
     });
     return undefined;
   }
-  slowElection = null;
-  let d: Driver;
-  const clean = normalizeRun(run);
-  try {
-    d = new D(clean);
-  } catch (err) {
-    return errorText(err);
-  }
-  if (task !== null) {
-    if (task.swap) task = null;
-    else finishTask();
-  }
-  const end = actions.length > 0 ? actions[actions.length - 1].at : 0;
-  const target = Math.max(end, seekTo ?? 0);
-  d.load(actions);
-  let failed: string | undefined;
-  startTask({
-    label: 'Loading the run', d, target, stop: null, seeking: true, swap: { run: clean, seekTo, by: actions.length > 0 ? by : undefined },
-    onFail: (text) => (failed = text),
-  });
-  return failed;
+  return kit.commands.newRun(run, actions, seekTo, by);
 }
 
 /** Restarts the current run's options from time 0 with no actions. */
@@ -771,28 +696,15 @@ export function setHelpOpen(helpOpen: boolean): void {
  * replay and share links reproduce them). Returns an error text, if any.
  */
 export function startWorkload(config: WorkloadConfig): string | undefined {
-  const d = driver;
-  if (d === null) {
+  const c = commands();
+  if (c === null) {
     whenEngine(() => {
       const err = startWorkload(config);
       if (err) setNotice({ kind: 'error', text: err });
     });
     return undefined;
   }
-  if (task !== null) finishTask();
-  const forked = forking(d, 'workload', [config]);
-  const at = d.now;
-  learnerActs(d);
-  d.beginBatch();
-  try {
-    d.startWorkload(config);
-  } catch (err) {
-    return errorText(err);
-  }
-  useSim.setState({ workload: d.workloadConfig });
-  if (forked) setNotice({ kind: 'info', text: `The run forked at t=${formatMs(at)}: the workload starts a new branch; the old future is kept as a branch (under the timeline).` });
-  publish();
-  return undefined;
+  return c.startWorkload(config);
 }
 
 export function stopWorkload(): void {
