@@ -1,7 +1,7 @@
 // Browser entry point: mounts the React app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { frameTimes, isBusy, seek, seekWork, startWorkload } from './store/sim';
+import { frameTimes, isBusy, loadEngine, seek, seekWork, startWorkload } from './store/sim';
 import { App } from './ui/App';
 import { drawnMessages, keepSvgCopies } from './ui/ClusterView';
 import { initTheme } from './ui/theme';
@@ -16,7 +16,8 @@ let seekParts: Record<string, number> = {};
  * app's own work in that frame (sim + drawing), the wait for the frame (the rest), and, not counted in
  * the total, the browser's style, layout and paint of that frame.
  */
-function timedSeek(t: number): Promise<number> {
+async function timedSeek(t: number): Promise<number> {
+  await loadEngine();
   seekWork.engine = 0;
   seekWork.store = 0;
   const start = performance.now();

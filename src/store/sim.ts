@@ -1,10 +1,15 @@
 // The zustand store: owns one simulation (through the Driver, outside React state), its playback, selection and notices; the only bridge between the engine and React.
 import { create } from 'zustand';
 import type { ActionRecord, InFlight, NetworkSettings, NodeView, Violation } from '../sim';
-import { Driver, type AdvanceResult, type FeedItem, type Mark } from './driver';
+import type { AdvanceResult, Driver, FeedItem, Mark } from './driver';
+import { engineKit, loadEngineKit, type Commands, type EngineKit } from './driverSlot';
+// Headless this registers the engine at once; the page's build makes it empty (vite.config.ts), see loadEngine.
+import './driverEager';
+import { firstFrame, type RunView } from './firstFrame';
 import type { MetricsSnapshot } from './metrics';
-import { DEFAULT_RUN, normalizeRun, type RunOptions } from './runOptions';
-import { DEFAULT_STEP_KIND, stepGoal, untilGoal, type StepKind, type UntilGoal } from './stepKinds';
+import { DEFAULT_RUN, type RunOptions } from './runOptions';
+import { DEFAULT_STEP_KIND, type StepKind } from './stepKindNames';
+import type { UntilGoal } from './stepKinds';
 import type { WorkloadConfig, WorkloadStats } from './workload';
 
 /** Playback speeds in simulated ms per wall ms; the last one is fast-forward (as fast as the engine goes). */
@@ -111,11 +116,77 @@ export interface SimState {
   actionsBy: ActionsBy | null;
 }
 
-let driver = new Driver(DEFAULT_RUN);
+/**
+ * The live driver, or null in the page until the engine has loaded (just after the first frame):
+ * until then the page draws `preview`, the default run at t=0 worked out from its options (the same
+ * state the engine builds, tests/store/firstFrame.test.ts), and actions wait for the engine.
+ */
+let driver: Driver | null = null;
+const preview: RunView = firstFrame(DEFAULT_RUN);
+{
+  const kit = engineKit();
+  if (kit !== null) driver = new kit.Driver(DEFAULT_RUN);
+}
 
-/** The live driver, for per-frame drawing (never put it in React state). */
+/** The live driver, for panels that change or read deep into the run (they load after the engine). */
 export function getDriver(): Driver {
+  if (driver === null) throw new Error('The simulator has not loaded yet.');
   return driver;
+}
+
+/** What to draw now: the live run, or before the engine has loaded, the default run at t=0 (never put it in React state). */
+export function getView(): RunView {
+  return driver ?? preview;
+}
+
+/** `load` once the engine has loaded: for parts of the page that read deep into the run or change it (lazy panels). */
+export function afterEngine<T>(load: () => Promise<T>): Promise<T> {
+  return loadEngine().then(load);
+}
+
+/** True once the engine has loaded and the live driver exists. */
+export function engineLoaded(): boolean {
+  return driver !== null;
+}
+
+/** Modules the page needs as soon as a run has events (the explanations): they load with the engine, which starts when they are there. */
+const companions: Array<() => Promise<unknown>> = [];
+
+export function loadWithEngine(load: () => Promise<unknown>): void {
+  companions.push(load);
+}
+
+/** Actions asked for before the engine had loaded, in order; they run as soon as it has. */
+const waiting: Array<() => void> = [];
+let loading: Promise<void> | null = null;
+
+/** Does `fn` now if the engine is there, else as soon as it has loaded (loading it). */
+function whenEngine(fn: () => void): void {
+  if (driver !== null) return fn();
+  waiting.push(fn);
+  void loadEngine();
+}
+
+function engineArrived(kit: EngineKit): void {
+  if (driver === null) {
+    driver = new kit.Driver(DEFAULT_RUN);
+    publish();
+  }
+  if (typeof performance.mark === 'function') performance.mark('wiber:engine-ready');
+  for (const fn of waiting.splice(0)) fn();
+}
+
+/**
+ * Loads the engine (the page starts this after its first frame; a share link at once) and resolves
+ * when the live driver exists and the actions asked for meanwhile have run.
+ */
+export function loadEngine(): Promise<void> {
+  if (driver !== null) return Promise.resolve();
+  loading ??= Promise.all([loadEngineKit(), ...companions.map((load) => load())]).then(([D]) => engineArrived(D), (err: unknown) => {
+    loading = null;
+    setNotice({ kind: 'error', text: `The simulator could not be loaded (${errorText(err)}). Check the connection and reload the page.` });
+  });
+  return loading;
 }
 
 // ---- per-frame listeners (the cluster view draws from these, not from React renders) ----
@@ -158,7 +229,7 @@ export const seekWork = { engine: 0, store: 0 };
 type Snap = Pick<SimState, 'nodeIds' | 'now' | 'horizon' | 'seq' | 'inPast' | 'nodes' | 'leader' | 'groups' | 'cuts' | 'network' | 'actionCount' | 'lastStep' | 'feedVersion' | 'metrics'> &
   Partial<Pick<SimState, 'marks' | 'violations' | 'findings'>>;
 
-function snapshot(d: Driver): Snap {
+function snapshot(d: RunView): Snap {
   const c = d.cluster;
   const nodes = d.views(true);
   return {
@@ -203,7 +274,7 @@ export const useSim = create<SimState>(() => {
     stepSkipped: null,
     workload: null,
     actionsBy: null,
-    ...snapshot(driver),
+    ...snapshot(getView()),
   };
 });
 
@@ -215,7 +286,7 @@ let lastFeedPublish = 0;
 
 /** Pushes the driver's state into React state (throttled while playing). */
 export function publish(): void {
-  const d = driver;
+  const d = getView();
   const patch = snapshot(d);
   const s = useSim.getState();
   const wall = performance.now();
@@ -287,7 +358,7 @@ function work(budgetMs: number): boolean {
   if (t.swap) {
     const old = driver;
     driver = d;
-    old.dispose();
+    old?.dispose();
     marksVersionSeen = -1;
     useSim.setState({
       run: t.swap.run,
@@ -327,6 +398,31 @@ export function finishTask(): void {
 export function isBusy(): boolean {
   return task !== null;
 }
+
+/** The commands, once the engine (which brings them, store/commands.ts) has loaded. */
+function commands(): Commands | null {
+  return driver === null ? null : engineKit()!.commands;
+}
+
+/** What the commands (store/commands.ts, loaded with the engine) use of the store's playback state; nothing else should. */
+export const internal = {
+  startTask,
+  idle: (): boolean => task === null,
+  afterStop,
+  setNotice,
+  errorText,
+  forking,
+  learnerActs,
+  /** Before a new run: a run still loading is dropped, any other task finished. */
+  settleTask(): void {
+    if (task === null) return;
+    if (task.swap) task = null;
+    else finishTask();
+  },
+  endSlowMotion(): void {
+    slowElection = null;
+  },
+};
 
 // ---- the per-frame loop ----
 
@@ -383,7 +479,7 @@ export function frame(wallMs: number): void {
   const s = useSim.getState();
   if (task !== null) {
     work(TASK_SLICE_MS);
-  } else if (s.playing) {
+  } else if (s.playing && driver !== null) {
     const speed = SPEEDS[s.speedIndex];
     const d = driver;
     d.beginBatch();
@@ -437,11 +533,6 @@ export function startLoop(): () => void {
 
 // ---- commands (the actions registry calls these) ----
 
-function guard(): boolean {
-  if (task !== null) return false;
-  return true;
-}
-
 export function setPlaying(playing: boolean): void {
   if (playing && task !== null) return;
   useSim.setState({ playing });
@@ -458,67 +549,25 @@ export function setSpeedIndex(i: number): void {
   useSim.setState({ speedIndex: Math.max(0, Math.min(SPEEDS.length - 1, Math.round(i))) });
 }
 
-/** One scheduler event (a delivery, a drop, a timer), or a recorded action coming due. */
-function stepOne(): void {
-  const d = driver;
-  d.beginBatch();
-  try {
-    d.step();
-  } catch (err) {
-    setNotice({ kind: 'error', text: errorText(err) });
-  }
-  useSim.setState({ playing: false, stepSkipped: null });
-  const last = d.lastStep[d.lastStep.length - 1];
-  const violation = d.batch.toArray().find((i) => i.e.kind === 'violation');
-  if (violation) afterStop(violation);
-  publish();
-  if (last) useSim.setState({ selection: { ...useSim.getState().selection, event: last.seq } });
-}
-
 /**
  * Step: on to the next event of the watched kind (`stepKind`), passing over the others (with
  * "Every event", exactly one scheduler event). A user action coming due or a violation always stops it.
  */
 export function stepEvent(): void {
-  if (!guard()) return;
-  const kind = useSim.getState().stepKind;
-  if (kind === 'all') return stepOne();
-  const goal = stepGoal(kind);
-  const from = driver.seq;
-  runUntil(goal.running, goal.stop, goal.none, (stopped) => {
-    const seq = stopped?.seq ?? driver.seq;
-    useSim.setState({ stepSkipped: { count: Math.max(0, seq - from - 1), seq } });
-  });
+  const c = commands();
+  if (c === null) return whenEngine(stepEvent);
+  c.stepEvent();
 }
 
 export function setStepKind(stepKind: StepKind): void {
   useSim.setState({ stepKind });
 }
 
-function runUntil(label: string, stop: (item: FeedItem) => boolean, none: string, after?: (stopped: FeedItem | null) => void): void {
-  if (!guard()) return;
-  const d = driver;
-  d.beginBatch();
-  useSim.setState({ playing: false });
-  startTask({
-    label,
-    d,
-    target: d.now + SEARCH_LIMIT_MS,
-    stop,
-    seeking: false,
-    onEnd(result, stopped) {
-      after?.(result === 'stop' ? stopped : null);
-      if (result === 'target') setNotice({ kind: 'info', text: none });
-      else if (stopped?.e.kind === 'violation') afterStop(stopped);
-      else if (stopped) useSim.setState({ selection: { ...useSim.getState().selection, event: stopped.seq } });
-    },
-  });
-}
-
 /** Runs to the next delivery, election, leader or commit (the toolbar's "to next …" buttons). */
 export function runUntilGoal(goal: UntilGoal): void {
-  const g = untilGoal(goal, useSim.getState().stepKind);
-  runUntil(g.running, g.stop, g.none);
+  const c = commands();
+  if (c === null) return whenEngine(() => runUntilGoal(goal));
+  c.runUntilGoal(goal);
 }
 
 export function stepDelivery(): void {
@@ -539,25 +588,16 @@ export function runUntilCommit(): void {
 
 /** Moves to virtual time `t` of the run: forward by running, backward by replaying from the start. */
 export function seek(t: number): void {
-  if (!guard()) return;
-  const d = driver;
-  const target = Math.max(0, t);
-  useSim.setState({ playing: false });
-  if (target < d.now) d.rewind();
-  d.beginBatch();
-  startTask({ label: 'Seeking', d, target, stop: null, seeking: true });
-  if (task === null) publish();
+  const c = commands();
+  if (c === null) return whenEngine(() => seek(t));
+  c.seek(t);
 }
 
 /** Moves to just after event number `seq` (from the feed, a mark or the diagram) and selects it. */
 export function seekToEvent(seq: number, at: number): void {
-  if (!guard()) return;
-  const d = driver;
-  useSim.setState({ playing: false, selection: { ...useSim.getState().selection, event: seq } });
-  if (seq === d.seq) return publish();
-  if (seq < d.seq) d.rewind();
-  d.beginBatch();
-  startTask({ label: 'Seeking', d, target: at, stop: (i) => i.seq >= seq, seeking: true, stopSeq: seq });
+  const c = commands();
+  if (c === null) return whenEngine(() => seekToEvent(seq, at));
+  c.seekToEvent(seq, at);
 }
 
 type ForkListener = (d: Driver, op: string, args: readonly unknown[]) => void;
@@ -583,7 +623,7 @@ function learnerActs(d: Driver): void {
 
 /** Credits every action of the run so far to `who` (a canned scenario that just set the stage). */
 export function creditActions(who: string): void {
-  useSim.setState({ actionsBy: { who, untilSeq: driver.seq } });
+  useSim.setState({ actionsBy: { who, untilSeq: getView().seq } });
 }
 
 /** Who did the action recorded as event number `seq`: 'You', or a loaded run's author. */
@@ -593,6 +633,11 @@ export function actorOf(by: ActionsBy | null, seq: number): string {
 
 /** A user action on the cluster now (forks the run when now is in its past). Returns an error text, if any. */
 export function act(op: string, args: unknown[]): string | undefined {
+  // Before the engine has loaded the action waits for it (an error then shows as a notice).
+  if (driver === null) {
+    whenEngine(() => void act(op, args));
+    return undefined;
+  }
   const r = actWithResult(op, args);
   return r.ok ? undefined : r.error;
 }
@@ -601,26 +646,12 @@ export type ActResult = { ok: true; result: unknown } | { ok: false; error: stri
 
 /** Like act, with the engine's return value (e.g. propose's {index, term}). */
 export function actWithResult(op: string, args: unknown[]): ActResult {
-  if (task !== null) finishTask();
-  const d = driver;
-  const forked = forking(d, op, args);
-  const at = d.now;
-  learnerActs(d);
-  d.beginBatch();
-  let result: unknown;
-  try {
-    result = d.act(op, args);
-  } catch (err) {
-    const error = errorText(err);
-    setNotice({ kind: 'error', text: error });
-    publish();
-    return { ok: false, error };
+  const c = commands();
+  if (c === null) {
+    void loadEngine();
+    return { ok: false, error: 'The simulator is still loading: try again in a moment.' };
   }
-  const violation = d.batch.toArray().find((i) => i.e.kind === 'violation');
-  if (violation) afterStop(violation);
-  else if (forked) setNotice({ kind: 'info', text: `The run forked at t=${formatMs(at)}: your action starts a new branch; the old future is kept as a branch (under the timeline).` });
-  publish();
-  return { ok: true, result };
+  return c.actWithResult(op, args);
 }
 
 /**
@@ -628,27 +659,15 @@ export function actWithResult(op: string, args: unknown[]): ActResult {
  * actions: 'The guide', 'The shared run'…). Returns an error text and changes nothing on failure.
  */
 export function newRun(run: RunOptions, actions: readonly ActionRecord[] = [], seekTo?: number, by?: string): string | undefined {
-  slowElection = null;
-  let d: Driver;
-  const clean = normalizeRun(run);
-  try {
-    d = new Driver(clean);
-  } catch (err) {
-    return errorText(err);
+  const kit = engineKit();
+  if (kit === null) {
+    whenEngine(() => {
+      const err = newRun(run, actions, seekTo, by);
+      if (err) setNotice({ kind: 'error', text: err });
+    });
+    return undefined;
   }
-  if (task !== null) {
-    if (task.swap) task = null;
-    else finishTask();
-  }
-  const end = actions.length > 0 ? actions[actions.length - 1].at : 0;
-  const target = Math.max(end, seekTo ?? 0);
-  d.load(actions);
-  let failed: string | undefined;
-  startTask({
-    label: 'Loading the run', d, target, stop: null, seeking: true, swap: { run: clean, seekTo, by: actions.length > 0 ? by : undefined },
-    onFail: (text) => (failed = text),
-  });
-  return failed;
+  return kit.commands.newRun(run, actions, seekTo, by);
 }
 
 /** Restarts the current run's options from time 0 with no actions. */
@@ -690,24 +709,19 @@ export function setHelpOpen(helpOpen: boolean): void {
  * replay and share links reproduce them). Returns an error text, if any.
  */
 export function startWorkload(config: WorkloadConfig): string | undefined {
-  if (task !== null) finishTask();
-  const d = driver;
-  const forked = forking(d, 'workload', [config]);
-  const at = d.now;
-  learnerActs(d);
-  d.beginBatch();
-  try {
-    d.startWorkload(config);
-  } catch (err) {
-    return errorText(err);
+  const c = commands();
+  if (c === null) {
+    whenEngine(() => {
+      const err = startWorkload(config);
+      if (err) setNotice({ kind: 'error', text: err });
+    });
+    return undefined;
   }
-  useSim.setState({ workload: d.workloadConfig });
-  if (forked) setNotice({ kind: 'info', text: `The run forked at t=${formatMs(at)}: the workload starts a new branch; the old future is kept as a branch (under the timeline).` });
-  publish();
-  return undefined;
+  return c.startWorkload(config);
 }
 
 export function stopWorkload(): void {
+  if (driver === null) return whenEngine(stopWorkload);
   driver.stopWorkload();
   useSim.setState({ workload: null });
   // Show the figures as of the stop (while playing, panels refresh only every few frames).
@@ -716,7 +730,7 @@ export function stopWorkload(): void {
 
 /** The workload's publishes on the cluster now: acked, pending, failed, latency quantiles. */
 export function workloadStats(): WorkloadStats {
-  return driver.workloadStats();
+  return getDriver().workloadStats();
 }
 
 export function dismissNotice(): void {
@@ -729,7 +743,7 @@ export function showNotice(notice: Notice): void {
 
 /** Messages in flight now (fresh; for panels that list them). */
 export function inFlightNow(): InFlight[] {
-  return driver.inFlight();
+  return getView().inFlight();
 }
 
 export function formatMs(ms: number): string {

@@ -4,20 +4,8 @@
 import type { SimEvent } from '../sim';
 import type { FeedItem } from './driver';
 
-export type StepKind = 'raft' | 'messaging' | 'time' | 'all';
-
-export const DEFAULT_STEP_KIND: StepKind = 'raft';
-
-export const STEP_KINDS: ReadonlyArray<{ readonly id: StepKind; readonly label: string; readonly description: string }> = [
-  { id: 'raft', label: 'Raft', description: 'elections, votes and pre-votes, AppendEntries and heartbeats, commits, membership changes, snapshots, read rounds, leadership transfers' },
-  { id: 'messaging', label: 'Pub/sub', description: 'client requests and replies, forwarded publishes, pushes to subscribers' },
-  { id: 'time', label: 'Clocks & detector', description: 'clock synchronisation and the failure detector’s pings and suspicions' },
-  { id: 'all', label: 'Every event', description: 'every single event, pings and sync timers included' },
-];
-
-export function stepKindLabel(kind: StepKind): string {
-  return STEP_KINDS.find((k) => k.id === kind)?.label ?? kind;
-}
+export { DEFAULT_STEP_KIND, STEP_KINDS, stepKindLabel, type StepKind } from './stepKindNames';
+import { stepKindLabel, type StepKind } from './stepKindNames';
 
 const RAFT_MESSAGES = new Set([
   'RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply',

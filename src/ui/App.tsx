@@ -1,6 +1,6 @@
 // The simulator page: toolbar, timeline, cluster view with narration, side panels and the bottom event feed / space-time diagram.
 import { Suspense, lazy, useEffect } from 'react';
-import { armSlowElection, setBottomTab, setPlaying, setTab, startLoop, useSim, type BottomTab, type Tab } from '../store/sim';
+import { afterEngine, armSlowElection, loadEngine, setBottomTab, setPlaying, setTab, startLoop, useSim, type BottomTab, type Tab } from '../store/sim';
 import { handleKey } from './actions';
 import { ClusterView, Legend } from './ClusterView';
 import { EventFeed } from './EventFeed';
@@ -23,19 +23,19 @@ import { Welcome } from './Welcome';
 import { firstVisit, showWelcome } from './welcomeState';
 
 // Panels off the first screen load on demand, keeping the first download small.
-const ClientPanel = lazy(() => import('./ClientPanel').then((m) => ({ default: m.ClientPanel })));
-const ConfigPanel = lazy(() => import('./ConfigPanel').then((m) => ({ default: m.ConfigPanel })));
-const CorrectnessPanel = lazy(() => import('./CorrectnessPanel').then((m) => ({ default: m.CorrectnessPanel })));
-const MetricsPanel = lazy(() => import('./MetricsPanel').then((m) => ({ default: m.MetricsPanel })));
-const SharePanel = lazy(() => import('./SharePanel').then((m) => ({ default: m.SharePanel })));
-const FaultsPanel = lazy(() => import('./FaultsPanel').then((m) => ({ default: m.FaultsPanel })));
+const ClientPanel = lazy(() => afterEngine(() => import('./ClientPanel')).then((m) => ({ default: m.ClientPanel })));
+const ConfigPanel = lazy(() => afterEngine(() => import('./ConfigPanel')).then((m) => ({ default: m.ConfigPanel })));
+const CorrectnessPanel = lazy(() => afterEngine(() => import('./CorrectnessPanel')).then((m) => ({ default: m.CorrectnessPanel })));
+const MetricsPanel = lazy(() => afterEngine(() => import('./MetricsPanel')).then((m) => ({ default: m.MetricsPanel })));
+const SharePanel = lazy(() => afterEngine(() => import('./SharePanel')).then((m) => ({ default: m.SharePanel })));
+const FaultsPanel = lazy(() => afterEngine(() => import('./FaultsPanel')).then((m) => ({ default: m.FaultsPanel })));
 const HelpOverlay = lazy(() => import('./HelpOverlay').then((m) => ({ default: m.HelpOverlay })));
 const ReferenceCard = lazy(() => import('./ReferenceCard').then((m) => ({ default: m.ReferenceCard })));
-const ClocksPanel = lazy(() => import('./ClocksPanel').then((m) => ({ default: m.ClocksPanel })));
-const SpaceTime = lazy(() => import('./SpaceTime').then((m) => ({ default: m.SpaceTime })));
-const LessonPanel = lazy(() => import('./lesson/LessonPanel').then((m) => ({ default: m.LessonPanel })));
-const ExplorePanel = lazy(() => import('./explore/ExplorePanel').then((m) => ({ default: m.ExplorePanel })));
-const BranchTree = lazy(() => import('./compare/BranchTree').then((m) => ({ default: m.BranchTree })));
+const ClocksPanel = lazy(() => afterEngine(() => import('./ClocksPanel')).then((m) => ({ default: m.ClocksPanel })));
+const SpaceTime = lazy(() => afterEngine(() => import('./SpaceTime')).then((m) => ({ default: m.SpaceTime })));
+const LessonPanel = lazy(() => afterEngine(() => import('./lesson/LessonPanel')).then((m) => ({ default: m.LessonPanel })));
+const ExplorePanel = lazy(() => afterEngine(() => import('./explore/ExplorePanel')).then((m) => ({ default: m.ExplorePanel })));
+const BranchTree = lazy(() => afterEngine(() => import('./compare/BranchTree')).then((m) => ({ default: m.BranchTree })));
 
 const loading = <p className="hint">Loading…</p>;
 
@@ -137,6 +137,21 @@ export function App() {
     showWelcome();
   }, []);
   useEffect(() => startLoop(), []);
+  useEffect(() => {
+    // The first frame (drawn without the engine, see store/firstFrame.ts) goes on screen with this frame;
+    // the engine loads just after it, and actions asked for meanwhile wait for it.
+    let timer = 0;
+    const raf = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => {
+        performance.mark('wiber:first-frame');
+        void loadEngine();
+      });
+    });
+    return () => {
+      cancelAnimationFrame(raf);
+      clearTimeout(timer);
+    };
+  }, []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (handleKey(e)) e.preventDefault();

@@ -1,8 +1,9 @@
 // The event feed: the latest events, one plain sentence each with its rule; click one to jump the run there.
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { FeedItem } from '../store/driver';
-import { actorOf, formatMs, getDriver, seekToEvent, useSim } from '../store/sim';
-import { categoryOf, explainItem, type FeedCategory } from './feedContext';
+import { actorOf, formatMs, getView, seekToEvent, useSim } from '../store/sim';
+import { explainers } from './explainLater';
+import type { FeedCategory } from './feedContext';
 import { RuleChips } from './RuleChips';
 import { plural } from './plural';
 
@@ -85,9 +86,12 @@ export function EventFeed() {
   const { items, rows } = useMemo(() => {
     void version;
     void runId;
-    const items = getDriver().feedTail(SCAN);
+    const items = getView().feedTail(SCAN);
     const rows: number[] = [];
-    for (let i = items.length - 1; i >= 0 && rows.length < SHOWN; i--) if (shown[categoryOf(items[i])]) rows.push(i);
+    // Null only before the engine has loaded, when there are no events.
+    const ex = explainers();
+    if (ex === null) return { items, rows };
+    for (let i = items.length - 1; i >= 0 && rows.length < SHOWN; i--) if (shown[ex.categoryOf(items[i])]) rows.push(i);
     return { items, rows: rows.reverse() };
   }, [version, runId, shown]);
   const windowed = pinned && selected === null && (playing || fullAt !== version) && rows.length > LIVE_ROWS;
@@ -110,7 +114,7 @@ export function EventFeed() {
       <fieldset className="feed-filters">
         <legend className="sr-only">Show</legend>
         <FilterChips shown={shown} setShown={setShown} />
-        <span className="feed-count">{rows.length === 0 ? 'no events yet' : `latest ${rows.length} of ${plural(version, 'event')} · now ${formatMs(getDriver().now)}`}</span>
+        <span className="feed-count">{rows.length === 0 ? 'no events yet' : `latest ${rows.length} of ${plural(version, 'event')} · now ${formatMs(getView().now)}`}</span>
       </fieldset>
       <div
         className="feed-scroll"
@@ -123,7 +127,7 @@ export function EventFeed() {
         <ol className="feed-list" ref={listRef} aria-label="Events, oldest first">
           {rendered.map((i) => {
             // Explained only when rendered (cached per item once its context is complete).
-            const x = explainItem(items, i, actorOf(by, items[i].seq));
+            const x = explainers()!.explainItem(items, i, actorOf(by, items[i].seq));
             return <Row key={items[i].seq} item={items[i]} text={x.text} rule={x.rule} selected={items[i].seq === selected} />;
           })}
         </ol>

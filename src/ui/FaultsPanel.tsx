@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { NetworkSettings } from '../sim';
 import { act, selectNode, useSim } from '../store/sim';
-import { MembershipControls } from './RaftExtras';
+import { MembershipControls } from './RaftControls';
 // Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
 import '../sim/validateEager';
 

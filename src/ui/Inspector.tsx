@@ -1,12 +1,12 @@
 // The inspector: the selected message or node (their views load on first use, InspectorDetail.tsx), or an overview table.
 import { Suspense, lazy, useMemo, useState } from 'react';
 import { ClusterMembership } from './RaftExtras';
-import { inFlightNow, selectMessage, selectNode, useSim } from '../store/sim';
+import { afterEngine, inFlightNow, selectMessage, selectNode, useSim } from '../store/sim';
 import { LogGrid as ClusterLogGrid } from './LogGrid';
 import { plural } from './plural';
 
-const MessageInspector = lazy(() => import('./InspectorDetail').then((m) => ({ default: m.MessageInspector })));
-const NodeInspector = lazy(() => import('./InspectorDetail').then((m) => ({ default: m.NodeInspector })));
+const MessageInspector = lazy(() => afterEngine(() => import('./InspectorDetail')).then((m) => ({ default: m.MessageInspector })));
+const NodeInspector = lazy(() => afterEngine(() => import('./InspectorDetail')).then((m) => ({ default: m.NodeInspector })));
 
 function Overview() {
   const nodes = useSim((s) => s.nodes);

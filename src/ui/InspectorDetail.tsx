@@ -1,7 +1,7 @@
 // The inspector's detail views, loaded when a message or node is first selected: the message (fields, payload, drop it)
 // or the node (term, vote, indices, log grid, replication, clocks, topics).
 import { memo, useState } from 'react';
-import { NodeMembership } from './RaftExtras';
+import { NodeMembership } from './RaftControls';
 import type { InFlight, LogEntryView, NodeView } from '../sim';
 import { act, formatMs, getDriver, inFlightNow, selectMessage, selectNode, useSim } from '../store/sim';
 import { commandText } from './explain';

@@ -5,7 +5,7 @@
 import { memo, useLayoutEffect, useRef } from 'react';
 import type { NodeView } from '../sim';
 import { termColor, termInk } from './colors';
-import { commandText } from './explain';
+import { explainers } from './explainLater';
 import './logGrid.css';
 
 export interface LogGridProps {
@@ -135,7 +135,7 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
                           key={i}
                           className={`lg-cell ${committed ? 'committed' : 'pending'}${edge ? ' edge' : ''}`}
                           style={{ '--term': termColor(e.term), '--ink': committed ? termInk(e.term) : undefined } as React.CSSProperties}
-                          title={`${v.id}, index ${i}: term ${e.term}, ${committed ? 'committed' : 'not committed'} — ${commandText(e.command)}`}
+                          title={`${v.id}, index ${i}: term ${e.term}, ${committed ? 'committed' : 'not committed'} — ${explainers()?.commandText(e.command) ?? ''}`}
                           data-term={e.term}
                         >
                           {e.term}

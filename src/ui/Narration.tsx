@@ -1,7 +1,7 @@
 // The step-through narration under the cluster view: what the last step did, one sentence per event, with the rule.
 import { useMemo } from 'react';
-import { actorOf, formatMs, getDriver, useSim } from '../store/sim';
-import { categoryOf, explainItem } from './feedContext';
+import { actorOf, formatMs, getView, useSim } from '../store/sim';
+import { explainers } from './explainLater';
 import { RuleChips } from './RuleChips';
 
 const MAX_LINES = 8;
@@ -15,7 +15,7 @@ function ComingUp() {
   useSim((s) => s.seq);
   const rows = useMemo(() => {
     const out: Array<{ at: number; text: string; key: string }> = [];
-    for (const m of getDriver().inFlight()) {
+    for (const m of getView().inFlight()) {
       if (m.arriveAt < now) continue;
       out.push({ at: m.arriveAt, key: `m${m.id}-${m.duplicate ? 1 : 0}`, text: `${m.type} ${m.from}→${m.to} ${m.lost ? 'will be lost' : 'arrives'}${m.duplicate ? ' (duplicate)' : ''}` });
     }
@@ -50,7 +50,11 @@ export function Narration() {
   const lines = useMemo(() => {
     void version;
     // Explain in the context of the feed, so replies know their request and timers their outcome.
-    const items = getDriver().feedTail(400);
+    const items = getView().feedTail(400);
+    // Null only before the engine has loaded, when there are no events.
+    const ex = explainers();
+    if (ex === null) return [];
+    const { categoryOf, explainItem } = ex;
     const start = lastStep.length > 0 ? items.findIndex((i) => i.seq === lastStep[0].seq) : -1;
     let picked: number[] = [];
     if (playing) {

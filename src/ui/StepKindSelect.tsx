@@ -1,7 +1,7 @@
 // The "Step to the next … event" selector: which kind of event Step moves to (Raft by default), in the
 // simulator's toolbar and in the guide's step bar (where each step may choose what it watches).
 import { useId } from 'react';
-import { STEP_KINDS, type StepKind } from '../store/stepKinds';
+import { STEP_KINDS, type StepKind } from '../store/stepKindNames';
 import { setStepKind, useSim } from '../store/sim';
 import './stepKind.css';
 

@@ -2,7 +2,7 @@
 import {
   SPEEDS,
   act,
-  getDriver,
+  getView,
   restartRun,
   runUntilCommit,
   runUntilElection,
@@ -93,19 +93,19 @@ export const ACTIONS: readonly Action[] = [
   },
   {
     name: 'back', label: 'Back 10 ms', description: 'Rewind 10 ms of simulated time.',
-    group: 'Time travel', keys: ['ArrowLeft'], keyLabel: '←', enabled: notBusy, perform: () => seek(getDriver().now - NUDGE_MS),
+    group: 'Time travel', keys: ['ArrowLeft'], keyLabel: '←', enabled: notBusy, perform: () => seek(getView().now - NUDGE_MS),
   },
   {
     name: 'backMore', label: 'Back 100 ms', description: 'Rewind 100 ms of simulated time.',
-    group: 'Time travel', keys: ['Shift+ArrowLeft'], keyLabel: 'Shift ←', enabled: notBusy, perform: () => seek(getDriver().now - NUDGE_MS * 10),
+    group: 'Time travel', keys: ['Shift+ArrowLeft'], keyLabel: 'Shift ←', enabled: notBusy, perform: () => seek(getView().now - NUDGE_MS * 10),
   },
   {
     name: 'forward', label: 'Forward 10 ms', description: 'Run 10 ms of simulated time.',
-    group: 'Time travel', keys: ['ArrowRight'], keyLabel: '→', enabled: notBusy, perform: () => seek(getDriver().now + NUDGE_MS),
+    group: 'Time travel', keys: ['ArrowRight'], keyLabel: '→', enabled: notBusy, perform: () => seek(getView().now + NUDGE_MS),
   },
   {
     name: 'forwardMore', label: 'Forward 100 ms', description: 'Run 100 ms of simulated time.',
-    group: 'Time travel', keys: ['Shift+ArrowRight'], keyLabel: 'Shift →', enabled: notBusy, perform: () => seek(getDriver().now + NUDGE_MS * 10),
+    group: 'Time travel', keys: ['Shift+ArrowRight'], keyLabel: 'Shift →', enabled: notBusy, perform: () => seek(getView().now + NUDGE_MS * 10),
   },
   {
     name: 'toStart', label: 'To start', description: 'Rewind to time 0 (the recorded run is kept until you act).',

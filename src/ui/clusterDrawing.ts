@@ -3,7 +3,7 @@
 // text keeps a readable size at any width or zoom, and labels thin out where nodes crowd.
 import { select, type Selection, type ZoomBehavior, type ZoomTransform } from 'd3';
 import type { InFlight, NodeView } from '../sim';
-import { getDriver, useSim } from '../store/sim';
+import { getView, useSim } from '../store/sim';
 import './raftExtras.css';
 import { electionTimeoutOf } from '../store/runOptions';
 import { labelPoint, lostOpacity, messagePoint, progressOf, ringArc, ringLayout, timerShare, type Point, type RingLayout } from './clusterGeometry';
@@ -457,7 +457,7 @@ export class ClusterDrawing {
 
   /** Draws the current state; cheap when nothing but time moved (then only the canvas is painted). */
   draw(): void {
-    const d = getDriver();
+    const d = getView();
     const s = useSim.getState();
     const now = d.now;
     const views = d.views();
@@ -481,7 +481,7 @@ export class ClusterDrawing {
 
   private drawNodes(views: NodeView[], selected: string | null): void {
     const byId = new Map(views.map((v) => [v.id, v]));
-    const groups = getDriver().cluster.groups();
+    const groups = getView().cluster.groups();
     const distinct = [...new Set(Object.values(groups))];
     const partitioned = distinct.length > 1;
     const majority = this.majority;
@@ -552,7 +552,7 @@ export class ClusterDrawing {
 
   private drawLinks(views: NodeView[]): void {
     const L = this.layout;
-    const c = getDriver().cluster;
+    const c = getView().cluster;
     const groups = c.groups();
     const cutList = c.cutLinks();
     const sig = `${JSON.stringify(groups)}|${views.map((v) => (v.connected ? 1 : 0)).join('')}|${cutList.join(';')}`;
@@ -681,7 +681,7 @@ export class ClusterDrawing {
     if (this.ctx === null && this.painter === null) return;
     const { s, x0, y0 } = this.canvasMap();
     // A paused or idle run paints nothing new: the canvas is left alone (no frame to hand to the compositor).
-    const sig = `${getDriver().seq}|${now}|${msgs.length}|${selected}|${s}|${x0}|${y0}|${this.pw}x${this.ph}|${this.paints.size}|${this.timerColours === null}`;
+    const sig = `${getView().seq}|${now}|${msgs.length}|${selected}|${s}|${x0}|${y0}|${this.pw}x${this.ph}|${this.paints.size}|${this.timerColours === null}`;
     if (sig === this.paintedSig) return;
     this.paintedSig = sig;
     const L = this.layout;
@@ -851,7 +851,7 @@ export class ClusterDrawing {
   materialize(): void {
     if (this.materialized) this.dematerialize();
     this.materialized = true;
-    const d = getDriver();
+    const d = getView();
     const s = useSim.getState();
     const now = d.now;
     const msgs = d.inFlight();

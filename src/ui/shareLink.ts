@@ -1,7 +1,7 @@
 // Opens a run link found in the address bar (on load and when the hash changes); the validator loads only when a link is there.
 import { useEffect } from 'react';
 import { loadYaml } from '../sim/yaml';
-import { newRun, setPlaying, showNotice } from '../store/sim';
+import { loadEngine, newRun, setPlaying, showNotice } from '../store/sim';
 import type { SavedRun } from '../store/share';
 import { plural } from './plural';
 
@@ -25,7 +25,8 @@ const RUN_HASH = /^#[zj]=/;
 async function openHash(hash: string): Promise<void> {
   if (!RUN_HASH.test(hash) || hash === lastHash) return;
   lastHash = hash;
-  const { decodeHash } = await import('../store/share');
+  // A link's first frame is the shared run: the engine loads beside the decoder, not after the default's first frame.
+  const [{ decodeHash }] = await Promise.all([import('../store/share'), loadEngine()]);
   const parsed = await decodeHash(hash);
   if (!parsed.ok) {
     showNotice({ kind: 'error', text: `This link could not be opened: ${parsed.error}. Nothing was changed.` });

@@ -12,7 +12,7 @@ import { CorrectnessPanel } from '../../src/ui/CorrectnessPanel';
 import { FaultsPanel } from '../../src/ui/FaultsPanel';
 import { Inspector } from '../../src/ui/Inspector';
 import { LogGrid } from '../../src/ui/LogGrid';
-import { transfer } from '../../src/ui/RaftExtras';
+import { transfer } from '../../src/ui/RaftControls';
 import { act as simAct, finishTask, frame, getDriver, runUntilLeader, seek, selectNode, useSim } from '../../src/store/sim';
 import { parseSaved, savedRun } from '../../src/store/share';
 import { replay } from '../../src/sim';

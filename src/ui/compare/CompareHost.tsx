@@ -1,9 +1,10 @@
 // Mounts the comparison layer over the page when it is open, and the toolbar's button that opens it.
 import { Suspense, lazy } from 'react';
+import { afterEngine } from '../../store/sim';
 import { Layer } from '../guide/Layer';
 import { closeCompare, openCompare, useCompare } from './compareState';
 
-const CompareView = lazy(() => import('./CompareView').then((m) => ({ default: m.CompareView })));
+const CompareView = lazy(() => afterEngine(() => import('./CompareView')).then((m) => ({ default: m.CompareView })));
 
 export function CompareButton() {
   return (

@@ -3,10 +3,11 @@
 // chapters, the player and the scenario engine load only when the guide is first opened.
 import { Suspense, lazy, useEffect } from 'react';
 import { openGuide, syncGuideFromHash, useGuideHost } from './hostState';
+import { afterEngine } from '../../store/sim';
 import { Layer } from './Layer';
 
-const GuideScreen = lazy(() => import('./GuideScreens').then((m) => ({ default: m.GuideScreen })));
-const FreePlayBar = lazy(() => import('./GuideScreens').then((m) => ({ default: m.FreePlayBar })));
+const GuideScreen = lazy(() => afterEngine(() => import('./GuideScreens')).then((m) => ({ default: m.GuideScreen })));
+const FreePlayBar = lazy(() => afterEngine(() => import('./GuideScreens')).then((m) => ({ default: m.FreePlayBar })));
 
 /** The "Guides" entry button (for the toolbar). */
 export function GuidesButton({ className }: { className?: string }) {

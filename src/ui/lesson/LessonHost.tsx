@@ -3,7 +3,7 @@
 // line. Light on purpose: the player and the chapter loader load only when a lesson is shown.
 import { Suspense, lazy, useEffect } from 'react';
 import { create } from 'zustand';
-import { setPlaying } from '../../store/sim';
+import { afterEngine, setPlaying } from '../../store/sim';
 import { Layer } from '../guide/Layer';
 
 export type LessonSource = 'link' | 'file' | 'preview';
@@ -51,7 +51,7 @@ async function openHash(hash: string): Promise<void> {
   else showLessonError(r.ok ? 'unknown error' : r.error, 'link');
 }
 
-const LessonScreen = lazy(() => import('./LessonScreen').then((m) => ({ default: m.LessonScreen })));
+const LessonScreen = lazy(() => afterEngine(() => import('./LessonScreen')).then((m) => ({ default: m.LessonScreen })));
 
 /** Mount once in the page: opens `#lesson=` links and shows the lesson layer when a lesson is open. */
 export function LessonHost() {

@@ -1,0 +1,26 @@
+// Where the page finds the event explanations (explain.ts, feedContext.ts): registered at once headless, loaded with the engine in the browser (before it there are no events to explain).
+import type { FeedItem } from '../store/driver';
+import type { FeedCategory } from './feedContext';
+
+export interface Explainers {
+  categoryOf(item: FeedItem): FeedCategory;
+  explainItem(items: readonly FeedItem[], i: number, actor?: string): { text: string; rule: string };
+  commandText(command: unknown): string;
+}
+
+let registered: Explainers | null = null;
+
+/** Called by explainEager.ts when the explanations have loaded. */
+export function registerExplainers(x: Explainers): void {
+  registered = x;
+}
+
+/** The explanations, or null before they have loaded (only before the engine, when a run has no events). */
+export function explainers(): Explainers | null {
+  return registered;
+}
+
+/** Loads the explanations (a no-op when they are there). */
+export async function loadExplainers(): Promise<void> {
+  if (registered === null) await import('./explainEager');
+}
