@@ -27,43 +27,79 @@ export interface DedupConfig {
   mode: 'window' | 'sessions' | 'off';
 }
 
-/** One acknowledgement: kept once, in `acks` (a publisher's) and in its topic's list (for reads). */
-interface Ack {
-  readonly client: string;
-  readonly topic: string;
-  readonly id: string;
-  readonly offset: number | undefined;
-  readonly at: number;
-  /** Its position among all acknowledgements (console ones too). */
-  readonly mark: number;
+/**
+ * Every acknowledgement (a publisher's or the console's), as columns: one object per ack cost about
+ * 100 bytes and a copy of its id string; columns hold 8 bytes a field and share the stored record's id.
+ * An ack's position + 1 is its mark (its place among all acknowledgements, for the stale-read check).
+ */
+class AckColumns {
+  /** The publisher, or '' for a console PUB (tracked for reads only). */
+  readonly client: string[] = appendOnly([]);
+  readonly topic: string[] = appendOnly([]);
+  readonly id: string[] = appendOnly([]);
+  /** The acknowledged offset, or NO_OFFSET. */
+  readonly offset: number[] = appendOnly([]);
+  /**
+   * When, in whole microseconds (what the report shows): a small integer for the first 17 minutes of
+   * a run, where a fraction of a millisecond would be boxed (16 bytes more) in every saved copy.
+   */
+  readonly atUs: number[] = appendOnly([]);
 }
 
+const NO_OFFSET = -1;
+
 const k2 = (a: string, b: string): string => a + '\n' + b;
+
+/**
+ * A 30-bit hash of `a`, `b` (and `c`): a small integer, which V8 keeps unboxed in arrays and Maps,
+ * where a joined key string cost 40–60 bytes a publish.
+ */
+function hash(a: string, b: string, c = ''): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < a.length; i++) h = Math.imul(h ^ a.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 10, 0x01000193);
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 10, 0x01000193);
+  for (let i = 0; i < c.length; i++) h = Math.imul(h ^ c.charCodeAt(i), 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 13;
+  return h & 0x3fffffff;
+}
 
 export class MessagingChecker {
   /** (topic, offset) → the record first stored there by any node. */
   private readonly atOffset = appendOnly(new Map<string, TopicRecord[]>());
-  /** (topic, id) → offset it was first stored at. */
-  private readonly offsetOfId = new AppendIndex<string, number>();
+  /**
+   * hash(topic, id) → offset it was first stored at; checked against the record stored there, so a
+   * hash shared by two ids never mixes them up: the later id goes to `offsetOfIdExact` instead.
+   */
+  private readonly offsetOfId = new AppendIndex<number, number>();
+  /** (topic, id) → offset it was first stored at, for the ids whose hash another id had taken first. */
+  private readonly offsetOfIdExact = new AppendIndex<string, number>();
   /** (topic, id) → offset it was last stored at (for ids stored more than once). */
   private readonly lastOffsetOfId = new Map<string, number>();
   /** (topic, id) → the offsets of its later copies (stored again past the window, a finding). */
   private readonly copiesOfId = new Map<string, number[]>();
-  /** (topic, id, message) of everything any client sent or node generated an id for. */
-  private readonly published = new AppendIndex<string>(false);
-  private readonly acks: Ack[] = appendOnly([]);
+  /**
+   * Hashes of (topic, id, message) of everything any client sent or node generated an id for. A
+   * stored record whose hash is missing was never published (a phantom); one whose hash matches
+   * another publish by chance (about one in 10^9 per record stored) goes unreported.
+   */
+  private readonly published = new AppendIndex<number>(false);
+  private readonly acks = new AckColumns();
+  /** Publishers' acknowledgements (the console's are only for reads). */
+  private publisherAcks = 0;
   /** (client, topic) → last ack of a publish issued after the previous ack. */
   private readonly lastAck = new Map<string, { offset: number; at: number }>();
   /** (client, node, subscription, topic) → offsets delivered to the application. */
   private readonly seen = appendOnly(new Map<string, Set<number>>());
   /** Subscriptions cut short by a crash of their node: what they still held is lost, by design. */
   private readonly ended = appendOnly(new Set<string>());
-  /** Every acknowledged publish by topic, in ack order (for the stale-read check). */
-  private readonly ackedByTopic = new Map<string, Ack[]>();
+  /** Every acknowledged publish by topic: positions in `acks`, in ack order (for the stale-read check). */
+  private readonly ackedByTopic = new Map<string, number[]>();
   /** One string per topic name: tens of thousands of acks then share it (names arrive parsed from lines). */
   private readonly topicNames = notSnapshotted(new Map<string, string>());
-  /** Acknowledgements so far: orders reads after the acknowledgements that came before them, even within one instant. */
-  private acksSeen = 0;
 
   /** `staleReport` (default `report`) receives stale reads: a read mode may allow them, so it may only record them. */
   constructor(
@@ -75,19 +111,26 @@ export class MessagingChecker {
     private readonly staleReport: Report = report,
   ) {}
 
-  private noteAck(client: string, topic: string, id: string, offset: number | undefined): Ack {
+  /** Orders reads after the acknowledgements that came before them, even within one instant. */
+  private noteAck(client: string, topic: string, id: string, offset: number | undefined): void {
     let name = this.topicNames.get(topic);
     if (name === undefined) this.topicNames.set(topic, (name = topic));
     let list = this.ackedByTopic.get(name);
     if (list === undefined) this.ackedByTopic.set(name, (list = appendOnly([])));
-    const ack: Ack = Object.freeze({ client, topic: name, id, offset, at: this.now(), mark: ++this.acksSeen });
-    list.push(ack);
-    return ack;
+    // The stored record's id string stands for this one (the ack's came parsed from a reply line).
+    const stored = offset === undefined ? undefined : this.atOffset.get(name)?.[offset];
+    const a = this.acks;
+    list.push(a.client.length);
+    a.client.push(client);
+    a.topic.push(name);
+    a.id.push(stored !== undefined && stored.id === id ? stored.id : id);
+    a.offset.push(offset ?? NO_OFFSET);
+    a.atUs.push(Math.round(this.now() * 1000));
   }
 
   /** The current position among acknowledgements: a read sent now must reflect every one up to here. */
   ackMark(): number {
-    return this.acksSeen;
+    return this.acks.client.length;
   }
 
   /**
@@ -121,16 +164,20 @@ export class MessagingChecker {
       lowest = Math.min(lowest, r.offset);
     }
     const full = ids.size >= cmd.n;
-    for (const a of acked) {
-      if (a.mark > mark) break;
-      if (ids.has(a.id)) continue;
+    const a = this.acks;
+    for (const k of acked) {
+      // Marks count from 1: the ack at position k has mark k + 1.
+      if (k >= mark) break;
+      const id = a.id[k];
+      const offset = a.offset[k];
+      if (ids.has(id)) continue;
       // A full reply may leave out records older than its oldest one.
-      if (full && (a.offset === undefined || a.offset < lowest)) continue;
-      if (a.offset !== undefined && offsets.has(a.offset)) continue;
+      if (full && (offset === NO_OFFSET || offset < lowest)) continue;
+      if (offset !== NO_OFFSET && offsets.has(offset)) continue;
       this.staleReport(
         'No stale read',
-        `${client}'s HISTORY ${cmd.topic} ${cmd.n} at ${node} lacks ${a.id}` +
-          (a.offset !== undefined ? ` (offset ${a.offset})` : '') + `, acknowledged at t=${Math.round(a.at * 1000) / 1000}ms, before the read was sent`,
+        `${client}'s HISTORY ${cmd.topic} ${cmd.n} at ${node} lacks ${id}` +
+          (offset !== NO_OFFSET ? ` (offset ${offset})` : '') + `, acknowledged at t=${a.atUs[k] / 1000}ms, before the read was sent`,
       );
       return;
     }
@@ -138,7 +185,22 @@ export class MessagingChecker {
 
   /** A client sent (or a node generated the id of) a publish. */
   onPublished(topic: string, id: string, message: string): void {
-    this.published.add(k2(k2(topic, id), message));
+    this.published.add(hash(topic, id, message));
+  }
+
+  /** The offset (topic, id) was first stored at, if it was. */
+  private firstOffset(topic: string, id: string): number | undefined {
+    // The exact table first: an id listed there may also sit, as a later copy, where its hash's owner points.
+    if (this.offsetOfIdExact.size > 0) {
+      const exact = this.offsetOfIdExact.get(k2(topic, id));
+      if (exact !== undefined) return exact;
+    }
+    const p = this.offsetOfId.get(hash(topic, id));
+    return p !== undefined && this.atOffset.get(topic)?.[p]?.id === id ? p : undefined;
+  }
+
+  private noteFirstOffset(topic: string, id: string, offset: number): void {
+    if (!this.offsetOfId.add(hash(topic, id), offset)) this.offsetOfIdExact.add(k2(topic, id), offset);
   }
 
   stored(node: string, topic: string, record: TopicRecord): void {
@@ -150,7 +212,7 @@ export class MessagingChecker {
       if (record.offset < offsets.length) shrunk(offsets, record.offset);
       offsets[record.offset] = record;
       const key = k2(topic, record.id);
-      const before = this.offsetOfId.get(key);
+      const before = this.firstOffset(topic, record.id);
       if (before !== undefined && before !== record.offset) {
         const last = this.lastOffsetOfId.get(key) ?? before;
         const back = record.offset - last;
@@ -172,8 +234,8 @@ export class MessagingChecker {
         let copies = this.copiesOfId.get(key);
         if (copies === undefined) this.copiesOfId.set(key, (copies = []));
         copies.push(record.offset);
-      } else this.offsetOfId.add(key, record.offset);
-      if (!this.published.has(k2(key, record.message))) {
+      } else this.noteFirstOffset(topic, record.id, record.offset);
+      if (!this.published.has(hash(topic, record.id, record.message))) {
         this.report('No phantom reads', `${node} stored ${topic} offset ${record.offset} id ${record.id}, which no client published`);
       }
     } else if (first.id !== record.id || first.message !== record.message) {
@@ -185,9 +247,10 @@ export class MessagingChecker {
   }
 
   acked(client: string, topic: string, id: string, offset: number | undefined, issuedAt: number, duplicate: boolean): void {
-    this.acks.push(this.noteAck(client, topic, id, offset));
+    this.noteAck(client, topic, id, offset);
+    this.publisherAcks++;
     if (offset === undefined) return;
-    const known = this.offsetOfId.get(k2(topic, id));
+    const known = this.firstOffset(topic, id);
     // An id stored again past the window has more than one offset: an ack of any copy is true.
     if (known !== undefined && known !== offset && !(this.copiesOfId.get(k2(topic, id))?.includes(offset) ?? false)) {
       this.report('No lost acknowledged publish', `${client} was told ${topic} id ${id} is at offset ${offset}, but it is stored at ${known}`);
@@ -242,15 +305,14 @@ export class MessagingChecker {
     for (const [node, history] of histories) {
       const topics = new Map<string, Map<string, number[]>>();
       byTopic.set(node, topics);
-      for (const a of this.acks) {
-        if (topics.has(a.topic)) continue;
+      for (const topic of this.ackedByTopic.keys()) {
         const ids = new Map<string, number[]>();
-        for (const r of history(a.topic)) {
+        for (const r of history(topic)) {
           const offsets = ids.get(r.id);
           if (offsets === undefined) ids.set(r.id, [r.offset]);
           else offsets.push(r.offset);
         }
-        topics.set(a.topic, ids);
+        topics.set(topic, ids);
       }
     }
     // With retention a node keeps only its newest records: an ack older than its oldest kept record is not missing.
@@ -262,16 +324,22 @@ export class MessagingChecker {
         oldest.set(k2(node, topic), low);
       }
     }
-    for (const a of this.acks) {
+    const acks = this.acks;
+    for (let k = 0; k < acks.client.length; k++) {
+      const client = acks.client[k];
+      if (client === '') continue; // a console PUB: tracked for reads only
+      const topic = acks.topic[k];
+      const id = acks.id[k];
+      const offset = acks.offset[k];
       for (const [node, topics] of byTopic) {
-        const offsets = topics.get(a.topic)!.get(a.id);
+        const offsets = topics.get(topic)!.get(id);
         // (Retention never empties a topic: a topic with no records dropped nothing.)
-        const low = oldest.get(k2(node, a.topic)) ?? Infinity;
-        if (offsets === undefined && a.offset !== undefined && low !== Infinity && low > 1 && a.offset < low) continue;
+        const low = oldest.get(k2(node, topic)) ?? Infinity;
+        if (offsets === undefined && offset !== NO_OFFSET && low !== Infinity && low > 1 && offset < low) continue;
         if (offsets === undefined) {
-          this.report('No lost acknowledged publish', `${a.client}'s acknowledged ${a.topic} id ${a.id} is missing from ${node}`);
-        } else if (a.offset !== undefined && !offsets.includes(a.offset)) {
-          this.report('No lost acknowledged publish', `${a.topic} id ${a.id} was acked at offset ${a.offset} but ${node} has it at ${offsets.join(', ')}`);
+          this.report('No lost acknowledged publish', `${client}'s acknowledged ${topic} id ${id} is missing from ${node}`);
+        } else if (offset !== NO_OFFSET && !offsets.includes(offset)) {
+          this.report('No lost acknowledged publish', `${topic} id ${id} was acked at offset ${offset} but ${node} has it at ${offsets.join(', ')}`);
         }
       }
     }
@@ -292,6 +360,6 @@ export class MessagingChecker {
   }
 
   ackCount(): number {
-    return this.acks.length;
+    return this.publisherAcks;
   }
 }
