@@ -104,6 +104,23 @@ describe('RaftChecker against hand-made histories', () => {
     expect(properties()).toEqual(['Log Matching']);
   });
 
+  it('a log that broke Log Matching keeps its own prefix: a leader holding it still lacks the committed entry', () => {
+    // Node 2's entries at index 1 and 2 (term 2, shared object) follow a different index 1. Its
+    // prefix is remembered as its own (not the registry's first), so when node 1 commits index 2 and
+    // node 2 leads a later term, node 2 still lacks what was committed.
+    const { nodes, check, reports } = rig();
+    const b = e(2, 'b');
+    nodes[0].set({ term: 2, log: [e(1, 'a'), b] });
+    nodes[1].set({ term: 2, log: [e(1, 'x'), b] });
+    check(0, 1);
+    expect(reports.map((r) => r.property)).toEqual(['Log Matching', 'Log Matching']);
+    nodes[0].set({ commit: 2 });
+    check(0);
+    nodes[1].set({ term: 3, role: 'leader' });
+    check(1);
+    expect(reports.map((r) => r.property)).toEqual(['Log Matching', 'Log Matching', 'Leader Completeness']);
+  });
+
   it('Log Matching holds for logs that share their entries', () => {
     const { nodes, check, reports } = rig();
     const log = [e(1, 'a'), e(2, 'b')];

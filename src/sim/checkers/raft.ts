@@ -35,8 +35,15 @@ interface Shadow {
   base: number;
   /** The entries this node's log held after the last check, by identity: refs[k] is entry base + k. */
   refs: Entry[];
-  /** Prefix hashes: ph[k] identifies the whole log prefix 1..base + k. */
-  ph: number[];
+  /** Prefix hash of refs[0] (the snapshot's last entry; 0 for the sentinel). */
+  ph0: number;
+  /**
+   * Prefix hashes that differ from the first one seen for their (index, term), by index (empty
+   * unless Log Matching was broken). The prefix hash of entry base + k (k > 0) is this node's entry
+   * here, else the registry's (see RaftChecker.phAt): five nodes' copies of one growing array cost
+   * 8 bytes an entry each.
+   */
+  dev: Map<number, number>;
   term: number;
   commit: number;
   applied: number;
@@ -59,7 +66,7 @@ class CommittedLog {
 
 // Shadows grow at their end; every other change is announced (shrunk) for snapshots.
 // (An entry's number is idOf(refs[k]): not kept per node, as it would cost a growing array per node in memory and in every restore.)
-const newShadow = (): Shadow => ({ base: 0, refs: appendOnly([]), ph: appendOnly([]), term: 0, commit: 0, applied: 0, leaderTerm: 0 });
+const newShadow = (): Shadow => ({ base: 0, refs: appendOnly([]), ph0: 0, dev: new Map(), term: 0, commit: 0, applied: 0, leaderTerm: 0 });
 
 /** Key of (index, term) in the Log Matching registry. */
 const key = (index: number, term: number): number => index * 2097152 + term;
@@ -67,7 +74,13 @@ const key = (index: number, term: number): number => index * 2097152 + term;
 export class RaftChecker {
   private readonly shadows: Shadow[];
   private readonly leaderOfTerm = new Map<number, string>();
-  /** Prefix hash of (index, term), the first time any node held such an entry. */
+  /**
+   * Prefix hash of (index, term), the first time any node held such an entry: by index for the first
+   * term seen there (termAt[i], phAt[i]; grown as indexes first appear), and in `prefixOf` for any
+   * other term at an index (an uncommitted entry replaced after a change of leader).
+   */
+  private readonly termAt: number[] = appendOnly([0]);
+  private readonly phAt: number[] = appendOnly([0]);
   private readonly prefixOf = new AppendIndex<number, number>();
   /**
    * The entry committed at each index (first node to commit it decides), by id and term: the entries
@@ -94,6 +107,36 @@ export class RaftChecker {
 
   private shadow(i: number): Shadow {
     return (this.shadows[i] ??= newShadow());
+  }
+
+  /** The first prefix hash registered for an entry of `term` at `index`, if any. */
+  private firstPh(index: number, term: number): number | undefined {
+    if (index < this.termAt.length && this.termAt[index] === term) return this.phAt[index];
+    return this.prefixOf.size === 0 ? undefined : this.prefixOf.get(key(index, term));
+  }
+
+  private registerPh(index: number, term: number, ph: number): void {
+    if (index === this.termAt.length) {
+      this.termAt.push(term);
+      this.phAt.push(ph);
+    } else this.prefixOf.add(key(index, term), ph);
+  }
+
+  /** Prefix hash of the node's entry at refs[k]. */
+  private phOf(s: Shadow, k: number): number {
+    if (k === 0) return s.ph0;
+    const index = s.base + k;
+    if (s.dev.size > 0) {
+      const d = s.dev.get(index);
+      if (d !== undefined) return d;
+    }
+    return this.firstPh(index, s.refs[k].term)!;
+  }
+
+  /** Forgets the deviations at indexes from `from` on (entries removed) or below `below` (compacted). */
+  private static dropDev(s: Shadow, from: number, below = -Infinity): void {
+    if (s.dev.size === 0) return;
+    for (const index of [...s.dev.keys()]) if (index >= from || index < below) s.dev.delete(index);
   }
 
   private idOf(entry: Entry): number {
@@ -142,27 +185,27 @@ export class RaftChecker {
         this.report('Leader Append-Only', `leader ${node.id} of term ${s.leaderTerm} removed entries from index ${base + k}`);
       }
       refs.length = k;
-      s.ph.length = k;
       shrunk(refs, k);
-      shrunk(s.ph, k);
+      RaftChecker.dropDev(s, base + k);
     }
+    let prev = k > 0 ? this.phOf(s, k - 1) : 0;
     for (let j = k; j < n; j++) {
       const entry = log[j];
       const index = base + j;
       if (j === 0) {
         // The log's first slot stands for the snapshot (or the sentinel): its hash was set by rebase.
         refs.push(entry);
-        s.ph.push(index === 0 ? 0 : this.committedPh[index]);
+        prev = s.ph0 = index === 0 ? 0 : this.committedPh[index];
         continue;
       }
       const id = this.idOf(entry);
-      const ph = (Math.imul(s.ph[j - 1] ^ id, 0x9e3779b1) + index) >>> 0;
+      const ph = (Math.imul(prev ^ id, 0x9e3779b1) + index) >>> 0;
       refs.push(entry);
-      s.ph.push(ph);
-      const kk = key(index, entry.term);
-      const seen = this.prefixOf.get(kk);
-      if (seen === undefined) this.prefixOf.add(kk, ph);
+      prev = ph;
+      const seen = this.firstPh(index, entry.term);
+      if (seen === undefined) this.registerPh(index, entry.term, ph);
       else if (seen !== ph) {
+        s.dev.set(index, ph);
         this.report(
           'Log Matching',
           `${node.id} holds an entry at index ${index} of term ${entry.term} whose preceding log differs from another node's entry at the same index and term`,
@@ -190,10 +233,10 @@ export class RaftChecker {
     }
     if (shift > 0 && shift < s.refs.length && s.refs[shift] === log[0]) {
       // Compaction of its own log: the same entries, a shorter prefix.
+      s.ph0 = this.phOf(s, shift);
       s.refs.splice(0, shift);
-      s.ph.splice(0, shift);
       shrunk(s.refs, 0);
-      shrunk(s.ph, 0);
+      RaftChecker.dropDev(s, Infinity, base + 1);
     } else {
       // A snapshot from elsewhere: what it held beyond the snapshot may be discarded, but never a committed entry.
       for (let j = Math.max(1, base - s.base + 1); j < s.refs.length; j++) {
@@ -204,7 +247,7 @@ export class RaftChecker {
         }
       }
       s.refs = appendOnly([]);
-      s.ph = appendOnly([]);
+      s.dev = new Map();
     }
     s.base = base;
     if (s.commit < base) s.commit = base;
@@ -222,7 +265,7 @@ export class RaftChecker {
     let c = this.committed.length - 1;
     while (c > 0 && this.committedTerm[c] >= term) c--;
     // Entries up to its snapshot are committed ones (checked when the snapshot appeared).
-    if (c > s.base && s.ph[c - s.base] !== this.committedPh[c]) {
+    if (c > s.base && (c - s.base >= s.refs.length || this.phOf(s, c - s.base) !== this.committedPh[c])) {
       this.report(
         'Leader Completeness',
         `${node.id} became leader of term ${term} without committed entry ${c} (committed in term ${this.committedTerm[c]})`,
@@ -251,7 +294,7 @@ export class RaftChecker {
       }
       if (idx > this.committed.length) this.fillCommitted(idx, s);
       this.committed.set(idx, this.idOf(s.refs[idx - base]), entry.term);
-      this.committedPh[idx] = s.ph[idx - base];
+      this.committedPh[idx] = this.phOf(s, idx - base);
       this.committedTerm[idx] = node.persistent.currentTerm;
       this.checkLeadersHold(idx, node.persistent.currentTerm);
     }
@@ -262,7 +305,7 @@ export class RaftChecker {
   private fillCommitted(upTo: number, s: Shadow): void {
     for (let j = Math.max(1, this.committed.length, s.base + 1); j < upTo; j++) {
       this.committed.set(j, this.idOf(s.refs[j - s.base]), s.refs[j - s.base].term);
-      this.committedPh[j] = s.ph[j - s.base];
+      this.committedPh[j] = this.phOf(s, j - s.base);
       this.committedTerm[j] = s.term;
     }
   }
@@ -272,7 +315,7 @@ export class RaftChecker {
       const other = this.nodes[j];
       const os = this.shadows[j];
       if (other === undefined || os === undefined || !other.up || other.raft.role !== 'leader' || os.leaderTerm <= commitTerm) continue;
-      if (idx > os.base && os.ph[idx - os.base] !== this.committedPh[idx]) {
+      if (idx > os.base && (idx - os.base >= os.refs.length || this.phOf(os, idx - os.base) !== this.committedPh[idx])) {
         this.report(
           'Leader Completeness',
           `entry ${idx} committed in term ${commitTerm} is missing from ${other.id}, leader of later term ${os.leaderTerm}`,
