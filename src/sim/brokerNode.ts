@@ -212,7 +212,8 @@ interface ServerConnection {
 /** What the broker tells the cluster (for checkers and the journal). */
 export interface BrokerObserver {
   published(topic: string, id: string, message: string): void;
-  stored(node: string, topic: string, record: TopicRecord): void;
+  /** `command`: the log's command the record was made from (lives as long as the run keeps it). */
+  stored(node: string, topic: string, record: TopicRecord, command: { readonly id: string; readonly message: string }): void;
   duplicate(node: string, topic: string, id: string, offset: number | undefined): void;
 }
 
@@ -601,7 +602,7 @@ export class BrokerNode {
       }
     }
     if (result.kind === 'stored') {
-      this.observer?.stored(this.host.id, result.topic, result.record);
+      this.observer?.stored(this.host.id, result.topic, result.record, result.command);
       const subs = this.subs.get(result.topic);
       // Only records new to this node since the SUB: after a restart the log is re-applied, and those are not news.
       if (subs !== undefined) for (const s of subs) if (index > s.fromIndex) this.hold(s, result.record);
@@ -784,8 +785,11 @@ export class BrokerNode {
     this.state = store.cloneBrokerState(data as store.BrokerState);
     for (const [topic, list] of this.subs) {
       const next = store.nextOffset(before, topic);
-      for (const record of this.state.topics.get(topic)?.records ?? []) {
-        if (record.offset >= next) for (const s of list) this.hold(s, record);
+      const t = this.state.topics.get(topic);
+      if (t === undefined) continue;
+      for (let i = Math.max(0, next - t.firstOffset); i < t.commands.length; i++) {
+        const record = store.recordOf(t.commands[i], t.firstOffset + i);
+        for (const s of list) this.hold(s, record);
       }
     }
     // PUBs waiting on entries the snapshot covers cannot learn their outcome here.

@@ -180,7 +180,7 @@ export class SimCluster implements Cluster {
       this.messaging = m;
       brokerObserver = {
         published: (topic, id, message) => m.onPublished(topic, id, message),
-        stored: (node, topic, record) => m.stored(node, topic, record),
+        stored: (node, topic, record, command) => m.stored(node, topic, record, command),
         duplicate: () => {},
       };
       this.clientObserver = {

@@ -123,8 +123,13 @@ export interface Session {
 
 /** Per-topic storage and dedup window (per topic) */
 export interface TopicState {
-  /** records[i].offset === firstOffset + i (firstOffset is 1 until retention drops older records). */
-  records: TopicRecord[];
+  /**
+   * The commands stored, oldest first: the record of commands[i] is at offset firstOffset + i
+   * (firstOffset is 1 until retention drops older records), and is made from it on reading
+   * (`recordOf`). The log's own command objects are kept, not a record per node or per publish: a
+   * record repeats its command's fields (about 100 bytes a publish for the whole run).
+   */
+  commands: PubCommand[];
   firstOffset: number;
   /**
    * Dedup table: id → offset of the stored record, for the ids of the last `dedupWindow` records.
@@ -163,7 +168,7 @@ export function createBrokerState(options: BrokerOptions = {}): BrokerState {
 
 /** What applying one entry did. */
 export type ApplyResult =
-  | { readonly kind: 'stored'; readonly topic: string; readonly record: TopicRecord }
+  | { readonly kind: 'stored'; readonly topic: string; readonly record: TopicRecord; readonly command: PubCommand }
   /** `offset` is undefined for a stale copy of a session request whose reply was already forgotten. */
   | { readonly kind: 'duplicate'; readonly topic: string; readonly id: string; readonly offset: number | undefined }
   /** Not a publish (a leader's `null` no-op, a raw test string, a malformed command): nothing stored. */
@@ -171,14 +176,10 @@ export type ApplyResult =
   /** index <= appliedIndex: already applied, nothing changed (replay after restart). */
   | { readonly kind: 'already_applied' };
 
-/**
- * The records recently applied commands made (a record depends only on its command and offset), so
- * that the nodes applying one entry share one record. Nodes apply an entry within moments of each
- * other, so a short memory suffices (a node catching up far behind makes its own, equal records); a
- * WeakMap over every command ever applied cost about 35 bytes a publish for the whole run.
- */
-const recentRecords = new Map<PubCommand, TopicRecord>();
-const RECENT_RECORDS = 2048;
+/** The record a stored command stands for at `offset` (a record depends only on its command and offset). */
+export function recordOf(command: PubCommand, offset: number): TopicRecord {
+  return Object.freeze({ id: command.id, offset, ts: command.ts, correctedTs: command.correctedTs, lamport: command.lamport, message: command.message });
+}
 
 // Shared results for the allocation-free outcomes.
 const IGNORED: ApplyResult = Object.freeze({ kind: 'ignored' });
@@ -210,7 +211,7 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
   }
   let topic = state.topics.get(name);
   if (topic === undefined) {
-    topic = { records: appendOnly([]), firstOffset: 1, ids: new Map(), ring: [], ringHead: 0 };
+    topic = { commands: appendOnly([]), firstOffset: 1, ids: new Map(), ring: [], ringHead: 0 };
     state.topics.set(name, topic);
   } else if (state.dedupWindow > 0) {
     const offset = topic.ids.get(id);
@@ -220,25 +221,18 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
     }
   }
 
-  const offset = topic.firstOffset + topic.records.length;
-  // Every node that applies this entry makes the same record: they share one (frozen) object.
-  let record = recentRecords.get(command);
-  if (record === undefined || record.offset !== offset) {
-    record = Object.freeze({ id, offset, ts: command.ts, correctedTs: command.correctedTs, lamport: command.lamport, message: command.message });
-    if (recentRecords.size >= RECENT_RECORDS) recentRecords.delete(recentRecords.keys().next().value!);
-    recentRecords.set(command, record);
-  }
-  topic.records.push(record);
+  const offset = topic.firstOffset + topic.commands.length;
+  topic.commands.push(command);
   state.recordCount++;
   // Retention: drop the oldest in chunks, so each record costs O(1) amortised.
-  if (topic.records.length >= 2 * state.retain) {
-    const drop = topic.records.length - state.retain;
-    topic.records = appendOnly(topic.records.slice(drop));
+  if (topic.commands.length >= 2 * state.retain) {
+    const drop = topic.commands.length - state.retain;
+    topic.commands = appendOnly(topic.commands.slice(drop));
     topic.firstOffset += drop;
   }
   remember(topic, state.dedupWindow, id, offset);
   if (session !== undefined) noteReply(session, stamp!, name, offset);
-  return { kind: 'stored', topic: name, record };
+  return { kind: 'stored', topic: name, record: recordOf(command, offset), command };
 }
 
 /** A session remembers the reply to this request, and forgets those the client has finished with. */
@@ -278,17 +272,18 @@ export function lookupDuplicate(state: BrokerState, topic: string, id: string): 
   return state.topics.get(topic)?.ids.get(id);
 }
 
-const NO_RECORDS: readonly TopicRecord[] = Object.freeze([]);
-
 /**
  * The last `n` records of `topic`, oldest first (all of them when `n` is undefined; none when
  * `n <= 0` or the topic is unknown). A fresh array the caller may keep.
  */
 export function history(state: BrokerState, topic: string, n?: number): TopicRecord[] {
-  const records = state.topics.get(topic)?.records ?? NO_RECORDS;
-  if (n === undefined) return records.slice();
-  if (!(n > 0)) return [];
-  return records.slice(Math.max(0, records.length - Math.floor(n)));
+  const t = state.topics.get(topic);
+  if (t === undefined || (n !== undefined && !(n > 0))) return [];
+  const commands = t.commands;
+  const from = n === undefined ? 0 : Math.max(0, commands.length - Math.floor(n));
+  const out: TopicRecord[] = [];
+  for (let i = from; i < commands.length; i++) out.push(recordOf(commands[i], t.firstOffset + i));
+  return out;
 }
 
 /** Topic names in the order their first record was stored. */
@@ -299,13 +294,13 @@ export function topics(state: BrokerState): string[] {
 /** The offset the next record of `topic` will get (1 for a new topic). */
 export function nextOffset(state: BrokerState, topic: string): number {
   const t = state.topics.get(topic);
-  return t === undefined ? 1 : t.firstOffset + t.records.length;
+  return t === undefined ? 1 : t.firstOffset + t.commands.length;
 }
 
 /** Records held in `topic` (after retention), or stored across all topics when `topic` is omitted. */
 export function recordCount(state: BrokerState, topic?: string): number {
   if (topic === undefined) return state.recordCount;
-  return state.topics.get(topic)?.records.length ?? 0;
+  return state.topics.get(topic)?.commands.length ?? 0;
 }
 
 /**
@@ -315,7 +310,7 @@ export function recordCount(state: BrokerState, topic?: string): number {
 export function cloneBrokerState(state: BrokerState): BrokerState {
   const topics = new Map<string, TopicState>();
   for (const [name, t] of state.topics) {
-    topics.set(name, { records: appendOnly(t.records.slice()), firstOffset: t.firstOffset, ids: new Map(t.ids), ring: t.ring.slice(), ringHead: t.ringHead });
+    topics.set(name, { commands: appendOnly(t.commands.slice()), firstOffset: t.firstOffset, ids: new Map(t.ids), ring: t.ring.slice(), ringHead: t.ringHead });
   }
   let sessions: Map<string, Session> | null = null;
   if (state.sessions !== null) {

@@ -29,14 +29,12 @@ export interface DedupConfig {
 
 /**
  * Every acknowledgement (a publisher's or the console's), as columns: one object per ack cost about
- * 100 bytes and a copy of its id string; columns hold 8 bytes a field and share the stored record's id.
- * An ack's position + 1 is its mark (its place among all acknowledgements, for the stale-read check).
+ * 100 bytes and a copy of its id string; columns hold 8 bytes a field. An ack's position + 1 is its
+ * mark (its place among all acknowledgements, for the stale-read check).
  */
 class AckColumns {
-  /** The publisher, or '' for a console PUB (tracked for reads only). */
-  readonly client: string[] = appendOnly([]);
-  readonly topic: string[] = appendOnly([]);
-  readonly id: string[] = appendOnly([]);
+  /** Its (client, topic) pair, by position in `pairClient`/`pairTopic`. */
+  readonly pair: number[] = appendOnly([]);
   /** The acknowledged offset, or NO_OFFSET. */
   readonly offset: number[] = appendOnly([]);
   /**
@@ -44,9 +42,23 @@ class AckColumns {
    * a run, where a fraction of a millisecond would be boxed (16 bytes more) in every saved copy.
    */
   readonly atUs: number[] = appendOnly([]);
+  /**
+   * The acknowledged id, by position, where it is not that of the record first stored at its offset
+   * (no offset, or another id there): the usual case costs nothing.
+   */
+  readonly otherId = new Map<number, string>();
+  /** The publisher of each pair, or '' for a console PUB (tracked for reads only). */
+  readonly pairClient: string[] = appendOnly([]);
+  readonly pairTopic: string[] = appendOnly([]);
 }
 
 const NO_OFFSET = -1;
+
+/** What the checker keeps of a stored record. */
+interface Stored {
+  readonly id: string;
+  readonly message: string;
+}
 
 const k2 = (a: string, b: string): string => a + '\n' + b;
 
@@ -68,8 +80,11 @@ function hash(a: string, b: string, c = ''): number {
 }
 
 export class MessagingChecker {
-  /** (topic, offset) → the record first stored there by any node. */
-  private readonly atOffset = appendOnly(new Map<string, TopicRecord[]>());
+  /**
+   * (topic, offset) → what was first stored there by any node: its id and message (the log's command
+   * object when given, which the run keeps anyway, rather than a record object per publish).
+   */
+  private readonly atOffset = appendOnly(new Map<string, Stored[]>());
   /**
    * hash(topic, id) → offset it was first stored at; checked against the record stored there, so a
    * hash shared by two ids never mixes them up: the later id goes to `offsetOfIdExact` instead.
@@ -100,6 +115,8 @@ export class MessagingChecker {
   private readonly ackedByTopic = new Map<string, number[]>();
   /** One string per topic name: tens of thousands of acks then share it (names arrive parsed from lines). */
   private readonly topicNames = notSnapshotted(new Map<string, string>());
+  /** (client, topic) → its position among the ack pairs (a cache: checked against the columns on reading). */
+  private readonly pairAt = notSnapshotted(new Map<string, number>());
 
   /** `staleReport` (default `report`) receives stale reads: a read mode may allow them, so it may only record them. */
   constructor(
@@ -120,17 +137,38 @@ export class MessagingChecker {
     // The stored record's id string stands for this one (the ack's came parsed from a reply line).
     const stored = offset === undefined ? undefined : this.atOffset.get(name)?.[offset];
     const a = this.acks;
-    list.push(a.client.length);
-    a.client.push(client);
-    a.topic.push(name);
-    a.id.push(stored !== undefined && stored.id === id ? stored.id : id);
+    const k = a.pair.length;
+    list.push(k);
+    a.pair.push(this.pairOf(client, name));
     a.offset.push(offset ?? NO_OFFSET);
     a.atUs.push(Math.round(this.now() * 1000));
+    if (stored === undefined || stored.id !== id) a.otherId.set(k, id);
+  }
+
+  private pairOf(client: string, topic: string): number {
+    const a = this.acks;
+    const key = k2(client, topic);
+    let p = this.pairAt.get(key);
+    // The cache may point past the columns or elsewhere after a restore: check, else look them over.
+    if (p === undefined || p >= a.pairClient.length || a.pairClient[p] !== client || a.pairTopic[p] !== topic) {
+      p = 0;
+      while (p < a.pairClient.length && (a.pairClient[p] !== client || a.pairTopic[p] !== topic)) p++;
+      if (p === a.pairClient.length) {
+        a.pairClient.push(client);
+        a.pairTopic.push(topic);
+      }
+      this.pairAt.set(key, p);
+    }
+    return p;
+  }
+
+  private ackId(k: number, topic: string, offset: number): string {
+    return this.acks.otherId.get(k) ?? this.atOffset.get(topic)![offset].id;
   }
 
   /** The current position among acknowledgements: a read sent now must reflect every one up to here. */
   ackMark(): number {
-    return this.acks.client.length;
+    return this.acks.pair.length;
   }
 
   /**
@@ -168,8 +206,8 @@ export class MessagingChecker {
     for (const k of acked) {
       // Marks count from 1: the ack at position k has mark k + 1.
       if (k >= mark) break;
-      const id = a.id[k];
       const offset = a.offset[k];
+      const id = this.ackId(k, cmd.topic, offset);
       if (ids.has(id)) continue;
       // A full reply may leave out records older than its oldest one.
       if (full && (offset === NO_OFFSET || offset < lowest)) continue;
@@ -203,14 +241,14 @@ export class MessagingChecker {
     if (!this.offsetOfId.add(hash(topic, id), offset)) this.offsetOfIdExact.add(k2(topic, id), offset);
   }
 
-  stored(node: string, topic: string, record: TopicRecord): void {
+  stored(node: string, topic: string, record: TopicRecord, kept: Stored = record): void {
     let offsets = this.atOffset.get(topic);
     if (offsets === undefined) this.atOffset.set(topic, (offsets = appendOnly([])));
     const first = offsets[record.offset];
     if (first === undefined) {
       // Offsets come in order, so this appends; filling a gap would be a change (announced, for snapshots).
       if (record.offset < offsets.length) shrunk(offsets, record.offset);
-      offsets[record.offset] = record;
+      offsets[record.offset] = kept;
       const key = k2(topic, record.id);
       const before = this.firstOffset(topic, record.id);
       if (before !== undefined && before !== record.offset) {
@@ -325,12 +363,12 @@ export class MessagingChecker {
       }
     }
     const acks = this.acks;
-    for (let k = 0; k < acks.client.length; k++) {
-      const client = acks.client[k];
+    for (let k = 0; k < acks.pair.length; k++) {
+      const client = acks.pairClient[acks.pair[k]];
       if (client === '') continue; // a console PUB: tracked for reads only
-      const topic = acks.topic[k];
-      const id = acks.id[k];
+      const topic = acks.pairTopic[acks.pair[k]];
       const offset = acks.offset[k];
+      const id = this.ackId(k, topic, offset);
       for (const [node, topics] of byTopic) {
         const offsets = topics.get(topic)!.get(id);
         // (Retention never empties a topic: a topic with no records dropped nothing.)

@@ -51,12 +51,12 @@ describe('apply stores publishes', () => {
 
   it('stores the clock values carried in the entry, so every node stores the same record', () => {
     const s = createBrokerState();
-    const result = apply(s, 1, pubCommand('t', 'id1', 'hello  world', 1234.25, 1240.75, 42));
-    expect(result).toEqual({
-      kind: 'stored',
-      topic: 't',
-      record: { id: 'id1', offset: 1, ts: 1234.25, correctedTs: 1240.75, lamport: 42, message: 'hello  world' },
-    });
+    const command = pubCommand('t', 'id1', 'hello  world', 1234.25, 1240.75, 42);
+    const result = apply(s, 1, command);
+    const record = { id: 'id1', offset: 1, ts: 1234.25, correctedTs: 1240.75, lamport: 42, message: 'hello  world' };
+    // The store keeps the command itself; the record is made from it, the same on every reading.
+    expect(result).toEqual({ kind: 'stored', topic: 't', record, command });
+    expect(history(s, 't')).toEqual([record]);
   });
 
   it('stores HTML verbatim and formats it as text', () => {
