@@ -1,7 +1,7 @@
 // Issue 10, finding 6: a retry stored again after its id left the dedup window is the documented consequence of the window (a finding), not a broken safety property; dedup 'sessions' (Raft §8) never stores a retry twice.
 import { describe, expect, it } from 'vitest';
 import { CheckerViolation, createCluster, type ClusterOptions, type Publish, type SimCluster } from '../../src/sim/index';
-import { MessagingChecker } from '../../src/sim/checkers/messaging';
+import { MessagingChecker, hash } from '../../src/sim/checkers/messaging';
 import { parseScenario, runScenario, toScenario } from '../../src/sim/scenario';
 import { at, canonical, withSeed } from './helpers';
 
@@ -75,6 +75,56 @@ describe('finding 6: the dedup window', () => {
     none.stored('n1', 't', { id: 'X', offset: 1, ts: 0, correctedTs: 0, lamport: 1, message: 'm' });
     none.stored('n1', 't', { id: 'X', offset: 500, ts: 0, correctedTs: 0, lamport: 2, message: 'm' });
     expect(off).toEqual(['No duplicate id in a topic']);
+  });
+
+  it('No phantom reads: a record no client published is reported; a retry stored again is not', () => {
+    const report: string[] = [];
+    const findings: string[] = [];
+    const m = new MessagingChecker((property) => report.push(property), () => 0, { window: 10, mode: 'window' }, (property) => findings.push(property));
+    const rec = (id: string, offset: number, message: string) => ({ id, offset, ts: 0, correctedTs: 0, lamport: offset, message });
+    m.onPublished('t', 'X', 'm');
+    m.onPublished('t', 'Z', 'z');
+    m.onPublished('t', 'Z', 'z'); // a retry: stored once below
+    m.stored('n1', 't', rec('X', 1, 'm'));
+    m.stored('n2', 't', rec('X', 1, 'm'));
+    m.stored('n1', 't', rec('Z', 2, 'z'));
+    expect(report).toEqual([]);
+    m.stored('n1', 't', rec('Y', 3, 'never sent'));
+    expect(report).toEqual(['No phantom reads']);
+    // X's retry stored again past the window: a finding, not a phantom.
+    m.stored('n1', 't', rec('X', 40, 'm'));
+    expect(report).toEqual(['No phantom reads']);
+    expect(findings).toHaveLength(1);
+    // X again with a message nobody sent under that id: a phantom.
+    m.stored('n1', 't', rec('X', 80, 'forged'));
+    expect(report).toEqual(['No phantom reads', 'No phantom reads']);
+  });
+
+  it('ids whose hashes collide are still told apart: a second copy of either is caught', () => {
+    // Two ids of one topic with the same 30-bit hash (found by search; about 40,000 tries).
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; pair === undefined && i < 1_000_000; i++) {
+      const id = `c${i}`;
+      const h = hash('t', id);
+      const other = seen.get(h);
+      if (other !== undefined) pair = [other, id];
+      else seen.set(h, id);
+    }
+    expect(pair).toBeDefined();
+    const [a, b] = pair!;
+    for (const dup of [a, b]) {
+      const report: string[] = [];
+      const m = new MessagingChecker((property) => report.push(property), () => 0, { window: 100, mode: 'window' });
+      const rec = (id: string, offset: number) => ({ id, offset, ts: 0, correctedTs: 0, lamport: offset, message: 'm' });
+      m.onPublished('t', a, 'm');
+      m.onPublished('t', b, 'm');
+      m.stored('n1', 't', rec(a, 1));
+      m.stored('n1', 't', rec(b, 2));
+      expect(report, `${a} and ${b} are different ids`).toEqual([]);
+      m.stored('n1', 't', rec(dup, 3));
+      expect(report, `second copy of ${dup}`).toEqual(['No duplicate id in a topic']);
+    }
   });
 
   it('the scenario language can expect a finding (and no finding)', () => {
