@@ -110,8 +110,6 @@ export class MessagingChecker {
   private readonly seen = appendOnly(new Map<string, Set<number>>());
   /** Subscriptions cut short by a crash of their node: what they still held is lost, by design. */
   private readonly ended = appendOnly(new Set<string>());
-  /** Every acknowledged publish by topic: positions in `acks`, in ack order (for the stale-read check). */
-  private readonly ackedByTopic = new Map<string, number[]>();
   /** One string per topic name: tens of thousands of acks then share it (names arrive parsed from lines). */
   private readonly topicNames = notSnapshotted(new Map<string, string>());
   /** (client, topic) → its position among the ack pairs (a cache: checked against the columns on reading). */
@@ -131,13 +129,10 @@ export class MessagingChecker {
   private noteAck(client: string, topic: string, id: string, offset: number | undefined): void {
     let name = this.topicNames.get(topic);
     if (name === undefined) this.topicNames.set(topic, (name = topic));
-    let list = this.ackedByTopic.get(name);
-    if (list === undefined) this.ackedByTopic.set(name, (list = appendOnly([])));
     // The stored record's id string stands for this one (the ack's came parsed from a reply line).
     const stored = offset === undefined ? undefined : this.atOffset.get(name)?.[offset];
     const a = this.acks;
     const k = a.pair.length;
-    list.push(k);
     a.pair.push(this.pairOf(client, name));
     a.offset.push(offset ?? NO_OFFSET);
     a.atUs.push(Math.round(this.now() * 1000));
@@ -188,8 +183,12 @@ export class MessagingChecker {
   historyRead(client: string, node: string, line: string, mark: number, reply: readonly string[]): void {
     const cmd = parseLine(line);
     if (cmd.kind !== 'history' || reply.at(-1) !== OK_HISTORY_END || cmd.n <= 0) return;
-    const acked = this.ackedByTopic.get(cmd.topic);
-    if (acked === undefined) return;
+    // The ack pairs of this topic; its acks are then found by a walk over all of them (reads are
+    // rare next to publishes: a list per topic cost 8 bytes a publish, and as much in every checkpoint).
+    const a = this.acks;
+    const pairs = new Set<number>();
+    for (let p = 0; p < a.pairTopic.length; p++) if (a.pairTopic[p] === cmd.topic) pairs.add(p);
+    if (pairs.size === 0) return;
     const ids = new Set<string>();
     const offsets = new Set<number>();
     let lowest = Infinity;
@@ -201,10 +200,9 @@ export class MessagingChecker {
       lowest = Math.min(lowest, r.offset);
     }
     const full = ids.size >= cmd.n;
-    const a = this.acks;
-    for (const k of acked) {
-      // Marks count from 1: the ack at position k has mark k + 1.
-      if (k >= mark) break;
+    // Marks count from 1: the ack at position k has mark k + 1.
+    for (let k = 0; k < mark && k < a.pair.length; k++) {
+      if (!pairs.has(a.pair[k])) continue;
       const offset = a.offset[k];
       const id = this.ackId(k, cmd.topic, offset);
       if (ids.has(id)) continue;
@@ -344,7 +342,7 @@ export class MessagingChecker {
     for (const [node, history] of histories) {
       const topics = new Map<string, Map<string, number[]>>();
       byTopic.set(node, topics);
-      for (const topic of this.ackedByTopic.keys()) {
+      for (const topic of new Set(this.acks.pairTopic)) {
         const ids = new Map<string, number[]>();
         for (const r of history(topic)) {
           const offsets = ids.get(r.id);
