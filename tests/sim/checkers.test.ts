@@ -121,6 +121,28 @@ describe('RaftChecker against hand-made histories', () => {
     expect(reports.map((r) => r.property)).toEqual(['Log Matching', 'Log Matching', 'Leader Completeness']);
   });
 
+  it('an entry committed in a later term than its own counts as committed in that term (Leader Completeness looks before it)', () => {
+    const { nodes, check, reports } = rig();
+    nodes[0].set({ term: 3, log: [e(1, 'a')], commit: 1 });
+    check(0);
+    // Committed in term 3: a leader of term 3 need not hold it (it may be the one that commits it next).
+    nodes[1].set({ term: 3, role: 'leader' });
+    check(1);
+    expect(reports).toEqual([]);
+  });
+
+  it('the term of a committed entry is its own, not the first term seen at its index', () => {
+    const { nodes, check, checker, reports } = rig();
+    nodes[0].set({ term: 1, log: [e(1, 'a')] });
+    check(0);
+    nodes[1].set({ term: 2, log: [e(2, 'b')], commit: 1 });
+    check(1);
+    checker.onRestore(2, 1, 2);
+    expect(reports).toEqual([]);
+    checker.onRestore(2, 1, 1);
+    expect(reports.map((r) => r.property)).toEqual(['State Machine Safety']);
+  });
+
   it('Log Matching holds for logs that share their entries', () => {
     const { nodes, check, reports } = rig();
     const log = [e(1, 'a'), e(2, 'b')];

@@ -51,16 +51,22 @@ interface Shadow {
   leaderTerm: number;
 }
 
-/** Committed entries by index: the id of each (see idOf) and its term. */
+/**
+ * Committed entries by index: the id of each (see idOf). Its term, prefix hash and the term it was
+ * committed in are nearly always the first term and hash registered at its index (termAt, phAt):
+ * only where they differ are they kept, by index (Maps filled in rising index order, like the ids),
+ * instead of three more arrays growing by 8 bytes an entry each (and as much in every checkpoint).
+ */
 class CommittedLog {
   readonly id: number[] = appendOnly([]);
-  readonly term: number[] = appendOnly([]);
+  /** Entry term, where it is not termAt[index]. */
+  readonly otherTerm = appendOnly(new Map<number, number>());
+  /** Prefix hash, where it is not phAt[index]. */
+  readonly otherPh = appendOnly(new Map<number, number>());
+  /** The committing node's term, where it is not the entry's term. */
+  readonly laterTerm = appendOnly(new Map<number, number>());
   get length(): number {
     return this.id.length;
-  }
-  set(index: number, id: number, term: number): void {
-    this.id[index] = id;
-    this.term[index] = term;
   }
 }
 
@@ -87,8 +93,6 @@ export class RaftChecker {
    * themselves are not kept, so a compacted log's entries can be collected while the checkers run.
    */
   private readonly committed = new CommittedLog();
-  private readonly committedPh: number[] = appendOnly([]);
-  private readonly committedTerm: number[] = appendOnly([]);
   /**
    * A number per entry object, in the order entries are first seen. The table is left out of
    * snapshots (it cannot be listed, and an entry keeps its number in every future); the counter is
@@ -107,6 +111,33 @@ export class RaftChecker {
 
   private shadow(i: number): Shadow {
     return (this.shadows[i] ??= newShadow());
+  }
+
+  /** Records the entry committed at `index` (the next one, or one past a gap the caller reports). */
+  private commit(index: number, id: number, term: number, ph: number, commitTerm: number): void {
+    const c = this.committed;
+    c.id[index] = id;
+    if (this.termAt[index] !== term) c.otherTerm.set(index, term);
+    if (this.phAt[index] !== ph) c.otherPh.set(index, ph);
+    if (commitTerm !== term) c.laterTerm.set(index, commitTerm);
+  }
+
+  /** Term of the entry committed at `index` (undefined: none). */
+  private committedEntryTerm(index: number): number | undefined {
+    if (this.committed.id[index] === undefined) return undefined;
+    return this.committed.otherTerm.get(index) ?? this.termAt[index];
+  }
+
+  /** Prefix hash of the entry committed at `index`. */
+  private committedPh(index: number): number | undefined {
+    if (this.committed.id[index] === undefined) return undefined;
+    return this.committed.otherPh.get(index) ?? this.phAt[index];
+  }
+
+  /** The term `index` was committed in (undefined: not committed). */
+  private committedTerm(index: number): number | undefined {
+    if (this.committed.id[index] === undefined) return undefined;
+    return this.committed.laterTerm.get(index) ?? this.committedEntryTerm(index);
   }
 
   /** The first prefix hash registered for an entry of `term` at `index`, if any. */
@@ -195,7 +226,7 @@ export class RaftChecker {
       if (j === 0) {
         // The log's first slot stands for the snapshot (or the sentinel): its hash was set by rebase.
         refs.push(entry);
-        prev = s.ph0 = index === 0 ? 0 : this.committedPh[index];
+        prev = s.ph0 = index === 0 ? 0 : this.committedPh(index)!;
         continue;
       }
       const id = this.idOf(entry);
@@ -223,12 +254,12 @@ export class RaftChecker {
     const log = node.persistent.log;
     const shift = base - s.base;
     const snapshotTerm = node.persistent.snapshot?.lastIncludedTerm ?? 0;
-    if (base > 0 && (base >= this.committed.length || this.committedTerm[base] === undefined)) {
+    if (base > 0 && (base >= this.committed.length || this.committed.id[base] === undefined)) {
       this.report('State Machine Safety', `${node.id} holds a snapshot up to index ${base}, which was never committed`);
-    } else if (base > 0 && this.committed.term[base] !== snapshotTerm) {
+    } else if (base > 0 && this.committedEntryTerm(base) !== snapshotTerm) {
       this.report(
         'State Machine Safety',
-        `${node.id}'s snapshot ends at index ${base} with term ${snapshotTerm}, but the entry committed there has term ${this.committed.term[base]}`,
+        `${node.id}'s snapshot ends at index ${base} with term ${snapshotTerm}, but the entry committed there has term ${this.committedEntryTerm(base)}`,
       );
     }
     if (shift > 0 && shift < s.refs.length && s.refs[shift] === log[0]) {
@@ -263,12 +294,12 @@ export class RaftChecker {
     this.leaderOfTerm.set(term, node.id);
     // Every entry committed in an earlier term must be in the new leader's log.
     let c = this.committed.length - 1;
-    while (c > 0 && this.committedTerm[c] >= term) c--;
+    while (c > 0 && this.committedTerm(c)! >= term) c--;
     // Entries up to its snapshot are committed ones (checked when the snapshot appeared).
-    if (c > s.base && (c - s.base >= s.refs.length || this.phOf(s, c - s.base) !== this.committedPh[c])) {
+    if (c > s.base && (c - s.base >= s.refs.length || this.phOf(s, c - s.base) !== this.committedPh(c))) {
       this.report(
         'Leader Completeness',
-        `${node.id} became leader of term ${term} without committed entry ${c} (committed in term ${this.committedTerm[c]})`,
+        `${node.id} became leader of term ${term} without committed entry ${c} (committed in term ${this.committedTerm(c)})`,
       );
     }
     void i;
@@ -287,15 +318,13 @@ export class RaftChecker {
         if (this.committed.id[idx] !== this.idOf(s.refs[idx - base])) {
           this.report(
             'State Machine Safety',
-            `${node.id} committed a different entry at index ${idx} (term ${entry.term}) than was committed before (term ${this.committed.term[idx]})`,
+            `${node.id} committed a different entry at index ${idx} (term ${entry.term}) than was committed before (term ${this.committedEntryTerm(idx)})`,
           );
         }
         continue;
       }
       if (idx > this.committed.length) this.fillCommitted(idx, s);
-      this.committed.set(idx, this.idOf(s.refs[idx - base]), entry.term);
-      this.committedPh[idx] = this.phOf(s, idx - base);
-      this.committedTerm[idx] = node.persistent.currentTerm;
+      this.commit(idx, this.idOf(s.refs[idx - base]), entry.term, this.phOf(s, idx - base), node.persistent.currentTerm);
       this.checkLeadersHold(idx, node.persistent.currentTerm);
     }
     s.commit = ci;
@@ -304,9 +333,7 @@ export class RaftChecker {
   /** Committing index i commits every index below it too. */
   private fillCommitted(upTo: number, s: Shadow): void {
     for (let j = Math.max(1, this.committed.length, s.base + 1); j < upTo; j++) {
-      this.committed.set(j, this.idOf(s.refs[j - s.base]), s.refs[j - s.base].term);
-      this.committedPh[j] = this.phOf(s, j - s.base);
-      this.committedTerm[j] = s.term;
+      this.commit(j, this.idOf(s.refs[j - s.base]), s.refs[j - s.base].term, this.phOf(s, j - s.base), s.term);
     }
   }
 
@@ -315,7 +342,7 @@ export class RaftChecker {
       const other = this.nodes[j];
       const os = this.shadows[j];
       if (other === undefined || os === undefined || !other.up || other.raft.role !== 'leader' || os.leaderTerm <= commitTerm) continue;
-      if (idx > os.base && (idx - os.base >= os.refs.length || this.phOf(os, idx - os.base) !== this.committedPh[idx])) {
+      if (idx > os.base && (idx - os.base >= os.refs.length || this.phOf(os, idx - os.base) !== this.committedPh(idx))) {
         this.report(
           'Leader Completeness',
           `entry ${idx} committed in term ${commitTerm} is missing from ${other.id}, leader of later term ${os.leaderTerm}`,
@@ -336,7 +363,7 @@ export class RaftChecker {
     if (known !== undefined && known !== this.idOf(entry)) {
       this.report(
         'State Machine Safety',
-        `${node.id} applied an entry of term ${entry.term} at index ${index}, where term ${this.committed.term[index]}'s entry was committed`,
+        `${node.id} applied an entry of term ${entry.term} at index ${index}, where term ${this.committedEntryTerm(index)}'s entry was committed`,
       );
     }
   }
@@ -355,7 +382,7 @@ export class RaftChecker {
   onRestore(i: number, index: number, term: number): void {
     const node = this.nodes[i];
     const s = this.shadow(i);
-    const known = this.committed.term[index];
+    const known = this.committedEntryTerm(index);
     if (known === undefined) this.report('State Machine Safety', `${node.id} restored a snapshot up to index ${index}, which was never committed`);
     else if (known !== term) {
       this.report('State Machine Safety', `${node.id} restored a snapshot whose entry ${index} has term ${term}, where term ${known}'s entry was committed`);
