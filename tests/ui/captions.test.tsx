@@ -6,6 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RUN } from '../../src/store/runOptions';
 import { SPEEDS, finishTask, getDriver, seek, speedLabel } from '../../src/store/sim';
 import { getAction } from '../../src/ui/actions';
+import { FeedbackNote } from '../../src/ui/guide/GuidePlayer';
+import { judge } from '../../src/ui/guide/model';
+import type { Predict } from '../../src/guides/chapters';
 import { Welcome } from '../../src/ui/Welcome';
 import { showWelcome } from '../../src/ui/welcomeState';
 import { freshRun } from './helpers';
@@ -44,5 +47,31 @@ describe('captions say what the page does', () => {
       finishTask();
       expect(getDriver().now - before, name).toBeCloseTo(delta, 6);
     }
+  });
+});
+
+describe('predict feedback says whose answer it is', () => {
+  const ruleQ = { kind: 'pick-a-number', question: 'How many votes?', about: 'rule', correct: 3 } as unknown as Predict;
+  const runQ = { kind: 'pick-a-node', question: 'Which node?', about: 'run' } as unknown as Predict;
+  const text = (fb: ReturnType<typeof judge>): string => {
+    const { container, unmount } = render(<FeedbackNote feedback={fb} />);
+    const t = container.textContent ?? '';
+    unmount();
+    return t;
+  };
+
+  it("a rule question's answer is the rule's, and the run's agreement is said, not assumed", () => {
+    expect(text(judge(ruleQ, '3', 3, true))).toMatch(/Right! You said 3, and that is what the rule says\. The engine did just that in this run\./);
+    expect(text(judge(ruleQ, '3', 3, false))).toMatch(/what the rule says\. This run did not show it as the question expects/);
+    expect(text(judge(ruleQ, '3', 3, false))).not.toMatch(/engine did/);
+    expect(text(judge(ruleQ, '2', 3, true))).toMatch(/Not quite\. You said 2; the rule’s answer is 3\./);
+    expect(text(judge(ruleQ, undefined, 3, true))).toMatch(/You skipped this question\. The rule’s answer: 3\./);
+  });
+
+  it("a run question's answer is what the engine did", () => {
+    const fb = judge(runQ, 'n2', 'n3');
+    expect(fb.rule).toBeUndefined();
+    expect(text(fb)).toMatch(/Not quite\. You said n2; the engine’s answer was n3/);
+    expect(text(judge(runQ, 'n3', 'n3'))).toMatch(/Right! You said n3, and that is what the engine did\./);
   });
 });
