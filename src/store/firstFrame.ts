@@ -42,14 +42,46 @@ export const FIRST_FRAME_DEFAULTS = {
   network: { latencyMs: [5, 15], dropRate: 0, duplicateRate: 0, reorderRate: 0, reorderDelayMs: [10, 50] } as NetworkSettings,
 };
 
-/** True for the runs whose t=0 this module can work out: a seed and a number of nodes, nothing else. */
+/** Options a first frame can be worked out for (each one tested equal to the engine at t=0); any other key: no first frame. */
+const PREVIEW_KEYS = new Set(['seed', 'nodes', 'electionTimeoutMs', 'heartbeatMs', 'startupGraceMs', 'network', 'clocks', 'rules', 'raft', 'reads', 'maxEntriesPerMessage', 'snapshotEvery']);
+/** Most nodes a first frame is worked out for (the ones the test compares with the engine). */
+export const PREVIEW_MAX_NODES = 16;
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const pairOk = (v: unknown, min: number): boolean => Array.isArray(v) && v.length === 2 && finite(v[0]) && finite(v[1]) && v[0] >= min && v[0] <= v[1];
+
+/**
+ * True for the runs whose t=0 this module can work out: a seed, a number of nodes (no cluster.yaml) and
+ * the options that shape t=0 (timeouts, network, clock bounds), each in the engine's range; options that
+ * change nothing at t=0 (rules, Raft extensions, heartbeat…) are allowed as they are.
+ */
 export function plainRun(run: RunOptions): boolean {
-  const keys = Object.keys(run).filter((k) => (run as unknown as Record<string, unknown>)[k] !== undefined);
-  return (
-    keys.every((k) => k === 'seed' || k === 'nodes') &&
-    Number.isSafeInteger(run.seed) &&
-    (run.nodes === undefined || (Number.isInteger(run.nodes) && run.nodes >= 1 && run.nodes <= 9))
-  );
+  const r = run as unknown as Record<string, unknown>;
+  const keys = Object.keys(r).filter((k) => r[k] !== undefined);
+  if (!keys.every((k) => PREVIEW_KEYS.has(k))) return false;
+  if (!Number.isSafeInteger(run.seed)) return false;
+  if (run.nodes !== undefined && !(Number.isInteger(run.nodes) && run.nodes >= 1 && run.nodes <= PREVIEW_MAX_NODES)) return false;
+  if (run.electionTimeoutMs !== undefined && !pairOk(run.electionTimeoutMs, 1)) return false;
+  if (run.startupGraceMs !== undefined && !(finite(run.startupGraceMs) && run.startupGraceMs >= 0)) return false;
+  const net = run.network as Record<string, unknown> | undefined;
+  if (net !== undefined) {
+    if (typeof net !== 'object' || net === null) return false;
+    for (const [k, v] of Object.entries(net)) {
+      if (v === undefined) continue;
+      if (k === 'latencyMs' || k === 'reorderDelayMs') {
+        if (!pairOk(v, 0)) return false;
+      } else if (k === 'dropRate' || k === 'duplicateRate' || k === 'reorderRate') {
+        if (!(finite(v) && v >= 0 && v <= 1)) return false;
+      } else return false;
+    }
+  }
+  const clocks = run.clocks as Record<string, unknown> | undefined;
+  if (clocks !== undefined) {
+    if (typeof clocks !== 'object' || clocks === null) return false;
+    if (clocks.offsetMsMax !== undefined && !(finite(clocks.offsetMsMax) && clocks.offsetMsMax >= 0)) return false;
+    if (clocks.driftPpmMax !== undefined && !(finite(clocks.driftPpmMax) && clocks.driftPpmMax >= 0 && clocks.driftPpmMax < 1e6)) return false;
+  }
+  return true;
 }
 
 function emptyMetrics(): MetricsSnapshot {
@@ -73,17 +105,21 @@ function emptyMetrics(): MetricsSnapshot {
  * offset and drift from the "clocks" stream, in node order; nothing sent, no events.
  */
 export function firstFrame(run: RunOptions): RunView {
-  if (!plainRun(run)) throw new Error('the first frame is worked out only for a seed and a number of nodes');
+  if (!plainRun(run)) throw new Error('the first frame is worked out only for a seed, a number of nodes and the options that shape t=0');
   const n = run.nodes ?? 5;
   const ids = Array.from({ length: n }, (_, i) => `n${i + 1}`);
   const root = Rng.fromSeed(run.seed);
   const clockRng = root.fork('clocks');
-  const [min, max] = DEFAULT_ELECTION_TIMEOUT_MS;
-  const { offsetMsMax, driftPpmMax } = FIRST_FRAME_DEFAULTS.clocks;
+  const [min, max] = run.electionTimeoutMs ?? DEFAULT_ELECTION_TIMEOUT_MS;
+  const grace = run.startupGraceMs ?? 0;
+  const offsetMsMax = run.clocks?.offsetMsMax ?? FIRST_FRAME_DEFAULTS.clocks.offsetMsMax;
+  const driftPpmMax = run.clocks?.driftPpmMax ?? FIRST_FRAME_DEFAULTS.clocks.driftPpmMax;
+  const network = { ...FIRST_FRAME_DEFAULTS.network };
+  for (const [k, v] of Object.entries(run.network ?? {})) if (v !== undefined) (network as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...(v as number[])] : v;
   const views: NodeView[] = ids.map((id) => {
     const offsetMs = clockRng.between(-offsetMsMax, offsetMsMax);
     const driftPpm = clockRng.between(-driftPpmMax, driftPpmMax);
-    const electionDeadline = root.fork(`timers:${id}`).between(min, max);
+    const electionDeadline = Math.max(0, grace) + root.fork(`timers:${id}`).between(min, max);
     return {
       id,
       up: true,
@@ -132,7 +168,7 @@ export function firstFrame(run: RunOptions): RunView {
     cluster: {
       nodeIds: ids,
       now: 0,
-      network: FIRST_FRAME_DEFAULTS.network,
+      network,
       leader: () => undefined,
       groups: () => ({ ...groups }),
       cutLinks: () => [],
