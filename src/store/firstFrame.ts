@@ -42,48 +42,6 @@ export const FIRST_FRAME_DEFAULTS = {
   network: { latencyMs: [5, 15], dropRate: 0, duplicateRate: 0, reorderRate: 0, reorderDelayMs: [10, 50] } as NetworkSettings,
 };
 
-/** Options a first frame can be worked out for (each one tested equal to the engine at t=0); any other key: no first frame. */
-const PREVIEW_KEYS = new Set(['seed', 'nodes', 'electionTimeoutMs', 'heartbeatMs', 'startupGraceMs', 'network', 'clocks', 'rules', 'raft', 'reads', 'maxEntriesPerMessage', 'snapshotEvery']);
-/** Most nodes a first frame is worked out for (the ones the test compares with the engine). */
-export const PREVIEW_MAX_NODES = 16;
-
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const pairOk = (v: unknown, min: number): boolean => Array.isArray(v) && v.length === 2 && finite(v[0]) && finite(v[1]) && v[0] >= min && v[0] <= v[1];
-
-/**
- * True for the runs whose t=0 this module can work out: a seed, a number of nodes (no cluster.yaml) and
- * the options that shape t=0 (timeouts, network, clock bounds), each in the engine's range; options that
- * change nothing at t=0 (rules, Raft extensions, heartbeat…) are allowed as they are.
- */
-export function plainRun(run: RunOptions): boolean {
-  const r = run as unknown as Record<string, unknown>;
-  const keys = Object.keys(r).filter((k) => r[k] !== undefined);
-  if (!keys.every((k) => PREVIEW_KEYS.has(k))) return false;
-  if (!Number.isSafeInteger(run.seed)) return false;
-  if (run.nodes !== undefined && !(Number.isInteger(run.nodes) && run.nodes >= 1 && run.nodes <= PREVIEW_MAX_NODES)) return false;
-  if (run.electionTimeoutMs !== undefined && !pairOk(run.electionTimeoutMs, 1)) return false;
-  if (run.startupGraceMs !== undefined && !(finite(run.startupGraceMs) && run.startupGraceMs >= 0)) return false;
-  const net = run.network as Record<string, unknown> | undefined;
-  if (net !== undefined) {
-    if (typeof net !== 'object' || net === null) return false;
-    for (const [k, v] of Object.entries(net)) {
-      if (v === undefined) continue;
-      if (k === 'latencyMs' || k === 'reorderDelayMs') {
-        if (!pairOk(v, 0)) return false;
-      } else if (k === 'dropRate' || k === 'duplicateRate' || k === 'reorderRate') {
-        if (!(finite(v) && v >= 0 && v <= 1)) return false;
-      } else return false;
-    }
-  }
-  const clocks = run.clocks as Record<string, unknown> | undefined;
-  if (clocks !== undefined) {
-    if (typeof clocks !== 'object' || clocks === null) return false;
-    if (clocks.offsetMsMax !== undefined && !(finite(clocks.offsetMsMax) && clocks.offsetMsMax >= 0)) return false;
-    if (clocks.driftPpmMax !== undefined && !(finite(clocks.driftPpmMax) && clocks.driftPpmMax >= 0 && clocks.driftPpmMax < 1e6)) return false;
-  }
-  return true;
-}
-
 function emptyMetrics(): MetricsSnapshot {
   return {
     sentByType: { RequestVote: 0, RequestVoteReply: 0, AppendEntries: 0, AppendEntriesReply: 0, other: 0 },
@@ -105,7 +63,8 @@ function emptyMetrics(): MetricsSnapshot {
  * offset and drift from the "clocks" stream, in node order; nothing sent, no events.
  */
 export function firstFrame(run: RunOptions): RunView {
-  if (!plainRun(run)) throw new Error('the first frame is worked out only for a seed, a number of nodes and the options that shape t=0');
+  // Callers check the options first (plainRun in linkPeek.ts; the page's own run is always DEFAULT_RUN).
+  if (run.config !== undefined) throw new Error('the first frame is not worked out for a cluster.yaml');
   const n = run.nodes ?? 5;
   const ids = Array.from({ length: n }, (_, i) => `n${i + 1}`);
   const root = Rng.fromSeed(run.seed);

@@ -1,6 +1,6 @@
 // The simulator page: toolbar, timeline, cluster view with narration, side panels and the bottom event feed / space-time diagram.
 import { Suspense, lazy, useEffect } from 'react';
-import { afterEngine, armSlowElection, loadEngine, setBottomTab, setPlaying, setTab, startLoop, useSim, type BottomTab, type Tab } from '../store/sim';
+import { afterEngine, armSlowElection, loadEngine, markFirstFrame, setBottomTab, setPlaying, setTab, startLoop, useSim, type BottomTab, type Tab } from '../store/sim';
 import { handleKey } from './actions';
 import { ClusterView, Legend } from './ClusterView';
 import { EventFeed } from './EventFeed';
@@ -143,7 +143,7 @@ export function App() {
     let timer = 0;
     const raf = requestAnimationFrame(() => {
       timer = window.setTimeout(() => {
-        performance.mark('wiber:first-frame');
+        markFirstFrame();
         void loadEngine();
       });
     });

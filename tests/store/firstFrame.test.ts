@@ -1,7 +1,8 @@
 // The page's first frame before the engine loads (src/store/firstFrame.ts) shows exactly the state the engine builds at t=0.
 import { describe, expect, it } from 'vitest';
 import { Driver } from '../../src/store/driver';
-import { firstFrame, FIRST_FRAME_DEFAULTS, plainRun } from '../../src/store/firstFrame';
+import { firstFrame, FIRST_FRAME_DEFAULTS } from '../../src/store/firstFrame';
+import { plainRun } from '../../src/store/linkPeek';
 import { emptyMetrics } from '../../src/store/metrics';
 import { DEFAULT_RUN, type RunOptions } from '../../src/store/runOptions';
 import { DEFAULT_CLOCKS } from '../../src/sim/cluster';
