@@ -10,7 +10,8 @@ import { useLessonTab } from './lesson/lessonTab';
 import { CompareHost } from './compare/CompareHost';
 import { useCompare } from './compare/compareState';
 import { useGuideHost } from './guide/hostState';
-import { useBranches } from '../store/branches';
+import '../store/branchesLater';
+import { useForked } from '../store/forked';
 import { Inspector } from './Inspector';
 import { Narration } from './Narration';
 import { NoticeBar } from './NoticeBar';
@@ -109,7 +110,7 @@ function Help() {
 
 /** The branch tree under the timeline, loaded once the run first forks (until then there is nothing to draw). */
 function Branches() {
-  const forked = useBranches((s) => s.branches.length > 1);
+  const forked = useForked((s) => s.forked);
   if (!forked) return null;
   return (
     <Suspense fallback={null}>
