@@ -1,7 +1,7 @@
 // Browser entry point: mounts the React app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { frameTimes, isBusy, loadEngine, seek, seekWork, startWorkload } from './store/sim';
+import { beginLinkPreview, frameTimes, isBusy, loadEngine, seek, seekWork, startWorkload } from './store/sim';
 import { App } from './ui/App';
 import { drawnMessages, keepSvgCopies } from './ui/ClusterView';
 import { initTheme } from './ui/theme';
@@ -52,8 +52,19 @@ async function timedSeek(t: number): Promise<number> {
 
 initTheme();
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+/** Renders the page; a share link's first frame is its run at t=0, read from the link's options first (zod and the engine load after it). */
+async function start(): Promise<void> {
+  // Reading a link takes a few ms (its reader loads only for a link); past a limit the page draws its default first frame instead.
+  if (/^#[zj]=/.test(location.hash)) {
+    const read = import('./store/linkPeek').then(({ peekLink }) => peekLink(location.hash)).catch(() => null);
+    const peek = await Promise.race([read, new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000))]);
+    beginLinkPreview(peek ?? { run: null, t: null });
+  }
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}
+
+void start();
