@@ -2,7 +2,7 @@
 // column per log index, each entry coloured by the term that created it with the term number in it,
 // committed entries solid and the rest dashed, a bar after each node's commit index, and the prefix a
 // snapshot replaced (§7) hatched.
-import { memo, useLayoutEffect, useRef } from 'react';
+import { memo } from 'react';
 import type { NodeView } from '../sim';
 import { termColor, termInk } from './colors';
 import { explainers } from './explainLater';
@@ -56,24 +56,18 @@ export function logGridKey({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title }
 }
 
 function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Logs' }: LogGridProps) {
-  const wrap = useRef<HTMLDivElement>(null);
   const width = nodes.reduce((m, v) => Math.max(m, lastIndexOf(v)), 0);
   const compacted = nodes.some((v) => snapshotIndexOf(v) > 0);
   const first = Math.max(1, width - maxColumns + 1);
   const indices: number[] = [];
   for (let i = first; i <= width; i++) indices.push(i);
-  // The newest entries are what changes: keep them in view when the grid is wider than its box.
-  useLayoutEffect(() => {
-    const el = wrap.current;
-    if (el !== null && el.scrollWidth > el.clientWidth) el.scrollLeft = el.scrollWidth;
-  }, [width]);
   return (
     <section className="loggrid" aria-label={title || 'Logs'} data-testid="log-grid">
       {title !== '' && <h3 className="loggrid-title">{title}</h3>}
       {width === 0 ? (
         <p className="hint">Every log is empty.</p>
       ) : (
-        <div className="loggrid-wrap" ref={wrap} role="region" aria-label={`${title || 'Logs'}: index × node`} tabIndex={0}>
+        <div className="loggrid-wrap" role="region" aria-label={`${title || 'Logs'}: index × node`} tabIndex={0}>
           <table className="loggrid-table">
             <caption className="sr-only">Each node’s log: one row per node, one column per log index; a cell shows the term of its entry.</caption>
             <thead>
