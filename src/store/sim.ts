@@ -223,8 +223,8 @@ interface Task {
 let task: Task | null = null;
 let lastPublish = 0;
 
-/** Wall ms of the latest seeks' own parts (the engine's restore and replay; the store update), for the perf test's breakdown. */
-export const seekWork = { engine: 0, store: 0 };
+/** Wall ms of the latest seeks' own parts (the engine's restore and replay; the store update) and seeks finished, for the perf test's breakdown. */
+export const seekWork = { engine: 0, store: 0, seeks: 0 };
 
 type Snap = Pick<SimState, 'nodeIds' | 'now' | 'horizon' | 'seq' | 'inPast' | 'nodes' | 'leader' | 'groups' | 'cuts' | 'network' | 'actionCount' | 'lastStep' | 'feedVersion' | 'metrics'> &
   Partial<Pick<SimState, 'marks' | 'violations' | 'findings'>>;
@@ -380,7 +380,10 @@ function work(budgetMs: number): boolean {
   useSim.setState({ task: null });
   t.onEnd?.(result, d.stopped);
   publish();
-  if (t.seeking) seekWork.store += performance.now() - published;
+  if (t.seeking) {
+    seekWork.store += performance.now() - published;
+    seekWork.seeks++;
+  }
   return true;
 }
 
