@@ -61,6 +61,8 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
   const first = Math.max(1, width - maxColumns + 1);
   const indices: number[] = [];
   for (let i = first; i <= width; i++) indices.push(i);
+  // Cells are keyed by their column, not their index: after a seek, or as the newest entries push the window on,
+  // a column's cell is updated in place (often only its title) instead of every cell being built anew (issue 11).
   return (
     <section className="loggrid" aria-label={title || 'Logs'} data-testid="log-grid">
       {title !== '' && <h3 className="loggrid-title">{title}</h3>}
@@ -82,7 +84,7 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
                   </th>
                 )}
                 {indices.map((i) => (
-                  <th key={i} scope="col" className="lg-index">
+                  <th key={i - first} scope="col" className="lg-index">
                     {i}
                   </th>
                 ))}
@@ -110,7 +112,7 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
                         const edge = i === v.commitIndex;
                         return (
                           <td
-                            key={i}
+                            key={i - first}
                             className={`lg-cell compacted${last ? ' snap-end' : ''}${edge ? ' edge' : ''}`}
                             title={`${v.id}, index ${i}: in its snapshot (§7) — the log up to index ${snap} (term ${v.snapshot?.lastIncludedTerm ?? '?'}) was replaced by the state it produced`}
                             data-compacted=""
@@ -121,12 +123,12 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
                         );
                       }
                       const e = v.log[i - snap - 1];
-                      if (e === undefined) return <td key={i} className="lg-cell empty" />;
+                      if (e === undefined) return <td key={i - first} className="lg-cell empty" />;
                       const committed = i <= v.commitIndex;
                       const edge = i === v.commitIndex;
                       return (
                         <td
-                          key={i}
+                          key={i - first}
                           className={`lg-cell ${committed ? 'committed' : 'pending'}${edge ? ' edge' : ''}`}
                           style={{ '--term': termColor(e.term), '--ink': committed ? termInk(e.term) : undefined } as React.CSSProperties}
                           title={`${v.id}, index ${i}: term ${e.term}, ${committed ? 'committed' : 'not committed'} — ${explainers()?.commandText(e.command) ?? ''}`}
