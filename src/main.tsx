@@ -32,7 +32,7 @@ async function timedSeek(t: number): Promise<number> {
       else
         requestAnimationFrame(() => {
           const shown = performance.now();
-          const frame = frameTimes().at(-1) ?? 0;
+          const frame = Math.max(0, (frameTimes().at(-1) ?? 0) - seekWork.inFrame);
           const parts = { total: shown - start, engine: seekWork.engine, store: seekWork.store, react: rendered - sync, frame, wait: 0, paint: 0 };
           parts.wait = parts.total - parts.engine - parts.store - parts.react - parts.frame;
           seekParts = parts;

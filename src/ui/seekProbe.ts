@@ -42,7 +42,8 @@ export function watchInputSeeks(): InputSeek[] {
       if (began === b) began = null;
       if (seekWork.seeks === b.seeks) return;
       const drawn = performance.now();
-      const frame = frameTimes().at(-1) ?? 0;
+      // (Less the last slice of a long seek, when the frame ran one: that is the engine's and the store's.)
+      const frame = Math.max(0, (frameTimes().at(-1) ?? 0) - seekWork.inFrame);
       const engine = seekWork.engine;
       const store = seekWork.store;
       const ch = new MessageChannel();
