@@ -32,7 +32,7 @@ async function timedSeek(t: number): Promise<number> {
       else
         requestAnimationFrame(() => {
           const shown = performance.now();
-          const frame = frameTimes().at(-1) ?? 0;
+          const frame = Math.max(0, (frameTimes().at(-1) ?? 0) - seekWork.inFrame);
           const parts = { total: shown - start, engine: seekWork.engine, store: seekWork.store, react: rendered - sync, frame, wait: 0, paint: 0 };
           parts.wait = parts.total - parts.engine - parts.store - parts.react - parts.frame;
           seekParts = parts;
@@ -48,7 +48,12 @@ async function timedSeek(t: number): Promise<number> {
 }
 
 // A hook for checks in the browser (the e2e tests): per-frame work, timed seeks and their parts, a workload, the messages the canvas drew.
-(window as unknown as { wiber: unknown }).wiber = { frameTimes, timedSeek, lastSeekParts: () => seekParts, startWorkload, drawnMessages, keepSvgCopies };
+(window as unknown as { wiber: unknown }).wiber = {
+  frameTimes, timedSeek, lastSeekParts: () => seekParts, startWorkload, drawnMessages, keepSvgCopies,
+  // Seeks made by clicks and keys, timed to the frame that shows them (loaded on demand: not in the first load).
+  watchInputSeeks: () => import('./ui/seekProbe').then((m) => void m.watchInputSeeks()),
+  inputSeeks: () => import('./ui/seekProbe').then((m) => m.watchInputSeeks()),
+};
 
 initTheme();
 

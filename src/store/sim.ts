@@ -273,8 +273,12 @@ interface Task {
 let task: Task | null = null;
 let lastPublish = 0;
 
-/** Wall ms of the latest seeks' own parts (the engine's restore and replay; the store update), for the perf test's breakdown. */
-export const seekWork = { engine: 0, store: 0 };
+/**
+ * Wall ms of the latest seeks' own parts (the engine's restore and replay; the store update), seeks finished, and
+ * the part of the latest animation frame spent on a long job's slice (not the app's own frame work), for the perf
+ * test's breakdown.
+ */
+export const seekWork = { engine: 0, store: 0, seeks: 0, inFrame: 0 };
 
 type Snap = Pick<SimState, 'nodeIds' | 'now' | 'horizon' | 'seq' | 'inPast' | 'nodes' | 'leader' | 'groups' | 'cuts' | 'network' | 'actionCount' | 'lastStep' | 'feedVersion' | 'metrics'> &
   Partial<Pick<SimState, 'marks' | 'violations' | 'findings'>>;
@@ -430,7 +434,10 @@ function work(budgetMs: number): boolean {
   useSim.setState({ task: null });
   t.onEnd?.(result, d.stopped);
   publish();
-  if (t.seeking) seekWork.store += performance.now() - published;
+  if (t.seeking) {
+    seekWork.store += performance.now() - published;
+    seekWork.seeks++;
+  }
   return true;
 }
 
@@ -527,8 +534,11 @@ function slowMotionStop(item: FeedItem | null): void {
 /** Advances the simulation by one animation frame of `wallMs` and draws; called from requestAnimationFrame. */
 export function frame(wallMs: number): void {
   const s = useSim.getState();
+  seekWork.inFrame = 0;
   if (task !== null) {
+    const started = performance.now();
     work(TASK_SLICE_MS);
+    seekWork.inFrame = performance.now() - started;
   } else if (s.playing && driver !== null) {
     const speed = SPEEDS[s.speedIndex];
     const d = driver;

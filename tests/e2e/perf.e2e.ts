@@ -28,6 +28,9 @@ interface Hook {
     lastSeekParts(): Record<string, number>;
     startWorkload(c: { publishers: number; rate: number; topics: number }): string | undefined;
     drawnMessages(): unknown[];
+    /** Starts timing the seeks made by clicks and keys (src/ui/seekProbe.ts); inputSeeks() lists them. */
+    watchInputSeeks(): Promise<void>;
+    inputSeeks(): Promise<Array<Record<string, number>>>;
   };
 }
 
@@ -306,6 +309,56 @@ describe.skipIf(!hasBrowser)('speed', () => {
       const part = (k: string): string => `${k} ${median(parts.map((p) => p[k] ?? NaN)).toFixed(1)} / ${Math.max(...parts.map((p) => p[k] ?? NaN)).toFixed(1)}`;
       console.log(`[speed] page seek, ${what}, median / worst ms of ${parts.length} seeks: ${['total', 'engine', 'store', 'react', 'frame', 'wait'].map(part).join(', ')}; then style+layout+paint ${part('paint').replace(/^paint /, '')}`);
       goal(`heap held by the run, ${what} (after GC)`, `${heap.toFixed(1)} MB`, rate > 0 ? '<= 64 MB' : 'printed', rate > 0 ? heap <= 64 : undefined);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
+
+  for (const rate of [0, 100]) {
+    it(`page seek as a learner makes it: a click on the timeline or a key, to the frame that shows it (${rate > 0 ? `${rate} publishes/s` : 'no workload'})`, { timeout: 600_000 }, async () => {
+      const { page, errors } = await openPage(browser, inject('baseUrl'));
+      await page.locator('svg.cv g.node').first().waitFor();
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await page.evaluate(async (rate) => {
+        const w = (window as unknown as Hook).wiber;
+        if (rate > 0) w.startWorkload({ publishers: 10, rate: rate / 10, topics: 2 });
+        await w.timedSeek(600_000);
+      }, rate);
+      // A 10-minute run, paused at its end.
+      await page.getByTestId('now').filter({ hasText: '600.00 s' }).waitFor({ timeout: 480_000 });
+      await page.evaluate(() => (window as unknown as Hook).wiber.watchInputSeeks());
+      const count = (): Promise<number> => page.evaluate(async () => (await (window as unknown as Hook).wiber.inputSeeks()).length);
+      const timeline = page.getByRole('slider', { name: /Timeline/ });
+      const box = (await timeline.boundingBox())!;
+      /** Waits until the page has timed one more seek (a seek's parts are noted once its frame is rendered). */
+      const oneMore = async (act: () => Promise<void>): Promise<void> => {
+        const n = await count();
+        await act();
+        for (let i = 0; i < 600 && (await count()) <= n; i++) await page.waitForTimeout(20);
+        await page.waitForTimeout(40);
+      };
+      const click = (f: number) => oneMore(() => page.mouse.click(box.x + f * box.width, box.y + box.height / 2));
+      // Warm the code paths as a learner's first clicks would.
+      for (const f of [0.33, 0.5]) await click(f);
+      const warmed = await count();
+      // Clicks spread over the run (each a different time: every panel has new content), then keys on the timeline.
+      for (let i = 0; i < 16; i++) await click(((i * 7) % 16 + 0.37) / 16);
+      await click(0.999);
+      await timeline.focus();
+      for (const key of ['ArrowLeft', 'ArrowLeft', 'PageDown', 'ArrowLeft', 'PageDown', 'End', 'ArrowLeft', 'Home', 'End']) await oneMore(() => page.keyboard.press(key));
+      const seeks = (await page.evaluate(async () => (window as unknown as Hook).wiber.inputSeeks())).slice(warmed);
+      const what = rate > 0 ? `${rate} publishes/s` : 'no workload';
+      const totals = seeks.map((x) => x.total);
+      const goalMs = rate > 0 ? 50 : 20;
+      const worst = Math.max(...totals);
+      goal(`page seek by click or key, ${what}, to the frame shown: worst of ${seeks.length}`, `${worst.toFixed(1)} ms`, `<= ${goalMs} ms`, worst <= goalMs);
+      goal(`page seek by click or key, ${what}: median / 90th percentile`, `${median(totals).toFixed(1)} / ${quantile(totals, 0.9).toFixed(1)} ms`, 'printed');
+      // The page's own share: everything but the engine's restore and replay, and the wait for the display's next frame.
+      const own = seeks.map((x) => x.store + x.react + x.frame + x.render);
+      goal(`page's own part of a seek (store + React + app frame + style/layout/paint), ${what}: median / worst`, `${median(own).toFixed(1)} / ${Math.max(...own).toFixed(1)} ms`, 'printed');
+      const part = (k: string): string => `${k} ${median(seeks.map((p) => p[k] ?? NaN)).toFixed(1)} / ${Math.max(...seeks.map((p) => p[k] ?? NaN)).toFixed(1)}`;
+      console.log(`[speed] page seek by click or key, ${what}, median / worst ms: ${['total', 'input', 'engine', 'store', 'react', 'wait', 'frame', 'render'].map(part).join(', ')} (input: the event's wait to be handled; wait: for the next frame; render: the browser's style, layout, paint and commit of it)`);
+      expect(seeks.length, 'every click and key was timed').toBe(26);
       expect(errors).toEqual([]);
       await page.close();
     });
