@@ -15,7 +15,7 @@
 // snapshot shares its saved record.
 
 /** Implemented by objects that save and restore themselves (under the SNAPSHOT key). */
-import { epochOf, lowestChangeSince, shrunk } from '../core/appendOnly';
+import { epochOf, lowestChangeSince, restoredFrom, shrunk } from '../core/appendOnly';
 
 export interface SnapshotHook {
   /** What to keep; `visit` hands the walker objects the saved data refers to that may change (they are saved too). */
@@ -392,8 +392,12 @@ export class Snapshotter {
           // Shrink by length, but grow by writing in order: a length set far ahead first would turn
           // the array into a slow dictionary-mode one (a log restored forward, then pushed to).
           if (n < before) a.length = n;
-          writeArray(a, levels(s.data as Chunk, n)[0], from);
-          if (s.epoch !== undefined && before > from) shrunk(a, from);
+          const leaves = levels(s.data as Chunk, n)[0];
+          writeArray(a, leaves, from);
+          if (s.epoch !== undefined) {
+            if (before > from) shrunk(a, from);
+            restoredFrom(a, leaves);
+          }
           break;
         }
         case MAP:
