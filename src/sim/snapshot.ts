@@ -389,9 +389,9 @@ export class Snapshotter {
           const before = a.length;
           // A marked array keeps the part it is known to share with this snapshot; only the rest is written.
           const from = Math.min(n, this.unchanged(o, s, 1));
-          // Shrink by length, but grow by writing in order: a length set far ahead first would turn
+          // Shrink by splicing, grow by writing in order: a length set far ahead first would turn
           // the array into a slow dictionary-mode one (a log restored forward, then pushed to).
-          if (n < before) a.length = n;
+          if (n < before) shrinkTo(a, n);
           const leaves = levels(s.data as Chunk, n)[0];
           writeArray(a, leaves, from);
           if (s.epoch !== undefined) {
@@ -461,6 +461,17 @@ function commonPrefix(a: Saved, b: Saved): number {
 }
 /** Reused to flatten a Map or Set while saving it (its chunks are copies). */
 const scratch: unknown[] = [];
+
+/**
+ * Cuts `a` to `n` elements. Not by setting its length: V8 then gives back the backing store past
+ * it, and a later restore forward (a seek back to the start, then to the end) regrows every long
+ * log from scratch — tens of MB of large allocations and a major GC. Splicing off the end keeps
+ * the room (a run already needed it); in pieces, so that the removed elements it returns stay small.
+ */
+function shrinkTo(a: unknown[], n: number): void {
+  while (a.length - n > 4096) a.splice(a.length - 4096, 4096);
+  a.splice(n);
+}
 
 /**
  * Writes the saved elements into `a` (no longer than they are), skipping those that are already
