@@ -11,6 +11,8 @@ interface Changes {
   epoch: number;
   /** Lowest position each change touched, by epoch. */
   lows: number[];
+  /** Whether a cache over it wants to know the leaves restores write (see restoredFrom). */
+  wantsLeaves?: boolean;
   /** The frozen leaves (of 64 elements, the last possibly fewer) a saved state last wrote it from, in order, and the epoch they hold for. */
   leaves?: ReadonlyArray<readonly unknown[]>;
   leavesEpoch?: number;
@@ -53,9 +55,17 @@ export function lowestChangeSince(c: object, epoch: number): number {
  */
 export function restoredFrom(c: object, leaves: ReadonlyArray<readonly unknown[]>): void {
   const m = marked.get(c);
-  if (m === undefined) return;
+  // Kept only where asked for: they hold a saved state's leaves alive after it is dropped.
+  if (m === undefined || m.wantsLeaves !== true) return;
   m.leaves = leaves;
   m.leavesEpoch = m.epoch;
+}
+
+/** Marks `c` (and marks it appendOnly) as one whose restores record their leaves (see restoredFrom); returns it. */
+export function withLeaves<T extends object>(c: T): T {
+  appendOnly(c);
+  marked.get(c)!.wantsLeaves = true;
+  return c;
 }
 
 /** The leaves a marked collection was last restored from, if it changed only by growing since (see restoredFrom). */

@@ -8,7 +8,7 @@
 // A restore hands the keys back as the saved state's frozen leaves: a leaf already read at the same
 // place (the same run, restored backward and forward again) is not read again, so seeking back and
 // forth across a long run does not re-index it each time.
-import { appendOnly, epochOf, leavesOf, lowestChangeSince } from '../core/appendOnly';
+import { appendOnly, epochOf, leavesOf, lowestChangeSince, withLeaves } from '../core/appendOnly';
 import { notSnapshotted } from './snapshot';
 
 interface Cache<K> {
@@ -31,7 +31,7 @@ interface Cache<K> {
 const LEAF = 64;
 
 export class AppendIndex<K, V = never> {
-  private readonly keys: K[] = appendOnly([]);
+  private readonly keys: K[] = withLeaves([]);
   /** Values by position (null for a set of keys alone). */
   private readonly vals: V[] | null;
   private readonly cache: Cache<K> = notSnapshotted({ at: new Map<K, number>(), indexed: 0, epoch: 0, leafAt: [], seen: undefined });
