@@ -746,8 +746,4 @@ export function inFlightNow(): InFlight[] {
   return getView().inFlight();
 }
 
-export function formatMs(ms: number): string {
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms >= 1000) return `${(ms / 1000).toFixed(3)} s`;
-  return `${ms.toFixed(1)} ms`;
-}
+export { formatMs } from './time';
