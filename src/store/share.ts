@@ -1,7 +1,7 @@
 // Saving and sharing runs: the zod schema of a run (options + action log + time), URL-hash and JSON encodings, and a fingerprint of the state.
 // zod/mini with its English messages: the same checks as classic zod at a third of the size (this loads with every link and run file).
 import * as z from 'zod/mini';
-import { MAX_NODES, MAX_SEED, MIN_SEED, type ActionRecord } from '../sim';
+import { MAX_HOST_CHARS, MAX_NODES, MAX_SEED, MIN_SEED, type ActionRecord } from '../sim';
 import { MAX_ACTIONS, normalizeRun, type RunOptions } from './runOptions';
 // Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
 import '../sim/validateEager';
@@ -74,7 +74,7 @@ export const actionSchema = z.discriminatedUnion('op', [
   action('deliver', z.union([z.tuple([int(1, 1e12)]), z.tuple([int(1, 1e12), bool])])),
   action('fire', z.tuple([nodeId, z.string().check(z.minLength(1), z.maxLength(40))])),
   action('duplicate', z.tuple([int(1, 1e12)])),
-  action('addNode', z.tuple([z.partial(z.strictObject({ id: nodeId, host: str(200), port: int(1, 65_535) }))])),
+  action('addNode', z.tuple([z.partial(z.strictObject({ id: nodeId, host: z.string().check(z.minLength(1), z.maxLength(MAX_HOST_CHARS)), port: int(1, 65_535) }))])),
   one('removeNode'),
   one('transferLeadership'),
   one('snapshot'),
