@@ -9,6 +9,7 @@ import { resetBranches, useBranches } from '../../src/store/branches';
 import { act, finishTask, getDriver, seek, useSim } from '../../src/store/sim';
 import { BranchTree } from '../../src/ui/compare/BranchTree';
 import { CompareView } from '../../src/ui/compare/CompareView';
+import { rowText } from '../../src/ui/compare/compareModel';
 import { eventTime } from '../../src/ui/EventFeed';
 import { LessonHost, closeLesson, showLesson } from '../../src/ui/lesson/LessonHost';
 import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
@@ -109,6 +110,7 @@ describe('the lesson editor', () => {
     expect(screen.getByTestId('lesson-recorded').textContent).toContain('to now (t = 1.3333 s)');
     type(/^Checks \(expect/, `expect ${follower} down`);
     fireEvent.click(screen.getByTestId('lesson-add-step'));
+    expect(document.querySelector('.lesson-steps summary')!.textContent).toMatch(/· 1 action$/);
     // The step's lines: readable in the editor, exact in the lesson.
     const box = screen.getAllByLabelText(/^Scenario lines/).find((e) => e.tagName === 'TEXTAREA') as HTMLTextAreaElement;
     expect(box.value).toBe(pending);
@@ -208,6 +210,12 @@ describe('branches and comparison', () => {
     const head = document.querySelector('.cmp-controls')!.textContent!;
     expect(head).toContain(`for ${eventTime(3000)}.`);
     expect(head).toContain('for 3.0 s.');
+    // Seeds 5 and 6 differ at their first Raft event: said so, not "agree on their first 0 events".
+    run(() => fireEvent.click(screen.getByTestId('compare-run')));
+    const summary = screen.getByTestId('compare-summary').textContent!;
+    expect(summary).toMatch(/^The runs differ from their first Raft event, at t = \d+\.\d ms:/);
+    // A vote reads voter→candidate.
+    expect(rowText({ at: 1, kind: 'vote', node: 'n1', to: 'n4', term: 1, detail: 'granted' })).toBe('vote n1→n4 term 1 (granted)');
   });
 
   it('the comparison marks the first differing event and each node there', () => {

@@ -15,6 +15,7 @@ import {
 import { Excerpt } from './LessonScreen';
 import { OpenLessonFile } from './LessonEntry';
 import { formatMs } from '../../store/time';
+import { plural } from '../plural';
 import './lesson.css';
 
 function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
@@ -134,7 +135,7 @@ function Recording({ draft }: { draft: LessonDraft }) {
       {p.ok ? (
         <>
           <p className="hint" data-testid="lesson-recorded">
-            {p.actions === 0 ? 'No action yet' : `${p.actions} action${p.actions === 1 ? '' : 's'}`} from t = {formatMs(p.from)} to now (t = {formatMs(p.to)}). Act on the cluster (Faults,
+            {p.actions === 0 ? 'No action yet' : plural(p.actions, 'action')} from t = {formatMs(p.from)} to now (t = {formatMs(p.to)}). Act on the cluster (Faults,
             Client, the toolbar) and let it run: the step ends where the page is when you add it.
           </p>
           <pre className="lesson-lines" aria-label="Scenario lines recorded for this step" data-testid="lesson-pending-lines">
@@ -196,7 +197,7 @@ function Steps({ draft }: { draft: LessonDraft }) {
               <summary>
                 <span className="lesson-step-title">{s.title}</span>{' '}
                 <span className="muted">
-                  · {s.scenario.split('\n').filter((l) => /^at .*ms #\d+ \S/.test(l)).length} actions{s.predict !== undefined ? ' · question' : ''}
+                  · {plural(s.scenario.split('\n').filter((l) => /^at \S+ #\d+ \S/.test(l)).length, 'action')}{s.predict !== undefined ? ' · question' : ''}
                 </span>
               </summary>
               <Field label="Title">
