@@ -258,6 +258,24 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
     await page.close();
   });
 
+  it('phones (320, 390 px): the clock shows a run\'s time whole, to 0.1 ms, as the feed writes it', async () => {
+    const saved = { format: 'wiber-sim-run', version: 1, run: { seed: 1, nodes: 5 }, actions: [], t: 12345.6 };
+    const hash = `#j=${Buffer.from(JSON.stringify(saved)).toString('base64url')}`;
+    const { page, errors } = await openPage(browser, `${inject('baseUrl')}${hash}`, viewportFor(320));
+    await expect.poll(() => page.getByTestId('now').textContent(), { timeout: 30_000 }).toBe('t = 12.3456 s');
+    const problems = await atWidths(page, [320, 390], async (w) => {
+      const m = await page.getByTestId('now').evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth, bottom: e.getBoundingClientRect().bottom }));
+      const bar = await page.locator('.toolbar').evaluate((e) => e.getBoundingClientRect().height);
+      const out: string[] = [];
+      if (m.scroll > m.client) out.push(`@${w}: the clock is cut (${m.scroll} > ${m.client} px)`);
+      if (bar > 110) out.push(`@${w}: the toolbar is ${bar} px tall`);
+      return [...out, ...(await layoutProblems(page, 'clock'))];
+    });
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('axe-core: no serious or critical violation on the main page, every panel and the dialogs, light and dark', async () => {
     const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280), { firstVisit: true });
     await page.getByTestId('welcome').waitFor();
