@@ -1,10 +1,11 @@
 // Saving and sharing runs: the zod schema of a run (options + action log + time), URL-hash and JSON encodings, and a fingerprint of the state.
 // zod/mini with its English messages: the same checks as classic zod at a third of the size (this loads with every link and run file).
 import * as z from 'zod/mini';
-import { MAX_HOST_CHARS, MAX_NODES, MAX_SEED, MIN_SEED, type ActionRecord } from '../sim';
+import { MAX_NODES, MAX_SEED, MIN_SEED, type ActionRecord } from '../sim';
 import { MAX_ACTIONS, normalizeRun, type RunOptions } from './runOptions';
 // Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
 import '../sim/validateEager';
+import { MAX_HOST_CHARS } from '../sim/config';
 
 z.config(z.locales.en());
 

@@ -4,7 +4,6 @@ import { loadYaml } from '../sim/yaml';
 import { loadEngine, newRun, setPlaying, showNotice } from '../store/sim';
 import type { SavedRun } from '../store/share';
 import { plural } from './plural';
-import { formatMs } from '../store/time';
 
 /** Opens a saved run paused at its moment; returns an error text (and changes nothing) when it cannot. `by` did its actions. */
 export function openSaved(saved: SavedRun, by = 'The shared run'): string | undefined {
@@ -37,7 +36,7 @@ async function openHash(hash: string): Promise<void> {
   if (parsed.saved.run.config !== undefined) await loadYaml();
   const err = openSaved(parsed.saved);
   if (err) showNotice({ kind: 'error', text: `This link could not be opened: ${err}` });
-  else showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}, at t = ${formatMs(parsed.saved.t)}.` });
+  else showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}, at t=${parsed.saved.t.toFixed(1)} ms.` });
 }
 
 /** Opens a run link in the address bar on load and whenever the hash changes. */
