@@ -85,7 +85,7 @@ describe('the lesson editor', () => {
 
     // Preview: the player walks it (the question is asked before step 2, answered right).
     fireEvent.click(screen.getByTestId('lesson-preview'));
-    return screen.findByText('Preview of your lesson').then(() => {
+    return loaded(screen.findByText('Preview of your lesson', undefined, { timeout: 10_000 })).then(() => {
       fireEvent.click(screen.getByRole('button', { name: 'Start →' }));
       expect(where()).toBe('Step 1 of 2');
       fireEvent.click(within(screen.getByRole('group', { name: 'Choices' })).getByRole('button', { name: 'Yes' }));
