@@ -1,7 +1,7 @@
 // Browser entry point: mounts the React app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { frameTimes, isBusy, loadEngine, seek, seekWork, startWorkload } from './store/sim';
+import { beginLinkPreview, frameTimes, isBusy, loadEngine, seek, seekWork, startWorkload } from './store/sim';
 import { App } from './ui/App';
 import { drawnMessages, keepSvgCopies } from './ui/ClusterView';
 import { initTheme } from './ui/theme';
@@ -32,7 +32,7 @@ async function timedSeek(t: number): Promise<number> {
       else
         requestAnimationFrame(() => {
           const shown = performance.now();
-          const frame = frameTimes().at(-1) ?? 0;
+          const frame = Math.max(0, (frameTimes().at(-1) ?? 0) - seekWork.inFrame);
           const parts = { total: shown - start, engine: seekWork.engine, store: seekWork.store, react: rendered - sync, frame, wait: 0, paint: 0 };
           parts.wait = parts.total - parts.engine - parts.store - parts.react - parts.frame;
           seekParts = parts;
@@ -48,12 +48,28 @@ async function timedSeek(t: number): Promise<number> {
 }
 
 // A hook for checks in the browser (the e2e tests): per-frame work, timed seeks and their parts, a workload, the messages the canvas drew.
-(window as unknown as { wiber: unknown }).wiber = { frameTimes, timedSeek, lastSeekParts: () => seekParts, startWorkload, drawnMessages, keepSvgCopies };
+(window as unknown as { wiber: unknown }).wiber = {
+  frameTimes, timedSeek, lastSeekParts: () => seekParts, startWorkload, drawnMessages, keepSvgCopies,
+  // Seeks made by clicks and keys, timed to the frame that shows them (loaded on demand: not in the first load).
+  watchInputSeeks: () => import('./ui/seekProbe').then((m) => void m.watchInputSeeks()),
+  inputSeeks: () => import('./ui/seekProbe').then((m) => m.watchInputSeeks()),
+};
 
 initTheme();
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+/** Renders the page; a share link's first frame is its run at t=0, read from the link's options first (zod and the engine load after it). */
+async function start(): Promise<void> {
+  // Reading a link takes a few ms (its reader loads only for a link); past a limit the page draws its default first frame instead.
+  if (/^#[zj]=/.test(location.hash)) {
+    const read = import('./store/linkPeek').then(({ peekLink }) => peekLink(location.hash)).catch(() => null);
+    const peek = await Promise.race([read, new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000))]);
+    beginLinkPreview(peek ?? { run: null, t: null });
+  }
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}
+
+void start();

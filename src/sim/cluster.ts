@@ -57,6 +57,22 @@ function defined<T extends object>(o: T | undefined): Partial<T> {
 }
 
 /** Network settings after a change: only the keys given change (the change is validated by the caller). */
+/** Equal in value (entry commands: primitives, frozen records and arrays of them). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let keys = 0;
+  for (const k in x) {
+    if (!Object.hasOwn(x, k)) continue;
+    keys++;
+    if (!Object.hasOwn(y, k) || !sameValue(x[k], y[k])) return false;
+  }
+  for (const k in y) if (Object.hasOwn(y, k)) keys--;
+  return keys === 0;
+}
+
 function mergeNetwork(base: NetworkSettings, change: Partial<NetworkSettings>): NetworkSettings {
   const next = { ...base };
   for (const [k, v] of Object.entries(change)) if (v !== undefined) (next as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
@@ -432,7 +448,16 @@ export class SimCluster implements Cluster {
     let keep = 0;
     if (c !== undefined && c.base === base) {
       keep = Math.min(c.raw.length, n);
-      while (keep > 0 && c.raw[keep - 1] !== log[keep]) keep--;
+      // Down to the first entry that is the very same object: entries above it that are other objects but equal
+      // in value are kept too (a seek replays from a checkpoint and builds those entries anew: a view taken before
+      // it shared nothing past that checkpoint, and a seek further on rebuilt tens of thousands of entries).
+      let same = keep;
+      while (same > 0 && c.raw[same - 1] !== log[same]) {
+        if (c.raw[same - 1].term !== log[same].term || !sameValue(c.raw[same - 1].command, log[same].command)) keep = same - 1;
+        same--;
+      }
+      // The cache's own list (never returned) takes the log's objects, so the next look stops at once.
+      for (let i = same; i < keep; i++) c.raw[i] = log[i + 1];
       if (keep === n && keep === c.raw.length) return c.view;
     }
     const raw = c !== undefined && keep > 0 ? c.raw.slice(0, keep) : [];

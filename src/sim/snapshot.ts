@@ -15,7 +15,7 @@
 // snapshot shares its saved record.
 
 /** Implemented by objects that save and restore themselves (under the SNAPSHOT key). */
-import { epochOf, lowestChangeSince, shrunk } from '../core/appendOnly';
+import { epochOf, lowestChangeSince, restoredFrom, shrunk } from '../core/appendOnly';
 
 export interface SnapshotHook {
   /** What to keep; `visit` hands the walker objects the saved data refers to that may change (they are saved too). */
@@ -45,7 +45,6 @@ const FANOUT = 32;
 /** Stands for a hole of a sparse array (not the same as an undefined element). */
 const HOLE = Symbol('hole');
 
-const OBJECT = 0;
 const ARRAY = 1;
 const MAP = 2;
 const SET = 3;
@@ -54,23 +53,32 @@ const HOOK = 5;
 
 type Chunk = readonly unknown[];
 
-/** One object's saved state. Shared by consecutive snapshots while the object does not change. */
+/** One collection's (or hook's, typed array's) saved state. Shared by consecutive snapshots while it does not change. */
 interface Saved {
   readonly kind: number;
-  /** OBJECT: own keys; ARRAY/MAP/SET: element count (MAP: 2 per entry). */
-  readonly keys: readonly string[] | number;
-  /** OBJECT: values in key order; ARRAY/MAP/SET: the root of a chunk tree; TYPED: a copy; HOOK: what the hook saved. */
+  /** ARRAY/MAP/SET: element count (MAP: 2 per entry). */
+  readonly keys: number;
+  /** ARRAY/MAP/SET: the root of a chunk tree; TYPED: a copy; HOOK: what the hook saved. */
   readonly data: unknown;
   /** ARRAY/MAP/SET marked appendOnly: its change count when saved (see core/appendOnly). */
   readonly epoch?: number;
 }
+
+/**
+ * A plain object's saved state: its own keys (an array shared by every record of that shape), then
+ * its values in key order. One exactly sized array (most saved records of a checkpoint are these:
+ * timers, connections, nodes' state), where a Saved record would take 56 bytes more.
+ */
+type ObjRec = readonly unknown[];
+type Rec = Saved | ObjRec;
+const isObjRec = (r: Rec | undefined): r is ObjRec => Array.isArray(r);
 
 /** Chunks holding no walkable object (primitives, frozen or excluded objects): nothing in them can change. */
 const inert = new WeakSet<Chunk>();
 
 export interface SavedState {
   readonly objects: readonly object[];
-  readonly saved: readonly Saved[];
+  readonly saved: readonly Rec[];
   /** Bytes this snapshot added over the one before it, at V8's sizes, with the objects born since then (shared parts counted once; against measured heap: 85–110 %, see CHECKPOINT_BUDGET). */
   readonly bytes: number;
   /**
@@ -91,7 +99,9 @@ function walkable(v: unknown): v is object {
  * each object, so that unchanged objects and chunks are shared between its snapshots.
  */
 export class Snapshotter {
-  private last = new WeakMap<object, Saved>();
+  private last = new WeakMap<object, Rec>();
+  /** Key lists of saved records by shape (see ObjRec), so that records of objects born since the last snapshot share them. */
+  private shapes = new Map<string, readonly string[]>();
   /** For collections marked appendOnly: their change count when last saved or restored. */
   private lastEpoch = new WeakMap<object, number>();
   /** Bytes the last saveSeq added, and of them the full immutable leaves (see SavedState.lasting). */
@@ -100,7 +110,7 @@ export class Snapshotter {
 
   take(root: object): SavedState {
     const objects: object[] = [];
-    const saved: Saved[] = [];
+    const saved: Rec[] = [];
     const seen = new Set<object>([root]);
     const stack: object[] = [root];
     let bytes = 0;
@@ -114,8 +124,9 @@ export class Snapshotter {
     const last = this.last;
     while (stack.length > 0) {
       const o = stack.pop()!;
-      const prev = last.get(o);
-      let s: Saved;
+      const prevRec = last.get(o);
+      const prev = isObjRec(prevRec) ? undefined : prevRec;
+      let s: Rec;
       const hook = (o as Partial<HasSnapshotHook>)[SNAPSHOT];
       if (hook !== undefined) {
         s = { kind: HOOK, keys: 0, data: hook.save(visit) };
@@ -156,26 +167,45 @@ export class Snapshotter {
         continue; // opaque by nature: see notSnapshotted for what such tables must not hold
       } else {
         const keys = Object.keys(o);
+        const n = keys.length;
         const rec = o as Record<string, unknown>;
-        // map: a packed array of exactly this length (one grown by push keeps room for 17 or more).
-        const values = keys.map((k) => rec[k]);
-        for (let i = 0; i < values.length; i++) visit(values[i]);
-        if (prev !== undefined && prev.kind === OBJECT && sameKeys(prev.keys as readonly string[], keys) && sameValues(prev.data as unknown[], values)) s = prev;
+        const p = isObjRec(prevRec) && prevRec.length === n + 1 && sameKeys(prevRec[0] as readonly string[], keys) ? prevRec : undefined;
+        let same = p !== undefined;
+        for (let i = 0; i < n; i++) {
+          const v = rec[keys[i]];
+          visit(v);
+          if (same && !Object.is(p![i + 1], v)) same = false;
+        }
+        if (same) s = p!;
         else {
-          const pk = prev?.kind === OBJECT && sameKeys(prev.keys as readonly string[], keys) ? (prev.keys as readonly string[]) : keys;
-          s = { kind: OBJECT, keys: pk, data: values };
-          const boxed = 16 * boxedNumbers(values);
-          bytes += SAVED_BYTES + arrayBytes(values.length) + boxed + (pk === keys ? arrayBytes(keys.length) : 0);
+          // Preallocated: exactly this length (an array grown by push keeps room for 17 or more).
+          const r = new Array<unknown>(n + 1);
+          let shared: readonly string[] | undefined = p?.[0] as readonly string[] | undefined;
+          let keyBytes = 0;
+          if (shared === undefined) {
+            const shape = n <= 32 ? keys.join('\u0000') : undefined;
+            shared = shape === undefined ? undefined : this.shapes.get(shape);
+            if (shared === undefined || !sameKeys(shared, keys)) {
+              shared = keys;
+              keyBytes = arrayBytes(n);
+              if (shape !== undefined && this.shapes.size < 4096) this.shapes.set(shape, keys);
+            }
+          }
+          r[0] = shared;
+          for (let i = 0; i < n; i++) r[i + 1] = rec[keys[i]];
+          s = r;
+          const numbers = 16 * boxedNumbers(r);
+          bytes += arrayBytes(n + 1) + numbers + keyBytes;
           // Born since the last snapshot: once the run lets it go (a timer, a request), only snapshots keep it.
-          if (prev === undefined) bytes += 24 + 8 * values.length + boxed;
+          if (prevRec === undefined) bytes += 24 + 8 * n + numbers;
         }
       }
-      if (s !== prev) {
-        if (s.kind === ARRAY || s.kind === MAP || s.kind === SET) {
+      if (s !== prevRec) {
+        if (!isObjRec(s) && (s.kind === ARRAY || s.kind === MAP || s.kind === SET)) {
           bytes += this.added;
           lasting += this.addedLasting;
           // Born since the last snapshot (see OBJECT): the collection itself, at about 8 bytes (array) or 24 (Map, Set) an element.
-          if (prev === undefined) bytes += 48 + (s.kind === ARRAY ? 8 : 24) * (s.keys as number);
+          if (prevRec === undefined) bytes += 48 + (s.kind === ARRAY ? 8 : 24) * s.keys;
         }
         last.set(o, s);
       }
@@ -327,7 +357,7 @@ export class Snapshotter {
     if (s.epoch === undefined) return 0;
     const cur = this.last.get(o);
     const since = this.lastEpoch.get(o);
-    if (cur === undefined || since === undefined || cur.kind !== s.kind) return 0;
+    if (cur === undefined || isObjRec(cur) || since === undefined || cur.kind !== s.kind) return 0;
     return Math.min(lowestChangeSince(o, since), commonPrefix(cur, s) / per);
   }
 
@@ -346,27 +376,28 @@ export class Snapshotter {
     for (let i = 0; i < objects.length; i++) {
       const o = objects[i];
       const s = saved[i];
-      switch (s.kind) {
-        case OBJECT: {
-          const keys = s.keys as readonly string[];
-          const values = s.data as unknown[];
-          const rec = o as Record<string, unknown>;
-          for (let k = 0; k < keys.length; k++) rec[keys[k]] = values[k];
-          const now = Object.keys(o);
-          if (now.length !== keys.length) for (const k of now) if (!keys.includes(k)) delete rec[k];
-          break;
-        }
+      if (isObjRec(s)) {
+        const keys = s[0] as readonly string[];
+        const rec = o as Record<string, unknown>;
+        for (let k = 0; k < keys.length; k++) rec[keys[k]] = s[k + 1];
+        const now = Object.keys(o);
+        if (now.length !== keys.length) for (const k of now) if (!keys.includes(k)) delete rec[k];
+      } else switch (s.kind) {
         case ARRAY: {
           const a = o as unknown[];
           const n = s.keys as number;
           const before = a.length;
           // A marked array keeps the part it is known to share with this snapshot; only the rest is written.
           const from = Math.min(n, this.unchanged(o, s, 1));
-          // Shrink by length, but grow by writing in order: a length set far ahead first would turn
+          // Shrink by splicing, grow by writing in order: a length set far ahead first would turn
           // the array into a slow dictionary-mode one (a log restored forward, then pushed to).
-          if (n < before) a.length = n;
-          writeArray(a, levels(s.data as Chunk, n)[0], from);
-          if (s.epoch !== undefined && before > from) shrunk(a, from);
+          if (n < before) shrinkTo(a, n);
+          const leaves = levels(s.data as Chunk, n)[0];
+          writeArray(a, leaves, from);
+          if (s.epoch !== undefined) {
+            if (before > from) shrunk(a, from);
+            restoredFrom(a, leaves);
+          }
           break;
         }
         case MAP:
@@ -406,7 +437,7 @@ function boxedNumbers(xs: readonly unknown[]): number {
   return n;
 }
 
-/** Heap bytes of a saved record ({kind, keys, data}), and of an exactly sized array of n elements (JSArray + FixedArray). */
+/** Heap bytes of a saved collection record ({kind, keys, data, epoch?}), and of an exactly sized array of n elements (JSArray + FixedArray). */
 const SAVED_BYTES = 56;
 const arrayBytes = (n: number): number => 48 + 8 * n;
 
@@ -430,6 +461,17 @@ function commonPrefix(a: Saved, b: Saved): number {
 }
 /** Reused to flatten a Map or Set while saving it (its chunks are copies). */
 const scratch: unknown[] = [];
+
+/**
+ * Cuts `a` to `n` elements. Not by setting its length: V8 then gives back the backing store past
+ * it, and a later restore forward (a seek back to the start, then to the end) regrows every long
+ * log from scratch — tens of MB of large allocations and a major GC. Splicing off the end keeps
+ * the room (a run already needed it); in pieces, so that the removed elements it returns stay small.
+ */
+function shrinkTo(a: unknown[], n: number): void {
+  while (a.length - n > 4096) a.splice(a.length - 4096, 4096);
+  a.splice(n);
+}
 
 /**
  * Writes the saved elements into `a` (no longer than they are), skipping those that are already
@@ -553,11 +595,6 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
   return true;
 }
 

@@ -78,7 +78,7 @@ export interface ClusterOptions {
    * a follower asks the leader. A read that cannot be made safe answers an ERR line.
    */
   reads?: 'local' | 'readIndex' | 'lease';
-  /** Thesis §9.6 extensions, both off by default (plain §5 behaviour). */
+  /** Pre-Vote (thesis §9.6) and CheckQuorum (thesis §6.2), both off by default (plain §5 behaviour). */
   raft?: { preVote?: boolean; checkQuorum?: boolean };
 }
 

@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import type { ActionRecord } from '../sim';
 import type { Driver, Mark } from './driver';
+import { useForked } from './forked';
 import type { RunOptions } from './runOptions';
 import { finishTask, formatMs, getDriver, newRun, onFork, seek, useSim } from './sim';
 
@@ -42,6 +43,9 @@ function root(run: RunOptions): Branch {
 }
 
 export const useBranches = create<BranchState>(() => ({ branches: [root(useSim.getState().run)], current: 1 }));
+useBranches.subscribe((s) => {
+  if (useForked.getState().forked !== s.branches.length > 1) useForked.setState({ forked: s.branches.length > 1 });
+});
 
 /** Set while a switch replays a branch: the run change that follows is the switch, not a new run. */
 let switching: { id: number; seekTo: number } | null = null;

@@ -3,7 +3,7 @@ import type { ActionRecord } from '../sim';
 import { Driver, type FeedItem } from './driver';
 import { normalizeRun, type RunOptions } from './runOptions';
 import { stepGoal, untilGoal, type UntilGoal } from './stepKinds';
-import { SEARCH_LIMIT_MS, finishTask, formatMs, getDriver, internal, isBusy, publish, useSim, type ActResult } from './sim';
+import { SEARCH_LIMIT_MS, finishTask, formatMs, getDriver, internal, publish, useSim, type ActResult } from './sim';
 import type { WorkloadConfig } from './workload';
 
 /** One scheduler event (a delivery, a drop, a timer), or a recorded action coming due. */
@@ -73,8 +73,8 @@ export function seek(t: number): void {
   useSim.setState({ playing: false });
   if (target < d.now) d.rewind();
   d.beginBatch();
+  // A finished task has published its state (work() in sim.ts): publishing again rebuilt every view for nothing.
   internal.startTask({ label: 'Seeking', d, target, stop: null, seeking: true });
-  if (!isBusy()) publish();
 }
 
 /** Moves to just after event number `seq` (from the feed, a mark or the diagram) and selects it. */

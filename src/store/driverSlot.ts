@@ -1,6 +1,7 @@
 // Where the store finds the engine (the Driver class, and the commands that drive it): registered at once headless, loaded after the page's first frame in the browser.
 import type * as commands from './commands';
 import type { Driver } from './driver';
+import { lazySlot } from './lazySlot';
 
 export type Commands = typeof commands;
 
@@ -10,20 +11,11 @@ export interface EngineKit {
   commands: Commands;
 }
 
-let registered: EngineKit | null = null;
+const slot = lazySlot<EngineKit>(() => import('./driverEager'));
 
 /** Called by driverEager.ts when the engine's modules have run. */
-export function registerEngine(kit: EngineKit): void {
-  registered = kit;
-}
-
+export const registerEngine = slot.register;
 /** The engine, or null while it has not loaded. */
-export function engineKit(): EngineKit | null {
-  return registered;
-}
-
+export const engineKit = slot.get;
 /** Loads the engine (a no-op when it is there). */
-export async function loadEngineKit(): Promise<EngineKit> {
-  if (registered === null) await import('./driverEager');
-  return registered!;
-}
+export const loadEngineKit = slot.load;

@@ -42,16 +42,6 @@ export const FIRST_FRAME_DEFAULTS = {
   network: { latencyMs: [5, 15], dropRate: 0, duplicateRate: 0, reorderRate: 0, reorderDelayMs: [10, 50] } as NetworkSettings,
 };
 
-/** True for the runs whose t=0 this module can work out: a seed and a number of nodes, nothing else. */
-export function plainRun(run: RunOptions): boolean {
-  const keys = Object.keys(run).filter((k) => (run as unknown as Record<string, unknown>)[k] !== undefined);
-  return (
-    keys.every((k) => k === 'seed' || k === 'nodes') &&
-    Number.isSafeInteger(run.seed) &&
-    (run.nodes === undefined || (Number.isInteger(run.nodes) && run.nodes >= 1 && run.nodes <= 9))
-  );
-}
-
 function emptyMetrics(): MetricsSnapshot {
   return {
     sentByType: { RequestVote: 0, RequestVoteReply: 0, AppendEntries: 0, AppendEntriesReply: 0, other: 0 },
@@ -73,17 +63,22 @@ function emptyMetrics(): MetricsSnapshot {
  * offset and drift from the "clocks" stream, in node order; nothing sent, no events.
  */
 export function firstFrame(run: RunOptions): RunView {
-  if (!plainRun(run)) throw new Error('the first frame is worked out only for a seed and a number of nodes');
+  // Callers check the options first (plainRun in linkPeek.ts; the page's own run is always DEFAULT_RUN).
+  if (run.config !== undefined) throw new Error('the first frame is not worked out for a cluster.yaml');
   const n = run.nodes ?? 5;
   const ids = Array.from({ length: n }, (_, i) => `n${i + 1}`);
   const root = Rng.fromSeed(run.seed);
   const clockRng = root.fork('clocks');
-  const [min, max] = DEFAULT_ELECTION_TIMEOUT_MS;
-  const { offsetMsMax, driftPpmMax } = FIRST_FRAME_DEFAULTS.clocks;
+  const [min, max] = run.electionTimeoutMs ?? DEFAULT_ELECTION_TIMEOUT_MS;
+  const grace = run.startupGraceMs ?? 0;
+  const offsetMsMax = run.clocks?.offsetMsMax ?? FIRST_FRAME_DEFAULTS.clocks.offsetMsMax;
+  const driftPpmMax = run.clocks?.driftPpmMax ?? FIRST_FRAME_DEFAULTS.clocks.driftPpmMax;
+  const network = { ...FIRST_FRAME_DEFAULTS.network };
+  for (const [k, v] of Object.entries(run.network ?? {})) if (v !== undefined) (network as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...(v as number[])] : v;
   const views: NodeView[] = ids.map((id) => {
     const offsetMs = clockRng.between(-offsetMsMax, offsetMsMax);
     const driftPpm = clockRng.between(-driftPpmMax, driftPpmMax);
-    const electionDeadline = root.fork(`timers:${id}`).between(min, max);
+    const electionDeadline = Math.max(0, grace) + root.fork(`timers:${id}`).between(min, max);
     return {
       id,
       up: true,
@@ -132,7 +127,7 @@ export function firstFrame(run: RunOptions): RunView {
     cluster: {
       nodeIds: ids,
       now: 0,
-      network: FIRST_FRAME_DEFAULTS.network,
+      network,
       leader: () => undefined,
       groups: () => ({ ...groups }),
       cutLinks: () => [],

@@ -178,7 +178,7 @@ export const SCENARIOS: readonly Scenario[] = [
     summary: 'The same with §5.4.2 switched off: a committed entry is lost.',
     run: { ...FIG8, rules: { commitCurrentTermOnly: false } },
     script: figure8,
-    next: 'n1 committed A by counting replicas; n5 then overwrote it. The checkers caught it.',
+    next: 'n1 committed A by counting replicas of an old-term entry; then n5, whose log lacks A, won term 4, and the checkers caught it. Play on to watch n5 overwrite A.',
   },
   {
     id: 'stale-vote',
@@ -193,7 +193,7 @@ export const SCENARIOS: readonly Scenario[] = [
       s.act('timeout', 'n5');
       s.run(300);
     },
-    next: 'n5 won without the committed entries and overwrote them: the checkers flag Leader Completeness.',
+    next: 'n5 won term 2 without the committed entries: the checkers flag Leader Completeness. Play on to watch it overwrite them.',
   },
   {
     id: 'clock-skew',

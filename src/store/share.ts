@@ -2,6 +2,7 @@
 // zod/mini with its English messages: the same checks as classic zod at a third of the size (this loads with every link and run file).
 import * as z from 'zod/mini';
 import { MAX_NODES, MAX_SEED, MIN_SEED, type ActionRecord } from '../sim';
+import { canCompress, isRunHash, MAX_HASH, pipe, toBase64Url, fromBase64Url } from './linkCodec';
 import { MAX_ACTIONS, normalizeRun, type RunOptions } from './runOptions';
 // Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
 import '../sim/validateEager';
@@ -159,26 +160,7 @@ export function savedRun(run: RunOptions, actions: readonly ActionRecord[], t: n
 
 // ---- URL hash ----
 
-export function toBase64Url(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-export function fromBase64Url(text: string): Uint8Array {
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
-  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-export async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const out = new Response(new Blob([bytes as BlobPart]).stream().pipeThrough(stream as unknown as ReadableWritablePair<Uint8Array, Uint8Array>));
-  return new Uint8Array(await out.arrayBuffer());
-}
-
-export const canCompress = (): boolean => typeof CompressionStream === 'function' && typeof DecompressionStream === 'function';
+export { canCompress, fromBase64Url, isRunHash, pipe, toBase64Url };
 
 /** The hash fragment for a run: `#z=` deflated JSON where the browser can compress, `#j=` plain JSON otherwise. */
 export async function encodeHash(saved: SavedRun): Promise<string> {
@@ -187,12 +169,6 @@ export async function encodeHash(saved: SavedRun): Promise<string> {
   return `#j=${toBase64Url(bytes)}`;
 }
 
-/** Whether a hash looks like a run link at all (anything else is left alone). */
-export function isRunHash(hash: string): boolean {
-  return /^#[zj]=/.test(hash);
-}
-
-const MAX_HASH = 4_000_000;
 
 export async function decodeHash(hash: string): Promise<Parsed> {
   if (!isRunHash(hash)) return { ok: false, error: 'the link carries no run' };

@@ -6,6 +6,7 @@ import { engineKit, loadEngineKit, type Commands, type EngineKit } from './drive
 // Headless this registers the engine at once; the page's build makes it empty (vite.config.ts), see loadEngine.
 import './driverEager';
 import { firstFrame, type RunView } from './firstFrame';
+import type { LinkPeek } from './linkPeek';
 import type { MetricsSnapshot } from './metrics';
 import { DEFAULT_RUN, type RunOptions } from './runOptions';
 import { DEFAULT_STEP_KIND, type StepKind } from './stepKindNames';
@@ -134,9 +135,58 @@ export function getDriver(): Driver {
   return driver;
 }
 
-/** What to draw now: the live run, or before the engine has loaded, the default run at t=0 (never put it in React state). */
+/**
+ * A share link's first frame: its run at t=0 worked out from the link's options (linkPeek.ts), drawn
+ * until the link has been validated and its run rebuilt or refused (endLinkPreview); null otherwise.
+ */
+let linkPreview: RunView | null = null;
+/** A link's first frame is on screen (its run, or the default run when the link's options could not be read). */
+let linkPending = false;
+
+/**
+ * What to draw now: a share link's first frame while it opens, else the live run, or before the engine
+ * has loaded, the default run at t=0 (never put it in React state).
+ */
 export function getView(): RunView {
-  return driver ?? preview;
+  return linkPreview ?? driver ?? preview;
+}
+
+/**
+ * Shows a share link's first frame, before its validator and the engine load: the link's run at t=0 when its
+ * options could be read (else the default run), paused, with a status line saying the shared moment is on its way.
+ */
+export function beginLinkPreview(peek: LinkPeek): void {
+  linkPending = true;
+  linkPreview = peek.run !== null ? firstFrame(peek.run) : null;
+  useSim.setState({
+    run: peek.run ?? DEFAULT_RUN,
+    playing: false,
+    notice: { kind: 'info', text: `Opening the shared run${peek.t !== null ? ` at t = ${formatMs(peek.t)}` : ''}…` },
+  });
+  publish();
+}
+
+/** Ends a link's first frame: its run is live (opened), or the link was refused and the default run stays, unchanged. */
+export function endLinkPreview(opened: boolean): void {
+  if (!linkPending) return;
+  linkPending = false;
+  linkPreview = null;
+  if (!opened) useSim.setState({ run: DEFAULT_RUN });
+  publish();
+}
+
+let firstFrameDone = (): void => {};
+const firstFrameShown = new Promise<void>((resolve) => (firstFrameDone = resolve));
+
+/** Called once the page's first frame is on screen (App.tsx): what waits for it (the engine, a link's validator) may load. */
+export function markFirstFrame(): void {
+  if (typeof performance.mark === 'function') performance.mark('wiber:first-frame');
+  firstFrameDone();
+}
+
+/** Resolves once the page's first frame is on screen. */
+export function afterFirstFrame(): Promise<void> {
+  return firstFrameShown;
 }
 
 /** `load` once the engine has loaded: for parts of the page that read deep into the run or change it (lazy panels). */
@@ -223,8 +273,12 @@ interface Task {
 let task: Task | null = null;
 let lastPublish = 0;
 
-/** Wall ms of the latest seeks' own parts (the engine's restore and replay; the store update), for the perf test's breakdown. */
-export const seekWork = { engine: 0, store: 0 };
+/**
+ * Wall ms of the latest seeks' own parts (the engine's restore and replay; the store update), seeks finished, and
+ * the part of the latest animation frame spent on a long job's slice (not the app's own frame work), for the perf
+ * test's breakdown.
+ */
+export const seekWork = { engine: 0, store: 0, seeks: 0, inFrame: 0 };
 
 type Snap = Pick<SimState, 'nodeIds' | 'now' | 'horizon' | 'seq' | 'inPast' | 'nodes' | 'leader' | 'groups' | 'cuts' | 'network' | 'actionCount' | 'lastStep' | 'feedVersion' | 'metrics'> &
   Partial<Pick<SimState, 'marks' | 'violations' | 'findings'>>;
@@ -380,7 +434,10 @@ function work(budgetMs: number): boolean {
   useSim.setState({ task: null });
   t.onEnd?.(result, d.stopped);
   publish();
-  if (t.seeking) seekWork.store += performance.now() - published;
+  if (t.seeking) {
+    seekWork.store += performance.now() - published;
+    seekWork.seeks++;
+  }
   return true;
 }
 
@@ -477,8 +534,11 @@ function slowMotionStop(item: FeedItem | null): void {
 /** Advances the simulation by one animation frame of `wallMs` and draws; called from requestAnimationFrame. */
 export function frame(wallMs: number): void {
   const s = useSim.getState();
+  seekWork.inFrame = 0;
   if (task !== null) {
+    const started = performance.now();
     work(TASK_SLICE_MS);
+    seekWork.inFrame = performance.now() - started;
   } else if (s.playing && driver !== null) {
     const speed = SPEEDS[s.speedIndex];
     const d = driver;

@@ -1,6 +1,6 @@
 // The simulator page: toolbar, timeline, cluster view with narration, side panels and the bottom event feed / space-time diagram.
 import { Suspense, lazy, useEffect } from 'react';
-import { afterEngine, armSlowElection, loadEngine, setBottomTab, setPlaying, setTab, startLoop, useSim, type BottomTab, type Tab } from '../store/sim';
+import { afterEngine, armSlowElection, loadEngine, markFirstFrame, setBottomTab, setPlaying, setTab, startLoop, useSim, type BottomTab, type Tab } from '../store/sim';
 import { handleKey } from './actions';
 import { ClusterView, Legend } from './ClusterView';
 import { EventFeed } from './EventFeed';
@@ -10,7 +10,8 @@ import { useLessonTab } from './lesson/lessonTab';
 import { CompareHost } from './compare/CompareHost';
 import { useCompare } from './compare/compareState';
 import { useGuideHost } from './guide/hostState';
-import { useBranches } from '../store/branches';
+import '../store/branchesLater';
+import { useForked } from '../store/forked';
 import { Inspector } from './Inspector';
 import { Narration } from './Narration';
 import { NoticeBar } from './NoticeBar';
@@ -109,7 +110,7 @@ function Help() {
 
 /** The branch tree under the timeline, loaded once the run first forks (until then there is nothing to draw). */
 function Branches() {
-  const forked = useBranches((s) => s.branches.length > 1);
+  const forked = useForked((s) => s.forked);
   if (!forked) return null;
   return (
     <Suspense fallback={null}>
@@ -143,7 +144,7 @@ export function App() {
     let timer = 0;
     const raf = requestAnimationFrame(() => {
       timer = window.setTimeout(() => {
-        performance.mark('wiber:first-frame');
+        markFirstFrame();
         void loadEngine();
       });
     });

@@ -30,8 +30,8 @@ interface Draft {
 
 const READ_MODES: ReadonlyArray<{ value: Draft['reads']; label: string; about: string }> = [
   { value: 'local', label: 'local (fast, may be stale)', about: 'Any node answers HISTORY from what it has applied: fast, and stale at a deposed leader or a lagging follower (§8).' },
-  { value: 'readIndex', label: 'ReadIndex (linearizable)', about: 'The leader confirms it still leads with a heartbeat round, then the node answers once it has applied up to the leader’s commit index (thesis §6.4).' },
-  { value: 'lease', label: 'lease (linearizable while clocks drift within bounds)', about: 'The leader answers alone while its lease lasts (a minimum election timeout since a confirmed heartbeat round, shortened by the drift bound); followers ask the leader (thesis §6.4.1).' },
+  { value: 'readIndex', label: 'ReadIndex (linearizable)', about: 'The leader confirms it still leads with a heartbeat round a majority answers; the node answers once it has applied up to the leader’s commit index, and at least up to the leader’s first entry of its term (thesis §6.4).' },
+  { value: 'lease', label: 'lease (linearizable while clocks drift within bounds)', about: 'The leader answers alone while its lease lasts: a minimum election timeout, shortened by the drift bound, from the start of a heartbeat round a majority answered, on its own clock; followers ask the leader (thesis §6.4.1).' },
 ];
 
 function draftOf(run: RunOptions): Draft {
@@ -88,7 +88,7 @@ export function runFromDraft(d: Draft, base: RunOptions): { run?: RunOptions; er
   return { run };
 }
 
-/** The read mode, Pre-Vote and CheckQuorum (thesis §9.6), and automatic snapshots (§7): they take effect in a new run. */
+/** The read mode, Pre-Vote (thesis §9.6) and CheckQuorum (thesis §6.2), and automatic snapshots (§7): they take effect in a new run. */
 function Extensions({ draft, set, invalid }: { draft: Draft; set: (patch: Partial<Draft>) => void; invalid: boolean }) {
   const mode = READ_MODES.find((m) => m.value === draft.reads) ?? READ_MODES[0];
   return (

@@ -18,6 +18,26 @@ const SCAN = 4000;
  * when older rows come in above.
  */
 const LIVE_ROWS = 48;
+/** A feed row's least height in px (44 on touch screens): the window holds what the scroller's height can show, plus this many. */
+const ROW_PX = 24;
+const SPARE_ROWS = 4;
+
+/** How many rows the feed's scroller can show at once (LIVE_ROWS until its size is known): fewer rows to build after each seek. */
+function useVisibleRows(ref: React.RefObject<HTMLElement | null>): number {
+  const [rows, setRows] = useState(LIVE_ROWS);
+  useEffect(() => {
+    const el = ref.current;
+    if (el === null || typeof ResizeObserver !== 'function') return;
+    const ro = new ResizeObserver((entries) => {
+      const h = entries[0]?.contentRect.height ?? 0;
+      // A hidden feed (another tab) keeps its last window.
+      if (h > 0) setRows(Math.min(LIVE_ROWS, Math.ceil(h / ROW_PX) + SPARE_ROWS));
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return rows;
+}
 
 const CATEGORIES: ReadonlyArray<{ id: FeedCategory; label: string }> = [
   { id: 'state', label: 'State changes' },
@@ -77,6 +97,8 @@ export function EventFeed() {
   const [shown, setShown] = useState<Record<FeedCategory, boolean>>({ state: true, messages: true, background: false, actions: true });
   const playing = useSim((s) => s.playing);
   const listRef = useRef<HTMLOListElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const live = useVisibleRows(scrollRef);
   const [pinned, setPinned] = useState(true);
   /** The feed version whose older rows may be rendered too (set when idle after a paused refresh). */
   const [fullAt, setFullAt] = useState(-1);
@@ -92,8 +114,8 @@ export function EventFeed() {
     for (let i = items.length - 1; i >= 0 && rows.length < SHOWN; i--) if (shown[ex.categoryOf(items[i])]) rows.push(i);
     return { items, rows: rows.reverse() };
   }, [version, runId, shown]);
-  const windowed = pinned && selected === null && (playing || fullAt !== version) && rows.length > LIVE_ROWS;
-  const rendered = windowed ? rows.slice(rows.length - LIVE_ROWS) : rows;
+  const windowed = pinned && selected === null && (playing || fullAt !== version) && rows.length > live;
+  const rendered = windowed ? rows.slice(rows.length - live) : rows;
 
   useEffect(() => {
     if (!windowed || playing) return;
@@ -116,6 +138,7 @@ export function EventFeed() {
       </fieldset>
       <div
         className="feed-scroll"
+        ref={scrollRef}
         onScroll={(e) => {
           // Column-reverse: scrollTop is 0 at the newest row and negative above it.
           const at = Math.abs(e.currentTarget.scrollTop) < 4;

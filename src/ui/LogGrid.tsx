@@ -2,7 +2,7 @@
 // column per log index, each entry coloured by the term that created it with the term number in it,
 // committed entries solid and the rest dashed, a bar after each node's commit index, and the prefix a
 // snapshot replaced (§7) hatched.
-import { memo, useLayoutEffect, useRef } from 'react';
+import { memo } from 'react';
 import type { NodeView } from '../sim';
 import { termColor, termInk } from './colors';
 import { explainers } from './explainLater';
@@ -56,24 +56,20 @@ export function logGridKey({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title }
 }
 
 function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Logs' }: LogGridProps) {
-  const wrap = useRef<HTMLDivElement>(null);
   const width = nodes.reduce((m, v) => Math.max(m, lastIndexOf(v)), 0);
   const compacted = nodes.some((v) => snapshotIndexOf(v) > 0);
   const first = Math.max(1, width - maxColumns + 1);
   const indices: number[] = [];
   for (let i = first; i <= width; i++) indices.push(i);
-  // The newest entries are what changes: keep them in view when the grid is wider than its box.
-  useLayoutEffect(() => {
-    const el = wrap.current;
-    if (el !== null && el.scrollWidth > el.clientWidth) el.scrollLeft = el.scrollWidth;
-  }, [width]);
+  // Cells are keyed by their column, not their index: after a seek, or as the newest entries push the window on,
+  // a column's cell is updated in place (often only its title) instead of every cell being built anew (issue 11).
   return (
     <section className="loggrid" aria-label={title || 'Logs'} data-testid="log-grid">
       {title !== '' && <h3 className="loggrid-title">{title}</h3>}
       {width === 0 ? (
         <p className="hint">Every log is empty.</p>
       ) : (
-        <div className="loggrid-wrap" ref={wrap} role="region" aria-label={`${title || 'Logs'}: index × node`} tabIndex={0}>
+        <div className="loggrid-wrap" role="region" aria-label={`${title || 'Logs'}: index × node`} tabIndex={0}>
           <table className="loggrid-table">
             <caption className="sr-only">Each node’s log: one row per node, one column per log index; a cell shows the term of its entry.</caption>
             <thead>
@@ -88,7 +84,7 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
                   </th>
                 )}
                 {indices.map((i) => (
-                  <th key={i} scope="col" className="lg-index">
+                  <th key={i - first} scope="col" className="lg-index">
                     {i}
                   </th>
                 ))}
@@ -116,7 +112,7 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
                         const edge = i === v.commitIndex;
                         return (
                           <td
-                            key={i}
+                            key={i - first}
                             className={`lg-cell compacted${last ? ' snap-end' : ''}${edge ? ' edge' : ''}`}
                             title={`${v.id}, index ${i}: in its snapshot (§7) — the log up to index ${snap} (term ${v.snapshot?.lastIncludedTerm ?? '?'}) was replaced by the state it produced`}
                             data-compacted=""
@@ -127,12 +123,12 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
                         );
                       }
                       const e = v.log[i - snap - 1];
-                      if (e === undefined) return <td key={i} className="lg-cell empty" />;
+                      if (e === undefined) return <td key={i - first} className="lg-cell empty" />;
                       const committed = i <= v.commitIndex;
                       const edge = i === v.commitIndex;
                       return (
                         <td
-                          key={i}
+                          key={i - first}
                           className={`lg-cell ${committed ? 'committed' : 'pending'}${edge ? ' edge' : ''}`}
                           style={{ '--term': termColor(e.term), '--ink': committed ? termInk(e.term) : undefined } as React.CSSProperties}
                           title={`${v.id}, index ${i}: term ${e.term}, ${committed ? 'committed' : 'not committed'} — ${explainers()?.commandText(e.command) ?? ''}`}

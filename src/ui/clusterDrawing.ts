@@ -1,7 +1,7 @@
-// Draws the cluster: nodes, links and labels into an SVG with d3 (written only when they change), and what moves every
-// frame (messages in flight, election-timer arcs) onto a canvas over it, in the colours of the same CSS rules;
+// Draws the cluster: nodes, links and labels into an SVG with plain DOM calls (written only when they change), and what
+// moves every frame (messages in flight, election-timer arcs) onto a canvas over it, in the colours of the same CSS rules;
 // text keeps a readable size at any width or zoom, and labels thin out where nodes crowd.
-import { select, type Selection, type ZoomBehavior, type ZoomTransform } from 'd3';
+import type { ZoomBehavior, ZoomTransform } from 'd3';
 import type { InFlight, NodeView } from '../sim';
 import { getView, useSim } from '../store/sim';
 import './raftExtras.css';
@@ -40,7 +40,32 @@ export interface DrawingHandlers {
   onZoom?: (k: number) => void;
 }
 
-type G = Selection<SVGGElement, unknown, null, undefined>;
+type G = SVGGElement;
+
+/**
+ * Appends an SVG element with these attributes, in this order. The drawing is built with plain DOM calls,
+ * not d3-selection: that keeps d3 (4 KB gzip) out of the page's first load; it loads with zoom and pan.
+ */
+function add<K extends keyof SVGElementTagNameMap>(parent: Element, tag: K, attrs?: Record<string, string | number>): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG_NS, tag);
+  if (attrs !== undefined) for (const k in attrs) e.setAttribute(k, String(attrs[k]));
+  parent.appendChild(e);
+  return e;
+}
+
+/** Sets an attribute, or removes it for null. */
+function setAttr(e: Element, name: string, value: string | number | null): void {
+  if (value === null) e.removeAttribute(name);
+  else e.setAttribute(name, String(value));
+}
+
+/** Makes `parent`'s children exactly `count` elements of `tag` (keeping the first ones), and returns them. */
+function keep<K extends keyof SVGElementTagNameMap>(parent: Element, tag: K, count: number): Array<SVGElementTagNameMap[K]> {
+  const have = parent.children;
+  while (have.length > count) have[have.length - 1].remove();
+  while (have.length < count) add(parent, tag);
+  return Array.from(have) as Array<SVGElementTagNameMap[K]>;
+}
 
 const diamond = (s: number): string => `M0,${-s}L${s},0L0,${s}L${-s},0Z`;
 const circle = (r: number): string => `M${-r},0a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`;
@@ -146,6 +171,11 @@ export class ClusterDrawing {
   /** The nodes' text, drawn over them but outside the node buttons (their aria-label says it all in words). */
   private readonly textsG: G;
   private readonly texts = new Map<string, SVGGElement>();
+  /** Each node's group (its button), in ring order. */
+  private readonly nodeEls = new Map<string, SVGGElement>();
+  /** The links between nodes (keyed a-b) and the one-way cuts (keyed from>to), as drawn. */
+  private readonly linkEls = new Map<string, SVGLineElement>();
+  private readonly cutEls = new Map<string, SVGGElement>();
   private readonly msgsG: G;
   /** The canvas over the SVG that messages and timer arcs are painted on each frame. */
   private canvas: HTMLCanvasElement;
@@ -225,6 +255,8 @@ export class ClusterDrawing {
   private zoomer: ZoomBehavior<SVGSVGElement, unknown> | null = null;
   private zoomLoading: Promise<ZoomBehavior<SVGSVGElement, unknown>> | null = null;
   private zoomIdentity: ZoomTransform | null = null;
+  /** d3-selection, which comes with the zoom (d3-zoom is driven through it). */
+  private d3select: typeof import('d3').select | null = null;
   private destroyed = false;
   private readonly resize: ResizeObserver | null;
 
@@ -238,24 +270,22 @@ export class ClusterDrawing {
     this.majority = Math.floor(ids.length / 2) + 1;
     this.layout = ringLayout(ids, SIZE);
     this.reducedMotion = typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-    const s = select(svg);
-    s.selectAll('*').remove();
-    s.attr('viewBox', `${-SIZE / 2} ${-SIZE / 2} ${SIZE} ${SIZE}`);
-    s.on('click', (ev: MouseEvent) => {
-      if (ev.target === svg) handlers.onBackground();
-    });
-    this.root = s.append('g').attr('class', 'cv-root');
+    svg.replaceChildren();
+    svg.setAttribute('viewBox', `${-SIZE / 2} ${-SIZE / 2} ${SIZE} ${SIZE}`);
+    svg.addEventListener('click', this.onBackgroundClick);
+    this.root = add(svg, 'g', { class: 'cv-root' });
     // Zoom and pan load when a pointer first comes over the view (or it gets focus, or a zoom button is used).
-    s.on('pointerover.zoomload focusin.zoomload', () => void this.loadZoom());
-    this.linksG = this.root.append('g').attr('class', 'links');
-    this.cutsG = this.root.append('g').attr('class', 'cuts');
-    this.nodesG = this.root.append('g').attr('class', 'nodes');
-    this.textsG = this.root.append('g').attr('class', 'node-texts').attr('aria-hidden', 'true');
+    svg.addEventListener('pointerover', this.onZoomLoad);
+    svg.addEventListener('focusin', this.onZoomLoad);
+    this.linksG = add(this.root, 'g', { class: 'links' });
+    this.cutsG = add(this.root, 'g', { class: 'cuts' });
+    this.nodesG = add(this.root, 'g', { class: 'nodes' });
+    this.textsG = add(this.root, 'g', { class: 'node-texts', 'aria-hidden': 'true' });
     // Clients and the time server live off the ring; their messages start and end here.
-    this.hub = this.root.append('g').attr('class', 'hub').attr('display', 'none');
-    this.hub.append('circle').attr('r', 9);
-    this.hub.append('text').attr('dy', '2.1em').text('clients');
-    this.msgsG = this.root.append('g').attr('class', 'msgs');
+    this.hub = add(this.root, 'g', { class: 'hub', display: 'none' });
+    add(this.hub, 'circle', { r: 9 });
+    add(this.hub, 'text', { dy: '2.1em' }).textContent = 'clients';
+    this.msgsG = add(this.root, 'g', { class: 'msgs' });
     // Hundreds of messages move every frame: as SVG elements each move restyled, re-laid out and
     // repainted the drawing (issue 11), so they are painted on a canvas laid over it instead.
     this.canvas = document.createElement('canvas');
@@ -276,14 +306,21 @@ export class ClusterDrawing {
     this.rescale();
   }
 
+  private readonly onBackgroundClick = (ev: MouseEvent): void => {
+    if (ev.target === this.svg) this.handlers.onBackground();
+  };
+
+  private readonly onZoomLoad = (): void => void this.loadZoom();
+
   /**
    * Zoom and pan: pinch, ctrl+wheel (or the wheel where the page itself does not scroll) and the
    * zoom buttons; dragging pans once zoomed in. A page that scrolls keeps one-finger scrolling.
    * d3-zoom loads on first use, so the first frame does without it.
    */
   private loadZoom(): Promise<ZoomBehavior<SVGSVGElement, unknown>> {
-    this.zoomLoading ??= import('./clusterZoom').then(({ zoom, zoomIdentity }) => {
+    this.zoomLoading ??= import('./clusterZoom').then(({ zoom, zoomIdentity, select }) => {
       this.zoomIdentity = zoomIdentity;
+      this.d3select = select;
       const z = zoom<SVGSVGElement, unknown>()
         .scaleExtent([1, ZOOM_MAX])
         .translateExtent([[-SIZE / 2, -SIZE / 2], [SIZE / 2, SIZE / 2]])
@@ -294,7 +331,7 @@ export class ClusterDrawing {
           return false;
         })
         .on('zoom', (ev: { transform: ZoomTransform }) => {
-          this.root.attr('transform', ev.transform.toString());
+          this.root.setAttribute('transform', ev.transform.toString());
           this.zoomT = ev.transform;
           if (ev.transform.k !== this.zoomK) {
             this.zoomK = ev.transform.k;
@@ -302,7 +339,11 @@ export class ClusterDrawing {
             this.handlers.onZoom?.(this.zoomK);
           }
         });
-      if (!this.destroyed) select(this.svg).on('.zoomload', null).call(z).on('dblclick.zoom', null);
+      if (!this.destroyed) {
+        this.svg.removeEventListener('pointerover', this.onZoomLoad);
+        this.svg.removeEventListener('focusin', this.onZoomLoad);
+        select(this.svg).call(z).on('dblclick.zoom', null);
+      }
       this.zoomer = z;
       return z;
     });
@@ -313,7 +354,7 @@ export class ClusterDrawing {
   zoomBy(factor: number): void {
     void this.loadZoom().then((zoomer) => {
       if (this.destroyed) return;
-      const sel = select(this.svg);
+      const sel = this.d3select!(this.svg);
       zoomer.scaleBy(sel, factor);
       const s = useSim.getState();
       const id = s.selection.node ?? s.leader;
@@ -324,7 +365,7 @@ export class ClusterDrawing {
 
   zoomReset(): void {
     // Not loaded yet: nothing was zoomed.
-    if (this.zoomer !== null) this.zoomer.transform(select(this.svg), this.zoomIdentity!);
+    if (this.zoomer !== null) this.zoomer.transform(this.d3select!(this.svg), this.zoomIdentity!);
   }
 
   /**
@@ -392,67 +433,49 @@ export class ClusterDrawing {
   private buildNodes(): void {
     const L = this.layout;
     const r = L.nodeR;
-    const nodes = this.nodesG
-      .selectAll<SVGGElement, string>('g.node')
-      .data(this.ids, (d) => d)
-      .join('g')
-      .attr('class', 'node')
-      .attr('transform', (id) => `translate(${L.pos.get(id)!.x},${L.pos.get(id)!.y})`)
-      .attr('tabindex', 0)
-      .attr('role', 'button')
-      .attr('data-node', (id) => id)
-      .on('click', (ev: MouseEvent, id) => {
+    const timerTrack = ringArc(r + 2.5, r + 5.5, 1);
+    for (const id of this.ids) {
+      const p = L.pos.get(id)!;
+      const transform = `translate(${p.x},${p.y})`;
+      const g = add(this.nodesG, 'g', { class: 'node', transform, tabindex: 0, role: 'button', 'data-node': id });
+      g.addEventListener('click', (ev: MouseEvent) => {
         ev.stopPropagation();
         this.handlers.onNode(id);
-      })
-      .on('keydown', (ev: KeyboardEvent, id) => {
+      });
+      g.addEventListener('keydown', (ev: KeyboardEvent) => {
         if (ev.key === 'Enter' || ev.key === ' ') {
           ev.preventDefault();
           ev.stopPropagation();
           this.handlers.onNode(id);
         }
       });
-    nodes.append('circle').attr('class', 'halo').attr('r', r + 11);
-    nodes.append('circle').attr('class', 'sel-ring').attr('r', r + 8);
-    nodes.append('path').attr('class', 'timer-track').attr('d', ringArc(r + 2.5, r + 5.5, 1));
-    nodes.append('path').attr('class', 'timer');
-    nodes.append('circle').attr('class', 'body').attr('r', r);
-    nodes.append('g').attr('class', 'votes');
-    nodes.append('title');
-    const texts = this.textsG
-      .selectAll<SVGGElement, string>('g.ntext')
-      .data(this.ids, (d) => d)
-      .join('g')
-      .attr('class', 'ntext')
-      .attr('data-node', (id) => id)
-      .attr('transform', (id) => `translate(${L.pos.get(id)!.x},${L.pos.get(id)!.y})`);
-    texts.each((id, i, els) => this.texts.set(id, els[i]));
-    // Big nodes carry their id and term inside; small ones (many nodes) get the id in the label outside.
-    if (L.detail) {
-      texts
-        .append('text')
-        .attr('class', 'nid')
-        .attr('dy', '-0.1em')
-        .style('--nid', `${Math.min(16, r * 0.55)}px`)
-        .text((id) => id);
-      texts.append('text').attr('class', 'nterm').attr('dy', '1.1em');
+      add(g, 'circle', { class: 'halo', r: r + 11 });
+      add(g, 'circle', { class: 'sel-ring', r: r + 8 });
+      add(g, 'path', { class: 'timer-track', d: timerTrack });
+      add(g, 'path', { class: 'timer' });
+      add(g, 'circle', { class: 'body', r });
+      add(g, 'g', { class: 'votes' });
+      add(g, 'title');
+      this.nodeEls.set(id, g);
+      const t = add(this.textsG, 'g', { class: 'ntext', 'data-node': id, transform });
+      this.texts.set(id, t);
+      // Big nodes carry their id and term inside; small ones (many nodes) get the id in the label outside.
+      if (L.detail) {
+        const nid = add(t, 'text', { class: 'nid', dy: '-0.1em' });
+        nid.style.setProperty('--nid', `${Math.min(16, r * 0.55)}px`);
+        nid.textContent = id;
+        add(t, 'text', { class: 'nterm', dy: '1.1em' });
+      }
+      // Big nodes: the label is centred under the node (over it for the top ones), so a long one never
+      // runs off the drawing's sides; small nodes: on the node's own ray, outside the ring.
+      if (L.detail) {
+        const above = p.y < -L.ringR * 0.5;
+        add(t, 'text', { class: 'nlabel', x: 0, y: above ? -(r + 16) : r + 10, 'text-anchor': 'middle', 'data-place': above ? 'above' : 'below' });
+      } else {
+        const lp = labelPoint(L, id, 8);
+        add(t, 'text', { class: 'nlabel', x: lp.x - p.x, y: lp.y - p.y, 'text-anchor': lp.anchor, 'data-place': lp.y < p.y - 1 ? 'above' : 'side' });
+      }
     }
-    // Big nodes: the label is centred under the node (over it for the top ones), so a long one never
-    // runs off the drawing's sides; small nodes: on the node's own ray, outside the ring.
-    texts
-      .append('text')
-      .attr('class', 'nlabel')
-      .each(function (id) {
-        const p = L.pos.get(id)!;
-        const t = select(this);
-        if (L.detail) {
-          const above = p.y < -L.ringR * 0.5;
-          t.attr('x', 0).attr('y', above ? -(r + 16) : r + 10).attr('text-anchor', 'middle').attr('data-place', above ? 'above' : 'below');
-        } else {
-          const lp = labelPoint(L, id, 8);
-          t.attr('x', lp.x - p.x).attr('y', lp.y - p.y).attr('text-anchor', lp.anchor).attr('data-place', lp.y < p.y - 1 ? 'above' : 'side');
-        }
-      });
   }
 
   /** Draws the current state; cheap when nothing but time moved (then only the canvas is painted). */
@@ -489,28 +512,28 @@ export class ClusterDrawing {
     const sigs = this.nodeSigs;
     const step = this.labelStep;
     const index = this.index;
-    const textOf = this.texts;
     let due = false;
     // How many up nodes' failure detectors suspect each node.
     const suspected = new Map<string, number>();
     for (const v of views) if (v.up) for (const p of v.suspects) suspected.set(p, (suspected.get(p) ?? 0) + 1);
-    this.nodesG.selectAll<SVGGElement, string>('g.node').each(function (id) {
+    for (const [id, g] of this.nodeEls) {
       const v = byId.get(id);
-      if (v === undefined) return;
+      if (v === undefined) continue;
       const sus = suspected.get(id) ?? 0;
+      const cls = nodeClass(v, id === selected, sus);
       // Most events change no node's look: skip nodes whose drawn state is unchanged.
-      const sig = `${nodeClass(v, id === selected, sus)}|${sus}|${v.term}|${v.votes.length}|${v.commitIndex}|${v.log.length}|${partitioned ? distinct.indexOf(groups[id]) : -1}|${step}`;
-      if (sigs.get(id) === sig) return;
+      const sig = `${cls}|${sus}|${v.term}|${v.votes.length}|${v.commitIndex}|${v.log.length}|${partitioned ? distinct.indexOf(groups[id]) : -1}|${step}`;
+      if (sigs.get(id) === sig) continue;
       sigs.set(id, sig);
-      const g = select(this);
-      const tg = select(textOf.get(id)!);
-      tg.attr('class', nodeClass(v, id === selected, sus).replace(/^node/, 'ntext'));
-      g.attr('class', nodeClass(v, id === selected, sus))
-        .attr('aria-label', nodeAriaLabel(v, majority, sus))
-        .attr('aria-pressed', id === selected ? 'true' : 'false');
-      g.select('circle.halo')
-        .attr('class', partitioned ? `halo on g${distinct.indexOf(groups[id]) % 6}` : 'halo');
-      tg.select('text.nterm').text(`T${v.term}`);
+      const tg = this.texts.get(id)!;
+      const aria = nodeAriaLabel(v, majority, sus);
+      tg.setAttribute('class', cls.replace(/^node/, 'ntext'));
+      g.setAttribute('class', cls);
+      g.setAttribute('aria-label', aria);
+      g.setAttribute('aria-pressed', id === selected ? 'true' : 'false');
+      g.querySelector('circle.halo')!.setAttribute('class', partitioned ? `halo on g${distinct.indexOf(groups[id]) % 6}` : 'halo');
+      const nterm = tg.querySelector('text.nterm');
+      if (nterm !== null) nterm.textContent = `T${v.term}`;
       // The role on one line, what is wrong with the node (cut off, suspected) on a second; a plain
       // follower needs no words (its colour says it). Small nodes lead with their id, thinned out
       // where they crowd (every step-th one, and any node worth a look).
@@ -521,32 +544,27 @@ export class ClusterDrawing {
       if (L.detail) lines = parts.length > 1 ? [parts[0], parts.slice(1).join(' · ')] : parts;
       else if (notable || (index.get(id) ?? 0) % step === 0) lines = [id, ...(parts.length > 0 ? [parts.join(' · ')] : [])];
       else lines = [];
-      const label = tg.select<SVGTextElement>('text.nlabel');
-      const place = label.attr('data-place');
-      label.attr('data-notable', notable ? '1' : null);
-      if (label.text() !== lines.join('')) due = true;
-      label
-        .selectAll('tspan')
-        .data(lines)
-        .join('tspan')
-        .attr('x', function () {
-          return (this as SVGTSpanElement).parentElement!.getAttribute('x');
-        })
-        .attr('dy', (_, i) => (i > 0 ? '1.15em' : place === 'below' ? '0.85em' : place === 'above' && lines.length > 1 ? '-1.15em' : '0'))
-        .text((d) => d);
-      g.select('title').text(nodeAriaLabel(v, majority, sus));
+      const label = tg.querySelector<SVGTextElement>('text.nlabel')!;
+      const place = label.getAttribute('data-place');
+      setAttr(label, 'data-notable', notable ? '1' : null);
+      if (label.textContent !== lines.join('')) due = true;
+      const x = label.getAttribute('x');
+      keep(label, 'tspan', lines.length).forEach((span, i) => {
+        setAttr(span, 'x', x);
+        span.setAttribute('dy', i > 0 ? '1.15em' : place === 'below' ? '0.85em' : place === 'above' && lines.length > 1 ? '-1.15em' : '0');
+        span.textContent = lines[i];
+      });
+      g.querySelector('title')!.textContent = aria;
       // Votes: one dot per vote needed for a majority, filled when granted.
       const dots = v.up && v.role === 'candidate' && L.detail ? Array.from({ length: majorityOf(v, majority) }, (_, i) => i < v.votes.length) : [];
       const rr = L.nodeR + 9;
-      g.select('g.votes')
-        .selectAll<SVGCircleElement, boolean>('circle')
-        .data(dots)
-        .join('circle')
-        .attr('r', 2.6)
-        .attr('class', (on) => (on ? 'vote on' : 'vote'))
-        .attr('cx', (_, i) => rr * Math.cos(-Math.PI / 2 + (i - (dots.length - 1) / 2) * 0.32))
-        .attr('cy', (_, i) => rr * Math.sin(-Math.PI / 2 + (i - (dots.length - 1) / 2) * 0.32));
-    });
+      keep(g.querySelector('g.votes')!, 'circle', dots.length).forEach((dot, i) => {
+        dot.setAttribute('r', '2.6');
+        dot.setAttribute('class', dots[i] ? 'vote on' : 'vote');
+        dot.setAttribute('cx', String(rr * Math.cos(-Math.PI / 2 + (i - (dots.length - 1) / 2) * 0.32)));
+        dot.setAttribute('cy', String(rr * Math.sin(-Math.PI / 2 + (i - (dots.length - 1) / 2) * 0.32)));
+      });
+    }
     if (due) this.declutterDue = true;
   }
 
@@ -559,46 +577,56 @@ export class ClusterDrawing {
     if (sig === this.linkSig) return;
     this.linkSig = sig;
     const up = new Map(views.map((v) => [v.id, v]));
-    const pairs: Array<{ a: string; b: string; blocked: boolean }> = [];
+    // Every pair of nodes (up to 12 nodes; the ring's nodes never change in a drawing), built once.
     if (this.ids.length <= 12) {
       for (let i = 0; i < this.ids.length; i++) {
         for (let j = i + 1; j < this.ids.length; j++) {
           const a = this.ids[i];
           const b = this.ids[j];
           const blocked = groups[a] !== groups[b] || !up.get(a)?.connected || !up.get(b)?.connected;
-          pairs.push({ a, b, blocked });
+          const cls = blocked ? 'link blocked' : 'link';
+          const line = this.linkEls.get(`${a}-${b}`);
+          if (line !== undefined) line.setAttribute('class', cls);
+          else {
+            const pa = L.pos.get(a)!;
+            const pb = L.pos.get(b)!;
+            this.linkEls.set(`${a}-${b}`, add(this.linksG, 'line', { class: cls, x1: pa.x, y1: pa.y, x2: pb.x, y2: pb.y }));
+          }
         }
       }
     }
-    this.linksG
-      .selectAll<SVGLineElement, { a: string; b: string; blocked: boolean }>('line')
-      .data(pairs, (p) => `${p.a}-${p.b}`)
-      .join('line')
-      .attr('class', (p) => (p.blocked ? 'link blocked' : 'link'))
-      .attr('x1', (p) => L.pos.get(p.a)!.x)
-      .attr('y1', (p) => L.pos.get(p.a)!.y)
-      .attr('x2', (p) => L.pos.get(p.b)!.x)
-      .attr('y2', (p) => L.pos.get(p.b)!.y);
     // One-way cuts: a red stub from the sender toward the receiver, ending in a cross.
-    const cuts = cutList.map(([from, to]) => ({ from, to }));
-    const cutG = this.cutsG
-      .selectAll<SVGGElement, { from: string; to: string }>('g.cut')
-      .data(cuts, (k) => `${k.from}>${k.to}`)
-      .join((enter) => {
-        const g = enter.append('g').attr('class', 'cut');
-        g.append('line');
-        g.append('path').attr('class', 'cross');
-        g.append('title');
-        return g;
-      });
-    cutG.each(function (k) {
-      const a = messagePoint(L, { from: k.from, to: k.to, sentAt: 0, arriveAt: 1 }, 0, 7);
-      const b = messagePoint(L, { from: k.from, to: k.to, sentAt: 0, arriveAt: 1 }, 0.45, 7);
-      const g = select(this);
-      g.select('line').attr('x1', a.x).attr('y1', a.y).attr('x2', b.x).attr('y2', b.y);
-      g.select('path.cross').attr('d', `M${b.x - 5},${b.y - 5}L${b.x + 5},${b.y + 5}M${b.x - 5},${b.y + 5}L${b.x + 5},${b.y - 5}`);
-      g.select('title').text(`link ${k.from} → ${k.to} is cut`);
-    });
+    const keys = new Set(cutList.map(([from, to]) => `${from}>${to}`));
+    for (const [k, g] of this.cutEls) {
+      if (keys.has(k)) continue;
+      g.remove();
+      this.cutEls.delete(k);
+    }
+    let at: Element | null = this.cutsG.firstElementChild;
+    for (const [from, to] of cutList) {
+      const k = `${from}>${to}`;
+      let g = this.cutEls.get(k);
+      if (g === undefined) {
+        g = document.createElementNS(SVG_NS, 'g');
+        g.setAttribute('class', 'cut');
+        add(g, 'line');
+        add(g, 'path', { class: 'cross' });
+        add(g, 'title');
+        this.cutEls.set(k, g);
+      }
+      // In the order of the list.
+      if (g !== at) this.cutsG.insertBefore(g, at);
+      else at = at.nextElementSibling;
+      const a = messagePoint(L, { from, to, sentAt: 0, arriveAt: 1 }, 0, 7);
+      const b = messagePoint(L, { from, to, sentAt: 0, arriveAt: 1 }, 0.45, 7);
+      const line = g.querySelector('line')!;
+      line.setAttribute('x1', String(a.x));
+      line.setAttribute('y1', String(a.y));
+      line.setAttribute('x2', String(b.x));
+      line.setAttribute('y2', String(b.y));
+      g.querySelector('path.cross')!.setAttribute('d', `M${b.x - 5},${b.y - 5}L${b.x + 5},${b.y + 5}M${b.x - 5},${b.y + 5}L${b.x + 5},${b.y - 5}`);
+      g.querySelector('title')!.textContent = `link ${from} → ${to} is cut`;
+    }
   }
 
   /** Where each message in flight is now (drawing units), remembering each one's look while it flies. */
@@ -626,7 +654,7 @@ export class ClusterDrawing {
     this.drawn = out;
     if (offRing !== this.hubShown && this.ids.length > 1) {
       this.hubShown = offRing;
-      this.hub.attr('display', offRing ? null : 'none');
+      setAttr(this.hub, 'display', offRing ? null : 'none');
     }
   }
 
@@ -794,7 +822,7 @@ export class ClusterDrawing {
     if (known !== undefined) return known;
     const probe = this.svgMessage({ path: '', cls, count: '0' }, true);
     probe.setAttribute('visibility', 'hidden');
-    this.msgsG.node()!.appendChild(probe);
+    this.msgsG.appendChild(probe);
     const shape = getComputedStyle(probe.querySelector('.shape')!);
     const ring = getComputedStyle(probe.querySelector('.dup-ring')!);
     const text = getComputedStyle(probe.querySelector('.count')!);
@@ -856,7 +884,7 @@ export class ClusterDrawing {
     const now = d.now;
     const msgs = d.inFlight();
     this.place(msgs, now);
-    const parent = this.msgsG.node()!;
+    const parent = this.msgsG;
     const scale = Math.abs(this.msgScale - 1) > 0.005 ? ` scale(${this.msgScale.toFixed(2)})` : '';
     msgs.forEach((m, i) => {
       const mark = this.marks.get(m.duplicate ? -m.id : m.id);
@@ -872,17 +900,19 @@ export class ClusterDrawing {
     const r = this.layout.nodeR;
     const byId = new Map(d.views().map((v) => [v.id, v]));
     const maxTimeout = electionTimeoutOf(s.run)[1];
-    this.nodesG.selectAll<SVGGElement, string>('g.node').each(function (id) {
+    for (const [id, g] of this.nodeEls) {
       const v = byId.get(id);
       const share = v && v.up && v.role !== 'leader' ? timerShare(v.electionDeadline, now, maxTimeout) : 0;
-      select(this).select('path.timer').attr('d', share > 0 ? ringArc(r + 2.5, r + 5.5, share) : null).attr('class', share > 0 && share < 0.2 ? 'timer low' : 'timer');
-    });
+      const timer = g.querySelector('path.timer')!;
+      setAttr(timer, 'd', share > 0 ? ringArc(r + 2.5, r + 5.5, share) : null);
+      timer.setAttribute('class', share > 0 && share < 0.2 ? 'timer low' : 'timer');
+    }
   }
 
   private dematerialize(): void {
     this.materialized = false;
-    this.msgsG.selectAll('g.msg').remove();
-    this.nodesG.selectAll('path.timer').attr('d', null);
+    for (const m of this.msgsG.querySelectorAll('g.msg')) m.remove();
+    for (const t of this.nodesG.querySelectorAll('path.timer')) t.removeAttribute('d');
   }
 
   /** The messages as last drawn, with where they are on screen (client px): for clicks and the browser tests. */
@@ -952,7 +982,11 @@ export class ClusterDrawing {
     this.svg.removeEventListener('pointerleave', this.onPointerLeave);
     this.painter?.terminate();
     this.canvas.remove();
-    select(this.svg).on('.zoom', null).on('.zoomload', null).on('click', null).selectAll('*').remove();
+    this.svg.removeEventListener('click', this.onBackgroundClick);
+    this.svg.removeEventListener('pointerover', this.onZoomLoad);
+    this.svg.removeEventListener('focusin', this.onZoomLoad);
+    this.d3select?.(this.svg).on('.zoom', null);
+    this.svg.replaceChildren();
   }
 }
 

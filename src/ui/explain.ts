@@ -69,6 +69,21 @@ function range(from: number, count: number): string {
 const RULE_RE = /\s*\((§[\d.]+(?:,\s*§[\d.]+)*)\)\s*$/;
 
 /** Splits a trailing "(§x.y)" off a text into the rule field. */
+/**
+ * Where each checked property is stated: Figure 3's five with their sections, the two the checkers add,
+ * and §8 for linearizable reads. Wiber's messaging properties are the broker's, not the paper's: no chip.
+ */
+const PROPERTY_SECTION: Readonly<Record<string, string>> = {
+  'Election Safety': '§5.2',
+  'Leader Append-Only': '§5.3',
+  'Log Matching': '§5.3',
+  'Leader Completeness': '§5.4',
+  'State Machine Safety': '§5.4.3',
+  'Terms never decrease': '§5.1',
+  'Committed entries never truncated': '§5.4',
+  'No stale read': '§8',
+};
+
 function withRule(text: string, rule = ''): Explanation {
   const m = RULE_RE.exec(text);
   if (m) return { text: text.slice(0, m.index), rule: m[1] };
@@ -336,7 +351,7 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
     case 'unsubscribed':
       return withRule(`${n} dropped subscriber ${e.to}${e.detail ? ` (${e.detail})` : ''}`);
     case 'violation':
-      return withRule(`Safety violated — ${e.detail ?? e.type ?? ''}`, e.type === 'No stale read' ? '§8' : '§5.4');
+      return withRule(`Safety violated — ${e.detail ?? e.type ?? ''}`, PROPERTY_SECTION[e.type ?? ''] ?? '');
     case 'finding':
       return withRule(`Finding (what a chosen setting does, not a bug) — ${e.detail ?? e.type ?? ''}`);
     default: {

@@ -121,7 +121,7 @@ export function explainExtraEvent(e: SimEvent, actor = 'You'): ExtraExplanation 
     }
     case 'stepDown': {
       const why = splitReason(e.detail ?? '');
-      // CheckQuorum is the dissertation's §6.2; the engine's reason cites §9.6 (Pre-Vote), which does not describe it.
+      // CheckQuorum is the dissertation's §6.2; journals recorded before the fix cite §9.6 (Pre-Vote): drop that.
       const checkQuorum = /CheckQuorum/.test(why.text);
       const sections = checkQuorum ? ['thesis §6.2', ...why.sections.filter((s) => s !== '§9.6')] : why.sections;
       return { text: `${n} stepped down as leader: ${why.text}`, rule: sectionNames(...sections) };

@@ -1,4 +1,5 @@
 // Where the page finds the event explanations (explain.ts, feedContext.ts): registered at once headless, loaded with the engine in the browser (before it there are no events to explain).
+import { lazySlot } from '../store/lazySlot';
 import type { FeedItem } from '../store/driver';
 import type { FeedCategory } from './feedContext';
 
@@ -8,19 +9,11 @@ export interface Explainers {
   commandText(command: unknown): string;
 }
 
-let registered: Explainers | null = null;
+const slot = lazySlot<Explainers>(() => import('./explainEager'));
 
 /** Called by explainEager.ts when the explanations have loaded. */
-export function registerExplainers(x: Explainers): void {
-  registered = x;
-}
-
+export const registerExplainers = slot.register;
 /** The explanations, or null before they have loaded (only before the engine, when a run has no events). */
-export function explainers(): Explainers | null {
-  return registered;
-}
-
+export const explainers = slot.get;
 /** Loads the explanations (a no-op when they are there). */
-export async function loadExplainers(): Promise<void> {
-  if (registered === null) await import('./explainEager');
-}
+export const loadExplainers = slot.load;

@@ -10,8 +10,26 @@ export const SNUG = '(max-width: 1279px)';
 /** Laptops: the toolbar folds "To start" and "New run" into a menu to stay one row (keep app.css in step). */
 export const MEDIUM = '(max-width: 1719px)';
 
+/**
+ * One MediaQueryList per query: React reads the value at every render and store update, and `matchMedia`
+ * built a new list each time (a visible share of the page's work after a seek: issue 11). Dropped when
+ * `matchMedia` itself is replaced (tests stub it).
+ */
+let lists = new Map<string, MediaQueryList>();
+let listsOf: typeof window.matchMedia | null = null;
+
 function matches(query: string): boolean {
-  return typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia(query).matches;
+  if (typeof window === 'undefined' || typeof window.matchMedia !== 'function') return false;
+  if (listsOf !== window.matchMedia) {
+    lists = new Map();
+    listsOf = window.matchMedia;
+  }
+  let m = lists.get(query);
+  if (m === undefined) {
+    m = window.matchMedia(query);
+    lists.set(query, m);
+  }
+  return m.matches;
 }
 
 export function useMedia(query: string): boolean {

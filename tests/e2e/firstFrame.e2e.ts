@@ -3,8 +3,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hasBrowser, launch } from './browser';
 
-/** Opens the page with the engine's chunk held back until `release` is called. */
-async function openHeld(browser: Browser): Promise<{ page: Page; errors: string[]; release: () => void }> {
+/** A share link (plain JSON, as an older browser writes it; `#z=` links are read the same way). */
+const linkTo = (run: Record<string, unknown>, t: number, actions: unknown[] = []): string =>
+  `#j=${Buffer.from(JSON.stringify({ format: 'wiber-sim-run', version: 1, run, actions, t })).toString('base64url')}`;
+
+/** Opens the page (at `hash`) with the engine's chunk held back until `release` is called. */
+async function openHeld(browser: Browser, hash = '', nodes = 5): Promise<{ page: Page; errors: string[]; release: () => void }> {
   let release = (): void => {};
   const gate = new Promise<void>((r) => (release = r));
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -18,11 +22,13 @@ async function openHeld(browser: Browser): Promise<{ page: Page; errors: string[
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
-  await page.goto(inject('baseUrl'));
-  await page.locator('svg.cv g.node').nth(4).waitFor();
+  await page.goto(inject('baseUrl') + hash);
+  await page.locator('svg.cv g.node').nth(nodes - 1).waitFor();
   return { page, errors, release };
 }
 
+const sharedMoment = (p: Page): Promise<unknown> => p.waitForFunction(() => performance.getEntriesByName('wiber:shared-moment').length > 0, undefined, { timeout: 30_000 });
+const notice = (p: Page): Promise<string> => p.getByTestId('notice').locator('.notice-text').textContent().then((t) => t ?? '');
 const engineReady = (p: Page): Promise<unknown> => p.waitForFunction(() => performance.getEntriesByName('wiber:engine-ready').length > 0, undefined, { timeout: 30_000 });
 const engineMarked = (p: Page): Promise<boolean> => p.evaluate(() => performance.getEntriesByName('wiber:engine-ready').length > 0);
 const nodeLabels = (p: Page): Promise<string[]> => p.locator('svg.cv g.node').evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label') ?? ''));
@@ -86,6 +92,68 @@ describe.skipIf(!hasBrowser)('first frame before the engine', () => {
     release();
     await engineReady(page);
     await expect.poll(() => nodeLabels(page).then((ls) => ls.some((l) => /leader/.test(l))), { timeout: 20_000 }).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("a share link's first frame is its run at t=0 with a status line, then the shared moment arrives", async () => {
+    // Seven nodes and slower timers: nothing like the default run, so the first frame must come from the link.
+    const run = { seed: 3, nodes: 7, electionTimeoutMs: [300, 600], network: { latencyMs: [20, 40] } };
+    const { page, errors, release } = await openHeld(browser, linkTo(run, 1500), 7);
+    await page.waitForTimeout(300);
+    expect(await engineMarked(page), 'the engine is held back').toBe(false);
+    expect(await notice(page)).toBe('Opening the shared run at t = 1.500 s…');
+    expect(await page.getByTestId('notice').getAttribute('role')).toBe('status');
+    expect(await page.getByTestId('now').textContent()).toContain('0.0 ms');
+    expect(await page.getByRole('button', { name: 'Play' }).count(), 'paused while it opens').toBe(1);
+    const first = await nodeLabels(page);
+    expect(first).toHaveLength(7);
+    for (const l of first) expect(l).toMatch(/^n\d: follower, term 0, commit index 0, log length 0$/);
+    await page.mouse.move(0, 0);
+    const firstShot = await page.locator('figure.cluster').screenshot();
+
+    // The same run opened at t=0 by the engine draws the same picture (timer rings included).
+    const zero = await openHeld(browser, linkTo(run, 0), 7);
+    zero.release();
+    await sharedMoment(zero.page);
+    await zero.page.mouse.move(0, 0);
+    await zero.page.waitForTimeout(300);
+    expect(await notice(zero.page)).toMatch(/^Opened a shared run: seed 3, 0 actions, at t=0\.0 ms\./);
+    expect(await nodeLabels(zero.page)).toEqual(first);
+    expect(Buffer.compare(await zero.page.locator('figure.cluster').screenshot(), firstShot), 'the first frame is the engine\'s t=0 of the shared run').toBe(0);
+    expect(zero.errors).toEqual([]);
+    await zero.page.close();
+
+    release();
+    await sharedMoment(page);
+    expect(await page.getByTestId('now').textContent()).toContain('1.500 s');
+    expect(await notice(page)).toMatch(/^Opened a shared run: seed 3, 0 actions, at t=1500\.0 ms\./);
+    await expect.poll(() => nodeLabels(page).then((ls) => ls.filter((l) => /leader/.test(l)).length)).toBe(1);
+    expect(await page.getByRole('button', { name: 'Play' }).count(), 'paused at the shared moment').toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a damaged link and a link zod refuses: a first frame, then the clear error, and the default run unchanged', async () => {
+    // Not even base64url: the default first frame, with the status line until the validator has spoken.
+    const bad = await openHeld(browser, '#z=not-a-run!', 5);
+    expect(await notice(bad.page)).toBe('Opening the shared run…');
+    bad.release();
+    await expect.poll(() => notice(bad.page)).toMatch(/^This link could not be opened: the link is damaged.*Nothing was changed\.$/);
+    expect(await nodeLabels(bad.page)).toHaveLength(5);
+    expect(bad.errors).toEqual([]);
+    await bad.page.close();
+
+    // Readable options (three nodes: the first frame shows them) but an action zod refuses: the run is not rebuilt.
+    const { page, errors, release } = await openHeld(browser, linkTo({ seed: 1, nodes: 3 }, 800, [{ at: 0, events: 0, op: 'eval', args: [] }]), 3);
+    expect(await nodeLabels(page)).toHaveLength(3);
+    expect(await notice(page)).toBe('Opening the shared run at t = 800.0 ms…');
+    release();
+    await expect.poll(() => notice(page)).toMatch(/^This link could not be opened: actions\[0\].*Nothing was changed\.$/);
+    await expect.poll(() => nodeLabels(page).then((ls) => ls.length)).toBe(5);
+    for (const l of await nodeLabels(page)) expect(l).toMatch(/^n\d: follower, term 0, commit index 0, log length 0$/);
+    expect(await page.getByTestId('now').textContent()).toContain('0.0 ms');
+    expect(await page.evaluate(() => performance.getEntriesByName('wiber:shared-moment').length)).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -280,3 +280,19 @@ describe('finding 9: client memory stays bounded, and what is cut is said', () =
     expect(c.truncated('p2').log).toBe(0);
   });
 });
+
+describe('the console sends each line once (the Client tab says so; only publishers retry)', () => {
+  it('a PUB typed at a node that knows no leader gets ERR not_leader and is not sent again; publish() retries until acked', () => {
+    const c = createCluster({ seed: 5, nodes: 3 });
+    const h = c.command('n1', 'PUB t hello', { client: 'console' });
+    c.runUntil(() => h.done, 1000);
+    expect(h.lines).toEqual(['ERR not_leader']);
+    c.runFor(3000); // a leader is elected meanwhile: a retrying client would now succeed
+    expect(c.leader()).toBeDefined();
+    expect(c.clientLog('console').filter((l) => l.dir === 'out').map((l) => l.line)).toEqual(['PUB t hello']);
+    expect(c.history(c.leader()!, 't')).toEqual([]);
+    const p = c.publish('t', 'again', { client: 'p1' });
+    c.runUntil(() => p.status !== 'pending', 12_000);
+    expect(p.status).toBe('ok');
+  });
+});

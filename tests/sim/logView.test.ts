@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { createCluster, type Cluster, type LogEntryView } from '../../src/sim/index';
 
 /** A run where old leaders' uncommitted entries get cut off: proposals to whoever leads, with partitions that isolate it. */
-function play(c: Cluster, round: number): void {
+function play(c: Cluster, round: number, tag = 'r'): void {
   const ids = c.nodeIds;
   // (c.leader(), not node views: a cluster replayed for comparison must build its first view from scratch.)
   const leader = c.leader();
-  if (leader !== undefined) for (let k = 0; k < 3; k++) c.propose(leader, `r${round}-${k}`);
+  if (leader !== undefined) for (let k = 0; k < 3; k++) c.propose(leader, `${tag}${round}-${k}`);
   if (round % 4 === 1 && leader !== undefined) c.partition([[leader], ids.filter((id) => id !== leader)]);
   if (round % 4 === 3) c.heal();
   c.runFor(97);
@@ -41,4 +41,34 @@ describe('log views', () => {
       for (const r of returned) expect(JSON.stringify(r.log)).toBe(r.copy);
     });
   }
+
+  it('after seeks back and forth (restore a saved state, replay; a fork with other commands), equal a fresh build', () => {
+    const seed = 4;
+    const c = createCluster({ seed, nodes: 3 });
+    const saved = [c.saveState()];
+    for (let round = 0; round < 40; round++) {
+      play(c, round);
+      if (round % 10 === 9) saved.push(c.saveState());
+    }
+    /** A cluster that played rounds up to `to`, the ones from `forkAt` on with other commands. */
+    const fresh = (to: number, forkAt: number): Cluster => {
+      const o = createCluster({ seed, nodes: 3 });
+      for (let r = 0; r < to; r++) play(o, r, r >= forkAt ? 'f' : 'r');
+      return o;
+    };
+    const returned: Array<{ log: readonly LogEntryView[]; copy: string }> = [];
+    // [saved state, round to play to, round the commands change from (a fork: same indices and terms, other commands)]
+    const seeks = [[3, 35, Infinity], [1, 12, Infinity], [3, 38, Infinity], [3, 38, 30], [3, 36, Infinity], [0, 7, Infinity]] as const;
+    for (const [from, to, forkAt] of seeks) {
+      c.restoreState(saved[from]);
+      for (let r = from * 10; r < to; r++) play(c, r, r >= forkAt ? 'f' : 'r');
+      const other = fresh(to, forkAt);
+      for (const id of c.nodeIds) {
+        const log = c.node(id).log;
+        returned.push({ log, copy: JSON.stringify(log) });
+        expect(log, `seed ${seed}, seek to round ${to} (fork at ${forkAt}): ${id}`).toEqual(other.node(id).log);
+      }
+    }
+    for (const r of returned) expect(JSON.stringify(r.log)).toBe(r.copy);
+  });
 });

@@ -35,6 +35,23 @@ describe("reads: 'local' (the original's, the default)", () => {
   });
 });
 
+describe("reads: 'local' without any fault", () => {
+  // The Correctness panel says so: "local" reads are stale not only under a partition.
+  it('a follower asked right after an acknowledged publish answers without it: a stale read, no partition needed', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const c = createCluster({ seed, nodes: 5, checkers: 'record' });
+      expect(until(c, () => c.leader() !== undefined, 3000), `seed ${seed}: leader`).toBe(true);
+      run(c, 100);
+      const leader = c.leader()!;
+      const p = c.publish('t', 'x', { via: leader });
+      expect(until(c, () => p.status === 'ok', 3000), `seed ${seed}: acked`).toBe(true);
+      const follower = c.nodeIds.find((x) => x !== leader)!;
+      expect(ask(c, follower, 'HISTORY t 10'), `seed ${seed}`).toEqual(['OK history_end']);
+      expect(c.violations().map((v) => v.property), `seed ${seed}`).toEqual(['No stale read']);
+    }
+  });
+});
+
 describe("reads: 'readIndex' (§8, thesis §6.4)", () => {
   it('a deposed leader never serves a stale read: it cannot confirm its leadership and answers ERR', () => {
     for (const seed of [72, 73, 74, 75, 76]) {

@@ -44,6 +44,31 @@ describe('Snapshotter accounting', () => {
     expect(b.lasting - a.lasting).toBe(64 * 16);
   });
 
+  it('arrays cut back by a restore (long, sparse, or to empty) hold exactly what was saved', () => {
+    const root = { long: appendOnly([] as number[]), sparse: [] as number[], plain: [1, 2, 3] };
+    const s = new Snapshotter();
+    for (let i = 0; i < 10; i++) root.long.push(i);
+    root.sparse[2] = 5;
+    const early = s.take(root);
+    const print = fingerprint(root);
+    for (let i = 10; i < 20_000; i++) root.long.push(i);
+    root.sparse[9000] = 7;
+    root.sparse[3] = 1;
+    root.plain.length = 0;
+    const late = s.take(root);
+    const latePrint = fingerprint(root);
+    s.restore(early);
+    expect(fingerprint(root)).toBe(print);
+    expect(root.long.length).toBe(10);
+    expect(root.sparse.length).toBe(3);
+    expect(1 in root.sparse).toBe(false);
+    s.restore(late);
+    expect(fingerprint(root)).toBe(latePrint);
+    s.restore(early);
+    root.long.push(-1);
+    expect(root.long.slice(8)).toEqual([8, 9, -1]);
+  });
+
   it('a leaf cut at its front is saved anew and is not counted as lasting', () => {
     const root = { lines: [] as Array<Readonly<{ line: string }>> };
     const s = new Snapshotter();

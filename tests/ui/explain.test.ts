@@ -46,6 +46,17 @@ describe('explain', () => {
     expect(explain(tick, { after: [down] }).text).toMatch(/fewer than a majority, and stepped down$/);
   });
 
+  it("a violation cites the section that states its property (Figure 3), and no paper section for Wiber's own", () => {
+    const v = (type: string): SimEvent => ({ at: 1, kind: 'violation', type, detail: `${type} broken at t=1ms (seed 1): …` });
+    expect(explain(v('Election Safety')).rule).toBe('§5.2');
+    expect(explain(v('Log Matching')).rule).toBe('§5.3');
+    expect(explain(v('State Machine Safety')).rule).toBe('§5.4.3');
+    expect(explain(v('Leader Completeness')).rule).toBe('§5.4');
+    expect(explain(v('Terms never decrease')).rule).toBe('§5.1');
+    expect(explain(v('No stale read')).rule).toBe('§8');
+    expect(explain(v('No lost acknowledged publish')).rule).toBe('');
+  });
+
   it('drops say why: loss, partition, a down receiver, or you', () => {
     const base: SimEvent = { at: 1, kind: 'drop', from: 'n1', to: 'n2', type: 'RequestVote' };
     expect(sentence({ ...base, detail: 'loss' })).toMatch(/network lost n1's RequestVote to n2/);

@@ -190,6 +190,24 @@ describe('violations', () => {
     expect(last.e.kind).toBe('violation');
   });
 
+  it("the broken scenarios' words hold: paused when the new leader lacks the committed entries, which it overwrites only when played on", () => {
+    for (const [id, winner, holder, lost] of [['figure8-broken', 'n5', 'n2', 'A'], ['stale-vote', 'n5', 'n2', 'e0']] as const) {
+      freshRun();
+      runScenario(id);
+      finishTask();
+      const s = useSim.getState();
+      expect(s.notice?.text, id).toMatch(/Play on to watch .* overwrite/);
+      expect(s.violations.map((v) => v.property), id).toEqual(['Leader Completeness']);
+      const c = getDriver().cluster;
+      expect(c.node(winner).role, id).toBe('leader');
+      expect(c.node(winner).log.some((e) => e.command === lost), id).toBe(false);
+      expect(c.node(holder).log.some((e) => e.command === lost), `${id}: not overwritten yet`).toBe(true);
+      seek(c.now + 400);
+      finishTask();
+      expect(getDriver().cluster.node(holder).log.some((e) => e.command === lost), `${id}: overwritten once played on`).toBe(false);
+    }
+  });
+
   it('with the rules on, the same scenario keeps every property', () => {
     freshRun();
     runScenario('figure8-safe');

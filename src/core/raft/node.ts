@@ -1,4 +1,4 @@
-// The pure Raft node (paper §5–§8, thesis §3.10, §4, §6.4, §9.6): handlers change state and push what they want done onto `node.outbox`.
+// The pure Raft node (paper §5–§8, thesis §3.10, §4, §6.2, §6.4, §9.6): handlers change state and push what they want done onto `node.outbox`.
 import { appendOnly, shrunk } from '../appendOnly';
 import {
   DEFAULT_RAFT_OPTIONS,
@@ -129,7 +129,7 @@ export interface RaftNode {
   /** The next flush sends something to every peer (a read round). */
   readFlush: boolean;
 
-  // ---- disruption (thesis §9.6, §4.2.3) ----
+  // ---- disruption (thesis §9.6 Pre-Vote, §6.2 CheckQuorum, §4.2.3) ----
   /** Running a pre-vote (role stays follower, term unchanged). */
   preCandidate: boolean;
   preVotes: Set<string>;
@@ -477,7 +477,7 @@ export function heartbeat(node: RaftNode): void {
   if (node.role !== 'leader') return;
   node.ticks++;
   if (node.options.checkQuorum && node.ticks - node.quorumTick >= node.options.electionTicks) {
-    // Thesis §9.6: a leader that has not heard from a majority within an election timeout steps down.
+    // CheckQuorum (thesis §6.2): a leader that has not heard from a majority within an election timeout steps down.
     node.quorumTick = node.ticks;
     let heard = 0;
     for (const v of node.config.voters) if (v === node.id || node.recentActive.has(v)) heard++;
@@ -485,7 +485,7 @@ export function heartbeat(node: RaftNode): void {
     if (heard < node.majority) {
       node.outbox.push({
         kind: 'stepDown',
-        reason: `CheckQuorum: heard from ${heard} of ${node.config.voters.length} voters in an election timeout, a majority is ${node.majority} (§9.6)`,
+        reason: `CheckQuorum: heard from ${heard} of ${node.config.voters.length} voters in an election timeout, a majority is ${node.majority} (thesis §6.2)`,
       });
       becomeFollower(node, node.p.currentTerm, null);
       return;

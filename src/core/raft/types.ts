@@ -194,7 +194,7 @@ export interface RaftOptions {
   rules: RaftRules;
   /** Pre-Vote (thesis §9.6): an election starts only after a majority says it would vote. */
   preVote: boolean;
-  /** CheckQuorum (thesis §9.6): a leader that has not heard from a majority within an election timeout steps down. */
+  /** CheckQuorum (thesis §6.2): a leader that has not heard from a majority within an election timeout steps down. */
   checkQuorum: boolean;
   /**
    * Leader stickiness (thesis §4.2.3): a server that heard from a leader within the minimum election

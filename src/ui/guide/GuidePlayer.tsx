@@ -94,14 +94,36 @@ function answerText(a: string | number | undefined): string {
   return a === undefined ? 'unknown' : String(a);
 }
 
-function FeedbackNote({ feedback }: { feedback: Feedback }) {
+/** A rule question's answer is the rule's; whether this run did the same is said, not assumed. */
+function ruleRun(rule: NonNullable<Feedback['rule']>): string {
+  if (rule.agrees === true) return ' The engine did just that in this run.';
+  if (rule.agrees === false) return ' This run did not show it as the question expects: what happened explains why.';
+  return '';
+}
+
+export function FeedbackNote({ feedback }: { feedback: Feedback }) {
   const cls = feedback.guess === undefined ? 'skipped' : feedback.right ? 'right' : 'wrong';
+  const rule = feedback.rule;
   return (
     <div className={`guide-feedback ${cls}`} role="status" data-testid="guide-feedback">
       <p className="guide-feedback-q">
         <Inline text={feedback.question} />
       </p>
-      {feedback.guess === undefined ? (
+      {rule !== undefined ? (
+        feedback.guess === undefined ? (
+          <p>
+            You skipped this question. The rule’s answer: <strong>{answerText(feedback.answer)}</strong>.{ruleRun(rule)}
+          </p>
+        ) : feedback.right ? (
+          <p>
+            <strong>Right!</strong> You said <strong>{feedback.guess}</strong>, and that is what the rule says.{ruleRun(rule)}
+          </p>
+        ) : (
+          <p>
+            <strong>Not quite.</strong> You said <strong>{feedback.guess}</strong>; the rule’s answer is <strong>{answerText(feedback.answer)}</strong>.{ruleRun(rule)}
+          </p>
+        )
+      ) : feedback.guess === undefined ? (
         <p>
           You skipped this question. What the engine did: <strong>{answerText(feedback.answer)}</strong>.
         </p>

@@ -82,9 +82,11 @@ export interface Feedback {
   readonly answer: string | number | undefined;
   readonly right: boolean;
   readonly explain?: string;
+  /** Rule questions: the answer is the rule's, not read from the run; `agrees` says whether this run did what it says. */
+  readonly rule?: { readonly agrees: boolean | undefined };
 }
 
-export function judge(p: Predict, guess: string | undefined, answer: string | number | undefined): Feedback {
+export function judge(p: Predict, guess: string | undefined, answer: string | number | undefined, agrees?: boolean): Feedback {
   const g = guess?.trim();
   let right = false;
   if (g !== undefined && g !== '' && answer !== undefined) {
@@ -97,6 +99,7 @@ export function judge(p: Predict, guess: string | undefined, answer: string | nu
     answer,
     right,
     ...(p.explain !== undefined ? { explain: p.explain } : {}),
+    ...(p.about === 'rule' ? { rule: { agrees } } : {}),
   };
 }
 
@@ -170,7 +173,7 @@ export function advance(s: PlayerState, guess: string | undefined): PlayerState 
   if (step === undefined || (s.outcome !== undefined && !s.outcome.ok)) return s;
   const stepStart = startOfNext(s.session);
   const outcome = s.session.next();
-  const feedback = step.predict !== undefined && outcome.ok ? judge(step.predict, guess, outcome.answer) : undefined;
+  const feedback = step.predict !== undefined && outcome.ok ? judge(step.predict, guess, outcome.answer, outcome.agrees) : undefined;
   return state(s.chapter, s.seed, s.session, s.position + 1, { outcome, stepStart, ...(feedback !== undefined ? { feedback } : {}) });
 }
 

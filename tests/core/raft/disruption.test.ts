@@ -74,7 +74,7 @@ describe('thesis §9.6: Pre-Vote', () => {
   });
 });
 
-describe('thesis §9.6: CheckQuorum', () => {
+describe('thesis §6.2: CheckQuorum', () => {
   const leader = (checkQuorum: boolean): RaftNode => {
     const n = makeNode({ peers: IDS5, options: { checkQuorum, electionTicks: 3 } });
     electLeader(n, 2);
@@ -94,6 +94,8 @@ describe('thesis §9.6: CheckQuorum', () => {
     expect(n.p.currentTerm).toBe(2);
     expect(roleChanges(out)).toEqual(['follower@2']);
     expect(out.find((o) => o.kind === 'stepDown')).toMatchObject({ reason: expect.stringMatching(/CheckQuorum: heard from 2 of 5/) });
+    // CheckQuorum is the dissertation's §6.2 (§9.6 is Pre-Vote): the learner reads this section in the feed.
+    expect(out.find((o) => o.kind === 'stepDown')).toMatchObject({ reason: expect.stringMatching(/\(thesis §6\.2\)$/) });
   });
 
   it('a leader that hears from a majority stays, period after period', () => {

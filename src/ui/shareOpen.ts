@@ -1,0 +1,49 @@
+// Opens a run link: validates it with zod (share.ts), loads the engine (and the YAML parser when the run has its own
+// cluster.yaml), rebuilds the run and ends the link's first frame; loads only when a link is there (shareLink.ts).
+import { loadYaml } from '../sim/yaml';
+import { afterFirstFrame, endLinkPreview, isBusy, loadEngine, showNotice, useSim } from '../store/sim';
+import { plural } from './plural';
+import { openSaved } from './shareLink';
+
+/** Resolves once no run is loading (a run is rebuilt in slices across frames). */
+function idle(): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => (isBusy() ? void requestAnimationFrame(check) : resolve());
+    check();
+  });
+}
+
+/** Opens a run link (`onLoad`: the one the page was opened with, whose first frame is on its way). */
+export async function openHash(hash: string, onLoad = false): Promise<void> {
+  // On load the link's first frame (its run at t=0, main.tsx) goes on screen first; the validator and the engine load after it.
+  if (onLoad) await afterFirstFrame();
+  let opened = false;
+  try {
+    const [{ decodeHash }] = await Promise.all([import('../store/share'), loadEngine()]);
+    const parsed = await decodeHash(hash);
+    if (!parsed.ok) {
+      showNotice({ kind: 'error', text: `This link could not be opened: ${parsed.error}. Nothing was changed.` });
+      return;
+    }
+    // A run with its own cluster.yaml needs the YAML parser, which the page loads only when needed.
+    if (parsed.saved.run.config !== undefined) await loadYaml();
+    const runId = useSim.getState().runId;
+    const err = openSaved(parsed.saved);
+    if (err) {
+      showNotice({ kind: 'error', text: `This link could not be opened: ${err}` });
+      return;
+    }
+    // The run is rebuilt across frames; a failure on the way leaves its own error (and the old run).
+    await idle();
+    opened = useSim.getState().runId !== runId;
+    if (!opened) return;
+    endLinkPreview(true);
+    if (typeof performance.mark === 'function') performance.mark('wiber:shared-moment');
+    showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}, at t=${parsed.saved.t.toFixed(1)} ms.` });
+  } catch (err) {
+    showNotice({ kind: 'error', text: `This link could not be opened: ${err instanceof Error ? err.message : String(err)}. Nothing was changed.` });
+  } finally {
+    if (!opened) endLinkPreview(false);
+  }
+}
+
