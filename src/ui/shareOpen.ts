@@ -40,7 +40,7 @@ export async function openHash(hash: string, onLoad = false): Promise<void> {
     if (!opened) return;
     endLinkPreview(true);
     if (typeof performance.mark === 'function') performance.mark('wiber:shared-moment');
-    showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}, at t = ${formatMs(parsed.saved.t)}.` });
+    showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}, at t=${formatMs(parsed.saved.t)}.` });
   } catch (err) {
     showNotice({ kind: 'error', text: `This link could not be opened: ${err instanceof Error ? err.message : String(err)}. Nothing was changed.` });
   } finally {
