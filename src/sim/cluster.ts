@@ -14,7 +14,7 @@ import { DEFAULT_BROKER, type BrokerObserver, type BrokerSettings } from './brok
 import { MessagingChecker, type DedupConfig } from './checkers/messaging';
 import { RaftChecker } from './checkers/raft';
 import { ClientActor, DEFAULT_CLIENT, type ClientLogLine, type ClientObserver, type CommandHandle, type Received } from './client';
-import { ConfigError, MAX_NODES, generatedConfig, parseClusterConfig, TIME_SERVER_ID, type ClusterConfig, type NodeConfig } from './config';
+import { ConfigError, MAX_HOST_CHARS, MAX_NODES, generatedConfig, parseClusterConfig, TIME_SERVER_ID, type ClusterConfig, type NodeConfig } from './config';
 
 export { TIME_SERVER_ID };
 import { DEFAULT_NETWORK, Engine, type Actor } from './engine';
@@ -790,7 +790,12 @@ export class SimCluster implements Cluster {
       if (id === TIME_SERVER_ID || this.clients.has(id)) throw new RangeError(`node id '${id}' is taken by a client or the time server`);
     }
     const host = options.host ?? '127.0.0.1';
+    // The rules cluster.yaml's nodes follow (config.ts), checked before anything changes.
+    if (typeof host !== 'string' || host.length === 0 || host.length > MAX_HOST_CHARS) {
+      throw new RangeError(`node host must be a string of 1..${MAX_HOST_CHARS} characters (got ${typeof host === 'string' ? `${host.length} characters` : String(host)})`);
+    }
     const port = options.port ?? Math.max(9100, ...this.config.nodes.map((x) => x.port)) + 1;
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`node port must be an integer in range 1..65535 (got ${String(port)})`);
     this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'addNode', args: [options] }));
     const node = this.makeNode(id, []);
     node.start();

@@ -25,6 +25,13 @@ export const MAX_CONFIG_CHARS = 100_000;
 /** Node ids are names people read on the ring, in sentences and tables: as long as `addNode` allows. */
 export const MAX_NODE_ID_CHARS = 64;
 
+/**
+ * A host is a DNS name or an IP literal: a DNS name is at most 253 characters written out (RFC 1035 §2.3.4's
+ * 255 octets on the wire), an IPv6 literal much less. Nothing a real host can be is refused; a pasted
+ * paragraph is, before it reaches a label or a share link.
+ */
+export const MAX_HOST_CHARS = 253;
+
 export interface NodeConfig {
   id: string;
   host: string;
@@ -133,6 +140,7 @@ export function parseClusterConfig(text: string): ClusterConfig {
     const owner = reservedIdOwner(id);
     if (owner !== undefined) throw new ConfigError(`Node id '${id}' is reserved for ${owner} (${at}.id)`);
     if (!isNonEmptyString(host)) throw new ConfigError(`Node 'host' must be a non-empty string (${at}.host)`);
+    if (host.length > MAX_HOST_CHARS) throw new ConfigError(`Node 'host' must be at most ${MAX_HOST_CHARS} characters (a DNS name's limit), not ${host.length} (${at}.host)`);
     // typeof first: the original accepted `true` as port 1 because Python's bool is an int.
     if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
       throw new ConfigError(`Node 'port' must be an integer in range 1..65535 (${at}.port)`);

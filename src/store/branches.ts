@@ -136,7 +136,7 @@ export function switchBranch(id: number): string | undefined {
   return err;
 }
 
-/** A branch's name in lists: `Branch 3: crash n2 at 1.204 s`. */
+/** A branch's name in lists: `Branch 3: crash n2 at 1.2043 s`. */
 export function branchName(b: Branch): string {
   return b.parent === null ? `Branch ${b.id}: the first run` : `Branch ${b.id}: ${b.label} at ${formatMs(b.forkAt)}`;
 }

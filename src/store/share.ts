@@ -6,6 +6,7 @@ import { canCompress, isRunHash, MAX_HASH, pipe, toBase64Url, fromBase64Url } fr
 import { MAX_ACTIONS, normalizeRun, type RunOptions } from './runOptions';
 // Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
 import '../sim/validateEager';
+import { MAX_HOST_CHARS } from '../sim/config';
 
 z.config(z.locales.en());
 
@@ -75,7 +76,7 @@ export const actionSchema = z.discriminatedUnion('op', [
   action('deliver', z.union([z.tuple([int(1, 1e12)]), z.tuple([int(1, 1e12), bool])])),
   action('fire', z.tuple([nodeId, z.string().check(z.minLength(1), z.maxLength(40))])),
   action('duplicate', z.tuple([int(1, 1e12)])),
-  action('addNode', z.tuple([z.partial(z.strictObject({ id: nodeId, host: str(200), port: int(1, 65_535) }))])),
+  action('addNode', z.tuple([z.partial(z.strictObject({ id: nodeId, host: z.string().check(z.minLength(1), z.maxLength(MAX_HOST_CHARS)), port: int(1, 65_535) }))])),
   one('removeNode'),
   one('transferLeadership'),
   one('snapshot'),

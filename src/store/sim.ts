@@ -12,6 +12,7 @@ import { DEFAULT_RUN, type RunOptions } from './runOptions';
 import { DEFAULT_STEP_KIND, type StepKind } from './stepKindNames';
 import type { UntilGoal } from './stepKinds';
 import type { WorkloadConfig, WorkloadStats } from './workload';
+import { formatMs } from './time';
 
 /** Playback speeds in simulated ms per wall ms; the last one is fast-forward (as fast as the engine goes). */
 export const SPEEDS = [1 / 1000, 1 / 300, 1 / 100, 1 / 30, 1 / 10, 1 / 3, 1, 3, 10, 100, Infinity] as const;
@@ -806,8 +807,4 @@ export function inFlightNow(): InFlight[] {
   return getView().inFlight();
 }
 
-export function formatMs(ms: number): string {
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms >= 1000) return `${(ms / 1000).toFixed(3)} s`;
-  return `${ms.toFixed(1)} ms`;
-}
+export { formatMs };

@@ -46,10 +46,8 @@ const CATEGORIES: ReadonlyArray<{ id: FeedCategory; label: string }> = [
   { id: 'actions', label: 'Your actions' },
 ];
 
-/** An event's time in the header's units, exact to 0.1 ms ("162.7 ms", "2624.1856 s"). */
-export function eventTime(ms: number): string {
-  return ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(4)} s`;
-}
+/** An event's time as the header writes it, exact to 0.1 ms ("162.7 ms", "2624.1856 s"). */
+export const eventTime = formatMs;
 
 const Row = memo(function Row({ item, text, rule, selected }: { item: FeedItem; text: string; rule: string; selected: boolean }) {
   const e = item.e;

@@ -9,6 +9,7 @@ import { clusterSvg } from './ClusterView';
 import { download, exportPng, exportSvg } from './exportImage';
 import { spaceTimeSvg } from './SpaceTime';
 import { plural } from './plural';
+import { formatMs } from '../store/time';
 
 /** The current run as a saved run (all known actions, opened at now). */
 export function currentSaved(): SavedRun {
@@ -24,7 +25,7 @@ function Fingerprint() {
   const seq = useSim((s) => s.seq);
   return (
     <p className="fingerprint">
-      Run fingerprint at t={now.toFixed(1)} ms: <code data-testid="fingerprint">{fingerprint(now, seq, nodes)}</code>
+      Run fingerprint at t = {formatMs(now)}: <code data-testid="fingerprint">{fingerprint(now, seq, nodes)}</code>
       <span className="muted"> — the same in every copy of this run at this moment.</span>
     </p>
   );

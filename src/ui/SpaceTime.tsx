@@ -6,6 +6,7 @@ import type { FeedItem } from '../store/driver';
 import { getDriver, inFlightNow, seekToEvent, select as selectInStore, useSim } from '../store/sim';
 import { buildSpaceTime, causalCone, placeStamps, type Arrow, type Box, type LocalEvent, type Stamp } from './spaceTimeModel';
 import { plural } from './plural';
+import { formatMs } from '../store/time';
 
 export const SPACETIME_WINDOWS = [20, 50, 100, 200, 500, 1000, 2000];
 const WINDOWS = SPACETIME_WINDOWS;
@@ -31,8 +32,8 @@ function localClass(l: LocalEvent): string {
 }
 
 function describeArrow(a: Arrow): string {
-  const fate = a.fate === 'delivered' ? `delivered at ${a.endAt!.toFixed(1)} ms` : a.fate === 'dropped' ? `dropped at ${a.endAt!.toFixed(1)} ms` : 'in flight';
-  return `${a.from} → ${a.to} ${a.type}, Lamport ${a.lamport}, sent at ${a.sentAt.toFixed(1)} ms, ${fate}`;
+  const fate = a.fate === 'delivered' ? `delivered at ${formatMs(a.endAt!)}` : a.fate === 'dropped' ? `dropped at ${formatMs(a.endAt!)}` : 'in flight';
+  return `${a.from} → ${a.to} ${a.type}, Lamport ${a.lamport}, sent at ${formatMs(a.sentAt)}, ${fate}`;
 }
 
 /** What the diagram draws: recent events, the time now, the nodes and the messages in flight. */
@@ -211,7 +212,7 @@ export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect
         .attr('transform', `rotate(45 ${x(l.at)} ${y(l.node)})`)
         .on('click', () => onSelect(l.seq))
         .append('title')
-        .text(`${l.node}: ${l.label} at ${l.at.toFixed(1)} ms`);
+        .text(`${l.node}: ${l.label} at ${formatMs(l.at)}`);
     }
     // Now.
     s.append('line').attr('class', 'st-now').attr('x1', x(now)).attr('x2', x(now)).attr('y1', 0).attr('y2', TOP + laneH * nodeIds.length);

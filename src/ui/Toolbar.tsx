@@ -143,10 +143,11 @@ export function Toolbar() {
     return (
       <header className="toolbar compact">
         <div className="toolbar-row">
+          {/* The clock under the title: a long run's time ("t = 2624.1856 s") fits a 320 px phone without cutting digits. */}
           <div className="brand">
             <h1>Wiber Sim</h1>
+            <Clock />
           </div>
-          <Clock />
           <div className="toolbar-end">
             <GuidesButton />
             <Menu label="More" text={<span aria-hidden="true">☰</span>} align="end">

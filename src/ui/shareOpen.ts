@@ -4,6 +4,7 @@ import { loadYaml } from '../sim/yaml';
 import { afterFirstFrame, endLinkPreview, isBusy, loadEngine, showNotice, useSim } from '../store/sim';
 import { plural } from './plural';
 import { openSaved } from './shareLink';
+import { formatMs } from '../store/time';
 
 /** Resolves once no run is loading (a run is rebuilt in slices across frames). */
 function idle(): Promise<void> {
@@ -39,7 +40,7 @@ export async function openHash(hash: string, onLoad = false): Promise<void> {
     if (!opened) return;
     endLinkPreview(true);
     if (typeof performance.mark === 'function') performance.mark('wiber:shared-moment');
-    showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}, at t=${parsed.saved.t.toFixed(1)} ms.` });
+    showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}, at t=${formatMs(parsed.saved.t)}.` });
   } catch (err) {
     showNotice({ kind: 'error', text: `This link could not be opened: ${err instanceof Error ? err.message : String(err)}. Nothing was changed.` });
   } finally {

@@ -210,6 +210,72 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
     await page.close();
   });
 
+  it('one column (390, 768 px): every side panel grows with its content (no scroll box inside the page); 1280 and 1920 keep the panel beside the cluster, scrolling inside', async () => {
+    // Five nodes paused at t=0 (a run link): Faults and Config are taller than a phone's screen as they are.
+    const saved = { format: 'wiber-sim-run', version: 1, run: { seed: 1, nodes: 5 }, actions: [], t: 0 };
+    const hash = `#j=${Buffer.from(JSON.stringify(saved)).toString('base64url')}`;
+    const { page, errors } = await openPage(browser, `${inject('baseUrl')}${hash}`, viewportFor(1280));
+    await page.getByRole('button', { name: 'Play' }).waitFor();
+    const problems: string[] = [];
+    let tallest = 0;
+    for (const tab of SIDE_TABS) {
+      await page.setViewportSize(viewportFor(1280));
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      // The panels load on first use: measure the panel, not its "Loading…" line.
+      await page.waitForFunction(() => (document.querySelector('.side-body')?.textContent ?? '').trim().replace('Loading…', '') !== '');
+      problems.push(
+        ...(await atWidths(page, [390, 768, 1280, 1920], async (w) => {
+          const m = await page.evaluate(() => {
+            const body = document.querySelector<HTMLElement>('.side-body')!;
+            // Any box from the panel's body up that scrolls (a scroll area inside the page) and hides some of it.
+            const nested: string[] = [];
+            for (let e: HTMLElement | null = body; e && e !== document.body; e = e.parentElement) {
+              if (/auto|scroll|hidden/.test(getComputedStyle(e).overflowY) && e.scrollHeight > e.clientHeight + 1) nested.push(`.${e.className.split(' ')[0]}`);
+            }
+            const last = body.lastElementChild?.getBoundingClientRect();
+            const d = document.documentElement;
+            return { nested, contentH: body.scrollHeight, lastBottom: (last?.bottom ?? 0) + scrollY, pageH: d.scrollHeight, pageW: d.scrollWidth, winH: innerHeight };
+          });
+          const out: string[] = [];
+          if (w < 1100) {
+            tallest = Math.max(tallest, m.contentH / m.winH);
+            if (m.nested.length > 0) out.push(`${tab} @${w}: the panel scrolls inside ${m.nested.join(' < ')}`);
+            if (m.lastBottom > m.pageH + 1) out.push(`${tab} @${w}: the panel ends below the page (${m.lastBottom} > ${m.pageH})`);
+          } else {
+            // The desktop layout: the page fits the window and a long panel scrolls in its own box.
+            if (m.pageH > m.winH) out.push(`${tab} @${w}: the page scrolls (${m.pageH} > ${m.winH})`);
+            if (m.nested.some((n) => n !== '.side-body')) out.push(`${tab} @${w}: the panel scrolls inside ${m.nested.join(' < ')}`);
+          }
+          if (m.pageW > w) out.push(`${tab} @${w}: the page is ${m.pageW} px wide`);
+          return out;
+        })),
+      );
+    }
+    // The check saw a panel taller than the phone's screen (else it proves nothing).
+    expect(tallest).toBeGreaterThan(1);
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('phones (320, 390 px): the clock shows a run\'s time whole, to 0.1 ms, as the feed writes it', async () => {
+    const saved = { format: 'wiber-sim-run', version: 1, run: { seed: 1, nodes: 5 }, actions: [], t: 12345.6 };
+    const hash = `#j=${Buffer.from(JSON.stringify(saved)).toString('base64url')}`;
+    const { page, errors } = await openPage(browser, `${inject('baseUrl')}${hash}`, viewportFor(320));
+    await expect.poll(() => page.getByTestId('now').textContent(), { timeout: 30_000 }).toBe('t = 12.3456 s');
+    const problems = await atWidths(page, [320, 390], async (w) => {
+      const m = await page.getByTestId('now').evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth, bottom: e.getBoundingClientRect().bottom }));
+      const bar = await page.locator('.toolbar').evaluate((e) => e.getBoundingClientRect().height);
+      const out: string[] = [];
+      if (m.scroll > m.client) out.push(`@${w}: the clock is cut (${m.scroll} > ${m.client} px)`);
+      if (bar > 110) out.push(`@${w}: the toolbar is ${bar} px tall`);
+      return [...out, ...(await layoutProblems(page, 'clock'))];
+    });
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('axe-core: no serious or critical violation on the main page, every panel and the dialogs, light and dark', async () => {
     const { page, errors } = await openPage(browser, inject('baseUrl'), viewportFor(1280), { firstVisit: true });
     await page.getByTestId('welcome').waitFor();

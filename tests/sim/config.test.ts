@@ -3,12 +3,14 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
   ConfigError,
+  MAX_HOST_CHARS,
   MAX_NODES,
   configToYaml,
   generatedConfig,
   parseClusterConfig,
   type ClusterConfig,
 } from '../../src/sim/config';
+import { createCluster } from '../../src/sim/index';
 
 const EXAMPLE = `nodes:
   - id: n1
@@ -212,6 +214,28 @@ describe('parseClusterConfig: rules 5 and 6, id and host are non-empty strings',
     expect(rejects('nodes:\n  - {id: n1, host: "", port: 1}\n', "Node 'host' must be a non-empty string"))
       .toContain('nodes[0].host');
     rejects('nodes:\n  - {id: n1, host: [a], port: 1}\n', "Node 'host' must be a non-empty string");
+  });
+
+  it('rejects a host longer than a DNS name (253 characters), naming the field; a 253-character name and an IPv6 literal pass', () => {
+    const long = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+    expect(long).toHaveLength(MAX_HOST_CHARS);
+    expect(parseClusterConfig(`nodes:\n  - {id: n1, host: ${long}, port: 1}\n  - {id: n2, host: "::1", port: 1}\n`).nodes.map((n) => n.host)).toEqual([long, '::1']);
+    expect(rejects(`nodes:\n  - {id: n1, host: h, port: 1}\n  - {id: n2, host: ${long}x, port: 1}\n`, "Node 'host' must be at most 253 characters (a DNS name's limit), not 254")).toContain('nodes[1].host');
+    // What the editor would get from a pasted paragraph: refused before it reaches a label or a link.
+    rejects(`nodes:\n  - {id: n1, host: "${'word '.repeat(2000)}", port: 1}\n`, "Node 'host' must be at most 253 characters");
+  });
+
+  it('addNode holds host and port to the same rules, and a refused call changes nothing', () => {
+    const c = createCluster({ seed: 1, nodes: 3 });
+    c.runFor(500);
+    const before = { ids: c.nodeIds, actions: c.actions().length, config: configToYaml(c.config) };
+    expect(() => c.addNode({ host: 'h'.repeat(254) })).toThrow('node host must be a string of 1..253 characters (got 254 characters)');
+    expect(() => c.addNode({ host: '' })).toThrow(/node host must be a string of 1\.\.253 characters/);
+    expect(() => c.addNode({ port: 0 })).toThrow('node port must be an integer in range 1..65535 (got 0)');
+    expect(() => c.addNode({ port: 70_000 })).toThrow(/range 1\.\.65535/);
+    expect({ ids: c.nodeIds, actions: c.actions().length, config: configToYaml(c.config) }).toEqual(before);
+    const id = c.addNode({ host: 'h'.repeat(253), port: 9200 });
+    expect(c.config.nodes.find((n) => n.id === id)).toMatchObject({ host: 'h'.repeat(253), port: 9200 });
   });
 
   it('checks id before host', () => {

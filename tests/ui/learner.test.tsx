@@ -5,9 +5,10 @@
 import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SimEvent } from '../../src/sim';
-import { SPEEDS, actorOf, armSlowElection, creditActions, frame, getDriver, setSpeedIndex, slowElectionPhase, speedLabel, useSim, SLOW_MOTION_INDEX } from '../../src/store/sim';
+import { SPEEDS, actorOf, armSlowElection, creditActions, formatMs, frame, getDriver, setSpeedIndex, slowElectionPhase, speedLabel, useSim, SLOW_MOTION_INDEX } from '../../src/store/sim';
 import { explain } from '../../src/ui/explain';
 import { eventTime } from '../../src/ui/EventFeed';
+import { formatTime } from '../../src/ui/guide/GuideCluster';
 import { plural } from '../../src/ui/plural';
 import { ReferenceCard } from '../../src/ui/ReferenceCard';
 import { RuleChips, splitRules } from '../../src/ui/RuleChips';
@@ -118,6 +119,12 @@ describe('who did it, and when', () => {
   it('feed times use the header’s units, exact to 0.1 ms; counts agree with their nouns', () => {
     expect(eventTime(162.74)).toBe('162.7 ms');
     expect(eventTime(2624185.6)).toBe('2624.1856 s');
+    // One format for the whole page: the toolbar, the guides and the comparison write what the feed writes.
+    expect(formatMs).toBe(eventTime);
+    expect(formatTime).toBe(eventTime);
+    for (const [ms, text] of [[0, '0.0 ms'], [1234.5678901, '1.2346 s'], [3000, '3.0 s'], [2500, '2.5 s'], [999.96, '1.0 s'], [12345.6, '12.3456 s'], [10_000, '10.0 s'], [-40, '-40.0 ms']] as const) {
+      expect(eventTime(ms), String(ms)).toBe(text);
+    }
     expect(plural(1, 'entry', 'entries')).toBe('1 entry');
     expect(plural(3, 'entry', 'entries')).toBe('3 entries');
   });

@@ -9,6 +9,8 @@ import { resetBranches, useBranches } from '../../src/store/branches';
 import { act, finishTask, getDriver, seek, useSim } from '../../src/store/sim';
 import { BranchTree } from '../../src/ui/compare/BranchTree';
 import { CompareView } from '../../src/ui/compare/CompareView';
+import { rowText } from '../../src/ui/compare/compareModel';
+import { eventTime } from '../../src/ui/EventFeed';
 import { LessonHost, closeLesson, showLesson } from '../../src/ui/lesson/LessonHost';
 import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
 import { LessonScreen } from '../../src/ui/lesson/LessonScreen';
@@ -69,7 +71,7 @@ describe('the lesson editor', () => {
     const leader = getDriver().cluster.leader()!;
     run(() => act('crash', [leader]));
     run(() => seek(1500));
-    expect(screen.getByTestId('lesson-pending-lines').textContent).toMatch(new RegExp(`^at 600ms #\\d+ crash ${leader}\\nat 1500ms #\\d+$`));
+    expect(screen.getByTestId('lesson-pending-lines').textContent).toMatch(new RegExp(`^at 600\\.0ms #\\d+ crash ${leader}\\nat 1\\.5s #\\d+$`));
     type('Step title', 'The leader crashes');
     type(/^What happened/, 'A new leader takes over.');
     type(/^Checks \(expect/, `expect ${leader} down\nexpect leader`);
@@ -83,7 +85,7 @@ describe('the lesson editor', () => {
 
     // Preview: the player walks it (the question is asked before step 2, answered right).
     fireEvent.click(screen.getByTestId('lesson-preview'));
-    return screen.findByText('Preview of your lesson', undefined, { timeout: 10_000 }).then(() => {
+    return loaded(screen.findByText('Preview of your lesson', undefined, { timeout: 10_000 })).then(() => {
       fireEvent.click(screen.getByRole('button', { name: 'Start →' }));
       expect(where()).toBe('Step 1 of 2');
       fireEvent.click(within(screen.getByRole('group', { name: 'Choices' })).getByRole('button', { name: 'Yes' }));
@@ -93,6 +95,35 @@ describe('the lesson editor', () => {
       expect(screen.queryByTestId('guide-failure')).toBeNull();
       expect(document.querySelector('.guide-text')!.textContent).toContain('A new leader takes over.');
     });
+  });
+
+  it('shows recorded times to 0.1 ms, as the rest of the page does, and keeps them exact underneath (also through an edit)', () => {
+    render(<LessonPanel />);
+    fireEvent.click(screen.getByTestId('lesson-start'));
+    // Times that are not round: the page's times are floats (700/3 = 233.33333333333334).
+    run(() => seek(700 / 3));
+    const follower = getDriver().cluster.nodeIds.find((id) => id !== getDriver().cluster.leader())!;
+    run(() => act('crash', [follower]));
+    run(() => seek(4000 / 3));
+    const pending = screen.getByTestId('lesson-pending-lines').textContent!;
+    expect(pending).toMatch(new RegExp(`^at 233\\.3ms #\\d+ crash ${follower}\\nat 1\\.3333s #\\d+$`));
+    expect(screen.getByTestId('lesson-recorded').textContent).toContain('to now (t = 1.3333 s)');
+    type(/^Checks \(expect/, `expect ${follower} down`);
+    fireEvent.click(screen.getByTestId('lesson-add-step'));
+    expect(document.querySelector('.lesson-steps summary')!.textContent).toMatch(/· 1 action$/);
+    // The step's lines: readable in the editor, exact in the lesson.
+    const box = screen.getAllByLabelText(/^Scenario lines/).find((e) => e.tagName === 'TEXTAREA') as HTMLTextAreaElement;
+    expect(box.value).toBe(pending);
+    const exact = useLesson.getState().draft!.lesson.steps[0].scenario;
+    expect(exact).toMatch(new RegExp(`^at 233\\.33333333333334ms #\\d+ crash ${follower}\\nat 1333\\.3333333333333ms #\\d+$`));
+    // An edit elsewhere in the text keeps both recorded times exact; a time the teacher retypes is taken as typed.
+    fireEvent.change(box, { target: { value: `# the follower goes\n${box.value}` } });
+    expect(useLesson.getState().draft!.lesson.steps[0].scenario).toBe(`# the follower goes\n${exact}`);
+    expect(box.value).toBe(`# the follower goes\n${pending}`);
+    fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
+    expect(screen.getByTestId('lesson-check').textContent).toMatch(/every check holds/);
+    fireEvent.change(box, { target: { value: box.value.replace(/1\.3333s/, '1.4s') } });
+    expect(useLesson.getState().draft!.lesson.steps[0].scenario).toMatch(/\nat 233\.33333333333334ms #\d+ crash n\d\nat 1\.4s #\d+$/);
   });
 
   it('refuses to close a step after going back before the last one, and offers the way back', () => {
@@ -171,6 +202,20 @@ describe('branches and comparison', () => {
     expect(useBranches.getState().current).toBe(1);
     expect(getDriver().now).toBe(900);
     expect(useSim.getState().horizon).toBe(1200);
+  });
+
+  it('the comparison writes times as the rest of the page does (one format: "3.0 s", not "3.000 s")', () => {
+    render(<CompareView />);
+    fireEvent.click(screen.getByRole('radio', { name: /two seeds/ }));
+    const head = document.querySelector('.cmp-controls')!.textContent!;
+    expect(head).toContain(`for ${eventTime(3000)}.`);
+    expect(head).toContain('for 3.0 s.');
+    // Seeds 5 and 6 differ at their first Raft event: said so, not "agree on their first 0 events".
+    run(() => fireEvent.click(screen.getByTestId('compare-run')));
+    const summary = screen.getByTestId('compare-summary').textContent!;
+    expect(summary).toMatch(/^The runs differ from their first Raft event, at t = \d+\.\d ms:/);
+    // A vote reads voter→candidate.
+    expect(rowText({ at: 1, kind: 'vote', node: 'n1', to: 'n4', term: 1, detail: 'granted' })).toBe('vote n1→n4 term 1 (granted)');
   });
 
   it('the comparison marks the first differing event and each node there', () => {

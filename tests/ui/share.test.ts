@@ -29,6 +29,14 @@ describe('share', () => {
     if (!r.ok) expect(r.error).toMatch(message);
   });
 
+  it('a run that added a node with a long host name survives the link; a longer host than addNode takes is refused by name', async () => {
+    const withHost = (host: string) => savedRun({ seed: 7, nodes: 3 }, [{ at: 120, events: 40, op: 'addNode', args: [{ host, port: 9300 }] }], 200);
+    const longest = withHost('h'.repeat(253));
+    expect(await decodeHash(await encodeHash(longest))).toEqual({ ok: true, saved: longest });
+    const r = parseSaved(JSON.parse(JSON.stringify(withHost('h'.repeat(254)))));
+    expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/^actions\[0\]\.args\[0\]\.host: /) });
+  });
+
   it('prototype keys in JSON do not pass through', () => {
     const r = parseSaved(JSON.parse('{"__proto__": {"polluted": true}, "format": "wiber-sim-run"}'));
     expect(r.ok).toBe(false);

@@ -196,7 +196,7 @@ describe('the workload is part of the run', () => {
     rAct(() => {
       startWorkload(config);
     });
-    expect(useSim.getState().notice?.text).toMatch(/forked at t=1\.000 s/);
+    expect(useSim.getState().notice?.text).toMatch(/forked at t=1\.0 s/);
     expect(getDriver().allActions().map((a) => a.op)).toEqual(['publish']);
     publish();
     expect(useSim.getState().workload).toEqual(config);

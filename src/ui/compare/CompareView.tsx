@@ -197,6 +197,8 @@ export function CompareView() {
 
   const maxEnd = result === null ? 0 : Math.max(result.a.end, result.b.end);
   const diff = result?.diff ?? null;
+  // "Raft " before "events" when one kind is compared; nothing for all events.
+  const kindName = result === null || result.a.kind === 'all' ? '' : `${STEP_KINDS.find((k) => k.id === result.a.kind)?.label ?? ''} `;
   const sameBranch = mode === 'branches' && aId === bId;
 
   return (
@@ -272,7 +274,14 @@ export function CompareView() {
             ) : (
               <>
                 <p>
-                  The runs agree on their first <strong>{diff.index}</strong> {result.a.kind === 'all' ? 'events' : `${STEP_KINDS.find((k) => k.id === result.a.kind)?.label} events`}, then first differ at{' '}
+                  {diff.index === 0 ? (
+                    <>The runs differ from their first {kindName}event, at </>
+                  ) : (
+                    <>
+                      The runs agree on their first <strong>{diff.index}</strong> {kindName}
+                      {diff.index === 1 ? 'event' : 'events'}, then first differ at{' '}
+                    </>
+                  )}
                   <strong>t = {formatMs(diff.at)}</strong>:
                 </p>
                 <div className="cmp-two">

@@ -36,8 +36,10 @@ export const MAX_ROWS = 300_000;
 export function rowText(e: SimEvent): string {
   const parts: string[] = [e.kind];
   if (e.type !== undefined) parts.push(e.type);
-  if (e.node !== undefined) parts.push(e.node);
-  if (e.from !== undefined || e.to !== undefined) parts.push(`${e.from ?? '?'}→${e.to ?? '?'}`);
+  // A vote names its voter as the node and the candidate as `to`: "vote n1→n4", not "vote n1 ?→n4".
+  const from = e.from ?? (e.to !== undefined ? e.node : undefined);
+  if (e.node !== undefined && from !== e.node) parts.push(e.node);
+  if (from !== undefined || e.to !== undefined) parts.push(`${from ?? '?'}→${e.to ?? '?'}`);
   if (e.role !== undefined) parts.push(e.role);
   if (e.term !== undefined) parts.push(`term ${e.term}`);
   if (e.index !== undefined) parts.push(`index ${e.index}`);

@@ -9,6 +9,7 @@ import { RAFT_PROPERTIES } from '../../sim/checkers/raft';
 import type { SimCluster } from '../../sim/cluster';
 import type { InFlight, NodeView } from '../../sim/types';
 import { layerOf, stepKindLabel, type StepKind } from '../../store/stepKinds';
+import { formatMs } from '../../store/time';
 import { commandText } from '../explain';
 import type { ClusterSnap } from './model';
 
@@ -46,11 +47,8 @@ function Table({ label, headers, className, children }: { label: string; headers
   );
 }
 
-export function formatTime(ms: number): string {
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms >= 1000) return `${(ms / 1000).toFixed(3)} s`;
-  return `${ms.toFixed(1)} ms`;
-}
+/** The page's one time format (src/store/time.ts). */
+export const formatTime = formatMs;
 
 function roleOf(v: NodeView): string {
   if (!v.up) return 'down';
@@ -396,7 +394,7 @@ export function GuideInspector({ snap, cluster, id, onInspect }: { snap: Cluster
             {v.role === 'candidate' ? `, votes from ${v.votes.join(', ') || 'nobody'}` : ''}
           </dd>
           <dt>Election timer</dt>
-          <dd>{left !== undefined ? `fires in ${left.toFixed(1)} ms (at ${formatTime(v.electionDeadline!)})` : v.role === 'leader' && v.up ? 'off: a leader sends heartbeats instead' : v.up ? 'not running' : 'off (down)'}</dd>
+          <dd>{left !== undefined ? `fires in ${formatTime(left)} (at ${formatTime(v.electionDeadline!)})` : v.role === 'leader' && v.up ? 'off: a leader sends heartbeats instead' : v.up ? 'not running' : 'off (down)'}</dd>
           <dt>Clocks</dt>
           <dd>
             Lamport <strong>{v.lamport}</strong>; physical {formatTime(v.clock.localMs)} (offset {signed(v.clock.offsetMs)}, corrected error {signed(v.clock.errorMs)})

@@ -7,13 +7,15 @@ import { getDriver, useSim } from '../../store/sim';
 import { download } from '../exportImage';
 import { showLesson } from './LessonHost';
 import { LESSON_FILE, LONG_LINK, encodeLessonHash, lessonId, lessonToMarkdown, loadLesson, type LessonChallenge, type LessonPredict } from './lessonFormat';
-import { suggestChecks } from './lessonRecord';
+import { exactLines, readableLines, suggestChecks } from './lessonRecord';
 import {
   addStep, discardLesson, pendingStep, removeLastStep, restoreLessonRun, setChallenge, setLessonFields, setNextStep, setStep, startLesson, useLesson,
   type LessonDraft,
 } from './lessonStore';
 import { Excerpt } from './LessonScreen';
 import { OpenLessonFile } from './LessonEntry';
+import { formatMs } from '../../store/time';
+import { plural } from '../plural';
 import './lesson.css';
 
 function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
@@ -23,6 +25,34 @@ function Field({ label, hint, children }: { label: string; hint?: string; childr
       {children}
       {hint !== undefined && <span className="hint">{hint}</span>}
     </label>
+  );
+}
+
+/**
+ * A textarea of scenario lines that shows recorded times to 0.1 ms, as the rest of the page does, and keeps
+ * them exact underneath (`value` and `onChange` carry the exact text): a replay needs the recorded float.
+ */
+function ScenarioText({ value, onChange, rows: shownRows, placeholder }: { value: string; onChange: (exact: string) => void; rows: number; placeholder?: string }) {
+  const [shown, setShown] = useState(() => readableLines(value));
+  const [emitted, setEmitted] = useState(value);
+  if (value !== emitted) {
+    // Changed from outside (undo, "use the actions since the last step"): show the new text.
+    setEmitted(value);
+    setShown(readableLines(value));
+  }
+  return (
+    <textarea
+      className="mono"
+      rows={shownRows}
+      value={shown}
+      placeholder={placeholder}
+      onChange={(e) => {
+        const exact = exactLines(e.target.value, value);
+        setShown(e.target.value);
+        setEmitted(exact);
+        onChange(exact);
+      }}
+    />
   );
 }
 
@@ -105,11 +135,11 @@ function Recording({ draft }: { draft: LessonDraft }) {
       {p.ok ? (
         <>
           <p className="hint" data-testid="lesson-recorded">
-            {p.actions === 0 ? 'No action yet' : `${p.actions} action${p.actions === 1 ? '' : 's'}`} from t = {p.from.toFixed(1)} ms to now (t = {p.to.toFixed(1)} ms). Act on the cluster (Faults,
+            {p.actions === 0 ? 'No action yet' : plural(p.actions, 'action')} from t = {formatMs(p.from)} to now (t = {formatMs(p.to)}). Act on the cluster (Faults,
             Client, the toolbar) and let it run: the step ends where the page is when you add it.
           </p>
           <pre className="lesson-lines" aria-label="Scenario lines recorded for this step" data-testid="lesson-pending-lines">
-            {shownLines(p.lines)}
+            {readableLines(shownLines(p.lines))}
           </pre>
         </>
       ) : (
@@ -142,7 +172,7 @@ function Recording({ draft }: { draft: LessonDraft }) {
       <PredictEditor predict={next.predict} nodeIds={nodes.map((v) => v.id)} onChange={(predict) => setNextStep({ predict })} />
       <div className="row">
         <button type="button" className="btn primary" disabled={!p.ok} onClick={() => setError(addStep())} data-testid="lesson-add-step">
-          Add step {n} (ends at t = {(p.ok ? p.to : 0).toFixed(1)} ms)
+          Add step {n} (ends at t = {formatMs(p.ok ? p.to : 0)})
         </button>
       </div>
       {error !== undefined && (
@@ -167,7 +197,7 @@ function Steps({ draft }: { draft: LessonDraft }) {
               <summary>
                 <span className="lesson-step-title">{s.title}</span>{' '}
                 <span className="muted">
-                  · {s.scenario.split('\n').filter((l) => /^at .*ms #\d+ \S/.test(l)).length} actions{s.predict !== undefined ? ' · question' : ''}
+                  · {plural(s.scenario.split('\n').filter((l) => /^at \S+ #\d+ \S/.test(l)).length, 'action')}{s.predict !== undefined ? ' · question' : ''}
                 </span>
               </summary>
               <Field label="Title">
@@ -176,8 +206,8 @@ function Steps({ draft }: { draft: LessonDraft }) {
               <Field label="Text (Markdown)">
                 <textarea rows={rows(s.text, 3)} value={s.text} onChange={(e) => setStep(i, { text: e.target.value })} />
               </Field>
-              <Field label="Scenario lines" hint="Recorded; edit them to write readable lines such as `run until leader within 2s`.">
-                <textarea className="mono" rows={rows(s.scenario, 2, 10)} value={s.scenario} onChange={(e) => setStep(i, { scenario: e.target.value })} />
+              <Field label="Scenario lines" hint="Recorded (times shown to 0.1 ms; the lesson keeps them exact); edit them to write readable lines such as `run until leader within 2s`.">
+                <ScenarioText rows={rows(s.scenario, 2, 10)} value={s.scenario} onChange={(scenario) => setStep(i, { scenario })} />
               </Field>
               <Field label="Checks">
                 <textarea className="mono" rows={rows(s.checks, 2)} value={s.checks} onChange={(e) => setStep(i, { checks: e.target.value })} />
@@ -232,7 +262,7 @@ function ChallengeEditor({ draft }: { draft: LessonDraft }) {
         <input className="mono" value={c.goal} onChange={(e) => set({ goal: e.target.value })} placeholder="no leader" />
       </Field>
       <Field label="A solution (scenario lines that reach the goal)">
-        <textarea className="mono" rows={rows(c.solution, 2)} value={c.solution} onChange={(e) => set({ solution: e.target.value })} placeholder={'crash n1\nrun 1s'} />
+        <ScenarioText rows={rows(c.solution, 2)} value={c.solution} onChange={(solution) => set({ solution })} placeholder={'crash n1\nrun 1s'} />
       </Field>
       <div className="row">
         <button type="button" className="btn small" onClick={fromRecording} title="The actions recorded since the last step, as the solution">
@@ -348,7 +378,7 @@ export function LessonPanel() {
             <OpenLessonFile />
           </div>
           <p className="hint">
-            The lesson’s cluster is this run’s (seed {seed}); its first step covers everything from time 0 to where you close it{now > 0 ? ` (now t = ${now.toFixed(1)} ms)` : ''}.
+            The lesson’s cluster is this run’s (seed {seed}); its first step covers everything from time 0 to where you close it{now > 0 ? ` (now t = ${formatMs(now)})` : ''}.
           </p>
         </section>
       </div>
