@@ -59,6 +59,9 @@ describe.skipIf(!hasBrowser || !process.env.SCREENSHOTS)('screenshots', () => {
       await first.page.close();
       const { page } = await openPage(browser, inject('baseUrl'), viewportFor(w));
       await stage(page);
+      // A full-page capture paints below the viewport, where the feed's rows skip painting until scrolled to
+      // (content-visibility: auto): show them as a learner who scrolls there sees them.
+      if (w < 1100) await page.addStyleTag({ content: '.feed-list li { content-visibility: visible !important; }' });
       for (const theme of ['light', 'dark'] as const) {
         await setTheme(page, theme);
         await page.screenshot({ path: `${DIR}/main-${theme}-${w}.png`, fullPage: w < 1100 });
