@@ -68,6 +68,11 @@ export function withLeaves<T extends object>(c: T): T {
   return c;
 }
 
+/** Whether restores of `c` record their leaves (it was marked withLeaves). */
+export function keepsLeaves(c: object): boolean {
+  return marked.get(c)?.wantsLeaves === true;
+}
+
 /** The leaves a marked collection was last restored from, if it changed only by growing since (see restoredFrom). */
 export function leavesOf(c: object): ReadonlyArray<readonly unknown[]> | undefined {
   const m = marked.get(c);

@@ -1014,8 +1014,10 @@ export class SimCluster implements Cluster {
     };
   }
 
-  journal(): readonly SimEvent[] {
-    return this.engine.journal.toArray();
+  /** The kept journal events, oldest first; `last`: only the newest `last` of them. */
+  journal(last?: number): readonly SimEvent[] {
+    const j = this.engine.journal;
+    return last === undefined ? j.toArray() : j.since(j.total - last);
   }
 
   inFlight(): InFlight[] {

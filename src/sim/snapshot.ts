@@ -15,7 +15,7 @@
 // snapshot shares its saved record.
 
 /** Implemented by objects that save and restore themselves (under the SNAPSHOT key). */
-import { epochOf, lowestChangeSince, restoredFrom, shrunk } from '../core/appendOnly';
+import { epochOf, keepsLeaves, lowestChangeSince, restoredFrom, shrunk } from '../core/appendOnly';
 
 export interface SnapshotHook {
   /** What to keep; `visit` hands the walker objects the saved data refers to that may change (they are saved too). */
@@ -392,11 +392,15 @@ export class Snapshotter {
           // Shrink by splicing, grow by writing in order: a length set far ahead first would turn
           // the array into a slow dictionary-mode one (a log restored forward, then pushed to).
           if (n < before) shrinkTo(a, n);
-          const leaves = levels(s.data as Chunk, n)[0];
-          writeArray(a, leaves, from);
+          // Only the leaves from `from` on are read (a restore backward reads none), unless a cache
+          // over the array wants them all (see restoredFrom).
+          const all = s.epoch !== undefined && keepsLeaves(a);
+          const first = all ? 0 : Math.floor(from / CHUNK);
+          const leaves = leavesFrom(s.data as Chunk, n, first);
+          writeArray(a, leaves, first, from);
           if (s.epoch !== undefined) {
             if (before > from) shrunk(a, from);
-            restoredFrom(a, leaves);
+            if (all) restoredFrom(a, leaves);
           }
           break;
         }
@@ -476,10 +480,11 @@ function shrinkTo(a: unknown[], n: number): void {
 /**
  * Writes the saved elements into `a` (no longer than they are), skipping those that are already
  * there; elements past its end are appended in order (it stays a fast, packed array where it was one).
+ * `leaves[0]` is leaf number `first` (at most from / CHUNK).
  */
-function writeArray(a: unknown[], leaves: readonly Chunk[], from: number): void {
+function writeArray(a: unknown[], leaves: readonly Chunk[], first: number, from: number): void {
   let k = Math.floor(from / CHUNK) * CHUNK;
-  for (let c = k / CHUNK; c < leaves.length; c++) {
+  for (let c = k / CHUNK - first; c < leaves.length; c++) {
     const chunk = leaves[c];
     const len = chunk.length;
     // A whole leaf past the end (a restore forward): appended at once.
@@ -568,6 +573,29 @@ function restoreSet(set: Set<unknown>, leaves: readonly Chunk[], known: number):
   for (let i = 0; i < drop.length; i++) set.delete(drop[i]);
   for (let i = prefix; i < saved; i++) set.add(leaves[Math.floor(i / CHUNK)][i % CHUNK]);
   return prefix;
+}
+
+/** The leaves of a chunk tree over `n` elements from leaf number `first` on (only the subtrees holding them are walked). */
+function leavesFrom(root: Chunk, n: number, first: number): Chunk[] {
+  const out: Chunk[] = [];
+  if (n === 0) return out;
+  let height = 0;
+  let span = 1;
+  for (let cap = CHUNK; cap < n; cap *= FANOUT) {
+    height++;
+    span *= FANOUT;
+  }
+  // span: leaves under one node of the level below the root.
+  const walk = (node: Chunk, level: number, base: number, under: number): void => {
+    if (level === 0) {
+      if (base >= first) out.push(node);
+      return;
+    }
+    const per = under / FANOUT;
+    for (let j = Math.max(0, Math.floor((first - base) / per)); j < node.length; j++) walk(node[j] as Chunk, level - 1, base + j * per, per);
+  };
+  walk(root, height, 0, span);
+  return out;
 }
 
 /** The nodes of a chunk tree over `n` elements, level by level: [leaves, …, [root]]. */

@@ -326,7 +326,8 @@ export class Driver {
     const missing = t.seq - t.feedSeq;
     if (missing <= 0) return;
     const need = Math.min(missing, FEED_CAP);
-    const journal = t.cluster.journal();
+    // Only the journal's newest events that can be needed (not its whole window of FEED_JOURNAL).
+    const journal = t.cluster.journal(need);
     const own = t.own;
     let j = journal.length - 1;
     let o = own.length - 1;
@@ -719,9 +720,11 @@ export class Driver {
   /** Starts the run again from time 0 with the whole known run's actions ahead (a rewind): restores the first checkpoint. */
   rewind(): void {
     if (this.rewound) return;
-    const all = this.allActions();
-    this.syncFeed();
     const t = this.track;
+    // On the known run (every action the cluster did came from the recorded future), the future
+    // already holds the whole run: no copy of it (a seek would otherwise cost in proportion to the run).
+    const all = t.cluster.actions().length === t.futureIdx ? t.future : this.allActions();
+    this.syncFeed();
     // Leaving the end of the known run: a checkpoint there makes coming back (or near) quick.
     const last = this.checkpoints[this.checkpoints.length - 1];
     if (!this.inPast && t.seq - last.seq >= FEED_MIN) this.checkpoint();
