@@ -127,7 +127,7 @@ describe.skipIf(!hasBrowser)('first frame before the engine', () => {
     release();
     await sharedMoment(page);
     expect(await page.getByTestId('now').textContent()).toContain('1.5 s');
-    expect(await notice(page)).toMatch(/^Opened a shared run: seed 3, 0 actions, at t=1500\.0 ms\./);
+    expect(await notice(page)).toMatch(/^Opened a shared run: seed 3, 0 actions, at t=1\.5 s\./);
     await expect.poll(() => nodeLabels(page).then((ls) => ls.filter((l) => /leader/.test(l)).length)).toBe(1);
     expect(await page.getByRole('button', { name: 'Play' }).count(), 'paused at the shared moment').toBe(1);
     expect(errors).toEqual([]);
