@@ -102,7 +102,7 @@ describe.skipIf(!hasBrowser)('first frame before the engine', () => {
     const { page, errors, release } = await openHeld(browser, linkTo(run, 1500), 7);
     await page.waitForTimeout(300);
     expect(await engineMarked(page), 'the engine is held back').toBe(false);
-    expect(await notice(page)).toBe('Opening the shared run at t = 1.500 s…');
+    expect(await notice(page)).toBe('Opening the shared run at t = 1.5 s…');
     expect(await page.getByTestId('notice').getAttribute('role')).toBe('status');
     expect(await page.getByTestId('now').textContent()).toContain('0.0 ms');
     expect(await page.getByRole('button', { name: 'Play' }).count(), 'paused while it opens').toBe(1);
@@ -126,8 +126,8 @@ describe.skipIf(!hasBrowser)('first frame before the engine', () => {
 
     release();
     await sharedMoment(page);
-    expect(await page.getByTestId('now').textContent()).toContain('1.500 s');
-    expect(await notice(page)).toMatch(/^Opened a shared run: seed 3, 0 actions, at t=1500\.0 ms\./);
+    expect(await page.getByTestId('now').textContent()).toContain('1.5 s');
+    expect(await notice(page)).toMatch(/^Opened a shared run: seed 3, 0 actions, at t=1\.5 s\./);
     await expect.poll(() => nodeLabels(page).then((ls) => ls.filter((l) => /leader/.test(l)).length)).toBe(1);
     expect(await page.getByRole('button', { name: 'Play' }).count(), 'paused at the shared moment').toBe(1);
     expect(errors).toEqual([]);
