@@ -174,6 +174,8 @@ export function endLinkPreview(opened: boolean): void {
   linkPreview = null;
   if (!opened) useSim.setState({ run: DEFAULT_RUN });
   publish();
+  // Steps, keys and actions asked for during the link's first frame apply to the run now on screen.
+  if (driver !== null) for (const fn of waiting.splice(0)) fn();
 }
 
 let firstFrameDone = (): void => {};
@@ -213,7 +215,7 @@ let loading: Promise<void> | null = null;
 
 /** Does `fn` now if the engine is there, else as soon as it has loaded (loading it). */
 function whenEngine(fn: () => void): void {
-  if (driver !== null) return fn();
+  if (driver !== null && !linkPending) return fn();
   waiting.push(fn);
   void loadEngine();
 }
@@ -224,7 +226,7 @@ function engineArrived(kit: EngineKit): void {
     publish();
   }
   if (typeof performance.mark === 'function') performance.mark('wiber:engine-ready');
-  for (const fn of waiting.splice(0)) fn();
+  if (!linkPending) for (const fn of waiting.splice(0)) fn();
 }
 
 /**
@@ -459,7 +461,8 @@ export function isBusy(): boolean {
 
 /** The commands, once the engine (which brings them, store/commands.ts) has loaded. */
 function commands(): Commands | null {
-  return driver === null ? null : engineKit()!.commands;
+  // While a share link opens, what the learner asks for waits for the shared run (endLinkPreview runs it).
+  return driver === null || linkPending ? null : engineKit()!.commands;
 }
 
 /** What the commands (store/commands.ts, loaded with the engine) use of the store's playback state; nothing else should. */
@@ -595,6 +598,7 @@ export function startLoop(): () => void {
 // ---- commands (the actions registry calls these) ----
 
 export function setPlaying(playing: boolean): void {
+  if (playing && linkPending) return whenEngine(() => setPlaying(true));
   if (playing && task !== null) return;
   useSim.setState({ playing });
   if (!playing) publish();
@@ -695,7 +699,7 @@ export function actorOf(by: ActionsBy | null, seq: number): string {
 /** A user action on the cluster now (forks the run when now is in its past). Returns an error text, if any. */
 export function act(op: string, args: unknown[]): string | undefined {
   // Before the engine has loaded the action waits for it (an error then shows as a notice).
-  if (driver === null) {
+  if (driver === null || linkPending) {
     whenEngine(() => void act(op, args));
     return undefined;
   }
@@ -782,7 +786,7 @@ export function startWorkload(config: WorkloadConfig): string | undefined {
 }
 
 export function stopWorkload(): void {
-  if (driver === null) return whenEngine(stopWorkload);
+  if (driver === null || linkPending) return whenEngine(stopWorkload);
   driver.stopWorkload();
   useSim.setState({ workload: null });
   // Show the figures as of the stop (while playing, panels refresh only every few frames).
