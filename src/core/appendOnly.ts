@@ -22,7 +22,8 @@ const marked = new WeakMap<object, Changes>();
 
 /** Marks `c` as growing at its end only (see the file comment); returns it. */
 export function appendOnly<T extends object>(c: T): T {
-  if (!marked.has(c)) marked.set(c, { epoch: 0, lows: [] });
+  // Every field from the start: one object shape for all (its readers stay monomorphic when a restore records leaves).
+  if (!marked.has(c)) marked.set(c, { epoch: 0, lows: [], wantsLeaves: false, leaves: undefined, leavesEpoch: -1 });
   return c;
 }
 

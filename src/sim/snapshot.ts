@@ -379,9 +379,20 @@ export class Snapshotter {
       if (isObjRec(s)) {
         const keys = s[0] as readonly string[];
         const rec = o as Record<string, unknown>;
-        for (let k = 0; k < keys.length; k++) rec[keys[k]] = s[k + 1];
+        // Only what differs is written: V8 treats a store into a field that has held one value since
+        // the object was made as a change even when it writes that same value, and then throws
+        // away all optimized code that relied on the field staying constant (most of the engine:
+        // the first seek then replays in unoptimized code while it is compiled again).
+        for (let k = 0; k < keys.length; k++) {
+          const key = keys[k];
+          const v = s[k + 1];
+          if (!Object.is(rec[key], v)) rec[key] = v;
+        }
         const now = Object.keys(o);
-        if (now.length !== keys.length) for (const k of now) if (!keys.includes(k)) delete rec[k];
+        // Properties added since (a reply on a request) are deleted newest first: V8 then steps the
+        // object back to its earlier shape, where deleting one that is not the newest would turn it
+        // into a slow dictionary-mode object for good (and deoptimize the code that reads it).
+        if (now.length !== keys.length) for (let k = now.length - 1; k >= 0; k--) if (!keys.includes(now[k])) delete rec[now[k]];
       } else switch (s.kind) {
         case ARRAY: {
           const a = o as unknown[];
@@ -500,7 +511,10 @@ function writeArray(a: unknown[], leaves: readonly Chunk[], first: number, from:
         else a.push(v);
       } else if (v === HOLE) {
         if (k in a) delete a[k];
-      } else if (a[k] !== v) a[k] = v;
+        // Not `a[k] = v`: a keyed store that has seen arrays of several element kinds turns an array
+        // of small integers into one of any values on the way (a Raft progress array; the code that
+        // reads it is then deoptimized). fill changes the kind only when the value needs it.
+      } else if (!Object.is(a[k], v)) a.fill(v, k, k + 1);
     }
   }
 }
