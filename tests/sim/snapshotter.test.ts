@@ -1,7 +1,7 @@
 // The snapshotter's memory accounting: what a snapshot adds, what later ones share (lasting), and that restores stay exact.
 import { describe, expect, it } from 'vitest';
-import { appendOnly } from '../../src/core/appendOnly';
-import { Snapshotter, fingerprint } from '../../src/sim/snapshot';
+import { appendOnly, shrunk } from '../../src/core/appendOnly';
+import { Snapshotter, commonPrefix, commonPrefixByLeaves, fingerprint } from '../../src/sim/snapshot';
 
 /** A leaf of n elements as V8 holds it: array header, backing store, 8 bytes an element. */
 const leafBytes = (n: number): number => 48 + 8 * n;
@@ -89,6 +89,37 @@ describe('Snapshotter accounting', () => {
     // Twice: the second restore finds everything as saved and writes nothing, and still matches.
     s.restore(saved);
     expect(fingerprint(root)).toBe(print);
+  });
+
+  it('the common prefix of two saved sequences, found from the root down, is the one listing their leaves finds (seeded)', () => {
+    type Rec = Parameters<typeof commonPrefix>[0];
+    for (let seed = 1; seed <= 20; seed++) {
+      let r = seed;
+      const rand = (n: number): number => {
+        r = (r * 1103515245 + 12345) % 2147483648;
+        return r % n;
+      };
+      const root = { xs: appendOnly([] as number[]) };
+      const s = new Snapshotter();
+      const saved: Rec[] = [];
+      for (let step = 0; step < 30; step++) {
+        // Grow by up to 5,000 (trees of 1 to 3 levels), sometimes cut back or change one element.
+        const grow = rand(5000);
+        for (let i = 0; i < grow; i++) root.xs.push(rand(1000));
+        if (rand(4) === 0 && root.xs.length > 0) {
+          root.xs.length = rand(root.xs.length);
+          shrunk(root.xs, root.xs.length);
+        }
+        if (rand(4) === 0 && root.xs.length > 0) {
+          const at = rand(root.xs.length);
+          root.xs[at] = -1;
+          shrunk(root.xs, at);
+        }
+        const snap = s.take(root);
+        saved.push(snap.saved[snap.objects.indexOf(root.xs)] as Rec);
+      }
+      for (const a of saved) for (const b of saved) expect(commonPrefix(a, b), `seed ${seed}`).toBe(commonPrefixByLeaves(a, b));
+    }
   });
 
   it('a leaf cut at its front is saved anew and is not counted as lasting', () => {
