@@ -1056,24 +1056,43 @@ const round = (x: number): number => Math.round(x * 1000) / 1000;
  * cloning (postMessage) keeps own fields only: send `plainAction(a)` across.
  */
 class PublishRecord implements ActionRecord {
+  /** The message, or n for a message `<client>#<n>` (the page's workload names its messages so): its text is made on reading. */
+  private readonly text: string | number;
   constructor(
     readonly at: number,
     readonly events: number,
     private readonly topic: string,
-    private readonly message: string,
+    message: string,
     private readonly options: Readonly<{ id?: string; via?: string; client?: string }>,
   ) {
+    this.text = numbered(message, options.client);
     Object.freeze(this);
   }
   get op(): string {
     return 'publish';
   }
   get args(): unknown[] {
-    return [this.topic, this.message, this.options];
+    const t = this.text;
+    return [this.topic, typeof t === 'number' ? `${this.options.client}#${t}` : t, this.options];
   }
   toJSON(): ActionRecord {
     return plainAction(this);
   }
+}
+
+/** n when `message` is exactly `<client>#<n>` (n written as String(n) writes it, 1 ≤ n < 10⁹), else `message`. */
+export function numbered(message: string, client: string | undefined): string | number {
+  if (client === undefined) return message;
+  const k = client.length + 1;
+  const digits = message.length - k;
+  if (digits < 1 || digits > 9 || message.charCodeAt(k - 1) !== 35 || message.charCodeAt(k) === 48 || !message.startsWith(client)) return message;
+  let n = 0;
+  for (let i = k; i < message.length; i++) {
+    const d = message.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return message;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 /** The record as a plain object (own fields only), for crossing to a worker or for storage. */

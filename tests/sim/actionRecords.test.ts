@@ -1,5 +1,7 @@
 // Recorded publishes are compact (no args array of their own) yet read, serialise, cross to a worker and replay as plain records.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { numbered } from '../../src/sim/cluster';
 import { createCluster, plainAction, replay, type ActionRecord, type ClusterOptions } from '../../src/sim/index';
 
 function run(options: ClusterOptions): ReturnType<typeof createCluster> {
@@ -47,5 +49,31 @@ describe('recorded publishes', () => {
       expect(b.violations(), `seed ${seed}: checkers`).toEqual(a.violations());
       expect(b.journal(), `seed ${seed}: journal`).toEqual(a.journal());
     }
+  });
+
+  it('a workload message <client>#<n> is kept as n, and every message reads back exactly as published', () => {
+    expect(numbered('wl3#17', 'wl3')).toBe(17);
+    expect(numbered('wl12#999999999', 'wl12')).toBe(999999999);
+    for (const [m, client] of [['wl3#017', 'wl3'], ['wl3#0', 'wl3'], ['wl3#', 'wl3'], ['wl3#1x', 'wl3'], ['wl30#5', 'wl3'], ['wl3#5', 'wl30'], ['wl3#5', undefined], ['wl3#1234567890', 'wl3'], ['wl3#-1', 'wl3'], ['xl3#5', 'wl3']] as const) {
+      expect(numbered(m, client), `${m} by ${String(client)}`).toBe(m);
+    }
+    const c = createCluster({ seed: 4, checkers: false });
+    const published: string[] = [];
+    fc.assert(
+      fc.property(fc.constantFrom('wl1', 'wl2', 'p', 'a-b'), fc.oneof(fc.nat(2_000_000_000).map(String), fc.string({ maxLength: 12 }), fc.constant('0')), fc.boolean(), (client, tail, hash) => {
+        const message = hash ? `${client}#${tail}` : tail;
+        try {
+          c.publish('t', message, { client });
+        } catch (e) {
+          if (e instanceof RangeError) return; // not a valid message
+          throw e;
+        }
+        published.push(message);
+        const a = c.actions()[c.actions().length - 1];
+        expect(a.args).toEqual(['t', message, { client }]);
+      }),
+      { seed: 7, numRuns: 300 },
+    );
+    expect(c.actions().filter((a) => typeof (a as unknown as { text: unknown }).text === 'number').length).toBeGreaterThan(20);
   });
 });
