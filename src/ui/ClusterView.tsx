@@ -23,6 +23,8 @@ export function keepSvgCopies(on: boolean): void {
 }
 
 export function Legend() {
+  // With Pre-Vote an empty ring starts a pre-vote, not an election (thesis §9.6): the term rises only if a majority would vote.
+  const preVote = useSim((s) => s.run.raft?.preVote === true);
   return (
     <ul className="legend" aria-label="Legend">
       <li>
@@ -72,7 +74,15 @@ export function Legend() {
           <circle className="lg-node" r="4.5" />
           <path className="lg-timer" d="M0,-7.5A7.5,7.5 0 1,1 -7.1,2.3L-5.2,1.7A5.5,5.5 0 1,0 0,-5.5Z" />
         </svg>
-        ring = election timer left (empty: it starts an election) <RuleChips rule="§5.2" />
+        {preVote ? (
+          <>
+            ring = election timer left (empty: it asks for pre-votes, and starts an election only if a majority would vote; thesis §9.6)
+          </>
+        ) : (
+          <>
+            ring = election timer left (empty: it starts an election) <RuleChips rule="§5.2" />
+          </>
+        )}
       </li>
       <li>
         <svg width="14" height="14" viewBox="-7 -7 14 14" aria-hidden="true">

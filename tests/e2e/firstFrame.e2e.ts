@@ -134,6 +134,29 @@ describe.skipIf(!hasBrowser)('first frame before the engine', () => {
     await page.close();
   });
 
+  it("a Step pressed during a share link's first frame is done on the shared run, from its shared moment", async () => {
+    const run = { seed: 3, nodes: 7, electionTimeoutMs: [300, 600], network: { latencyMs: [20, 40] } };
+    const { page, errors, release } = await openHeld(browser, linkTo(run, 1500), 7);
+    expect(await notice(page)).toBe('Opening the shared run at t = 1.5 s…');
+    await page.locator('body').press('s');
+    await page.waitForTimeout(300);
+    expect(await engineMarked(page)).toBe(false);
+    release();
+    await sharedMoment(page);
+    // Done on the default run behind the first frame, the step would be lost when the shared run replaced it:
+    // the clock would stay at the shared moment. Done on the shared run, it moves on from 1.5 s to its next event.
+    const seconds = async (): Promise<number> => {
+      const m = /t = ([\d.]+) (ms|s)/.exec((await page.getByTestId('now').textContent()) ?? '');
+      return m === null ? NaN : Number(m[1]) * (m[2] === 's' ? 1 : 0.001);
+    };
+    await expect.poll(seconds, { timeout: 10_000 }).toBeGreaterThan(1.5);
+    expect(await seconds()).toBeLessThan(2);
+    expect(await nodeLabels(page)).toHaveLength(7);
+    expect(await page.getByRole('button', { name: 'Play' }).count(), 'still paused after the step').toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('a damaged link and a link zod refuses: a first frame, then the clear error, and the default run unchanged', async () => {
     // Not even base64url: the default first frame, with the status line until the validator has spoken.
     const bad = await openHeld(browser, '#z=not-a-run!', 5);

@@ -6,7 +6,7 @@
 // all of it.
 import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ClusterView } from '../../src/ui/ClusterView';
+import { ClusterView, Legend } from '../../src/ui/ClusterView';
 import { ConfigPanel } from '../../src/ui/ConfigPanel';
 import { CorrectnessPanel } from '../../src/ui/CorrectnessPanel';
 import { FaultsPanel } from '../../src/ui/FaultsPanel';
@@ -232,6 +232,26 @@ describe('the Config panel: reads, Pre-Vote, CheckQuorum, snapshots, and YAML on
     fireEvent.click(screen.getByRole('button', { name: 'Add/remove nodes to match (running cluster)' }));
     expect(screen.getByTestId('reconfigure-status').textContent).toBe('Not changed — Node id n5 belonged to a removed node and cannot be reused');
     expect(getDriver().cluster.actions()).toHaveLength(actions);
+  });
+});
+
+describe('the legend says what an empty election timer does in this run', () => {
+  it('without Pre-Vote an empty ring starts an election (the term rises); with Pre-Vote it asks first (the term stays)', () => {
+    freshRun({ seed: 5, nodes: 3 });
+    const { unmount } = render(<Legend />);
+    expect(screen.getByRole('list', { name: 'Legend' }).textContent).toContain('empty: it starts an election');
+    run(() => simAct('fire', ['n1', 'election']));
+    expect(getDriver().cluster.node('n1').term).toBe(1);
+    unmount();
+    freshRun({ seed: 5, nodes: 3, raft: { preVote: true } });
+    render(<Legend />);
+    const text = screen.getByRole('list', { name: 'Legend' }).textContent ?? '';
+    expect(text).toContain('it asks for pre-votes, and starts an election only if a majority would vote');
+    expect(text).not.toContain('empty: it starts an election');
+    run(() => simAct('fire', ['n1', 'election']));
+    const v = getDriver().cluster.node('n1');
+    expect(v.term).toBe(0);
+    expect(v.preCandidate).toBe(true);
   });
 });
 
