@@ -256,7 +256,7 @@ export class ClientActor implements Actor {
       handle.lines.push(...lines);
       handle.done = true;
       this.running.delete(handle);
-      this.engine.stopTimer(timer);
+      this.engine.retireTimer(timer); // never set again: `handle.done` guards this function
       this.byTimer.delete(timer);
       for (const l of lines) this.note(node, 'in', l);
       this.observer?.answered?.(this.id, node, line, mark, lines, offset);
@@ -330,7 +330,8 @@ export class ClientActor implements Actor {
     op.doneAt = this.engine.now;
     this.openSeqs.delete(op.seq);
     this.running.delete(op);
-    this.engine.stopTimer(op.timer);
+    // Never set again (every path that sets it first checks the status, now no longer 'pending').
+    this.engine.retireTimer(op.timer);
     this.byTimer.delete(op.timer);
   }
 

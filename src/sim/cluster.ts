@@ -99,6 +99,12 @@ export class SimCluster implements Cluster {
    * not state: left out of snapshots (it stays right across a restore: it is checked against the entries).
    */
   private readonly logViews = notSnapshotted(new Map<string, { base: number; raw: Entry[]; view: LogEntryView[] }>());
+  /**
+   * One view object per log index, shared by every node's view (see entryView): five nodes' views of a
+   * 60,000-entry log held 300,000 of them (7 MB in the page, issue 11). A cache, like logViews: `entry[i]`
+   * is the entry `view[i]` was last matched with.
+   */
+  private readonly entryViews = notSnapshotted({ entry: [NO_ENTRY], view: [{ index: 0, term: 0, command: null }] as LogEntryView[] });
   private readonly checker: RaftChecker | undefined;
   private readonly timeServer: TimeServer;
   private readonly clients = new Map<string, ClientActor>();
@@ -464,10 +470,37 @@ export class SimCluster implements Cluster {
     const view = c !== undefined && keep > 0 ? c.view.slice(0, keep) : [];
     for (let i = keep + 1; i <= n; i++) {
       raw.push(log[i]);
-      view.push({ index: base + i, term: log[i].term, command: log[i].command });
+      view.push(this.entryView(base + i, log[i]));
     }
     this.logViews.set(id, { base, raw, view });
     return view;
+  }
+
+  /**
+   * The view of `entry` at `index`: the one already made for that index when it shows the same entry (the
+   * same object, or one equal in value: a seek's replay makes new but equal entries), else a new one,
+   * which the index then keeps (a node whose log differs there gets its own; they are values, never changed).
+   */
+  private entryView(index: number, entry: Entry): LogEntryView {
+    const s = this.entryViews;
+    if (index < s.view.length) {
+      const v = s.view[index];
+      if (s.entry[index] === entry) return v;
+      if (v.term === entry.term && sameValue(v.command, entry.command)) {
+        s.entry[index] = entry;
+        return v;
+      }
+    }
+    const v: LogEntryView = { index, term: entry.term, command: entry.command };
+    if (index < s.view.length) {
+      s.view[index] = v;
+      s.entry[index] = entry;
+    } else if (index === s.view.length) {
+      // Only contiguous from index 0 (a node first viewed past a snapshot is not shared): no holes.
+      s.view.push(v);
+      s.entry.push(entry);
+    }
+    return v;
   }
 
   node(id: string): NodeView {
@@ -935,7 +968,7 @@ export class SimCluster implements Cluster {
     // A copy: a caller that changes its options object later must not change the action log. Options
     // naming only a client are one shared frozen object per client (a long workload records thousands).
     const recorded = clean.id === undefined && clean.via === undefined ? clientOnly(clean.client) : clean;
-    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'publish', args: [topic, message, recorded] }));
+    this.actionLog.push(new PublishRecord(this.now, this.engine.eventCount, topic, message, recorded));
     const handle = this.client(client).publish(topic, message, clean.id, clean.via);
     this.engine.flush();
     return handle;
@@ -1048,6 +1081,60 @@ export class SimCluster implements Cluster {
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/**
+ * A recorded publish: its arguments kept as fields, `args` made on reading. A run at 100 publishes/s
+ * records 60,000 of them in ten minutes, and an `args` array each cost about as much as the rest of
+ * the record (issue 11). Frozen, like every record; `toJSON` gives the plain record. Structured
+ * cloning (postMessage) keeps own fields only: send `plainAction(a)` across.
+ */
+class PublishRecord implements ActionRecord {
+  /** The message, or n for a message `<client>#<n>` (the page's workload names its messages so): its text is made on reading. */
+  private readonly text: string | number;
+  constructor(
+    readonly at: number,
+    readonly events: number,
+    private readonly topic: string,
+    message: string,
+    private readonly options: Readonly<{ id?: string; via?: string; client?: string }>,
+  ) {
+    this.text = numbered(message, options.client);
+    Object.freeze(this);
+  }
+  get op(): string {
+    return 'publish';
+  }
+  get args(): unknown[] {
+    const t = this.text;
+    return [this.topic, typeof t === 'number' ? `${this.options.client}#${t}` : t, this.options];
+  }
+  toJSON(): ActionRecord {
+    return plainAction(this);
+  }
+}
+
+/** n when `message` is exactly `<client>#<n>` (n written as String(n) writes it, 1 ≤ n < 10⁹), else `message`. */
+export function numbered(message: string, client: string | undefined): string | number {
+  if (client === undefined) return message;
+  const k = client.length + 1;
+  const digits = message.length - k;
+  if (digits < 1 || digits > 9 || message.charCodeAt(k - 1) !== 35 || message.charCodeAt(k) === 48 || !message.startsWith(client)) return message;
+  let n = 0;
+  for (let i = k; i < message.length; i++) {
+    const d = message.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return message;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** The record as a plain object (own fields only), for crossing to a worker or for storage. */
+export function plainAction(a: ActionRecord): ActionRecord {
+  return { at: a.at, events: a.events, op: a.op, args: a.args };
+}
+
+/** Stands at index 0 of the shared entry views (a log's slot 0 is never viewed). */
+const NO_ENTRY: Entry = Object.freeze({ term: -1, command: null });
 
 /** An action log that keeps nothing: a run that will never be replayed need not grow with every publish. */
 class DiscardingLog<T> extends Array<T> {

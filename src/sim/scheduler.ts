@@ -9,18 +9,24 @@ export interface Scheduled {
 export class Scheduler<T extends Scheduled> {
   private heap: T[] = [];
   private seq = 0;
+
+  /**
+   * `saved` gives what a snapshot keeps of a queued item, handing the walker what it refers to that may
+   * change: the item itself, or an equivalent one (same time and order) that drops what need not be kept.
+   */
+  constructor(private readonly saved: (item: T, visit: (o: unknown) => void) => T = (item) => item) {}
+
   /**
    * Queued items do not change once queued (the engine keeps its cancelled messages in a set of its
-   * own): a snapshot keeps the heap's items by reference, not copies. A timer an item wakes does
-   * change, and may be reachable from nowhere else: it is handed to the walker.
+   * own): a snapshot keeps the heap's items by reference, not copies. What an item refers to that
+   * does change (a timer it wakes) is handed to the walker by `saved`. Positions are kept: the saved
+   * heap is still a heap.
    */
   readonly [SNAPSHOT]: SnapshotHook = {
     save: (visit) => {
-      for (const item of this.heap) {
-        const timer = (item as { timer?: unknown }).timer;
-        if (timer !== undefined) visit(timer);
-      }
-      return { heap: this.heap.slice(), seq: this.seq };
+      const out: T[] = [];
+      for (const item of this.heap) out.push(this.saved(item, visit));
+      return { heap: out, seq: this.seq };
     },
     // Messages in flight are kept alive by the snapshot (item, payload, timer): about this much each.
     bytes: (saved) => 48 + 400 * (saved as { heap: T[] }).heap.length,

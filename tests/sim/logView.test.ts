@@ -71,4 +71,27 @@ describe('log views', () => {
     }
     for (const r of returned) expect(JSON.stringify(r.log)).toBe(r.copy);
   });
+
+  it('nodes holding the same entry share one view object for it (five views of a long log held five copies of every entry)', () => {
+    const c = createCluster({ seed: 6, nodes: 5 });
+    for (let round = 0; round < 30; round++) {
+      play(c, round);
+      c.nodeIds.forEach((id) => c.node(id)); // viewed every round, as the page does
+    }
+    c.heal();
+    c.runFor(2000);
+    const logs = c.nodeIds.map((id) => c.node(id).log);
+    const n = Math.min(...logs.map((l) => l.length));
+    expect(n).toBeGreaterThan(30);
+    let shared = 0;
+    for (let k = 0; k < n; k++) {
+      for (const log of logs.slice(1)) {
+        if (log[k].term === logs[0][k].term && log[k].command === logs[0][k].command) {
+          expect(log[k], `entry ${log[k].index}`).toBe(logs[0][k]);
+          shared++;
+        }
+      }
+    }
+    expect(shared).toBeGreaterThan(4 * 30);
+  });
 });

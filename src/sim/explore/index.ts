@@ -5,7 +5,7 @@
 //   if (ex.search.found) const cx = counterexample(ex, ex.search.found);   // exact `at` lines, a share-link run
 import { parseScenario, ScenarioError, ScenarioRunner, toScenario, optionsToHeader } from '../scenario';
 import type { ActionRecord, ClusterOptions } from '../types';
-import type { SimCluster } from '../cluster';
+import { plainAction, type SimCluster } from '../cluster';
 import { withoutAlive } from '../livenessNews';
 import { applyMove, canon, copyWorld, DEFAULT_BOUNDS, describeMove, worldFrom, type Bounds, type Fixed, type Move, type World } from './model';
 import { Search, type Found } from './search';
@@ -175,7 +175,7 @@ export function counterexample(ex: Explore, found: Found): Counterexample {
   const prefixActions = c.actions().length;
   playOnEngine(ex, c, found.moves);
   const v = c.violations();
-  const actions = [...c.actions()];
+  const actions = c.actions().map(plainAction); // plain: a found run crosses from the worker
   runner.dispose();
   const header = optionsToHeader({ ...ex.options, checkers: 'record' });
   const body = toScenario({}, actions).trimEnd();
