@@ -98,7 +98,7 @@ export class SimCluster implements Cluster {
    * Per node, its log as last viewed (see logView): a view of a long log is built from what changed. A cache,
    * not state: left out of snapshots (it stays right across a restore: it is checked against the entries).
    */
-  private readonly logViews = notSnapshotted(new Map<string, { base: number; raw: Entry[]; view: LogEntryView[] }>());
+  private readonly logViews = notSnapshotted(new Map<string, { base: number; raw: Entry[]; all: LogEntryView[]; view: LogEntryView[]; lent: boolean }>());
   /**
    * One view object per log index, shared by every node's view (see entryView): five nodes' views of a
    * 60,000-entry log held 300,000 of them (7 MB in the page, issue 11). A cache, like logViews: `entry[i]`
@@ -450,30 +450,48 @@ export class SimCluster implements Cluster {
    */
   private logView(id: string, log: readonly Entry[], base: number): LogEntryView[] {
     const n = log.length - 1;
-    const c = this.logViews.get(id);
-    let keep = 0;
-    if (c !== undefined && c.base === base) {
-      keep = Math.min(c.raw.length, n);
-      // Down to the first entry that is the very same object: entries above it that are other objects but equal
-      // in value are kept too (a seek replays from a checkpoint and builds those entries anew: a view taken before
-      // it shared nothing past that checkpoint, and a seek further on rebuilt tens of thousands of entries).
-      let same = keep;
-      while (same > 0 && c.raw[same - 1] !== log[same]) {
-        if (c.raw[same - 1].term !== log[same].term || !sameValue(c.raw[same - 1].command, log[same].command)) keep = same - 1;
-        same--;
-      }
-      // The cache's own list (never returned) takes the log's objects, so the next look stops at once.
-      for (let i = same; i < keep; i++) c.raw[i] = log[i + 1];
-      if (keep === n && keep === c.raw.length) return c.view;
+    let c = this.logViews.get(id);
+    if (c === undefined || c.base !== base) {
+      c = { base, raw: [], all: [], view: [], lent: false };
+      this.logViews.set(id, c);
     }
-    const raw = c !== undefined && keep > 0 ? c.raw.slice(0, keep) : [];
-    const view = c !== undefined && keep > 0 ? c.view.slice(0, keep) : [];
+    // The cache holds the longest log seen (raw) and its views (all), also past the end of a shorter log
+    // (a seek back): seeking forward again then finds them there, where it went through every entry past
+    // the point it came back from (150,000 of them at 100 publishes/s for a seek from 300 s to the end).
+    const raw = c.raw;
+    let keep = Math.min(raw.length, n);
+    // Down to the first entry that is the very same object: entries above it that are other objects but equal
+    // in value are kept too (a seek replays from a checkpoint and builds those entries anew: a view taken before
+    // it shared nothing past that checkpoint, and a seek further on rebuilt tens of thousands of entries).
+    let same = keep;
+    while (same > 0 && raw[same - 1] !== log[same]) {
+      if (raw[same - 1].term !== log[same].term || !sameValue(raw[same - 1].command, log[same].command)) keep = same - 1;
+      same--;
+    }
+    // The cache's own list (never returned) takes the log's objects, so the next look stops at once.
+    for (let i = same; i < keep; i++) raw[i] = log[i + 1];
+    if (keep === n && c.view.length === n) return c.view;
+    // A view once returned is never changed: once the cache's own list was handed out, the cache writes to a copy.
+    if (keep < n && c.lent) {
+      c.all = c.all.slice();
+      c.lent = false;
+    }
+    const all = c.all;
     for (let i = keep + 1; i <= n; i++) {
-      raw.push(log[i]);
-      view.push(this.entryView(base + i, log[i]));
+      const e = log[i];
+      const v = this.entryView(base + i, e);
+      if (i - 1 < raw.length) {
+        raw[i - 1] = e;
+        all[i - 1] = v;
+      } else {
+        raw.push(e);
+        all.push(v);
+      }
     }
-    this.logViews.set(id, { base, raw, view });
-    return view;
+    // At the end of the known run (the log is the longest seen) the view is the cache's list itself: no second copy.
+    c.lent ||= n === all.length;
+    c.view = n === all.length ? all : all.slice(0, n);
+    return c.view;
   }
 
   /**

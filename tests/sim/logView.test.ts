@@ -94,4 +94,24 @@ describe('log views', () => {
     }
     expect(shared).toBeGreaterThan(4 * 30);
   });
+  it('a seek back and forward again reuses the entry views it had (a far seek forward does not go through them again)', () => {
+    const c = createCluster({ seed: 5, nodes: 3 });
+    const start = c.saveState();
+    for (let round = 0; round < 30; round++) play(c, round);
+    const late = c.saveState();
+    const id = c.leader() ?? c.nodeIds[0];
+    const before = c.node(id).log;
+    expect(before.length, 'the run made a long log').toBeGreaterThan(40);
+    // Back to the start (the view is short), then forward to the same late state again.
+    c.restoreState(start);
+    for (let round = 0; round < 3; round++) play(c, round);
+    expect(c.node(id).log.length).toBeLessThan(before.length);
+    c.restoreState(late);
+    const after = c.node(id).log;
+    expect(after).toEqual(before);
+    const reused = after.filter((v, i) => v === before[i]).length;
+    expect(reused, 'entry views kept from before the seek back').toBe(before.length);
+    // Kept whole: the very list handed out before comes back (nothing was gone through again).
+    expect(after, 'the same list as before the seek back').toBe(before);
+  });
 });
