@@ -296,6 +296,10 @@ export class ClientActor implements Actor {
       timer: new Timer(this, 'publish'),
       retryDelayMs: 50,
       retrying: false,
+      // Present from the start (one object shape): fields added later made a restore delete them and V8 drop optimized code.
+      offset: undefined,
+      reply: undefined,
+      doneAt: undefined,
     };
     this.observer?.published(this.id, topic, op.id, message);
     this.openSeqs.set(op.seq, true);
