@@ -132,13 +132,61 @@ export interface TopicState {
   commands: PubCommand[];
   firstOffset: number;
   /**
-   * Dedup table: id → offset of the stored record, for the ids of the last `dedupWindow` records.
-   * Invariant: ids.size === ring.length <= dedupWindow, and ring holds exactly the keys of ids.
+   * Ids of the last (up to dedupWindow) records dropped by retention, oldest first (frozen; empty
+   * until retention drops any). The dedup window is the ids of the last dedupWindow records stored:
+   * these, then the commands' ids. It is derived, not kept here (see `windowOf`).
    */
+  droppedIds: readonly string[];
+}
+
+/**
+ * The dedup window of a topic: id → offset of the stored record, for the ids of the last
+ * `dedupWindow` records. Invariant: ids.size === ring.length <= dedupWindow, and ring holds exactly the keys of ids.
+ */
+interface DedupWindow {
   readonly ids: Map<string, number>;
-  /** Ids in store order, used as a ring once full; `ringHead` is the oldest (next evicted). */
+  /** Ids in store order, used as a ring once full; `head` is the oldest (next evicted). */
   readonly ring: string[];
-  ringHead: number;
+  head: number;
+  /** What it was built from and kept up to date with: valid while the topic still holds exactly these. */
+  commands: PubCommand[];
+  length: number;
+  last: PubCommand | undefined;
+  dropped: readonly string[];
+}
+
+/**
+ * Each topic's window lives beside the state, not in it: snapshots of the simulation walk the state
+ * (a window of 100 ids is a Map and a ring they would copy for every topic of every node at every
+ * checkpoint, as it changes with every publish), while the window follows from the commands and
+ * `droppedIds`, which they keep anyway. The window is checked against them on every use (the same
+ * array, length, last command and dropped ids it was brought up to date with; a command object is
+ * stored once, so the last one and the length pin the contents) and rebuilt when they differ, e.g.
+ * after a restore wrote an earlier or later state back into the topic.
+ */
+const windows = new WeakMap<TopicState, DedupWindow>();
+const NO_IDS: readonly string[] = Object.freeze([]);
+
+function windowOf(topic: TopicState, dedupWindow: number): DedupWindow {
+  const c = topic.commands;
+  const n = c.length;
+  const w = windows.get(topic);
+  if (w !== undefined && w.commands === c && w.length === n && w.last === c[n - 1] && w.dropped === topic.droppedIds) return w;
+  const ids = new Map<string, number>();
+  const ring: string[] = [];
+  const d = topic.droppedIds;
+  const take = Math.min(dedupWindow, d.length + n);
+  const first = topic.firstOffset + n - take;
+  for (let k = 0; k < take; k++) {
+    const offset = first + k;
+    const j = offset - topic.firstOffset;
+    const id = j >= 0 ? c[j].id : d[d.length + j];
+    ring.push(id);
+    ids.set(id, offset);
+  }
+  const built: DedupWindow = { ids, ring, head: 0, commands: c, length: n, last: c[n - 1], dropped: d };
+  windows.set(topic, built);
+  return built;
 }
 
 export interface BrokerState {
@@ -211,10 +259,10 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
   }
   let topic = state.topics.get(name);
   if (topic === undefined) {
-    topic = { commands: appendOnly([]), firstOffset: 1, ids: new Map(), ring: [], ringHead: 0 };
+    topic = { commands: appendOnly([]), firstOffset: 1, droppedIds: NO_IDS };
     state.topics.set(name, topic);
   } else if (state.dedupWindow > 0) {
-    const offset = topic.ids.get(id);
+    const offset = windowOf(topic, state.dedupWindow).ids.get(id);
     if (offset !== undefined) {
       if (session !== undefined) noteReply(session, stamp!, name, offset);
       return { kind: 'duplicate', topic: name, id, offset };
@@ -222,15 +270,19 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
   }
 
   const offset = topic.firstOffset + topic.commands.length;
+  // Brought up to date before the push, so it still matches the topic it was checked against.
+  const w = state.dedupWindow > 0 ? windowOf(topic, state.dedupWindow) : undefined;
   topic.commands.push(command);
   state.recordCount++;
+  if (w !== undefined) remember(w, state.dedupWindow, id, offset, topic.commands);
   // Retention: drop the oldest in chunks, so each record costs O(1) amortised.
   if (topic.commands.length >= 2 * state.retain) {
     const drop = topic.commands.length - state.retain;
+    const dropped = topic.commands.slice(0, drop).map((cmd) => cmd.id);
+    topic.droppedIds = Object.freeze([...topic.droppedIds, ...dropped].slice(-state.dedupWindow || Infinity));
     topic.commands = appendOnly(topic.commands.slice(drop));
     topic.firstOffset += drop;
   }
-  remember(topic, state.dedupWindow, id, offset);
   if (session !== undefined) noteReply(session, stamp!, name, offset);
   return { kind: 'stored', topic: name, record: recordOf(command, offset), command };
 }
@@ -249,17 +301,18 @@ export function lookupSession(state: BrokerState, stamp: SessionStamp): { topic:
   return state.sessions?.get(stamp.client)?.replies.get(stamp.seq);
 }
 
-/** Records `id` in the topic's window, evicting the oldest id once the window is full: O(1). */
-function remember(topic: TopicState, dedupWindow: number, id: string, offset: number): void {
-  if (dedupWindow === 0) return;
-  if (topic.ring.length < dedupWindow) {
-    topic.ring.push(id);
+/** Records `id` in the window (the topic has just stored its command), evicting the oldest id once the window is full: O(1). */
+function remember(w: DedupWindow, dedupWindow: number, id: string, offset: number, commands: PubCommand[]): void {
+  if (w.ring.length < dedupWindow) {
+    w.ring.push(id);
   } else {
-    topic.ids.delete(topic.ring[topic.ringHead]);
-    topic.ring[topic.ringHead] = id;
-    topic.ringHead = topic.ringHead + 1 === dedupWindow ? 0 : topic.ringHead + 1;
+    w.ids.delete(w.ring[w.head]);
+    w.ring[w.head] = id;
+    w.head = w.head + 1 === dedupWindow ? 0 : w.head + 1;
   }
-  topic.ids.set(id, offset);
+  w.ids.set(id, offset);
+  w.length = commands.length;
+  w.last = commands[commands.length - 1];
 }
 
 /**
@@ -269,7 +322,8 @@ function remember(topic: TopicState, dedupWindow: number, id: string, offset: nu
  */
 export function lookupDuplicate(state: BrokerState, topic: string, id: string): number | undefined {
   if (state.dedupWindow === 0) return undefined;
-  return state.topics.get(topic)?.ids.get(id);
+  const t = state.topics.get(topic);
+  return t === undefined ? undefined : windowOf(t, state.dedupWindow).ids.get(id);
 }
 
 /**
@@ -310,7 +364,7 @@ export function recordCount(state: BrokerState, topic?: string): number {
 export function cloneBrokerState(state: BrokerState): BrokerState {
   const topics = new Map<string, TopicState>();
   for (const [name, t] of state.topics) {
-    topics.set(name, { commands: appendOnly(t.commands.slice()), firstOffset: t.firstOffset, ids: new Map(t.ids), ring: t.ring.slice(), ringHead: t.ringHead });
+    topics.set(name, { commands: appendOnly(t.commands.slice()), firstOffset: t.firstOffset, droppedIds: t.droppedIds });
   }
   let sessions: Map<string, Session> | null = null;
   if (state.sessions !== null) {
