@@ -51,7 +51,7 @@ function emptyMetrics(): MetricsSnapshot {
     leadersElected: 0,
     electionTimes: [],
     leaderTimes: [],
-    commits: [],
+    commitLatencies: [],
     dropped: 0,
     delivered: 0,
   };

@@ -7,13 +7,6 @@ export const BUCKET_MS = 100;
 export const MESSAGE_TYPES = ['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply', 'other'] as const;
 export type MessageKind = (typeof MESSAGE_TYPES)[number];
 
-export interface CommitSample {
-  at: number;
-  index: number;
-  /** From the leader's first send of the entry to the leader's commit. */
-  latencyMs: number;
-}
-
 export interface MetricsSnapshot {
   /** Messages sent per type, total. */
   sentByType: Record<MessageKind, number>;
@@ -27,7 +20,12 @@ export interface MetricsSnapshot {
   leadersElected: number;
   electionTimes: number[];
   leaderTimes: number[];
-  commits: CommitSample[];
+  /**
+   * Latency of each entry committed by a leader, in commit order (the first MAX_SAMPLES): from the
+   * leader's first send of the entry to its commit. Numbers only: an object per sample (time, index,
+   * latency) cost 80 bytes against 8 in Node (1.6 MB a 10-minute run at 100 publishes/s), and only the latency is shown.
+   */
+  commitLatencies: number[];
   dropped: number;
   delivered: number;
 }
@@ -85,7 +83,7 @@ export class Metrics {
   private commitSeries: number[] = [];
   private electionTimes: number[] = [];
   private leaderTimes: number[] = [];
-  private commits: CommitSample[] = [];
+  private commitLatencies: number[] = [];
   private dropped = 0;
   private delivered = 0;
   /** Role of each node as the events tell it (down nodes are followers). */
@@ -144,7 +142,7 @@ export class Metrics {
           const sent = this.firstSent.get(i);
           if (sent === undefined) continue;
           this.firstSent.delete(i);
-          if (this.commits.length < MAX_SAMPLES) this.commits.push({ at: e.at, index: i, latencyMs: e.at - sent });
+          if (this.commitLatencies.length < MAX_SAMPLES) this.commitLatencies.push(e.at - sent);
         }
         break;
       }
@@ -162,7 +160,7 @@ export class Metrics {
       lists: [
         { arr: this.electionTimes, len: this.electionTimes.length },
         { arr: this.leaderTimes, len: this.leaderTimes.length },
-        { arr: this.commits, len: this.commits.length },
+        { arr: this.commitLatencies, len: this.commitLatencies.length },
       ],
       dropped: this.dropped,
       delivered: this.delivered,
@@ -180,7 +178,7 @@ export class Metrics {
     x.commitSeries = seriesAt(m.series[1]);
     x.electionTimes = m.lists[0].arr.slice(0, m.lists[0].len) as number[];
     x.leaderTimes = m.lists[1].arr.slice(0, m.lists[1].len) as number[];
-    x.commits = m.lists[2].arr.slice(0, m.lists[2].len) as CommitSample[];
+    x.commitLatencies = m.lists[2].arr.slice(0, m.lists[2].len) as number[];
     x.dropped = m.dropped;
     x.delivered = m.delivered;
     x.roles = new Map(m.roles);
@@ -201,7 +199,7 @@ export class Metrics {
       leadersElected: this.leaderTimes.length,
       electionTimes: this.electionTimes.slice(),
       leaderTimes: this.leaderTimes.slice(),
-      commits: this.commits.slice(),
+      commitLatencies: this.commitLatencies.slice(),
       dropped: this.dropped,
       delivered: this.delivered,
     };

@@ -40,7 +40,7 @@ function quantile(xs: number[], q: number): number {
 }
 
 function Latency({ m }: { m: MetricsSnapshot }) {
-  const lat = m.commits.map((c) => c.latencyMs);
+  const lat = m.commitLatencies;
   const recent = lat.slice(-BINS);
   const p50 = quantile(lat, 0.5);
   const p95 = quantile(lat, 0.95);
