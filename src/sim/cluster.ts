@@ -1109,13 +1109,16 @@ const round = (x: number): number => Math.round(x * 1000) / 1000;
 class PublishRecord implements ActionRecord {
   /** The message, or n for a message `<client>#<n>` (the page's workload names its messages so): its text is made on reading. */
   private readonly text: string | number;
+  /** Topic and options: one shared object per (client, topic) for a publish naming only its client (see `publishTarget`). */
+  private readonly target: PublishTarget;
   constructor(
     readonly at: number,
     readonly events: number,
-    private readonly topic: string,
+    topic: string,
     message: string,
-    private readonly options: Readonly<{ id?: string; via?: string; client?: string }>,
+    options: Readonly<{ id?: string; via?: string; client?: string }>,
   ) {
+    this.target = publishTarget(topic, options);
     this.text = numbered(message, options.client);
     Object.freeze(this);
   }
@@ -1124,11 +1127,35 @@ class PublishRecord implements ActionRecord {
   }
   get args(): unknown[] {
     const t = this.text;
-    return [this.topic, typeof t === 'number' ? `${this.options.client}#${t}` : t, this.options];
+    const { topic, options } = this.target;
+    return [topic, typeof t === 'number' ? `${options.client}#${t}` : t, options];
   }
   toJSON(): ActionRecord {
     return plainAction(this);
   }
+}
+
+interface PublishTarget {
+  readonly topic: string;
+  readonly options: Readonly<{ id?: string; via?: string; client?: string }>;
+}
+
+/** Shared targets by options object (the per-client frozen ones of `clientOnly`), then topic. */
+const publishTargets = new WeakMap<object, Map<string, PublishTarget>>();
+const TOPICS_PER_CLIENT_MAX = 256;
+
+/**
+ * The frozen (topic, options) of a publish: for options shared by every publish of a client (a
+ * workload's), one object per (client, topic), so a record keeps one field for both (8 bytes a
+ * publish). Other options (an id or a node named) get their own object. Bounded per client.
+ */
+function publishTarget(topic: string, options: Readonly<{ id?: string; via?: string; client?: string }>): PublishTarget {
+  const byTopic = publishTargets.get(options);
+  const known = byTopic?.get(topic);
+  if (known !== undefined) return known;
+  const t: PublishTarget = Object.freeze({ topic, options });
+  if (byTopic !== undefined && byTopic.size < TOPICS_PER_CLIENT_MAX) byTopic.set(topic, t);
+  return t;
 }
 
 /** n when `message` is exactly `<client>#<n>` (n written as String(n) writes it, 1 ≤ n < 10⁹), else `message`. */
@@ -1170,6 +1197,9 @@ const clientOnlyOptions = new Map<string | undefined, Readonly<{ client?: string
 /** The publish options `{ client }` (or `{}`), one frozen object per client id. */
 function clientOnly(client: string | undefined): Readonly<{ client?: string }> {
   let o = clientOnlyOptions.get(client);
-  if (o === undefined) clientOnlyOptions.set(client, (o = Object.freeze(client === undefined ? {} : { client })));
+  if (o === undefined) {
+    clientOnlyOptions.set(client, (o = Object.freeze(client === undefined ? {} : { client })));
+    publishTargets.set(o, new Map());
+  }
   return o;
 }

@@ -35,6 +35,30 @@ describe('recorded publishes', () => {
     expect(structuredClone(plainAction(b))).toEqual(plainAction(b));
   });
 
+  it("a client's publishes to one topic share one (topic, options) object; other options get their own", () => {
+    const c = createCluster({ seed: 2 });
+    c.runFor(500);
+    c.publish('t1', 'wl2#1', { client: 'wl2' });
+    c.publish('t2', 'wl2#2', { client: 'wl2' });
+    c.publish('t1', 'wl2#3', { client: 'wl2' });
+    c.publish('t1', 'x', { id: 'abc', client: 'wl2' });
+    c.publish('t1', 'y', { id: 'abd', client: 'wl2' });
+    const own = (a: ActionRecord): unknown[] => Object.getOwnPropertyNames(a).map((k) => (a as unknown as Record<string, unknown>)[k]);
+    const objects = c.actions().map((a) => own(a).filter((v) => typeof v === 'object' && v !== null));
+    // One object field per record (topic and options together), shared by t1's workload publishes.
+    for (const o of objects) expect(o.length).toBe(1);
+    expect(objects[0][0]).toBe(objects[2][0]);
+    expect(objects[0][0]).not.toBe(objects[1][0]);
+    expect(objects[3][0]).not.toBe(objects[4][0]);
+    expect(c.actions().map((a) => a.args)).toEqual([
+      ['t1', 'wl2#1', { client: 'wl2' }],
+      ['t2', 'wl2#2', { client: 'wl2' }],
+      ['t1', 'wl2#3', { client: 'wl2' }],
+      ['t1', 'x', { id: 'abc', client: 'wl2' }],
+      ['t1', 'y', { id: 'abd', client: 'wl2' }],
+    ]);
+  });
+
   it('a run replayed from its serialised actions (a share link) reaches the same state', () => {
     for (const seed of [1, 2, 3]) {
       const options: ClusterOptions = { seed, checkers: 'record' };
