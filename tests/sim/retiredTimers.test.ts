@@ -44,6 +44,19 @@ function savedDeadTimers(c: SimCluster): number {
   return snap.objects.filter((o) => o instanceof Timer && (o.name === 'publish' || o.name === 'console') && !o.running).length;
 }
 
+/** Seed 3: 200 publishes from 4 clients and 10 console lines, all answered; their timers' wake-ups still queued. */
+function publishedAndAcked(): ReturnType<typeof createCluster> {
+  const c = createCluster({ seed: 3 });
+  c.runFor(1000);
+  for (let i = 0; i < 200; i++) {
+    c.publish('t', `m${i}`, { client: `p${i % 4}` });
+    if (i % 20 === 0) c.command('n1', 'HISTORY t 2', { client: 'con' });
+    c.runFor(10);
+  }
+  c.runFor(300);
+  return c;
+}
+
 describe('retired timers', () => {
   it('retiring instead of only stopping changes no event (same journal, counts and findings, several seeds)', () => {
     for (let seed = 1; seed <= 4; seed++) {
@@ -59,26 +72,12 @@ describe('retired timers', () => {
   });
 
   it('a saved state keeps no timer of a finished publish or console line (it did, one per publish while its wake-up waited)', () => {
-    const c = createCluster({ seed: 3 });
-    c.runFor(1000);
-    for (let i = 0; i < 200; i++) {
-      c.publish('t', `m${i}`, { client: `p${i % 4}` });
-      if (i % 20 === 0) c.command('n1', 'HISTORY t 2', { client: 'con' });
-      c.runFor(10);
-    }
-    c.runFor(300); // all acknowledged; their timers' wake-ups (2 s, 5 s) still queued
+    const c = publishedAndAcked(); // all acknowledged; their timers' wake-ups (2 s, 5 s) still queued
     expect(c.actions().length).toBeGreaterThan(200);
     expect(savedDeadTimers(c)).toBe(0);
     // Stopping alone leaves them to the saved state: what this test guards against.
     Engine.prototype.retireTimer = Engine.prototype.stopTimer;
-    const d = createCluster({ seed: 3 });
-    d.runFor(1000);
-    for (let i = 0; i < 200; i++) {
-      d.publish('t', `m${i}`, { client: `p${i % 4}` });
-      if (i % 20 === 0) d.command('n1', 'HISTORY t 2', { client: 'con' });
-      d.runFor(10);
-    }
-    d.runFor(300);
+    const d = publishedAndAcked();
     expect(savedDeadTimers(d)).toBeGreaterThan(100);
   });
 
