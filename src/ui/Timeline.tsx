@@ -39,6 +39,8 @@ export function Timeline() {
   const busy = useSim((s) => s.task !== null);
   const [drag, setDrag] = useState<number | null>(null);
   const [hover, setHover] = useState<number | null>(null);
+  /** Where the current press seeked to (see onPointerDown). */
+  const pressedAt = useRef<number | null>(null);
   const end = Math.max(horizon, now, 1);
   const inner = Math.max(10, width - 2 * PAD);
   const x = (t: number): number => PAD + (t / end) * inner;
@@ -83,7 +85,12 @@ export function Timeline() {
         onPointerDown={(e) => {
           if (busy) return;
           e.currentTarget.setPointerCapture?.(e.pointerId);
-          setDrag(toT(e));
+          // A press seeks at once, as a native slider or a video's progress bar does: the new moment
+          // shows while the button is still down (a press lasts about 100 ms), not after the release.
+          const t = toT(e);
+          pressedAt.current = t;
+          setDrag(t);
+          seek(t);
         }}
         onPointerMove={(e) => {
           const t = toT(e);
@@ -95,7 +102,8 @@ export function Timeline() {
           if (drag === null) return;
           const t = toT(e);
           setDrag(null);
-          seek(t);
+          // Dragged elsewhere: the release seeks there (a press that did not move has already seeked).
+          if (t !== pressedAt.current) seek(t);
         }}
         onPointerCancel={() => setDrag(null)}
       >

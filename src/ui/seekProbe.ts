@@ -1,4 +1,4 @@
-// Times the seeks a learner makes (a click on the timeline, a key) from the input event to the frame that shows the new state, in parts (the perf test reads them; loaded on demand).
+// Times the seeks a learner makes (a press on the timeline, a key) from the input event to the frame that shows the new state, in parts (the perf test reads them; loaded on demand).
 import { frameTimes, isBusy, seekWork } from '../store/sim';
 
 /** One seek made by an input event, wall ms. `total` runs from the event to the end of the browser's rendering of the frame that shows it. */
@@ -23,7 +23,7 @@ export interface InputSeek {
 const seeks: InputSeek[] = [];
 let watching = false;
 
-/** Starts timing every pointer release and key press that seeks (idempotent); returns the list it fills. */
+/** Starts timing every pointer press and key press that seeks (the timeline seeks on press; idempotent); returns the list it fills. */
 export function watchInputSeeks(): InputSeek[] {
   if (watching) return seeks;
   watching = true;
@@ -69,7 +69,7 @@ export function watchInputSeeks(): InputSeek[] {
     began.worked = seekWork.engine + seekWork.store;
   };
   const root = document.getElementById('root');
-  for (const type of ['pointerup', 'keydown']) {
+  for (const type of ['pointerdown', 'keydown']) {
     window.addEventListener(type, first, true);
     root?.addEventListener(type, handled, false);
     window.addEventListener(type, handled, false);

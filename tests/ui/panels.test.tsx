@@ -281,6 +281,37 @@ describe('event feed and timeline', () => {
     });
     expect(getDriver().now).toBe(500);
   });
+
+  it('a press on the timeline seeks at once (before the release); a release elsewhere after a drag seeks there', () => {
+    render(<Timeline />);
+    run(() => seek(1000));
+    const slider = screen.getByRole('slider', { name: /Timeline/ });
+    // The strip is 800 px wide here (no layout in this environment), 10 px padding each side: x = 10 + t / 1000 * 780.
+    rAct(() => {
+      fireEvent.pointerDown(slider, { clientX: 400, pointerId: 1 });
+      finishTask();
+    });
+    expect(getDriver().now).toBeCloseTo(500, 6);
+    const seeks: number[] = [];
+    const off = useSim.subscribe((s, prev) => s.now !== prev.now && seeks.push(s.now));
+    rAct(() => {
+      fireEvent.pointerUp(slider, { clientX: 400, pointerId: 1 });
+      finishTask();
+    });
+    expect(seeks, 'a release where the press was seeks no more').toEqual([]);
+    rAct(() => {
+      fireEvent.pointerDown(slider, { clientX: 205, pointerId: 1 });
+      finishTask();
+    });
+    expect(getDriver().now).toBeCloseTo(250, 6);
+    rAct(() => {
+      fireEvent.pointerMove(slider, { clientX: 595, pointerId: 1 });
+      fireEvent.pointerUp(slider, { clientX: 595, pointerId: 1 });
+      finishTask();
+    });
+    expect(getDriver().now).toBeCloseTo(750, 6);
+    off();
+  });
 });
 
 describe('correctness panel', () => {
