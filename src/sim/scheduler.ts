@@ -6,26 +6,34 @@ export interface Scheduled {
   seq: number;
 }
 
+/** Order of coming out: time, then insertion order. */
+const before = (a: Scheduled, b: Scheduled): number => a.at - b.at || a.seq - b.seq;
+
 export class Scheduler<T extends Scheduled> {
   private heap: T[] = [];
   private seq = 0;
 
   /**
    * `saved` gives what a snapshot keeps of a queued item, handing the walker what it refers to that may
-   * change: the item itself, or an equivalent one (same time and order) that drops what need not be kept.
+   * change: the item itself, or nothing for an item that can never do anything when it comes due.
    */
-  constructor(private readonly saved: (item: T, visit: (o: unknown) => void) => T = (item) => item) {}
+  constructor(private readonly saved: (item: T, visit: (o: unknown) => void) => T | undefined = (item) => item) {}
 
   /**
    * Queued items do not change once queued (the engine keeps its cancelled messages in a set of its
    * own): a snapshot keeps the heap's items by reference, not copies. What an item refers to that
-   * does change (a timer it wakes) is handed to the walker by `saved`. Positions are kept: the saved
-   * heap is still a heap.
+   * does change (a timer it wakes) is handed to the walker by `saved`. The saved heap is the kept
+   * items in the order they come out (a sorted array is a heap): the same whatever the live heap's
+   * layout, so that a state saved again after a restore is the same state.
    */
   readonly [SNAPSHOT]: SnapshotHook = {
     save: (visit) => {
       const out: T[] = [];
-      for (const item of this.heap) out.push(this.saved(item, visit));
+      // Sorted first: what the walker is handed comes in that order too.
+      for (const item of this.heap.slice().sort(before)) {
+        const kept = this.saved(item, visit);
+        if (kept !== undefined) out.push(kept);
+      }
       return { heap: out, seq: this.seq };
     },
     // Messages in flight are kept alive by the snapshot (item, payload, timer): about this much each.

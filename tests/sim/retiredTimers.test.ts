@@ -81,6 +81,20 @@ describe('retired timers', () => {
     expect(savedDeadTimers(d)).toBeGreaterThan(100);
   });
 
+  it('a saved queue holds no wake-up of a retired timer (most of the queue after many publishes), in the order items come out', () => {
+    const c = publishedAndAcked();
+    const engine = (c as unknown as { engine: Engine }).engine;
+    const live = (engine as unknown as { queue: { items(): ReadonlyArray<{ at: number; seq: number; k: number; timer?: Timer }> } }).queue.items();
+    const dead = live.filter((i) => i.timer !== undefined && Number.isNaN(i.timer.scheduledAt)).length;
+    expect(dead, 'retired timers\' wake-ups wait in the live queue').toBeGreaterThan(100);
+    const snap = c.saveState();
+    const saved = snap.saved[snap.objects.indexOf((engine as unknown as { queue: object }).queue)] as { data: { heap: typeof live } };
+    expect(saved.data.heap.length).toBe(live.length - dead);
+    expect(saved.data.heap.some((i) => i.timer !== undefined && Number.isNaN(i.timer.scheduledAt))).toBe(false);
+    const order = saved.data.heap.map((i) => [i.at, i.seq]);
+    expect(order).toEqual([...order].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
+  });
+
   it('a state saved after a retirement, restored while the timer is live again (after restoring an earlier state), still never fires it', () => {
     for (let seed = 1; seed <= 5; seed++) {
       withSeed(seed, () => {
