@@ -1,7 +1,7 @@
 // The timeline scrubber over the whole known run: seek anywhere, with marks for elections, leaders, crashes, actions and violations.
-import { useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Mark } from '../store/driver';
-import { formatMs, seek, seekToEvent, useSim } from '../store/sim';
+import { formatMs, isBusy, seek, seekToEvent, useSim } from '../store/sim';
 import { TOUCH, useMedia } from './useMedia';
 import { useWidth } from './useWidth';
 import { plural } from './plural';
@@ -39,8 +39,38 @@ export function Timeline() {
   const busy = useSim((s) => s.task !== null);
   const [drag, setDrag] = useState<number | null>(null);
   const [hover, setHover] = useState<number | null>(null);
-  /** Where the current press seeked to (see onPointerDown). */
-  const pressedAt = useRef<number | null>(null);
+  /**
+   * The current press or drag: where it last seeked to, where the pointer is now, and the frame
+   * that will seek there (a drag scrubs: at most one seek a frame, while none is running).
+   */
+  const gesture = useRef<{ seeked: number; to: number; frame: number | null }>({ seeked: NaN, to: NaN, frame: null });
+  const stopScrub = (): void => {
+    const g = gesture.current;
+    if (g.frame !== null) cancelAnimationFrame(g.frame);
+    g.frame = null;
+  };
+  // A frame still to come when the timeline goes away seeks nothing.
+  useEffect(() => () => {
+    const g = gesture.current;
+    if (g.frame !== null) cancelAnimationFrame(g.frame);
+  }, []);
+  /** Seeks the gesture to `t` now, or at the next frame where no seek is running (a long one goes on over frames). */
+  const seekNow = (t: number): void => {
+    const g = gesture.current;
+    g.to = t;
+    if (g.seeked === t) return;
+    if (!isBusy()) {
+      g.seeked = t;
+      seek(t);
+      return;
+    }
+    if (g.frame === null) {
+      g.frame = requestAnimationFrame(() => {
+        g.frame = null;
+        seekNow(g.to);
+      });
+    }
+  };
   const end = Math.max(horizon, now, 1);
   const inner = Math.max(10, width - 2 * PAD);
   const x = (t: number): number => PAD + (t / end) * inner;
@@ -88,24 +118,39 @@ export function Timeline() {
           // A press seeks at once, as a native slider or a video's progress bar does: the new moment
           // shows while the button is still down (a press lasts about 100 ms), not after the release.
           const t = toT(e);
-          pressedAt.current = t;
+          stopScrub();
+          gesture.current.seeked = NaN;
           setDrag(t);
-          seek(t);
+          seekNow(t);
         }}
         onPointerMove={(e) => {
           const t = toT(e);
           setHover(t);
-          if (drag !== null) setDrag(t);
+          if (drag === null) return;
+          setDrag(t);
+          // Scrubbing: the run follows the pointer, one seek a frame at most.
+          const g = gesture.current;
+          g.to = t;
+          if (g.frame === null) {
+            g.frame = requestAnimationFrame(() => {
+              g.frame = null;
+              seekNow(g.to);
+            });
+          }
         }}
         onPointerLeave={() => setHover(null)}
         onPointerUp={(e) => {
           if (drag === null) return;
           const t = toT(e);
           setDrag(null);
-          // Dragged elsewhere: the release seeks there (a press that did not move has already seeked).
-          if (t !== pressedAt.current) seek(t);
+          stopScrub();
+          // Where the pointer is let go (a press that did not move has seeked there already).
+          seekNow(t);
         }}
-        onPointerCancel={() => setDrag(null)}
+        onPointerCancel={() => {
+          stopScrub();
+          setDrag(null);
+        }}
       >
         <rect className="tl-track" x={PAD} y={HEIGHT / 2 - 3} width={inner} height={6} rx={3} />
         <rect className="tl-done" x={PAD} y={HEIGHT / 2 - 3} width={Math.max(0, x(now) - PAD)} height={6} rx={3} />

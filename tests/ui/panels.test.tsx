@@ -312,6 +312,45 @@ describe('event feed and timeline', () => {
     expect(getDriver().now).toBeCloseTo(750, 6);
     off();
   });
+
+  it('a drag scrubs: the run follows the pointer at most once a frame, and ends where the pointer is let go', async () => {
+    render(<Timeline />);
+    run(() => seek(1000));
+    const slider = screen.getByRole('slider', { name: /Timeline/ });
+    const nextFrame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => r()));
+    const x = (t: number): number => 10 + (t / 1000) * 780;
+    rAct(() => {
+      fireEvent.pointerDown(slider, { clientX: x(200), pointerId: 1 });
+      finishTask();
+    });
+    expect(getDriver().now).toBeCloseTo(200, 6);
+    const seeks: number[] = [];
+    const off = useSim.subscribe((s, prev) => s.now !== prev.now && seeks.push(s.now));
+    // Three moves within one frame: one seek, to the last of them, once the frame comes.
+    rAct(() => {
+      for (const t of [300, 400, 500]) fireEvent.pointerMove(slider, { clientX: x(t), pointerId: 1 });
+    });
+    expect(seeks, 'nothing before the frame').toEqual([]);
+    await rAct(async () => {
+      await nextFrame();
+      await nextFrame();
+      finishTask();
+    });
+    expect(seeks.map((t) => Math.round(t))).toEqual([500]);
+    expect(screen.getByRole('slider', { name: /Timeline/ }).getAttribute('aria-valuenow')).toBe('500');
+    // Let go elsewhere: the run ends there, and no frame left over seeks again.
+    rAct(() => {
+      fireEvent.pointerMove(slider, { clientX: x(650), pointerId: 1 });
+      fireEvent.pointerUp(slider, { clientX: x(700), pointerId: 1 });
+      finishTask();
+    });
+    await rAct(async () => {
+      await nextFrame();
+      await nextFrame();
+    });
+    expect(seeks.map((t) => Math.round(t))).toEqual([500, 700]);
+    off();
+  });
 });
 
 describe('correctness panel', () => {
