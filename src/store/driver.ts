@@ -147,7 +147,7 @@ const CHECKPOINT_EVERY = 5_000;
  * what each checkpoint adds, at V8's sizes, and the objects born since the checkpoint before it
  * (which only checkpoints keep once the run lets them go); bench/seek.ts prints it beside the heap
  * the checkpoints hold (Node, 8-byte pointers; the page's heap holds less): 1.7 MB estimated / 1.6 MB
- * measured for 10 idle minutes (48 checkpoints), 27.7 / 29.2 MB at 100 publishes/s (128 checkpoints,
+ * measured for 10 idle minutes (48 checkpoints), 27.7 / 29–31 MB at 100 publishes/s (128 checkpoints,
  * 20,000 events apart). Past it, every other checkpoint is dropped and the spacing doubles, so a seek
  * then replays at most twice as far: the checkpoints of any run stay under this budget (≈ the same in
  * heap). Chosen so that a 10-minute run at 100 publishes/s keeps 20,000-event spacing (a seek replays

@@ -8,6 +8,18 @@ import { plural } from './plural';
 
 const PAD = 10;
 
+/** A press or drag on the strip (see Timeline). */
+interface Gesture {
+  seeked: number;
+  to: number;
+  frame: number | null;
+}
+
+function cancelFrame(g: Gesture): void {
+  if (g.frame !== null) cancelAnimationFrame(g.frame);
+  g.frame = null;
+}
+
 /** The width inside the element's padding (clientWidth includes the padding: the SVG must fit inside it). */
 function contentWidth(el: HTMLElement): number {
   const cs = getComputedStyle(el);
@@ -43,33 +55,25 @@ export function Timeline() {
    * The current press or drag: where it last seeked to, where the pointer is now, and the frame
    * that will seek there (a drag scrubs: at most one seek a frame, while none is running).
    */
-  const gesture = useRef<{ seeked: number; to: number; frame: number | null }>({ seeked: NaN, to: NaN, frame: null });
-  const stopScrub = (): void => {
-    const g = gesture.current;
-    if (g.frame !== null) cancelAnimationFrame(g.frame);
-    g.frame = null;
-  };
+  const gesture = useRef<Gesture>({ seeked: NaN, to: NaN, frame: null });
   // A frame still to come when the timeline goes away seeks nothing.
-  useEffect(() => () => {
-    const g = gesture.current;
-    if (g.frame !== null) cancelAnimationFrame(g.frame);
-  }, []);
+  useEffect(() => () => cancelFrame(gesture.current), []);
   /** Seeks the gesture to `t` now, or at the next frame where no seek is running (a long one goes on over frames). */
   const seekNow = (t: number): void => {
     const g = gesture.current;
     g.to = t;
     if (g.seeked === t) return;
-    if (!isBusy()) {
-      g.seeked = t;
-      seek(t);
-      return;
-    }
-    if (g.frame === null) {
-      g.frame = requestAnimationFrame(() => {
-        g.frame = null;
-        seekNow(g.to);
-      });
-    }
+    if (isBusy()) return seekLater();
+    g.seeked = t;
+    seek(t);
+  };
+  /** Seeks the gesture to where the pointer is at the next frame (once, however many moves come before it). */
+  const seekLater = (): void => {
+    const g = gesture.current;
+    g.frame ??= requestAnimationFrame(() => {
+      g.frame = null;
+      seekNow(g.to);
+    });
   };
   const end = Math.max(horizon, now, 1);
   const inner = Math.max(10, width - 2 * PAD);
@@ -118,7 +122,7 @@ export function Timeline() {
           // A press seeks at once, as a native slider or a video's progress bar does: the new moment
           // shows while the button is still down (a press lasts about 100 ms), not after the release.
           const t = toT(e);
-          stopScrub();
+          cancelFrame(gesture.current);
           gesture.current.seeked = NaN;
           setDrag(t);
           seekNow(t);
@@ -129,26 +133,20 @@ export function Timeline() {
           if (drag === null) return;
           setDrag(t);
           // Scrubbing: the run follows the pointer, one seek a frame at most.
-          const g = gesture.current;
-          g.to = t;
-          if (g.frame === null) {
-            g.frame = requestAnimationFrame(() => {
-              g.frame = null;
-              seekNow(g.to);
-            });
-          }
+          gesture.current.to = t;
+          seekLater();
         }}
         onPointerLeave={() => setHover(null)}
         onPointerUp={(e) => {
           if (drag === null) return;
           const t = toT(e);
           setDrag(null);
-          stopScrub();
+          cancelFrame(gesture.current);
           // Where the pointer is let go (a press that did not move has seeked there already).
           seekNow(t);
         }}
         onPointerCancel={() => {
-          stopScrub();
+          cancelFrame(gesture.current);
           setDrag(null);
         }}
       >
