@@ -117,7 +117,8 @@ export function Timeline() {
         aria-disabled={busy}
         onKeyDown={onKeyDown}
         onPointerDown={(e) => {
-          if (busy) return;
+          // The main button only (a right click opens the menu, as on a native slider).
+          if (busy || e.button !== 0) return;
           e.currentTarget.setPointerCapture?.(e.pointerId);
           // A press seeks at once, as a native slider or a video's progress bar does: the new moment
           // shows while the button is still down (a press lasts about 100 ms), not after the release.

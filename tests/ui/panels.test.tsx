@@ -300,6 +300,12 @@ describe('event feed and timeline', () => {
     });
     expect(seeks, 'a release where the press was seeks no more').toEqual([]);
     rAct(() => {
+      fireEvent.pointerDown(slider, { clientX: 205, pointerId: 1, button: 2 });
+      fireEvent.pointerUp(slider, { clientX: 205, pointerId: 1, button: 2 });
+      finishTask();
+    });
+    expect(seeks, 'a right click seeks nowhere').toEqual([]);
+    rAct(() => {
       fireEvent.pointerDown(slider, { clientX: 205, pointerId: 1 });
       finishTask();
     });
