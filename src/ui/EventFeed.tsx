@@ -100,8 +100,12 @@ export function EventFeed() {
   const scrollRef = useRef<HTMLDivElement>(null);
   const live = useVisibleRows(scrollRef);
   const [pinned, setPinned] = useState(true);
-  /** The feed version whose older rows may be rendered too (set when idle after a paused refresh). */
-  const [fullAt, setFullAt] = useState(-1);
+  /**
+   * The rows whose older part may be rendered too (set when idle after a paused refresh). The rows
+   * themselves, not the feed version: a seek back to a moment shown before (End again) is a new
+   * refresh, which must not build all 200 rows in its first frame.
+   */
+  const [fullFor, setFullFor] = useState<readonly number[] | null>(null);
 
   const { items, rows } = useMemo(() => {
     void version;
@@ -114,13 +118,13 @@ export function EventFeed() {
     for (let i = items.length - 1; i >= 0 && rows.length < SHOWN; i--) if (shown[ex.categoryOf(items[i])]) rows.push(i);
     return { items, rows: rows.reverse() };
   }, [version, runId, shown]);
-  const windowed = pinned && selected === null && (playing || fullAt !== version) && rows.length > live;
+  const windowed = pinned && selected === null && (playing || fullFor !== rows) && rows.length > live;
   const rendered = windowed ? rows.slice(rows.length - live) : rows;
 
   useEffect(() => {
     if (!windowed || playing) return;
-    return whenIdle(FULL_AFTER_MS, () => setFullAt(version));
-  }, [windowed, playing, version]);
+    return whenIdle(FULL_AFTER_MS, () => setFullFor(rows));
+  }, [windowed, playing, rows]);
 
   // The list sticks to its newest row by CSS (a column-reverse scroller); only a selection scrolls it.
   useEffect(() => {

@@ -253,6 +253,12 @@ describe('event feed and timeline', () => {
     const newest = list().querySelector('li:last-child')!.getAttribute('data-seq');
     await expect.poll(() => list().querySelectorAll('li').length, { timeout: 3000 }).toBe(all);
     expect(list().querySelector('li:last-child')!.getAttribute('data-seq')).toBe(newest);
+    // Away and back to the same moment (End again): a new refresh, the window first again.
+    run(() => seek(2000));
+    expect(list().querySelectorAll('li').length).toBe(48);
+    run(() => seek(3000));
+    expect(list().querySelectorAll('li').length, 'back at a moment shown in full before: the window first').toBe(48);
+    await expect.poll(() => list().querySelectorAll('li').length, { timeout: 3000 }).toBe(all);
     // Playing, scrolled to the newest: the window again; scrolled up: every row.
     rAct(() => useSim.setState({ playing: true }));
     expect(list().querySelectorAll('li').length).toBe(48);
