@@ -51,6 +51,50 @@ describe.skipIf(!hasBrowser)('simulator journeys', () => {
     await page.close();
   });
 
+  it('the timeline: a press seeks before the release, a drag scrubs the run, and a finger does the same on a phone', async () => {
+    const { page, errors } = await paused(browser);
+    await page.evaluate(() => (window as unknown as { wiber: { timedSeek(t: number): Promise<number> } }).wiber.timedSeek(20_000));
+    const clock = page.getByTestId('now');
+    await clock.filter({ hasText: /= 20\.0 s$/ }).waitFor();
+    const seconds = async (): Promise<number> => Number(/= ([\d.]+) s$/.exec((await clock.textContent()) ?? '')?.[1]);
+    const strip = page.getByRole('slider', { name: /Timeline/ });
+    const box = (await strip.boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + 0.25 * box.width, y);
+    await page.mouse.down();
+    // Still pressed: the run is already there (about a quarter of 20 s; the strip has a margin at each end).
+    await expect.poll(seconds).toBeLessThan(7);
+    expect(await seconds()).toBeGreaterThan(3);
+    for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + (0.25 + 0.05 * i) * box.width, y);
+    // Still pressed, moved to three quarters: the run has followed.
+    await expect.poll(seconds).toBeGreaterThan(13);
+    await page.mouse.up();
+    expect(await seconds()).toBeLessThan(17);
+    expect(errors).toEqual([]);
+    await page.close();
+    // A phone: a finger on the strip scrubs it too, and never scrolls the page.
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    const phone = await ctx.newPage();
+    await phone.addInitScript(() => window.localStorage.setItem('wiber-welcomed', '1'));
+    await phone.goto(inject('baseUrl'));
+    await phone.locator('svg.cv g.node').first().waitFor();
+    await phone.getByRole('button', { name: 'Pause' }).click();
+    await phone.evaluate(() => (window as unknown as { wiber: { timedSeek(t: number): Promise<number> } }).wiber.timedSeek(20_000));
+    const phoneClock = phone.getByTestId('now');
+    await phoneClock.filter({ hasText: /= 20\.0 s$/ }).waitFor();
+    const phoneSeconds = async (): Promise<number> => Number(/= ([\d.]+) s$/.exec((await phoneClock.textContent()) ?? '')?.[1]);
+    const pbox = (await phone.getByRole('slider', { name: /Timeline/ }).boundingBox())!;
+    const py = pbox.y + pbox.height / 2;
+    const touch = await ctx.newCDPSession(phone);
+    await touch.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: pbox.x + 0.25 * pbox.width, y: py }] });
+    await expect.poll(phoneSeconds).toBeLessThan(7);
+    for (let i = 1; i <= 10; i++) await touch.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: pbox.x + (0.25 + 0.05 * i) * pbox.width, y: py }] });
+    await expect.poll(phoneSeconds).toBeGreaterThan(13);
+    await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    expect(await phone.evaluate(() => window.scrollY), 'the page did not scroll').toBe(0);
+    await ctx.close();
+  });
+
   it('crashing the leader leads to a new leader in a higher term', async () => {
     const { page, errors } = await paused(browser);
     await page.getByRole('button', { name: 'Next leader' }).click();
