@@ -19,6 +19,17 @@ async function leaderId(page: Page): Promise<string> {
   return label!.split(':')[0];
 }
 
+/** The toolbar's clock, in seconds ("t = 12.3 s"). */
+async function clockSeconds(page: Page): Promise<number> {
+  return Number(/= ([\d.]+) s$/.exec((await page.getByTestId('now').textContent()) ?? '')?.[1]);
+}
+
+/** Seeks the page to 20 s through its test hook and waits for the clock to say so. */
+async function runTo20s(page: Page): Promise<void> {
+  await page.evaluate(() => (window as unknown as { wiber: { timedSeek(t: number): Promise<number> } }).wiber.timedSeek(20_000));
+  await page.getByTestId('now').filter({ hasText: /= 20\.0 s$/ }).waitFor();
+}
+
 async function fingerprint(page: Page): Promise<string> {
   await page.getByRole('tab', { name: 'Share' }).click();
   return (await page.getByTestId('fingerprint').textContent())!;
@@ -53,10 +64,8 @@ describe.skipIf(!hasBrowser)('simulator journeys', () => {
 
   it('the timeline: a press seeks before the release, a drag scrubs the run, and a finger does the same on a phone', async () => {
     const { page, errors } = await paused(browser);
-    await page.evaluate(() => (window as unknown as { wiber: { timedSeek(t: number): Promise<number> } }).wiber.timedSeek(20_000));
-    const clock = page.getByTestId('now');
-    await clock.filter({ hasText: /= 20\.0 s$/ }).waitFor();
-    const seconds = async (): Promise<number> => Number(/= ([\d.]+) s$/.exec((await clock.textContent()) ?? '')?.[1]);
+    await runTo20s(page);
+    const seconds = (): Promise<number> => clockSeconds(page);
     const strip = page.getByRole('slider', { name: /Timeline/ });
     const box = (await strip.boundingBox())!;
     const y = box.y + box.height / 2;
@@ -79,10 +88,8 @@ describe.skipIf(!hasBrowser)('simulator journeys', () => {
     await phone.goto(inject('baseUrl'));
     await phone.locator('svg.cv g.node').first().waitFor();
     await phone.getByRole('button', { name: 'Pause' }).click();
-    await phone.evaluate(() => (window as unknown as { wiber: { timedSeek(t: number): Promise<number> } }).wiber.timedSeek(20_000));
-    const phoneClock = phone.getByTestId('now');
-    await phoneClock.filter({ hasText: /= 20\.0 s$/ }).waitFor();
-    const phoneSeconds = async (): Promise<number> => Number(/= ([\d.]+) s$/.exec((await phoneClock.textContent()) ?? '')?.[1]);
+    await runTo20s(phone);
+    const phoneSeconds = (): Promise<number> => clockSeconds(phone);
     const pbox = (await phone.getByRole('slider', { name: /Timeline/ }).boundingBox())!;
     const py = pbox.y + pbox.height / 2;
     const touch = await ctx.newCDPSession(phone);

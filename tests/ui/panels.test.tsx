@@ -21,6 +21,9 @@ import { WINDOW_FINDING } from '../../src/sim/checkers/messaging';
 import { loaded } from './loaded';
 
 /** Runs a store command and lets React catch up. */
+/** Where time `t` of a 1,000 ms run sits on the timeline: the strip is 800 px wide here (no layout), 10 px padding each side. */
+const stripX = (t: number): number => 10 + (t / 1000) * 780;
+
 function run(fn: () => void): void {
   rAct(() => {
     fn();
@@ -292,33 +295,33 @@ describe('event feed and timeline', () => {
     render(<Timeline />);
     run(() => seek(1000));
     const slider = screen.getByRole('slider', { name: /Timeline/ });
-    // The strip is 800 px wide here (no layout in this environment), 10 px padding each side: x = 10 + t / 1000 * 780.
+    const x = stripX;
     rAct(() => {
-      fireEvent.pointerDown(slider, { clientX: 400, pointerId: 1 });
+      fireEvent.pointerDown(slider, { clientX: x(500), pointerId: 1 });
       finishTask();
     });
     expect(getDriver().now).toBeCloseTo(500, 6);
     const seeks: number[] = [];
     const off = useSim.subscribe((s, prev) => s.now !== prev.now && seeks.push(s.now));
     rAct(() => {
-      fireEvent.pointerUp(slider, { clientX: 400, pointerId: 1 });
+      fireEvent.pointerUp(slider, { clientX: x(500), pointerId: 1 });
       finishTask();
     });
     expect(seeks, 'a release where the press was seeks no more').toEqual([]);
     rAct(() => {
-      fireEvent.pointerDown(slider, { clientX: 205, pointerId: 1, button: 2 });
-      fireEvent.pointerUp(slider, { clientX: 205, pointerId: 1, button: 2 });
+      fireEvent.pointerDown(slider, { clientX: x(250), pointerId: 1, button: 2 });
+      fireEvent.pointerUp(slider, { clientX: x(250), pointerId: 1, button: 2 });
       finishTask();
     });
     expect(seeks, 'a right click seeks nowhere').toEqual([]);
     rAct(() => {
-      fireEvent.pointerDown(slider, { clientX: 205, pointerId: 1 });
+      fireEvent.pointerDown(slider, { clientX: x(250), pointerId: 1 });
       finishTask();
     });
     expect(getDriver().now).toBeCloseTo(250, 6);
     rAct(() => {
-      fireEvent.pointerMove(slider, { clientX: 595, pointerId: 1 });
-      fireEvent.pointerUp(slider, { clientX: 595, pointerId: 1 });
+      fireEvent.pointerMove(slider, { clientX: x(750), pointerId: 1 });
+      fireEvent.pointerUp(slider, { clientX: x(750), pointerId: 1 });
       finishTask();
     });
     expect(getDriver().now).toBeCloseTo(750, 6);
@@ -330,7 +333,7 @@ describe('event feed and timeline', () => {
     run(() => seek(1000));
     const slider = screen.getByRole('slider', { name: /Timeline/ });
     const nextFrame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => r()));
-    const x = (t: number): number => 10 + (t / 1000) * 780;
+    const x = stripX;
     rAct(() => {
       fireEvent.pointerDown(slider, { clientX: x(200), pointerId: 1 });
       finishTask();
