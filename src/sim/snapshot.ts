@@ -49,6 +49,8 @@ const ARRAY = 1;
 const MAP = 2;
 const SET = 3;
 const TYPED = 4;
+/** Typed arrays of at most this many elements are saved as plain arrays (see take). */
+const SMALL_TYPED = 64;
 const HOOK = 5;
 
 type Chunk = readonly unknown[];
@@ -58,7 +60,7 @@ interface Saved {
   readonly kind: number;
   /** ARRAY/MAP/SET: element count (MAP: 2 per entry). */
   readonly keys: number;
-  /** ARRAY/MAP/SET: the root of a chunk tree; TYPED: a copy; HOOK: what the hook saved. */
+  /** ARRAY/MAP/SET: the root of a chunk tree; TYPED: a copy (a plain array when small); HOOK: what the hook saved. */
   readonly data: unknown;
   /** ARRAY/MAP/SET marked appendOnly: its change count when saved (see core/appendOnly). */
   readonly epoch?: number;
@@ -157,9 +159,15 @@ export class Snapshotter {
         flat.length = 0;
       } else if (ArrayBuffer.isView(o)) {
         const t = o as Typed;
-        const p = prev?.kind === TYPED ? (prev.data as Typed) : undefined;
+        const p = prev?.kind === TYPED ? (prev.data as Typed | number[]) : undefined;
         if (p !== undefined && p.length === t.length && sameTyped(p, t)) s = prev!;
-        else {
+        else if (t.length <= SMALL_TYPED) {
+          // A small one (a node's per-peer times) as a plain array: its numbers unboxed, without the
+          // typed array's own objects (a view, its buffer and the buffer's store: about 250 bytes a copy).
+          // (Array.from would leave it the spare room of an array grown by push: 230 bytes, against 90.)
+          s = { kind: TYPED, keys: 0, data: Array.prototype.slice.call(t) };
+          bytes += arrayBytes(t.length);
+        } else {
           s = { kind: TYPED, keys: 0, data: t.slice() };
           bytes += 96 + t.byteLength;
         }
@@ -426,7 +434,7 @@ export class Snapshotter {
           break;
         }
         case TYPED:
-          (o as Typed).set(s.data as Typed);
+          (o as Typed).set(s.data as Typed | number[]);
           break;
         case HOOK:
           (o as HasSnapshotHook)[SNAPSHOT].restore(s.data);
@@ -684,7 +692,7 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-function sameTyped(a: Typed, b: Typed): boolean {
+function sameTyped(a: Typed | readonly number[], b: Typed): boolean {
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
   return true;
 }

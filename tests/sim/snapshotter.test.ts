@@ -138,4 +138,28 @@ describe('Snapshotter accounting', () => {
     s.restore(after);
     expect(fingerprint(root)).toBe(print);
   });
+
+  it('typed arrays, small and large, come back exactly (signed zeros, NaN); a small one costs a plain array, not a typed copy', () => {
+    const small = new Float64Array([1.5, -0, NaN, Infinity, 7]);
+    const large = new Float64Array(200).map((_, i) => i / 3);
+    const bytes = new Uint8Array([1, 2, 255]);
+    const root = { small, large, bytes };
+    const s = new Snapshotter();
+    const first = s.take(root);
+    const print = fingerprint(root);
+    small.set([0, 0, 0, 0, 0]);
+    large.fill(-1);
+    bytes[2] = 7;
+    const second = s.take(root);
+    s.restore(first);
+    expect(fingerprint(root)).toBe(print);
+    expect(Object.is(small[1], -0) && Number.isNaN(small[2]) && small[3] === Infinity).toBe(true);
+    expect([...bytes]).toEqual([1, 2, 255]);
+    // What the second snapshot added: the small ones at a plain array each (48 + 8 an element), the
+    // large one as a typed copy (its view and buffer, 96, and its bytes).
+    expect(second.bytes).toBe(leafBytes(5) + leafBytes(3) + 96 + 200 * 8 + 2 * leafBytes(4));
+    s.restore(second);
+    expect([...small]).toEqual([0, 0, 0, 0, 0]);
+    expect(bytes[2]).toBe(7);
+  });
 });
