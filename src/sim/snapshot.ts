@@ -279,6 +279,11 @@ export class Snapshotter {
           visit(v);
         }
       }
+      // Full frozen leaves held as elements (a Column's, src/sim/column.ts) are leaves a sequence saved
+      // here may share: the nodes' logs then point at the leaves of the checker's copies of them.
+      // (Only where the sequence never changed, as for indexLeaf below: after a restore, what a replay
+      // makes is not indexed, so the index stays bounded by one run's worth of leaves.)
+      if (still && everLow >= end) this.adoptLeaves(chunk);
       // A full leaf of immutable elements that some other sequence already saved is shared (the five
       // nodes' logs, their topic stores and the checkers' copies of them hold the same elements).
       const same = still && chunk.length === CHUNK ? this.knownLeaf(chunk) : undefined;
@@ -348,6 +353,19 @@ export class Snapshotter {
       if (same) return cand;
     }
     return undefined;
+  }
+
+  /** Indexes the full leaves of immutable elements among `chunk`'s elements (see saveSeq), once each. */
+  private adoptLeaves(chunk: readonly unknown[]): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const v = chunk[i];
+      if (!Array.isArray(v) || v.length !== CHUNK || inert.has(v) || !Object.isFrozen(v)) continue;
+      let immutable = true;
+      for (let k = 0; k < CHUNK && immutable; k++) if (walkable(v[k]) || v[k] === undefined && !(k in v)) immutable = false;
+      if (!immutable) continue;
+      inert.add(v);
+      if (this.knownLeaf(v) === undefined) this.indexLeaf(v);
+    }
   }
 
   private indexLeaf(chunk: Chunk): void {

@@ -5,6 +5,7 @@ import { OK_HISTORY_END, parseLine, parseRecordLine } from '../../core/broker/pr
 import type { TopicRecord } from '../../core/broker/state';
 import type { Report } from './raft';
 import { AppendIndex } from '../appendIndex';
+import { Column } from '../../core/column';
 import { notSnapshotted } from '../snapshot';
 
 export const MESSAGING_PROPERTIES = [
@@ -29,19 +30,20 @@ export interface DedupConfig {
 
 /**
  * Every acknowledgement (a publisher's or the console's), as columns: one object per ack cost about
- * 100 bytes and a copy of its id string; columns hold 8 bytes a field. An ack's position + 1 is its
- * mark (its place among all acknowledgements, for the stale-read check).
+ * 100 bytes and a copy of its id string; columns hold 8 bytes a field, in leaves the saved states
+ * share (src/sim/column.ts). An ack's position + 1 is its mark (its place among all acknowledgements,
+ * for the stale-read check).
  */
 class AckColumns {
   /** Its (client, topic) pair, by position in `pairClient`/`pairTopic`. */
-  readonly pair: number[] = appendOnly([]);
+  readonly pair = new Column<number>();
   /** The acknowledged offset, or NO_OFFSET. */
-  readonly offset: number[] = appendOnly([]);
+  readonly offset = new Column<number>();
   /**
    * When, in whole microseconds (what the report shows): a small integer for the first 17 minutes of
    * a run, where a fraction of a millisecond would be boxed (16 bytes more) in every saved copy.
    */
-  readonly atUs: number[] = appendOnly([]);
+  readonly atUs = new Column<number>();
   /**
    * The acknowledged id, by position, where it is not that of the record first stored at its offset
    * (no offset, or another id there): the usual case costs nothing.
@@ -202,8 +204,8 @@ export class MessagingChecker {
     const full = ids.size >= cmd.n;
     // Marks count from 1: the ack at position k has mark k + 1.
     for (let k = 0; k < mark && k < a.pair.length; k++) {
-      if (!pairs.has(a.pair[k])) continue;
-      const offset = a.offset[k];
+      if (!pairs.has(a.pair.at(k)!)) continue;
+      const offset = a.offset.at(k)!;
       const id = this.ackId(k, cmd.topic, offset);
       if (ids.has(id)) continue;
       // A full reply may leave out records older than its oldest one.
@@ -212,7 +214,7 @@ export class MessagingChecker {
       this.staleReport(
         'No stale read',
         `${client}'s HISTORY ${cmd.topic} ${cmd.n} at ${node} lacks ${id}` +
-          (offset !== NO_OFFSET ? ` (offset ${offset})` : '') + `, acknowledged at t=${a.atUs[k] / 1000}ms, before the read was sent`,
+          (offset !== NO_OFFSET ? ` (offset ${offset})` : '') + `, acknowledged at t=${a.atUs.at(k)! / 1000}ms, before the read was sent`,
       );
       return;
     }
@@ -363,10 +365,10 @@ export class MessagingChecker {
     }
     const acks = this.acks;
     for (let k = 0; k < acks.pair.length; k++) {
-      const client = acks.pairClient[acks.pair[k]];
+      const client = acks.pairClient[acks.pair.at(k)!];
       if (client === '') continue; // a console PUB: tracked for reads only
-      const topic = acks.pairTopic[acks.pair[k]];
-      const offset = acks.offset[k];
+      const topic = acks.pairTopic[acks.pair.at(k)!];
+      const offset = acks.offset.at(k)!;
       const id = this.ackId(k, topic, offset);
       for (const [node, topics] of byTopic) {
         const offsets = topics.get(topic)!.get(id);

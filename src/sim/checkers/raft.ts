@@ -1,8 +1,9 @@
 // Raft safety checkers (paper Figure 3): they watch nodes after every event and never change anything.
 // They hold across membership changes (§6) and snapshots (§7): a node's log may start after a snapshot.
-import { appendOnly, shrunk } from '../../core/appendOnly';
+import { appendOnly } from '../../core/appendOnly';
 import { notSnapshotted } from '../snapshot';
 import { AppendIndex } from '../appendIndex';
+import { Column, LeafPool } from '../../core/column';
 import type { Entry, Role } from '../../core/raft/types';
 
 /** What a checker may read of a node. */
@@ -33,8 +34,8 @@ export const RAFT_PROPERTIES = [
 interface Shadow {
   /** Index of refs[0]: the node's snapshot index when last checked. */
   base: number;
-  /** The entries this node's log held after the last check, by identity: refs[k] is entry base + k. */
-  refs: Entry[];
+  /** The entries this node's log held after the last check, by identity: refs.at(k) is entry base + k (leaves shared by all nodes' shadows). */
+  refs: Column<Entry>;
   /** Prefix hash of refs[0] (the snapshot's last entry; 0 for the sentinel). */
   ph0: number;
   /**
@@ -58,7 +59,8 @@ interface Shadow {
  * instead of three more arrays growing by 8 bytes an entry each (and as much in every checkpoint).
  */
 class CommittedLog {
-  readonly id: number[] = appendOnly([]);
+  /** By index; index 0 (the sentinel) is never committed. */
+  readonly id = new Column<number | undefined>();
   /** Entry term, where it is not termAt[index]. */
   readonly otherTerm = appendOnly(new Map<number, number>());
   /** Prefix hash, where it is not phAt[index]. */
@@ -70,9 +72,15 @@ class CommittedLog {
   }
 }
 
-// Shadows grow at their end; every other change is announced (shrunk) for snapshots.
 // (An entry's number is idOf(refs[k]): not kept per node, as it would cost a growing array per node in memory and in every restore.)
-const newShadow = (): Shadow => ({ base: 0, refs: appendOnly([]), ph0: 0, dev: new Map(), term: 0, commit: 0, applied: 0, leaderTerm: 0 });
+const newShadow = (pool: LeafPool<Entry>): Shadow => ({ base: 0, refs: new Column(pool), ph0: 0, dev: new Map(), term: 0, commit: 0, applied: 0, leaderTerm: 0 });
+
+/** A column of numbers holding `first` at index 0. */
+function column(first: number): Column<number> {
+  const c = new Column<number>();
+  c.push(first);
+  return c;
+}
 
 /** Key of (index, term) in the Log Matching registry. */
 const key = (index: number, term: number): number => index * 2097152 + term;
@@ -85,8 +93,8 @@ export class RaftChecker {
    * term seen there (termAt[i], phAt[i]; grown as indexes first appear), and in `prefixOf` for any
    * other term at an index (an uncommitted entry replaced after a change of leader).
    */
-  private readonly termAt: number[] = appendOnly([0]);
-  private readonly phAt: number[] = appendOnly([0]);
+  private readonly termAt = column(0);
+  private readonly phAt = column(0);
   private readonly prefixOf = new AppendIndex<number, number>();
   /**
    * The entry committed at each index (first node to commit it decides), by id and term: the entries
@@ -106,43 +114,46 @@ export class RaftChecker {
     private readonly nodes: readonly CheckedNode[],
     private readonly report: Report,
   ) {
-    this.shadows = nodes.map(newShadow);
+    this.shadows = nodes.map(() => newShadow(this.pool));
   }
 
+  /** The shadows' logs hold the same entries: their full leaves are shared. */
+  private readonly pool = new LeafPool<Entry>();
+
   private shadow(i: number): Shadow {
-    return (this.shadows[i] ??= newShadow());
+    return (this.shadows[i] ??= newShadow(this.pool));
   }
 
   /** Records the entry committed at `index` (the next one, or one past a gap the caller reports). */
   private commit(index: number, id: number, term: number, ph: number, commitTerm: number): void {
     const c = this.committed;
-    c.id[index] = id;
-    if (this.termAt[index] !== term) c.otherTerm.set(index, term);
-    if (this.phAt[index] !== ph) c.otherPh.set(index, ph);
+    c.id.set(index, id);
+    if (this.termAt.at(index) !== term) c.otherTerm.set(index, term);
+    if (this.phAt.at(index) !== ph) c.otherPh.set(index, ph);
     if (commitTerm !== term) c.laterTerm.set(index, commitTerm);
   }
 
   /** Term of the entry committed at `index` (undefined: none). */
   private committedEntryTerm(index: number): number | undefined {
-    if (this.committed.id[index] === undefined) return undefined;
-    return this.committed.otherTerm.get(index) ?? this.termAt[index];
+    if (this.committed.id.at(index) === undefined) return undefined;
+    return this.committed.otherTerm.get(index) ?? this.termAt.at(index);
   }
 
   /** Prefix hash of the entry committed at `index`. */
   private committedPh(index: number): number | undefined {
-    if (this.committed.id[index] === undefined) return undefined;
-    return this.committed.otherPh.get(index) ?? this.phAt[index];
+    if (this.committed.id.at(index) === undefined) return undefined;
+    return this.committed.otherPh.get(index) ?? this.phAt.at(index);
   }
 
   /** The term `index` was committed in (undefined: not committed). */
   private committedTerm(index: number): number | undefined {
-    if (this.committed.id[index] === undefined) return undefined;
+    if (this.committed.id.at(index) === undefined) return undefined;
     return this.committed.laterTerm.get(index) ?? this.committedEntryTerm(index);
   }
 
   /** The first prefix hash registered for an entry of `term` at `index`, if any. */
   private firstPh(index: number, term: number): number | undefined {
-    if (index < this.termAt.length && this.termAt[index] === term) return this.phAt[index];
+    if (index < this.termAt.length && this.termAt.at(index) === term) return this.phAt.at(index);
     return this.prefixOf.size === 0 ? undefined : this.prefixOf.get(key(index, term));
   }
 
@@ -153,7 +164,7 @@ export class RaftChecker {
     } else this.prefixOf.add(key(index, term), ph);
   }
 
-  /** Prefix hash of the node's entry at refs[k]. */
+  /** Prefix hash of the node's entry at refs.at(k). */
   private phOf(s: Shadow, k: number): number {
     if (k === 0) return s.ph0;
     const index = s.base + k;
@@ -161,7 +172,7 @@ export class RaftChecker {
       const d = s.dev.get(index);
       if (d !== undefined) return d;
     }
-    return this.firstPh(index, s.refs[k].term)!;
+    return this.firstPh(index, s.refs.at(k)!.term)!;
   }
 
   /** Forgets the deviations at indexes from `from` on (entries removed) or below `below` (compacted). */
@@ -198,25 +209,25 @@ export class RaftChecker {
   private diffLog(i: number, node: CheckedNode, s: Shadow): void {
     const log = node.persistent.log;
     const base = node.persistent.snapshot?.lastIncludedIndex ?? 0;
-    if (base !== s.base || log[0] !== s.refs[0]) this.rebase(node, s, base);
+    if (base !== s.base || log[0] !== s.refs.at(0)) this.rebase(node, s, base);
     const refs = s.refs;
     const n = log.length;
-    if (refs.length === n && refs[n - 1] === log[n - 1]) return;
+    if (refs.length === n && refs.last() === log[n - 1]) return;
     // Logs change only at their end: find the longest common prefix from the back of the overlap.
     let k = Math.min(refs.length, n);
-    while (k > 0 && refs[k - 1] !== log[k - 1]) k--;
+    while (k > 0 && refs.at(k - 1) !== log[k - 1]) k--;
     if (refs.length > k) {
-      if (base + k < this.committed.length && this.committed.id[base + k] === this.idOf(refs[k])) {
+      const gone = refs.at(k)!;
+      if (base + k < this.committed.length && this.committed.id.at(base + k) === this.idOf(gone)) {
         this.report(
           'Committed entries never truncated',
-          `${node.id} removed committed entry ${base + k} (term ${refs[k].term}) and what followed it`,
+          `${node.id} removed committed entry ${base + k} (term ${gone.term}) and what followed it`,
         );
       }
       if (node.up && node.raft.role === 'leader' && s.leaderTerm === node.persistent.currentTerm) {
         this.report('Leader Append-Only', `leader ${node.id} of term ${s.leaderTerm} removed entries from index ${base + k}`);
       }
-      refs.length = k;
-      shrunk(refs, k);
+      refs.truncate(k);
       RaftChecker.dropDev(s, base + k);
     }
     let prev = k > 0 ? this.phOf(s, k - 1) : 0;
@@ -230,7 +241,8 @@ export class RaftChecker {
         continue;
       }
       const id = this.idOf(entry);
-      const ph = (Math.imul(prev ^ id, 0x9e3779b1) + index) >>> 0;
+      // 30 bits: a small integer, which V8 keeps unboxed in arrays (a 32-bit hash is boxed, 16 bytes more, half the time).
+      const ph = (Math.imul(prev ^ id, 0x9e3779b1) + index) & 0x3fffffff;
       refs.push(entry);
       prev = ph;
       const seen = this.firstPh(index, entry.term);
@@ -254,7 +266,7 @@ export class RaftChecker {
     const log = node.persistent.log;
     const shift = base - s.base;
     const snapshotTerm = node.persistent.snapshot?.lastIncludedTerm ?? 0;
-    if (base > 0 && (base >= this.committed.length || this.committed.id[base] === undefined)) {
+    if (base > 0 && (base >= this.committed.length || this.committed.id.at(base) === undefined)) {
       this.report('State Machine Safety', `${node.id} holds a snapshot up to index ${base}, which was never committed`);
     } else if (base > 0 && this.committedEntryTerm(base) !== snapshotTerm) {
       this.report(
@@ -262,22 +274,22 @@ export class RaftChecker {
         `${node.id}'s snapshot ends at index ${base} with term ${snapshotTerm}, but the entry committed there has term ${this.committedEntryTerm(base)}`,
       );
     }
-    if (shift > 0 && shift < s.refs.length && s.refs[shift] === log[0]) {
+    if (shift > 0 && shift < s.refs.length && s.refs.at(shift) === log[0]) {
       // Compaction of its own log: the same entries, a shorter prefix.
       s.ph0 = this.phOf(s, shift);
-      s.refs.splice(0, shift);
-      shrunk(s.refs, 0);
+      s.refs.dropFront(shift);
       RaftChecker.dropDev(s, Infinity, base + 1);
     } else {
       // A snapshot from elsewhere: what it held beyond the snapshot may be discarded, but never a committed entry.
       for (let j = Math.max(1, base - s.base + 1); j < s.refs.length; j++) {
         const index = s.base + j;
-        if (index < this.committed.length && this.committed.id[index] === this.idOf(s.refs[j]) && log[index - base] !== s.refs[j]) {
+        const held = s.refs.at(j)!;
+        if (index < this.committed.length && this.committed.id.at(index) === this.idOf(held) && log[index - base] !== held) {
           this.report('Committed entries never truncated', `${node.id} discarded committed entry ${index} when it installed a snapshot up to ${base}`);
           break;
         }
       }
-      s.refs = appendOnly([]);
+      s.refs = new Column(this.pool);
       s.dev = new Map();
     }
     s.base = base;
@@ -315,7 +327,7 @@ export class RaftChecker {
     for (let idx = Math.max(s.commit, base) + 1; idx <= ci && idx < base + log.length; idx++) {
       const entry = log[idx - base];
       if (idx < this.committed.length) {
-        if (this.committed.id[idx] !== this.idOf(s.refs[idx - base])) {
+        if (this.committed.id.at(idx) !== this.idOf(s.refs.at(idx - base)!)) {
           this.report(
             'State Machine Safety',
             `${node.id} committed a different entry at index ${idx} (term ${entry.term}) than was committed before (term ${this.committedEntryTerm(idx)})`,
@@ -324,7 +336,7 @@ export class RaftChecker {
         continue;
       }
       if (idx > this.committed.length) this.fillCommitted(idx, s);
-      this.commit(idx, this.idOf(s.refs[idx - base]), entry.term, this.phOf(s, idx - base), node.persistent.currentTerm);
+      this.commit(idx, this.idOf(s.refs.at(idx - base)!), entry.term, this.phOf(s, idx - base), node.persistent.currentTerm);
       this.checkLeadersHold(idx, node.persistent.currentTerm);
     }
     s.commit = ci;
@@ -333,7 +345,8 @@ export class RaftChecker {
   /** Committing index i commits every index below it too. */
   private fillCommitted(upTo: number, s: Shadow): void {
     for (let j = Math.max(1, this.committed.length, s.base + 1); j < upTo; j++) {
-      this.commit(j, this.idOf(s.refs[j - s.base]), s.refs[j - s.base].term, this.phOf(s, j - s.base), s.term);
+      const entry = s.refs.at(j - s.base)!;
+      this.commit(j, this.idOf(entry), entry.term, this.phOf(s, j - s.base), s.term);
     }
   }
 
@@ -359,7 +372,7 @@ export class RaftChecker {
       this.report('State Machine Safety', `${node.id} applied index ${index} after ${s.applied} (out of order or with a gap)`);
     }
     s.applied = index;
-    const known = this.committed.id[index];
+    const known = this.committed.id.at(index);
     if (known !== undefined && known !== this.idOf(entry)) {
       this.report(
         'State Machine Safety',

@@ -1,0 +1,143 @@
+// A long, mostly growing sequence kept as frozen leaves of 64 elements and a short tail, so that saved states share its leaves and a restore moves whole leaves, not elements.
+//
+// The checkers and the brokers keep tables that grow by one element per entry, publish or acknowledgement
+// (60,000 elements each in a 10-minute run at 100 publishes/s). As plain arrays, each cost its
+// elements twice: once in the live array (with up to half again of spare room) and once in the
+// frozen leaves the saved states copy it into (src/sim/snapshot.ts). Here the live storage *is*
+// those leaves: a saved state keeps the array of leaves (64 times shorter) and shares every full
+// leaf, and a restore writes back leaf references, so seeking across a long run costs 1/64 of the
+// elements it moves. Columns that hold the same elements can share their leaves (see LeafPool).
+import { appendOnly, shrunk } from './appendOnly';
+
+/** Elements per leaf (the saved states' own leaf size, so a leaf saved elsewhere can be this one). */
+const LEAF = 64;
+const SHIFT = 6;
+const MASK = LEAF - 1;
+
+/**
+ * The full leaves most recently made by the columns that use this pool: a column that completes a
+ * leaf equal to one of them takes that one instead (the five nodes' copies of one log, which grow
+ * nearly in step, then cost one set of leaves). Only the latest few (16) are remembered, so what the
+ * pool keeps alive stays bounded however long the run and however often it is rewound and replayed
+ * (a replay makes new entry objects: its leaves equal none made before). A cache, not state: which
+ * of two equal frozen leaves a column holds makes no difference to what it reads.
+ */
+export class LeafPool<T> {
+  /** An equal leaf made recently, or `leaf` itself (remembered). */
+  readonly intern: (leaf: readonly T[]) => readonly T[];
+
+  constructor(recent = 16) {
+    // Held in a closure and the object frozen: saved states share the pool as it is and never walk it.
+    const ring: Array<readonly T[]> = [];
+    let next = 0;
+    this.intern = (leaf) => {
+      for (let i = 0; i < ring.length; i++) if (sameLeaf(ring[i], leaf)) return ring[i];
+      ring[next] = leaf;
+      next = (next + 1) % recent;
+      return leaf;
+    };
+    Object.freeze(this);
+  }
+}
+
+function sameLeaf<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length || a[0] !== b[0] || a[a.length - 1] !== b[b.length - 1]) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+export class Column<T> {
+  /** Full leaves, frozen: leaf j holds elements 64j … 64j + 63. Grows at its end; other changes are announced (appendOnly). */
+  private readonly full: Array<readonly T[]> = appendOnly([]);
+  /** The elements after the last full leaf (fewer than 64). */
+  private readonly tail: T[] = [];
+
+  /** `pool`: share full leaves with other columns that use it (their elements must be immutable). */
+  constructor(private readonly pool?: LeafPool<T>) {}
+
+  get length(): number {
+    return (this.full.length << SHIFT) + this.tail.length;
+  }
+
+  /** Element i (undefined when i is outside 0 … length - 1). */
+  at(i: number): T | undefined {
+    const j = i >> SHIFT;
+    const full = this.full;
+    if (j < full.length) return i < 0 ? undefined : full[j][i & MASK];
+    return this.tail[i - (full.length << SHIFT)];
+  }
+
+  /** The last element (undefined when empty). */
+  last(): T | undefined {
+    return this.at(this.length - 1);
+  }
+
+  push(v: T): void {
+    const tail = this.tail;
+    tail.push(v);
+    if (tail.length === LEAF) {
+      const leaf = Object.freeze(tail.slice());
+      this.full.push(this.pool === undefined ? leaf : this.pool.intern(leaf));
+      tail.length = 0;
+    }
+  }
+
+  /** Puts `v` at i: past the end, the positions between are filled with undefined. */
+  set(i: number, v: T): void {
+    if (!Number.isSafeInteger(i) || i < 0) throw new RangeError(`Column.set: bad index ${i}`);
+    const n = this.length;
+    if (i >= n) {
+      for (let k = n; k < i; k++) this.push(undefined as T);
+      this.push(v);
+      return;
+    }
+    const j = i >> SHIFT;
+    if (j < this.full.length) {
+      // A frozen leaf is copied with the one element changed.
+      const copy = this.full[j].slice();
+      copy[i & MASK] = v;
+      this.full[j] = Object.freeze(copy);
+      shrunk(this.full, j);
+    } else this.tail[i - (this.full.length << SHIFT)] = v;
+  }
+
+  /** Keeps the first n elements. */
+  truncate(n: number): void {
+    if (n >= this.length) return;
+    const j = n >> SHIFT;
+    const full = this.full;
+    if (j < full.length) {
+      const keep = full[j].slice(0, n & MASK);
+      full.length = j;
+      shrunk(full, j);
+      this.tail.length = 0;
+      for (const v of keep) this.tail.push(v);
+    } else this.tail.length = n - (full.length << SHIFT);
+  }
+
+  /** Drops the first n elements (a compacted log's prefix): the rest is rebuilt, so this costs its length. */
+  dropFront(n: number): void {
+    if (n <= 0) return;
+    const rest = this.toArray().slice(n);
+    this.full.length = 0;
+    shrunk(this.full, 0);
+    this.tail.length = 0;
+    for (const v of rest) this.push(v);
+  }
+
+  /** A column of the same elements that shares this one's full leaves (they are immutable). */
+  copy(): Column<T> {
+    const c = new Column<T>(this.pool);
+    for (const leaf of this.full) c.full.push(leaf);
+    for (const v of this.tail) c.tail.push(v);
+    return c;
+  }
+
+  /** A copy of the elements (tests, rare rebuilds). */
+  toArray(): T[] {
+    const out: T[] = [];
+    for (const leaf of this.full) for (const v of leaf) out.push(v);
+    for (const v of this.tail) out.push(v);
+    return out;
+  }
+}
