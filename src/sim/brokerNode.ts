@@ -788,7 +788,7 @@ export class BrokerNode {
       const t = this.state.topics.get(topic);
       if (t === undefined) continue;
       for (let i = Math.max(0, next - t.firstOffset); i < t.commands.length; i++) {
-        const record = store.recordOf(t.commands[i], t.firstOffset + i);
+        const record = store.recordOf(t.commands.at(i)!, t.firstOffset + i);
         for (const s of list) this.hold(s, record);
       }
     }

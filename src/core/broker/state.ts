@@ -1,5 +1,5 @@
 // The replicated broker state machine: every node applies committed log entries here, in log order, to get identical topics, offsets and dedup tables.
-import { appendOnly } from '../appendOnly';
+import { Column, LeafPool } from '../column';
 
 /** One stored message. Same shape as the headless API's `TopicRecord` (sim re-exports or mirrors it). */
 export interface TopicRecord {
@@ -127,9 +127,10 @@ export interface TopicState {
    * The commands stored, oldest first: the record of commands[i] is at offset firstOffset + i
    * (firstOffset is 1 until retention drops older records), and is made from it on reading
    * (`recordOf`). The log's own command objects are kept, not a record per node or per publish: a
-   * record repeats its command's fields (about 100 bytes a publish for the whole run).
+   * record repeats its command's fields (about 100 bytes a publish for the whole run). A Column: the
+   * nodes' stores of one topic hold the same commands and share their leaves (see `commandLeaves`).
    */
-  commands: PubCommand[];
+  commands: Column<PubCommand>;
   firstOffset: number;
   /**
    * Ids of the last (up to dedupWindow) records dropped by retention, oldest first (frozen; empty
@@ -149,7 +150,7 @@ interface DedupWindow {
   readonly ring: string[];
   head: number;
   /** What it was built from and kept up to date with: valid while the topic still holds exactly these. */
-  commands: PubCommand[];
+  commands: Column<PubCommand>;
   length: number;
   last: PubCommand | undefined;
   dropped: readonly string[];
@@ -165,13 +166,15 @@ interface DedupWindow {
  * after a restore wrote an earlier or later state back into the topic.
  */
 const windows = new WeakMap<TopicState, DedupWindow>();
+/** Every node's store of a topic grows by the same commands at nearly the same time: their full leaves are shared. */
+const commandLeaves = new LeafPool<PubCommand>();
 const NO_IDS: readonly string[] = Object.freeze([]);
 
 function windowOf(topic: TopicState, dedupWindow: number): DedupWindow {
   const c = topic.commands;
   const n = c.length;
   const w = windows.get(topic);
-  if (w !== undefined && w.commands === c && w.length === n && w.last === c[n - 1] && w.dropped === topic.droppedIds) return w;
+  if (w !== undefined && w.commands === c && w.length === n && w.last === c.last() && w.dropped === topic.droppedIds) return w;
   const ids = new Map<string, number>();
   const ring: string[] = [];
   const d = topic.droppedIds;
@@ -180,11 +183,11 @@ function windowOf(topic: TopicState, dedupWindow: number): DedupWindow {
   for (let k = 0; k < take; k++) {
     const offset = first + k;
     const j = offset - topic.firstOffset;
-    const id = j >= 0 ? c[j].id : d[d.length + j];
+    const id = j >= 0 ? c.at(j)!.id : d[d.length + j];
     ring.push(id);
     ids.set(id, offset);
   }
-  const built: DedupWindow = { ids, ring, head: 0, commands: c, length: n, last: c[n - 1], dropped: d };
+  const built: DedupWindow = { ids, ring, head: 0, commands: c, length: n, last: c.last(), dropped: d };
   windows.set(topic, built);
   return built;
 }
@@ -259,7 +262,7 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
   }
   let topic = state.topics.get(name);
   if (topic === undefined) {
-    topic = { commands: appendOnly([]), firstOffset: 1, droppedIds: NO_IDS };
+    topic = { commands: new Column(commandLeaves), firstOffset: 1, droppedIds: NO_IDS };
     state.topics.set(name, topic);
   } else if (state.dedupWindow > 0) {
     const offset = windowOf(topic, state.dedupWindow).ids.get(id);
@@ -278,9 +281,12 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
   // Retention: drop the oldest in chunks, so each record costs O(1) amortised.
   if (topic.commands.length >= 2 * state.retain) {
     const drop = topic.commands.length - state.retain;
-    const dropped = topic.commands.slice(0, drop).map((cmd) => cmd.id);
+    const all = topic.commands.toArray();
+    const dropped = all.slice(0, drop).map((cmd) => cmd.id);
     topic.droppedIds = Object.freeze([...topic.droppedIds, ...dropped].slice(-state.dedupWindow || Infinity));
-    topic.commands = appendOnly(topic.commands.slice(drop));
+    const kept = new Column(commandLeaves);
+    for (let i = drop; i < all.length; i++) kept.push(all[i]);
+    topic.commands = kept;
     topic.firstOffset += drop;
   }
   if (session !== undefined) noteReply(session, stamp!, name, offset);
@@ -302,7 +308,7 @@ export function lookupSession(state: BrokerState, stamp: SessionStamp): { topic:
 }
 
 /** Records `id` in the window (the topic has just stored its command), evicting the oldest id once the window is full: O(1). */
-function remember(w: DedupWindow, dedupWindow: number, id: string, offset: number, commands: PubCommand[]): void {
+function remember(w: DedupWindow, dedupWindow: number, id: string, offset: number, commands: Column<PubCommand>): void {
   if (w.ring.length < dedupWindow) {
     w.ring.push(id);
   } else {
@@ -312,7 +318,7 @@ function remember(w: DedupWindow, dedupWindow: number, id: string, offset: numbe
   }
   w.ids.set(id, offset);
   w.length = commands.length;
-  w.last = commands[commands.length - 1];
+  w.last = commands.last();
 }
 
 /**
@@ -336,7 +342,7 @@ export function history(state: BrokerState, topic: string, n?: number): TopicRec
   const commands = t.commands;
   const from = n === undefined ? 0 : Math.max(0, commands.length - Math.floor(n));
   const out: TopicRecord[] = [];
-  for (let i = from; i < commands.length; i++) out.push(recordOf(commands[i], t.firstOffset + i));
+  for (let i = from; i < commands.length; i++) out.push(recordOf(commands.at(i)!, t.firstOffset + i));
   return out;
 }
 
@@ -364,7 +370,7 @@ export function recordCount(state: BrokerState, topic?: string): number {
 export function cloneBrokerState(state: BrokerState): BrokerState {
   const topics = new Map<string, TopicState>();
   for (const [name, t] of state.topics) {
-    topics.set(name, { commands: appendOnly(t.commands.slice()), firstOffset: t.firstOffset, droppedIds: t.droppedIds });
+    topics.set(name, { commands: t.commands.copy(), firstOffset: t.firstOffset, droppedIds: t.droppedIds });
   }
   let sessions: Map<string, Session> | null = null;
   if (state.sessions !== null) {
