@@ -17,21 +17,21 @@ const MASK = LEAF - 1;
 /**
  * The full leaves most recently made by the columns that use this pool: a column that completes a
  * leaf equal to one of them takes that one instead (the five nodes' copies of one log, which grow
- * nearly in step, then cost one set of leaves). Only the latest few (16) are remembered, so what the
+ * nearly in step, then cost one set of leaves). Only the latest few are remembered, so what the
  * pool keeps alive stays bounded however long the run and however often it is rewound and replayed
  * (a replay makes new entry objects: its leaves equal none made before). A cache, not state: which
  * of two equal frozen leaves a column holds makes no difference to what it reads.
  */
-export class LeafPool<T> {
+export class LeafPool {
   /** An equal leaf made recently, or `leaf` itself (remembered). */
-  readonly intern: (leaf: readonly T[]) => readonly T[];
+  readonly intern: <T>(leaf: readonly T[]) => readonly T[];
 
-  constructor(recent = 16) {
+  constructor(recent: number) {
     // Held in a closure and the object frozen: saved states share the pool as it is and never walk it.
-    const ring: Array<readonly T[]> = [];
+    const ring: Array<readonly unknown[]> = [];
     let next = 0;
-    this.intern = (leaf) => {
-      for (let i = 0; i < ring.length; i++) if (sameLeaf(ring[i], leaf)) return ring[i];
+    this.intern = <T>(leaf: readonly T[]): readonly T[] => {
+      for (let i = 0; i < ring.length; i++) if (sameLeaf(ring[i], leaf)) return ring[i] as readonly T[];
       ring[next] = leaf;
       next = (next + 1) % recent;
       return leaf;
@@ -40,7 +40,14 @@ export class LeafPool<T> {
   }
 }
 
-function sameLeaf<T>(a: readonly T[], b: readonly T[]): boolean {
+/**
+ * The pool of the columns that hold the run's log entries and publish commands: the checker's copies
+ * of the nodes' logs, the nodes' topic stores and the messaging checker's record of what was stored
+ * at each offset grow by the same objects at nearly the same time.
+ */
+export const recentLeaves = new LeafPool(32);
+
+function sameLeaf(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length || a[0] !== b[0] || a[a.length - 1] !== b[b.length - 1]) return false;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
   return true;
@@ -53,7 +60,7 @@ export class Column<T> {
   private readonly tail: T[] = [];
 
   /** `pool`: share full leaves with other columns that use it (their elements must be immutable). */
-  constructor(private readonly pool?: LeafPool<T>) {}
+  constructor(private readonly pool?: LeafPool) {}
 
   get length(): number {
     return (this.full.length << SHIFT) + this.tail.length;

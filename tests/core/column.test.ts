@@ -79,7 +79,7 @@ describe('Column', () => {
   });
 
   it('columns on one pool share equal full leaves; the pool remembers only recent leaves', () => {
-    const pool = new LeafPool<object>();
+    const pool = new LeafPool(16);
     const items = Array.from({ length: 64 * 40 }, (_, i) => Object.freeze({ i }));
     const a = new Column<object>(pool);
     const b = new Column<object>(pool);

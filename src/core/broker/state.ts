@@ -1,5 +1,5 @@
 // The replicated broker state machine: every node applies committed log entries here, in log order, to get identical topics, offsets and dedup tables.
-import { Column, LeafPool } from '../column';
+import { Column, recentLeaves } from '../column';
 
 /** One stored message. Same shape as the headless API's `TopicRecord` (sim re-exports or mirrors it). */
 export interface TopicRecord {
@@ -128,7 +128,7 @@ export interface TopicState {
    * (firstOffset is 1 until retention drops older records), and is made from it on reading
    * (`recordOf`). The log's own command objects are kept, not a record per node or per publish: a
    * record repeats its command's fields (about 100 bytes a publish for the whole run). A Column: the
-   * nodes' stores of one topic hold the same commands and share their leaves (see `commandLeaves`).
+   * nodes' stores of one topic hold the same commands and share their leaves (see `recentLeaves`).
    */
   commands: Column<PubCommand>;
   firstOffset: number;
@@ -166,8 +166,6 @@ interface DedupWindow {
  * after a restore wrote an earlier or later state back into the topic.
  */
 const windows = new WeakMap<TopicState, DedupWindow>();
-/** Every node's store of a topic grows by the same commands at nearly the same time: their full leaves are shared. */
-const commandLeaves = new LeafPool<PubCommand>();
 const NO_IDS: readonly string[] = Object.freeze([]);
 
 function windowOf(topic: TopicState, dedupWindow: number): DedupWindow {
@@ -262,7 +260,7 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
   }
   let topic = state.topics.get(name);
   if (topic === undefined) {
-    topic = { commands: new Column(commandLeaves), firstOffset: 1, droppedIds: NO_IDS };
+    topic = { commands: new Column(recentLeaves), firstOffset: 1, droppedIds: NO_IDS };
     state.topics.set(name, topic);
   } else if (state.dedupWindow > 0) {
     const offset = windowOf(topic, state.dedupWindow).ids.get(id);
@@ -284,7 +282,7 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
     const all = topic.commands.toArray();
     const dropped = all.slice(0, drop).map((cmd) => cmd.id);
     topic.droppedIds = Object.freeze([...topic.droppedIds, ...dropped].slice(-state.dedupWindow || Infinity));
-    const kept = new Column(commandLeaves);
+    const kept = new Column<PubCommand>(recentLeaves);
     for (let i = drop; i < all.length; i++) kept.push(all[i]);
     topic.commands = kept;
     topic.firstOffset += drop;

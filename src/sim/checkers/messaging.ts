@@ -1,11 +1,11 @@
 // Messaging checkers, after the Jepsen/Maelstrom Kafka checker: they watch stores, acks and
 // subscriber deliveries, and name the anomaly, the ids involved and (through the report) the seed.
-import { appendOnly, shrunk } from '../../core/appendOnly';
+import { appendOnly } from '../../core/appendOnly';
 import { OK_HISTORY_END, parseLine, parseRecordLine } from '../../core/broker/protocol';
 import type { TopicRecord } from '../../core/broker/state';
 import type { Report } from './raft';
 import { AppendIndex } from '../appendIndex';
-import { Column } from '../../core/column';
+import { Column, recentLeaves } from '../../core/column';
 import { notSnapshotted } from '../snapshot';
 
 export const MESSAGING_PROPERTIES = [
@@ -84,7 +84,7 @@ export class MessagingChecker {
    * (topic, offset) → what was first stored there by any node: its id and message (the log's command
    * object when given, which the run keeps anyway, rather than a record object per publish).
    */
-  private readonly atOffset = appendOnly(new Map<string, Stored[]>());
+  private readonly atOffset = appendOnly(new Map<string, Column<Stored | undefined>>());
   /**
    * hash(topic, id) → offset it was first stored at; checked against the record stored there, so a
    * hash shared by two ids never mixes them up: the later id goes to `offsetOfIdExact` instead.
@@ -132,7 +132,7 @@ export class MessagingChecker {
     let name = this.topicNames.get(topic);
     if (name === undefined) this.topicNames.set(topic, (name = topic));
     // The stored record's id string stands for this one (the ack's came parsed from a reply line).
-    const stored = offset === undefined ? undefined : this.atOffset.get(name)?.[offset];
+    const stored = offset === undefined ? undefined : this.atOffset.get(name)?.at(offset - 1);
     const a = this.acks;
     const k = a.pair.length;
     a.pair.push(this.pairOf(client, name));
@@ -159,7 +159,7 @@ export class MessagingChecker {
   }
 
   private ackId(k: number, topic: string, offset: number): string {
-    return this.acks.otherId.get(k) ?? this.atOffset.get(topic)![offset].id;
+    return this.acks.otherId.get(k) ?? this.atOffset.get(topic)!.at(offset - 1)!.id;
   }
 
   /** The current position among acknowledgements: a read sent now must reflect every one up to here. */
@@ -233,7 +233,7 @@ export class MessagingChecker {
       if (exact !== undefined) return exact;
     }
     const p = this.offsetOfId.get(hash(topic, id));
-    return p !== undefined && this.atOffset.get(topic)?.[p]?.id === id ? p : undefined;
+    return p !== undefined && this.atOffset.get(topic)?.at(p - 1)?.id === id ? p : undefined;
   }
 
   private noteFirstOffset(topic: string, id: string, offset: number): void {
@@ -241,13 +241,15 @@ export class MessagingChecker {
   }
 
   stored(node: string, topic: string, record: TopicRecord, kept: Stored = record): void {
+    // (Offsets start at 1: a store's firstOffset + i.)
+    if (!(record.offset >= 1)) return;
     let offsets = this.atOffset.get(topic);
-    if (offsets === undefined) this.atOffset.set(topic, (offsets = appendOnly([])));
-    const first = offsets[record.offset];
+    // By offset - 1, like the nodes' stores (offset 1 first): in step with them, it shares their leaves.
+    if (offsets === undefined) this.atOffset.set(topic, (offsets = new Column<Stored | undefined>(recentLeaves)));
+    const first = offsets.at(record.offset - 1);
     if (first === undefined) {
-      // Offsets come in order, so this appends; filling a gap would be a change (announced, for snapshots).
-      if (record.offset < offsets.length) shrunk(offsets, record.offset);
-      offsets[record.offset] = kept;
+      // Offsets come in order, so this appends (a gap filled later is a change the column announces).
+      offsets.set(record.offset - 1, kept);
       const key = k2(topic, record.id);
       const before = this.firstOffset(topic, record.id);
       if (before !== undefined && before !== record.offset) {
@@ -274,7 +276,7 @@ export class MessagingChecker {
       } else this.noteFirstOffset(topic, record.id, record.offset);
       if (this.unstored.delete(k2(key, record.message))) {
         // published, and now stored
-      } else if (before === undefined || before === record.offset || offsets[before]?.message !== record.message) {
+      } else if (before === undefined || before === record.offset || offsets.at(before - 1)?.message !== record.message) {
         this.report('No phantom reads', `${node} stored ${topic} offset ${record.offset} id ${record.id}, which no client published`);
       }
     } else if (first.id !== record.id || first.message !== record.message) {
@@ -315,7 +317,7 @@ export class MessagingChecker {
       this.report('Subscriber sees no skip or repeat', `${client} received ${topic} offset ${offset} twice from ${node}`);
     }
     seen.add(offset);
-    const record = this.atOffset.get(topic)?.[offset];
+    const record = this.atOffset.get(topic)?.at(offset - 1);
     const id = line.split(' ')[2];
     if (record === undefined || record.id !== id) {
       this.report('No phantom reads', `${client} read ${topic} offset ${offset} id ${id} from ${node}, which was never stored there`);

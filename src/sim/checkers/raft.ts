@@ -3,7 +3,7 @@
 import { appendOnly } from '../../core/appendOnly';
 import { notSnapshotted } from '../snapshot';
 import { AppendIndex } from '../appendIndex';
-import { Column, LeafPool } from '../../core/column';
+import { Column, recentLeaves } from '../../core/column';
 import type { Entry, Role } from '../../core/raft/types';
 
 /** What a checker may read of a node. */
@@ -73,7 +73,7 @@ class CommittedLog {
 }
 
 // (An entry's number is idOf(refs[k]): not kept per node, as it would cost a growing array per node in memory and in every restore.)
-const newShadow = (pool: LeafPool<Entry>): Shadow => ({ base: 0, refs: new Column(pool), ph0: 0, dev: new Map(), term: 0, commit: 0, applied: 0, leaderTerm: 0 });
+const newShadow = (): Shadow => ({ base: 0, refs: new Column(recentLeaves), ph0: 0, dev: new Map(), term: 0, commit: 0, applied: 0, leaderTerm: 0 });
 
 /** A column of numbers holding `first` at index 0. */
 function column(first: number): Column<number> {
@@ -114,14 +114,11 @@ export class RaftChecker {
     private readonly nodes: readonly CheckedNode[],
     private readonly report: Report,
   ) {
-    this.shadows = nodes.map(() => newShadow(this.pool));
+    this.shadows = nodes.map(newShadow);
   }
 
-  /** The shadows' logs hold the same entries: their full leaves are shared. */
-  private readonly pool = new LeafPool<Entry>();
-
   private shadow(i: number): Shadow {
-    return (this.shadows[i] ??= newShadow(this.pool));
+    return (this.shadows[i] ??= newShadow());
   }
 
   /** Records the entry committed at `index` (the next one, or one past a gap the caller reports). */
@@ -289,7 +286,7 @@ export class RaftChecker {
           break;
         }
       }
-      s.refs = new Column(this.pool);
+      s.refs = new Column(recentLeaves);
       s.dev = new Map();
     }
     s.base = base;
