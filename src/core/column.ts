@@ -108,9 +108,10 @@ export class Column<T> {
     } else this.tail[i - (this.full.length << SHIFT)] = v;
   }
 
-  /** Keeps the first n elements. */
+  /** Keeps the first n elements (none when n <= 0). */
   truncate(n: number): void {
     if (n >= this.length) return;
+    n = Math.max(0, Math.floor(n));
     const j = n >> SHIFT;
     const full = this.full;
     if (j < full.length) {
