@@ -338,8 +338,11 @@ export class Driver {
       else if (j >= 0) out.push({ seq, e: journal[j--] });
       else break;
     }
-    // Only if the journal were shorter than a feed: never leave a gap in the feed.
-    if (out.length < missing) t.feed.clear();
+    // Only if the journal were shorter than a feed: never leave a gap in the feed. (A full feed's
+    // worth replaces every item anyway. Clearing then too was the common case of a seek, reached
+    // by no call before syncFeed was optimized: the optimized code, kept, left it at that point on
+    // every seek, and pushed the up to 8,000 items in the interpreter.)
+    if (out.length < missing && out.length < FEED_CAP) t.feed.clear();
     for (let i = out.length - 1; i >= 0; i--) {
       t.feed.push(out[i]);
       if (i < LAST_STEP_CAP) this.batchRing.push(out[i]);
