@@ -106,6 +106,43 @@ export interface ClientSettings {
 
 export const DEFAULT_CLIENT: ClientSettings = { requestTimeoutMs: 2000, giveUpAfterMs: 10_000, minRtoMs: 200 };
 
+/** Where a PublishHandle keeps its operation (a symbol: not listed among the handle's fields). */
+const OP: unique symbol = Symbol('publish operation');
+
+/**
+ * The caller's live view of a publish: it reads the operation's fields, never its internals. A
+ * class with getters on its prototype: an object literal of six getters took V8 about 1.5 µs a
+ * publish to make (against 0.04), a few per cent of a seek's replay at 100 publishes/s.
+ */
+class PublishHandle implements Publish {
+  private readonly [OP]: PublishOp;
+  constructor(op: PublishOp) {
+    this[OP] = op;
+  }
+  get id(): string {
+    return this[OP].id;
+  }
+  get status(): Publish['status'] {
+    return this[OP].status;
+  }
+  get offset(): number | undefined {
+    return this[OP].offset;
+  }
+  get startedAt(): number {
+    return this[OP].startedAt;
+  }
+  get doneAt(): number | undefined {
+    return this[OP].doneAt;
+  }
+  get attempts(): number {
+    return this[OP].attempts;
+  }
+  /** The fields, as JSON showed the object literal this replaced. */
+  toJSON(): Publish {
+    return { id: this.id, status: this.status, offset: this.offset, startedAt: this.startedAt, doneAt: this.doneAt, attempts: this.attempts };
+  }
+}
+
 export class ClientActor implements Actor {
   readonly isNode = false;
   up = true;
@@ -306,27 +343,7 @@ export class ClientActor implements Actor {
     this.running.add(op);
     this.byTimer.set(op.timer, () => this.onPublishTimer(op));
     this.attempt(op);
-    // The caller's live view: it reads the operation's fields, never its internals.
-    return {
-      get id() {
-        return op.id;
-      },
-      get status() {
-        return op.status;
-      },
-      get offset() {
-        return op.offset;
-      },
-      get startedAt() {
-        return op.startedAt;
-      },
-      get doneAt() {
-        return op.doneAt;
-      },
-      get attempts() {
-        return op.attempts;
-      },
-    };
+    return new PublishHandle(op);
   }
 
   /** The operation is over (acked or given up): its timer and its entry in the timer table go. */

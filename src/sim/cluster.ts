@@ -17,7 +17,7 @@ import { ClientActor, DEFAULT_CLIENT, type ClientLogLine, type ClientObserver, t
 import { ConfigError, MAX_HOST_CHARS, MAX_NODES, generatedConfig, parseClusterConfig, TIME_SERVER_ID, type ClusterConfig, type NodeConfig } from './config';
 
 export { TIME_SERVER_ID };
-import { DEFAULT_NETWORK, Engine, type Actor } from './engine';
+import { DEFAULT_NETWORK, Engine, type Actor, type LeanListener } from './engine';
 import { Membership, type MembershipChange } from './membership';
 import { NodeActor, type DetectorStats, type DetectorView, type NodeDeps, type NodeHooks, type NodeTiming } from './nodeActor';
 import type { Configuration } from '../core/raft/types';
@@ -1063,6 +1063,15 @@ export class SimCluster implements Cluster {
     return () => {
       this.engine.listeners = this.engine.listeners.filter((l) => l !== listener);
     };
+  }
+
+  /**
+   * While `listener` (given to onEvent) is the only one, message and timer events go to `lean`
+   * instead, as their parts, with no event object made (a quick seek only counts them); undefined
+   * ends it. Other events still go to `listener`, in order.
+   */
+  leanEvents(listener: (event: SimEvent) => void, lean: LeanListener | undefined): void {
+    this.engine.setLean(listener, lean);
   }
 
   /** The kept journal events, oldest first; `last`: only the newest `last` of them. */

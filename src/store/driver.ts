@@ -1,6 +1,7 @@
 // The playback driver: owns one simulated cluster plus the run's recorded future, and moves it forward, back (by replay) and onto forks.
 // From the modules, not the '../sim' barrel: the barrel also brings the zod option schema, which the page loads on demand.
 import { SimCluster } from '../sim/cluster';
+import type { LeanListener } from '../sim/engine';
 import { isReplayable } from '../sim/replay';
 import type { ActionRecord, InFlight, NodeView, Publish, SimEvent } from '../sim';
 import type { SavedState } from '../sim/snapshot';
@@ -186,6 +187,8 @@ class Track {
   viewSeq = -1;
   viewAt = -1;
   unsubscribe: () => void = () => {};
+  /** The driver's listener on the cluster (see Driver.listen). */
+  listener: (e: SimEvent) => void = () => {};
   constructor(readonly cluster: SimCluster) {}
   dispose(): void {
     this.unsubscribe();
@@ -245,7 +248,8 @@ export class Driver {
   }
 
   private listen(t: Track): void {
-    t.unsubscribe = t.cluster.onEvent((e) => this.handle(e));
+    t.listener = (e) => this.handle(e);
+    t.unsubscribe = t.cluster.onEvent(t.listener);
   }
 
   get cluster(): SimCluster {
@@ -302,6 +306,18 @@ export class Driver {
     }
   }
 
+  /**
+   * A message or timer event during a quick seek, as its parts (see Engine.setLean): what `handle`
+   * does with one then, without the event object (messages and timers never mark).
+   */
+  private readonly handleMessage: LeanListener = (kind, at, from, type, payload) => {
+    const t = this.track;
+    if (this.sampleClocks > 0 && at >= t.nextClockAt) this.sampleClock(at);
+    const seq = ++t.seq;
+    t.metrics.message(kind, at, from, type, payload);
+    if (seq > this.markSeq) this.markSeq = seq;
+  };
+
   /** An event the driver shows itself (the engine journals no event for these actions). */
   private own(e: SimEvent): void {
     this.handle(e);
@@ -339,8 +355,11 @@ export class Driver {
       else if (j >= 0) out.push({ seq, e: journal[j--] });
       else break;
     }
-    // Only if the journal were shorter than a feed: never leave a gap in the feed.
-    if (out.length < missing) t.feed.clear();
+    // Only if the journal were shorter than a feed: never leave a gap in the feed. (A full feed's
+    // worth replaces every item anyway. Clearing then too was the common case of a seek, reached
+    // by no call before syncFeed was optimized: the optimized code, kept, left it at that point on
+    // every seek, and pushed the up to 8,000 items in the interpreter.)
+    if (out.length < missing && out.length < FEED_CAP) t.feed.clear();
     for (let i = out.length - 1; i >= 0; i--) {
       t.feed.push(out[i]);
       if (i < LAST_STEP_CAP) this.batchRing.push(out[i]);
@@ -526,13 +545,17 @@ export class Driver {
     if (!this.quick) this.syncFeed();
     if (this.seeking) this.jump(targetMs);
     this.settleRewind();
-    const from = this.track.cluster.eventCount;
+    const t = this.track;
+    const from = t.cluster.eventCount;
+    // A quick seek only counts message and timer events: they come without event objects.
+    if (this.quick) t.cluster.leanEvents(t.listener, this.handleMessage);
     try {
       return this.runTo(targetMs, deadline);
     } finally {
       // Rebuild the feed once per call, before anyone can move the cluster on (which would leave
       // the journal no longer ending where the listener stopped).
       if (this.quick) {
+        t.cluster.leanEvents(t.listener, undefined);
         this.quick = false;
         this.syncFeed();
       }

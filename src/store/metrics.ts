@@ -95,28 +95,33 @@ export class Metrics {
   private cached: MetricsSnapshot | undefined;
   private cachedVersion = -1;
 
+  /** A message or timer event given as its parts (what `add` reads of one; see Engine.setLean). */
+  message(kind: string, at: number, from: string | undefined, type: string | undefined, payload: unknown): void {
+    if (kind === 'send') {
+      this.sentByType[kindOf(type)]++;
+      bump(this.sentSeries, at);
+      if (type === 'AppendEntries' && from !== undefined && this.roles.get(from) === 'leader') {
+        const p = payload as { prevLogIndex?: number; entries?: readonly unknown[] } | undefined;
+        const n = p?.entries?.length ?? 0;
+        const prev = p?.prevLogIndex ?? 0;
+        // Entries the leader already committed are resent to laggards only: they have their latency.
+        // (Counting them again would keep them here for good, and in every checkpoint's copy.)
+        const first = Math.max(prev, this.commitOf.get(from) ?? 0);
+        for (let i = first + 1; i <= prev + n; i++) if (!this.firstSent.has(i)) this.firstSent.set(i, at);
+      }
+    } else if (kind === 'deliver') this.delivered++;
+    else if (kind === 'drop') this.dropped++;
+    else return;
+    this.version++;
+  }
+
   add(e: SimEvent): void {
     switch (e.kind) {
-      case 'send': {
-        this.sentByType[kindOf(e.type)]++;
-        bump(this.sentSeries, e.at);
-        if (e.type === 'AppendEntries' && e.from !== undefined && this.roles.get(e.from) === 'leader') {
-          const p = e.payload as { prevLogIndex?: number; entries?: readonly unknown[] } | undefined;
-          const n = p?.entries?.length ?? 0;
-          const prev = p?.prevLogIndex ?? 0;
-          // Entries the leader already committed are resent to laggards only: they have their latency.
-          // (Counting them again would keep them here for good, and in every checkpoint's copy.)
-          const from = Math.max(prev, this.commitOf.get(e.from) ?? 0);
-          for (let i = from + 1; i <= prev + n; i++) if (!this.firstSent.has(i)) this.firstSent.set(i, e.at);
-        }
-        break;
-      }
+      case 'send':
       case 'deliver':
-        this.delivered++;
-        break;
       case 'drop':
-        this.dropped++;
-        break;
+        this.message(e.kind, e.at, e.from, e.type, e.payload);
+        return;
       case 'role':
         if (e.node !== undefined && e.role !== undefined) this.roles.set(e.node, e.role);
         if (e.role === 'candidate') this.electionTimes.push(e.at);

@@ -30,6 +30,16 @@ describe('finding 1: a one-node cluster', () => {
     expect(p.doneAt! - p.startedAt, at(c, 'latency')).toBeLessThan(100);
     expect(c.clientLog('pub').filter((l) => l.dir === 'in').map((l) => l.line)).toEqual(['OK published pub:1']);
   });
+
+  it('the publish handle is live, and shows as JSON the fields it has (as the object literal it once was did)', () => {
+    const c = createCluster({ seed: 1, nodes: 1 });
+    c.runUntil(() => c.leader() === 'n1', 1000);
+    const p = c.publish('t', 'hello');
+    const started = c.now;
+    expect(JSON.parse(JSON.stringify(p))).toEqual({ id: 'pub:1', status: 'pending', startedAt: started, attempts: 1 });
+    c.runUntil(() => p.status !== 'pending', 12_000);
+    expect(JSON.stringify(p)).toBe(`{"id":"pub:1","status":"ok","offset":1,"startedAt":${started},"doneAt":${p.doneAt},"attempts":1}`);
+  });
 });
 
 describe('finding 12: HISTORY with a negative count', () => {
