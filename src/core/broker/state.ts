@@ -279,12 +279,10 @@ export function apply(state: BrokerState, index: number, command: unknown): Appl
   // Retention: drop the oldest in chunks, so each record costs O(1) amortised.
   if (topic.commands.length >= 2 * state.retain) {
     const drop = topic.commands.length - state.retain;
-    const all = topic.commands.toArray();
-    const dropped = all.slice(0, drop).map((cmd) => cmd.id);
+    const dropped: string[] = [];
+    for (let i = 0; i < drop; i++) dropped.push(topic.commands.at(i)!.id);
     topic.droppedIds = Object.freeze([...topic.droppedIds, ...dropped].slice(-state.dedupWindow || Infinity));
-    const kept = new Column<PubCommand>(recentLeaves);
-    for (let i = drop; i < all.length; i++) kept.push(all[i]);
-    topic.commands = kept;
+    topic.commands.dropFront(drop);
     topic.firstOffset += drop;
   }
   if (session !== undefined) noteReply(session, stamp!, name, offset);
