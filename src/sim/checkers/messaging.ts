@@ -31,7 +31,7 @@ export interface DedupConfig {
 /**
  * Every acknowledgement (a publisher's or the console's), as columns: one object per ack cost about
  * 100 bytes and a copy of its id string; columns hold 8 bytes a field, in leaves the saved states
- * share (src/sim/column.ts). An ack's position + 1 is its mark (its place among all acknowledgements,
+ * share (src/core/column.ts). An ack's position + 1 is its mark (its place among all acknowledgements,
  * for the stale-read check).
  */
 class AckColumns {
