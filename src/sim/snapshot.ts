@@ -279,7 +279,7 @@ export class Snapshotter {
           visit(v);
         }
       }
-      // Full frozen leaves held as elements (a Column's, src/sim/column.ts) are leaves a sequence saved
+      // Full frozen leaves held as elements (a Column's, src/core/column.ts) are leaves a sequence saved
       // here may share: the nodes' logs then point at the leaves of the checker's copies of them.
       // (Only where the sequence never changed, as for indexLeaf below: after a restore, what a replay
       // makes is not indexed, so the index stays bounded by one run's worth of leaves.)

@@ -1,4 +1,4 @@
-// Column (src/sim/column.ts): reads as the array it stands for under any mix of changes, restores exactly, and shares its leaves.
+// Column (src/core/column.ts): reads as the array it stands for under any mix of changes, restores exactly, and shares its leaves.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Column, LeafPool } from '../../src/core/column';
