@@ -72,7 +72,7 @@ class CommittedLog {
   }
 }
 
-// (An entry's number is idOf(refs[k]): not kept per node, as it would cost a growing array per node in memory and in every restore.)
+// (An entry's number is idOf(refs.at(k)): not kept per node, as it would cost a growing array per node in memory and in every restore.)
 const newShadow = (): Shadow => ({ base: 0, refs: new Column(recentLeaves), ph0: 0, dev: new Map(), term: 0, commit: 0, applied: 0, leaderTerm: 0 });
 
 /** A column of numbers holding `first` at index 0. */
