@@ -62,6 +62,10 @@
     const doc = document.documentElement;
     if (doc.scrollWidth > window.innerWidth) problems.push(`page scrolls sideways: scrollWidth ${doc.scrollWidth} > innerWidth ${window.innerWidth}`);
     if (document.body.scrollWidth > window.innerWidth) problems.push(`body scrolls sideways: ${document.body.scrollWidth} > ${window.innerWidth}`);
+    // A panel whose content is wider than it: the side column clips it (its values cut off on a phone).
+    for (const p of document.querySelectorAll('.panel')) {
+      if (visible(p) && p.scrollWidth > p.clientWidth + 1) problems.push(`${p.className} is wider inside than its box: ${p.scrollWidth} > ${p.clientWidth}`);
+    }
     const seen = new Set();
     // Scroll positions this audit changed, put back at the end (later checks see the page as it was).
     const scrolled = new Map();
