@@ -122,6 +122,14 @@ function attribute(code: string, map: { sources: string[]; mappings: string }): 
  * (the first frame of the cluster) and any fetched after it until no script has been asked for 1 s,
  * so a lazy chunk the first screen pulls in still counts. Gzip sizes (level 9), and what each holds.
  */
+/** `p`, or a rejection after `ms`. */
+function withinMs<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+    p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e instanceof Error ? e : new Error(String(e))); });
+  });
+}
+
 async function firstLoad(browser: Browser, url: string, ready: (p: Page) => Promise<void>): Promise<Load> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors: string[] = [];
@@ -136,10 +144,11 @@ async function firstLoad(browser: Browser, url: string, ready: (p: Page) => Prom
     if (!u.endsWith('.js')) return;
     bodies.push(
       // A worker's script (the cluster view's painter) has no body in the page's response: fetch it again.
-      r.body().catch(async () => (await page.context().request.get(u)).body()).then(async (b) => {
+      // (Bounded: once in a clean-clone CI run a body never came, and the test waited out its 120 s.)
+      withinMs(r.body(), 5000).catch(async () => (await page.context().request.get(u, { timeout: 10_000 })).body()).then(async (b) => {
         const code = b.toString('utf8');
         // A chunk without a map (the preview server answers its page instead) counts as 'other'.
-        const map = await page.context().request.get(`${u}.map`).then(
+        const map = await page.context().request.get(`${u}.map`, { timeout: 10_000 }).then(
           async (m) => {
             try {
               return JSON.parse(await m.text()) as { sources: string[]; mappings: string };
