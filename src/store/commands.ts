@@ -74,7 +74,23 @@ export function seek(t: number): void {
   if (target < d.now) d.rewind();
   d.beginBatch();
   // A finished task has published its state (work() in sim.ts): publishing again rebuilt every view for nothing.
-  internal.startTask({ label: 'Seeking', d, target, stop: null, seeking: true });
+  internal.startTask({ label: 'Seeking', d, target, stop: null, seeking: true, onEnd: () => restSoon(d) });
+}
+
+/** How long the learner stays on a moment they sought before the driver keeps it (Driver.rest: coming back is then instant). */
+const REST_AFTER_MS = 400;
+let restTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** After a seek, once the learner has stayed there a moment and the page is idle: keeps the moment (not while anything runs). */
+function restSoon(d: Driver): void {
+  clearTimeout(restTimer);
+  restTimer = setTimeout(() => {
+    const rest = (): void => {
+      if (getDriver() === d && internal.idle() && !useSim.getState().playing) d.rest();
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(rest, { timeout: 1000 });
+    else rest();
+  }, REST_AFTER_MS);
 }
 
 /** Moves to just after event number `seq` (from the feed, a mark or the diagram) and selects it. */
@@ -85,7 +101,7 @@ export function seekToEvent(seq: number, at: number): void {
   if (seq === d.seq) return publish();
   if (seq < d.seq) d.rewind();
   d.beginBatch();
-  internal.startTask({ label: 'Seeking', d, target: at, stop: (i) => i.seq >= seq, seeking: true, stopSeq: seq });
+  internal.startTask({ label: 'Seeking', d, target: at, stop: (i) => i.seq >= seq, seeking: true, stopSeq: seq, onEnd: () => restSoon(d) });
 }
 
 /** Like act, with the engine's return value (e.g. propose's {index, term}). */

@@ -131,6 +131,8 @@ interface Checkpoint {
   bytes: number;
   /** Of `bytes`, what later checkpoints share (see SavedState.lasting): dropping this one leaves it to the next. */
   lasting: number;
+  /** A visit's newest feed items (see Driver.rest): restored with it, so no replay is needed to show the moment. */
+  feed?: FeedItem[];
 }
 
 /**
@@ -162,6 +164,13 @@ export const CHECKPOINT_BUDGET = 40e6;
  * them), so that the event feed and the diagrams have something to show.
  */
 export const FEED_MIN = 2000;
+
+/**
+ * Moments a learner stopped at that a seek can come back to with no replay (see Driver.rest); where
+ * the known run ended is kept besides. Each holds a checkpoint's worth of memory plus its FEED_MIN
+ * feed items (≈ 0.6 MB at 100 publishes/s).
+ */
+const VISITS = 3;
 
 /** One simulated cluster and everything derived from its events so far. */
 class Track {
@@ -225,6 +234,10 @@ export class Driver {
   private checkpointEvery = CHECKPOINT_EVERY;
   private nextCheckpoint = CHECKPOINT_EVERY;
   private checkpointBytes = 0;
+  /** Checkpoints with their feed at moments the learner stopped at, oldest first (at most VISITS). */
+  private visits: Checkpoint[] = [];
+  /** The same where the known run ended when the learner last went back from its end (End comes back to it). */
+  private tip: Checkpoint | null = null;
   /** Most estimated bytes all checkpoints may hold (CHECKPOINT_BUDGET; the bench varies it). */
   checkpointBudget = CHECKPOINT_BUDGET;
   /** Rewound, but no checkpoint restored yet (see settleRewind). */
@@ -481,6 +494,8 @@ export class Driver {
     this.workload?.resumeAfter(t.cluster.now);
     this.marks = this.marks.filter((m) => m.seq <= t.seq);
     this.checkpoints = this.checkpoints.filter((cp) => cp.seq <= t.seq);
+    this.visits = this.visits.filter((v) => v.seq <= t.seq);
+    if (this.tip !== null && this.tip.seq > t.seq) this.tip = null;
     this.checkpointBytes = this.checkpoints.reduce((sum, cp) => sum + cp.bytes, 0);
     this.nextCheckpoint = (this.checkpoints.at(-1)?.seq ?? 0) + this.checkpointEvery;
     this.marksVersion++;
@@ -568,15 +583,39 @@ export class Driver {
 
   /** Snapshots the cluster and notes what the driver knows at this point of the run (every checkpointEvery events). */
   private checkpoint(): void {
+    const cp = this.capture();
+    this.checkpoints.push(cp);
+    this.checkpointBytes += cp.bytes;
+    if (this.checkpointBytes > this.checkpointBudget) this.thinCheckpoints();
+    this.nextCheckpoint = this.track.seq + this.checkpointEvery;
+  }
+
+  /** The cluster's state now and what the driver derived from its events by now. */
+  private capture(): Checkpoint {
     const t = this.track;
     const c = t.cluster;
     const snap = c.saveState();
     const load = t.load.save();
-    const bytes = snap.bytes + load.bytes;
-    this.checkpoints.push({ seq: t.seq, events: c.eventCount, at: c.now, actions: c.actions().length, metrics: t.metrics.mark(), load, snap, bytes, lasting: snap.lasting });
-    this.checkpointBytes += bytes;
-    if (this.checkpointBytes > this.checkpointBudget) this.thinCheckpoints();
-    this.nextCheckpoint = t.seq + this.checkpointEvery;
+    return { seq: t.seq, events: c.eventCount, at: c.now, actions: c.actions().length, metrics: t.metrics.mark(), load, snap, bytes: snap.bytes + load.bytes, lasting: snap.lasting };
+  }
+
+  /**
+   * The learner stopped here (the page calls this when it is idle after a seek): keeps this moment
+   * with its feed, so that coming back to it, or seeking a little past it, needs no replay before
+   * it. Only in the past of the known run (leaving its end keeps a checkpoint there already, see
+   * rewind); the oldest of VISITS goes. Returns whether it kept one.
+   */
+  rest(): boolean {
+    if (this.rewound) return false;
+    const t = this.track;
+    if (!this.inPast || t.cluster.actions().length !== t.futureIdx) return false;
+    if (this.visits.some((v) => v.seq === t.seq) || this.tip?.seq === t.seq || this.checkpoints.some((cp) => cp.seq === t.seq)) return false;
+    this.syncFeed();
+    const cp = this.capture();
+    cp.feed = t.feed.tail(FEED_MIN);
+    this.visits.push(cp);
+    if (this.visits.length > VISITS) this.visits.shift();
+    return true;
   }
 
   /**
@@ -629,8 +668,13 @@ export class Driver {
     );
     const atBound = this.sampleClocks > 0 ? targetMs - CLOCK_SAMPLES * CLOCK_SAMPLE_MS : Infinity;
     while (i > 0 && (cps[i].seq > targetSeq - FEED_MIN || cps[i].at > atBound)) i--;
-    const cp = cps[i];
-    if (cp === undefined || cp.at > targetMs) return;
+    let cp: Checkpoint | undefined = cps[i];
+    if (cp !== undefined && cp.at > targetMs) cp = undefined;
+    // A visit brings its feed: it may lie right at the target (not past a stop at an event number).
+    for (const v of this.tip === null ? this.visits : [...this.visits, this.tip]) {
+      if (v.at <= targetMs && v.seq < this.seekSeq && v.at <= atBound && (cp === undefined || v.seq > cp.seq)) cp = v;
+    }
+    if (cp === undefined) return;
     // After a rewind any checkpoint; otherwise only forward (the cluster is at or past earlier ones).
     if (this.rewound || cp.seq > t.seq) {
       this.rewound = false;
@@ -652,6 +696,11 @@ export class Driver {
     t.nextClockAt = Math.ceil(cp.at / CLOCK_SAMPLE_MS) * CLOCK_SAMPLE_MS;
     t.viewCache = null;
     this.batchRing.clear();
+    // A visit's feed, and the batch a seek that replayed up to it would have made (its newest events).
+    if (cp.feed !== undefined) {
+      for (const item of cp.feed) t.feed.push(item);
+      for (const item of cp.feed.slice(-LAST_STEP_CAP)) this.batchRing.push(item);
+    }
   }
 
   private runTo(targetMs: number, deadline: number): AdvanceResult {
@@ -751,8 +800,16 @@ export class Driver {
     const all = t.cluster.actions().length === t.futureIdx ? t.future : this.allActions();
     this.syncFeed();
     // Leaving the end of the known run: a checkpoint there makes coming back (or near) quick.
-    const last = this.checkpoints[this.checkpoints.length - 1];
-    if (!this.inPast && t.seq - last.seq >= FEED_MIN) this.checkpoint();
+    if (!this.inPast) {
+      const last = this.checkpoints[this.checkpoints.length - 1];
+      if (t.seq - last.seq >= FEED_MIN) this.checkpoint();
+      // Kept with its feed (as a visit): End, or any seek to where the run ended, restores it with no replay.
+      if (this.tip?.seq !== t.seq) {
+        const end = this.checkpoints[this.checkpoints.length - 1];
+        // (A checkpoint of the run that is the tip too gets a copy with the feed: thinning may drop the checkpoint.)
+        this.tip = { ...(end.seq === t.seq ? end : this.capture()), feed: t.feed.tail(FEED_MIN) };
+      }
+    }
     t.future = all;
     this.rewound = true;
   }
@@ -775,6 +832,8 @@ export class Driver {
     this.track = this.fresh();
     this.track.future = actions.slice();
     this.checkpoints = [];
+    this.visits = [];
+    this.tip = null;
     this.checkpointBytes = 0;
     this.checkpointEvery = CHECKPOINT_EVERY;
     this.nextCheckpoint = CHECKPOINT_EVERY;
@@ -815,6 +874,8 @@ export class Driver {
   /** For the bench: drops every checkpoint and what the snapshots shared, to measure what they held. Seeking back is then impossible. */
   withoutCheckpoints(): void {
     this.checkpoints = [];
+    this.visits = [];
+    this.tip = null;
     this.checkpointBytes = 0;
     this.nextCheckpoint = Infinity;
     this.cluster.forgetSavedStates();

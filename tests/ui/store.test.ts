@@ -303,6 +303,88 @@ describe('fast seeks', () => {
     d.dispose();
   });
 
+  it('coming back to a moment the learner stopped at (or to the end) restores it with no replay, exactly as a full replay shows it', () => {
+    busyRun();
+    const d = getDriver();
+    const actions = d.allActions();
+    const atEnd = observed(d, 70_000);
+    seek(65_000);
+    finishTask();
+    // (The page calls rest when it is idle after a seek.)
+    expect(getDriver().rest()).toBe(true);
+    expect(getDriver().rest(), 'once per moment').toBe(false);
+    seek(30_000);
+    finishTask();
+    expect(getDriver().lastAdvanceEvents, 'a replay from a checkpoint before 30 s').toBeGreaterThan(0);
+    const restores = vi.spyOn(SimCluster.prototype, 'restoreState');
+    getDriver().beginBatch();
+    seek(65_000);
+    finishTask();
+    expect(restores).toHaveBeenCalledTimes(1);
+    restores.mockRestore();
+    expect(getDriver().lastAdvanceEvents).toBe(0);
+
+    const full = new Driver(useSim.getState().run);
+    full.load(actions);
+    full.beginBatch();
+    expect(full.advance(65_000)).toBe('target');
+    const { feed: feedA, ...a } = observed(getDriver(), 65_000);
+    const { feed: feedB, ...b } = observed(full, 65_000);
+    expect(feedA).toHaveLength(FEED_MIN);
+    expect(feedA).toEqual(feedB.slice(-FEED_MIN));
+    expect(a).toEqual(b);
+
+    // A little past it: replays only from the visit, and still ends where the full replay does.
+    seek(66_000);
+    finishTask();
+    const past = getDriver().lastAdvanceEvents;
+    expect(full.advance(66_000)).toBe('target');
+    expect(past).toBeGreaterThan(0);
+    expect(past).toBeLessThan(FEED_MIN);
+    const { feed: feedC, ...c } = observed(getDriver(), 66_000);
+    const { feed: feedD, ...e } = observed(full, 66_000);
+    expect(feedC).toEqual(feedD.slice(-feedC.length));
+    expect(c).toEqual(e);
+    full.dispose();
+
+    // End: where the run ended when the learner first went back, with its feed, and no replay.
+    seek(70_000);
+    finishTask();
+    expect(getDriver().lastAdvanceEvents).toBe(0);
+    const { feed: feedEnd, ...end } = observed(getDriver(), 70_000);
+    const { feed: feedThen, ...then } = atEnd;
+    expect(feedEnd).toEqual(feedThen.slice(-FEED_MIN));
+    expect(end).toEqual(then);
+    expect(getDriver().inPast).toBe(false);
+  });
+
+  it('a fork forgets the moments kept after it; the run then goes on as on any fork', () => {
+    busyRun();
+    seek(65_000);
+    finishTask();
+    expect(getDriver().rest()).toBe(true);
+    seek(30_000);
+    finishTask();
+    act('crash', [getDriver().cluster.nodeIds[0]]);
+    // On along the new branch, back, and to 65 s again: through the new branch's checkpoints only.
+    seek(67_000);
+    finishTask();
+    const actions = getDriver().allActions();
+    seek(10_000);
+    finishTask();
+    seek(65_000);
+    finishTask();
+    expect(getDriver().lastAdvanceEvents).toBeGreaterThan(0);
+    const full = new Driver(useSim.getState().run);
+    full.load(actions);
+    expect(full.advance(65_000)).toBe('target');
+    const { feed: feedA, ...a } = observed(getDriver(), 65_000);
+    const { feed: feedB, ...b } = observed(full, 65_000);
+    expect(feedA).toEqual(feedB.slice(-feedA.length));
+    expect(a).toEqual(b);
+    full.dispose();
+  });
+
   it('clicking an event far back seeks through a checkpoint too and stops right after that event', () => {
     busyRun();
     const target = getDriver().marks.find((m) => m.kind === 'crash')!;
