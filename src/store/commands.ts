@@ -93,6 +93,32 @@ function restSoon(d: Driver): void {
   }, REST_AFTER_MS);
 }
 
+/** How long the pointer rests on a moment of the timeline (or after a key) before the seek there is readied. */
+const PREPARE_AFTER_MS = 150;
+let prepareTimer: ReturnType<typeof setTimeout> | undefined;
+let prepareIdle: number | undefined;
+
+/**
+ * The learner is about to seek to `t` (the pointer rests there on the timeline; after a key, where the
+ * same key goes next): once idle, the driver readies that seek (Driver.prepare), so it replays
+ * nothing when it comes. `null` cancels (the pointer left, or pressed).
+ */
+export function prepareSeek(t: number | null): void {
+  clearTimeout(prepareTimer);
+  if (prepareIdle !== undefined) cancelIdleCallback(prepareIdle);
+  prepareIdle = undefined;
+  if (t === null) return;
+  const d = getDriver();
+  prepareTimer = setTimeout(() => {
+    const ready = (): void => {
+      prepareIdle = undefined;
+      if (getDriver() === d && internal.idle() && !useSim.getState().playing) d.prepare(t);
+    };
+    if (typeof requestIdleCallback === 'function') prepareIdle = requestIdleCallback(ready, { timeout: 500 });
+    else ready();
+  }, PREPARE_AFTER_MS);
+}
+
 /** Moves to just after event number `seq` (from the feed, a mark or the diagram) and selects it. */
 export function seekToEvent(seq: number, at: number): void {
   if (!internal.idle()) return;

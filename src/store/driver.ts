@@ -407,7 +407,8 @@ export class Driver {
   }
 
   get now(): number {
-    return this.cluster.now;
+    // Rewound: the time the cluster will be at (a seek's own restore settles the rewind, not this read).
+    return this.rewound ? this.checkpoints[0].at : this.cluster.now;
   }
 
   /** True when `now` is behind the end of the known run (acting now forks it). */
@@ -609,13 +610,81 @@ export class Driver {
     if (this.rewound) return false;
     const t = this.track;
     if (!this.inPast || t.cluster.actions().length !== t.futureIdx) return false;
-    if (this.visits.some((v) => v.seq === t.seq) || this.tip?.seq === t.seq || this.checkpoints.some((cp) => cp.seq === t.seq)) return false;
+    if (this.keptHere() !== undefined) return false;
     this.syncFeed();
     const cp = this.capture();
     cp.feed = t.feed.tail(FEED_MIN);
+    this.keepVisit(cp);
+    return true;
+  }
+
+  /**
+   * Readies a seek the learner is about to make (the pointer rests on the timeline at `targetMs`):
+   * seeks there, keeps that moment as a visit, and comes back, leaving the cluster and everything the
+   * page shows as it was. A seek there then restores the visit and replays nothing. Only while
+   * paused on the known run, with no clocks sampled (their chart is not kept), and when the seek
+   * would replay a feed's worth of events or more. Returns whether it did.
+   */
+  prepare(targetMs: number): boolean {
+    if (this.rewound || this.sampleClocks > 0) return false;
+    const t = this.track;
+    const c = t.cluster;
+    const target = Math.max(0, Math.min(targetMs, this.horizon));
+    if (c.actions().length !== t.futureIdx && this.inPast) return false;
+    // Quick already: forward within a feed's worth of events, or a visit or checkpoint near before it.
+    const from = this.startFor(target, true);
+    const start = from === undefined || (target >= c.now && from.seq <= t.seq) ? t.seq : from.seq;
+    if (this.seqAt(target) - start < FEED_MIN) return false;
+    this.syncFeed();
+    const shown = { feed: t.feed.tail(FEED_CAP), batch: this.batchRing.toArray(), stopped: this.stopped, replayed: this.lastAdvanceEvents };
+    // Here: where the run ended (rewind keeps it, as the tip), or a moment kept here, or one kept now.
+    const atEnd = !this.inPast;
+    let home = atEnd ? undefined : this.keptHere();
+    if (!atEnd && home === undefined) {
+      home = this.capture();
+      home.feed = t.feed.tail(FEED_MIN);
+      this.keepVisit(home);
+    }
+    this.rewind();
+    if (atEnd) home = this.tip!;
+    try {
+      this.setSeeking(true);
+      this.advance(target);
+      this.setSeeking(false);
+      if (this.keptHere() === undefined) {
+        const there = this.capture();
+        there.feed = t.feed.tail(FEED_MIN);
+        this.keepVisit(there);
+      }
+    } finally {
+      this.setSeeking(false);
+      this.rewound = false;
+      this.restore(home!);
+      t.feed.clear();
+      for (const item of shown.feed) t.feed.push(item);
+      this.batchRing.clear();
+      for (const item of shown.batch) this.batchRing.push(item);
+      this.stopped = shown.stopped;
+      this.lastAdvanceEvents = shown.replayed;
+    }
+    return true;
+  }
+
+  /** Whether `cp` holds exactly the cluster's state now. */
+  private isHere(cp: Checkpoint | null | undefined): cp is Checkpoint {
+    const t = this.track;
+    return cp != null && cp.seq === t.seq && cp.events === t.cluster.eventCount && cp.at === t.cluster.now;
+  }
+
+  /** A visit, the tip or a checkpoint that holds exactly the cluster's state now, if any. */
+  private keptHere(): Checkpoint | undefined {
+    const here = (cp: Checkpoint): boolean => this.isHere(cp);
+    return this.visits.find(here) ?? (this.isHere(this.tip) ? this.tip : this.checkpoints.find(here));
+  }
+
+  private keepVisit(cp: Checkpoint): void {
     this.visits.push(cp);
     if (this.visits.length > VISITS) this.visits.shift();
-    return true;
   }
 
   /**
@@ -655,31 +724,46 @@ export class Driver {
   private jump(targetMs: number): void {
     const t = this.track;
     const c = t.cluster;
-    const cps = this.checkpoints;
     // Checkpoints belong to the known run: the cluster must be on it (every action it did is recorded).
     if (!this.rewound && c.actions().length !== t.futureIdx) return;
-    let i = cps.length - 1;
-    while (i > 0 && cps[i].at > targetMs) i--;
-    // Where the target lies in events, as far as the checkpoints tell (the run's events are not uniform in time).
-    const next = cps[i + 1];
-    const targetSeq = Math.min(
-      this.seekSeq,
-      next === undefined ? this.horizonSeq : cps[i].seq + ((next.seq - cps[i].seq) * (targetMs - cps[i].at)) / Math.max(1e-9, next.at - cps[i].at),
-    );
-    const atBound = this.sampleClocks > 0 ? targetMs - CLOCK_SAMPLES * CLOCK_SAMPLE_MS : Infinity;
-    while (i > 0 && (cps[i].seq > targetSeq - FEED_MIN || cps[i].at > atBound)) i--;
-    let cp: Checkpoint | undefined = cps[i];
-    if (cp !== undefined && cp.at > targetMs) cp = undefined;
-    // A visit brings its feed: it may lie right at the target (not past a stop at an event number).
-    for (const v of this.tip === null ? this.visits : [...this.visits, this.tip]) {
-      if (v.at <= targetMs && v.seq < this.seekSeq && v.at <= atBound && (cp === undefined || v.seq > cp.seq)) cp = v;
-    }
+    const cp = this.startFor(targetMs, false);
     if (cp === undefined) return;
     // After a rewind any checkpoint; otherwise only forward (the cluster is at or past earlier ones).
     if (this.rewound || cp.seq > t.seq) {
       this.rewound = false;
       this.restore(cp);
     }
+  }
+
+  /** The event number at `targetMs`, as far as the checkpoints tell (the run's events are not uniform in time). */
+  private seqAt(targetMs: number): number {
+    const cps = this.checkpoints;
+    let i = cps.length - 1;
+    while (i > 0 && cps[i].at > targetMs) i--;
+    const next = cps[i + 1];
+    return next === undefined ? this.horizonSeq : cps[i].seq + ((next.seq - cps[i].seq) * (targetMs - cps[i].at)) / Math.max(1e-9, next.at - cps[i].at);
+  }
+
+  /**
+   * The checkpoint or visit a seek to `targetMs` starts from: the latest checkpoint that still leaves
+   * a feed of events to replay, or a later visit (it brings its feed). `plain`: as a plain seek
+   * (no stop at an event number, whatever is set now).
+   */
+  private startFor(targetMs: number, plain: boolean): Checkpoint | undefined {
+    const cps = this.checkpoints;
+    const seekSeq = plain ? Infinity : this.seekSeq;
+    let i = cps.length - 1;
+    while (i > 0 && cps[i].at > targetMs) i--;
+    const targetSeq = Math.min(seekSeq, this.seqAt(targetMs));
+    const atBound = this.sampleClocks > 0 ? targetMs - CLOCK_SAMPLES * CLOCK_SAMPLE_MS : Infinity;
+    while (i > 0 && (cps[i].seq > targetSeq - FEED_MIN || cps[i].at > atBound)) i--;
+    let cp: Checkpoint | undefined = cps[i];
+    if (cp !== undefined && cp.at > targetMs) cp = undefined;
+    // A visit brings its feed: it may lie right at the target (not past a stop at an event number).
+    for (const v of this.tip === null ? this.visits : [...this.visits, this.tip]) {
+      if (v.at <= targetMs && v.seq < seekSeq && v.at <= atBound && (cp === undefined || v.seq > cp.seq)) cp = v;
+    }
+    return cp;
   }
 
   /** Puts the cluster and what the driver derived from its events back to a checkpoint. */
@@ -804,10 +888,10 @@ export class Driver {
       const last = this.checkpoints[this.checkpoints.length - 1];
       if (t.seq - last.seq >= FEED_MIN) this.checkpoint();
       // Kept with its feed (as a visit): End, or any seek to where the run ended, restores it with no replay.
-      if (this.tip?.seq !== t.seq) {
+      if (!this.isHere(this.tip)) {
         const end = this.checkpoints[this.checkpoints.length - 1];
         // (A checkpoint of the run that is the tip too gets a copy with the feed: thinning may drop the checkpoint.)
-        this.tip = { ...(end.seq === t.seq ? end : this.capture()), feed: t.feed.tail(FEED_MIN) };
+        this.tip = { ...(this.isHere(end) ? end : this.capture()), feed: t.feed.tail(FEED_MIN) };
       }
     }
     t.future = all;

@@ -658,6 +658,11 @@ export function seek(t: number): void {
   c.seek(t);
 }
 
+/** Readies a seek the learner is about to make (see commands.prepareSeek); null cancels. */
+export function prepareSeek(t: number | null): void {
+  commands()?.prepareSeek(t);
+}
+
 /** Moves to just after event number `seq` (from the feed, a mark or the diagram) and selects it. */
 export function seekToEvent(seq: number, at: number): void {
   const c = commands();

@@ -1,7 +1,7 @@
 // The timeline scrubber over the whole known run: seek anywhere, with marks for elections, leaders, crashes, actions and violations.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Mark } from '../store/driver';
-import { formatMs, isBusy, seek, seekToEvent, useSim } from '../store/sim';
+import { formatMs, isBusy, prepareSeek, seek, seekToEvent, useSim } from '../store/sim';
 import { TOUCH, useMedia } from './useMedia';
 import { useWidth } from './useWidth';
 import { plural } from './plural';
@@ -98,7 +98,11 @@ export function Timeline() {
     if (t === null) return;
     e.preventDefault();
     e.stopPropagation();
-    seek(Math.max(0, Math.min(end, t)));
+    const to = Math.max(0, Math.min(end, t));
+    seek(to);
+    // Ready the same key's next step (it replays nothing then), unless the key is pressed again at once.
+    const step = t - now;
+    prepareSeek(e.key === 'Home' || e.key === 'End' || to !== t ? null : Math.max(0, Math.min(end, to + step)));
   };
   const playX = x(drag ?? now);
   const marksLabel = `${plural(marks.filter((m) => m.kind === 'leader').length, 'leader election')}, ${plural(marks.filter((m) => m.kind === 'crash').length, 'crash', 'crashes')}, ${plural(marks.filter((m) => m.kind === 'violation').length, 'violation')}`;
@@ -123,6 +127,7 @@ export function Timeline() {
           // A press seeks at once, as a native slider or a video's progress bar does: the new moment
           // shows while the button is still down (a press lasts about 100 ms), not after the release.
           const t = toT(e);
+          prepareSeek(null);
           cancelFrame(gesture.current);
           gesture.current.seeked = NaN;
           setDrag(t);
@@ -131,13 +136,18 @@ export function Timeline() {
         onPointerMove={(e) => {
           const t = toT(e);
           setHover(t);
+          // Resting on a moment (no button down) readies the seek a press there makes.
+          if (drag === null && e.buttons === 0 && !busy) prepareSeek(t);
           if (drag === null) return;
           setDrag(t);
           // Scrubbing: the run follows the pointer, one seek a frame at most.
           gesture.current.to = t;
           seekLater();
         }}
-        onPointerLeave={() => setHover(null)}
+        onPointerLeave={() => {
+          setHover(null);
+          prepareSeek(null);
+        }}
         onPointerUp={(e) => {
           if (drag === null) return;
           const t = toT(e);

@@ -377,6 +377,20 @@ describe.skipIf(!hasBrowser)('speed', () => {
       await click(0.61);
       const back = (await page.evaluate(async () => (window as unknown as Hook).wiber.inputSeeks())).at(-1)!;
       goal(`page seek by click back to a moment stayed on, ${what}: to the frame shown`, `${back.total.toFixed(1)} ms (engine ${back.engine.toFixed(1)} ms)`, 'printed');
+      // A click where the pointer has rested a moment first, and a key pressed again after a pause: the page readies
+      // those seeks while idle (Driver.prepare), so they replay nothing.
+      const y = box.y + box.height / 2;
+      await page.mouse.move(box.x + 0.41 * box.width, y);
+      await page.waitForTimeout(800);
+      await oneMore(() => page.mouse.click(box.x + 0.41 * box.width, y, { delay: 100 }));
+      await timeline.focus();
+      await oneMore(() => page.keyboard.press('ArrowLeft'));
+      await page.waitForTimeout(800);
+      await oneMore(() => page.keyboard.press('ArrowLeft'));
+      const all = await page.evaluate(async () => (window as unknown as Hook).wiber.inputSeeks());
+      const [rested, , again] = all.slice(-3);
+      goal(`page seek by click where the pointer rested 0.8 s, ${what}: to the frame shown`, `${rested.total.toFixed(1)} ms (engine ${rested.engine.toFixed(1)} ms)`, 'printed');
+      goal(`page seek by the same key again after 0.8 s, ${what}: to the frame shown`, `${again.total.toFixed(1)} ms (engine ${again.engine.toFixed(1)} ms)`, 'printed');
       expect(errors).toEqual([]);
       await page.close();
     });

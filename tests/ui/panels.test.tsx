@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // Each panel's behaviour through the DOM: toolbar and shortcuts, cluster view, inspector, faults, feed, timeline, checks, config, share, metrics, space-time.
 import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/ui/App';
 import { ClusterView, drawnMessages } from '../../src/ui/ClusterView';
 import { ConfigPanel } from '../../src/ui/ConfigPanel';
@@ -16,6 +16,7 @@ import { SpaceTime } from '../../src/ui/SpaceTime';
 import { Timeline } from '../../src/ui/Timeline';
 import { Toolbar } from '../../src/ui/Toolbar';
 import { act, finishTask, frame, getDriver, runUntilLeader, seek, selectNode, useSim } from '../../src/store/sim';
+import { Driver } from '../../src/store/driver';
 import { freshRun } from './helpers';
 import { WINDOW_FINDING } from '../../src/sim/checkers/messaging';
 import { loaded } from './loaded';
@@ -326,6 +327,43 @@ describe('event feed and timeline', () => {
     });
     expect(getDriver().now).toBeCloseTo(750, 6);
     off();
+  });
+
+  it('resting the pointer on the timeline readies the seek there (the press then replays nothing); a press cancels a pending one', async () => {
+    render(<Timeline />);
+    run(() => seek(60_000));
+    const slider = screen.getByRole('slider', { name: /Timeline/ });
+    // The strip spans 60 s now.
+    const x = (t: number): number => stripX((t / 60_000) * 1000);
+    const prepare = vi.spyOn(Driver.prototype, 'prepare');
+    const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+    // Moves on the way: only where the pointer rests is readied.
+    fireEvent.pointerMove(slider, { clientX: x(40_000), pointerId: 1, buttons: 0 });
+    fireEvent.pointerMove(slider, { clientX: x(20_000), pointerId: 1, buttons: 0 });
+    await rAct(() => pause(400));
+    expect(prepare).toHaveBeenCalledTimes(1);
+    expect(prepare.mock.calls[0][0]).toBeCloseTo(20_000, 6);
+    expect(prepare.mock.results[0].value, 'a seek there would replay a feed of events or more').toBe(true);
+    expect(getDriver().now, 'the run is where it was').toBe(60_000);
+    rAct(() => {
+      fireEvent.pointerDown(slider, { clientX: x(20_000), pointerId: 1 });
+      finishTask();
+    });
+    expect(getDriver().now).toBeCloseTo(20_000, 6);
+    expect(getDriver().lastAdvanceEvents, 'restored, nothing replayed').toBe(0);
+    rAct(() => {
+      fireEvent.pointerUp(slider, { clientX: x(20_000), pointerId: 1 });
+    });
+    // A press right after resting starts cancels the readying.
+    fireEvent.pointerMove(slider, { clientX: x(50_000), pointerId: 1, buttons: 0 });
+    rAct(() => {
+      fireEvent.pointerDown(slider, { clientX: x(50_000), pointerId: 1 });
+      finishTask();
+      fireEvent.pointerUp(slider, { clientX: x(50_000), pointerId: 1 });
+    });
+    await rAct(() => pause(400));
+    expect(prepare).toHaveBeenCalledTimes(1);
+    prepare.mockRestore();
   });
 
   it('a drag scrubs: the run follows the pointer at most once a frame, and ends where the pointer is let go', async () => {
