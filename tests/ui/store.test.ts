@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The store's playback: stepping, running to the next election, rewind by replay, forks, violations pausing, bad runs changing nothing.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { SimCluster } from '../../src/sim';
+import { SimCluster, type ActionRecord } from '../../src/sim';
 import { Driver, FEED_MIN } from '../../src/store/driver';
 import { fingerprint } from '../../src/store/fingerprint';
 import { runScenario } from '../../src/store/scenarios';
@@ -303,6 +303,30 @@ describe('fast seeks', () => {
     d.dispose();
   });
 
+  /** Seeks through the store to `t`; returns how many checkpoints (or visits) it restored. */
+  function seekCountingRestores(t: number): number {
+    const restores = vi.spyOn(SimCluster.prototype, 'restoreState');
+    seek(t);
+    finishTask();
+    const n = restores.mock.calls.length;
+    restores.mockRestore();
+    return n;
+  }
+
+  /** The page's driver at `at` shows what a driver replaying `actions` from the start shows (its feed: the newest part of that one). */
+  function expectAsFullReplay(actions: readonly ActionRecord[], at: number): void {
+    const full = new Driver(useSim.getState().run);
+    full.load(actions);
+    full.beginBatch();
+    expect(full.advance(at)).toBe('target');
+    const { feed: feedA, ...a } = observed(getDriver(), at);
+    const { feed: feedB, ...b } = observed(full, at);
+    expect(feedA.length).toBeGreaterThanOrEqual(FEED_MIN);
+    expect(feedA).toEqual(feedB.slice(-feedA.length));
+    expect(a).toEqual(b);
+    full.dispose();
+  }
+
   it('coming back to a moment the learner stopped at (or to the end) restores it with no replay, exactly as a full replay shows it', () => {
     busyRun();
     const d = getDriver();
@@ -316,36 +340,18 @@ describe('fast seeks', () => {
     seek(30_000);
     finishTask();
     expect(getDriver().lastAdvanceEvents, 'a replay from a checkpoint before 30 s').toBeGreaterThan(0);
-    const restores = vi.spyOn(SimCluster.prototype, 'restoreState');
     getDriver().beginBatch();
-    seek(65_000);
-    finishTask();
-    expect(restores).toHaveBeenCalledTimes(1);
-    restores.mockRestore();
+    expect(seekCountingRestores(65_000)).toBe(1);
     expect(getDriver().lastAdvanceEvents).toBe(0);
-
-    const full = new Driver(useSim.getState().run);
-    full.load(actions);
-    full.beginBatch();
-    expect(full.advance(65_000)).toBe('target');
-    const { feed: feedA, ...a } = observed(getDriver(), 65_000);
-    const { feed: feedB, ...b } = observed(full, 65_000);
-    expect(feedA).toHaveLength(FEED_MIN);
-    expect(feedA).toEqual(feedB.slice(-FEED_MIN));
-    expect(a).toEqual(b);
+    expect(getDriver().feedTail(8000)).toHaveLength(FEED_MIN);
+    expectAsFullReplay(actions, 65_000);
 
     // A little past it: replays only from the visit, and still ends where the full replay does.
     seek(66_000);
     finishTask();
-    const past = getDriver().lastAdvanceEvents;
-    expect(full.advance(66_000)).toBe('target');
-    expect(past).toBeGreaterThan(0);
-    expect(past).toBeLessThan(FEED_MIN);
-    const { feed: feedC, ...c } = observed(getDriver(), 66_000);
-    const { feed: feedD, ...e } = observed(full, 66_000);
-    expect(feedC).toEqual(feedD.slice(-feedC.length));
-    expect(c).toEqual(e);
-    full.dispose();
+    expect(getDriver().lastAdvanceEvents).toBeGreaterThan(0);
+    expect(getDriver().lastAdvanceEvents).toBeLessThan(FEED_MIN);
+    expectAsFullReplay(actions, 66_000);
 
     // End: where the run ended when the learner first went back, with its feed, and no replay.
     seek(70_000);
@@ -369,26 +375,16 @@ describe('fast seeks', () => {
     publish();
     const before = observed(d, 70_000);
     // What the page's store holds from the last publish (node views, metrics): not changed in place either.
-    const held = JSON.stringify({ nodes: useSim.getState().nodes, metrics: useSim.getState().metrics, now: useSim.getState().now });
+    const held = (): string => JSON.stringify({ nodes: useSim.getState().nodes, metrics: useSim.getState().metrics, now: useSim.getState().now });
+    const heldBefore = held();
     expect(d.prepare(20_000)).toBe(true);
     expect(observed(d, 70_000)).toEqual(before);
-    expect(JSON.stringify({ nodes: useSim.getState().nodes, metrics: useSim.getState().metrics, now: useSim.getState().now })).toBe(held);
+    expect(held()).toBe(heldBefore);
     expect(d.inPast).toBe(true);
-    const restores = vi.spyOn(SimCluster.prototype, 'restoreState');
-    seek(20_000);
-    finishTask();
     // (Not the start first: a rewind is settled by the seek's own restore.)
-    expect(restores).toHaveBeenCalledTimes(1);
-    restores.mockRestore();
+    expect(seekCountingRestores(20_000)).toBe(1);
     expect(getDriver().lastAdvanceEvents).toBe(0);
-    const full = new Driver(useSim.getState().run);
-    full.load(getDriver().allActions());
-    expect(full.advance(20_000)).toBe('target');
-    const { feed: feedA, ...a } = observed(getDriver(), 20_000);
-    const { feed: feedB, ...b } = observed(full, 20_000);
-    expect(feedA).toEqual(feedB.slice(-feedA.length));
-    expect(a).toEqual(b);
-    full.dispose();
+    expectAsFullReplay(getDriver().allActions(), 20_000);
     // Nothing to ready where a seek is quick already: the moment just kept.
     expect(getDriver().prepare(20_000)).toBe(false);
   });
@@ -443,14 +439,7 @@ describe('fast seeks', () => {
     seek(65_000);
     finishTask();
     expect(getDriver().lastAdvanceEvents).toBeGreaterThan(0);
-    const full = new Driver(useSim.getState().run);
-    full.load(actions);
-    expect(full.advance(65_000)).toBe('target');
-    const { feed: feedA, ...a } = observed(getDriver(), 65_000);
-    const { feed: feedB, ...b } = observed(full, 65_000);
-    expect(feedA).toEqual(feedB.slice(-feedA.length));
-    expect(a).toEqual(b);
-    full.dispose();
+    expectAsFullReplay(actions, 65_000);
   });
 
   it('clicking an event far back seeks through a checkpoint too and stops right after that event', () => {
