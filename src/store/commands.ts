@@ -5,6 +5,7 @@ import { normalizeRun, type RunOptions } from './runOptions';
 import { stepGoal, untilGoal, type UntilGoal } from './stepKinds';
 import { SEARCH_LIMIT_MS, finishTask, formatMs, getDriver, internal, publish, useSim, type ActResult } from './sim';
 import type { WorkloadConfig } from './workload';
+import { whenIdle } from './whenIdle';
 
 /** One scheduler event (a delivery, a drop, a timer), or a recorded action coming due. */
 function stepOne(d: Driver): void {
@@ -79,24 +80,19 @@ export function seek(t: number): void {
 
 /** How long the learner stays on a moment they sought before the driver keeps it (Driver.rest: coming back is then instant). */
 const REST_AFTER_MS = 400;
-let restTimer: ReturnType<typeof setTimeout> | undefined;
+let cancelRest = (): void => {};
 
 /** After a seek, once the learner has stayed there a moment and the page is idle: keeps the moment (not while anything runs). */
 function restSoon(d: Driver): void {
-  clearTimeout(restTimer);
-  restTimer = setTimeout(() => {
-    const rest = (): void => {
-      if (getDriver() === d && internal.idle() && !useSim.getState().playing) d.rest();
-    };
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(rest, { timeout: 1000 });
-    else rest();
-  }, REST_AFTER_MS);
+  cancelRest();
+  cancelRest = whenIdle(REST_AFTER_MS, () => {
+    if (getDriver() === d && internal.idle() && !useSim.getState().playing) d.rest();
+  });
 }
 
 /** How long the pointer rests on a moment of the timeline (or after a key) before the seek there is readied. */
 const PREPARE_AFTER_MS = 150;
-let prepareTimer: ReturnType<typeof setTimeout> | undefined;
-let prepareIdle: number | undefined;
+let cancelPrepare = (): void => {};
 
 /**
  * The learner is about to seek to `t` (the pointer rests there on the timeline; after a key, where the
@@ -104,19 +100,13 @@ let prepareIdle: number | undefined;
  * nothing when it comes. `null` cancels (the pointer left, or pressed).
  */
 export function prepareSeek(t: number | null): void {
-  clearTimeout(prepareTimer);
-  if (prepareIdle !== undefined) cancelIdleCallback(prepareIdle);
-  prepareIdle = undefined;
+  cancelPrepare();
+  cancelPrepare = () => {};
   if (t === null) return;
   const d = getDriver();
-  prepareTimer = setTimeout(() => {
-    const ready = (): void => {
-      prepareIdle = undefined;
-      if (getDriver() === d && internal.idle() && !useSim.getState().playing) d.prepare(t);
-    };
-    if (typeof requestIdleCallback === 'function') prepareIdle = requestIdleCallback(ready, { timeout: 500 });
-    else ready();
-  }, PREPARE_AFTER_MS);
+  cancelPrepare = whenIdle(PREPARE_AFTER_MS, () => {
+    if (getDriver() === d && internal.idle() && !useSim.getState().playing) d.prepare(t);
+  });
 }
 
 /** Moves to just after event number `seq` (from the feed, a mark or the diagram) and selects it. */

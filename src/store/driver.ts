@@ -612,9 +612,7 @@ export class Driver {
     if (!this.inPast || t.cluster.actions().length !== t.futureIdx) return false;
     if (this.keptHere() !== undefined) return false;
     this.syncFeed();
-    const cp = this.capture();
-    cp.feed = t.feed.tail(FEED_MIN);
-    this.keepVisit(cp);
+    this.visitHere();
     return true;
   }
 
@@ -637,29 +635,18 @@ export class Driver {
     if (this.seqAt(target) - start < FEED_MIN) return false;
     this.syncFeed();
     const shown = { feed: t.feed.tail(FEED_CAP), batch: this.batchRing.toArray(), stopped: this.stopped, replayed: this.lastAdvanceEvents };
-    // Here: where the run ended (rewind keeps it, as the tip), or a moment kept here, or one kept now.
-    const atEnd = !this.inPast;
-    let home = atEnd ? undefined : this.keptHere();
-    if (!atEnd && home === undefined) {
-      home = this.capture();
-      home.feed = t.feed.tail(FEED_MIN);
-      this.keepVisit(home);
-    }
+    // Where to come back to: a moment kept here (or one kept now); at the end of the run, the tip rewind keeps.
+    const here = this.inPast ? (this.keptHere() ?? this.visitHere()) : null;
     this.rewind();
-    if (atEnd) home = this.tip!;
+    const home = here ?? this.tip!;
     try {
       this.setSeeking(true);
       this.advance(target);
-      this.setSeeking(false);
-      if (this.keptHere() === undefined) {
-        const there = this.capture();
-        there.feed = t.feed.tail(FEED_MIN);
-        this.keepVisit(there);
-      }
+      if (this.keptHere() === undefined) this.visitHere();
     } finally {
       this.setSeeking(false);
       this.rewound = false;
-      this.restore(home!);
+      this.restore(home);
       t.feed.clear();
       for (const item of shown.feed) t.feed.push(item);
       this.batchRing.clear();
@@ -682,9 +669,13 @@ export class Driver {
     return this.visits.find(here) ?? (this.isHere(this.tip) ? this.tip : this.checkpoints.find(here));
   }
 
-  private keepVisit(cp: Checkpoint): void {
+  /** Keeps the cluster's state now as a visit, with the newest FEED_MIN feed items (the oldest of VISITS goes). */
+  private visitHere(): Checkpoint {
+    const cp = this.capture();
+    cp.feed = this.track.feed.tail(FEED_MIN);
     this.visits.push(cp);
     if (this.visits.length > VISITS) this.visits.shift();
+    return cp;
   }
 
   /**

@@ -2,6 +2,7 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { FeedItem } from '../store/driver';
 import { actorOf, formatMs, getView, seekToEvent, useSim } from '../store/sim';
+import { whenIdle } from '../store/whenIdle';
 import { explainers } from './explainLater';
 import type { FeedCategory } from './feedContext';
 import { RuleChips } from './RuleChips';
@@ -65,19 +66,6 @@ const Row = memo(function Row({ item, text, rule, selected }: { item: FeedItem; 
 
 /** Paused, the older rows come in this long after the last refresh (a learner dragging the timeline seeks many times a second). */
 const FULL_AFTER_MS = 300;
-
-/** Runs `f` when the browser is idle at least `ms` from now; returns a cancel. */
-function whenIdle(ms: number, f: () => void): () => void {
-  let idle: number | undefined;
-  const h = setTimeout(() => {
-    if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(f, { timeout: 500 });
-    else f();
-  }, ms);
-  return () => {
-    clearTimeout(h);
-    if (idle !== undefined) cancelIdleCallback(idle);
-  };
-}
 
 /** The category checkboxes (memo: React would otherwise rewrite each input's attributes at every refresh). */
 const FilterChips = memo(function FilterChips({ shown, setShown }: { shown: Record<FeedCategory, boolean>; setShown: (s: Record<FeedCategory, boolean>) => void }) {
