@@ -1,5 +1,5 @@
 // Times the seeks a learner makes (a press on the timeline, a key) from the input event to the frame that shows the new state, in parts (the perf test reads them; loaded on demand).
-import { frameTimes, isBusy, seekWork } from '../store/sim';
+import { frameTimes, getDriver, isBusy, seekWork } from '../store/sim';
 
 /** One seek made by an input event, wall ms. `total` runs from the event to the end of the browser's rendering of the frame that shows it. */
 export interface InputSeek {
@@ -18,6 +18,8 @@ export interface InputSeek {
   frame: number;
   /** The browser's style, layout, paint and commit of that frame. */
   render: number;
+  /** Engine events the seek replayed after the checkpoint it restored (none when it came back to a kept moment). */
+  replayed: number;
 }
 
 const seeks: InputSeek[] = [];
@@ -46,6 +48,7 @@ export function watchInputSeeks(): InputSeek[] {
       const frame = Math.max(0, (frameTimes().at(-1) ?? 0) - seekWork.inFrame);
       const engine = seekWork.engine;
       const store = seekWork.store;
+      const replayed = getDriver().lastAdvanceEvents;
       const ch = new MessageChannel();
       // A task posted from a frame's callbacks runs once the browser has rendered that frame.
       ch.port1.onmessage = () => {
@@ -55,7 +58,7 @@ export function watchInputSeeks(): InputSeek[] {
         const react = Math.max(0, (Number.isNaN(b.handled) ? b.start : b.handled) - b.start - b.worked);
         const render = end - drawn;
         const total = end - b.at;
-        seeks.push({ total, input, engine, store, react, frame, render, wait: total - input - engine - store - react - frame - render });
+        seeks.push({ total, input, engine, store, react, frame, render, wait: total - input - engine - store - react - frame - render, replayed });
       };
       ch.port2.postMessage(0);
     };

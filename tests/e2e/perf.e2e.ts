@@ -376,7 +376,7 @@ describe.skipIf(!hasBrowser)('speed', () => {
       await click(0.23);
       await click(0.61);
       const back = (await page.evaluate(async () => (window as unknown as Hook).wiber.inputSeeks())).at(-1)!;
-      goal(`page seek by click back to a moment stayed on, ${what}: to the frame shown`, `${back.total.toFixed(1)} ms (engine ${back.engine.toFixed(1)} ms)`, 'printed');
+      goal(`page seek by click back to a moment stayed on, ${what}: to the frame shown`, `${back.total.toFixed(1)} ms (engine ${back.engine.toFixed(1)} ms, ${back.replayed} events replayed)`, 'printed');
       // A click where the pointer has rested a moment first, and a key pressed again after a pause: the page readies
       // those seeks while idle (Driver.prepare), so they replay nothing.
       const y = box.y + box.height / 2;
@@ -389,8 +389,8 @@ describe.skipIf(!hasBrowser)('speed', () => {
       await oneMore(() => page.keyboard.press('ArrowLeft'));
       const all = await page.evaluate(async () => (window as unknown as Hook).wiber.inputSeeks());
       const [rested, , again] = all.slice(-3);
-      goal(`page seek by click where the pointer rested 0.8 s, ${what}: to the frame shown`, `${rested.total.toFixed(1)} ms (engine ${rested.engine.toFixed(1)} ms)`, 'printed');
-      goal(`page seek by the same key again after 0.8 s, ${what}: to the frame shown`, `${again.total.toFixed(1)} ms (engine ${again.engine.toFixed(1)} ms)`, 'printed');
+      goal(`page seek by click where the pointer rested 0.8 s, ${what}: to the frame shown`, `${rested.total.toFixed(1)} ms (engine ${rested.engine.toFixed(1)} ms, ${rested.replayed} events replayed)`, 'printed');
+      goal(`page seek by the same key again after 0.8 s, ${what}: to the frame shown`, `${again.total.toFixed(1)} ms (engine ${again.engine.toFixed(1)} ms, ${again.replayed} events replayed)`, 'printed');
       expect(errors).toEqual([]);
       await page.close();
     });

@@ -62,6 +62,51 @@ describe.skipIf(!hasBrowser)('simulator journeys', () => {
     await page.close();
   });
 
+  it('the timeline: a pointer resting on it readies that seek and changes nothing shown; the press there then replays nothing', async () => {
+    const { page, errors } = await paused(browser);
+    type Wiber = { timedSeek(t: number): Promise<number>; startWorkload(c: object): void; drawnMessages(): unknown[]; watchInputSeeks(): Promise<void>; inputSeeks(): Promise<Array<Record<string, number>>> };
+    await page.evaluate(async () => {
+      const w = (window as unknown as { wiber: Wiber }).wiber;
+      w.startWorkload({ publishers: 4, rate: 10, topics: 2 });
+      await w.timedSeek(60_000);
+      await w.timedSeek(45_000);
+      await w.watchInputSeeks();
+    });
+    await page.getByTestId('now').filter({ hasText: /= 45\.0 s$/ }).waitFor();
+    const strip = page.getByRole('slider', { name: /Timeline/ });
+    const box = (await strip.boundingBox())!;
+    const y = box.y + box.height / 2;
+    /** What the page shows: every panel's text, and the messages the cluster view drew. */
+    const shown = async (): Promise<{ text: string; drawn: string }> => {
+      await page.waitForTimeout(1200);
+      return { text: await page.locator('#root').innerText(), drawn: JSON.stringify(await page.evaluate(() => (window as unknown as { wiber: Wiber }).wiber.drawnMessages())) };
+    };
+    const away = { x: box.x + box.width / 2, y: box.y - 80 };
+    await page.mouse.move(away.x, away.y);
+    const before = await shown();
+    // Rest the pointer on 15 s (a quarter of the strip), then leave the strip.
+    const x = box.x + 10 + 0.25 * (box.width - 20);
+    await page.mouse.move(x, y);
+    await page.waitForTimeout(1500);
+    await page.mouse.move(away.x, away.y);
+    const after = await shown();
+    expect(after.drawn, 'the readied seek left the messages drawn as they were').toBe(before.drawn);
+    expect(after.text, 'the readied seek left every panel as it was').toBe(before.text);
+    // Back to the same spot and press: the seek restores the moment readied, replaying nothing.
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await expect.poll(() => clockSeconds(page)).toBeLessThan(20);
+    await page.mouse.up();
+    const seeks = await page.evaluate(() => (window as unknown as { wiber: Wiber }).wiber.inputSeeks());
+    expect(seeks.at(-1)?.replayed).toBe(0);
+    // A press elsewhere (not readied) replays from a checkpoint, as always.
+    await page.mouse.click(box.x + 10 + 0.6 * (box.width - 20), y);
+    await expect.poll(async () => (await page.evaluate(() => (window as unknown as { wiber: Wiber }).wiber.inputSeeks())).length).toBe(seeks.length + 1);
+    expect((await page.evaluate(() => (window as unknown as { wiber: Wiber }).wiber.inputSeeks())).at(-1)?.replayed).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('the timeline: a press seeks before the release, a drag scrubs the run, and a finger does the same on a phone', async () => {
     const { page, errors } = await paused(browser);
     await runTo20s(page);
