@@ -82,8 +82,8 @@ export function seek(t: number): void {
 const REST_AFTER_MS = 400;
 let cancelRest = (): void => {};
 
-/** After a seek, once the learner has stayed there a moment and the page is idle: keeps the moment (not while anything runs). */
-function restSoon(d: Driver): void {
+/** After a seek or a pause, once the learner has stayed there a moment and the page is idle: keeps the moment (not while anything runs). */
+export function restSoon(d: Driver = getDriver()): void {
   cancelRest();
   cancelRest = whenIdle(REST_AFTER_MS, () => {
     if (getDriver() === d && internal.idle() && !useSim.getState().playing) d.rest();

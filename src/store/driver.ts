@@ -601,15 +601,20 @@ export class Driver {
   }
 
   /**
-   * The learner stopped here (the page calls this when it is idle after a seek): keeps this moment
-   * with its feed, so that coming back to it, or seeking a little past it, needs no replay before
-   * it. Only in the past of the known run (leaving its end keeps a checkpoint there already, see
-   * rewind); the oldest of VISITS goes. Returns whether it kept one.
+   * The learner stopped here (the page calls this when it is idle after a seek or a pause): keeps
+   * this moment with its feed, so that coming back to it, or seeking a little past it, needs no
+   * replay before it (the oldest of VISITS goes). At the end of the known run, keeps the tip (see
+   * keepTip), which a seek back would otherwise make first. Returns whether it kept one.
    */
   rest(): boolean {
     if (this.rewound) return false;
     const t = this.track;
-    if (!this.inPast || t.cluster.actions().length !== t.futureIdx) return false;
+    if (!this.inPast) {
+      const had = this.tip;
+      this.keepTip();
+      return this.tip !== had;
+    }
+    if (t.cluster.actions().length !== t.futureIdx) return false;
     if (this.keptHere() !== undefined) return false;
     this.syncFeed();
     this.visitHere();
@@ -655,6 +660,21 @@ export class Driver {
       this.lastAdvanceEvents = shown.replayed;
     }
     return true;
+  }
+
+  /**
+   * At the end of the known run: a checkpoint there makes coming back (or near) quick, and kept with
+   * its feed as the tip (a visit), End or any seek to where the run ended restores it with no replay.
+   * Leaving the end (rewind) needs it; the page makes it in idle time once paused (rest).
+   */
+  private keepTip(): void {
+    const t = this.track;
+    if (this.isHere(this.tip)) return;
+    this.syncFeed();
+    if (t.seq - this.checkpoints[this.checkpoints.length - 1].seq >= FEED_MIN) this.checkpoint();
+    const end = this.checkpoints[this.checkpoints.length - 1];
+    // (A checkpoint of the run that is the tip too gets a copy with the feed: thinning may drop the checkpoint.)
+    this.tip = { ...(this.isHere(end) ? end : this.capture()), feed: t.feed.tail(FEED_MIN) };
   }
 
   /** Whether `cp` holds exactly the cluster's state now. */
@@ -874,17 +894,7 @@ export class Driver {
     // already holds the whole run: no copy of it (a seek would otherwise cost in proportion to the run).
     const all = t.cluster.actions().length === t.futureIdx ? t.future : this.allActions();
     this.syncFeed();
-    // Leaving the end of the known run: a checkpoint there makes coming back (or near) quick.
-    if (!this.inPast) {
-      const last = this.checkpoints[this.checkpoints.length - 1];
-      if (t.seq - last.seq >= FEED_MIN) this.checkpoint();
-      // Kept with its feed (as a visit): End, or any seek to where the run ended, restores it with no replay.
-      if (!this.isHere(this.tip)) {
-        const end = this.checkpoints[this.checkpoints.length - 1];
-        // (A checkpoint of the run that is the tip too gets a copy with the feed: thinning may drop the checkpoint.)
-        this.tip = { ...(this.isHere(end) ? end : this.capture()), feed: t.feed.tail(FEED_MIN) };
-      }
-    }
+    if (!this.inPast) this.keepTip();
     t.future = all;
     this.rewound = true;
   }

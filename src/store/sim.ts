@@ -601,7 +601,10 @@ export function setPlaying(playing: boolean): void {
   if (playing && linkPending) return whenEngine(() => setPlaying(true));
   if (playing && task !== null) return;
   useSim.setState({ playing });
-  if (!playing) publish();
+  if (!playing) {
+    publish();
+    commands()?.restSoon();
+  }
 }
 
 export function togglePlay(): void {

@@ -364,6 +364,22 @@ describe('fast seeks', () => {
     expect(getDriver().inPast).toBe(false);
   });
 
+  it('paused at the end of the run, resting keeps the end (the tip) ahead of time: the first seek back saves nothing', () => {
+    busyRun();
+    expect(getDriver().inPast).toBe(false);
+    expect(getDriver().rest()).toBe(true);
+    expect(getDriver().rest(), 'once per moment').toBe(false);
+    const saves = vi.spyOn(SimCluster.prototype, 'saveState');
+    seek(30_000);
+    finishTask();
+    expect(saves).not.toHaveBeenCalled();
+    saves.mockRestore();
+    seek(70_000);
+    finishTask();
+    expect(getDriver().lastAdvanceEvents).toBe(0);
+    expect(getDriver().inPast).toBe(false);
+  });
+
   it('readying a seek (the pointer rests on the timeline) changes nothing shown, and the seek then replays nothing', () => {
     busyRun();
     seek(50_000);
