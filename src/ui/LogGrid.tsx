@@ -4,7 +4,7 @@
 // snapshot replaced (§7) hatched.
 import { memo } from 'react';
 import type { NodeView } from '../sim';
-import { termColor, termInk } from './colors';
+import { termClassRules, termSlot } from './colors';
 import { explainers } from './explainLater';
 import './logGrid.css';
 
@@ -19,6 +19,21 @@ export interface LogGridProps {
 }
 
 const DEFAULT_COLUMNS = 60;
+
+// The term colours as classes (lg-t0…), once: see termClassRules. (Constants only, no user text.)
+if (typeof document !== 'undefined') {
+  const rules = document.createElement('style');
+  rules.textContent = termClassRules('lg-t');
+  document.head.appendChild(rules);
+}
+
+/** A cell's tooltip text for an entry's command, per entry view (the nodes' views share one per index). */
+const commandTitles = new WeakMap<object, string>();
+function commandTitle(e: { command: unknown }): string {
+  let t = commandTitles.get(e);
+  if (t === undefined) commandTitles.set(e, (t = explainers()?.commandText(e.command) ?? ''));
+  return t;
+}
 
 function roleOf(v: NodeView): string {
   if (!v.up) return 'down';
@@ -129,9 +144,8 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
                       return (
                         <td
                           key={i - first}
-                          className={`lg-cell ${committed ? 'committed' : 'pending'}${edge ? ' edge' : ''}`}
-                          style={{ '--term': termColor(e.term), '--ink': committed ? termInk(e.term) : undefined } as React.CSSProperties}
-                          title={`${v.id}, index ${i}: term ${e.term}, ${committed ? 'committed' : 'not committed'} — ${explainers()?.commandText(e.command) ?? ''}`}
+                          className={`lg-cell lg-t${termSlot(e.term)} ${committed ? 'committed' : 'pending'}${edge ? ' edge' : ''}`}
+                          title={`${v.id}, index ${i}: term ${e.term}, ${committed ? 'committed' : 'not committed'} — ${commandTitle(e)}`}
                           data-term={e.term}
                         >
                           {e.term}

@@ -2,9 +2,23 @@
 
 const TERM_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#8cd17d'];
 
+/** Which of the term colours a term gets (see termColor). */
+export function termSlot(term: number): number {
+  return (((term - 1) % TERM_COLORS.length) + TERM_COLORS.length) % TERM_COLORS.length;
+}
+
 /** A stable colour per term (term 0 is the empty log's sentinel and never shown). */
 export function termColor(term: number): string {
-  return TERM_COLORS[(((term - 1) % TERM_COLORS.length) + TERM_COLORS.length) % TERM_COLORS.length];
+  return TERM_COLORS[termSlot(term)];
+}
+
+/**
+ * CSS rules giving elements of class `${prefix}${slot}` the custom properties --term (the term's colour)
+ * and --ink (black or white on it): a class per colour lets the browser share one style among all the
+ * cells of a term, where an inline style each made it work out every cell's style anew.
+ */
+export function termClassRules(prefix: string): string {
+  return TERM_COLORS.map((c, i) => `.${prefix}${i}{--term:${c};--ink:${termInk(i + 1)}}`).join('');
 }
 
 function luminance(hex: string): number {

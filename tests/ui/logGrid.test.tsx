@@ -6,13 +6,13 @@ import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ScenarioRunner } from '../../src/sim/scenario';
 import type { NodeView } from '../../src/sim/types';
-import { termColor } from '../../src/ui/colors';
+import { termColor, termSlot } from '../../src/ui/colors';
 import { LogGrid, logGridKey } from '../../src/ui/LogGrid';
 
 // Counts the grid's drawing work: it asks for one colour per cell it draws.
 vi.mock('../../src/ui/colors', async (original) => {
   const m = await original<typeof import('../../src/ui/colors')>();
-  return { ...m, termColor: vi.fn(m.termColor) };
+  return { ...m, termSlot: vi.fn(m.termSlot) };
 });
 
 afterEach(cleanup);
@@ -86,10 +86,14 @@ describe('the log grid', () => {
       // A crashed node keeps its log on disk (shown, dimmed) but its commit index is volatile.
       f: { terms: '1 1 1 2 2 2 3 3 3 3 3', committed: 3, edge: 3, commit: '3' },
     });
-    // Cells of one term share a colour; cells of different terms do not.
+    // Cells of one term share a colour (a class per colour, whose rule gives the term's colour); cells of different terms do not.
     const cell = (row: string, i: number) => document.querySelector<HTMLElement>(`tr[data-node="${row}"] td.lg-cell:nth-of-type(${i})`)!;
-    expect(cell('leader', 4).style.getPropertyValue('--term')).toBe(cell('b', 4).style.getPropertyValue('--term'));
-    expect(cell('leader', 4).style.getPropertyValue('--term')).not.toBe(cell('f', 4).style.getPropertyValue('--term'));
+    const colourClass = (el: HTMLElement) => [...el.classList].find((c) => /^lg-t\d+$/.test(c));
+    expect(colourClass(cell('leader', 4))).toBe(colourClass(cell('b', 4)));
+    expect(colourClass(cell('leader', 4))).not.toBe(colourClass(cell('f', 4)));
+    const rules = [...document.querySelectorAll('style')].map((x) => x.textContent).join('');
+    expect(rules).toContain(`.${colourClass(cell('leader', 4))}{--term:${termColor(4)};`);
+    expect(rules).toContain(`.${colourClass(cell('f', 4))}{--term:${termColor(2)};`);
     // Each row says who it is, its role and its commit index, also to a screen reader.
     const f = screen.getByRole('rowheader', { name: 'f: down, commit index 3' });
     expect(f.closest('tr')!.className).toContain('down');
@@ -148,7 +152,7 @@ describe('the log grid', () => {
 
   it('does not redraw while the logs and commit indices stay the same (fresh view objects every frame)', () => {
     const copy = (v: NodeView, patch: Partial<NodeView> = {}): NodeView => ({ ...v, log: v.log.map((e) => ({ ...e })), ...patch });
-    const colours = vi.mocked(termColor);
+    const colours = vi.mocked(termSlot);
     colours.mockClear();
     const { rerender } = render(<LogGrid nodes={FIGURE7.map((v) => copy(v))} />);
     const cells = document.querySelectorAll('td.lg-cell:not(.empty)').length;
