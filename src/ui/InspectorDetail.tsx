@@ -5,7 +5,7 @@ import { NodeMembership } from './RaftControls';
 import type { InFlight, LogEntryView, NodeView } from '../sim';
 import { act, formatMs, getDriver, inFlightNow, selectMessage, selectNode, useSim } from '../store/sim';
 import { commandText } from './explain';
-import { termColor } from './colors';
+import { termClass } from './colors';
 import { plural } from './plural';
 import { DetectorTable, PayloadView } from './InspectorTables';
 
@@ -108,8 +108,7 @@ function LogGridInner({ v }: { v: NodeView }) {
                 <li key={e.index}>
                   <button
                     type="button"
-                    className={`cell${committed ? ' committed' : ''}${picked?.index === e.index ? ' picked' : ''}`}
-                    style={{ '--term': termColor(e.term) } as React.CSSProperties}
+                    className={`cell ${termClass(e.term)}${committed ? ' committed' : ''}${picked?.index === e.index ? ' picked' : ''}`}
                     title={`index ${e.index}, term ${e.term}, ${committed ? 'committed' : 'not committed'}${applied ? ', applied' : ''}: ${commandText(e.command)}`}
                     aria-label={`${e.index} t${e.term}: entry ${e.index} of term ${e.term}, ${committed ? 'committed' : 'not committed'}`}
                     onClick={() => setPicked(picked?.index === e.index ? null : e)}

@@ -4,7 +4,7 @@
 // snapshot replaced (§7) hatched.
 import { memo } from 'react';
 import type { NodeView } from '../sim';
-import { termClassRules, termSlot } from './colors';
+import { termClass } from './colors';
 import { explainers } from './explainLater';
 import './logGrid.css';
 
@@ -19,13 +19,6 @@ export interface LogGridProps {
 }
 
 const DEFAULT_COLUMNS = 60;
-
-// The term colours as classes (lg-t0…), once: see termClassRules. (Constants only, no user text.)
-if (typeof document !== 'undefined') {
-  const rules = document.createElement('style');
-  rules.textContent = termClassRules('lg-t');
-  document.head.appendChild(rules);
-}
 
 /** A cell's tooltip text for an entry's command, per entry view (the nodes' views share one per index). */
 const commandTitles = new WeakMap<object, string>();
@@ -144,7 +137,7 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
                       return (
                         <td
                           key={i - first}
-                          className={`lg-cell lg-t${termSlot(e.term)} ${committed ? 'committed' : 'pending'}${edge ? ' edge' : ''}`}
+                          className={`lg-cell ${termClass(e.term)} ${committed ? 'committed' : 'pending'}${edge ? ' edge' : ''}`}
                           title={`${v.id}, index ${i}: term ${e.term}, ${committed ? 'committed' : 'not committed'} — ${commandTitle(e)}`}
                           data-term={e.term}
                         >

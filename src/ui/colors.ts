@@ -12,13 +12,21 @@ export function termColor(term: number): string {
   return TERM_COLORS[termSlot(term)];
 }
 
+let termRules: HTMLStyleElement | null = null;
+
 /**
- * CSS rules giving elements of class `${prefix}${slot}` the custom properties --term (the term's colour)
- * and --ink (black or white on it): a class per colour lets the browser share one style among all the
- * cells of a term, where an inline style each made it work out every cell's style anew.
+ * The class that gives an element the custom properties --term (the term's colour) and --ink (black or
+ * white on it); the rules are added to the page once (constants only). A class per colour lets the
+ * browser share one style among all the cells of a term, where an inline style each made it work out
+ * every cell's style anew.
  */
-export function termClassRules(prefix: string): string {
-  return TERM_COLORS.map((c, i) => `.${prefix}${i}{--term:${c};--ink:${termInk(i + 1)}}`).join('');
+export function termClass(term: number): string {
+  if (termRules === null && typeof document !== 'undefined') {
+    termRules = document.createElement('style');
+    termRules.textContent = TERM_COLORS.map((c, i) => `.term-${i}{--term:${c};--ink:${termInk(i + 1)}}`).join('');
+    document.head.appendChild(termRules);
+  }
+  return `term-${termSlot(term)}`;
 }
 
 function luminance(hex: string): number {

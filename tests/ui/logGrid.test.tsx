@@ -6,13 +6,13 @@ import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ScenarioRunner } from '../../src/sim/scenario';
 import type { NodeView } from '../../src/sim/types';
-import { termColor, termSlot } from '../../src/ui/colors';
+import { termClass, termColor } from '../../src/ui/colors';
 import { LogGrid, logGridKey } from '../../src/ui/LogGrid';
 
 // Counts the grid's drawing work: it asks for one colour per cell it draws.
 vi.mock('../../src/ui/colors', async (original) => {
   const m = await original<typeof import('../../src/ui/colors')>();
-  return { ...m, termSlot: vi.fn(m.termSlot) };
+  return { ...m, termClass: vi.fn(m.termClass) };
 });
 
 afterEach(cleanup);
@@ -88,7 +88,7 @@ describe('the log grid', () => {
     });
     // Cells of one term share a colour (a class per colour, whose rule gives the term's colour); cells of different terms do not.
     const cell = (row: string, i: number) => document.querySelector<HTMLElement>(`tr[data-node="${row}"] td.lg-cell:nth-of-type(${i})`)!;
-    const colourClass = (el: HTMLElement) => [...el.classList].find((c) => /^lg-t\d+$/.test(c));
+    const colourClass = (el: HTMLElement) => [...el.classList].find((c) => /^term-\d+$/.test(c));
     expect(colourClass(cell('leader', 4))).toBe(colourClass(cell('b', 4)));
     expect(colourClass(cell('leader', 4))).not.toBe(colourClass(cell('f', 4)));
     const rules = [...document.querySelectorAll('style')].map((x) => x.textContent).join('');
@@ -152,7 +152,7 @@ describe('the log grid', () => {
 
   it('does not redraw while the logs and commit indices stay the same (fresh view objects every frame)', () => {
     const copy = (v: NodeView, patch: Partial<NodeView> = {}): NodeView => ({ ...v, log: v.log.map((e) => ({ ...e })), ...patch });
-    const colours = vi.mocked(termSlot);
+    const colours = vi.mocked(termClass);
     colours.mockClear();
     const { rerender } = render(<LogGrid nodes={FIGURE7.map((v) => copy(v))} />);
     const cells = document.querySelectorAll('td.lg-cell:not(.empty)').length;
