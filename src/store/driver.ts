@@ -234,6 +234,8 @@ export class Driver {
   private checkpointEvery = CHECKPOINT_EVERY;
   private nextCheckpoint = CHECKPOINT_EVERY;
   private checkpointBytes = 0;
+  /** Estimated bytes of the tips captured since the last checkpoint (see checkpoint). */
+  private sideBytes = 0;
   /** Checkpoints with their feed at moments the learner stopped at, oldest first (at most VISITS). */
   private visits: Checkpoint[] = [];
   /** The same where the known run ended when the learner last went back from its end (End comes back to it). */
@@ -585,10 +587,25 @@ export class Driver {
   /** Snapshots the cluster and notes what the driver knows at this point of the run (every checkpointEvery events). */
   private checkpoint(): void {
     const cp = this.capture();
+    // What a tip captured since the last checkpoint saved is this one's too: it moved the snapshots'
+    // baseline, so this one's own estimate leaves out what it shares with the tip.
+    cp.bytes += this.sideBytes;
+    this.sideBytes = 0;
     this.checkpoints.push(cp);
     this.checkpointBytes += cp.bytes;
     if (this.checkpointBytes > this.checkpointBudget) this.thinCheckpoints();
     this.nextCheckpoint = this.track.seq + this.checkpointEvery;
+  }
+
+  /**
+   * A capture at the end of the run that is not a checkpoint of it (the tip): its bytes go to the next
+   * checkpoint (see checkpoint). (A visit is in the past: a later checkpoint's estimate, made from a
+   * baseline further back, only counts more.)
+   */
+  private sideCapture(): Checkpoint {
+    const cp = this.capture();
+    this.sideBytes += cp.bytes;
+    return cp;
   }
 
   /** The cluster's state now and what the driver derived from its events by now. */
@@ -611,7 +628,7 @@ export class Driver {
     const t = this.track;
     if (!this.inPast) {
       const had = this.tip;
-      this.keepTip();
+      this.keepTip(false);
       return this.tip !== had;
     }
     if (t.cluster.actions().length !== t.futureIdx) return false;
@@ -663,18 +680,20 @@ export class Driver {
   }
 
   /**
-   * At the end of the known run: a checkpoint there makes coming back (or near) quick, and kept with
-   * its feed as the tip (a visit), End or any seek to where the run ended restores it with no replay.
-   * Leaving the end (rewind) needs it; the page makes it in idle time once paused (rest).
+   * At the end of the known run: kept with its feed as the tip (a visit), End or any seek to where
+   * the run ended restores it with no replay. Leaving the end (rewind) needs it; the page makes it in
+   * idle time once paused (rest). `checkpoint`: also a checkpoint of the run there (leaving the end
+   * does, so coming near it stays quick once the tip is replaced; a pause does not, or every pause
+   * would add one to the budget and a learner pausing often would thin the checkpoints sooner).
    */
-  private keepTip(): void {
+  private keepTip(checkpoint: boolean): void {
     const t = this.track;
     if (this.isHere(this.tip)) return;
     this.syncFeed();
-    if (t.seq - this.checkpoints[this.checkpoints.length - 1].seq >= FEED_MIN) this.checkpoint();
+    if (checkpoint && t.seq - this.checkpoints[this.checkpoints.length - 1].seq >= FEED_MIN) this.checkpoint();
     const end = this.checkpoints[this.checkpoints.length - 1];
     // (A checkpoint of the run that is the tip too gets a copy with the feed: thinning may drop the checkpoint.)
-    this.tip = { ...(this.isHere(end) ? end : this.capture()), feed: t.feed.tail(FEED_MIN) };
+    this.tip = { ...(this.isHere(end) ? end : this.sideCapture()), feed: t.feed.tail(FEED_MIN) };
   }
 
   /** Whether `cp` holds exactly the cluster's state now. */
@@ -894,7 +913,7 @@ export class Driver {
     // already holds the whole run: no copy of it (a seek would otherwise cost in proportion to the run).
     const all = t.cluster.actions().length === t.futureIdx ? t.future : this.allActions();
     this.syncFeed();
-    if (!this.inPast) this.keepTip();
+    if (!this.inPast) this.keepTip(true);
     t.future = all;
     this.rewound = true;
   }
@@ -919,6 +938,7 @@ export class Driver {
     this.checkpoints = [];
     this.visits = [];
     this.tip = null;
+    this.sideBytes = 0;
     this.checkpointBytes = 0;
     this.checkpointEvery = CHECKPOINT_EVERY;
     this.nextCheckpoint = CHECKPOINT_EVERY;
@@ -961,6 +981,7 @@ export class Driver {
     this.checkpoints = [];
     this.visits = [];
     this.tip = null;
+    this.sideBytes = 0;
     this.checkpointBytes = 0;
     this.nextCheckpoint = Infinity;
     this.cluster.forgetSavedStates();

@@ -380,6 +380,29 @@ describe('fast seeks', () => {
     expect(getDriver().inPast).toBe(false);
   });
 
+  it('resting at the end of a run that goes on (a learner pausing often) adds no checkpoint of the run', () => {
+    const run = (rest: boolean): Driver => {
+      const d = new Driver({ seed: 2, nodes: 5 });
+      d.startWorkload({ publishers: 4, rate: 20, topics: 2 });
+      for (let t = 2000; t <= 40_000; t += 2000) {
+        d.advance(t);
+        if (rest) expect(d.rest()).toBe(true);
+      }
+      return d;
+    };
+    const rested = run(true);
+    const plain = run(false);
+    const a = rested.checkpointStats();
+    const b = plain.checkpointStats();
+    expect(a.count).toBe(b.count);
+    expect(a.every).toBe(b.every);
+    // The memory the budget counts is never less for the captures in between (they shared some of it).
+    expect(a.bytes).toBeGreaterThanOrEqual(b.bytes);
+    expect(observed(rested, 40_000)).toEqual(observed(plain, 40_000));
+    rested.dispose();
+    plain.dispose();
+  });
+
   it('readying a seek (the pointer rests on the timeline) changes nothing shown, and the seek then replays nothing', () => {
     busyRun();
     seek(50_000);
