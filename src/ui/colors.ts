@@ -3,7 +3,7 @@
 const TERM_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#8cd17d'];
 
 /** Which of the term colours a term gets (see termColor). */
-export function termSlot(term: number): number {
+function termSlot(term: number): number {
   return (((term - 1) % TERM_COLORS.length) + TERM_COLORS.length) % TERM_COLORS.length;
 }
 
