@@ -178,8 +178,10 @@ interface PendingPub {
 
 interface PendingForward {
   deadline: number;
+  /** The leader it went to. */
   leader: string;
-  id: string;
+  /** What went (its topic, id, message and session, should this node have to store it itself). */
+  fwd: ForwardPub;
   respond: Respond;
 }
 
@@ -475,8 +477,8 @@ export class BrokerNode {
       if (!mayForward) return respond(proto.redirect(leader));
       const fwdId = ++this.fwdSeq;
       const deadline = host.engine.now + this.settings.forwardTimeoutMs;
-      this.forwards.set(fwdId, { deadline, leader, id, respond });
       const fwd: ForwardPub = session === undefined ? { type: 'ForwardPub', fwdId, topic, id, message } : { type: 'ForwardPub', fwdId, topic, id, message, session };
+      this.forwards.set(fwdId, { deadline, leader, fwd, respond });
       host.send(host.actor(leader), 'ForwardPub', fwd);
       this.armTimeoutAt(deadline);
       return;
@@ -542,9 +544,21 @@ export class BrokerNode {
     const f = this.forwards.get(r.fwdId);
     if (f === undefined) return; // timed out already, or a network duplicate
     this.forwards.delete(r.fwdId);
-    if (r.line.startsWith('OK published ')) f.respond(proto.okRedirected(f.id), r.offset);
-    else if (r.line === proto.ERR_NOT_LEADER) f.respond(proto.redirect(f.leader));
+    if (r.line.startsWith('OK published ')) f.respond(proto.okRedirected(f.fwd.id), r.offset);
+    else if (r.line === proto.ERR_NOT_LEADER) this.forwardFailed(f);
     else f.respond(r.line, r.offset);
+  }
+
+  /**
+   * A forward the leader it went to did not take (no answer in time, or it is no longer leader): the
+   * client is sent to the leader this node knows now — a new one after a failover, the same one when
+   * none took its place in its eyes. If that is this node, it stores the PUB itself (a retry of one
+   * already in the log is answered as a duplicate).
+   */
+  private forwardFailed(f: PendingForward): void {
+    const now = this.host.leaderId();
+    if (now === this.host.id && this.host.role() === 'leader') this.publish(f.fwd.topic, f.fwd.id, f.fwd.message, f.respond, false, f.fwd.session);
+    else f.respond(proto.redirect(now ?? f.leader));
   }
 
   // ---- commit timeouts ----
@@ -569,7 +583,7 @@ export class BrokerNode {
     for (const [fwdId, f] of this.forwards) {
       if (f.deadline > now) continue;
       this.forwards.delete(fwdId);
-      f.respond(proto.redirect(f.leader)); // could not reach the leader
+      this.forwardFailed(f); // could not reach the leader
     }
     for (const [id, r] of this.reads) {
       if (r.deadline > now) continue;

@@ -143,6 +143,37 @@ describe('the simulated publisher', () => {
     });
   });
 
+  it('after a failover, a follower whose forward went unanswered sends the publisher to the new leader, or stores the PUB itself when it became that leader: never REDIRECT to the crashed one', () => {
+    const branches = { redirected: 0, storedItself: 0 };
+    for (let seed = 221; seed <= 236; seed++) {
+      withSeed(seed, () => {
+        const { c, leader, followers } = stable(seed, { nodes: 5 });
+        const f = followers[0];
+        // The PUB reaches f while it still follows the leader, which is gone by the time the forward arrives.
+        const p = c.publish('t', 'failover', { via: f, id: `fo-${seed}` });
+        c.crash(leader);
+        settle(c, [p]);
+        const lines = c.clientLog('pub').map((l) => [l.node, l.dir, l.line]);
+        expect(lines[0], at(c, 'first attempt')).toEqual([f, 'out', `PUB t --id fo-${seed} failover`]);
+        const answer = lines[1];
+        expect(answer[0], at(c, 'answered by f')).toBe(f);
+        expect(answer[2], at(c, 'not sent to the crashed leader')).not.toBe(`REDIRECT ${leader}`);
+        const now = c.leader();
+        if (answer[2] === `OK published fo-${seed}`) {
+          expect(f, at(c, 'f stored it: it is the new leader')).toBe(now);
+          branches.storedItself++;
+        } else {
+          expect(answer[2], at(c, 'sent to the new leader')).toBe(`REDIRECT ${now}`);
+          expect(lines[2], at(c, 'which the publisher tries next')).toEqual([now, 'out', `PUB t --id fo-${seed} failover`]);
+          branches.redirected++;
+        }
+        expect(p.offset, at(c, 'stored once')).toBe(1);
+      });
+    }
+    expect(branches.redirected, 'seeds 221-236: some follower redirected').toBeGreaterThan(0);
+    expect(branches.storedItself, 'seeds 221-236: some follower had become the leader').toBeGreaterThan(0);
+  });
+
   it('moves to another node on ERR not_leader (before any leader exists) and is acked once one is elected', () => {
     withSeed(213, () => {
       const c = createCluster({ seed: 213, nodes: 3, startupGraceMs: 600 });
