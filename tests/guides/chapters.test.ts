@@ -23,6 +23,7 @@ import {
   walkChapter,
   type Chapter,
 } from '../../src/guides/chapters';
+import { DEFAULT_CLOCKS } from '../../src/sim/index';
 
 const DIR = join(__dirname, '../../guides');
 const files = Object.fromEntries(
@@ -49,8 +50,9 @@ const UNCONVERTED_QUESTIONS = new Set<string>([]);
  * when they switch to placeholders.)
  */
 const ALLOWED_FIGURES: Readonly<Record<string, readonly string[]>> = {
-  // The original Wiber's sync interval (../shared/spec/wiber.md), said beside {{syncInterval}}: not this engine's.
-  clocks: ['30 s'],
+  // The original Wiber's sync interval (../shared/spec/wiber.md), said beside {{syncInterval}}: not this engine's;
+  // and the engine's default largest drift (DEFAULT_CLOCKS, checked below), beside the chapter's own setting of 0.
+  clocks: ['30 s', '100 ppm'],
   // The original's (and DEFAULT_BROKER's) hold-back delay, said beside this chapter's {{maxDelay}} of 500 ms.
   holdback: ['100 ms'],
 };
@@ -142,6 +144,7 @@ describe('fair chapters', () => {
   it('every figure in the prose comes from the engine (a placeholder, the setup, or the step\'s own run)', () => {
     const untied = chapters.flatMap((c) => untiedFigures(c, ALLOWED_FIGURES[c.id] ?? []));
     expect(untied).toEqual([]);
+    expect(DEFAULT_CLOCKS.driftPpmMax, 'the clocks chapter states the default largest drift as 100 ppm').toBe(100);
   });
 
   it('no chapter gives a rule question\'s answer away in its intro or the step\'s title', () => {
