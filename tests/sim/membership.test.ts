@@ -121,6 +121,39 @@ describe('removeNode (§6, thesis §4.2.2)', () => {
     });
   });
 
+  it('a removed leader whose removal is not committed still campaigns, without its own vote (thesis §4.2.2): with two servers the other cannot be elected without it', () => {
+    for (const seed of [41, 42, 43]) {
+      withSeed(seed, () => {
+        const { c, leader, followers } = stable(seed, { nodes: 2 });
+        const f = followers[0];
+        // The leader appends the configuration without itself, but cannot replicate it; then it crashes.
+        c.partition([[leader], [f]]);
+        c.removeNode(leader);
+        expect(until(c, () => c.node(leader).members.length === 1, 1000), at(c, 'C_new appended')).toBe(true);
+        c.crash(leader);
+        c.heal();
+        c.restart(leader);
+        // The follower needs the removed server's vote (C_old), which its shorter log does not get; the removed
+        // server wins under C_new with the follower's vote alone, commits the change, steps down, and stops.
+        expect(until(c, () => c.members().length === 1 && c.leader() === f, 5000), at(c, 'the change completes')).toBe(true);
+        expect(c.node(leader).removed, at(c, 'removed')).toBe(true);
+        expect(c.journal().some((e) => e.kind === 'role' && e.node === leader && e.role === 'leader'), at(c, 'it led again to finish the change')).toBe(true);
+        expect(c.violations()).toEqual([]);
+      });
+    }
+  });
+
+  it('a learner cut off from the cluster never campaigns (thesis §4.2.1)', () => {
+    withSeed(44, () => {
+      const { c } = stable(44);
+      const id = c.addNode();
+      expect(until(c, () => c.node(id).learner === true, 1000), at(c, 'learner')).toBe(true);
+      c.partition([[id], c.nodeIds.filter((x) => x !== id)]);
+      run(c, 2000);
+      expect(c.journal().some((e) => e.kind === 'role' && e.node === id && e.role === 'candidate'), at(c, 'the learner cut off never campaigned')).toBe(false);
+    });
+  });
+
   it('refuses unknown ids and removing the last member', () => {
     const c = createCluster({ seed: 23, nodes: 1 });
     expect(() => c.removeNode('n9')).toThrow(RangeError);

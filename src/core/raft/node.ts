@@ -204,8 +204,8 @@ export function createRaftNode(
   };
   refreshConfig(node, true);
   if (base > 0) node.outbox.push({ kind: 'restore', snapshot: p.snapshot });
-  // A (re)started node is a follower waiting for a leader (§5.2); a non-voter never campaigns.
-  node.outbox.push(node.isVoter ? RUN_ELECTION : STOP_ELECTION);
+  // A (re)started node is a follower waiting for a leader (§5.2); a learner never campaigns.
+  node.outbox.push(electionTimer(node));
   return node;
 }
 
@@ -238,6 +238,21 @@ export function entryAt(node: RaftNode, index: number): Entry | undefined {
 const sameMembers = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
+ * Whether the server starts elections when its timer runs out: a voter of the configuration in use,
+ * or a server that configuration removes while the removal is not committed yet — it may still be
+ * needed until then (thesis §4.2.2: with two servers, the other cannot be elected without it), so it
+ * campaigns without counting its own vote. A learner never does (thesis §4.2.1).
+ */
+export function campaigns(node: RaftNode): boolean {
+  return node.isVoter || (node.config !== node.committed && node.committed.voters.includes(node.id));
+}
+
+/** The election timer's command after something that restarts it (§5.2): run it only for a server that campaigns. */
+function electionTimer(node: RaftNode): RaftOutput {
+  return campaigns(node) ? RUN_ELECTION : STOP_ELECTION;
+}
+
+/**
  * Recomputes what follows from the configurations in the log: the one in use (the latest, committed
  * or not), the committed one, who votes, who is replicated to, and a leader's per-peer state.
  */
@@ -248,7 +263,7 @@ function refreshConfig(node: RaftNode, quiet = false): void {
   while (k > 0 && configs[k].index > node.commitIndex) k--;
   const changed = latest.config !== node.config;
   const committedChanged = configs[k].config !== node.committed;
-  const wasVoter = node.isVoter;
+  const campaigned = campaigns(node);
   node.config = latest.config;
   node.committedConfig = k;
   node.committed = configs[k].config;
@@ -270,8 +285,8 @@ function refreshConfig(node: RaftNode, quiet = false): void {
       node.outbox.push({ kind: 'stepDown', reason: `removed from the configuration, which is now committed (§6, thesis §4.2.2)` });
       becomeFollower(node, node.p.currentTerm, null);
     }
-  } else if (!quiet && node.role === 'follower' && wasVoter !== node.isVoter) {
-    node.outbox.push(node.isVoter ? RUN_ELECTION : STOP_ELECTION);
+  } else if (!quiet && node.role === 'follower' && campaigned !== campaigns(node)) {
+    node.outbox.push(electionTimer(node));
   }
 }
 
@@ -386,7 +401,7 @@ export function becomeFollower(node: RaftNode, term: number, leaderId: string | 
   node.preCandidate = false;
   if (node.transferee !== null) node.transferee = null;
   if (wasRole === 'leader') node.outbox.push({ kind: 'heartbeatTimer', run: false });
-  node.outbox.push(node.isVoter ? RUN_ELECTION : STOP_ELECTION);
+  node.outbox.push(electionTimer(node));
   if (wasRole !== 'follower') node.outbox.push({ kind: 'role', role: 'follower', term: node.p.currentTerm });
 }
 
@@ -397,7 +412,8 @@ export function becomeCandidate(node: RaftNode, transfer = false): void {
   node.role = 'candidate';
   node.leaderId = null;
   node.preCandidate = false;
-  node.votes = new Set([node.id]);
+  // Its own vote counts only if it is a voter of the configuration in use (thesis §4.2.2).
+  node.votes = new Set(node.isVoter ? [node.id] : []);
   node.outbox.push({ kind: 'role', role: 'candidate', term: node.p.currentTerm });
   node.outbox.push(RUN_ELECTION);
   if (node.votes.size >= node.majority) {
@@ -443,8 +459,8 @@ export function becomeLeader(node: RaftNode): void {
 /** The election timeout fired (§5.2): a voter that is not leader starts an election (or a pre-vote, §9.6). */
 export function electionTimeout(node: RaftNode): void {
   if (node.role === 'leader') return;
-  // A learner, or a server outside the configuration it knows, never campaigns (thesis §4.2.1).
-  if (!node.isVoter) {
+  // A learner, or a server outside the configuration it knows once that is committed, never campaigns (thesis §4.2.1, §4.2.2).
+  if (!campaigns(node)) {
     node.outbox.push(STOP_ELECTION);
     return;
   }
@@ -460,7 +476,7 @@ function startPreVote(node: RaftNode): void {
   }
   node.preCandidate = true;
   node.leaderId = null;
-  node.preVotes = new Set([node.id]);
+  node.preVotes = new Set(node.isVoter ? [node.id] : []);
   const term = node.p.currentTerm + 1;
   node.outbox.push({ kind: 'preVote', term });
   node.outbox.push(RUN_ELECTION);
@@ -706,7 +722,7 @@ function onRequestVote(node: RaftNode, from: string, msg: RequestVote): void {
     reason = node.p.votedFor === msg.candidateId ? `already voted for it in term ${term}` : `first vote in term ${term}`;
     node.p.votedFor = msg.candidateId;
     // Granting a vote resets the election timer (§5.2, Figure 2 "Followers").
-    node.outbox.push(node.isVoter ? RUN_ELECTION : STOP_ELECTION);
+    node.outbox.push(electionTimer(node));
   }
   node.outbox.push({ kind: 'vote', candidate: msg.candidateId, granted, reason });
   const reply: RequestVoteReply = { type: 'RequestVoteReply', term: node.p.currentTerm, voteGranted: granted };
@@ -764,7 +780,7 @@ function followLeader(node: RaftNode, term: number, leaderId: string): void {
   else {
     node.leaderId = leaderId;
     if (node.preCandidate) node.preCandidate = false;
-    node.outbox.push(node.isVoter ? RUN_ELECTION : STOP_ELECTION);
+    node.outbox.push(electionTimer(node));
   }
 }
 

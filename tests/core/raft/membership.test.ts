@@ -1,7 +1,7 @@
 // Unit tests of membership changes in the pure Raft node (paper §6; Ongaro's thesis §4, single-server changes).
 import { describe, expect, it } from 'vitest';
-import { addLearner, electionTimeout, flush, heartbeat, propose, receive, removeServer, canChangeConfig } from '../../../src/core/raft/node';
-import { configCommand, type Entry } from '../../../src/core/raft/types';
+import { addLearner, createRaftNode, electionTimeout, flush, heartbeat, newPersistent, propose, receive, removeServer, canChangeConfig } from '../../../src/core/raft/node';
+import { configCommand, DEFAULT_RAFT_OPTIONS, type Entry } from '../../../src/core/raft/types';
 import { IDS3, ae, aeOk, commits, drain, electLeader, makeNode, roleChanges, rv, rvReply, sent } from './harness';
 
 const cfg = (term: number, voters: string[], learners: string[] = []): Entry => ({ term, command: configCommand(voters, learners) });
@@ -84,7 +84,8 @@ describe('§6: majorities are counted in the configuration in use', () => {
   });
 
   it('a learner never campaigns, even when its election timer fires', () => {
-    const n = makeNode({ id: 'n4', peers: IDS3, term: 1 });
+    // Started as an added server is (thesis §4.2.1): empty, in no configuration, it learns one from the leader.
+    const n = createRaftNode('n4', [], { ...newPersistent(), currentTerm: 1 }, DEFAULT_RAFT_OPTIONS);
     receive(n, 'n1', ae(1, 'n1', 0, 0, [cfg(1, ['n1', 'n2', 'n3'], ['n4'])], 0));
     drain(n);
     expect(n.isVoter).toBe(false);
