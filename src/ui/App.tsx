@@ -1,5 +1,5 @@
 // The simulator page: toolbar, timeline, cluster view with narration, side panels and the bottom event feed / space-time diagram.
-import { Suspense, lazy, useEffect } from 'react';
+import { Activity, Suspense, lazy, useEffect, useState, type ReactNode } from 'react';
 import { afterEngine, armSlowElection, loadEngine, markFirstFrame, setBottomTab, setPlaying, setTab, startLoop, useSim, type BottomTab, type Tab } from '../store/sim';
 import { handleKey } from './actions';
 import { ClusterView, Legend } from './ClusterView';
@@ -58,26 +58,47 @@ const BOTTOM_TABS: ReadonlyArray<{ id: BottomTab; label: string }> = [
   { id: 'clocks', label: 'Clocks' },
 ];
 
+/** Each side tab's panel. */
+const SIDE_PANELS: Record<Tab, () => ReactNode> = {
+  inspect: () => <Inspector />,
+  faults: () => <FaultsPanel />,
+  client: () => <ClientPanel />,
+  checks: () => <CorrectnessPanel />,
+  metrics: () => <MetricsPanel />,
+  config: () => <ConfigPanel />,
+  share: () => <SharePanel />,
+  lesson: () => <LessonPanel />,
+  explore: () => <ExplorePanel />,
+};
+
+/**
+ * Tabs whose panel goes on working while another tab is shown (an exploration runs in a worker that
+ * leaving the tab must not stop); it reads nothing from the running simulation, so it costs nothing hidden.
+ */
+const KEEP_RUNNING: ReadonlySet<Tab> = new Set(['explore']);
+
 function SidePanel() {
   const tab = useSim((s) => s.tab);
   // The Lesson tab shows only while a lesson is being written (opened from the guides' list).
   const lesson = useLessonTab((s) => s.shown) || tab === 'lesson';
+  // A tab once opened keeps its panel, hidden while another tab is shown, so that what a learner typed or
+  // picked there (a config draft, a console line, rules switched off, a scenario) is still there on return.
+  // Hidden in an Activity, a panel keeps its state but not its effects: its store subscriptions pause, so a
+  // hidden panel costs the running page nothing, and it catches up when shown again.
+  const [opened, setOpened] = useState<readonly Tab[]>([tab]);
+  if (!opened.includes(tab)) setOpened([...opened, tab]);
   return (
     <section className="side" aria-label="Panels">
       <Tabs idPrefix="side" tabs={lesson ? SIDE_TABS : SIDE_TABS.filter((t) => t.id !== 'lesson')} value={tab} onChange={setTab} label="Panels" />
-      <div key={tab} className="side-body" role="tabpanel" tabIndex={0} id={`side-panel-${tab}`} aria-labelledby={`side-tab-${tab}`}>
-        <Suspense fallback={loading}>
-          {tab === 'inspect' && <Inspector />}
-          {tab === 'faults' && <FaultsPanel />}
-          {tab === 'client' && <ClientPanel />}
-          {tab === 'checks' && <CorrectnessPanel />}
-          {tab === 'metrics' && <MetricsPanel />}
-          {tab === 'config' && <ConfigPanel />}
-          {tab === 'share' && <SharePanel />}
-          {tab === 'lesson' && <LessonPanel />}
-          {tab === 'explore' && <ExplorePanel />}
-        </Suspense>
-      </div>
+      {opened.map((id) => {
+        const shown = id === tab;
+        const body = <Suspense fallback={loading}>{SIDE_PANELS[id]()}</Suspense>;
+        return (
+          <div key={id} className="side-body" role="tabpanel" tabIndex={0} id={`side-panel-${id}`} aria-labelledby={`side-tab-${id}`} hidden={!shown}>
+            {KEEP_RUNNING.has(id) ? body : <Activity mode={shown ? 'visible' : 'hidden'}>{body}</Activity>}
+          </div>
+        );
+      })}
     </section>
   );
 }

@@ -222,11 +222,11 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
       await page.setViewportSize(viewportFor(1280));
       await page.getByRole('tab', { name: tab, exact: true }).click();
       // The panels load on first use: measure the panel, not its "Loading…" line.
-      await page.waitForFunction(() => (document.querySelector('.side-body')?.textContent ?? '').trim().replace('Loading…', '') !== '');
+      await page.waitForFunction(() => (document.querySelector('.side-body:not([hidden])')?.textContent ?? '').trim().replace('Loading…', '') !== '');
       problems.push(
         ...(await atWidths(page, [390, 768, 1280, 1920], async (w) => {
           const m = await page.evaluate(() => {
-            const body = document.querySelector<HTMLElement>('.side-body')!;
+            const body = document.querySelector<HTMLElement>('.side-body:not([hidden])')!;
             // Any box from the panel's body up that scrolls (a scroll area inside the page) and hides some of it.
             const nested: string[] = [];
             for (let e: HTMLElement | null = body; e && e !== document.body; e = e.parentElement) {

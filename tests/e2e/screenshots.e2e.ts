@@ -95,7 +95,7 @@ describe.skipIf(!hasBrowser || !process.env.SCREENSHOTS)('screenshots', () => {
       // The leader's failure detector, one row per peer (the crashed follower's news growing old).
       await page.locator('.detector').scrollIntoViewIfNeeded();
       await page.locator('.side').screenshot({ path: `${DIR}/inspect-detector-${w}.png` });
-      await page.locator('.side-body').evaluate((e) => e.scrollTo(0, 0));
+      await page.locator('.side-body:not([hidden])').evaluate((e) => e.scrollTo(0, 0));
       await page.getByRole('tab', { name: 'Space-time diagram' }).click();
       await page.locator('svg.st circle.st-pt').nth(-12).dispatchEvent('click');
       await page.screenshot({ path: `${DIR}/spacetime-${w}.png` });

@@ -93,6 +93,22 @@ describe('toolbar and narration', () => {
   });
 });
 
+describe('side tabs', () => {
+  it('what a learner typed in a tab is still there after visiting another tab, and only the shown tab is exposed', async () => {
+    render(<App />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Client' }));
+    const input = await loaded(screen.findByRole('textbox', { name: 'Command' }, { timeout: 10_000 }));
+    fireEvent.change(input, { target: { value: 'PUB drafts kept' } });
+    fireEvent.click(screen.getByRole('tab', { name: 'Faults' }));
+    await loaded(screen.findByRole('tabpanel', { name: 'Faults' }, { timeout: 10_000 }));
+    // The Client panel is hidden, not gone: not in the accessibility tree while Faults is shown.
+    expect(screen.queryByRole('textbox', { name: 'Command' })).toBeNull();
+    expect(within(screen.getByRole('region', { name: 'Panels' })).getAllByRole('tabpanel').map((p) => p.id)).toEqual(['side-panel-faults']);
+    fireEvent.click(screen.getByRole('tab', { name: 'Client' }));
+    expect(await loaded(screen.findByRole('textbox', { name: 'Command' }))).toHaveProperty('value', 'PUB drafts kept');
+  });
+});
+
 describe('cluster view', () => {
   it('draws every node with an accessible name and selects on click', () => {
     const { container } = render(<ClusterView />);
