@@ -103,6 +103,15 @@ const FIELDS: ReadonlyArray<{ key: Field; label: string; step: string; hint: str
   { key: 'topics', label: 'Topics', step: '1', hint: 't1…, round robin' },
 ];
 
+/**
+ * A field's range in the form: the engine's limits, except that the form starts at least one publisher
+ * (a workload of none would show as running while sending nothing; Stop is how to have none).
+ */
+function formLimits(key: Field): { min: number; max: number } {
+  const { min, max } = WORKLOAD_LIMITS[key];
+  return { min: key === 'publishers' ? Math.max(1, min) : min, max };
+}
+
 /** "3 publishers × 5/s on 2 topics (15 PUB/s)". */
 function describe(c: WorkloadConfig): string {
   const total = c.publishers * c.rate;
@@ -134,7 +143,7 @@ function Workload() {
     e.preventDefault();
     const config = { publishers: Number(form.publishers), rate: Number(form.rate), topics: Number(form.topics) };
     for (const f of FIELDS) {
-      const { min, max } = WORKLOAD_LIMITS[f.key];
+      const { min, max } = formLimits(f.key);
       const v = config[f.key];
       if (form[f.key].trim() === '' || !Number.isFinite(v) || v < min || v > max || (f.step === '1' && !Number.isInteger(v))) {
         setError(`${f.label} must be ${f.step === '1' ? 'a whole number' : 'a number'} from ${min} to ${max}.`);
@@ -167,8 +176,8 @@ function Workload() {
             <input
               type="number"
               inputMode={f.step === '1' ? 'numeric' : 'decimal'}
-              min={WORKLOAD_LIMITS[f.key].min}
-              max={WORKLOAD_LIMITS[f.key].max}
+              min={formLimits(f.key).min}
+              max={formLimits(f.key).max}
               step={f.step}
               value={form[f.key]}
               onChange={(e) => setForm((x) => ({ ...x, [f.key]: e.target.value }))}
@@ -223,8 +232,11 @@ export function ClientPanel() {
   const [command, setCommand] = useState('set x=1');
   const [log, setLog] = useState<Array<{ id: number; text: string; ok: boolean }>>([]);
   const node = target === 'leader' ? leader : target;
+  // Said out loud, as the console does: a pasted command is never cut short behind the user's back.
+  const tooLong = command.length > MAX_COMMAND;
 
   const propose = (times: number): void => {
+    if (command.length === 0 || tooLong) return;
     if (node === undefined) {
       setLog((l) => [...l.slice(-30), { id: ++lineId, text: 'There is no leader right now: nothing was proposed.', ok: false }]);
       return;
@@ -267,15 +279,20 @@ export function ClientPanel() {
           </label>
           <label className="grow">
             <span className="sr-only">Command</span>
-            <input value={command} maxLength={MAX_COMMAND} onChange={(e) => setCommand(e.target.value)} aria-label="Command" placeholder="a command, e.g. set x=1" />
+            <input value={command} onChange={(e) => setCommand(e.target.value)} aria-label="Command" aria-invalid={tooLong} placeholder="a command, e.g. set x=1" />
           </label>
-          <button type="submit" className="btn primary" disabled={command.length === 0}>
+          <button type="submit" className="btn primary" disabled={command.length === 0 || tooLong}>
             Propose
           </button>
-          <button type="button" className="btn" disabled={command.length === 0} onClick={() => propose(10)}>
+          <button type="button" className="btn" disabled={command.length === 0 || tooLong} onClick={() => propose(10)}>
             ×10
           </button>
         </form>
+        {tooLong && (
+          <p className="invalid" role="alert">
+            This command is {command.length.toLocaleString('en-US')} characters long; a proposal here takes at most {MAX_COMMAND.toLocaleString('en-US')}.
+          </p>
+        )}
         <ol className="client-log" aria-label="Replies" aria-live="polite">
           {log.map((l) => (
             <li key={l.id} className={l.ok ? 'ok' : 'no'}>

@@ -104,7 +104,9 @@ export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect
     const svg = svgRef.current;
     if (svg === null) return;
     if (exportable) current = svg;
-    const x = scaleLinear().domain([now - windowMs, now]).range([LEFT, width - RIGHT]);
+    // A run shorter than the window is drawn from time 0 (no axis before the run began).
+    const from = Math.max(0, now - windowMs);
+    const x = scaleLinear().domain([from, Math.max(now, from + 1)]).range([LEFT, width - RIGHT]);
     const lane = new Map(nodeIds.map((id, i) => [id, TOP + laneH * (i + 0.5)]));
     // Clients and the time server have no lane: their messages start or end on a rail above n1's lane.
     const y = (id: string): number => lane.get(id) ?? TOP * 0.3;
@@ -123,7 +125,8 @@ export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect
       .append('path')
       .attr('d', 'M0,-4L8,0L0,4')
       .attr('class', 'st-headpath');
-    defs.append('clipPath').attr('id', 'st-clip').append('rect').attr('x', LEFT).attr('y', 0).attr('width', Math.max(0, width - LEFT - RIGHT)).attr('height', height);
+    // The clip reaches into the right margin: a mark at the newest moment (x = now) shows whole, not cut in half.
+    defs.append('clipPath').attr('id', 'st-clip').append('rect').attr('x', LEFT).attr('y', 0).attr('width', Math.max(0, width - LEFT)).attr('height', height);
     const cls = (seq: number | undefined): string => {
       if (cone === null || seq === undefined) return '';
       if (seq === selected) return ' hb-sel';

@@ -14,6 +14,9 @@ function idle(): Promise<void> {
   });
 }
 
+/** What to do about a link that does not open (said after why). */
+const ADVICE = 'Check that the whole link was copied, or ask whoever shared it for a fresh one.';
+
 /** Opens a run link (`onLoad`: the one the page was opened with, whose first frame is on its way). */
 export async function openHash(hash: string, onLoad = false): Promise<void> {
   // On load the link's first frame (its run at t=0, main.tsx) goes on screen first; the validator and the engine load after it.
@@ -23,7 +26,7 @@ export async function openHash(hash: string, onLoad = false): Promise<void> {
     const [{ decodeHash }] = await Promise.all([import('../store/share'), loadEngine()]);
     const parsed = await decodeHash(hash);
     if (!parsed.ok) {
-      showNotice({ kind: 'error', text: `This link could not be opened: ${parsed.error}. Nothing was changed.` });
+      showNotice({ kind: 'error', text: `This link could not be opened: ${parsed.error}. ${ADVICE} Nothing was changed.` });
       return;
     }
     // A run with its own cluster.yaml needs the YAML parser, which the page loads only when needed.
@@ -42,7 +45,7 @@ export async function openHash(hash: string, onLoad = false): Promise<void> {
     if (typeof performance.mark === 'function') performance.mark('wiber:shared-moment');
     showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}, at t=${formatMs(parsed.saved.t)}.` });
   } catch (err) {
-    showNotice({ kind: 'error', text: `This link could not be opened: ${err instanceof Error ? err.message : String(err)}. Nothing was changed.` });
+    showNotice({ kind: 'error', text: `This link could not be opened: ${err instanceof Error ? err.message : String(err)}. ${ADVICE} Nothing was changed.` });
   } finally {
     if (!opened) endLinkPreview(false);
   }

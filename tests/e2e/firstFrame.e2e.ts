@@ -162,7 +162,7 @@ describe.skipIf(!hasBrowser)('first frame before the engine', () => {
     const bad = await openHeld(browser, '#z=not-a-run!', 5);
     expect(await notice(bad.page)).toBe('Opening the shared run…');
     bad.release();
-    await expect.poll(() => notice(bad.page)).toMatch(/^This link could not be opened: the link is damaged.*Nothing was changed\.$/);
+    await expect.poll(() => notice(bad.page)).toMatch(/^This link could not be opened: the link is damaged.*ask whoever shared it for a fresh one. Nothing was changed\.$/);
     expect(await nodeLabels(bad.page)).toHaveLength(5);
     expect(bad.errors).toEqual([]);
     await bad.page.close();

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-// Issue 10, finding 12: the console takes lines as long as the protocol allows (65,536) and says so, rather than cutting a paste at 1,000.
+// Issue 10, finding 12: the console takes lines as long as the protocol allows (65,536) and says so, rather than cutting a paste at 1,000; the raw proposal says its own limit the same way.
 import { act as rAct, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_LINE_LENGTH } from '../../src/core/broker/protocol';
@@ -42,6 +42,21 @@ describe('console line limit', () => {
     expect(screen.getByRole('alert').textContent).toMatch(/65,544 characters.*at most 65,536/);
     expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(input, { target: { value: 'PING' } });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('a raw proposal over 2,000 characters is not cut short: nothing is proposed, and the panel says how long it is and what the limit is', () => {
+    render(<ClientPanel />);
+    run(runUntilLeader);
+    const input = screen.getByRole('textbox', { name: 'Command' }) as HTMLInputElement;
+    expect(input.maxLength === -1 || input.maxLength > 3000).toBe(true);
+    fireEvent.change(input, { target: { value: 'z'.repeat(3003) } });
+    expect(input.value).toHaveLength(3003);
+    expect(screen.getByRole('alert').textContent).toMatch(/3,003 characters.*at most 2,000/);
+    expect((screen.getByRole('button', { name: 'Propose' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.submit(input.closest('form')!);
+    expect(getDriver().allActions().filter((a) => a.op === 'propose')).toEqual([]);
+    fireEvent.change(input, { target: { value: 'set x=1' } });
     expect(screen.queryByRole('alert')).toBeNull();
   });
 });

@@ -45,12 +45,34 @@ describe('explore panel', () => {
     expect((screen.getByLabelText('Counterexample scenario') as HTMLTextAreaElement).value).toMatch(/expect violation\n$/);
   });
 
-  it('shows a bad bound as an error and keeps the form', async () => {
+  it('shows a bad bound as an error named by its field, marks the field, and keeps the form', async () => {
     render(<ExplorePanel />);
-    fireEvent.change(screen.getByRole('textbox', { name: 'Moves' }), { target: { value: 'lots' } });
+    const moves = screen.getByRole('textbox', { name: 'Moves' }) as HTMLInputElement;
+    fireEvent.change(moves, { target: { value: 'lots' } });
     fireEvent.click(screen.getByRole('button', { name: 'Explore' }));
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/maxDepth must be a whole number/));
-    expect((screen.getByRole('textbox', { name: 'Moves' }) as HTMLInputElement).value).toBe('lots');
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Moves must be a whole number (it reads “lots”).'));
+    expect(moves.value).toBe('lots');
+    expect(moves.getAttribute('aria-invalid')).toBe('true');
+    // Out of range: the explorer's own bounds, under the field's label (not its key, maxDepth).
+    fireEvent.change(moves, { target: { value: '-3' } });
+    expect(moves.getAttribute('aria-invalid')).toBe('false');
+    fireEvent.click(screen.getByRole('button', { name: 'Explore' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Moves must be a whole number from 0 to 200 (got -3).'));
+    fireEvent.change(moves, { target: { value: '3' } });
+    const states = screen.getByRole('textbox', { name: 'State limit' });
+    fireEvent.change(states, { target: { value: '0' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Explore' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/^State limit must be a whole number from 1 to 50000000/));
+    expect(states.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('names the field of an error the explorer finds in the scenario (a node id that is not in the cluster)', async () => {
+    render(<ExplorePanel />);
+    const who = screen.getByRole('textbox', { name: 'Who may time out' });
+    fireEvent.change(who, { target: { value: 'n9' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Explore' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/^Who may time out names n9: the cluster's nodes are/));
+    expect(who.getAttribute('aria-invalid')).toBe('true');
   });
 
   it('runOf: a page run carries only the options a share link knows', () => {

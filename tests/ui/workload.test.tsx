@@ -76,7 +76,12 @@ describe('workload control', () => {
     render(<ClientPanel />);
     fireEvent.change(screen.getByRole('spinbutton', { name: /^Publishers/ }), { target: { value: '21' } });
     fireEvent.click(screen.getByRole('button', { name: 'Start' }));
-    expect(screen.getByRole('alert').textContent).toMatch(/Publishers must be a whole number from 0 to 20/);
+    expect(screen.getByRole('alert').textContent).toMatch(/Publishers must be a whole number from 1 to 20/);
+    expect(useSim.getState().workload).toBeNull();
+    // None at all is refused in the form too (it would show as running while sending nothing).
+    fireEvent.change(screen.getByRole('spinbutton', { name: /^Publishers/ }), { target: { value: '0' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    expect(screen.getByRole('alert').textContent).toMatch(/Publishers must be a whole number from 1 to 20/);
     expect(useSim.getState().workload).toBeNull();
     fireEvent.change(screen.getByRole('spinbutton', { name: /^Publishers/ }), { target: { value: '2' } });
     fireEvent.change(screen.getByRole('spinbutton', { name: /^Rate/ }), { target: { value: '0' } });

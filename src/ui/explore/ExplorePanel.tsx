@@ -1,6 +1,6 @@
 // The explorer's panel: pick or write a small scenario, set the bounds, search every interleaving in a Web Worker, and step through a counterexample in the simulator.
 import { useEffect, useRef, useState } from 'react';
-import { DEFAULT_BOUNDS, EXAMPLES, type Bounds } from '../../sim/explore';
+import { checkBounds, DEFAULT_BOUNDS, EXAMPLES, type Bounds } from '../../sim/explore';
 import type { ActionRecord, ClusterOptions } from '../../sim';
 import { encodeHash, savedRun } from '../../store/share';
 import type { RunOptions } from '../../store/runOptions';
@@ -81,6 +81,38 @@ const STOPPED: Record<string, string> = {
   violation: 'Stopped at the first broken property (breadth first, so the run below is a shortest one).',
 };
 
+type BoundField = Exclude<keyof Form, 'heartbeats'>;
+
+/** Each bound's label in the form: messages about a bound name it by its label, not by its key. */
+const LABELS: Record<BoundField, string> = {
+  maxDepth: 'Moves', maxTerm: 'Highest term', maxInFlight: 'In flight', crashes: 'Crashes', drops: 'Losses',
+  duplicates: 'Duplicates', timeouts: 'Who may time out', maxStates: 'State limit',
+};
+
+/** An error about a bound (the explorer's words start with the bound's key), with the field to mark; others as they are. */
+function aboutField(message: string): { text: string; field: BoundField | null } {
+  const m = /^(\w+)\b(.*)$/s.exec(message);
+  const key = m?.[1] as BoundField | undefined;
+  if (m === null || key === undefined || !(key in LABELS)) return { text: message, field: null };
+  return { text: `${LABELS[key]}${m[2]}`, field: key };
+}
+
+/** Why the form's bounds cannot start an exploration (a field that is not a whole number, or out of range), or null. */
+function formError(f: Form): { text: string; field: BoundField } | null {
+  for (const key of Object.keys(LABELS) as BoundField[]) {
+    if (key === 'timeouts') continue;
+    const typed = f[key].trim();
+    if (typed === '' || !Number.isFinite(Number(typed))) return { text: `${LABELS[key]} must be a whole number (it reads “${typed}”)`, field: key };
+  }
+  try {
+    checkBounds(boundsOf(f));
+  } catch (e) {
+    const named = aboutField(e instanceof Error ? e.message : String(e));
+    if (named.field !== null) return { text: named.text, field: named.field };
+  }
+  return null;
+}
+
 export function ExplorePanel() {
   const [exampleId, setExampleId] = useState(EXAMPLES[0].id);
   const [text, setText] = useState(EXAMPLES[0].text);
@@ -93,6 +125,8 @@ export function ExplorePanel() {
   const [shown, setShown] = useState<number | null>(null);
   const [link, setLink] = useState('');
   const [openError, setOpenError] = useState<string | null>(null);
+  /** The bound the last error is about (marked invalid), if any. */
+  const [badField, setBadField] = useState<BoundField | null>(null);
   const running = useRef<Running | null>(null);
   const [maxDepth, setMaxDepth] = useState(0);
 
@@ -115,6 +149,13 @@ export function ExplorePanel() {
     setLink('');
     setOpenError(null);
     setProgress(null);
+    const bad = formError(form);
+    setBadField(bad?.field ?? null);
+    if (bad !== null) {
+      setStatus('error');
+      setError(`${bad.text}.`);
+      return;
+    }
     const bounds = boundsOf(form);
     setMaxDepth(bounds.maxDepth ?? DEFAULT_BOUNDS.maxDepth);
     setStatus('running');
@@ -122,7 +163,9 @@ export function ExplorePanel() {
       if (r.type === 'progress') setProgress(r);
       else if (r.type === 'error') {
         setStatus('error');
-        setError(r.line !== undefined && !r.message.startsWith('line ') ? `line ${r.line}: ${r.message}` : r.message);
+        const named = aboutField(r.message);
+        setBadField(named.field);
+        setError(r.line !== undefined && !named.text.startsWith('line ') ? `line ${r.line}: ${named.text}` : named.text);
         running.current = null;
       } else {
         setProgress(r);
@@ -166,10 +209,21 @@ export function ExplorePanel() {
     setLink(`${location.origin}${location.pathname}${location.search}${hash}`);
   };
 
-  const field = (key: Exclude<keyof Form, 'heartbeats'>, label: string, hint: string) => (
+  const field = (key: BoundField, hint: string) => (
     <label className="explore-field">
-      <span>{label}</span>
-      <input type="text" inputMode={key === 'timeouts' ? 'text' : 'numeric'} value={form[key]} title={hint} onChange={(e) => setForm({ ...form, [key]: e.target.value })} disabled={status === 'running'} />
+      <span>{LABELS[key]}</span>
+      <input
+        type="text"
+        inputMode={key === 'timeouts' ? 'text' : 'numeric'}
+        value={form[key]}
+        title={hint}
+        aria-invalid={badField === key}
+        onChange={(e) => {
+          setForm({ ...form, [key]: e.target.value });
+          if (badField === key) setBadField(null);
+        }}
+        disabled={status === 'running'}
+      />
     </label>
   );
 
@@ -200,14 +254,14 @@ export function ExplorePanel() {
       </label>
       <fieldset className="explore-bounds" disabled={status === 'running'}>
         <legend>Bounds</legend>
-        {field('maxDepth', 'Moves', 'Largest number of moves (deliveries, timer firings, faults) in one run')}
-        {field('maxTerm', 'Highest term', 'A node already in this term does not time out')}
-        {field('maxInFlight', 'In flight', 'No timer fires while this many messages are in flight')}
-        {field('crashes', 'Crashes', 'Nodes that may crash in one run (a crashed node may restart)')}
-        {field('drops', 'Losses', 'Messages the network may lose in one run')}
-        {field('duplicates', 'Duplicates', 'Messages the network may duplicate in one run')}
-        {field('timeouts', 'Who may time out', 'Node ids whose election timer may fire; empty: every node')}
-        {field('maxStates', 'State limit', 'Stop after this many distinct states')}
+        {field('maxDepth', 'Largest number of moves (deliveries, timer firings, faults) in one run')}
+        {field('maxTerm', 'A node already in this term does not time out')}
+        {field('maxInFlight', 'No timer fires while this many messages are in flight')}
+        {field('crashes', 'Nodes that may crash in one run (a crashed node may restart)')}
+        {field('drops', 'Messages the network may lose in one run')}
+        {field('duplicates', 'Messages the network may duplicate in one run')}
+        {field('timeouts', 'Node ids whose election timer may fire; empty: every node')}
+        {field('maxStates', 'Stop after this many distinct states')}
         <label className="explore-check">
           <input type="checkbox" checked={form.heartbeats} onChange={(e) => setForm({ ...form, heartbeats: e.target.checked })} /> Heartbeats are moves
         </label>
