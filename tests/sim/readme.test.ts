@@ -1,5 +1,6 @@
-// The README's examples run as written: the code blocks are read from README.md itself.
+// The README's examples run as written: the code blocks are read from README.md itself; docs/protocol.md's transcript is what its script prints.
 import { readFileSync } from 'node:fs';
+import { transformSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../src/sim';
 import { runScenario } from '../../src/sim/scenario';
@@ -41,5 +42,19 @@ describe('the README', () => {
     expect(p.status).toBe('ok');
     expect(c.history('n3', 'orders').map((r) => r.message)).toEqual(['first order', 'second']);
     expect(c.clientLog('s1').some((l) => l.line.startsWith('MSG orders'))).toBe(true);
+  });
+});
+
+describe('docs/protocol.md', () => {
+  it('its transcript is exactly what the script under it prints (regenerate it with that script after a change to the engine)', () => {
+    const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## A transcript'));
+    const printed = /```\n([\s\S]*?)```/.exec(section)![1];
+    const script = /```ts\n([\s\S]*?)```/.exec(section)![1];
+    expect(script).toContain("import { createCluster } from './src/sim/index';");
+    const js = transformSync(script.replace("import { createCluster } from './src/sim/index';", ''), { loader: 'ts' }).code;
+    const out: string[] = [];
+    new Function('createCluster', 'console', js)(createCluster, { log: (line: string) => out.push(line) });
+    expect(out.join('\n') + '\n').toBe(printed);
   });
 });
