@@ -733,7 +733,7 @@ export class NodeActor implements Actor {
           }
           break;
         case 'commit':
-          engine.record({ at: engine.now, kind: 'commit', node: this.id, index: o.index, term: node.p.currentTerm, role: node.role, entryTerm: raft.termAt(node, o.index) });
+          engine.record({ at: engine.now, kind: 'commit', node: this.id, index: o.index, term: node.p.currentTerm, role: o.role, entryTerm: raft.termAt(node, o.index) });
           break;
         case 'apply':
           engine.record({ at: engine.now, kind: 'apply', node: this.id, index: o.index, term: o.entry.term, payload: o.entry.command });

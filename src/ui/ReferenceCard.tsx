@@ -1,11 +1,11 @@
-// The reference card dialog: the rule a chip names first, then the whole card (Figure 2 and the paper's other rules).
+// The reference card dialog: the rule a chip names first, then the whole card (Figure 2, the paper's other rules and the dissertation's).
 import { Fragment } from 'react';
 import { Dialog } from './Dialog';
 import { closeReference, useReference } from './referenceState';
 import { FIGURE_2, RULES, cardFor, type RuleCard } from './rules';
 
-/** An id usable in a CSS selector: '§5.4.1' → '5-4-1'. */
-const slug = (id: string): string => id.slice(1).replace(/\./g, '-');
+/** An id usable in a CSS selector: '§5.4.1' → '5-4-1', 'thesis §9.6' → 'thesis-9-6'. */
+const slug = (id: string): string => id.replace('thesis §', 'thesis-').replace('§', '').replace(/\./g, '-');
 
 function Card({ r, current }: { r: RuleCard; current: boolean }) {
   return (
@@ -59,6 +59,7 @@ export function ReferenceCard() {
         ))}
         <p className="hint">
           In our own words. The paper: Diego Ongaro and John Ousterhout, “In Search of an Understandable Consensus Algorithm (Extended Version)”, 2014.
+          The dissertation (“thesis §…”): Diego Ongaro, “Consensus: Bridging Theory and Practice”, Stanford University, 2014.
         </p>
       </details>
     </Dialog>

@@ -226,7 +226,7 @@ function explainDeliver(e: SimEvent): Explanation {
 }
 
 const TIMER_WHAT: Record<string, string> = {
-  replicate: 'as leader it sends the entries proposed in this instant to the other servers, batched together in AppendEntries',
+  replicate: 'as leader it sends what waits to go out in one batch of AppendEntries: the entries proposed in this instant, or a heartbeat round that confirms its leadership for a read',
   detector: 'the failure detector pings quiet links and checks for silent peers',
   sync: 'time to synchronise its clock',
   syncRound: 'the Berkeley round closes',
@@ -284,7 +284,13 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
       const granted = detail.startsWith('granted');
       const reason = detail.replace(/^(granted|denied):\s*/, '');
       // The engine names leader stickiness by its section of the dissertation (§4.2.3).
-      const x = granted ? withRule(`${n} granted its vote to ${e.to} for term ${e.term}: ${reason}`, '§5.2, §5.4.1') : withRule(`${n} denied its vote to ${e.to}: ${reason}`, '§5.2');
+      // An ignored request gets no reply at all, and the voter keeps its term (thesis §4.2.3): not a refusal.
+      const ignored = reason.startsWith('ignored: ');
+      const x = granted
+        ? withRule(`${n} granted its vote to ${e.to} for term ${e.term}: ${reason}`, '§5.2, §5.4.1')
+        : ignored
+          ? withRule(`${n} ignored ${e.to}'s vote request, sending no reply and keeping its term: ${reason.slice('ignored: '.length)}`)
+          : withRule(`${n} denied its vote to ${e.to}: ${reason}`, '§5.2');
       return { ...x, rule: sectionNames(...x.rule.split(/,\s*/)) };
     }
     case 'commit': {
@@ -292,8 +298,8 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
       const leader = e.role !== undefined ? e.role === 'leader' : ctx.roleOf?.(n) === 'leader';
       if (leader) {
         const t = e.entryTerm;
-        if (t === undefined || t < 0) return withRule(`${n} committed up to index ${e.index}: a majority of the voters stores it`, '§5.3, §5.4.2');
-        if (t === e.term) return withRule(`${n} committed up to index ${e.index}: a majority of the voters stores entry ${e.index}, which is from its current term ${e.term}, so it and every entry before it are committed`, '§5.3, §5.4.2');
+        if (t === undefined || t < 0) return withRule(`${n} committed up to index ${e.index}: a majority of the voters of the configuration in use stores it`, '§5.3, §5.4.2');
+        if (t === e.term) return withRule(`${n} committed up to index ${e.index}: a majority of the voters of the configuration in use stores entry ${e.index}, which is from its current term ${e.term}, so it and every entry before it are committed`, '§5.3, §5.4.2');
         return withRule(`${n} committed up to index ${e.index} by counting copies of an entry from an earlier term (${t}, now term ${e.term}): the commit rule is switched off, and Figure 8 shows why this is unsafe`, '§5.4.2');
       }
       return withRule(`${n} learned from the leader that entries up to index ${e.index} are committed`, '§5.3');
@@ -309,7 +315,7 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
     case 'propose':
       return withRule(`A client asked ${n} to append ${commandText(e.payload ?? e.detail)}${ctx.roleOf?.(n) === 'leader' ? '' : ' (only a leader accepts it)'}`, '§5.3');
     case 'crash':
-      return withRule(`${you} crashed ${n}: it loses its volatile state (role, commit index, the votes it had collected) but keeps its term, its vote and its log (and snapshot) on disk`, '§5.1');
+      return withRule(`${you} crashed ${n}: it loses its volatile state (role, commit index, the votes it had collected) but keeps its term, its vote and its log (and snapshot) on disk, as Figure 2's “State” asks`, '§5.1');
     case 'restart':
       return withRule(`${you} restarted ${n}: it comes back as a follower and waits to hear from a leader`, '§5.2');
     case 'disconnect':

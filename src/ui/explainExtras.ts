@@ -84,7 +84,7 @@ export function explainExtraMessage(e: SimEvent, sent: boolean): ExtraExplanatio
     case 'RequestVote':
       if (p.transfer !== true) return undefined;
       return sent
-        ? { text: `${from} asked ${to} for its vote in term ${num(p.term)}, on the leader's request (TimeoutNow): voters set aside the rule that they stick with a leader they heard from`, rule: TRANSFER }
+        ? { text: `${from} asked ${to} for its vote in term ${num(p.term)}, on the leader's request (TimeoutNow); the request is marked as a transfer, so a voter that would ignore vote requests while it hears from a leader (with CheckQuorum or lease reads) answers it`, rule: `${TRANSFER}, thesis §4.2.3` }
         : { text: `${to} received ${from}'s vote request for term ${num(p.term)}, sent for a leadership transfer`, rule: TRANSFER };
     case 'AppendEntries': {
       const entries = Array.isArray(p.entries) ? (p.entries as Array<{ command?: unknown }>) : [];

@@ -1,10 +1,10 @@
-// The reference card: each rule the page cites ("§5.2") in a few plain sentences, with where it is in the Raft paper (Ongaro & Ousterhout, "In Search of an Understandable Consensus Algorithm", extended version).
+// The reference card: each rule the page cites ("§5.2", "thesis §9.6") in a few plain sentences, with where it is in the Raft paper (Ongaro & Ousterhout, "In Search of an Understandable Consensus Algorithm", extended version) or in Ongaro's dissertation.
 
 export interface RuleCard {
-  /** What the chips say, e.g. '§5.4.1'. */
+  /** What the chips say, e.g. '§5.4.1' (the paper) or 'thesis §9.6' (Ongaro's dissertation). */
   id: string;
   title: string;
-  /** Where to read it in the paper. */
+  /** Where to read it: the paper, or the dissertation. */
   where: string;
   /** The rule, in our own words, one statement per line. */
   points: readonly string[];
@@ -112,6 +112,117 @@ export const RULES: readonly RuleCard[] = [
       'A new leader commits a no-op entry at the start of its term, so it learns which entries are committed. Before answering a read it checks, by a heartbeat round with a majority, that it has not been replaced.',
     ],
   },
+  {
+    id: '§6',
+    title: 'Cluster membership changes',
+    where: 'Raft paper §6 “Cluster membership changes” (Wiber changes one server at a time, as in the dissertation’s §4: see thesis §4)',
+    points: [
+      'A configuration (who votes) is itself an entry of the log. A server uses the latest configuration in its log, whether or not it is committed.',
+      'The paper switches through a joint configuration of old and new servers; the dissertation shows that changing one server at a time is simpler and as safe. Wiber does the latter.',
+      'New servers first join without a vote, until they have caught up.',
+      'A leader that is not part of the new configuration steps down once that configuration is committed.',
+      'Servers disregard a RequestVote that comes within the minimum election timeout of hearing from a current leader, so removed servers cannot disrupt the cluster (in Wiber: with CheckQuorum or lease reads; see thesis §4.2.3).',
+    ],
+  },
+  {
+    id: '§7',
+    title: 'Log compaction (snapshots)',
+    where: 'Raft paper §7 “Log compaction”; Figure 13, “InstallSnapshot RPC”',
+    points: [
+      'Each server snapshots its own state machine independently, covering only committed entries, and then discards the log up to the last entry the snapshot includes.',
+      'The snapshot records the index and term of that last included entry (for the consistency check of the next AppendEntries) and the latest configuration it includes.',
+      'A leader sends InstallSnapshot to a follower that needs entries it has already discarded.',
+      'A follower that receives a snapshot discards its log up to it; entries after the snapshot that agree with it are kept.',
+    ],
+  },
+  {
+    id: 'thesis §3.10',
+    title: 'Leadership transfer',
+    where: 'Ongaro’s dissertation, §3.10 “Leadership transfer extension”',
+    points: [
+      'The leader stops accepting new client requests, brings the target server’s log up to date, and sends it TimeoutNow.',
+      'The target starts an election at once, in a higher term, without waiting for its timer: it is very likely to win before any other server times out.',
+      'If the transfer does not finish within an election timeout, the leader abandons it and accepts requests again.',
+    ],
+  },
+  {
+    id: 'thesis §4',
+    title: 'Membership changes, one server at a time',
+    where: 'Ongaro’s dissertation, §4 “Cluster membership changes”',
+    points: [
+      'Adding or removing a single server at a time is safe: any majority of the old configuration and any majority of the new one share a server, so the two cannot decide independently.',
+      'A configuration entry takes effect on each server as soon as it is in its log; the leader starts the next change only once the previous one is committed.',
+    ],
+  },
+  {
+    id: 'thesis §4.2.1',
+    title: 'Catching up new servers',
+    where: 'Ongaro’s dissertation, §4.2.1 “Catching up new servers”',
+    points: [
+      'A new server joins without a vote (a learner): it receives entries but does not count for majorities, so an empty server cannot stall commits.',
+      'The leader replicates to it in rounds; a round ends when the server holds every entry the leader had when the round began.',
+      'The dissertation runs a fixed number of rounds and adds the server if the last one took less than an election timeout, else aborts the change. Wiber adds it after the first round faster than a minimum election timeout, and never aborts.',
+    ],
+  },
+  {
+    id: 'thesis §4.2.2',
+    title: 'Removing the current leader',
+    where: 'Ongaro’s dissertation, §4.2.2 “Removing the current leader”',
+    points: [
+      'A leader asked to remove itself keeps leading until the new configuration is committed, without counting itself in majorities; then it steps down.',
+      'A server that is not part of its own latest configuration still starts elections until that configuration is committed (it may still be needed), but does not count its own vote.',
+    ],
+  },
+  {
+    id: 'thesis §4.2.3',
+    title: 'Disruptive servers',
+    where: 'Ongaro’s dissertation, §4.2.3 “Disruptive servers”',
+    points: [
+      'A server that hears from a current leader within the minimum election timeout ignores RequestVote: it neither updates its term nor grants its vote.',
+      'So a removed server, which no longer hears from the leader and keeps timing out, cannot depose it: the servers that do hear the leader ignore its requests and its higher term.',
+      'A RequestVote sent for a leadership transfer carries a flag that lets voters answer it all the same.',
+      'In Wiber this rule is on with CheckQuorum or lease reads.',
+    ],
+  },
+  {
+    id: 'thesis §6.2',
+    title: 'A leader steps down without a majority (CheckQuorum)',
+    where: 'Ongaro’s dissertation, §6.2 “Routing requests to the leader”',
+    points: [
+      'A leader steps down if an election timeout passes without a successful round of heartbeats to a majority of its cluster, so clients cut off with it can retry elsewhere.',
+      'Followers keep track of the leader, to redirect or forward clients, and forget it when a new election starts or the term changes.',
+    ],
+  },
+  {
+    id: 'thesis §6.4',
+    title: 'Read-only queries (ReadIndex)',
+    where: 'Ongaro’s dissertation, §6.4 “Processing read-only queries more efficiently”',
+    points: [
+      'The leader takes its commit index as the read index; a new leader first commits an entry of its own term (a no-op) so that its commit index is current.',
+      'It confirms it is still the leader with a round of heartbeats answered by a majority.',
+      'It waits until its state machine has applied up to the read index, then answers: the read is linearizable without adding an entry to the log.',
+    ],
+  },
+  {
+    id: 'thesis §6.4.1',
+    title: 'Lease reads',
+    where: 'Ongaro’s dissertation, §6.4.1 “Using clocks to reduce messaging for read-only queries”',
+    points: [
+      'After a heartbeat round answered by a majority, the leader assumes no other leader can be elected for about an election timeout, and answers reads alone until then.',
+      'The lease is shortened by the bound on clock drift; it relies on clocks, which ReadIndex does not.',
+      'A leader transferring its leadership must let its lease expire first.',
+    ],
+  },
+  {
+    id: 'thesis §9.6',
+    title: 'Pre-Vote',
+    where: 'Ongaro’s dissertation, §9.6 “Preventing disruptions when a server rejoins the cluster”',
+    points: [
+      'Before raising its term, a server whose election timer runs out asks the others whether they would vote for it.',
+      'A server answers yes only if the asker’s log is at least as up to date as its own and it has not heard from a current leader within the minimum election timeout.',
+      'Only with a majority of yeses does the server raise its term and start a real election, so a server that was cut off cannot push the cluster’s term up.',
+    ],
+  },
 ];
 
 /** Figure 2, the paper's one-page summary, line by line with the sections it cites (none for some lines). */
@@ -162,9 +273,9 @@ export function ruleCard(id: string): RuleCard | undefined {
   return byId.get(id);
 }
 
-/** The section shown for a rule the card does not list itself (say §5): its nearest listed parent. */
+/** The section shown for a rule the card does not list itself (say §5.4.2.1): its nearest listed parent. */
 export function cardFor(id: string): RuleCard | undefined {
-  for (let k = id; k.length > 1; k = k.replace(/\.?\d+$/, '')) {
+  for (let k = id; /\d$/.test(k); k = k.replace(/\.?\d+$/, '')) {
     const r = byId.get(k);
     if (r) return r;
   }

@@ -111,4 +111,18 @@ describe('the commit sentence tells the truth about the commit rule (§5.4.2)', 
     // A commit event by the leader is narrated as the leader's, whatever the feed context holds.
     expect(sentence({ at: 1, kind: 'commit', node: 'n1', index: 4, term: 2, role: 'leader', entryTerm: 2 })).toMatch(/^n1 committed up to index 4/);
   });
+
+  it('a leader that commits its own removal is narrated as the leader that committed it, though it steps down at once (thesis §4.2.2)', () => {
+    const c = createCluster({ seed: 6, nodes: 3 });
+    c.runUntil(() => c.leader() !== undefined, 3000);
+    const leader = c.leader()!;
+    c.removeNode(leader);
+    c.runUntil(() => c.journal().some((e) => e.kind === 'removed' && e.node === leader), 3000);
+    const journal = c.journal();
+    const stepDown = journal.findIndex((e) => e.kind === 'stepDown' && e.node === leader);
+    expect(stepDown).toBeGreaterThan(0);
+    const commit = journal.slice(0, stepDown).findLast((e) => e.kind === 'commit' && e.node === leader)!;
+    expect(commit.role).toBe('leader');
+    expect(sentence(commit)).toMatch(new RegExp(`^${leader} committed up to index ${commit.index}: a majority of the voters of the configuration in use stores entry`));
+  });
 });

@@ -108,6 +108,7 @@ describe('explanations of issue 13', () => {
 
   it('leader stickiness is named as the dissertation section it is', () => {
     const e: SimEvent = { at: 1, kind: 'vote', node: 'n2', to: 'n3', term: 4, detail: 'denied: ignored: heard from leader n1 within the minimum election timeout (§4.2.3)' };
-    expect(explain(e)).toEqual({ text: 'n2 denied its vote to n3: ignored: heard from leader n1 within the minimum election timeout', rule: 'thesis §4.2.3' });
+    // Ignored, not refused: no reply goes back and the voter keeps its term.
+    expect(explain(e)).toEqual({ text: "n2 ignored n3's vote request, sending no reply and keeping its term: heard from leader n1 within the minimum election timeout", rule: 'thesis §4.2.3' });
   });
 });

@@ -4,9 +4,10 @@
 // slow-motion first election, the theme choice and the welcome.
 import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SimEvent } from '../../src/sim';
+import { createCluster, type SimEvent } from '../../src/sim';
 import { SPEEDS, actorOf, armSlowElection, creditActions, formatMs, frame, getDriver, setSpeedIndex, slowElectionPhase, speedLabel, useSim, SLOW_MOTION_INDEX } from '../../src/store/sim';
 import { explain } from '../../src/ui/explain';
+import { explainItem } from '../../src/ui/feedContext';
 import { eventTime } from '../../src/ui/EventFeed';
 import { formatTime } from '../../src/ui/guide/GuideCluster';
 import { plural } from '../../src/ui/plural';
@@ -53,9 +54,36 @@ describe('the reference card', () => {
       expect(card!.where).toContain(id);
       expect(card!.points.length).toBeGreaterThan(0);
     }
-    for (const r of RULES) expect(r.where, r.id).toMatch(/^Raft paper §/);
+    for (const r of RULES) expect(r.where, r.id).toMatch(r.id.startsWith('thesis ') ? /^Ongaro’s dissertation, §/ : /^Raft paper §/);
     // Figure 2 cites only sections the card explains.
     for (const b of FIGURE_2) for (const [, sec] of b.lines) for (const id of splitRules(sec)) expect(cardFor(id), id).toBeDefined();
+  });
+
+  it('has a card, under the same id, for every rule cited by the events of a run with every production feature on (a dissertation section is never shown as the paper\'s)', () => {
+    const c = createCluster({ seed: 5, nodes: 3, raft: { preVote: true, checkQuorum: true }, reads: 'lease', snapshotEvery: 4, checkers: 'record' });
+    c.runUntil(() => c.leader() !== undefined, 3000);
+    for (let i = 0; i < 6; i++) c.command(c.leader()!, `PUB t m${i}`);
+    c.runFor(300);
+    c.command(c.leader()!, 'HISTORY t 3');
+    const added = c.addNode();
+    c.runFor(1500);
+    const follower = c.nodeIds.find((id) => id !== c.leader() && id !== added)!;
+    c.transferLeadership(follower);
+    c.runFor(500);
+    c.removeNode(c.leader()!);
+    c.runFor(1500);
+    const cut = c.nodeIds.find((id) => id !== c.leader())!;
+    c.partition([[cut], c.nodeIds.filter((id) => id !== cut)]);
+    c.runFor(1500);
+    c.heal();
+    c.runFor(1000);
+    const items = c.journal().map((e, i) => ({ seq: i + 1, e }));
+    const ids = new Set(items.flatMap((_, i) => splitRules(explainItem(items, i).rule)));
+    for (const want of ['thesis §9.6', 'thesis §3.10', 'thesis §4.2.1', '§7']) expect([...ids], want).toContain(want);
+    for (const id of ids) {
+      expect(cardFor(id)?.id, id).toBe(id);
+      expect(cardFor(id)!.where, id).toContain(id.replace('thesis ', ''));
+    }
   });
 
   it('states the election restriction and the current-term commit rule as the paper does (§5.4.1, §5.4.2)', () => {

@@ -963,7 +963,7 @@ function onInstallSnapshot(node: RaftNode, from: string, msg: InstallSnapshot): 
     node.commitIndex = index;
     node.lastApplied = index;
     node.outbox.push({ kind: 'restore', snapshot: node.p.snapshot });
-    node.outbox.push({ kind: 'commit', index });
+    node.outbox.push({ kind: 'commit', index, role: node.role });
     refreshConfig(node);
   }
   const r: InstallSnapshotReply = { type: 'InstallSnapshotReply', term: node.p.currentTerm, matchIndex: index, seq: msg.seq ?? 0 };
@@ -1034,7 +1034,7 @@ const scratch: number[] = [];
 
 function setCommitIndex(node: RaftNode, index: number): void {
   node.commitIndex = index;
-  node.outbox.push({ kind: 'commit', index });
+  node.outbox.push({ kind: 'commit', index, role: node.role });
   // Apply in order, without gaps (§5.3 "State Machine Safety").
   const base = snapshotIndex(node);
   const log = node.p.log;

@@ -229,7 +229,8 @@ export type RaftOutput =
   // New entries wait for the end of the instant, so that proposals made together leave as one message per follower.
   | { readonly kind: 'flushSoon' }
   | { readonly kind: 'role'; readonly role: Role; readonly term: number }
-  | { readonly kind: 'commit'; readonly index: number }
+  /** `role`: the node's role when it committed (a leader removed by what it committed steps down right after). */
+  | { readonly kind: 'commit'; readonly index: number; readonly role: Role }
   | { readonly kind: 'apply'; readonly index: number; readonly entry: Entry }
   | { readonly kind: 'vote'; readonly candidate: string; readonly granted: boolean; readonly reason: string; readonly pre?: boolean }
   | { readonly kind: 'truncate'; readonly fromIndex: number }
