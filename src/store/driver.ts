@@ -426,6 +426,14 @@ export class Driver {
     return [...t.cluster.actions(), ...t.future.slice(t.futureIdx)];
   }
 
+  /** How many actions the known run holds and its last one (records are immutable: a fork makes a new last one), without copying them. */
+  knownActions(): { count: number; last: ActionRecord | undefined } {
+    const t = this.track;
+    const done = t.cluster.actions();
+    const ahead = t.future.length - t.futureIdx;
+    return { count: done.length + ahead, last: ahead > 0 ? t.future[t.future.length - 1] : done[done.length - 1] };
+  }
+
   /** The newest `n` feed items. */
   feedTail(n: number): FeedItem[] {
     return this.feed.tail(n);

@@ -11,6 +11,37 @@ import { spaceTimeSvg } from './SpaceTime';
 import { plural } from './plural';
 import { formatMs } from '../store/time';
 
+/** What a link reproduces: the run (its id, how many actions it knows and the last one) and the moment it opens at. */
+interface LinkMoment {
+  readonly runId: number;
+  readonly actions: number;
+  readonly last: unknown;
+  readonly now: number;
+}
+
+function momentNow(): LinkMoment {
+  const d = getDriver();
+  const { count, last } = d.knownActions();
+  return { runId: useSim.getState().runId, actions: count, last, now: d.now };
+}
+
+const sameRun = (a: LinkMoment, b: LinkMoment): boolean => a.runId === b.runId && a.actions === b.actions && a.last === b.last;
+
+/**
+ * Once the page's run is no longer the one the link in the address bar reproduces (another run, another
+ * action, a fork), the address bar drops it: copied from there, or reloaded, it would bring back the old run.
+ * (A module-level subscription: a hidden Share panel pauses its own effects.)
+ */
+function dropHashWhenRunChanges(hash: string, made: LinkMoment): void {
+  const off = useSim.subscribe(() => {
+    if (location.hash !== hash) off();
+    else if (!sameRun(momentNow(), made)) {
+      history.replaceState(null, '', location.pathname + location.search);
+      off();
+    }
+  });
+}
+
 /** The current run as a saved run (all known actions, opened at now). */
 export function currentSaved(): SavedRun {
   const d = getDriver();
@@ -33,6 +64,13 @@ function Fingerprint() {
 
 export function SharePanel() {
   const [link, setLink] = useState('');
+  /** The run and moment the link shown was made for: once the page is elsewhere, the link is not shown as this run's. */
+  const [made, setMade] = useState<LinkMoment | null>(null);
+  useSim((s) => s.now);
+  useSim((s) => s.runId);
+  useSim((s) => s.actionCount);
+  const here = momentNow();
+  const current = made !== null && sameRun(here, made) && here.now === made.now;
   const [copied, setCopied] = useState(false);
   const [importError, setImportError] = useState<string | null>(null);
   const [importOk, setImportOk] = useState<string | null>(null);
@@ -40,10 +78,13 @@ export function SharePanel() {
 
   const makeLink = async (): Promise<void> => {
     publish();
+    const at = momentNow();
     const hash = await encodeHash(currentSaved());
     noteOwnHash(hash);
     history.replaceState(null, '', hash);
+    dropHashWhenRunChanges(hash, at);
     setLink(location.href);
+    setMade(at);
     setCopied(false);
   };
   const copy = async (): Promise<void> => {
@@ -103,13 +144,19 @@ export function SharePanel() {
           <button type="button" className="btn primary" onClick={() => void makeLink()}>
             Create link
           </button>
-          {link && (
+          {link && current && (
             <button type="button" className="btn" onClick={() => void copy()}>
               {copied ? 'Copied' : 'Copy'}
             </button>
           )}
         </div>
-        {link && <input className="link" readOnly value={link} aria-label="Share link" data-testid="share-link" onFocus={(e) => e.currentTarget.select()} />}
+        {link && current && <input className="link" readOnly value={link} aria-label="Share link" data-testid="share-link" onFocus={(e) => e.currentTarget.select()} />}
+        {link && !current && made !== null && (
+          <p className="hint" data-testid="share-link-old">
+            The page has moved on since the last link was made (it opens {sameRun(here, made) ? 'this run' : 'the run as it was then'} at t = {formatMs(made.now)}). Create a link again to
+            share the run as it is now.
+          </p>
+        )}
         <Fingerprint />
       </section>
       <section aria-labelledby="share-file">

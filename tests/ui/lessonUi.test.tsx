@@ -4,7 +4,7 @@
 // its link (and a bad one shows its line); lesson text is text; "edit a copy" puts the lesson's cluster
 // on the page; the branch tree lists and switches branches; the comparison marks the first difference.
 import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetBranches, useBranches } from '../../src/store/branches';
 import { act, finishTask, getDriver, seek, useSim } from '../../src/store/sim';
 import { BranchTree } from '../../src/ui/compare/BranchTree';
@@ -15,7 +15,7 @@ import { LessonHost, closeLesson, showLesson } from '../../src/ui/lesson/LessonH
 import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
 import { LessonScreen } from '../../src/ui/lesson/LessonScreen';
 import { encodeLessonHash, lessonToMarkdown, type Lesson } from '../../src/ui/lesson/lessonFormat';
-import { discardLesson, useLesson } from '../../src/ui/lesson/lessonStore';
+import { discardLesson, startLesson, setLessonFields, useLesson } from '../../src/ui/lesson/lessonStore';
 import { freshRun } from './helpers';
 import { loaded } from './loaded';
 
@@ -124,6 +124,8 @@ describe('the lesson editor', () => {
     expect(screen.getByTestId('lesson-check').textContent).toMatch(/every check holds/);
     fireEvent.change(box, { target: { value: box.value.replace(/1\.3333s/, '1.4s') } });
     expect(useLesson.getState().draft!.lesson.steps[0].scenario).toMatch(/\nat 233\.33333333333334ms #\d+ crash n\d\nat 1\.4s #\d+$/);
+    // The check's outcome was for the text before that edit: it is not shown as this lesson's.
+    expect(screen.queryByTestId('lesson-check')).toBeNull();
   });
 
   it('refuses to close a step after going back before the last one, and offers the way back', () => {
@@ -165,6 +167,17 @@ describe('opening lessons', () => {
     expect(screen.getByTestId('lesson-error-line').textContent).toBe(`${line}expect n9 down`);
   });
 
+  it('a step of a lesson whose check does not hold says its author can fix it (not, as for a course chapter, to report a bug)', () => {
+    const failing = lessonToMarkdown({ ...oneStep, steps: [{ ...oneStep.steps[0], checks: 'expect leader\nexpect all term = 99' }] });
+    render(<LessonScreen />);
+    run(() => showLesson(failing, 'link'));
+    run(() => fireEvent.click(screen.getByRole('button', { name: 'Start →' })));
+    const failure = screen.getByTestId('guide-failure');
+    expect(failure.textContent).toMatch(/did not go as the lesson expects/);
+    expect(failure.textContent).toMatch(/its author can fix the check or the steps/);
+    expect(failure.textContent).not.toMatch(/Please report/);
+  });
+
   it('"edit a copy" replays the lesson onto the page and goes on recording from its end', () => {
     render(<LessonScreen />);
     run(() => showLesson(lessonToMarkdown(oneStep), 'link'));
@@ -174,6 +187,22 @@ describe('opening lessons', () => {
     expect(useSim.getState().run.seed).toBe(2);
     expect(getDriver().cluster.leader()).toBeDefined();
     expect(d.mark.at).toBe(getDriver().now);
+  });
+
+  it('"edit a copy" asks before it replaces a lesson being written, and keeps it when the answer is no', () => {
+    run(() => startLesson('My precious draft'));
+    render(<LessonScreen />);
+    run(() => showLesson(lessonToMarkdown(oneStep), 'link'));
+    const confirm = vi.fn((_text?: string) => false);
+    window.confirm = confirm;
+    run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+    expect(confirm).toHaveBeenCalledWith(expect.stringMatching(/^You are writing “My precious draft” \(0 steps\)\. Editing a copy of this lesson replaces it\./));
+    expect(useLesson.getState().draft!.lesson.title).toBe('My precious draft');
+    confirm.mockReturnValue(true);
+    run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+    expect(useLesson.getState().draft!.lesson.steps.map((x) => x.title)).toEqual(['A leader']);
+    delete (window as { confirm?: unknown }).confirm;
+    run(() => setLessonFields({ title: '' }));
   });
 });
 

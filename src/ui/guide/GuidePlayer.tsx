@@ -45,6 +45,8 @@ export interface GuidePlayerProps {
   readonly chapters?: readonly Chapter[];
   /** What the header calls it (default `Chapter <order>:`; a lesson from the editor says `Lesson:`). */
   readonly heading?: string;
+  /** A lesson someone wrote (not a chapter of the course): a step that fails is its author's to fix, not a bug to report. */
+  readonly lesson?: boolean;
 }
 
 function initial(chapter: Chapter, start: number | 'challenge', seed: number): PlayerState {
@@ -366,7 +368,7 @@ function withDirectives(panels: ReadonlySet<PanelId>, view: StepViewNow): Set<Pa
 }
 
 /** One chapter, step by step. */
-export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, onMenu, onClose, onOpenChapter, chapters = allChapters, heading }: GuidePlayerProps) {
+export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, onMenu, onClose, onOpenChapter, chapters = allChapters, heading, lesson = false }: GuidePlayerProps) {
   const [s, setS] = useState<PlayerState>(() => initial(chapter, start, seed ?? chapter.seed));
   const [guess, setGuess] = useState('');
   const [takeOverError, setTakeOverError] = useState<string | undefined>(undefined);
@@ -519,8 +521,8 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
         </h2>
         <div className="guide-failure" role="alert" data-testid="guide-failure">
           <p>
-            <strong>This step did not go as the chapter expects</strong>, so its explanation is not shown: the guide never narrates something that did not
-            happen. What the engine reported:
+            <strong>This step did not go as the {lesson ? 'lesson' : 'chapter'} expects</strong>, so its explanation is not shown: the guide never narrates
+            something that did not happen. What the engine reported:
           </p>
           <ul>
             {s.outcome!.failures.map((f, i) => (
@@ -529,7 +531,12 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
               </li>
             ))}
           </ul>
-          <p className="hint">Please report this (with the seed and time above). You can still go back, or take this cluster over and look around.</p>
+          <p className="hint">
+            {lesson
+              ? 'A check of this lesson does not hold on this run: its author can fix the check or the steps (the lesson editor’s Check walks them the same way).'
+              : 'Please report this (with the seed and time above).'}{' '}
+            You can still go back, or take this cluster over and look around.
+          </p>
         </div>
         <Transcript results={s.outcome!.results} />
       </>

@@ -284,8 +284,14 @@ type Status = { kind: 'ok' | 'error' | 'info'; text: string; line?: number } | n
 function Share({ draft }: { draft: LessonDraft }) {
   const markdown = useMemo(() => lessonToMarkdown(draft.lesson), [draft.lesson]);
   const loaded = useMemo(() => loadLesson(markdown), [markdown]);
-  const [link, setLink] = useState('');
-  const [status, setStatus] = useState<Status>(null);
+  // The link and the last check's outcome belong to the text they were made from: once the lesson is edited
+  // they are not shown as this lesson's (a copied link would carry the old text).
+  const [made, setMade] = useState<{ link: string; status: Status; markdown: string }>({ link: '', status: null, markdown: '' });
+  const current = made.markdown === markdown;
+  const link = current ? made.link : '';
+  const status = current ? made.status : null;
+  const setLink = (url: string): void => setMade((m) => ({ ...m, link: url, markdown }));
+  const setStatus = (st: Status): void => setMade((m) => ({ link: m.markdown === markdown ? m.link : '', status: st, markdown }));
   const empty = draft.lesson.steps.length === 0;
   const check = (): void => {
     if (!loaded.ok) return;

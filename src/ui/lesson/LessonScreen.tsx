@@ -8,7 +8,7 @@ import { GuidePlayer } from '../guide/GuidePlayer';
 import { handToFreePlay } from '../guide/handoff';
 import { closeLesson, useLessonView, type LessonSource } from './LessonHost';
 import { LESSON_FILE, lessonId, loadLesson, markdownToLesson } from './lessonFormat';
-import { continueLesson } from './lessonStore';
+import { continueLesson, useLesson } from './lessonStore';
 import './lesson.css';
 
 const SOURCE: Record<LessonSource, string> = { link: 'A shared lesson', file: 'A lesson file', preview: 'Preview of your lesson' };
@@ -60,6 +60,18 @@ export function LessonError({ error, line, markdown, onClose }: { error: string;
   );
 }
 
+/**
+ * Whether the lesson being written may be replaced by a copy: asked first when there is one (it lives only in
+ * this browser's storage, and the copy takes its place).
+ */
+function mayReplaceDraft(): boolean {
+  const d = useLesson.getState().draft;
+  if (d === null || typeof window.confirm !== 'function') return true;
+  const title = d.lesson.title.trim() === '' ? 'an untitled lesson' : `“${d.lesson.title.trim()}”`;
+  const steps = d.lesson.steps.length;
+  return window.confirm(`You are writing ${title} (${steps} step${steps === 1 ? '' : 's'}). Editing a copy of this lesson replaces it. Download yours first if you want to keep it. Replace it?`);
+}
+
 /** Replays the lesson, hands its cluster to the page and opens it in the editor to go on writing. */
 function editCopy(markdown: string): string | undefined {
   const loaded = loadLesson(markdown);
@@ -102,7 +114,9 @@ export function LessonScreen() {
               Back to the editor
             </button>
           ) : (
-            <button type="button" className="btn small" onClick={() => setEditError(editCopy(markdown))} title="Replay this lesson in the simulator and go on writing it">
+            <button type="button" className="btn small" onClick={() => {
+                if (mayReplaceDraft()) setEditError(editCopy(markdown));
+              }} title="Replay this lesson in the simulator and go on writing it">
               Edit a copy
             </button>
           )}
@@ -113,7 +127,7 @@ export function LessonScreen() {
           Could not open the lesson in the editor: {editError}
         </p>
       )}
-      <GuidePlayer chapter={chapter} chapters={[chapter]} heading="Lesson:" onClose={closeLesson} />
+      <GuidePlayer chapter={chapter} chapters={[chapter]} heading="Lesson:" lesson onClose={closeLesson} />
     </div>
   );
 }
