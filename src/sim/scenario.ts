@@ -807,13 +807,18 @@ function subjectPredicate(subject: Subject, prop: NodeProp): Predicate {
       } else ids = [...c.nodeIds];
       const res = ids.map((id) => ({ id, ...prop.test(c.node(id), r) }));
       const good = res.filter((x) => x.ok).length;
+      const majority = Math.floor(c.nodeIds.length / 2) + 1;
       let ok: boolean;
       if (subject.kind === 'any') ok = good > 0;
-      else if (subject.kind === 'majority') ok = good >= Math.floor(c.nodeIds.length / 2) + 1;
+      else if (subject.kind === 'majority') ok = good >= majority;
       else ok = good === res.length;
       const shown = subject.kind === 'node' || ok ? res : res.filter((x) => !x.ok);
       const why = shown.map((x) => `${x.id} ${x.actual}`).join(', ') || 'no such node';
-      return { ok, why: subject.kind === 'majority' || subject.kind === 'any' ? `${good} of ${res.length} hold: ${res.map((x) => `${x.id} ${x.actual}`).join(', ')}` : why };
+      // Counted, not judged ("0 of 4 hold" read as a failure when a goal says `not any down`).
+      const all = res.map((x) => `${x.id} ${x.actual}`).join(', ');
+      if (subject.kind === 'any') return { ok, why: `${good === 0 ? 'none' : good} of ${res.length}: ${all}` };
+      if (subject.kind === 'majority') return { ok, why: `${good} of ${res.length} (a majority is ${majority}): ${all}` };
+      return { ok, why };
     },
   };
 }

@@ -363,7 +363,9 @@ describe('in the page', () => {
     expect(document.querySelector('.guide-layer')).toBeNull();
     expect(clusterFingerprint(getDriver().cluster)).toBe(guideFp);
     expect(useSim.getState().playing).toBe(false);
-    expect(useSim.getState().notice?.kind).toBe('info');
+    // The free-play bar says whose cluster this is (no second banner saying the same), and the copy is exact (no error).
+    expect(useSim.getState().notice).toBeNull();
+    expect(screen.getByRole('region', { name: 'Guide' }).textContent).toMatch(/^Free play with the cluster from the guide .*\(step 6\), from the moment you were looking at: it is yours now/);
     // Play a little in the simulator, then come back: the guide is at step 6 as it was.
     rAct(() => {
       seek(getDriver().now + 500);

@@ -6,7 +6,7 @@
 import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetBranches, useBranches } from '../../src/store/branches';
-import { act, finishTask, getDriver, seek, useSim } from '../../src/store/sim';
+import { act, finishTask, getDriver, seek, setPlaying, useSim } from '../../src/store/sim';
 import { BranchTree } from '../../src/ui/compare/BranchTree';
 import { CompareView } from '../../src/ui/compare/CompareView';
 import { rowText } from '../../src/ui/compare/compareModel';
@@ -134,10 +134,13 @@ describe('the lesson editor', () => {
     run(() => seek(500));
     fireEvent.click(screen.getByTestId('lesson-add-step'));
     run(() => seek(200));
-    expect(screen.getByRole('status').textContent).toMatch(/went back before the end of the last step/);
+    expect(screen.getByRole('status').textContent).toMatch(/not at the end of the last step: it went back before it/);
     expect((screen.getByTestId('lesson-add-step') as HTMLButtonElement).disabled).toBe(true);
+    run(() => setPlaying(true));
     run(() => fireEvent.click(screen.getByRole('button', { name: 'Go back to the end of step 1' })));
     expect(getDriver().now).toBe(500);
+    // Paused there: the next step records from exactly that moment.
+    expect(useSim.getState().playing).toBe(false);
     expect((screen.getByTestId('lesson-add-step') as HTMLButtonElement).disabled).toBe(false);
   });
 });

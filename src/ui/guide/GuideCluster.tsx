@@ -93,6 +93,10 @@ export function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
     }
   }
   const messages = snap.inFlight.filter((m) => pos.has(m.from) && pos.has(m.to));
+  // Room under the lowest node for its role and timer lines (a node sits at the very bottom of an even ring).
+  let lowest = 0;
+  for (const p of pos.values()) lowest = Math.max(lowest, p.y);
+  const bottom = Math.max(152, Math.ceil(lowest + r + 34));
   const key = (id: string) => (e: KeyboardEvent<SVGGElement>) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
@@ -100,7 +104,7 @@ export function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
     }
   };
   return (
-    <svg className="guide-ring" viewBox="-160 -140 320 292" role="group" aria-label="The guide's cluster: nodes on a ring and the messages in flight">
+    <svg className="guide-ring" viewBox={`-160 -140 320 ${bottom + 140}`} role="group" aria-label="The guide's cluster: nodes on a ring and the messages in flight">
       {links.map(([a, b]) => {
         const p = pos.get(a)!;
         const q = pos.get(b)!;

@@ -669,8 +669,11 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
           )}
           {(inChallenge || (s.position === n && chapter.challenge === undefined)) && nextChapter !== undefined && onOpenChapter !== undefined && (
             <button type="button" className="btn" onClick={() => onOpenChapter(nextChapter.id)}>
-              Next chapter<span className="guide-long">: <Inline text={nextChapter.title} /></span>
-              <span className="guide-short"> →</span>
+              {/* One flex item: the button's gap would otherwise fall before the colon. */}
+              <span>
+                Next chapter<span className="guide-long">: <Inline text={nextChapter.title} /></span>
+                <span className="guide-short"> →</span>
+              </span>
             </button>
           )}
           {onTakeOver !== undefined && (

@@ -21,12 +21,8 @@ function takeOver(cluster: SimCluster, from: GuideRoute): string | undefined {
   const r = handToFreePlay(cluster);
   if (!r.ok) return r.error;
   enterFreePlay(from);
-  const title = from.kind === 'menu' ? '' : (chapterById(from.chapter)?.title ?? '');
-  showNotice(
-    r.exact
-      ? { kind: 'info', text: `This is the guide's cluster from “${title}”, ${describe(from)}, at the moment you were looking at. It is yours now: play, pause, break things.` }
-      : { kind: 'error', text: `The simulator's copy of the guide's cluster does not match it exactly (a replay difference). You can still play with it.` },
-  );
+  // The free-play bar says whose cluster this is; a notice only when the copy is not exact.
+  if (!r.exact) showNotice({ kind: 'error', text: `The simulator's copy of the guide's cluster does not match it exactly (a replay difference). You can still play with it.` });
   return undefined;
 }
 
@@ -89,7 +85,8 @@ export function FreePlayBar() {
     <section className="guide-freeplay" aria-label="Guide">
       <p>
         {sameRun ? 'Free play with the cluster from the guide ' : 'You started another run. The guide '}
-        <strong>{chapter?.title ?? ''}</strong> ({describe(from).replace(/^its /, '')}){sameRun ? '.' : ' is waiting for you.'}
+        <strong>{chapter?.title ?? ''}</strong> ({describe(from).replace(/^its /, '')})
+        {sameRun ? ', from the moment you were looking at: it is yours now — play, pause, break things.' : ' is waiting for you.'}
       </p>
       {challenge !== undefined && (
         <button type="button" className="btn" onClick={check}>

@@ -224,6 +224,14 @@ function offered(id: PanelId, snap: ClusterSnap, cluster: SimCluster): boolean {
   return true;
 }
 
+/** Who leads, as the ring shows it: every node up in the leader role (two when a stale leader has not heard of a newer one, or a safety rule is off). */
+function leadersText(snap: ClusterSnap): string {
+  const leaders = snap.nodes.filter((v) => v.up && v.role === 'leader');
+  if (leaders.length === 0) return 'no leader';
+  if (leaders.length === 1) return `leader ${leaders[0].id}`;
+  return `leaders ${leaders.map((v) => `${v.id} (term ${v.term})`).join(', ')}`;
+}
+
 export function GuideView(props: GuideViewProps) {
   const { snap, cluster, exploring, pick, panels, featured, onTogglePanel, inspect, onInspect, stepStart, kind } = props;
   const nodeIds = snap.nodes.map((v) => v.id);
@@ -250,7 +258,7 @@ export function GuideView(props: GuideViewProps) {
         <div className="guide-ring-box">
           <p className="guide-clock">
             <span>seed {snap.seed}</span>
-            <span>{snap.leader !== undefined ? `leader ${snap.leader}` : 'no leader'}</span>
+            <span>{leadersText(snap)}</span>
           </p>
           <Ring snap={snap} {...(pick ? { pick } : {})} />
           {pick !== undefined && <p className="hint guide-pick-hint">Tap a node to answer, or use the buttons under the question.</p>}

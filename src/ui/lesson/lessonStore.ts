@@ -2,7 +2,7 @@
 // recording of the page's actions into that step. Kept in localStorage so a reload loses nothing.
 import { create } from 'zustand';
 import type { ActionRecord } from '../../sim';
-import { finishTask, getDriver, newRun, useSim } from '../../store/sim';
+import { finishTask, getDriver, newRun, setPlaying, useSim } from '../../store/sim';
 import type { RunOptions } from '../../store/runOptions';
 import type { Lesson, LessonChallenge, LessonPredict, LessonStep } from './lessonFormat';
 import { setupOf, stepLines, type Moment } from './lessonRecord';
@@ -128,7 +128,7 @@ export function pendingStep(draft: LessonDraft): Pending {
   const actions = c.actions();
   const prefixOk = actions.length >= draft.recorded.length && draft.recorded.every((a, i) => same(a, actions[i]));
   if (!prefixOk || c.now < draft.mark.at || c.eventCount < draft.mark.events) {
-    return { ok: false, why: 'The page went back before the end of the last step (or changed what happened in it).' };
+    return { ok: false, why: 'The page is not at the end of the last step: it went back before it, changed what happened in it, or was reloaded (a reload starts the run afresh; the lesson’s steps are kept).' };
   }
   const fresh = actions.slice(draft.mark.actions);
   let lines: string;
@@ -191,6 +191,8 @@ export function restoreLessonRun(): string | undefined {
   if (d === null) return 'Start a lesson first.';
   const err = newRun(d.run, d.recorded, d.mark.at);
   if (err !== undefined) return err;
+  // Paused there, as an opened link is: the next step records from exactly this moment.
+  setPlaying(false);
   finishTask();
   const c = getDriver().cluster;
   try {
