@@ -377,6 +377,21 @@ describe('in the page', () => {
     expect(fp()).toBe(guideFp);
   });
 
+  it('"Start over" gives a challenge its cluster back as it began (commands run add to the cluster as they go)', async () => {
+    location.hash = '#guide/election/challenge';
+    render(<GuideHost />);
+    const box = await loaded(screen.findByRole('textbox', { name: 'Scenario commands' }));
+    const fresh = fp();
+    expect((screen.getByRole('button', { name: 'Start over' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(box, { target: { value: 'timeout n1\nrun 30ms' } });
+    click('Run');
+    expect(fp()).not.toBe(fresh);
+    expect(screen.getByRole('list', { name: 'Commands run' }).textContent).toContain('timeout n1');
+    click('Start over');
+    expect(fp()).toBe(fresh);
+    expect(screen.queryByRole('list', { name: 'Commands run' })).toBeNull();
+  });
+
   it('a challenge taken over to free play is checked there', async () => {
     location.hash = '#guide/dedup/challenge';
     render(<GuideHost />);

@@ -247,7 +247,8 @@ function ChallengeView({ s, update }: { s: PlayerState; update: (next: PlayerSta
       )}
       <p className="hint">
         Use <em>Try it yourself</em> to work on this cluster in the simulator, or type scenario commands here (for example <code>crash leader</code>,{' '}
-        <code>run 500ms</code>, <code>check messaging</code>).
+        <code>run 500ms</code>, <code>check messaging</code>). Each run goes on from where the last one left the cluster; <em>Start over</em> gives the
+        cluster back as the challenge began.
       </p>
       <form
         className="guide-commands"
@@ -265,6 +266,9 @@ function ChallengeView({ s, update }: { s: PlayerState; update: (next: PlayerSta
           </button>
           <button type="button" className="btn primary" onClick={() => update(checkChallenge(s))}>
             Check
+          </button>
+          <button type="button" className="btn" disabled={ch.log.length === 0 && ch.error === undefined} onClick={() => update(openChallenge(s.chapter, s.seed))}>
+            Start over
           </button>
         </div>
       </form>
