@@ -113,7 +113,9 @@ export function SharePanel() {
       (text) => {
         const parsed = parseSavedText(text);
         if (!parsed.ok) {
-          setImportError(`Could not import ${file.name}: ${parsed.error}. Nothing was changed.`);
+          // A lesson is text, not a run: say where it opens.
+          const lesson = /\.md$/i.test(file.name) ? ' A lesson (.md) opens from the guides’ list, with “Open a lesson file”.' : '';
+          setImportError(`Could not import ${file.name}: ${parsed.error}. Nothing was changed.${lesson}`);
           return;
         }
         const err = openSaved(parsed.saved, 'The imported run');

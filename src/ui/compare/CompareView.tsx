@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { branchName, savedBranches, useBranches, type Branch } from '../../store/branches';
 import { clusterOptions } from '../../store/runOptions';
+import { plural } from '../plural';
 import { formatMs } from '../../store/sim';
 import { STEP_KINDS, type StepKind } from '../../store/stepKinds';
 import { closeCompare } from './compareState';
@@ -233,7 +234,8 @@ export function CompareView() {
               Seed B <input type="number" value={seedB} onChange={(e) => setSeedB(Math.trunc(Number(e.target.value)))} aria-label="Seed B" className="cmp-seed" />
             </label>
             <span className="hint">
-              Same options and the same actions at the same times ({cur.actions.length}), for {formatMs(Math.max(cur.end, SEED_RUN_MS))}.
+              Same options{cur.actions.length === 0 ? ' and no actions' : ` and the same ${plural(cur.actions.length, 'action')} at the same times`}, for{' '}
+              {formatMs(Math.max(cur.end, SEED_RUN_MS))}.
             </span>
           </>
         )}
