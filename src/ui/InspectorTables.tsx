@@ -33,6 +33,22 @@ const FIELD_HINTS: Readonly<Record<string, string>> = {
   round: 'the sync round this belongs to',
 };
 
+/** The client connection's segment fields (ClientRequest, ClientReply, ClientPush, ClientAck…), like TCP's: other meanings than Raft's. */
+const SEGMENT_HINTS: Readonly<Record<string, string>> = {
+  conn: 'the connection, numbered by the client',
+  epoch: 'the node’s connection epoch when it was opened: a segment from before a crash or disconnect is stale',
+  seq: 'this segment’s number on the connection (0: a pure acknowledgement)',
+  ack: 'every segment from the other end up to this one arrived (cumulative, as TCP’s ACK)',
+  ts: 'the sender’s clock when it sent this copy',
+  echo: 'the ts of the segment that last moved the sender’s ack on: the other end measures its round trip with it',
+};
+
+/** The hint for a field of a message of this type. */
+function hintFor(type: unknown, key: string): string | undefined {
+  if (typeof type === 'string' && type.startsWith('Client')) return SEGMENT_HINTS[key];
+  return FIELD_HINTS[key];
+}
+
 const MAX_ITEMS = 20;
 
 function Scalar({ v }: { v: unknown }) {
@@ -164,7 +180,7 @@ export function PayloadView({ payload, from }: { payload: unknown; from: string 
             <dt>{k}</dt>
             <dd>
               {k === 'entries' && Array.isArray(entries) ? <Entries entries={entries as Array<{ term?: unknown; command?: unknown }>} first={prev + 1} /> : <Value v={payload[k]} depth={1} />}
-              {FIELD_HINTS[k] !== undefined && <span className="field-hint"> — {FIELD_HINTS[k]}</span>}
+              {hintFor(payload.type, k) !== undefined && <span className="field-hint"> — {hintFor(payload.type, k)}</span>}
             </dd>
           </div>
         ))}

@@ -230,11 +230,19 @@ const TIMER_WHAT: Record<string, string> = {
   detector: 'the failure detector pings quiet links and checks for silent peers',
   sync: 'time to synchronise its clock',
   syncRound: 'the Berkeley round closes',
-  pubTimeout: 'a publish waited too long for its commit',
+  pubTimeout: 'the broker checks its deadlines (publishes waiting to commit, forwarded publishes, safe reads): an overdue one is answered with an error or a redirect',
   holdback: 'held-back messages may now be released in order',
   publish: 'the publisher retries',
-  console: 'the console client retries',
+  console: 'no answer within 5 s: the console shows ERR unavailable and closes its connection (it does not retry)',
 };
+
+/** A timer whose firing may find nothing to do; what it did is in what followed it at the same instant. */
+function idleTimer(e: SimEvent, ctx: ExplainContext): string | undefined {
+  const sent = ctx.after?.some((a) => a.kind === 'send' && a.from === e.node) ?? false;
+  if (e.type === 'pubTimeout' && !sent) return 'the broker checks its deadlines (publishes waiting to commit, forwarded publishes, safe reads): none is overdue, so nothing happens';
+  if (e.type === 'sync' && !sent) return 'nothing to send now (under Berkeley only the coordinator polls the others)';
+  return undefined;
+}
 
 const DROP_REASON: Record<string, (e: SimEvent, actor: string) => string> = {
   loss: (e) => `The network lost ${e.from}'s ${e.type} to ${e.to}`,
@@ -272,7 +280,7 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
         }
         return withRule(`${n}'s heartbeat timer fired: as leader it sends AppendEntries to every other server of its configuration`, '§5.2');
       }
-      const what = TIMER_WHAT[e.type ?? ''];
+      const what = (ctx.after !== undefined ? idleTimer(e, ctx) : undefined) ?? TIMER_WHAT[e.type ?? ''];
       return withRule(what ? `${n}'s ${e.type} timer fired: ${what}` : `${n}'s ${e.type ?? ''} timer fired`);
     }
     case 'role':
@@ -339,7 +347,8 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
     case 'suspect':
       return withRule(`${n}'s failure detector now suspects ${e.to}${e.detail ? `: ${e.detail}` : ''}`);
     case 'unsuspect':
-      return withRule(`${n} heard from ${e.to} again and stopped suspecting it`);
+      // In gossip mode the news may come second-hand, in a leader's AppendEntries ("relayed by n2").
+      return withRule(e.detail?.startsWith('relayed by ') ? `${n} stopped suspecting ${e.to}: ${e.detail.slice('relayed by '.length)} relays that it heard from ${e.to} recently` : `${n} heard from ${e.to} again and stopped suspecting it`);
     case 'sync':
       return explainSync(e);
     case 'command':

@@ -126,3 +126,27 @@ describe('the commit sentence tells the truth about the commit rule (§5.4.2)', 
     expect(sentence(commit)).toMatch(new RegExp(`^${leader} committed up to index ${commit.index}: a majority of the voters of the configuration in use stores entry`));
   });
 });
+
+describe('timers and detector news say what happened, not what might', () => {
+  const timer = (type: string): SimEvent => ({ at: 5, kind: 'timer', node: 'n2', type });
+  const reply: SimEvent = { at: 5, kind: 'send', from: 'n2', to: 'console', type: 'ClientReply' };
+
+  it('a broker deadline timer with nothing overdue says nothing happens; one that answers says so', () => {
+    expect(explain(timer('pubTimeout'), { after: [] }).text).toMatch(/none is overdue, so nothing happens$/);
+    expect(explain(timer('pubTimeout'), { after: [reply] }).text).toMatch(/an overdue one is answered with an error or a redirect$/);
+  });
+
+  it('a clock-sync timer that sends nothing says why (Berkeley: only the coordinator polls)', () => {
+    expect(explain(timer('sync'), { after: [] }).text).toMatch(/nothing to send now \(under Berkeley only the coordinator polls the others\)$/);
+    expect(explain(timer('sync'), { after: [{ at: 5, kind: 'send', from: 'n2', to: 'time', type: 'TimeRequest' }] }).text).toMatch(/time to synchronise its clock$/);
+  });
+
+  it('the console gives up after 5 s instead of retrying', () => {
+    expect(explain(timer('console'), { after: [] }).text).toMatch(/no answer within 5 s: the console shows ERR unavailable and closes its connection \(it does not retry\)$/);
+  });
+
+  it('news relayed in gossip mode is told as relayed', () => {
+    expect(explain({ at: 1, kind: 'unsuspect', node: 'n1', to: 'n3', detail: 'relayed by n2' }).text).toBe('n1 stopped suspecting n3: n2 relays that it heard from n3 recently');
+    expect(explain({ at: 1, kind: 'unsuspect', node: 'n1', to: 'n3' }).text).toBe('n1 heard from n3 again and stopped suspecting it');
+  });
+});

@@ -4,7 +4,7 @@
 import { act as rAct, cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Inspector } from '../../src/ui/Inspector';
-import { ms } from '../../src/ui/InspectorTables';
+import { ms, PayloadView } from '../../src/ui/InspectorTables';
 import { act, finishTask, getDriver, runUntilLeader, seek, selectMessage, selectNode } from '../../src/store/sim';
 import { LivenessNews } from '../../src/sim/livenessNews';
 import type { AliveEntry } from '../../src/sim';
@@ -119,5 +119,17 @@ describe('inspector: message payload', () => {
     }
     // The raw JSON stays one click away.
     expect(screen.getByText('The payload as JSON')).toBeTruthy();
+  });
+});
+
+describe('field hints follow the message type', () => {
+  it('a client connection segment\'s seq is its number on the connection, not a Raft heartbeat round', () => {
+    render(<PayloadView payload={{ type: 'ClientRequest', conn: 1, epoch: 0, seq: 3, ack: 2, ts: 10, echo: 9, line: 'PING' }} from="console" />);
+    const field = (name: string) => screen.getByText(name, { selector: 'dt' }).nextElementSibling!.textContent!;
+    expect(field('seq')).toMatch(/^3 — this segment’s number on the connection/);
+    expect(field('ack')).toMatch(/cumulative, as TCP’s ACK/);
+    cleanup();
+    render(<PayloadView payload={{ type: 'AppendEntries', term: 2, seq: 7 }} from="n1" />);
+    expect(screen.getByText('seq', { selector: 'dt' }).nextElementSibling!.textContent).toMatch(/^7 — heartbeat round/);
   });
 });
