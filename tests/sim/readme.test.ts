@@ -1,4 +1,4 @@
-// The README's examples run as written: the code blocks are read from README.md itself; docs/protocol.md's transcript is what its script prints.
+// The README's examples run as written: the code blocks are read from README.md itself; docs/protocol.md's transcript and docs/time.md's clock figures are what their scripts print.
 import { readFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -56,5 +56,24 @@ describe('docs/protocol.md', () => {
     const out: string[] = [];
     new Function('createCluster', 'console', js)(createCluster, { log: (line: string) => out.push(line) });
     expect(out.join('\n') + '\n').toBe(printed);
+  });
+});
+
+describe('docs/time.md', () => {
+  it('its measured clock-sync figures are exactly what the script at its end prints (rerun it after a change to the engine)', { timeout: 120_000 }, async () => {
+    const doc = readFileSync(new URL('../../docs/time.md', import.meta.url), 'utf8');
+    const measured = doc.slice(doc.indexOf('### Measured (20 seeds'));
+    const printed = /```\n([\s\S]*?)```/.exec(measured)![1];
+    const rerun = doc.slice(doc.indexOf('## Rerun the figures'));
+    const script = /```ts\n([\s\S]*?)```/.exec(rerun)![1];
+    // The clock part only: the failure-detector figures after it are the bench's, printed by `npm run bench`.
+    const clocks = script.slice(0, script.indexOf('// Failure detector figures'));
+    const imports = "import { createCluster, type Cluster, type NodeView } from './src/sim/index';\nimport { detectorQuality, featureCost } from './bench/features';\n";
+    expect(clocks.startsWith(`// Clock-sync and failure-detector figures for docs/time.md. Run from the repo root: npx tsx time-figures.ts\n${imports}`)).toBe(true);
+    const js = transformSync(clocks.replace(imports, ''), { loader: 'ts' }).code;
+    const out: string[] = [];
+    new Function('createCluster', 'console', js)(createCluster, { log: (line: string) => out.push(line) });
+    const from = out.findIndex((l) => l.startsWith('setting '));
+    expect(out.slice(from).join('\n') + '\n').toBe(printed);
   });
 });
