@@ -39,9 +39,13 @@ function Console() {
   }, [seq, runId]);
   // The protocol's own limit, said out loud: a pasted line is never cut short behind the user's back.
   const tooLong = line.length > MAX_LINE_LENGTH;
+  /** When the learner last sent a line from here: its replies are read out (the transcript itself is not a live region). */
+  const [sentAt, setSentAt] = useState<number | null>(null);
+  const replies = sentAt === null ? [] : lines.filter((l) => l.dir === 'in' && l.at >= sentAt);
   const send = (text: string): void => {
     const trimmed = text.trim();
     if (trimmed.length === 0 || trimmed.length > MAX_LINE_LENGTH) return;
+    setSentAt(getDriver().now);
     setError(act('command', [node, trimmed, {}]) ?? null);
   };
   return (
@@ -90,6 +94,9 @@ function Console() {
           {error}
         </p>
       )}
+      <p className="sr-only" role="status" data-testid="console-reply">
+        {replies.length > 0 ? `${replies[0].node} answered: ${replies.map((l) => l.line).join('; ')}` : ''}
+      </p>
       <Transcript lines={lines} />
     </section>
   );

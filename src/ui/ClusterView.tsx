@@ -116,6 +116,8 @@ function PartitionSummary() {
           {parts.map((p, i) => (
             <span key={i} className={`group-chip g${i % 6}`}>
               {p.join(' ')}
+              {/* Read out between the groups (the chips part them only to the eye). */}
+              {i < parts.length - 1 && <span className="sr-only">; apart from </span>}
             </span>
           ))}
         </>

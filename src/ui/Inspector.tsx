@@ -1,12 +1,13 @@
 // The inspector: the selected message or node (their views load on first use, InspectorDetail.tsx), or an overview table.
-import { Suspense, lazy, useMemo, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
 import { ClusterMembership } from './RaftExtras';
-import { afterEngine, inFlightNow, selectMessage, selectNode, useSim } from '../store/sim';
-import { LogGrid as ClusterLogGrid } from './LogGrid';
+import { afterEngine, afterFirstFrame, inFlightNow, selectMessage, selectNode, useSim } from '../store/sim';
 import { plural } from './plural';
 
 const MessageInspector = lazy(() => afterEngine(() => import('./InspectorDetail')).then((m) => ({ default: m.MessageInspector })));
 const NodeInspector = lazy(() => afterEngine(() => import('./InspectorDetail')).then((m) => ({ default: m.NodeInspector })));
+// The log grid comes after the first frame too (at time 0 every log is empty): it kept the first load under 100 KB.
+const ClusterLogGrid = lazy(() => afterFirstFrame().then(() => import('./LogGrid')).then((m) => ({ default: m.LogGrid })));
 
 function Overview() {
   const nodes = useSim((s) => s.nodes);
@@ -46,7 +47,9 @@ function Overview() {
         </tbody>
       </table>
       <ClusterMembership />
-      <ClusterLogGrid nodes={nodes} maxColumns={24} />
+      <Suspense fallback={null}>
+        <ClusterLogGrid nodes={nodes} maxColumns={24} />
+      </Suspense>
       <InFlightList />
     </section>
   );
@@ -78,6 +81,11 @@ function InFlightList() {
 
 export function Inspector() {
   const sel = useSim((s) => s.selection);
+  // Opening or closing a node's or message's details replaces the button that did it: focus would fall to the
+  // page's body, so it goes to the panel instead (a keyboard user goes on from there).
+  useEffect(() => {
+    if (document.activeElement === document.body) document.getElementById('side-panel-inspect')?.focus();
+  }, [sel.message, sel.node]);
   if (sel.message === null && sel.node === null) return <Overview />;
   return (
     <Suspense fallback={<p className="hint">Loading…</p>}>

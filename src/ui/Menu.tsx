@@ -39,7 +39,10 @@ export function Menu({ label, text, children, align = 'start' }: { label: string
         className={`menu-pop ${align}`}
         hidden={!open}
         onClick={(e) => {
-          if ((e.target as HTMLElement).closest('button')) setOpen(false);
+          if (!(e.target as HTMLElement).closest('button')) return;
+          setOpen(false);
+          // The chosen item is hidden with the list: focus goes back to the menu's button, not to the page.
+          button.current?.focus();
         }}
       >
         {children}

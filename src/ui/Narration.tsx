@@ -47,6 +47,8 @@ export function Narration() {
   const skipped = skippedBy !== null && lastStep.some((i) => i.seq === skippedBy.seq) ? skippedBy.count : 0;
   const version = useSim((s) => s.feedVersion);
   const by = useSim((s) => s.actionsBy);
+  // While playing the narration is silent (it would speak every frame): who leads is still said when it changes.
+  const leads = useSim((s) => (s.leader === undefined ? 'no leader' : `${s.leader} leads, term ${s.nodes.find((v) => v.id === s.leader)?.term ?? '?'}`));
   const lines = useMemo(() => {
     void version;
     // Explain in the context of the feed, so replies know their request and timers their outcome.
@@ -71,6 +73,9 @@ export function Narration() {
   return (
     <section className="narration" aria-labelledby="narration-title" aria-live={playing ? 'off' : 'polite'} tabIndex={0}>
       <h2 id="narration-title">{playing ? 'Now' : 'What just happened'}</h2>
+      <p className="sr-only" aria-live="polite" data-testid="leader-news">
+        {playing ? leads : ''}
+      </p>
       {lines.length === 0 ? (
         <p className="hint">
           {playing ? 'Playing…' : 'Paused.'} Press <kbd>S</kbd> to step one event, <kbd>E</kbd> to run to the next election, <kbd>?</kbd> for all shortcuts.

@@ -43,7 +43,7 @@ function PlayButton() {
       className="btn primary play"
       onClick={() => perform('togglePlay')}
       disabled={busy}
-      aria-pressed={playing}
+      // The label says what a press does (Play / Pause): no aria-pressed as well, which read "Pause, pressed".
       title="Play or pause (Space)"
       data-action="togglePlay"
     >

@@ -215,12 +215,18 @@ export function actionForKey(e: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'ctrlKe
 }
 
 /** Handles a key press for the whole page; returns true when it did something. */
+/** Roles whose element answers Space and Enter itself. */
+const OWN_KEYS: ReadonlySet<string> = new Set(['button', 'link', 'tab', 'menuitem', 'checkbox', 'radio', 'switch', 'option']);
+
 export function handleKey(e: KeyboardEvent): boolean {
   const target = e.target as HTMLElement | null;
   const tag = target?.tagName;
   if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target?.isContentEditable) return false;
-  // Buttons and links answer Space/Enter themselves.
-  if ((e.key === ' ' || e.key === 'Enter') && (tag === 'BUTTON' || tag === 'A' || target?.getAttribute('role') === 'button')) return false;
+  // A modal dialog (help, reference card) has the keys to itself, the page behind it being inert: only Escape
+  // and ? (which close the help) get through.
+  if (e.key !== 'Escape' && e.key !== '?' && typeof document !== 'undefined' && document.querySelector('dialog[open]') !== null) return false;
+  // Buttons, links, disclosures and other controls answer Space/Enter themselves.
+  if ((e.key === ' ' || e.key === 'Enter') && (tag === 'BUTTON' || tag === 'A' || tag === 'SUMMARY' || OWN_KEYS.has((typeof target?.getAttribute === 'function' ? target.getAttribute('role') : null) ?? ''))) return false;
   if (e.defaultPrevented) return false;
   const node = !e.ctrlKey && !e.metaKey && !e.altKey ? digitNode(e.key) : undefined;
   if (node !== undefined) {

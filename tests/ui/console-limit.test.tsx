@@ -59,4 +59,17 @@ describe('console line limit', () => {
     fireEvent.change(input, { target: { value: 'set x=1' } });
     expect(screen.queryByRole('alert')).toBeNull();
   });
+
+  it('the reply to a line the learner sent is read out (a status region), not the rest of the transcript', () => {
+    render(<ClientPanel />);
+    run(runUntilLeader);
+    const leader = getDriver().cluster.leader()!;
+    fireEvent.change(screen.getByRole('combobox', { name: 'Node to talk to' }), { target: { value: leader } });
+    expect(screen.getByTestId('console-reply').textContent).toBe('');
+    fireEvent.change(screen.getByRole('textbox', { name: 'Protocol line' }), { target: { value: 'PING' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    run(() => seek(getDriver().now + 300));
+    expect(screen.getByTestId('console-reply').textContent).toBe(`${leader} answered: PONG`);
+    expect(screen.getByTestId('console-reply').getAttribute('role')).toBe('status');
+  });
 });

@@ -83,6 +83,33 @@ describe('toolbar and narration', () => {
     expect(getDriver().views().find((v) => v.id === 'n2')!.up).toBe(false);
   });
 
+  it('shortcuts stay off while a modal dialog is open, and Space on a disclosure opens it instead of playing', () => {
+    render(<App />);
+    const playing = (): boolean => useSim.getState().playing;
+    const before = playing();
+    const dialog = document.createElement('dialog');
+    dialog.setAttribute('open', '');
+    document.body.appendChild(dialog);
+    rAct(() => {
+      fireEvent.keyDown(window, { key: ' ' });
+    });
+    expect(playing(), 'Space behind an open dialog').toBe(before);
+    dialog.remove();
+    const details = document.createElement('details');
+    const summary = document.createElement('summary');
+    details.appendChild(summary);
+    document.body.appendChild(details);
+    rAct(() => {
+      fireEvent.keyDown(summary, { key: ' ' });
+    });
+    expect(playing(), 'Space on a summary').toBe(before);
+    details.remove();
+    rAct(() => {
+      fireEvent.keyDown(window, { key: ' ' });
+    });
+    expect(playing(), 'Space elsewhere still plays or pauses').toBe(!before);
+  });
+
   it('typing in a field does not trigger shortcuts', async () => {
     render(<App />);
     fireEvent.click(screen.getByRole('tab', { name: 'Client' }));

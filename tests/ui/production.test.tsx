@@ -139,6 +139,8 @@ describe('snapshots and the inspector (§7)', () => {
     expect(useSim.getState().notice?.text).toBe(`${leader} took no snapshot: it is down, or it has applied nothing since its last snapshot.`);
     // The overview's log grid: the leader's first four cells are its snapshot, the last marked with its term.
     rAct(() => selectNode(null));
+    // The grid loads after the page's first frame (Inspector.tsx).
+    await loaded(screen.findByTestId('log-grid', {}, { timeout: 5000 }));
     const row = document.querySelector(`.loggrid tr[data-node="${leader}"]`)!;
     expect(row.getAttribute('data-snapshot')).toBe('4');
     const cells = [...row.querySelectorAll('td.lg-cell')];
@@ -166,7 +168,7 @@ describe('snapshots and the inspector (§7)', () => {
     run(runUntilLeader);
     run(() => simAct('addNode', [{}]));
     expect(view('n6')!.learner).toBe(true);
-    expect(screen.getByRole('rowheader', { name: /^n6: follower, learner, commit index 0$/ })).toBeTruthy();
+    expect(await loaded(screen.findByRole('rowheader', { name: /^n6: follower, learner, commit index 0$/ }, { timeout: 5000 }))).toBeTruthy();
     // Its name in the overview table and in the "inspect a learner" line.
     expect(screen.getAllByRole('button', { name: 'n6' })).toHaveLength(2);
     rAct(() => selectNode('n6'));

@@ -9,6 +9,7 @@ import { layerOf, watched } from '../../src/store/stepKinds';
 import { Inspector } from '../../src/ui/Inspector';
 import { Narration } from '../../src/ui/Narration';
 import { Toolbar } from '../../src/ui/Toolbar';
+import { loaded } from './loaded';
 import { freshRun } from './helpers';
 
 beforeEach(() => freshRun());
@@ -73,7 +74,7 @@ describe('what a Step watches', () => {
 });
 
 describe('the inspector’s log grid', () => {
-  it('shows every node’s log and commit index as the run has them', () => {
+  it('shows every node’s log and commit index as the run has them', async () => {
     runUntilLeader();
     finishTask();
     const leader = getDriver().cluster.leader()!;
@@ -82,7 +83,8 @@ describe('the inspector’s log grid', () => {
       act('propose', [leader, 'b']);
     });
     render(<Inspector />);
-    const grid = screen.getByTestId('log-grid');
+    // The grid loads after the page's first frame (Inspector.tsx).
+    const grid = await loaded(screen.findByTestId('log-grid', {}, { timeout: 5000 }));
     const rows = within(grid).getAllByRole('row').slice(1);
     expect(rows.map((r) => r.getAttribute('data-node'))).toEqual(getDriver().views().map((v) => v.id));
     for (const v of getDriver().views()) {

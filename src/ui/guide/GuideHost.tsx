@@ -12,7 +12,7 @@ const FreePlayBar = lazy(() => afterEngine(() => import('./GuideScreens')).then(
 /** The "Guides" entry button (for the toolbar). */
 export function GuidesButton({ className }: { className?: string }) {
   return (
-    <button type="button" className={className ?? 'btn'} onClick={() => openGuide()} title="Interactive guides: learn Raft and Wiber step by step">
+    <button type="button" className={className ?? 'btn'} onClick={() => openGuide()} title="Interactive guides: learn Raft and Wiber step by step" data-guides="">
       Guides
     </button>
   );

@@ -71,6 +71,8 @@ export function openGuide(route: GuideRoute = MENU): void {
 export function closeGuide(): void {
   useGuideHost.setState({ open: false, error: undefined, freePlay: undefined });
   writeHash(undefined);
+  // Back to the Guides button the learner came from (once the page behind is no longer inert), not to the page's body.
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => [...document.querySelectorAll<HTMLElement>('[data-guides]')].find((b) => b.offsetParent !== null)?.focus());
 }
 
 /** The player moved on its own: remember where and mirror it in the address bar (the player stays). */
