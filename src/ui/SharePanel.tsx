@@ -63,14 +63,14 @@ function Fingerprint() {
 }
 
 export function SharePanel() {
-  const [link, setLink] = useState('');
-  /** The run and moment the link shown was made for: once the page is elsewhere, the link is not shown as this run's. */
-  const [made, setMade] = useState<LinkMoment | null>(null);
+  /** The last link made, and the run and moment it was made for: once the page is elsewhere, it is not shown as this run's. */
+  const [made, setMade] = useState<{ link: string; at: LinkMoment } | null>(null);
   useSim((s) => s.now);
   useSim((s) => s.runId);
   useSim((s) => s.actionCount);
   const here = momentNow();
-  const current = made !== null && sameRun(here, made) && here.now === made.now;
+  const current = made !== null && sameRun(here, made.at) && here.now === made.at.now;
+  const link = current ? made.link : '';
   const [copied, setCopied] = useState(false);
   const [importError, setImportError] = useState<string | null>(null);
   const [importOk, setImportOk] = useState<string | null>(null);
@@ -83,8 +83,7 @@ export function SharePanel() {
     noteOwnHash(hash);
     history.replaceState(null, '', hash);
     dropHashWhenRunChanges(hash, at);
-    setLink(location.href);
-    setMade(at);
+    setMade({ link: location.href, at });
     setCopied(false);
   };
   const copy = async (): Promise<void> => {
@@ -146,16 +145,16 @@ export function SharePanel() {
           <button type="button" className="btn primary" onClick={() => void makeLink()}>
             Create link
           </button>
-          {link && current && (
+          {link && (
             <button type="button" className="btn" onClick={() => void copy()}>
               {copied ? 'Copied' : 'Copy'}
             </button>
           )}
         </div>
-        {link && current && <input className="link" readOnly value={link} aria-label="Share link" data-testid="share-link" onFocus={(e) => e.currentTarget.select()} />}
-        {link && !current && made !== null && (
+        {link && <input className="link" readOnly value={link} aria-label="Share link" data-testid="share-link" onFocus={(e) => e.currentTarget.select()} />}
+        {made !== null && !current && (
           <p className="hint" data-testid="share-link-old">
-            The page has moved on since the last link was made (it opens {sameRun(here, made) ? 'this run' : 'the run as it was then'} at t = {formatMs(made.now)}). Create a link again to
+            The page has moved on since the last link was made (it opens {sameRun(here, made.at) ? 'this run' : 'the run as it was then'} at t = {formatMs(made.at.now)}). Create a link again to
             share the run as it is now.
           </p>
         )}
