@@ -116,7 +116,7 @@ function Extensions({ draft, set, invalid }: { draft: Draft; set: (patch: Partia
       <label>
         <input type="checkbox" checked={draft.checkQuorum} onChange={(e) => set({ checkQuorum: e.target.checked })} />
         <span>
-          CheckQuorum <span className="muted">— a leader that has not heard from a majority for an election timeout steps down, and followers that hear a leader ignore vote requests (thesis §6.2, §4.2.3)</span>
+          CheckQuorum <span className="muted">— a leader that hears from no majority during an election-timeout period steps down at its end, and followers that hear a leader ignore vote requests (thesis §6.2, §4.2.3)</span>
         </span>
       </label>
       <div className="row">

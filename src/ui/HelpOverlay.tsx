@@ -5,7 +5,7 @@ import { Dialog } from './Dialog';
 import { openRule } from './referenceState';
 import { showWelcome } from './welcomeState';
 
-const GROUPS: ActionGroup[] = ['Playback', 'Time travel', 'Faults', 'Selection', 'Help'];
+const GROUPS: ActionGroup[] = ['Playback', 'Time travel', 'Faults', 'Client', 'Selection', 'Help'];
 
 export function HelpOverlay() {
   return (
@@ -28,10 +28,10 @@ export function HelpOverlay() {
               {g === 'Selection' && (
                 <div className="help-row">
                   <dt>
-                    <kbd>1</kbd>…<kbd>9</kbd>
+                    <kbd>1</kbd>…<kbd>9</kbd>, <kbd>0</kbd>
                   </dt>
                   <dd>
-                    <strong>Select node</strong> — n1 … n9
+                    <strong>Select node</strong> — the 1st … 9th in the node list (0: the 10th)
                   </dd>
                 </div>
               )}

@@ -40,7 +40,7 @@ export function Welcome() {
         >
           Free play: watch the first election
         </button>
-        <button type="button" className="btn icon-btn" aria-label="Close the welcome" title="Close (the ? button brings it back)" onClick={dismissWelcome}>
+        <button type="button" className="btn icon-btn" aria-label="Close the welcome" title="Close (? → Show the welcome again brings it back)" onClick={dismissWelcome}>
           <span aria-hidden="true">✕</span>
         </button>
       </div>

@@ -19,7 +19,7 @@ import {
   type SimState,
 } from '../store/sim';
 
-export type ActionGroup = 'Playback' | 'Time travel' | 'Faults' | 'Selection' | 'Help';
+export type ActionGroup = 'Playback' | 'Time travel' | 'Faults' | 'Client' | 'Selection' | 'Help';
 
 export interface Action {
   name: string;
@@ -157,7 +157,7 @@ export const ACTIONS: readonly Action[] = [
   },
   {
     name: 'propose', label: 'Propose to leader', description: 'A client appends a command through the current leader (Raft Start).',
-    group: 'Faults', keys: ['p'], keyLabel: 'P', enabled: (s) => s.leader !== undefined, perform: () => {
+    group: 'Client', keys: ['p'], keyLabel: 'P', enabled: (s) => s.leader !== undefined, perform: () => {
       const leader = useSim.getState().leader;
       if (leader !== undefined) act('propose', [leader, nextCommand()]);
     },
