@@ -98,7 +98,10 @@ function StepBar(props: GuideViewProps) {
   // The newest sentences are at the bottom of a short box: keep them in view.
   useEffect(() => {
     const el = narration.current;
-    if (el !== null) el.scrollTop = el.scrollHeight;
+    if (el === null) return;
+    el.scrollTop = el.scrollHeight;
+    // On a phone the Step button sits at the bottom of the screen and what it did below it: bring that into view.
+    if (exploring !== null && el.getBoundingClientRect().bottom > window.innerHeight && window.matchMedia?.('(max-width: 768px)').matches) el.scrollIntoView?.({ block: 'nearest' });
   }, [exploring]);
   const moved = exploring?.x.moved ?? 0;
   const report = exploring?.report;
