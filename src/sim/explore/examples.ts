@@ -71,14 +71,14 @@ export const EXAMPLES: readonly Example[] = [
   {
     id: 'election-3',
     title: 'First election, 3 nodes',
-    summary: 'Three fresh nodes, every timer and delivery order up to term 2: Election Safety always holds.',
+    summary: 'Three fresh nodes, every timer and delivery order within 8 moves, up to term 2: does Election Safety hold?',
     text: '# Three fresh nodes\nseed 1\nnodes 3\nsync off\n',
     bounds: { maxDepth: 8, maxTerm: 2, maxInFlight: 6 },
   },
   {
     id: 'vote-check-off',
     title: 'Vote without log check',
-    summary: 'n3 missed a committed entry; with §5.4.1 off, can it win an election and lose that entry?',
+    summary: 'n3 missed a committed entry; with §5.4.1 off, can it win an election without that entry (and so overwrite it)?',
     text: `# Election restriction off (Raft paper §5.4.1)
 seed 2
 nodes 3

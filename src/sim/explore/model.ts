@@ -68,7 +68,7 @@ export interface World {
   nodes: ModelNode[];
   /** Messages in flight that can still change something (see `dead`). */
   inflight: Msg[];
-  /** Id of the last message sent: the engine numbers messages the same way. */
+  /** Id of the last Raft message sent. The engine numbers every message (pings, clock sync too): its ids can be higher (index.ts engineId maps them). */
   lastMsgId: number;
   checker: RaftChecker;
   /** Shared with the world it was copied from until this world changes it (see ownHistory). */
@@ -101,7 +101,7 @@ export interface Bounds {
   maxDepth: number;
   /** No election timer fires at a node already in this term, so terms stay at or below it. */
   maxTerm: number;
-  /** No timer fires while this many messages are in flight (each election or heartbeat sends one per peer). */
+  /** No election or heartbeat timer fires while this many live Raft messages are in flight (each sends one per peer). */
   maxInFlight: number;
   /** Stop after this many distinct states. */
   maxStates: number;

@@ -77,7 +77,7 @@ const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 
 const STOPPED: Record<string, string> = {
   exhausted: 'Every interleaving within the bounds was explored.',
-  'max-states': 'Stopped at the state limit: the bounds allow more states than were explored.',
+  'max-states': 'Stopped at the state limit: the bounds may allow more states than were explored.',
   violation: 'Stopped at the first broken property (breadth first, so the run below is a shortest one).',
 };
 
@@ -256,8 +256,8 @@ export function ExplorePanel() {
         <legend>Bounds</legend>
         {field('maxDepth', 'Largest number of moves (deliveries, timer firings, faults) in one run')}
         {field('maxTerm', 'A node already in this term does not time out')}
-        {field('maxInFlight', 'No timer fires while this many messages are in flight')}
-        {field('crashes', 'Nodes that may crash in one run (a crashed node may restart)')}
+        {field('maxInFlight', 'No election or heartbeat timer fires while this many live Raft messages are in flight')}
+        {field('crashes', 'Crashes allowed in one run (the same node may crash again; restarting costs nothing)')}
         {field('drops', 'Messages the network may lose in one run')}
         {field('duplicates', 'Messages the network may duplicate in one run')}
         {field('timeouts', 'Node ids whose election timer may fire; empty: every node')}
@@ -309,7 +309,9 @@ export function ExplorePanel() {
             Broken: {found.violation}
           </p>
           <p className="muted">
-            {found.steps.length} moves after the scenario’s commands{found.confirmed ? '; the engine, replaying them, broke it too.' : '. The engine, replaying them, did not break it: please report this.'}
+            {found.steps.length} moves after the scenario’s commands{found.confirmed ? '; the engine, replaying them, broke it too.' : '. The engine, replaying them, did not break it: please report this.'}{' '}
+            (Message numbers are the explorer’s, which counts Raft messages only: in the simulator the same messages may carry higher
+            numbers.)
           </p>
           <ol className="explore-steps" start={1}>
             {found.steps.map((s, i) => (
