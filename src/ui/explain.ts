@@ -225,12 +225,15 @@ function explainDeliver(e: SimEvent): Explanation {
   }
 }
 
+/** What the broker's one deadline timer looks after. */
+const DEADLINES = 'the broker checks its deadlines (publishes waiting to commit, forwarded publishes, safe reads)';
+
 const TIMER_WHAT: Record<string, string> = {
   replicate: 'as leader it sends what waits to go out in one batch of AppendEntries: the entries proposed in this instant, or a heartbeat round that confirms its leadership for a read',
   detector: 'the failure detector pings quiet links and checks for silent peers',
   sync: 'time to synchronise its clock',
   syncRound: 'the Berkeley round closes',
-  pubTimeout: 'the broker checks its deadlines (publishes waiting to commit, forwarded publishes, safe reads): an overdue one is answered with an error or a redirect',
+  pubTimeout: `${DEADLINES}: an overdue one is answered with an error or a redirect`,
   holdback: 'held-back messages may now be released in order',
   publish: 'the publisher retries',
   console: 'no answer within 5 s: the console shows ERR unavailable and closes its connection (it does not retry)',
@@ -239,7 +242,7 @@ const TIMER_WHAT: Record<string, string> = {
 /** A timer whose firing may find nothing to do; what it did is in what followed it at the same instant. */
 function idleTimer(e: SimEvent, ctx: ExplainContext): string | undefined {
   const sent = ctx.after?.some((a) => a.kind === 'send' && a.from === e.node) ?? false;
-  if (e.type === 'pubTimeout' && !sent) return 'the broker checks its deadlines (publishes waiting to commit, forwarded publishes, safe reads): none is overdue, so nothing happens';
+  if (e.type === 'pubTimeout' && !sent) return `${DEADLINES}: none is overdue, so nothing happens`;
   if (e.type === 'sync' && !sent) return 'nothing to send now (under Berkeley only the coordinator polls the others)';
   return undefined;
 }
