@@ -49,8 +49,11 @@ export class Ring<T> {
     }
   }
   clear(): void {
-    this.items = [];
-    this.start = 0;
+    // Emptied in place, and `start` written only when it changes: a field of a made object that is
+    // assigned a new value for the first time makes V8 throw away the optimized code that reads it
+    // (the engine's listeners, at the first seek of a run).
+    this.items.length = 0;
+    if (this.start !== 0) this.start = 0;
   }
   /** The i-th oldest item. */
   at(i: number): T {
@@ -250,6 +253,11 @@ export class Driver {
 
   /** Throws (ConfigError, RangeError) when the options are invalid; nothing is created then. */
   constructor(readonly run: RunOptions) {
+    // Both values once now: V8 compiles a field that has held one value since the object was made as
+    // that constant, and the first rewind would then throw away the optimized code that reads it
+    // (most of the driver: the first seek of a run replayed in slower code while it was compiled again).
+    this.rewound = true;
+    this.rewound = false;
     this.track = this.fresh();
     this.checkpoint();
   }

@@ -78,22 +78,41 @@ function seriesAt(m: { arr: readonly number[]; len: number; last: number }): num
 }
 
 export class Metrics {
-  private sentByType: Record<MessageKind, number> = { RequestVote: 0, RequestVoteReply: 0, AppendEntries: 0, AppendEntriesReply: 0, other: 0 };
-  private sentSeries: number[] = [];
-  private commitSeries: number[] = [];
-  private electionTimes: number[] = [];
-  private leaderTimes: number[] = [];
-  private commitLatencies: number[] = [];
-  private dropped = 0;
-  private delivered = 0;
+  // Every field takes its value here, from `m` when one is given (see `at`): assigning fields of a
+  // made object again would make V8 throw away the optimized code that reads them (the first seek of
+  // a run then replays in slower code).
+  private sentByType: Record<MessageKind, number>;
+  private sentSeries: number[];
+  private commitSeries: number[];
+  private electionTimes: number[];
+  private leaderTimes: number[];
+  private commitLatencies: number[];
+  private dropped: number;
+  private delivered: number;
   /** Role of each node as the events tell it (down nodes are followers). */
-  private roles = new Map<string, string>();
-  private commitOf = new Map<string, number>();
+  private roles: Map<string, string>;
+  private commitOf: Map<string, number>;
   /** Current leader's first send of each index (cleared when a leader is elected). */
-  private firstSent = new Map<number, number>();
+  private firstSent: Map<number, number>;
   private version = 0;
   private cached: MetricsSnapshot | undefined;
   private cachedVersion = -1;
+
+  /** Empty metrics, or those in the state of `m` (see `at`). */
+  constructor(m?: MetricsMark) {
+    const c = m?.sentByType;
+    this.sentByType = { RequestVote: c?.RequestVote ?? 0, RequestVoteReply: c?.RequestVoteReply ?? 0, AppendEntries: c?.AppendEntries ?? 0, AppendEntriesReply: c?.AppendEntriesReply ?? 0, other: c?.other ?? 0 };
+    this.sentSeries = m === undefined ? [] : seriesAt(m.series[0]);
+    this.commitSeries = m === undefined ? [] : seriesAt(m.series[1]);
+    this.electionTimes = m === undefined ? [] : (m.lists[0].arr.slice(0, m.lists[0].len) as number[]);
+    this.leaderTimes = m === undefined ? [] : (m.lists[1].arr.slice(0, m.lists[1].len) as number[]);
+    this.commitLatencies = m === undefined ? [] : (m.lists[2].arr.slice(0, m.lists[2].len) as number[]);
+    this.dropped = m?.dropped ?? 0;
+    this.delivered = m?.delivered ?? 0;
+    this.roles = new Map(m?.roles);
+    this.commitOf = new Map(m?.commitOf);
+    this.firstSent = new Map(m?.firstSent);
+  }
 
   /** A message or timer event given as its parts (what `add` reads of one; see Engine.setLean). */
   message(kind: string, at: number, from: string | undefined, type: string | undefined, payload: unknown): void {
@@ -177,19 +196,7 @@ export class Metrics {
 
   /** Metrics in the state of `m` (its own copies: the marked arrays are never written). */
   static at(m: MetricsMark): Metrics {
-    const x = new Metrics();
-    x.sentByType = { ...m.sentByType };
-    x.sentSeries = seriesAt(m.series[0]);
-    x.commitSeries = seriesAt(m.series[1]);
-    x.electionTimes = m.lists[0].arr.slice(0, m.lists[0].len) as number[];
-    x.leaderTimes = m.lists[1].arr.slice(0, m.lists[1].len) as number[];
-    x.commitLatencies = m.lists[2].arr.slice(0, m.lists[2].len) as number[];
-    x.dropped = m.dropped;
-    x.delivered = m.delivered;
-    x.roles = new Map(m.roles);
-    x.commitOf = new Map(m.commitOf);
-    x.firstSent = new Map(m.firstSent);
-    return x;
+    return new Metrics(m);
   }
 
   /** A copy for React; the same object while nothing changed. */
