@@ -131,8 +131,18 @@ describe.skipIf(!mounted)('the guides in Chromium', () => {
     const answers = sessionAt(election, 2).outcomes.map((o) => String(o.answer));
     const { page, errors } = await openPage(browser, inject('baseUrl'));
     await open(page, '#guide/election');
-    await page.getByRole('group', { name: 'Pick a node' }).getByRole('button', { name: answers[0], exact: true }).click();
-    await page.getByRole('button', { name: 'Check my answer' }).click();
+    // The right one by keyboard: the nav bar comes right after the question in Tab order (before the view's controls).
+    const picks = page.getByRole('group', { name: 'Pick a node' }).getByRole('button');
+    await picks.filter({ hasText: new RegExp(`^${answers[0]}$`) }).focus();
+    await page.keyboard.press('Enter');
+    const after = (await picks.count()) - (await picks.allTextContents()).indexOf(answers[0]) - 1;
+    let tabs = 0;
+    while (tabs < 40 && (await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))) !== 'Check my answer') {
+      await page.keyboard.press('Tab');
+      tabs++;
+    }
+    expect(tabs, 'Tabs from the answer to Check my answer: the rest of the answers, Back (when enabled), Check').toBeLessThanOrEqual(after + 2);
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('guide-feedback').textContent()).toMatch(new RegExp(`^.*Right! You said ${answers[0]}`));
 
     // The wrong one is picked in the cluster view.

@@ -8,6 +8,7 @@ import type { SimCluster } from '../../sim/cluster';
 import type { StepResult } from '../../sim/scenario';
 import type { StepKind, UntilGoal } from '../../store/stepKinds';
 import { actionForKey } from '../actions';
+import { useMedia } from '../useMedia';
 import { DEFAULT_PANELS, viewAt, type PanelId, type StepViewNow } from './directives';
 import { Explorer } from './explore';
 import { GuideView, afterMove, type Exploring } from './GuideView';
@@ -25,6 +26,9 @@ import {
 import { reachStep, useGuideProgress, winChallenge } from './progress';
 import { formatGuideHash, type GuideRoute } from './route';
 import './guide.css';
+
+/** Below this width the guide is one column: the text, then the view, with the nav bar as a footer (keep guide.css in step). */
+const GUIDE_ONE_COLUMN = '(max-width: 959px)';
 
 export interface GuidePlayerProps {
   readonly chapter: Chapter;
@@ -383,6 +387,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
   const [kind, setKind] = useState<StepKind>(() => viewAt(chapter, s.position, s.outcome).watch);
   const [touched, setTouched] = useState<ReadonlySet<PanelId>>(() => new Set());
   const textRef = useRef<HTMLElement>(null);
+  const twoColumns = !useMedia(GUIDE_ONE_COLUMN);
   const explorerRef = useRef<Explorer | null>(null);
 
   const n = chapter.steps.length;
@@ -573,6 +578,59 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
     );
   }
 
+  // In DOM order right after the text where the text and its nav bar make one column beside the view
+  // (Tab reaches Check or Next before the view's controls, as the eye does); on one column, where the
+  // view comes under the text and the bar is a footer, after both.
+  const guideNav = (
+    <nav className="guide-nav" aria-label="Guide">
+      <button type="button" className="btn" onClick={back} disabled={!inChallenge && s.position === 0}>
+        ← Back
+      </button>
+      {predict !== undefined && (
+        <button type="button" className="btn primary" disabled={guess.trim() === ''} onClick={() => next(guess)} aria-label="Check my answer">
+          Check<span className="guide-long"> my answer</span>
+        </button>
+      )}
+      {nextStep !== undefined && (
+        <button
+          type="button"
+          className={`btn${predict === undefined ? ' primary' : ''}`}
+          onClick={() => next(undefined)}
+          {...(predict !== undefined ? { 'aria-label': 'Skip the question' } : {})}
+        >
+          {predict !== undefined ? (
+            <>
+              Skip<span className="guide-long"> the question</span>
+            </>
+          ) : s.position === 0 ? (
+            'Start →'
+          ) : (
+            'Next →'
+          )}
+        </button>
+      )}
+      {!inChallenge && !failed && s.position === n && chapter.challenge !== undefined && (
+        <button type="button" className="btn primary" onClick={() => go('challenge')}>
+          Take the challenge →
+        </button>
+      )}
+      {(inChallenge || (s.position === n && chapter.challenge === undefined)) && nextChapter !== undefined && onOpenChapter !== undefined && (
+        <button type="button" className="btn" onClick={() => onOpenChapter(nextChapter.id)}>
+          {/* One flex item: the button's gap would otherwise fall before the colon. */}
+          <span>
+            Next chapter<span className="guide-long">: <Inline text={nextChapter.title} /></span>
+            <span className="guide-short"> →</span>
+          </span>
+        </button>
+      )}
+      {onTakeOver !== undefined && (
+        <button type="button" className="btn guide-takeover" onClick={takeOver} title="Hand this very cluster to the simulator and play with it freely" aria-label="Try it yourself">
+          Try it<span className="guide-long"> yourself</span>
+        </button>
+      )}
+    </nav>
+  );
+
   return (
     <div className="guide-player" data-chapter={chapter.id} data-step={inChallenge ? 'challenge' : s.position} onKeyDown={onKeyDown}>
       <header className="guide-head">
@@ -618,6 +676,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
               </p>
             )}
           </article>
+          {twoColumns && guideNav}
           <GuideView
             snap={view}
             cluster={exploring?.x.driver.cluster ?? liveCluster(s)}
@@ -639,53 +698,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
             onKind={setKind}
           />
         </div>
-        <nav className="guide-nav" aria-label="Guide">
-          <button type="button" className="btn" onClick={back} disabled={!inChallenge && s.position === 0}>
-            ← Back
-          </button>
-          {predict !== undefined && (
-            <button type="button" className="btn primary" disabled={guess.trim() === ''} onClick={() => next(guess)} aria-label="Check my answer">
-              Check<span className="guide-long"> my answer</span>
-            </button>
-          )}
-          {nextStep !== undefined && (
-            <button
-              type="button"
-              className={`btn${predict === undefined ? ' primary' : ''}`}
-              onClick={() => next(undefined)}
-              {...(predict !== undefined ? { 'aria-label': 'Skip the question' } : {})}
-            >
-              {predict !== undefined ? (
-                <>
-                  Skip<span className="guide-long"> the question</span>
-                </>
-              ) : s.position === 0 ? (
-                'Start →'
-              ) : (
-                'Next →'
-              )}
-            </button>
-          )}
-          {!inChallenge && !failed && s.position === n && chapter.challenge !== undefined && (
-            <button type="button" className="btn primary" onClick={() => go('challenge')}>
-              Take the challenge →
-            </button>
-          )}
-          {(inChallenge || (s.position === n && chapter.challenge === undefined)) && nextChapter !== undefined && onOpenChapter !== undefined && (
-            <button type="button" className="btn" onClick={() => onOpenChapter(nextChapter.id)}>
-              {/* One flex item: the button's gap would otherwise fall before the colon. */}
-              <span>
-                Next chapter<span className="guide-long">: <Inline text={nextChapter.title} /></span>
-                <span className="guide-short"> →</span>
-              </span>
-            </button>
-          )}
-          {onTakeOver !== undefined && (
-            <button type="button" className="btn guide-takeover" onClick={takeOver} title="Hand this very cluster to the simulator and play with it freely" aria-label="Try it yourself">
-              Try it<span className="guide-long"> yourself</span>
-            </button>
-          )}
-        </nav>
+        {!twoColumns && guideNav}
         <p className="sr-only" aria-live="polite">
           {where}
           {s.outcome !== undefined && !inChallenge ? `: ${s.outcome.title}` : ''}
