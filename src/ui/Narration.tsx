@@ -1,5 +1,5 @@
 // The step-through narration under the cluster view: what the last step did, one sentence per event, with the rule.
-import { useMemo } from 'react';
+import { useMemo, useState, type FocusEvent } from 'react';
 import { actorOf, formatMs, getView, useSim } from '../store/sim';
 import { explainers } from './explainLater';
 import { RuleChips } from './RuleChips';
@@ -49,8 +49,19 @@ export function Narration() {
   const by = useSim((s) => s.actionsBy);
   // While playing the narration is silent (it would speak every frame): who leads is still said when it changes.
   const leads = useSim((s) => (s.leader === undefined ? 'no leader' : `${s.leader} leads, term ${s.nodes.find((v) => v.id === s.leader)?.term ?? '?'}`));
+  // While playing, the lines stay as they are while the pointer is over them or the focus in them (a
+  // chip would otherwise move away or vanish as it is clicked or focused, and focus fall to the page).
+  const [pointerIn, setPointerIn] = useState(false);
+  const [focusIn, setFocusIn] = useState(false);
+  const [heldAt, setHeldAt] = useState<{ version: number; lastStep: typeof lastStep } | null>(null);
+  const holding = playing && (pointerIn || focusIn);
+  if (holding && heldAt === null) setHeldAt({ version, lastStep });
+  else if (!holding && heldAt !== null) setHeldAt(null);
+  const shownVersion = heldAt?.version ?? version;
+  const shownStep = heldAt?.lastStep ?? lastStep;
   const lines = useMemo(() => {
-    void version;
+    void shownVersion;
+    const lastStep = shownStep;
     // Explain in the context of the feed, so replies know their request and timers their outcome.
     const items = getView().feedTail(400);
     // Null only before the engine has loaded, when there are no events.
@@ -68,11 +79,25 @@ export function Narration() {
     const lines = picked.map((i) => ({ seq: items[i].seq, kind: items[i].e.kind, ...explainItem(items, i, actorOf(by, items[i].seq)) }));
     // A violation is the one line that must not scroll out of sight.
     return [...lines.filter((l) => l.kind === 'violation'), ...lines.filter((l) => l.kind !== 'violation')];
-  }, [lastStep, playing, version, by]);
+  }, [shownStep, playing, shownVersion, by]);
   const extra = lines.length - MAX_LINES;
   return (
-    <section className="narration" aria-labelledby="narration-title" aria-live={playing ? 'off' : 'polite'} tabIndex={0}>
-      <h2 id="narration-title">{playing ? 'Now' : 'What just happened'}</h2>
+    <section
+      className="narration"
+      aria-labelledby="narration-title"
+      aria-live={playing ? 'off' : 'polite'}
+      tabIndex={0}
+      onPointerEnter={() => setPointerIn(true)}
+      onPointerLeave={() => setPointerIn(false)}
+      onFocus={() => setFocusIn(true)}
+      onBlur={(e: FocusEvent) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocusIn(false);
+      }}
+    >
+      <h2 id="narration-title">
+        {playing ? 'Now' : 'What just happened'}
+        {heldAt !== null && <span className="muted held"> · held while you look</span>}
+      </h2>
       <p className="sr-only" aria-live="polite" data-testid="leader-news">
         {playing ? leads : ''}
       </p>

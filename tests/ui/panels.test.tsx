@@ -59,6 +59,39 @@ describe('toolbar and narration', () => {
     expect(screen.getByRole('region', { name: 'What just happened' }).textContent).toMatch(/became leader of term \d+/);
   });
 
+  it('while playing, the narration holds still while the pointer is over it or the focus in it, then follows the run again', () => {
+    render(<Narration />);
+    run(runUntilLeader);
+    rAct(() => useSim.setState({ playing: true }));
+    const region = (): HTMLElement => screen.getByRole('region', { name: /^Now/ });
+    const items = (): string => [...region().querySelectorAll('li')].map((li) => li.textContent).join('\n');
+    /** Runs the cluster on `ms` and publishes the feed, as the play loop does every quarter second. */
+    const play = (ms: number): void =>
+      rAct(() => {
+        const d = getDriver();
+        d.beginBatch();
+        d.advance(d.now + ms);
+        useSim.setState({ feedVersion: d.seq, lastStep: d.lastStep });
+      });
+    play(300);
+    const before = items();
+    expect(before).not.toBe('');
+    fireEvent.pointerOver(region());
+    expect(region().getAttribute('aria-labelledby')).toBe('narration-title');
+    expect(screen.getByRole('heading', { name: /held while you look/ })).toBeTruthy();
+    play(2000);
+    expect(items(), 'the lines under the pointer stay').toBe(before);
+    fireEvent.pointerOut(region());
+    expect(items(), 'away from it, the newest events again').not.toBe(before);
+    // Focus in it holds it the same way (a chip focused by Tab stays where it is).
+    const focused = items();
+    rAct(() => region().focus());
+    play(2000);
+    expect(items()).toBe(focused);
+    rAct(() => region().blur());
+    expect(items()).not.toBe(focused);
+  });
+
   it('the ? key opens the shortcut list from the actions registry, Escape closes it', async () => {
     render(<App />);
     fireEvent.keyDown(window, { key: '?' });
