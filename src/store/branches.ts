@@ -6,7 +6,7 @@ import type { ActionRecord } from '../sim';
 import type { Driver, Mark } from './driver';
 import { useForked } from './forked';
 import type { RunOptions } from './runOptions';
-import { finishTask, formatMs, getDriver, newRun, onFork, seek, useSim } from './sim';
+import { finishTask, formatMs, getDriver, newRun, onFork, onRunReplaced, seek, useSim } from './sim';
 
 export interface Branch {
   readonly id: number;
@@ -47,9 +47,19 @@ useBranches.subscribe((s) => {
   if (useForked.getState().forked !== s.branches.length > 1) useForked.setState({ forked: s.branches.length > 1 });
 });
 
-/** Set while a switch replays a branch: the run change that follows is the switch, not a new run. */
-let switching: { id: number; seekTo: number } | null = null;
+/**
+ * Set while a switch replays a branch: the run change that follows is the switch, not a new run
+ * (`tree`: a whole tree put back, see `replaced`).
+ */
+let switching: { id: number; seekTo: number; tree?: readonly Branch[] } | null = null;
 let lastRunId = useSim.getState().runId;
+/** The tree a new run is about to replace (more than one branch), saved from the old driver while it is whole. */
+let leaving: { branches: Branch[]; current: number; at: number } | null = null;
+
+onRunReplaced((old) => {
+  const s = useBranches.getState();
+  leaving = switching === null && old !== null && s.branches.length > 1 ? { branches: withSaved(s.branches, s.current, old), current: s.current, at: old.now } : null;
+});
 
 useSim.subscribe((s) => {
   if (s.runId === lastRunId) return;
@@ -57,13 +67,29 @@ useSim.subscribe((s) => {
   const sw = switching;
   switching = null;
   if (sw !== null) {
-    useBranches.setState({ current: sw.id });
+    useBranches.setState(sw.tree !== undefined ? { branches: sw.tree, current: sw.id } : { current: sw.id });
+    if (sw.tree !== undefined) useForked.setState({ replaced: null });
     // After the swap, outside the store's own update: back to the moment the learner was looking at.
     if (sw.seekTo < getDriver().now) queueMicrotask(() => seek(sw.seekTo));
     return;
   }
   useBranches.setState({ branches: [root(s.run)], current: 1 });
+  // A new run (a link, New run, a lesson's cluster…) dropped a tree of branches: the page offers it back while the new run is shown.
+  const tree = leaving;
+  leaving = null;
+  useForked.setState({ replaced: tree === null ? null : { runId: s.runId, branches: tree.branches.length, restore: () => restoreTree(tree) } });
 });
+
+/** Puts back a tree of branches a new run replaced, showing the branch and moment the learner had left. */
+function restoreTree(tree: { branches: readonly Branch[]; current: number; at: number }): string | undefined {
+  const b = tree.branches.find((x) => x.id === tree.current);
+  if (b === undefined) return `there is no branch ${tree.current}`;
+  finishTask();
+  switching = { id: tree.current, seekTo: Math.min(tree.at, b.end), tree: tree.branches };
+  const err = newRun(b.run, b.actions, b.end);
+  if (err !== undefined) switching = null;
+  return err;
+}
 
 /** Describes an action in a few words (`crash n3`, `PUB orders`). */
 export function describeAction(op: string, args: readonly unknown[]): string {
@@ -144,6 +170,8 @@ export function branchName(b: Branch): string {
 /** For tests: forget every branch and start a tree on the current run. */
 export function resetBranches(): void {
   switching = null;
+  leaving = null;
+  useForked.setState({ replaced: null });
   lastRunId = useSim.getState().runId;
   useBranches.setState({ branches: [root(useSim.getState().run)], current: 1 });
 }

@@ -414,6 +414,7 @@ function work(budgetMs: number): boolean {
   task = null;
   if (t.swap) {
     const old = driver;
+    for (const l of replaceListeners) l(old);
     driver = d;
     old?.dispose();
     marksVersionSeen = -1;
@@ -671,6 +672,15 @@ export function seekToEvent(seq: number, at: number): void {
   const c = commands();
   if (c === null) return whenEngine(() => seekToEvent(seq, at));
   c.seekToEvent(seq, at);
+}
+
+type ReplaceListener = (old: Driver | null) => void;
+const replaceListeners = new Set<ReplaceListener>();
+
+/** Called when a loaded run is about to replace the current one (a new run, a link, a branch switch), with the old driver still whole. */
+export function onRunReplaced(listener: ReplaceListener): () => void {
+  replaceListeners.add(listener);
+  return () => replaceListeners.delete(listener);
 }
 
 type ForkListener = (d: Driver, op: string, args: readonly unknown[]) => void;

@@ -1,13 +1,48 @@
-// One line under the toolbar for errors, violations and information (text only, dismissible).
-import { dismissNotice, useSim } from '../store/sim';
+// One line under the toolbar for errors, violations and information (text only, dismissible), and the offer to bring back a tree of branches a new run replaced.
+import { useForked } from '../store/forked';
+import { dismissNotice, showNotice, useSim } from '../store/sim';
+import { noteOwnHash } from './shareLink';
 
 export function NoticeBar() {
   const notice = useSim((s) => s.notice);
-  if (notice === null) return <div className="notice-slot" />;
   return (
-    <div className={`notice notice-${notice.kind}`} role={notice.kind === 'info' ? 'status' : 'alert'} data-testid="notice">
-      <span className="notice-text">{notice.text}</span>
-      <button type="button" className="btn small" onClick={dismissNotice} aria-label="Dismiss message">
+    <>
+      {notice === null ? (
+        <div className="notice-slot" />
+      ) : (
+        <div className={`notice notice-${notice.kind}`} role={notice.kind === 'info' ? 'status' : 'alert'} data-testid="notice">
+          <span className="notice-text">{notice.text}</span>
+          <button type="button" className="btn small" onClick={dismissNotice} aria-label="Dismiss message">
+            ✕
+          </button>
+        </div>
+      )}
+      <ReplacedBar />
+    </>
+  );
+}
+
+/** While the run that replaced a tree of branches is shown: its branches can come back (a new run, a link or a lesson's cluster dropped them). */
+function ReplacedBar() {
+  const replaced = useForked((s) => s.replaced);
+  const runId = useSim((s) => s.runId);
+  if (replaced === null || replaced.runId !== runId) return null;
+  const bringBack = (): void => {
+    const err = replaced.restore();
+    if (err !== undefined) return showNotice({ kind: 'error', text: `The previous run could not be brought back: ${err}` });
+    // A run link in the address bar (the link that replaced it) no longer describes the page's run: reloaded, it would open that link again.
+    if (/^#[zj]=/.test(location.hash)) {
+      history.replaceState(null, '', location.pathname + location.search);
+      noteOwnHash('');
+    }
+  };
+  return (
+    <div className="notice notice-info" role="status" data-testid="replaced">
+      <span className="notice-text">This new run replaced the one you had, with its {replaced.branches} branches.</span>
+      <button type="button" className="btn small" onClick={bringBack}>
+        Bring them back
+      </button>
+      <button type="button" className="btn small" onClick={() => useForked.setState({ replaced: null })} aria-label="Dismiss: keep the new run only">
         ✕
       </button>
     </div>

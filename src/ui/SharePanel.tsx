@@ -37,6 +37,8 @@ function dropHashWhenRunChanges(hash: string, made: LinkMoment): void {
     if (location.hash !== hash) off();
     else if (!sameRun(momentNow(), made)) {
       history.replaceState(null, '', location.pathname + location.search);
+      // The same link pasted back later is news again: it opens.
+      noteOwnHash('');
       off();
     }
   });

@@ -277,6 +277,26 @@ describe.skipIf(!hasBrowser)('simulator journeys', () => {
     await expect.poll(() => page.getByTestId('share-link').count()).toBe(0);
     expect(await page.getByTestId('share-link-old').textContent()).toMatch(/moved on since the last link was made \(it opens the run as it was then at t = /);
     expect(new URL(page.url()).hash).toBe('');
+
+    // A fork, then the same link pasted into the address bar: it opens again, and the branches it replaced
+    // are offered back; taken, the page is at the branch and moment left, and the address bar drops the link.
+    await page.getByRole('slider', { name: /Timeline/ }).focus();
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.locator('.busy').count()).toBe(0);
+    await page.getByRole('tab', { name: 'Faults' }).click();
+    await page.getByRole('button', { name: 'Crash n2' }).click();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/The run forked/);
+    const left = await page.getByTestId('now').textContent();
+    const forkedPrint = await fingerprint(page);
+    await page.evaluate((h) => (location.hash = h), new URL(link).hash);
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/Opened a shared run/);
+    expect(await page.getByTestId('replaced').textContent()).toMatch(/replaced the one you had, with its 2 branches/);
+    await page.getByRole('button', { name: 'Bring them back' }).click();
+    await expect.poll(() => page.getByTestId('replaced').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('now').textContent()).toBe(left);
+    expect(await fingerprint(page)).toBe(forkedPrint);
+    expect(await page.getByText('Branches (2)').count()).toBe(1);
+    expect(new URL(page.url()).hash).toBe('');
     expect(errors).toEqual([]);
     await page.close();
   });

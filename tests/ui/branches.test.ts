@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetBranches, savedBranches, switchBranch, useBranches } from '../../src/store/branches';
 import { fingerprint } from '../../src/store/fingerprint';
+import { useForked } from '../../src/store/forked';
 import { act, finishTask, getDriver, newRun, runUntilElection, seek, useSim } from '../../src/store/sim';
 import { freshRun } from './helpers';
 
@@ -102,5 +103,39 @@ describe('branches', () => {
     finishTask();
     expect(useBranches.getState().branches).toHaveLength(1);
     expect(useBranches.getState().branches[0].run.seed).toBe(9);
+  });
+
+  it('a new run that replaced a tree of branches offers it back, at the branch and moment left', async () => {
+    seek(400);
+    finishTask();
+    act('crash', ['n1']);
+    seek(900);
+    finishTask();
+    seek(200);
+    finishTask();
+    act('crash', ['n2']);
+    seek(700);
+    finishTask();
+    const left = fp();
+    const before = savedBranches();
+    expect(useForked.getState().replaced).toBeNull();
+    newRun({ seed: 9, nodes: 3 });
+    finishTask();
+    const offer = useForked.getState().replaced;
+    expect(offer).toMatchObject({ runId: useSim.getState().runId, branches: 2 });
+    expect(offer!.restore()).toBeUndefined();
+    await settle();
+    expect(useForked.getState().replaced, 'the offer is gone once taken').toBeNull();
+    expect(useBranches.getState().current).toBe(2);
+    expect(savedBranches()).toEqual(before);
+    expect(getDriver().now).toBe(700);
+    expect(fp(), 'the very state the learner left').toBe(left);
+    // A run with one branch only: nothing to offer.
+    newRun({ seed: 9, nodes: 3 });
+    finishTask();
+    expect(useForked.getState().replaced, 'a tree of branches was replaced again').not.toBeNull();
+    newRun({ seed: 10, nodes: 3 });
+    finishTask();
+    expect(useForked.getState().replaced).toBeNull();
   });
 });
