@@ -798,7 +798,7 @@ export class NodeActor implements Actor {
             at: engine.now, kind: 'transfer', node: this.id, to: o.to, term: node.p.currentTerm,
             detail: o.event === 'start'
               ? `handing leadership to ${o.to}: proposals paused (thesis §3.10)` + (this.raftOptions.leaseRounds ? '; read lease given up (thesis §6.4.1)' : '')
-              : o.event === 'timeoutNow' ? `${o.to} is up to date: TimeoutNow sent` : `transfer to ${o.to} abandoned after an election timeout`,
+              : o.event === 'timeoutNow' ? `${o.to} is up to date: TimeoutNow sent` : `transfer to ${o.to} abandoned: not finished within about an election timeout (three heartbeats)`,
           });
           break;
         case 'preVote':

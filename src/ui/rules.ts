@@ -142,7 +142,7 @@ export const RULES: readonly RuleCard[] = [
     points: [
       'The leader stops accepting new client requests, brings the target server’s log up to date, and sends it TimeoutNow.',
       'The target starts an election at once, in a higher term, without waiting for its timer: it is very likely to win before any other server times out.',
-      'If the transfer does not finish within an election timeout, the leader abandons it and accepts requests again.',
+      'If the transfer does not finish within about an election timeout, the leader abandons it and accepts requests again.',
     ],
   },
   {

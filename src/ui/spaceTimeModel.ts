@@ -202,12 +202,13 @@ export function placeStamps(stamps: readonly Stamp[], obstacles: readonly Box[] 
     const text = g.lo === g.hi ? String(g.lo) : contiguous ? `${g.lo}–${g.hi}` : `${g.lo}…${g.hi}`;
     const w = stampWidth(text);
     // Text boxes for 11 px digits: the baseline sits 2 px above the box's bottom.
-    // Clear of the send's own dot (radius 3.5).
+    // Clear of the send's own dot (radius 3.5) and of a local event's diamond at the same point (5 px:
+    // a candidate's timeout, at the instant it sends its RequestVotes, hid their label).
     const tries: Box[] = [
-      { x0: g.x + 4, x1: g.x + 4 + w, y0: g.y - 16, y1: g.y - 4 },
-      { x0: g.x + 4, x1: g.x + 4 + w, y0: g.y + 4, y1: g.y + 16 },
-      { x0: g.x - 4 - w, x1: g.x - 4, y0: g.y - 16, y1: g.y - 4 },
-      { x0: g.x - 4 - w, x1: g.x - 4, y0: g.y + 4, y1: g.y + 16 },
+      { x0: g.x + 6, x1: g.x + 6 + w, y0: g.y - 18, y1: g.y - 6 },
+      { x0: g.x + 6, x1: g.x + 6 + w, y0: g.y + 6, y1: g.y + 18 },
+      { x0: g.x - 6 - w, x1: g.x - 6, y0: g.y - 18, y1: g.y - 6 },
+      { x0: g.x - 6 - w, x1: g.x - 6, y0: g.y + 6, y1: g.y + 18 },
     ];
     const box = tries.find(
       (b) =>

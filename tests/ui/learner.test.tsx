@@ -178,6 +178,9 @@ describe('who did it, and when', () => {
     expect(moved).toHaveLength(1);
     expect(moved[0].x).toBeLessThan(100);
     expect(placeStamps([{ x: 100, y: 40, node: 'n1', lamport: 3 }], [{ x0: 80, x1: 120, y0: 20, y1: 60 }], bounds)).toEqual([]);
+    // A local event's diamond at the send's point (a candidate's timeout as it sends its RequestVotes) leaves room for the label.
+    const diamond = { x0: 95, x1: 105, y0: 35, y1: 45 };
+    expect(placeStamps(sends, [diamond, own(100, 40)], bounds).map((p) => p.text)).toEqual(['12–15']);
     // In the top-right corner the label goes below-left, inside the drawing.
     const corner = placeStamps([{ x: 995, y: 5, node: 'n1', lamport: 3 }], [], bounds);
     expect(corner[0].x).toBeLessThan(995);

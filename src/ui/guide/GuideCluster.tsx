@@ -387,7 +387,12 @@ export function GuideInspector({ snap, cluster, id, onInspect }: { snap: Cluster
           <dd data-testid="guide-configuration">
             voters <strong>{v.members.join(' ') || 'none'}</strong>
             {v.learners.length > 0 ? `, learners ${v.learners.join(' ')}` : ''}
-            {v.configIndex > 0 ? ` (entry ${v.configIndex}${v.configIndex <= v.commitIndex ? ', committed' : ', not committed yet'})` : ''}; {v.id} is{' '}
+            {v.configIndex > 0
+              ? v.snapshot !== undefined && v.snapshot !== null && v.configIndex <= v.snapshot.lastIncludedIndex
+                ? ' (kept in the snapshot, committed)'
+                : ` (entry ${v.configIndex}${v.configIndex <= v.commitIndex ? ', committed' : ', not committed yet'})`
+              : ''}
+            ; {v.id} is{' '}
             {v.removed ? 'removed' : v.learner ? 'a learner: it gets the log but does not vote' : v.members.includes(v.id) ? 'a voter' : 'not a voter'}
             {v.preCandidate ? `; running a pre-vote for term ${v.term + 1}` : ''}
             {v.transferee !== null ? `; handing leadership to ${v.transferee}` : ''}
@@ -404,7 +409,7 @@ export function GuideInspector({ snap, cluster, id, onInspect }: { snap: Cluster
             Lamport <strong>{v.lamport}</strong>; physical {formatTime(v.clock.localMs)} (offset {signed(v.clock.offsetMs)}, corrected error {signed(v.clock.errorMs)})
           </dd>
           <dt>Failure detector</dt>
-          <dd>{v.suspects.length > 0 ? `suspects ${v.suspects.join(', ')}` : 'suspects nobody'}</dd>
+          <dd>{(cluster.options.detector?.kind ?? 'timeout') === 'off' ? 'off in this cluster' : v.suspects.length > 0 ? `suspects ${v.suspects.join(', ')}` : 'suspects nobody'}</dd>
         </dl>
         {peers.length > 0 && (
           <Table label={`${v.id}'s view of its followers`} headers={['Follower', 'nextIndex', 'matchIndex']} className="guide-repl">
