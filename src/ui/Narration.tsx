@@ -61,14 +61,13 @@ export function Narration() {
   const shownStep = heldAt?.lastStep ?? lastStep;
   const lines = useMemo(() => {
     void shownVersion;
-    const lastStep = shownStep;
     // Explain in the context of the feed, so replies know their request and timers their outcome.
     const items = getView().feedTail(400);
     // Null only before the engine has loaded, when there are no events.
     const ex = explainers();
     if (ex === null) return [];
     const { categoryOf, explainItem } = ex;
-    const start = lastStep.length > 0 ? items.findIndex((i) => i.seq === lastStep[0].seq) : -1;
+    const start = shownStep.length > 0 ? items.findIndex((i) => i.seq === shownStep[0].seq) : -1;
     let picked: number[] = [];
     if (playing) {
       for (let i = items.length - 1; i >= 0 && picked.length < MAX_LINES; i--) if (categoryOf(items[i]) !== 'background') picked.push(i);
