@@ -9,7 +9,7 @@ import {
   decodeLessonHash, encodeLessonHash, lessonToMarkdown, loadLesson, markdownToLesson, type Lesson,
 } from '../../src/ui/lesson/lessonFormat';
 import { suggestChecks } from '../../src/ui/lesson/lessonRecord';
-import { addStep, discardLesson, pendingStep, removeLastStep, setNextStep, startLesson, useLesson } from '../../src/ui/lesson/lessonStore';
+import { addStep, discardLesson, liveStep, noteLive, pendingStep, removeLastStep, restoreLessonRun, resumeLessonRun, setNextStep, startLesson, useLesson } from '../../src/ui/lesson/lessonStore';
 import { freshRun } from './helpers';
 
 function play(ms: number): void {
@@ -73,6 +73,31 @@ describe('recording a lesson in the page', () => {
     expect(d.next.title).toBe('It crashes');
     const p = pendingStep(d);
     expect(p.ok && p.lines).toMatch(/crash n\d/);
+  });
+
+  it('the step being recorded survives a reload: its actions and moment are kept, and come back exactly', () => {
+    startLesson('Reload');
+    play(700);
+    expect(addStep()).toBeUndefined();
+    const leader = getDriver().cluster.leader()!;
+    act('crash', [leader]);
+    play(400);
+    const before = pendingStep(useLesson.getState().draft!);
+    const print = clusterFingerprint(getDriver().cluster);
+    noteLive(); // what the page does as it goes away
+    // The reload: the draft comes back from storage, and the page starts a fresh run.
+    const stored = JSON.parse(JSON.stringify(useLesson.getState().draft)) as NonNullable<ReturnType<typeof useLesson.getState>['draft']>;
+    freshRun({ seed: 7, nodes: 5 });
+    useLesson.setState({ draft: stored });
+    expect(pendingStep(stored).ok).toBe(false);
+    expect(liveStep(stored)?.at).toBe(before.ok ? before.to : NaN);
+    expect(resumeLessonRun()).toBeUndefined();
+    expect(clusterFingerprint(getDriver().cluster)).toBe(print);
+    const after = pendingStep(useLesson.getState().draft!);
+    expect(after).toEqual(before);
+    // Going back to the end of the last step instead drops what was kept.
+    expect(restoreLessonRun()).toBeUndefined();
+    expect(liveStep(useLesson.getState().draft!)).toBeUndefined();
   });
 
   it('going back before the end of the last step is refused with a reason', () => {

@@ -9,7 +9,7 @@ import { showLesson } from './LessonHost';
 import { LESSON_FILE, LONG_LINK, encodeLessonHash, lessonId, lessonToMarkdown, loadLesson, type LessonChallenge, type LessonPredict } from './lessonFormat';
 import { exactLines, readableLines, suggestChecks } from './lessonRecord';
 import {
-  addStep, discardLesson, pendingStep, removeLastStep, restoreLessonRun, setChallenge, setLessonFields, setNextStep, setStep, startLesson, useLesson,
+  addStep, discardLesson, liveStep, pendingStep, removeLastStep, restoreLessonRun, resumeLessonRun, setChallenge, setLessonFields, setNextStep, setStep, startLesson, useLesson,
   type LessonDraft,
 } from './lessonStore';
 import { Excerpt } from './LessonScreen';
@@ -127,6 +127,7 @@ function Recording({ draft }: { draft: LessonDraft }) {
   const nodes = useSim((s) => s.nodes);
   const [error, setError] = useState<string | undefined>(undefined);
   const p = pendingStep(draft);
+  const live = p.ok ? undefined : liveStep(draft);
   const n = draft.lesson.steps.length + 1;
   const next = draft.next;
   return (
@@ -145,9 +146,16 @@ function Recording({ draft }: { draft: LessonDraft }) {
       ) : (
         <div className="lesson-warn" role="status">
           <p>{p.why}</p>
-          <button type="button" className="btn small" onClick={() => setError(restoreLessonRun())}>
-            Go back to the end of step {n - 1}
-          </button>
+          <div className="row">
+            {live !== undefined && (
+              <button type="button" className="btn small primary" onClick={() => setError(resumeLessonRun())} data-testid="lesson-resume">
+                Bring back step {n} as you left it (t = {formatMs(live.at)}, {plural(live.actions.length - draft.recorded.length, 'action')})
+              </button>
+            )}
+            <button type="button" className="btn small" onClick={() => setError(restoreLessonRun())}>
+              Go back to the end of step {n - 1}
+            </button>
+          </div>
         </div>
       )}
       <Field label="Step title">

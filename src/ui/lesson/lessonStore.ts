@@ -1,5 +1,7 @@
 // The lesson being written in the page: its steps so far, the moment the next step starts, and the
-// recording of the page's actions into that step. Kept in localStorage so a reload loses nothing.
+// recording of the page's actions into that step. Kept in localStorage so a reload loses nothing: the
+// step being recorded is the page's run itself, so its actions and moment are kept too (noteLive), to be
+// brought back after a reload (resumeLessonRun).
 import { create } from 'zustand';
 import type { ActionRecord } from '../../sim';
 import { finishTask, getDriver, newRun, setPlaying, useSim } from '../../store/sim';
@@ -29,6 +31,14 @@ export interface LessonDraft {
   recorded: ActionRecord[];
   /** The step being written (recorded actions are added when it is closed). */
   next: StepDraft;
+  /** The page's run past the mark as last seen on the lesson's run (all its actions, its moment): what a reload would otherwise lose. */
+  live?: Live;
+}
+
+export interface Live {
+  actions: ActionRecord[];
+  at: number;
+  events: number;
 }
 
 export interface LessonState {
@@ -44,6 +54,10 @@ function load(): LessonDraft | null {
     if (raw === null) return null;
     const d = JSON.parse(raw) as LessonDraft;
     if (typeof d !== 'object' || d === null || !Array.isArray(d.lesson?.steps) || typeof d.mark?.at !== 'number') return null;
+    // A damaged live part is dropped (the steps are what matter); the lesson's own run check guards the rest.
+    if (d.live !== undefined && (typeof d.live !== 'object' || d.live === null || !Array.isArray(d.live.actions) || typeof d.live.at !== 'number' || typeof d.live.events !== 'number')) {
+      delete d.live;
+    }
     return d;
   } catch {
     return null;
@@ -165,6 +179,7 @@ export function addStep(): string | undefined {
     ends: [...d.ends, d.mark],
     recorded: actions.slice(),
     next: { ...EMPTY_STEP },
+    live: undefined,
   });
   return undefined;
 }
@@ -181,6 +196,7 @@ export function removeLastStep(): void {
     mark: prev,
     ends: d.ends.slice(0, -1),
     recorded: d.recorded.slice(0, prev.actions),
+    live: undefined,
     next: { title: last.title, text: last.text, checks: last.checks, ...(last.predict !== undefined ? { predict: last.predict } : {}) },
   });
 }
@@ -189,18 +205,65 @@ export function removeLastStep(): void {
 export function restoreLessonRun(): string | undefined {
   const d = useLesson.getState().draft;
   if (d === null) return 'Start a lesson first.';
-  const err = newRun(d.run, d.recorded, d.mark.at);
+  const err = putRun(d.run, d.recorded, d.mark);
+  if (err === undefined) set({ ...d, live: undefined });
+  return err;
+}
+
+/** The step being recorded as it was last seen on the lesson's run (after a reload), if it got anywhere past the last step. */
+export function liveStep(d: LessonDraft): Live | undefined {
+  const l = d.live;
+  if (l === undefined || l.actions.length < d.recorded.length || !d.recorded.every((a, i) => same(a, l.actions[i]))) return undefined;
+  return l.at > d.mark.at || l.actions.length > d.recorded.length ? l : undefined;
+}
+
+/** Puts the page back on the lesson's run where the step being recorded was left (a reload starts the page afresh). */
+export function resumeLessonRun(): string | undefined {
+  const d = useLesson.getState().draft;
+  if (d === null) return 'Start a lesson first.';
+  const l = liveStep(d);
+  if (l === undefined) return 'No step in progress was kept.';
+  return putRun(d.run, l.actions, l);
+}
+
+/** The page on `run` with `actions`, paused at `at` (event count `events`), as an opened link is: the step records from exactly there. */
+function putRun(run: RunOptions, actions: readonly ActionRecord[], at: Moment): string | undefined {
+  const err = newRun(run, actions, at.at);
   if (err !== undefined) return err;
-  // Paused there, as an opened link is: the next step records from exactly this moment.
   setPlaying(false);
   finishTask();
   const c = getDriver().cluster;
   try {
-    if (c.eventCount < d.mark.events) c.advanceTo(d.mark.events, d.mark.at);
+    if (c.eventCount < at.events) c.advanceTo(at.events, at.at);
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
   return undefined;
+}
+
+/** Keeps the page's run as the step being recorded, when the page is on the lesson's run past its last step (see LessonDraft.live). */
+export function noteLive(): void {
+  const d = useLesson.getState().draft;
+  if (d === null || !pendingStep(d).ok) return;
+  const c = getDriver().cluster;
+  const actions = c.actions();
+  const l = d.live;
+  if (l !== undefined && l.at === c.now && l.events === c.eventCount && l.actions.length === actions.length) return;
+  set({ ...d, live: { actions: actions.slice(), at: c.now, events: c.eventCount } });
+}
+
+// Kept when the learner acts, and when the page goes away (a reload, a closed tab): not on every frame.
+let actionsSeen = useSim.getState().actionCount;
+useSim.subscribe((s) => {
+  if (s.actionCount === actionsSeen) return;
+  actionsSeen = s.actionCount;
+  if (useLesson.getState().draft !== null) noteLive();
+});
+if (typeof window !== 'undefined') {
+  window.addEventListener('pagehide', () => noteLive());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') noteLive();
+  });
 }
 
 /**
