@@ -1,5 +1,5 @@
 // The inspector: the selected message or node (their views load on first use, InspectorDetail.tsx), or an overview table.
-import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useRef, useState } from 'react';
 import { ClusterMembership } from './RaftExtras';
 import { afterEngine, afterFirstFrame, inFlightNow, selectMessage, selectNode, useSim } from '../store/sim';
 import { plural } from './plural';
@@ -83,9 +83,14 @@ export function Inspector() {
   const sel = useSim((s) => s.selection);
   // Opening or closing a node's or message's details replaces the button that did it: focus would fall to the
   // page's body, so it goes to the panel instead (a keyboard user goes on from there).
+  // Not when the panel first mounts: focus would start inside it, and a phone would open scrolled down to it.
+  const shown = useRef<string | null>(null);
+  const key = `${sel.message ?? ''}/${sel.node ?? ''}`;
   useEffect(() => {
-    if (document.activeElement === document.body) document.getElementById('side-panel-inspect')?.focus();
-  }, [sel.message, sel.node]);
+    const before = shown.current;
+    shown.current = key;
+    if (before !== null && before !== key && document.activeElement === document.body) document.getElementById('side-panel-inspect')?.focus({ preventScroll: true });
+  }, [key]);
   if (sel.message === null && sel.node === null) return <Overview />;
   return (
     <Suspense fallback={<p className="hint">Loading…</p>}>

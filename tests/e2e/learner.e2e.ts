@@ -50,6 +50,20 @@ describe.skipIf(!hasBrowser)('what a learner meets', () => {
     await second.page.close();
   });
 
+  it('a page opens at its top with the focus on nothing: on a phone the welcome and Play are on screen, and the first Tab is the skip link', async () => {
+    for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 800 }]) {
+      const { page, errors } = await openPage(browser, inject('baseUrl'), viewport, { firstVisit: true });
+      await page.getByRole('region', { name: 'Welcome to Wiber Sim' }).waitFor();
+      await page.locator('svg.cv g.node').first().waitFor();
+      await page.waitForTimeout(500);
+      expect(await page.evaluate(() => [window.scrollY, document.activeElement?.tagName]), `${viewport.width} px`).toEqual([0, 'BODY']);
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toMatch(/^Skip to/);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
   it('the help dialog keeps the keyboard focus inside it and gives it back on close', async () => {
     const { page, errors } = await openPage(browser, inject('baseUrl'));
     await page.locator('svg.cv g.node').first().waitFor();
