@@ -103,7 +103,8 @@ export function EventFeed() {
     // Null only before the engine has loaded, when there are no events.
     const ex = explainers();
     if (ex === null) return { items, rows };
-    for (let i = items.length - 1; i >= 0 && rows.length < SHOWN; i--) if (shown[ex.categoryOf(items[i])]) rows.push(i);
+    const cats = ex.categoriesOf(items);
+    for (let i = items.length - 1; i >= 0 && rows.length < SHOWN; i--) if (shown[cats[i]]) rows.push(i);
     return { items, rows: rows.reverse() };
   }, [version, runId, shown]);
   const windowed = pinned && selected === null && (playing || fullFor !== rows) && rows.length > live;
@@ -126,7 +127,11 @@ export function EventFeed() {
       <fieldset className="feed-filters">
         <legend className="sr-only">Show</legend>
         <FilterChips shown={shown} setShown={setShown} />
-        <span className="feed-count">{rows.length === 0 ? 'no events yet' : `latest ${rows.length} of ${plural(version, 'event')} · now ${formatMs(getView().now)}`}</span>
+        <span className="feed-count">{rows.length > 0
+            ? `latest ${rows.length} of ${plural(version, 'event')} · now ${formatMs(getView().now)}`
+            : items.length === 0
+              ? 'no events yet'
+              : `none of the ${plural(items.length, 'latest event')} is of a kind ticked above`}</span>
       </fieldset>
       <div
         className="feed-scroll"

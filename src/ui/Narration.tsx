@@ -19,8 +19,12 @@ function ComingUp() {
       if (m.arriveAt < now) continue;
       out.push({ at: m.arriveAt, key: `m${m.id}-${m.duplicate ? 1 : 0}`, text: `${m.type} ${m.from}→${m.to} ${m.lost ? 'will be lost' : 'arrives'}${m.duplicate ? ' (duplicate)' : ''}` });
     }
+    // With a leader up, a follower's timer is reset by the leader's next message long before it runs out (§5.2): a deadline, not a coming event.
+    const led = nodes.some((v) => v.up && v.role === 'leader');
     for (const v of nodes) {
-      if (v.up && v.electionDeadline !== undefined && v.electionDeadline >= now) out.push({ at: v.electionDeadline, key: `t${v.id}`, text: `${v.id}'s election timer fires` });
+      if (v.up && v.electionDeadline !== undefined && v.electionDeadline >= now) {
+        out.push({ at: v.electionDeadline, key: `t${v.id}`, text: led ? `${v.id}'s election timer runs out, unless the leader's next message resets it first` : `${v.id}'s election timer fires` });
+      }
     }
     return out.sort((a, b) => a.at - b.at).slice(0, UPCOMING);
   }, [now, nodes]);
@@ -66,11 +70,12 @@ export function Narration() {
     // Null only before the engine has loaded, when there are no events.
     const ex = explainers();
     if (ex === null) return [];
-    const { categoryOf, explainItem } = ex;
+    const { categoriesOf, explainItem } = ex;
     const start = shownStep.length > 0 ? items.findIndex((i) => i.seq === shownStep[0].seq) : -1;
     let picked: number[] = [];
     if (playing) {
-      for (let i = items.length - 1; i >= 0 && picked.length < MAX_LINES; i--) if (categoryOf(items[i]) !== 'background') picked.push(i);
+      const cats = categoriesOf(items);
+      for (let i = items.length - 1; i >= 0 && picked.length < MAX_LINES; i--) if (cats[i] !== 'background') picked.push(i);
     } else if (start >= 0) {
       for (let i = start; i < items.length; i++) picked.push(i);
     }

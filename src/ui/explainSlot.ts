@@ -5,6 +5,8 @@ import type { FeedCategory } from './feedContext';
 
 export interface Explainers {
   categoryOf(item: FeedItem): FeedCategory;
+  /** categoryOf for a whole feed, with replies to heartbeats as background too. */
+  categoriesOf(items: readonly FeedItem[]): FeedCategory[];
   explainItem(items: readonly FeedItem[], i: number, actor?: string): { text: string; rule: string };
   commandText(command: unknown): string;
 }

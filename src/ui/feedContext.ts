@@ -63,6 +63,28 @@ export function categoryOf(item: FeedItem): FeedCategory {
   return 'actions';
 }
 
+/**
+ * categoryOf for every item of a feed, where a reply to a heartbeat (an AppendEntriesReply answering an
+ * empty AppendEntries: same pair of nodes, the request's seq) is background too, as the heartbeat is.
+ */
+export function categoriesOf(items: readonly FeedItem[]): FeedCategory[] {
+  const beats = new Set<string>();
+  const out: FeedCategory[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const e = items[i].e;
+    let c = categoryOf(items[i]);
+    if ((e.kind === 'send' || e.kind === 'deliver') && e.payload !== undefined) {
+      const seq = (e.payload as { seq?: number }).seq;
+      if (seq !== undefined) {
+        if (e.type === 'AppendEntries' && c === 'background') beats.add(`${e.from}>${e.to}#${seq}`);
+        else if (e.type === 'AppendEntriesReply' && (e.payload as { success?: boolean }).success === true && beats.has(`${e.to}>${e.from}#${seq}`)) c = 'background';
+      }
+    }
+    out[i] = c;
+  }
+  return out;
+}
+
 const cache = new WeakMap<FeedItem, { actor: string; x: Explanation }>();
 
 /**

@@ -1,6 +1,6 @@
 // The space-time (Lamport) diagram's model, built from journal events: messages as send→deliver arrows, local events, and happened-before.
 import type { FeedItem } from '../store/driver';
-import { categoryOf } from './feedContext';
+import { categoriesOf } from './feedContext';
 
 export interface LocalEvent {
   seq: number;
@@ -57,13 +57,16 @@ export function buildSpaceTime(items: readonly FeedItem[], from: number, to: num
   const bySend = new Map<number, Arrow[]>();
   const locals: LocalEvent[] = [];
   const nodeOf = new Map<number, string>();
-  for (const item of items) {
+  // Heartbeats and the replies to them are one kind: hidden or shown together.
+  const cats = categoriesOf(items);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
     const e = item.e;
     if (e.at > to + 1e-9) break;
     if (e.kind === 'send' && e.msgId !== undefined && e.from && e.to) {
       const a: Arrow = {
         msgId: e.msgId, type: e.type ?? '?', from: e.from, to: e.to, lamport: e.lamport ?? 0, sendSeq: item.seq,
-        sentAt: e.at, fate: 'flying', heartbeat: categoryOf(item) === 'background',
+        sentAt: e.at, fate: 'flying', heartbeat: cats[i] === 'background',
       };
       arrows.set(`${e.msgId}:0`, a);
       bySend.set(e.msgId, [a]);
@@ -83,7 +86,7 @@ export function buildSpaceTime(items: readonly FeedItem[], from: number, to: num
       a.endAt = e.at;
       if (e.kind === 'deliver') nodeOf.set(item.seq, e.to!);
     } else if (LOCAL_KINDS.has(e.kind) && e.node !== undefined && e.at >= from - 1e-9) {
-      if (e.kind === 'timer' && categoryOf(item) === 'background') continue;
+      if (e.kind === 'timer' && cats[i] === 'background') continue;
       locals.push({ seq: item.seq, at: e.at, node: e.node, kind: e.kind, label: localLabel(item), lamport: e.lamport });
       nodeOf.set(item.seq, e.node);
     }

@@ -5,7 +5,7 @@ import { createCluster, type SimEvent } from '../../src/sim';
 import { explain, sentence } from '../../src/ui/explain';
 import { figure8 } from '../../src/sim/explore/examples';
 import { runScenario } from '../../src/sim/scenario';
-import { categoryOf, contextFor } from '../../src/ui/feedContext';
+import { categoriesOf, categoryOf, contextFor } from '../../src/ui/feedContext';
 
 describe('explain', () => {
   it('a denied vote names both logs and cites §5.4.1', () => {
@@ -83,6 +83,31 @@ describe('explain', () => {
       expect(x.text).not.toMatch(/undefined/);
       expect(['messages', 'background', 'state', 'actions']).toContain(categoryOf(items[i]));
     }
+  });
+});
+
+describe('feed categories', () => {
+  it('a reply to a heartbeat is background like the heartbeat; a reply to entries is a message', () => {
+    const c = createCluster({ seed: 3, nodes: 3 });
+    const items: Array<{ seq: number; e: SimEvent }> = [];
+    c.onEvent((e) => items.push({ seq: items.length + 1, e }));
+    c.runUntil(() => c.leader() !== undefined, 2000);
+    c.runFor(300);
+    c.propose(c.leader()!, 'x');
+    c.runFor(100);
+    const cats = categoriesOf(items);
+    const replies = items.map((it, i) => ({ it, c: cats[i] })).filter(({ it }) => it.e.type === 'AppendEntriesReply' && it.e.kind === 'send');
+    const toBeats = replies.filter(({ c }) => c === 'background');
+    const toEntries = replies.filter(({ c }) => c === 'messages');
+    expect(toBeats.length, 'replies to empty AppendEntries').toBeGreaterThan(10);
+    expect(toEntries.length, 'replies to AppendEntries with entries (the no-op, x)').toBeGreaterThan(0);
+    for (const { it } of toEntries) {
+      const seq = (it.e.payload as { seq: number }).seq;
+      const request = items.find((r) => r.e.kind === 'send' && r.e.type === 'AppendEntries' && r.e.from === it.e.to && r.e.to === it.e.from && (r.e.payload as { seq: number }).seq === seq)!;
+      expect((request.e.payload as { entries: unknown[] }).entries.length, 'a reply counted as a message answers entries').toBeGreaterThan(0);
+    }
+    // Elsewhere the one-item category is unchanged.
+    items.forEach((it, i) => (it.e.type === 'AppendEntriesReply' ? undefined : expect(cats[i]).toBe(categoryOf(it))));
   });
 });
 
