@@ -524,14 +524,14 @@ function slowMotionStop(item: FeedItem | null): void {
     useSim.setState({ speedIndex: SLOW_MOTION_INDEX });
     setNotice({
       kind: 'info',
-      text: `Slow motion (${speedLabel(SPEEDS[SLOW_MOTION_INDEX])}) for your first election: ${item.e.node}'s election timer ran out, so it became a candidate for term ${item.e.term}, voted for itself and asks every other node for its vote (the orange diamonds). Watch the votes come back (§5.2).`,
+      text: `Slow motion (${speedLabel(SPEEDS[SLOW_MOTION_INDEX])}) for your first election: at t=${formatMs(item.e.at)}, ${item.e.node}'s election timer ran out, so it became a candidate for term ${item.e.term}, voted for itself and asks every other node for its vote (the orange diamonds). Watch the votes come back (§5.2).`,
     });
   } else if (sm.phase === 'slow' && becameLeader(item)) {
     slowElection = null;
     useSim.setState({ speedIndex: sm.restore });
     setNotice({
       kind: 'info',
-      text: `${item.e.node} won votes from a majority and is the leader of term ${item.e.term}; its heartbeats (blue dots) keep the others from starting elections. Back to ${speedLabel(SPEEDS[sm.restore])} (§5.2).`,
+      text: `At t=${formatMs(item.e.at)}, ${item.e.node} won votes from a majority and became the leader of term ${item.e.term}; its heartbeats (blue dots) keep the others from starting elections. Back to ${speedLabel(SPEEDS[sm.restore])} (§5.2).`,
     });
   }
 }

@@ -61,7 +61,7 @@ function Console() {
       >
         <label>
           At{' '}
-          <select value={node} onChange={(e) => setPick(e.target.value)} aria-label="Node to talk to">
+          <select value={node} onChange={(e) => setPick(e.target.value)} aria-label="At node">
             {ids.map((id) => (
               <option key={id} value={id}>
                 {id}
@@ -95,7 +95,7 @@ function Console() {
         </p>
       )}
       <p className="sr-only" role="status" data-testid="console-reply">
-        {replies.length > 0 ? `${replies[0].node} answered: ${replies.map((l) => l.line).join('; ')}` : ''}
+        {replies.length === 0 ? '' : replies.every((l) => l.node === replies[0].node) ? `${replies[0].node} answered: ${replies.map((l) => l.line).join('; ')}` : `Replies: ${replies.map((l) => `${l.node}: ${l.line}`).join('; ')}`}
       </p>
       <Transcript lines={lines} />
     </section>

@@ -59,9 +59,15 @@ export function Legend() {
       </li>
       <li>
         <svg width="14" height="14" viewBox="-7 -7 14 14" aria-hidden="true">
+          <path className="lg ok" d="M0,-4.5L4.5,0L0,4.5L-4.5,0Z" />
+        </svg>
+        vote <span className="lg-yes">yes</span> / <span className="lg-no">no</span>
+      </li>
+      <li>
+        <svg width="14" height="14" viewBox="-7 -7 14 14" aria-hidden="true">
           <circle className="lg ok" r="3.5" />
         </svg>
-        yes / <span className="lg-no">no</span> reply
+        entries reply <span className="lg-yes">ok</span> / <span className="lg-no">refused</span>
       </li>
       <li>
         <svg width="14" height="14" viewBox="-7 -7 14 14" aria-hidden="true">

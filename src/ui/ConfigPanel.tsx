@@ -236,7 +236,7 @@ export function ConfigPanel() {
           ))}
         </section>
         <section aria-labelledby="cfg-cluster">
-          <h3 id="cfg-cluster">Cluster</h3>
+          <h3 id="cfg-cluster">Cluster size and nodes</h3>
           <div className="row" role="radiogroup" aria-label="Cluster source">
             <label>
               <input type="radio" name="source" checked={draft.source === 'size'} onChange={() => set({ source: 'size' })} /> Nodes n1…nN:

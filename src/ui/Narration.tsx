@@ -3,6 +3,7 @@ import { useMemo, useState, type FocusEvent } from 'react';
 import { actorOf, formatMs, getView, useSim } from '../store/sim';
 import { explainers } from './explainLater';
 import { RuleChips } from './RuleChips';
+import { COARSE, useMedia } from './useMedia';
 
 const MAX_LINES = 8;
 
@@ -51,6 +52,8 @@ export function Narration() {
   const skipped = skippedBy !== null && lastStep.some((i) => i.seq === skippedBy.seq) ? skippedBy.count : 0;
   const version = useSim((s) => s.feedVersion);
   const by = useSim((s) => s.actionsBy);
+  // A finger has no S, E or ? key to press.
+  const touch = useMedia(COARSE);
   // While playing the narration is silent (it would speak every frame): who leads is still said when it changes.
   const leads = useSim((s) => (s.leader === undefined ? 'no leader' : `${s.leader} leads, term ${s.nodes.find((v) => v.id === s.leader)?.term ?? '?'}`));
   // While playing, the lines stay as they are while the pointer is over them or the focus in them (a
@@ -107,7 +110,16 @@ export function Narration() {
       </p>
       {lines.length === 0 ? (
         <p className="hint">
-          {playing ? 'Playing…' : 'Paused.'} Press <kbd>S</kbd> to step one event, <kbd>E</kbd> to run to the next election, <kbd>?</kbd> for all shortcuts.
+          {playing ? 'Playing…' : 'Paused.'}{' '}
+          {touch ? (
+            <>
+              Tap <strong>Step</strong> to move one event.
+            </>
+          ) : (
+            <>
+              Press <kbd>S</kbd> to step one event, <kbd>E</kbd> to run to the next election, <kbd>?</kbd> for all shortcuts.
+            </>
+          )}
         </p>
       ) : (
         <ol>

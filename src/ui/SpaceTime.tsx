@@ -252,9 +252,16 @@ export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect
         <label className="chip-toggle">
           <input type="checkbox" checked={stamps} onChange={(e) => setStamps(e.target.checked)} /> Lamport stamps
         </label>
-        <span className="st-legend">
-          <i className="lg-past" /> happened before · <i className="lg-future" /> happened after · faded = concurrent
-        </span>
+        {/* The arrows' colours say their type until an event is picked; then they say its past and future. */}
+        {selectedInfo ? (
+          <span className="st-legend">
+            <i className="lg-past" /> happened before · <i className="lg-future" /> happened after · faded = concurrent
+          </span>
+        ) : (
+          <span className="st-legend">
+            <i className="lg-rv" /> RequestVote · <i className="lg-ae" /> AppendEntries · <i className="lg-other" /> other · dashed = reply or in flight · <i className="lg-lost" /> × lost
+          </span>
+        )}
       </div>
       {selectedInfo ? (
         <p className="st-info">

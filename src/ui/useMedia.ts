@@ -1,6 +1,8 @@
 // Whether a CSS media query matches, as React state (for the few layouts that differ in markup, not only in CSS).
 import { useSyncExternalStore } from 'react';
 
+/** A finger is the main pointer (no keyboard to speak of): hints name buttons to tap, not keys. */
+export const COARSE = '(pointer: coarse)';
 /** Below this width the page is one column and the toolbar folds into menus (keep app.css in step). */
 export const NARROW = '(max-width: 1099px)';
 /** Phones and tablets: the toolbar folds its run-to buttons and page actions into menus (two rows). */

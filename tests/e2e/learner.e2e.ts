@@ -28,11 +28,11 @@ describe.skipIf(!hasBrowser)('what a learner meets', () => {
     expect(await speed(page)).toBe('1/30×');
     // A candidate appears: the speed drops and the notice says what is happening.
     await expect.poll(() => speed(page), { timeout: 30_000 }).toBe('1/300×');
-    expect(await page.getByTestId('notice').textContent()).toMatch(/Slow motion \(1\/300×\) for your first election: n\d's election timer ran out/);
+    expect(await page.getByTestId('notice').textContent()).toMatch(/Slow motion \(1\/300×\) for your first election: at t=[\d.]+ ms, n\d's election timer ran out/);
     await expect.poll(() => page.locator('svg.cv g.node.candidate').count()).toBeGreaterThan(0);
     // A leader: back to the speed before.
     await expect.poll(() => speed(page), { timeout: 60_000 }).toBe('1/30×');
-    expect(await page.getByTestId('notice').textContent()).toMatch(/n\d won votes from a majority and is the leader of term 1/);
+    expect(await page.getByTestId('notice').textContent()).toMatch(/At t=[\d.]+ ms, n\d won votes from a majority and became the leader of term 1/);
     expect(await page.locator('svg.cv g.node.leader').count()).toBe(1);
     // Remembered: the next visit goes straight to the simulator, playing.
     await page.reload();

@@ -22,7 +22,7 @@ describe('console line limit', () => {
     render(<ClientPanel />);
     run(runUntilLeader);
     const leader = getDriver().cluster.leader()!;
-    fireEvent.change(screen.getByRole('combobox', { name: 'Node to talk to' }), { target: { value: leader } });
+    fireEvent.change(screen.getByRole('combobox', { name: 'At node' }), { target: { value: leader } });
     const input = screen.getByRole('textbox', { name: 'Protocol line' }) as HTMLInputElement;
     // Nothing in the input cuts a paste silently.
     expect(input.maxLength === -1 || input.maxLength >= MAX_LINE_LENGTH).toBe(true);
@@ -64,7 +64,7 @@ describe('console line limit', () => {
     render(<ClientPanel />);
     run(runUntilLeader);
     const leader = getDriver().cluster.leader()!;
-    fireEvent.change(screen.getByRole('combobox', { name: 'Node to talk to' }), { target: { value: leader } });
+    fireEvent.change(screen.getByRole('combobox', { name: 'At node' }), { target: { value: leader } });
     expect(screen.getByTestId('console-reply').textContent).toBe('');
     fireEvent.change(screen.getByRole('textbox', { name: 'Protocol line' }), { target: { value: 'PING' } });
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));

@@ -215,7 +215,7 @@ describe('the first visit', () => {
       if (slowElectionPhase() === 'slow' && candidateSpeed < 0) candidateSpeed = useSim.getState().speedIndex;
     }
     expect(candidateSpeed).toBe(SLOW_MOTION_INDEX);
-    expect(useSim.getState().notice?.text).toMatch(/is the leader of term 1/);
+    expect(useSim.getState().notice?.text).toMatch(/^At t=[\d.]+ ms, n\d won votes from a majority and became the leader of term 1/);
     expect(useSim.getState().speedIndex).toBe(3);
     expect(slowElectionPhase()).toBeNull();
     expect(speedLabel(SPEEDS[SLOW_MOTION_INDEX])).toBe('1/300×');

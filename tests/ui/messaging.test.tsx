@@ -27,7 +27,7 @@ describe('console', () => {
     // Give the followers a heartbeat to learn who leads (before that they answer ERR not_leader).
     run(() => seek(getDriver().now + 100));
     const follower = getDriver().cluster.nodeIds.find((id) => id !== getDriver().cluster.leader())!;
-    fireEvent.change(screen.getByRole('combobox', { name: 'Node to talk to' }), { target: { value: follower } });
+    fireEvent.change(screen.getByRole('combobox', { name: 'At node' }), { target: { value: follower } });
     const line = screen.getByRole('textbox', { name: 'Protocol line' });
     fireEvent.change(line, { target: { value: 'PUB demo <b>hi</b>' } });
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));

@@ -131,6 +131,12 @@ export function ExplorePanel() {
   const [maxDepth, setMaxDepth] = useState(0);
 
   useEffect(() => () => running.current?.stop(), []);
+  // A finished search's verdict lies under its progress, below the fold of the panel: brought into view.
+  useEffect(() => {
+    if (status !== 'done') return;
+    const verdict = document.querySelector<HTMLElement>('#side-panel-explore [data-testid="explore-verdict"], #side-panel-explore [data-testid="explore-stats"]');
+    verdict?.scrollIntoView?.({ block: 'nearest' });
+  }, [status]);
 
   const pick = (id: string): void => {
     const ex = EXAMPLES.find((e) => e.id === id);

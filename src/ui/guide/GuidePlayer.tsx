@@ -171,6 +171,16 @@ function Transcript({ results }: { results: readonly StepResult[] }) {
 }
 
 /** The question asked before a step runs, with its answer controls. */
+/** "Step 3: Title", or just "Step 3" when the title says no more (a lesson step left untitled is named so). */
+function StepTitle({ n, title }: { n: number; title: string }) {
+  if (title.trim() === `Step ${n}`) return <>Step {n}</>;
+  return (
+    <>
+      Step {n}: <Inline text={title} />
+    </>
+  );
+}
+
 function Question({
   predict,
   nodeIds,
@@ -526,7 +536,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
     body = (
       <>
         <h2 className="guide-step-title" tabIndex={-1}>
-          Step {s.position}: <Inline text={s.outcome!.title} />
+          <StepTitle n={s.position} title={s.outcome!.title} />
         </h2>
         <div className="guide-failure" role="alert" data-testid="guide-failure">
           <p>
@@ -569,7 +579,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
       <>
         {s.feedback !== undefined && <FeedbackNote feedback={s.feedback} />}
         <h2 className="guide-step-title" tabIndex={-1}>
-          Step {s.position}: <Inline text={step.title} />
+          <StepTitle n={s.position} title={step.title} />
         </h2>
         <Markdown text={s.outcome?.prose ?? step.prose} />
         {s.outcome !== undefined && <Transcript results={s.outcome.results} />}
@@ -593,6 +603,9 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
       )}
       {nextStep !== undefined && (
         <button
+          // A new element when it turns from Next into Skip: the focus then goes to the new step's title
+          // (a second Enter on the same element would skip the question unread).
+          key={predict !== undefined ? 'skip' : 'next'}
           type="button"
           className={`btn${predict === undefined ? ' primary' : ''}`}
           onClick={() => next(undefined)}
@@ -750,6 +763,8 @@ export function GuideMenu({
             <a
               className={`btn small${primary ? ' primary' : ''}`}
               href={formatGuideHash({ kind: 'step', chapter: c.id, step })}
+              // Nineteen links read "Start" in a screen reader's list of links: each names its chapter.
+              aria-label={`${label}: chapter ${c.order}, ${c.title.replace(/[*`]/g, '')}`}
               onClick={(e) => {
                 if (onOpen === undefined) return;
                 e.preventDefault();

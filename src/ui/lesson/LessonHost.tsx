@@ -36,6 +36,8 @@ let handled = '';
 export function closeLesson(): void {
   const s = useLessonView.getState();
   useLessonView.setState({ markdown: null, error: null });
+  // Back from a preview: to the Preview button it was opened with (once the layer is gone), not the page's body.
+  if (s.source === 'preview' && typeof requestAnimationFrame === 'function') requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="lesson-preview"]')?.focus());
   if (s.source === 'link' && /^#lesson=/.test(location.hash)) {
     handled = '';
     history.pushState(null, '', location.pathname + location.search);

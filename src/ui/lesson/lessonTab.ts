@@ -20,6 +20,8 @@ export const useLessonTab = create<{ shown: boolean }>(() => ({ shown: stored() 
 export function openLessonTab(): void {
   useLessonTab.setState({ shown: true });
   setTab('lesson');
+  // The focus goes to the lesson panel the learner asked for (after whatever closed on the way: the guide gives it to its button).
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById('side-panel-lesson')?.focus()));
 }
 
 /** The draft came or went: the tab follows (it stays while it is the open tab). */
