@@ -4,6 +4,7 @@
 // Exit codes: 0 every check held on every seed, 1 a check (or a step) failed, 2 bad input.
 import { ChapterError, ChapterSession, LESSON_STEP_LIMITS, isEditorLesson, loadChapter, walkChallenge, type Chapter, type StepOutcome } from '../guides/chapters';
 import { ScenarioError, parseScenario, runScenario, type Scenario, type StepResult } from '../sim/scenario';
+import { ConfigError } from '../sim/config';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -399,6 +400,8 @@ export function lessonMain(argv: readonly string[], io: LessonIO): number {
     // Both name the line: ChapterError says `file line N: …`, ScenarioError `line N: …`.
     if (err instanceof ChapterError) return bad(err.message);
     if (err instanceof ScenarioError) return bad(`${args.file} ${err.message}`);
+    // Header lines that each parse but together make no cluster ('election-timeout 300 150').
+    if (err instanceof ConfigError) return bad(`${args.file}: the header lines do not make a cluster: ${err.message}`);
     throw err;
   }
   if (args.json) io.stdout(JSON.stringify(report, null, 2) + '\n');

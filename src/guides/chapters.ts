@@ -28,6 +28,8 @@ import { parse as parseYaml } from 'yaml';
 import '../sim/yamlEager';
 import { z } from 'zod';
 import type { ClusterOptions } from '../sim/types';
+import { validateOptions } from '../sim/options';
+import { parseClusterConfig } from '../sim/config';
 import { engineSettings, formatRunValue, formatSetting } from './settings';
 import {
   compilePredicate,
@@ -369,6 +371,16 @@ export function loadChapter(text: string, file = 'chapter', limits: { minSteps?:
   if (setup.scenario.steps.length > 0) throw new ChapterError(`${where(setup.scenario.steps[0].line)}: the setup holds header lines only`);
   const seedLine = setup.scenario.header.find((h) => h.name === 'seed');
   if (seedLine !== undefined) throw new ChapterError(`${where(seedLine.line)}: put the seed in 'seed:', not in the setup`);
+  /** Every line of a setup parses on its own; together they must make a cluster (a header 'election-timeout 300 150' does not). */
+  const makesCluster = (options: ClusterOptions, line: number): void => {
+    try {
+      validateOptions({ ...options, seed: m.seed });
+      if (options.config !== undefined) parseClusterConfig(options.config);
+    } catch (err) {
+      throw new ChapterError(`${where(line)}: this setup does not make a cluster: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  makesCluster(setup.scenario.options, setupLine > 1 ? setupLine : 1);
   const nodeIds = idsOf(setup.scenario.options);
   const chapterView = m.view ?? {};
   if (chapterView.inspect !== undefined) checkNodeRef(chapterView.inspect, nodeIds, where(1));
@@ -401,6 +413,7 @@ export function loadChapter(text: string, file = 'chapter', limits: { minSteps?:
       if (i !== body.sections.length - 1) throw new ChapterError(`${where(s.line)}: the challenge must be the last section`);
       if (blocks.size > 1) throw new ChapterError(`${where(s.line)}: a challenge section holds only a \`\`\`challenge block`);
       challenge = loadChallenge(s, ch, where, setup, fill, liveIds);
+      if (challenge.setup !== undefined) makesCluster(mergeOptions(setup.scenario.options, challenge.setup.scenario.options), challenge.setup.line);
       return;
     }
     if (s.prose.length === 0) throw new ChapterError(`${where(s.line)}: step '${s.title}' has no prose`);
@@ -414,6 +427,7 @@ export function loadChapter(text: string, file = 'chapter', limits: { minSteps?:
       setupFragment = fragment(stepSetup.text, stepSetup.line, where, { header: true });
       if (setupFragment.scenario.steps.length > 0) throw new ChapterError(`${where(setupFragment.scenario.steps[0].line)}: a setup block holds header lines only`);
       live = { options: mergeOptions(setup.scenario.options, setupFragment.scenario.options), setup: setupFragment };
+      makesCluster(live.options, stepSetup.line);
       liveIds = idsOf(live.options);
     }
     const scenarioFragment = scenario !== undefined ? fragment(scenario.text, scenario.line, where, { header: false, nodeIds: liveIds }) : undefined;

@@ -1,10 +1,14 @@
 // One line under the toolbar for errors, violations and information (text only, dismissible), and the offer to bring back a tree of branches a new run replaced.
+import { Suspense, lazy } from 'react';
 import { useForked } from '../store/forked';
-import { dismissNotice, showNotice, useSim } from '../store/sim';
-import { noteOwnHash } from './shareLink';
+import { dismissNotice, useSim } from '../store/sim';
+
+/** Loaded only when there is a tree to offer back (not in the first load). */
+const ReplacedBar = lazy(() => import('./ReplacedBar').then((m) => ({ default: m.ReplacedBar })));
 
 export function NoticeBar() {
   const notice = useSim((s) => s.notice);
+  const replaced = useForked((s) => s.replaced !== null);
   return (
     <>
       {notice === null ? (
@@ -17,34 +21,11 @@ export function NoticeBar() {
           </button>
         </div>
       )}
-      <ReplacedBar />
+      {replaced && (
+        <Suspense fallback={null}>
+          <ReplacedBar />
+        </Suspense>
+      )}
     </>
-  );
-}
-
-/** While the run that replaced a tree of branches is shown: its branches can come back (a new run, a link or a lesson's cluster dropped them). */
-function ReplacedBar() {
-  const replaced = useForked((s) => s.replaced);
-  const runId = useSim((s) => s.runId);
-  if (replaced === null || replaced.runId !== runId) return null;
-  const bringBack = (): void => {
-    const err = replaced.restore();
-    if (err !== undefined) return showNotice({ kind: 'error', text: `The previous run could not be brought back: ${err}` });
-    // A run link in the address bar (the link that replaced it) no longer describes the page's run: reloaded, it would open that link again.
-    if (/^#[zj]=/.test(location.hash)) {
-      history.replaceState(null, '', location.pathname + location.search);
-      noteOwnHash('');
-    }
-  };
-  return (
-    <div className="notice notice-info" role="status" data-testid="replaced">
-      <span className="notice-text">This new run replaced the one you had, with its {replaced.branches} branches.</span>
-      <button type="button" className="btn small" onClick={bringBack}>
-        Bring them back
-      </button>
-      <button type="button" className="btn small" onClick={() => useForked.setState({ replaced: null })} aria-label="Dismiss: keep the new run only">
-        ✕
-      </button>
-    </div>
   );
 }

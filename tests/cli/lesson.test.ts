@@ -174,5 +174,11 @@ describe('npm run lesson (the real command)', () => {
     const broken = cmd([join(dir, 'broken.scenario')]);
     expect(broken.status).toBe(2);
     expect(broken.stderr).toMatch(/broken\.scenario line 2:/);
+    // Header lines that parse one by one but make no cluster together: bad input (2), not an internal error (3).
+    writeFileSync(join(dir, 'nocluster.scenario'), 'nodes 3\nelection-timeout 300 150\nrun until leader within 2s\n');
+    const none = cmd([join(dir, 'nocluster.scenario'), '--quiet']);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/nocluster\.scenario: the header lines do not make a cluster: electionTimeoutMs/);
+    expect(none.stderr).not.toMatch(/internal error|\n\s+at /);
   });
 });

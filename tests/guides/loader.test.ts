@@ -50,6 +50,14 @@ describe('placeholders: numbers in prose come from the engine', () => {
     expect(c.steps[1].prose).toBe('Timeout 500 ms.');
   });
 
+  it('setup lines that each parse but make no cluster together are refused at load, with the line (not when the player renders)', () => {
+    expect(loadError(chapter({ setup: 'nodes 3\nelection-timeout 300 150' }))).toMatch(/^guides\/demo\.md line 12: this setup does not make a cluster: electionTimeoutMs must be a pair/);
+    expect(loadError(chapter({ setup: 'nodes 999' }))).toMatch(/line 12: this setup does not make a cluster: nodes must be a whole number from 1 to 50 \(got 999\)/);
+    expect(loadError(chapter({ setup: 'heartbeat 0' }))).toMatch(/this setup does not make a cluster: heartbeatMs/);
+    // A step's own setup block, merged with the chapter's.
+    expect(loadError(chapter({ steps: ['Text.\n\n```setup\nelection-timeout 300 150\n```\n\n```scenario\nrun 10ms\n```'] }))).toMatch(/^guides\/demo\.md line \d+: this setup does not make a cluster/);
+  });
+
   it('an unknown placeholder, a bad format or an unclosed one is an error with file and line', () => {
     expect(loadError(chapter({ steps: ['Every {{heartbeet}}.\n\n```check\nexpect no leader\n```'] }))).toMatch(
       /^guides\/demo\.md line 18: unknown placeholder \{\{heartbeet\}\} \(did you mean \{\{heartbeat\}\}\?\)/,

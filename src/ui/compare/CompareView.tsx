@@ -9,6 +9,7 @@ import { formatMs } from '../../store/sim';
 import { STEP_KINDS, type StepKind } from '../../store/stepKinds';
 import { closeCompare } from './compareState';
 import { RunCursor, differingFields, firstDifference, nodeLines, record, type Difference, type NodeLine, type Recorded, type Row, type RunSpec } from './compareModel';
+import { LayerError } from '../LayerError';
 import './compare.css';
 
 type Mode = 'branches' | 'seeds';
@@ -132,7 +133,16 @@ function Events({ rows, t, diff, first }: { rows: readonly Row[]; t: number; dif
   );
 }
 
+/** The comparison, behind an error boundary: a failure says so, and the page behind it stays. */
 export function CompareView() {
+  return (
+    <LayerError what="The comparison" onClose={closeCompare}>
+      <CompareViewBody />
+    </LayerError>
+  );
+}
+
+function CompareViewBody() {
   const [branches] = useState(savedBranches);
   const current = useBranches.getState().current;
   const cur = branches.find((b) => b.id === current) ?? branches[0];

@@ -11,6 +11,7 @@ import { closeGuide, enterFreePlay, MENU, navigated, openGuide, returnToGuide, u
 import { checkGoal, type GoalResult } from './model';
 import { winChallenge } from './progress';
 import { resolveGuideRoute, type GuideRoute } from './route';
+import { LayerError } from '../LayerError';
 
 function describe(from: GuideRoute): string {
   return from.kind === 'challenge' ? 'its challenge' : from.kind === 'step' && from.step > 0 ? `step ${from.step}` : 'its introduction';
@@ -27,7 +28,17 @@ function takeOver(cluster: SimCluster, from: GuideRoute): string | undefined {
 }
 
 /** The open guide: the chapter list, or a chapter at the route's step. */
+/** The guide layer's content, behind an error boundary: a chapter that fails to render says so, and the page behind it stays. */
 export function GuideScreen() {
+  const jump = useGuideHost((s) => s.jump);
+  return (
+    <LayerError key={jump} what="This guide" onClose={closeGuide}>
+      <GuideScreenBody />
+    </LayerError>
+  );
+}
+
+function GuideScreenBody() {
   const route = useGuideHost((s) => s.route);
   const error = useGuideHost((s) => s.error);
   const jump = useGuideHost((s) => s.jump);

@@ -9,6 +9,7 @@ import { handToFreePlay } from '../guide/handoff';
 import { closeLesson, useLessonView, type LessonSource } from './LessonHost';
 import { LESSON_FILE, lessonId, loadLesson, markdownToLesson } from './lessonFormat';
 import { continueLesson, useLesson } from './lessonStore';
+import { LayerError } from '../LayerError';
 import './lesson.css';
 
 const SOURCE: Record<LessonSource, string> = { link: 'A shared lesson', file: 'A lesson file', preview: 'Preview of your lesson' };
@@ -88,7 +89,16 @@ function editCopy(markdown: string): string | undefined {
   return undefined;
 }
 
+/** The lesson layer's content, behind an error boundary: a lesson that fails to play says so, and the page and its run stay. */
 export function LessonScreen() {
+  return (
+    <LayerError what="This lesson" onClose={closeLesson}>
+      <LessonScreenBody />
+    </LayerError>
+  );
+}
+
+function LessonScreenBody() {
   const markdown = useLessonView((s) => s.markdown);
   const error = useLessonView((s) => s.error);
   const source = useLessonView((s) => s.source);
