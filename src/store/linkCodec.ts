@@ -32,6 +32,15 @@ export function isRunHash(hash: string): boolean {
 
 /** Inflates deflate-raw bytes, giving up (null) once the output passes `max` bytes or the data is damaged. */
 export async function inflateBounded(bytes: Uint8Array, max: number): Promise<Uint8Array | null> {
+  const r = await inflateLimited(bytes, max);
+  return typeof r === 'string' ? null : r;
+}
+
+/**
+ * Inflates deflate-raw bytes, stopping as soon as the output passes `max` bytes ('too big': a link of a
+ * few MB can unpack to GBs, which inflating whole froze the tab for seconds), or 'damaged'.
+ */
+export async function inflateLimited(bytes: Uint8Array, max: number): Promise<Uint8Array | 'too big' | 'damaged'> {
   try {
     const reader = new Blob([bytes as BlobPart])
       .stream()
@@ -45,7 +54,7 @@ export async function inflateBounded(bytes: Uint8Array, max: number): Promise<Ui
       size += value.length;
       if (size > max) {
         void reader.cancel();
-        return null;
+        return 'too big';
       }
       parts.push(value);
     }
@@ -57,6 +66,6 @@ export async function inflateBounded(bytes: Uint8Array, max: number): Promise<Ui
     }
     return out;
   } catch {
-    return null;
+    return 'damaged';
   }
 }

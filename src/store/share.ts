@@ -2,7 +2,7 @@
 // zod/mini with its English messages: the same checks as classic zod at a third of the size (this loads with every link and run file).
 import * as z from 'zod/mini';
 import { MAX_NODES, MAX_SEED, MIN_SEED, type ActionRecord } from '../sim';
-import { canCompress, isRunHash, MAX_HASH, pipe, toBase64Url, fromBase64Url } from './linkCodec';
+import { canCompress, inflateLimited, isRunHash, MAX_HASH, pipe, toBase64Url, fromBase64Url } from './linkCodec';
 import { MAX_ACTIONS, normalizeRun, type RunOptions } from './runOptions';
 // Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
 import '../sim/validateEager';
@@ -183,8 +183,10 @@ export async function decodeHash(hash: string): Promise<Parsed> {
   try {
     if (hash[1] === 'z') {
       if (!canCompress()) return { ok: false, error: 'this browser cannot read compressed links' };
-      bytes = await pipe(bytes, new DecompressionStream('deflate-raw'));
-      if (bytes.length > MAX_IMPORT_BYTES) return { ok: false, error: 'the link unpacks to too much data' };
+      const out = await inflateLimited(bytes, MAX_IMPORT_BYTES);
+      if (out === 'too big') return { ok: false, error: 'the link unpacks to too much data' };
+      if (out === 'damaged') return { ok: false, error: 'the link is damaged (it does not unpack)' };
+      bytes = out;
     }
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 // Share links and run files: round trips, and hostile input refused with a clear message.
 import { describe, expect, it } from 'vitest';
-import { decodeHash, encodeHash, parseSaved, parseSavedText, savedRun } from '../../src/store/share';
+import { decodeHash, encodeHash, parseSaved, parseSavedText, pipe, savedRun, toBase64Url } from '../../src/store/share';
+import { decodeLessonHash } from '../../src/ui/lesson/lessonFormat';
 
 const good = savedRun({ seed: 7, nodes: 3 }, [{ at: 120, events: 40, op: 'crash', args: ['n1'] }, { at: 130.5, events: 44, op: 'propose', args: ['n2', 'x'] }], 200);
 
@@ -48,5 +49,14 @@ describe('share', () => {
     expect(await decodeHash('#z=AAAA')).toMatchObject({ ok: false, error: expect.stringMatching(/damaged/) });
     expect(await decodeHash('#j=e30')).toMatchObject({ ok: false });
     expect(await decodeHash('#other')).toMatchObject({ ok: false });
+  });
+
+  it('a link that unpacks to far too much is refused as soon as it passes the limit, for runs and lessons alike', async () => {
+    // 400 MB of spaces deflate to about 400 KB: inflated whole, it held the tab for seconds.
+    const huge = new Uint8Array(400_000_000).fill(32);
+    const packed = await pipe(huge, new CompressionStream('deflate-raw'));
+    const body = toBase64Url(packed);
+    expect(await decodeHash(`#z=${body}`)).toMatchObject({ ok: false, error: 'the link unpacks to too much data' });
+    expect(await decodeLessonHash(`#lesson=z${body}`)).toMatchObject({ ok: false, error: 'the link unpacks to too much data' });
   });
 });

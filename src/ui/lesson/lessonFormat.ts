@@ -6,6 +6,7 @@ import { stringify as toYaml, parse as parseYaml } from 'yaml';
 import { ChapterError, LESSON_STEP_LIMITS, loadChapter, type Chapter } from '../../guides/chapters';
 import { ScenarioError } from '../../sim/scenario';
 import { canCompress, fromBase64Url, pipe, toBase64Url } from '../../store/share';
+import { inflateLimited } from '../../store/linkCodec';
 
 export interface LessonPredict {
   readonly kind: 'pick-one' | 'pick-a-node';
@@ -206,7 +207,10 @@ export async function decodeLessonHash(hash: string): Promise<LoadedLesson> {
   try {
     if (mode === 'z') {
       if (!canCompress()) return { ok: false, error: 'this browser cannot read compressed links' };
-      bytes = await pipe(bytes, new DecompressionStream('deflate-raw'));
+      const out = await inflateLimited(bytes, MAX_LESSON_CHARS * 4);
+      if (out === 'too big') return { ok: false, error: 'the link unpacks to too much data' };
+      if (out === 'damaged') return { ok: false, error: 'the link is damaged (it does not unpack)' };
+      bytes = out;
     }
     if (bytes.length > MAX_LESSON_CHARS * 4) return { ok: false, error: 'the link unpacks to too much data' };
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
