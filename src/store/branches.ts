@@ -6,7 +6,7 @@ import type { ActionRecord } from '../sim';
 import type { Driver, Mark } from './driver';
 import { useForked } from './forked';
 import type { RunOptions } from './runOptions';
-import { finishTask, formatMs, getDriver, newRun, onFork, onRunReplaced, seek, useSim } from './sim';
+import { finishTask, formatMs, getDriver, newRun, onFork, onForkUndone, onRunReplaced, seek, useSim } from './sim';
 
 export interface Branch {
   readonly id: number;
@@ -137,7 +137,15 @@ onFork((d, op, args) => {
   while (parent.parent !== null && done <= parent.forkActions) parent = branches.find((b) => b.id === parent.parent)!;
   const id = Math.max(...branches.map((b) => b.id)) + 1;
   const child: Branch = { id, parent: parent.id, forkAt: at, forkActions: done, label: describeAction(op, args), run: parent.run, actions: [], end: at, marks: [] };
+  beforeFork = s;
   useBranches.setState({ branches: [...branches, child], current: id });
+});
+
+/** The tree as it was before the last fork: an action the engine refused did not fork the run after all. */
+let beforeFork: BranchState | null = null;
+onForkUndone(() => {
+  if (beforeFork !== null) useBranches.setState({ branches: beforeFork.branches, current: beforeFork.current });
+  beforeFork = null;
 });
 
 /** The branches with the current one's log and end as they are now. */

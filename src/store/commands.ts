@@ -132,8 +132,10 @@ export function actWithResult(op: string, args: unknown[]): ActResult {
   try {
     result = d.act(op, args);
   } catch (err) {
+    // Refused before anything changed (the driver undid its fork): no new branch either.
+    if (forked) internal.unforked();
     const error = internal.errorText(err);
-    internal.setNotice({ kind: 'error', text: error });
+    internal.setNotice({ kind: 'error', text: `${error.replace(/\.$/, '')}. Nothing was changed.` });
     publish();
     return { ok: false, error };
   }
@@ -180,6 +182,8 @@ export function startWorkload(config: WorkloadConfig): string | undefined {
   try {
     d.startWorkload(config);
   } catch (err) {
+    // Checked before the driver forks: the branch tree drops the branch it made for it.
+    if (forked) internal.unforked();
     return internal.errorText(err);
   }
   useSim.setState({ workload: d.workloadConfig });

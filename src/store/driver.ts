@@ -499,14 +499,43 @@ export class Driver {
   act(op: string, args: readonly unknown[]): unknown {
     this.settleRewind();
     this.syncFeed();
-    if (this.inPast) this.fork();
-    const result = this.perform(op, args);
+    const undo = this.inPast ? this.fork() : undefined;
+    let result: unknown;
+    try {
+      result = this.perform(op, args);
+    } catch (err) {
+      // The engine checks an action's arguments before it changes anything: a refused one leaves the
+      // run as it was, future included (it must not fork it).
+      undo?.();
+      throw err;
+    }
     this.bumpHorizon();
     return result;
   }
 
-  private fork(): void {
+  /** Drops the known run's future past now (acting in the past); returns what undoes it. */
+  private fork(): () => void {
     const t = this.track;
+    const saved = {
+      future: t.future, futureIdx: t.futureIdx, marks: this.marks, checkpoints: this.checkpoints, visits: this.visits, tip: this.tip,
+      checkpointBytes: this.checkpointBytes, nextCheckpoint: this.nextCheckpoint, markSeq: this.markSeq, horizon: this.horizon, horizonSeq: this.horizonSeq,
+      workload: this.workload?.position(),
+    };
+    const undo = (): void => {
+      t.future = saved.future;
+      t.futureIdx = saved.futureIdx;
+      this.marks = saved.marks;
+      this.checkpoints = saved.checkpoints;
+      this.visits = saved.visits;
+      this.tip = saved.tip;
+      this.checkpointBytes = saved.checkpointBytes;
+      this.nextCheckpoint = saved.nextCheckpoint;
+      this.markSeq = saved.markSeq;
+      this.horizon = saved.horizon;
+      this.horizonSeq = saved.horizonSeq;
+      if (saved.workload !== undefined) this.workload?.setPosition(saved.workload);
+      this.marksVersion++;
+    };
     t.future = [];
     t.futureIdx = 0;
     // The workload's messages after now were in the dropped future: it carries on from here.
@@ -521,6 +550,7 @@ export class Driver {
     this.markSeq = t.seq;
     this.horizon = t.cluster.now;
     this.horizonSeq = t.seq;
+    return undo;
   }
 
   // ---- the workload ----

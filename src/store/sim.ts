@@ -474,6 +474,7 @@ export const internal = {
   setNotice,
   errorText,
   forking,
+  unforked,
   learnerActs,
   /** Before a new run: a run still loading is dropped, any other task finished. */
   settleTask(): void {
@@ -696,6 +697,18 @@ function forking(d: Driver, op: string, args: readonly unknown[]): boolean {
   if (!d.inPast) return false;
   for (const l of forkListeners) l(d, op, args);
   return true;
+}
+
+const unforkListeners = new Set<() => void>();
+
+/** Called when the action that forked the run was refused by the engine: the run is unchanged, so the fork is undone (the branch tree drops the new branch). */
+export function onForkUndone(listener: () => void): () => void {
+  unforkListeners.add(listener);
+  return () => unforkListeners.delete(listener);
+}
+
+function unforked(): void {
+  for (const l of unforkListeners) l();
 }
 
 /** From here on, actions are the learner's: a loaded run's author keeps only the events so far. */

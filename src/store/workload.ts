@@ -78,6 +78,16 @@ export class WorkloadSchedule {
   }
 
   /** After the run forked at `now`: carry on with the first message due after it (the rest of the old future is gone). */
+  /** Where the schedule stands (for undoing a resumeAfter). */
+  position(): { startAt: number; n: number } {
+    return { startAt: this.startAt, n: this.n };
+  }
+
+  setPosition(p: { startAt: number; n: number }): void {
+    this.startAt = p.startAt;
+    this.n = p.n;
+  }
+
   resumeAfter(now: number): void {
     if (this.startAt > now) {
       this.startAt = now;

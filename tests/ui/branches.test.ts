@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { resetBranches, savedBranches, switchBranch, useBranches } from '../../src/store/branches';
 import { fingerprint } from '../../src/store/fingerprint';
 import { useForked } from '../../src/store/forked';
-import { act, finishTask, getDriver, newRun, runUntilElection, seek, useSim } from '../../src/store/sim';
+import { act, actWithResult, finishTask, getDriver, newRun, runUntilElection, seek, useSim } from '../../src/store/sim';
 import { freshRun } from './helpers';
 
 const fp = (): string => {
@@ -89,6 +89,31 @@ describe('branches', () => {
       [2, 1, te],
       [3, 1, te],
     ]);
+  });
+
+  it('an action the engine refuses in the past forks nothing: the future, the branches and the state stay as they were', () => {
+    seek(2000);
+    finishTask();
+    seek(500);
+    finishTask();
+    const here = fp();
+    const r = actWithResult('setClock', ['n1', { driftPpm: -1_000_000 }]);
+    expect(r.ok).toBe(false);
+    expect(useSim.getState().notice?.text).toMatch(/driftPpm.*Nothing was changed\.$/);
+    expect(useBranches.getState().branches).toHaveLength(1);
+    expect(useBranches.getState().current).toBe(1);
+    expect(fp()).toBe(here);
+    expect(getDriver().inPast).toBe(true);
+    expect(useSim.getState().horizon).toBe(2000);
+    // The known future is still there: End goes back to 2 s.
+    seek(2000);
+    finishTask();
+    expect(getDriver().now).toBe(2000);
+    // An action that is taken forks as before.
+    seek(500);
+    finishTask();
+    expect(actWithResult('crash', ['n1']).ok).toBe(true);
+    expect(useBranches.getState().branches).toHaveLength(2);
   });
 
   it('a new run starts a new tree', () => {
