@@ -80,6 +80,9 @@ function mergeNetwork(base: NetworkSettings, change: Partial<NetworkSettings>): 
 }
 
 
+/** The largest clock offset or step setClock takes (ms): what share links allow too (src/store/share.ts). */
+export const MAX_CLOCK_SHIFT_MS = 1e9;
+
 export class SimCluster implements Cluster {
   readonly seed: number;
   /** The nodes of the cluster now (added ones included, removed ones not); replaced, never mutated, on change. */
@@ -695,7 +698,12 @@ export class SimCluster implements Cluster {
     }
     // An empty change would be an action that does nothing and cannot be written as a scenario line.
     if (given === 0) throw new RangeError('setClock needs at least one of offsetMs, driftPpm, stepMs');
-    if (change.driftPpm !== undefined && change.driftPpm <= -1e6) throw new RangeError('setClock: driftPpm must be above -1000000');
+    if (change.driftPpm !== undefined && (change.driftPpm <= -1e6 || change.driftPpm > 1e6)) throw new RangeError(`setClock: driftPpm must be above -1,000,000 and at most 1,000,000 (got ${change.driftPpm})`);
+    // A clock a billion ms (11.6 days) off is far past any lesson; beyond, times lose their meaning (1e300) or overflow (a step of 1e308 made the corrected clock NaN).
+    for (const k of ['offsetMs', 'stepMs'] as const) {
+      const v = change[k];
+      if (v !== undefined && Math.abs(v) > MAX_CLOCK_SHIFT_MS) throw new RangeError(`setClock: ${k} must be within ±1,000,000,000 ms (got ${v})`);
+    }
     // Validate before recording, so an action log never holds a call that cannot be replayed.
     this.act('setClock', [id, change], JSON.stringify(change), id);
     n.clock.set(change, this.now);

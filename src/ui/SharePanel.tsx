@@ -1,7 +1,7 @@
 // Share and save: a link that reproduces the run, JSON export/import (validated; bad files change nothing), SVG/PNG export, and the run's fingerprint.
 import { useState, type ChangeEvent } from 'react';
 import { fingerprint } from '../store/fingerprint';
-import { MAX_IMPORT_BYTES, encodeHash, parseSavedText, savedRun, type SavedRun } from '../store/share';
+import { MAX_IMPORT_BYTES, MAX_RUN_MS, encodeHash, parseSaved, parseSavedText, savedRun, type SavedRun } from '../store/share';
 import { getDriver, publish, useSim } from '../store/sim';
 import { openCompare } from './compare/compareState';
 import { noteOwnHash, openSaved } from './shareLink';
@@ -78,10 +78,28 @@ export function SharePanel() {
   const [importOk, setImportOk] = useState<string | null>(null);
   const [imageError, setImageError] = useState<string | null>(null);
 
+  const [shareError, setShareError] = useState<string | null>(null);
+  /** The run as a link or file would hold it, or null (and the reason shown) when opening one would refuse it. */
+  const shareable = (): SavedRun | null => {
+    const saved = currentSaved();
+    const check = parseSaved(JSON.parse(JSON.stringify(saved)));
+    if (check.ok) {
+      setShareError(null);
+      return saved;
+    }
+    setShareError(
+      saved.t > MAX_RUN_MS
+        ? `This run cannot be shared from here: it is at t = ${formatMs(saved.t)}, and a link or file holds at most ${formatMs(MAX_RUN_MS)} of simulated time. Go back to before that and share from there.`
+        : `This run cannot be shared as it is: ${check.error}. A link would not open.`,
+    );
+    return null;
+  };
   const makeLink = async (): Promise<void> => {
     publish();
     const at = momentNow();
-    const hash = await encodeHash(currentSaved());
+    const saved = shareable();
+    if (saved === null) return;
+    const hash = await encodeHash(saved);
     noteOwnHash(hash);
     history.replaceState(null, '', hash);
     dropHashWhenRunChanges(hash, at);
@@ -97,7 +115,8 @@ export function SharePanel() {
     }
   };
   const exportJson = (): void => {
-    const saved = currentSaved();
+    const saved = shareable();
+    if (saved === null) return;
     download(`wiber-run-seed${saved.run.seed}-t${Math.round(saved.t)}.json`, new Blob([JSON.stringify(saved, null, 2)], { type: 'application/json' }));
   };
   const onImport = (e: ChangeEvent<HTMLInputElement>): void => {
@@ -154,6 +173,11 @@ export function SharePanel() {
           )}
         </div>
         {link && <input className="link" readOnly value={link} aria-label="Share link" data-testid="share-link" onFocus={(e) => e.currentTarget.select()} />}
+        {shareError !== null && (
+          <p className="invalid" role="alert" data-testid="share-error">
+            {shareError}
+          </p>
+        )}
         {made !== null && !current && (
           <p className="hint" data-testid="share-link-old">
             The page has moved on since the last link was made (it opens {sameRun(here, made.at) ? 'this run' : 'the run as it was then'} at t = {formatMs(made.at.now)}). Create a link again to

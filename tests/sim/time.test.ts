@@ -842,6 +842,20 @@ describe('crash and restart: the physical clock keeps running, the correction is
 });
 
 describe('setClock means exactly what the architecture says', () => {
+  it('refuses a shift beyond ±1e9 ms and a drift beyond ±1e6 ppm, naming the value, and records nothing', () => {
+    const c = createCluster({ seed: 1 });
+    c.runFor(500);
+    const before = c.actions().length;
+    expect(() => c.setClock('n2', { offsetMs: 1e300 })).toThrow(/setClock: offsetMs must be within ±1,000,000,000 ms \(got 1e\+300\)/);
+    expect(() => c.setClock('n2', { stepMs: 1e308 })).toThrow(/stepMs must be within/);
+    expect(() => c.setClock('n2', { driftPpm: 2e6 })).toThrow(/driftPpm must be above -1,000,000 and at most 1,000,000 \(got 2000000\)/);
+    expect(c.actions()).toHaveLength(before);
+    expect(Number.isFinite(c.node('n2').clock.correctedMs)).toBe(true);
+    // At the bounds: taken.
+    c.setClock('n2', { offsetMs: -1e9, driftPpm: 1e6 });
+    expect(c.actions()).toHaveLength(before + 1);
+  });
+
   it('offsetMs sets the current offset, stepMs then adds to it, driftPpm applies from then on; the correction is untouched', () => {
     for (let seed = 1; seed <= SEEDS; seed++) {
       withSeed(seed, () => {

@@ -571,6 +571,20 @@ describe('share panel', () => {
     expect(getDriver()).toBe(before);
   });
 
+  it('a run a link could not hold (past an hour of simulated time) is not shared: it says why and what to do, and makes no link', async () => {
+    freshRun({ seed: 2, nodes: 3 });
+    run(() => seek(3_700_000));
+    render(<SharePanel />);
+    fireEvent.click(screen.getByRole('button', { name: 'Create link' }));
+    expect((await screen.findByTestId('share-error')).textContent).toMatch(/^This run cannot be shared from here: it is at t = 3700\.0 s, and a link or file holds at most 3600\.0 s of simulated time\. Go back/);
+    expect(screen.queryByTestId('share-link')).toBeNull();
+    // Back within the hour: the link is made.
+    run(() => seek(3_000_000));
+    fireEvent.click(screen.getByRole('button', { name: 'Create link' }));
+    expect((await screen.findByTestId('share-link')).getAttribute('value')).toMatch(/#z=/);
+    expect(screen.queryByTestId('share-error')).toBeNull();
+  });
+
   it('shows a fingerprint that identifies the state', () => {
     render(<SharePanel />);
     expect(screen.getByTestId('fingerprint').textContent).toMatch(/^[0-9a-f]{8}$/);
