@@ -14,7 +14,7 @@ import { DEFAULT_BROKER, type BrokerObserver, type BrokerSettings } from './brok
 import { MessagingChecker, type DedupConfig } from './checkers/messaging';
 import { RaftChecker } from './checkers/raft';
 import { ClientActor, DEFAULT_CLIENT, type ClientLogLine, type ClientObserver, type CommandHandle, type Received } from './client';
-import { ConfigError, MAX_HOST_CHARS, MAX_NODES, generatedConfig, parseClusterConfig, TIME_SERVER_ID, type ClusterConfig, type NodeConfig } from './config';
+import { ConfigError, MAX_HOST_CHARS, MAX_NODES, NODE_ID, generatedConfig, parseClusterConfig, TIME_SERVER_ID, type ClusterConfig, type NodeConfig } from './config';
 
 export { TIME_SERVER_ID };
 import { DEFAULT_NETWORK, Engine, type Actor, type LeanListener } from './engine';
@@ -635,6 +635,9 @@ export class SimCluster implements Cluster {
   }
 
   partition(groups: string[][]): void {
+    if (!Array.isArray(groups) || !groups.every((g) => Array.isArray(g))) {
+      throw new TypeError(`partition needs an array of groups, each an array of node ids (got ${JSON.stringify(groups) ?? String(groups)})`);
+    }
     const seen = new Set<string>();
     const actors = groups.map((g) =>
       g.map((id) => {
@@ -844,7 +847,7 @@ export class SimCluster implements Cluster {
       while (this.usedIds.has(`n${k}`)) k++;
       id = `n${k}`;
     } else {
-      if (typeof id !== 'string' || !/^[A-Za-z0-9_.:-]{1,64}$/.test(id)) throw new RangeError(`node id must be 1..64 letters, digits or _.:- (got '${String(id)}')`);
+      if (typeof id !== 'string' || id.length > 64 || !NODE_ID.test(id)) throw new RangeError(`node id must be 1..64 letters, digits or _.:- (got '${String(id)}')`);
       if (this.usedIds.has(id)) throw new RangeError(`node id '${id}' is taken (ids of removed nodes are not reused)`);
       if (id === TIME_SERVER_ID || this.clients.has(id)) throw new RangeError(`node id '${id}' is taken by a client or the time server`);
     }
@@ -903,6 +906,11 @@ export class SimCluster implements Cluster {
     }
     const toRemove = this.nodeIds.filter((id) => !listed.has(id));
     if (toRemove.length === this.nodeIds.length && toAdd.length === 0) throw new ConfigError('Config must keep at least one node of the running cluster');
+    // The nodes are added before any is removed (one change at a time): the whole change is checked first, so a refusal changes nothing.
+    if (this.nodeIds.length + toAdd.length > MAX_NODES) {
+      throw new ConfigError(`This change adds ${toAdd.length} nodes to the ${this.nodeIds.length} running, and the simulator supports at most ${MAX_NODES} at once (nodes are added before any is removed): remove nodes first, then add`);
+    }
+    for (const x of toAdd) if (x.id === TIME_SERVER_ID || this.clients.has(x.id)) throw new ConfigError(`Node id ${x.id} is taken by a client or the time server`);
     const added = toAdd.map((x) => this.addNode({ id: x.id, host: x.host, port: x.port }));
     for (const id of toRemove) this.removeNode(id);
     return { added, removed: toRemove };

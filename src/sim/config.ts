@@ -5,6 +5,9 @@ import { yaml } from './yaml';
 import './yamlEager';
 
 /** A config the simulator refuses; the message begins with the spec's text so users of the original recognise it. */
+/** What a node id may be (addNode takes the same): one word of letters, digits and _.:- (at most MAX_NODE_ID_CHARS). */
+export const NODE_ID = /^[A-Za-z0-9_.:-]+$/;
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -137,6 +140,9 @@ export function parseClusterConfig(text: string): ClusterConfig {
     const { id, host, port } = entry;
     if (!isNonEmptyString(id)) throw new ConfigError(`Node 'id' must be a non-empty string (${at}.id)`);
     if (id.length > MAX_NODE_ID_CHARS) throw new ConfigError(`Node 'id' must be at most ${MAX_NODE_ID_CHARS} characters, not ${id.length} (${at}.id)`);
+    // The simulator's own rule on top of the original's: an id is one word that scenario lines, lessons and
+    // the explorer can name ('a b', '<b>' or '#1' made runs whose recorded actions could not be replayed).
+    if (!NODE_ID.test(id)) throw new ConfigError(`Node 'id' must be letters, digits or _.:- only (one word a scenario line can name), not '${id}' (${at}.id)`);
     const owner = reservedIdOwner(id);
     if (owner !== undefined) throw new ConfigError(`Node id '${id}' is reserved for ${owner} (${at}.id)`);
     if (!isNonEmptyString(host)) throw new ConfigError(`Node 'host' must be a non-empty string (${at}.host)`);

@@ -188,7 +188,16 @@ export function ConfigPanel() {
     }
     setFileError(null);
     file.text().then(
-      (text) => set({ source: 'yaml', yaml: text }),
+      (text) => {
+        // A file that is no cluster.yaml (a wrong pick, a binary) must not replace the draft being edited.
+        try {
+          parseClusterConfig(text);
+        } catch (err) {
+          setFileError(`${file.name} is not a valid cluster.yaml (${err instanceof Error ? err.message : String(err)}): your draft was kept.`);
+          return;
+        }
+        set({ source: 'yaml', yaml: text });
+      },
       (err: unknown) => setFileError(`Could not read ${file.name}: ${String(err)}`),
     );
   };

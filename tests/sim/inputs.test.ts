@@ -310,6 +310,14 @@ describe('finding 10: replay, toScenario and seeds', () => {
     expect(c.actions()).toEqual([]);
   });
 
+  it('partition refuses a non-array or a group that is not an array by name, and records nothing', () => {
+    const c = createCluster({ seed: 10, nodes: 3 });
+    const before = c.actions().length;
+    expect(() => c.partition('n1' as unknown as string[][])).toThrow(/partition needs an array of groups, each an array of node ids \(got "n1"\)/);
+    expect(() => c.partition(['n1'] as unknown as string[][])).toThrow(/partition needs an array of groups/);
+    expect(c.actions()).toHaveLength(before);
+  });
+
   it('toScenario writes partition([["n1"]]) (one group: n1 against the rest) so that it parses and replays identically', () => {
     const c = createCluster({ seed: 10, nodes: 5 });
     c.runFor(600);

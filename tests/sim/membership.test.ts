@@ -225,6 +225,19 @@ describe('the config file adds and removes nodes while running', () => {
       expect(c.members()).toEqual(['n2', 'n3', 'alpha']);
     });
   });
+
+  it('a change that would pass 50 nodes at once (nodes are added before any is removed) is refused whole: nothing added, nothing recorded', () => {
+    const c = createCluster({ seed: 3, nodes: 48 });
+    c.runFor(200);
+    const actions = c.actions().length;
+    const keep = c.nodeIds.slice(0, 45);
+    const yaml = ['nodes:', ...keep.map((id, i) => `  - {id: ${id}, host: h, port: ${9000 + i}}`), ...[1, 2, 3, 4, 5].map((k) => `  - {id: x${k}, host: h, port: ${8000 + k}}`)].join('\n');
+    expect(() => c.reconfigure(yaml)).toThrow(/adds 5 nodes to the 48 running, and the simulator supports at most 50 at once .*remove nodes first, then add/);
+    expect(c.nodeIds).toHaveLength(48);
+    expect(c.actions()).toHaveLength(actions);
+    // An id no scenario line could name is refused by the config rules, with its place.
+    expect(() => c.reconfigure(['nodes:', '  - {id: n1, host: h, port: 1}', '  - {id: "a b", host: h, port: 2}'].join('\n'))).toThrow(/Node 'id' must be letters, digits or _\.:- only .*not 'a b' \(nodes\[1\]\.id\)/);
+  });
 });
 
 describe('the "one change at a time" rule switch (thesis §4.1)', () => {

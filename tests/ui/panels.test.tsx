@@ -551,13 +551,17 @@ describe('config panel', () => {
     render(<ConfigPanel />);
     fireEvent.click(screen.getByRole('radio', { name: /cluster\.yaml/ }));
     const editor = screen.getByRole('textbox', { name: 'cluster.yaml' });
-    fireEvent.change(editor, { target: { value: 'nodes:\n  - {id: "<b>x</b>", host: h, port: 1}\n  - {id: beta, host: h, port: 2}\n  - {id: gamma, host: h, port: 3}\n' } });
-    expect(screen.getByTestId('yaml-status').textContent).toBe('✓ 3 nodes: <b>x</b>, beta, gamma');
+    // An id that is markup is refused (one word a scenario line can name), and the refusal shows it as text.
+    fireEvent.change(editor, { target: { value: 'nodes:\n  - {id: "<b>x</b>", host: h, port: 1}\n  - {id: beta, host: h, port: 2}\n' } });
+    expect(screen.getByTestId('yaml-status').textContent).toMatch(/Node 'id' must be letters, digits or _\.:- only .*not '<b>x<\/b>' \(nodes\[0\]\.id\)/);
+    expect(screen.getByTestId('yaml-status').querySelector('b')).toBeNull();
+    fireEvent.change(editor, { target: { value: 'nodes:\n  - {id: alpha, host: "<b>h</b>", port: 1}\n  - {id: beta, host: h, port: 2}\n  - {id: gamma, host: h, port: 3}\n' } });
+    expect(screen.getByTestId('yaml-status').textContent).toBe('✓ 3 nodes: alpha, beta, gamma');
     rAct(() => {
       fireEvent.click(screen.getByRole('button', { name: 'Apply and start a new run' }));
       finishTask();
     });
-    expect(useSim.getState().nodeIds).toEqual(['<b>x</b>', 'beta', 'gamma']);
+    expect(useSim.getState().nodeIds).toEqual(['alpha', 'beta', 'gamma']);
   });
 });
 
