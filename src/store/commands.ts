@@ -4,7 +4,7 @@ import { Driver, type FeedItem } from './driver';
 import { normalizeRun, type RunOptions } from './runOptions';
 import { stepGoal, untilGoal, type UntilGoal } from './stepKinds';
 import { SEARCH_LIMIT_MS, finishTask, formatMs, getDriver, internal, publish, useSim, type ActResult } from './sim';
-import type { WorkloadConfig } from './workload';
+import type { RunningWorkload, WorkloadConfig } from './workload';
 import { whenIdle } from './whenIdle';
 
 /** One scheduler event (a delivery, a drop, a timer), or a recorded action coming due. */
@@ -150,7 +150,7 @@ export function actWithResult(op: string, args: unknown[]): ActResult {
  * Starts a new run (new options, optionally a recorded action log, a time to seek to, and who did those
  * actions: 'The guide', 'The shared run'…). Returns an error text and changes nothing on failure.
  */
-export function newRun(run: RunOptions, actions: readonly ActionRecord[], seekTo?: number, by?: string): string | undefined {
+export function newRun(run: RunOptions, actions: readonly ActionRecord[], seekTo?: number, by?: string, workload?: RunningWorkload): string | undefined {
   internal.endSlowMotion();
   let d: Driver;
   const clean = normalizeRun(run);
@@ -165,7 +165,7 @@ export function newRun(run: RunOptions, actions: readonly ActionRecord[], seekTo
   d.load(actions);
   let failed: string | undefined;
   internal.startTask({
-    label: 'Loading the run', d, target, stop: null, seeking: true, swap: { run: clean, seekTo, by: actions.length > 0 ? by : undefined },
+    label: 'Loading the run', d, target, stop: null, seeking: true, swap: { run: clean, seekTo, by: actions.length > 0 ? by : undefined, ...(workload !== undefined ? { workload } : {}) },
     onFail: (text) => (failed = text),
   });
   return failed;

@@ -7,7 +7,7 @@ import type { ActionRecord, InFlight, NodeView, Publish, SimEvent } from '../sim
 import type { SavedState } from '../sim/snapshot';
 import { Metrics, type MetricsMark } from './metrics';
 import { FEED_JOURNAL, clusterOptions, type RunOptions } from './runOptions';
-import { WORKLOAD_LIMITS, WorkloadSchedule, WorkloadTally, isWorkloadClient, validateWorkload, type TallyState, type WorkloadConfig, type WorkloadStats } from './workload';
+import { WORKLOAD_LIMITS, WorkloadSchedule, WorkloadTally, isWorkloadClient, validateWorkload, type RunningWorkload, type TallyState, type WorkloadConfig, type WorkloadStats } from './workload';
 
 /** One journal event with its number in the run (1-based, identical in every replay of the run). */
 export interface FeedItem {
@@ -558,6 +558,19 @@ export class Driver {
   /** The running workload's settings, or null. */
   get workloadConfig(): WorkloadConfig | null {
     return this.workload?.config ?? null;
+  }
+
+  /** The running workload and where its schedule stands (a share link carries it: the opened run goes on publishing the same), or null. */
+  workloadState(): RunningWorkload | null {
+    return this.workload === null ? null : { config: this.workload.config, ...this.workload.position() };
+  }
+
+  /** Carries on a workload from where a saved run left it (its schedule exactly: the next message at the same instant). */
+  resumeWorkload(state: RunningWorkload): void {
+    this.settleRewind();
+    const w = new WorkloadSchedule(validateWorkload(state.config), state.startAt);
+    w.setPosition(state);
+    this.workload = w;
   }
 
   /**

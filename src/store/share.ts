@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { MAX_NODES, MAX_SEED, MIN_SEED, type ActionRecord } from '../sim';
 import { canCompress, inflateLimited, isRunHash, MAX_HASH, pipe, toBase64Url, fromBase64Url } from './linkCodec';
 import { MAX_ACTIONS, normalizeRun, type RunOptions } from './runOptions';
+import { WORKLOAD_LIMITS, type RunningWorkload } from './workload';
 // Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
 import '../sim/validateEager';
 import { MAX_HOST_CHARS } from '../sim/config';
@@ -95,6 +96,14 @@ export const savedRunSchema = z
     actions: z.array(actionSchema).check(z.maxLength(MAX_ACTIONS)),
     t: ms,
     fingerprint: z.optional(str(64)),
+    /** A workload running at `t`, where its schedule stood: the opened run goes on publishing exactly as the shared one would. */
+    workload: z.optional(
+      z.strictObject({
+        config: z.strictObject({ publishers: int(WORKLOAD_LIMITS.publishers.min, WORKLOAD_LIMITS.publishers.max), rate: range(WORKLOAD_LIMITS.rate.min, WORKLOAD_LIMITS.rate.max), topics: int(WORKLOAD_LIMITS.topics.min, WORKLOAD_LIMITS.topics.max) }),
+        startAt: ms,
+        n: int(0, 1e9),
+      }),
+    ),
   })
   .check(
     z.superRefine((v, ctx) => {
@@ -117,6 +126,7 @@ export interface SavedRun {
   /** Virtual time to open the run at. */
   t: number;
   fingerprint?: string;
+  workload?: RunningWorkload;
 }
 
 export type Parsed = { ok: true; saved: SavedRun } | { ok: false; error: string };
@@ -147,7 +157,7 @@ export function parseSavedText(text: string): Parsed {
   return parseSaved(value);
 }
 
-export function savedRun(run: RunOptions, actions: readonly ActionRecord[], t: number, fingerprint?: string): SavedRun {
+export function savedRun(run: RunOptions, actions: readonly ActionRecord[], t: number, fingerprint?: string, workload?: RunningWorkload | null): SavedRun {
   return {
     format: RUN_FORMAT,
     version: RUN_VERSION,
@@ -155,6 +165,7 @@ export function savedRun(run: RunOptions, actions: readonly ActionRecord[], t: n
     actions: actions.map((a) => ({ at: a.at, events: a.events, op: a.op, args: a.args })),
     t,
     ...(fingerprint ? { fingerprint } : {}),
+    ...(workload ? { workload: { config: { ...workload.config }, startAt: workload.startAt, n: workload.n } } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import type { MetricsSnapshot } from './metrics';
 import { DEFAULT_RUN, type RunOptions } from './runOptions';
 import { DEFAULT_STEP_KIND, type StepKind } from './stepKindNames';
 import type { UntilGoal } from './stepKinds';
-import type { WorkloadConfig, WorkloadStats } from './workload';
+import type { RunningWorkload, WorkloadConfig, WorkloadStats } from './workload';
 import { formatMs } from './time';
 
 /** Playback speeds in simulated ms per wall ms; the last one is fast-forward (as fast as the engine goes). */
@@ -268,7 +268,7 @@ interface Task {
   /** A seek that stops at this event number. */
   stopSeq?: number;
   /** Install `d` as the live driver when done (loading a run: nothing changes until it has loaded). */
-  swap?: { run: RunOptions; seekTo?: number; by?: string };
+  swap?: { run: RunOptions; seekTo?: number; by?: string; workload?: RunningWorkload };
   onEnd?: (result: AdvanceResult, stopped: FeedItem | null) => void;
   onFail?: (text: string) => void;
 }
@@ -418,9 +418,11 @@ function work(budgetMs: number): boolean {
     driver = d;
     old?.dispose();
     marksVersionSeen = -1;
+    // A shared run's running workload goes on where its schedule stood.
+    if (t.swap.workload !== undefined) d.resumeWorkload(t.swap.workload);
     useSim.setState({
       run: t.swap.run,
-      workload: null,
+      workload: d.workloadConfig,
       runId: useSim.getState().runId + 1,
       selection: { node: null, message: null, event: null },
       task: null,
@@ -754,16 +756,16 @@ export function actWithResult(op: string, args: unknown[]): ActResult {
  * Starts a new run (new options, optionally a recorded action log, a time to seek to, and who did those
  * actions: 'The guide', 'The shared run'…). Returns an error text and changes nothing on failure.
  */
-export function newRun(run: RunOptions, actions: readonly ActionRecord[] = [], seekTo?: number, by?: string): string | undefined {
+export function newRun(run: RunOptions, actions: readonly ActionRecord[] = [], seekTo?: number, by?: string, workload?: RunningWorkload): string | undefined {
   const kit = engineKit();
   if (kit === null) {
     whenEngine(() => {
-      const err = newRun(run, actions, seekTo, by);
+      const err = newRun(run, actions, seekTo, by, workload);
       if (err) setNotice({ kind: 'error', text: err });
     });
     return undefined;
   }
-  return kit.commands.newRun(run, actions, seekTo, by);
+  return kit.commands.newRun(run, actions, seekTo, by, workload);
 }
 
 /** Restarts the current run's options from time 0 with no actions. */

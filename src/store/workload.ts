@@ -10,6 +10,15 @@ export interface WorkloadConfig {
   topics: number;
 }
 
+/** A running workload as a saved run holds it: its settings and where its schedule stands. */
+export interface RunningWorkload {
+  config: WorkloadConfig;
+  /** Virtual time of its message 0. */
+  startAt: number;
+  /** Index of its next message. */
+  n: number;
+}
+
 export const WORKLOAD_LIMITS = {
   publishers: { min: 0, max: 20 },
   rate: { min: 0.1, max: 100 },

@@ -48,7 +48,7 @@ function dropHashWhenRunChanges(hash: string, made: LinkMoment): void {
 export function currentSaved(): SavedRun {
   const d = getDriver();
   const s = useSim.getState();
-  return savedRun(s.run, d.allActions(), d.now, fingerprint(d.now, d.seq, d.views(true)));
+  return savedRun(s.run, d.allActions(), d.now, fingerprint(d.now, d.seq, d.views(true)), d.workloadState());
 }
 
 function Fingerprint() {

@@ -5,7 +5,7 @@ import type { SavedRun } from '../store/share';
 
 /** Opens a saved run paused at its moment; returns an error text (and changes nothing) when it cannot. `by` did its actions. */
 export function openSaved(saved: SavedRun, by = 'The shared run'): string | undefined {
-  const err = newRun(saved.run, saved.actions, saved.t, by);
+  const err = newRun(saved.run, saved.actions, saved.t, by, saved.workload);
   // Show the shared moment as it was: paused there.
   if (!err) setPlaying(false);
   return err;

@@ -9,6 +9,8 @@ import {
 } from '../../src/store/sim';
 import { Driver } from '../../src/store/driver';
 import { WorkloadSchedule } from '../../src/store/workload';
+import { decodeHash, encodeHash, savedRun } from '../../src/store/share';
+import { openSaved } from '../../src/ui/shareLink';
 import { freshRun } from './helpers';
 
 function run(fn: () => void): void {
@@ -171,6 +173,27 @@ describe('the workload is part of the run', () => {
     finishTask();
     expect(fp()).toBe(atMid.print);
     expect(workloadStats()).toEqual(atMid.stats);
+  });
+
+  it('a link made while a workload runs carries it: the opened run goes on publishing exactly as the shared one', async () => {
+    run(runUntilLeader);
+    startWorkload(config);
+    run(() => seek(getDriver().now + 1500));
+    const t = getDriver().now;
+    const saved = savedRun(useSim.getState().run, getDriver().allActions(), t, fp(), getDriver().workloadState());
+    expect(saved.workload).toMatchObject({ config });
+    // Through the link's encoding and checks, as a learner's second tab gets it.
+    const parsed = await decodeHash(await encodeHash(saved));
+    if (!parsed.ok) throw new Error(parsed.error);
+    run(() => seek(t + 2000));
+    const later = { print: fp(), stats: workloadStats() };
+    expect(openSaved(parsed.saved)).toBeUndefined();
+    finishTask();
+    expect(getDriver().now).toBe(t);
+    expect(useSim.getState().workload).toEqual(config);
+    run(() => seek(t + 2000));
+    expect(fp(), 'the same run two seconds on, publishes included').toBe(later.print);
+    expect(workloadStats()).toEqual(later.stats);
   });
 
   it('acting in the past with a workload running forks there and carries the workload on without a gap', () => {
