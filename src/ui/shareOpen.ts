@@ -1,9 +1,11 @@
 // Opens a run link: validates it with zod (share.ts), loads the engine (and the YAML parser when the run has its own
 // cluster.yaml), rebuilds the run and ends the link's first frame; loads only when a link is there (shareLink.ts).
 import { loadYaml } from '../sim/yaml';
-import { afterFirstFrame, endLinkPreview, isBusy, loadEngine, showNotice, useSim } from '../store/sim';
+import { afterFirstFrame, endLinkPreview, getDriver, isBusy, loadEngine, showNotice, useSim } from '../store/sim';
 import { plural } from './plural';
 import { openSaved } from './shareLink';
+import { fingerprint } from '../store/fingerprint';
+import type { SavedRun } from '../store/share';
 import { formatMs } from '../store/time';
 
 /** Resolves once no run is loading (a run is rebuilt in slices across frames). */
@@ -12,6 +14,17 @@ function idle(): Promise<void> {
     const check = (): void => (isBusy() ? void requestAnimationFrame(check) : resolve());
     check();
   });
+}
+
+/**
+ * After a saved run has been rebuilt: a warning when the page's run at that moment is not the one shared
+ * (its fingerprint differs: most likely made by another version of the simulator), or undefined.
+ */
+export function fingerprintWarning(saved: SavedRun): string | undefined {
+  if (saved.fingerprint === undefined) return undefined;
+  const d = getDriver();
+  const here = fingerprint(d.now, d.seq, d.views(true));
+  return here === saved.fingerprint ? undefined : `The run opened, but it is not the one shared: its fingerprint at t=${formatMs(d.now)} is ${here}, the shared one ${saved.fingerprint} (it was probably made by another version of the simulator).`;
 }
 
 /** What to do about a link that does not open (said after why). */
@@ -43,7 +56,12 @@ export async function openHash(hash: string, onLoad = false): Promise<void> {
     if (!opened) return;
     endLinkPreview(true);
     if (typeof performance.mark === 'function') performance.mark('wiber:shared-moment');
-    showNotice({ kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}, at t=${formatMs(parsed.saved.t)}.` });
+    const differs = fingerprintWarning(parsed.saved);
+    showNotice(
+      differs !== undefined
+        ? { kind: 'error', text: differs }
+        : { kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}, at t=${formatMs(parsed.saved.t)}.` },
+    );
   } catch (err) {
     showNotice({ kind: 'error', text: `This link could not be opened: ${err instanceof Error ? err.message : String(err)}. ${ADVICE} Nothing was changed.` });
   } finally {

@@ -11,6 +11,7 @@ import { Driver } from '../../src/store/driver';
 import { WorkloadSchedule } from '../../src/store/workload';
 import { decodeHash, encodeHash, savedRun } from '../../src/store/share';
 import { openSaved } from '../../src/ui/shareLink';
+import { fingerprintWarning } from '../../src/ui/shareOpen';
 import { freshRun } from './helpers';
 
 function run(fn: () => void): void {
@@ -194,6 +195,15 @@ describe('the workload is part of the run', () => {
     run(() => seek(t + 2000));
     expect(fp(), 'the same run two seconds on, publishes included').toBe(later.print);
     expect(workloadStats()).toEqual(later.stats);
+  });
+
+  it('an opened run whose fingerprint is not the shared one is said to differ (another version of the simulator)', () => {
+    run(runUntilLeader);
+    const d = getDriver();
+    const right = savedRun(useSim.getState().run, d.allActions(), d.now, fp());
+    expect(fingerprintWarning(right)).toBeUndefined();
+    const wrong = { ...right, fingerprint: 'deadbeef' };
+    expect(fingerprintWarning(wrong)).toMatch(new RegExp(`^The run opened, but it is not the one shared: its fingerprint at t=.* is ${fp()}, the shared one deadbeef`));
   });
 
   it('acting in the past with a workload running forks there and carries the workload on without a gap', () => {
