@@ -400,6 +400,8 @@ export function loadChapter(text: string, file = 'chapter', limits: { minSteps?:
   let challenge: Challenge | undefined;
   // A step's setup starts a cluster that the following steps go on with: they see its nodes and settings.
   let live: { options: ClusterOptions; setup?: Fragment } = { options: setup.scenario.options };
+  /** The latest \`at\` time of the steps so far (recorded lessons place their actions at absolute times). */
+  let lastAt = 0;
   // The live cluster's node ids: a step's add-node lines add to them, for its checks and the following steps.
   let liveIds: readonly string[] = idsOf(live.options);
   body.sections.forEach((s, i) => {
@@ -432,6 +434,17 @@ export function loadChapter(text: string, file = 'chapter', limits: { minSteps?:
     }
     const scenarioFragment = scenario !== undefined ? fragment(scenario.text, scenario.line, where, { header: false, nodeIds: liveIds }) : undefined;
     liveIds = scenarioFragment?.scenario.nodeIds ?? liveIds;
+    // A step runs in one go when the learner presses Next: its simulated time, times its nodes, is bounded so that no step holds the page for long.
+    if (scenarioFragment !== undefined) {
+      const span = stepSpanMs(scenarioFragment, lastAt);
+      lastAt = span.lastAt;
+      const nodes = liveIds.length;
+      if (span.ms * nodes > MAX_STEP_NODE_MS) {
+        throw new ChapterError(
+          `${where(scenario!.line)}: this step may run ${Math.round(span.ms / 1000)} s of simulated time on ${nodes} nodes, which would hold the page for seconds; a step runs at most ${Math.round(MAX_STEP_NODE_MS / nodes / 1000)} s on ${nodes} nodes (split it, or use fewer nodes)`,
+        );
+      }
+    }
     const stepIds = liveIds;
     const ctx: FillContext = {
       step: steps.length,
@@ -540,6 +553,36 @@ export function fillRunValues(text: string, vars: ReadonlyMap<string, string | n
  * What a fragment's own commands make true: `run 1s` / `chaos 20s` durations (in ms), and the numbers
  * of its `clock` commands (`clock n3 step -300` ties "300 ms"; `net` lines: see netLines).
  */
+/**
+ * Node-milliseconds of simulated time a step may run at most (its span times its nodes): 10,000,000, about
+ * a second of the page's time (50 nodes for 200 s, or 5 nodes for 33 min). A lesson made of steps of a
+ * simulated day on 50 nodes held the page for minutes.
+ */
+export const MAX_STEP_NODE_MS = 10_000_000;
+
+const DURATION = String.raw`(\d+(?:\.\d+)?)(ms|s)?`;
+
+/**
+ * The most simulated time a step's scenario can take: its \`run\`/\`chaos\` durations, its \`within\` limits
+ * (10 s when a \`run until\` gives none) and how far its \`at\` lines go past the last one before it.
+ */
+function stepSpanMs(f: Fragment, lastAt: number): { ms: number; lastAt: number } {
+  const toMs = (n: string, unit: string | undefined): number => Number(n) * (unit === 's' ? 1000 : 1);
+  let ms = 0;
+  let at = lastAt;
+  for (const st of f.scenario.steps) {
+    const src = st.source;
+    const fixed = new RegExp(`^(?:run|chaos)\\s+${DURATION}(?:\\s|$)`).exec(src);
+    if (fixed !== null) ms += toMs(fixed[1], fixed[2]);
+    const within = new RegExp(`\\bwithin\\s+${DURATION}`).exec(src);
+    if (within !== null) ms += toMs(within[1], within[2]);
+    else if (/^(?:run|chaos)\s+until\b/.test(src)) ms += 10_000;
+    const abs = new RegExp(`^at\\s+${DURATION}`).exec(src);
+    if (abs !== null) at = Math.max(at, toMs(abs[1], abs[2]));
+  }
+  return { ms: ms + Math.max(0, at - lastAt), lastAt: at };
+}
+
 function runDurations(f: Fragment | undefined): number[] {
   const out: number[] = [];
   for (const st of f?.scenario.steps ?? []) {

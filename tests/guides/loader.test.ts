@@ -58,6 +58,14 @@ describe('placeholders: numbers in prose come from the engine', () => {
     expect(loadError(chapter({ steps: ['Text.\n\n```setup\nelection-timeout 300 150\n```\n\n```scenario\nrun 10ms\n```'] }))).toMatch(/^guides\/demo\.md line \d+: this setup does not make a cluster/);
   });
 
+  it('a step that could hold the page for long (its simulated time times its nodes) is refused at load, saying how much a step may run', () => {
+    expect(loadError(chapter({ setup: 'nodes 50', steps: ['Long.\n\n```scenario\nrun 1200s\n```'] }))).toMatch(/line \d+: this step may run 1200 s of simulated time on 50 nodes, .* a step runs at most 200 s on 50 nodes/);
+    expect(loadError(chapter({ setup: 'nodes 5', steps: ['Waits.\n\n```scenario\nrun until leader within 3000s\n```'] }))).toMatch(/this step may run 3000 s of simulated time on 5 nodes/);
+    // Recorded lessons place actions at absolute times: a step spans from the last one's.
+    expect(loadError(chapter({ setup: 'nodes 50', steps: ['A.\n\n```scenario\nat 100000ms\n```', 'B.\n\n```scenario\nat 400000ms\n```'] }))).toMatch(/this step may run 300 s of simulated time on 50 nodes/);
+    expect(() => load(chapter({ setup: 'nodes 50', steps: ['A.\n\n```scenario\nat 100000ms\n```', 'B.\n\n```scenario\nat 250000ms\n```'] }))).not.toThrow();
+  });
+
   it('an unknown placeholder, a bad format or an unclosed one is an error with file and line', () => {
     expect(loadError(chapter({ steps: ['Every {{heartbeet}}.\n\n```check\nexpect no leader\n```'] }))).toMatch(
       /^guides\/demo\.md line 18: unknown placeholder \{\{heartbeet\}\} \(did you mean \{\{heartbeat\}\}\?\)/,
