@@ -140,6 +140,40 @@ function Branches() {
   );
 }
 
+/**
+ * On one column (phones, tablets) a node's details open in the Inspect panel far below the cluster: a
+ * tap on a node showed only a ring. This line says so and goes there (hidden on wide screens, where the
+ * panel is beside the cluster).
+ */
+function SelectedJump() {
+  const node = useSim((s) => s.selection.node);
+  const tab = useSim((s) => s.tab);
+  if (node === null || tab !== 'inspect') return null;
+  return (
+    <p className="selected-jump">
+      <button
+        type="button"
+        className="btn small"
+        onClick={() => {
+          const panel = document.getElementById('side-panel-inspect');
+          if (panel === null) return;
+          panel.focus({ preventScroll: true });
+          // The details may still be loading (the page not yet long enough to bring the panel to the top):
+          // follow for a second of frames until it is there.
+          let frames = 60;
+          const go = (): void => {
+            panel.scrollIntoView({ block: 'start' });
+            if (--frames > 0 && panel.getBoundingClientRect().top > 1) requestAnimationFrame(go);
+          };
+          go();
+        }}
+      >
+        {node} selected: its details ↓
+      </button>
+    </p>
+  );
+}
+
 function Reference() {
   const open = useReference((s) => s.open);
   if (open === null) return null;
@@ -211,6 +245,7 @@ export function App() {
         <main className="main">
           <section className="stage" aria-label="Cluster">
             <ClusterView />
+            <SelectedJump />
             <aside className="stage-side">
               <Narration />
               <Legend />

@@ -64,6 +64,25 @@ describe.skipIf(!hasBrowser)('what a learner meets', () => {
     }
   });
 
+  it('on a phone, a tapped node says where its details are, and the line goes there', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    const page = await context.newPage();
+    await page.addInitScript(() => window.localStorage.setItem('wiber-welcomed', '1'));
+    await page.goto(inject('baseUrl'));
+    await page.locator('svg.cv g.node').first().waitFor();
+    // Paused: while playing, the narration above the panels grows and moves them down.
+    await page.getByRole('button', { name: 'Pause' }).tap();
+    await page.locator('svg.cv g.node[data-node="n2"]').tap();
+    const jump = page.getByRole('button', { name: 'n2 selected: its details ↓' });
+    expect((await jump.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    await jump.tap();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('side-panel-inspect');
+    // Scrolled to it (smoothly, where the page scrolls smoothly).
+    await expect.poll(async () => Math.abs((await page.locator('#side-panel-inspect').boundingBox())!.y) < 60).toBe(true);
+    expect(await page.locator('#side-panel-inspect').textContent()).toMatch(/^n2/);
+    await context.close();
+  });
+
   it('the help dialog keeps the keyboard focus inside it and gives it back on close', async () => {
     const { page, errors } = await openPage(browser, inject('baseUrl'));
     await page.locator('svg.cv g.node').first().waitFor();
