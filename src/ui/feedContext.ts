@@ -68,16 +68,24 @@ export function categoryOf(item: FeedItem): FeedCategory {
  * empty AppendEntries: same pair of nodes, the request's seq) is background too, as the heartbeat is.
  */
 export function categoriesOf(items: readonly FeedItem[]): FeedCategory[] {
-  const beats = new Set<string>();
+  // Numeric keys (the pair of nodes, then the request's seq): this runs over the whole feed on every refresh.
+  const ids = new Map<string | undefined, number>();
+  const idOf = (id: string | undefined): number => {
+    let n = ids.get(id);
+    if (n === undefined) ids.set(id, (n = ids.size));
+    return n;
+  };
+  const beats = new Set<number>();
   const out: FeedCategory[] = new Array(items.length);
   for (let i = 0; i < items.length; i++) {
     const e = items[i].e;
     let c = categoryOf(items[i]);
-    if ((e.kind === 'send' || e.kind === 'deliver') && e.payload !== undefined) {
+    if ((e.type === 'AppendEntries' || e.type === 'AppendEntriesReply') && (e.kind === 'send' || e.kind === 'deliver') && e.payload !== undefined) {
       const seq = (e.payload as { seq?: number }).seq;
       if (seq !== undefined) {
-        if (e.type === 'AppendEntries' && c === 'background') beats.add(`${e.from}>${e.to}#${seq}`);
-        else if (e.type === 'AppendEntriesReply' && (e.payload as { success?: boolean }).success === true && beats.has(`${e.to}>${e.from}#${seq}`)) c = 'background';
+        if (e.type === 'AppendEntries') {
+          if (c === 'background') beats.add((idOf(e.from) * 4096 + idOf(e.to)) * 2 ** 32 + seq);
+        } else if ((e.payload as { success?: boolean }).success === true && beats.has((idOf(e.to) * 4096 + idOf(e.from)) * 2 ** 32 + seq)) c = 'background';
       }
     }
     out[i] = c;
