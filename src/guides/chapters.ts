@@ -400,7 +400,7 @@ export function loadChapter(text: string, file = 'chapter', limits: { minSteps?:
   let challenge: Challenge | undefined;
   // A step's setup starts a cluster that the following steps go on with: they see its nodes and settings.
   let live: { options: ClusterOptions; setup?: Fragment } = { options: setup.scenario.options };
-  /** The latest \`at\` time of the steps so far (recorded lessons place their actions at absolute times). */
+  /** The latest `at` time of the steps so far (recorded lessons place their actions at absolute times). */
   let lastAt = 0;
   // The live cluster's node ids: a step's add-node lines add to them, for its checks and the following steps.
   let liveIds: readonly string[] = idsOf(live.options);
@@ -550,10 +550,6 @@ export function fillRunValues(text: string, vars: ReadonlyMap<string, string | n
 }
 
 /**
- * What a fragment's own commands make true: `run 1s` / `chaos 20s` durations (in ms), and the numbers
- * of its `clock` commands (`clock n3 step -300` ties "300 ms"; `net` lines: see netLines).
- */
-/**
  * Node-milliseconds of simulated time a step may run at most (its span times its nodes): 10,000,000, about
  * a second of the page's time (50 nodes for 200 s, or 5 nodes for 33 min). A lesson made of steps of a
  * simulated day on 50 nodes held the page for minutes.
@@ -563,8 +559,8 @@ export const MAX_STEP_NODE_MS = 10_000_000;
 const DURATION = String.raw`(\d+(?:\.\d+)?)(ms|s)?`;
 
 /**
- * The most simulated time a step's scenario can take: its \`run\`/\`chaos\` durations, its \`within\` limits
- * (10 s when a \`run until\` gives none) and how far its \`at\` lines go past the last one before it.
+ * The most simulated time a step's scenario can take: its `run`/`chaos` durations, its `within` limits
+ * (10 s when a `run until` gives none) and how far its `at` lines go past the last one before it.
  */
 function stepSpanMs(f: Fragment, lastAt: number): { ms: number; lastAt: number } {
   const toMs = (n: string, unit: string | undefined): number => Number(n) * (unit === 's' ? 1000 : 1);
@@ -583,6 +579,10 @@ function stepSpanMs(f: Fragment, lastAt: number): { ms: number; lastAt: number }
   return { ms: ms + Math.max(0, at - lastAt), lastAt: at };
 }
 
+/**
+ * What a fragment's own commands make true: `run 1s` / `chaos 20s` durations (in ms), and the numbers
+ * of its `clock` commands (`clock n3 step -300` ties "300 ms"; `net` lines: see netLines).
+ */
 function runDurations(f: Fragment | undefined): number[] {
   const out: number[] = [];
   for (const st of f?.scenario.steps ?? []) {
