@@ -161,7 +161,7 @@ export function SharePanel() {
     <div className="panel share">
       <section aria-labelledby="share-link">
         <h3 id="share-link">Share link</h3>
-        <p className="hint">The link holds the seed, the configuration, every action and the current time: opening it rebuilds exactly this run.</p>
+        <p className="hint">The link holds the seed, the configuration, every action, a running workload and the current time: opening it rebuilds exactly this run (and says so if its fingerprint differs).</p>
         <div className="row">
           <button type="button" className="btn primary" onClick={() => void makeLink()}>
             Create link
