@@ -88,11 +88,11 @@ export class WorkloadSchedule {
 
   /** After the run forked at `now`: carry on with the first message due after it (the rest of the old future is gone). */
   /** Where the schedule stands (for undoing a resumeAfter). */
-  position(): { startAt: number; n: number } {
+  position(): Pick<RunningWorkload, 'startAt' | 'n'> {
     return { startAt: this.startAt, n: this.n };
   }
 
-  setPosition(p: { startAt: number; n: number }): void {
+  setPosition(p: Pick<RunningWorkload, 'startAt' | 'n'>): void {
     this.startAt = p.startAt;
     this.n = p.n;
   }

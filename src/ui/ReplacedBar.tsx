@@ -1,6 +1,7 @@
 // The offer to bring back a tree of branches a new run replaced (a link, New run, a lesson's cluster), shown under the notice while that run is.
 import { useForked } from '../store/forked';
 import { showNotice, useSim } from '../store/sim';
+import { isRunHash } from '../store/linkCodec';
 import { noteOwnHash } from './shareLink';
 
 /** While the run that replaced a tree of branches is shown: its branches can come back (a new run, a link or a lesson's cluster dropped them). */
@@ -12,7 +13,7 @@ export function ReplacedBar() {
     const err = replaced.restore();
     if (err !== undefined) return showNotice({ kind: 'error', text: `The previous run could not be brought back: ${err}` });
     // A run link in the address bar (the link that replaced it) no longer describes the page's run: reloaded, it would open that link again.
-    if (/^#[zj]=/.test(location.hash)) {
+    if (isRunHash(location.hash)) {
       history.replaceState(null, '', location.pathname + location.search);
       noteOwnHash('');
     }
