@@ -169,10 +169,11 @@ describe.skipIf(!hasBrowser)('simulator journeys', () => {
     await page.getByRole('button', { name: /Group of n2/ }).click();
     await page.getByRole('button', { name: /^Partition: \{n1 n2\} \| \{n3 n4 n5\}/ }).click();
     await expect.poll(() => page.locator('.partition-summary').textContent()).toMatch(/Partitioned:.*n1 n2.*n3 n4 n5/);
-    expect(await page.locator('svg.cv line.link.blocked').count()).toBe(6);
+    // The drawing updates on the next animation frame, after React's summary: wait for it.
+    await expect.poll(() => page.locator('svg.cv line.link.blocked').count()).toBe(6);
     await page.getByRole('button', { name: 'Heal network' }).click();
     await expect.poll(() => page.locator('.partition-summary').count()).toBe(0);
-    expect(await page.locator('svg.cv line.link.blocked').count()).toBe(0);
+    await expect.poll(() => page.locator('svg.cv line.link.blocked').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });
