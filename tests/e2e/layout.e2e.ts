@@ -85,6 +85,13 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
         return out;
       })),
     );
+    // Two columns: the side tabs make one row (a second row hid where the active tab's underline belongs).
+    problems.push(
+      ...(await atWidths(page, [1100, 1280, 1600, 1920], async (w) => {
+        const rows = await page.evaluate(() => new Set(Array.from(document.querySelectorAll('.side > .tabs .tab')).map((t) => Math.round(t.getBoundingClientRect().top))).size);
+        return rows === 1 ? [] : [`@${w}: the side tabs take ${rows} rows`];
+      })),
+    );
     for (const tab of SIDE_TABS) {
       await page.setViewportSize(viewportFor(1280));
       await page.getByRole('tab', { name: tab, exact: true }).click();
