@@ -46,6 +46,7 @@ function emptyMetrics(): MetricsSnapshot {
   return {
     sentByType: { RequestVote: 0, RequestVoteReply: 0, AppendEntries: 0, AppendEntriesReply: 0, other: 0 },
     sentSeries: [],
+    bucketMs: 100,
     commitSeries: [],
     electionsStarted: 0,
     leadersElected: 0,

@@ -1,8 +1,14 @@
 // Run metrics gathered from the event stream: messages by type over time, elections, commit latency and throughput.
 import type { SimEvent } from '../sim';
 
-/** Width of one time bucket of the series, in virtual ms. */
+/** Width of one time bucket of the series at first, in virtual ms. */
 export const BUCKET_MS = 100;
+/**
+ * Most buckets a series holds (410 s at 100 ms). Past it, each pair of buckets merges into one and the
+ * width doubles: a run left playing for days at Max speed keeps charts of the same size (the series grew
+ * 10 numbers a simulated second, 56 MB by 8 days, and were copied for every frame).
+ */
+export const MAX_BUCKETS = 4096;
 
 export const MESSAGE_TYPES = ['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply', 'other'] as const;
 export type MessageKind = (typeof MESSAGE_TYPES)[number];
@@ -12,6 +18,8 @@ export interface MetricsSnapshot {
   sentByType: Record<MessageKind, number>;
   /** Messages sent per bucket (all types). */
   sentSeries: number[];
+  /** Width of the series' buckets, virtual ms: BUCKET_MS, doubled each time the series passed MAX_BUCKETS. */
+  bucketMs: number;
   /** Entries committed (by leaders) per bucket. */
   commitSeries: number[];
   /** Elections started (a node became candidate). */
@@ -44,14 +52,11 @@ function kindOf(type: string | undefined): MessageKind {
   }
 }
 
-function bump(series: number[], at: number, by = 1): void {
-  const b = Math.floor(at / BUCKET_MS);
-  if (b === series.length - 1) {
-    series[b] += by;
-    return;
-  }
-  while (series.length <= b) series.push(0);
-  series[b] += by;
+/** Each pair of buckets summed into one, as a new array (marks share the old one; see MetricsMark). */
+function merged(series: readonly number[]): number[] {
+  const out = new Array<number>(Math.ceil(series.length / 2));
+  for (let i = 0; i < out.length; i++) out[i] = series[2 * i] + (series[2 * i + 1] ?? 0);
+  return out;
 }
 
 /**
@@ -60,6 +65,7 @@ function bump(series: number[], at: number, by = 1): void {
  */
 export interface MetricsMark {
   readonly sentByType: Readonly<Record<MessageKind, number>>;
+  readonly bucketMs: number;
   readonly series: ReadonlyArray<{ arr: readonly number[]; len: number; last: number }>;
   readonly lists: ReadonlyArray<{ arr: readonly unknown[]; len: number }>;
   readonly dropped: number;
@@ -84,6 +90,7 @@ export class Metrics {
   private sentByType: Record<MessageKind, number>;
   private sentSeries: number[];
   private commitSeries: number[];
+  private bucketMs: number;
   private electionTimes: number[];
   private leaderTimes: number[];
   private commitLatencies: number[];
@@ -104,6 +111,7 @@ export class Metrics {
     this.sentByType = { RequestVote: c?.RequestVote ?? 0, RequestVoteReply: c?.RequestVoteReply ?? 0, AppendEntries: c?.AppendEntries ?? 0, AppendEntriesReply: c?.AppendEntriesReply ?? 0, other: c?.other ?? 0 };
     this.sentSeries = m === undefined ? [] : seriesAt(m.series[0]);
     this.commitSeries = m === undefined ? [] : seriesAt(m.series[1]);
+    this.bucketMs = m?.bucketMs ?? BUCKET_MS;
     this.electionTimes = m === undefined ? [] : (m.lists[0].arr.slice(0, m.lists[0].len) as number[]);
     this.leaderTimes = m === undefined ? [] : (m.lists[1].arr.slice(0, m.lists[1].len) as number[]);
     this.commitLatencies = m === undefined ? [] : (m.lists[2].arr.slice(0, m.lists[2].len) as number[]);
@@ -118,7 +126,7 @@ export class Metrics {
   message(kind: string, at: number, from: string | undefined, type: string | undefined, payload: unknown): void {
     if (kind === 'send') {
       this.sentByType[kindOf(type)]++;
-      bump(this.sentSeries, at);
+      this.bump(0, at, 1);
       if (type === 'AppendEntries' && from !== undefined && this.roles.get(from) === 'leader') {
         const p = payload as { prevLogIndex?: number; entries?: readonly unknown[] } | undefined;
         const n = p?.entries?.length ?? 0;
@@ -161,7 +169,7 @@ export class Metrics {
         const before = this.commitOf.get(e.node) ?? 0;
         this.commitOf.set(e.node, e.index);
         if (this.roles.get(e.node) !== 'leader' || e.index <= before) break;
-        bump(this.commitSeries, e.at, e.index - before);
+        this.bump(1, e.at, e.index - before);
         for (let i = before + 1; i <= e.index; i++) {
           const sent = this.firstSent.get(i);
           if (sent === undefined) continue;
@@ -176,10 +184,35 @@ export class Metrics {
     this.version++;
   }
 
+  /** Counts `by` into the bucket of time `at` of the sent (0) or commit (1) series (they only grow, and only their last bucket fills). */
+  private bump(which: 0 | 1, at: number, by: number): void {
+    let series = which === 0 ? this.sentSeries : this.commitSeries;
+    let b = Math.floor(at / this.bucketMs);
+    if (b === series.length - 1) {
+      series[b] += by;
+      return;
+    }
+    while (b >= MAX_BUCKETS) {
+      this.coarsen();
+      series = which === 0 ? this.sentSeries : this.commitSeries;
+      b = Math.floor(at / this.bucketMs);
+    }
+    while (series.length <= b) series.push(0);
+    series[b] += by;
+  }
+
+  /** Both series at twice the bucket width (they stay aligned: the charts draw them on one time axis). */
+  private coarsen(): void {
+    this.bucketMs *= 2;
+    this.sentSeries = merged(this.sentSeries);
+    this.commitSeries = merged(this.commitSeries);
+  }
+
   /** This state, to come back to with `Metrics.at` (a replay that skips observing events up to here). */
   mark(): MetricsMark {
     return {
       sentByType: { ...this.sentByType },
+      bucketMs: this.bucketMs,
       series: [seriesMark(this.sentSeries), seriesMark(this.commitSeries)],
       lists: [
         { arr: this.electionTimes, len: this.electionTimes.length },
@@ -206,6 +239,7 @@ export class Metrics {
     this.cached = {
       sentByType: { ...this.sentByType },
       sentSeries: this.sentSeries.slice(),
+      bucketMs: this.bucketMs,
       commitSeries: this.commitSeries.slice(),
       electionsStarted: this.electionTimes.length,
       leadersElected: this.leaderTimes.length,

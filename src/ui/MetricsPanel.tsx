@@ -1,6 +1,6 @@
 // Metrics as small charts: messages by type, elections, commit latency and throughput over the run so far.
 import { useMemo } from 'react';
-import { BUCKET_MS, MESSAGE_TYPES, type MetricsSnapshot } from '../store/metrics';
+import { MESSAGE_TYPES, type MetricsSnapshot } from '../store/metrics';
 import { formatMs, useSim } from '../store/sim';
 import { plural } from './plural';
 
@@ -65,18 +65,18 @@ function Latency({ m }: { m: MetricsSnapshot }) {
 export function MetricsPanel() {
   const m = useSim((s) => s.metrics);
   const now = useSim((s) => s.now);
-  const sent = useMemo(() => rebin(m.sentSeries, BUCKET_MS), [m.sentSeries]);
-  const commits = useMemo(() => rebin(m.commitSeries, BUCKET_MS), [m.commitSeries]);
+  const sent = useMemo(() => rebin(m.sentSeries, m.bucketMs), [m.sentSeries, m.bucketMs]);
+  const commits = useMemo(() => rebin(m.commitSeries, m.bucketMs), [m.commitSeries, m.bucketMs]);
   const elections = useMemo(() => {
     const series: number[] = [];
     for (const t of m.electionTimes) {
-      const b = Math.floor(t / BUCKET_MS);
+      const b = Math.floor(t / m.bucketMs);
       while (series.length <= b) series.push(0);
       series[b]++;
     }
     while (series.length < m.sentSeries.length) series.push(0);
-    return rebin(series, BUCKET_MS);
-  }, [m.electionTimes, m.sentSeries.length]);
+    return rebin(series, m.bucketMs);
+  }, [m.electionTimes, m.sentSeries.length, m.bucketMs]);
   const total = MESSAGE_TYPES.reduce((a, t) => a + m.sentByType[t], 0);
   const maxType = Math.max(1, ...MESSAGE_TYPES.map((t) => m.sentByType[t]));
   const seconds = now / 1000;

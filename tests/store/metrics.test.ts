@@ -1,6 +1,6 @@
-// Commit latency samples of the run metrics: one number per entry a leader commits, marks that come back exactly, a bounded count.
+// Run metrics: commit latency samples (one number per entry a leader commits, a bounded count), series of bounded length, marks that come back exactly.
 import { describe, it, expect } from 'vitest';
-import { Metrics } from '../../src/store/metrics';
+import { BUCKET_MS, MAX_BUCKETS, Metrics } from '../../src/store/metrics';
 import type { SimEvent } from '../../src/sim';
 
 const leader = (at: number): SimEvent => ({ at, kind: 'role', node: 'n1', role: 'leader' });
@@ -42,5 +42,52 @@ describe('commit latencies', () => {
     const lat = m.snapshot().commitLatencies;
     expect(lat.length).toBe(20_000);
     expect(new Set(lat)).toEqual(new Set([2]));
+  });
+});
+
+describe('series over time', () => {
+  const ping = (at: number): SimEvent => ({ at, kind: 'send', type: 'Ping', from: 'n1', to: 'n2' });
+
+  it('stay at most MAX_BUCKETS long however long the run: pairs of buckets merge, the width doubles, no message is lost', () => {
+    const m = new Metrics();
+    m.add(leader(0));
+    const end = BUCKET_MS * MAX_BUCKETS * 9; // four doublings
+    let sent = 0;
+    let committed = 0;
+    for (let at = 0; at < end; at += 37) {
+      m.add(ping(at));
+      sent++;
+      if (at % 3700 === 0) m.add(commit(at, ++committed));
+    }
+    const s = m.snapshot();
+    expect(s.bucketMs).toBe(BUCKET_MS * 16);
+    expect(s.sentSeries.length).toBeLessThanOrEqual(MAX_BUCKETS);
+    expect(s.sentSeries.length).toBe(Math.floor((end - 37) / s.bucketMs) + 1);
+    expect(s.sentSeries.reduce((a, b) => a + b, 0)).toBe(sent);
+    expect(s.commitSeries.reduce((a, b) => a + b, 0)).toBe(committed);
+    // Each bucket holds what fell in its time span.
+    const b = 1234;
+    let inB = 0;
+    for (let at = 0; at < end; at += 37) if (Math.floor(at / s.bucketMs) === b) inB++;
+    expect(s.sentSeries[b]).toBe(inB);
+  });
+
+  it('a mark taken before a doubling comes back at its own width and goes on exactly as the run did', () => {
+    const events: SimEvent[] = [];
+    for (let at = 0; at < BUCKET_MS * MAX_BUCKETS * 3; at += 53) events.push(ping(at));
+    const cut = events.findIndex((e) => e.at >= BUCKET_MS * MAX_BUCKETS * 0.9);
+    const m = new Metrics();
+    events.slice(0, cut).forEach((e) => m.add(e));
+    const mark = m.mark();
+    events.slice(cut).forEach((e) => m.add(e));
+    const back = Metrics.at(mark);
+    expect(back.snapshot().bucketMs).toBe(BUCKET_MS);
+    events.slice(cut).forEach((e) => back.add(e));
+    expect(back.snapshot()).toEqual(m.snapshot());
+    expect(m.snapshot().bucketMs).toBe(BUCKET_MS * 4);
+    // The mark still holds its own moment after the run doubled past it.
+    const again = Metrics.at(mark).snapshot();
+    expect(again.sentSeries.length).toBe(Math.floor(events[cut - 1].at / BUCKET_MS) + 1);
+    expect(again.sentSeries.reduce((a, b) => a + b, 0)).toBe(cut);
   });
 });
