@@ -7,13 +7,14 @@ import type { FeedItem } from './driver';
 export { DEFAULT_STEP_KIND, STEP_KINDS, stepKindLabel, type StepKind } from './stepKindNames';
 import { stepKindLabel, type StepKind } from './stepKindNames';
 
-const RAFT_MESSAGES = new Set([
+export const RAFT_MESSAGES: ReadonlySet<string> = new Set([
   'RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply',
   // issue 13: Pre-Vote (thesis §9.6), InstallSnapshot (§7), leadership transfer (thesis §3.10),
   // and a follower asking the leader for a read index (thesis §6.4): Raft's read protocol, not pub/sub.
   'PreVote', 'PreVoteReply', 'InstallSnapshot', 'InstallSnapshotReply', 'TimeoutNow', 'ReadIndex', 'ReadIndexReply',
 ]);
-const MESSAGING_MESSAGES = new Set(['ClientRequest', 'ClientReply', 'ForwardPub', 'ForwardReply', 'ClientPush', 'PushAck']);
+/** The broker's and clients' messages (a connection's acknowledgements and resets included). */
+export const MESSAGING_MESSAGES: ReadonlySet<string> = new Set(['ClientRequest', 'ClientReply', 'ForwardPub', 'ForwardReply', 'ClientPush', 'ClientAck', 'ClientReset']);
 const TIME_MESSAGES = new Set(['Ping', 'SyncRequest', 'SyncReply', 'TimeRequest', 'TimeReply', 'BerkeleyPoll', 'BerkeleyReply', 'BerkeleyAdjust']);
 const RAFT_TIMERS = new Set(['election', 'heartbeat']);
 const TIME_TIMERS = new Set(['detector', 'sync', 'syncRound']);

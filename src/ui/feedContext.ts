@@ -1,5 +1,6 @@
 // Builds explain()'s context for a feed item from its neighbours, and sorts feed items into filter categories.
 import type { FeedItem } from '../store/driver';
+import { MESSAGING_MESSAGES, RAFT_MESSAGES } from '../store/stepKinds';
 import { explain, type ExplainContext, type Explanation } from './explain';
 
 const LOOK_BACK = 3000;
@@ -20,13 +21,16 @@ export function contextFor(items: readonly FeedItem[], i: number): ExplainContex
       }
     }
   }
-  if (e.kind === 'commit' || e.kind === 'propose') {
+  if (e.kind === 'commit' || e.kind === 'propose' || e.kind === 'timeout') {
+    // (For a forced timeout that did nothing, a crashed node is 'down': it has no timers.)
+    const crashed = e.kind === 'timeout' ? 'down' : 'follower';
     ctx.roleOf = (node) => {
       for (let j = i - 1; j >= 0 && j >= i - LOOK_BACK; j--) {
         const x = items[j].e;
         if (x.node !== node) continue;
         if (x.kind === 'role') return x.role;
-        if (x.kind === 'crash' || x.kind === 'restart') return 'follower';
+        if (x.kind === 'crash') return crashed;
+        if (x.kind === 'restart') return 'follower';
       }
       return undefined;
     };
@@ -37,11 +41,8 @@ export function contextFor(items: readonly FeedItem[], i: number): ExplainContex
 export type FeedCategory = 'messages' | 'background' | 'state' | 'actions';
 
 const STATE_KINDS = new Set(['role', 'vote', 'commit', 'apply', 'truncate', 'suspect', 'unsuspect', 'late', 'unsubscribed', 'publishFailed', 'finding']);
-/** Message types that matter to the story; the rest (pings, clock sync) are background. */
-const STORY_TYPES = new Set([
-  'RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply',
-  'ClientRequest', 'ClientReply', 'ForwardPub', 'ForwardReply', 'ClientPush', 'ClientAck', 'ClientReset',
-]);
+/** Message types that matter to the story (the ones Step counts as Raft or messaging); the rest (pings, clock sync) are background. */
+const STORY_TYPES: ReadonlySet<string> = new Set([...RAFT_MESSAGES, ...MESSAGING_MESSAGES]);
 /** Timers that tick all the time without changing the story. */
 const BACKGROUND_TIMERS = new Set(['heartbeat', 'detector', 'sync', 'syncRound', 'holdback']);
 
@@ -64,29 +65,31 @@ export function categoryOf(item: FeedItem): FeedCategory {
 }
 
 /**
- * categoryOf for every item of a feed, where a reply to a heartbeat (an AppendEntriesReply answering an
- * empty AppendEntries: same pair of nodes, the request's seq) is background too, as the heartbeat is.
+ * categoryOf for every item of a feed, where a successful reply to a heartbeat is background too, as the
+ * heartbeat is. A follower replies while it handles the AppendEntries, at the same instant: the reply's
+ * send answers the AppendEntries last delivered to it from the reply's addressee at that instant; its
+ * delivery (or drop, or a duplicate's delivery) has the send's message id. (The payload's `seq` is the
+ * leader's read round, the same for every message between reads: it cannot tell requests apart.)
  */
 export function categoriesOf(items: readonly FeedItem[]): FeedCategory[] {
-  // Numeric keys (the pair of nodes, then the request's seq): this runs over the whole feed on every refresh.
-  const ids = new Map<string | undefined, number>();
-  const idOf = (id: string | undefined): number => {
-    let n = ids.get(id);
-    if (n === undefined) ids.set(id, (n = ids.size));
-    return n;
-  };
-  const beats = new Set<number>();
+  // Item index of the AppendEntries last delivered to each node; message ids of heartbeat replies.
+  const lastAppend = new Map<string, number>();
+  const beatReplies = new Set<number>();
   const out: FeedCategory[] = new Array(items.length);
   for (let i = 0; i < items.length; i++) {
     const e = items[i].e;
     let c = categoryOf(items[i]);
-    if ((e.type === 'AppendEntries' || e.type === 'AppendEntriesReply') && (e.kind === 'send' || e.kind === 'deliver') && e.payload !== undefined) {
-      const seq = (e.payload as { seq?: number }).seq;
-      if (seq !== undefined) {
-        if (e.type === 'AppendEntries') {
-          if (c === 'background') beats.add((idOf(e.from) * 4096 + idOf(e.to)) * 2 ** 32 + seq);
-        } else if ((e.payload as { success?: boolean }).success === true && beats.has((idOf(e.to) * 4096 + idOf(e.from)) * 2 ** 32 + seq)) c = 'background';
-      }
+    if (e.type === 'AppendEntries' && e.kind === 'deliver' && e.to !== undefined) lastAppend.set(e.to, i);
+    else if (e.type === 'AppendEntriesReply' && c === 'messages') {
+      if (e.kind === 'send') {
+        const j = e.from === undefined ? undefined : lastAppend.get(e.from);
+        const request = j === undefined ? undefined : items[j].e;
+        const ok = (e.payload as { success?: boolean } | undefined)?.success === true;
+        if (ok && request !== undefined && request.at === e.at && request.from === e.to && out[j!] === 'background' && e.msgId !== undefined) {
+          beatReplies.add(e.msgId);
+          c = 'background';
+        }
+      } else if (e.msgId !== undefined && beatReplies.has(e.msgId)) c = 'background';
     }
     out[i] = c;
   }
