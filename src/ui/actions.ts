@@ -18,6 +18,7 @@ import {
   useSim,
   type SimState,
 } from '../store/sim';
+import { timeoutBlocked } from './timeoutBlock';
 
 export type ActionGroup = 'Playback' | 'Time travel' | 'Faults' | 'Client' | 'Selection' | 'Help';
 
@@ -137,7 +138,10 @@ export const ACTIONS: readonly Action[] = [
   },
   {
     name: 'timeoutNode', label: 'Time out', description: "Fire the selected node's election timeout now.",
-    group: 'Faults', keys: ['t'], keyLabel: 'T', enabled: hasSelection, perform: () => {
+    group: 'Faults', keys: ['t'], keyLabel: 'T', enabled: (s) => {
+      const v = viewOf(s, selected(s));
+      return v !== undefined && timeoutBlocked(v) === null;
+    }, perform: () => {
       const id = selected(useSim.getState());
       if (id !== null) act('timeout', [id]);
     },

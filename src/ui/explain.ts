@@ -273,6 +273,10 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
         // With Pre-Vote the timer starts a pre-vote instead (thesis §9.6): say so.
         if (ctx.after?.some((a) => a.kind === 'preVoteStart' && a.node === e.node)) return { text: `${n} timed out and asks first whether it would win an election (Pre-Vote)`, rule: 'thesis §9.6' };
         const role = ctx.after?.find((a) => a.kind === 'role' && a.node === e.node);
+        // A forced timeout with nothing after it (the step is complete): the node does not campaign (thesis §4.2.1, §4.2.2).
+        if (e.detail === 'forced' && role === undefined && ctx.after !== undefined) {
+          return { text: `${you} forced ${n}'s election timeout, but ${n} starts no election: a learner (it receives the log but does not vote) or a server no longer in its configuration never campaigns`, rule: 'thesis §4.2.1, §4.2.2' };
+        }
         const started = role ? `started an election for term ${role.term}${role.role === 'leader' ? ' and won it alone' : ''}` : 'starts an election';
         return withRule(e.detail === 'forced' ? `${you} forced ${n}'s election timeout: it ${started}` : `${n} timed out and ${started}`, '§5.2');
       }
@@ -345,8 +349,15 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
       return withRule(`${you} changed the network: ${e.detail ?? ''}`);
     case 'setClock':
       return withRule(`${you} changed ${n}'s clock: ${e.detail ?? ''}`);
-    case 'timeout':
+    case 'timeout': {
+      // The engine fires the timer of a node that is up and not leader; otherwise nothing follows (the step is complete).
+      if (ctx.after !== undefined && !ctx.after.some((a) => a.kind === 'timer' && a.node === e.node)) {
+        const role = ctx.roleOf?.(n);
+        const why = role === 'leader' ? `${n} is the leader, and a leader has no election timeout` : role === 'down' ? `${n} is down: it has no timers until it restarts` : `${n} is down or is the leader`;
+        return withRule(`${you} asked ${n} to time out now: nothing happens, as ${why}`, '§5.2');
+      }
       return withRule(`${you} asked ${n} to time out now`, '§5.2');
+    }
     case 'suspect':
       return withRule(`${n}'s failure detector now suspects ${e.to}${e.detail ? `: ${e.detail}` : ''}`);
     case 'unsuspect':

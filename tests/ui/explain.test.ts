@@ -87,27 +87,84 @@ describe('explain', () => {
 });
 
 describe('feed categories', () => {
-  it('a reply to a heartbeat is background like the heartbeat; a reply to entries is a message', () => {
+  it('a reply to a heartbeat is background like the heartbeat; a reply to entries is a message, after heartbeats too', () => {
     const c = createCluster({ seed: 3, nodes: 3 });
     const items: Array<{ seq: number; e: SimEvent }> = [];
     c.onEvent((e) => items.push({ seq: items.length + 1, e }));
     c.runUntil(() => c.leader() !== undefined, 2000);
     c.runFor(300);
+    // Entries after many heartbeats (the payload's seq, a read round, is the same for all of them).
     c.propose(c.leader()!, 'x');
     c.runFor(100);
+    c.propose(c.leader()!, 'y');
+    c.runFor(100);
     const cats = categoriesOf(items);
-    const replies = items.map((it, i) => ({ it, c: cats[i] })).filter(({ it }) => it.e.type === 'AppendEntriesReply' && it.e.kind === 'send');
-    const toBeats = replies.filter(({ c }) => c === 'background');
-    const toEntries = replies.filter(({ c }) => c === 'messages');
-    expect(toBeats.length, 'replies to empty AppendEntries').toBeGreaterThan(10);
-    expect(toEntries.length, 'replies to AppendEntries with entries (the no-op, x)').toBeGreaterThan(0);
-    for (const { it } of toEntries) {
-      const seq = (it.e.payload as { seq: number }).seq;
-      const request = items.find((r) => r.e.kind === 'send' && r.e.type === 'AppendEntries' && r.e.from === it.e.to && r.e.to === it.e.from && (r.e.payload as { seq: number }).seq === seq)!;
-      expect((request.e.payload as { entries: unknown[] }).entries.length, 'a reply counted as a message answers entries').toBeGreaterThan(0);
-    }
+    const sendOf = new Map<number, number>();
+    let beats = 0;
+    let entries = 0;
+    items.forEach((it, i) => {
+      const e = it.e;
+      if (e.type !== 'AppendEntriesReply') return;
+      if (e.kind !== 'send') {
+        // A delivery or drop of a reply has its send's category.
+        expect(cats[i], `item ${i}`).toBe(cats[sendOf.get(e.msgId!)!]);
+        return;
+      }
+      sendOf.set(e.msgId!, i);
+      // The request it answers: the AppendEntries delivered to the replier from the addressee at this instant, last before it.
+      let k = i - 1;
+      while (!(items[k].e.kind === 'deliver' && items[k].e.type === 'AppendEntries' && items[k].e.to === e.from)) k--;
+      const request = items[k].e;
+      expect(request.at).toBe(e.at);
+      expect(request.from).toBe(e.to);
+      const empty = (request.payload as { entries: unknown[] }).entries.length === 0;
+      const ok = (e.payload as { success: boolean }).success;
+      expect(cats[i], `reply at ${e.at} ${e.from}->${e.to} to ${empty ? 'a heartbeat' : 'entries'}`).toBe(empty && ok ? 'background' : 'messages');
+      if (empty) beats++;
+      else entries++;
+    });
+    expect(beats, 'replies to heartbeats').toBeGreaterThan(10);
+    expect(entries, 'replies to entries (the no-op, x, y: two followers each)').toBeGreaterThanOrEqual(6);
     // Elsewhere the one-item category is unchanged.
     items.forEach((it, i) => (it.e.type === 'AppendEntriesReply' ? undefined : expect(cats[i]).toBe(categoryOf(it))));
+  });
+
+  it('the dissertation\'s Raft messages (Pre-Vote, snapshots, TimeoutNow, ReadIndex) and the clients\' acknowledgements are messages, as Step counts them', () => {
+    for (const type of ['PreVote', 'PreVoteReply', 'InstallSnapshot', 'InstallSnapshotReply', 'TimeoutNow', 'ReadIndex', 'ReadIndexReply', 'ClientAck', 'ClientReset']) {
+      expect(categoryOf({ seq: 1, e: { at: 0, kind: 'send', type, from: 'n1', to: 'n2' } }), type).toBe('messages');
+    }
+    for (const type of ['Ping', 'SyncRequest', 'BerkeleyPoll']) expect(categoryOf({ seq: 1, e: { at: 0, kind: 'send', type, from: 'n1', to: 'n2' } }), type).toBe('background');
+  });
+});
+
+describe('a forced timeout that does nothing says so', () => {
+  it('a learner starts no election; a leader and a down node have no election timeout to fire', () => {
+    const c = createCluster({ seed: 3, nodes: 3 });
+    const items: Array<{ seq: number; e: SimEvent }> = [];
+    c.onEvent((e) => items.push({ seq: items.length + 1, e }));
+    c.runUntil(() => c.leader() !== undefined, 2000);
+    const learner = c.addNode();
+    c.runFor(5);
+    const leader = c.leader()!;
+    const down = c.nodeIds.find((id) => id !== leader && id !== learner)!;
+    c.crash(down);
+    const from = items.length;
+    for (const id of [learner, leader, down]) c.timeout(id);
+    c.runFor(1);
+    const texts = items.slice(from).map((it, k) => ({ e: it.e, text: explain(it.e, contextFor(items, from + k)).text }));
+    const said = (kind: string, node: string) => texts.filter((t) => t.e.kind === kind && t.e.node === node).map((t) => t.text);
+    expect(c.node(learner).role).toBe('follower');
+    expect(said('timer', learner)).toEqual([`You forced ${learner}'s election timeout, but ${learner} starts no election: a learner (it receives the log but does not vote) or a server no longer in its configuration never campaigns`]);
+    expect(said('timeout', leader)).toEqual([`You asked ${leader} to time out now: nothing happens, as ${leader} is the leader, and a leader has no election timeout`]);
+    expect(said('timeout', down)).toEqual([`You asked ${down} to time out now: nothing happens, as ${down} is down: it has no timers until it restarts`]);
+    // A voter that times out does start an election, and is told so.
+    const voter = c.nodeIds.find((id) => id !== leader && id !== learner && id !== down);
+    if (voter !== undefined) {
+      const at = items.length;
+      c.timeout(voter);
+      const k = items.findIndex((it, i) => i >= at && it.e.kind === 'timer' && it.e.node === voter);
+      expect(explain(items[k].e, contextFor(items, k)).text).toMatch(new RegExp(`^You forced ${voter}'s election timeout: it started an election for term \\d+`));
+    }
   });
 });
 
