@@ -1,5 +1,6 @@
 // The step-through narration under the cluster view: what the last step did, one sentence per event, with the rule.
 import { useMemo, useState, type FocusEvent } from 'react';
+import type { NodeView } from '../sim';
 import { actorOf, formatMs, getView, useSim } from '../store/sim';
 import { explainers } from './explainLater';
 import { RuleChips } from './RuleChips';
@@ -9,10 +10,26 @@ const MAX_LINES = 8;
 
 const UPCOMING = 5;
 
+type View = Pick<NodeView, 'id' | 'up' | 'role' | 'connected' | 'term'>;
+
+/**
+ * Coming up's line for `v`'s running election timer. A follower a leader's messages can reach has its
+ * timer reset by the next one long before it runs out (§5.2): a deadline, not a coming event. One cut
+ * off from every leader (a partition, a cut link, a disconnection) times out for real.
+ */
+export function electionTimerLine(v: View, nodes: readonly View[], groups: Readonly<Record<string, number>>, cuts: ReadonlyArray<readonly [string, string]>): string {
+  const leaders = nodes.filter((l) => l.up && l.role === 'leader' && l.connected);
+  if (leaders.length === 0) return `${v.id}'s election timer fires`;
+  const reaches = (l: View): boolean => v.connected && groups[l.id] === groups[v.id] && l.term >= v.term && !cuts.some(([from, to]) => from === l.id && to === v.id);
+  return leaders.some(reaches) ? `${v.id}'s election timer runs out, unless the leader's next message resets it first` : `${v.id}'s election timer fires: no leader's messages can reach it`;
+}
+
 /** What the scheduler will do next: message arrivals and election timeouts, soonest first. */
 function ComingUp() {
   const now = useSim((s) => s.now);
   const nodes = useSim((s) => s.nodes);
+  const groups = useSim((s) => s.groups);
+  const cuts = useSim((s) => s.cuts);
   useSim((s) => s.seq);
   const rows = useMemo(() => {
     const out: Array<{ at: number; text: string; key: string }> = [];
@@ -20,15 +37,11 @@ function ComingUp() {
       if (m.arriveAt < now) continue;
       out.push({ at: m.arriveAt, key: `m${m.id}-${m.duplicate ? 1 : 0}`, text: `${m.type} ${m.from}→${m.to} ${m.lost ? 'will be lost' : 'arrives'}${m.duplicate ? ' (duplicate)' : ''}` });
     }
-    // With a leader up, a follower's timer is reset by the leader's next message long before it runs out (§5.2): a deadline, not a coming event.
-    const led = nodes.some((v) => v.up && v.role === 'leader');
     for (const v of nodes) {
-      if (v.up && v.electionDeadline !== undefined && v.electionDeadline >= now) {
-        out.push({ at: v.electionDeadline, key: `t${v.id}`, text: led ? `${v.id}'s election timer runs out, unless the leader's next message resets it first` : `${v.id}'s election timer fires` });
-      }
+      if (v.up && v.electionDeadline !== undefined && v.electionDeadline >= now) out.push({ at: v.electionDeadline, key: `t${v.id}`, text: electionTimerLine(v, nodes, groups, cuts) });
     }
     return out.sort((a, b) => a.at - b.at).slice(0, UPCOMING);
-  }, [now, nodes]);
+  }, [now, nodes, groups, cuts]);
   if (rows.length === 0) return null;
   return (
     <section className="coming" aria-labelledby="coming-title">

@@ -10,7 +10,7 @@ import { EventFeed } from '../../src/ui/EventFeed';
 import { FaultsPanel } from '../../src/ui/FaultsPanel';
 import { Inspector } from '../../src/ui/Inspector';
 import { MetricsPanel } from '../../src/ui/MetricsPanel';
-import { Narration } from '../../src/ui/Narration';
+import { Narration, electionTimerLine } from '../../src/ui/Narration';
 import { SharePanel } from '../../src/ui/SharePanel';
 import { SpaceTime } from '../../src/ui/SpaceTime';
 import { Timeline } from '../../src/ui/Timeline';
@@ -57,6 +57,30 @@ describe('toolbar and narration', () => {
     render(<Narration />);
     run(runUntilLeader);
     expect(screen.getByRole('region', { name: 'What just happened' }).textContent).toMatch(/became leader of term \d+/);
+  });
+
+  it('Coming up: a follower a leader can reach has a deadline its next message resets; one cut off from the leader times out for real', () => {
+    run(runUntilLeader);
+    const lines = (): string[] => {
+      const s = useSim.getState();
+      return s.nodes.filter((v) => v.up && v.electionDeadline !== undefined).map((v) => electionTimerLine(v, s.nodes, s.groups, s.cuts));
+    };
+    expect(lines().length).toBe(4);
+    for (const t of lines()) expect(t).toMatch(/runs out, unless the leader's next message resets it first$/);
+    const leader = useSim.getState().leader!;
+    const [a, ...rest] = useSim.getState().nodeIds.filter((id) => id !== leader);
+    // The leader and one follower on one side, three on the other; then a one-way cut, then a disconnection.
+    run(() => act('partition', [[[leader, a], rest]]));
+    expect(lines().filter((t) => /no leader's messages can reach it$/.test(t)).length).toBe(3);
+    expect(lines().filter((t) => t.startsWith(`${a}'s`))).toEqual([`${a}'s election timer runs out, unless the leader's next message resets it first`]);
+    run(() => act('heal', []));
+    run(() => act('cutLink', [leader, a]));
+    expect(lines().filter((t) => /no leader's messages can reach it$/.test(t))).toEqual([`${a}'s election timer fires: no leader's messages can reach it`]);
+    run(() => act('restoreLink', [leader, a]));
+    run(() => act('disconnect', [rest[0]]));
+    expect(lines().filter((t) => /no leader's messages can reach it$/.test(t))).toEqual([`${rest[0]}'s election timer fires: no leader's messages can reach it`]);
+    run(() => act('crash', [leader]));
+    for (const t of lines()) expect(t).toMatch(/election timer fires$/);
   });
 
   it('while playing, the narration holds still while the pointer is over it or the focus in it, then follows the run again', () => {
