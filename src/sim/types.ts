@@ -128,7 +128,12 @@ export interface NodeView {
   members: readonly string[];
   /** Learners of that configuration (they receive the log, do not vote). */
   learners: readonly string[];
-  /** Index of the entry holding that configuration (0: the one the cluster started with, or the snapshot's). */
+  /**
+   * Index of the entry holding that configuration: 0 for the one the cluster started with. Once a snapshot
+   * holds it, the snapshot's last index on a node that installed or restarted from the snapshot, but the
+   * old index (or 0) on one that took the snapshot itself: read it as "kept in the snapshot" whenever it is
+   * at most `snapshot.lastIncludedIndex`.
+   */
   configIndex: number;
   /** The voters of the latest configuration committed on this node. */
   committedMembers: readonly string[];

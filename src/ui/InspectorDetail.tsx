@@ -94,7 +94,12 @@ function LogGridInner({ v }: { v: NodeView }) {
   return (
     <div className="log">
       <h3>
-        Log <span className="muted">({plural(log.length, 'entry', 'entries')}, {v.commitIndex} committed)</span>
+        Log{' '}
+        <span className="muted">
+          {v.snapshot === null
+            ? `(${plural(log.length, 'entry', 'entries')}, ${v.commitIndex} committed)`
+            : `(${log.length === 0 ? 'no entries' : log.length === 1 ? `entry ${v.snapshot.lastIncludedIndex + 1}` : `entries ${v.snapshot.lastIncludedIndex + 1}–${v.snapshot.lastIncludedIndex + log.length}`} after a snapshot up to ${v.snapshot.lastIncludedIndex}; ${v.commitIndex} committed)`}
+        </span>
       </h3>
       {log.length === 0 ? (
         <p className="hint">Empty.</p>
@@ -134,7 +139,8 @@ function LogGridInner({ v }: { v: NodeView }) {
 function Replication({ v }: { v: NodeView }) {
   const peers = Object.keys(v.matchIndex);
   if (v.role !== 'leader' || peers.length === 0) return null;
-  const last = v.log.length;
+  // Indexes count from the start of the log, the compacted part included (§7).
+  const last = (v.snapshot?.lastIncludedIndex ?? 0) + v.log.length;
   return (
     <div className="replication">
       <h3>Replication (leader’s view)</h3>

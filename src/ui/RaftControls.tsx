@@ -115,7 +115,11 @@ export function NodeMembership({ v }: { v: NodeView }) {
   const leader = useSim((s) => s.leader);
   const reads = useSim((s) => s.run.reads ?? 'local');
   const pending = useMembership().pending;
-  const configText = v.configIndex > 0 ? `entry ${v.configIndex}, ${v.configIndex <= v.commitIndex ? 'committed' : 'not yet committed'}` : v.snapshot ? 'from its snapshot' : 'the initial one';
+  // A snapshot holds the configuration as of its last entry (§7): the configuration's own entry is compacted then.
+  const configText =
+    v.snapshot !== null && v.configIndex <= v.snapshot.lastIncludedIndex ? 'kept in its snapshot, committed'
+    : v.configIndex > 0 ? `entry ${v.configIndex}, ${v.configIndex <= v.commitIndex ? 'committed' : 'not yet committed'}`
+    : 'the initial one';
   const committedDiffers = v.committedMembers.join(' ') !== v.members.join(' ');
   const lastIndex = (v.snapshot?.lastIncludedIndex ?? 0) + v.log.length;
   const canTransfer = leader !== undefined && leader !== v.id && v.up && !v.learner && v.members.includes(v.id);

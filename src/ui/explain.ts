@@ -12,6 +12,8 @@ export interface ExplainContext {
   roleOf?: (node: string) => string | undefined;
   /** Who did an action event: 'You' (the default), or a loaded run's author ('The guide', 'The shared run'). */
   actor?: string;
+  /** A configuration event that came with a snapshot the node installed or restored at the same instant. */
+  fromSnapshot?: boolean;
 }
 
 export interface Explanation {
@@ -384,7 +386,7 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
     case 'finding':
       return withRule(`Finding (what a chosen setting does, not a bug) — ${e.detail ?? e.type ?? ''}`);
     default: {
-      const extra = explainExtraEvent(e, (ctx as { actor?: string }).actor);
+      const extra = explainExtraEvent(e, ctx.actor, ctx.fromSnapshot === true);
       if (extra) return extra;
       return withRule(`${e.kind}${e.node ? ` ${e.node}` : ''}${e.from ? ` ${e.from}→${e.to}` : ''}${e.type ? ` ${e.type}` : ''}${e.detail ? `: ${e.detail}` : ''}`);
     }

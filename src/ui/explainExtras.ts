@@ -103,7 +103,7 @@ export function explainExtraMessage(e: SimEvent, sent: boolean): ExtraExplanatio
 }
 
 /** The event kinds issue 13 added (and its user actions); undefined for every other event. */
-export function explainExtraEvent(e: SimEvent, actor = 'You'): ExtraExplanation | undefined {
+export function explainExtraEvent(e: SimEvent, actor = 'You', fromSnapshot = false): ExtraExplanation | undefined {
   const n = e.node ?? '?';
   const p = isObj(e.payload) ? e.payload : undefined;
   switch (e.kind) {
@@ -140,12 +140,16 @@ export function explainExtraEvent(e: SimEvent, actor = 'You'): ExtraExplanation 
     }
     case 'config': {
       const what = p !== undefined && Array.isArray(p.voters) && Array.isArray(p.learners) ? configText(p as { voters: string[]; learners: string[] }) : (e.detail ?? '');
+      // A node that installs or restarts from a snapshot reads its configuration from it again (§7), often the same one it used.
+      if (fromSnapshot) return { text: `${n} takes the configuration stored in its snapshot up to index ${num(e.index)} (${what})`, rule: sectionNames('§7') };
       return {
         text: `${n} now uses the configuration as of index ${num(e.index)} (${what}): a server uses the latest configuration in its log, committed or not`,
         rule: MEMBERSHIP,
       };
     }
     case 'configCommitted':
+      // A snapshot holds committed entries only (§7).
+      if (fromSnapshot) return { text: `On ${n}, the configuration stored in the snapshot is committed, as everything in a snapshot is`, rule: sectionNames('§7') };
       return { text: `On ${n}, the configuration as of index ${num(e.index)} is committed (${e.detail ?? ''})`, rule: MEMBERSHIP };
     case 'membership': {
       const [op, what] = (e.type ?? '').split(' ');

@@ -21,6 +21,12 @@ export function contextFor(items: readonly FeedItem[], i: number): ExplainContex
       }
     }
   }
+  if (e.kind === 'config' || e.kind === 'configCommitted') {
+    for (let j = i - 1; j >= 0 && j >= i - 6 && items[j].e.at === e.at; j--) {
+      const x = items[j].e;
+      if (x.kind === 'restore' && x.node === e.node && (e.index ?? Infinity) <= (x.index ?? 0)) ctx.fromSnapshot = true;
+    }
+  }
   if (e.kind === 'commit' || e.kind === 'propose' || e.kind === 'timeout') {
     // (For a forced timeout that did nothing, a crashed node is 'down': it has no timers.)
     const crashed = e.kind === 'timeout' ? 'down' : 'follower';

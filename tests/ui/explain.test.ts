@@ -168,6 +168,31 @@ describe('a forced timeout that does nothing says so', () => {
   });
 });
 
+describe('a configuration read from a snapshot', () => {
+  it('is said to come from the snapshot (§7), not to be a new configuration the node now uses', () => {
+    const c = createCluster({ seed: 4, nodes: 3, snapshotEvery: 5 });
+    const items: Array<{ seq: number; e: SimEvent }> = [];
+    c.onEvent((e) => items.push({ seq: items.length + 1, e }));
+    c.runUntil(() => c.leader() !== undefined, 2000);
+    const leader = c.leader()!;
+    const behind = c.nodeIds.find((id) => id !== leader)!;
+    c.crash(behind);
+    for (let k = 0; k < 12; k++) c.propose(leader, `v${k}`);
+    c.runFor(300);
+    c.restart(behind);
+    c.runFor(300);
+    const restore = items.findIndex((it) => it.e.kind === 'restore' && it.e.node === behind && it.e.at > 0);
+    expect(restore, 'the node got a snapshot').toBeGreaterThan(0);
+    const around = items.map((it, i) => ({ it, i })).filter(({ it }) => (it.e.kind === 'config' || it.e.kind === 'configCommitted') && it.e.node === behind && it.e.at === items[restore].e.at);
+    expect(around.length).toBeGreaterThan(0);
+    for (const { it, i } of around) {
+      const text = explain(it.e, contextFor(items, i)).text;
+      expect(text).toMatch(it.e.kind === 'config' ? new RegExp(`^${behind} takes the configuration stored in its snapshot up to index \\d+ \\(voters`) : /stored in the snapshot is committed, as everything in a snapshot is$/);
+      expect(text).not.toMatch(/now uses/);
+    }
+  });
+});
+
 describe('the commit sentence tells the truth about the commit rule (§5.4.2)', () => {
   const leaderCommits = (commitRule: boolean): SimEvent[] => {
     const r = runScenario(`${figure8(commitRule)}run 100ms\n`);

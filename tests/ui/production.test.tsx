@@ -134,7 +134,16 @@ describe('snapshots and the inspector (§7)', () => {
     expect(v.snapshot).toEqual({ lastIncludedIndex: 4, lastIncludedTerm: v.term });
     expect(within(panel).getByText('Snapshot').nextSibling!.textContent).toBe(`up to 4 (term ${v.term})`);
     expect(within(panel).getByText('Log holds').nextSibling!.textContent).toBe('no entries after it');
+    // Indexes are absolute: the leader's meters and its log's heading count the compacted prefix too.
+    for (const m of within(panel).getAllByRole('meter')) expect(m.getAttribute('aria-label')).toMatch(/^n\d holds 4 of 4$/);
+    expect(within(panel).getByRole('heading', { name: /^Log/ }).textContent).toBe('Log (no entries after a snapshot up to 4; 4 committed)');
+    expect(within(panel).getByText('Config from').nextSibling!.textContent).toBe('kept in its snapshot, committed');
+    run(() => simAct('propose', [leader, 'set d']));
+    runFor(200);
+    expect(within(panel).getByRole('heading', { name: /^Log/ }).textContent).toBe('Log (entry 5 after a snapshot up to 4; 5 committed)');
+    for (const m of within(panel).getAllByRole('meter')) expect(m.getAttribute('aria-label')).toMatch(/^n\d holds 5 of 5$/);
     // Nothing new applied since: a second snapshot is refused, with a word.
+    fireEvent.click(within(panel).getByRole('button', { name: 'Snapshot now' }));
     fireEvent.click(within(panel).getByRole('button', { name: 'Snapshot now' }));
     expect(useSim.getState().notice?.text).toBe(`${leader} took no snapshot: it is down, or it has applied nothing since its last snapshot.`);
     // The overview's log grid: the leader's first four cells are its snapshot, the last marked with its term.
@@ -142,12 +151,12 @@ describe('snapshots and the inspector (§7)', () => {
     // The grid loads after the page's first frame (Inspector.tsx).
     await loaded(screen.findByTestId('log-grid', {}, { timeout: 5000 }));
     const row = document.querySelector(`.loggrid tr[data-node="${leader}"]`)!;
-    expect(row.getAttribute('data-snapshot')).toBe('4');
+    expect(row.getAttribute('data-snapshot')).toBe('5');
     const cells = [...row.querySelectorAll('td.lg-cell')];
-    expect(cells.map((c) => c.classList.contains('compacted'))).toEqual([true, true, true, true]);
-    expect(cells[3].classList.contains('snap-end')).toBe(true);
-    expect(cells[3].textContent).toBe(`${v.term} last entry of the snapshot, term ${v.term}`);
-    expect(screen.getByRole('rowheader', { name: new RegExp(`^${leader}: leader, commit index 4, snapshot up to 4$`) })).toBeTruthy();
+    expect(cells.map((c) => c.classList.contains('compacted'))).toEqual([true, true, true, true, true]);
+    expect(cells[4].classList.contains('snap-end')).toBe(true);
+    expect(cells[4].textContent).toBe(`${v.term} last entry of the snapshot, term ${v.term}`);
+    expect(screen.getByRole('rowheader', { name: new RegExp(`^${leader}: leader, commit index 5, snapshot up to 5$`) })).toBeTruthy();
   });
 
   it('the log grid puts entries after a snapshot at their absolute index and keys on the snapshot', () => {
