@@ -106,7 +106,9 @@ function markOf(seq: number, e: SimEvent): Mark | undefined {
 /** One moment of every node's clock: how far its physical clock is off, and what is left after sync. */
 export interface ClockSample {
   at: number;
-  /** Per node (nodeIds order): local clock − true time. */
+  /** The nodes sampled, in order (the same array from one sample to the next while the nodes stay the same). */
+  ids: readonly string[];
+  /** Per node (ids order): local clock − true time. */
   offsets: number[];
   /** Per node: corrected clock − true time. */
   errors: number[];
@@ -408,12 +410,14 @@ export class Driver {
     const c = t.cluster;
     const offsets: number[] = [];
     const errors: number[] = [];
-    for (const id of c.nodeIds) {
+    const last = t.clockSamples.length > 0 ? t.clockSamples.at(t.clockSamples.length - 1).ids : [];
+    const ids = last.length === c.nodeIds.length && last.every((id, i) => id === c.nodeIds[i]) ? last : [...c.nodeIds];
+    for (const id of ids) {
       const clock = c.node(id).clock as { offsetMs: number; errorMs?: number; correctedMs: number };
       offsets.push(clock.offsetMs);
       errors.push(clock.errorMs ?? clock.correctedMs - c.now);
     }
-    t.clockSamples.push({ at, offsets, errors });
+    t.clockSamples.push({ at, ids, offsets, errors });
   }
 
   get now(): number {

@@ -27,6 +27,14 @@ export function ClocksPanel() {
     void version;
     return getDriver().clockSamples.toArray();
   }, [version]);
+  // Each node keeps one colour, in the chart and the table, while nodes come and go: the order they first appear in.
+  const order = useMemo(() => {
+    const seen: string[] = [];
+    for (const s of samples) for (const id of s.ids) if (!seen.includes(id)) seen.push(id);
+    for (const v of nodes) if (!seen.includes(v.id)) seen.push(v.id);
+    return seen;
+  }, [samples, nodes]);
+  const colorOf = (id: string): string => nodeColor(order.indexOf(id));
   const chart = useMemo(() => {
     if (samples.length < 2) return null;
     const t0 = samples[0].at;
@@ -45,11 +53,13 @@ export function ClocksPanel() {
     hi = m;
     const x = (t: number): number => PAD.l + ((t - t0) / Math.max(1e-9, t1 - t0)) * (width - PAD.l - PAD.r);
     const y = (v: number): number => PAD.t + ((hi - v) / (hi - lo)) * (H - PAD.t - PAD.b);
-    let n = 0;
-    for (const s of samples) n = Math.max(n, s.offsets.length);
-    const lines: Array<{ key: string; d: string; color: string; dashed: boolean }> = [];
-    for (let i = 0; i < n; i++) {
+    const lines: Array<{ key: string; id: string; d: string; color: string; dashed: boolean }> = [];
+    for (const [k, id] of order.entries()) {
       // A node added or removed while sampling has no value in some samples: its line breaks there.
+      const at = (s: (typeof samples)[number], values: readonly number[]): number | undefined => {
+        const i = s.ids.indexOf(id);
+        return i < 0 ? undefined : values[i];
+      };
       const path = (pick: (s: (typeof samples)[number]) => number | undefined): string => {
         let d = '';
         let pen = 'M';
@@ -64,14 +74,14 @@ export function ClocksPanel() {
         }
         return d;
       };
-      if (before) lines.push({ key: `b${i}`, d: path((s) => s.offsets[i] as number | undefined), color: nodeColor(i), dashed: true });
-      if (after) lines.push({ key: `a${i}`, d: path((s) => s.errors[i] as number | undefined), color: nodeColor(i), dashed: false });
+      if (before) lines.push({ key: `b-${id}`, id, d: path((s) => at(s, s.offsets)), color: nodeColor(k), dashed: true });
+      if (after) lines.push({ key: `a-${id}`, id, d: path((s) => at(s, s.errors)), color: nodeColor(k), dashed: false });
     }
     const step = niceStep(hi - lo);
     const ticks: number[] = [];
     for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) ticks.push(v);
     return { lines, ticks, y, x, t0, t1 };
-  }, [samples, width, before, after]);
+  }, [samples, order, width, before, after]);
 
   return (
     <div className="clocks" ref={wrap}>
@@ -100,7 +110,7 @@ export function ClocksPanel() {
             </g>
           ))}
           {chart.lines.map((l) => (
-            <path key={l.key} d={l.d} fill="none" stroke={l.color} strokeWidth={l.dashed ? 1.2 : 2} strokeDasharray={l.dashed ? '4 3' : undefined} />
+            <path key={l.key} data-node={l.id} d={l.d} fill="none" stroke={l.color} strokeWidth={l.dashed ? 1.2 : 2} strokeDasharray={l.dashed ? '4 3' : undefined} />
           ))}
           <text className="axis-label" x={PAD.l} y={H - 4}>
             {formatMs(chart.t0)}
@@ -121,12 +131,12 @@ export function ClocksPanel() {
           </tr>
         </thead>
         <tbody>
-          {nodes.map((v, i) => {
+          {nodes.map((v) => {
             const clock = v.clock as typeof v.clock & { errorMs?: number };
             return (
               <tr key={v.id}>
                 <th scope="row">
-                  <span className="swatch" style={{ background: nodeColor(i) }} /> {v.id}
+                  <span className="swatch" style={{ background: colorOf(v.id) }} /> {v.id}
                 </th>
                 <td>{clock.offsetMs.toFixed(2)} ms</td>
                 <td>{(clock.errorMs ?? NaN).toFixed(2)} ms</td>

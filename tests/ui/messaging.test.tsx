@@ -6,7 +6,7 @@ import { ClientPanel } from '../../src/ui/ClientPanel';
 import { ClocksPanel } from '../../src/ui/ClocksPanel';
 import { ClusterView } from '../../src/ui/ClusterView';
 import { Inspector } from '../../src/ui/Inspector';
-import { act, finishTask, frame, getDriver, runUntilLeader, seek, selectNode } from '../../src/store/sim';
+import { act, finishTask, frame, getDriver, runUntilLeader, seek, selectNode, useSim } from '../../src/store/sim';
 import { freshRun } from './helpers';
 import { loaded } from './loaded';
 
@@ -65,6 +65,29 @@ describe('clocks and suspicion', () => {
     expect(container.querySelectorAll('svg.clock-chart path')).toHaveLength(6);
     const rows = within(screen.getByRole('table')).getAllByRole('row');
     expect(rows).toHaveLength(4);
+  });
+
+  it('each line stays its own node’s, in its own colour, when a node is removed', () => {
+    const { container } = render(<ClocksPanel />);
+    run(runUntilLeader);
+    run(() => seek(getDriver().now + 2000));
+    const leader = useSim.getState().leader!;
+    const ids = useSim.getState().nodeIds;
+    const gone = ids.find((id) => id !== leader)!;
+    run(() => act('removeNode', [gone]));
+    run(() => seek(getDriver().now + 3000));
+    expect(useSim.getState().nodeIds).not.toContain(gone);
+    // One solid line per node, the removed one included; each drawn from its own samples.
+    const solid = (id: string) => container.querySelector(`svg.clock-chart path[data-node="${id}"]:not([stroke-dasharray])`)!;
+    const points = (id: string) => (solid(id).getAttribute('d') ?? '').split(/[ML]/).filter(Boolean).length;
+    const samples = getDriver().clockSamples.toArray();
+    for (const id of ids) expect(points(id), id).toBe(samples.filter((s) => s.ids.includes(id)).length);
+    expect(samples.filter((s) => s.ids.includes(gone)).length).toBeLessThan(samples.length);
+    // The table's swatch and the line have one colour per node.
+    for (const id of useSim.getState().nodeIds) {
+      const row = within(screen.getByRole('table')).getByRole('rowheader', { name: id });
+      expect((row.querySelector('.swatch') as HTMLElement).style.background, id).toBe(solid(id).getAttribute('stroke'));
+    }
   });
 
   it('a crashed node is drawn as suspected by the others’ failure detectors', () => {
