@@ -72,6 +72,7 @@ export interface MetricsMark {
   readonly delivered: number;
   readonly roles: ReadonlyMap<string, string>;
   readonly commitOf: ReadonlyMap<string, number>;
+  readonly highestCommit: number;
   readonly firstSent: ReadonlyMap<number, number>;
 }
 
@@ -99,6 +100,8 @@ export class Metrics {
   /** Role of each node as the events tell it (down nodes are followers). */
   private roles: Map<string, string>;
   private commitOf: Map<string, number>;
+  /** The highest index any leader has committed: a new leader's commit counts only the entries past it. */
+  private highestCommit: number;
   /** Current leader's first send of each index (cleared when a leader is elected). */
   private firstSent: Map<number, number>;
   private version = 0;
@@ -119,6 +122,7 @@ export class Metrics {
     this.delivered = m?.delivered ?? 0;
     this.roles = new Map(m?.roles);
     this.commitOf = new Map(m?.commitOf);
+    this.highestCommit = m?.highestCommit ?? 0;
     this.firstSent = new Map(m?.firstSent);
   }
 
@@ -169,8 +173,12 @@ export class Metrics {
         const before = this.commitOf.get(e.node) ?? 0;
         this.commitOf.set(e.node, e.index);
         if (this.roles.get(e.node) !== 'leader' || e.index <= before) break;
-        this.bump(1, e.at, e.index - before);
-        for (let i = before + 1; i <= e.index; i++) {
+        // A new leader may learn only now that its predecessor committed some of these (§5.4.2): count each entry once.
+        const from = Math.max(before, this.highestCommit);
+        if (e.index <= from) break;
+        this.highestCommit = e.index;
+        this.bump(1, e.at, e.index - from);
+        for (let i = from + 1; i <= e.index; i++) {
           const sent = this.firstSent.get(i);
           if (sent === undefined) continue;
           this.firstSent.delete(i);
@@ -223,6 +231,7 @@ export class Metrics {
       delivered: this.delivered,
       roles: new Map(this.roles),
       commitOf: new Map(this.commitOf),
+      highestCommit: this.highestCommit,
       firstSent: new Map(this.firstSent),
     };
   }

@@ -239,6 +239,7 @@ const TIMER_WHAT: Record<string, string> = {
   holdback: 'held-back messages may now be released in order',
   publish: 'the publisher retries',
   console: 'no answer within 5 s: the console shows ERR unavailable and closes its connection (it does not retry)',
+  connection: 'the client connection (modelled on TCP) resends lines the other end has not acknowledged, sends an acknowledgement it owes, or gives up on an end that stopped answering',
 };
 
 /** A timer whose firing may find nothing to do; what it did is in what followed it at the same instant. */

@@ -50,7 +50,7 @@ const STATE_KINDS = new Set(['role', 'vote', 'commit', 'apply', 'truncate', 'sus
 /** Message types that matter to the story (the ones Step counts as Raft or messaging); the rest (pings, clock sync) are background. */
 const STORY_TYPES: ReadonlySet<string> = new Set([...RAFT_MESSAGES, ...MESSAGING_MESSAGES]);
 /** Timers that tick all the time without changing the story. */
-const BACKGROUND_TIMERS = new Set(['heartbeat', 'detector', 'sync', 'syncRound', 'holdback']);
+const BACKGROUND_TIMERS = new Set(['heartbeat', 'detector', 'sync', 'syncRound', 'holdback', 'connection']);
 
 function isEmptyAppend(payload: unknown): boolean {
   const p = payload as { entries?: unknown[] } | undefined;

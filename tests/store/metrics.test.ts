@@ -34,6 +34,26 @@ describe('commit latencies', () => {
     expect(m.snapshot().commitLatencies).toEqual([8.5, 8.5, 16]);
   });
 
+  it('a new leader that learns of its predecessor\'s commits counts only the entries past them (each entry once)', () => {
+    const m = new Metrics();
+    m.add(leader(0));
+    m.add(send(1, 0, 3));
+    m.add(commit(5, 3));
+    m.add(commit(6, 1, 'n2')); // n2 heard of index 1 only
+    m.add({ at: 10, kind: 'role', node: 'n2', role: 'leader' });
+    m.add({ at: 11, kind: 'send', type: 'AppendEntries', from: 'n2', to: 'n3', payload: { prevLogIndex: 3, entries: [{}] } });
+    m.add(commit(15, 4, 'n2')); // commits 2..4 on n2; 2 and 3 were committed by n1 already
+    const s = m.snapshot();
+    expect(s.commitSeries.reduce((a, b) => a + b, 0)).toBe(4);
+    expect(s.commitLatencies).toEqual([4, 4, 4, 4]);
+    // Restored from a mark, it goes on the same way.
+    const back = Metrics.at(m.mark());
+    back.add(commit(20, 4, 'n3'));
+    back.add({ at: 21, kind: 'role', node: 'n3', role: 'leader' });
+    back.add(commit(22, 4, 'n3'));
+    expect(back.snapshot().commitSeries.reduce((a, b) => a + b, 0)).toBe(4);
+  });
+
   it('keeps the first 20,000 samples', () => {
     const m = new Metrics();
     m.add(leader(0));

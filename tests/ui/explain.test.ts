@@ -134,6 +134,10 @@ describe('feed categories', () => {
       expect(categoryOf({ seq: 1, e: { at: 0, kind: 'send', type, from: 'n1', to: 'n2' } }), type).toBe('messages');
     }
     for (const type of ['Ping', 'SyncRequest', 'BerkeleyPoll']) expect(categoryOf({ seq: 1, e: { at: 0, kind: 'send', type, from: 'n1', to: 'n2' } }), type).toBe('background');
+    // A client connection's timer (resends, owed acks) ticks in the background too, and says what it does.
+    const conn: SimEvent = { at: 0, kind: 'timer', node: 'n1', type: 'connection' };
+    expect(categoryOf({ seq: 1, e: conn })).toBe('background');
+    expect(explain(conn).text).toMatch(/^n1's connection timer fired: the client connection \(modelled on TCP\) resends lines/);
   });
 });
 
