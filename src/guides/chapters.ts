@@ -987,7 +987,15 @@ export function walkChallenge(chapter: Chapter, seed: number = chapter.seed, liv
   const attempt = (runner: ScenarioRunner, label: string, wantGoal: boolean): void => {
     runner.mark();
     const results = runner.run(c.solution.scenario.steps);
-    // The solution may legitimately stop early when a checker throws; the goal is what counts.
+    // The solution may legitimately stop early when a checker throws (the goal may ask for that
+    // violation); any other failed line means it did not run as written: the goal tested where it
+    // stopped may hold only for an instant.
+    const broken = results.filter((r) => r.status === 'failed' && r.violation !== true);
+    if (wantGoal && broken.length > 0) {
+      failures.push(`${chapter.file} line ${c.line}: challenge ${label}: ${broken.map((r) => r.message ?? r.source).join('; ')} — a solution must run to its end ${runner.where()}`);
+      runner.dispose();
+      return;
+    }
     const goal = runner.check(c.goal);
     if (goal.ok !== wantGoal) {
       const bad = failed(results);

@@ -87,6 +87,8 @@ export interface StepResult {
   readonly output?: readonly string[];
   /** Virtual time after the step. */
   readonly at: number;
+  /** A failure that is a checker's violation (a property broken), not a line that could not run. */
+  readonly violation?: true;
 }
 
 export interface ScenarioResult {
@@ -564,7 +566,7 @@ export class ScenarioRunner {
         const detail = err instanceof Error ? err.message : String(err);
         message = `line ${step.line}: ${step.source} — ${detail} ${this.where()}`;
       }
-      return { ...base, status: 'failed', message, at: this.cluster.now };
+      return { ...base, status: 'failed', message, at: this.cluster.now, ...(err instanceof CheckerViolation ? { violation: true as const } : {}) };
     }
   }
 

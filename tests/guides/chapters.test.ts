@@ -266,6 +266,19 @@ describe('loading and validating', () => {
     throw new Error('loaded without error');
   }
 
+  it('a challenge solution must run to its end: one that stops at a failed line fails, though the goal holds where it stopped', () => {
+    // After the first crash there is no leader for an instant; the second 'crash leader' cannot run, and
+    // 'run 2s' (which elects a new leader) never does. Only a checker's violation may end a solution early.
+    const challenge = (solution: string): Chapter =>
+      loadChapter(minimal(5, `\n## Challenge: x\n\nDo it.\n\n\`\`\`challenge\nsetup: |\n  nodes 3\ngoal: no leader\nsolution: |\n${solution.split('\n').map((l) => `  ${l}`).join('\n')}\n\`\`\`\n`), 'guides/demo.md');
+    const stops = walkChallenge(challenge('run until leader within 2s\ncrash leader\ncrash leader\nrun 2s'));
+    expect(stops.ok).toBe(false);
+    expect(stops.failures).toEqual([expect.stringMatching(/challenge solution: line \d+: crash leader — .*no leader.* — a solution must run to its end/)]);
+    // Run to its end, the same idea does not reach the goal: a new leader is elected.
+    expect(walkChallenge(challenge('run until leader within 2s\ncrash leader\nrun 2s')).failures).toEqual([expect.stringMatching(/goal 'no leader' not reached/)]);
+    expect(walkChallenge(challenge('run until leader within 2s\ncrash leader\nrun 1ms')).ok).toBe(true);
+  });
+
   it('a well-formed chapter loads into steps with their fragments and line numbers', () => {
     const ch: Chapter = loadChapter(minimal(5), 'guides/demo.md');
     expect(ch.steps).toHaveLength(5);

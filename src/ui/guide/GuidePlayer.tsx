@@ -107,9 +107,14 @@ function ruleRun(rule: NonNullable<Feedback['rule']>): string {
   return '';
 }
 
-export function FeedbackNote({ feedback }: { feedback: Feedback }) {
+/**
+ * The note after a question. A course chapter's fixed answers are Raft's rules (tested on many seeds); a
+ * lesson's are its author's, often about the run recorded (which node leads next is no rule, §5.2).
+ */
+export function FeedbackNote({ feedback, lesson = false }: { feedback: Feedback; lesson?: boolean }) {
   const cls = feedback.guess === undefined ? 'skipped' : feedback.right ? 'right' : 'wrong';
   const rule = feedback.rule;
+  const whose = lesson ? 'the lesson’s answer' : 'the rule’s answer';
   return (
     <div className={`guide-feedback ${cls}`} role="status" data-testid="guide-feedback">
       <p className="guide-feedback-q">
@@ -118,15 +123,15 @@ export function FeedbackNote({ feedback }: { feedback: Feedback }) {
       {rule !== undefined ? (
         feedback.guess === undefined ? (
           <p>
-            You skipped this question. The rule’s answer: <strong>{answerText(feedback.answer)}</strong>.{ruleRun(rule)}
+            You skipped this question. {lesson ? 'The lesson’s answer' : 'The rule’s answer'}: <strong>{answerText(feedback.answer)}</strong>.{ruleRun(rule)}
           </p>
         ) : feedback.right ? (
           <p>
-            <strong>Right!</strong> You said <strong>{feedback.guess}</strong>, and that is what the rule says.{ruleRun(rule)}
+            <strong>Right!</strong> You said <strong>{feedback.guess}</strong>, and that is {lesson ? 'the lesson’s answer' : 'what the rule says'}.{ruleRun(rule)}
           </p>
         ) : (
           <p>
-            <strong>Not quite.</strong> You said <strong>{feedback.guess}</strong>; the rule’s answer is <strong>{answerText(feedback.answer)}</strong>.{ruleRun(rule)}
+            <strong>Not quite.</strong> You said <strong>{feedback.guess}</strong>; {whose} is <strong>{answerText(feedback.answer)}</strong>.{ruleRun(rule)}
           </p>
         )
       ) : feedback.guess === undefined ? (
@@ -577,7 +582,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
     const step = chapter.steps[s.position - 1];
     body = (
       <>
-        {s.feedback !== undefined && <FeedbackNote feedback={s.feedback} />}
+        {s.feedback !== undefined && <FeedbackNote feedback={s.feedback} lesson={lesson} />}
         <h2 className="guide-step-title" tabIndex={-1}>
           <StepTitle n={s.position} title={step.title} />
         </h2>
