@@ -215,7 +215,8 @@ const FrontMatter = z.strictObject({
   summary: z.string().min(1),
   seed: z.number().int(),
   seedIndependent: z.boolean(),
-  sources: z.array(z.strictObject({ title: z.string().min(1), url: z.string().min(1) })).min(1),
+  // A course chapter cites its sources (tests/guides); a lesson from the editor has only what its author gave.
+  sources: z.array(z.strictObject({ title: z.string().min(1), url: z.string().min(1) })),
   setup: z.string().default(''),
   /** Defaults for every step's ```view block. */
   view: z.lazy(() => ViewSchema).optional(),

@@ -128,6 +128,28 @@ describe('the lesson editor', () => {
     expect(screen.queryByTestId('lesson-check')).toBeNull();
   });
 
+  it('a question: the right answer stays one of its choices as they are edited, and Check says when its check does not hold', () => {
+    render(<LessonPanel />);
+    fireEvent.click(screen.getByTestId('lesson-start'));
+    run(() => seek(600));
+    fireEvent.click(within(document.querySelector<HTMLElement>('.lesson-next')!).getByRole('button', { name: 'Add a question to ask before this step' }));
+    type('Question', 'Is there a leader?');
+    type(/^Choices/, 'Alpha\nBeta');
+    const answer = field('Right answer') as HTMLSelectElement;
+    // The list showed "Alpha" while "Yes" was stored, and the loader then named "Yes".
+    expect(answer.value).toBe('Alpha');
+    expect(useLesson.getState().draft!.next.predict?.correct).toBe('Alpha');
+    fireEvent.change(answer, { target: { value: 'Beta' } });
+    type(/^Choices/, 'Alpha\nBeta\nGamma');
+    expect(useLesson.getState().draft!.next.predict?.correct).toBe('Beta');
+    // A check that does not hold after the step: learners answering as the lesson says would be told the run disagrees.
+    type(/^Holds after the step/, 'no leader');
+    fireEvent.click(screen.getByTestId('lesson-add-step'));
+    expect(screen.getByTestId('lesson-status').textContent).toMatch(/The lesson loads: 1 step/);
+    fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
+    expect(screen.getByTestId('lesson-check').textContent).toBe('Step 1’s question: its check `no leader` does not hold after the step, so learners who answer Beta are told the run disagrees. Fix the check or the answer.');
+  });
+
   it('refuses to close a step after going back before the last one, and offers the way back', () => {
     render(<LessonPanel />);
     fireEvent.click(screen.getByTestId('lesson-start'));

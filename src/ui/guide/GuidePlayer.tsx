@@ -82,6 +82,7 @@ function SourceLink({ source }: { source: Source }) {
 }
 
 function Sources({ chapter }: { chapter: Chapter }) {
+  if (chapter.sources.length === 0) return null;
   return (
     <div className="guide-sources">
       <h4>Read more</h4>
@@ -245,7 +246,8 @@ function Question({
   );
 }
 
-function ChallengeView({ s, update }: { s: PlayerState; update: (next: PlayerState) => void }) {
+/** `takeOver`: whether this player offers Try it yourself (a lesson opened from a link does not). */
+function ChallengeView({ s, update, takeOver }: { s: PlayerState; update: (next: PlayerState) => void; takeOver: boolean }) {
   const c = s.chapter.challenge!;
   const ch = s.challenge!;
   const [text, setText] = useState('');
@@ -265,7 +267,14 @@ function ChallengeView({ s, update }: { s: PlayerState; update: (next: PlayerSta
         </details>
       )}
       <p className="hint">
-        Use <em>Try it yourself</em> to work on this cluster in the simulator, or type scenario commands here (for example <code>crash leader</code>,{' '}
+        {takeOver ? (
+          <>
+            Use <em>Try it yourself</em> to work on this cluster in the simulator, or type scenario commands here
+          </>
+        ) : (
+          'Type scenario commands here'
+        )}{' '}
+        (for example <code>crash leader</code>,{' '}
         <code>run 500ms</code>, <code>check messaging</code>). Each run goes on from where the last one left the cluster; <em>Start over</em> gives the
         cluster back as the challenge began.
       </p>
@@ -324,7 +333,7 @@ export function GoalNote({ goal }: { goal: { ok: boolean; detail: string; messag
     <div className={`guide-goal ${goal.ok ? 'right' : 'wrong'}`} role="status" data-testid="guide-goal">
       {goal.ok ? (
         <p>
-          <strong>Challenge complete!</strong> The checkers saw it: {goal.detail}
+          <strong>Challenge complete!</strong> The goal holds now: {goal.detail}
         </p>
       ) : (
         <p>
@@ -536,7 +545,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
   const where = inChallenge ? 'Challenge' : s.position === 0 ? 'Introduction' : `Step ${s.position} of ${n}`;
 
   let body;
-  if (inChallenge) body = <ChallengeView key="challenge" s={s} update={update} />;
+  if (inChallenge) body = <ChallengeView key="challenge" s={s} update={update} takeOver={onTakeOver !== undefined} />;
   else if (failed) {
     body = (
       <>

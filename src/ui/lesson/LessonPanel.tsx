@@ -86,11 +86,21 @@ function PredictEditor({ predict, nodeIds, onChange }: { predict: LessonPredict 
       </Field>
       {p.kind === 'pick-one' && (
         <Field label="Choices (one per line)">
-          <textarea rows={rows(p.choices.join('\n'), 2, 6)} value={p.choices.join('\n')} onChange={(e) => set({ choices: e.target.value.split('\n') })} />
+          <textarea
+            rows={rows(p.choices.join('\n'), 2, 6)}
+            value={p.choices.join('\n')}
+            onChange={(e) => {
+              // The right answer stays one of the choices (a list shows its first option for a value it lacks).
+              const choices = e.target.value.split('\n');
+              const options = choices.filter((c) => c.trim() !== '');
+              set({ choices, correct: options.includes(p.correct) ? p.correct : (options[0] ?? '') });
+            }}
+          />
         </Field>
       )}
       <Field label="Right answer">
         <select value={p.correct} onChange={(e) => set({ correct: e.target.value })}>
+          {p.correct === '' && <option value="">— pick the right answer —</option>}
           {(p.kind === 'pick-one' ? p.choices.filter((c) => c.trim() !== '') : nodeIds).map((c) => (
             <option key={c} value={c}>
               {c}
@@ -304,7 +314,13 @@ function Share({ draft }: { draft: LessonDraft }) {
   const check = (): void => {
     if (!loaded.ok) return;
     const walk = walkChapter(loaded.chapter);
-    if (walk.ok) setStatus({ kind: 'ok', text: `Walked every step${loaded.chapter.challenge !== undefined ? ' and the challenge’s solution' : ''} on seed ${loaded.chapter.seed}: every check holds.` });
+    // A question whose check does not hold tells learners who answer as the lesson says that the run disagrees.
+    const disagree = walk.steps.filter((o) => o.agrees === false).map((o) => {
+      const p = loaded.chapter.steps[o.index].predict;
+      return `Step ${o.index + 1}’s question: its check \`${p?.agrees?.source ?? ''}\` does not hold after the step, so learners who answer ${String(o.answer)} are told the run disagrees. Fix the check or the answer.`;
+    });
+    if (walk.ok && disagree.length > 0) setStatus({ kind: 'error', text: disagree.join(' ') });
+    else if (walk.ok) setStatus({ kind: 'ok', text: `Walked every step${loaded.chapter.challenge !== undefined ? ' and the challenge’s solution' : ''} on seed ${loaded.chapter.seed}: every check holds.` });
     else setStatus({ kind: 'error', text: `The walk failed: ${walk.failures.join('; ')}` });
   };
   const makeLink = async (): Promise<void> => {
@@ -361,7 +377,7 @@ function Share({ draft }: { draft: LessonDraft }) {
         </p>
       )}
       <p className="hint">
-        The .md file is a chapter in the course’s format (with five to twelve steps it can join <code>guides/</code>); it opens here with “Open a lesson file”.
+        The .md file uses the course’s chapter format: it opens here with “Open a lesson file” and runs with <code>npm run lesson</code>. (A chapter of the course in <code>guides/</code> must also hold on every seed: see <code>tests/guides</code>.)
       </p>
     </section>
   );

@@ -107,7 +107,8 @@ export function lessonToMarkdown(lesson: Lesson): string {
     summary: oneLine(lesson.summary, 'A lesson written in Wiber Sim.'),
     seed: lesson.seed,
     seedIndependent: false,
-    sources: [{ title: 'Raft paper (Ongaro and Ousterhout)', url: 'https://raft.github.io/raft.pdf' }],
+    // No reading is chosen for the author (a lesson on clocks would have been sent to the Raft paper).
+    sources: [],
     setup: lesson.setup.trim() === '' ? '' : lesson.setup.trim() + '\n',
   };
   const out: string[] = ['---', toYaml(front, { lineWidth: 0 }).trimEnd(), '---', ''];
