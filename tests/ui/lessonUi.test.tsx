@@ -135,7 +135,7 @@ describe('the lesson editor', () => {
     fireEvent.click(within(document.querySelector<HTMLElement>('.lesson-next')!).getByRole('button', { name: 'Add a question to ask before this step' }));
     type('Question', 'Is there a leader?');
     type(/^Choices/, 'Alpha\nBeta');
-    const answer = field('Right answer') as HTMLSelectElement;
+    const answer = field('Right answer') as unknown as HTMLSelectElement;
     // The list showed "Alpha" while "Yes" was stored, and the loader then named "Yes".
     expect(answer.value).toBe('Alpha');
     expect(useLesson.getState().draft!.next.predict?.correct).toBe('Alpha');
@@ -212,6 +212,23 @@ describe('opening lessons', () => {
     expect(useSim.getState().run.seed).toBe(2);
     expect(getDriver().cluster.leader()).toBeDefined();
     expect(d.mark.at).toBe(getDriver().now);
+  });
+
+  it('"edit a copy", then Undo the last step: the received step’s actions come back to be recorded again, and the lesson still walks', () => {
+    const two: Lesson = { ...oneStep, steps: [oneStep.steps[0], { title: 'Crash', text: 'The leader crashes.', scenario: 'crash leader\nrun 300ms', checks: 'expect leader' }] };
+    render(<LessonScreen />);
+    run(() => showLesson(lessonToMarkdown(two), 'link'));
+    run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+    cleanup();
+    render(<LessonPanel />);
+    run(() => fireEvent.click(screen.getByRole('button', { name: /Undo the last step/ })));
+    // The crash is back among the lines being recorded (it was lost: the received steps all ended at the lesson's end).
+    expect(screen.getByTestId('lesson-pending-lines').textContent).toMatch(/#\d+ crash n\d/);
+    expect(useLesson.getState().draft!.lesson.steps.map((x) => x.title)).toEqual(['A leader']);
+    fireEvent.click(screen.getByTestId('lesson-add-step'));
+    expect(useLesson.getState().draft!.lesson.steps.map((x) => x.title)).toEqual(['A leader', 'Crash']);
+    fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
+    expect(screen.getByTestId('lesson-check').textContent).toMatch(/every check holds/);
   });
 
   it('"edit a copy" asks before it replaces a lesson being written, and keeps it when the answer is no', () => {

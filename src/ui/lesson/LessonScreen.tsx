@@ -79,11 +79,17 @@ function editCopy(markdown: string): string | undefined {
   if (!loaded.ok) return loaded.error;
   const lesson = markdownToLesson(markdown);
   const session = new ChapterSession(loaded.chapter);
-  while (!session.done) if (!session.next().ok) break;
+  // Where each step starts, so that Undo the last step gives a received step's actions back as it does a recorded one's.
+  const c = session.runner.cluster;
+  const starts = [{ at: c.now, events: c.eventCount, actions: c.actions().length }];
+  while (!session.done) {
+    if (!session.next().ok) break;
+    starts.push({ at: c.now, events: c.eventCount, actions: c.actions().length });
+  }
   const r = handToFreePlay(session.runner.cluster);
   session.runner.dispose();
   if (!r.ok) return r.error;
-  continueLesson(lesson, useSim.getState().run);
+  continueLesson(lesson, useSim.getState().run, starts.slice(0, lesson.steps.length));
   closeLesson();
   setTab('lesson');
   return undefined;

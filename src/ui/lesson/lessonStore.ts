@@ -269,10 +269,11 @@ if (typeof window !== 'undefined') {
 /**
  * Goes on writing `lesson` (read from a file or link) on the page's run as it is now: the page must
  * already hold the lesson's cluster at its end (the caller replays it); new steps record from here.
+ * `starts`: where each step began in that replay (a step without one is taken to start at the end).
  */
-export function continueLesson(lesson: Lesson, run: RunOptions): void {
+export function continueLesson(lesson: Lesson, run: RunOptions, starts: ReadonlyArray<Moment & { actions: number }> = []): void {
   const c = getDriver().cluster;
   const actions = c.actions();
   const mark = { at: c.now, events: c.eventCount, actions: actions.length };
-  set({ lesson, run, mark, ends: lesson.steps.map(() => mark), recorded: actions.slice(), next: { ...EMPTY_STEP } });
+  set({ lesson, run, mark, ends: lesson.steps.map((_, i) => starts[i] ?? mark), recorded: actions.slice(), next: { ...EMPTY_STEP } });
 }
