@@ -115,8 +115,8 @@ function LogGridInner({ v }: { v: NodeView }) {
                   <button
                     type="button"
                     className={`cell ${termClass(e.term)}${committed ? ' committed' : ''}${picked?.index === e.index ? ' picked' : ''}`}
-                    title={`index ${e.index}, term ${e.term}, ${committed ? 'committed' : 'not committed'}${applied ? ', applied' : ''}: ${commandText(e.command)}`}
-                    aria-label={`${e.index} t${e.term}: entry ${e.index} of term ${e.term}, ${committed ? 'committed' : 'not committed'}`}
+                    title={`index ${e.index}, term ${e.term}, ${committed ? 'committed' : 'not known committed here'}${applied ? ', applied' : ''}: ${commandText(e.command)}`}
+                    aria-label={`${e.index} t${e.term}: entry ${e.index} of term ${e.term}, ${committed ? 'committed' : 'not known committed here'}`}
                     onClick={() => setPicked(picked?.index === e.index ? null : e)}
                   >
                     <span className="ci">{e.index}</span> <span className="ct">t{e.term}</span>

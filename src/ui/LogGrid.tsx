@@ -138,11 +138,11 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
                         <td
                           key={i - first}
                           className={`lg-cell ${termClass(e.term)} ${committed ? 'committed' : 'pending'}${edge ? ' edge' : ''}`}
-                          title={`${v.id}, index ${i}: term ${e.term}, ${committed ? 'committed' : 'not committed'} — ${commandTitle(e)}`}
+                          title={`${v.id}, index ${i}: term ${e.term}, ${committed ? 'committed' : 'not known committed here'} — ${commandTitle(e)}`}
                           data-term={e.term}
                         >
                           {e.term}
-                          <span className="sr-only">{committed ? ' committed' : ' not committed'}</span>
+                          <span className="sr-only">{committed ? ' committed' : ' not known committed here'}</span>
                         </td>
                       );
                     })}
@@ -158,7 +158,8 @@ function LogGridInner({ nodes, focus, maxColumns = DEFAULT_COLUMNS, title = 'Log
           <span className="lg-key committed" /> committed
         </span>
         <span>
-          <span className="lg-key pending" /> not yet committed
+          {/* A node knows an entry committed up to its commit index (Figure 2): past it, the entry may be committed elsewhere already. */}
+          <span className="lg-key pending" /> not known committed here
         </span>
         <span>
           <span className="lg-key edge" /> commit index (c)

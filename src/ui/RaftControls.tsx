@@ -118,7 +118,7 @@ export function NodeMembership({ v }: { v: NodeView }) {
   // A snapshot holds the configuration as of its last entry (§7): the configuration's own entry is compacted then.
   const configText =
     v.snapshot !== null && v.configIndex <= v.snapshot.lastIncludedIndex ? 'kept in its snapshot, committed'
-    : v.configIndex > 0 ? `entry ${v.configIndex}, ${v.configIndex <= v.commitIndex ? 'committed' : 'not yet committed'}`
+    : v.configIndex > 0 ? `entry ${v.configIndex}, ${v.configIndex <= v.commitIndex ? 'committed' : 'not known committed here'}`
     : 'the initial one';
   const committedDiffers = v.committedMembers.join(' ') !== v.members.join(' ');
   const lastIndex = (v.snapshot?.lastIncludedIndex ?? 0) + v.log.length;

@@ -100,7 +100,7 @@ describe('the log grid', () => {
     expect(within(screen.getByRole('rowheader', { name: /^leader/ })).getByText('c9')).toBeTruthy();
     expect(cell('b', 4).textContent).toBe('4 committed');
     expect(cell('a', 9).textContent).toBe('6 committed');
-    expect(cell('leader', 10).textContent).toBe('6 not committed');
+    expect(cell('leader', 10).textContent).toBe('6 not known committed here');
     expect(cell('leader', 10).title).toContain('“x=10”');
   });
 
