@@ -23,6 +23,8 @@ export interface CommandHandle {
 
 export interface ClientLogLine {
   at: number;
+  /** The engine's event count when the line was written: orders lines of one instant across clients. */
+  events: number;
   node: string;
   /** 'out': typed by the client; 'in': a reply or a push; 'note': what the client itself noticed (a close, a timeout, a cut). */
   dir: 'out' | 'in' | 'note';
@@ -180,17 +182,17 @@ export class ClientActor implements Actor {
   ) {}
 
   private note(node: string, dir: 'out' | 'in' | 'note', line: string): void {
-    this.log.push(Object.freeze({ at: this.engine.now, node, dir, line }));
+    this.log.push(Object.freeze({ at: this.engine.now, events: this.engine.eventCount, node, dir, line }));
     // Trim in chunks so a long run does not pay a full copy per line; the first line says what went.
     const limit = this.settings.logLines ?? LOG_LIMIT;
     if (this.log.length > 2 * limit) {
       const hadNote = this.truncated.log > 0; // then log[0] is the note of the last cut
       const removed = this.log.splice(0, this.log.length - limit);
       this.truncated.log += removed.length - (hadNote ? 1 : 0);
-      const last = removed[removed.length - 1].at;
+      const last = removed[removed.length - 1];
       this.log.unshift(Object.freeze({
-        at: last, node: '', dir: 'note' as const,
-        line: `(${this.truncated.log} earlier lines not kept, up to t=${Math.round(last)}ms: the log keeps the latest ${limit})`,
+        at: last.at, events: last.events, node: '', dir: 'note' as const,
+        line: `(${this.truncated.log} earlier lines not kept, up to t=${Math.round(last.at)}ms: the log keeps the latest ${limit})`,
       }));
       shrunk(this.log, 0);
     }

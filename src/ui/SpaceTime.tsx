@@ -52,6 +52,8 @@ export interface SpaceTimeSource {
   readonly initialWindowMs?: number;
   /** Whether heartbeats and pings are drawn at first (default true). */
   readonly initialHeartbeats?: boolean;
+  /** Told when the learner ticks or unticks Heartbeats & pings (a guide keeps the choice from step to step). */
+  readonly onHeartbeatsChange?: (on: boolean) => void;
   /** This is the page's diagram (the one "export image" takes). */
   readonly exportable?: boolean;
 }
@@ -70,7 +72,7 @@ export function SpaceTime() {
   return <SpaceTimeView {...source} nodeIds={nodeIds} selected={selected} onSelect={(seq) => selectInStore({ event: seq })} onJump={seekToEvent} exportable />;
 }
 
-export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect, onJump, initialWindowMs = 200, initialHeartbeats = true, exportable = false }: SpaceTimeSource) {
+export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect, onJump, initialWindowMs = 200, initialHeartbeats = true, onHeartbeatsChange, exportable = false }: SpaceTimeSource) {
   const svgRef = useRef<SVGSVGElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
@@ -247,7 +249,15 @@ export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect
           </select>
         </label>
         <label className="chip-toggle">
-          <input type="checkbox" checked={heartbeats} onChange={(e) => setHeartbeats(e.target.checked)} /> Heartbeats &amp; pings
+          <input
+            type="checkbox"
+            checked={heartbeats}
+            onChange={(e) => {
+              setHeartbeats(e.target.checked);
+              onHeartbeatsChange?.(e.target.checked);
+            }}
+          />{' '}
+          Heartbeats &amp; pings
         </label>
         <label className="chip-toggle">
           <input type="checkbox" checked={stamps} onChange={(e) => setStamps(e.target.checked)} /> Lamport stamps

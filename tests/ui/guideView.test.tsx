@@ -12,7 +12,7 @@ import { watched } from '../../src/store/stepKinds';
 import { panelsOf, viewAt } from '../../src/ui/guide/directives';
 import { Explorer } from '../../src/ui/guide/explore';
 import { GuidePlayer } from '../../src/ui/guide/GuidePlayer';
-import { clusterFingerprint } from '../../src/ui/guide/model';
+import { clusterFingerprint, snapCluster } from '../../src/ui/guide/model';
 import { resetProgress } from '../../src/ui/guide/progress';
 
 const election = chapterById('election')!;
@@ -334,6 +334,48 @@ Five.
       const cells = within(within(panel).getByRole('rowheader', { name: id }).closest('tr')!).getAllByRole('cell').map((td) => td.textContent);
       expect(cells.slice(1), id).toEqual([String(stats.byNode[id].suspicions), String(stats.byNode[id].falseSuspicions)]);
     }
+  });
+
+  it('the checkers panel lists findings; the red block names each broken property once, with how many more reports it had', () => {
+    const dedup = chapterById('dedup')!;
+    const at = dedup.steps.findIndex((st) => /too small/i.test(st.title)) + 1;
+    expect(at).toBeGreaterThan(0);
+    const found = sessionAt(dedup, at).session.runner.cluster.findings();
+    expect(found.length).toBeGreaterThan(0);
+    render(<GuidePlayer chapter={dedup} start={at} />);
+    fireEvent.click(within(screen.getByRole('group', { name: 'Show panels' })).getByRole('button', { name: 'Checkers' }));
+    const checks = screen.getByTestId('guide-checks');
+    expect(within(checks).getByRole('heading', { name: 'Findings' })).toBeTruthy();
+    expect(checks.textContent).toContain(found[0].property);
+    cleanup();
+
+    const safety = chapterById('safety')!;
+    const lost = safety.steps.findIndex((st) => /committed entry is lost/i.test(st.title)) + 1;
+    const c = sessionAt(safety, lost).session.runner.cluster;
+    const properties = [...new Set(c.violations().map((v) => v.property))];
+    // Reported more times than there are properties: the block shows each property once.
+    expect(c.violations().length).toBeGreaterThan(properties.length);
+    render(<GuidePlayer chapter={safety} start={lost} />);
+    const block = document.querySelector<HTMLElement>('.guide-violations')!;
+    expect(within(block).getAllByRole('listitem')).toHaveLength(properties.length);
+    expect(within(block).getByRole('heading').textContent).toBe(`Checkers: ${properties.length} ${properties.length === 1 ? 'property' : 'properties'} broken`);
+    expect(block.textContent).toMatch(/more reports? of /);
+  });
+
+  it('client lines come in the order they happened; a link cut one way is drawn cut, with a cross on the blocked direction', () => {
+    const pubsub = chapterById('pubsub')!;
+    for (let k = 1; k <= pubsub.steps.length; k++) {
+      const { session } = sessionAt(pubsub, k);
+      const lines = snapCluster(session.runner.cluster).clientLines;
+      for (let i = 1; i < lines.length; i++) expect(lines[i].events, `step ${k} line ${i}`).toBeGreaterThanOrEqual(lines[i - 1].events);
+      session.runner.dispose();
+    }
+    const cutting = testChapter('cutting', 92, 1, [1, 2, 3, 4, 5].map((i) => `## Step ${i}\n\nProse.\n\n\`\`\`scenario\n${i === 1 ? 'cut n1 n4\n' : ''}run 10ms\n\`\`\``).join('\n\n'));
+    render(<GuidePlayer chapter={cutting} start={1} />);
+    const ring = document.querySelector('svg.guide-ring')!;
+    expect(ring.querySelectorAll('line.glink.cut')).toHaveLength(1);
+    expect(ring.querySelectorAll('line.glink')).toHaveLength(10);
+    expect([...ring.querySelectorAll('g.gcut title')].map((t) => t.textContent)).toEqual(["n1→n4 cut: n1's messages to n4 are dropped (n4's to n1 still arrive)"]);
   });
 
   it('lists the messages in flight soonest first with their arrival times', () => {

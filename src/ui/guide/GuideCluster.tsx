@@ -11,6 +11,7 @@ import type { InFlight, NodeView } from '../../sim/types';
 import { layerOf, stepKindLabel, type StepKind } from '../../store/stepKinds';
 import { formatMs } from '../../store/time';
 import { commandText } from '../explain';
+import { plural } from '../plural';
 import type { ClusterSnap } from './model';
 
 export interface NodePick {
@@ -108,8 +109,24 @@ export function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
       {links.map(([a, b]) => {
         const p = pos.get(a)!;
         const q = pos.get(b)!;
-        return <line key={`${a}-${b}`} className="glink" x1={p.x} y1={p.y} x2={q.x} y2={q.y} />;
+        const cut = snap.cuts.some(([from, to]) => (from === a && to === b) || (from === b && to === a));
+        return <line key={`${a}-${b}`} className={cut ? 'glink cut' : 'glink'} x1={p.x} y1={p.y} x2={q.x} y2={q.y} />;
       })}
+      {/* A link cut one way: a cross near the receiver, on the blocked direction (the other way still carries messages). */}
+      {snap.cuts
+        .filter(([from, to]) => pos.has(from) && pos.has(to))
+        .map(([from, to]) => {
+          const p = pos.get(from)!;
+          const q = pos.get(to)!;
+          const x = p.x + (q.x - p.x) * 0.68;
+          const y = p.y + (q.y - p.y) * 0.68;
+          return (
+            <g key={`cut-${from}-${to}`} className="gcut" transform={`translate(${x} ${y})`}>
+              <title>{`${from}→${to} cut: ${from}'s messages to ${to} are dropped (${to}'s to ${from} still arrive)`}</title>
+              <path d="M -5 -5 L 5 5 M -5 5 L 5 -5" />
+            </g>
+          );
+        })}
       {messages.map((m) => {
         const p = pos.get(m.from)!;
         const q = pos.get(m.to)!;
@@ -217,6 +234,10 @@ export function InFlightPanel({ snap, kind }: { snap: ClusterSnap; kind: StepKin
     return layer === kind || layer === 'other' || layer === 'any';
   });
   const hidden = snap.inFlight.length - watchedOnes.length;
+  // Name what is hidden: under a Clocks & detector step it is Raft's AppendEntries, not pings.
+  const hiddenKinds = [...new Set(snap.inFlight.filter((m) => !watchedOnes.includes(m)).map((m) => layerOf({ at: m.sentAt, kind: 'send', type: m.type })))]
+    .filter((k): k is 'raft' | 'messaging' | 'time' => k === 'raft' || k === 'messaging' || k === 'time')
+    .map(stepKindLabel);
   const sorted = [...watchedOnes].sort((a, b) => a.arriveAt - b.arriveAt || a.id - b.id);
   const shown = all ? sorted : sorted.slice(0, SHOWN_MESSAGES);
   return (
@@ -248,7 +269,7 @@ export function InFlightPanel({ snap, kind }: { snap: ClusterSnap; kind: StepKin
         )}
         {hidden > 0 && (
           <button type="button" className="btn small" onClick={() => setEvery(true)}>
-            Show {hidden} more of other kinds (pings, clock sync…)
+            Show {hidden} more of other kinds{hiddenKinds.length > 0 ? ` (${hiddenKinds.join(', ')})` : ''}
           </button>
         )}
       </p>
@@ -321,14 +342,27 @@ export function ClientLines({ snap }: { snap: ClusterSnap }) {
   );
 }
 
+/**
+ * The properties the checkers found broken, each once with its first report (a broken rule may report
+ * every heartbeat: fifty lines buried the one a step is about) and how many more followed.
+ */
 export function Violations({ snap }: { snap: ClusterSnap }) {
   if (snap.violations.length === 0) return null;
+  const byProperty = new Map<string, { first: string; more: number }>();
+  for (const v of snap.violations) {
+    const seen = byProperty.get(v.property);
+    if (seen === undefined) byProperty.set(v.property, { first: v.message, more: 0 });
+    else seen.more++;
+  }
   return (
     <div className="guide-violations" role="status" tabIndex={0}>
-      <h4>Safety checkers</h4>
+      <h4>Checkers: {plural(byProperty.size, 'property', 'properties')} broken</h4>
       <ul>
-        {snap.violations.map((v, i) => (
-          <li key={i}>{v.message}</li>
+        {[...byProperty].map(([property, { first, more }]) => (
+          <li key={property}>
+            {first}
+            {more > 0 && <span className="muted"> ({plural(more, 'more report')} of {property})</span>}
+          </li>
         ))}
       </ul>
     </div>
@@ -385,15 +419,25 @@ export function GuideInspector({ snap, cluster, id, onInspect }: { snap: Cluster
           </dd>
           <dt>Configuration</dt>
           <dd data-testid="guide-configuration">
-            voters <strong>{v.members.join(' ') || 'none'}</strong>
-            {v.learners.length > 0 ? `, learners ${v.learners.join(' ')}` : ''}
-            {v.configIndex > 0
-              ? v.snapshot !== undefined && v.snapshot !== null && v.configIndex <= v.snapshot.lastIncludedIndex
-                ? ' (kept in the snapshot, committed)'
-                : ` (entry ${v.configIndex}${v.configIndex <= v.commitIndex ? ', committed' : ', not committed yet'})`
-              : ''}
-            ; {v.id} is{' '}
-            {v.removed ? 'removed' : v.learner ? 'a learner: it gets the log but does not vote' : v.members.includes(v.id) ? 'a voter' : 'not a voter'}
+            {v.members.length === 0 && v.learners.length === 0 ? (
+              // A server just added has an empty log: no configuration of its own until the leader's entries reach it.
+              <>
+                none yet (its log is empty)
+                {snap.leader !== undefined && snap.nodes.find((x) => x.id === snap.leader)?.learners.includes(v.id) ? `; ${snap.leader}’s configuration lists ${v.id} as a learner` : ''}
+              </>
+            ) : (
+              <>
+                voters <strong>{v.members.join(' ') || 'none'}</strong>
+                {v.learners.length > 0 ? `, learners ${v.learners.join(' ')}` : ''}
+                {v.snapshot !== null && v.configIndex <= v.snapshot.lastIncludedIndex
+                  ? ' (kept in the snapshot, committed)'
+                  : v.configIndex > 0
+                    ? ` (entry ${v.configIndex}${v.configIndex <= v.commitIndex ? ', committed' : ', not known committed here'})`
+                    : ''}
+                ; {v.id} is{' '}
+                {v.removed ? 'removed' : v.learner ? 'a learner: it gets the log but does not vote' : v.members.includes(v.id) ? 'a voter' : 'not a voter'}
+              </>
+            )}
             {v.preCandidate ? `; running a pre-vote for term ${v.term + 1}` : ''}
             {v.transferee !== null ? `; handing leadership to ${v.transferee}` : ''}
           </dd>
@@ -430,7 +474,7 @@ export function GuideInspector({ snap, cluster, id, onInspect }: { snap: Cluster
               <td>{e.index}</td>
               <td>{e.term}</td>
               <td className="guide-msg">{describeCommand(e.command)}</td>
-              <td>{e.index <= v.lastApplied ? 'applied' : e.index <= v.commitIndex ? 'committed' : 'not committed'}</td>
+              <td>{e.index <= v.lastApplied ? 'applied' : e.index <= v.commitIndex ? 'committed' : 'not known committed here'}</td>
             </tr>
           ))}
         </Table>
@@ -493,6 +537,22 @@ export function ChecksPanel({ snap }: { snap: ClusterSnap }) {
       <h4>Messaging</h4>
       <ul>{MESSAGING_PROPERTIES.map(row)}</ul>
       <p className="hint">The messaging properties that need a settled cluster (nothing lost, no gaps) are checked when a guide step or you ask for it.</p>
+      {snap.findings.length > 0 && (
+        <>
+          <h4>Findings</h4>
+          <p className="hint">Not broken guarantees: what a setting of this run does, as documented.</p>
+          <ul>
+            {[...new Set(snap.findings.map((f) => f.property))].map((p) => {
+              const list = snap.findings.filter((f) => f.property === p);
+              return (
+                <li key={p} className="finding">
+                  <span aria-hidden="true">!</span> <strong>{p}</strong> — {plural(list.length, 'time')}: {list[list.length - 1].message}
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      )}
     </div>
   );
 }

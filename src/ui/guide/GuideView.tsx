@@ -192,6 +192,9 @@ function windowFor(ms: number): number {
   return SPACETIME_WINDOWS.find((w) => w >= ms) ?? SPACETIME_WINDOWS[SPACETIME_WINDOWS.length - 1];
 }
 
+/** Whether the guide's diagram draws heartbeats and pings: off at first (the story's messages first), then as the learner last chose, step after step. */
+let guideHeartbeats = false;
+
 function GuideSpaceTime({ exploring, snap, stepStart }: { exploring: Exploring | null; snap: ClusterSnap; stepStart: number }) {
   const [selected, setSelected] = useState<number | null>(null);
   const source = useMemo(() => (exploring === null ? null : { feed: exploring.x.feed(8000), inFlight: exploring.x.driver.inFlight() }), [exploring]);
@@ -213,8 +216,11 @@ function GuideSpaceTime({ exploring, snap, stepStart }: { exploring: Exploring |
       selected={selected}
       onSelect={setSelected}
       initialWindowMs={first}
-      // The story's messages first: heartbeats and pings are one click away.
-      initialHeartbeats={false}
+      // The story's messages first: heartbeats and pings are one click away, and stay shown once ticked.
+      initialHeartbeats={guideHeartbeats}
+      onHeartbeatsChange={(on) => {
+        guideHeartbeats = on;
+      }}
     />
   );
 }

@@ -25,10 +25,12 @@ export interface ClusterSnap {
   readonly groups: Readonly<Record<string, number>>;
   readonly cuts: ReadonlyArray<readonly [string, string]>;
   readonly violations: readonly Violation[];
+  /** Documented consequences of a chosen setting (a retry stored again past the dedup window…): not broken guarantees. */
+  readonly findings: readonly Violation[];
   /** The topics as one node (the leader, else the first up node) has applied them: the newest records of each. */
   readonly topics: { readonly node: string; readonly list: ReadonlyArray<{ readonly topic: string; readonly count: number; readonly recent: readonly TopicRecord[] }> } | undefined;
   /** The newest lines clients typed and received, oldest first. */
-  readonly clientLines: ReadonlyArray<{ readonly client: string; readonly at: number; readonly node: string; readonly dir: 'in' | 'out' | 'note'; readonly line: string }>;
+  readonly clientLines: ReadonlyArray<{ readonly client: string; readonly at: number; readonly events: number; readonly node: string; readonly dir: 'in' | 'out' | 'note'; readonly line: string }>;
   /** Equal fingerprints: identical clusters (the store's fingerprint of time, events and node state). */
   readonly fingerprint: string;
 }
@@ -55,8 +57,10 @@ export function snapCluster(c: SimCluster): ClusterSnap {
         };
   const clientLines = c
     .clientIds()
-    .flatMap((client) => c.clientLog(client).slice(-CLIENT_LINES).map((l) => ({ client, at: l.at, node: l.node, dir: l.dir, line: l.line })))
-    .sort((a, b) => a.at - b.at)
+    .flatMap((client) => c.clientLog(client).slice(-CLIENT_LINES).map((l) => ({ client, at: l.at, events: l.events, node: l.node, dir: l.dir, line: l.line })))
+    // In the order they happened: by event (a stable sort keeps each client's own order, and lines of one
+    // event, e.g. a crash closing two connections, by client). By time alone, one instant's lines went by client.
+    .sort((a, b) => a.events - b.events)
     .slice(-CLIENT_LINES);
   return {
     seed: c.seed,
@@ -68,6 +72,7 @@ export function snapCluster(c: SimCluster): ClusterSnap {
     groups: c.groups(),
     cuts: c.cutLinks(),
     violations: c.violations().slice(),
+    findings: c.findings().slice(),
     topics,
     clientLines,
     fingerprint: fingerprint(c.now, c.eventCount, nodes),
