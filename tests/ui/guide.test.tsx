@@ -88,6 +88,20 @@ describe('deep links', () => {
 });
 
 describe('safe prose', () => {
+  it('lets an ordered list interrupt a paragraph only when it starts at 1 (CommonMark)', () => {
+    // A run value at the start of a line ("in term\n2. (Usually…") must not become a list marker.
+    expect(parseBlocks('won it, in term\n2. (Usually the first wins.)')).toEqual([
+      { kind: 'p', text: 'won it, in term 2. (Usually the first wins.)' },
+    ]);
+    expect(parseBlocks('Steps:\n1. x\n2. y')).toEqual([
+      { kind: 'p', text: 'Steps:' },
+      { kind: 'ol', items: ['x', 'y'], start: 1 },
+    ]);
+    expect(parseBlocks('Para.\n\n3. x\n4. y')).toEqual([
+      { kind: 'p', text: 'Para.' },
+      { kind: 'ol', items: ['x', 'y'], start: 3 },
+    ]);
+  });
   it('parses paragraphs, lists with continuation lines, fences and headings', () => {
     const blocks = parseBlocks('One\ntwo\n\n- a\n  more\n- b\n\n1. x\n2. y\n\n```text\n<b>raw</b>\n```\n### H');
     expect(blocks).toEqual([

@@ -53,7 +53,10 @@ export function parseBlocks(markdown: string): MdBlock[] {
       continue;
     }
     const bullet = BULLET.exec(line);
-    const numbered = bullet === null ? NUMBERED.exec(line) : null;
+    let numbered = bullet === null ? NUMBERED.exec(line) : null;
+    // CommonMark: an ordered list may interrupt a paragraph only when it starts at 1, so a line of
+    // prose that happens to begin "2. " (say, a substituted run value) stays part of its paragraph.
+    if (numbered !== null && para.length > 0 && Number(numbered[1]) !== 1) numbered = null;
     if (bullet !== null || numbered !== null) {
       const kind = bullet !== null ? 'ul' : 'ol';
       if (list === undefined || list.kind !== kind) {
