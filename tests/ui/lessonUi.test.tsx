@@ -150,6 +150,26 @@ describe('the lesson editor', () => {
     expect(screen.getByTestId('lesson-check').textContent).toBe('Step 1’s question: its check `no leader` does not hold after the step, so learners who answer Beta are told the run disagrees. Fix the check or the answer.');
   });
 
+  it('a mistake is named by the step and field the author typed it in, and what learners would see as "?" is pointed out', () => {
+    render(<LessonPanel />);
+    fireEvent.click(screen.getByTestId('lesson-start'));
+    run(() => seek(600));
+    type(/^Checks \(expect/, 'expect leader\nexpect leeder');
+    fireEvent.click(within(document.querySelector<HTMLElement>('.lesson-next')!).getByRole('button', { name: 'Add a question to ask before this step' }));
+    type(/^Choices/, 'Same\nSame');
+    fireEvent.click(screen.getByTestId('lesson-add-step'));
+    // The question's empty "Holds after the step" first, in the editor's words.
+    expect(screen.getByTestId('lesson-status').textContent).toMatch(/^The lesson does not load: Step 1 · Question: .*“Holds after the step”/);
+    run(() => fireEvent.click(screen.getByRole('button', { name: /Undo the last step/ })));
+    type(/^Holds after the step/, 'leader');
+    fireEvent.click(screen.getByTestId('lesson-add-step'));
+    expect(screen.getByTestId('lesson-status').textContent).toMatch(/^The lesson does not load: Step 1 · Checks, line 2: unknown predicate 'leeder'/);
+    const warnings = screen.getByTestId('lesson-warnings').textContent;
+    expect(warnings).toContain('Step 1 has no text: learners will read “(no text yet)”.');
+    expect(warnings).toContain('Step 1’s question has no text: learners will be asked “?”.');
+    expect(warnings).toContain('Step 1’s question has the choice “Same” twice.');
+  });
+
   it('refuses to close a step after going back before the last one, and offers the way back', () => {
     render(<LessonPanel />);
     fireEvent.click(screen.getByTestId('lesson-start'));

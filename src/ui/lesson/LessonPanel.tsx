@@ -6,7 +6,7 @@ import { walkChapter } from '../../guides/chapters';
 import { getDriver, useSim } from '../../store/sim';
 import { download } from '../exportImage';
 import { showLesson } from './LessonHost';
-import { LESSON_FILE, LONG_LINK, encodeLessonHash, lessonId, lessonToMarkdown, loadLesson, type LessonChallenge, type LessonPredict } from './lessonFormat';
+import { LESSON_FILE, LONG_LINK, encodeLessonHash, errorInEditor, lessonId, lessonMarkdown, loadLesson, type Lesson, type LessonChallenge, type LessonPredict, type LessonRegion } from './lessonFormat';
 import { exactLines, readableLines, suggestChecks } from './lessonRecord';
 import {
   addStep, discardLesson, liveStep, pendingStep, removeLastStep, restoreLessonRun, resumeLessonRun, setChallenge, setLessonFields, setNextStep, setStep, startLesson, useLesson,
@@ -119,6 +119,37 @@ function PredictEditor({ predict, nodeIds, onChange }: { predict: LessonPredict 
       </button>
     </fieldset>
   );
+}
+
+/** An error about the generated file told as the editor's field, and for a text too long, the longest field. */
+function explainError(error: string, regions: readonly LessonRegion[], markdown: string): string {
+  if (!error.startsWith('the lesson is too long')) return errorInEditor(error, regions);
+  const lines = markdown.split('\n');
+  let longest: { where: string; chars: number } | undefined;
+  for (const r of regions) {
+    const chars = lines.slice(r.start - 1, r.end).join('\n').length;
+    if (longest === undefined || chars > longest.chars) longest = { where: r.where, chars };
+  }
+  return longest === undefined ? error : `${error}; the longest part is ${longest.where} (${longest.chars.toLocaleString('en-US')} characters)`;
+}
+
+/** What a learner would meet that is probably not what the author meant: shown, not refused. */
+export function lessonWarnings(lesson: Lesson): string[] {
+  const out: string[] = [];
+  lesson.steps.forEach((s, i) => {
+    const step = `Step ${i + 1}`;
+    if (s.text.trim() === '') out.push(`${step} has no text: learners will read “(no text yet)”.`);
+    const p = s.predict;
+    if (p === undefined) return;
+    if (p.question.trim() === '') out.push(`${step}’s question has no text: learners will be asked “?”.`);
+    if (p.kind === 'pick-one') {
+      const labels = p.choices.map((c) => c.trim()).filter((c) => c !== '');
+      const twice = labels.filter((c, k) => labels.indexOf(c) !== k);
+      if (twice.length > 0) out.push(`${step}’s question has the choice “${twice[0]}” twice.`);
+    }
+  });
+  if (lesson.challenge !== undefined && lesson.challenge.text.trim() === '') out.push('The challenge has no text: learners will read “(no text yet)”.');
+  return out;
 }
 
 /** Lines shown while recording (a workload writes hundreds a second; the step keeps them all). */
@@ -300,7 +331,8 @@ function ChallengeEditor({ draft }: { draft: LessonDraft }) {
 type Status = { kind: 'ok' | 'error' | 'info'; text: string; line?: number } | null;
 
 function Share({ draft }: { draft: LessonDraft }) {
-  const markdown = useMemo(() => lessonToMarkdown(draft.lesson), [draft.lesson]);
+  const { markdown, regions } = useMemo(() => lessonMarkdown(draft.lesson), [draft.lesson]);
+  const warnings = useMemo(() => lessonWarnings(draft.lesson), [draft.lesson]);
   const loaded = useMemo(() => loadLesson(markdown), [markdown]);
   // The link and the last check's outcome belong to the text they were made from: once the lesson is edited
   // they are not shown as this lesson's (a copied link would carry the old text).
@@ -344,9 +376,17 @@ function Share({ draft }: { draft: LessonDraft }) {
           ✓ The lesson loads: {loaded.chapter.steps.length} step{loaded.chapter.steps.length === 1 ? '' : 's'}
           {loaded.chapter.challenge !== undefined ? ' and a challenge' : ''}.
         </p>
-      ) : (
+      ) : null}
+      {!empty && warnings.length > 0 && (
+        <ul className="lesson-warnings hint" data-testid="lesson-warnings">
+          {warnings.map((w) => (
+            <li key={w}>⚠ {w}</li>
+          ))}
+        </ul>
+      )}
+      {empty || loaded.ok ? null : (
         <div className="lesson-invalid" role="alert" data-testid="lesson-status">
-          <p className="invalid">The lesson does not load: {loaded.error}</p>
+          <p className="invalid">The lesson does not load: {explainError(loaded.error, regions, markdown)}</p>
           {loaded.line !== undefined && <Excerpt markdown={markdown} line={loaded.line} />}
         </div>
       )}

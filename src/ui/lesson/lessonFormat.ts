@@ -98,8 +98,22 @@ function fenced(info: string, body: string): string {
   return `${marker}${info}\n${b}\n${marker}`;
 }
 
+/** Where a part of the generated text came from in the editor: "Step 2 · Checks" (its first line is the field's line 1). */
+export interface LessonRegion {
+  readonly start: number;
+  readonly end: number;
+  readonly where: string;
+  /** The field's text starts on the region's second line (a fenced block's first line is its fence). */
+  readonly fenced: boolean;
+}
+
 /** The guides/*.md text of a lesson (the format the course's chapters use). */
 export function lessonToMarkdown(lesson: Lesson): string {
+  return lessonMarkdown(lesson).markdown;
+}
+
+/** lessonToMarkdown, and which lines came from which field of the editor (to name the field in an error). */
+export function lessonMarkdown(lesson: Lesson): { markdown: string; regions: LessonRegion[] } {
   const front = {
     id: lessonId(lesson.title),
     order: 100,
@@ -111,33 +125,71 @@ export function lessonToMarkdown(lesson: Lesson): string {
     sources: [],
     setup: lesson.setup.trim() === '' ? '' : lesson.setup.trim() + '\n',
   };
-  const out: string[] = ['---', toYaml(front, { lineWidth: 0 }).trimEnd(), '---', ''];
+  const out: string[] = [];
+  const regions: LessonRegion[] = [];
+  let line = 1;
+  /** Appends chunks (each may hold several lines); with `where`, notes the lines they take. */
+  const push = (where: string | null, ...chunks: string[]): void => {
+    const start = line;
+    for (const c of chunks) {
+      out.push(c);
+      line += c.split('\n').length;
+    }
+    if (where !== null) regions.push({ start, end: line - 1, where, fenced: chunks[0]?.startsWith('``') === true });
+  };
+  push('The lesson’s title, summary or setup', '---', toYaml(front, { lineWidth: 0 }).trimEnd(), '---');
+  push(null, '');
   const intro = proseOf(lesson.intro);
-  if (intro !== '') out.push(intro, '');
+  if (intro !== '') push('Introduction', intro, '');
   lesson.steps.forEach((s, i) => {
-    out.push(`## ${oneLine(s.title, `Step ${i + 1}`)}`, '');
-    out.push(proseOf(s.text) || '(no text yet)', '');
+    const step = `Step ${i + 1}`;
+    push(`${step} · Step title`, `## ${oneLine(s.title, step)}`, '');
+    push(`${step} · What happened`, proseOf(s.text) || '(no text yet)', '');
     if (s.predict !== undefined) {
       const p = s.predict;
       const block: Record<string, unknown> = { about: 'rule', kind: p.kind, question: oneLine(p.question, '?') };
       if (p.kind === 'pick-one') block.choices = p.choices.map((label) => ({ label }));
       block.correct = p.correct;
-      block.agrees = p.agrees;
+      // Left empty, the loader says a question needs one (rather than zod's "too small").
+      if (p.agrees.trim() !== '') block.agrees = p.agrees;
       if (p.explain.trim() !== '') block.explain = oneLine(p.explain, '');
-      out.push(fenced('predict', toYaml(block, { lineWidth: 0 })), '');
+      push(`${step} · Question`, fenced('predict', toYaml(block, { lineWidth: 0 })));
+      push(null, '');
     }
-    if (s.scenario.trim() !== '') out.push(fenced('scenario', s.scenario), '');
-    if (s.checks.trim() !== '') out.push(fenced('check', s.checks), '');
+    if (s.scenario.trim() !== '') {
+      push(`${step} · Recorded actions`, fenced('scenario', s.scenario));
+      push(null, '');
+    }
+    if (s.checks.trim() !== '') {
+      push(`${step} · Checks`, fenced('check', s.checks));
+      push(null, '');
+    }
   });
   const c = lesson.challenge;
   if (c !== undefined) {
-    out.push(`## Challenge: ${oneLine(c.title, 'your turn')}`, '');
-    out.push(proseOf(c.text) || '(no text yet)', '');
+    push('Challenge · Title', `## Challenge: ${oneLine(c.title, 'your turn')}`, '');
+    push('Challenge · Text', proseOf(c.text) || '(no text yet)', '');
     const block: Record<string, unknown> = { goal: oneLine(c.goal, 'leader'), solution: c.solution.trim() + '\n' };
     if (c.hint.trim() !== '') block.hint = oneLine(c.hint, '');
-    out.push(fenced('challenge', toYaml(block, { lineWidth: 0 })), '');
+    push('Challenge · Goal and solution', fenced('challenge', toYaml(block, { lineWidth: 0 })));
+    push(null, '');
   }
-  return out.join('\n');
+  return { markdown: out.join('\n'), regions };
+}
+
+/**
+ * An error about the generated text told as the editor's field: "lesson.md line 24: unknown predicate"
+ * becomes "Step 1 · Checks, line 1: unknown predicate". Unchanged when no region holds the line.
+ */
+export function errorInEditor(message: string, regions: readonly LessonRegion[]): string {
+  const line = errorLine(message);
+  const r = line === undefined ? undefined : regions.find((x) => line >= x.start && line <= x.end);
+  if (r === undefined || line === undefined) return message;
+  const inField = r.fenced ? line - r.start : line - r.start + 1;
+  const where = r.fenced && inField >= 1 && !/Question|Goal/.test(r.where) ? `${r.where}, line ${inField}` : r.where;
+  const told = message.replace(new RegExp(`${LESSON_FILE.replace('.', '\\.')} line ${line}\\b`), where);
+  // The format's names of a question's fields, as the editor labels them.
+  return /Question/.test(r.where) ? told.replace(/'agrees'|\bagrees\b/g, '“Holds after the step”').replace(/'correct'|\bcorrect\b/g, '“Right answer”').replace(/\bchoices\b/g, '“Choices”') : told;
 }
 
 // ---- opening a lesson ----
