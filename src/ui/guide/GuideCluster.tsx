@@ -182,7 +182,10 @@ export function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
   );
 }
 
-/** One row per node: role, term, vote, log length, commit, election timer, Lamport clock (and clock error, suspects when any). */
+/**
+ * One row per node: role, election timer, term, vote, log length, commit, Lamport clock (and clock error,
+ * suspects when any). The timer comes early: the first chapters ask about it, and a phone shows only the first columns.
+ */
 export function NodeTable({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
   const showClock = snap.nodes.some((v) => Math.abs(v.clock.offsetMs) > 1e-6 || Math.abs(v.clock.errorMs) > 1e-6);
   const showSuspects = snap.nodes.some((v) => v.suspects.length > 0);
@@ -190,8 +193,9 @@ export function NodeTable({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }
     <Table
       label="Nodes and timers"
       headers={[
-        'Node', 'Role', 'Term', 'Voted for', 'Log', 'Commit',
+        'Node', 'Role',
         <span key="timer" title="Time left before the node's election timer fires">Timer</span>,
+        'Term', 'Voted for', 'Log', 'Commit',
         'Lamport',
         ...(showClock ? ['Clock error'] : []),
         ...(showSuspects ? ['Suspects'] : []),
@@ -207,11 +211,11 @@ export function NodeTable({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }
               {v.up && v.learner && <span className="role-badge learner">learner</span>}
               {v.up && !v.connected && <span className="role-badge disconnected">cut off</span>}
             </td>
+            <td>{left === undefined ? '—' : `${left.toFixed(0)} ms`}</td>
             <td>{v.term}</td>
             <td>{v.votedFor ?? '—'}</td>
             <td>{lastIndexOf(v)}</td>
             <td>{v.commitIndex}</td>
-            <td>{left === undefined ? '—' : `${left.toFixed(0)} ms`}</td>
             <td>{v.lamport}</td>
             {showClock && <td>{v.clock.errorMs.toFixed(1)} ms</td>}
             {showSuspects && <td>{v.suspects.join(' ') || '—'}</td>}
