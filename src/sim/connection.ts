@@ -29,7 +29,7 @@ export interface Stamp {
 export const ACK_DELAY_MS = 100;
 /** Longest retransmission timeout (the back-off doubles up to here). */
 export const MAX_RTO_MS = 5000;
-/** Consecutive timeouts without progress after which the connection is given up (about 20 s). */
+/** Resends in a row without progress; the next timeout gives the connection up (about 25 s at the shortest timeout). */
 export const MAX_RETRIES = 8;
 /** Segments resent per timeout: the oldest first, a bounded window as TCP's. */
 const RESEND_WINDOW = 16;
