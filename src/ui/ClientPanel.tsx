@@ -107,7 +107,7 @@ type Field = keyof WorkloadConfig;
 const FIELDS: ReadonlyArray<{ key: Field; label: string; step: string; hint: string; unit?: string }> = [
   { key: 'publishers', label: 'Publishers', step: '1', hint: 'clients wl1…' },
   { key: 'rate', label: 'Rate', step: 'any', hint: 'PUB per simulated second, each', unit: '/s' },
-  { key: 'topics', label: 'Topics', step: '1', hint: 't1…, round robin' },
+  { key: 'topics', label: 'Topics', step: '1', hint: 't1…, successive PUBs in turn' },
 ];
 
 /**
@@ -173,7 +173,8 @@ function Workload() {
     <section aria-labelledby="client-workload">
       <h3 id="client-workload">Workload</h3>
       <p className="hint">
-        Publisher clients each send PUBs at a steady rate of simulated time, to the topics in turn, retrying with the same id until acknowledged. Every PUB is an action of the run, so
+        Publisher clients take turns sending PUBs at a steady rate of simulated time (together Publishers × Rate a second); successive PUBs go to the topics in turn, so with as
+        many publishers as topics each always writes the same topic. Each retries with the same id until acknowledged. Every PUB is an action of the run, so
         playing fast or slow, rewinding and share links all give the same run.
       </p>
       <form className="propose" onSubmit={start} aria-label="Workload settings" noValidate>
@@ -271,7 +272,7 @@ export function ClientPanel() {
       <Workload />
       <section aria-labelledby="client-propose">
         <h3 id="client-propose">Raw Raft proposal</h3>
-        <p className="hint">A client hands the command to a node; only a leader appends it to its log and replicates it (Raft’s Start, §5.3).</p>
+        <p className="hint">A client hands the command to a node; only a leader appends it to its log as a new entry and replicates it with AppendEntries (§5.3); any other node refuses it.</p>
         <form className="propose" onSubmit={onSubmit}>
           <label>
             To{' '}

@@ -54,13 +54,14 @@ function draftOf(run: RunOptions): Draft {
 /** The draft as run options, or the first problem with it (the engine re-checks everything). */
 export function runFromDraft(d: Draft, base: RunOptions): { run?: RunOptions; error?: string; field?: keyof Draft } {
   const seed = Number(d.seed);
-  if (d.seed.trim() === '' || !Number.isSafeInteger(seed)) return { error: 'Seed must be a whole number.', field: 'seed' };
+  if (d.seed.trim() === '' || !Number.isInteger(seed)) return { error: 'Seed must be a whole number.', field: 'seed' };
+  if (!Number.isSafeInteger(seed)) return { error: `Seed must be at most ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')} in size.`, field: 'seed' };
   const min = Number(d.timeoutMin);
   const max = Number(d.timeoutMax);
   if (!(Number.isFinite(min) && min >= 1)) return { error: 'Election timeout min must be a number ≥ 1 ms.', field: 'timeoutMin' };
   if (!(Number.isFinite(max) && max >= min)) return { error: 'Election timeout max must be a number ≥ the min.', field: 'timeoutMax' };
   const hb = Number(d.heartbeat);
-  if (!(Number.isFinite(hb) && hb > 0)) return { error: 'Heartbeat must be a positive number of ms.', field: 'heartbeat' };
+  if (!(Number.isFinite(hb) && hb >= 0.1)) return { error: 'Heartbeat must be a number of ms, at least 0.1.', field: 'heartbeat' };
   const every = Number(d.snapshotEvery);
   if (d.snapshotEvery.trim() === '' || !Number.isSafeInteger(every) || every < 0) return { error: 'Snapshot every must be a whole number of entries (0 = never).', field: 'snapshotEvery' };
   const run: RunOptions = { ...base, seed, electionTimeoutMs: [min, max], heartbeatMs: hb };

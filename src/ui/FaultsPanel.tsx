@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { NetworkSettings } from '../sim';
 import { act, selectNode, useSim } from '../store/sim';
+import { electionTimeoutOf } from '../store/runOptions';
 import { MembershipControls } from './RaftControls';
 import { timeoutBlocked } from './timeoutBlock';
 // Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
@@ -84,7 +85,8 @@ function Partition() {
   const rest = ids.filter((id) => draft[id] === undefined);
   const describe = [...groups.map((g) => `{${g.join(' ')}}`), ...(rest.length > 0 && groups.length > 0 ? [`{${rest.join(' ')}}`] : [])].join(' | ');
   const splitHalves = (): void => {
-    const half = Math.floor(ids.length / 2);
+    // The smaller side strictly less than half: with 4 nodes 1 | 3 (2 | 2 leaves no side a majority).
+    const half = Math.floor((ids.length - 1) / 2);
     setDraft(Object.fromEntries(ids.map((id, i) => [id, i < half ? 0 : 1])));
   };
   const isolateLeader = (): void => {
@@ -188,7 +190,10 @@ function CommitSlider({
   const [local, setLocal] = useState(value);
   const [editing, setEditing] = useState(false);
   const shown = editing ? local : value;
+  // Only a value this gesture changed: a key that merely lands on the slider (Tab) or a click on the
+  // thumb in place must not apply a value left from an earlier gesture (a new run may have reset it).
   const commit = (): void => {
+    if (!editing) return;
     setEditing(false);
     if (local !== value) onCommit(local);
   };
@@ -220,6 +225,7 @@ const ms = (v: number): string => `${v} ms`;
 
 function Network() {
   const net = useSim((s) => s.network);
+  const timeoutMin = useSim((s) => electionTimeoutOf(s.run)[0]);
   const set = (change: Partial<NetworkSettings>): void => {
     act('setNetwork', [change]);
   };
@@ -230,9 +236,9 @@ function Network() {
       <CommitSlider label="Latency max" value={net.latencyMs[1]} min={0} max={500} step={1} format={ms} onCommit={(v) => set({ latencyMs: [Math.min(v, net.latencyMs[0]), v] })} />
       <CommitSlider label="Loss" value={net.dropRate} min={0} max={1} step={0.01} format={pct} onCommit={(v) => set({ dropRate: v })} />
       <CommitSlider label="Duplication" value={net.duplicateRate} min={0} max={1} step={0.01} format={pct} onCommit={(v) => set({ duplicateRate: v })} />
-      <CommitSlider label="Reordering" value={net.reorderRate} min={0} max={1} step={0.01} format={pct} onCommit={(v) => set({ reorderRate: v })} />
+      <CommitSlider label="Extra delay (share)" value={net.reorderRate} min={0} max={1} step={0.01} format={pct} onCommit={(v) => set({ reorderRate: v })} />
       <CommitSlider
-        label="Reorder delay max"
+        label="Extra delay max"
         value={net.reorderDelayMs[1]}
         min={0}
         max={1000}
@@ -240,6 +246,17 @@ function Network() {
         format={ms}
         onCommit={(v) => set({ reorderDelayMs: [Math.min(v, net.reorderDelayMs[0]), v] })}
       />
+      <p className="hint">
+        Each message takes a random time between Latency min and max, so messages on one link can already overtake each other when min &lt; max. <em>Extra delay</em> holds
+        back that share of messages by a further {ms(net.reorderDelayMs[0])}–{ms(net.reorderDelayMs[1])}, so later ones arrive first. Latency min = max and no extra delay
+        keeps every link in order.
+      </p>
+      {2 * net.latencyMs[1] >= timeoutMin && (
+        <p className="warn-text" role="note" data-testid="network-warning">
+          ⚠ A round trip can now take {ms(2 * net.latencyMs[1])}, not less than the shortest election timeout ({ms(timeoutMin)}): votes and heartbeats may arrive after timers
+          fire, so elections can repeat without end (§5.6).
+        </p>
+      )}
     </section>
   );
 }

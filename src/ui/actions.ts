@@ -160,7 +160,7 @@ export const ACTIONS: readonly Action[] = [
     group: 'Faults', keys: ['h'], keyLabel: 'H', perform: () => act('heal', []),
   },
   {
-    name: 'propose', label: 'Propose to leader', description: 'A client appends a command through the current leader (Raft Start).',
+    name: 'propose', label: 'Propose to leader', description: 'A client hands a command to the current leader, which appends it to its log and replicates it (§5.3).',
     group: 'Client', keys: ['p'], keyLabel: 'P', enabled: (s) => s.leader !== undefined, perform: () => {
       const leader = useSim.getState().leader;
       if (leader !== undefined) act('propose', [leader, nextCommand()]);

@@ -153,5 +153,9 @@ describe('interleaving explorer', () => {
     exhaust(ex);
     expect(ex.search.stats.stopped).toBe('max-states');
     expect(ex.search.stats.states).toBe(300);
+    // The depth reported is the deepest reached: the level it was adding states to when it stopped.
+    const perDepth = ex.search.stats.perDepth;
+    expect(perDepth[perDepth.length - 1]).toBeGreaterThan(0);
+    expect(ex.search.stats.depth).toBe(perDepth.length - 1);
   });
 });

@@ -322,6 +322,37 @@ describe('faults panel', () => {
     expect(getDriver().cluster.actions().filter((a) => a.op === 'setNetwork')).toHaveLength(1);
   });
 
+  it('a slider applies only what its own gesture changed: a key that lands on it after a new run applies nothing', () => {
+    render(<FaultsPanel />);
+    const loss = screen.getByRole('slider', { name: /Loss/ });
+    fireEvent.change(loss, { target: { value: '0.05' } });
+    fireEvent.keyUp(loss, { key: 'ArrowRight' });
+    expect(getDriver().cluster.network.dropRate).toBe(0.05);
+    rAct(() => freshRun());
+    expect(getDriver().cluster.network.dropRate).toBe(0);
+    // Tab onto it, a click on the thumb without moving it: the 5 % of the old run must not come back.
+    fireEvent.keyUp(loss, { key: 'Tab' });
+    fireEvent.pointerUp(loss);
+    expect(getDriver().cluster.network.dropRate).toBe(0);
+    expect(getDriver().cluster.actions().filter((x) => x.op === 'setNetwork')).toHaveLength(0);
+  });
+
+  it('minority | majority leaves a real majority on one side with an even number of nodes too', () => {
+    rAct(() => freshRun({ seed: 1, nodes: 4 }));
+    render(<FaultsPanel />);
+    fireEvent.click(screen.getByRole('button', { name: 'Minority | majority' }));
+    expect(screen.getByRole('button', { name: /^Partition: / }).textContent).toMatch(/\{n1\} \| \{n2 n3 n4\}/);
+  });
+
+  it('warns when the latency it sets makes a round trip as long as the shortest election timeout (§5.6)', () => {
+    render(<FaultsPanel />);
+    expect(screen.queryByTestId('network-warning')).toBeNull();
+    const max = screen.getByRole('slider', { name: /Latency max/ });
+    fireEvent.change(max, { target: { value: '80' } });
+    fireEvent.pointerUp(max);
+    expect(screen.getByTestId('network-warning').textContent).toMatch(/A round trip can now take 160 ms, not less than the shortest election timeout \(150 ms\)/);
+  });
+
   it('steps a node’s clock', () => {
     render(<FaultsPanel />);
     const before = getDriver().views()[0].clock.offsetMs;

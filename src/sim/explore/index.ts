@@ -127,7 +127,7 @@ export function startExplore(text: string, bounds: Partial<Bounds> = {}, options
     throw new ExploreError('the explorer does not take snapshots (snapshot-every, the snapshot command): it models Raft without the state machine they hold');
   }
   const other = c.inFlight().filter((m) => !['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply'].includes(m.type)).length;
-  if (other > 0) notes.push(`${other} message(s) in flight that are not Raft's (clients, clocks, pings) stay where they are: they never change Raft state`);
+  if (other > 0) notes.push(`${other} message(s) in flight that are not Raft's (client requests, clock sync, pings) are never delivered while exploring: a client's PUB still on its way is not appended in any explored run`);
   if (c.violations().length > 0) notes.push(`the scenario's commands already broke a property: ${c.violations()[0].message}`);
   const at = c.now;
   runner.dispose();

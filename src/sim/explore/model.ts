@@ -5,8 +5,8 @@
 // one timer, or (within budgets) drops or duplicates a message, crashes or restarts a node, or has the
 // leader take a client command. The host below does what NodeActor and the engine do for Raft
 // messages and timers, move for move, so that a run found here replays exactly on the engine
-// (tests/sim/explore.test.ts walks both side by side). Time-layer and client traffic are left out:
-// they never change Raft state.
+// (tests/sim/explore.test.ts walks both side by side). Time-layer and client traffic are left out
+// (frozen): pings and clock sync never change Raft state; a client request would, so runs where it arrives are not explored.
 import * as raft from '../../core/raft/node';
 import { RAFT_MESSAGE_TYPES, type Entry, type RaftMessage, type RaftPersistent } from '../../core/raft/types';
 import { RaftChecker } from '../checkers/raft';

@@ -283,6 +283,8 @@ export class Search {
           return;
         }
         if (this.seen.size >= bounds.maxStates) {
+          // The deepest states reached are the children being added, one move past the frontier.
+          this.depth = this.perDepth.length - 1;
           this.stop('max-states');
           return;
         }

@@ -271,6 +271,10 @@ export function ExplorePanel() {
         <label className="explore-check">
           <input type="checkbox" checked={form.heartbeats} onChange={(e) => setForm({ ...form, heartbeats: e.target.checked })} /> Heartbeats are moves
         </label>
+        <p className="hint">
+          Whether a leader’s heartbeat timer firing is a move. Off, a leader sends AppendEntries only when a reply or a proposal prompts it, so far fewer orders are explored
+          (the Figure 8 examples rely on it).
+        </p>
       </fieldset>
       <div className="explore-buttons">
         <button type="button" className="btn primary" onClick={start} disabled={status === 'running'}>
@@ -287,7 +291,8 @@ export function ExplorePanel() {
       )}
       {stats !== undefined && (
         <div className="explore-progress" aria-live="polite">
-          <progress max={Math.max(1, maxDepth)} value={status === 'done' ? maxDepth : stats.depth} aria-label="Depth explored" />
+          {/* Full only when every depth was explored: a search stopped at a violation or the state limit stops short. */}
+          <progress max={Math.max(1, maxDepth)} value={status === 'done' && stats.stopped === 'exhausted' ? maxDepth : stats.depth} aria-label="Depth explored" />
           <p data-testid="explore-stats">
             {status === 'running' ? 'Exploring' : status === 'stopped' ? 'Stopped by you' : 'Done'}: depth {stats.depth} of {maxDepth} ·{' '}
             <strong>{fmt(stats.states)}</strong> distinct states · {fmt(stats.transitions)} moves made · {fmt(rate)} states/s ·{' '}
