@@ -239,7 +239,8 @@ export function InFlightPanel({ snap, kind }: { snap: ClusterSnap; kind: StepKin
   });
   const hidden = snap.inFlight.length - watchedOnes.length;
   // Name what is hidden: under a Clocks & detector step it is Raft's AppendEntries, not pings.
-  const hiddenKinds = [...new Set(snap.inFlight.filter((m) => !watchedOnes.includes(m)).map((m) => layerOf({ at: m.sentAt, kind: 'send', type: m.type })))]
+  const shownSet = new Set(watchedOnes);
+  const hiddenKinds = [...new Set(snap.inFlight.filter((m) => !shownSet.has(m)).map((m) => layerOf({ at: m.sentAt, kind: 'send', type: m.type })))]
     .filter((k): k is 'raft' | 'messaging' | 'time' => k === 'raft' || k === 'messaging' || k === 'time')
     .map(stepKindLabel);
   const sorted = [...watchedOnes].sort((a, b) => a.arriveAt - b.arriveAt || a.id - b.id);
