@@ -43,6 +43,7 @@ function NodeRows({ draft, setDraft }: { draft: Record<string, number>; setDraft
             <td>
               <span className={`role-badge ${v.up ? v.role : 'down'}`}>{v.up ? v.role : 'down'}</span>
               {!v.connected && <span className="role-badge disconnected">cut off</span>}
+              {v.up && (v.learner || v.removed) && <span className="role-badge learner">{v.removed ? 'removed' : 'learner'}</span>}
             </td>
             <td className="row-actions">
               <button type="button" className="btn small" onClick={() => act(v.up ? 'crash' : 'restart', [v.id])} aria-label={`${v.up ? 'Crash' : 'Restart'} ${v.id}`}>
@@ -226,6 +227,8 @@ const ms = (v: number): string => `${v} ms`;
 function Network() {
   const net = useSim((s) => s.network);
   const timeoutMin = useSim((s) => electionTimeoutOf(s.run)[0]);
+  // The slowest a message can be: the latency's top, plus the extra delay when any message gets one.
+  const slowest = net.latencyMs[1] + (net.reorderRate > 0 ? net.reorderDelayMs[1] : 0);
   const set = (change: Partial<NetworkSettings>): void => {
     act('setNetwork', [change]);
   };
@@ -251,9 +254,9 @@ function Network() {
         back that share of messages by a further {ms(net.reorderDelayMs[0])}–{ms(net.reorderDelayMs[1])}, so later ones arrive first. Latency min = max and no extra delay
         keeps every link in order.
       </p>
-      {2 * net.latencyMs[1] >= timeoutMin && (
+      {2 * slowest >= timeoutMin && (
         <p className="warn-text" role="note" data-testid="network-warning">
-          ⚠ A round trip can now take {ms(2 * net.latencyMs[1])}, not less than the shortest election timeout ({ms(timeoutMin)}): votes and heartbeats may arrive after timers
+          ⚠ A round trip can now take {ms(2 * slowest)}, not less than the shortest election timeout ({ms(timeoutMin)}): votes and heartbeats may arrive after timers
           fire, so elections can repeat without end (§5.6).
         </p>
       )}

@@ -228,6 +228,7 @@ export function NodeInspector({ id }: { id: string }) {
         <h2>
           {v.id} <span className={`role-badge ${v.up ? v.role : 'down'}`}>{v.up ? v.role : 'down'}</span>
           {!v.connected && <span className="role-badge disconnected">disconnected</span>}
+          {v.up && (v.learner || v.removed) && <span className="role-badge learner">{v.removed ? 'removed' : 'learner'}</span>}
         </h2>
         <div className="insp-actions">
           <button type="button" className="btn small" onClick={() => act(v.up ? 'crash' : 'restart', [v.id])}>

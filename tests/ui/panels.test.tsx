@@ -351,6 +351,19 @@ describe('faults panel', () => {
     fireEvent.change(max, { target: { value: '80' } });
     fireEvent.pointerUp(max);
     expect(screen.getByTestId('network-warning').textContent).toMatch(/A round trip can now take 160 ms, not less than the shortest election timeout \(150 ms\)/);
+    fireEvent.change(max, { target: { value: '10' } });
+    fireEvent.pointerUp(max);
+    expect(screen.queryByTestId('network-warning')).toBeNull();
+    // The extra delay counts too, once any share of messages gets it.
+    const share = screen.getByRole('slider', { name: /Extra delay \(share\)/ });
+    fireEvent.change(share, { target: { value: '0.1' } });
+    fireEvent.pointerUp(share);
+    // (10 ms + the default extra delay's 50 ms, twice: 120 ms, under 150.)
+    expect(screen.queryByTestId('network-warning')).toBeNull();
+    const delay = screen.getByRole('slider', { name: /Extra delay max/ });
+    fireEvent.change(delay, { target: { value: '100' } });
+    fireEvent.pointerUp(delay);
+    expect(screen.getByTestId('network-warning').textContent).toMatch(/A round trip can now take 220 ms/);
   });
 
   it('steps a node’s clock', () => {
