@@ -71,7 +71,7 @@ function Console() {
         </label>
         <label className="grow">
           <span className="sr-only">Line</span>
-          <input value={line} onChange={(e) => setLine(e.target.value)} aria-label="Protocol line" aria-invalid={tooLong} placeholder="PUB topic message" spellCheck={false} />
+          <input value={line} onChange={(e) => setLine(e.target.value)} aria-label="Protocol line" aria-invalid={tooLong} placeholder="PUB topic message" spellCheck={false} autoCapitalize="off" autoCorrect="off" autoComplete="off" />
         </label>
         <button type="submit" className="btn primary" disabled={line.trim().length === 0 || tooLong}>
           Send
@@ -287,7 +287,7 @@ export function ClientPanel() {
           </label>
           <label className="grow">
             <span className="sr-only">Command</span>
-            <input value={command} onChange={(e) => setCommand(e.target.value)} aria-label="Command" aria-invalid={tooLong} placeholder="a command, e.g. set x=1" />
+            <input value={command} onChange={(e) => setCommand(e.target.value)} aria-label="Command" aria-invalid={tooLong} placeholder="a command, e.g. set x=1" spellCheck={false} autoCapitalize="off" autoCorrect="off" autoComplete="off" />
           </label>
           <button type="submit" className="btn primary" disabled={command.length === 0 || tooLong}>
             Propose

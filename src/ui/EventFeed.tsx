@@ -119,7 +119,14 @@ export function EventFeed() {
   useEffect(() => {
     const el = listRef.current;
     if (el === null || selected === null) return;
-    el.querySelector<HTMLElement>(`li[data-seq="${selected}"]`)?.scrollIntoView?.({ block: 'nearest' });
+    // The list only, by hand: scrollIntoView would scroll the page too, and on one column a Step threw
+    // the page down to the feed, away from Step and the cluster.
+    const li = el.querySelector<HTMLElement>(`li[data-seq="${selected}"]`);
+    if (li === null) return;
+    const item = li.getBoundingClientRect();
+    const box = el.getBoundingClientRect();
+    if (item.top < box.top) el.scrollTop -= box.top - item.top;
+    else if (item.bottom > box.bottom) el.scrollTop += item.bottom - box.bottom;
   }, [selected]);
 
   return (

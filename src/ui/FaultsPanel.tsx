@@ -97,7 +97,7 @@ function Partition() {
     <section aria-labelledby="faults-nodes">
       <h3 id="faults-nodes">Nodes and partitions</h3>
       <NodeRows draft={draft} setDraft={setDraft} />
-      <p className="hint">Click the group chips to sort nodes into groups A, B, C; nodes left out form one more group. Messages cross no group boundary.</p>
+      <p className="hint">Click (or tap) the group chips to sort nodes into groups A, B, C; nodes left out form one more group. Messages cross no group boundary.</p>
       <div className="row">
         <button type="button" className="btn small" onClick={splitHalves}>
           Minority | majority

@@ -2,7 +2,7 @@
 import { useState, type ChangeEvent } from 'react';
 import { fingerprint } from '../store/fingerprint';
 import { MAX_IMPORT_BYTES, MAX_RUN_MS, encodeHash, parseSaved, parseSavedText, savedRun, type SavedRun } from '../store/share';
-import { getDriver, publish, useSim } from '../store/sim';
+import { getDriver, publish, setPlaying, useSim } from '../store/sim';
 import { openCompare } from './compare/compareState';
 import { noteOwnHash, openSaved } from './shareLink';
 import { clusterSvg } from './ClusterView';
@@ -95,6 +95,8 @@ export function SharePanel() {
     return null;
   };
   const makeLink = async (): Promise<void> => {
+    // A link holds one moment: a playing run would move past it at once (and the link be shown as stale).
+    if (useSim.getState().playing) setPlaying(false);
     publish();
     const at = momentNow();
     const saved = shareable();
@@ -161,7 +163,7 @@ export function SharePanel() {
     <div className="panel share">
       <section aria-labelledby="share-link">
         <h3 id="share-link">Share link</h3>
-        <p className="hint">The link holds the seed, the configuration, every action, a running workload and the current time: opening it rebuilds exactly this run (and says so if its fingerprint differs).</p>
+        <p className="hint">The link holds the seed, the configuration, every action, a running workload and the current time: opening it rebuilds exactly this run (and says so if its fingerprint differs). Creating one pauses a playing run at its moment.</p>
         <div className="row">
           <button type="button" className="btn primary" onClick={() => void makeLink()}>
             Create link

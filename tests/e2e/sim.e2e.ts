@@ -147,6 +147,29 @@ describe.skipIf(!hasBrowser)('simulator journeys', () => {
     await ctx.close();
   });
 
+  it('on a phone: Step keeps the page where it is, fields are 16 px (no zoom on focus), and Create link while playing pauses and shows the link', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    const phone = await ctx.newPage();
+    const errors: string[] = [];
+    phone.on('pageerror', (e) => errors.push(String(e)));
+    await phone.addInitScript(() => window.localStorage.setItem('wiber-welcomed', '1'));
+    await phone.goto(inject('baseUrl'));
+    await phone.locator('svg.cv g.node').first().waitFor();
+    await phone.getByRole('button', { name: 'Pause' }).click();
+    // The feed's selected event used to be scrolled into view with the page: a Step threw it 1,300 px down.
+    for (let i = 0; i < 4; i++) await phone.getByRole('button', { name: 'Step', exact: true }).click();
+    expect(await phone.evaluate(() => window.scrollY)).toBe(0);
+    await phone.getByRole('button', { name: 'Play' }).click();
+    await phone.getByRole('tab', { name: 'Client' }).click();
+    expect(await phone.getByLabel('Protocol line').evaluate((e) => getComputedStyle(e).fontSize)).toBe('16px');
+    await phone.getByRole('tab', { name: 'Share' }).click();
+    await phone.getByRole('button', { name: 'Create link' }).click();
+    await phone.getByRole('button', { name: /^Copy/ }).waitFor();
+    expect(await phone.getByRole('button', { name: 'Play' }).count()).toBe(1);
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
   it('crashing the leader leads to a new leader in a higher term', async () => {
     const { page, errors } = await paused(browser);
     await page.getByRole('button', { name: 'Next leader' }).click();

@@ -274,8 +274,8 @@ function ChallengeView({ s, update, takeOver }: { s: PlayerState; update: (next:
         ) : (
           'Type scenario commands here'
         )}{' '}
-        (for example <code>crash leader</code>,{' '}
-        <code>run 500ms</code>, <code>check messaging</code>). Each run goes on from where the last one left the cluster; <em>Start over</em> gives the
+        (for example <code>run 500ms</code>,{' '}
+        <code>crash leader</code>, <code>check messaging</code>). Each run goes on from where the last one left the cluster; <em>Start over</em> gives the
         cluster back as the challenge began.
       </p>
       <form
@@ -287,7 +287,7 @@ function ChallengeView({ s, update, takeOver }: { s: PlayerState; update: (next:
           setText('');
         }}
       >
-        <textarea aria-label="Scenario commands" rows={3} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
+        <textarea aria-label="Scenario commands" rows={3} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} autoCapitalize="off" autoCorrect="off" />
         <div className="row">
           <button type="submit" className="btn" disabled={text.trim() === ''}>
             Run

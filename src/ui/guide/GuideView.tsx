@@ -243,6 +243,15 @@ function leadersText(snap: ClusterSnap): string {
 
 export function GuideView(props: GuideViewProps) {
   const { snap, cluster, exploring, pick, panels, featured, onTogglePanel, inspect, onInspect, stepStart, kind } = props;
+  // A panel opened from its chip on a phone lands below the fold, where nothing seems to change: bring it into view.
+  const opened = useRef<PanelId | null>(null);
+  useEffect(() => {
+    const id = opened.current;
+    if (id === null) return;
+    opened.current = null;
+    const el = document.querySelector<HTMLElement>(`.guide-view [data-panel="${id}"]`);
+    if (el !== null && el.getBoundingClientRect().top > window.innerHeight * 0.8) el.scrollIntoView?.({ block: 'nearest' });
+  });
   const nodeIds = snap.nodes.map((v) => v.id);
   const inspected = inspect !== undefined && nodeIds.includes(inspect) ? inspect : (snap.leader ?? nodeIds[0]);
   const panel = (id: PanelId, first = false) => (
@@ -277,7 +286,12 @@ export function GuideView(props: GuideViewProps) {
       {snap.cuts.length > 0 && <p className="hint">Cut one way: {snap.cuts.map(([a, b]) => `${a}→${b}`).join(', ')}</p>}
       <div className="guide-panel-chips" role="group" aria-label="Show panels">
         {PANELS.filter((p) => panels.has(p.id) || offered(p.id, snap, cluster)).map((p) => (
-          <button key={p.id} type="button" className={`chip${panels.has(p.id) ? ' on' : ''}`} aria-pressed={panels.has(p.id)} onClick={() => onTogglePanel(p.id)}>
+          <button key={p.id} type="button" className={`chip${panels.has(p.id) ? ' on' : ''}`} aria-pressed={panels.has(p.id)}
+            onClick={() => {
+              if (!panels.has(p.id)) opened.current = p.id;
+              onTogglePanel(p.id);
+            }}
+          >
             {p.label}
           </button>
         ))}
