@@ -1,6 +1,6 @@
 // Launches Debian's Chromium through playwright-core with flags that behave on a closed network.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -35,4 +35,15 @@ export async function openPage(browser: Browser, url: string, viewport = { width
   });
   await page.goto(url);
   return { page, errors };
+}
+
+/** A page on a phone (390 × 844 by default, touch, welcome seen), with the errors it throws; close its context when done. */
+export async function openPhone(browser: Browser, url: string, viewport = { width: 390, height: 844 }): Promise<{ page: Page; errors: string[]; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  await page.addInitScript(() => window.localStorage.setItem('wiber-welcomed', '1'));
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(url);
+  return { page, errors, context };
 }

@@ -3,7 +3,7 @@
 // paused, a guide's actions credited to the guide, feed times in the header's units.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { hasBrowser, launch, openPage } from './browser';
+import { hasBrowser, launch, openPage, openPhone } from './browser';
 
 const speed = (page: Page) => page.getByRole('combobox', { name: 'Speed' }).evaluate((s: HTMLSelectElement) => s.selectedOptions[0].textContent);
 
@@ -65,10 +65,7 @@ describe.skipIf(!hasBrowser)('what a learner meets', () => {
   });
 
   it('on a phone, a tapped node says where its details are, and the line goes there', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
-    const page = await context.newPage();
-    await page.addInitScript(() => window.localStorage.setItem('wiber-welcomed', '1'));
-    await page.goto(inject('baseUrl'));
+    const { page, context } = await openPhone(browser, inject('baseUrl'));
     await page.locator('svg.cv g.node').first().waitFor();
     // Paused: while playing, the narration above the panels grows and moves them down.
     await page.getByRole('button', { name: 'Pause' }).tap();

@@ -1,7 +1,7 @@
 // The simulator's main journeys in real Chromium: stepping an election, crashes, partitions, share links, bad files, hostile text, and a monkey.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { hasBrowser, launch, openPage } from './browser';
+import { hasBrowser, launch, openPage, openPhone } from './browser';
 
 async function paused(browser: Browser, hash = ''): Promise<{ page: Page; errors: string[] }> {
   const opened = await openPage(browser, inject('baseUrl') + hash);
@@ -127,10 +127,7 @@ describe.skipIf(!hasBrowser)('simulator journeys', () => {
     expect(errors).toEqual([]);
     await page.close();
     // A phone: a finger on the strip scrubs it too, and never scrolls the page.
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
-    const phone = await ctx.newPage();
-    await phone.addInitScript(() => window.localStorage.setItem('wiber-welcomed', '1'));
-    await phone.goto(inject('baseUrl'));
+    const { page: phone, context: ctx } = await openPhone(browser, inject('baseUrl'));
     await phone.locator('svg.cv g.node').first().waitFor();
     await phone.getByRole('button', { name: 'Pause' }).click();
     await runTo20s(phone);
@@ -148,12 +145,7 @@ describe.skipIf(!hasBrowser)('simulator journeys', () => {
   });
 
   it('on a phone: Step keeps the page where it is, fields are 16 px (no zoom on focus), and Create link while playing pauses and shows the link', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
-    const phone = await ctx.newPage();
-    const errors: string[] = [];
-    phone.on('pageerror', (e) => errors.push(String(e)));
-    await phone.addInitScript(() => window.localStorage.setItem('wiber-welcomed', '1'));
-    await phone.goto(inject('baseUrl'));
+    const { page: phone, errors, context: ctx } = await openPhone(browser, inject('baseUrl'));
     await phone.locator('svg.cv g.node').first().waitFor();
     await phone.getByRole('button', { name: 'Pause' }).click();
     // The feed's selected event used to be scrolled into view with the page: a Step threw it 1,300 px down.
