@@ -38,7 +38,7 @@ export interface MetricsSnapshot {
   delivered: number;
 }
 
-const MAX_SAMPLES = 20_000;
+export const MAX_SAMPLES = 20_000;
 
 function kindOf(type: string | undefined): MessageKind {
   switch (type) {

@@ -1,6 +1,6 @@
 // Metrics as small charts: messages by type, elections, commit latency and throughput over the run so far.
 import { useMemo } from 'react';
-import { MESSAGE_TYPES, type MetricsSnapshot } from '../store/metrics';
+import { MAX_SAMPLES, MESSAGE_TYPES, type MetricsSnapshot } from '../store/metrics';
 import { formatMs, useSim } from '../store/sim';
 import { plural } from './plural';
 
@@ -44,6 +44,8 @@ function Latency({ m }: { m: MetricsSnapshot }) {
   const recent = lat.slice(-BINS);
   const p50 = quantile(lat, 0.5);
   const p95 = quantile(lat, 0.95);
+  // Samples stop at the first MAX_SAMPLES commits (the marks share the list): past it, say which commits these are.
+  const full = lat.length >= MAX_SAMPLES;
   return (
     <section className="metric" aria-labelledby="m-lat">
       <h3 id="m-lat">Commit latency</h3>
@@ -52,10 +54,13 @@ function Latency({ m }: { m: MetricsSnapshot }) {
       ) : (
         <>
           <p className="figures">
-            p50 <strong>{formatMs(p50)}</strong> · p95 <strong>{formatMs(p95)}</strong> · {plural(lat.length, 'entry', 'entries')}
+            p50 <strong>{formatMs(p50)}</strong> · p95 <strong>{formatMs(p95)}</strong> · {full ? `the first ${MAX_SAMPLES.toLocaleString('en-US')} entries committed` : plural(lat.length, 'entry', 'entries')}
           </p>
-          <Bars values={recent} label="Latency of the latest commits" unit="ms" />
-          <p className="axis-note">latest {plural(recent.length, 'commit')}, from the leader’s first send to its commit</p>
+          <Bars values={recent} label={full ? 'Latency of the last commits sampled' : 'Latency of the latest commits'} unit="ms" />
+          <p className="axis-note">
+            {full ? `commits ${(lat.length - recent.length + 1).toLocaleString('en-US')}–${lat.length.toLocaleString('en-US')} (the last sampled)` : `latest ${plural(recent.length, 'commit')}`}, from the leader’s
+            first send to its commit
+          </p>
         </>
       )}
     </section>

@@ -672,6 +672,16 @@ describe('metrics and space-time', () => {
     expect(screen.getByText(/leaders? elected/).textContent).toMatch(/\b1 leader elected/);
   });
 
+  it('commit latency: past the samples kept, it says they are the first ones, and which commits the bars are', () => {
+    render(<MetricsPanel />);
+    run(() => seek(500));
+    expect(screen.getByText(/^latest \d+ commits?, from the leader/)).toBeTruthy();
+    const m = useSim.getState().metrics;
+    rAct(() => useSim.setState({ metrics: { ...m, commitLatencies: Array.from({ length: 20_000 }, (_, i) => 10 + (i % 7)) } }));
+    expect(screen.getByText(/the first 20,000 entries committed/)).toBeTruthy();
+    expect(screen.getByText(/^commits 19,941–20,000 \(the last sampled\), from the leader/)).toBeTruthy();
+  });
+
   it('draws arrows for messages and highlights the causal past of a clicked event', () => {
     useSim.setState({ bottomTab: 'spacetime' });
     const { container } = render(<SpaceTime />);
