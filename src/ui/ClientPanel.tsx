@@ -52,6 +52,14 @@ function Console() {
     <section aria-labelledby="client-console">
       <h3 id="client-console">Console</h3>
       <p className="hint">Type Wiber’s line protocol at any node. A follower forwards PUB to the leader it knows; a node that knows no leader, or whose leader cannot commit in time, answers with an error. The console sends each line once, without the spaces at its two ends (a PUB sent from code keeps a message’s own trailing spaces: docs/protocol.md); the workload’s publishers below retry elsewhere with the same id.</p>
+      {/* The examples above the line, so the replies come right under it (on a phone, the keyboard covers what is further down). */}
+      <div className="row">
+        {EXAMPLES.map((x) => (
+          <button key={x} type="button" className="btn small" onClick={() => setLine(x)}>
+            {x}
+          </button>
+        ))}
+      </div>
       <form
         className="propose"
         onSubmit={(e) => {
@@ -77,13 +85,6 @@ function Console() {
           Send
         </button>
       </form>
-      <div className="row">
-        {EXAMPLES.map((x) => (
-          <button key={x} type="button" className="btn small" onClick={() => setLine(x)}>
-            {x}
-          </button>
-        ))}
-      </div>
       {tooLong && (
         <p className="invalid" role="alert">
           This line is {line.length.toLocaleString('en-US')} characters long; Wiber takes lines of at most {MAX_LINE_LENGTH.toLocaleString('en-US')}.
