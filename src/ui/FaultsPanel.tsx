@@ -4,7 +4,7 @@ import type { NetworkSettings } from '../sim';
 import { act, selectNode, useSim } from '../store/sim';
 import { electionTimeoutOf } from '../store/runOptions';
 import { MembershipControls } from './RaftControls';
-import { timeoutBlocked } from './timeoutBlock';
+import { TimeoutButton } from './TimeoutButton';
 // Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
 import '../sim/validateEager';
 
@@ -49,9 +49,7 @@ function NodeRows({ draft, setDraft }: { draft: Record<string, number>; setDraft
               <button type="button" className="btn small" onClick={() => act(v.up ? 'crash' : 'restart', [v.id])} aria-label={`${v.up ? 'Crash' : 'Restart'} ${v.id}`}>
                 {v.up ? 'Crash' : 'Restart'}
               </button>
-              <button type="button" className="btn small" disabled={timeoutBlocked(v) !== null} title={timeoutBlocked(v) ?? undefined} onClick={() => act('timeout', [v.id])} aria-label={`Time out ${v.id}`}>
-                Time out
-              </button>
+              <TimeoutButton v={v} label={`Time out ${v.id}`} />
               <button
                 type="button"
                 className="btn small"

@@ -5,7 +5,7 @@ import { NodeMembership } from './RaftControls';
 import type { InFlight, LogEntryView, NodeView } from '../sim';
 import { act, formatMs, getDriver, inFlightNow, selectMessage, selectNode, useSim } from '../store/sim';
 import { commandText } from './explain';
-import { timeoutBlocked } from './timeoutBlock';
+import { TimeoutButton } from './TimeoutButton';
 import { termClass } from './colors';
 import { plural } from './plural';
 import { DetectorTable, PayloadView } from './InspectorTables';
@@ -234,9 +234,7 @@ export function NodeInspector({ id }: { id: string }) {
           <button type="button" className="btn small" onClick={() => act(v.up ? 'crash' : 'restart', [v.id])}>
             {v.up ? 'Crash' : 'Restart'}
           </button>
-          <button type="button" className="btn small" disabled={timeoutBlocked(v) !== null} title={timeoutBlocked(v) ?? undefined} onClick={() => act('timeout', [v.id])}>
-            Time out
-          </button>
+          <TimeoutButton v={v} />
           <button type="button" className="btn small" onClick={() => act(v.connected ? 'disconnect' : 'reconnect', [v.id])}>
             {v.connected ? 'Disconnect' : 'Reconnect'}
           </button>

@@ -7,6 +7,13 @@ import { figure8 } from '../../src/sim/explore/examples';
 import { runScenario } from '../../src/sim/scenario';
 import { categoriesOf, categoryOf, contextFor } from '../../src/ui/feedContext';
 
+/** The page's feed of a cluster, as the driver keeps it: every event from now on, numbered. */
+function feedOf(c: ReturnType<typeof createCluster>): Array<{ seq: number; e: SimEvent }> {
+  const items: Array<{ seq: number; e: SimEvent }> = [];
+  c.onEvent((e) => items.push({ seq: items.length + 1, e }));
+  return items;
+}
+
 describe('explain', () => {
   it('a denied vote names both logs and cites §5.4.1', () => {
     const e: SimEvent = { at: 1, kind: 'vote', node: 'n4', to: 'n2', term: 3, detail: "denied: n2's log ends at term 2 index 4, n4's at term 3 index 5 (§5.4.1)" };
@@ -72,8 +79,7 @@ describe('explain', () => {
 
   it('every event of a real run gets a sentence, and replies find their request in the feed', () => {
     const c = createCluster({ seed: 3, nodes: 5, checkers: 'record' });
-    const items: Array<{ seq: number; e: SimEvent }> = [];
-    c.onEvent((e) => items.push({ seq: items.length + 1, e }));
+    const items = feedOf(c);
     c.runUntil(() => c.leader() !== undefined, 2000);
     c.crash(c.leader()!);
     c.runFor(800);
@@ -89,8 +95,7 @@ describe('explain', () => {
 describe('feed categories', () => {
   it('a reply to a heartbeat is background like the heartbeat; a reply to entries is a message, after heartbeats too', () => {
     const c = createCluster({ seed: 3, nodes: 3 });
-    const items: Array<{ seq: number; e: SimEvent }> = [];
-    c.onEvent((e) => items.push({ seq: items.length + 1, e }));
+    const items = feedOf(c);
     c.runUntil(() => c.leader() !== undefined, 2000);
     c.runFor(300);
     // Entries after many heartbeats (the payload's seq, a read round, is the same for all of them).
@@ -144,8 +149,7 @@ describe('feed categories', () => {
 describe('a forced timeout that does nothing says so', () => {
   it('a learner starts no election; a leader and a down node have no election timeout to fire', () => {
     const c = createCluster({ seed: 3, nodes: 3 });
-    const items: Array<{ seq: number; e: SimEvent }> = [];
-    c.onEvent((e) => items.push({ seq: items.length + 1, e }));
+    const items = feedOf(c);
     c.runUntil(() => c.leader() !== undefined, 2000);
     const learner = c.addNode();
     c.runFor(5);
@@ -175,8 +179,7 @@ describe('a forced timeout that does nothing says so', () => {
 describe('a configuration read from a snapshot', () => {
   it('is said to come from the snapshot (§7), not to be a new configuration the node now uses', () => {
     const c = createCluster({ seed: 4, nodes: 3, snapshotEvery: 5 });
-    const items: Array<{ seq: number; e: SimEvent }> = [];
-    c.onEvent((e) => items.push({ seq: items.length + 1, e }));
+    const items = feedOf(c);
     c.runUntil(() => c.leader() !== undefined, 2000);
     const leader = c.leader()!;
     const behind = c.nodeIds.find((id) => id !== leader)!;
