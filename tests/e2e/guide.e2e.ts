@@ -206,13 +206,43 @@ describe.skipIf(!mounted)('the guides in Chromium', () => {
     expect(await narration.textContent()).toMatch(new RegExp(`${leader} committed up to index 2`));
     expect(await page.getByTestId('guide-explored').textContent()).toMatch(/past this step/);
     // The keys do the same: E runs to the next election (none comes while the leader is healthy: said so).
-    await page.keyboard.press('Escape');
     await page.locator('.guide-step-title').focus();
     await page.keyboard.press('s');
     await expect.poll(() => narration.locator('li.latest').count()).toBeGreaterThan(0);
     // Back to the step's own moment: the grid is the engine's again.
     await page.getByRole('button', { name: '↺ Back to the step' }).click();
     await expect.poll(() => gridRows(page)).toEqual(engine);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Escape closes the guide (not while a field has the focus); Back and the chapter list return to the step', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'));
+    await open(page, '#guide/election/3');
+    await expect.poll(() => where(page).textContent()).toBe('Step 3 of ' + chapters.find((c) => c.id === 'election')!.steps.length);
+    // Typed in a field, Escape is the field's: the guide stays.
+    const field = page.locator('.guide-layer select:visible, .guide-layer input[type=text]:visible').first();
+    expect(await field.count()).toBe(1);
+    await field.focus();
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(100);
+    expect(await page.locator('.guide-layer').count()).toBe(1);
+    await page.locator('.guide-step-title').focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.guide-layer').count()).toBe(0);
+    expect(await page.evaluate(() => location.hash)).toBe('');
+    // The focus goes back to the Guides button the learner came from, not to the page's body.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.hasAttribute('data-guides') ?? false)).toBe(true);
+    await page.goBack();
+    await page.locator('.guide-layer').waitFor();
+    await expect.poll(() => where(page).textContent()).toMatch(/^Step 3 of/);
+    // Escape closes the chapter list too; the list offers to continue where the learner was.
+    await page.getByRole('button', { name: 'Close the guide' }).click();
+    await page.getByRole('button', { name: 'Guides', exact: true }).first().click();
+    await page.locator('.guide-layer').waitFor();
+    expect(await page.getByRole('link', { name: /Continue at step 3/ }).count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.guide-layer').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });

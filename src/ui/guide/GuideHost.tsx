@@ -2,7 +2,7 @@
 // chapter list or a chapter over the simulator, and the free-play bar after "Try it yourself". The
 // chapters, the player and the scenario engine load only when the guide is first opened.
 import { Suspense, lazy, useEffect } from 'react';
-import { openGuide, syncGuideFromHash, useGuideHost } from './hostState';
+import { closeGuide, openGuide, syncGuideFromHash, useGuideHost } from './hostState';
 import { afterEngine } from '../../store/sim';
 import { Layer } from './Layer';
 
@@ -33,7 +33,7 @@ export function GuideHost({ entry = false }: { entry?: boolean }) {
   }, []);
   if (open) {
     return (
-      <Layer label="Guide" focusKey={jump} keepInnerFocus>
+      <Layer label="Guide" focusKey={jump} keepInnerFocus onEscape={closeGuide}>
         <Suspense fallback={<p className="guide-loading">Loading the guide…</p>}>
           <GuideScreen />
         </Suspense>

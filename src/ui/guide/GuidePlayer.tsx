@@ -686,7 +686,13 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
           </span>
         </div>
         {onClose !== undefined && (
-          <button type="button" className="btn small guide-close" onClick={onClose} aria-label="Close the guide" title="Close the guide (back to the simulator)">
+          <button
+            type="button"
+            className="btn small guide-close"
+            onClick={onClose}
+            aria-label={lesson ? 'Close the lesson' : 'Close the guide'}
+            {...(lesson ? { title: 'Close the lesson (back to the simulator)' } : { 'aria-keyshortcuts': 'Escape', title: 'Close the guide (Esc): back to the simulator' })}
+          >
             ✕
           </button>
         )}
@@ -759,7 +765,7 @@ export function GuideMenu({
         <h1 className="guide-title">Guides</h1>
         <p className="muted guide-tagline">A course on the real simulator: every step runs the engine and checks it before it explains.</p>
         {onClose !== undefined && (
-          <button type="button" className="btn small guide-close" onClick={onClose} aria-label="Close the guide" title="Close the guide (back to the simulator)">
+          <button type="button" className="btn small guide-close" onClick={onClose} aria-label="Close the guide" aria-keyshortcuts="Escape" title="Close the guide (Esc): back to the simulator">
             ✕
           </button>
         )}

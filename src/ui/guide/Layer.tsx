@@ -12,7 +12,7 @@ export interface LayerProps {
   focusKey: unknown;
   /** Leave the focus where it is when it is already inside the layer (the guide keeps a focused step control). */
   keepInnerFocus?: boolean;
-  /** Called on Escape (the key still stays in the layer). */
+  /** Called on Escape (the key still stays in the layer), unless something inside used it (a menu, a dialog) or it was typed in a field. */
   onEscape?: () => void;
   children: ReactNode;
 }
@@ -32,7 +32,10 @@ export function Layer({ label, className, focusKey, keepInnerFocus = false, onEs
       tabIndex={-1}
       onKeyDown={(e) => {
         e.stopPropagation();
-        if (e.key === 'Escape') onEscape?.();
+        if (e.key !== 'Escape' || e.defaultPrevented || e.nativeEvent.isComposing) return;
+        const t = e.target as HTMLElement;
+        if (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable) return;
+        onEscape?.();
       }}
     >
       {children}
