@@ -336,6 +336,24 @@ Five.
     }
   });
 
+  it('the Topics table shows each record’s Lamport stamp, ts and corrected_ts as the engine holds them (the clocks chapter compares two ts)', () => {
+    const clocks = chapterById('clocks')!;
+    const at = clocks.steps.findIndex((st) => /backwards/i.test(st.title)) + 1;
+    expect(at).toBeGreaterThan(0);
+    render(<GuidePlayer chapter={clocks} start={at} />);
+    const table = screen.getByRole('table', { name: 'Topics' });
+    const heads = within(table).getAllByRole('columnheader').map((th) => th.textContent);
+    expect(heads).toEqual(['Topic', 'Offset', 'Id', 'Message', 'Lamport', 'ts', 'corrected_ts']);
+    const { session } = sessionAt(clocks, at);
+    const records = session.runner.cluster.history('n3', 'orders');
+    session.runner.dispose();
+    const rows = within(table).getAllByRole('row').slice(1).map((tr) => within(tr).getAllByRole('cell').map((td) => td.textContent));
+    const ms = (x: number): string => `${Math.round(x * 10) / 10} ms`;
+    expect(rows.map((r) => r.slice(1))).toEqual(records.map((r) => [String(r.offset), r.id, r.message, String(r.lamport), ms(r.ts), ms(r.correctedTs)]));
+    // What the step's prose says of them: offset 2 was written later with the earlier timestamp.
+    expect(records[1].ts).toBeLessThan(records[0].ts);
+  });
+
   it('the checkers panel lists findings; the red block names each broken property once, with how many more reports it had', () => {
     const dedup = chapterById('dedup')!;
     const at = dedup.steps.findIndex((st) => /too small/i.test(st.title)) + 1;

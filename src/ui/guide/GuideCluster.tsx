@@ -303,6 +303,11 @@ export function ClocksTable({ snap }: { snap: ClusterSnap }) {
   );
 }
 
+/** A record's clock reading, as a guide's prose quotes it (`{{$x|ms}}`: at most one decimal). */
+function stampMs(ms: number): string {
+  return `${Math.round(ms * 10) / 10} ms`;
+}
+
 function signed(ms: number): string {
   return `${ms >= 0 ? '+' : '−'}${Math.abs(ms).toFixed(1)} ms`;
 }
@@ -313,7 +318,7 @@ export function Topics({ snap }: { snap: ClusterSnap }) {
   return (
     <div className="guide-topics">
       <h4>Topics on {t.node}</h4>
-      <Table label="Topics" headers={['Topic', 'Offset', 'Id', 'Message']}>
+      <Table label="Topics" headers={['Topic', 'Offset', 'Id', 'Message', 'Lamport', <code key="ts">ts</code>, <code key="cts">corrected_ts</code>]}>
         {t.list.flatMap(({ topic, count, recent }) =>
           recent.map((r, i) => (
             <tr key={`${topic}-${r.offset}`}>
@@ -323,10 +328,17 @@ export function Topics({ snap }: { snap: ClusterSnap }) {
                 <code>{r.id}</code>
               </td>
               <td className="guide-msg">{r.message}</td>
+              <td>{r.lamport}</td>
+              <td>{stampMs(r.ts)}</td>
+              <td>{stampMs(r.correctedTs)}</td>
             </tr>
           )),
         )}
       </Table>
+      <p className="hint">
+        Each record carries the leader’s Lamport stamp for the PUB, <code>ts</code> (the leader’s own clock when it accepted it) and{' '}
+        <code>corrected_ts</code> (that reading after clock synchronisation).
+      </p>
     </div>
   );
 }
