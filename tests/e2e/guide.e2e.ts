@@ -247,6 +247,25 @@ describe.skipIf(!mounted)('the guides in Chromium', () => {
     await page.close();
   });
 
+  it('on a small phone (320 × 640) the header scrolls away with the step; the nav bar stays at the bottom; Next starts at the top', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'), { width: 320, height: 640 });
+    await open(page, '#guide/election/3');
+    await expect.poll(() => where(page).textContent()).toMatch(/^Step 3 of/);
+    const box = (sel: string) => page.locator(sel).first().evaluate((e) => { const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; });
+    await page.locator('.guide-player').evaluate((e) => { e.scrollTop = 400; });
+    expect((await box('.guide-head')).bottom, 'the header has scrolled away').toBeLessThan(0);
+    expect((await box('.guide-nav')).bottom).toBeCloseTo(640, 0);
+    await page.locator('.guide-player').evaluate((e) => { e.scrollTop = e.scrollHeight; });
+    // At the end, the last panel ends above the nav bar (nothing under it).
+    const view = await box('.guide-view');
+    expect(view.bottom).toBeLessThanOrEqual((await box('.guide-nav')).top + 1);
+    await nextButton(page).click();
+    await expect.poll(() => where(page).textContent()).toMatch(/^Step 4 of/);
+    expect(await page.locator('.guide-player').evaluate((e) => e.scrollTop)).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('works on a phone (390 × 844): text above the cluster, the nav bar covers nothing, tapping n1 picks n1', async () => {
     const { page, errors } = await openPage(browser, inject('baseUrl'), { width: 390, height: 844 });
     await open(page, '#guide/election');

@@ -433,6 +433,9 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
     // On a phone the text and the view share one scrolling column: back to its top too.
     const scroller = el.closest('.guide-scroll');
     if (scroller !== null) scroller.scrollTop = 0;
+    // On a small phone the whole player scrolls (its header too).
+    const player = el.closest('.guide-player');
+    if (player !== null) player.scrollTop = 0;
     const active = document.activeElement;
     // Keep the learner's focus where it is, unless the control they used has gone.
     if (active === null || active === document.body || !active.isConnected) el.querySelector<HTMLElement>('.guide-step-title')?.focus();
