@@ -278,7 +278,7 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
         const role = ctx.after?.find((a) => a.kind === 'role' && a.node === e.node);
         // A forced timeout with nothing after it (the step is complete): the node does not campaign (thesis §4.2.1, §4.2.2).
         if (e.detail === 'forced' && role === undefined && ctx.after !== undefined) {
-          return { text: `${you} forced ${n}'s election timeout, but ${n} starts no election: a learner (it receives the log but does not vote) or a server no longer in its configuration never campaigns`, rule: 'thesis §4.2.1, §4.2.2' };
+          return { text: `${you} forced ${n}'s election timeout, but ${n} starts no election: a learner (it receives the log but does not vote), or a server left out of the committed configuration, never campaigns`, rule: 'thesis §4.2.1, §4.2.2' };
         }
         const started = role ? `started an election for term ${role.term}${role.role === 'leader' ? ' and won it alone' : ''}` : 'starts an election';
         return withRule(e.detail === 'forced' ? `${you} forced ${n}'s election timeout: it ${started}` : `${n} timed out and ${started}`, '§5.2');

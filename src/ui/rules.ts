@@ -118,7 +118,7 @@ export const RULES: readonly RuleCard[] = [
     where: 'Raft paper §6 “Cluster membership changes” (Wiber changes one server at a time, as in the dissertation’s §4: see thesis §4)',
     points: [
       'A configuration (who votes) is itself an entry of the log. A server uses the latest configuration in its log, whether or not it is committed.',
-      'The paper switches through a joint configuration of old and new servers; the dissertation shows that changing one server at a time is simpler and as safe. Wiber does the latter.',
+      'The paper switches through a joint configuration of old and new servers; the dissertation shows that changing one server at a time is simpler and, with its 2015 correction (a new leader first commits an entry of its own term), as safe. Wiber does the latter.',
       'New servers first join without a vote, until they have caught up.',
       'A leader that is not part of the new configuration steps down once that configuration is committed.',
       'Servers disregard a RequestVote that comes within the minimum election timeout of hearing from a current leader, so removed servers cannot disrupt the cluster (in Wiber: with CheckQuorum or lease reads; see thesis §4.2.3).',
@@ -132,7 +132,7 @@ export const RULES: readonly RuleCard[] = [
       'Each server snapshots its own state machine independently, covering only committed entries, and then discards the log up to the last entry the snapshot includes.',
       'The snapshot records the index and term of that last included entry (for the consistency check of the next AppendEntries) and the latest configuration it includes.',
       'A leader sends InstallSnapshot to a follower that needs entries it has already discarded.',
-      'A follower that receives a snapshot discards its log up to it; entries after the snapshot that agree with it are kept.',
+      'A follower that receives a snapshot replaces its state machine with it. If its log holds the snapshot’s last included entry (same index and term), it keeps the entries after it; otherwise it discards its whole log.',
     ],
   },
   {
@@ -151,7 +151,7 @@ export const RULES: readonly RuleCard[] = [
     where: 'Ongaro’s dissertation, §4 “Cluster membership changes”',
     points: [
       'Adding or removing a single server at a time is safe: any majority of the old configuration and any majority of the new one share a server, so the two cannot decide independently.',
-      'A configuration entry takes effect on each server as soon as it is in its log; the leader starts the next change only once the previous one is committed.',
+      'A configuration entry takes effect on each server as soon as it is in its log; the leader starts the next change only once the previous one is committed and (Ongaro’s 2015 correction) once an entry of its own term is committed.',
     ],
   },
   {

@@ -162,7 +162,7 @@ describe('a forced timeout that does nothing says so', () => {
     const texts = items.slice(from).map((it, k) => ({ e: it.e, text: explain(it.e, contextFor(items, from + k)).text }));
     const said = (kind: string, node: string) => texts.filter((t) => t.e.kind === kind && t.e.node === node).map((t) => t.text);
     expect(c.node(learner).role).toBe('follower');
-    expect(said('timer', learner)).toEqual([`You forced ${learner}'s election timeout, but ${learner} starts no election: a learner (it receives the log but does not vote) or a server no longer in its configuration never campaigns`]);
+    expect(said('timer', learner)).toEqual([`You forced ${learner}'s election timeout, but ${learner} starts no election: a learner (it receives the log but does not vote), or a server left out of the committed configuration, never campaigns`]);
     expect(said('timeout', leader)).toEqual([`You asked ${leader} to time out now: nothing happens, as ${leader} is the leader, and a leader has no election timeout`]);
     expect(said('timeout', down)).toEqual([`You asked ${down} to time out now: nothing happens, as ${down} is down: it has no timers until it restarts`]);
     // A voter that times out does start an election, and is told so.
