@@ -50,6 +50,8 @@ export interface SpaceTimeSource {
   readonly onJump?: (seq: number, at: number) => void;
   /** The window shown first, in ms (default 200). */
   readonly initialWindowMs?: number;
+  /** Least height of a node's lane, px (a guide's column grows with its content: its diagram would get the least space). */
+  readonly minLaneHeight?: number;
   /** Whether heartbeats and pings are drawn at first (default true). */
   readonly initialHeartbeats?: boolean;
   /** Told when the learner ticks or unticks Heartbeats & pings (a guide keeps the choice from step to step). */
@@ -72,7 +74,7 @@ export function SpaceTime() {
   return <SpaceTimeView {...source} nodeIds={nodeIds} selected={selected} onSelect={(seq) => selectInStore({ event: seq })} onJump={seekToEvent} exportable />;
 }
 
-export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect, onJump, initialWindowMs = 200, initialHeartbeats = true, onHeartbeatsChange, exportable = false }: SpaceTimeSource) {
+export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect, onJump, initialWindowMs = 200, minLaneHeight = 16, initialHeartbeats = true, onHeartbeatsChange, exportable = false }: SpaceTimeSource) {
   const svgRef = useRef<SVGSVGElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
@@ -99,7 +101,7 @@ export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect
   const model = useMemo(() => buildSpaceTime(feed, now - windowMs, now), [feed, now, windowMs]);
   const cone = useMemo(() => (selected !== null && model.nodeOf.has(selected) ? causalCone(model, selected) : null), [model, selected]);
 
-  const laneH = Math.max(16, Math.min(44, (avail - TOP - AXIS) / Math.max(1, nodeIds.length)));
+  const laneH = Math.max(minLaneHeight, Math.min(44, (avail - TOP - AXIS) / Math.max(1, nodeIds.length)));
   const height = TOP + laneH * nodeIds.length + AXIS;
 
   useEffect(() => {

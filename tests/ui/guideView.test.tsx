@@ -354,6 +354,23 @@ Five.
     expect(records[1].ts).toBeLessThan(records[0].ts);
   });
 
+  it('the space-time diagram opens on the step’s own events: a step of pings only is not drawn from time 0; lanes are readable', () => {
+    const lamport = chapterById('lamport')!;
+    render(<GuidePlayer chapter={lamport} start={1} />);
+    const windowSelect = screen.getByRole('combobox', { name: 'Window' }) as HTMLSelectElement;
+    const { session } = sessionAt(lamport, 1);
+    const c = session.runner.cluster;
+    const now = c.now;
+    const firstAt = c.journal().find((e) => e.kind === 'send')!.at;
+    session.runner.dispose();
+    // The step is 120 quiet-then-busy ms: its first message goes out after 100 ms.
+    expect(firstAt).toBeGreaterThan(now / 2);
+    expect(Number(windowSelect.value)).toBeLessThan(now);
+    expect(Number(windowSelect.value)).toBeGreaterThanOrEqual(now - firstAt);
+    const svg = document.querySelector<SVGSVGElement>('svg.st')!;
+    expect(Number(svg.getAttribute('height'))).toBeGreaterThanOrEqual(5 * 30);
+  });
+
   it('the checkers panel lists findings; the red block names each broken property once, with how many more reports it had', () => {
     const dedup = chapterById('dedup')!;
     const at = dedup.steps.findIndex((st) => /too small/i.test(st.title)) + 1;

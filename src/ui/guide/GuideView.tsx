@@ -200,11 +200,14 @@ function GuideSpaceTime({ exploring, snap, stepStart }: { exploring: Exploring |
   const source = useMemo(() => (exploring === null ? null : { feed: exploring.x.feed(8000), inFlight: exploring.x.driver.inFlight() }), [exploring]);
   // The first window: a little more than the step's own span, so its messages are all in view and a
   // step of a few milliseconds is not squeezed against the right edge. The span starts at the step's
-  // first event that is not background (heartbeats, pings, sync), which the diagram hides at first.
+  // first event that is not background (heartbeats, pings, sync), which the diagram hides at first;
+  // in a step of background only (the first pings), at its first event (not at its start: on a phone,
+  // 100 quiet ms squeezed the pings into the right fifth of the chart).
   // SpaceTimeView takes it once, when it mounts (the diagram appears once the source is ready).
   const first = useMemo(() => {
-    const story = source?.feed.find((item) => item.e.at >= stepStart && categoryOf(item) !== 'background');
-    return windowFor(Math.max(20, (snap.now - (story?.e.at ?? stepStart)) * 1.25));
+    const inStep = source?.feed.filter((item) => item.e.at >= stepStart) ?? [];
+    const start = (inStep.find((item) => categoryOf(item) !== 'background') ?? inStep[0])?.e.at ?? stepStart;
+    return windowFor(Math.max(20, (snap.now - start) * 1.25));
   }, [source, snap.now, stepStart]);
   if (source === null) return <p className="hint">Preparing the diagram…</p>;
   return (
@@ -216,6 +219,7 @@ function GuideSpaceTime({ exploring, snap, stepStart }: { exploring: Exploring |
       selected={selected}
       onSelect={setSelected}
       initialWindowMs={first}
+      minLaneHeight={30}
       // The story's messages first: heartbeats and pings are one click away, and stay shown once ticked.
       initialHeartbeats={guideHeartbeats}
       onHeartbeatsChange={(on) => {
