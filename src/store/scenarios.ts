@@ -131,7 +131,7 @@ export const SCENARIOS: readonly Scenario[] = [
       const leader = s.leader();
       if (leader !== undefined) s.act('crash', leader);
     },
-    next: 'The leader is down. Press Play (or E) to watch the followers time out and elect a new one.',
+    next: 'The leader is down. Press Play (or L, to the next leader) to watch the followers time out and elect a new one; E stops as soon as the first one times out.',
   },
   {
     id: 'split-vote',

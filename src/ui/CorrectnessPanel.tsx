@@ -14,7 +14,7 @@ const ABOUT: Record<string, string> = {
   'Leader Completeness': 'A committed entry is in the log of every later leader (§5.4).',
   'State Machine Safety': 'No two nodes apply different entries at the same index (§5.4.3).',
   'Terms never decrease': 'A node’s current term only goes up (§5.1).',
-  'Committed entries never truncated': 'Once committed, an entry is never removed from any log (§5.4).',
+  'Committed entries never truncated': 'Once committed, an entry is never removed from any log, except into a snapshot that holds it (§5.4, §7).',
   'No stale read': 'A HISTORY reply holds every record whose publish was acknowledged before the HISTORY was sent, among the n newest it asked for (linearizable reads, §8). Reads “local” can break it with no fault at all (a follower that has not yet heard of the commit answers from its own copy) and under a partition (a deposed leader does). ReadIndex reads do not; lease reads do not while every clock drifts within the bound (thesis §6.4.1).',
 };
 

@@ -9,14 +9,23 @@ const NodeInspector = lazy(() => afterEngine(() => import('./InspectorDetail')).
 // The log grid comes after the first frame too (at time 0 every log is empty): it kept the first load under 100 KB.
 const ClusterLogGrid = lazy(() => afterFirstFrame().then(() => import('./LogGrid')).then((m) => ({ default: m.LogGrid })));
 
+/** Who leads, as the nodes themselves believe: after a partition two can, in different terms (§5.1); the older one is stale. */
+function leadersText(nodes: ReadonlyArray<{ id: string; up: boolean; role: string; term: number; connected: boolean }>): string {
+  const leaders = nodes.filter((n) => n.up && n.role === 'leader').sort((a, b) => b.term - a.term);
+  const cut = (n: { connected: boolean }): string => (n.connected ? '' : ', cut off');
+  if (leaders.length === 0) return 'Leader: none right now';
+  if (leaders.length === 1) return `Leader: ${leaders[0].id}${leaders[0].connected ? '' : ' (cut off)'}`;
+  const top = leaders[0];
+  return `Leaders: ${leaders.map((n, i) => (i === 0 || n.term === top.term ? `${n.id} (term ${n.term}${cut(n)})` : `${n.id} (term ${n.term}${cut(n)}: stale, it has not heard of term ${top.term} yet)`)).join(' and ')}`;
+}
+
 function Overview() {
   const nodes = useSim((s) => s.nodes);
-  const leader = useSim((s) => s.leader);
   const rows = useMemo(() => nodes.map((n) => ({ id: n.id, role: n.up ? n.role : 'down', term: n.term, commit: n.commitIndex, len: n.log.length, connected: n.connected })), [nodes]);
   return (
     <section className="inspector" aria-label="Overview">
       <h2>Cluster</h2>
-      <p className="hint">Leader: {leader ?? 'none right now'}. Click a node (here or in the view) to inspect it, or a message to see its payload.</p>
+      <p className="hint">{leadersText(nodes)}. Click a node (here or in the view) to inspect it, or a message to see its payload.</p>
       <table className="overview">
         <thead>
           <tr>

@@ -193,9 +193,9 @@ function explainSend(e: SimEvent, ctx: ExplainContext): Explanation {
   }
 }
 
-function explainDeliver(e: SimEvent): Explanation {
+function explainDeliver(e: SimEvent, ctx: ExplainContext): Explanation {
   const { from = '?', to = '?' } = e;
-  const other = explainOther(e, false) ?? explainExtraMessage(e, false);
+  const other = explainOther(e, false) ?? explainExtraMessage(e, false, ctx.after);
   if (other) return other;
   switch (e.type) {
     case 'RequestVote': {
@@ -219,7 +219,11 @@ function explainDeliver(e: SimEvent): Explanation {
       const p = as<AppendEntriesReplyP>(e.payload, 'success', 'matchIndex');
       if (!p) return withRule(`${to} received ${from}'s reply`, '§5.3');
       if (p.success) return withRule(`${to} learned that ${from} holds its log up to index ${p.matchIndex}`, '§5.3');
-      if (p.conflictIndex === 0 && p.conflictTerm === 0) return withRule(`${to} learned of a newer term ${p.term} from ${from}`, '§5.1');
+      if (p.conflictIndex === 0 && p.conflictTerm === 0) {
+        // Only the reply that makes it step down teaches it the term; later refusals of its old AppendEntries reach a node that knows it (§5.1).
+        if (ctx.after?.some((a) => a.kind === 'role' && a.node === to)) return withRule(`${to} learned of a newer term ${p.term} from ${from}`, '§5.1');
+        return withRule(`${from} refused an AppendEntries ${to} had sent in an older term (${from} is in term ${p.term})`, '§5.1');
+      }
       return withRule(`${to} learned that ${from}'s log does not hold the entry its AppendEntries followed`, '§5.3');
     }
     default:
@@ -266,7 +270,7 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
     case 'send':
       return explainSend(e, ctx);
     case 'deliver':
-      return explainDeliver(e);
+      return explainDeliver(e, ctx);
     case 'drop': {
       const why = DROP_REASON[e.detail ?? ''];
       return withRule(why ? why(e, you) : `${e.from}'s ${e.type} to ${e.to} was dropped${e.detail ? ` (${e.detail})` : ''}`);
@@ -288,7 +292,7 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
         if (ctx.after?.some((a) => a.kind === 'stepDown' && a.node === e.node && /CheckQuorum/.test(a.detail ?? ''))) {
           return { text: `${n}'s heartbeat timer fired: as leader it counted the voters it heard from in the last election timeout (CheckQuorum), found fewer than a majority, and stepped down`, rule: 'thesis §6.2' };
         }
-        return withRule(`${n}'s heartbeat timer fired: as leader it sends AppendEntries to every other server of its configuration`, '§5.2');
+        return withRule(`${n}'s heartbeat timer fired: as leader it sends an AppendEntries to each server it replicates to (its snapshot instead, to one that needs entries its log no longer holds)`, '§5.2');
       }
       const what = (ctx.after !== undefined ? idleTimer(e, ctx) : undefined) ?? TIMER_WHAT[e.type ?? ''];
       return withRule(what ? `${n}'s ${e.type} timer fired: ${what}` : `${n}'s ${e.type ?? ''} timer fired`);

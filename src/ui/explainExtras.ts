@@ -45,7 +45,7 @@ const TRANSFER = 'thesis §3.10';
 const MEMBERSHIP = '§6, thesis §4';
 
 /** The message types issue 13 added, sent (`sent`) or delivered; undefined for every other message. */
-export function explainExtraMessage(e: SimEvent, sent: boolean): ExtraExplanation | undefined {
+export function explainExtraMessage(e: SimEvent, sent: boolean, after?: readonly SimEvent[]): ExtraExplanation | undefined {
   const { from = '?', to = '?' } = e;
   const p = isObj(e.payload) ? e.payload : {};
   switch (e.type) {
@@ -95,7 +95,9 @@ export function explainExtraMessage(e: SimEvent, sent: boolean): ExtraExplanatio
       const which = first === undefined ? `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}` : entries.length === 1 ? `entry ${first}` : `entries ${first}–${first + entries.length - 1}`;
       return sent
         ? { text: `${from} sent ${to} ${which}, with a configuration entry (${configText(last)}): a configuration travels in the log like any entry`, rule: MEMBERSHIP }
-        : { text: `${to} received ${which} from ${from}, with a configuration entry: it uses the new configuration as soon as it stores it, committed or not`, rule: MEMBERSHIP };
+        : after?.some((a) => a.kind === 'config' && a.node === to)
+          ? { text: `${to} received ${which} from ${from}, with a configuration entry: it stores it and uses the new configuration at once, committed or not`, rule: MEMBERSHIP }
+          : { text: `${to} received ${which} from ${from}, with a configuration entry: a server uses the latest configuration in its log, committed or not, from the moment the entry is stored`, rule: MEMBERSHIP };
     }
     default:
       return undefined;

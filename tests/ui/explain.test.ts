@@ -38,6 +38,32 @@ describe('explain', () => {
     expect(explain(conflict, { request }).text).toBe('n1 rejected AppendEntries from n2: its entry at index 7 has term 2, not 3');
   });
 
+  it('a deposed leader learns the newer term once: later refusals of its old AppendEntries are told as refusals (§5.1)', () => {
+    let checked = 0;
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const c = createCluster({ seed, nodes: 5, checkers: 'record' });
+      const items = feedOf(c);
+      c.runUntil(() => c.leader() !== undefined, 2000);
+      const old = c.leader()!;
+      c.partition([[old], c.nodeIds.filter((id) => id !== old)]);
+      c.runUntil(() => c.nodeIds.some((id) => id !== old && c.node(id).role === 'leader'), 3000);
+      c.heal();
+      c.runFor(400);
+      const stale = items.map((it, i) => ({ it, i })).filter(({ it }) => {
+        const p = it.e.payload as { success?: boolean; conflictIndex?: number; conflictTerm?: number } | undefined;
+        return it.e.kind === 'deliver' && it.e.type === 'AppendEntriesReply' && it.e.to === old && p?.success === false && p.conflictIndex === 0 && p.conflictTerm === 0;
+      });
+      const learned = stale.filter(({ i }) => /learned of a newer term/.test(explain(items[i].e, contextFor(items, i)).text));
+      // Each 'learned' reply is the one that made it step down, and it steps down once.
+      expect(learned.length, `seed ${seed}`).toBeLessThanOrEqual(1);
+      for (const { i } of learned) expect(contextFor(items, i).after!.some((a) => a.kind === 'role' && a.node === old && a.role === 'follower'), `seed ${seed}`).toBe(true);
+      for (const { i } of stale.filter((x) => !learned.includes(x))) expect(explain(items[i].e, contextFor(items, i)).text, `seed ${seed}`).toMatch(new RegExp(`^n\\d refused an AppendEntries ${old} had sent in an older term \\(n\\d is in term \\d+\\)$`));
+      checked += stale.length - learned.length;
+    }
+    // The situation the sentence is for does come up.
+    expect(checked).toBeGreaterThan(0);
+  });
+
   it('a truncation says why: a conflict with the leader (§5.3), or a snapshot that replaces the log (§7)', () => {
     const cut: SimEvent = { at: 9, kind: 'truncate', node: 'n3', index: 4, term: 2 };
     expect(sentence(cut)).toBe("n3 deleted its log from index 4 on: those entries conflict with the leader's log (§5.3)");
@@ -47,7 +73,7 @@ describe('explain', () => {
 
   it('a heartbeat tick that ends in a CheckQuorum step-down says so (thesis §6.2)', () => {
     const tick: SimEvent = { at: 7, kind: 'timer', node: 'n1', type: 'heartbeat' };
-    expect(sentence(tick)).toBe("n1's heartbeat timer fired: as leader it sends AppendEntries to every other server of its configuration (§5.2)");
+    expect(sentence(tick)).toBe("n1's heartbeat timer fired: as leader it sends an AppendEntries to each server it replicates to (its snapshot instead, to one that needs entries its log no longer holds) (§5.2)");
     const down: SimEvent = { at: 7, kind: 'stepDown', node: 'n1', detail: 'CheckQuorum: heard from 2 of 5 voters in an election timeout, a majority is 3 (§9.6)' };
     expect(explain(tick, { after: [down] }).rule).toBe('thesis §6.2');
     expect(explain(tick, { after: [down] }).text).toMatch(/fewer than a majority, and stepped down$/);

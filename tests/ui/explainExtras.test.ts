@@ -97,6 +97,26 @@ describe('explanations of issue 13', () => {
     expect(commandText({ op: 'config', voters: ['n1', 'n2'], learners: ['n3'] })).toBe('configuration: voters n1 n2; learners n3');
   });
 
+  it('a delivered configuration entry says the receiver uses it only when it stored it (a new server refuses its first AppendEntries)', () => {
+    const said = { stored: 0, refused: 0 };
+    journal.forEach((e, i) => {
+      if (e.kind !== 'deliver' || e.type !== 'AppendEntries' || !/"op":"config"/.test(JSON.stringify(e.payload))) return;
+      const after = journal.slice(i + 1, i + 7).filter((a) => a.at === e.at);
+      const text = explain(e, { after }).text;
+      const stored = after.some((a) => a.kind === 'config' && a.node === e.to);
+      if (stored) {
+        said.stored++;
+        expect(text).toMatch(/: it stores it and uses the new configuration at once, committed or not$/);
+      } else {
+        said.refused += after.some((a) => a.kind === 'send' && a.type === 'AppendEntriesReply' && (a.payload as { success?: boolean }).success === false) ? 1 : 0;
+        expect(text).toMatch(/: a server uses the latest configuration in its log, committed or not, from the moment the entry is stored$/);
+        expect(text).not.toMatch(/uses the new configuration at once/);
+      }
+    });
+    expect(said.stored).toBeGreaterThan(0);
+    expect(said.refused).toBeGreaterThan(0);
+  });
+
   it('a leader with a read lease that starts a transfer says it gives the lease up (thesis §6.4.1)', () => {
     const lease = runScenario('seed 5\nnodes 3\nreads lease\nrun until leader within 3s\nlet l = leader\nlet f = follower\ntransfer $f\nrun until leader $f within 2s\n');
     expect(lease.failure?.message).toBeUndefined();

@@ -18,6 +18,7 @@ import { Toolbar } from '../../src/ui/Toolbar';
 import { act, finishTask, frame, getDriver, runUntilLeader, seek, selectNode, useSim } from '../../src/store/sim';
 import { Driver } from '../../src/store/driver';
 import { freshRun } from './helpers';
+import { runScenario } from '../../src/store/scenarios';
 import { WINDOW_FINDING } from '../../src/sim/checkers/messaging';
 import { loaded } from './loaded';
 
@@ -230,6 +231,19 @@ describe('cluster view', () => {
 });
 
 describe('inspector', () => {
+  it('the overview names every node that believes it leads: two after a partition, the older term marked stale (§5.1)', () => {
+    render(<Inspector />);
+    rAct(() => {
+      runScenario('two-leaders');
+      finishTask();
+    });
+    const nodes = useSim.getState().nodes.filter((n) => n.up && n.role === 'leader').sort((a, b) => b.term - a.term);
+    expect(nodes.length).toBe(2);
+    const [top, stale] = nodes;
+    const hint = screen.getByRole('region', { name: 'Overview' }).querySelector('p.hint')!.textContent!;
+    expect(hint).toMatch(new RegExp(`^Leaders: ${top.id} \\(term ${top.term}\\) and ${stale.id} \\(term ${stale.term}(, cut off)?: stale, it has not heard of term ${top.term} yet\\)\\.`));
+  });
+
   it('shows a node’s term, vote and log grid, committed entries marked', async () => {
     render(<Inspector />);
     run(runUntilLeader);
