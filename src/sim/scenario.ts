@@ -18,6 +18,7 @@ import { MAX_SEED, MIN_SEED } from './validate';
 // Scenario files come from outside (guides, lessons): their options are checked by the zod validator.
 import './validateEager';
 import { Rng } from './rng';
+import { WINDOW_FINDING, WINDOW_FINDING_BEFORE } from './checkers/messaging';
 import type { CommandHandle } from './client';
 import type { ActionRecord, ClusterOptions, InFlight, NetworkSettings, NodeView, Publish, SimEvent } from './types';
 
@@ -977,7 +978,8 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       const what = w.peek()?.text;
       if (what === 'violation' || what === 'violations' || what === 'finding' || what === 'findings') {
         w.next();
-        const p = w.done || w.peek()?.text === 'within' || w.peek()?.text === 'and' ? undefined : w.need('a property').text;
+        const named = w.done || w.peek()?.text === 'within' || w.peek()?.text === 'and' ? undefined : w.need('a property').text;
+        const p = named === WINDOW_FINDING_BEFORE ? WINDOW_FINDING : named;
         const findings = what.startsWith('finding');
         return {
           test: (r) => {
@@ -1149,7 +1151,8 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
     case 'violation':
     case 'finding': {
       // `violation` (or `finding`) alone: any at all.
-      const p = w.done || CLAUSE_END.has(w.peek()!.text) ? undefined : w.need(word === 'violation' ? 'a property name (e.g. "Election Safety")' : 'a finding name').text;
+      const named = w.done || CLAUSE_END.has(w.peek()!.text) ? undefined : w.need(word === 'violation' ? 'a property name (e.g. "Election Safety")' : 'a finding name').text;
+      const p = named === WINDOW_FINDING_BEFORE ? WINDOW_FINDING : named;
       return {
         test: (r) => {
           const all = word === 'violation' ? r.cluster.violations() : r.cluster.findings();

@@ -5,7 +5,7 @@ import { MessagingChecker, hash } from '../../src/sim/checkers/messaging';
 import { parseScenario, runScenario, toScenario } from '../../src/sim/scenario';
 import { at, canonical, withSeed } from './helpers';
 
-const WINDOW_FINDING = 'Retry stored again after its id left the dedup window';
+const WINDOW_FINDING = 'Id stored again after it left the dedup window';
 
 function ask(c: SimCluster, node: string, line: string): readonly string[] {
   const h = c.command(node, line);
@@ -197,5 +197,18 @@ describe("finding 6: dedup 'sessions' (Raft §8: a session per client, its last 
     const r = runScenario(toScenario(c.options, c.actions(), { at: c.now, events: c.eventCount }));
     expect(canonical(r.runner.cluster.journal())).toBe(canonical(c.journal()));
     expect(() => createCluster({ broker: { dedup: 'session' as 'sessions' } })).toThrow(/^broker\.dedup must be true, false, 'window' or 'sessions'/);
+  });
+});
+
+describe('the finding’s name', () => {
+  it('says what the checker knows (an id stored again, whoever sent it) and suggests only what keeps it; lessons naming it by its old name still work', () => {
+    const text = 'seed 8\nnodes 3\ndedup-window 2\nrun until leader within 3s\ncmd leader PUB orders --id a first\ncmd leader PUB orders --id b second\ncmd leader PUB orders --id c third\ncmd leader PUB orders --id a first\nrun until history all orders count 4 within 1s\n';
+    for (const name of [WINDOW_FINDING, 'Retry stored again after its id left the dedup window']) {
+      const r = runScenario(`${text}expect finding "${name}"\nexpect not no finding "${name}"\n`);
+      expect(r.failure?.message, name).toBeUndefined();
+      const [f] = r.runner.cluster.findings();
+      expect(f.message).toMatch(/beyond the dedup window of 2 ids per topic \(a longer window keeps it\)$/);
+      r.runner.dispose();
+    }
   });
 });

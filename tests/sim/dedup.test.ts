@@ -287,7 +287,7 @@ describe('when dedup cannot help', () => {
       }
       // The window's documented limit (issue 10): a finding, not a broken safety property.
       expect(c.violations(), at(c, 'no violation')).toEqual([]);
-      const dup = c.findings().filter((v) => v.property === 'Retry stored again after its id left the dedup window');
+      const dup = c.findings().filter((v) => v.property === 'Id stored again after it left the dedup window');
       expect(dup.length, at(c, 'checker noticed')).toBeGreaterThan(0);
       expect(dup[0].message, at(c, 'names the id')).toContain('id X stored again in topic t at offset 6: its first copy (offset 1) was 5 records back, beyond the dedup window of 2 ids per topic');
       expect(dup[0].message, at(c, 'names the seed')).toContain('(seed 131)');
