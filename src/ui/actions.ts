@@ -175,7 +175,7 @@ export const ACTIONS: readonly Action[] = [
     },
   },
   {
-    name: 'clearSelection', label: 'Clear selection', description: 'Deselect the node and message; close the help. In a guide or the comparison of two runs: close it.',
+    name: 'clearSelection', label: 'Clear selection', description: 'Deselect the node and message; close the help. In a guide, a lesson or the comparison of two runs: close it.',
     group: 'Selection', keys: ['Escape'], keyLabel: 'Esc', perform: () => {
       selectNode(null);
       selectMessage(null);

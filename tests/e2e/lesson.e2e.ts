@@ -116,6 +116,12 @@ describe.skipIf(!hasBrowser)('lessons, branches and comparisons in the page', ()
     expect(await page.locator('.lesson-bar').textContent()).toContain('Preview of your lesson');
     await page.getByRole('button', { name: 'Back to the editor' }).click();
     await expect.poll(() => page.locator('.lesson-layer').count()).toBe(0);
+    // Escape closes the preview too (as it closes the guide and the comparison), back to the Preview button.
+    await page.getByTestId('lesson-preview').click();
+    await page.locator('.lesson-layer .guide-player').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.lesson-layer').count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('lesson-preview');
 
     // Other tabs and back: the draft stays, the page stays up.
     await page.getByRole('tab', { name: 'Faults' }).click();

@@ -16,9 +16,20 @@ describe('explore panel', () => {
     fireEvent.change(screen.getByLabelText('Example'), { target: { value: 'vote-check-off' } });
     expect((screen.getByLabelText(/^Scenario/) as HTMLTextAreaElement).value).toMatch(/rules vote-log-check off/);
     expect((screen.getByRole('textbox', { name: 'Who may time out' }) as HTMLInputElement).value).toBe('n3');
-    fireEvent.click(screen.getByRole('button', { name: 'Explore' }));
+    // A keyboard user's press: Explore disables itself, so the focus goes to Stop, not to the page.
+    const exploreButton = screen.getByRole('button', { name: 'Explore' });
+    exploreButton.focus();
+    fireEvent.click(exploreButton);
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Stop' }));
+    const announce = screen.getByTestId('explore-announce');
+    expect(announce.getAttribute('role')).toBe('status');
+    expect(announce.textContent).toBe('Exploring…');
     await waitFor(() => expect(screen.getByTestId('explore-verdict').textContent).toMatch(/Broken: Leader Completeness: n3 became leader/), { timeout: 30_000 });
     expect(screen.getByTestId('explore-stats').textContent).toMatch(/^Done: depth 3 of 10 · 14 distinct states/);
+    // Said once at the end, with the verdict; the counters are not a live region (they change many times a second).
+    expect(announce.textContent).toMatch(/^Done: 14 distinct states\. Broken: Leader Completeness: n3 became leader/);
+    expect(document.querySelector('.explore-progress')!.hasAttribute('aria-live')).toBe(false);
+    expect(document.activeElement).toBe(screen.getByTestId('explore-verdict'));
     const steps = screen.getAllByRole('listitem');
     expect(steps.map((li) => li.textContent)).toEqual([
       expect.stringMatching(/^n3's election timer fires$/),

@@ -131,11 +131,27 @@ export function ExplorePanel() {
   const [maxDepth, setMaxDepth] = useState(0);
 
   useEffect(() => () => running.current?.stop(), []);
+  const exploreRef = useRef<HTMLButtonElement>(null);
+  const stopRef = useRef<HTMLButtonElement>(null);
   // A finished search's verdict lies under its progress, below the fold of the panel: brought into view.
+  // The keyboard focus follows the buttons: Explore disables itself (the focus would fall to the page),
+  // so Stop takes it while the search runs, and the verdict (or Explore again) once it ends.
+  const wasRunning = useRef(false);
   useEffect(() => {
-    if (status !== 'done') return;
+    const active = document.activeElement;
+    if (status === 'running') {
+      wasRunning.current = true;
+      if (active === null || active === document.body || active === exploreRef.current) stopRef.current?.focus();
+      return;
+    }
     const verdict = document.querySelector<HTMLElement>('#side-panel-explore [data-testid="explore-verdict"], #side-panel-explore [data-testid="explore-stats"]');
-    verdict?.scrollIntoView?.({ block: 'nearest' });
+    if (status === 'done') verdict?.scrollIntoView?.({ block: 'nearest' });
+    if (!wasRunning.current) return;
+    wasRunning.current = false;
+    if (active === null || active === document.body || active === stopRef.current) {
+      const mark = status === 'done' ? document.querySelector<HTMLElement>('[data-testid="explore-verdict"]') : null;
+      (mark ?? exploreRef.current)?.focus();
+    }
   }, [status]);
 
   const pick = (id: string): void => {
@@ -277,10 +293,10 @@ export function ExplorePanel() {
         </p>
       </fieldset>
       <div className="explore-buttons">
-        <button type="button" className="btn primary" onClick={start} disabled={status === 'running'}>
+        <button ref={exploreRef} type="button" className="btn primary" onClick={start} disabled={status === 'running'}>
           Explore
         </button>
-        <button type="button" className="btn" onClick={stop} disabled={status !== 'running'}>
+        <button ref={stopRef} type="button" className="btn" onClick={stop} disabled={status !== 'running'}>
           Stop
         </button>
       </div>
@@ -289,8 +305,12 @@ export function ExplorePanel() {
           {error}
         </p>
       )}
+      {/* Said once when the search starts and once when it ends: the counters above change many times a second. */}
+      <p className="sr-only" role="status" data-testid="explore-announce">
+        {announcement(status, stats, found)}
+      </p>
       {stats !== undefined && (
-        <div className="explore-progress" aria-live="polite">
+        <div className="explore-progress">
           {/* Full only when every depth was explored: a search stopped at a violation or the state limit stops short. */}
           <progress max={Math.max(1, maxDepth)} value={status === 'done' && stats.stopped === 'exhausted' ? maxDepth : stats.depth} aria-label="Depth explored" />
           <p data-testid="explore-stats">
@@ -310,13 +330,13 @@ export function ExplorePanel() {
         </div>
       )}
       {status === 'done' && stats?.stopped === 'exhausted' && found === null && (
-        <p className="explore-ok" data-testid="explore-verdict">
+        <p className="explore-ok" data-testid="explore-verdict" tabIndex={-1}>
           No checker failed in any of the {fmt(stats.states)} states.
         </p>
       )}
       {found !== null && (
         <div className="explore-found" data-testid="explore-found">
-          <p className="explore-violation" data-testid="explore-verdict">
+          <p className="explore-violation" data-testid="explore-verdict" tabIndex={-1}>
             Broken: {found.violation}
           </p>
           <p className="muted">
@@ -367,4 +387,14 @@ export function ExplorePanel() {
       )}
     </div>
   );
+}
+
+/** What a screen reader hears of a search: that it runs, then its result (not the counters as they change). */
+function announcement(status: Status, stats: Extract<Report, { type: 'progress' | 'done' }>['stats'] | undefined, found: FoundRun | null): string {
+  if (status === 'running') return 'Exploring…';
+  if (status === 'stopped') return stats === undefined ? 'Stopped.' : `Stopped by you after ${fmt(stats.states)} distinct states.`;
+  if (status !== 'done' || stats === undefined) return '';
+  if (found !== null) return `Done: ${fmt(stats.states)} distinct states. Broken: ${found.violation}`;
+  if (stats.stopped === 'exhausted') return `Done: no checker failed in any of the ${fmt(stats.states)} states.`;
+  return `Done: ${fmt(stats.states)} distinct states. ${stats.stopped !== undefined ? STOPPED[stats.stopped] : ''}`;
 }

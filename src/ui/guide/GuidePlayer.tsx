@@ -694,7 +694,8 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
             className="btn small guide-close"
             onClick={onClose}
             aria-label={lesson ? 'Close the lesson' : 'Close the guide'}
-            {...(lesson ? { title: 'Close the lesson (back to the simulator)' } : { 'aria-keyshortcuts': 'Escape', title: 'Close the guide (Esc): back to the simulator' })}
+            aria-keyshortcuts="Escape"
+            title={`Close the ${lesson ? 'lesson' : 'guide'} (Esc): back to the simulator`}
           >
             ✕
           </button>

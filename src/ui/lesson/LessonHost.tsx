@@ -67,7 +67,7 @@ export function LessonHost() {
   }, []);
   if (!open) return null;
   return (
-    <Layer label="Lesson" className="lesson-layer" focusKey={version}>
+    <Layer label="Lesson" className="lesson-layer" focusKey={version} onEscape={closeLesson}>
       <Suspense fallback={<p className="guide-loading">Loading the lesson…</p>}>
         <LessonScreen key={version} />
       </Suspense>
