@@ -105,7 +105,6 @@ export function Narration() {
     <section
       className="narration"
       aria-labelledby="narration-title"
-      aria-live={playing ? 'off' : 'polite'}
       tabIndex={0}
       onPointerEnter={() => setPointerIn(true)}
       onPointerLeave={() => setPointerIn(false)}
@@ -114,42 +113,45 @@ export function Narration() {
         if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocusIn(false);
       }}
     >
-      <h2 id="narration-title">
-        {playing ? 'Now' : 'What just happened'}
-        {heldAt !== null && <span className="muted held"> · held while you look</span>}
-      </h2>
       <p className="sr-only" aria-live="polite" data-testid="leader-news">
         {playing ? leads : ''}
       </p>
-      {lines.length === 0 ? (
-        <p className="hint">
-          {playing ? 'Playing…' : 'Paused.'}{' '}
-          {touch ? (
-            <>
-              Tap <strong>Step</strong> to move one event.
-            </>
-          ) : (
-            <>
-              Press <kbd>S</kbd> to step one event, <kbd>E</kbd> to run to the next election, <kbd>?</kbd> for all shortcuts.
-            </>
-          )}
-        </p>
-      ) : (
-        <ol>
-          {lines.slice(0, MAX_LINES).map((l) => (
-            <li key={l.seq} className={`k-${l.kind}`}>
-              {l.text}
-              {l.rule && <RuleChips rule={l.rule} />}
-            </li>
-          ))}
-          {extra > 0 && <li className="more">…and {extra} more in the event feed</li>}
-        </ol>
-      )}
-      {!playing && skipped > 0 && lines.length > 0 && (
-        <p className="hint" data-testid="step-skipped">
-          Step passed over {skipped} event{skipped === 1 ? '' : 's'} of other kinds (pings, clock sync…): choose what Step moves to beside the button.
-        </p>
-      )}
+      {/* Read out while paused: what happened, not "Coming up" below (its forecasts and times change at every step). */}
+      <div aria-live={playing ? 'off' : 'polite'} data-testid="narration-news">
+        <h2 id="narration-title">
+          {playing ? 'Now' : 'What just happened'}
+          {heldAt !== null && <span className="muted held"> · held while you look</span>}
+        </h2>
+        {lines.length === 0 ? (
+          <p className="hint">
+            {playing ? 'Playing…' : 'Paused.'}{' '}
+            {touch ? (
+              <>
+                Tap <strong>Step</strong> to move one event.
+              </>
+            ) : (
+              <>
+                Press <kbd>S</kbd> to step one event, <kbd>E</kbd> to run to the next election, <kbd>?</kbd> for all shortcuts.
+              </>
+            )}
+          </p>
+        ) : (
+          <ol>
+            {lines.slice(0, MAX_LINES).map((l) => (
+              <li key={l.seq} className={`k-${l.kind}`}>
+                {l.text}
+                {l.rule && <RuleChips rule={l.rule} />}
+              </li>
+            ))}
+            {extra > 0 && <li className="more">…and {extra} more in the event feed</li>}
+          </ol>
+        )}
+        {!playing && skipped > 0 && lines.length > 0 && (
+          <p className="hint" data-testid="step-skipped">
+            Step passed over {skipped} event{skipped === 1 ? '' : 's'} of other kinds (pings, clock sync…): choose what Step moves to beside the button.
+          </p>
+        )}
+      </div>
       {!playing && <ComingUp />}
     </section>
   );

@@ -40,7 +40,7 @@ function thin(marks: readonly Mark[], x: (t: number) => number): Mark[] {
 }
 
 export function Timeline() {
-  const wrap = useRef<HTMLDivElement>(null);
+  const wrap = useRef<HTMLElement>(null);
   const width = useWidth(wrap, 800, contentWidth);
   // A finger needs a taller strip than a mouse.
   const HEIGHT = useMedia(TOUCH) ? 44 : 34;
@@ -107,7 +107,7 @@ export function Timeline() {
   const playX = x(drag ?? now);
   const marksLabel = `${plural(marks.filter((m) => m.kind === 'leader').length, 'leader election')}, ${plural(marks.filter((m) => m.kind === 'crash').length, 'crash', 'crashes')}, ${plural(marks.filter((m) => m.kind === 'violation').length, 'violation')}`;
   return (
-    <div className="timeline" ref={wrap}>
+    <section className="timeline" aria-label="Timeline" ref={wrap}>
       <svg
         width={width}
         height={HEIGHT}
@@ -203,7 +203,7 @@ export function Timeline() {
         <span className="tl-end">{formatMs(end)}</span>
       </div>
       <ViolationJumps />
-    </div>
+    </section>
   );
 }
 

@@ -6,6 +6,11 @@ import { dismissWelcome, useWelcome } from './welcomeState';
 /** The first chapter of the guide (a test holds it to the chapter list's first). */
 export const FIRST_CHAPTER = 'why-consensus';
 
+/** The welcome goes away with the button pressed in it: the focus goes to Play/Pause (the run's first control), not to the page. */
+function focusPlay(): void {
+  requestAnimationFrame(() => [...document.querySelectorAll<HTMLElement>('[data-action="togglePlay"]')].find((b) => b.offsetParent !== null)?.focus());
+}
+
 export function Welcome() {
   const shown = useWelcome((s) => s.shown);
   if (!shown) return null;
@@ -36,11 +41,21 @@ export function Welcome() {
             dismissWelcome();
             armSlowElection();
             setPlaying(true);
+            focusPlay();
           }}
         >
           Free play: watch the first election
         </button>
-        <button type="button" className="btn icon-btn" aria-label="Close the welcome" title="Close (? → Show the welcome again brings it back)" onClick={dismissWelcome}>
+        <button
+          type="button"
+          className="btn icon-btn"
+          aria-label="Close the welcome"
+          title="Close (? → Show the welcome again brings it back)"
+          onClick={() => {
+            dismissWelcome();
+            focusPlay();
+          }}
+        >
           <span aria-hidden="true">✕</span>
         </button>
       </div>

@@ -449,6 +449,7 @@ export class ClusterDrawing {
           this.handlers.onNode(id);
         }
       });
+      add(g, 'circle', { class: 'focus-ring', r: r + 15 });
       add(g, 'circle', { class: 'halo', r: r + 11 });
       add(g, 'circle', { class: 'sel-ring', r: r + 8 });
       add(g, 'path', { class: 'timer-track', d: timerTrack });

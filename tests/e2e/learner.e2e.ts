@@ -23,8 +23,11 @@ describe.skipIf(!hasBrowser)('what a learner meets', () => {
     expect(await welcome.textContent()).toMatch(/Raft/);
     // Nothing runs behind the welcome.
     expect(await page.getByRole('button', { name: 'Play', exact: true }).count()).toBe(1);
-    await page.getByRole('button', { name: 'Free play: watch the first election' }).click();
+    // Pressed from the keyboard: the welcome goes away with the button, and the focus lands on Play/Pause, not on the page.
+    await page.getByRole('button', { name: 'Free play: watch the first election' }).focus();
+    await page.keyboard.press('Enter');
     expect(await welcome.count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe('togglePlay');
     expect(await speed(page)).toBe('1/30×');
     // A candidate appears: the speed drops and the notice says what is happening.
     await expect.poll(() => speed(page), { timeout: 30_000 }).toBe('1/300×');

@@ -80,7 +80,10 @@ describe.skipIf(!hasBrowser)('lessons, branches and comparisons in the page', ()
     expect(await page.getByRole('tab', { name: 'Lesson' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Guides' }).click();
     await page.getByTestId('lesson-write').click();
-    await page.getByTestId('lesson-start').click();
+    // From the keyboard: the button goes away with the form it opens, and the focus lands on the form's first field.
+    await page.getByTestId('lesson-start').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('lesson-title');
     await page.getByTestId('lesson-title').fill('When the leader crashes');
     // Step 1: run to the first leader.
     await page.getByRole('button', { name: 'Next leader' }).click();

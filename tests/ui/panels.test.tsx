@@ -52,6 +52,14 @@ describe('toolbar and narration', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Step' }));
     expect(useSim.getState().now).toBeGreaterThan(t0);
     expect(screen.getByRole('region', { name: 'What just happened' }).textContent).toMatch(/n\d/);
+    // What a screen reader hears at each step is the news, not "Coming up" (its forecasts and times change every step).
+    const section = screen.getByRole('region', { name: 'What just happened' });
+    expect(section.hasAttribute('aria-live')).toBe(false);
+    const news = screen.getByTestId('narration-news');
+    expect(news.getAttribute('aria-live')).toBe('polite');
+    expect(news.textContent).toMatch(/n\d/);
+    expect(section.querySelector('.coming')).not.toBeNull();
+    expect(news.querySelector('.coming')).toBeNull();
   });
 
   it('next leader runs until one is elected and says so', () => {

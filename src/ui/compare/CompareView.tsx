@@ -1,7 +1,7 @@
 // Two runs side by side: two branches of this run, or this run's actions on two seeds. Both are replayed
 // headlessly; one time slider drives both panes (each node's state and the latest events at that
 // moment), and the first event where the runs differ is marked, with each node's state right after it.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { branchName, savedBranches, useBranches, type Branch } from '../../store/branches';
 import { clusterOptions } from '../../store/runOptions';
 import { plural } from '../plural';
@@ -78,6 +78,11 @@ function stepTime(r: Result, t: number, dir: 1 | -1): number {
   return best;
 }
 
+/** The colour that marks a differing cell, said in words for a screen reader. */
+function mark(differs: boolean): ReactNode {
+  return differs ? <span className="sr-only"> (differs)</span> : null;
+}
+
 function NodeTable({ lines, other, caption }: { lines: readonly NodeLine[]; other: readonly NodeLine[]; caption: string }) {
   return (
     <table className="cmp-nodes">
@@ -99,11 +104,26 @@ function NodeTable({ lines, other, caption }: { lines: readonly NodeLine[]; othe
           return (
             <tr key={n.id}>
               <th scope="row">{n.id}</th>
-              <td className={`${c('role') ?? ''} role-${n.role}`.trim()}>{n.role}</td>
-              <td className={c('term')}>{n.term}</td>
-              <td className={c('votedFor')}>{n.votedFor ?? '—'}</td>
-              <td className={c('log')}>{n.log}</td>
-              <td className={c('commit')}>{n.commit}</td>
+              <td className={`${c('role') ?? ''} role-${n.role}`.trim()}>
+                {n.role}
+                {mark(d.has('role'))}
+              </td>
+              <td className={c('term')}>
+                {n.term}
+                {mark(d.has('term'))}
+              </td>
+              <td className={c('votedFor')}>
+                {n.votedFor ?? '—'}
+                {mark(d.has('votedFor'))}
+              </td>
+              <td className={c('log')}>
+                {n.log}
+                {mark(d.has('log'))}
+              </td>
+              <td className={c('commit')}>
+                {n.commit}
+                {mark(d.has('commit'))}
+              </td>
             </tr>
           );
         })}
@@ -214,12 +234,22 @@ function CompareViewBody() {
 
   return (
     <div className="cmp" data-testid="compare-view">
-      <header className="cmp-head">
+      <header className="cmp-head" role="none">
         <h1>Compare two runs</h1>
         <button type="button" className="btn small" onClick={closeCompare} aria-label="Close the comparison">
           ✕
         </button>
       </header>
+      {/* Always there (a region that appears with its text may not be read out): what Compare found, in one sentence. */}
+      <p className="sr-only" role="status" data-testid="compare-announce">
+        {result === null
+          ? ''
+          : diff === null
+            ? `No difference: the two runs have the same ${kindName}events up to ${formatMs(Math.min(result.a.end, result.b.end))}.`
+            : diff.index === 0
+              ? `The runs differ from their first ${kindName}event, at t = ${formatMs(diff.at)}.`
+              : `The runs agree on their first ${diff.index} ${kindName}${diff.index === 1 ? 'event' : 'events'}, then first differ at t = ${formatMs(diff.at)}.`}
+      </p>
       <div className="cmp-controls">
         <fieldset className="cmp-mode">
           <legend className="sr-only">What to compare</legend>
@@ -298,12 +328,12 @@ function CompareViewBody() {
                 </p>
                 <div className="cmp-two">
                   <div>
-                    <h3>A: {result.a.spec.label}</h3>
+                    <h2>A: {result.a.spec.label}</h2>
                     <p className="cmp-diff-event">{diff.a !== undefined ? `${formatMs(diff.a.at)} ${diff.a.text}` : 'the run had ended'}</p>
                     {result.atDiff !== undefined && <NodeTable lines={result.atDiff.a} other={result.atDiff.b} caption="Run A's nodes right after its first differing event" />}
                   </div>
                   <div>
-                    <h3>B: {result.b.spec.label}</h3>
+                    <h2>B: {result.b.spec.label}</h2>
                     <p className="cmp-diff-event">{diff.b !== undefined ? `${formatMs(diff.b.at)} ${diff.b.text}` : 'the run had ended'}</p>
                     {result.atDiff !== undefined && <NodeTable lines={result.atDiff.b} other={result.atDiff.a} caption="Run B's nodes right after its first differing event" />}
                   </div>
@@ -350,12 +380,12 @@ function CompareViewBody() {
             {states !== null && (
               <div className="cmp-two">
                 <div className="cmp-pane" data-testid="compare-pane-a">
-                  <h3>A: {result.a.spec.label}</h3>
+                  <h2>A: {result.a.spec.label}</h2>
                   <NodeTable lines={states.a} other={states.b} caption={`Run A's nodes at ${formatMs(t)}`} />
                   <Events rows={result.a.rows} t={t} diff={diff} first={diff?.a} />
                 </div>
                 <div className="cmp-pane" data-testid="compare-pane-b">
-                  <h3>B: {result.b.spec.label}</h3>
+                  <h2>B: {result.b.spec.label}</h2>
                   <NodeTable lines={states.b} other={states.a} caption={`Run B's nodes at ${formatMs(t)}`} />
                   <Events rows={result.b.rows} t={t} diff={diff} first={diff?.b} />
                 </div>

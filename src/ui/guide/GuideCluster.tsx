@@ -31,7 +31,8 @@ function ScrollBox({ label, children, ...rest }: { label: string; children: Reac
 /** A table of the guide's (headers, then the rows given), in a box that scrolls sideways when narrow. */
 function Table({ label, headers, className, children }: { label: string; headers: ReadonlyArray<ReactNode>; className?: string; children: ReactNode }) {
   return (
-    <ScrollBox label={label}>
+    // (Named apart from its panel, whose section bears the same name: two landmarks must not share one.)
+    <ScrollBox label={`${label}: table`}>
       <table className={`guide-nodes${className !== undefined ? ` ${className}` : ''}`} aria-label={label}>
         <thead>
           <tr>

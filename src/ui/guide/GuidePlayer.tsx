@@ -85,7 +85,7 @@ function Sources({ chapter }: { chapter: Chapter }) {
   if (chapter.sources.length === 0) return null;
   return (
     <div className="guide-sources">
-      <h4>Read more</h4>
+      <h3>Read more</h3>
       <ul>
         {chapter.sources.map((s, i) => (
           <li key={i}>
@@ -99,6 +99,11 @@ function Sources({ chapter }: { chapter: Chapter }) {
 
 function answerText(a: string | number | undefined): string {
   return a === undefined ? 'unknown' : String(a);
+}
+
+/** The first word a screen reader hears after Check. */
+function verdictWord(f: Feedback): string {
+  return f.guess === undefined ? 'Skipped' : f.right ? 'Right' : 'Not quite';
 }
 
 /** A rule question's answer is the rule's; whether this run did the same is said, not assumed. */
@@ -663,7 +668,7 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
 
   return (
     <div className="guide-player" data-chapter={chapter.id} data-step={inChallenge ? 'challenge' : s.position} onKeyDown={onKeyDown}>
-      <header className="guide-head">
+      <header className="guide-head" role="none">
         {onMenu !== undefined && (
           <button type="button" className="btn small guide-menu-btn" onClick={onMenu}>
             All chapters
@@ -736,7 +741,9 @@ export function GuidePlayer({ chapter, start = 0, seed, onNavigate, onTakeOver, 
           />
         </div>
         {!twoColumns && guideNav}
-        <p className="sr-only" aria-live="polite">
+        {/* Said on every move: after Check, first whether the answer was right (the note is inserted already filled, which screen readers may not read). */}
+        <p className="sr-only" aria-live="polite" data-testid="guide-announce">
+          {s.feedback !== undefined ? `${verdictWord(s.feedback)}: the answer is ${answerText(s.feedback.answer).replace(/[*`]/g, '')}. ` : ''}
           {where}
           {s.outcome !== undefined && !inChallenge ? `: ${s.outcome.title}` : ''}
         </p>
@@ -765,7 +772,7 @@ export function GuideMenu({
   const progress = useGuideProgress((p) => p.progress);
   return (
     <div className="guide-menu-page">
-      <header className="guide-head">
+      <header className="guide-head" role="none">
         <h1 className="guide-title">Guides</h1>
         <p className="muted guide-tagline">A course on the real simulator: every step runs the engine and checks it before it explains.</p>
         {onClose !== undefined && (

@@ -411,11 +411,10 @@ function Share({ draft }: { draft: LessonDraft }) {
           file” here.
         </p>
       )}
-      {status !== null && (
-        <p className={status.kind === 'error' ? 'invalid' : status.kind === 'ok' ? 'valid' : 'hint'} role="status" data-testid="lesson-check">
-          {status.text}
-        </p>
-      )}
+      {/* Always there, empty until Check: a live region that appears with its text in it may not be read out. */}
+      <p className={status === null ? 'sr-only' : status.kind === 'error' ? 'invalid' : status.kind === 'ok' ? 'valid' : 'hint'} role="status" data-testid="lesson-check">
+        {status?.text ?? ''}
+      </p>
       <p className="hint">
         The .md file uses the course’s chapter format: it opens here with “Open a lesson file” and runs with <code>npm run lesson</code>. (A chapter of the course in <code>guides/</code> must also hold on every seed: see <code>tests/guides</code>.)
       </p>
@@ -442,7 +441,16 @@ export function LessonPanel() {
             in the guide player, then share it as a link or as a <code>{LESSON_FILE}</code> file.
           </p>
           <div className="row">
-            <button type="button" className="btn primary" onClick={() => startLesson()} data-testid="lesson-start">
+            <button
+              type="button"
+              className="btn primary"
+              onClick={() => {
+                startLesson();
+                // The button goes away with the form it opens: the focus goes to the form's first field, not to the page.
+                requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="lesson-title"]')?.focus());
+              }}
+              data-testid="lesson-start"
+            >
               Start a lesson on this run
             </button>
             <OpenLessonFile />
