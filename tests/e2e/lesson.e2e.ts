@@ -241,6 +241,9 @@ describe.skipIf(!hasBrowser)('lessons, branches and comparisons in the page', ()
     expect(b).toMatch(/crash n1/);
     expect(a).not.toBe(b);
     expect(await page.locator('.cmp-summary td.cmp-differs').count()).toBeGreaterThan(0);
+    // Said to a screen reader too: the result in the status region (there before it), each differing cell in words.
+    expect(await page.getByTestId('compare-announce').textContent()).toMatch(/^The runs (agree on their first \d+ .*events?, then first differ|differ from their first .*event), at t = |first differ at t = /);
+    expect(await page.locator('.cmp-summary td.cmp-differs').first().textContent()).toMatch(/\(differs\)$/);
     await shot(page, 'compare-branches.png');
     expect(await axe(page, '.compare-layer')).toEqual([]);
     // One slider moves both runs.
@@ -251,7 +254,7 @@ describe.skipIf(!hasBrowser)('lessons, branches and comparisons in the page', ()
     // The same run on two seeds.
     await page.getByRole('radio', { name: 'This run on two seeds' }).check();
     await page.getByTestId('compare-run').click();
-    await expect.poll(() => page.locator('.cmp-pane h3').first().textContent()).toMatch(/seed 1$/);
+    await expect.poll(() => page.locator('.cmp-pane h2').first().textContent()).toMatch(/seed 1$/);
     expect(await page.getByTestId('compare-summary').textContent()).toMatch(/(first differ at|differ from their first (\w+ )?event, at) t = /);
     await page.getByRole('button', { name: 'Close the comparison' }).click();
     await expect.poll(() => page.getByTestId('compare-view').count()).toBe(0);
