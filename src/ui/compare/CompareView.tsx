@@ -78,11 +78,6 @@ function stepTime(r: Result, t: number, dir: 1 | -1): number {
   return best;
 }
 
-/** The colour that marks a differing cell, said in words for a screen reader. */
-function mark(differs: boolean): ReactNode {
-  return differs ? <span className="sr-only"> (differs)</span> : null;
-}
-
 function NodeTable({ lines, other, caption }: { lines: readonly NodeLine[]; other: readonly NodeLine[]; caption: string }) {
   return (
     <table className="cmp-nodes">
@@ -100,30 +95,21 @@ function NodeTable({ lines, other, caption }: { lines: readonly NodeLine[]; othe
       <tbody>
         {lines.map((n) => {
           const d = differingFields(lines, other, n.id);
-          const c = (k: keyof NodeLine): string | undefined => (d.has(k) ? 'cmp-differs' : undefined);
+          /** A cell, marked when it differs from the other run's (by colour, and in words for a screen reader). */
+          const cell = (k: keyof NodeLine, text: ReactNode, extra = ''): ReactNode => (
+            <td className={`${d.has(k) ? 'cmp-differs' : ''} ${extra}`.trim() || undefined}>
+              {text}
+              {d.has(k) && <span className="sr-only"> (differs)</span>}
+            </td>
+          );
           return (
             <tr key={n.id}>
               <th scope="row">{n.id}</th>
-              <td className={`${c('role') ?? ''} role-${n.role}`.trim()}>
-                {n.role}
-                {mark(d.has('role'))}
-              </td>
-              <td className={c('term')}>
-                {n.term}
-                {mark(d.has('term'))}
-              </td>
-              <td className={c('votedFor')}>
-                {n.votedFor ?? '—'}
-                {mark(d.has('votedFor'))}
-              </td>
-              <td className={c('log')}>
-                {n.log}
-                {mark(d.has('log'))}
-              </td>
-              <td className={c('commit')}>
-                {n.commit}
-                {mark(d.has('commit'))}
-              </td>
+              {cell('role', n.role, `role-${n.role}`)}
+              {cell('term', n.term)}
+              {cell('votedFor', n.votedFor ?? '—')}
+              {cell('log', n.log)}
+              {cell('commit', n.commit)}
             </tr>
           );
         })}
