@@ -783,8 +783,9 @@ export class NodeActor implements Actor {
           if (o.snapshot.lastIncludedIndex > this.appliedHighWater) this.appliedHighWater = o.snapshot.lastIncludedIndex;
           break;
         case 'readRound':
-          // A round that leaves while handing over grants no lease, even if answered after an abort.
-          if (this.raftOptions.leaseRounds && this.raft.transferee === null) this.roundSentAt.set(o.seq, this.leaseClock());
+          // A round that leaves while handing over grants no lease, even if answered after an abort; nor
+          // does one after a TimeoutNow went out this term (it may still land and elect the target).
+          if (this.raftOptions.leaseRounds && this.raft.transferee === null && !this.raft.leaseBarred) this.roundSentAt.set(o.seq, this.leaseClock());
           break;
         case 'readConfirmed':
           if (this.raftOptions.leaseRounds) this.renewLease(o.seq);
@@ -816,7 +817,7 @@ export class NodeActor implements Actor {
 
   /** A majority answered round `seq`: the lease runs from when that round left (thesis §6.4.1). */
   private renewLease(seq: number): void {
-    if (this.raft.transferee !== null) return;
+    if (this.raft.transferee !== null || this.raft.leaseBarred) return;
     let sentAt = -Infinity;
     for (const [s, at] of this.roundSentAt) {
       if (s > seq) continue;

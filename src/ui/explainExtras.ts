@@ -62,7 +62,13 @@ export function explainExtraMessage(e: SimEvent, sent: boolean, after?: readonly
       const upTo = `index ${num(p.lastIncludedIndex)} (term ${num(p.lastIncludedTerm)})`;
       return sent
         ? { text: `${from}, leader of term ${num(p.term)}, sent ${to} its snapshot up to ${upTo}: the entries ${to} needs next are no longer in ${from}'s log`, rule: '§7' }
-        : { text: `${to} received ${from}'s snapshot up to ${upTo}: it replaces its state and the log it covers`, rule: '§7' };
+        : after === undefined
+          ? { text: `${to} received ${from}'s snapshot up to ${upTo}`, rule: '§7' }
+          : after.some((a) => a.kind === 'restore' && a.node === to)
+            ? { text: `${to} received ${from}'s snapshot up to ${upTo}: it replaces its state and the log it covers`, rule: '§7' }
+            : after.some((a) => a.kind === 'send' && a.type === 'InstallSnapshotReply' && a.from === to && isObj(a.payload) && a.payload.matchIndex === 0)
+              ? { text: `${to} received ${from}'s snapshot up to ${upTo}, sent in an older term than its own: it refuses it`, rule: '§7' }
+              : { text: `${to} received ${from}'s snapshot up to ${upTo}: it had already committed everything up to there (a late or repeated copy), so it keeps its state and log and only answers`, rule: '§7' };
     }
     case 'InstallSnapshotReply':
       return sent
@@ -71,7 +77,9 @@ export function explainExtraMessage(e: SimEvent, sent: boolean, after?: readonly
     case 'TimeoutNow':
       return sent
         ? { text: `${from} told ${to}, which is now up to date, to start an election at once: the last step of a leadership transfer`, rule: TRANSFER }
-        : { text: `${to} received TimeoutNow from ${from}: it starts an election now, without waiting for its timer`, rule: TRANSFER };
+        : after === undefined || after.some((a) => a.kind === 'role' && a.node === to && a.role === 'candidate')
+          ? { text: `${to} received TimeoutNow from ${from}: it starts an election now, without waiting for its timer`, rule: TRANSFER }
+          : { text: `${to} received TimeoutNow from ${from} for term ${num(p.term)}, but ignores it: it is already in a newer term, leads, or does not vote (a late or repeated copy)`, rule: TRANSFER };
     case 'ReadIndex':
       return sent
         ? { text: `${from} asked the leader ${to} for a read index: the commit index it must apply before it answers a HISTORY`, rule: '§8, thesis §6.4' }

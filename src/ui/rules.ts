@@ -28,7 +28,7 @@ export const RULES: readonly RuleCard[] = [
     where: 'Raft paper §5.2 “Leader election”; Figure 2, “RequestVote RPC” and “Rules for Servers: Followers, Candidates, Leaders”',
     points: [
       'A leader keeps its authority by sending heartbeats (AppendEntries with no entries) to every follower, often enough that their election timers never run out.',
-      'A follower that hears nothing from a current leader, and grants no vote, for a whole election timeout starts an election: it adds one to its term, becomes a candidate, votes for itself and asks every other server for its vote.',
+      'A follower that hears nothing from a current leader, and grants no vote, for a whole election timeout starts an election: it adds one to its term, becomes a candidate, votes for itself and asks every other server for its vote. (Wiber, like etcd, also restarts the timer whenever it adopts a higher term, even from a vote request it refuses; the paper does not.)',
       'Each server votes at most once per term, first come first served (and only for a candidate whose log is at least as up to date, §5.4.1).',
       'A candidate with votes from a majority becomes leader and starts sending heartbeats. If it hears from a leader whose term is at least its own, it steps back to follower. If the votes split and nobody wins, its timer runs out again and it starts a new election in a higher term.',
       'Each server picks its election timeout at random from a range (the paper uses 150–300 ms), so one usually times out first and wins before the others start.',
@@ -132,7 +132,7 @@ export const RULES: readonly RuleCard[] = [
       'Each server snapshots its own state machine independently, covering only committed entries, and then discards the log up to the last entry the snapshot includes.',
       'The snapshot records the index and term of that last included entry (for the consistency check of the next AppendEntries) and the latest configuration it includes.',
       'A leader sends InstallSnapshot to a follower that needs entries it has already discarded.',
-      'A follower that receives a snapshot replaces its state machine with it. If its log holds the snapshot’s last included entry (same index and term), it keeps the entries after it; otherwise it discards its whole log.',
+      'A follower that receives a snapshot reaching past what it has committed replaces its state machine with it; if its log holds the snapshot’s last included entry (same index and term), it keeps the entries after it, otherwise it discards its whole log. A snapshot it has already committed (a late or repeated copy) it only acknowledges.',
     ],
   },
   {
@@ -210,7 +210,7 @@ export const RULES: readonly RuleCard[] = [
     points: [
       'After a heartbeat round answered by a majority, the leader assumes no other leader can be elected for about an election timeout, and answers reads alone until then.',
       'The lease is shortened by the bound on clock drift; it relies on clocks, which ReadIndex does not.',
-      'A leader transferring its leadership must let its lease expire first.',
+      'A leader transferring its leadership must let its lease expire first. In Wiber, once it has sent TimeoutNow it takes no new lease in that term, even if it abandons the transfer: the TimeoutNow may still arrive and elect the target.',
     ],
   },
   {
@@ -257,9 +257,9 @@ export const FIGURE_2: ReadonlyArray<{ heading: string; lines: ReadonlyArray<[st
     lines: [
       ['All: while commitIndex > lastApplied, apply the next entry to the state machine.', '§5.3'],
       ['All: a term above currentTerm in any request or reply: adopt it and become a follower.', '§5.1'],
-      ['Followers: answer candidates and leaders; after an election timeout with no AppendEntries from the current leader and no vote granted, become a candidate.', '§5.2'],
+      ['Followers: answer candidates and leaders; after an election timeout with no AppendEntries from the current leader and no vote granted, become a candidate. (Wiber also restarts the timer on adopting a higher term, as etcd does.)', '§5.2'],
       ['Candidates: add one to the term, vote for yourself, reset the election timer, ask everyone for votes; a majority makes you leader; AppendEntries from a new leader makes you a follower; a timeout starts a new election.', '§5.2'],
-      ['Leaders: send empty AppendEntries (heartbeats) on election and whenever idle.', '§5.2'],
+      ['Leaders: on election, send AppendEntries to every server at once (in Wiber it already carries the new leader’s no-op entry, §8); afterwards send empty ones (heartbeats) whenever idle.', '§5.2'],
       ['Leaders: append a client’s command to the own log; answer once it is applied.', '§5.3'],
       ['Leaders: send each follower the entries from its nextIndex; on success update nextIndex and matchIndex, on a log mismatch lower nextIndex and retry.', '§5.3'],
       ['Leaders: commit index N once a majority have matchIndex ≥ N and the entry at N is of the current term (explained in §5.4.2).', '§5.3, §5.4'],

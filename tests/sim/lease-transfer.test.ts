@@ -37,4 +37,40 @@ describe('lease reads across a leadership transfer (thesis §3.10, §6.4.1)', ()
       });
     }
   });
+
+  it('an abandoned transfer gives the lease back only in a new term: a TimeoutNow still in flight can elect the target, and the old leader must not read alone (audit r5)', () => {
+    let reproduced = 0;
+    for (const seed of [1, 2, 3, 4]) {
+      withSeed(seed, () => {
+        const c = createCluster({ seed, nodes: 3, reads: 'lease', checkers: 'record' });
+        expect(until(c, () => c.leader() !== undefined, 5000), at(c, 'leader')).toBe(true);
+        c.publish('t', 'w1');
+        c.runFor(300);
+        const old = c.leader()!;
+        const [to, other] = c.nodeIds.filter((id) => id !== old);
+        // Only the TimeoutNow is slow: it lands after the transfer has been abandoned (three heartbeats).
+        c.setNetwork({ latencyMs: [400, 400] });
+        expect(c.transferLeadership(to)).toBe(true);
+        c.setNetwork({ latencyMs: [5, 15] });
+        const tn = c.inFlight().find((m) => m.type === 'TimeoutNow');
+        if (tn === undefined) return;
+        expect(until(c, () => c.node(old).transferee === null, 400), at(c, 'transfer abandoned')).toBe(true);
+        c.runFor(Math.max(0, tn.arriveAt - c.now - 1));
+        // The old leader hears nothing more: it still believes it leads when the target wins.
+        c.cutLink(to, old);
+        c.cutLink(other, old);
+        if (!until(c, () => c.node(to).role === 'leader', 100)) return;
+        reproduced++;
+        expect(c.node(old).leaseMs, at(c, 'no lease taken after the TimeoutNow went out')).toBeLessThanOrEqual(0);
+        const w2 = c.publish('t', 'w2', { via: to });
+        expect(until(c, () => w2.status === 'ok', 500), at(c, 'w2 acked')).toBe(true);
+        const h = c.command(old, 'HISTORY t 10');
+        c.runFor(100);
+        expect(h.lines.join(' / '), at(c, 'the old leader answered alone')).not.toMatch(/history_end/);
+        expect(c.violations().map((v) => v.message), at(c, 'stale read')).toEqual([]);
+      });
+    }
+    // The situation does come up (the target is elected by the late TimeoutNow).
+    expect(reproduced).toBeGreaterThan(0);
+  });
 });

@@ -2,7 +2,7 @@
 // that grows, shrinks, transfers, snapshots, reads safely, and loses a leader to CheckQuorum.
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/sim/scenario';
-import type { SimEvent } from '../../src/sim';
+import { createCluster, type SimEvent } from '../../src/sim';
 import { commandText, explain, sentence } from '../../src/ui/explain';
 
 const RUN = `seed 5
@@ -130,5 +130,56 @@ describe('explanations of issue 13', () => {
     const e: SimEvent = { at: 1, kind: 'vote', node: 'n2', to: 'n3', term: 4, detail: 'denied: ignored: heard from leader n1 within the minimum election timeout (§4.2.3)' };
     // Ignored, not refused: no reply goes back and the voter keeps its term.
     expect(explain(e)).toEqual({ text: "n2 ignored n3's vote request, sending no reply and keeping its term: heard from leader n1 within the minimum election timeout", rule: 'thesis §4.2.3' });
+  });
+});
+
+describe('late and repeated copies (audit r5)', () => {
+  /** Each delivery of `type` with the events after it at the same instant, as the feed gives them. */
+  const deliveries = (j: readonly SimEvent[], type: string) =>
+    j.flatMap((e, i) => (e.kind === 'deliver' && e.type === type ? [{ e, after: j.slice(i + 1, i + 8).filter((a) => a.at === e.at) }] : []));
+
+  it('a TimeoutNow starts an election only once: a repeated copy is said to be ignored (thesis §3.10)', () => {
+    const c = createCluster({ seed: 1, nodes: 3, checkers: 'record' });
+    c.runUntil(() => c.leader() !== undefined, 3000);
+    c.runFor(200);
+    const to = c.nodeIds.find((x) => x !== c.leader())!;
+    c.setNetwork({ duplicateRate: 1 });
+    c.transferLeadership(to);
+    c.setNetwork({ duplicateRate: 0 });
+    c.runFor(300);
+    const ds = deliveries(c.journal(), 'TimeoutNow');
+    expect(ds.length).toBe(2);
+    const [first, copy] = ds.map(({ e, after }) => ({ started: after.some((a) => a.kind === 'role' && a.node === e.to && a.role === 'candidate'), text: explain(e, { after }).text }));
+    expect(first).toEqual({ started: true, text: expect.stringMatching(/: it starts an election now, without waiting for its timer$/) });
+    expect(copy).toEqual({ started: false, text: expect.stringMatching(/, but ignores it: it is already in a newer term, leads, or does not vote \(a late or repeated copy\)$/) });
+  });
+
+  it('a snapshot replaces the state only when it installs; a copy of one already committed is said to be only answered (§7)', () => {
+    const said = { installed: 0, kept: 0 };
+    for (let seed = 1; seed <= 6; seed++) {
+      const c = createCluster({ seed, nodes: 3, checkers: 'record', snapshotEvery: 4, network: { latencyMs: [5, 15], duplicateRate: 0.5, reorderRate: 0.3, reorderDelayMs: [10, 60] } });
+      c.runUntil(() => c.leader() !== undefined, 3000);
+      const f = c.nodeIds.find((x) => x !== c.leader())!;
+      c.crash(f);
+      for (let i = 0; i < 12; i++) {
+        c.propose(c.leader()!, `x${i}`);
+        c.runFor(20);
+      }
+      c.runFor(200);
+      c.restart(f);
+      c.runFor(1500);
+      for (const { e, after } of deliveries(c.journal(), 'InstallSnapshot')) {
+        const text = explain(e, { after }).text;
+        if (after.some((a) => a.kind === 'restore' && a.node === e.to)) {
+          said.installed++;
+          expect(text).toMatch(/: it replaces its state and the log it covers$/);
+        } else {
+          said.kept++;
+          expect(text).not.toMatch(/replaces its state/);
+        }
+      }
+    }
+    expect(said.installed).toBeGreaterThan(0);
+    expect(said.kept).toBeGreaterThan(0);
   });
 });

@@ -146,6 +146,12 @@ export interface RaftNode {
   transferee: string | null;
   transferTick: number;
   timeoutNowSent: boolean;
+  /**
+   * A TimeoutNow went out in this term: even after the transfer is abandoned it may still arrive and
+   * elect the target past the followers' stickiness (thesis §4.2.3), which a read lease relies on. So
+   * the leader takes no lease again in this term (thesis §6.4.1); its reads confirm by a round instead.
+   */
+  leaseBarred: boolean;
 }
 
 const RUN_ELECTION: RaftOutput = Object.freeze({ kind: 'electionTimer', run: true });
@@ -201,6 +207,7 @@ export function createRaftNode(
     transferee: null,
     transferTick: 0,
     timeoutNowSent: false,
+    leaseBarred: false,
   };
   refreshConfig(node, true);
   if (base > 0) node.outbox.push({ kind: 'restore', snapshot: p.snapshot });
@@ -446,6 +453,7 @@ export function becomeLeader(node: RaftNode): void {
   node.recentActive = new Set();
   node.quorumTick = 0;
   node.transferee = null;
+  node.leaseBarred = false;
   node.ticks = 0;
   syncProgress(node);
   advanceCommit(node); // a one-node cluster commits alone
@@ -627,6 +635,7 @@ function maybeTimeoutNow(node: RaftNode): boolean {
   const to = node.transferee;
   if (to === null || node.timeoutNowSent || node.matchIndex.get(to) !== lastIndex(node)) return false;
   node.timeoutNowSent = true;
+  node.leaseBarred = true;
   const msg: TimeoutNow = { type: 'TimeoutNow', term: node.p.currentTerm, leaderId: node.id };
   node.outbox.push({ kind: 'send', to, msg });
   node.outbox.push({ kind: 'transfer', to, event: 'timeoutNow' });
