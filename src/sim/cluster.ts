@@ -420,6 +420,11 @@ export class SimCluster implements Cluster {
     while (engine.eventCount < events && engine.nextAt() !== Infinity) engine.processNext();
     if (engine.eventCount !== events) throw new Error(`replay diverged: ${engine.eventCount} events processed, expected ${events}`);
     if (at < engine.now) throw new Error(`replay diverged: the action at t=${at} comes before event time ${engine.now}`);
+    // What is still queued before the action must be wake-ups that changed nothing (the run passed them
+    // too): an event there would run after the action, with an earlier time (an edited event count).
+    while (engine.nextAt() < at) {
+      if (engine.processNext()) throw new Error(`replay diverged: events due before the action at t=${at} were not processed (its event count ${events} is too small)`);
+    }
     engine.now = at;
   }
 

@@ -107,6 +107,17 @@ export const savedRunSchema = z
   })
   .check(
     z.superRefine((v, ctx) => {
+      // The page's own links have the workload's next message at the run's time or after: one due long
+      // before it (an edited link) would send the whole backlog at one instant.
+      if (v.workload !== undefined) {
+        const w = v.workload;
+        const spacing = 1000 / (w.config.rate * w.config.publishers);
+        const next = w.startAt + w.n * spacing;
+        if (next < v.t - spacing - 1e-6) {
+          ctx.addIssue({ code: 'custom', path: ['workload'], message: `its next message is due at ${Math.round(next)} ms, before the run's time ${Math.round(v.t)} ms (the link was edited or damaged)` });
+          return;
+        }
+      }
       for (let i = 1; i < v.actions.length; i++) {
         const a = v.actions[i - 1];
         const b = v.actions[i];

@@ -120,3 +120,20 @@ expect in-flight AppendEntries from=n1 count = 4
     expect(() => parseScenario('nodes 3\nduplicate 5\n')).toThrow(/line 2: expected #<message id>/);
   });
 });
+
+describe('replay refuses an action whose event count was edited (audit r5)', () => {
+  it('too small: events still due before the action would run after it, with earlier times; the exact count replays', () => {
+    const c = createCluster({ seed: 1, nodes: 3 });
+    c.runFor(1000);
+    c.heal();
+    const [a] = c.actions();
+    expect(a).toMatchObject({ at: 1000, op: 'heal' });
+    const options = { seed: 1, nodes: 3 };
+    expect(() => replay(options, [{ ...a, events: 5 }])).toThrow(/replay diverged: events due before the action at t=1000 were not processed \(its event count 5 is too small\)/);
+    expect(() => replay(options, [{ ...a, events: a.events + 1 }])).toThrow(/replay diverged/);
+    const back = replay(options, [a]);
+    back.runFor(500);
+    c.runFor(500);
+    expect(back.journal()).toEqual(c.journal());
+  });
+});

@@ -24,6 +24,8 @@ describe('share', () => {
     ['an extra key', JSON.stringify({ ...good, __proto__x: 1 }), /Unrecognized key/],
     ['a cluster too big', JSON.stringify({ ...good, run: { seed: 1, nodes: 5000 } }), /run\.nodes/],
     ['rates out of range', JSON.stringify({ ...good, run: { seed: 1, network: { dropRate: 2 } } }), /dropRate/],
+    // An edited workload whose schedule stands a minute behind the run: 120,000 publishes would go out at one instant.
+    ['a workload schedule behind the run', JSON.stringify({ ...good, t: 60_000, workload: { config: { publishers: 20, rate: 100, topics: 10 }, startAt: 0, n: 0 } }), /^workload: its next message is due at 0 ms, before the run's time 60000 ms \(the link was edited or damaged\)$/],
   ])('a file with %s is refused with a message', (_what, text, message) => {
     const r = parseSavedText(text);
     expect(r.ok).toBe(false);
@@ -36,6 +38,12 @@ describe('share', () => {
     expect(await decodeHash(await encodeHash(longest))).toEqual({ ok: true, saved: longest });
     const r = parseSaved(JSON.parse(JSON.stringify(withHost('h'.repeat(254)))));
     expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/^actions\[0\]\.args\[0\]\.host: /) });
+  });
+
+  it('a workload schedule where the page leaves it (its next message at the run\'s time or after) passes', () => {
+    const spacing = 1000 / (100 * 20);
+    const r = parseSaved({ ...good, t: 60_000, workload: { config: { publishers: 20, rate: 100, topics: 10 }, startAt: 1000, n: 59_000 / spacing } });
+    expect(r.ok).toBe(true);
   });
 
   it('prototype keys in JSON do not pass through', () => {
