@@ -84,7 +84,7 @@ function isNonEmptyString(value: unknown): value is string {
 }
 
 /** IPv6 literals need brackets, or `::1:9101` would read as a different address. */
-function formatAddress(host: string, port: number): string {
+export function formatAddress(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 

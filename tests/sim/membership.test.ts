@@ -74,6 +74,19 @@ describe('addNode (§6, thesis §4.2.1)', () => {
     expect(() => c.addNode()).toThrow(/at most 50/);
   });
 
+  it('an added node follows cluster.yaml\'s rules: no id reserved for a client, no address taken; nothing is recorded when refused (audit r5)', () => {
+    const c = createCluster({ seed: 13, nodes: 3, checkers: false });
+    for (const id of ['console', 'pub', 'sub', 'wl1', 'wl17', 'time']) expect(() => c.addNode({ id }), id).toThrow(/reserved for|taken by a client or the time server/);
+    expect(() => c.addNode({ host: '127.0.0.1', port: 9101 })).toThrow(/^node address 127\.0\.0\.1:9101 is taken by n1$/);
+    expect(() => c.addNode({ host: 'LOCALHOST', port: 9200 }) && c.addNode({ host: 'localhost', port: 9200 })).toThrow(/is taken by n4/);
+    expect(c.actions().map((a) => a.op)).toEqual(['addNode']);
+    // The console and the workload's publishers still work.
+    c.runUntil(() => c.leader() !== undefined, 3000);
+    const h = c.command(c.leader()!, 'PUB t hello');
+    c.runUntil(() => h.done, 3000);
+    expect(h.lines[0]).toMatch(/^OK published/);
+  });
+
   it('a node added during a partition joins the group of the nodes named in no group', () => {
     const { c, leader, followers } = stable(14);
     c.partition([[followers[0]], [leader, followers[1]]]);
