@@ -17,6 +17,8 @@ export const RUN_VERSION = 1;
 export const MAX_RUN_MS = 3_600_000;
 export { MAX_ACTIONS };
 export const MAX_IMPORT_BYTES = 5_000_000;
+/** Most entries between automatic snapshots a link may hold (the Config form keeps to it). */
+export const MAX_SNAPSHOT_EVERY = 1_000_000_000;
 
 const str = (max: number) => z.string().check(z.maxLength(max));
 const nodeId = z.string().check(z.minLength(1), z.maxLength(200));
@@ -49,7 +51,7 @@ export const runSchema = z.strictObject({
   clocks: z.optional(clocksSchema),
   rules: z.optional(z.partial(z.strictObject({ voteLogCheck: bool, commitCurrentTermOnly: bool, oneChangeAtATime: bool }))),
   maxEntriesPerMessage: z.optional(int(1, 10_000)),
-  snapshotEvery: z.optional(int(0, 1e9)),
+  snapshotEvery: z.optional(int(0, MAX_SNAPSHOT_EVERY)),
   reads: z.optional(z.enum(['local', 'readIndex', 'lease'])),
   raft: z.optional(z.partial(z.strictObject({ preVote: bool, checkQuorum: bool }))),
 });

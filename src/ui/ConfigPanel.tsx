@@ -9,6 +9,7 @@ import '../sim/yamlEager';
 // Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
 import '../sim/validateEager';
 import { DEFAULT_ELECTION_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, type RunOptions } from '../store/runOptions';
+import { MAX_RUN_MS, MAX_SNAPSHOT_EVERY } from '../store/share';
 import { ScenarioList } from './ScenarioList';
 import { actWithResult, getDriver, newRun, useSim } from '../store/sim';
 
@@ -60,10 +61,15 @@ export function runFromDraft(d: Draft, base: RunOptions): { run?: RunOptions; er
   const max = Number(d.timeoutMax);
   if (!(Number.isFinite(min) && min >= 1)) return { error: 'Election timeout min must be a number ≥ 1 ms.', field: 'timeoutMin' };
   if (!(Number.isFinite(max) && max >= min)) return { error: 'Election timeout max must be a number ≥ the min.', field: 'timeoutMax' };
+  // The longest a link or run file holds: a run beyond it would start, then refuse to be shared.
+  const hour = MAX_RUN_MS.toLocaleString('en-US');
+  if (max > MAX_RUN_MS) return { error: `Election timeout max must be at most ${hour} ms (1 hour), the longest a link or run file holds.`, field: 'timeoutMax' };
   const hb = Number(d.heartbeat);
   if (!(Number.isFinite(hb) && hb >= 0.1)) return { error: 'Heartbeat must be a number of ms, at least 0.1.', field: 'heartbeat' };
+  if (hb > MAX_RUN_MS) return { error: `Heartbeat must be at most ${hour} ms (1 hour), the longest a link or run file holds.`, field: 'heartbeat' };
   const every = Number(d.snapshotEvery);
   if (d.snapshotEvery.trim() === '' || !Number.isSafeInteger(every) || every < 0) return { error: 'Snapshot every must be a whole number of entries (0 = never).', field: 'snapshotEvery' };
+  if (every > MAX_SNAPSHOT_EVERY) return { error: `Snapshot every must be at most ${MAX_SNAPSHOT_EVERY.toLocaleString('en-US')} entries.`, field: 'snapshotEvery' };
   const run: RunOptions = { ...base, seed, electionTimeoutMs: [min, max], heartbeatMs: hb };
   delete run.config;
   delete run.nodes;

@@ -203,6 +203,11 @@ describe('the Config panel: reads, Pre-Vote, CheckQuorum, snapshots, and YAML on
     fireEvent.click(screen.getByRole('button', { name: 'Apply and start a new run' }));
     expect(screen.getByTestId('config-error').textContent).toMatch(/Snapshot every must be a whole number/);
     expect(getDriver()).toBe(before);
+    // Beyond what a link holds, the run would start and then refuse to be shared: refused here, by name (audit r5).
+    fireEvent.change(every, { target: { value: '2000000000' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply and start a new run' }));
+    expect(screen.getByTestId('config-error').textContent).toMatch(/Snapshot every must be at most 1,000,000,000 entries\./);
+    expect(getDriver()).toBe(before);
     fireEvent.change(every, { target: { value: '50' } });
     rAct(() => {
       fireEvent.click(screen.getByRole('button', { name: 'Apply and start a new run' }));
@@ -290,5 +295,16 @@ describe('share links carry issue 13', () => {
     const bad = JSON.parse(JSON.stringify(saved));
     bad.actions[0] = { ...bad.actions[0], op: 'removeNode', args: [42] };
     expect(parseSaved(bad)).toMatchObject({ ok: false });
+  });
+});
+
+describe('runFromDraft keeps to what a link holds (audit r5)', () => {
+  it('refuses an election timeout or heartbeat over an hour, by field', async () => {
+    const { runFromDraft } = await import('../../src/ui/ConfigPanel');
+    const draft = { seed: '1', source: 'size' as const, nodes: '5', yaml: '', timeoutMin: '150', timeoutMax: '300', heartbeat: '50', reads: 'local' as const, preVote: false, checkQuorum: false, snapshotEvery: '0' };
+    expect(runFromDraft(draft, { seed: 1 }).run).toBeDefined();
+    expect(runFromDraft({ ...draft, timeoutMax: '3600001' }, { seed: 1 })).toEqual({ error: 'Election timeout max must be at most 3,600,000 ms (1 hour), the longest a link or run file holds.', field: 'timeoutMax' });
+    expect(runFromDraft({ ...draft, heartbeat: '1e9' }, { seed: 1 })).toEqual({ error: 'Heartbeat must be at most 3,600,000 ms (1 hour), the longest a link or run file holds.', field: 'heartbeat' });
+    expect(runFromDraft({ ...draft, timeoutMax: '3600000' }, { seed: 1 }).run?.electionTimeoutMs).toEqual([150, 3_600_000]);
   });
 });
