@@ -283,6 +283,27 @@ interface Section {
 
 const SPECIAL = new Set(['scenario', 'check', 'predict', 'setup', 'challenge', 'view']);
 
+/** Languages a code block may name (never taken for a misspelt block). */
+const CODE_LANGUAGES = new Set(['text', 'txt', 'plain', 'yaml', 'yml', 'json', 'js', 'ts', 'tsx', 'jsx', 'sh', 'bash', 'console', 'shell', 'md', 'markdown', 'go', 'python', 'py', 'java', 'c', 'cpp', 'rust', 'diff', 'vue', 'html', 'css', 'sql', 'ini', 'toml', 'xml']);
+
+/** Edit distance, for telling a misspelt block name (```chek) from a code block's language. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** The block a fence's name looks like a misspelling of (its checks or actions would silently not run), if any. */
+function meantBlock(info: string): string | undefined {
+  if (info === '' || SPECIAL.has(info) || CODE_LANGUAGES.has(info.toLowerCase())) return undefined;
+  const lower = info.toLowerCase();
+  return [...SPECIAL].find((name) => name === lower || distance(lower, name) <= Math.min(2, name.length - 2));
+}
+
 /** Splits Markdown into the part before the first `## ` heading and one section per heading. */
 function sections(lines: readonly string[], firstLine: number, where: (line: number) => string): { intro: string; sections: Section[] } {
   let intro: string[] = [];
@@ -308,6 +329,10 @@ function sections(lines: readonly string[], firstLine: number, where: (line: num
     const open = /^(`{3,})\s*([\w-]*)\s*$/.exec(raw);
     if (open !== null) {
       const info = open[2];
+      const meant = meantBlock(info);
+      if (meant !== undefined) {
+        throw new ChapterError(`${where(line)}: unknown block '\`\`\`${info}' — did you mean '\`\`\`${meant}'? (blocks: ${[...SPECIAL].join(', ')}; a code block's language, such as text, is shown as code)`);
+      }
       fence = { marker: open[1], info, start: line, body: [], special: SPECIAL.has(info) };
       if (!fence.special) prose.push(raw);
       return;

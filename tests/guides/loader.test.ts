@@ -203,6 +203,16 @@ describe('view directives', () => {
     expect(o.inspect).toMatch(/^n\d$/);
   });
 
+  it('a misspelt block name is an error naming the block meant (its checks or actions would silently not run); a code block keeps its language (audit r5)', () => {
+    for (const [typo, meant] of [['chek', 'check'], ['scenaro', 'scenario'], ['Scenario', 'scenario'], ['Predict', 'predict'], ['chalenge', 'challenge'], ['vie', 'view']]) {
+      expect(loadError(chapter({ steps: [`Prose.\n\n\`\`\`${typo}\nexpect leader\n\`\`\``] })), typo).toMatch(new RegExp(`^guides/demo\\.md line \\d+: unknown block '\`\`\`${typo}' — did you mean '\`\`\`${meant}'\\?`));
+    }
+    for (const lang of ['text', 'yaml', 'json', 'sh', 'vue', 'console', 'mermaid']) {
+      const c = load(chapter({ steps: [`Prose.\n\n\`\`\`${lang}\nsome code\n\`\`\`\n\n\`\`\`check\nexpect no leader\n\`\`\``] }));
+      expect(c.steps[0].prose, lang).toContain('some code');
+    }
+  });
+
   it('a bad view block is an error with its line', () => {
     expect(loadError(chapter({ steps: ['Prose.\n\n```view\nshow: [graph]\n```\n\n```check\nexpect no leader\n```'] }))).toMatch(/^guides\/demo\.md line 21: view: show\.0/);
     expect(loadError(chapter({ steps: ['Prose.\n\n```view\ninspect: n9\n```\n\n```check\nexpect no leader\n```'] }))).toMatch(/inspect: unknown node 'n9'/);
