@@ -180,6 +180,12 @@ describe.skipIf(!hasBrowser)('lessons, branches and comparisons in the page', ()
     expect(await page.getByTestId('lesson-error-line').textContent()).toBe(`${line}crush n1`);
     await shot(page, 'lesson-error.png');
     expect(await axe(page, '.lesson-layer')).toEqual([]);
+    // A good link pasted over it (here a guide's) opens in view: the old error does not stay on top of it.
+    await page.evaluate(() => {
+      location.hash = '#guide/election/3';
+    });
+    await expect.poll(() => page.locator('.lesson-layer').count()).toBe(0);
+    await page.locator('.guide-layer').waitFor();
     await page.close();
   });
 

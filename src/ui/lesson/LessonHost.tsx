@@ -45,7 +45,15 @@ export function closeLesson(): void {
 }
 
 async function openHash(hash: string): Promise<void> {
-  if (!hash.startsWith('#lesson=') || hash === handled) return;
+  if (!hash.startsWith('#lesson=')) {
+    // The address bar moved on from a lesson link (a run or guide link pasted, Back): the lesson it
+    // opened, or its error, goes; what the new link opens is not left hidden under it.
+    const s = useLessonView.getState();
+    if (s.source === 'link' && (s.markdown !== null || s.error !== null)) useLessonView.setState({ markdown: null, error: null });
+    handled = '';
+    return;
+  }
+  if (hash === handled) return;
   handled = hash;
   const { decodeLessonHash } = await import('./lessonFormat');
   const r = await decodeLessonHash(hash);
