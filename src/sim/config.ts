@@ -98,9 +98,13 @@ function firstLine(message: string): string {
 }
 
 function parseYaml(text: string): unknown {
-  const doc = yaml().parseDocument(text);
+  // Merge keys (`<<: *defaults`), as the original's yaml.safe_load reads them.
+  const doc = yaml().parseDocument(text, { merge: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(`Invalid YAML: ${firstLine(doc.errors[0].message)}`);
+    const e = doc.errors[0];
+    // The library's own wording here tells the reader to call one of its functions.
+    if (e.code === 'MULTIPLE_DOCS') throw new ConfigError(`cluster.yaml must be a single YAML document: remove the '---' at line ${e.linePos?.[0].line ?? '?'}`);
+    throw new ConfigError(`Invalid YAML: ${firstLine(e.message)}`);
   }
   try {
     // toJS is where alias problems surface (an unknown anchor, or an alias bomb past maxAliasCount).
@@ -109,6 +113,19 @@ function parseYaml(text: string): unknown {
     const message = err instanceof Error ? err.message : String(err);
     throw new ConfigError(`Invalid YAML: ${firstLine(message)}`);
   }
+}
+
+/**
+ * Keys of a valid cluster.yaml that the simulator does not read (as the original, it ignores them):
+ * named to the learner, since a misspelt or extra key would otherwise do nothing without a word.
+ */
+export function ignoredConfigKeys(text: string): string[] {
+  const root = parseYaml(text);
+  if (!isMapping(root)) return [];
+  const out = Object.keys(root).filter((k) => k !== 'nodes');
+  const nodes = root.nodes;
+  if (Array.isArray(nodes)) nodes.forEach((n: unknown, i) => isMapping(n) && out.push(...Object.keys(n).filter((k) => !REQUIRED_FIELDS.includes(k as never)).map((k) => `nodes[${i}].${k}`)));
+  return out;
 }
 
 /** Parses cluster.yaml text and applies the spec's validation rules in their order. */

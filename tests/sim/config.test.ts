@@ -111,7 +111,7 @@ describe('parseClusterConfig: YAML syntax errors', () => {
 
   it('reports duplicate keys and several documents as YAML errors', () => {
     rejects('nodes: []\nnodes: []\n', 'Invalid YAML: ');
-    rejects('nodes: []\n---\nnodes: []\n', 'Invalid YAML: ');
+    rejects('nodes: []\n---\nnodes: []\n', "cluster.yaml must be a single YAML document: remove the '---' at line 2");
   });
 
   it('reports an alias to an unknown anchor', () => {

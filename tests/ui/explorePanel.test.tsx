@@ -94,3 +94,13 @@ describe('explore panel', () => {
     expect(runOf({ seed: 3, raft: { preVote: true } })).toMatch(/raft/);
   });
 });
+
+describe('explore bounds, said in the panel’s words (audit r5)', () => {
+  it('too many ids for Who may time out names the limit, not the API’s null', async () => {
+    render(<ExplorePanel />);
+    const who = screen.getByRole('textbox', { name: 'Who may time out' }) as HTMLInputElement;
+    fireEvent.change(who, { target: { value: Array.from({ length: 101 }, (_, i) => `n${i + 1}`).join(' ') } });
+    fireEvent.click(screen.getByRole('button', { name: 'Explore' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Who may time out takes at most 100 node ids (got 101).'));
+  });
+});

@@ -635,6 +635,17 @@ describe('config panel', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Apply and start a new run' }));
     expect(screen.getByTestId('config-error').textContent).toMatch(/Not applied/);
     expect(getDriver()).toBe(before);
+    // Two documents: said in the learner's words, not the library's (audit r5).
+    fireEvent.change(editor, { target: { value: 'nodes:\n  - {id: a, host: h, port: 1}\n---\nnodes: []\n' } });
+    expect(screen.getByTestId('yaml-status').textContent).toBe("✗ cluster.yaml must be a single YAML document: remove the '---' at line 3");
+  });
+
+  it('reads merge keys as the original did, and names the keys it ignores (a misspelt key did nothing without a word)', () => {
+    render(<ConfigPanel />);
+    fireEvent.click(screen.getByRole('radio', { name: /cluster\.yaml/ }));
+    const editor = screen.getByRole('textbox', { name: 'cluster.yaml' });
+    fireEvent.change(editor, { target: { value: 'seed: 7\ndefaults: &d {host: h}\nnodes:\n  - <<: *d\n    id: a\n    port: 1\n  - {id: b, host: h, prot: 3, port: 2}\n' } });
+    expect(screen.getByTestId('yaml-status').textContent).toBe('✓ 2 nodes: a, b. Ignored (cluster.yaml gives only the nodes: id, host, port): seed, defaults, nodes[1].prot');
   });
 
   it('applies a valid cluster.yaml: a new run with its node ids; user text stays text', () => {

@@ -58,9 +58,10 @@ export function checkBounds(b: Partial<Bounds>): Bounds {
     throw new RangeError('proposals must be up to 100 non-empty texts');
   }
   if (new Set(out.proposals).size !== out.proposals.length) throw new RangeError('proposals must differ from each other');
-  if (out.timeouts !== null && (!Array.isArray(out.timeouts) || out.timeouts.length > 100 || !out.timeouts.every((t) => typeof t === 'string'))) {
+  if (out.timeouts !== null && (!Array.isArray(out.timeouts) || !out.timeouts.every((t) => typeof t === 'string'))) {
     throw new RangeError('timeouts must be a list of node ids (or null: every node)');
   }
+  if (out.timeouts !== null && out.timeouts.length > 100) throw new RangeError(`timeouts takes at most 100 node ids (got ${out.timeouts.length})`);
   return out;
 }
 
