@@ -29,7 +29,8 @@ describe('explore panel', () => {
     // Said once at the end, with the verdict; the counters are not a live region (they change many times a second).
     expect(announce.textContent).toMatch(/^Done: 14 distinct states\. Broken: Leader Completeness: n3 became leader/);
     expect(document.querySelector('.explore-progress')!.hasAttribute('aria-live')).toBe(false);
-    expect(document.activeElement).toBe(screen.getByTestId('explore-verdict'));
+    // (The focus moves in an effect, which may run just after the render the verdict appeared in.)
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('explore-verdict')));
     const steps = screen.getAllByRole('listitem');
     expect(steps.map((li) => li.textContent)).toEqual([
       expect.stringMatching(/^n3's election timer fires$/),
