@@ -1,6 +1,7 @@
 // The "?" dialog: every keyboard shortcut, listed from the actions registry, and the way to the reference card and the welcome.
 import { setHelpOpen } from '../store/sim';
 import { ACTIONS, type ActionGroup } from './actions';
+import { ACTION_DESCRIPTIONS } from './actionDescriptions';
 import { Dialog } from './Dialog';
 import { openRule } from './referenceState';
 import { showWelcome } from './welcomeState';
@@ -21,7 +22,7 @@ export function HelpOverlay() {
                     <kbd>{a.keyLabel}</kbd>
                   </dt>
                   <dd>
-                    <strong>{a.label}</strong> — {a.description}
+                    <strong>{a.label}</strong> — {ACTION_DESCRIPTIONS[a.name]}
                   </dd>
                 </div>
               ))}

@@ -1,13 +1,12 @@
 // The inspector: the selected message or node (their views load on first use, InspectorDetail.tsx), or an overview table.
 import { Suspense, lazy, useEffect, useMemo, useRef, useState } from 'react';
+import { ClusterMembership } from './RaftExtras';
 import { afterEngine, afterFirstFrame, inFlightNow, selectMessage, selectNode, useSim } from '../store/sim';
 import { plural } from './plural';
 
 const MessageInspector = lazy(() => afterEngine(() => import('./InspectorDetail')).then((m) => ({ default: m.MessageInspector })));
 const NodeInspector = lazy(() => afterEngine(() => import('./InspectorDetail')).then((m) => ({ default: m.NodeInspector })));
 // The log grid comes after the first frame too (at time 0 every log is empty): it kept the first load under 100 KB.
-// So does the membership summary: it reads the engine's configuration, and kept the first load under 100 KB too.
-const ClusterMembership = lazy(() => afterEngine(() => import('./RaftExtras')).then((m) => ({ default: m.ClusterMembership })));
 const ClusterLogGrid = lazy(() => afterFirstFrame().then(() => import('./LogGrid')).then((m) => ({ default: m.LogGrid })));
 
 /** Who leads, as the nodes themselves believe: after a partition two can, in different terms (§5.1); the older one is stale. */
@@ -56,9 +55,7 @@ function Overview() {
           ))}
         </tbody>
       </table>
-      <Suspense fallback={null}>
-        <ClusterMembership />
-      </Suspense>
+      <ClusterMembership />
       <Suspense fallback={null}>
         <ClusterLogGrid nodes={nodes} maxColumns={24} />
       </Suspense>

@@ -1,6 +1,7 @@
 // The top bar: title, playback buttons from the actions registry, speed, simulated time, the busy indicator, theme and help; folded into menus on phones.
 import { SPEEDS, formatMs, setSpeedIndex, speedLabel, useSim } from '../store/sim';
 import { getAction, perform } from './actions';
+import { useActionText } from './actionText';
 import { GuidesButton } from './guide/GuideHost';
 import { Menu } from './Menu';
 import { StepKindSelect } from './StepKindSelect';
@@ -12,7 +13,8 @@ export function ActionButton({ name, label, icon, className }: { name: string; l
   const a = getAction(name);
   const enabled = useSim((s) => (a.enabled ? a.enabled(s) : true));
   const text = label ?? a.label;
-  const title = `${a.description}${a.keyLabel ? ` (${a.keyLabel})` : ''}`;
+  const description = useActionText((s) => s.text?.[name]);
+  const title = `${description ?? a.label}${a.keyLabel ? ` (${a.keyLabel})` : ''}`;
   return (
     <button
       type="button"

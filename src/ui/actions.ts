@@ -25,8 +25,6 @@ export type ActionGroup = 'Playback' | 'Time travel' | 'Faults' | 'Client' | 'Se
 export interface Action {
   name: string;
   label: string;
-  /** A longer description for tooltips and the help overlay. */
-  description: string;
   group: ActionGroup;
   /** KeyboardEvent.key values that trigger it (without modifiers other than Shift). */
   keys?: readonly string[];
@@ -54,74 +52,74 @@ export function nextCommand(): string {
 
 export const ACTIONS: readonly Action[] = [
   {
-    name: 'togglePlay', label: 'Play / pause', description: 'Run the simulation at the chosen speed, or pause it.',
+    name: 'togglePlay', label: 'Play / pause',
     group: 'Playback', keys: [' ', 'k'], keyLabel: 'Space', perform: togglePlay,
   },
   {
-    name: 'stepEvent', label: 'Step', description: 'Move to the next event of the kind you watch (Raft by default: pings and clock sync are passed over) and explain it.',
+    name: 'stepEvent', label: 'Step',
     group: 'Playback', keys: ['s', '.'], keyLabel: 'S', enabled: notBusy, perform: stepEvent,
   },
   {
-    name: 'stepDelivery', label: 'Next delivery', description: 'Run until the next message of the kind you watch is delivered (any message when you watch every event).',
+    name: 'stepDelivery', label: 'Next delivery',
     group: 'Playback', keys: ['d'], keyLabel: 'D', enabled: notBusy, perform: stepDelivery,
   },
   {
-    name: 'nextElection', label: 'Next election', description: 'Run until some node starts an election (becomes a candidate).',
+    name: 'nextElection', label: 'Next election',
     group: 'Playback', keys: ['e'], keyLabel: 'E', enabled: notBusy, perform: runUntilElection,
   },
   {
-    name: 'nextLeader', label: 'Next leader', description: 'Run until a leader is elected.',
+    name: 'nextLeader', label: 'Next leader',
     group: 'Playback', keys: ['l'], keyLabel: 'L', enabled: notBusy, perform: runUntilLeader,
   },
   {
-    name: 'nextCommit', label: 'Next commit', description: 'Run until some node advances its commit index.',
+    name: 'nextCommit', label: 'Next commit',
     group: 'Playback', keys: ['c'], keyLabel: 'C', enabled: notBusy, perform: runUntilCommit,
   },
   {
-    name: 'slower', label: 'Slower', description: 'One step slower (down to 1/1000×).',
+    name: 'slower', label: 'Slower',
     group: 'Playback', keys: ['[', '-'], keyLabel: '[', perform: () => setSpeedIndex(useSim.getState().speedIndex - 1),
   },
   {
-    name: 'faster', label: 'Faster', description: 'One step faster (up to fast-forward).',
+    name: 'faster', label: 'Faster',
     group: 'Playback', keys: [']', '+', '='], keyLabel: ']', perform: () => setSpeedIndex(useSim.getState().speedIndex + 1),
   },
   {
-    name: 'fastForward', label: 'Fast-forward', description: 'Run as fast as the engine goes.',
+    name: 'fastForward', label: 'Fast-forward',
     group: 'Playback', keys: ['f'], keyLabel: 'F', perform: () => {
       setSpeedIndex(SPEEDS.length - 1);
       if (!useSim.getState().playing) togglePlay();
     },
   },
   {
-    name: 'back', label: 'Back 10 ms', description: 'Rewind 10 ms of simulated time.',
+    name: 'back', label: 'Back 10 ms',
     group: 'Time travel', keys: ['ArrowLeft'], keyLabel: '←', enabled: notBusy, perform: () => seek(getView().now - NUDGE_MS),
   },
   {
-    name: 'backMore', label: 'Back 100 ms', description: 'Rewind 100 ms of simulated time.',
+    name: 'backMore', label: 'Back 100 ms',
     group: 'Time travel', keys: ['Shift+ArrowLeft'], keyLabel: 'Shift ←', enabled: notBusy, perform: () => seek(getView().now - NUDGE_MS * 10),
   },
   {
-    name: 'forward', label: 'Forward 10 ms', description: 'Run 10 ms of simulated time.',
+    name: 'forward', label: 'Forward 10 ms',
     group: 'Time travel', keys: ['ArrowRight'], keyLabel: '→', enabled: notBusy, perform: () => seek(getView().now + NUDGE_MS),
   },
   {
-    name: 'forwardMore', label: 'Forward 100 ms', description: 'Run 100 ms of simulated time.',
+    name: 'forwardMore', label: 'Forward 100 ms',
     group: 'Time travel', keys: ['Shift+ArrowRight'], keyLabel: 'Shift →', enabled: notBusy, perform: () => seek(getView().now + NUDGE_MS * 10),
   },
   {
-    name: 'toStart', label: 'To start', description: 'Rewind to time 0 (the recorded run is kept until you act).',
+    name: 'toStart', label: 'To start',
     group: 'Time travel', keys: ['Home'], keyLabel: 'Home', enabled: notBusy, perform: () => seek(0),
   },
   {
-    name: 'toEnd', label: 'To end', description: 'Jump to the end of the recorded run.',
+    name: 'toEnd', label: 'To end',
     group: 'Time travel', keys: ['End'], keyLabel: 'End', enabled: notBusy, perform: () => seek(useSim.getState().horizon),
   },
   {
-    name: 'restartRun', label: 'New run', description: 'Start this configuration again from time 0, forgetting every action.',
+    name: 'restartRun', label: 'New run',
     group: 'Time travel', keys: ['R'], keyLabel: 'Shift R', perform: restartRun,
   },
   {
-    name: 'crashToggle', label: 'Crash / restart', description: 'Crash the selected node, or restart it when it is down.',
+    name: 'crashToggle', label: 'Crash / restart',
     group: 'Faults', keys: ['x'], keyLabel: 'X', enabled: hasSelection, perform: () => {
       const s = useSim.getState();
       const id = selected(s);
@@ -130,14 +128,14 @@ export const ACTIONS: readonly Action[] = [
     },
   },
   {
-    name: 'crashLeader', label: 'Crash leader', description: 'Crash the current leader.',
+    name: 'crashLeader', label: 'Crash leader',
     group: 'Faults', keys: ['X'], keyLabel: 'Shift X', enabled: (s) => s.leader !== undefined, perform: () => {
       const leader = useSim.getState().leader;
       if (leader !== undefined) act('crash', [leader]);
     },
   },
   {
-    name: 'timeoutNode', label: 'Time out', description: "Fire the selected node's election timeout now.",
+    name: 'timeoutNode', label: 'Time out',
     group: 'Faults', keys: ['t'], keyLabel: 'T', enabled: (s) => {
       const v = viewOf(s, selected(s));
       return v !== undefined && timeoutBlocked(v) === null;
@@ -147,7 +145,7 @@ export const ACTIONS: readonly Action[] = [
     },
   },
   {
-    name: 'disconnectToggle', label: 'Disconnect / reconnect', description: 'Cut the selected node off from every other node, or reconnect it.',
+    name: 'disconnectToggle', label: 'Disconnect / reconnect',
     group: 'Faults', keys: ['i'], keyLabel: 'I', enabled: hasSelection, perform: () => {
       const s = useSim.getState();
       const id = selected(s);
@@ -156,18 +154,18 @@ export const ACTIONS: readonly Action[] = [
     },
   },
   {
-    name: 'heal', label: 'Heal network', description: 'Undo every partition, disconnection and link cut.',
+    name: 'heal', label: 'Heal network',
     group: 'Faults', keys: ['h'], keyLabel: 'H', perform: () => act('heal', []),
   },
   {
-    name: 'propose', label: 'Propose to leader', description: 'A client hands a command to the current leader, which appends it to its log and replicates it (§5.3).',
+    name: 'propose', label: 'Propose to leader',
     group: 'Client', keys: ['p'], keyLabel: 'P', enabled: (s) => s.leader !== undefined, perform: () => {
       const leader = useSim.getState().leader;
       if (leader !== undefined) act('propose', [leader, nextCommand()]);
     },
   },
   {
-    name: 'nextNode', label: 'Select next node', description: 'Select the next node (wraps around).',
+    name: 'nextNode', label: 'Select next node',
     group: 'Selection', keys: ['n'], keyLabel: 'N', perform: () => {
       const s = useSim.getState();
       const i = s.selection.node === null ? -1 : s.nodeIds.indexOf(s.selection.node);
@@ -175,7 +173,7 @@ export const ACTIONS: readonly Action[] = [
     },
   },
   {
-    name: 'clearSelection', label: 'Clear selection', description: 'Deselect the node and message; close the help. In a guide, a lesson or the comparison of two runs: close it.',
+    name: 'clearSelection', label: 'Clear selection',
     group: 'Selection', keys: ['Escape'], keyLabel: 'Esc', perform: () => {
       selectNode(null);
       selectMessage(null);
@@ -183,7 +181,7 @@ export const ACTIONS: readonly Action[] = [
     },
   },
   {
-    name: 'help', label: 'Keyboard shortcuts', description: 'Show or hide this list.',
+    name: 'help', label: 'Keyboard shortcuts',
     group: 'Help', keys: ['?'], keyLabel: '?', perform: () => setHelpOpen(!useSim.getState().helpOpen),
   },
 ];

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RUN } from '../../src/store/runOptions';
 import { SPEEDS, finishTask, getDriver, seek, speedLabel } from '../../src/store/sim';
 import { getAction } from '../../src/ui/actions';
+import { ACTION_DESCRIPTIONS } from '../../src/ui/actionDescriptions';
 import { FeedbackNote } from '../../src/ui/guide/GuidePlayer';
 import { judge } from '../../src/ui/guide/model';
 import type { Predict } from '../../src/guides/chapters';
@@ -29,10 +30,16 @@ describe('captions say what the page does', () => {
     expect(text).toContain(`${NUMBER_WORDS[DEFAULT_RUN.nodes ?? 0]} servers`);
   });
 
+  it('every action has its description (tooltips, the help overlay), and no description names an action that is gone', async () => {
+    const { ACTIONS } = await import('../../src/ui/actions');
+    expect(Object.keys(ACTION_DESCRIPTIONS).sort()).toEqual(ACTIONS.map((a) => a.name).sort());
+    for (const a of ACTIONS) expect(ACTION_DESCRIPTIONS[a.name].length, a.name).toBeGreaterThan(10);
+  });
+
   it('Slower and Faster name the speed range', () => {
-    expect(getAction('slower').description).toContain(`down to ${speedLabel(SPEEDS[0])}`);
+    expect(ACTION_DESCRIPTIONS.slower).toContain(`down to ${speedLabel(SPEEDS[0])}`);
     expect(SPEEDS[SPEEDS.length - 1]).toBe(Infinity);
-    expect(getAction('faster').description).toContain('up to fast-forward');
+    expect(ACTION_DESCRIPTIONS.faster).toContain('up to fast-forward');
   });
 
   it('the time-travel actions move by the simulated time they name', () => {
@@ -41,7 +48,7 @@ describe('captions say what the page does', () => {
     for (const [name, delta] of [['back', -10], ['backMore', -100], ['forward', 10], ['forwardMore', 100]] as const) {
       const a = getAction(name);
       expect(a.label).toContain(`${Math.abs(delta)} ms`);
-      expect(a.description).toContain(`${Math.abs(delta)} ms of simulated time`);
+      expect(ACTION_DESCRIPTIONS[name]).toContain(`${Math.abs(delta)} ms of simulated time`);
       const before = getDriver().now;
       a.perform();
       finishTask();

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { SimCluster } from '../../sim/cluster';
 import { UNTIL, watched, type StepKind, type UntilGoal } from '../../store/stepKinds';
 import { getAction } from '../actions';
+import { ACTION_DESCRIPTIONS } from '../actionDescriptions';
 import { explainItem } from '../feedContext';
 import { LogGrid } from '../LogGrid';
 import { SPACETIME_WINDOWS, SpaceTimeView } from '../SpaceTime';
@@ -109,7 +110,7 @@ function StepBar(props: GuideViewProps) {
   return (
     <section className="guide-stepbar" aria-label="Step through events" data-testid="guide-stepbar">
       <div className="guide-stepbar-row">
-        <button type="button" className="btn primary" onClick={onStep} title={`${step.description} (${step.keyLabel})`} aria-keyshortcuts={step.keyLabel} data-action="stepEvent">
+        <button type="button" className="btn primary" onClick={onStep} title={`${ACTION_DESCRIPTIONS[step.name]} (${step.keyLabel})`} aria-keyshortcuts={step.keyLabel} data-action="stepEvent">
           Step
         </button>
         <StepKindSelect value={props.kind} onChange={props.onKind} />
@@ -120,7 +121,7 @@ function StepBar(props: GuideViewProps) {
           {GOALS.map(({ goal, action }) => {
             const a = getAction(action);
             return (
-              <button key={goal} type="button" className="btn small" onClick={() => onUntil(goal)} title={`${a.description} (${a.keyLabel})`} aria-keyshortcuts={a.keyLabel} data-action={action}>
+              <button key={goal} type="button" className="btn small" onClick={() => onUntil(goal)} title={`${ACTION_DESCRIPTIONS[a.name]} (${a.keyLabel})`} aria-keyshortcuts={a.keyLabel} data-action={action}>
                 {UNTIL[goal].label}
               </button>
             );
