@@ -82,6 +82,13 @@ function mergeNetwork(base: NetworkSettings, change: Partial<NetworkSettings>): 
 
 /** The largest clock offset or step setClock takes (ms): what share links allow too (src/store/share.ts). */
 export const MAX_CLOCK_SHIFT_MS = 1e9;
+/** Longest command `propose` takes: what a share link holds (src/store/share.ts). */
+export const MAX_COMMAND_CHARS = 10_000;
+
+/** A message number as the engine hands them out (checked before an action is recorded). */
+function checkMsgId(call: string, msgId: unknown): void {
+  if (typeof msgId !== 'number' || !Number.isSafeInteger(msgId) || msgId < 0) throw new TypeError(`${call} needs a message number (got ${typeof msgId === 'number' ? msgId : typeof msgId})`);
+}
 
 export class SimCluster implements Cluster {
   readonly seed: number;
@@ -726,6 +733,7 @@ export class SimCluster implements Cluster {
   }
 
   dropMessage(msgId: number): boolean {
+    checkMsgId('dropMessage', msgId);
     this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'dropMessage', args: [msgId] }));
     const found = this.engine.dropInFlight(msgId);
     this.settle();
@@ -736,6 +744,8 @@ export class SimCluster implements Cluster {
 
   /** Message #msgId (with `copy`: its network duplicate) arrives now, ahead of its time; one event. False when not in flight. */
   deliver(msgId: number, copy = false): boolean {
+    checkMsgId('deliver', msgId);
+    if (typeof copy !== 'boolean') throw new TypeError(`deliver's copy must be true or false (got ${typeof copy})`);
     this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'deliver', args: copy ? [msgId, true] : [msgId] });
     const ok = this.engine.deliverNow(msgId, copy);
     this.settle();
@@ -745,6 +755,7 @@ export class SimCluster implements Cluster {
   /** Node `id`'s running timer named `timer` ('election', 'heartbeat', 'replicate', …) fires now; one event. False when not running. */
   fire(id: string, timer: string): boolean {
     const n = this.get(id);
+    if (typeof timer !== 'string' || timer.length === 0 || timer.length > 64) throw new TypeError(`fire needs a timer name such as 'election' (got ${typeof timer === 'string' ? `'${timer.slice(0, 64)}'` : typeof timer})`);
     this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'fire', args: [id, timer] });
     const t = this.engine.runningTimers().find((x) => x.actor === n && x.name === timer);
     const ok = t !== undefined && this.engine.fireNow(t);
@@ -754,6 +765,7 @@ export class SimCluster implements Cluster {
 
   /** The network makes a second copy of message #msgId, arriving with the first. False when not in flight or copied already. */
   duplicate(msgId: number): boolean {
+    checkMsgId('duplicate', msgId);
     this.act('duplicate', [msgId], `#${msgId}`);
     const ok = this.engine.duplicateInFlight(msgId);
     this.settle();
@@ -789,6 +801,9 @@ export class SimCluster implements Cluster {
 
   propose(id: string, command: string): { index: number; term: number } | undefined {
     const n = this.get(id);
+    // Checked before it is recorded: a run holding a command a link cannot carry could not be shared.
+    if (typeof command !== 'string') throw new TypeError(`propose needs a command text (got ${typeof command})`);
+    if (command.length > MAX_COMMAND_CHARS) throw new RangeError(`a command is at most ${MAX_COMMAND_CHARS.toLocaleString('en-US')} characters (got ${command.length.toLocaleString('en-US')})`);
     this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'propose', args: [id, command] }));
     if (!n.up) return undefined;
     const result = n.propose(command);

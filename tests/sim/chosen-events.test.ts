@@ -137,3 +137,23 @@ describe('replay refuses an action whose event count was edited (audit r5)', () 
     expect(back.journal()).toEqual(c.journal());
   });
 });
+
+describe('chosen events and propose check their arguments before recording them (audit r5)', () => {
+  it('a bad message number, timer name or command is refused and leaves no action a link could not carry', () => {
+    const c = createCluster({ seed: 2, nodes: 3 });
+    c.runUntil(() => c.leader() !== undefined, 3000);
+    const leader = c.leader()!;
+    for (const call of [
+      () => c.dropMessage('x' as never),
+      () => c.deliver(Infinity),
+      () => c.deliver(1, 'yes' as never),
+      () => c.duplicate(Number.NaN),
+      () => c.fire(leader, {} as never),
+      () => c.propose(leader, 42 as never),
+      () => c.propose(leader, 'x'.repeat(10_001)),
+    ]) expect(call).toThrow(/needs a|must be|at most 10,000 characters/);
+    expect(c.actions()).toEqual([]);
+    expect(c.propose(leader, 'x'.repeat(10_000))).toBeDefined();
+    expect(c.actions()).toHaveLength(1);
+  });
+});
