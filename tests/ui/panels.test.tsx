@@ -625,10 +625,15 @@ describe('correctness panel', () => {
 });
 
 describe('config panel', () => {
-  it('validates cluster.yaml inline and refuses to apply a bad one, changing nothing', () => {
+  /** The Config panel with its cluster.yaml source chosen: its editor. */
+  const yamlEditor = (): HTMLElement => {
     render(<ConfigPanel />);
     fireEvent.click(screen.getByRole('radio', { name: /cluster\.yaml/ }));
-    const editor = screen.getByRole('textbox', { name: 'cluster.yaml' });
+    return screen.getByRole('textbox', { name: 'cluster.yaml' });
+  };
+
+  it('validates cluster.yaml inline and refuses to apply a bad one, changing nothing', () => {
+    const editor = yamlEditor();
     fireEvent.change(editor, { target: { value: 'nodes:\n  - id: a\n    host: h\n    port: 99999\n' } });
     expect(screen.getByTestId('yaml-status').textContent).toMatch(/port' must be an integer in range 1\.\.65535 \(nodes\[0\]\.port\)/);
     const before = getDriver();
@@ -641,17 +646,13 @@ describe('config panel', () => {
   });
 
   it('reads merge keys as the original did, and names the keys it ignores (a misspelt key did nothing without a word)', () => {
-    render(<ConfigPanel />);
-    fireEvent.click(screen.getByRole('radio', { name: /cluster\.yaml/ }));
-    const editor = screen.getByRole('textbox', { name: 'cluster.yaml' });
+    const editor = yamlEditor();
     fireEvent.change(editor, { target: { value: 'seed: 7\ndefaults: &d {host: h}\nnodes:\n  - <<: *d\n    id: a\n    port: 1\n  - {id: b, host: h, prot: 3, port: 2}\n' } });
     expect(screen.getByTestId('yaml-status').textContent).toBe('✓ 2 nodes: a, b. Ignored (cluster.yaml gives only the nodes: id, host, port): seed, defaults, nodes[1].prot');
   });
 
   it('applies a valid cluster.yaml: a new run with its node ids; user text stays text', () => {
-    render(<ConfigPanel />);
-    fireEvent.click(screen.getByRole('radio', { name: /cluster\.yaml/ }));
-    const editor = screen.getByRole('textbox', { name: 'cluster.yaml' });
+    const editor = yamlEditor();
     // An id that is markup is refused (one word a scenario line can name), and the refusal shows it as text.
     fireEvent.change(editor, { target: { value: 'nodes:\n  - {id: "<b>x</b>", host: h, port: 1}\n  - {id: beta, host: h, port: 2}\n' } });
     expect(screen.getByTestId('yaml-status').textContent).toMatch(/Node 'id' must be letters, digits or _\.:- only .*not '<b>x<\/b>' \(nodes\[0\]\.id\)/);
