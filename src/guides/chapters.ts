@@ -299,8 +299,8 @@ function distance(a: string, b: string): number {
 
 /** The block a fence's name looks like a misspelling of (its checks or actions would silently not run), if any. */
 function meantBlock(info: string): string | undefined {
-  if (info === '' || SPECIAL.has(info) || CODE_LANGUAGES.has(info.toLowerCase())) return undefined;
   const lower = info.toLowerCase();
+  if (info === '' || SPECIAL.has(info) || CODE_LANGUAGES.has(lower)) return undefined;
   return [...SPECIAL].find((name) => name === lower || distance(lower, name) <= Math.min(2, name.length - 2));
 }
 

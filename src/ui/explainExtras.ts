@@ -44,6 +44,15 @@ export function sectionNames(...sections: string[]): string {
 const TRANSFER = 'thesis §3.10';
 const MEMBERSHIP = '§6, thesis §4';
 
+/** What a delivered snapshot did, as the events after it at the same instant tell (§7, Figure 13); nothing without them. */
+function snapshotOutcome(to: string, after: readonly SimEvent[] | undefined): string {
+  if (after === undefined) return '';
+  if (after.some((a) => a.kind === 'restore' && a.node === to)) return ': it replaces its state and the log it covers';
+  const refused = after.some((a) => a.kind === 'send' && a.type === 'InstallSnapshotReply' && a.from === to && isObj(a.payload) && a.payload.matchIndex === 0);
+  if (refused) return ', sent in an older term than its own: it refuses it';
+  return ': it had already committed everything up to there (a late or repeated copy), so it keeps its state and log and only answers';
+}
+
 /** The message types issue 13 added, sent (`sent`) or delivered; undefined for every other message. */
 export function explainExtraMessage(e: SimEvent, sent: boolean, after?: readonly SimEvent[]): ExtraExplanation | undefined {
   const { from = '?', to = '?' } = e;
@@ -62,13 +71,7 @@ export function explainExtraMessage(e: SimEvent, sent: boolean, after?: readonly
       const upTo = `index ${num(p.lastIncludedIndex)} (term ${num(p.lastIncludedTerm)})`;
       return sent
         ? { text: `${from}, leader of term ${num(p.term)}, sent ${to} its snapshot up to ${upTo}: the entries ${to} needs next are no longer in ${from}'s log`, rule: '§7' }
-        : after === undefined
-          ? { text: `${to} received ${from}'s snapshot up to ${upTo}`, rule: '§7' }
-          : after.some((a) => a.kind === 'restore' && a.node === to)
-            ? { text: `${to} received ${from}'s snapshot up to ${upTo}: it replaces its state and the log it covers`, rule: '§7' }
-            : after.some((a) => a.kind === 'send' && a.type === 'InstallSnapshotReply' && a.from === to && isObj(a.payload) && a.payload.matchIndex === 0)
-              ? { text: `${to} received ${from}'s snapshot up to ${upTo}, sent in an older term than its own: it refuses it`, rule: '§7' }
-              : { text: `${to} received ${from}'s snapshot up to ${upTo}: it had already committed everything up to there (a late or repeated copy), so it keeps its state and log and only answers`, rule: '§7' };
+        : { text: `${to} received ${from}'s snapshot up to ${upTo}${snapshotOutcome(to, after)}`, rule: '§7' };
     }
     case 'InstallSnapshotReply':
       return sent

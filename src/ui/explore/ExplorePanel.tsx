@@ -133,6 +133,8 @@ export function ExplorePanel() {
   useEffect(() => () => running.current?.stop(), []);
   const exploreRef = useRef<HTMLButtonElement>(null);
   const stopRef = useRef<HTMLButtonElement>(null);
+  /** The verdict (no checker failed, or what broke), when the search found one. */
+  const verdictRef = useRef<HTMLParagraphElement>(null);
   // A finished search's verdict lies under its progress, below the fold of the panel: brought into view.
   // The keyboard focus follows the buttons: Explore disables itself (the focus would fall to the page),
   // so Stop takes it while the search runs, and the verdict (or Explore again) once it ends.
@@ -149,8 +151,7 @@ export function ExplorePanel() {
     if (!wasRunning.current) return;
     wasRunning.current = false;
     if (active === null || active === document.body || active === stopRef.current) {
-      const mark = status === 'done' ? document.querySelector<HTMLElement>('[data-testid="explore-verdict"]') : null;
-      (mark ?? exploreRef.current)?.focus();
+      (verdictRef.current ?? exploreRef.current)?.focus();
     }
   }, [status]);
 
@@ -330,13 +331,13 @@ export function ExplorePanel() {
         </div>
       )}
       {status === 'done' && stats?.stopped === 'exhausted' && found === null && (
-        <p className="explore-ok" data-testid="explore-verdict" tabIndex={-1}>
+        <p ref={verdictRef} className="explore-ok" data-testid="explore-verdict" tabIndex={-1}>
           No checker failed in any of the {fmt(stats.states)} states.
         </p>
       )}
       {found !== null && (
         <div className="explore-found" data-testid="explore-found">
-          <p className="explore-violation" data-testid="explore-verdict" tabIndex={-1}>
+          <p ref={verdictRef} className="explore-violation" data-testid="explore-verdict" tabIndex={-1}>
             Broken: {found.violation}
           </p>
           <p className="muted">
