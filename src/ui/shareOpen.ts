@@ -24,7 +24,7 @@ export function fingerprintWarning(saved: SavedRun): string | undefined {
   if (saved.fingerprint === undefined) return undefined;
   const d = getDriver();
   const here = fingerprint(d.now, d.seq, d.views(true));
-  return here === saved.fingerprint ? undefined : `The run opened, but it is not the one shared: its fingerprint at t=${formatMs(d.now)} is ${here}, the shared one ${saved.fingerprint} (it was probably made by another version of the simulator).`;
+  return here === saved.fingerprint ? undefined : `The run opened, but it is not the one shared: its fingerprint at t=${formatMs(d.now)} is ${here}, the shared one ${saved.fingerprint}: the rebuilt run differs (another version of the simulator made the link, or a bug: please report the link).`;
 }
 
 /** What to do about a link that does not open (said after why). */
