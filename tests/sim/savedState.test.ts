@@ -1,6 +1,6 @@
 // Cluster snapshots: restoring one and running on gives exactly what running on from its moment gave, equal to a full replay.
 import { describe, expect, it } from 'vitest';
-import { createCluster, type ClusterOptions, type SimCluster, type SimEvent } from '../../src/sim/index';
+import { createCluster, replay, type ClusterOptions, type SimCluster, type SimEvent } from '../../src/sim/index';
 import { fingerprint } from '../../src/sim/snapshot';
 import { testRng, withSeed } from './helpers';
 
@@ -250,5 +250,21 @@ describe('a save made after a restore does not spoil an earlier save (audit r5, 
     expect(c.eventCount).toBe(original.eventCount);
     const view = (x: SimCluster) => x.nodeIds.map((id) => { const v = x.node(id); return [id, v.role, v.term, v.commitIndex, v.log.length]; });
     expect(view(c)).toEqual(view(original));
+  });
+});
+
+describe('Snapshot now on a log a broken rule has cut (audit r5, determ h9)', () => {
+  it('refuses quietly instead of throwing, and the run replays from its actions', () => {
+    const options = { seed: 14, nodes: 5, rules: { voteLogCheck: false, commitCurrentTermOnly: false } };
+    const actions = [
+      { at: 186.365, events: 35, op: 'partition', args: [[['n1', 'n2'], ['n3', 'n4', 'n5']]] },
+      { at: 504.363, events: 105, op: 'removeNode', args: ['n2'] },
+      { at: 1533.795, events: 260, op: 'heal', args: [] },
+      { at: 2000.972, events: 361, op: 'snapshot', args: ['n4'] },
+    ];
+    const c = replay({ ...options, checkers: 'record' }, actions);
+    expect(c.node('n4').lastApplied).toBeGreaterThan(0);
+    c.runFor(500);
+    expect(c.eventCount).toBeGreaterThan(361);
   });
 });

@@ -651,8 +651,9 @@ function maybeTimeoutNow(node: RaftNode): boolean {
  */
 export function compact(node: RaftNode, index: number, data: unknown): boolean {
   const base = snapshotIndex(node);
-  if (index <= base || index > node.lastApplied) return false;
   const log = node.p.log;
+  // (With a safety rule switched off, applied entries can be cut from the log: then there is nothing to keep.)
+  if (index <= base || index > node.lastApplied || index - base >= log.length) return false;
   let k = node.configs.length - 1;
   while (k > 0 && node.configs[k].index > index) k--;
   const snapshot: Snapshot = Object.freeze({ lastIncludedIndex: index, lastIncludedTerm: log[index - base].term, config: node.configs[k].config, data });
