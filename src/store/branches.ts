@@ -6,6 +6,7 @@ import type { ActionRecord } from '../sim';
 import type { Driver, Mark } from './driver';
 import { useForked } from './forked';
 import type { RunOptions } from './runOptions';
+import type { RunningWorkload } from './workload';
 import { finishTask, formatMs, getDriver, newRun, onFork, onForkUndone, onRunReplaced, seek, useSim } from './sim';
 
 export interface Branch {
@@ -25,6 +26,8 @@ export interface Branch {
   readonly end: number;
   /** A few timeline marks (leaders, crashes, violations) to draw on its line. */
   readonly marks: readonly Mark[];
+  /** The workload running at the branch's known end, where its schedule stood (switching back carries it on, as a share link does). */
+  readonly workload?: RunningWorkload | null;
 }
 
 export interface BranchState {
@@ -86,7 +89,7 @@ function restoreTree(tree: { branches: readonly Branch[]; current: number; at: n
   if (b === undefined) return `there is no branch ${tree.current}`;
   finishTask();
   switching = { id: tree.current, seekTo: Math.min(tree.at, b.end), tree: tree.branches };
-  const err = newRun(b.run, b.actions, b.end);
+  const err = newRun(b.run, b.actions, b.end, undefined, b.workload ?? undefined);
   if (err !== undefined) switching = null;
   return err;
 }
@@ -123,7 +126,7 @@ export function describeAction(op: string, args: readonly unknown[]): string {
 }
 
 function withSaved(branches: readonly Branch[], id: number, d: Driver): Branch[] {
-  return branches.map((b) => (b.id === id ? { ...b, actions: d.allActions(), end: Math.max(d.horizon, d.now), marks: marksOf(d) } : b));
+  return branches.map((b) => (b.id === id ? { ...b, actions: d.allActions(), end: Math.max(d.horizon, d.now), marks: marksOf(d), workload: d.workloadState() } : b));
 }
 
 onFork((d, op, args) => {
@@ -165,7 +168,7 @@ export function switchBranch(id: number): string | undefined {
   const now = getDriver().now;
   useBranches.setState({ branches });
   switching = { id, seekTo: Math.min(now, b.end) };
-  const err = newRun(b.run, b.actions, b.end);
+  const err = newRun(b.run, b.actions, b.end, undefined, b.workload ?? undefined);
   if (err !== undefined) switching = null;
   return err;
 }

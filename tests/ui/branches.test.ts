@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { resetBranches, savedBranches, switchBranch, useBranches } from '../../src/store/branches';
 import { fingerprint } from '../../src/store/fingerprint';
 import { useForked } from '../../src/store/forked';
-import { act, actWithResult, finishTask, getDriver, newRun, runUntilElection, seek, useSim } from '../../src/store/sim';
+import { act, actWithResult, finishTask, getDriver, newRun, runUntilElection, seek, startWorkload, useSim } from '../../src/store/sim';
 import { freshRun } from './helpers';
 
 const fp = (): string => {
@@ -67,6 +67,35 @@ describe('branches', () => {
     finishTask();
     act('restart', ['n2']);
     expect(useBranches.getState().branches.at(-1)).toMatchObject({ id: 4, parent: 2, forkAt: 800 });
+  });
+
+  it('a branch that was publishing goes on publishing when switched back to, exactly as before (audit r5)', async () => {
+    seek(1000);
+    finishTask();
+    expect(startWorkload({ publishers: 3, rate: 5, topics: 2 })).toBeUndefined();
+    seek(3000);
+    finishTask();
+    // The first branch played on to 4 s: what it looked like there.
+    seek(4000);
+    finishTask();
+    const firstAt4 = fp();
+    const issuedAt4 = getDriver().cluster.actions().filter((a) => a.op === 'publish').length;
+    expect(issuedAt4).toBeGreaterThan(30);
+    seek(2000);
+    finishTask();
+    act('crash', ['n3']);
+    seek(2500);
+    finishTask();
+    expect(switchBranch(1)).toBeUndefined();
+    await settle();
+    expect(getDriver().workloadState()).not.toBeNull();
+    seek(4000);
+    finishTask();
+    expect(fp()).toBe(firstAt4);
+    // And on past its known end it keeps publishing.
+    seek(5000);
+    finishTask();
+    expect(getDriver().cluster.actions().filter((a) => a.op === 'publish').length).toBeGreaterThan(issuedAt4 + 10);
   });
 
   it('two forks at the same instant, each before the other’s action, are siblings', () => {
