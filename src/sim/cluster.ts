@@ -14,7 +14,7 @@ import { DEFAULT_BROKER, type BrokerObserver, type BrokerSettings } from './brok
 import { MessagingChecker, type DedupConfig } from './checkers/messaging';
 import { RaftChecker } from './checkers/raft';
 import { ClientActor, DEFAULT_CLIENT, type ClientLogLine, type ClientObserver, type CommandHandle, type Received } from './client';
-import { ConfigError, MAX_HOST_CHARS, MAX_NODES, NODE_ID, formatAddress, generatedConfig, parseClusterConfig, reservedIdOwner, TIME_SERVER_ID, type ClusterConfig, type NodeConfig } from './config';
+import { ConfigError, MAX_HOST_CHARS, MAX_NODES, NODE_ID, addressKey, formatAddress, generatedConfig, parseClusterConfig, reservedIdOwner, TIME_SERVER_ID, type ClusterConfig, type NodeConfig } from './config';
 
 export { TIME_SERVER_ID };
 import { DEFAULT_NETWORK, Engine, type Actor, type LeanListener } from './engine';
@@ -882,7 +882,7 @@ export class SimCluster implements Cluster {
     const port = options.port ?? Math.max(9100, ...this.config.nodes.map((x) => x.port)) + 1;
     if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`node port must be an integer in range 1..65535 (got ${String(port)})`);
     // As cluster.yaml (host names are case-insensitive): two nodes may not share an address.
-    const taken = this.config.nodes.find((x) => x.host.toLowerCase() === host.toLowerCase() && x.port === port);
+    const taken = this.config.nodes.find((x) => addressKey(x.host, x.port) === addressKey(host, port));
     if (taken !== undefined) throw new RangeError(`node address ${formatAddress(host, port)} is taken by ${taken.id}`);
     this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'addNode', args: [options] }));
     const node = this.makeNode(id, []);

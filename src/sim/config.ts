@@ -83,6 +83,11 @@ function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 
+/** Two nodes' addresses are the same when this is (rule 9: host names are case-insensitive). */
+export function addressKey(host: string, port: number): string {
+  return formatAddress(host.toLowerCase(), port);
+}
+
 /** IPv6 literals need brackets, or `::1:9101` would read as a different address. */
 export function formatAddress(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
@@ -185,7 +190,7 @@ export function parseClusterConfig(text: string): ClusterConfig {
   // Rule 9: host names are case-insensitive, so `LOCALHOST` and `localhost` are the same address.
   const firstByAddress = new Map<string, NodeConfig>();
   for (const node of nodes) {
-    const key = formatAddress(node.host.toLowerCase(), node.port);
+    const key = addressKey(node.host, node.port);
     const first = firstByAddress.get(key);
     if (first !== undefined) {
       throw new ConfigError(

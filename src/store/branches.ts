@@ -27,7 +27,7 @@ export interface Branch {
   /** A few timeline marks (leaders, crashes, violations) to draw on its line. */
   readonly marks: readonly Mark[];
   /** The workload running at the branch's known end, where its schedule stood (switching back carries it on, as a share link does). */
-  readonly workload?: RunningWorkload | null;
+  readonly workload?: RunningWorkload;
 }
 
 export interface BranchState {
@@ -89,7 +89,7 @@ function restoreTree(tree: { branches: readonly Branch[]; current: number; at: n
   if (b === undefined) return `there is no branch ${tree.current}`;
   finishTask();
   switching = { id: tree.current, seekTo: Math.min(tree.at, b.end), tree: tree.branches };
-  const err = newRun(b.run, b.actions, b.end, undefined, b.workload ?? undefined);
+  const err = newRun(b.run, b.actions, b.end, undefined, b.workload);
   if (err !== undefined) switching = null;
   return err;
 }
@@ -126,7 +126,7 @@ export function describeAction(op: string, args: readonly unknown[]): string {
 }
 
 function withSaved(branches: readonly Branch[], id: number, d: Driver): Branch[] {
-  return branches.map((b) => (b.id === id ? { ...b, actions: d.allActions(), end: Math.max(d.horizon, d.now), marks: marksOf(d), workload: d.workloadState() } : b));
+  return branches.map((b) => (b.id === id ? { ...b, actions: d.allActions(), end: Math.max(d.horizon, d.now), marks: marksOf(d), workload: d.workloadState() ?? undefined } : b));
 }
 
 onFork((d, op, args) => {
@@ -168,7 +168,7 @@ export function switchBranch(id: number): string | undefined {
   const now = getDriver().now;
   useBranches.setState({ branches });
   switching = { id, seekTo: Math.min(now, b.end) };
-  const err = newRun(b.run, b.actions, b.end, undefined, b.workload ?? undefined);
+  const err = newRun(b.run, b.actions, b.end, undefined, b.workload);
   if (err !== undefined) switching = null;
   return err;
 }

@@ -4,10 +4,11 @@ import * as z from 'zod/mini';
 import { MAX_NODES, MAX_SEED, MIN_SEED, type ActionRecord } from '../sim';
 import { canCompress, inflateLimited, isRunHash, MAX_HASH, pipe, toBase64Url, fromBase64Url } from './linkCodec';
 import { MAX_ACTIONS, normalizeRun, type RunOptions } from './runOptions';
-import { WORKLOAD_LIMITS, type RunningWorkload } from './workload';
+import { WORKLOAD_LIMITS, spacingOf, type RunningWorkload } from './workload';
 // Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
 import '../sim/validateEager';
 import { MAX_HOST_CHARS } from '../sim/config';
+import { MAX_COMMAND_CHARS } from '../sim/cluster';
 
 z.config(z.locales.en());
 
@@ -83,7 +84,7 @@ export const actionSchema = z.discriminatedUnion('op', [
   one('removeNode'),
   one('transferLeadership'),
   one('snapshot'),
-  action('propose', z.tuple([nodeId, str(10_000)])),
+  action('propose', z.tuple([nodeId, str(MAX_COMMAND_CHARS)])),
   action('command', z.tuple([nodeId, str(LINE), z.partial(z.strictObject({ client: str(32) }))])),
   action('resetConnection', z.tuple([str(32), nodeId])),
   action('subscribe', z.tuple([nodeId, str(200), z.partial(z.strictObject({ client: str(32) }))])),
@@ -113,7 +114,7 @@ export const savedRunSchema = z
       // before it (an edited link) would send the whole backlog at one instant.
       if (v.workload !== undefined) {
         const w = v.workload;
-        const spacing = 1000 / (w.config.rate * w.config.publishers);
+        const spacing = spacingOf(w.config);
         const next = w.startAt + w.n * spacing;
         if (next < v.t - spacing - 1e-6) {
           ctx.addIssue({ code: 'custom', path: ['workload'], message: `its next message is due at ${Math.round(next)} ms, before the run's time ${Math.round(v.t)} ms (the link was edited or damaged)` });

@@ -50,6 +50,11 @@ export function validateWorkload(c: WorkloadConfig): WorkloadConfig {
  * `startAt + n · 1000 / (rate · publishers)` virtual ms, from publisher n mod P, to topic n mod K.
  * Times are computed from n, never accumulated, so every replay sees the same instants.
  */
+/** Virtual ms between two of a workload's messages (all its publishers together). */
+export function spacingOf(config: Pick<WorkloadConfig, 'rate' | 'publishers'>): number {
+  return 1000 / (config.rate * config.publishers);
+}
+
 export class WorkloadSchedule {
   /** Index of the next message to issue. */
   n = 0;
@@ -62,7 +67,7 @@ export class WorkloadSchedule {
     readonly config: WorkloadConfig,
     public startAt: number,
   ) {
-    this.spacing = 1000 / (config.rate * config.publishers);
+    this.spacing = spacingOf(config);
     this.clients = Array.from({ length: config.publishers }, (_, i) => `wl${i + 1}`);
     this.topics = Array.from({ length: config.topics }, (_, i) => `t${i + 1}`);
     this.options = this.clients.map((client) => Object.freeze({ client }));
