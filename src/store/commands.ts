@@ -126,6 +126,7 @@ export function actWithResult(op: string, args: unknown[]): ActResult {
   const d = getDriver();
   const forked = internal.forking(d, op, args);
   const at = d.now;
+  const workload = d.workloadConfig;
   internal.learnerActs(d);
   d.beginBatch();
   let result: unknown;
@@ -141,9 +142,18 @@ export function actWithResult(op: string, args: unknown[]): ActResult {
   }
   const violation = d.batch.toArray().find((i) => i.e.kind === 'violation');
   if (violation) internal.afterStop(violation);
-  else if (forked) internal.setNotice({ kind: 'info', text: `The run forked at t=${formatMs(at)}: your action starts a new branch; the old future is kept as a branch (under the timeline).` });
+  else if (forked) internal.setNotice({ kind: 'info', text: `The run forked at t=${formatMs(at)}: your action starts a new branch; the old future is kept as a branch (under the timeline).${workloadChange(workload, d.workloadConfig)}` });
+  if (forked) useSim.setState({ workload: d.workloadConfig });
   publish();
   return { ok: true, result };
+}
+
+/** What a fork did to the workload (the new branch has it as it stood at the fork's moment), as a sentence to add to the notice. */
+function workloadChange(before: WorkloadConfig | null, after: WorkloadConfig | null): string {
+  if (before === after) return '';
+  if (after === null) return ' The workload was not running at that moment, so it does not run in the new branch (the Client tab starts it).';
+  if (before === null) return ' The workload was running at that moment, so it runs in the new branch.';
+  return ' The workload runs in the new branch as it was set at that moment.';
 }
 
 /**

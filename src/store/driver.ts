@@ -252,6 +252,12 @@ export class Driver {
   private markSeq = 0;
   /** The running workload, if any: it issues its publishes when the run is at its frontier. */
   private workload: WorkloadSchedule | null = null;
+  /**
+   * When the workload started, changed or stopped in this run, by virtual time (oldest first): acting in the
+   * past gives the new branch the workload as it stood at that moment (later starts and stops were in the
+   * dropped future, like every other action there).
+   */
+  private workloadLog: Array<{ at: number; config: WorkloadConfig | null }> = [];
 
   /** Throws (ConfigError, RangeError) when the options are invalid; nothing is created then. */
   constructor(readonly run: RunOptions) {
@@ -523,7 +529,7 @@ export class Driver {
     const saved = {
       future: t.future, futureIdx: t.futureIdx, marks: this.marks, checkpoints: this.checkpoints, visits: this.visits, tip: this.tip,
       checkpointBytes: this.checkpointBytes, nextCheckpoint: this.nextCheckpoint, markSeq: this.markSeq, horizon: this.horizon, horizonSeq: this.horizonSeq,
-      workload: this.workload?.position(),
+      workload: this.workload, position: this.workload?.position(), workloadLog: this.workloadLog,
     };
     const undo = (): void => {
       t.future = saved.future;
@@ -537,13 +543,14 @@ export class Driver {
       this.markSeq = saved.markSeq;
       this.horizon = saved.horizon;
       this.horizonSeq = saved.horizonSeq;
-      if (saved.workload !== undefined) this.workload?.setPosition(saved.workload);
+      this.workload = saved.workload;
+      if (saved.position !== undefined) this.workload?.setPosition(saved.position);
+      this.workloadLog = saved.workloadLog;
       this.marksVersion++;
     };
     t.future = [];
     t.futureIdx = 0;
-    // The workload's messages after now were in the dropped future: it carries on from here.
-    this.workload?.resumeAfter(t.cluster.now);
+    this.workloadAt(t.cluster.now);
     this.marks = this.marks.filter((m) => m.seq <= t.seq);
     this.checkpoints = this.checkpoints.filter((cp) => cp.seq <= t.seq);
     this.visits = this.visits.filter((v) => v.seq <= t.seq);
@@ -558,6 +565,23 @@ export class Driver {
   }
 
   // ---- the workload ----
+
+  /**
+   * After a fork at `now`: the workload as it stood then (the log's later entries were in the dropped future),
+   * carrying on with its first message due after now.
+   */
+  private workloadAt(now: number): void {
+    const log = this.workloadLog.filter((x) => x.at <= now);
+    this.workloadLog = log;
+    const last = log.at(-1);
+    if (last?.config == null) {
+      this.workload = null;
+      return;
+    }
+    const w = this.workload;
+    if (w === null || w.config !== last.config) this.workload = new WorkloadSchedule(last.config, last.at);
+    this.workload!.resumeAfter(now);
+  }
 
   /** The running workload's settings, or null. */
   get workloadConfig(): WorkloadConfig | null {
@@ -575,6 +599,8 @@ export class Driver {
     const w = new WorkloadSchedule(validateWorkload(state.config), state.startAt);
     w.setPosition(state);
     this.workload = w;
+    // (What ran before it is not known: the saved run holds only the schedule running at its end.)
+    this.workloadLog = [{ at: state.startAt, config: w.config }];
   }
 
   /**
@@ -587,11 +613,15 @@ export class Driver {
     this.syncFeed();
     if (this.inPast) this.fork();
     this.workload = new WorkloadSchedule(clean, this.cluster.now);
+    this.workloadLog.push({ at: this.cluster.now, config: this.workload.config });
     this.issueDue();
   }
 
+  /** Stops the workload: at once at the frontier; in the past of the known run, where the known run ends (it runs only there). */
   stopWorkload(): void {
+    if (this.workload === null) return;
     this.workload = null;
+    this.workloadLog.push({ at: Math.max(this.cluster.now, this.horizon), config: null });
   }
 
   /** The workload's publishes on the current cluster so far: acked, pending, failed, latency. */
@@ -995,6 +1025,7 @@ export class Driver {
   load(actions: readonly ActionRecord[]): void {
     this.rewound = false;
     this.workload = null;
+    this.workloadLog = [];
     this.track.dispose();
     this.track = this.fresh();
     this.track.future = actions.slice();

@@ -91,7 +91,6 @@ export class WorkloadSchedule {
     return [this.topics[n % this.config.topics], `${client}#${Math.floor(n / p) + 1}`, this.options[n % p]];
   }
 
-  /** After the run forked at `now`: carry on with the first message due after it (the rest of the old future is gone). */
   /** Where the schedule stands (for undoing a resumeAfter). */
   position(): Pick<RunningWorkload, 'startAt' | 'n'> {
     return { startAt: this.startAt, n: this.n };
@@ -102,6 +101,7 @@ export class WorkloadSchedule {
     this.n = p.n;
   }
 
+  /** After the run forked at `now`: carry on with the first message due after it (the rest of the old future is gone). */
   resumeAfter(now: number): void {
     if (this.startAt > now) {
       this.startAt = now;

@@ -224,6 +224,60 @@ describe('the workload is part of the run', () => {
     expect(times.some((t) => t > fork)).toBe(true);
   });
 
+  it('acting in the past before the workload started: the new branch has no workload (its start was in the dropped future)', () => {
+    run(runUntilLeader);
+    const before = getDriver().now;
+    run(() => seek(before + 1000));
+    startWorkload(config);
+    run(() => seek(getDriver().now + 2000));
+    run(() => seek(before + 500));
+    rAct(() => {
+      act('crash', ['n2']);
+    });
+    expect(useSim.getState().notice?.text).toMatch(/forked.*The workload was not running at that moment, so it does not run in the new branch/);
+    expect(useSim.getState().workload).toBeNull();
+    run(() => seek(before + 5000));
+    expect(publishes(), 'no publish in the new branch').toEqual([]);
+  });
+
+  it('acting in the past where the workload ran, after it was stopped: the new branch runs it, from the fork on', () => {
+    run(runUntilLeader);
+    startWorkload(config);
+    const started = getDriver().now;
+    run(() => seek(started + 2000));
+    stopWorkload();
+    run(() => seek(started + 3000));
+    run(() => seek(started + 1000));
+    rAct(() => {
+      act('crash', ['n2']);
+    });
+    expect(useSim.getState().notice?.text).toMatch(/The workload was running at that moment, so it runs in the new branch/);
+    expect(useSim.getState().workload).toEqual(config);
+    run(() => seek(started + 3000));
+    const times = publishes().map((a) => a.at);
+    // On the schedule it had (message n at started + n * spacing), with no gap at the fork and on past the old stop.
+    const spacing = 1000 / (config.rate * config.publishers);
+    expect(times.every((t) => Math.abs((t - started) / spacing - Math.round((t - started) / spacing)) < 1e-6)).toBe(true);
+    expect(Math.max(...times.slice(1).map((t, i) => t - times[i]))).toBeCloseTo(spacing, 6);
+    expect(times.at(-1)).toBeGreaterThan(started + 2900);
+  });
+
+  it('a workload changed after the fork moment runs in the new branch as it was set then', () => {
+    run(runUntilLeader);
+    startWorkload(config);
+    const started = getDriver().now;
+    run(() => seek(started + 1000));
+    const faster = { ...config, rate: config.rate * 2 };
+    startWorkload(faster);
+    run(() => seek(started + 2000));
+    run(() => seek(started + 500));
+    rAct(() => {
+      act('crash', ['n2']);
+    });
+    expect(useSim.getState().notice?.text).toMatch(/The workload runs in the new branch as it was set at that moment/);
+    expect(useSim.getState().workload).toEqual(config);
+  });
+
   it('starting a workload in the past forks the run there', () => {
     run(() => seek(2000));
     rAct(() => {
