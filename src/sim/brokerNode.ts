@@ -219,6 +219,9 @@ export interface BrokerObserver {
   duplicate(node: string, topic: string, id: string, offset: number | undefined): void;
 }
 
+/** How many of a follower's forwards a node remembers taking (far more than can be in flight at once). */
+const FORWARDS_KEPT = 256;
+
 export class BrokerNode {
   state: BrokerState;
   private pending = new Map<number, PendingPub>(); // by log index
@@ -228,6 +231,12 @@ export class BrokerNode {
   private unclaimedResult: store.ApplyResult | undefined;
   private forwards = new Map<number, PendingForward>();
   private fwdSeq = 0;
+  /**
+   * The forwards this node took, by sender (its newest FORWARDS_KEPT fwdIds): a network copy of one is not a
+   * second PUB, so it gets no second answer (which could reach the follower first and tell the client
+   * `OK duplicate` of what its own PUB just stored) and is never stored again once its id has left the window.
+   */
+  private forwardsTaken = new Map<Actor, Set<number>>();
   private subs = new Map<string, Subscription[]>(); // by topic
   /** One connection per client: a newer connection from the same client replaces the older one. */
   private conns = new Map<Actor, ServerConnection>();
@@ -261,6 +270,7 @@ export class BrokerNode {
     this.pending.clear();
     this.pendingById.clear();
     this.forwards.clear();
+    this.forwardsTaken.clear();
     this.dropConnections();
     this.closedUpTo.clear();
     this.reads.clear();
@@ -527,6 +537,15 @@ export class BrokerNode {
   }
 
   private onForwardPub(from: Actor, fwd: ForwardPub): void {
+    let taken = this.forwardsTaken.get(from);
+    if (taken === undefined) this.forwardsTaken.set(from, (taken = new Set()));
+    if (taken.has(fwd.fwdId)) return;
+    taken.add(fwd.fwdId);
+    // (A set iterates in insertion order: the first is the oldest.)
+    if (taken.size > FORWARDS_KEPT) for (const old of taken) {
+      taken.delete(old);
+      break;
+    }
     this.publish(
       fwd.topic,
       fwd.id,
