@@ -644,7 +644,9 @@ function headerNumbers(fragments: ReadonlyArray<Fragment | undefined>): number[]
   return out;
 }
 
+/** The node ids a setup makes: a cluster.yaml's own (`config`, already checked by makesCluster) or n1…nN. */
 function idsOf(options: ClusterOptions): string[] {
+  if (options.config !== undefined) return parseClusterConfig(options.config).nodes.map((n) => n.id);
   return Array.from({ length: options.nodes ?? 5 }, (_, i) => `n${i + 1}`);
 }
 
@@ -1151,7 +1153,7 @@ export function untiedFigures(chapter: Chapter, allowed: readonly string[] = [])
   for (const t of chapter.texts) {
     for (const f of figuresIn(t.raw)) {
       if (allowed.some((a) => f.text.includes(a) || a.includes(f.text))) continue;
-      const nodes = t.options.nodes ?? 5;
+      const nodes = idsOf(t.options).length;
       let tied: boolean;
       if (f.unit === 'majority' || f.unit === 'nodes') tied = f.values.every((v) => v === nodes);
       else tied = f.values.every((v) => t.durations.includes(v) || t.headerNumbers.includes(v));

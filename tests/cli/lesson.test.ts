@@ -144,6 +144,20 @@ describe('lesson runner', () => {
     expect(r.err).toMatch(/guides\/bad\.md line \d+: unknown placeholder \{\{electionTimeotMax\}\}/);
   });
 
+  it('a lesson on a cluster.yaml: a check naming a node the config lacks is bad input (exit 2) at load time, named nodes run', () => {
+    const three = readFileSync('public/cluster.yaml', 'utf8');
+    const lesson = (config: string, checks: string): string =>
+      `---\nid: lesson-yaml\norder: 100\ntitle: On my cluster\nsummary: A lesson on a cluster.yaml.\nseed: 1\nseedIndependent: false\nsources: []\n` +
+      `setup: |\n  config ${JSON.stringify(config)}\n---\n\n## Elect\n\nA leader.\n\n\`\`\`scenario\nrun until leader within 2s\n\`\`\`\n\n\`\`\`check\n${checks}\n\`\`\`\n`;
+    const bad = run(['my-lesson.md'], { 'my-lesson.md': lesson(three, 'expect n5 up') });
+    expect(bad.code).toBe(EXIT_BAD_INPUT);
+    expect(bad.err).toMatch(/my-lesson\.md line \d+: unknown node 'n5' .*\(nodes: n1, n2, n3;/);
+    const named = three.replace(/\bn(\d)\b/g, 'city$1');
+    const ok = run(['my-lesson.md', '--quiet'], { 'my-lesson.md': lesson(named, 'expect leader\nexpect city3 up') });
+    expect(ok.err).toBe('');
+    expect(ok.code).toBe(EXIT_OK);
+  });
+
   it('--json gives one document tools can read', () => {
     const r = run(['bad.txt', '--json', '--seeds', '5,6'], { 'bad.txt': FAILING });
     expect(r.code).toBe(EXIT_FAILED);

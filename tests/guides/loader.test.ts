@@ -290,3 +290,32 @@ describe('scenario commands and predicates the chapters rely on', () => {
     expect(res.filter((x) => x.status !== 'ok')).toEqual([]);
   });
 });
+
+describe('a setup with a cluster.yaml (config): its own node names', () => {
+  const yaml = (ids: readonly string[]): string =>
+    ['nodes:', ...ids.flatMap((id, i) => [`  - id: ${id}`, `    host: 10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`, '    port: 9101'])].join('\n') + '\n';
+  const config = (ids: readonly string[]): string => `config ${JSON.stringify(yaml(ids))}`;
+  const NAMES = ['paris', 'london', 'berlin', 'rome', 'madrid'];
+
+  it('checks and actions may name the config’s nodes, and the walk runs on them', () => {
+    const c = load(
+      chapter({
+        setup: config(NAMES),
+        steps: ['A leader.\n\n```scenario\nrun until leader within 2s\nlet old = leader\n```\n\n```check\nexpect leader\nexpect paris up\n```', 'London goes.\n\n```scenario\ncrash london\nrun 500ms\n```\n\n```check\nexpect london down\n```'],
+      }),
+    );
+    expect(walkChapter(c).failures).toEqual([]);
+  });
+
+  it('a check naming a node the config lacks is refused when the chapter loads (n5 on a three-node cluster.yaml)', () => {
+    expect(loadError(chapter({ setup: config(['n1', 'n2', 'n3']), steps: ['Up.\n\n```check\nexpect n5 up\n```'] }))).toMatch(/line \d+: unknown node 'n5' .*\(nodes: n1, n2, n3;/);
+    expect(loadError(chapter({ setup: config(NAMES), steps: ['Up.\n\n```scenario\ncrash n1\n```'] }))).toMatch(/unknown node 'n1' .*\(nodes: paris, london,/);
+  });
+
+  it('the step-length limit counts the config’s nodes (a 50-node cluster.yaml, like nodes 50)', () => {
+    const fifty = Array.from({ length: 50 }, (_, i) => `b${i + 1}`);
+    const long = ['Long.\n\n```scenario\nrun 1000s\n```'];
+    expect(loadError(chapter({ setup: 'nodes 50', steps: long }))).toMatch(/1000 s of simulated time on 50 nodes/);
+    expect(loadError(chapter({ setup: config(fifty), steps: long }))).toMatch(/1000 s of simulated time on 50 nodes/);
+  });
+});

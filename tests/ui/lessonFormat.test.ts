@@ -111,6 +111,39 @@ describe('recording a lesson in the page', () => {
   });
 });
 
+describe('a lesson recorded on a cluster.yaml with its own node names', () => {
+  const YAML = ['# A classroom cluster', 'nodes:', ...['paris', 'london', 'berlin', 'rome', 'madrid'].flatMap((id, i) => [`  - id: ${id}`, `    host: 10.0.0.${i + 1}`, '    port: 9101'])].join('\n') + '\n';
+
+  beforeEach(() => {
+    discardLesson();
+    freshRun({ seed: 1, config: YAML });
+  });
+
+  it('loads with those names in its checks and recorded actions, and walks green to the page’s cluster', () => {
+    startLesson('Crash on my cluster');
+    play(700);
+    const leader = getDriver().cluster.leader()!;
+    expect(['paris', 'london', 'berlin', 'rome', 'madrid']).toContain(leader);
+    setNextStep({ title: 'A leader', text: 'One node won.', checks: suggestChecks(getDriver().views(true)) });
+    expect(addStep()).toBeUndefined();
+    act('crash', [leader]);
+    play(900);
+    setNextStep({ title: 'It crashes', text: 'Another one leads.', checks: `expect ${leader} down\nexpect leader` });
+    expect(addStep()).toBeUndefined();
+    const md = lessonToMarkdown(useLesson.getState().draft!.lesson);
+    expect(md).toContain(`expect leader ${leader}`);
+    expect(md).toMatch(new RegExp(`#\\d+ crash ${leader}`));
+    const loaded = loadLesson(md);
+    if (!loaded.ok) throw new Error(loaded.error);
+    const walk = walkChapter(loaded.chapter);
+    expect(walk.failures).toEqual([]);
+    const s = new ChapterSession(loaded.chapter);
+    s.next();
+    s.next();
+    expect(clusterFingerprint(s.runner.cluster)).toBe(clusterFingerprint(getDriver().cluster));
+  });
+});
+
 describe('lesson links', () => {
   beforeEach(() => {
     discardLesson();
