@@ -658,7 +658,9 @@ export class SimCluster implements Cluster {
         return this.get(id);
       }),
     );
-    this.act('partition', [groups], groups.map((g) => `{${g.join(' ')}}`).join(' | '));
+    // The nodes no group names are a group of their own: the detail names it too.
+    const rest = this.nodeIds.filter((id) => !seen.has(id));
+    this.act('partition', [groups], [...groups, ...(rest.length > 0 ? [rest] : [])].map((g) => `{${g.join(' ')}}`).join(' | '));
     this.engine.setPartition(actors);
     this.closeUnreachable('a partition cut it');
     this.settle();

@@ -360,10 +360,11 @@ export class Engine {
     const out: InFlight[] = [];
     for (const item of this.queue.items()) {
       if (item.k !== DELIVER || this.cancelled.has(item)) continue;
+      const reason = item.lost ? undefined : this.cutReason(item);
       out.push({
         id: item.id, from: item.from.id, to: item.to.id, type: item.type, sentAt: item.sentAt,
         arriveAt: item.at, lamport: item.lamport, payload: item.payload, lost: item.lost,
-        duplicate: item.duplicate,
+        duplicate: item.duplicate, cut: reason,
       });
     }
     return out.sort((a, b) => a.sentAt - b.sentAt || a.id - b.id);
@@ -453,15 +454,26 @@ export class Engine {
     this.flush();
   }
 
+  /** Why a message that was not lost would be dropped if it arrived now (undefined: it would be delivered). */
+  private cutReason(item: Envelope): 'partition' | 'link' | 'disconnected' | 'down' | undefined {
+    const from = item.from;
+    const to = item.to;
+    if (!this.reachable(from, to)) {
+      if (!this.connected[to.index] || !this.connected[from.index]) return 'disconnected';
+      return from.isNode && to.isNode && this.group[from.index] !== this.group[to.index] ? 'partition' : 'link';
+    }
+    if (!to.up) return 'down';
+    return undefined;
+  }
+
   /** A message arrives now: delivered, or dropped (lost, cut off, receiver down). */
   private arrive(item: Envelope): void {
     this.eventCount++;
     const to = item.to;
-    let reason: string | undefined;
-    if (item.lost) reason = 'loss';
-    else if (!this.reachable(item.from, to)) reason = this.connected[to.index] && this.connected[item.from.index] ? 'partition' : 'disconnected';
-    else if (!to.up) reason = 'down';
-    if (reason !== undefined) {
+    const cut = item.lost ? 'loss' : this.cutReason(item);
+    if (cut !== undefined) {
+      // (The journal names a cut link's drop as a partition's: runs recorded before keep their events.)
+      const reason = cut === 'link' ? 'partition' : cut;
       this.rec('drop', undefined, item.from, to, item.type, item.lamport, item.id, reason, item.payload);
       this.afterEvent?.(undefined);
       this.flush();

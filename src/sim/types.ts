@@ -227,6 +227,12 @@ export interface InFlight {
   readonly payload: unknown;
   /** Lost by the network: it will vanish at arriveAt instead of being delivered. */
   readonly lost: boolean;
+  /**
+   * Not lost, but dropped when it arrives if nothing changes first: its two ends are in different groups of a
+   * partition, its link is cut (that direction), one end is disconnected, or the receiver is down (healing,
+   * reconnecting or a restart in time lets it through).
+   */
+  readonly cut?: 'partition' | 'link' | 'disconnected' | 'down';
   /** The network's second copy of a duplicated message. */
   readonly duplicate: boolean;
 }

@@ -9,6 +9,7 @@ import { TimeoutButton } from './TimeoutButton';
 import { termClass } from './colors';
 import { plural } from './plural';
 import { DetectorTable, PayloadView } from './InspectorTables';
+import { fateLong } from './messageFate';
 
 function Field({ label, value, title }: { label: string; value: React.ReactNode; title?: string }) {
   return (
@@ -30,6 +31,7 @@ function payloadText(payload: unknown): string {
 export function MessageInspector({ id }: { id: number }) {
   useSim((s) => s.seq);
   useSim((s) => s.now);
+  const nodes = useSim((s) => s.nodes);
   const msgs = inFlightNow().filter((m) => m.id === id);
   const m: InFlight | undefined = msgs[0];
   if (m === undefined) {
@@ -58,7 +60,7 @@ export function MessageInspector({ id }: { id: number }) {
         <Field label="Sent at" value={formatMs(m.sentAt)} />
         <Field label="Arrives at" value={formatMs(m.arriveAt)} />
         <Field label="Lamport stamp" value={m.lamport} />
-        <Field label="Fate" value={m.lost ? 'will be lost by the network' : msgs.length > 1 ? `duplicated (${msgs.length} copies)` : 'will be delivered'} />
+        <Field label="Fate" value={fateLong(m, msgs.length, (id) => nodes.find((v) => v.id === id)?.connected)} />
         {m.duplicate && <Field label="Copy" value="the network's duplicate" />}
       </dl>
       <h3>Payload</h3>

@@ -3,6 +3,7 @@ import { useMemo, useState, type FocusEvent } from 'react';
 import type { NodeView } from '../sim';
 import { actorOf, formatMs, getView, useSim } from '../store/sim';
 import { explainers } from './explainLater';
+import { fateShort } from './messageFate';
 import { RuleChips } from './RuleChips';
 import { COARSE, useMedia } from './useMedia';
 
@@ -33,9 +34,10 @@ function ComingUp() {
   useSim((s) => s.seq);
   const rows = useMemo(() => {
     const out: Array<{ at: number; text: string; key: string }> = [];
+    const connected = (id: string): boolean | undefined => nodes.find((v) => v.id === id)?.connected;
     for (const m of getView().inFlight()) {
       if (m.arriveAt < now) continue;
-      out.push({ at: m.arriveAt, key: `m${m.id}-${m.duplicate ? 1 : 0}`, text: `${m.type} ${m.from}→${m.to} ${m.lost ? 'will be lost' : 'arrives'}${m.duplicate ? ' (duplicate)' : ''}` });
+      out.push({ at: m.arriveAt, key: `m${m.id}-${m.duplicate ? 1 : 0}`, text: `${m.type} ${m.from}→${m.to} ${fateShort(m, connected)}${m.duplicate ? ' (duplicate)' : ''}` });
     }
     for (const v of nodes) {
       if (v.up && v.electionDeadline !== undefined && v.electionDeadline >= now) out.push({ at: v.electionDeadline, key: `t${v.id}`, text: electionTimerLine(v, nodes, groups, cuts) });

@@ -15,7 +15,7 @@ import { SharePanel } from '../../src/ui/SharePanel';
 import { SpaceTime } from '../../src/ui/SpaceTime';
 import { Timeline } from '../../src/ui/Timeline';
 import { Toolbar } from '../../src/ui/Toolbar';
-import { act, finishTask, frame, getDriver, runUntilLeader, seek, selectNode, useSim } from '../../src/store/sim';
+import { act, finishTask, frame, getDriver, publish as publishNow, runUntilLeader, seek, selectMessage, selectNode, useSim } from '../../src/store/sim';
 import { Driver } from '../../src/store/driver';
 import { freshRun } from './helpers';
 import { runScenario } from '../../src/store/scenarios';
@@ -90,6 +90,38 @@ describe('toolbar and narration', () => {
     expect(lines().filter((t) => /no leader's messages can reach it$/.test(t))).toEqual([`${rest[0]}'s election timer fires: no leader's messages can reach it`]);
     run(() => act('crash', [leader]));
     for (const t of lines()) expect(t).toMatch(/election timer fires$/);
+  });
+
+  it('Coming up and the Inspector say a message in flight will be dropped when a partition (or a crash) stands in its way (audit r6 learner #1)', async () => {
+    render(
+      <>
+        <Narration />
+        <Inspector />
+      </>,
+    );
+    run(runUntilLeader);
+    const leader = useSim.getState().leader!;
+    // Just after the leader sends a heartbeat round: messages on their way to every follower.
+    run(() => {
+      const d = getDriver();
+      d.beginBatch();
+      for (let i = 0; i < 200 && !d.inFlight().some((m) => m.from === leader && m.type === 'AppendEntries'); i++) d.advance(d.now + 1);
+      publishNow();
+    });
+    run(() => act('partition', [[[leader], useSim.getState().nodeIds.filter((id) => id !== leader)]]));
+    const lines = [...screen.getByRole('region', { name: 'Coming up' }).querySelectorAll('li')].map((li) => li.textContent!);
+    // Every message across the partition (from or to the leader) will be dropped; the rest arrive.
+    const across = lines.filter((t) => new RegExp(`(${leader}→|→${leader} )`).test(t));
+    expect(across.length).toBeGreaterThan(0);
+    for (const t of across) expect(t).toMatch(/will be (dropped \(partition\)|lost)/);
+    for (const t of lines.filter((x) => !across.includes(x) && / (Ping|AppendEntries|RequestVote)/.test(x))) expect(t).not.toMatch(/partition/);
+    const m = getDriver().inFlight().find((x) => x.from === leader && x.type === 'AppendEntries')!;
+    run(() => selectMessage(m.id));
+    expect(await loaded(screen.findByText(`will be dropped when it arrives: ${leader} and ${m.to} are on different sides of the partition (unless it is healed first)`, undefined, { timeout: 10_000 }))).toBeTruthy();
+    run(() => act('heal', []));
+    expect(screen.getByText('will be delivered')).toBeTruthy();
+    run(() => act('crash', [m.to]));
+    expect(screen.getByText(`will be dropped when it arrives: ${m.to} is down (unless it restarts first)`)).toBeTruthy();
   });
 
   it('while playing, the narration holds still while the pointer is over it or the focus in it, then follows the run again', () => {
