@@ -2,7 +2,7 @@
 //
 // `npm run lesson -- guides/03-election.md --seeds 1..100 [--json] [--quiet] [--prose]`
 // Exit codes: 0 every check held on every seed, 1 a check (or a step) failed, 2 bad input.
-import { ChapterError, ChapterSession, LESSON_STEP_LIMITS, isEditorLesson, loadChapter, walkChallenge, type Chapter, type StepOutcome } from '../guides/chapters';
+import { ChapterError, ChapterSession, loadChapter, stepLimitsFor, walkChallenge, type Chapter, type StepOutcome } from '../guides/chapters';
 import { ScenarioError, parseScenario, runScenario, type Scenario, type StepResult } from '../sim/scenario';
 import { ConfigError } from '../sim/config';
 
@@ -329,8 +329,8 @@ export function runLessonFile(file: string, text: string, seeds: readonly number
   let title = '';
   let reports: SeedReport[];
   if (isChapter) {
-    // A lesson from the page's editor (id `lesson-…`) may have 1–40 steps; a course chapter has 5–12.
-    const chapter = loadChapter(text, file, isEditorLesson(text) ? LESSON_STEP_LIMITS : {});
+    // The page's rule: a course chapter (guides/) has 5–12 steps, any other file is a lesson of 1–40.
+    const chapter = loadChapter(text, file, stepLimitsFor(file, text));
     title = chapter.title;
     const list = seeds ?? [chapter.seed];
     if (!chapter.seedIndependent && list.some((s) => s !== chapter.seed)) {

@@ -254,13 +254,32 @@ const ChallengeSchema = z.strictObject({
 
 export const MIN_STEPS = 5;
 export const MAX_STEPS = 12;
-/** A lesson written in the page's editor (its id starts with `lesson-`) may be shorter or longer than a chapter. */
-export const LESSON_STEP_LIMITS = { minSteps: 1, maxSteps: 40 } as const;
+
+/** How many steps a file may have, and what it is called in the message when it has too few or too many. */
+export interface StepLimits {
+  readonly minSteps: number;
+  readonly maxSteps: number;
+  /** Default: a course chapter. */
+  readonly kind?: 'chapter' | 'lesson';
+}
+
+/** A lesson (any file but a course chapter) may be shorter or longer than a chapter. */
+export const LESSON_STEP_LIMITS: StepLimits = { minSteps: 1, maxSteps: 40, kind: 'lesson' };
 
 /** True when `text` is a lesson written in the page's editor: its front matter's id starts with `lesson-`. */
 export function isEditorLesson(text: string): boolean {
   const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
   return front !== null && /^id:\s*['"]?lesson-/m.test(front[1]);
+}
+
+/**
+ * The one rule for which files are lessons (the page and `npm run lesson` both follow it): a course
+ * chapter is a file in a `guides/` folder (5–12 steps); any other file, and a `lesson-…` id anywhere, is a
+ * lesson (1–40 steps). The page opens files from disk and links, never the course's folder: all lessons.
+ */
+export function stepLimitsFor(path: string, text: string): StepLimits {
+  const inGuides = /(^|[\\/])guides[\\/][^\\/]*$/.test(path);
+  return inGuides && !isEditorLesson(text) ? { minSteps: MIN_STEPS, maxSteps: MAX_STEPS, kind: 'chapter' } : LESSON_STEP_LIMITS;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -369,7 +388,7 @@ function zodMessage(err: z.ZodError): string {
  * matter, the step count, every scenario, check, predict, view and challenge (parsed, with file line
  * numbers in errors), and every `{{placeholder}}` (filled from the engine's settings). Throws ChapterError.
  */
-export function loadChapter(text: string, file = 'chapter', limits: { minSteps?: number; maxSteps?: number } = {}): Chapter {
+export function loadChapter(text: string, file = 'chapter', limits: Partial<StepLimits> = {}): Chapter {
   const minSteps = limits.minSteps ?? MIN_STEPS;
   const maxSteps = limits.maxSteps ?? MAX_STEPS;
   const where = (line: number): string => `${file} line ${line}`;
@@ -495,7 +514,12 @@ export function loadChapter(text: string, file = 'chapter', limits: { minSteps?:
     });
   });
   if (steps.length < minSteps || steps.length > maxSteps) {
-    throw new ChapterError(`${file}: a chapter has ${minSteps}–${maxSteps} steps ('## ' sections), this one has ${steps.length}`);
+    if (limits.kind === 'lesson') throw new ChapterError(`${file}: a lesson has ${minSteps}–${maxSteps} steps ('## ' sections), this one has ${steps.length}`);
+    // The way out, for a teacher's file kept among the course's: lessons live elsewhere.
+    throw new ChapterError(
+      `${file}: a chapter has ${minSteps}–${maxSteps} steps ('## ' sections), this one has ${steps.length}` +
+        ` (a course chapter in guides/; a lesson — a file outside guides/, or an id starting with 'lesson-' — may have ${LESSON_STEP_LIMITS.minSteps}–${LESSON_STEP_LIMITS.maxSteps})`,
+    );
   }
   return {
     id: m.id,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, lessonMain, parseSeeds, type LessonReport } from '../../src/cli/lesson';
-import { lessonToMarkdown } from '../../src/ui/lesson/lessonFormat';
+import { lessonToMarkdown, loadLesson } from '../../src/ui/lesson/lessonFormat';
 
 const GOOD = `# A leader is elected
 seed 5
@@ -135,6 +135,24 @@ describe('lesson runner', () => {
     const chapter = run(['guides/short.md'], { 'guides/short.md': md.replace(/^id: lesson-/m, 'id: short-') });
     expect(chapter.code).toBe(EXIT_BAD_INPUT);
     expect(chapter.err).toMatch(/5–12 steps/);
+  });
+
+  it('takes the files the page takes: a file outside guides/ is a lesson of 1–40 steps whatever its id; a chapter in guides/ is told the way out', () => {
+    const md = lessonToMarkdown({
+      title: 'Faults', summary: 'A hand-written lesson.', intro: '', seed: 3, setup: 'nodes 3',
+      steps: ['Elect', 'Crash', 'Again', 'Heal'].map((title, i) => ({ title, text: `Step ${i + 1}.`, scenario: i === 1 ? 'crash leader\nrun until leader within 3s' : 'run until leader within 2s', checks: 'expect leader' })),
+    }).replace(/^id: lesson-.*$/m, 'id: faults-five');
+    expect(loadLesson(md).ok).toBe(true); // the page plays it
+    const own = run(['my-lesson-noid.md', '--quiet'], { 'my-lesson-noid.md': md });
+    expect(own.err).toBe('');
+    expect(own.code).toBe(EXIT_OK);
+    expect(own.out).toMatch(/seed 3: passed \(4 steps/);
+    const inGuides = run(['guides/faults.md'], { 'guides/faults.md': md });
+    expect(inGuides.code).toBe(EXIT_BAD_INPUT);
+    expect(inGuides.err).toMatch(/guides\/faults\.md: a chapter has 5–12 steps .*this one has 4 \(a course chapter in guides\/; a lesson — a file outside guides\/, or an id starting with 'lesson-' — may have 1–40\)/);
+    const empty = md.replace(/\n## [\s\S]*$/, '\n');
+    expect(run(['empty.md'], { 'empty.md': empty }).err).toMatch(/empty\.md: a lesson has 1–40 steps \('## ' sections\), this one has 0/);
+    expect(loadLesson(empty)).toMatchObject({ ok: false, error: expect.stringMatching(/a lesson has 1–40 steps/) as unknown });
   });
 
   it('reports a chapter that does not load with its file and line (exit 2)', () => {
