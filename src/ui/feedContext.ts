@@ -76,26 +76,31 @@ export function categoryOf(item: FeedItem): FeedCategory {
  * send answers the AppendEntries last delivered to it from the reply's addressee at that instant; its
  * delivery (or drop, or a duplicate's delivery) has the send's message id. (The payload's `seq` is the
  * leader's read round, the same for every message between reads: it cannot tell requests apart.)
+ * At the window's old edge a successful reply whose request (or whose send) came before the window cannot
+ * be told apart from a heartbeat's: it is background too, or a quiet cluster's feed showed old heartbeat
+ * replies as its latest events.
  */
 export function categoriesOf(items: readonly FeedItem[]): FeedCategory[] {
-  // Item index of the AppendEntries last delivered to each node; message ids of heartbeat replies.
+  // Item index of the AppendEntries last delivered to each node; message ids of heartbeat replies, and of every reply sent in the window.
   const lastAppend = new Map<string, number>();
   const beatReplies = new Set<number>();
+  const sentReplies = new Set<number>();
   const out: FeedCategory[] = new Array(items.length);
   for (let i = 0; i < items.length; i++) {
     const e = items[i].e;
     let c = categoryOf(items[i]);
     if (e.type === 'AppendEntries' && e.kind === 'deliver' && e.to !== undefined) lastAppend.set(e.to, i);
     else if (e.type === 'AppendEntriesReply' && c === 'messages') {
+      const ok = (e.payload as { success?: boolean } | undefined)?.success === true;
       if (e.kind === 'send') {
+        if (e.msgId !== undefined) sentReplies.add(e.msgId);
         const j = e.from === undefined ? undefined : lastAppend.get(e.from);
         const request = j === undefined ? undefined : items[j].e;
-        const ok = (e.payload as { success?: boolean } | undefined)?.success === true;
-        if (ok && request !== undefined && request.at === e.at && request.from === e.to && out[j!] === 'background' && e.msgId !== undefined) {
+        if (ok && (request === undefined || (request.at === e.at && request.from === e.to && out[j!] === 'background')) && e.msgId !== undefined) {
           beatReplies.add(e.msgId);
           c = 'background';
         }
-      } else if (e.msgId !== undefined && beatReplies.has(e.msgId)) c = 'background';
+      } else if (e.msgId !== undefined && (beatReplies.has(e.msgId) || (ok && !sentReplies.has(e.msgId)))) c = 'background';
     }
     out[i] = c;
   }

@@ -160,6 +160,23 @@ describe('feed categories', () => {
     items.forEach((it, i) => (it.e.type === 'AppendEntriesReply' ? undefined : expect(cats[i]).toBe(categoryOf(it))));
   });
 
+  it('a window that starts in a quiet cluster: replies whose request (or send) came before it are background, not the feed\'s latest events (audit r6 learner #2)', () => {
+    const c = createCluster({ seed: 1, nodes: 5 });
+    const all = feedOf(c);
+    c.runUntil(() => c.leader() !== undefined, 2000);
+    c.runFor(60_000);
+    // Windows that start anywhere in a quiet minute: only background, whatever the cut.
+    for (const size of [4000, 3999, 3998, 3997, 3001]) {
+      const items = all.slice(all.length - size);
+      const cats = categoriesOf(items);
+      const shown = items.filter((_, i) => cats[i] !== 'background').map((it) => `${it.e.at} ${it.e.kind} ${it.e.type} ${it.e.from}->${it.e.to}`);
+      expect(shown, `window of ${size}`).toEqual([]);
+    }
+    // A failed reply at the edge still shows (it is news: a log that does not match).
+    const failed = { seq: 1, e: { at: 0, kind: 'send', type: 'AppendEntriesReply', from: 'n1', to: 'n2', msgId: 7, payload: { success: false } } } as const;
+    expect(categoriesOf([failed])).toEqual(['messages']);
+  });
+
   it('the dissertation\'s Raft messages (Pre-Vote, snapshots, TimeoutNow, ReadIndex) and the clients\' acknowledgements are messages, as Step counts them', () => {
     for (const type of ['PreVote', 'PreVoteReply', 'InstallSnapshot', 'InstallSnapshotReply', 'TimeoutNow', 'ReadIndex', 'ReadIndexReply', 'ClientAck', 'ClientReset']) {
       expect(categoryOf({ seq: 1, e: { at: 0, kind: 'send', type, from: 'n1', to: 'n2' } }), type).toBe('messages');
