@@ -1,10 +1,11 @@
-// Share and save: a link that reproduces the run, JSON export/import (validated; bad files change nothing), SVG/PNG export, and the run's fingerprint.
+// Share and save: a link that reproduces the run, JSON export/import (validated and fingerprint-checked; bad files change nothing), SVG/PNG export, and the run's fingerprint.
 import { useState, type ChangeEvent } from 'react';
 import { fingerprint } from '../store/fingerprint';
 import { MAX_IMPORT_BYTES, MAX_RUN_MS, encodeHash, parseSaved, parseSavedText, savedRun, type SavedRun } from '../store/share';
-import { getDriver, publish, setPlaying, useSim } from '../store/sim';
+import { dismissNotice, getDriver, publish, setPlaying, useSim } from '../store/sim';
 import { openCompare } from './compare/compareState';
-import { noteOwnHash, openSaved } from './shareLink';
+import { noteOwnHash } from './shareLink';
+import { openRun } from './shareOpen';
 import { clusterSvg } from './ClusterView';
 import { download, exportPng, exportSvg } from './exportImage';
 import { spaceTimeSvg } from './SpaceTime';
@@ -76,6 +77,8 @@ export function SharePanel() {
   const [copied, setCopied] = useState(false);
   const [importError, setImportError] = useState<string | null>(null);
   const [importOk, setImportOk] = useState<string | null>(null);
+  /** A run file that opened but is not the run it saved (its fingerprint differs). */
+  const [importWarning, setImportWarning] = useState<string | null>(null);
   const [imageError, setImageError] = useState<string | null>(null);
 
   const [shareError, setShareError] = useState<string | null>(null);
@@ -126,6 +129,7 @@ export function SharePanel() {
     e.target.value = '';
     setImportError(null);
     setImportOk(null);
+    setImportWarning(null);
     if (file === undefined) return;
     if (file.size > MAX_IMPORT_BYTES) {
       setImportError(`Could not import ${file.name}: the file is too large (${file.size} bytes). Nothing was changed.`);
@@ -140,9 +144,15 @@ export function SharePanel() {
           setImportError(`Could not import ${file.name}: ${parsed.error}. Nothing was changed.${lesson}`);
           return;
         }
-        const err = openSaved(parsed.saved, 'The imported run');
-        if (err) setImportError(`Could not import ${file.name}: ${err}`);
-        else setImportOk(`Imported ${file.name}: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}.`);
+        // Rebuilt as a link is, and checked against the file's fingerprint: an edited file says so.
+        void openRun(parsed.saved, { kind: 'file', name: file.name }).then((r) => {
+          if (!r.ok) {
+            // The rebuild's own notice says the same in the engine's words: the panel says it in the file's.
+            dismissNotice();
+            setImportError(r.error);
+          } else if (r.warning !== undefined) setImportWarning(r.warning);
+          else setImportOk(`Imported ${file.name}: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}.`);
+        }, (err: unknown) => setImportError(`Could not import ${file.name}: ${err instanceof Error ? err.message : String(err)}. Nothing was changed.`));
       },
       (err: unknown) => setImportError(`Could not read ${file.name}: ${String(err)}. Nothing was changed.`),
     );
@@ -202,6 +212,11 @@ export function SharePanel() {
         {importError && (
           <p className="invalid" role="alert" data-testid="import-error">
             {importError}
+          </p>
+        )}
+        {importWarning && (
+          <p className="invalid" role="alert" data-testid="import-warning">
+            {importWarning}
           </p>
         )}
         {importOk && (

@@ -1,5 +1,6 @@
-// Opens a run link: validates it with zod (share.ts), loads the engine (and the YAML parser when the run has its own
-// cluster.yaml), rebuilds the run and ends the link's first frame; loads only when a link is there (shareLink.ts).
+// Opens a run link or a run file: validates a link with zod (share.ts), loads the engine (and the YAML parser when the run
+// has its own cluster.yaml), rebuilds the run, compares its fingerprint and says why in the link's or file's words when it
+// fails; loads only when a link is there (shareLink.ts) or the Share panel is open.
 import { loadYaml } from '../sim/yaml';
 import { afterFirstFrame, endLinkPreview, getDriver, isBusy, loadEngine, showNotice, useSim } from '../store/sim';
 import { plural } from './plural';
@@ -16,15 +17,57 @@ function idle(): Promise<void> {
   });
 }
 
+/** Where a saved run came from: a link, or a run file (by its name), in the words said about it. */
+export type SavedSource = { kind: 'link' } | { kind: 'file'; name: string };
+
+const LINK: SavedSource = { kind: 'link' };
+
+/** What the source is called in a sentence ("the link", "the run file"). */
+const called = (src: SavedSource): string => (src.kind === 'link' ? 'the link' : 'the run file');
+
 /**
- * After a saved run has been rebuilt: a warning when the page's run at that moment is not the one shared
+ * After a saved run has been rebuilt: a warning when the page's run at that moment is not the one saved
  * (its fingerprint differs: most likely made by another version of the simulator), or undefined.
  */
-export function fingerprintWarning(saved: SavedRun): string | undefined {
+export function fingerprintWarning(saved: SavedRun, src: SavedSource = LINK): string | undefined {
   if (saved.fingerprint === undefined) return undefined;
   const d = getDriver();
   const here = fingerprint(d.now, d.seq, d.views(true));
-  return here === saved.fingerprint ? undefined : `The run opened, but it is not the one shared: its fingerprint at t=${formatMs(d.now)} is ${here}, the shared one ${saved.fingerprint}: the rebuilt run differs (another version of the simulator made the link, or a bug: please report the link).`;
+  if (here === saved.fingerprint) return undefined;
+  const name = called(src);
+  const lead = src.kind === 'link' ? `The run opened, but it is not the one shared: its fingerprint at t=${formatMs(d.now)} is ${here}, the shared one` : `Imported ${src.name}, but the run is not the one it saved: its fingerprint at t=${formatMs(d.now)} is ${here}, the run file's`;
+  return `${lead} ${saved.fingerprint}: the rebuilt run differs (another version of the simulator made ${name}, or a bug: please report ${name}).`;
+}
+
+/** Why a saved run that passed validation could not be rebuilt, in its source's words. */
+export function rebuildFailure(err: string, src: SavedSource): string {
+  return `${src.kind === 'link' ? 'This link could not be opened' : `Could not import ${src.name}`}: ${err}`;
+}
+
+/** What came of opening a saved run: it failed (why, said for its source), or it opened (with a warning when its fingerprint differs). */
+export type OpenResult = { ok: false; error: string } | { ok: true; warning?: string };
+
+/**
+ * Rebuilds a saved run (a link's or a file's) and waits until it is on the page; says why not in its source's
+ * words, or whether it is the run saved. The page's run stays as it was on failure.
+ */
+export async function openRun(saved: SavedRun, src: SavedSource): Promise<OpenResult> {
+  // A run with its own cluster.yaml needs the YAML parser, which the page loads only when needed.
+  if (saved.run.config !== undefined) await loadYaml();
+  const runId = useSim.getState().runId;
+  const err = openSaved(saved, src.kind === 'link' ? 'The shared run' : 'The imported run');
+  let failed = err;
+  if (failed === undefined) {
+    // The run is rebuilt across frames; a failure on the way leaves its text in the notice (and the old run).
+    await idle();
+    if (useSim.getState().runId === runId) {
+      const notice = useSim.getState().notice;
+      failed = notice?.kind === 'error' ? notice.text : 'the run did not load. Nothing was changed.';
+    }
+  }
+  if (failed !== undefined) return { ok: false, error: rebuildFailure(failed, src) };
+  const warning = fingerprintWarning(saved, src);
+  return warning === undefined ? { ok: true } : { ok: true, warning };
 }
 
 /** What to do about a link that does not open (said after why). */
@@ -42,24 +85,17 @@ export async function openHash(hash: string, onLoad = false): Promise<void> {
       showNotice({ kind: 'error', text: `This link could not be opened: ${parsed.error}. ${ADVICE} Nothing was changed.` });
       return;
     }
-    // A run with its own cluster.yaml needs the YAML parser, which the page loads only when needed.
-    if (parsed.saved.run.config !== undefined) await loadYaml();
-    const runId = useSim.getState().runId;
-    const err = openSaved(parsed.saved);
-    if (err) {
-      showNotice({ kind: 'error', text: `This link could not be opened: ${err}` });
+    const r = await openRun(parsed.saved, LINK);
+    if (!r.ok) {
+      showNotice({ kind: 'error', text: r.error });
       return;
     }
-    // The run is rebuilt across frames; a failure on the way leaves its own error (and the old run).
-    await idle();
-    opened = useSim.getState().runId !== runId;
-    if (!opened) return;
+    opened = true;
     endLinkPreview(true);
     if (typeof performance.mark === 'function') performance.mark('wiber:shared-moment');
-    const differs = fingerprintWarning(parsed.saved);
     showNotice(
-      differs !== undefined
-        ? { kind: 'error', text: differs }
+      r.warning !== undefined
+        ? { kind: 'error', text: r.warning }
         : { kind: 'info', text: `Opened a shared run: seed ${parsed.saved.run.seed}, ${plural(parsed.saved.actions.length, 'action')}, at t=${formatMs(parsed.saved.t)}.` },
     );
   } catch (err) {
