@@ -67,11 +67,17 @@ function Latency({ m }: { m: MetricsSnapshot }) {
   );
 }
 
+/** `series` with zeros after it up to `length` buckets. */
+function padTo(series: readonly number[], length: number): readonly number[] {
+  return series.length >= length ? series : [...series, ...new Array<number>(length - series.length).fill(0)];
+}
+
 export function MetricsPanel() {
   const m = useSim((s) => s.metrics);
   const now = useSim((s) => s.now);
   const sent = useMemo(() => rebin(m.sentSeries, m.bucketMs), [m.sentSeries, m.bucketMs]);
-  const commits = useMemo(() => rebin(m.commitSeries, m.bucketMs), [m.commitSeries, m.bucketMs]);
+  // Every chart spans the same time axis as Messages sent: the run so far (commits stop where the last one fell).
+  const commits = useMemo(() => rebin(padTo(m.commitSeries, m.sentSeries.length), m.bucketMs), [m.commitSeries, m.sentSeries.length, m.bucketMs]);
   const elections = useMemo(() => {
     const series: number[] = [];
     for (const t of m.electionTimes) {
@@ -79,8 +85,7 @@ export function MetricsPanel() {
       while (series.length <= b) series.push(0);
       series[b]++;
     }
-    while (series.length < m.sentSeries.length) series.push(0);
-    return rebin(series, m.bucketMs);
+    return rebin(padTo(series, m.sentSeries.length), m.bucketMs);
   }, [m.electionTimes, m.sentSeries.length, m.bucketMs]);
   const total = MESSAGE_TYPES.reduce((a, t) => a + m.sentByType[t], 0);
   const maxType = Math.max(1, ...MESSAGE_TYPES.map((t) => m.sentByType[t]));

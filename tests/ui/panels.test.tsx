@@ -738,6 +738,19 @@ describe('metrics and space-time', () => {
     expect(screen.getByText(/leaders? elected/).textContent).toMatch(/\b1 leader elected/);
   });
 
+  it('every chart spans the run so far: one commit early in a 1.5 s run is one narrow bar at the start of Throughput (audit r6 learner #3)', () => {
+    const { container } = render(<MetricsPanel />);
+    run(() => seek(1500));
+    const bars = (label: RegExp): SVGRectElement[] => [...container.querySelectorAll<SVGSVGElement>('svg.spark')].find((svg) => label.test(svg.getAttribute('aria-label') ?? ''))!.querySelectorAll('rect') as unknown as SVGRectElement[];
+    const sent = [...bars(/^Messages sent over time/)];
+    const commits = [...bars(/^Entries committed over time/)];
+    expect(useSim.getState().metrics.commitSeries.reduce((a, b) => a + b, 0), 'the no-op of the first leader').toBeGreaterThan(0);
+    expect(commits.length).toBe(sent.length);
+    expect(commits.map((r) => r.getAttribute('width'))).toEqual(sent.map((r) => r.getAttribute('width')));
+    // The commits all fell early: the chart's second half is empty.
+    expect(commits.slice(commits.length / 2).every((r) => Number(r.getAttribute('height')) === 0)).toBe(true);
+  });
+
   it('commit latency: past the samples kept, it says they are the first ones, and which commits the bars are', () => {
     render(<MetricsPanel />);
     run(() => seek(500));
