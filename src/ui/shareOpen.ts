@@ -27,7 +27,7 @@ const called = (src: SavedSource): string => (src.kind === 'link' ? 'the link' :
 
 /**
  * After a saved run has been rebuilt: a warning when the page's run at that moment is not the one saved
- * (its fingerprint differs: most likely made by another version of the simulator), or undefined.
+ * (its fingerprint differs: the link or file was edited, another version of the simulator made it, or a bug), or undefined.
  */
 export function fingerprintWarning(saved: SavedRun, src: SavedSource = LINK): string | undefined {
   if (saved.fingerprint === undefined) return undefined;
@@ -36,12 +36,27 @@ export function fingerprintWarning(saved: SavedRun, src: SavedSource = LINK): st
   if (here === saved.fingerprint) return undefined;
   const name = called(src);
   const lead = src.kind === 'link' ? `The run opened, but it is not the one shared: its fingerprint at t=${formatMs(d.now)} is ${here}, the shared one` : `Imported ${src.name}, but the run is not the one it saved: its fingerprint at t=${formatMs(d.now)} is ${here}, the run file's`;
-  return `${lead} ${saved.fingerprint}: the rebuilt run differs (another version of the simulator made ${name}, or a bug: please report ${name}).`;
+  return `${lead} ${saved.fingerprint}: the rebuilt run differs (${name} was edited, another version of the simulator made it, or a bug: if it was not edited, please report ${name}).`;
 }
 
-/** Why a saved run that passed validation could not be rebuilt, in its source's words. */
+/** How a rebuild that failed on the way says so (store/sim.ts): "Could not load this run: <why>. Nothing was changed." */
+const REPLAY_FAILED = /^Could not load this run: ([\s\S]*?)\.? Nothing was changed\.$/;
+
+/**
+ * Why a saved run that passed validation could not be rebuilt, said for someone who edited it: its actions
+ * replay exact moments of one seed and configuration (event counts and times), so they fit no other.
+ */
 export function rebuildFailure(err: string, src: SavedSource): string {
-  return `${src.kind === 'link' ? 'This link could not be opened' : `Could not import ${src.name}`}: ${err}`;
+  const replay = REPLAY_FAILED.exec(err);
+  const opening = src.kind === 'link' ? 'This link could not be opened' : `Could not import ${src.name}`;
+  if (replay === null) return `${opening}: ${err}${/Nothing was changed\.$/.test(err) ? '' : ' Nothing was changed.'}`;
+  const its = src.kind === 'link' ? 'This link' : 'This run file';
+  const original = src.kind === 'link' ? 'open the original link' : 'import the original file';
+  return (
+    `${opening}: its actions do not fit its settings (seed, nodes) — ${replay[1]}. ${its} replays exact moments of one seed, so it cannot be edited: ` +
+    `to try the same actions on another seed, ${original} and use Share → Compare two runs… → “This run on two seeds”. ` +
+    `Nothing was changed: the page's run is as it was.`
+  );
 }
 
 /** What came of opening a saved run: it failed (why, said for its source), or it opened (with a warning when its fingerprint differs). */
