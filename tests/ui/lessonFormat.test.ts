@@ -1,12 +1,13 @@
 // @vitest-environment happy-dom
 // The lesson editor's text: actions played in the page become scenario lines that rebuild the page's cluster exactly; the lesson
 // becomes a chapter file the guide loader accepts; links round-trip; bad links and bad lessons give errors with their line.
+import { readdirSync, readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { walkChapter, ChapterSession } from '../../src/guides/chapters';
 import { act, finishTask, getDriver, seek, useSim } from '../../src/store/sim';
 import { clusterFingerprint } from '../../src/ui/guide/model';
 import {
-  decodeLessonHash, encodeLessonHash, lessonToMarkdown, loadLesson, markdownToLesson, type Lesson,
+  copyDifferences, decodeLessonHash, encodeLessonHash, keptParts, lessonToMarkdown, loadLesson, markdownToLesson, type Lesson,
 } from '../../src/ui/lesson/lessonFormat';
 import { suggestChecks } from '../../src/ui/lesson/lessonRecord';
 import { addStep, discardLesson, liveStep, noteLive, pendingStep, removeLastStep, restoreLessonRun, resumeLessonRun, setNextStep, startLesson, useLesson } from '../../src/ui/lesson/lessonStore';
@@ -176,5 +177,52 @@ describe('lesson links', () => {
     if (r.ok) return;
     expect(r.error).toMatch(/lesson\.md line \d+: .*crush/);
     expect(md.split('\n')[r.line! - 1]).toContain('crush');
+  });
+});
+
+describe('a lesson file read into the editor and written again (Edit a copy)', () => {
+  // Every course chapter, and a teacher's hand-written lesson (sources, seedIndependent, its own id).
+  const files = [...readdirSync('guides').map((f) => `guides/${f}`), 'tests/ui/fixtures/my-lesson.md'];
+  const copyOf = (file: string) => {
+    const text = readFileSync(file, 'utf8');
+    const original = loadLesson(text);
+    if (!original.ok) throw new Error(original.error);
+    const lesson = markdownToLesson(text);
+    const copy = loadLesson(lessonToMarkdown(lesson));
+    if (!copy.ok) throw new Error(`${file}: the copy does not load: ${copy.error}`);
+    return { original: original.chapter, copy: copy.chapter, lesson };
+  };
+
+  it.each(files)('%s: the copy loads and says, checks and asks the same (run questions, setup and view blocks, sources kept)', (file) => {
+    const { original, copy } = copyOf(file);
+    expect(copyDifferences(original, copy)).toEqual([]);
+    expect(copy.id).toBe(original.id.startsWith('lesson-') ? original.id : `lesson-${original.id}`);
+  });
+
+  it('a copy of guides/05-safety.md (three setup blocks) walks green on its seed, as the chapter does', () => {
+    const { copy } = copyOf('guides/05-safety.md');
+    expect(copy.steps.filter((s) => s.setup !== undefined)).toHaveLength(3);
+    expect(walkChapter(copy).failures).toEqual([]);
+  });
+
+  it('guides/06-failover.md: its run questions and view block are kept as written, not turned into rule questions or prose', () => {
+    const { lesson, copy } = copyOf('guides/06-failover.md');
+    expect(copy.steps.some((s) => s.predict?.about === 'run')).toBe(true);
+    expect(lesson.steps.some((s) => s.kept?.view?.includes('inspect: $old') === true)).toBe(true);
+    expect(lesson.steps.map((s) => s.text).join('\n')).not.toMatch(/```(text|view|setup)/);
+  });
+
+  it('the teacher’s own lesson keeps its sources, seedIndependent and id, and the editor names what it keeps', () => {
+    const { lesson, copy } = copyOf('tests/ui/fixtures/my-lesson.md');
+    expect(copy).toMatchObject({ id: 'lesson-faults-five', seedIndependent: true, sources: [{ title: 'Raft paper §5.2', url: 'https://raft.github.io/raft.pdf' }] });
+    expect(keptParts(lesson)).toEqual(['its sources (Raft paper §5.2)', 'seedIndependent: true (it must walk on any seed)']);
+  });
+
+  it('what the form would change is found (a summary on two lines becomes one): the page then does not offer the copy', () => {
+    const text = readFileSync('tests/ui/fixtures/my-lesson.md', 'utf8').replace(/^summary: .*$/m, 'summary: |\n  Crash, partition and lost messages,\n  and what Raft does.');
+    const original = loadLesson(text);
+    const copy = loadLesson(lessonToMarkdown(markdownToLesson(text)));
+    if (!original.ok || !copy.ok) throw new Error('does not load');
+    expect(copyDifferences(original.chapter, copy.chapter)).toEqual(['summary']);
   });
 });

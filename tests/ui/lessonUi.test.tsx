@@ -3,6 +3,7 @@
 // closes it; a two-step lesson is previewed and walked in the guide player; a shared lesson opens from
 // its link (and a bad one shows its line); lesson text is text; "edit a copy" puts the lesson's cluster
 // on the page; the branch tree lists and switches branches; the comparison marks the first difference.
+import { readFileSync } from 'node:fs';
 import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetBranches, useBranches } from '../../src/store/branches';
@@ -251,6 +252,27 @@ describe('opening lessons', () => {
     expect(useLesson.getState().draft!.lesson.steps.map((x) => x.title)).toEqual(['A leader', 'Crash']);
     fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
     expect(screen.getByTestId('lesson-check').textContent).toMatch(/every check holds/);
+  });
+
+  it('"edit a copy" of a course chapter keeps its run questions and view block: the copy loads, and the panel shows what it kept', () => {
+    render(<LessonScreen />);
+    run(() => showLesson(readFileSync('guides/06-failover.md', 'utf8'), 'file'));
+    run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+    expect(screen.queryByText(/Could not open the lesson in the editor/)).toBeNull();
+    cleanup();
+    render(<LessonPanel />);
+    expect(screen.getByTestId('lesson-status').textContent).toMatch(/✓ The lesson loads/);
+    expect(screen.getByTestId('lesson-kept').textContent).toMatch(/its id stays lesson-failover.*step \d+: a view block/);
+    expect(screen.getAllByTestId('lesson-kept-predict').length).toBeGreaterThan(0);
+  });
+
+  it('"edit a copy" of a lesson the editor would change is refused, saying what and to edit the .md as text', () => {
+    const text = readFileSync('tests/ui/fixtures/my-lesson.md', 'utf8').replace(/^summary: .*$/m, 'summary: |\n  Crash and partition,\n  and what Raft does.');
+    render(<LessonScreen />);
+    run(() => showLesson(text, 'file'));
+    run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+    expect(screen.getByRole('alert').textContent).toMatch(/cannot keep all of this lesson as it is \(summary\)\. Download the \.md and edit it as text/);
+    expect(useLesson.getState().draft).toBeNull();
   });
 
   it('"edit a copy" asks before it replaces a lesson being written, and keeps it when the answer is no', () => {

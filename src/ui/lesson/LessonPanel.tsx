@@ -6,7 +6,9 @@ import { walkChapter } from '../../guides/chapters';
 import { getDriver, useSim } from '../../store/sim';
 import { download } from '../exportImage';
 import { showLesson } from './LessonHost';
-import { LESSON_FILE, LONG_LINK, encodeLessonHash, errorInEditor, lessonId, lessonMarkdown, loadLesson, type Lesson, type LessonChallenge, type LessonPredict, type LessonRegion } from './lessonFormat';
+import {
+  LESSON_FILE, LONG_LINK, encodeLessonHash, errorInEditor, keptParts, lessonId, lessonMarkdown, loadLesson, type Lesson, type LessonChallenge, type LessonPredict, type LessonRegion, type StepKept,
+} from './lessonFormat';
 import { exactLines, readableLines, suggestChecks } from './lessonRecord';
 import {
   addStep, discardLesson, liveStep, pendingStep, removeLastStep, restoreLessonRun, resumeLessonRun, setChallenge, setLessonFields, setNextStep, setStep, startLesson, useLesson,
@@ -121,6 +123,39 @@ function PredictEditor({ predict, nodeIds, onChange }: { predict: LessonPredict 
   );
 }
 
+const KEPT_LABELS: Record<keyof StepKept, { label: string; hint: string }> = {
+  setup: { label: 'Setup block (kept as written)', hint: 'Header lines: this step starts a fresh cluster (docs/lessons.md, “setup”).' },
+  view: { label: 'View block (kept as written)', hint: 'YAML: the panels the step opens (show), a node to inspect, what the step button steps to (watch).' },
+  predict: { label: 'Question (kept as written)', hint: 'The ```predict YAML of a question the form cannot show (a run question, a number, or choices with their own checks).' },
+};
+
+/** A step's blocks read from a file that the form does not model, as their text: edited here, written back as they are. */
+function KeptBlocks({ kept, onChange }: { kept: StepKept | undefined; onChange: (kept: StepKept | undefined) => void }) {
+  if (kept === undefined) return null;
+  const keys = (Object.keys(KEPT_LABELS) as Array<keyof StepKept>).filter((k) => kept[k] !== undefined);
+  const set = (key: keyof StepKept, value: string | undefined): void => {
+    const { [key]: _old, ...rest } = kept;
+    const next = value === undefined ? rest : { ...rest, [key]: value };
+    onChange(Object.keys(next).length === 0 ? undefined : next);
+  };
+  return (
+    <>
+      {keys.map((k) => (
+        <div key={k}>
+          <Field label={KEPT_LABELS[k].label} hint={KEPT_LABELS[k].hint}>
+            <textarea className="mono" rows={rows(kept[k] ?? '', 2, 10)} value={kept[k]} onChange={(e) => set(k, e.target.value)} data-testid={`lesson-kept-${k}`} />
+          </Field>
+          {k === 'predict' && (
+            <button type="button" className="btn small danger" onClick={() => set('predict', undefined)}>
+              Remove the question
+            </button>
+          )}
+        </div>
+      ))}
+    </>
+  );
+}
+
 /** An error about the generated file told as the editor's field, and for a text too long, the longest field. */
 function explainError(error: string, regions: readonly LessonRegion[], markdown: string): string {
   if (!error.startsWith('the lesson is too long')) return errorInEditor(error, regions);
@@ -218,7 +253,8 @@ function Recording({ draft }: { draft: LessonDraft }) {
           Suggest checks from now
         </button>
       </div>
-      <PredictEditor predict={next.predict} nodeIds={nodes.map((v) => v.id)} onChange={(predict) => setNextStep({ predict })} />
+      <KeptBlocks kept={next.kept} onChange={(kept) => setNextStep({ kept })} />
+      {next.kept?.predict === undefined && <PredictEditor predict={next.predict} nodeIds={nodes.map((v) => v.id)} onChange={(predict) => setNextStep({ predict })} />}
       <div className="row">
         <button type="button" className="btn primary" disabled={!p.ok} onClick={() => setError(addStep())} data-testid="lesson-add-step">
           Add step {n} (ends at t = {formatMs(p.ok ? p.to : 0)})
@@ -246,7 +282,8 @@ function Steps({ draft }: { draft: LessonDraft }) {
               <summary>
                 <span className="lesson-step-title">{s.title}</span>{' '}
                 <span className="muted">
-                  · {plural(s.scenario.split('\n').filter((l) => /^at \S+ #\d+ \S/.test(l)).length, 'action')}{s.predict !== undefined ? ' · question' : ''}
+                  · {plural(s.scenario.split('\n').filter((l) => /^at \S+ #\d+ \S/.test(l)).length, 'action')}{s.predict !== undefined || s.kept?.predict !== undefined ? ' · question' : ''}
+                  {s.kept?.setup !== undefined ? ' · fresh cluster' : ''}
                 </span>
               </summary>
               <Field label="Title">
@@ -261,14 +298,17 @@ function Steps({ draft }: { draft: LessonDraft }) {
               <Field label="Checks">
                 <textarea className="mono" rows={rows(s.checks, 2)} value={s.checks} onChange={(e) => setStep(i, { checks: e.target.value })} />
               </Field>
-              <PredictEditor
-                predict={s.predict}
-                nodeIds={useSim.getState().nodeIds}
-                onChange={(predict) => {
-                  const { predict: _drop, ...rest } = s;
-                  setStep(i, predict === undefined ? { ...rest, predict: undefined } : { predict });
-                }}
-              />
+              <KeptBlocks kept={s.kept} onChange={(kept) => setStep(i, { kept })} />
+              {s.kept?.predict === undefined && (
+                <PredictEditor
+                  predict={s.predict}
+                  nodeIds={useSim.getState().nodeIds}
+                  onChange={(predict) => {
+                    const { predict: _drop, ...rest } = s;
+                    setStep(i, predict === undefined ? { ...rest, predict: undefined } : { predict });
+                  }}
+                />
+              )}
             </details>
           </li>
         ))}
@@ -422,6 +462,18 @@ function Share({ draft }: { draft: LessonDraft }) {
   );
 }
 
+/** For a lesson read from a file: its id, and what the file holds that the form does not show (written back as it was). */
+function KeptNote({ lesson }: { lesson: Lesson }) {
+  const parts = keptParts(lesson);
+  return (
+    <p className="hint" data-testid="lesson-kept">
+      Read from a file: its id stays <code>{lesson.kept?.id}</code>
+      {parts.length > 0 ? <>, and these parts the form does not show are written back as they were: {parts.join('; ')}</> : null}. To change the front matter, download the
+      .md and edit it as text.
+    </p>
+  );
+}
+
 export function LessonPanel() {
   const draft = useLesson((s) => s.draft);
   // The tab strip scrolls when it holds more tabs than fit: keep this one in view.
@@ -481,6 +533,7 @@ export function LessonPanel() {
           Cluster: seed {l.seed}
           {l.setup !== '' ? `, ${l.setup.split('\n').join(', ')}` : ''}.
         </p>
+        {l.kept !== undefined && <KeptNote lesson={l} />}
       </section>
       <Steps draft={draft} />
       <Recording draft={draft} />

@@ -7,7 +7,7 @@ import { download } from '../exportImage';
 import { GuidePlayer } from '../guide/GuidePlayer';
 import { handToFreePlay } from '../guide/handoff';
 import { closeLesson, useLessonView, type LessonSource } from './LessonHost';
-import { LESSON_FILE, lessonId, loadLesson, markdownToLesson } from './lessonFormat';
+import { LESSON_FILE, copyDifferences, lessonId, lessonToMarkdown, loadLesson, markdownToLesson } from './lessonFormat';
 import { continueLesson, useLesson } from './lessonStore';
 import { LayerError } from '../LayerError';
 import './lesson.css';
@@ -78,6 +78,13 @@ function editCopy(markdown: string): string | undefined {
   const loaded = loadLesson(markdown);
   if (!loaded.ok) return loaded.error;
   const lesson = markdownToLesson(markdown);
+  // The editor writes the lesson again: offered only when that gives back the same lesson (it keeps what its form
+  // cannot show, but a file may hold something neither foresaw).
+  const copy = loadLesson(lessonToMarkdown(lesson));
+  const changed = copy.ok ? copyDifferences(loaded.chapter, copy.chapter) : [copy.error];
+  if (changed.length > 0) {
+    return `the editor cannot keep all of this lesson as it is (${changed.join('; ')}). Download the .md and edit it as text; it opens here again with “Open a lesson file”.`;
+  }
   const session = new ChapterSession(loaded.chapter);
   // Where each step starts, so that Undo the last step gives a received step's actions back as it does a recorded one's.
   const c = session.runner.cluster;

@@ -20,6 +20,17 @@ export interface LessonPredict {
   readonly explain: string;
 }
 
+/**
+ * A step's blocks the editor's form does not model, read from a file (a course chapter, a hand-written
+ * lesson) and written back as they were: the text of a ```setup or ```view block, and a question the form
+ * cannot show (a run question, a number question, choices with their own checks) as its ```predict YAML.
+ */
+export interface StepKept {
+  readonly setup?: string;
+  readonly view?: string;
+  readonly predict?: string;
+}
+
 export interface LessonStep {
   readonly title: string;
   /** Markdown. */
@@ -29,6 +40,8 @@ export interface LessonStep {
   /** `expect …` / `let …` lines checked after the scenario. */
   readonly checks: string;
   readonly predict?: LessonPredict;
+  /** Blocks kept as written (absent for steps recorded in the page). With `kept.predict`, `predict` is absent. */
+  readonly kept?: StepKept;
 }
 
 export interface LessonChallenge {
@@ -39,6 +52,21 @@ export interface LessonChallenge {
   /** Scenario lines that reach the goal (proof that it can be done). */
   readonly solution: string;
   readonly hint: string;
+  /** Read from a file, written back as they were: the challenge's own cluster (header lines) and its control run. */
+  readonly kept?: { readonly setup?: string; readonly control?: boolean };
+}
+
+/**
+ * Front matter of a lesson read from a file that the form does not show, written back as it was: its id
+ * (a course chapter's copy gets `lesson-` before it, so that its progress stays apart from the course's),
+ * order, whether it walks on any seed, its sources and its default ```view.
+ */
+export interface LessonKept {
+  readonly id?: string;
+  readonly order?: number;
+  readonly seedIndependent?: boolean;
+  readonly sources?: ReadonlyArray<{ readonly title: string; readonly url: string }>;
+  readonly view?: unknown;
 }
 
 export interface Lesson {
@@ -50,6 +78,8 @@ export interface Lesson {
   readonly setup: string;
   readonly steps: readonly LessonStep[];
   readonly challenge?: LessonChallenge;
+  /** Absent for a lesson started in the page. */
+  readonly kept?: LessonKept;
 }
 
 export const LESSON_FORMAT = 'wiber-sim-lesson';
@@ -114,16 +144,18 @@ export function lessonToMarkdown(lesson: Lesson): string {
 
 /** lessonToMarkdown, and which lines came from which field of the editor (to name the field in an error). */
 export function lessonMarkdown(lesson: Lesson): { markdown: string; regions: LessonRegion[] } {
+  const k = lesson.kept ?? {};
   const front = {
-    id: lessonId(lesson.title),
-    order: 100,
+    id: k.id ?? lessonId(lesson.title),
+    order: k.order ?? 100,
     title: oneLine(lesson.title, 'Untitled lesson'),
     summary: oneLine(lesson.summary, 'A lesson written in Wiber Sim.'),
     seed: lesson.seed,
-    seedIndependent: false,
+    seedIndependent: k.seedIndependent ?? false,
     // No reading is chosen for the author (a lesson on clocks would have been sent to the Raft paper).
-    sources: [],
+    sources: k.sources ?? [],
     setup: lesson.setup.trim() === '' ? '' : lesson.setup.trim() + '\n',
+    ...(k.view !== undefined ? { view: k.view } : {}),
   };
   const out: string[] = [];
   const regions: LessonRegion[] = [];
@@ -145,15 +177,20 @@ export function lessonMarkdown(lesson: Lesson): { markdown: string; regions: Les
     const step = `Step ${i + 1}`;
     push(`${step} · Step title`, `## ${oneLine(s.title, step)}`, '');
     push(`${step} · What happened`, proseOf(s.text) || '(no text yet)', '');
-    if (s.predict !== undefined) {
-      const p = s.predict;
-      const block: Record<string, unknown> = { about: 'rule', kind: p.kind, question: oneLine(p.question, '?') };
-      if (p.kind === 'pick-one') block.choices = p.choices.map((label) => ({ label }));
-      block.correct = p.correct;
-      // Left empty, the loader says a question needs one (rather than zod's "too small").
-      if (p.agrees.trim() !== '') block.agrees = p.agrees;
-      if (p.explain.trim() !== '') block.explain = oneLine(p.explain, '');
-      push(`${step} · Question`, fenced('predict', toYaml(block, { lineWidth: 0 })));
+    const kept = s.kept ?? {};
+    if (kept.setup !== undefined) {
+      push(`${step} · Setup block`, fenced('setup', kept.setup));
+      push(null, '');
+    }
+    if (kept.view !== undefined) {
+      push(`${step} · View block`, fenced('view', kept.view));
+      push(null, '');
+    }
+    if (kept.predict !== undefined) {
+      push(`${step} · Question (as written)`, fenced('predict', kept.predict));
+      push(null, '');
+    } else if (s.predict !== undefined) {
+      push(`${step} · Question`, fenced('predict', toYaml(predictBlock(s.predict), { lineWidth: 0 })));
       push(null, '');
     }
     if (s.scenario.trim() !== '') {
@@ -169,12 +206,31 @@ export function lessonMarkdown(lesson: Lesson): { markdown: string; regions: Les
   if (c !== undefined) {
     push('Challenge · Title', `## Challenge: ${oneLine(c.title, 'your turn')}`, '');
     push('Challenge · Text', proseOf(c.text) || '(no text yet)', '');
-    const block: Record<string, unknown> = { goal: oneLine(c.goal, 'leader'), solution: c.solution.trim() + '\n' };
-    if (c.hint.trim() !== '') block.hint = oneLine(c.hint, '');
+    const block = challengeBlock(c);
     push('Challenge · Goal and solution', fenced('challenge', toYaml(block, { lineWidth: 0 })));
     push(null, '');
   }
   return { markdown: out.join('\n'), regions };
+}
+
+/** The ```predict YAML of a question from the form (a rule question: its answer is fixed). */
+function predictBlock(p: LessonPredict): Record<string, unknown> {
+  const block: Record<string, unknown> = { about: 'rule', kind: p.kind, question: oneLine(p.question, '?') };
+  if (p.kind === 'pick-one') block.choices = p.choices.map((label) => ({ label }));
+  block.correct = p.correct;
+  // Left empty, the loader says a question needs one (rather than zod's "too small").
+  if (p.agrees.trim() !== '') block.agrees = p.agrees;
+  if (p.explain.trim() !== '') block.explain = oneLine(p.explain, '');
+  return block;
+}
+
+/** The ```challenge YAML of a challenge from the form, with what was kept from its file. */
+function challengeBlock(c: LessonChallenge): Record<string, unknown> {
+  const block: Record<string, unknown> = { goal: oneLine(c.goal, 'leader'), solution: c.solution.trim() + '\n' };
+  if (c.hint.trim() !== '') block.hint = oneLine(c.hint, '');
+  if (c.kept?.setup !== undefined) block.setup = c.kept.setup;
+  if (c.kept?.control !== undefined) block.control = c.kept.control;
+  return block;
 }
 
 /**
@@ -186,10 +242,10 @@ export function errorInEditor(message: string, regions: readonly LessonRegion[])
   const r = line === undefined ? undefined : regions.find((x) => line >= x.start && line <= x.end);
   if (r === undefined || line === undefined) return message;
   const inField = r.fenced ? line - r.start : line - r.start + 1;
-  const where = r.fenced && inField >= 1 && !/Question|Goal/.test(r.where) ? `${r.where}, line ${inField}` : r.where;
+  const where = r.fenced && inField >= 1 && !/· Question$|Goal/.test(r.where) ? `${r.where}, line ${inField}` : r.where;
   const told = message.replace(new RegExp(`${LESSON_FILE.replace('.', '\\.')} line ${line}\\b`), where);
   // The format's names of a question's fields, as the editor labels them.
-  return /Question/.test(r.where) ? told.replace(/'agrees'|\bagrees\b/g, '“Holds after the step”').replace(/'correct'|\bcorrect\b/g, '“Right answer”').replace(/\bchoices\b/g, '“Choices”') : told;
+  return /· Question$/.test(r.where) ? told.replace(/'agrees'|\bagrees\b/g, '“Holds after the step”').replace(/'correct'|\bcorrect\b/g, '“Right answer”').replace(/\bchoices\b/g, '“Choices”') : told;
 }
 
 // ---- opening a lesson ----
@@ -288,16 +344,50 @@ interface RawBlock {
   body: string;
 }
 
+/** The blocks a step's section may hold: taken out of its prose (any other fence stays in it). */
+const STEP_BLOCKS = ['scenario', 'check', 'predict', 'challenge', 'setup', 'view'];
+
+/** Deep equality of parsed YAML values (plain data). */
+function sameData(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
+/** A ```predict block as the form shows it, when the form writes it back the same; otherwise undefined (kept as text). */
+function formPredict(text: string): LessonPredict | undefined {
+  const d = parseYaml(text) as { kind?: string; question?: string; choices?: Array<{ label: string }>; correct?: unknown; agrees?: string; explain?: string } | null;
+  if (d === null || typeof d !== 'object' || (d.kind !== 'pick-one' && d.kind !== 'pick-a-node')) return undefined;
+  const p: LessonPredict = {
+    kind: d.kind,
+    question: d.question ?? '',
+    choices: (d.choices ?? []).map((c) => c.label),
+    correct: String(d.correct ?? ''),
+    agrees: d.agrees ?? '',
+    explain: d.explain ?? '',
+  };
+  return sameData(predictBlock(p), d) ? p : undefined;
+}
+
 /**
- * Reads a lesson file (this editor's output, or a course chapter) back into the editor's model. Only
- * what the editor can show is kept: rule questions of the two kinds it writes, one challenge.
+ * Reads a lesson file (this editor's output, a hand-written lesson or a course chapter) back into the
+ * editor's model. What the form cannot show — run questions, ```setup and ```view blocks, a challenge's
+ * setup, the id, sources and seedIndependent — is kept (`kept`) and written back as it was; keptParts says
+ * what, and sameLesson checks that nothing changed.
  */
 export function markdownToLesson(markdown: string): Lesson {
   const loaded = loadLesson(markdown);
   if (!loaded.ok) throw new ChapterError(loaded.error);
   const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
   const end = lines.indexOf('---', 1);
-  const meta = parseYaml(lines.slice(1, end).join('\n')) as { title: string; summary: string; seed: number; setup?: string };
+  const meta = parseYaml(lines.slice(1, end).join('\n')) as {
+    id: string; order: number; title: string; summary: string; seed: number; seedIndependent: boolean;
+    sources: Array<{ title: string; url: string }>; setup?: string; view?: unknown;
+  };
   const sections: Array<{ title: string; prose: string[]; blocks: RawBlock[] }> = [];
   const intro: string[] = [];
   let fence: { marker: string; info: string; body: string[] } | undefined;
@@ -305,7 +395,7 @@ export function markdownToLesson(markdown: string): Lesson {
     const cur = sections[sections.length - 1];
     if (fence !== undefined) {
       if (raw.trimEnd() === fence.marker) {
-        if (['scenario', 'check', 'predict', 'challenge'].includes(fence.info)) cur?.blocks.push({ info: fence.info, body: fence.body.join('\n') });
+        if (STEP_BLOCKS.includes(fence.info)) cur?.blocks.push({ info: fence.info, body: fence.body.join('\n') });
         else (cur?.prose ?? intro).push(fence.marker + fence.info, ...fence.body, fence.marker);
         fence = undefined;
       } else fence.body.push(raw);
@@ -317,7 +407,7 @@ export function markdownToLesson(markdown: string): Lesson {
       continue;
     }
     const h = /^##\s+(.+?)\s*$/.exec(raw);
-    if (h !== null) {
+    if (h !== null && !raw.startsWith('###')) {
       sections.push({ title: h[1], prose: [], blocks: [] });
       continue;
     }
@@ -329,31 +419,32 @@ export function markdownToLesson(markdown: string): Lesson {
   for (const s of sections) {
     const ch = block(s, 'challenge');
     if (ch !== undefined) {
-      const d = parseYaml(ch) as { goal?: string; solution?: string; hint?: string };
-      challenge = { title: s.title.replace(/^Challenge:\s*/i, ''), text: s.prose.join('\n').trim(), goal: d.goal ?? '', solution: (d.solution ?? '').trimEnd(), hint: d.hint ?? '' };
+      const d = parseYaml(ch) as { goal?: string; solution?: string; hint?: string; setup?: string; control?: boolean };
+      const kept = { ...(d.setup !== undefined ? { setup: d.setup } : {}), ...(d.control !== undefined ? { control: d.control } : {}) };
+      challenge = {
+        title: s.title.replace(/^Challenge:\s*/i, ''),
+        text: s.prose.join('\n').trim(),
+        goal: d.goal ?? '',
+        solution: (d.solution ?? '').trimEnd(),
+        hint: d.hint ?? '',
+        ...(Object.keys(kept).length > 0 ? { kept } : {}),
+      };
       continue;
     }
     const p = block(s, 'predict');
-    let predict: LessonPredict | undefined;
-    if (p !== undefined) {
-      const d = parseYaml(p) as { kind?: string; question?: string; choices?: Array<{ label: string }>; correct?: unknown; agrees?: string; explain?: string };
-      if (d.kind === 'pick-one' || d.kind === 'pick-a-node') {
-        predict = {
-          kind: d.kind,
-          question: d.question ?? '',
-          choices: (d.choices ?? []).map((c) => c.label),
-          correct: String(d.correct ?? ''),
-          agrees: d.agrees ?? '',
-          explain: d.explain ?? '',
-        };
-      }
-    }
+    const predict = p === undefined ? undefined : formPredict(p);
+    const kept: StepKept = {
+      ...(block(s, 'setup') !== undefined ? { setup: block(s, 'setup') } : {}),
+      ...(block(s, 'view') !== undefined ? { view: block(s, 'view') } : {}),
+      ...(p !== undefined && predict === undefined ? { predict: p } : {}),
+    };
     steps.push({
       title: s.title,
       text: s.prose.join('\n').trim(),
       scenario: (block(s, 'scenario') ?? '').trimEnd(),
       checks: (block(s, 'check') ?? '').trimEnd(),
       ...(predict !== undefined ? { predict } : {}),
+      ...(Object.keys(kept).length > 0 ? { kept } : {}),
     });
   }
   return {
@@ -364,5 +455,69 @@ export function markdownToLesson(markdown: string): Lesson {
     setup: (meta.setup ?? '').trimEnd(),
     steps,
     ...(challenge !== undefined ? { challenge } : {}),
+    kept: {
+      // A course chapter's id holds the learner's progress in the course: its copy's is its own.
+      id: meta.id.startsWith('lesson-') ? meta.id : `lesson-${meta.id}`,
+      order: meta.order,
+      seedIndependent: meta.seedIndependent,
+      sources: meta.sources,
+      ...(meta.view !== undefined ? { view: meta.view } : {}),
+    },
   };
+}
+
+/** What a lesson read from a file keeps that the form does not show, in words (for the editor's note). */
+export function keptParts(lesson: Lesson): string[] {
+  const out: string[] = [];
+  const k = lesson.kept;
+  if (k?.sources !== undefined && k.sources.length > 0) out.push(`its sources (${k.sources.map((x) => x.title).join('; ')})`);
+  if (k?.seedIndependent === true) out.push('seedIndependent: true (it must walk on any seed)');
+  if (k?.view !== undefined) out.push('the default view of its steps');
+  lesson.steps.forEach((s, i) => {
+    const names = [s.kept?.setup !== undefined ? 'a setup block (a fresh cluster)' : '', s.kept?.view !== undefined ? 'a view block' : '', s.kept?.predict !== undefined ? 'a question the form cannot show' : ''].filter((x) => x !== '');
+    if (names.length > 0) out.push(`step ${i + 1}: ${names.join(', ')}`);
+  });
+  if (lesson.challenge?.kept?.setup !== undefined) out.push('the challenge’s own setup');
+  return out;
+}
+
+/** A chapter as data to compare: what it says and checks, not where its lines are. */
+function chapterShape(c: Chapter): unknown {
+  const text = (f: { text: string } | undefined): string | undefined => f?.text.trim();
+  const src = (x: { source: string } | undefined): string | undefined => x?.source;
+  return {
+    order: c.order, title: c.title, summary: c.summary, seed: c.seed, seedIndependent: c.seedIndependent, sources: c.sources, setup: text(c.setup), intro: c.intro,
+    steps: c.steps.map((s) => ({
+      title: s.title, prose: s.prose, setup: text(s.setup), scenario: text(s.scenario), check: text(s.check), view: s.view,
+      predict: s.predict === undefined ? undefined : {
+        ...s.predict, answer: src(s.predict.answer), shown: src(s.predict.shown), agrees: src(s.predict.agrees),
+        choices: s.predict.choices?.map((ch) => ({ label: ch.label, when: src(ch.when), shown: src(ch.shown) })),
+      },
+    })),
+    challenge: c.challenge === undefined ? undefined : { ...c.challenge, line: undefined, setup: text(c.challenge.setup), goal: src(c.challenge.goal), solution: text(c.challenge.solution) },
+  };
+}
+
+/**
+ * Where a lesson read back from the editor differs from the file it came from (empty: the same lesson,
+ * ids apart). The page offers "Edit a copy" only when this is empty.
+ */
+export function copyDifferences(original: Chapter, copy: Chapter): string[] {
+  const a = chapterShape(original) as Record<string, unknown>;
+  const b = chapterShape(copy) as Record<string, unknown>;
+  const out: string[] = [];
+  for (const key of Object.keys(a)) {
+    if (key === 'steps') continue;
+    if (!sameData(a[key], b[key])) out.push(key);
+  }
+  const sa = a.steps as unknown[];
+  const sb = b.steps as unknown[];
+  if (sa.length !== sb.length) out.push(`the number of steps (${sa.length}, now ${sb.length})`);
+  else sa.forEach((st, i) => {
+    const x = st as Record<string, unknown>;
+    const y = sb[i] as Record<string, unknown>;
+    const keys = Object.keys(x).filter((k) => !sameData(x[k], y[k]));
+    if (keys.length > 0) out.push(`step ${i + 1}: ${keys.join(', ')}`);
+  });
+  return out;
 }

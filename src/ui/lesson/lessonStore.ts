@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { ActionRecord } from '../../sim';
 import { finishTask, getDriver, newRun, setPlaying, useSim } from '../../store/sim';
 import type { RunOptions } from '../../store/runOptions';
-import type { Lesson, LessonChallenge, LessonPredict, LessonStep } from './lessonFormat';
+import type { Lesson, LessonChallenge, LessonPredict, LessonStep, StepKept } from './lessonFormat';
 import { setupOf, stepLines, type Moment } from './lessonRecord';
 import { DRAFT_KEY, lessonDraftChanged } from './lessonTab';
 // Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
@@ -17,6 +17,8 @@ export interface StepDraft {
   text: string;
   checks: string;
   predict?: LessonPredict;
+  /** A step taken back with Undo keeps the blocks it was read with (see LessonStep.kept). */
+  kept?: StepKept;
 }
 
 export interface LessonDraft {
@@ -169,6 +171,7 @@ export function addStep(): string | undefined {
     scenario: p.lines,
     checks: n.checks,
     ...(n.predict !== undefined ? { predict: n.predict } : {}),
+    ...(n.kept !== undefined ? { kept: n.kept } : {}),
   };
   const actions = c.actions();
   const mark = { at: c.now, events: c.eventCount, actions: actions.length };
@@ -197,7 +200,7 @@ export function removeLastStep(): void {
     ends: d.ends.slice(0, -1),
     recorded: d.recorded.slice(0, prev.actions),
     live: undefined,
-    next: { title: last.title, text: last.text, checks: last.checks, ...(last.predict !== undefined ? { predict: last.predict } : {}) },
+    next: { title: last.title, text: last.text, checks: last.checks, ...(last.predict !== undefined ? { predict: last.predict } : {}), ...(last.kept !== undefined ? { kept: last.kept } : {}) },
   });
 }
 
