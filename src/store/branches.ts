@@ -1,6 +1,7 @@
 // The run's branches as a tree: acting in the past of a run forks it, and the future it had is kept
 // as a branch instead of being thrown away. Each branch is a whole run (options + action log + how far
-// it was played); switching to one replays it. A new run (not a switch) starts a new tree.
+// it was played); switching to one replays it. A new run (not a switch) starts a new tree, and offers
+// the one it replaced back (a single run with actions or time on it is a tree of one).
 import { create } from 'zustand';
 import type { ActionRecord } from '../sim';
 import type { Driver, Mark } from './driver';
@@ -56,12 +57,17 @@ useBranches.subscribe((s) => {
  */
 let switching: { id: number; seekTo: number; tree?: readonly Branch[] } | null = null;
 let lastRunId = useSim.getState().runId;
-/** The tree a new run is about to replace (more than one branch), saved from the old driver while it is whole. */
-let leaving: { branches: Branch[]; current: number; at: number } | null = null;
+/**
+ * The tree a new run is about to replace, saved from the old driver while it is whole: any run with something to
+ * lose (a tree of branches, an action, or time past 0). A single run is a tree of one.
+ */
+let leaving: { branches: Branch[]; current: number; at: number; seed: number; actions: number } | null = null;
 
 onRunReplaced((old) => {
   const s = useBranches.getState();
-  leaving = switching === null && old !== null && s.branches.length > 1 ? { branches: withSaved(s.branches, s.current, old), current: s.current, at: old.now } : null;
+  const actions = old?.knownActions().count ?? 0;
+  const worth = old !== null && (s.branches.length > 1 || actions > 0 || old.now > 0);
+  leaving = switching === null && old !== null && worth ? { branches: withSaved(s.branches, s.current, old), current: s.current, at: old.now, seed: old.run.seed, actions } : null;
 });
 
 useSim.subscribe((s) => {
@@ -77,13 +83,16 @@ useSim.subscribe((s) => {
     return;
   }
   useBranches.setState({ branches: [root(s.run)], current: 1 });
-  // A new run (a link, New run, a lesson's cluster…) dropped a tree of branches: the page offers it back while the new run is shown.
+  // A new run (a link, New run, a lesson's cluster…) dropped the learner's run (a tree of branches, or one with
+  // actions or time on it): the page offers it back while the new run is shown.
   const tree = leaving;
   leaving = null;
-  useForked.setState({ replaced: tree === null ? null : { runId: s.runId, branches: tree.branches.length, restore: () => restoreTree(tree) } });
+  useForked.setState({
+    replaced: tree === null ? null : { runId: s.runId, branches: tree.branches.length, seed: tree.seed, actions: tree.actions, at: tree.at, restore: () => restoreTree(tree) },
+  });
 });
 
-/** Puts back a tree of branches a new run replaced, showing the branch and moment the learner had left. */
+/** Puts back a tree of branches (or a single run) a new run replaced, showing the branch and moment the learner had left. */
 function restoreTree(tree: { branches: readonly Branch[]; current: number; at: number }): string | undefined {
   const b = tree.branches.find((x) => x.id === tree.current);
   if (b === undefined) return `there is no branch ${tree.current}`;

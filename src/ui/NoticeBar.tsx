@@ -1,9 +1,9 @@
-// One line under the toolbar for errors, violations and information (text only, dismissible), and the offer to bring back a tree of branches a new run replaced.
+// One line under the toolbar for errors, violations and information (text only, dismissible), and the offer to bring back the run (or tree of branches) a new run replaced.
 import { Suspense, lazy } from 'react';
 import { useForked } from '../store/forked';
 import { dismissNotice, useSim } from '../store/sim';
 
-/** Loaded only when there is a tree to offer back (not in the first load). */
+/** Loaded only when there is a run to offer back (not in the first load). */
 const ReplacedBar = lazy(() => import('./ReplacedBar').then((m) => ({ default: m.ReplacedBar })));
 
 export function NoticeBar() {

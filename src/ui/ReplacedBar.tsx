@@ -1,10 +1,12 @@
-// The offer to bring back a tree of branches a new run replaced (a link, New run, a lesson's cluster), shown under the notice while that run is.
+// The offer to bring back the run (or tree of branches) a new run replaced (a link, New run, Import…, a lesson's cluster), shown under the notice while that run is.
 import { useForked } from '../store/forked';
 import { showNotice, useSim } from '../store/sim';
 import { isRunHash } from '../store/linkCodec';
 import { noteOwnHash } from './shareLink';
+import { plural } from './plural';
+import { formatMs } from '../store/time';
 
-/** While the run that replaced a tree of branches is shown: its branches can come back (a new run, a link or a lesson's cluster dropped them). */
+/** While the run that replaced the learner's run is shown: that run, or its tree of branches, can come back (a new run, a link, a file or a lesson's cluster dropped it). */
 export function ReplacedBar() {
   const replaced = useForked((s) => s.replaced);
   const runId = useSim((s) => s.runId);
@@ -20,9 +22,13 @@ export function ReplacedBar() {
   };
   return (
     <div className="notice notice-info" role="status" data-testid="replaced">
-      <span className="notice-text">This new run replaced the one you had, with its {replaced.branches} branches.</span>
+      <span className="notice-text">
+        {replaced.branches > 1
+          ? `This new run replaced the one you had, with its ${replaced.branches} branches.`
+          : `This new run replaced the one you had (seed ${replaced.seed}, ${plural(replaced.actions, 'action')}, t = ${formatMs(replaced.at)}).`}
+      </span>
       <button type="button" className="btn small" onClick={bringBack}>
-        Bring them back
+        {replaced.branches > 1 ? 'Bring them back' : 'Bring it back'}
       </button>
       <button type="button" className="btn small" onClick={() => useForked.setState({ replaced: null })} aria-label="Dismiss: keep the new run only">
         ✕

@@ -1,10 +1,15 @@
 // @vitest-environment happy-dom
-// The branch tree: acting in the past keeps the old future as a branch; switching replays a branch exactly; a new run starts a new tree.
-import { beforeEach, describe, expect, it } from 'vitest';
+// The branch tree: acting in the past keeps the old future as a branch; switching replays a branch exactly; a new run starts a new tree and offers the old run back.
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { createElement } from 'react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetBranches, savedBranches, switchBranch, useBranches } from '../../src/store/branches';
 import { fingerprint } from '../../src/store/fingerprint';
 import { useForked } from '../../src/store/forked';
 import { act, actWithResult, finishTask, getDriver, newRun, runUntilElection, seek, startWorkload, useSim } from '../../src/store/sim';
+import { encodeHash, savedRun } from '../../src/store/share';
+import { ReplacedBar } from '../../src/ui/ReplacedBar';
+import { openHash } from '../../src/ui/shareOpen';
 import { freshRun } from './helpers';
 
 const fp = (): string => {
@@ -22,6 +27,7 @@ describe('branches', () => {
     freshRun({ seed: 4, nodes: 5 });
     resetBranches();
   });
+  afterEach(() => cleanup());
 
   it('a fork keeps the old future as a branch, and switching back replays it exactly', async () => {
     seek(1000);
@@ -184,12 +190,72 @@ describe('branches', () => {
     expect(savedBranches()).toEqual(before);
     expect(getDriver().now).toBe(700);
     expect(fp(), 'the very state the learner left').toBe(left);
-    // A run with one branch only: nothing to offer.
+    // A run with nothing on it (no action, at t = 0): nothing to offer.
     newRun({ seed: 9, nodes: 3 });
     finishTask();
     expect(useForked.getState().replaced, 'a tree of branches was replaced again').not.toBeNull();
     newRun({ seed: 10, nodes: 3 });
     finishTask();
     expect(useForked.getState().replaced).toBeNull();
+  });
+
+  it('a new run that replaced a single run with an action offers it back, named by its seed, actions and moment (audit r6 teacher #5)', async () => {
+    seek(300);
+    finishTask();
+    act('crash', ['n3']);
+    seek(800);
+    finishTask();
+    const left = fp();
+    const actions = getDriver().allActions();
+    newRun({ seed: 9, nodes: 3 });
+    finishTask();
+    const offer = useForked.getState().replaced;
+    expect(offer).toMatchObject({ runId: useSim.getState().runId, branches: 1, seed: 4, actions: 1, at: 800 });
+    render(createElement(ReplacedBar));
+    expect(screen.getByTestId('replaced').textContent).toBe('This new run replaced the one you had (seed 4, 1 action, t = 800.0 ms).Bring it back✕');
+    fireEvent.click(screen.getByRole('button', { name: 'Bring it back' }));
+    await settle();
+    expect(screen.queryByTestId('replaced'), 'the offer is gone once taken').toBeNull();
+    expect(useSim.getState().run.seed).toBe(4);
+    expect(getDriver().now).toBe(800);
+    expect(getDriver().allActions()).toEqual(actions);
+    expect(fp(), 'the very state the learner left').toBe(left);
+    expect(useBranches.getState().branches).toHaveLength(1);
+  });
+
+  it('a run with no action but time past 0 is offered back too; one at t = 0 with no action is not', async () => {
+    seek(600);
+    finishTask();
+    newRun({ seed: 9, nodes: 3 });
+    finishTask();
+    expect(useForked.getState().replaced).toMatchObject({ branches: 1, seed: 4, actions: 0, at: 600 });
+    render(createElement(ReplacedBar));
+    expect(screen.getByTestId('replaced').textContent).toMatch(/^This new run replaced the one you had \(seed 4, 0 actions, t = 600\.0 ms\)\.Bring it back/);
+    cleanup();
+    newRun({ seed: 10, nodes: 3 });
+    finishTask();
+    expect(useForked.getState().replaced, 'seed 9 at t = 0 had nothing to lose').toBeNull();
+  });
+
+  it('a run link opened in the same tab offers the learner\'s single run back (audit r6 teacher #5)', async () => {
+    seek(300);
+    finishTask();
+    act('crash', ['n3']);
+    seek(800);
+    finishTask();
+    const left = fp();
+    const link = await encodeHash(savedRun({ seed: 1, nodes: 5 }, [], 1500));
+    const opening = openHash(link);
+    await vi.waitFor(async () => {
+      finishTask();
+      expect(await Promise.race([opening.then(() => true), new Promise((r) => setTimeout(() => r(false), 10))])).toBe(true);
+    });
+    expect(useSim.getState().notice?.text).toMatch(/^Opened a shared run: seed 1, 0 actions, at t=1\.5 s\./);
+    render(createElement(ReplacedBar));
+    expect(screen.getByTestId('replaced').textContent).toMatch(/^This new run replaced the one you had \(seed 4, 1 action, t = 800\.0 ms\)\./);
+    fireEvent.click(screen.getByRole('button', { name: 'Bring it back' }));
+    await settle();
+    expect(getDriver().now).toBe(800);
+    expect(fp()).toBe(left);
   });
 });
