@@ -3,7 +3,6 @@ import { useMemo, useState, type FocusEvent } from 'react';
 import type { NodeView } from '../sim';
 import { actorOf, formatMs, getView, useSim } from '../store/sim';
 import { explainers } from './explainLater';
-import { fateShort } from './messageFate';
 import { RuleChips } from './RuleChips';
 import { COARSE, useMedia } from './useMedia';
 
@@ -35,9 +34,11 @@ function ComingUp() {
   const rows = useMemo(() => {
     const out: Array<{ at: number; text: string; key: string }> = [];
     const connected = (id: string): boolean | undefined => nodes.find((v) => v.id === id)?.connected;
+    // (Messages are in flight only once the engine, and the explanations with it, have loaded.)
+    const fate = explainers()?.fateShort;
     for (const m of getView().inFlight()) {
-      if (m.arriveAt < now) continue;
-      out.push({ at: m.arriveAt, key: `m${m.id}-${m.duplicate ? 1 : 0}`, text: `${m.type} ${m.from}→${m.to} ${fateShort(m, connected)}${m.duplicate ? ' (duplicate)' : ''}` });
+      if (m.arriveAt < now || fate === undefined) continue;
+      out.push({ at: m.arriveAt, key: `m${m.id}-${m.duplicate ? 1 : 0}`, text: `${m.type} ${m.from}→${m.to} ${fate(m, connected)}${m.duplicate ? ' (duplicate)' : ''}` });
     }
     for (const v of nodes) {
       if (v.up && v.electionDeadline !== undefined && v.electionDeadline >= now) out.push({ at: v.electionDeadline, key: `t${v.id}`, text: electionTimerLine(v, nodes, groups, cuts) });
@@ -57,6 +58,19 @@ function ComingUp() {
       </ul>
     </section>
   );
+}
+
+/** What the events a Step passed over were, by the kinds Step can watch: " (2 Pub/sub, 1 Clocks & detector)". */
+function skippedKinds(stoppedAt: number, count: number): string {
+  const counts = new Map<string, number>();
+  const ex = explainers();
+  if (ex === null) return '';
+  for (const item of getView().feedTail(count + 64)) {
+    if (item.seq >= stoppedAt || item.seq < stoppedAt - count) continue;
+    const label = ex.stepKindOf(item);
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  return counts.size === 0 ? '' : ` (${[...counts].map(([label, n]) => `${n} ${label}`).join(', ')})`;
 }
 
 export function Narration() {
@@ -150,7 +164,7 @@ export function Narration() {
         )}
         {!playing && skipped > 0 && lines.length > 0 && (
           <p className="hint" data-testid="step-skipped">
-            Step passed over {skipped} event{skipped === 1 ? '' : 's'} of other kinds (pings, clock sync…): choose what Step moves to beside the button.
+            Step passed over {skipped} event{skipped === 1 ? '' : 's'} of other kinds{skippedKinds(skippedBy!.seq, skipped)}: choose what Step moves to beside the button.
           </p>
         )}
       </div>

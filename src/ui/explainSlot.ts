@@ -2,6 +2,7 @@
 import { lazySlot } from '../store/lazySlot';
 import type { FeedItem } from '../store/driver';
 import type { FeedCategory } from './feedContext';
+import type { fateShort } from './messageFate';
 
 export interface Explainers {
   categoryOf(item: FeedItem): FeedCategory;
@@ -9,6 +10,10 @@ export interface Explainers {
   categoriesOf(items: readonly FeedItem[]): FeedCategory[];
   explainItem(items: readonly FeedItem[], i: number, actor?: string): { text: string; rule: string };
   commandText(command: unknown): string;
+  /** What becomes of a message in flight, in a few words (messageFate.ts). */
+  fateShort: typeof fateShort;
+  /** The kind of event Step can watch that `item` is ('Raft', 'Pub/sub', 'Clocks & detector', or 'other'): what a Step passed over. */
+  stepKindOf(item: FeedItem): string;
 }
 
 const slot = lazySlot<Explainers>(() => import('./explainEager'));

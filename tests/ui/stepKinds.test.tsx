@@ -73,6 +73,36 @@ describe('what a Step watches', () => {
   });
 });
 
+describe('what a Step passed over', () => {
+  it('after a PUB, the next Raft step names the Pub/sub events it passed over, not pings and clock sync (audit r6 learner #4)', () => {
+    render(
+      <>
+        <Toolbar />
+        <Narration />
+      </>,
+    );
+    rAct(() => {
+      runUntilLeader();
+      finishTask();
+    });
+    const leader = getDriver().cluster.leader()!;
+    const follower = getDriver().cluster.nodeIds.find((id) => id !== leader)!;
+    rAct(() => void act('command', [follower, 'PUB demo hello']));
+    // Raft steps until one passes over the PUB's arrival at the follower and its forwarding.
+    let text = '';
+    for (let i = 0; i < 30 && !/Pub\/sub/.test(text); i++) {
+      fireEvent.click(screen.getByRole('button', { name: 'Step' }));
+      rAct(() => finishTask());
+      text = screen.queryByTestId('step-skipped')?.textContent ?? '';
+    }
+    const m = /^Step passed over (\d+) events? of other kinds \((.*)\): choose what Step moves to beside the button\.$/.exec(text);
+    expect(m, text).not.toBeNull();
+    const parts = m![2].split(', ').map((p) => /^(\d+) (.+)$/.exec(p)!);
+    expect(parts.map((p) => p[2])).toContain('Pub/sub');
+    expect(parts.reduce((sum, p) => sum + Number(p[1]), 0), 'the kinds add up to the count').toBe(Number(m![1]));
+  });
+});
+
 describe('the inspector’s log grid', () => {
   it('shows every node’s log and commit index as the run has them', async () => {
     runUntilLeader();
