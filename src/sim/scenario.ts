@@ -127,6 +127,11 @@ class Words {
     return new ScenarioError(this.line, detail);
   }
 
+  /** Where the next word starts looking (for the text of what was just read: `source.slice(from, offset)`). */
+  get offset(): number {
+    return this.pos;
+  }
+
   private skip(): void {
     while (this.pos < this.source.length && isSpace(this.source[this.pos])) this.pos++;
   }
@@ -797,7 +802,8 @@ function parseSubject(w: Words, ctx: ParseContext): Subject {
   return { kind: 'node', ref: parseNodeRef(w, ctx) };
 }
 
-function subjectPredicate(subject: Subject, prop: NodeProp): Predicate {
+/** `label`: the property as written ("down", "log >= 3"), for a count that names what it counted. */
+function subjectPredicate(subject: Subject, prop: NodeProp, label?: string): Predicate {
   return {
     test(r) {
       const c = r.cluster;
@@ -817,10 +823,12 @@ function subjectPredicate(subject: Subject, prop: NodeProp): Predicate {
       else ok = good === res.length;
       const shown = subject.kind === 'node' || ok ? res : res.filter((x) => !x.ok);
       const why = shown.map((x) => `${x.id} ${x.actual}`).join(', ') || 'no such node';
-      // Counted, not judged ("0 of 4 hold" read as a failure when a goal says `not any down`).
+      // Counted, not judged ("0 of 4 hold" read as a failure when a goal says `not any down`), and what was
+      // counted named ("none of 5: n1 up, …" read as "none is up").
       const all = res.map((x) => `${x.id} ${x.actual}`).join(', ');
-      if (subject.kind === 'any') return { ok, why: `${good === 0 ? 'none' : good} of ${res.length}: ${all}` };
-      if (subject.kind === 'majority') return { ok, why: `${good} of ${res.length} (a majority is ${majority}): ${all}` };
+      const matching = (one: boolean): string => (label === undefined ? '' : ` ${one ? 'matches' : 'match'} “${label}”`);
+      if (subject.kind === 'any') return { ok, why: `${good === 0 ? 'none' : good} of ${res.length}${matching(good <= 1)}: ${all}` };
+      if (subject.kind === 'majority') return { ok, why: `${good} of ${res.length}${matching(good === 1)} (a majority is ${majority}): ${all}` };
       return { ok, why };
     },
   };
@@ -966,7 +974,9 @@ function parsePredicate(w: Words, ctx: ParseContext): Predicate {
       (t === 'leader' && NODE_PROPS.includes(w.peekAt(1)?.text ?? '')));
   if (subjectForm) {
     const subject = parseSubject(w, ctx);
-    return subjectPredicate(subject, parseNodeProp(w, ctx));
+    const from = w.offset;
+    const prop = parseNodeProp(w, ctx);
+    return subjectPredicate(subject, prop, w.source.slice(from, w.offset).trim());
   }
   const word = w.next()!.text;
   switch (word) {

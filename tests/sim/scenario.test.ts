@@ -244,9 +244,10 @@ describe('expectations', () => {
     ['expect commit >= 3 on all', /commit 0/],
     ['expect all up\ncrash n3\nexpect all term = 1', /n1 term 0, n2 term 0, n4 term 0, n5 term 0/],
     ['crash n3\nexpect any down\nexpect n3 up', /n3 down/],
-    ['expect majority role leader', /0 of 5 \(a majority is 3\): n1 /],
-    // Counted, not judged: the same words read right when a goal says `not any down`.
-    ['expect any down', /none of 5: n1 up, n2 up/],
+    ['expect majority role leader', /0 of 5 match “role leader” \(a majority is 3\): n1 /],
+    // Counted, not judged, and what was counted named: the same words read right when a goal says `not any down` (audit r6 learner #5).
+    ['expect any down', /none of 5 matches “down”: n1 up, n2 up/],
+    ['crash n2\nexpect majority down', /1 of 5 matches “down” \(a majority is 3\): n1 up, n2 down/],
     ['expect reply "OK *"', /no command was sent/],
     ['run until leader within 2s\ncmd leader PING\nexpect reply "OK *"', /replied "PONG"/],
     ['run until leader within 2s\ncmd leader PUB t a\nrun 200ms\nexpect history n1 orders count 2', /n1 has 0 in orders/],
