@@ -290,7 +290,7 @@ export function ExplorePanel() {
         </label>
         <p className="hint">
           Whether a leader’s heartbeat timer firing is a move. Off, a leader sends AppendEntries only when a reply or a proposal prompts it, so far fewer orders are explored
-          (the Figure 8 examples rely on it).
+          (the Figure 8 examples keep it off).
         </p>
       </fieldset>
       <div className="explore-buttons">
