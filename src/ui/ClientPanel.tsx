@@ -51,7 +51,7 @@ function Console() {
   return (
     <section aria-labelledby="client-console">
       <h3 id="client-console">Console</h3>
-      <p className="hint">Type Wiber’s line protocol at any node. A follower forwards PUB to the leader it knows; a node that knows no leader, a leader handing leadership over, or a node whose leader cannot commit in time answers with an error. The console sends each line once, without the spaces at its two ends (a PUB sent from code keeps a message’s own trailing spaces: docs/protocol.md); the workload’s publishers below retry elsewhere with the same id.</p>
+      <p className="hint">Type Wiber’s line protocol at any node. A follower forwards PUB to the leader it knows; a node that knows no leader, a leader handing leadership over, or a node whose leader cannot commit in time answers with an error. Each line is sent once (without the spaces at its two ends); the workload’s publishers below retry elsewhere with the same id.</p>
       {/* The examples above the line, so the replies come right under it (on a phone, the keyboard covers what is further down). */}
       <div className="row">
         {EXAMPLES.map((x) => (
