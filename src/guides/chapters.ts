@@ -1044,7 +1044,10 @@ export function walkChallenge(chapter: Chapter, seed: number = chapter.seed, liv
     // stopped may hold only for an instant.
     const broken = results.filter((r) => r.status === 'failed' && r.violation !== true);
     if (wantGoal && broken.length > 0) {
-      failures.push(`${chapter.file} line ${c.line}: challenge ${label}: ${broken.map((r) => r.message ?? r.source).join('; ')} — a solution must run to its end ${runner.where()}`);
+      // A failed line's message already ends with the seed and time; said once.
+      const told = broken.map((r) => r.message ?? r.source).join('; ');
+      const where = runner.where();
+      failures.push(`${chapter.file} line ${c.line}: challenge ${label} stopped before its end (a solution must run to its end): ${told}${told.includes(where) ? '' : ` ${where}`}`);
       runner.dispose();
       return;
     }

@@ -273,7 +273,9 @@ describe('loading and validating', () => {
       loadChapter(minimal(5, `\n## Challenge: x\n\nDo it.\n\n\`\`\`challenge\nsetup: |\n  nodes 3\ngoal: no leader\nsolution: |\n${solution.split('\n').map((l) => `  ${l}`).join('\n')}\n\`\`\`\n`), 'guides/demo.md');
     const stops = walkChallenge(challenge('run until leader within 2s\ncrash leader\ncrash leader\nrun 2s'));
     expect(stops.ok).toBe(false);
-    expect(stops.failures).toEqual([expect.stringMatching(/challenge solution: line \d+: crash leader — .*no leader.* — a solution must run to its end/)]);
+    expect(stops.failures).toEqual([expect.stringMatching(/challenge solution stopped before its end \(a solution must run to its end\): line \d+: crash leader — .*no leader.*\(seed 1, t=[\d.]+ms\)$/)]);
+    // The seed and time are said once.
+    expect(stops.failures[0].match(/\(seed 1, t=/g)).toHaveLength(1);
     // Run to its end, the same idea does not reach the goal: a new leader is elected.
     expect(walkChallenge(challenge('run until leader within 2s\ncrash leader\nrun 2s')).failures).toEqual([expect.stringMatching(/goal 'no leader' not reached/)]);
     expect(walkChallenge(challenge('run until leader within 2s\ncrash leader\nrun 1ms')).ok).toBe(true);
