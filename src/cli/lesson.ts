@@ -4,7 +4,9 @@
 // Exit codes: 0 every check held on every seed, 1 a check (or a step) failed, 2 bad input.
 import { ChapterError, ChapterSession, loadChapter, stepLimitsFor, walkChallenge, type Chapter, type StepOutcome } from '../guides/chapters';
 import { ScenarioError, parseScenario, runScenario, type Scenario, type StepResult } from '../sim/scenario';
-import { ConfigError } from '../sim/config';
+import { ConfigError, ignoredConfigKeys } from '../sim/config';
+import type { ClusterOptions } from '../sim/types';
+import { RUN_FORMAT } from '../store/share';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -322,6 +324,33 @@ export interface LessonIO {
   stderr(text: string): void;
 }
 
+/** A file the runner does not read, said as what it is and where it opens (undefined: a scenario or lesson file). */
+export function notALesson(file: string, text: string): string | undefined {
+  if (!/^\s*[{[]/.test(text)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const runner = 'The runner reads scenario files and lesson .md files.';
+  if (typeof value === 'object' && value !== null && (value as { format?: unknown }).format === RUN_FORMAT) {
+    return `${file} is a run file from the page (Share → Export run); open it there with Share → Import run…. ${runner}`;
+  }
+  return `${file} is a JSON file, not a scenario or a lesson. ${runner}`;
+}
+
+/** The page's Config tab note, for the cluster.yaml files a lesson's or scenario's `config` header lines carry. */
+function ignoredKeyNotes(configs: ReadonlyArray<ClusterOptions['config']>): string[] {
+  const out: string[] = [];
+  for (const config of new Set(configs)) {
+    if (config === undefined) continue;
+    const ignored = ignoredConfigKeys(config);
+    if (ignored.length > 0) out.push(`the config header's cluster.yaml has keys the simulator ignores (cluster.yaml gives only the nodes: id, host, port): ${ignored.join(', ')}`);
+  }
+  return out;
+}
+
 /** Walks a file on the given seeds; `undefined` seeds means the file's own seed. */
 export function runLessonFile(file: string, text: string, seeds: readonly number[] | undefined, withProse = false): LessonReport {
   const isChapter = /\.md$/i.test(file) || text.startsWith('---');
@@ -332,6 +361,8 @@ export function runLessonFile(file: string, text: string, seeds: readonly number
     // The page's rule: a course chapter (guides/) has 5–12 steps, any other file is a lesson of 1–40.
     const chapter = loadChapter(text, file, stepLimitsFor(file, text));
     title = chapter.title;
+    const setups = [chapter.setup, ...chapter.steps.map((s) => s.setup), chapter.challenge?.setup];
+    warnings.push(...ignoredKeyNotes(setups.map((f) => f?.scenario.options.config)));
     const list = seeds ?? [chapter.seed];
     if (!chapter.seedIndependent && list.some((s) => s !== chapter.seed)) {
       warnings.push(`this chapter is written for seed ${chapter.seed} (seedIndependent: false): other seeds may fail where the story depends on timing`);
@@ -339,6 +370,7 @@ export function runLessonFile(file: string, text: string, seeds: readonly number
     reports = list.map((seed) => walkChapterSeed(chapter, seed, withProse));
   } else {
     const scenario = parseScenario(text);
+    warnings.push(...ignoredKeyNotes([scenario.options.config]));
     reports = (seeds ?? [undefined]).map((seed) => walkScenarioSeed(scenario, text, seed));
   }
   const failedSeeds = reports.filter((r) => !r.ok).map((r) => r.seed);
@@ -393,6 +425,8 @@ export function lessonMain(argv: readonly string[], io: LessonIO): number {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : err instanceof Error ? err.message : String(err);
     return bad(`cannot read ${args.file}: ${why}`);
   }
+  const other = notALesson(args.file, text);
+  if (other !== undefined) return bad(other);
   let report: LessonReport;
   try {
     report = runLessonFile(args.file, text, args.seeds, args.prose);

@@ -176,6 +176,23 @@ describe('lesson runner', () => {
     expect(ok.code).toBe(EXIT_OK);
   });
 
+  it('names the cluster.yaml keys a config header carries that the simulator ignores, as the Config tab does', () => {
+    const yaml = `${readFileSync('public/cluster.yaml', 'utf8')}election_timeout_ms: [200, 400]\nheartbeat_ms: 40\n`;
+    const r = run(['opts.scenario', '--quiet'], { 'opts.scenario': `config ${JSON.stringify(yaml)}\nrun until leader within 2s\nexpect leader\n` });
+    expect(r.code).toBe(EXIT_OK);
+    expect(r.out).toContain("note: the config header's cluster.yaml has keys the simulator ignores (cluster.yaml gives only the nodes: id, host, port): election_timeout_ms, heartbeat_ms");
+    const plain = run(['plain.scenario', '--quiet'], { 'plain.scenario': `config ${JSON.stringify(readFileSync('public/cluster.yaml', 'utf8'))}\nrun until leader within 2s\n` });
+    expect(plain.out).not.toMatch(/ignores/);
+  });
+
+  it('a run file exported from the page is named as one, with where it opens (exit 2)', () => {
+    const runFile = JSON.stringify({ format: 'wiber-sim-run', version: 1, run: { seed: 1, nodes: 5 }, actions: [] }, null, 2);
+    const r = run(['run.json'], { 'run.json': runFile });
+    expect(r.code).toBe(EXIT_BAD_INPUT);
+    expect(r.err).toBe('lesson: run.json is a run file from the page (Share → Export run); open it there with Share → Import run…. The runner reads scenario files and lesson .md files.\n');
+    expect(run(['x.json'], { 'x.json': '{"a": 1}' }).err).toMatch(/x\.json is a JSON file, not a scenario or a lesson/);
+  });
+
   it('--json gives one document tools can read', () => {
     const r = run(['bad.txt', '--json', '--seeds', '5,6'], { 'bad.txt': FAILING });
     expect(r.code).toBe(EXIT_FAILED);
