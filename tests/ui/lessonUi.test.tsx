@@ -215,6 +215,31 @@ describe('opening lessons', () => {
     expect(screen.getByTestId('lesson-error-line').textContent).toBe(`${line}expect n9 down`);
   });
 
+  it('a file opened from disk that does not load is named by its own name, and its teacher is told to fix the line and open it again', async () => {
+    const bad = lessonToMarkdown({ ...oneStep, steps: [{ ...oneStep.steps[0], checks: 'expect leader\nexpect n9 down' }] });
+    const line = bad.split('\n').indexOf('expect n9 down') + 1;
+    render(
+      <>
+        <LessonPanel />
+        <LessonScreen />
+      </>,
+    );
+    const input = screen.getByTestId('lesson-file') as HTMLInputElement;
+    const file = new File([bad], 'page-lesson.md', { type: 'text/markdown' });
+    Object.defineProperty(input, 'files', { value: [file], configurable: true });
+    fireEvent.change(input);
+    const err = await screen.findByTestId('lesson-error');
+    expect(err.textContent).toContain(`page-lesson.md line ${line}: unknown node 'n9'`);
+    expect(err.textContent).not.toMatch(/[^-]lesson\.md line/);
+    expect(err.textContent).toContain('Nothing was changed in the simulator. Fix the line above in page-lesson.md and open it again (Open a lesson file).');
+    expect(err.textContent).not.toMatch(/Ask whoever sent it/);
+    cleanup();
+    // A received lesson is its sender's to fix.
+    render(<LessonScreen />);
+    run(() => showLesson(bad, 'link'));
+    expect(screen.getByTestId('lesson-error').textContent).toMatch(/lesson\.md line \d+: .*Ask whoever sent it for a new link or the lesson file\./);
+  });
+
   it('a step of a lesson whose check does not hold says its author can fix it (not, as for a course chapter, to report a bug)', () => {
     const failing = lessonToMarkdown({ ...oneStep, steps: [{ ...oneStep.steps[0], checks: 'expect leader\nexpect all term = 99' }] });
     render(<LessonScreen />);

@@ -21,7 +21,7 @@ export function OpenLessonFile({ label = 'Open a lesson file…' }: { label?: st
     file.text().then(
       (text) => {
         closeGuide();
-        showLesson(text, 'file');
+        showLesson(text, 'file', file.name);
       },
       (err: unknown) => setError(`Could not read ${file.name}: ${String(err)}`),
     );

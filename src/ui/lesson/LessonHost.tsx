@@ -12,22 +12,25 @@ export interface LessonView {
   /** The lesson text shown (null: the layer is closed). */
   markdown: string | null;
   source: LessonSource;
+  /** The file's own name, for a lesson opened from disk (messages name it); null otherwise. */
+  name: string | null;
   /** Set when the lesson could not even be unpacked (a damaged link): no text to show. */
   error: string | null;
   /** Bumped on every open, so the player starts again. */
   version: number;
 }
 
-export const useLessonView = create<LessonView>(() => ({ markdown: null, source: 'preview', error: null, version: 0 }));
+export const useLessonView = create<LessonView>(() => ({ markdown: null, source: 'preview', name: null, error: null, version: 0 }));
 
-export function showLesson(markdown: string, source: LessonSource): void {
+/** Shows a lesson; `name`: the file's name, for a lesson opened from disk. */
+export function showLesson(markdown: string, source: LessonSource, name: string | null = null): void {
   setPlaying(false);
-  useLessonView.setState((s) => ({ markdown, source, error: null, version: s.version + 1 }));
+  useLessonView.setState((s) => ({ markdown, source, name, error: null, version: s.version + 1 }));
 }
 
 export function showLessonError(error: string, source: LessonSource): void {
   setPlaying(false);
-  useLessonView.setState((s) => ({ markdown: null, source, error, version: s.version + 1 }));
+  useLessonView.setState((s) => ({ markdown: null, source, name: null, error, version: s.version + 1 }));
 }
 
 /** The hash this page has handled (its own links, when written, are not opened again). */

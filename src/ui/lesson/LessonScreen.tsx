@@ -37,7 +37,16 @@ export function Excerpt({ markdown, line }: { markdown: string; line: number }) 
   );
 }
 
-export function LessonError({ error, line, markdown, onClose }: { error: string; line?: number; markdown?: string; onClose: () => void }) {
+/** What the reader can do about a lesson that does not load: the teacher's own file is theirs to fix; a received one, its sender's. */
+function lessonErrorHint(source: LessonSource, name: string | null, line: number | undefined): string {
+  const nothing = 'Nothing was changed in the simulator.';
+  if (source === 'file' && name !== null) return `${nothing} Fix ${line !== undefined ? 'the line above' : 'this'} in ${name} and open it again (Open a lesson file).`;
+  return `${nothing} Ask whoever sent it for a new link or the lesson file.`;
+}
+
+export function LessonError({
+  error, line, markdown, source = 'link', name = null, onClose,
+}: { error: string; line?: number; markdown?: string; source?: LessonSource; name?: string | null; onClose: () => void }) {
   return (
     <div className="lesson-error-card" role="alert" data-testid="lesson-error">
       <h2>This lesson could not be opened</h2>
@@ -46,13 +55,13 @@ export function LessonError({ error, line, markdown, onClose }: { error: string;
         {error}
       </p>
       {markdown !== undefined && line !== undefined && <Excerpt markdown={markdown} line={line} />}
-      <p className="hint">Nothing was changed in the simulator. Ask whoever sent it for a new link or the lesson file.</p>
+      <p className="hint">{lessonErrorHint(source, name, line)}</p>
       <div className="row">
         <button type="button" className="btn primary" onClick={onClose}>
           Back to the simulator
         </button>
         {markdown !== undefined && (
-          <button type="button" className="btn" onClick={() => download(LESSON_FILE, new Blob([markdown], { type: 'text/markdown' }))}>
+          <button type="button" className="btn" onClick={() => download(name ?? LESSON_FILE, new Blob([markdown], { type: 'text/markdown' }))}>
             Download the lesson text
           </button>
         )}
@@ -115,10 +124,13 @@ function LessonScreenBody() {
   const markdown = useLessonView((s) => s.markdown);
   const error = useLessonView((s) => s.error);
   const source = useLessonView((s) => s.source);
-  const loaded = useMemo(() => (markdown === null ? null : loadLesson(markdown)), [markdown]);
+  const name = useLessonView((s) => s.name);
+  const loaded = useMemo(() => (markdown === null ? null : loadLesson(markdown, name ?? undefined)), [markdown, name]);
   const [editError, setEditError] = useState<string | undefined>(undefined);
-  if (markdown === null || loaded === null) return <LessonError error={error ?? 'no lesson'} onClose={closeLesson} />;
-  if (!loaded.ok) return <LessonError error={loaded.error} {...(loaded.line !== undefined ? { line: loaded.line } : {})} markdown={markdown} onClose={closeLesson} />;
+  if (markdown === null || loaded === null) return <LessonError error={error ?? 'no lesson'} source={source} onClose={closeLesson} />;
+  if (!loaded.ok) {
+    return <LessonError error={loaded.error} {...(loaded.line !== undefined ? { line: loaded.line } : {})} markdown={markdown} source={source} name={name} onClose={closeLesson} />;
+  }
   const chapter = loaded.chapter;
   return (
     <div className="lesson-screen">

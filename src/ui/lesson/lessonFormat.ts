@@ -258,11 +258,14 @@ export function errorLine(message: string): number | undefined {
   return m === null ? undefined : Number(m[1]);
 }
 
-/** Loads lesson text with the chapter loader (front matter schema, scenario parser, placeholders). */
-export function loadLesson(markdown: string): LoadedLesson {
+/**
+ * Loads lesson text with the chapter loader (front matter schema, scenario parser, placeholders); errors
+ * name `file` (a file opened from disk by its own name; the editor's text and links as lesson.md).
+ */
+export function loadLesson(markdown: string, file: string = LESSON_FILE): LoadedLesson {
   if (markdown.length > MAX_LESSON_CHARS) return { ok: false, error: `the lesson is too long (${markdown.length} characters; the limit is ${MAX_LESSON_CHARS})` };
   try {
-    const chapter = loadChapter(markdown, LESSON_FILE, LESSON_STEP_LIMITS);
+    const chapter = loadChapter(markdown, file, LESSON_STEP_LIMITS);
     return { ok: true, chapter, markdown };
   } catch (err) {
     if (!(err instanceof ChapterError) && !(err instanceof ScenarioError) && !(err instanceof Error)) throw err;
