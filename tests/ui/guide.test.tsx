@@ -311,8 +311,14 @@ describe('the player', () => {
   it('a challenge: Check says not yet, the solution typed as commands wins it', () => {
     const dedup = chapterById('dedup')!;
     render(<GuidePlayer chapter={dedup} start="challenge" />);
+    // The commands it takes are listed (audit r6 learner #8): the solution's verbs are among them.
+    const commands = [...screen.getByText('Commands').closest('details')!.querySelectorAll('li code')].map((c) => c.textContent!.split(' ')[0]);
+    expect(commands).toEqual(expect.arrayContaining(['run', 'crash', 'partition', 'heal', 'cmd', 'pub', 'expect', 'check']));
+    for (const verb of new Set(dedup.challenge!.solution.text.split('\n').map((l) => l.trim().split(' ')[0]).filter((w) => w !== '' && !w.startsWith('#')))) {
+      expect(commands, `the solution's '${verb}'`).toContain(verb);
+    }
     click('Check');
-    expect(screen.getByTestId('guide-goal').textContent).toMatch(/Not yet/);
+    expect(screen.getByTestId('guide-goal').textContent).toMatch(/^Not yet: /);
     fireEvent.change(screen.getByRole('textbox', { name: 'Scenario commands' }), { target: { value: dedup.challenge!.solution.text } });
     click('Run');
     expect(screen.getByTestId('guide-goal').textContent).toMatch(/Challenge complete!/);

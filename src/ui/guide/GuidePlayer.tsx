@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { chapters as allChapters, type Chapter, type ChapterStep, type Predict, type Source } from '../../guides';
 import type { SimCluster } from '../../sim/cluster';
-import type { StepResult } from '../../sim/scenario';
+import { scenarioHelp, type StepResult } from '../../sim/scenario';
 import type { StepKind, UntilGoal } from '../../store/stepKinds';
 import { actionForKey } from '../actions';
 import { useMedia } from '../useMedia';
@@ -283,6 +283,20 @@ function ChallengeView({ s, update, takeOver }: { s: PlayerState; update: (next:
         <code>crash leader</code>, <code>check messaging</code>). Each run goes on from where the last one left the cluster; <em>Start over</em> gives the
         cluster back as the challenge began.
       </p>
+      <details className="guide-hint">
+        <summary>Commands</summary>
+        <p>
+          A node is named by its id (<code>n1</code>) or as <code>leader</code> or <code>follower</code>; times take <code>ms</code> or{' '}
+          <code>s</code>. Checks read like <code>expect leader term &gt;= 2</code>, <code>expect any down</code> or <code>expect n3 log &gt;= 4</code>.
+        </p>
+        <ul className="guide-command-list">
+          {CHALLENGE_COMMANDS.map((line) => (
+            <li key={line}>
+              <code>{line}</code>
+            </li>
+          ))}
+        </ul>
+      </details>
       <form
         className="guide-commands"
         onSubmit={(e) => {
@@ -342,13 +356,19 @@ export function GoalNote({ goal }: { goal: { ok: boolean; detail: string; messag
         </p>
       ) : (
         <p>
-          <strong>Not yet.</strong> {goal.detail}
+          <strong>Not yet:</strong> {goal.detail}
         </p>
       )}
       {goal.messaging !== undefined && goal.messaging !== 'ran' && <p className="hint">Note: {goal.messaging}.</p>}
     </div>
   );
 }
+
+/** The scenario commands a challenge takes (the cluster's settings are the chapter's, and `at …` lines are a recording's). */
+const CHALLENGE_COMMANDS = (() => {
+  const all = scenarioHelp();
+  return all.slice(all.findIndex((line) => line.startsWith('run '))).filter((line) => !line.startsWith('at '));
+})();
 
 /** A title without its Markdown marks, for places that show plain text (a menu's options). */
 function plain(text: string): string {
