@@ -257,5 +257,7 @@ describe('branches', () => {
     await settle();
     expect(getDriver().now).toBe(800);
     expect(fp()).toBe(left);
+    // The notice no longer speaks of the shared run that went away.
+    expect(useSim.getState().notice?.text).toBe('Brought back the run you had (seed 4, 1 action, t = 800.0 ms).');
   });
 });
