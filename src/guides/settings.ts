@@ -5,6 +5,7 @@ import { DEFAULT_CLIENT } from '../sim/client';
 import { DEFAULT_CLOCKS } from '../sim/cluster';
 import { DEFAULT_PHI_OPTIONS } from '../core/detector/detector';
 import { DEFAULT_NETWORK } from '../sim/engine';
+import { parseClusterConfig } from '../sim/config';
 import type { ClusterOptions } from '../sim/types';
 
 /**
@@ -40,7 +41,8 @@ export interface Setting {
 /** Every placeholder name and the engine figure it stands for, for these options. */
 export function engineSettings(options: ClusterOptions = {}): Readonly<Record<string, Setting>> {
   const d = INLINE_DEFAULTS;
-  const nodes = options.nodes ?? d.nodes;
+  // A cluster.yaml (`config`) gives the nodes; `nodes` is then ignored, as the cluster does.
+  const nodes = options.config !== undefined ? parseClusterConfig(options.config).nodes.length : (options.nodes ?? d.nodes);
   const et = options.electionTimeoutMs ?? d.electionTimeoutMs;
   const net = { ...DEFAULT_NETWORK, ...options.network };
   const clocks = { ...DEFAULT_CLOCKS, ...options.clocks };

@@ -312,6 +312,11 @@ describe('a setup with a cluster.yaml (config): its own node names', () => {
     expect(loadError(chapter({ setup: config(NAMES), steps: ['Up.\n\n```scenario\ncrash n1\n```'] }))).toMatch(/unknown node 'n1' .*\(nodes: paris, london,/);
   });
 
+  it('placeholders count the config’s nodes: {{nodes}} and {{majority}} on a three-node cluster.yaml', () => {
+    const c = load(chapter({ setup: config(['a', 'b', 'c']), intro: 'A majority is {{majority|word}} of {{nodes|word}}.' }));
+    expect(c.intro).toBe('A majority is two of three.');
+  });
+
   it('the step-length limit counts the config’s nodes (a 50-node cluster.yaml, like nodes 50)', () => {
     const fifty = Array.from({ length: 50 }, (_, i) => `b${i + 1}`);
     const long = ['Long.\n\n```scenario\nrun 1000s\n```'];
