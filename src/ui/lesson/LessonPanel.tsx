@@ -124,7 +124,7 @@ function PredictEditor({ predict, nodeIds, onChange }: { predict: LessonPredict 
 }
 
 const KEPT_LABELS: Record<keyof StepKept, { label: string; hint: string }> = {
-  setup: { label: 'Setup block (kept as written)', hint: 'Header lines: this step starts a fresh cluster (docs/lessons.md, “setup”).' },
+  setup: { label: 'Setup block (kept as written)', hint: 'Header lines: this step starts a fresh cluster with the lesson’s setup and these.' },
   view: { label: 'View block (kept as written)', hint: 'YAML: the panels the step opens (show), a node to inspect, what the step button steps to (watch).' },
   predict: { label: 'Question (kept as written)', hint: 'The ```predict YAML of a question the form cannot show (a run question, a number, or choices with their own checks).' },
 };
