@@ -198,8 +198,8 @@ export function NodeTable({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }
         'Node', 'Role',
         <span key="timer" title="Time left before the node's election timer fires">Timer</span>,
         'Term', 'Voted for', 'Log', 'Commit',
-        'Lamport',
-        ...(showClock ? ['Clock error'] : []),
+        <span key="lamport" title="A logical clock: a count of the node's events, not a time (chapter 11, Lamport clocks and happened-before)">Lamport</span>,
+        ...(showClock ? [<span key="clock" title="How far the node's own clock is from true time, after any synchronisation (chapter 12, Physical clocks and clock sync)">Clock error</span>] : []),
         ...(showSuspects ? ['Suspects'] : []),
       ]}
     >
@@ -338,8 +338,9 @@ export function Topics({ snap }: { snap: ClusterSnap }) {
         )}
       </Table>
       <p className="hint">
-        Each record carries the leader’s Lamport stamp for the PUB, <code>ts</code> (the leader’s own clock when it accepted it) and{' '}
-        <code>corrected_ts</code> (that reading after clock synchronisation).
+        Each record carries the leader’s Lamport stamp for the PUB (a count of its events, not a time), <code>ts</code> (the leader’s own clock when
+        it accepted it, which runs ahead of or behind true time: it can read later than the page’s <em>t</em>) and <code>corrected_ts</code> (that
+        reading after clock synchronisation).
       </p>
     </div>
   );
