@@ -3,7 +3,7 @@
 // `npm run lesson -- guides/03-election.md --seeds 1..100 [--json] [--quiet] [--prose]`
 // Exit codes: 0 every check held on every seed, 1 a check (or a step) failed, 2 bad input.
 import { ChapterError, ChapterSession, loadChapter, stepLimitsFor, walkChallenge, type Chapter, type StepOutcome } from '../guides/chapters';
-import { ScenarioError, parseScenario, runScenario, type Scenario, type StepResult } from '../sim/scenario';
+import { ScenarioError, parseScenario, runScenario, scenarioHelp, type Scenario, type StepResult } from '../sim/scenario';
 import { ConfigError, ignoredConfigKeys } from '../sim/config';
 import type { ClusterOptions } from '../sim/types';
 import { RUN_FORMAT } from '../store/share';
@@ -17,7 +17,7 @@ export const MAX_SEEDS = 100_000;
 
 export const USAGE = `usage: npm run lesson -- <file> [--seeds <list>] [--json] [--quiet] [--prose]
 
-  <file>          a guide chapter (guides/*.md), a lesson downloaded from the page's editor (.md),
+  <file>          a lesson (.md: 1–40 steps; a course chapter in guides/ has 5–12),
                   or a scenario file (scenario-language lines)
   --seeds <list>  seeds to walk: 7 | 1..100 | 1,5,9 | 1..10,20..25 (default: the file's own seed)
   --json          one JSON document on stdout, for tools
@@ -25,6 +25,22 @@ export const USAGE = `usage: npm run lesson -- <file> [--seeds <list>] [--json] 
   --prose         print each chapter step's prose (with this run's values) in the transcript
 
 exit code: 0 every check held on every seed, 1 a check failed, 2 bad input`;
+
+/** `--help`: the usage, then every header line and command of the scenario language (the list the parser itself knows). */
+export function helpText(): string {
+  return [
+    USAGE,
+    '',
+    'The scenario language: one statement per line, header lines before the first command; # starts a comment.',
+    'Node references: a node id (n1 …, or a cluster.yaml\'s own), leader, follower, follower2 …, $variable.',
+    'Durations: 500ms, 2s (a bare number is ms).',
+    '',
+    ...scenarioHelp().map((line) => `  ${line}`),
+    '',
+    'Predicates (expect, run until, a question\'s agrees, a challenge\'s goal), values (let) and the lesson file',
+    'format: docs/lessons.md.',
+  ].join('\n');
+}
 
 export interface LessonArgs {
   file: string;
@@ -406,7 +422,7 @@ export function lessonMain(argv: readonly string[], io: LessonIO): number {
     return EXIT_BAD_INPUT;
   };
   if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout(USAGE + '\n');
+    io.stdout(helpText() + '\n');
     return EXIT_OK;
   }
   let args: LessonArgs;
