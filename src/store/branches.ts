@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { ActionRecord } from '../sim';
 import type { Driver, Mark } from './driver';
 import { useForked } from './forked';
-import type { RunOptions } from './runOptions';
+import { isDefaultRun, type RunOptions } from './runOptions';
 import type { RunningWorkload } from './workload';
 import { finishTask, formatMs, getDriver, newRun, onFork, onForkUndone, onRunReplaced, seek, useSim } from './sim';
 
@@ -59,14 +59,16 @@ let switching: { id: number; seekTo: number; tree?: readonly Branch[] } | null =
 let lastRunId = useSim.getState().runId;
 /**
  * The tree a new run is about to replace, saved from the old driver while it is whole: any run with something to
- * lose (a tree of branches, an action, or time past 0). A single run is a tree of one.
+ * lose (a tree of branches, an action, or time past 0 on a run of the learner's own settings: the default run with
+ * no action is the page's own, played on load and by guides' hand-offs, and comes back by playing it). A single run
+ * is a tree of one.
  */
 let leaving: { branches: Branch[]; current: number; at: number; seed: number; actions: number } | null = null;
 
 onRunReplaced((old) => {
   const s = useBranches.getState();
   const actions = old?.knownActions().count ?? 0;
-  const worth = old !== null && (s.branches.length > 1 || actions > 0 || old.now > 0);
+  const worth = old !== null && (s.branches.length > 1 || actions > 0 || (old.now > 0 && !isDefaultRun(old.run)));
   leaving = switching === null && old !== null && worth ? { branches: withSaved(s.branches, s.current, old), current: s.current, at: old.now, seed: old.run.seed, actions } : null;
 });
 

@@ -50,6 +50,12 @@ export function clusterOptions(run: RunOptions): ClusterOptions {
 }
 
 /** Drops keys whose value is undefined, so equal runs serialize equally. */
+/** Whether `run` is the page's default run (seed 1, 5 nodes, nothing else set): playing it again gives the same run. */
+export function isDefaultRun(run: RunOptions): boolean {
+  const set = Object.entries(normalizeRun(run));
+  return set.length === Object.keys(DEFAULT_RUN).length && set.every(([k, v]) => DEFAULT_RUN[k as keyof RunOptions] === v);
+}
+
 export function normalizeRun(run: RunOptions): RunOptions {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(run)) if (v !== undefined) out[k] = v;

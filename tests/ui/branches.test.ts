@@ -235,6 +235,14 @@ describe('branches', () => {
     newRun({ seed: 10, nodes: 3 });
     finishTask();
     expect(useForked.getState().replaced, 'seed 9 at t = 0 had nothing to lose').toBeNull();
+    // The page's default run, played with no action (as on load, or before a guide's hand-off), comes back by playing it.
+    newRun({ seed: 1, nodes: 5 });
+    finishTask();
+    seek(700);
+    finishTask();
+    newRun({ seed: 11, nodes: 3 });
+    finishTask();
+    expect(useForked.getState().replaced, 'the default run with no action').toBeNull();
   });
 
   it('a run link opened in the same tab offers the learner\'s single run back (audit r6 teacher #5)', async () => {
