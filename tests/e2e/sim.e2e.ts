@@ -249,7 +249,7 @@ describe.skipIf(!hasBrowser)('simulator journeys', () => {
     const print = await fingerprint(page);
     await page.getByRole('button', { name: 'Create link' }).click();
     const other = await openPage(browser, await page.getByTestId('share-link').inputValue());
-    await expect.poll(() => other.page.getByTestId('notice').textContent()).toMatch(/Opened a shared run/);
+    await expect.poll(() => other.page.getByTestId('notice').textContent(), { timeout: 20_000 }).toMatch(/Opened a shared run/);
     expect(await fingerprint(other.page)).toBe(print);
     await other.page.getByRole('tab', { name: 'Client' }).click();
     await expect.poll(() => other.page.locator('[data-testid="workload-stats"] td[data-stat="acked"]').textContent()).toBe(issued);
@@ -278,7 +278,7 @@ describe.skipIf(!hasBrowser)('simulator journeys', () => {
     expect(link).toMatch(/#z=/);
 
     const other = await openPage(browser, link);
-    await expect.poll(() => other.page.getByTestId('notice').textContent()).toMatch(/Opened a shared run/);
+    await expect.poll(() => other.page.getByTestId('notice').textContent(), { timeout: 20_000 }).toMatch(/Opened a shared run/);
     await expect.poll(() => other.page.getByTestId('now').textContent()).toBe(now);
     expect(await fingerprint(other.page)).toBe(print);
     expect(other.errors).toEqual([]);
@@ -305,7 +305,7 @@ describe.skipIf(!hasBrowser)('simulator journeys', () => {
     const left = await page.getByTestId('now').textContent();
     const forkedPrint = await fingerprint(page);
     await page.evaluate((h) => (location.hash = h), new URL(link).hash);
-    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/Opened a shared run/);
+    await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 20_000 }).toMatch(/Opened a shared run/);
     expect(await page.getByTestId('replaced').textContent()).toMatch(/replaced the one you had, with its 2 branches/);
     await page.getByRole('button', { name: 'Bring them back' }).click();
     await expect.poll(() => page.getByTestId('replaced').count()).toBe(0);
