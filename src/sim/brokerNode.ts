@@ -219,7 +219,7 @@ export interface BrokerObserver {
   duplicate(node: string, topic: string, id: string, offset: number | undefined): void;
 }
 
-/** How many of a follower's forwards a node remembers taking (far more than can be in flight at once). */
+/** How many of a follower's forwards past a gap a node remembers before it gives the gap up (far more than can be in flight at once). */
 const FORWARDS_KEPT = 256;
 
 export class BrokerNode {
@@ -232,11 +232,12 @@ export class BrokerNode {
   private forwards = new Map<number, PendingForward>();
   private fwdSeq = 0;
   /**
-   * The forwards this node took, by sender (its newest FORWARDS_KEPT fwdIds): a network copy of one is not a
-   * second PUB, so it gets no second answer (which could reach the follower first and tell the client
-   * `OK duplicate` of what its own PUB just stored) and is never stored again once its id has left the window.
+   * The forwards this node took, by sender: a network copy of one is not a second PUB, so it gets no second
+   * answer (which could reach the follower first and tell the client `OK duplicate` of what its own PUB just
+   * stored) and is never stored again once its id has left the window. A sender numbers its forwards 1, 2, 3…:
+   * every id up to `upTo` was taken, and `above` holds those taken past a gap (one still on its way, or lost).
    */
-  private forwardsTaken = new Map<Actor, Set<number>>();
+  private forwardsTaken = new Map<Actor, { upTo: number; above: Set<number> }>();
   private subs = new Map<string, Subscription[]>(); // by topic
   /** One connection per client: a newer connection from the same client replaces the older one. */
   private conns = new Map<Actor, ServerConnection>();
@@ -537,15 +538,7 @@ export class BrokerNode {
   }
 
   private onForwardPub(from: Actor, fwd: ForwardPub): void {
-    let taken = this.forwardsTaken.get(from);
-    if (taken === undefined) this.forwardsTaken.set(from, (taken = new Set()));
-    if (taken.has(fwd.fwdId)) return;
-    taken.add(fwd.fwdId);
-    // (A set iterates in insertion order: the first is the oldest.)
-    if (taken.size > FORWARDS_KEPT) for (const old of taken) {
-      taken.delete(old);
-      break;
-    }
+    if (!this.takeForward(from, fwd.fwdId)) return;
     this.publish(
       fwd.topic,
       fwd.id,
@@ -557,6 +550,22 @@ export class BrokerNode {
       false,
       fwd.session,
     );
+  }
+
+  /** Notes forward `id` from `from` as taken; false if it was taken before (a network copy). */
+  private takeForward(from: Actor, id: number): boolean {
+    let t = this.forwardsTaken.get(from);
+    if (t === undefined) this.forwardsTaken.set(from, (t = { upTo: 0, above: new Set() }));
+    if (id <= t.upTo || t.above.has(id)) return false;
+    t.above.add(id);
+    while (t.above.delete(t.upTo + 1)) t.upTo++;
+    // A gap that stays open (its forward was lost) is given up past FORWARDS_KEPT later ones: it will not come.
+    if (t.above.size > FORWARDS_KEPT) {
+      t.upTo = Math.min(...t.above);
+      t.above.delete(t.upTo);
+      while (t.above.delete(t.upTo + 1)) t.upTo++;
+    }
+    return true;
   }
 
   private onForwardReply(r: ForwardReply): void {
