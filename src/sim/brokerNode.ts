@@ -219,8 +219,13 @@ export interface BrokerObserver {
   duplicate(node: string, topic: string, id: string, offset: number | undefined): void;
 }
 
-/** How many of a follower's forwards past a gap a node remembers before it gives the gap up (far more than can be in flight at once). */
-const FORWARDS_KEPT = 256;
+/**
+ * How many of a follower's forwards past a gap a node remembers before it gives the gap up. A gap is most
+ * often forwards that went to another leader (a follower forwards to whichever it knows), or lost ones:
+ * neither comes. An original held back by reordering while this many later ones overtook it would be
+ * taken for a copy and get no answer (the follower's forward then times out, as for a lost one).
+ */
+const FORWARDS_KEPT = 32;
 
 export class BrokerNode {
   state: BrokerState;
