@@ -43,4 +43,31 @@ describe('a ForwardPub the network duplicates', () => {
       expect(c.findings(), `seed ${seed}`).toEqual([]);
     }
   });
+
+  it('after a leader change a follower\'s forwards (numbered on from those the old leader took) are all taken by the new one, copies and all (5 seeds)', () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const c = createCluster({ seed, nodes: 5, network: { duplicateRate: 0.3 }, checkers: 'throw' });
+      c.runUntil(() => c.leader() !== undefined, 3000);
+      c.runFor(200);
+      const first = c.leader()!;
+      const pubs = (via: string, n: number, tag: string): void => {
+        for (let i = 0; i < n; i++) {
+          const h = c.command(via, `PUB orders ${tag}${i}`);
+          c.runUntil(() => h.done, 6000);
+          expect(h.lines.join(' '), `seed ${seed}, ${tag}${i} at ${via}`).toMatch(/^OK REDIRECTED /);
+        }
+      };
+      // Every follower forwards to the first leader, then to the next: its forwards there start past a gap.
+      for (const id of c.nodeIds.filter((x) => x !== first)) pubs(id, 4, `a${id}-`);
+      c.crash(first);
+      c.runUntil(() => c.leader() !== undefined && c.leader() !== first, 5000);
+      c.runFor(300);
+      const via = c.nodeIds.find((x) => x !== first && x !== c.leader())!;
+      // More than the 32 a leader keeps past a gap: the gap (the old leader's forwards) is given up, nothing else.
+      pubs(via, 40, 'b');
+      c.runFor(200);
+      const stored = c.history(c.leader()!, 'orders').map((r) => r.message);
+      expect(stored.filter((m) => m.startsWith('b')).length, `seed ${seed}`).toBe(40);
+    }
+  });
 });
