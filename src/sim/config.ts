@@ -124,6 +124,9 @@ function parseYaml(text: string): unknown {
  * Keys of a valid cluster.yaml that the simulator does not read (as the original, it ignores them):
  * named to the learner, since a misspelt or extra key would otherwise do nothing without a word.
  */
+/** Why a cluster.yaml's other keys do nothing, as the Config tab and the lesson runner say it. */
+export const CONFIG_KEYS_NOTE = 'cluster.yaml gives only the nodes: id, host, port';
+
 export function ignoredConfigKeys(text: string): string[] {
   const root = parseYaml(text);
   if (!isMapping(root)) return [];

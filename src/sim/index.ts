@@ -1,6 +1,6 @@
 // The headless API: the one entry point that tests, benchmarks, guides and the UI use.
 export { createCluster, CheckerViolation, SimCluster, DEFAULT_CLOCKS, plainAction } from './cluster';
-export { ConfigError, MAX_HOST_CHARS, MAX_NODES, parseClusterConfig, ignoredConfigKeys, generatedConfig, configToYaml } from './config';
+export { ConfigError, MAX_HOST_CHARS, MAX_NODES, parseClusterConfig, ignoredConfigKeys, CONFIG_KEYS_NOTE, generatedConfig, configToYaml } from './config';
 export type { ClusterConfig, NodeConfig } from './config';
 export { clusterOptionsSchema, validateOptions, warnings } from './options';
 // The zod schema above loads in the page only on demand: the engine finds it through './validate'.

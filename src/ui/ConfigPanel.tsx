@@ -2,7 +2,7 @@
 // CheckQuorum and snapshots; applying starts a new run, and a bad config changes nothing. The YAML can also add and remove
 // nodes of the running cluster.
 import { useId, useMemo, useState, type ChangeEvent } from 'react';
-import { MAX_NODES, configToYaml, generatedConfig, ignoredConfigKeys, parseClusterConfig, warnings } from '../sim';
+import { CONFIG_KEYS_NOTE, MAX_NODES, configToYaml, generatedConfig, ignoredConfigKeys, parseClusterConfig, warnings } from '../sim';
 import type { SimCluster } from '../sim';
 // This panel reads and writes cluster.yaml: it brings the YAML parser (loaded on demand, with the panel).
 import '../sim/yamlEager';
@@ -159,7 +159,7 @@ export function ConfigPanel() {
     try {
       const cfg = parseClusterConfig(draft.yaml);
       const ignored = ignoredConfigKeys(draft.yaml);
-      const note = ignored.length === 0 ? '' : `. Ignored (cluster.yaml gives only the nodes: id, host, port): ${ignored.join(', ')}`;
+      const note = ignored.length === 0 ? '' : `. Ignored (${CONFIG_KEYS_NOTE}): ${ignored.join(', ')}`;
       return { ok: true as const, text: `${cfg.nodes.length} node${cfg.nodes.length === 1 ? '' : 's'}: ${cfg.nodes.map((n) => n.id).join(', ')}${note}` };
     } catch (err) {
       return { ok: false as const, text: err instanceof Error ? err.message : String(err) };

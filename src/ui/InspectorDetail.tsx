@@ -60,7 +60,7 @@ export function MessageInspector({ id }: { id: number }) {
         <Field label="Sent at" value={formatMs(m.sentAt)} />
         <Field label="Arrives at" value={formatMs(m.arriveAt)} />
         <Field label="Lamport stamp" value={m.lamport} />
-        <Field label="Fate" value={fateLong(m, msgs.length, (id) => nodes.find((v) => v.id === id)?.connected)} />
+        <Field label="Fate" value={fateLong(m, msgs.length, nodes)} />
         {m.duplicate && <Field label="Copy" value="the network's duplicate" />}
       </dl>
       <h3>Payload</h3>

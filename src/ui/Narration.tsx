@@ -33,12 +33,11 @@ function ComingUp() {
   useSim((s) => s.seq);
   const rows = useMemo(() => {
     const out: Array<{ at: number; text: string; key: string }> = [];
-    const connected = (id: string): boolean | undefined => nodes.find((v) => v.id === id)?.connected;
     // (Messages are in flight only once the engine, and the explanations with it, have loaded.)
     const fate = explainers()?.fateShort;
     for (const m of getView().inFlight()) {
       if (m.arriveAt < now || fate === undefined) continue;
-      out.push({ at: m.arriveAt, key: `m${m.id}-${m.duplicate ? 1 : 0}`, text: `${m.type} ${m.from}→${m.to} ${fate(m, connected)}${m.duplicate ? ' (duplicate)' : ''}` });
+      out.push({ at: m.arriveAt, key: `m${m.id}-${m.duplicate ? 1 : 0}`, text: `${m.type} ${m.from}→${m.to} ${fate(m, nodes)}${m.duplicate ? ' (duplicate)' : ''}` });
     }
     for (const v of nodes) {
       if (v.up && v.electionDeadline !== undefined && v.electionDeadline >= now) out.push({ at: v.electionDeadline, key: `t${v.id}`, text: electionTimerLine(v, nodes, groups, cuts) });

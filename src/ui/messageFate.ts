@@ -2,14 +2,16 @@
 import type { InFlight } from '../sim';
 
 type Ends = Pick<InFlight, 'from' | 'to' | 'lost' | 'cut'>;
+/** The nodes as the page shows them: which are connected. */
+type Nodes = ReadonlyArray<{ readonly id: string; readonly connected: boolean }>;
 
-/** The end of `m` that is disconnected (the sender if both are), given which nodes are connected. */
-function disconnectedEnd(m: Ends, connected: (id: string) => boolean | undefined): string {
-  return connected(m.from) === false || connected(m.to) !== false ? m.from : m.to;
+/** The end of `m` that is disconnected (the sender if both are). */
+function disconnectedEnd(m: Ends, nodes: Nodes): string {
+  return nodes.some((v) => v.id === m.to && !v.connected) && !nodes.some((v) => v.id === m.from && !v.connected) ? m.to : m.from;
 }
 
 /** Why `m` will be dropped when it arrives, in a few words ("partition", "n3 is down"…), or undefined. */
-export function cutWords(m: Ends, connected: (id: string) => boolean | undefined): string | undefined {
+export function cutWords(m: Ends, nodes: Nodes): string | undefined {
   switch (m.cut) {
     case 'partition':
       return 'partition';
@@ -18,21 +20,21 @@ export function cutWords(m: Ends, connected: (id: string) => boolean | undefined
     case 'down':
       return `${m.to} is down`;
     case 'disconnected':
-      return `${disconnectedEnd(m, connected)} is disconnected`;
+      return `${disconnectedEnd(m, nodes)} is disconnected`;
     default:
       return undefined;
   }
 }
 
 /** A few words: "arrives", "will be lost", "will be dropped (partition)", "will be dropped (n3 is down)"… */
-export function fateShort(m: Ends, connected: (id: string) => boolean | undefined): string {
+export function fateShort(m: Ends, nodes: Nodes): string {
   if (m.lost) return 'will be lost';
-  const cut = cutWords(m, connected);
+  const cut = cutWords(m, nodes);
   return cut === undefined ? 'arrives' : `will be dropped (${cut})`;
 }
 
 /** The Inspector's sentence, with what would let it through; `copies` counts the network's duplicates too. */
-export function fateLong(m: Ends, copies: number, connected: (id: string) => boolean | undefined): string {
+export function fateLong(m: Ends, copies: number, nodes: Nodes): string {
   if (m.lost) return 'will be lost by the network';
   const dropped = 'will be dropped when it arrives: ';
   switch (m.cut) {
@@ -43,7 +45,7 @@ export function fateLong(m: Ends, copies: number, connected: (id: string) => boo
     case 'down':
       return `${dropped}${m.to} is down (unless it restarts first)`;
     case 'disconnected':
-      return `${dropped}${disconnectedEnd(m, connected)} is disconnected (unless it is reconnected first)`;
+      return `${dropped}${disconnectedEnd(m, nodes)} is disconnected (unless it is reconnected first)`;
     default:
       return copies > 1 ? `duplicated (${copies} copies)` : 'will be delivered';
   }

@@ -262,7 +262,7 @@ export function InFlightPanel({ snap, kind }: { snap: ClusterSnap; kind: StepKin
               <td>
                 {m.from} → {m.to}
               </td>
-              <td>{m.lost ? `lost at ${formatTime(m.arriveAt)}` : m.cut !== undefined ? `dropped at ${formatTime(m.arriveAt)} (${cutWords(m, (id) => snap.nodes.find((v) => v.id === id)?.connected)})` : formatTime(m.arriveAt)}</td>
+              <td>{m.lost ? `lost at ${formatTime(m.arriveAt)}` : m.cut !== undefined ? `dropped at ${formatTime(m.arriveAt)} (${cutWords(m, snap.nodes)})` : formatTime(m.arriveAt)}</td>
               <td>{formatTime(Math.max(0, m.arriveAt - snap.now))}</td>
             </tr>
           ))}
