@@ -405,6 +405,7 @@ export class SimCluster implements Cluster {
       if (engine.nextAt() === Infinity) return false;
       if (engine.processNext()) done++;
     }
+    engine.settle();
     return true;
   }
 
@@ -433,16 +434,24 @@ export class SimCluster implements Cluster {
       if (engine.processNext()) throw new Error(`replay diverged: events due before the action at t=${at} were not processed (its event count ${events} is too small)`);
     }
     engine.now = at;
+    // As the run that stood here had (see Engine.settle).
+    engine.settle();
   }
 
   runUntil(done: () => boolean, maxMs: number): boolean {
     if (typeof done !== 'function') throw new TypeError(`runUntil needs a function to test (got ${typeof done})`);
     checkDuration('runUntil', maxMs);
-    if (done()) return true;
     const engine = this.engine;
+    if (done()) {
+      engine.settle();
+      return true;
+    }
     const target = engine.now + maxMs;
     while (engine.nextAt() <= target) {
-      if (engine.processNext() && done()) return true;
+      if (engine.processNext() && done()) {
+        engine.settle();
+        return true;
+      }
     }
     engine.now = target;
     return done();

@@ -442,6 +442,24 @@ export class Engine {
     return true;
   }
 
+  /**
+   * Pops the queue items due by now that would change nothing but the queue (stale or stopped timers'
+   * wake-ups, wake-ups of timers pushed back since, which sleep again, and cancelled messages), up to
+   * the first that is an event. Every way of stopping calls it (a run to a time pops them anyway), and
+   * so does a replay at the same point: however a run came to a moment, a learner who acts there acts
+   * on the same queue, and a timer the action sets again is queued in the same order.
+   */
+  settle(): void {
+    const q = this.queue;
+    for (let item = q.peek(); item !== undefined && item.at <= this.now; item = q.peek()) {
+      if (item.k === WAKE) {
+        const timer = item.timer;
+        if (item.at === timer.scheduledAt && timer.deadline !== Infinity && timer.deadline <= item.at) return;
+      } else if (!this.cancelled.has(item)) return;
+      this.processNext();
+    }
+  }
+
   /** A timer fires now. */
   private ring(timer: Timer): void {
     timer.deadline = Infinity;

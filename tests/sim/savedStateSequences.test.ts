@@ -149,9 +149,8 @@ function move(c: SimCluster, steps: Step[], m: Move): void {
 
 /**
  * Where `c` differs from a fresh cluster that makes the same moves from the start with no save or
- * restore (undefined: nowhere). (Not replay() of the action log to { at, events }: that stops before
- * the wake-ups of stopped timers due at that very time, which a run to that time has popped; they do
- * nothing, but the fingerprint counts them.)
+ * restore (undefined: nowhere). (replay() of the action log to { at, events } reaches the same state too:
+ * tests/sim/replayExactPoint.test.ts.)
  */
 function differs(o: ClusterOptions, steps: Step[], c: SimCluster, trail: readonly Move[]): string | undefined {
   const ref = createCluster(o);
