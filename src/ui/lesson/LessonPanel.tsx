@@ -7,7 +7,7 @@ import { getDriver, useSim } from '../../store/sim';
 import { download } from '../exportImage';
 import { showLesson } from './LessonHost';
 import {
-  LESSON_FILE, LONG_LINK, encodeLessonHash, errorInEditor, keptParts, lessonId, lessonMarkdown, loadLesson, type Lesson, type LessonChallenge, type LessonPredict, type LessonRegion, type StepKept,
+  LESSON_FILE, LONG_LINK, encodeLessonHash, errorInEditor, keptParts, lessonFileId, lessonMarkdown, loadLesson, type Lesson, type LessonChallenge, type LessonPredict, type LessonRegion, type StepKept,
 } from './lessonFormat';
 import { exactLines, readableLines, suggestChecks } from './lessonRecord';
 import {
@@ -440,7 +440,7 @@ function Share({ draft }: { draft: LessonDraft }) {
         <button type="button" className="btn" disabled={empty || !loaded.ok} onClick={() => void makeLink()} data-testid="lesson-link-button">
           Copy link
         </button>
-        <button type="button" className="btn" disabled={empty} onClick={() => download(`${lessonId(draft.lesson.title)}.md`, new Blob([markdown], { type: 'text/markdown' }))}>
+        <button type="button" className="btn" disabled={empty} onClick={() => download(`${lessonFileId(draft.lesson)}.md`, new Blob([markdown], { type: 'text/markdown' }))}>
           Download .md
         </button>
       </div>

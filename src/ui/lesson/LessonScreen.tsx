@@ -7,7 +7,7 @@ import { download } from '../exportImage';
 import { GuidePlayer } from '../guide/GuidePlayer';
 import { handToFreePlay } from '../guide/handoff';
 import { closeLesson, useLessonView, type LessonSource } from './LessonHost';
-import { LESSON_FILE, copyDifferences, lessonId, lessonToMarkdown, loadLesson, markdownToLesson } from './lessonFormat';
+import { LESSON_FILE, copyDifferences, lessonToMarkdown, loadLesson, markdownToLesson } from './lessonFormat';
 import { continueLesson, useLesson } from './lessonStore';
 import { LayerError } from '../LayerError';
 import './lesson.css';
@@ -141,7 +141,7 @@ function LessonScreenBody() {
           {chapter.challenge !== undefined ? ' and a challenge' : ''} · seed {chapter.seed}
         </span>
         <span className="lesson-bar-end">
-          <button type="button" className="btn small" onClick={() => download(`${lessonId(chapter.title)}.md`, new Blob([markdown], { type: 'text/markdown' }))}>
+          <button type="button" className="btn small" onClick={() => download(`${chapter.id}.md`, new Blob([markdown], { type: 'text/markdown' }))}>
             Download .md
           </button>
           {source === 'preview' ? (

@@ -120,6 +120,11 @@ export function lessonId(title: string): string {
   return `lesson-${slug === '' ? 'untitled' : slug}`;
 }
 
+/** The lesson's id as its file gives it (front matter `id:`): a kept id, or one made from the title. */
+export function lessonFileId(lesson: Lesson): string {
+  return lesson.kept?.id ?? lessonId(lesson.title);
+}
+
 function fenced(info: string, body: string): string {
   const b = body.replace(/\r\n?/g, '\n').trimEnd();
   // A body line that is itself a fence of the same length would close the block early.
