@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
-// Opening and editing a lesson as a teacher does, for things that went wrong: Download .md names the file
-// after the lesson's id in its front matter.
+// Opening and editing a lesson as a teacher does, for things that went wrong: a lesson's cluster.yaml keys
+// the simulator ignores are named over the lesson (as `npm run lesson` names them); Download .md names the
+// file after the lesson's id in its front matter.
+import { readFileSync } from 'node:fs';
 import { act as rAct, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetBranches } from '../../src/store/branches';
@@ -8,7 +10,7 @@ import { finishTask } from '../../src/store/sim';
 import { closeLesson, showLesson } from '../../src/ui/lesson/LessonHost';
 import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
 import { LessonScreen } from '../../src/ui/lesson/LessonScreen';
-import { lessonToMarkdown } from '../../src/ui/lesson/lessonFormat';
+import { lessonToMarkdown, type Lesson } from '../../src/ui/lesson/lessonFormat';
 import { discardLesson, useLesson } from '../../src/ui/lesson/lessonStore';
 import { freshRun } from './helpers';
 
@@ -47,6 +49,47 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   discardLesson();
+});
+
+describe('a lesson on a cluster.yaml with keys the simulator ignores', () => {
+  const yaml = `${readFileSync('public/cluster.yaml', 'utf8')}election_timeout_ms: [200, 400]\nheartbeat_ms: 40\n`;
+  const onYaml = (config: string): Lesson => ({
+    title: 'On my cluster',
+    summary: 'A lesson on a cluster.yaml.',
+    intro: 'Three nodes from a file.',
+    seed: 1,
+    setup: `config ${JSON.stringify(config)}`,
+    steps: [{ title: 'Elect', text: 'A leader.', scenario: 'run until leader within 2s', checks: 'expect leader' }],
+  });
+
+  it('the lesson player names them over the lesson, as `npm run lesson` does; the editor lists them with its warnings', () => {
+    render(<LessonScreen />);
+    run(() => showLesson(lessonToMarkdown(onYaml(yaml)), 'file', 'my-cluster-lesson.md'));
+    const note = screen.getByTestId('lesson-config-note');
+    expect(note.textContent).toBe('The lesson’s cluster.yaml has keys the simulator ignores (cluster.yaml gives only the nodes: id, host, port): election_timeout_ms, heartbeat_ms.');
+    // It stays over the lesson while it plays.
+    run(() => fireEvent.click(screen.getByRole('button', { name: 'Start →' })));
+    expect(screen.getByTestId('lesson-config-note').textContent).toMatch(/election_timeout_ms, heartbeat_ms/);
+    run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+    cleanup();
+    render(<LessonPanel />);
+    expect(screen.getByTestId('lesson-warnings').textContent).toMatch(/cluster\.yaml has keys the simulator ignores \(cluster\.yaml gives only the nodes: id, host, port\): election_timeout_ms, heartbeat_ms/);
+  });
+
+  it('a cluster.yaml with only its nodes gets no note', () => {
+    render(<LessonScreen />);
+    run(() => showLesson(lessonToMarkdown(onYaml(readFileSync('public/cluster.yaml', 'utf8'))), 'link'));
+    expect(screen.getByRole('button', { name: 'Start →' })).toBeDefined();
+    expect(screen.queryByTestId('lesson-config-note')).toBeNull();
+  });
+
+  it('a step’s own cluster.yaml is named as that step’s', () => {
+    const lesson = onYaml(readFileSync('public/cluster.yaml', 'utf8'));
+    const two: Lesson = { ...lesson, steps: [lesson.steps[0], { ...lesson.steps[0], title: 'Again', kept: { setup: `config ${JSON.stringify(`${readFileSync('public/cluster.yaml', 'utf8')}rack: b\n`)}` } }] };
+    render(<LessonScreen />);
+    run(() => showLesson(lessonToMarkdown(two), 'link'));
+    expect(screen.getByTestId('lesson-config-note').textContent).toBe('Step 2’s cluster.yaml has keys the simulator ignores (cluster.yaml gives only the nodes: id, host, port): rack.');
+  });
 });
 
 describe('Download .md', () => {

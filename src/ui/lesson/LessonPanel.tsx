@@ -7,7 +7,7 @@ import { getDriver, useSim } from '../../store/sim';
 import { download } from '../exportImage';
 import { showLesson } from './LessonHost';
 import {
-  LESSON_FILE, LONG_LINK, encodeLessonHash, errorInEditor, keptParts, lessonFileId, lessonMarkdown, loadLesson, type Lesson, type LessonChallenge, type LessonPredict, type LessonRegion, type StepKept,
+  LESSON_FILE, LONG_LINK, encodeLessonHash, errorInEditor, ignoredKeyNotes, keptParts, lessonFileId, lessonMarkdown, loadLesson, type Lesson, type LessonChallenge, type LessonPredict, type LessonRegion, type StepKept,
 } from './lessonFormat';
 import { exactLines, readableLines, suggestChecks } from './lessonRecord';
 import {
@@ -372,8 +372,9 @@ type Status = { kind: 'ok' | 'error' | 'info'; text: string; line?: number } | n
 
 function Share({ draft }: { draft: LessonDraft }) {
   const { markdown, regions } = useMemo(() => lessonMarkdown(draft.lesson), [draft.lesson]);
-  const warnings = useMemo(() => lessonWarnings(draft.lesson), [draft.lesson]);
   const loaded = useMemo(() => loadLesson(markdown), [markdown]);
+  // The note learners will also see over the lesson (and `npm run lesson` prints) for a cluster.yaml's unread keys.
+  const warnings = useMemo(() => [...lessonWarnings(draft.lesson), ...(loaded.ok ? ignoredKeyNotes(loaded.chapter) : [])], [draft.lesson, loaded]);
   // The link and the last check's outcome belong to the text they were made from: once the lesson is edited
   // they are not shown as this lesson's (a copied link would carry the old text).
   const [made, setMade] = useState<{ link: string; status: Status; markdown: string }>({ link: '', status: null, markdown: '' });

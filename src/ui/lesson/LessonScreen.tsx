@@ -7,7 +7,7 @@ import { download } from '../exportImage';
 import { GuidePlayer } from '../guide/GuidePlayer';
 import { handToFreePlay } from '../guide/handoff';
 import { closeLesson, useLessonView, type LessonSource } from './LessonHost';
-import { LESSON_FILE, copyDifferences, lessonToMarkdown, loadLesson, markdownToLesson } from './lessonFormat';
+import { LESSON_FILE, copyDifferences, ignoredKeyNotes, lessonToMarkdown, loadLesson, markdownToLesson } from './lessonFormat';
 import { continueLesson, useLesson } from './lessonStore';
 import { LayerError } from '../LayerError';
 import './lesson.css';
@@ -132,6 +132,7 @@ function LessonScreenBody() {
     return <LessonError error={loaded.error} {...(loaded.line !== undefined ? { line: loaded.line } : {})} markdown={markdown} source={source} name={name} onClose={closeLesson} />;
   }
   const chapter = loaded.chapter;
+  const notes = ignoredKeyNotes(chapter);
   return (
     <div className="lesson-screen">
       <div className="lesson-bar" role="toolbar" aria-label="Lesson">
@@ -157,6 +158,11 @@ function LessonScreenBody() {
           )}
         </span>
       </div>
+      {notes.length > 0 && (
+        <p className="hint lesson-bar-note" data-testid="lesson-config-note">
+          {notes.join(' ')}
+        </p>
+      )}
       {editError !== undefined && (
         <p className="invalid lesson-bar-error" role="alert">
           Could not open the lesson in the editor: {editError}

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { stringify as toYaml, parse as parseYaml } from 'yaml';
 import { ChapterError, LESSON_STEP_LIMITS, loadChapter, type Chapter } from '../../guides/chapters';
+import { CONFIG_KEYS_NOTE, ignoredConfigKeys } from '../../sim/config';
 import { ScenarioError } from '../../sim/scenario';
 import { canCompress, fromBase64Url, pipe, toBase64Url } from '../../store/share';
 import { inflateLimited } from '../../store/linkCodec';
@@ -123,6 +124,33 @@ export function lessonId(title: string): string {
 /** The lesson's id as its file gives it (front matter `id:`): a kept id, or one made from the title. */
 export function lessonFileId(lesson: Lesson): string {
   return lesson.kept?.id ?? lessonId(lesson.title);
+}
+
+/**
+ * The note `npm run lesson` prints for a lesson whose cluster.yaml (a `config` header line) has keys the
+ * simulator does not read, one per cluster.yaml, said where it is (the lesson's setup, a step's, the challenge's).
+ */
+export function ignoredKeyNotes(chapter: Chapter): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const setups: Array<[string, Chapter['setup'] | undefined]> = [
+    ['The lesson’s', chapter.setup],
+    ...chapter.steps.map((s, i): [string, Chapter['setup'] | undefined] => [`Step ${i + 1}’s`, s.setup]),
+    ['The challenge’s', chapter.challenge?.setup],
+  ];
+  for (const [where, f] of setups) {
+    const config = f?.scenario.options.config;
+    if (config === undefined || seen.has(config)) continue;
+    seen.add(config);
+    let ignored: string[];
+    try {
+      ignored = ignoredConfigKeys(config);
+    } catch {
+      continue;
+    }
+    if (ignored.length > 0) out.push(`${where} cluster.yaml has keys the simulator ignores (${CONFIG_KEYS_NOTE}): ${ignored.join(', ')}.`);
+  }
+  return out;
 }
 
 function fenced(info: string, body: string): string {
