@@ -836,7 +836,6 @@ function subjectPredicate(subject: Subject, prop: NodeProp, label?: string): Pre
 
 // ---- events ----
 
-const EVENT_FIELDS = new Set(['kind', 'node', 'from', 'to', 'type', 'role', 'term', 'index', 'detail', 'lamport', 'msgId']);
 const FILTER_STOP = new Set(['within', 'count', 'and']);
 
 interface FilterWord {
@@ -867,8 +866,9 @@ function parseFilter(w: Words, what: string): EventFilter {
 }
 
 function fieldOf(x: object, key: string): unknown {
-  // Own fields only: a filter word like `constructor=x` must not read the prototype.
-  if (EVENT_FIELDS.has(key) || Object.hasOwn(x, key)) return (x as Record<string, unknown>)[key];
+  // Own fields only: a filter word like `constructor=x` must not read the prototype. A field the event
+  // does not carry is looked up in its message (`term=` on a delivered RequestVoteReply: the reply's term).
+  if (Object.hasOwn(x, key)) return (x as Record<string, unknown>)[key];
   const payload = (x as { payload?: unknown }).payload;
   if (typeof payload === 'object' && payload !== null && Object.hasOwn(payload, key)) return (payload as Record<string, unknown>)[key];
   return undefined;

@@ -21,11 +21,6 @@ const FIELD_HINTS: Readonly<Record<string, string>> = {
   leaderCommit: 'the leader’s commitIndex',
   lastLogIndex: 'index of the candidate’s last entry',
   lastLogTerm: 'term of the candidate’s last entry',
-  voteGranted: 'the vote (or pre-vote) is given',
-  success: 'the follower held an entry matching prevLogIndex and prevLogTerm (and the request’s term was not stale)',
-  matchIndex: 'the follower holds the log up to here',
-  conflictTerm: 'term of the conflicting entry (0: log too short)',
-  conflictIndex: 'the follower’s first index of conflictTerm (or its last index + 1): where the leader backs up to, unless it holds that term too',
   seq: 'heartbeat round, echoed in the reply (for reads)',
   transfer: 'leadership transfer: ignore leader stickiness',
   lastIncludedIndex: 'the snapshot replaces the log up to here',
@@ -43,10 +38,35 @@ const SEGMENT_HINTS: Readonly<Record<string, string>> = {
   echo: 'the ts of the segment that last moved the sender’s ack on: the other end measures its round trip with it',
 };
 
-/** The hint for a field of a message of this type. */
-function hintFor(type: unknown, key: string): string | undefined {
-  if (typeof type === 'string' && type.startsWith('Client')) return SEGMENT_HINTS[key];
-  return FIELD_HINTS[key];
+/**
+ * What a reply's fields say, which depends on the reply: an AppendEntriesReply's conflict fields are 0 on a
+ * success and on a refusal for a stale term (node.ts onAppendEntries), its matchIndex 0 on any refusal.
+ */
+function replyHint(payload: Record<string, unknown>, key: string): string | undefined {
+  if (payload.type === 'RequestVoteReply' && key === 'voteGranted') return payload.voteGranted === true ? 'the vote (or pre-vote) is given' : 'the vote (or pre-vote) is refused';
+  if (payload.type !== 'AppendEntriesReply') return undefined;
+  const ok = payload.success === true;
+  const cTerm = typeof payload.conflictTerm === 'number' ? payload.conflictTerm : 0;
+  const cIndex = typeof payload.conflictIndex === 'number' ? payload.conflictIndex : 0;
+  const why = cTerm > 0 ? 'its entry at prevLogIndex has another term than prevLogTerm' : cIndex > 0 ? 'its log is too short: it has no entry at prevLogIndex' : 'the request’s term was older than the follower’s (the reply’s term makes that leader step down)';
+  switch (key) {
+    case 'success':
+      return ok ? 'the follower held the entry at prevLogIndex with prevLogTerm, and now holds the entries sent' : `refused: ${why}`;
+    case 'matchIndex':
+      return ok ? 'the follower’s log matches the leader’s up to here' : '0 on a refusal';
+    case 'conflictTerm':
+      return ok ? '0: nothing conflicts' : cTerm > 0 ? 'the term of the follower’s entry at prevLogIndex' : cIndex > 0 ? '0: the follower’s log is too short' : '0: refused for a stale term, not a conflict';
+    case 'conflictIndex':
+      return ok ? '0: nothing conflicts' : cTerm > 0 ? 'the follower’s first index of conflictTerm: the leader backs up to it, unless it holds that term too' : cIndex > 0 ? 'the follower’s last index + 1: the leader backs up to it' : '0: refused for a stale term, not a conflict';
+    default:
+      return undefined;
+  }
+}
+
+/** The hint for a field of this message. */
+function hintFor(payload: Record<string, unknown>, key: string): string | undefined {
+  if (typeof payload.type === 'string' && payload.type.startsWith('Client')) return SEGMENT_HINTS[key];
+  return replyHint(payload, key) ?? FIELD_HINTS[key];
 }
 
 const MAX_ITEMS = 20;
@@ -180,7 +200,7 @@ export function PayloadView({ payload, from }: { payload: unknown; from: string 
             <dt>{k}</dt>
             <dd>
               {k === 'entries' && Array.isArray(entries) ? <Entries entries={entries as Array<{ term?: unknown; command?: unknown }>} first={prev + 1} /> : <Value v={payload[k]} depth={1} />}
-              {hintFor(payload.type, k) !== undefined && <span className="field-hint"> — {hintFor(payload.type, k)}</span>}
+              {hintFor(payload, k) !== undefined && <span className="field-hint"> — {hintFor(payload, k)}</span>}
             </dd>
           </div>
         ))}

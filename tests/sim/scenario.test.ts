@@ -432,6 +432,16 @@ describe('predicates the messaging guides use', () => {
     ok('seed 3\nrun until leader within 2s\nmark\ncmd leader HISTORY t x\nexpect event deliver ClientReply lines=ERR*int*\nexpect no event deliver ClientReply lines=OK*');
   });
 
+  it('a key the event does not carry is the message\'s: term= on a delivered reply is the reply\'s term', () => {
+    // Seed 3 elects in term 1: its granted votes are replies of term 1, none of term 2.
+    const r = ok('seed 3\nrun until leader within 2s\nlet t = leader term\nlet got = count of event deliver RequestVoteReply voteGranted=true term=$t\nlet other = count of event deliver RequestVoteReply voteGranted=true term=99\nlet all = count of event deliver RequestVoteReply voteGranted=true');
+    expect(r.runner.vars.get('got'), 'seed 3').toBeGreaterThanOrEqual(2);
+    expect(r.runner.vars.get('got'), 'seed 3').toBe(r.runner.vars.get('all'));
+    expect(r.runner.vars.get('other'), 'seed 3').toBe(0);
+    // The event's own field first: a role event's term is the event's.
+    ok('seed 3\nrun until leader within 2s\nlet t = leader term\nexpect event role leader term=$t');
+  });
+
   it('time since $t is how long ago $t was', () => {
     const r = ok('seed 3\nrun 100ms\nlet t0 = time\nrun 250ms\nlet took = time since $t0');
     expect(r.runner.vars.get('took')).toBeCloseTo(250, 9);

@@ -7,7 +7,7 @@ import { Inspector } from '../../src/ui/Inspector';
 import { ms, PayloadView } from '../../src/ui/InspectorTables';
 import { act, finishTask, getDriver, runUntilLeader, seek, selectMessage, selectNode } from '../../src/store/sim';
 import { LivenessNews } from '../../src/sim/livenessNews';
-import type { AliveEntry } from '../../src/sim';
+import { createCluster, type AliveEntry } from '../../src/sim';
 import { freshRun } from './helpers';
 import { loaded } from './loaded';
 
@@ -131,5 +131,62 @@ describe('field hints follow the message type', () => {
     cleanup();
     render(<PayloadView payload={{ type: 'AppendEntries', term: 2, seq: 7 }} from="n1" />);
     expect(screen.getByText('seq', { selector: 'dt' }).nextElementSibling!.textContent).toMatch(/^7 — heartbeat round/);
+  });
+});
+
+describe('a reply\'s field hints follow its values', () => {
+  /** The replies a run delivered: successes, and refusals of a restarted follower (log too short) and of a stale leader. */
+  function replies(): Map<string, Record<string, unknown>> {
+    const c = createCluster({ seed: 3, journalLimit: 200_000 });
+    c.runFor(1000);
+    const l = c.leader()!;
+    const [down, cut] = c.nodeIds.filter((x) => x !== l);
+    c.crash(down);
+    c.partition([[l, cut]]);
+    for (let i = 0; i < 5; i++) {
+      c.propose(l, `x${i}`);
+      c.runFor(50);
+    }
+    c.runFor(2000);
+    c.heal();
+    c.restart(down);
+    c.runFor(3000);
+    const out = new Map<string, Record<string, unknown>>();
+    for (const e of c.journal()) {
+      if (e.kind !== 'deliver' || e.type !== 'AppendEntriesReply') continue;
+      const p = e.payload as { success: boolean; conflictTerm: number; conflictIndex: number };
+      out.set(p.success ? 'ok' : p.conflictTerm > 0 ? 'mismatch' : p.conflictIndex > 0 ? 'short' : 'stale', e.payload as Record<string, unknown>);
+    }
+    return out;
+  }
+  const field = (name: string) => screen.getByText(name, { selector: 'dt' }).nextElementSibling!.textContent!;
+
+  it('a success says nothing conflicts; each refusal says why, and that matchIndex is 0 (seed 3)', () => {
+    const got = replies();
+    expect([...got.keys()].sort(), 'seed 3: the run delivered a success, a too-short and a stale-term refusal').toEqual(['ok', 'short', 'stale']);
+    render(<PayloadView payload={got.get('ok')} from="n2" />);
+    expect(field('success')).toMatch(/^yes — the follower held the entry at prevLogIndex with prevLogTerm/);
+    expect(field('matchIndex')).toMatch(/ — the follower’s log matches the leader’s up to here$/);
+    expect(field('conflictTerm')).toBe('0 — 0: nothing conflicts');
+    expect(field('conflictIndex')).toBe('0 — 0: nothing conflicts');
+    cleanup();
+    render(<PayloadView payload={got.get('short')} from="n2" />);
+    expect(field('success')).toBe('no — refused: its log is too short: it has no entry at prevLogIndex');
+    expect(field('matchIndex')).toBe('0 — 0 on a refusal');
+    expect(field('conflictTerm')).toBe('0 — 0: the follower’s log is too short');
+    expect(field('conflictIndex')).toMatch(/ — the follower’s last index \+ 1: the leader backs up to it$/);
+    cleanup();
+    render(<PayloadView payload={got.get('stale')} from="n2" />);
+    expect(field('success')).toMatch(/^no — refused: the request’s term was older than the follower’s/);
+    expect(field('conflictTerm')).toBe('0 — 0: refused for a stale term, not a conflict');
+    cleanup();
+    // A refusal for a mismatch, as node.ts builds it: the term of the follower's entry at prevLogIndex, and its first index of that term.
+    render(<PayloadView payload={{ type: 'AppendEntriesReply', term: 3, success: false, matchIndex: 0, conflictTerm: 2, conflictIndex: 4, seq: 0 }} from="n2" />);
+    expect(field('success')).toBe('no — refused: its entry at prevLogIndex has another term than prevLogTerm');
+    expect(field('conflictTerm')).toBe('2 — the term of the follower’s entry at prevLogIndex');
+    expect(field('conflictIndex')).toMatch(/^4 — the follower’s first index of conflictTerm/);
+    cleanup();
+    render(<PayloadView payload={{ type: 'RequestVoteReply', term: 3, voteGranted: false }} from="n2" />);
+    expect(field('voteGranted')).toBe('no — the vote (or pre-vote) is refused');
   });
 });
