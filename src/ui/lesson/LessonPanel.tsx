@@ -209,6 +209,13 @@ function Recording({ draft }: { draft: LessonDraft }) {
   return (
     <section aria-labelledby="lesson-next" className="lesson-next">
       <h3 id="lesson-next">Step {n} — being recorded</h3>
+      {draft.mark.before !== undefined && (
+        <p className={next.kept?.setup === undefined ? 'warn-text' : 'hint'} data-testid="lesson-fresh">
+          {next.kept?.setup === undefined
+            ? `This step was taken back from a step that started a fresh cluster, and is recorded on that cluster: without its setup block, the lesson would replay it on step ${n - 1}’s cluster.`
+            : 'This step starts a fresh cluster (its setup block): it is recorded from that cluster’s time 0.'}
+        </p>
+      )}
       {p.ok ? (
         <>
           <p className="hint" data-testid="lesson-recorded">
@@ -229,7 +236,7 @@ function Recording({ draft }: { draft: LessonDraft }) {
               </button>
             )}
             <button type="button" className="btn small" onClick={() => setError(restoreLessonRun())}>
-              Go back to the end of step {n - 1}
+              {draft.mark.before !== undefined ? `Go back to the start of step ${n} (its fresh cluster)` : `Go back to the end of step ${n - 1}`}
             </button>
           </div>
         </div>
@@ -270,6 +277,7 @@ function Recording({ draft }: { draft: LessonDraft }) {
 }
 
 function Steps({ draft }: { draft: LessonDraft }) {
+  const [undoError, setUndoError] = useState<string | undefined>(undefined);
   const steps = draft.lesson.steps;
   if (steps.length === 0) return null;
   return (
@@ -313,9 +321,14 @@ function Steps({ draft }: { draft: LessonDraft }) {
           </li>
         ))}
       </ol>
-      <button type="button" className="btn small" onClick={removeLastStep} title="Its actions go back to the step being recorded">
+      <button type="button" className="btn small" onClick={() => setUndoError(removeLastStep())} title="Its actions go back to the step being recorded">
         Undo the last step
       </button>
+      {undoError !== undefined && (
+        <p className="invalid" role="alert">
+          {undoError}
+        </p>
+      )}
     </section>
   );
 }

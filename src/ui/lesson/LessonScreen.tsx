@@ -5,10 +5,10 @@ import { ChapterSession } from '../../guides/chapters';
 import { setTab, useSim } from '../../store/sim';
 import { download } from '../exportImage';
 import { GuidePlayer } from '../guide/GuidePlayer';
-import { handToFreePlay } from '../guide/handoff';
+import { handToFreePlay, runOptionsOf } from '../guide/handoff';
 import { closeLesson, useLessonView, type LessonSource } from './LessonHost';
 import { LESSON_FILE, copyDifferences, ignoredKeyNotes, lessonToMarkdown, loadLesson, markdownToLesson } from './lessonFormat';
-import { continueLesson, useLesson } from './lessonStore';
+import { continueLesson, useLesson, type Mark } from './lessonStore';
 import { LayerError } from '../LayerError';
 import './lesson.css';
 
@@ -95,17 +95,23 @@ function editCopy(markdown: string): string | undefined {
     return `the editor cannot keep all of this lesson as it is (${changed.join('; ')}). Download the .md and edit it as text; it opens here again with “Open a lesson file”.`;
   }
   const session = new ChapterSession(loaded.chapter);
-  // Where each step starts, so that Undo the last step gives a received step's actions back as it does a recorded one's.
-  const c = session.runner.cluster;
-  const starts = [{ at: c.now, events: c.eventCount, actions: c.actions().length }];
-  while (!session.done) {
+  // Where each step starts, so that Undo the last step gives a received step's actions back as it does a recorded
+  // one's. A step with a setup block starts at time 0 of a fresh cluster (the session's runner is then a new one):
+  // the cluster it leaves is kept, for Undo to put the page back on it.
+  const starts: Mark[] = [];
+  for (const step of loaded.chapter.steps) {
+    const c = session.runner.cluster;
+    starts.push(
+      step.setup === undefined
+        ? { at: c.now, events: c.eventCount, actions: c.actions().length }
+        : { at: 0, events: 0, actions: 0, before: { run: runOptionsOf(c.options), actions: c.actions().slice(), at: c.now, events: c.eventCount } },
+    );
     if (!session.next().ok) break;
-    starts.push({ at: c.now, events: c.eventCount, actions: c.actions().length });
   }
   const r = handToFreePlay(session.runner.cluster);
   session.runner.dispose();
   if (!r.ok) return r.error;
-  continueLesson(lesson, useSim.getState().run, starts.slice(0, lesson.steps.length));
+  continueLesson(lesson, useSim.getState().run, starts);
   closeLesson();
   setTab('lesson');
   return undefined;

@@ -21,14 +21,33 @@ export interface StepDraft {
   kept?: StepKept;
 }
 
+/**
+ * The cluster a step left behind when the next one starts a fresh cluster (a ```setup block, in a lesson read
+ * from a file): its run, its actions and its moment at the end of that step. Undo across the fresh step puts
+ * the page back on it.
+ */
+export interface Before {
+  run: RunOptions;
+  actions: ActionRecord[];
+  at: number;
+  events: number;
+}
+
+/** Where a step starts on its own cluster: its time, event count and the number of actions taken before it. */
+export type Mark = Moment & {
+  actions: number;
+  /** Set when the step starts a fresh cluster (then the mark is its time 0): the cluster the step before ran on. */
+  before?: Before;
+};
+
 export interface LessonDraft {
   lesson: Lesson;
-  /** The run the lesson was recorded on. */
+  /** The run the step being recorded is on (the lesson's, or the fresh cluster of the last step with a setup block). */
   run: RunOptions;
-  /** Where the next step starts: its time, event count and the number of actions taken before it. */
-  mark: Moment & { actions: number };
-  /** Each step's end (to go back when the last step is removed). */
-  ends: Array<Moment & { actions: number }>;
+  /** Where the next step starts. */
+  mark: Mark;
+  /** Where each step started (to go back when the last step is removed). */
+  ends: Mark[];
   /** The run's actions up to the mark (to check the page is still on the lesson's run, and to restore it). */
   recorded: ActionRecord[];
   /** The step being written (recorded actions are added when it is closed). */
@@ -50,12 +69,23 @@ export interface LessonState {
 
 export const EMPTY_STEP: StepDraft = { title: '', text: '', checks: '' };
 
+/** A stored mark's `before`, dropped when damaged (Undo across a fresh cluster then cannot bring the old one back). */
+function checkBefore(m: Mark | undefined): void {
+  const b = m?.before;
+  if (m === undefined || b === undefined) return;
+  if (typeof b !== 'object' || b === null || typeof b.run !== 'object' || b.run === null || !Array.isArray(b.actions) || typeof b.at !== 'number' || typeof b.events !== 'number') {
+    delete m.before;
+  }
+}
+
 function load(): LessonDraft | null {
   try {
     const raw = typeof localStorage !== 'undefined' ? localStorage.getItem(DRAFT_KEY) : null;
     if (raw === null) return null;
     const d = JSON.parse(raw) as LessonDraft;
     if (typeof d !== 'object' || d === null || !Array.isArray(d.lesson?.steps) || typeof d.mark?.at !== 'number') return null;
+    checkBefore(d.mark);
+    if (Array.isArray(d.ends)) d.ends.forEach(checkBefore);
     // A damaged live part is dropped (the steps are what matter); the lesson's own run check guards the rest.
     if (d.live !== undefined && (typeof d.live !== 'object' || d.live === null || !Array.isArray(d.live.actions) || typeof d.live.at !== 'number' || typeof d.live.events !== 'number')) {
       delete d.live;
@@ -187,21 +217,36 @@ export function addStep(): string | undefined {
   return undefined;
 }
 
-/** Removes the last step: its actions go back to the step being written. */
-export function removeLastStep(): void {
+/**
+ * Removes the last step: its actions go back to the step being written. When the step being written starts a
+ * fresh cluster (it was taken back with its setup block), the last step ran on the cluster before it: the page
+ * is put back on that run where the step ended. Returns an error text.
+ */
+export function removeLastStep(): string | undefined {
   const d = useLesson.getState().draft;
-  if (d === null || d.lesson.steps.length === 0) return;
+  if (d === null || d.lesson.steps.length === 0) return undefined;
   const prev = d.ends[d.ends.length - 1] ?? { at: 0, events: 0, actions: 0 };
   const last = d.lesson.steps[d.lesson.steps.length - 1];
+  let run = d.run;
+  let recorded = d.recorded;
+  const back = d.mark.before;
+  if (back !== undefined) {
+    const err = putRun(back.run, back.actions, back);
+    if (err !== undefined) return `Could not put the page back on step ${d.lesson.steps.length}’s cluster: ${err}`;
+    run = useSim.getState().run;
+    recorded = back.actions;
+  }
   set({
     ...d,
     lesson: { ...d.lesson, steps: d.lesson.steps.slice(0, -1) },
+    run,
     mark: prev,
     ends: d.ends.slice(0, -1),
-    recorded: d.recorded.slice(0, prev.actions),
+    recorded: recorded.slice(0, prev.actions),
     live: undefined,
     next: { title: last.title, text: last.text, checks: last.checks, ...(last.predict !== undefined ? { predict: last.predict } : {}), ...(last.kept !== undefined ? { kept: last.kept } : {}) },
   });
+  return undefined;
 }
 
 /** Puts the page back on the lesson's run at the end of its last step (after a new run or a rewind). */
@@ -272,9 +317,9 @@ if (typeof window !== 'undefined') {
 /**
  * Goes on writing `lesson` (read from a file or link) on the page's run as it is now: the page must
  * already hold the lesson's cluster at its end (the caller replays it); new steps record from here.
- * `starts`: where each step began in that replay (a step without one is taken to start at the end).
+ * `starts`: where each step began in that replay, on its own cluster (a step without one is taken to start at the end).
  */
-export function continueLesson(lesson: Lesson, run: RunOptions, starts: ReadonlyArray<Moment & { actions: number }> = []): void {
+export function continueLesson(lesson: Lesson, run: RunOptions, starts: readonly Mark[] = []): void {
   const c = getDriver().cluster;
   const actions = c.actions();
   const mark = { at: c.now, events: c.eventCount, actions: actions.length };
