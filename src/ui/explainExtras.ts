@@ -104,11 +104,14 @@ export function explainExtraMessage(e: SimEvent, sent: boolean, after?: readonly
       const last = configs[configs.length - 1].command as { voters: readonly string[]; learners: readonly string[] };
       const first = typeof p.prevLogIndex === 'number' ? p.prevLogIndex + 1 : undefined;
       const which = first === undefined ? `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}` : entries.length === 1 ? `entry ${first}` : `entries ${first}–${first + entries.length - 1}`;
-      return sent
-        ? { text: `${from} sent ${to} ${which}, with a configuration entry (${configText(last)}): a configuration travels in the log like any entry`, rule: MEMBERSHIP }
-        : after?.some((a) => a.kind === 'config' && a.node === to)
-          ? { text: `${to} received ${which} from ${from}, with a configuration entry: it stores it and uses the new configuration at once, committed or not`, rule: MEMBERSHIP }
-          : { text: `${to} received ${which} from ${from}, with a configuration entry: a server uses the latest configuration in its log, committed or not, from the moment the entry is stored`, rule: MEMBERSHIP };
+      if (sent) return { text: `${from} sent ${to} ${which}, with a configuration entry (${configText(last)}): a configuration travels in the log like any entry`, rule: MEMBERSHIP };
+      if (after?.some((a) => a.kind === 'config' && a.node === to)) return { text: `${to} received ${which} from ${from}, with a configuration entry: it stores it and uses the new configuration at once, committed or not`, rule: MEMBERSHIP };
+      // Its reply tells what came of them: refused (no entry to follow, or an older term) or taken (it held them already).
+      const reply = after?.find((a) => a.kind === 'send' && a.type === 'AppendEntriesReply' && a.from === to);
+      const ok = reply !== undefined && isObj(reply.payload) ? reply.payload.success : undefined;
+      if (ok === false) return { text: `${to} received ${which} from ${from}, with a configuration entry, but refuses them (its reply says why) and stores nothing: the configuration does not apply to it until the entry is in its log`, rule: `${MEMBERSHIP}, §5.3` };
+      if (ok === true) return { text: `${to} received ${which} from ${from}, with a configuration entry it already holds: nothing changes`, rule: MEMBERSHIP };
+      return { text: `${to} received ${which} from ${from}, with a configuration entry: a server uses the latest configuration in its log, committed or not, from the moment the entry is stored`, rule: MEMBERSHIP };
     }
     default:
       return undefined;

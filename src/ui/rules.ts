@@ -161,7 +161,7 @@ export const RULES: readonly RuleCard[] = [
     points: [
       'A new server joins without a vote (a learner): it receives entries but does not count for majorities, so an empty server cannot stall commits.',
       'The leader replicates to it in rounds; a round ends when the server holds every entry the leader had when the round began.',
-      'The dissertation runs a fixed number of rounds and adds the server if the last one took less than an election timeout, else aborts the change. Wiber adds it after the first round faster than a minimum election timeout, and never aborts.',
+      'The dissertation runs a fixed number of rounds and adds the server if the last one took less than an election timeout, else aborts the change. Wiber adds it after the first round that ends before the third heartbeat after it began (within a minimum election timeout), and never aborts.',
     ],
   },
   {

@@ -97,7 +97,7 @@ describe('explanations of issue 13', () => {
     expect(commandText({ op: 'config', voters: ['n1', 'n2'], learners: ['n3'] })).toBe('configuration: voters n1 n2; learners n3');
   });
 
-  it('a delivered configuration entry says the receiver uses it only when it stored it (a new server refuses its first AppendEntries)', () => {
+  it('a delivered configuration entry says the receiver uses it only when it stored it, and that it stored nothing when it refused them (a new server refuses its first AppendEntries)', () => {
     const said = { stored: 0, refused: 0 };
     journal.forEach((e, i) => {
       if (e.kind !== 'deliver' || e.type !== 'AppendEntries' || !/"op":"config"/.test(JSON.stringify(e.payload))) return;
@@ -108,8 +108,12 @@ describe('explanations of issue 13', () => {
         said.stored++;
         expect(text).toMatch(/: it stores it and uses the new configuration at once, committed or not$/);
       } else {
-        said.refused += after.some((a) => a.kind === 'send' && a.type === 'AppendEntriesReply' && (a.payload as { success?: boolean }).success === false) ? 1 : 0;
-        expect(text).toMatch(/: a server uses the latest configuration in its log, committed or not, from the moment the entry is stored$/);
+        const reply = after.find((a) => a.kind === 'send' && a.type === 'AppendEntriesReply' && a.from === e.to);
+        const refused = (reply?.payload as { success?: boolean } | undefined)?.success === false;
+        said.refused += refused ? 1 : 0;
+        if (refused) expect(text).toMatch(/, with a configuration entry, but refuses them \(its reply says why\) and stores nothing: the configuration does not apply to it until the entry is in its log$/);
+        else if (reply !== undefined) expect(text).toMatch(/, with a configuration entry it already holds: nothing changes$/);
+        else expect(text).toMatch(/: a server uses the latest configuration in its log, committed or not, from the moment the entry is stored$/);
         expect(text).not.toMatch(/uses the new configuration at once/);
       }
     });

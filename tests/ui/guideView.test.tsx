@@ -292,6 +292,34 @@ Five.
     expect(kind()).toBe('raft');
   });
 
+  it('with lease reads, the inspector shows the leader\'s read lease as the engine holds it, and that it ran out (the reads chapter)', () => {
+    const reads = chapterById('reads')!;
+    const lease = (step: number): { id: string; ms: number } => {
+      const { session } = sessionAt(reads, step);
+      const c = session.runner.cluster;
+      const id = c.leader()!;
+      const ms = c.node(id).leaseMs;
+      session.runner.dispose();
+      return { id, ms };
+    };
+    const at6 = lease(6);
+    expect(at6.ms, 'step 6 (A lease: answering at once): the leader holds a lease').toBeGreaterThan(0);
+    render(<GuidePlayer chapter={reads} start={6} />);
+    const insp = screen.getByTestId('guide-inspector');
+    expect(within(insp).getByRole('heading', { level: 4 }).textContent).toMatch(new RegExp(`^${at6.id}`));
+    expect(screen.getByTestId('guide-lease').textContent).toMatch(/^; read lease \d+(\.\d+)? ms left: it answers reads alone \(thesis §6\.4\.1\)$/);
+    expect(Number(/read lease ([\d.]+) ms/.exec(screen.getByTestId('guide-lease').textContent!)![1])).toBeCloseTo(at6.ms, 0);
+    cleanup();
+    // Step 7 (A lease runs out in time) inspects the old leader, whose lease had run out.
+    render(<GuidePlayer chapter={reads} start={7} />);
+    const old = within(screen.getByTestId('guide-inspector')).getByRole('heading', { level: 4 }).textContent!.split(' ')[0];
+    const { session } = sessionAt(reads, 7);
+    const v = session.runner.cluster.node(old);
+    session.runner.dispose();
+    expect([v.role, v.up, v.leaseMs], `step 7: ${old}, the old leader cut off, still leads without a lease`).toEqual(['leader', true, 0]);
+    expect(screen.getByTestId('guide-lease').textContent).toBe('; no read lease: a read waits for a heartbeat round');
+  });
+
   it('panels open and close from their chips; the inspector shows what survives a crash', () => {
     render(<GuidePlayer chapter={replication} start={3} />);
     const chips = screen.getByRole('group', { name: 'Show panels' });

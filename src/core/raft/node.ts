@@ -375,7 +375,8 @@ function noteCatchUp(node: RaftNode, peer: string): void {
   const r = node.catchUp.get(peer);
   if (r === undefined || r.ready) return;
   if (node.matchIndex.get(peer)! < r.end) return;
-  if (node.ticks - r.startTick <= node.options.electionTicks) r.ready = true;
+  // Ended before the electionTicks-th heartbeat after it began: within a minimum election timeout (§4.2.1: "less than an election timeout").
+  if (node.ticks - r.startTick < node.options.electionTicks) r.ready = true;
   else {
     // Too slow: another round, up to what the leader holds now.
     r.end = lastIndex(node);
@@ -681,7 +682,7 @@ export function receive(node: RaftNode, from: string, msg: RaftMessage): void {
       if (node.options.stickyVotes && node.heardLeader && msg.transfer !== true && msg.term > node.p.currentTerm) {
         node.outbox.push({
           kind: 'vote', candidate: msg.candidateId, granted: false,
-          reason: `ignored: ${node.role === 'leader' ? `${node.id} is the leader` : `heard from leader ${node.leaderId ?? '?'}`} within the minimum election timeout (§4.2.3)`,
+          reason: `ignored: ${node.role === 'leader' ? `${node.id} is the leader itself` : `heard from leader ${node.leaderId ?? '?'} within the minimum election timeout`} (§4.2.3)`,
         });
         return;
       }
@@ -754,7 +755,7 @@ function onPreVote(node: RaftNode, from: string, msg: PreVote): void {
   if (msg.term < term || (msg.term === term && (node.leaderId !== null || (node.p.votedFor !== null && node.p.votedFor !== msg.candidateId)))) {
     reason = `pre-vote for term ${msg.term}, ${node.id} is in term ${term} (§9.6)`;
   } else if (node.role === 'leader' || node.heardLeader) {
-    reason = `${node.role === 'leader' ? `${node.id} is the leader` : `heard from leader ${node.leaderId ?? '?'}`} within the minimum election timeout (§9.6)`;
+    reason = `${node.role === 'leader' ? `${node.id} is the leader itself` : `heard from leader ${node.leaderId ?? '?'} within the minimum election timeout`} (§9.6)`;
   } else if (node.options.rules.voteLogCheck && !logIsUpToDate(node, msg.lastLogTerm, msg.lastLogIndex)) {
     reason = `${msg.candidateId}'s log ends at term ${msg.lastLogTerm} index ${msg.lastLogIndex}, ${node.id}'s at term ${lastTerm(node)} index ${lastIndex(node)} (§5.4.1)`;
   } else {

@@ -465,6 +465,20 @@ export function GuideInspector({ snap, cluster, id, onInspect }: { snap: Cluster
           <dd>
             commit index <strong>{v.commitIndex}</strong>, applied <strong>{v.lastApplied}</strong>, leader {v.leaderId ?? 'unknown'}
             {v.role === 'candidate' ? `, votes from ${v.votes.join(', ') || 'nobody'}` : ''}
+            {cluster.options.reads === 'lease' && v.role === 'leader' && v.up && (
+              <span data-testid="guide-lease">
+                ;{' '}
+                {v.leaseMs > 0 ? (
+                  <>
+                    read lease <strong>{formatTime(v.leaseMs)}</strong> left: it answers reads alone (thesis §6.4.1)
+                  </>
+                ) : v.transferee !== null ? (
+                  'no read lease: given up for the transfer (thesis §6.4.1)'
+                ) : (
+                  'no read lease: a read waits for a heartbeat round'
+                )}
+              </span>
+            )}
           </dd>
           <dt>Election timer</dt>
           <dd>{left !== undefined ? `fires in ${formatTime(left)} (at ${formatTime(v.electionDeadline!)})` : v.role === 'leader' && v.up ? 'off: a leader sends heartbeats instead' : v.up ? 'not running' : 'off (down)'}</dd>

@@ -63,6 +63,21 @@ describe('thesis §9.6: Pre-Vote', () => {
     expect(sentTo(drain(n), 'PreVoteReply', 'n1')).toEqual(pvReply(3, false));
   });
 
+  it('the reason a refusal gives: a follower heard from its leader within the minimum election timeout; a leader is the leader itself', () => {
+    const f = makeNode({ id: 'n2', term: 3, log: [1, 3] });
+    receive(f, 'n1', ae(3, 'n1', 0, 0));
+    f.heardLeader = true;
+    drain(f);
+    receive(f, 'n3', preVote(4, 'n3', 2, 3));
+    const reasons = (out: ReturnType<typeof drain>): string[] => out.flatMap((o) => (o.kind === 'vote' && !o.granted ? [o.reason] : []));
+    expect(reasons(drain(f))).toEqual(['heard from leader n1 within the minimum election timeout (§9.6)']);
+    const l = makeNode({ peers: IDS5 });
+    electLeader(l, 2);
+    drain(l);
+    receive(l, 'n3', preVote(3, 'n3', 9, 2));
+    expect(reasons(drain(l))).toEqual(['n1 is the leader itself (§9.6)']);
+  });
+
   it('hearing the leader ends a pre-vote', () => {
     const n = pre({ peers: IDS3, term: 2 });
     electionTimeout(n);

@@ -141,6 +141,19 @@ describe('thesis §4.2.1: a learner catches up, then becomes a voter', () => {
     expect(n.p.log[3].command).toEqual(configCommand(['n1', 'n2', 'n3', 'n4']));
   });
 
+  it('a round counts as fast only if it ends before the third heartbeat after it began (within a minimum election timeout): at the third it is too slow', () => {
+    const settle = (beats: number): readonly string[] => {
+      const n = settledLeader();
+      addLearner(n, 'n4');
+      receive(n, 'n2', aeOk(2, 2));
+      for (let i = 0; i < beats; i++) heartbeat(n);
+      receive(n, 'n4', aeOk(2, 2));
+      return n.config.voters;
+    };
+    expect(settle(2), 'ended after two heartbeats').toEqual(['n1', 'n2', 'n3', 'n4']);
+    expect(settle(3), 'ended at the third heartbeat').toEqual(['n1', 'n2', 'n3']);
+  });
+
   it('a learner too slow for its round gets another round; it is promoted only after a fast one', () => {
     const n = settledLeader();
     addLearner(n, 'n4');
