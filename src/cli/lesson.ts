@@ -4,7 +4,7 @@
 // Exit codes: 0 every check held on every seed, 1 a check (or a step) failed, 2 bad input.
 import { ChapterError, ChapterSession, loadChapter, stepLimitsFor, walkChallenge, type Chapter, type StepOutcome } from '../guides/chapters';
 import { ScenarioError, parseScenario, runScenario, scenarioHelp, type Scenario, type StepResult } from '../sim/scenario';
-import { CONFIG_KEYS_NOTE, ConfigError, ignoredConfigKeys } from '../sim/config';
+import { ConfigError, ignoredKeysNote } from '../sim/config';
 import type { ClusterOptions } from '../sim/types';
 import { RUN_FORMAT } from '../store/share';
 
@@ -360,9 +360,8 @@ export function notALesson(file: string, text: string): string | undefined {
 function ignoredKeyNotes(configs: ReadonlyArray<ClusterOptions['config']>): string[] {
   const out: string[] = [];
   for (const config of new Set(configs)) {
-    if (config === undefined) continue;
-    const ignored = ignoredConfigKeys(config);
-    if (ignored.length > 0) out.push(`the config header's cluster.yaml has keys the simulator ignores (${CONFIG_KEYS_NOTE}): ${ignored.join(', ')}`);
+    const note = config === undefined ? undefined : ignoredKeysNote("the config header's", config);
+    if (note !== undefined) out.push(note);
   }
   return out;
 }

@@ -127,6 +127,20 @@ function parseYaml(text: string): unknown {
 /** Why a cluster.yaml's other keys do nothing, as the Config tab and the lesson runner say it. */
 export const CONFIG_KEYS_NOTE = 'cluster.yaml gives only the nodes: id, host, port';
 
+/**
+ * The note for a cluster.yaml with keys the simulator ignores (`whose`: "The lesson’s", "Step 2’s"…), as the page
+ * and `npm run lesson` print it; undefined when it has none (or does not parse: its own error says so elsewhere).
+ */
+export function ignoredKeysNote(whose: string, text: string): string | undefined {
+  let ignored: string[];
+  try {
+    ignored = ignoredConfigKeys(text);
+  } catch {
+    return undefined;
+  }
+  return ignored.length === 0 ? undefined : `${whose} cluster.yaml has keys the simulator ignores (${CONFIG_KEYS_NOTE}): ${ignored.join(', ')}.`;
+}
+
 export function ignoredConfigKeys(text: string): string[] {
   const root = parseYaml(text);
   if (!isMapping(root)) return [];

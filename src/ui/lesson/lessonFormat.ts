@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { stringify as toYaml, parse as parseYaml } from 'yaml';
 import { ChapterError, LESSON_STEP_LIMITS, loadChapter, type Chapter } from '../../guides/chapters';
-import { CONFIG_KEYS_NOTE, ignoredConfigKeys } from '../../sim/config';
+import { ignoredKeysNote } from '../../sim/config';
 import { ScenarioError } from '../../sim/scenario';
 import { canCompress, fromBase64Url, pipe, toBase64Url } from '../../store/share';
 import { inflateLimited } from '../../store/linkCodec';
@@ -142,13 +142,8 @@ export function ignoredKeyNotes(chapter: Chapter): string[] {
     const config = f?.scenario.options.config;
     if (config === undefined || seen.has(config)) continue;
     seen.add(config);
-    let ignored: string[];
-    try {
-      ignored = ignoredConfigKeys(config);
-    } catch {
-      continue;
-    }
-    if (ignored.length > 0) out.push(`${where} cluster.yaml has keys the simulator ignores (${CONFIG_KEYS_NOTE}): ${ignored.join(', ')}.`);
+    const note = ignoredKeysNote(where, config);
+    if (note !== undefined) out.push(note);
   }
   return out;
 }
