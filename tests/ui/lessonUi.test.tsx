@@ -113,7 +113,7 @@ describe('the lesson editor', () => {
     expect(screen.getByTestId('lesson-recorded').textContent).toContain('to now (t = 1.3333 s)');
     type(/^Checks \(expect/, `expect ${follower} down`);
     fireEvent.click(screen.getByTestId('lesson-add-step'));
-    expect(document.querySelector('.lesson-steps summary')!.textContent).toMatch(/· 1 action$/);
+    expect(document.querySelector('.lesson-steps summary')!.textContent).toMatch(/· 2 scenario lines \(1 action\)$/);
     // The step's lines: readable in the editor, exact in the lesson.
     const box = screen.getAllByLabelText(/^Scenario lines/).find((e) => e.tagName === 'TEXTAREA') as HTMLTextAreaElement;
     expect(box.value).toBe(pending);

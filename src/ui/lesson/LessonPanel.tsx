@@ -7,7 +7,7 @@ import { getDriver, useSim } from '../../store/sim';
 import { download } from '../exportImage';
 import { showLesson } from './LessonHost';
 import {
-  LESSON_FILE, LONG_LINK, encodeLessonHash, errorInEditor, ignoredKeyNotes, keptParts, lessonFileId, lessonMarkdown, loadLesson, type Lesson, type LessonChallenge, type LessonPredict, type LessonRegion, type StepKept,
+  LESSON_FILE, LONG_LINK, encodeLessonHash, errorInEditor, ignoredKeyNotes, keptParts, lessonFileId, lessonMarkdown, loadLesson, scenarioSummary, type Lesson, type LessonChallenge, type LessonPredict, type LessonRegion, type StepKept,
 } from './lessonFormat';
 import { exactLines, readableLines, suggestChecks } from './lessonRecord';
 import {
@@ -290,7 +290,7 @@ function Steps({ draft }: { draft: LessonDraft }) {
               <summary>
                 <span className="lesson-step-title">{s.title}</span>{' '}
                 <span className="muted">
-                  · {plural(s.scenario.split('\n').filter((l) => /^at \S+ #\d+ \S/.test(l)).length, 'action')}{s.predict !== undefined || s.kept?.predict !== undefined ? ' · question' : ''}
+                  · {scenarioSummary(s.scenario)}{s.predict !== undefined || s.kept?.predict !== undefined ? ' · question' : ''}
                   {s.kept?.setup !== undefined ? ' · fresh cluster' : ''}
                 </span>
               </summary>

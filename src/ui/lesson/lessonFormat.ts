@@ -5,9 +5,10 @@ import { z } from 'zod';
 import { stringify as toYaml, parse as parseYaml } from 'yaml';
 import { ChapterError, LESSON_STEP_LIMITS, loadChapter, type Chapter } from '../../guides/chapters';
 import { ignoredKeysNote } from '../../sim/config';
-import { ScenarioError } from '../../sim/scenario';
+import { COMMANDS, ScenarioError } from '../../sim/scenario';
 import { canCompress, fromBase64Url, pipe, toBase64Url } from '../../store/share';
 import { inflateLimited } from '../../store/linkCodec';
+import { plural } from '../plural';
 
 export interface LessonPredict {
   readonly kind: 'pick-one' | 'pick-a-node';
@@ -146,6 +147,25 @@ export function ignoredKeyNotes(chapter: Chapter): string[] {
     if (note !== undefined) out.push(note);
   }
   return out;
+}
+
+/**
+ * What a step's scenario does, as the editor's list of steps says it: its scenario lines (blank lines and
+ * comments apart) and how many of them are actions on the cluster (crash, partition, pub…), whether recorded
+ * (`at 180.6ms #33 crash n4`) or written by hand (`crash leader`); a recorded step's last line runs the cluster on
+ * to where the step was closed, and `run …`, `expect …` lines are not actions.
+ */
+export function scenarioSummary(scenario: string): string {
+  const lines = scenario.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  if (lines.length === 0) return 'no scenario lines';
+  let actions = 0;
+  for (const line of lines) {
+    const words = line.split(/\s+/);
+    // `at <time> [#<events>] [<command> …]`: the command after the time (none: it only runs on to that time).
+    const name = words[0] === 'at' ? words[/^#\d+$/.test(words[2] ?? '') ? 3 : 2] : words[0];
+    if (name !== undefined && Object.hasOwn(COMMANDS, name) && COMMANDS[name].kind === 'action') actions++;
+  }
+  return `${plural(lines.length, 'scenario line')}${actions > 0 ? ` (${plural(actions, 'action')})` : ''}`;
 }
 
 function fenced(info: string, body: string): string {
