@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
 // The Lesson panel as a teacher reads it after "Edit a copy" of a received lesson or after recording steps: the
-// Steps list says what each step's scenario does (hand-written lines count, not only recorded `at …ms #N` ones).
+// Steps list says what each step's scenario does (hand-written lines count, not only recorded `at …ms #N` ones);
+// the Cluster line tells a cluster.yaml by its nodes, never as the file's raw JSON string.
+import { readFileSync } from 'node:fs';
 import { act as rAct, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetBranches } from '../../src/store/branches';
@@ -8,7 +10,7 @@ import { act, finishTask, getDriver, seek } from '../../src/store/sim';
 import { closeLesson, showLesson } from '../../src/ui/lesson/LessonHost';
 import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
 import { LessonScreen } from '../../src/ui/lesson/LessonScreen';
-import { lessonToMarkdown, scenarioSummary, type Lesson } from '../../src/ui/lesson/lessonFormat';
+import { lessonToMarkdown, scenarioSummary, setupSummary, type Lesson } from '../../src/ui/lesson/lessonFormat';
 import { discardLesson } from '../../src/ui/lesson/lessonStore';
 import { freshRun } from './helpers';
 
@@ -80,5 +82,34 @@ describe('the Steps list says what each step does', () => {
     expect(scenarioSummary('at 2s crash n1\nat 3s\nexpect leader\npub t hello')).toBe('4 scenario lines (2 actions)');
     expect(scenarioSummary('at 12.5ms #40 timeout n2\nat 20ms #55')).toBe('2 scenario lines (1 action)');
     expect(scenarioSummary('  \n# only a comment\n')).toBe('no scenario lines');
+  });
+});
+
+describe('the Cluster line of a lesson on a cluster.yaml', () => {
+  const yaml = readFileSync('public/cluster.yaml', 'utf8');
+  const onYaml: Lesson = {
+    title: 'On my cluster',
+    summary: 'A lesson on a cluster.yaml.',
+    intro: '',
+    seed: 1,
+    setup: `config ${JSON.stringify(yaml)}`,
+    steps: [{ title: 'Elect', text: 'A leader.', scenario: 'run until leader within 2s', checks: 'expect leader' }],
+  };
+
+  it('names the cluster.yaml’s nodes, not its raw JSON string, and shows the YAML on demand', () => {
+    editCopy(lessonToMarkdown(onYaml));
+    const line = screen.getByText(/^Cluster: seed 1/).textContent ?? '';
+    expect(line).toBe('Cluster: seed 1, from cluster.yaml: n1, n2, n3 (3 nodes).');
+    expect(line).not.toMatch(/config|\\n|"/);
+    expect(screen.getByLabelText('The lesson’s cluster.yaml').textContent).toBe(yaml);
+    // It scrolls inside its box: the keyboard reaches it.
+    expect(screen.getByLabelText('The lesson’s cluster.yaml').tabIndex).toBe(0);
+  });
+
+  it('setupSummary keeps other header lines as written, shortens a long node list, and says when the cluster.yaml does not load', () => {
+    expect(setupSummary('nodes 5')).toEqual({ parts: ['nodes 5'] });
+    const many = `nodes:\n${Array.from({ length: 12 }, (_, i) => `  - { id: s${i + 1}, host: h, port: ${9000 + i} }`).join('\n')}\n`;
+    expect(setupSummary(`config ${JSON.stringify(many)}\nelection-timeout 200 400`).parts).toEqual(['from cluster.yaml: s1, s2, s3, s4, s5, s6, s7, … (12 nodes)', 'election-timeout 200 400']);
+    expect(setupSummary(`config ${JSON.stringify('nodes: []\n')}`).parts).toEqual(["from a cluster.yaml that does not load (Config must include a non-empty 'nodes' list)"]);
   });
 });

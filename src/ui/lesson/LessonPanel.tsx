@@ -7,7 +7,7 @@ import { getDriver, useSim } from '../../store/sim';
 import { download } from '../exportImage';
 import { showLesson } from './LessonHost';
 import {
-  LESSON_FILE, LONG_LINK, encodeLessonHash, errorInEditor, ignoredKeyNotes, keptParts, lessonFileId, lessonMarkdown, loadLesson, scenarioSummary, type Lesson, type LessonChallenge, type LessonPredict, type LessonRegion, type StepKept,
+  LESSON_FILE, LONG_LINK, encodeLessonHash, errorInEditor, ignoredKeyNotes, keptParts, lessonFileId, lessonMarkdown, loadLesson, scenarioSummary, setupSummary, type Lesson, type LessonChallenge, type LessonPredict, type LessonRegion, type StepKept,
 } from './lessonFormat';
 import { exactLines, readableLines, suggestChecks } from './lessonRecord';
 import {
@@ -476,6 +476,28 @@ function Share({ draft }: { draft: LessonDraft }) {
   );
 }
 
+/** The lesson's cluster in words: its seed and setup, a cluster.yaml told by its nodes (and shown as YAML on demand). */
+function ClusterLine({ seed, setup }: { seed: number; setup: string }) {
+  const { parts, yaml } = useMemo(() => setupSummary(setup), [setup]);
+  return (
+    <>
+      <p className="hint" data-testid="lesson-cluster">
+        Cluster: seed {seed}
+        {parts.length > 0 ? `, ${parts.join(', ')}` : ''}.
+      </p>
+      {yaml !== undefined && (
+        <details className="lesson-cluster-yaml">
+          <summary>Show the cluster.yaml</summary>
+          {/* Focusable: a long file scrolls inside the box, and the keyboard must reach it. */}
+          <pre className="lesson-lines" aria-label="The lesson’s cluster.yaml" tabIndex={0}>
+            {yaml}
+          </pre>
+        </details>
+      )}
+    </>
+  );
+}
+
 /** For a lesson read from a file: its id, and what the file holds that the form does not show (written back as it was). */
 function KeptNote({ lesson }: { lesson: Lesson }) {
   const parts = keptParts(lesson);
@@ -543,10 +565,7 @@ export function LessonPanel() {
           <summary>Introduction (optional)</summary>
           <textarea rows={rows(l.intro, 3)} value={l.intro} onChange={(e) => setLessonFields({ intro: e.target.value })} aria-label="Introduction" />
         </details>
-        <p className="hint">
-          Cluster: seed {l.seed}
-          {l.setup !== '' ? `, ${l.setup.split('\n').join(', ')}` : ''}.
-        </p>
+        <ClusterLine seed={l.seed} setup={l.setup} />
         {l.kept !== undefined && <KeptNote lesson={l} />}
       </section>
       <Steps draft={draft} />

@@ -4,8 +4,8 @@
 import { z } from 'zod';
 import { stringify as toYaml, parse as parseYaml } from 'yaml';
 import { ChapterError, LESSON_STEP_LIMITS, loadChapter, type Chapter } from '../../guides/chapters';
-import { ignoredKeysNote } from '../../sim/config';
-import { COMMANDS, ScenarioError } from '../../sim/scenario';
+import { ConfigError, ignoredKeysNote, parseClusterConfig } from '../../sim/config';
+import { COMMANDS, ScenarioError, parseScenario } from '../../sim/scenario';
 import { canCompress, fromBase64Url, pipe, toBase64Url } from '../../store/share';
 import { inflateLimited } from '../../store/linkCodec';
 import { plural } from '../plural';
@@ -166,6 +166,35 @@ export function scenarioSummary(scenario: string): string {
     if (name !== undefined && Object.hasOwn(COMMANDS, name) && COMMANDS[name].kind === 'action') actions++;
   }
   return `${plural(lines.length, 'scenario line')}${actions > 0 ? ` (${plural(actions, 'action')})` : ''}`;
+}
+
+const SHOWN_IDS = 8;
+
+/**
+ * A lesson's setup (its header lines) as the editor says it: each line as written, except a `config` line, whose
+ * cluster.yaml (a JSON string in the file) is told by its node ids — "from cluster.yaml: n1, n2, n3 (3 nodes)" — and
+ * given back as YAML (`yaml`) for a reader who wants to see it.
+ */
+export function setupSummary(setup: string): { parts: string[]; yaml?: string } {
+  const lines = setup.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  let yaml: string | undefined;
+  const parts = lines.map((line) => {
+    if (!/^config\b/.test(line)) return line;
+    try {
+      yaml = parseScenario(line).options.config;
+    } catch {
+      yaml = undefined;
+    }
+    if (yaml === undefined) return 'a cluster.yaml that cannot be read (its config line is not one quoted string)';
+    try {
+      const ids = parseClusterConfig(yaml).nodes.map((n) => n.id);
+      const shown = ids.length > SHOWN_IDS ? [...ids.slice(0, SHOWN_IDS - 1), '…'] : ids;
+      return `from cluster.yaml: ${shown.join(', ')} (${plural(ids.length, 'node')})`;
+    } catch (err) {
+      return `from a cluster.yaml that does not load (${err instanceof ConfigError ? err.message : String(err)})`;
+    }
+  });
+  return yaml === undefined ? { parts } : { parts, yaml };
 }
 
 function fenced(info: string, body: string): string {
