@@ -113,3 +113,27 @@ describe('the Cluster line of a lesson on a cluster.yaml', () => {
     expect(setupSummary(`config ${JSON.stringify('nodes: []\n')}`).parts).toEqual(["from a cluster.yaml that does not load (Config must include a non-empty 'nodes' list)"]);
   });
 });
+
+describe('Check names the editor’s field, not a line of the generated file', () => {
+  it('a failing check is told as its step’s Checks line, a challenge that fails as its goal and solution', () => {
+    render(<LessonPanel />);
+    fireEvent.click(screen.getByTestId('lesson-start'));
+    run(() => seek(600));
+    const up = getDriver().cluster.nodeIds[0];
+    fireEvent.change(screen.getByLabelText(/^Checks \(expect/), { target: { value: `expect leader\nexpect ${up} down` } });
+    fireEvent.click(screen.getByTestId('lesson-add-step'));
+    fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
+    const failed = screen.getByTestId('lesson-check').textContent ?? '';
+    expect(failed).toMatch(new RegExp(`^The walk failed: Step 1 · Checks, line 2: expect ${up} down — ${up} up \\(seed 5, t=`));
+    expect(failed).not.toMatch(/lesson\.md/);
+
+    // The step holds once its check does; the challenge's goal is not reached by its solution.
+    const box = screen.getAllByLabelText('Checks').find((e) => e.tagName === 'TEXTAREA')!;
+    fireEvent.change(box, { target: { value: 'expect leader' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add a challenge' }));
+    fireEvent.change(screen.getByLabelText(/^Goal/), { target: { value: 'no leader' } });
+    fireEvent.change(screen.getByLabelText(/^A solution/), { target: { value: 'run 1s' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
+    expect(screen.getByTestId('lesson-check').textContent).toMatch(/^The walk failed: Challenge · Goal and solution: challenge solution: goal 'no leader' not reached — n\d is the leader/);
+  });
+});

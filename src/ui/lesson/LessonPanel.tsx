@@ -400,6 +400,8 @@ function Share({ draft }: { draft: LessonDraft }) {
   const check = (): void => {
     if (!loaded.ok) return;
     const walk = walkChapter(loaded.chapter);
+    // A failure names its line of the generated file, which the editor does not show: it is told as the editor's field.
+    const failures = walk.failures.map((f) => errorInEditor(f, regions));
     // A question whose check does not hold tells learners who answer as the lesson says that the run disagrees.
     const disagree = walk.steps.filter((o) => o.agrees === false).map((o) => {
       const p = loaded.chapter.steps[o.index].predict;
@@ -407,7 +409,7 @@ function Share({ draft }: { draft: LessonDraft }) {
     });
     if (walk.ok && disagree.length > 0) setStatus({ kind: 'error', text: disagree.join(' ') });
     else if (walk.ok) setStatus({ kind: 'ok', text: `Walked every step${loaded.chapter.challenge !== undefined ? ' and the challenge’s solution' : ''} on seed ${loaded.chapter.seed}: every check holds.` });
-    else setStatus({ kind: 'error', text: `The walk failed: ${walk.failures.join('; ')}` });
+    else setStatus({ kind: 'error', text: `The walk failed: ${failures.join('; ')}` });
   };
   const makeLink = async (): Promise<void> => {
     const hash = await encodeLessonHash(markdown);

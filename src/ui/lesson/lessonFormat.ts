@@ -271,7 +271,7 @@ export function lessonMarkdown(lesson: Lesson): { markdown: string; regions: Les
       push(null, '');
     }
     if (s.scenario.trim() !== '') {
-      push(`${step} · Recorded actions`, fenced('scenario', s.scenario));
+      push(`${step} · Scenario lines`, fenced('scenario', s.scenario));
       push(null, '');
     }
     if (s.checks.trim() !== '') {
@@ -316,7 +316,9 @@ function challengeBlock(c: LessonChallenge): Record<string, unknown> {
  */
 export function errorInEditor(message: string, regions: readonly LessonRegion[]): string {
   const line = errorLine(message);
-  const r = line === undefined ? undefined : regions.find((x) => line >= x.start && line <= x.end);
+  const found = line === undefined ? undefined : regions.find((x) => line >= x.start && line <= x.end);
+  // A challenge's walk names its heading's line: what failed is its goal or its solution.
+  const r = found?.where === 'Challenge · Title' && /\bline \d+: challenge /.test(message) ? regions.find((x) => x.where === 'Challenge · Goal and solution') : found;
   if (r === undefined || line === undefined) return message;
   const inField = r.fenced ? line - r.start : line - r.start + 1;
   const where = r.fenced && inField >= 1 && !/· Question$|Goal/.test(r.where) ? `${r.where}, line ${inField}` : r.where;
