@@ -9,6 +9,7 @@ import type { BrokerState, SessionStamp, TopicRecord } from '../core/broker/stat
 import { ConnectionEnd, type Segment } from './connection';
 import type { Actor, Engine, Envelope } from './engine';
 import { Timer } from './engine';
+import { CLOSED_CONNECTION } from './types';
 
 /** Client → node: one protocol line, the `seq`-th on its connection. */
 export interface ClientRequest extends Segment {
@@ -304,6 +305,15 @@ export class BrokerNode {
   }
 
   // ---- messages ----
+
+  /** A client's segment of a connection this node has closed (before a crash or disconnect, or an older one): thrown away. */
+  discards(env: Envelope): string | undefined {
+    const seg = env.payload as { type: string; conn: number; epoch: number };
+    if (seg.type !== 'ClientRequest' && seg.type !== 'ClientAck') return undefined;
+    if (seg.epoch !== this.host.connEpoch()) return CLOSED_CONNECTION;
+    const c = this.conns.get(env.from);
+    return c !== undefined && seg.conn < c.end.conn ? CLOSED_CONNECTION : undefined;
+  }
 
   onMessage(env: Envelope): void {
     const msg = env.payload as { type: string };

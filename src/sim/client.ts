@@ -9,7 +9,7 @@ import { ConnectionEnd } from './connection';
 import type { Actor, Engine, Envelope } from './engine';
 import { Timer } from './engine';
 import type { Rng } from './rng';
-import type { Publish } from './types';
+import { CLOSED_CONNECTION, type Publish } from './types';
 
 export interface CommandHandle {
   readonly client: string;
@@ -442,12 +442,18 @@ export class ClientActor implements Actor {
 
   // ---- bus ----
 
+  /** A segment of a connection that is closed (or of an older one) has no one to go to. */
+  discards(env: Envelope): string | undefined {
+    const seg = env.payload as { conn: number; epoch: number };
+    const c = this.conns.get(env.from.id);
+    return c === undefined || seg.conn !== c.end.conn || seg.epoch !== c.end.epoch ? CLOSED_CONNECTION : undefined;
+  }
+
   deliver(env: Envelope): void {
     const seg = env.payload as ClientReply | ClientPush | ClientAck | { type: string; conn: number; epoch: number };
     const node = env.from.id;
     const c = this.conns.get(node);
-    // A segment of a connection that is closed (or of an older one) has no one to go to.
-    if (c === undefined || seg.conn !== c.end.conn || seg.epoch !== c.end.epoch) return;
+    if (c === undefined || seg.conn !== c.end.conn || seg.epoch !== c.end.epoch) return; // see discards
     if (seg.type === 'ClientReset') return this.close(node, `reset by ${node}`);
     if (seg.type !== 'ClientReply' && seg.type !== 'ClientPush' && seg.type !== 'ClientAck') return;
     const r = c.end.receive(this.engine.now, seg as ClientReply | ClientPush | ClientAck);

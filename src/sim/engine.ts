@@ -23,6 +23,11 @@ export interface Actor {
   lamport: number;
   deliver(env: Envelope): void;
   fire(timer: Timer): void;
+  /**
+   * Why this actor throws a message away when it arrives (a segment of a connection that is already closed),
+   * or undefined when it takes it. It is delivered either way (the actor's clock moves); the journal notes it.
+   */
+  discards?(env: Envelope): string | undefined;
 }
 
 /** A named timer of one actor. Resetting it is cheap: the queue is only touched when it must fire sooner. */
@@ -360,7 +365,7 @@ export class Engine {
     const out: InFlight[] = [];
     for (const item of this.queue.items()) {
       if (item.k !== DELIVER || this.cancelled.has(item)) continue;
-      const reason = item.lost ? undefined : this.cutReason(item);
+      const reason = item.lost ? undefined : (this.cutReason(item) ?? (item.to.discards?.(item) !== undefined ? 'closed' : undefined));
       out.push({
         id: item.id, from: item.from.id, to: item.to.id, type: item.type, sentAt: item.sentAt,
         arriveAt: item.at, lamport: item.lamport, payload: item.payload, lost: item.lost,
@@ -498,7 +503,9 @@ export class Engine {
       return;
     }
     to.lamport = (to.lamport > item.lamport ? to.lamport : item.lamport) + 1;
-    this.rec('deliver', undefined, item.from, to, item.type, item.lamport, item.id, undefined, item.payload);
+    // (Only a client connection's segment can be thrown away: node to node, nothing is asked.)
+    const thrown = to.isNode && item.from.isNode ? undefined : to.discards?.(item);
+    this.rec('deliver', undefined, item.from, to, item.type, item.lamport, item.id, thrown, item.payload);
     to.deliver(item);
     this.afterEvent?.(to);
     this.flush();

@@ -454,6 +454,11 @@ export class NodeActor implements Actor {
     return this.aliveTable;
   }
 
+  /** See Actor.discards: only a client's segment of a closed connection. */
+  discards(env: Envelope): string | undefined {
+    return env.from.isNode || !CLIENT_MESSAGE_TYPES.has(env.type) ? undefined : this.broker.discards(env);
+  }
+
   deliver(env: Envelope): void {
     const from = env.from;
     if (from.isNode && this.timing.detector !== 'off') this.hear(env);

@@ -230,12 +230,17 @@ export interface InFlight {
   /**
    * Not lost, but dropped when it arrives if nothing changes first: its two ends are in different groups of a
    * partition, its link is cut (that direction), one end is disconnected, or the receiver is down (healing,
-   * reconnecting or a restart in time lets it through).
+   * reconnecting or a restart in time lets it through). 'closed': it is delivered, but it belongs to a client
+   * connection its receiver has already closed (a reset or a crash), so the receiver throws it away; nothing
+   * lets it through.
    */
-  readonly cut?: 'partition' | 'link' | 'disconnected' | 'down';
+  readonly cut?: 'partition' | 'link' | 'disconnected' | 'down' | 'closed';
   /** The network's second copy of a duplicated message. */
   readonly duplicate: boolean;
 }
+
+/** The detail of a delivery its receiver throws away: a segment of a client connection it has already closed. */
+export const CLOSED_CONNECTION = 'connection closed';
 
 /** One user action as recorded for replay and share links. */
 export interface ActionRecord {

@@ -78,7 +78,7 @@ function InFlightList() {
           <li key={`${m.id}-${m.duplicate ? 1 : 0}-${m.arriveAt}`}>
             <button type="button" className="linkish" onClick={() => selectMessage(m.id)}>
               #{m.id} {m.type} {m.from}→{m.to}
-              {m.lost ? ' (lost)' : m.cut !== undefined ? ' (to be dropped)' : ''}
+              {m.lost ? ' (lost)' : m.cut === 'closed' ? ' (to be thrown away)' : m.cut !== undefined ? ' (to be dropped)' : ''}
               {m.duplicate ? ' (dup)' : ''}
             </button>
           </li>

@@ -1,5 +1,6 @@
 // One plain sentence per simulation event, with the Raft rule behind it (paper sections), for the step-through narration and the event feed.
 import type { SimEvent } from '../sim';
+import { CLOSED_CONNECTION } from '../sim/types';
 import { configText, explainExtraEvent, explainExtraMessage, isConfigCommand, sectionNames } from './explainExtras';
 
 /** What explain() may know beyond the event itself (all optional). */
@@ -100,6 +101,14 @@ const quoted = (x: unknown): string => (typeof x === 'string' ? commandText(x) :
 function explainOther(e: SimEvent, sent: boolean): Explanation | undefined {
   const { from = '?', to = '?' } = e;
   const p = isObj(e.payload) ? e.payload : {};
+  // A segment of a connection its receiver had already closed (the engine notes it on the delivery): thrown away.
+  if (!sent && e.detail === CLOSED_CONNECTION) {
+    const gone = `it belongs to a connection ${to} had already closed (a reset, a crash or a disconnect), so ${to} throws it away`;
+    if (e.type === 'ClientReply') return withRule(`${from}'s answer ${commandText(Array.isArray(p.lines) ? (p.lines as unknown[]).map(String).join(' / ') : '')} reached client ${to}, but ${gone}: the answer is lost`);
+    if (e.type === 'ClientPush') return withRule(`${from}'s push of ${String(p.topic ?? '?')} offset ${String(p.offset ?? '?')} reached subscriber ${to}, but ${gone}`);
+    if (e.type === 'ClientRequest') return withRule(`Client ${from}'s line ${quoted(p.line)} reached ${to}, but ${gone}`);
+    return withRule(`${from}'s ${e.type} reached ${to}, but ${gone}`);
+  }
   switch (e.type) {
     case 'ClientRequest':
       return withRule(sent ? `Client ${from} sent ${to} the line ${quoted(p.line)}` : `${to} received ${quoted(p.line)} from client ${from}`);

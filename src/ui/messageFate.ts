@@ -21,6 +21,8 @@ export function cutWords(m: Ends, nodes: Nodes): string | undefined {
       return `${m.to} is down`;
     case 'disconnected':
       return `${disconnectedEnd(m, nodes)} is disconnected`;
+    case 'closed':
+      return 'connection closed';
     default:
       return undefined;
   }
@@ -30,6 +32,7 @@ export function cutWords(m: Ends, nodes: Nodes): string | undefined {
 export function fateShort(m: Ends, nodes: Nodes): string {
   if (m.lost) return 'will be lost';
   const cut = cutWords(m, nodes);
+  if (m.cut === 'closed') return `arrives, to be thrown away (${cut})`;
   return cut === undefined ? 'arrives' : `will be dropped (${cut})`;
 }
 
@@ -46,6 +49,8 @@ export function fateLong(m: Ends, copies: number, nodes: Nodes): string {
       return `${dropped}${m.to} is down (unless it restarts first)`;
     case 'disconnected':
       return `${dropped}${disconnectedEnd(m, nodes)} is disconnected (unless it is reconnected first)`;
+    case 'closed':
+      return `will arrive, but ${m.to} throws it away: it belongs to a connection ${m.to} has already closed (a reset, a crash or a disconnect), and a closed connection never opens again`;
     default:
       return copies > 1 ? `duplicated (${copies} copies)` : 'will be delivered';
   }

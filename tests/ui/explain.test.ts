@@ -307,3 +307,16 @@ describe('timers and detector news say what happened, not what might', () => {
     expect(explain({ at: 1, kind: 'unsuspect', node: 'n1', to: 'n3' }).text).toBe('n1 heard from n3 again and stopped suspecting it');
   });
 });
+
+describe('a delivery thrown away on a closed connection', () => {
+  it('says the answer reached the client but was thrown away, as chapter 10\'s lost reply does (seed 8)', () => {
+    const r = runScenario('seed 8\nrun until leader within 2s\npub orders charge 20 EUR --id pay-2 --via leader --client shop\nrun until in-flight ClientReply to=shop within 2s\nreset shop leader\nrun until publish pay-2 ok within 12s\n');
+    expect(r.failure?.message).toBeUndefined();
+    const j = r.runner.cluster.journal();
+    const lost = j.find((e) => e.kind === 'deliver' && e.type === 'ClientReply' && e.detail === 'connection closed')!;
+    expect(sentence(lost)).toMatch(/^n\d's answer “OK published pay-2” reached client shop, but it belongs to a connection shop had already closed \(a reset, a crash or a disconnect\), so shop throws it away: the answer is lost/);
+    // The answer to the retry is taken: "got".
+    const taken = j.filter((e) => e.kind === 'deliver' && e.type === 'ClientReply' && e.detail === undefined).at(-1)!;
+    expect(sentence(taken)).toMatch(/^Client shop got n\d's answer: /);
+  });
+});

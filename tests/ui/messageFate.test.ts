@@ -17,4 +17,10 @@ describe('a message’s fate in words', () => {
     expect(fateLong({ ...m, cut: 'disconnected' }, 1, nodes(['n2']))).toBe('will be dropped when it arrives: n2 is disconnected (unless it is reconnected first)');
     expect(fateLong(m, 2, nodes([]))).toBe('duplicated (2 copies)');
   });
+
+  it('a segment of a closed connection arrives and is thrown away (nothing lets it through)', () => {
+    const m = { from: 'n3', to: 'shop', lost: false, cut: 'closed' } as const;
+    expect(fateShort(m, nodes([]))).toBe('arrives, to be thrown away (connection closed)');
+    expect(fateLong(m, 1, nodes([]))).toBe('will arrive, but shop throws it away: it belongs to a connection shop has already closed (a reset, a crash or a disconnect), and a closed connection never opens again');
+  });
 });

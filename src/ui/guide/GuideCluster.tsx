@@ -136,7 +136,7 @@ export function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
         const f = span > 0 ? Math.min(1, Math.max(0, (snap.now - m.sentAt) / span)) : 0;
         return (
           <circle key={`${m.id}-${m.duplicate ? 1 : 0}`} className={messageClass(m)} r={4.5} cx={p.x + (q.x - p.x) * f} cy={p.y + (q.y - p.y) * f}>
-            <title>{`${m.type} ${m.from}→${m.to}, ${m.lost ? 'lost at' : m.cut !== undefined ? 'dropped at' : 'arrives at'} ${formatTime(m.arriveAt)}`}</title>
+            <title>{`${m.type} ${m.from}→${m.to}, ${m.lost ? 'lost at' : m.cut === 'closed' ? 'arrives, to be thrown away, at' : m.cut !== undefined ? 'dropped at' : 'arrives at'} ${formatTime(m.arriveAt)}`}</title>
           </circle>
         );
       })}
@@ -262,7 +262,7 @@ export function InFlightPanel({ snap, kind }: { snap: ClusterSnap; kind: StepKin
               <td>
                 {m.from} → {m.to}
               </td>
-              <td>{m.lost ? `lost at ${formatTime(m.arriveAt)}` : m.cut !== undefined ? `dropped at ${formatTime(m.arriveAt)} (${cutWords(m, snap.nodes)})` : formatTime(m.arriveAt)}</td>
+              <td>{m.lost ? `lost at ${formatTime(m.arriveAt)}` : m.cut === 'closed' ? `${formatTime(m.arriveAt)}, thrown away (${cutWords(m, snap.nodes)})` : m.cut !== undefined ? `dropped at ${formatTime(m.arriveAt)} (${cutWords(m, snap.nodes)})` : formatTime(m.arriveAt)}</td>
               <td>{formatTime(Math.max(0, m.arriveAt - snap.now))}</td>
             </tr>
           ))}
