@@ -137,3 +137,30 @@ describe('Check names the editor’s field, not a line of the generated file', (
     expect(screen.getByTestId('lesson-check').textContent).toMatch(/^The walk failed: Challenge · Goal and solution: challenge solution: goal 'no leader' not reached — n\d is the leader/);
   });
 });
+
+describe('after Edit a copy of a received link, and while recording', () => {
+  const lesson: Lesson = {
+    title: 'Sent as a link',
+    summary: 'A lesson a colleague sent.',
+    intro: '',
+    seed: 2,
+    setup: 'nodes 3',
+    steps: [{ title: 'A leader', text: 'One.', scenario: 'run until leader within 2s', checks: 'expect leader' }],
+  };
+
+  it('the note on what the copy keeps does not say it was read from a file', () => {
+    editCopy(lessonToMarkdown(lesson));
+    const note = screen.getByTestId('lesson-kept').textContent ?? '';
+    expect(note).not.toMatch(/Read from a file/);
+    expect(note).toMatch(/^A copy of a lesson you opened \(a link or a file\): its id stays lesson-sent-as-a-link\./);
+  });
+
+  it('the recorded lines and a bad line’s excerpt scroll inside their boxes: the keyboard reaches them', () => {
+    editCopy(lessonToMarkdown(lesson));
+    expect(screen.getByTestId('lesson-pending-lines').tabIndex).toBe(0);
+    cleanup();
+    render(<LessonScreen />);
+    run(() => showLesson(lessonToMarkdown({ ...lesson, steps: [{ ...lesson.steps[0], scenario: 'crush n1' }] }), 'link'));
+    expect(screen.getByTestId('lesson-error-line').parentElement!.tabIndex).toBe(0);
+  });
+});

@@ -222,7 +222,8 @@ function Recording({ draft }: { draft: LessonDraft }) {
             {p.actions === 0 ? 'No action yet' : plural(p.actions, 'action')} from t = {formatMs(p.from)} to now (t = {formatMs(p.to)}). Act on the cluster (Faults,
             Client, the toolbar) and let it run: the step ends where the page is when you add it.
           </p>
-          <pre className="lesson-lines" aria-label="Scenario lines recorded for this step" data-testid="lesson-pending-lines">
+          {/* Focusable: past a few actions the lines scroll inside the box, and the keyboard must reach them. */}
+          <pre className="lesson-lines" aria-label="Scenario lines recorded for this step" data-testid="lesson-pending-lines" tabIndex={0}>
             {readableLines(shownLines(p.lines))}
           </pre>
         </>
@@ -500,12 +501,12 @@ function ClusterLine({ seed, setup }: { seed: number; setup: string }) {
   );
 }
 
-/** For a lesson read from a file: its id, and what the file holds that the form does not show (written back as it was). */
+/** For a copy of a lesson opened from a link or a file: its id, and what the file holds that the form does not show (written back as it was). */
 function KeptNote({ lesson }: { lesson: Lesson }) {
   const parts = keptParts(lesson);
   return (
     <p className="hint" data-testid="lesson-kept">
-      Read from a file: its id stays <code>{lesson.kept?.id}</code>
+      A copy of a lesson you opened (a link or a file): its id stays <code>{lesson.kept?.id}</code>
       {parts.length > 0 ? <>, and these parts the form does not show are written back as they were: {parts.join('; ')}</> : null}. To change the front matter, download the
       .md and edit it as text.
     </p>

@@ -31,7 +31,8 @@ export function Excerpt({ markdown, line }: { markdown: string; line: number }) 
     );
   }
   return (
-    <pre className="lesson-excerpt" aria-label={`Lines ${from} to ${to} of the lesson; line ${line} is the one at fault`}>
+    // Focusable: a long line scrolls sideways inside the box, and the keyboard must reach it.
+    <pre className="lesson-excerpt" aria-label={`Lines ${from} to ${to} of the lesson; line ${line} is the one at fault`} tabIndex={0}>
       {rows}
     </pre>
   );
