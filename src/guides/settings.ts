@@ -5,6 +5,7 @@ import { DEFAULT_CLIENT } from '../sim/client';
 import { DEFAULT_CLOCKS } from '../sim/cluster';
 import { DEFAULT_PHI_OPTIONS } from '../core/detector/detector';
 import { DEFAULT_NETWORK } from '../sim/engine';
+import { PING_SLACK } from '../sim/nodeActor';
 import { parseClusterConfig } from '../sim/config';
 import type { ClusterOptions } from '../sim/types';
 
@@ -77,6 +78,7 @@ export function engineSettings(options: ClusterOptions = {}): Readonly<Record<st
     clockDriftMax: { value: clocks.driftPpmMax, unit: 'ppm', about: 'largest clock drift' },
     suspectAfter: ms(suspect, 'silence after which the timeout detector suspects a peer'),
     pingInterval: ms(suspect / d.pingDivisor, 'the detector pings a peer it has had no news of for this long'),
+    pingEarly: ms((suspect / d.pingDivisor) * (1 - PING_SLACK), 'from this much silence on, a ping nearly due goes out with the next message the node handles'),
     phiThreshold: count(options.detector?.phiThreshold ?? d.phiThreshold, 'phi-accrual suspicion threshold'),
     phiWindow: count(DEFAULT_PHI_OPTIONS.windowSize, 'arrival gaps the phi-accrual detector remembers per peer'),
     // Issue 13: snapshots (§7) and lease reads (thesis §6.4.1).

@@ -838,7 +838,7 @@ export class NodeActor implements Actor {
  * the timer: pings to several peers then fall due together, and most go out inside an event that
  * happens anyway. Larger means more early pings; smaller, more timer events (0.3 measured best).
  */
-const PING_SLACK = 0.3;
+export const PING_SLACK = 0.3;
 
 /** Most peers one NTP round asks (see NodeActor.syncPeers). */
 const SYNC_FANOUT = 4;
