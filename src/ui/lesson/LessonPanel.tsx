@@ -11,8 +11,8 @@ import {
 } from './lessonFormat';
 import { exactLines, readableLines, suggestChecks } from './lessonRecord';
 import {
-  addStep, discardLesson, liveStep, pendingStep, removeLastStep, restoreLessonRun, resumeLessonRun, setChallenge, setLessonFields, setNextStep, setStep, startLesson, useLesson,
-  type LessonDraft,
+  addStep, bringBackAside, discardLesson, dropAside, liveStep, pendingStep, removeLastStep, restoreLessonRun, resumeLessonRun, setChallenge, setLessonFields, setNextStep, setStep,
+  startLesson, stepHasText, useLesson, type LessonDraft, type StepDraft,
 } from './lessonStore';
 import { Excerpt } from './LessonScreen';
 import { OpenLessonFile } from './LessonEntry';
@@ -195,6 +195,66 @@ function shownLines(lines: string): string {
   return all.length <= SHOWN_LINES ? lines : `# … ${all.length - SHOWN_LINES} earlier lines\n${all.slice(-SHOWN_LINES).join('\n')}`;
 }
 
+const asideName = (s: StepDraft): string => (s.title.trim() !== '' ? `“${s.title.trim()}”` : 'an untitled step');
+
+/** Set-aside step fields in words: “Title”: its text, 2 checks and a question. */
+export function asideSummary(s: StepDraft): string {
+  const checks = s.checks.split('\n').filter((l) => l.trim() !== '').length;
+  const parts = [
+    s.text.trim() !== '' ? 'its text' : undefined,
+    checks > 0 ? plural(checks, 'check') : undefined,
+    s.predict !== undefined || s.kept?.predict !== undefined ? 'a question' : undefined,
+    s.kept?.setup !== undefined ? 'a setup block' : undefined,
+    s.kept?.view !== undefined ? 'a view block' : undefined,
+  ].filter((x): x is string => x !== undefined);
+  const name = asideName(s).replace(/^a/, 'A');
+  if (parts.length === 0) return `${name} (a title only)`;
+  const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return `${name}: ${list}`;
+}
+
+/**
+ * What Undo took out of the step's fields to put the undone step's in: listed until the teacher puts it back
+ * (a swap when the fields hold something) or drops it.
+ */
+function SetAside({ draft }: { draft: LessonDraft }) {
+  const aside = draft.aside ?? [];
+  if (aside.length === 0) return null;
+  const full = stepHasText(draft.next);
+  return (
+    <div className="lesson-aside" role="status" data-testid="lesson-aside">
+      <p>
+        <strong>Set aside by Undo.</strong> Undo put the undone step’s title, text and checks in the fields below; what they held is kept here. Put it back when
+        you record that step again.
+      </p>
+      <ul>
+        {aside.map((a, i) => {
+          const what = asideSummary(a);
+          return (
+            <li key={i}>
+              <span data-testid="lesson-aside-item">{what}</span>
+              <span className="row">
+                <button
+                  type="button"
+                  className="btn small"
+                  onClick={() => bringBackAside(i)}
+                  title={full ? 'The fields’ title, text and checks are set aside in its place' : undefined}
+                  aria-label={`${full ? 'Swap it with the fields' : 'Put it in the fields'} (${asideName(a)})`}
+                >
+                  {full ? 'Swap it with the fields' : 'Put it in the fields'}
+                </button>
+                <button type="button" className="btn small danger" onClick={() => dropAside(i)} aria-label={`Drop it (${asideName(a)})`}>
+                  Drop it
+                </button>
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
 function Recording({ draft }: { draft: LessonDraft }) {
   // Re-read the page's run whenever it moves.
   useSim((s) => s.seq);
@@ -209,6 +269,7 @@ function Recording({ draft }: { draft: LessonDraft }) {
   return (
     <section aria-labelledby="lesson-next" className="lesson-next">
       <h3 id="lesson-next">Step {n} — being recorded</h3>
+      <SetAside draft={draft} />
       {draft.mark.before !== undefined && (
         <p className={next.kept?.setup === undefined ? 'warn-text' : 'hint'} data-testid="lesson-fresh">
           {next.kept?.setup === undefined
@@ -322,7 +383,7 @@ function Steps({ draft }: { draft: LessonDraft }) {
           </li>
         ))}
       </ol>
-      <button type="button" className="btn small" onClick={() => setUndoError(removeLastStep())} title="Its actions go back to the step being recorded">
+      <button type="button" className="btn small" onClick={() => setUndoError(removeLastStep())} title="Its actions go back to the step being recorded, its title, text and checks to the fields (what they hold is set aside)">
         Undo the last step
       </button>
       {undoError !== undefined && (

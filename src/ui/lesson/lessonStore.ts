@@ -54,6 +54,11 @@ export interface LessonDraft {
   next: StepDraft;
   /** The page's run past the mark as last seen on the lesson's run (all its actions, its moment): what a reload would otherwise lose. */
   live?: Live;
+  /**
+   * What the teacher had written for the step being recorded when an Undo put the undone step's fields in its
+   * place (oldest first): kept until brought back into the fields (bringBackAside) or dropped (dropAside).
+   */
+  aside?: StepDraft[];
 }
 
 export interface Live {
@@ -78,6 +83,14 @@ function checkBefore(m: Mark | undefined): void {
   }
 }
 
+/** Whether the step being written holds anything the teacher wrote: a title, text, checks, a question or a kept block. */
+export function stepHasText(s: StepDraft): boolean {
+  return s.title.trim() !== '' || s.text.trim() !== '' || s.checks.trim() !== '' || s.predict !== undefined || (s.kept !== undefined && Object.keys(s.kept).length > 0);
+}
+
+const isStepDraft = (s: unknown): s is StepDraft =>
+  typeof s === 'object' && s !== null && typeof (s as StepDraft).title === 'string' && typeof (s as StepDraft).text === 'string' && typeof (s as StepDraft).checks === 'string';
+
 function load(): LessonDraft | null {
   try {
     const raw = typeof localStorage !== 'undefined' ? localStorage.getItem(DRAFT_KEY) : null;
@@ -89,6 +102,12 @@ function load(): LessonDraft | null {
     // A damaged live part is dropped (the steps are what matter); the lesson's own run check guards the rest.
     if (d.live !== undefined && (typeof d.live !== 'object' || d.live === null || !Array.isArray(d.live.actions) || typeof d.live.at !== 'number' || typeof d.live.events !== 'number')) {
       delete d.live;
+    }
+    // Set-aside fields: the readable entries are kept (a damaged one has nothing to bring back).
+    if (d.aside !== undefined) {
+      const kept = Array.isArray(d.aside) ? d.aside.filter(isStepDraft) : [];
+      if (kept.length > 0) d.aside = kept;
+      else delete d.aside;
     }
     return d;
   } catch {
@@ -218,7 +237,9 @@ export function addStep(): string | undefined {
 }
 
 /**
- * Removes the last step: its actions go back to the step being written. When the step being written starts a
+ * Removes the last step: its actions go back to the step being written, and its title, text, checks and question
+ * fill the step's fields. What the teacher had written in those fields is set aside (LessonDraft.aside), never
+ * dropped: two Undos in a row would otherwise lose the first undone step's text. When the step being written starts a
  * fresh cluster (it was taken back with its setup block), the last step ran on the cluster before it: the page
  * is put back on that run where the step ended. Returns an error text.
  */
@@ -236,6 +257,7 @@ export function removeLastStep(): string | undefined {
     run = useSim.getState().run;
     recorded = back.actions;
   }
+  const aside = stepHasText(d.next) ? [...(d.aside ?? []), d.next] : d.aside;
   set({
     ...d,
     lesson: { ...d.lesson, steps: d.lesson.steps.slice(0, -1) },
@@ -245,8 +267,33 @@ export function removeLastStep(): string | undefined {
     recorded: recorded.slice(0, prev.actions),
     live: undefined,
     next: { title: last.title, text: last.text, checks: last.checks, ...(last.predict !== undefined ? { predict: last.predict } : {}), ...(last.kept !== undefined ? { kept: last.kept } : {}) },
+    ...(aside !== undefined ? { aside } : {}),
   });
   return undefined;
+}
+
+/**
+ * Puts set-aside fields `i` back into the step being written. What the fields held, if anything, is set aside in
+ * its place (a swap: nothing is lost).
+ */
+export function bringBackAside(i: number): void {
+  const d = useLesson.getState().draft;
+  const a = d?.aside?.[i];
+  if (d === null || d.aside === undefined || a === undefined) return;
+  const aside = d.aside.slice();
+  if (stepHasText(d.next)) aside[i] = d.next;
+  else aside.splice(i, 1);
+  const { aside: _old, ...rest } = d;
+  set({ ...rest, next: a, ...(aside.length > 0 ? { aside } : {}) });
+}
+
+/** Drops set-aside fields `i` (the teacher's explicit choice). */
+export function dropAside(i: number): void {
+  const d = useLesson.getState().draft;
+  if (d === null || d.aside?.[i] === undefined) return;
+  const aside = d.aside.filter((_, k) => k !== i);
+  const { aside: _old, ...rest } = d;
+  set({ ...rest, ...(aside.length > 0 ? { aside } : {}) });
 }
 
 /** Puts the page back on the lesson's run at the end of its last step (after a new run or a rewind). */
