@@ -74,6 +74,7 @@ export interface MetricsMark {
   readonly commitOf: ReadonlyMap<string, number>;
   readonly highestCommit: number;
   readonly firstSent: ReadonlyMap<number, number>;
+  readonly leader: string | undefined;
 }
 
 const seriesMark = (arr: number[]) => ({ arr, len: arr.length, last: arr.length > 0 ? arr[arr.length - 1] : 0 });
@@ -104,6 +105,11 @@ export class Metrics {
   private highestCommit: number;
   /** Current leader's first send of each index (cleared when a leader is elected). */
   private firstSent: Map<number, number>;
+  /**
+   * The leader elected last: only its sends and commits are timed. (A deposed leader cut off in a minority
+   * goes on sending its own entries; their times must not be taken for the new leader's entries at those indexes.)
+   */
+  private leader: string | undefined;
   private version = 0;
   private cached: MetricsSnapshot | undefined;
   private cachedVersion = -1;
@@ -124,6 +130,7 @@ export class Metrics {
     this.commitOf = new Map(m?.commitOf);
     this.highestCommit = m?.highestCommit ?? 0;
     this.firstSent = new Map(m?.firstSent);
+    this.leader = m?.leader;
   }
 
   /** A message or timer event given as its parts (what `add` reads of one; see Engine.setLean). */
@@ -131,7 +138,7 @@ export class Metrics {
     if (kind === 'send') {
       this.sentByType[kindOf(type)]++;
       this.bump(0, at, 1);
-      if (type === 'AppendEntries' && from !== undefined && this.roles.get(from) === 'leader') {
+      if (type === 'AppendEntries' && from !== undefined && from === this.leader && this.roles.get(from) === 'leader') {
         const p = payload as { prevLogIndex?: number; entries?: readonly unknown[] } | undefined;
         const n = p?.entries?.length ?? 0;
         const prev = p?.prevLogIndex ?? 0;
@@ -159,6 +166,7 @@ export class Metrics {
         if (e.role === 'leader') {
           this.leaderTimes.push(e.at);
           this.firstSent = new Map();
+          this.leader = e.node;
         }
         break;
       case 'crash':
@@ -178,7 +186,7 @@ export class Metrics {
         if (e.index <= from) break;
         this.highestCommit = e.index;
         this.bump(1, e.at, e.index - from);
-        for (let i = from + 1; i <= e.index; i++) {
+        for (let i = from + 1; i <= e.index && e.node === this.leader; i++) {
           const sent = this.firstSent.get(i);
           if (sent === undefined) continue;
           this.firstSent.delete(i);
@@ -233,6 +241,7 @@ export class Metrics {
       commitOf: new Map(this.commitOf),
       highestCommit: this.highestCommit,
       firstSent: new Map(this.firstSent),
+      leader: this.leader,
     };
   }
 

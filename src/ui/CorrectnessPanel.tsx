@@ -121,7 +121,11 @@ function BreakIt() {
   return (
     <section aria-labelledby="checks-break">
       <h3 id="checks-break">Break it</h3>
-      <p className="hint">Switch a rule off and restart the run (same seed) to watch the checkers catch the consequence.</p>
+      <p className="hint">
+        Switch a rule off and start a new run with the same seed (your actions are not kept). Nothing breaks until faults set the stage: crash and
+        partition nodes yourself and watch the checkers catch the consequence, or load a scenario below that does it with the rule off
+        (<em>Figure 8 (commit by counting)</em>, <em>Vote without log check</em>).
+      </p>
       {RULES.map((r) => (
         <div key={r.key} className="rule-switch">
           <label>

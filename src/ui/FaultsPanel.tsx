@@ -55,6 +55,7 @@ function NodeRows({ draft, setDraft }: { draft: Record<string, number>; setDraft
                 className="btn small"
                 onClick={() => act(v.connected ? 'disconnect' : 'reconnect', [v.id])}
                 aria-label={`${v.connected ? 'Disconnect' : 'Reconnect'} ${v.id}`}
+                title={v.connected ? `Cut ${v.id} off from the network: no node or client reaches it, and it reaches no one` : `Reconnect ${v.id} to the network`}
               >
                 {v.connected ? 'Disconnect' : 'Reconnect'}
               </button>

@@ -50,7 +50,11 @@ function Latency({ m }: { m: MetricsSnapshot }) {
     <section className="metric" aria-labelledby="m-lat">
       <h3 id="m-lat">Commit latency</h3>
       {lat.length === 0 ? (
-        <p className="hint">No entries committed by a leader yet (each new leader commits a no-op; propose commands in the Client tab).</p>
+        <p className="hint">
+          {m.commitSeries.some((n) => n > 0)
+            ? 'These commits needed no message to time (a one-node cluster commits an entry as soon as it appends it): there is no latency to show.'
+            : 'No entries committed by a leader yet (each new leader commits a no-op; propose commands in the Client tab).'}
+        </p>
       ) : (
         <>
           <p className="figures">

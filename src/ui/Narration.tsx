@@ -20,8 +20,11 @@ type View = Pick<NodeView, 'id' | 'up' | 'role' | 'connected' | 'term'>;
 export function electionTimerLine(v: View, nodes: readonly View[], groups: Readonly<Record<string, number>>, cuts: ReadonlyArray<readonly [string, string]>): string {
   const leaders = nodes.filter((l) => l.up && l.role === 'leader' && l.connected);
   if (leaders.length === 0) return `${v.id}'s election timer fires`;
-  const reaches = (l: View): boolean => v.connected && groups[l.id] === groups[v.id] && l.term >= v.term && !cuts.some(([from, to]) => from === l.id && to === v.id);
-  return leaders.some(reaches) ? `${v.id}'s election timer runs out, unless the leader's next message resets it first` : `${v.id}'s election timer fires: no leader's messages can reach it`;
+  const reaches = (l: View): boolean => v.connected && groups[l.id] === groups[v.id] && !cuts.some(([from, to]) => from === l.id && to === v.id);
+  if (leaders.some((l) => reaches(l) && l.term >= v.term)) return `${v.id}'s election timer runs out, unless the leader's next message resets it first`;
+  // A node of a later term than every leader it hears (back from a partition, say) refuses their messages (§5.1).
+  if (leaders.some(reaches)) return `${v.id}'s election timer fires: the leader's messages reach it, but in an older term than its own, so they cannot reset it (§5.1)`;
+  return `${v.id}'s election timer fires: no leader's messages can reach it`;
 }
 
 /** What the scheduler will do next: message arrivals and election timeouts, soonest first. */

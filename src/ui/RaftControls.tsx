@@ -55,8 +55,9 @@ export function MembershipControls() {
           </button>
         </div>
         <p className="hint">
-          A new node starts empty and catches up as a learner (it gets the log but does not vote); then the leader appends a configuration entry that makes it a voter. A
-          removed node stops once the configuration without it commits. One change at a time: later requests wait (thesis §4).
+          The leader first appends a configuration entry that adds the new node as a learner: it starts empty and catches up (it gets the log but does not vote).
+          Once it has caught up, a second configuration entry makes it a voter. A removed node stops once the configuration without it commits. One change at a
+          time: later requests wait (thesis §4).
         </p>
       </section>
       <section aria-labelledby="faults-transfer">

@@ -19,7 +19,7 @@ export const ACTION_DESCRIPTIONS: Readonly<Record<string, string>> = {
   crashToggle: 'Crash the selected node, or restart it when it is down.',
   crashLeader: 'Crash the current leader.',
   timeoutNode: "Fire the selected node's election timeout now.",
-  disconnectToggle: 'Cut the selected node off from every other node, or reconnect it.',
+  disconnectToggle: 'Cut the selected node off from the network: no node or client reaches it, and it reaches no one (or reconnect it).',
   heal: 'Undo every partition, disconnection and link cut.',
   propose: 'A client hands a command to the current leader, which appends it to its log and replicates it (§5.3).',
   nextNode: 'Select the next node (wraps around).',

@@ -350,7 +350,7 @@ export function explain(e: SimEvent, ctx: ExplainContext = {}): Explanation {
     case 'restart':
       return withRule(`${you} restarted ${n}: it comes back as a follower and waits to hear from a leader`, '§5.2');
     case 'disconnect':
-      return withRule(`${you} disconnected ${n} from every other node`);
+      return withRule(`${you} disconnected ${n}: no message reaches it or leaves it, from nodes or clients`);
     case 'reconnect':
       return withRule(`${you} reconnected ${n}`);
     case 'partition':

@@ -54,6 +54,27 @@ describe('commit latencies', () => {
     expect(back.snapshot().commitSeries.reduce((a, b) => a + b, 0)).toBe(4);
   });
 
+  it('times only the leader elected last: a deposed leader\'s sends of its own entries do not count for the new leader\'s entries at those indexes', () => {
+    const m = new Metrics();
+    const role = (at: number, node: string): SimEvent => ({ at, kind: 'role', node, role: 'leader' });
+    const sendFrom = (at: number, from: string, prev: number, n: number): SimEvent => ({ ...send(at, prev, n), from });
+    m.add(role(0, 'n1'));
+    m.add(sendFrom(1, 'n1', 0, 1));
+    m.add(commit(5, 1, 'n1'));
+    // n1 is cut off in a minority; n2 is elected and n1, still a leader in its own eyes, sends entries 2-4.
+    m.add(role(100, 'n2'));
+    m.add(sendFrom(110, 'n1', 1, 3));
+    m.add(sendFrom(600, 'n2', 1, 3));
+    m.add(commit(622, 4, 'n2'));
+    expect(m.snapshot().commitLatencies).toEqual([4, 22, 22, 22]);
+    // And a mark keeps who that leader is.
+    const back = Metrics.at(m.mark());
+    back.add(sendFrom(700, 'n1', 4, 1));
+    back.add(sendFrom(710, 'n2', 4, 1));
+    back.add(commit(730, 5, 'n2'));
+    expect(back.snapshot().commitLatencies.at(-1)).toBe(20);
+  });
+
   it('keeps the first 20,000 samples', () => {
     const m = new Metrics();
     m.add(leader(0));

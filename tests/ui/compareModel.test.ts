@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../src/sim/replay';
 import { createCluster } from '../../src/sim';
 import { fingerprint } from '../../src/store/fingerprint';
-import { RunCursor, firstDifference, nodeLines, record, type RunSpec } from '../../src/ui/compare/compareModel';
+import { RunCursor, comparedUpTo, firstDifference, nodeLines, record, type RunSpec } from '../../src/ui/compare/compareModel';
 
 const fpOf = (c: ReturnType<typeof replay>): string => fingerprint(c.now, c.eventCount, c.nodeIds.map((id) => c.node(id)));
 
@@ -20,6 +20,18 @@ describe('comparing runs', () => {
   it('a run compared with itself has no difference', () => {
     const spec = branchRun(3, 'n1', 600);
     expect(firstDifference(record(spec), record(spec))).toBeNull();
+  });
+
+  it('runs past the events a comparison keeps are compared only that far, and say so (audit r7 panels #6)', () => {
+    const a = record(branchRun(3, 'n1', 2900), 'all', 500);
+    const b = record(branchRun(3, 'n2', 2900), 'all', 500);
+    expect(firstDifference(a, b), 'the fork is past the 500 events kept').toBeNull();
+    const upTo = comparedUpTo(a, b);
+    expect(upTo.cut).toBe(true);
+    expect(upTo.at).toBe(Math.min(a.rows.at(-1)!.at, b.rows.at(-1)!.at));
+    expect(upTo.at).toBeLessThan(2900);
+    const whole = [record(branchRun(3, 'n1', 600)), record(branchRun(3, 'n1', 600))] as const;
+    expect(comparedUpTo(...whole)).toEqual({ at: whole[0].end, cut: false });
   });
 
   it('two branches first differ at the fork: each run’s own crash, and the node states there differ only in that node', () => {

@@ -37,6 +37,12 @@ describe('explore panel', () => {
       expect.stringMatching(/^deliver #\d+ n3→n1: RequestVote \(term 3, log ends at 1\/1\)$/),
       expect.stringMatching(/^deliver #\d+ n1→n3: RequestVoteReply \(term 3, granted\)$/),
     ]);
+    // Next move pressed first opens move 1, not the start (audit r7 panels #8).
+    rAct(() => {
+      fireEvent.click(screen.getByRole('button', { name: 'Next move ▸' }));
+      finishTask();
+    });
+    expect(screen.getByTestId('explore-shown').textContent).toMatch(/after 1 of 3 moves/);
     rAct(() => {
       fireEvent.click(screen.getByRole('button', { name: 'Open the start' }));
       finishTask();

@@ -15,7 +15,7 @@ import { SharePanel } from '../../src/ui/SharePanel';
 import { SpaceTime } from '../../src/ui/SpaceTime';
 import { Timeline } from '../../src/ui/Timeline';
 import { Toolbar } from '../../src/ui/Toolbar';
-import { act, finishTask, frame, getDriver, publish as publishNow, runUntilLeader, seek, selectMessage, selectNode, useSim } from '../../src/store/sim';
+import { act, finishTask, frame, getDriver, newRun, publish as publishNow, runUntilLeader, seek, selectMessage, selectNode, useSim } from '../../src/store/sim';
 import { Driver } from '../../src/store/driver';
 import { freshRun } from './helpers';
 import { runScenario } from '../../src/store/scenarios';
@@ -90,6 +90,11 @@ describe('toolbar and narration', () => {
     expect(lines().filter((t) => /no leader's messages can reach it$/.test(t))).toEqual([`${rest[0]}'s election timer fires: no leader's messages can reach it`]);
     run(() => act('crash', [leader]));
     for (const t of lines()) expect(t).toMatch(/election timer fires$/);
+    // Back from a partition in a later term than the leader's: its messages arrive but are refused (audit r7 panels #3).
+    const view = (id: string, role: 'leader' | 'follower', term: number) => ({ id, up: true, role, connected: true, term });
+    const ahead = [view('n1', 'follower', 7), view('n2', 'leader', 1), view('n3', 'follower', 1)];
+    expect(electionTimerLine(ahead[0], ahead, { n1: 0, n2: 0, n3: 0 }, [])).toBe("n1's election timer fires: the leader's messages reach it, but in an older term than its own, so they cannot reset it (§5.1)");
+    expect(electionTimerLine(ahead[0], ahead, { n1: 1, n2: 0, n3: 0 }, [])).toBe("n1's election timer fires: no leader's messages can reach it");
   });
 
   it('Coming up and the Inspector say a message in flight will be dropped when a partition (or a crash) stands in its way (audit r6 learner #1)', async () => {
@@ -759,6 +764,19 @@ describe('metrics and space-time', () => {
     rAct(() => useSim.setState({ metrics: { ...m, commitLatencies: Array.from({ length: 20_000 }, (_, i) => 10 + (i % 7)) } }));
     expect(screen.getByText(/the first 20,000 entries committed/)).toBeTruthy();
     expect(screen.getByText(/^commits 19,941–20,000 \(the last sampled\), from the leader/)).toBeTruthy();
+  });
+
+  it('commit latency on a one-node cluster says its commits needed no message, not that nothing was committed (audit r7 panels #2)', () => {
+    render(<MetricsPanel />);
+    run(() => {
+      newRun({ seed: 1, nodes: 1 });
+      seek(2000);
+    });
+    const m = useSim.getState().metrics;
+    expect(m.commitSeries.reduce((a, b) => a + b, 0), 'the lone leader committed its no-op').toBeGreaterThan(0);
+    expect(m.commitLatencies).toEqual([]);
+    expect(screen.getByText(/^These commits needed no message to time \(a one-node cluster commits an entry as soon as it appends it\)/)).toBeTruthy();
+    expect(screen.queryByText(/No entries committed by a leader yet/)).toBeNull();
   });
 
   it('draws arrows for messages and highlights the causal past of a clicked event', () => {

@@ -8,9 +8,12 @@ import { plural } from '../plural';
 import { formatMs } from '../../store/sim';
 import { STEP_KINDS, type StepKind } from '../../store/stepKinds';
 import { closeCompare } from './compareState';
-import { RunCursor, differingFields, firstDifference, nodeLines, record, type Difference, type NodeLine, type Recorded, type Row, type RunSpec } from './compareModel';
+import { MAX_ROWS, RunCursor, comparedUpTo, differingFields, firstDifference, nodeLines, record, type Difference, type NodeLine, type Recorded, type Row, type RunSpec } from './compareModel';
 import { LayerError } from '../LayerError';
 import './compare.css';
+
+/** Said when a run passed the events a comparison keeps. */
+const NOT_COMPARED = `; later events were not compared (a comparison keeps the first ${MAX_ROWS.toLocaleString('en-US')} events of each run)`;
 
 type Mode = 'branches' | 'seeds';
 
@@ -231,7 +234,7 @@ function CompareViewBody() {
         {result === null
           ? ''
           : diff === null
-            ? `No difference: the two runs have the same ${kindName}events up to ${formatMs(Math.min(result.a.end, result.b.end))}.`
+            ? `No difference: the two runs have the same ${kindName}events up to ${formatMs(comparedUpTo(result.a, result.b).at)}${comparedUpTo(result.a, result.b).cut ? NOT_COMPARED : ''}.`
             : diff.index === 0
               ? `The runs differ from their first ${kindName}event, at t = ${formatMs(diff.at)}.`
               : `The runs agree on their first ${diff.index} ${kindName}${diff.index === 1 ? 'event' : 'events'}, then first differ at t = ${formatMs(diff.at)}.`}
@@ -297,7 +300,8 @@ function CompareViewBody() {
               <p>
                 <strong>No difference</strong>: the two runs have the same {Math.min(result.a.rows.length, result.b.rows.length)}{' '}
                 {result.a.kind === 'all' ? '' : `${STEP_KINDS.find((k) => k.id === result.a.kind)?.label} `}events up to{' '}
-                {formatMs(Math.min(result.a.end, result.b.end))}.
+                {formatMs(comparedUpTo(result.a, result.b).at)}
+                {comparedUpTo(result.a, result.b).cut ? NOT_COMPARED : ''}.
               </p>
             ) : (
               <>

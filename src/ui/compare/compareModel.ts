@@ -169,6 +169,15 @@ export interface Difference {
   readonly b?: Row;
 }
 
+/**
+ * How far two runs were compared: to the earlier end, or, when a run passed MAX_ROWS, to the last event kept of
+ * the run cut shortest (`cut`: later events were not compared).
+ */
+export function comparedUpTo(a: Recorded, b: Recorded): { at: number; cut: boolean } {
+  const ends = [a, b].map((r) => (r.truncated ? (r.rows.at(-1)?.at ?? 0) : r.end));
+  return { at: Math.min(...ends), cut: a.truncated || b.truncated };
+}
+
 /** The first journal event where the runs differ (time, kind, nodes, message, details), or null when one is a prefix of the other up to the shorter end. */
 export function firstDifference(a: Recorded, b: Recorded): Difference | null {
   const n = Math.min(a.keys.length, b.keys.length);

@@ -361,7 +361,7 @@ export function ExplorePanel() {
             <button type="button" className="btn" onClick={() => show(Math.max(0, (shown ?? 1) - 1))} disabled={shown === null || shown === 0}>
               ◂ Previous move
             </button>
-            <button type="button" className="btn" onClick={() => show(Math.min(found.steps.length, (shown ?? -1) + 1))} disabled={shown === found.steps.length}>
+            <button type="button" className="btn" onClick={() => show(Math.min(found.steps.length, (shown ?? 0) + 1))} disabled={shown === found.steps.length}>
               Next move ▸
             </button>
             <button type="button" className="btn" onClick={() => void share()}>
