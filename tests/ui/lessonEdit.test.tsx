@@ -4,37 +4,17 @@
 // that starts a fresh cluster puts the page back on the cluster the step before ran on; Download .md names
 // the file after the lesson's id in its front matter.
 import { readFileSync } from 'node:fs';
-import { act as rAct, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resetBranches } from '../../src/store/branches';
-import { finishTask, getDriver, useSim } from '../../src/store/sim';
-import { closeLesson, showLesson } from '../../src/ui/lesson/LessonHost';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { getDriver, useSim } from '../../src/store/sim';
+import { showLesson } from '../../src/ui/lesson/LessonHost';
 import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
 import { LessonScreen } from '../../src/ui/lesson/LessonScreen';
 import { lessonToMarkdown, loadLesson, type Lesson } from '../../src/ui/lesson/lessonFormat';
-import { discardLesson, useLesson } from '../../src/ui/lesson/lessonStore';
+import { useLesson } from '../../src/ui/lesson/lessonStore';
 import { walkChapter } from '../../src/guides/chapters';
-import { freshRun } from './helpers';
+import { editCopy, freshLessonPage, run, titles, undo } from './lessonHelpers';
 
-function run(fn: () => void): void {
-  rAct(() => {
-    fn();
-    finishTask();
-  });
-}
-
-/** Opens `markdown` as a received lesson and clicks *Edit a copy*; then shows the Lesson panel. */
-function editCopy(markdown: string): void {
-  render(<LessonScreen />);
-  run(() => showLesson(markdown, 'link'));
-  run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
-  expect(screen.queryByText(/Could not open the lesson in the editor/)).toBeNull();
-  cleanup();
-  render(<LessonPanel />);
-}
-
-const undo = (): void => run(() => fireEvent.click(screen.getByRole('button', { name: /Undo the last step/ })));
-const titles = (): string[] => useLesson.getState().draft!.lesson.steps.map((s) => s.title);
 const pending = (): string => screen.getByTestId('lesson-pending-lines').textContent ?? '';
 
 /** The file names Download .md buttons give (the anchor `download` clicks). */
@@ -46,16 +26,7 @@ function downloads(): { names: string[]; restore: () => void } {
   return { names, restore: () => spy.mockRestore() };
 }
 
-beforeEach(() => {
-  freshRun({ seed: 5, nodes: 5 });
-  resetBranches();
-  discardLesson();
-  closeLesson();
-});
-afterEach(() => {
-  cleanup();
-  discardLesson();
-});
+freshLessonPage();
 
 describe('a lesson on a cluster.yaml with keys the simulator ignores', () => {
   const yaml = `${readFileSync('public/cluster.yaml', 'utf8')}election_timeout_ms: [200, 400]\nheartbeat_ms: 40\n`;

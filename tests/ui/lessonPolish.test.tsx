@@ -3,47 +3,19 @@
 // Steps list says what each step's scenario does (hand-written lines count, not only recorded `at …ms #N` ones);
 // the Cluster line tells a cluster.yaml by its nodes, never as the file's raw JSON string.
 import { readFileSync } from 'node:fs';
-import { act as rAct, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetBranches } from '../../src/store/branches';
-import { act, finishTask, getDriver, seek } from '../../src/store/sim';
-import { closeLesson, showLesson } from '../../src/ui/lesson/LessonHost';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { act, getDriver, seek } from '../../src/store/sim';
+import { showLesson } from '../../src/ui/lesson/LessonHost';
 import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
 import { LessonScreen } from '../../src/ui/lesson/LessonScreen';
 import { lessonToMarkdown, scenarioSummary, setupSummary, type Lesson } from '../../src/ui/lesson/lessonFormat';
-import { discardLesson } from '../../src/ui/lesson/lessonStore';
-import { freshRun } from './helpers';
-
-function run(fn: () => void): void {
-  rAct(() => {
-    fn();
-    finishTask();
-  });
-}
-
-/** Opens `markdown` as a received lesson and clicks *Edit a copy*; then shows the Lesson panel. */
-function editCopy(markdown: string): void {
-  render(<LessonScreen />);
-  run(() => showLesson(markdown, 'link'));
-  run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
-  expect(screen.queryByText(/Could not open the lesson in the editor/)).toBeNull();
-  cleanup();
-  render(<LessonPanel />);
-}
+import { editCopy, freshLessonPage, run } from './lessonHelpers';
 
 /** What the Steps list says after each step's title (the muted part of its summary line). */
 const stepSummaries = (): string[] => Array.from(document.querySelectorAll('.lesson-steps > li > details > summary .muted')).map((e) => (e.textContent ?? '').trim());
 
-beforeEach(() => {
-  freshRun({ seed: 5, nodes: 5 });
-  resetBranches();
-  discardLesson();
-  closeLesson();
-});
-afterEach(() => {
-  cleanup();
-  discardLesson();
-});
+freshLessonPage();
 
 describe('the Steps list says what each step does', () => {
   const handWritten: Lesson = {

@@ -18,19 +18,9 @@ import { LessonScreen } from '../../src/ui/lesson/LessonScreen';
 import { encodeLessonHash, lessonToMarkdown, type Lesson } from '../../src/ui/lesson/lessonFormat';
 import { discardLesson, startLesson, setLessonFields, useLesson } from '../../src/ui/lesson/lessonStore';
 import { freshRun } from './helpers';
+import { field, run, type } from './lessonHelpers';
 import { loaded } from './loaded';
 
-function run(fn: () => void): void {
-  rAct(() => {
-    fn();
-    finishTask();
-  });
-}
-
-const field = (label: RegExp | string): HTMLInputElement | HTMLTextAreaElement => screen.getByLabelText(label) as HTMLInputElement;
-const type = (label: RegExp | string, value: string): void => {
-  fireEvent.change(field(label), { target: { value } });
-};
 const where = (): string => screen.getByTestId('guide-where').textContent ?? '';
 
 const oneStep: Lesson = {

@@ -2,30 +2,15 @@
 // Undo the last step in the Lesson panel loses no teacher text: when the step being written already holds a
 // title, text, checks or a question (a step undone just before, or one being typed), Undo sets it aside in the
 // panel, to be put back in the fields or dropped by the teacher, never replaced without a word.
-import { act as rAct, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetBranches } from '../../src/store/branches';
-import { act, finishTask, getDriver, seek } from '../../src/store/sim';
-import { closeLesson } from '../../src/ui/lesson/LessonHost';
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { act, getDriver, seek } from '../../src/store/sim';
 import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
-import { discardLesson, useLesson } from '../../src/ui/lesson/lessonStore';
+import { useLesson } from '../../src/ui/lesson/lessonStore';
 import { DRAFT_KEY } from '../../src/ui/lesson/lessonTab';
-import { freshRun } from './helpers';
+import { field, freshLessonPage, run, titles, type, undo } from './lessonHelpers';
 
-function run(fn: () => void): void {
-  rAct(() => {
-    fn();
-    finishTask();
-  });
-}
-
-const field = (label: RegExp | string): HTMLInputElement | HTMLTextAreaElement => screen.getByLabelText(label) as HTMLInputElement;
-const type = (label: RegExp | string, value: string): void => {
-  fireEvent.change(field(label), { target: { value } });
-};
-const undo = (): void => run(() => fireEvent.click(screen.getByRole('button', { name: /Undo the last step/ })));
 const addStep = (): void => run(() => fireEvent.click(screen.getByTestId('lesson-add-step')));
-const titles = (): string[] => useLesson.getState().draft!.lesson.steps.map((s) => s.title);
 /** The step being written, as its fields show it. */
 const fields = (): { title: string; text: string; checks: string; question: string | null } => ({
   title: field('Step title').value,
@@ -68,16 +53,7 @@ function threeSteps(): void {
   expect(titles()).toEqual(['A leader', 'The leader crashes', 'A follower crashes']);
 }
 
-beforeEach(() => {
-  freshRun({ seed: 5, nodes: 5 });
-  resetBranches();
-  discardLesson();
-  closeLesson();
-});
-afterEach(() => {
-  cleanup();
-  discardLesson();
-});
+freshLessonPage();
 
 describe('Undo the last step loses no text', () => {
   it('two Undos in a row: step 3’s title, text, checks and question are set aside, not replaced without a word, and come back for step 3', () => {
