@@ -121,7 +121,7 @@ export function Narration() {
   const extra = lines.length - MAX_LINES;
   return (
     <section
-      className="narration"
+      className={playing ? 'narration live' : 'narration'}
       aria-labelledby="narration-title"
       tabIndex={0}
       onPointerEnter={() => setPointerIn(true)}

@@ -7,6 +7,7 @@ import { getDriver, inFlightNow, seekToEvent, select as selectInStore, useSim } 
 import { buildSpaceTime, causalCone, placeStamps, type Arrow, type Box, type LocalEvent, type Stamp } from './spaceTimeModel';
 import { plural } from './plural';
 import { formatMs } from '../store/time';
+import { COARSE, useMedia } from './useMedia';
 
 export const SPACETIME_WINDOWS = [20, 50, 100, 200, 500, 1000, 2000];
 const WINDOWS = SPACETIME_WINDOWS;
@@ -101,6 +102,8 @@ export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect
   const model = useMemo(() => buildSpaceTime(feed, now - windowMs, now), [feed, now, windowMs]);
   const cone = useMemo(() => (selected !== null && model.nodeOf.has(selected) ? causalCone(model, selected) : null), [model, selected]);
 
+  // A finger needs more than a 6 px dot: on touch each send and receipt gets a clear 24 px target around it.
+  const touch = useMedia(COARSE);
   const laneH = Math.max(minLaneHeight, Math.min(44, (avail - TOP - AXIS) / Math.max(1, nodeIds.length)));
   const height = TOP + laneH * nodeIds.length + AXIS;
 
@@ -181,6 +184,7 @@ export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect
         .attr('marker-end', a.fate === 'delivered' ? 'url(#st-head)' : null);
       if (a.fate === 'dropped') g.append('path').attr('class', 'st-x').attr('d', `M${x2 - 4},${y2 - 4}L${x2 + 4},${y2 + 4}M${x2 - 4},${y2 + 4}L${x2 + 4},${y2 - 4}`);
       g.append('title').text(describeArrow(a));
+      if (touch) g.append('circle').attr('class', 'st-hit').attr('cx', x(a.sentAt)).attr('cy', y(a.from)).attr('r', 12).on('click', () => onSelect(a.sendSeq));
       const send = g
         .append('circle')
         .attr('class', 'st-pt')
@@ -193,6 +197,7 @@ export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect
       if (a.fate === 'delivered' && a.endSeq !== undefined) {
         const end = a.endSeq;
         dot(x2, y2, 3.5);
+        if (touch) g.append('circle').attr('class', 'st-hit').attr('cx', x2).attr('cy', y2).attr('r', 12).on('click', () => onSelect(end));
         g.append('circle')
           .attr('class', `st-pt${cls(end)}`)
           .attr('cx', x2)
@@ -226,7 +231,7 @@ export function SpaceTimeView({ feed, now, nodeIds, inFlight, selected, onSelect
     return () => {
       if (current === svg) current = null;
     };
-  }, [model, cone, selected, width, height, laneH, nodeIds, now, windowMs, heartbeats, stamps, inFlight, onSelect, exportable]);
+  }, [model, cone, selected, width, height, laneH, nodeIds, now, windowMs, heartbeats, stamps, inFlight, onSelect, exportable, touch]);
 
   const selectedInfo = useMemo(() => {
     if (selected === null || cone === null) return null;

@@ -103,7 +103,7 @@ function explainOther(e: SimEvent, sent: boolean): Explanation | undefined {
   const p = isObj(e.payload) ? e.payload : {};
   // A segment of a connection its receiver had already closed (the engine notes it on the delivery): thrown away.
   if (!sent && e.detail === CLOSED_CONNECTION) {
-    const gone = `it belongs to a connection ${to} had already closed (a reset, a crash or a disconnect), so ${to} throws it away`;
+    const gone = `${to} had already closed that connection (a reset, a crash or a disconnect), so it throws it away`;
     if (e.type === 'ClientReply') return withRule(`${from}'s answer ${commandText(Array.isArray(p.lines) ? (p.lines as unknown[]).map(String).join(' / ') : '')} reached client ${to}, but ${gone}: the answer is lost`);
     if (e.type === 'ClientPush') return withRule(`${from}'s push of ${String(p.topic ?? '?')} offset ${String(p.offset ?? '?')} reached subscriber ${to}, but ${gone}`);
     if (e.type === 'ClientRequest') return withRule(`Client ${from}'s line ${quoted(p.line)} reached ${to}, but ${gone}`);

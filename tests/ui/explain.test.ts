@@ -314,7 +314,7 @@ describe('a delivery thrown away on a closed connection', () => {
     expect(r.failure?.message).toBeUndefined();
     const j = r.runner.cluster.journal();
     const lost = j.find((e) => e.kind === 'deliver' && e.type === 'ClientReply' && e.detail === 'connection closed')!;
-    expect(sentence(lost)).toMatch(/^n\d's answer “OK published pay-2” reached client shop, but it belongs to a connection shop had already closed \(a reset, a crash or a disconnect\), so shop throws it away: the answer is lost/);
+    expect(sentence(lost)).toMatch(/^n\d's answer “OK published pay-2” reached client shop, but shop had already closed that connection \(a reset, a crash or a disconnect\), so it throws it away: the answer is lost/);
     // The answer to the retry is taken: "got".
     const taken = j.filter((e) => e.kind === 'deliver' && e.type === 'ClientReply' && e.detail === undefined).at(-1)!;
     expect(sentence(taken)).toMatch(/^Client shop got n\d's answer: /);

@@ -81,7 +81,9 @@ describe('the Cluster line of a lesson on a cluster.yaml', () => {
   it('setupSummary keeps other header lines as written, shortens a long node list, and says when the cluster.yaml does not load', () => {
     expect(setupSummary('nodes 5')).toEqual({ parts: ['nodes 5'] });
     const many = `nodes:\n${Array.from({ length: 12 }, (_, i) => `  - { id: s${i + 1}, host: h, port: ${9000 + i} }`).join('\n')}\n`;
-    expect(setupSummary(`config ${JSON.stringify(many)}\nelection-timeout 200 400`).parts).toEqual(['from cluster.yaml: s1, s2, s3, s4, s5, s6, s7, … (12 nodes)', 'election-timeout 200 400']);
+    expect(setupSummary(`config ${JSON.stringify(many)}\nelection-timeout 200 400`).parts).toEqual(['from cluster.yaml: s1, s2, s3, s4, s5, s6, s7, … (12 nodes)', 'election timeout 200–400 ms']);
+    // The timing headers in words (audit r7 looks #10); other lines as written.
+    expect(setupSummary('heartbeat 50\nelection-timeout 1s 2s\nloss 0.1').parts).toEqual(['heartbeat every 50 ms', 'election timeout 1s to 2s', 'loss 0.1']);
     expect(setupSummary(`config ${JSON.stringify('nodes: []\n')}`).parts).toEqual(["from a cluster.yaml that does not load (Config must include a non-empty 'nodes' list)"]);
   });
 });

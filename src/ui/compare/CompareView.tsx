@@ -13,7 +13,16 @@ import { LayerError } from '../LayerError';
 import './compare.css';
 
 /** Said when a run passed the events a comparison keeps. */
-const NOT_COMPARED = `; later events were not compared (a comparison keeps the first ${MAX_ROWS.toLocaleString('en-US')} events of each run)`;
+const NOT_COMPARED = `(a comparison keeps the first ${MAX_ROWS.toLocaleString('en-US')} events of each run), so a difference after that is not found`;
+
+/** What Compare found when the runs agree on every event it kept: the same up to the shorter end, or only up to where it stopped keeping. */
+function sameText(r: Result, kindName: string): { head: string; rest: string } {
+  const n = Math.min(r.a.rows.length, r.b.rows.length).toLocaleString('en-US');
+  const upTo = comparedUpTo(r.a, r.b);
+  return upTo.cut
+    ? { head: `Not compared past ${formatMs(upTo.at)}`, rest: `the two runs have the same first ${n} ${kindName}events ${NOT_COMPARED}.` }
+    : { head: 'No difference', rest: `the two runs have the same ${n} ${kindName}events up to ${formatMs(upTo.at)}.` };
+}
 
 type Mode = 'branches' | 'seeds';
 
@@ -234,7 +243,7 @@ function CompareViewBody() {
         {result === null
           ? ''
           : diff === null
-            ? `No difference: the two runs have the same ${kindName}events up to ${formatMs(comparedUpTo(result.a, result.b).at)}${comparedUpTo(result.a, result.b).cut ? NOT_COMPARED : ''}.`
+            ? `${sameText(result, kindName).head}: ${sameText(result, kindName).rest}`
             : diff.index === 0
               ? `The runs differ from their first ${kindName}event, at t = ${formatMs(diff.at)}.`
               : `The runs agree on their first ${diff.index} ${kindName}${diff.index === 1 ? 'event' : 'events'}, then first differ at t = ${formatMs(diff.at)}.`}
@@ -295,13 +304,10 @@ function CompareViewBody() {
       )}
       {result !== null && (
         <div className="cmp-result">
-          <section className="cmp-summary" aria-label="Where the runs first differ" data-testid="compare-summary">
+          <section className={diff === null ? 'cmp-summary same' : 'cmp-summary'} aria-label="Where the runs first differ" data-testid="compare-summary">
             {diff === null ? (
               <p>
-                <strong>No difference</strong>: the two runs have the same {Math.min(result.a.rows.length, result.b.rows.length)}{' '}
-                {result.a.kind === 'all' ? '' : `${STEP_KINDS.find((k) => k.id === result.a.kind)?.label} `}events up to{' '}
-                {formatMs(comparedUpTo(result.a, result.b).at)}
-                {comparedUpTo(result.a, result.b).cut ? NOT_COMPARED : ''}.
+                <strong>{sameText(result, kindName).head}</strong>: {sameText(result, kindName).rest}
               </p>
             ) : (
               <>

@@ -215,7 +215,7 @@ export function ExplorePanel() {
       return;
     }
     const actions: ActionRecord[] = found.actions.slice(0, found.prefixActions + k);
-    const err = openSaved(savedRun(run, actions, found.at));
+    const err = openSaved(savedRun(run, actions, found.at), 'The explorer’s run');
     setOpenError(err === undefined ? null : `The simulator could not open it: ${err}`);
     if (err === undefined) setShown(k);
   };

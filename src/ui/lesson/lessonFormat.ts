@@ -178,7 +178,13 @@ const SHOWN_IDS = 8;
 export function setupSummary(setup: string): { parts: string[]; yaml?: string } {
   const lines = setup.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   let yaml: string | undefined;
+  const num = /^\d+(\.\d+)?$/;
   const parts = lines.map((line) => {
+    // The two timing headers in words (a bare number is in ms); any other line as written.
+    const et = /^election-timeout\s+(\S+)\s+(\S+)$/.exec(line);
+    if (et !== null) return num.test(et[1]) && num.test(et[2]) ? `election timeout ${et[1]}–${et[2]} ms` : `election timeout ${et[1]} to ${et[2]}`;
+    const hb = /^heartbeat\s+(\S+)$/.exec(line);
+    if (hb !== null) return `heartbeat every ${hb[1]}${num.test(hb[1]) ? ' ms' : ''}`;
     if (!/^config\b/.test(line)) return line;
     try {
       yaml = parseScenario(line).options.config;
