@@ -11,7 +11,7 @@ import {
 } from './lessonFormat';
 import { exactLines, readableLines, suggestChecks } from './lessonRecord';
 import {
-  addStep, bringBackAside, discardLesson, dropAside, liveStep, pendingStep, removeLastStep, restoreLessonRun, resumeLessonRun, setChallenge, setLessonFields, setNextStep, setStep,
+  addStep, bringBackAside, discardLesson, dropAside, dropLiveStep, liveStep, pendingStep, removeLastStep, restoreLessonRun, resumeLessonRun, setChallenge, setLessonFields, setNextStep, setStep,
   startLesson, stepHasText, useLesson, type LessonDraft, type StepDraft,
 } from './lessonStore';
 import { Excerpt } from './LessonScreen';
@@ -295,6 +295,11 @@ function Recording({ draft }: { draft: LessonDraft }) {
             {live !== undefined && (
               <button type="button" className="btn small primary" onClick={() => setError(resumeLessonRun())} data-testid="lesson-resume">
                 Bring back step {n} as you left it (t = {formatMs(live.at)}, {plural(live.actions.length - draft.recorded.length, 'action')})
+              </button>
+            )}
+            {live !== undefined && p.fewer === true && (
+              <button type="button" className="btn small" onClick={dropLiveStep} title="The kept actions the page lacks are dropped; the step records from the page's run as it is" data-testid="lesson-drop-live">
+                Record from here instead (drop {plural(live.actions.length - getDriver().cluster.actions().length, 'kept action')})
               </button>
             )}
             <button type="button" className="btn small" onClick={() => setError(restoreLessonRun())}>

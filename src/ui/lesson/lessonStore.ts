@@ -9,6 +9,8 @@ import type { RunOptions } from '../../store/runOptions';
 import type { Lesson, LessonChallenge, LessonPredict, LessonStep, StepKept } from './lessonFormat';
 import { setupOf, stepLines, type Moment } from './lessonRecord';
 import { DRAFT_KEY, lessonDraftChanged } from './lessonTab';
+import { formatMs } from '../../store/time';
+import { plural } from '../plural';
 // Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
 import '../../sim/validateEager';
 
@@ -180,8 +182,11 @@ export function setChallenge(c: LessonChallenge | undefined): void {
 }
 
 const same = (a: ActionRecord, b: ActionRecord): boolean => a.at === b.at && a.events === b.events && a.op === b.op && JSON.stringify(a.args) === JSON.stringify(b.args);
+/** Whether `a` is `b` without some of its last actions (every one of `a` is `b`'s, and `b` has more). */
+const isStrictPrefix = (a: readonly ActionRecord[], b: readonly ActionRecord[]): boolean => a.length < b.length && a.every((x, i) => same(x, b[i]));
 
-export type Pending = { ok: true; lines: string; actions: number; from: number; to: number } | { ok: false; why: string };
+/** `fewer`: the page is on the step being recorded but holds fewer of its actions than were kept (see dropLiveStep). */
+export type Pending = { ok: true; lines: string; actions: number; from: number; to: number } | { ok: false; why: string; fewer?: true };
 
 /** The next step's scenario lines as the page's run stands now, or why the page is not on the lesson's run. */
 export function pendingStep(draft: LessonDraft): Pending {
@@ -194,6 +199,19 @@ export function pendingStep(draft: LessonDraft): Pending {
   const prefixOk = actions.length >= draft.recorded.length && draft.recorded.every((a, i) => same(a, actions[i]));
   if (!prefixOk || c.now < draft.mark.at || c.eventCount < draft.mark.events) {
     return { ok: false, why: 'The page is not at the end of the last step: it went back before it, changed what happened in it, or was reloaded (a reload starts the run afresh; the lesson’s steps are kept).' };
+  }
+  // The draft kept more of this step's actions than the page holds (a reload starts the run afresh; going back in time
+  // drops the later actions): recording from here would drop them without a word. The teacher brings them back, or
+  // says to record from here instead (dropLiveStep).
+  const l = liveStep(draft);
+  if (l !== undefined && isStrictPrefix(actions, l.actions)) {
+    const n = draft.lesson.steps.length + 1;
+    const had = l.actions.length - draft.recorded.length;
+    return {
+      ok: false,
+      why: `The page holds fewer of step ${n}’s actions than you recorded: it had ${plural(had, 'action')} up to t = ${formatMs(l.at)}, and the page has ${plural(actions.length - draft.recorded.length, 'action')} of them (a reload starts the run afresh; going back in time drops later actions).`,
+      fewer: true,
+    };
   }
   const fresh = actions.slice(draft.mark.actions);
   let lines: string;
@@ -312,6 +330,14 @@ export function liveStep(d: LessonDraft): Live | undefined {
   return l.at > d.mark.at || l.actions.length > d.recorded.length ? l : undefined;
 }
 
+/** Drops the kept step in progress (the teacher's explicit choice): the step records from the page's run as it is. */
+export function dropLiveStep(): void {
+  const d = useLesson.getState().draft;
+  if (d === null || d.live === undefined) return;
+  const { live: _old, ...rest } = d;
+  set(rest);
+}
+
 /** Puts the page back on the lesson's run where the step being recorded was left (a reload starts the page afresh). */
 export function resumeLessonRun(): string | undefined {
   const d = useLesson.getState().draft;
@@ -344,6 +370,9 @@ export function noteLive(): void {
   const actions = c.actions();
   const l = d.live;
   if (l !== undefined && l.at === c.now && l.events === c.eventCount && l.actions.length === actions.length) return;
+  // A run holding only some of the kept actions (and none of its own) never replaces them: the teacher did not act
+  // on it. pendingStep refuses it already; this keeps the rule should that change.
+  if (l !== undefined && isStrictPrefix(actions, l.actions)) return;
   set({ ...d, live: { actions: actions.slice(), at: c.now, events: c.eventCount } });
 }
 
