@@ -34,7 +34,11 @@ import { engineSettings, formatRunValue, formatSetting } from './settings';
 import {
   compilePredicate,
   compileValue,
+  ELECT_WAIT_MS,
+  MAX_STEP_EVENTS,
   parseScenario,
+  PUBLISH_WAIT_MS,
+  REPLY_WAIT_MS,
   ScenarioError,
   ScenarioRunner,
   suggest,
@@ -489,6 +493,9 @@ export function loadChapter(text: string, file = 'chapter', limits: Partial<Step
           `${where(scenario!.line)}: this step may run ${Math.round(span.ms / 1000)} s of simulated time on ${nodes} nodes, which would hold the page for seconds; a step runs at most ${Math.round(MAX_STEP_NODE_MS / nodes / 1000)} s on ${nodes} nodes (split it, or use fewer nodes)`,
         );
       }
+      if (span.events > MAX_STEP_EVENTS) {
+        throw new ChapterError(`${where(scenario!.line)}: this step's step lines process ${span.events.toLocaleString('en-US')} events, which would hold the page for seconds; a step processes at most ${MAX_STEP_EVENTS.toLocaleString('en-US')} (split it)`);
+      }
     }
     const stepIds = liveIds;
     const ctx: FillContext = {
@@ -610,11 +617,14 @@ const DURATION = String.raw`(\d+(?:\.\d+)?)(ms|s)?`;
 
 /**
  * The most simulated time a step's scenario can take: its `run`/`chaos` durations, its `within` limits
- * (10 s when a `run until` gives none) and how far its `at` lines go past the last one before it.
+ * (10 s when a `run until` gives none), the longest waits of the commands that wait for an answer (`cmd`,
+ * `sub`, `pub --wait`, `elect`), and how far its `at` lines go past the last one before it; and the events
+ * its `step` lines process.
  */
-function stepSpanMs(f: Fragment, lastAt: number): { ms: number; lastAt: number } {
+function stepSpanMs(f: Fragment, lastAt: number): { ms: number; lastAt: number; events: number } {
   const toMs = (n: string, unit: string | undefined): number => Number(n) * (unit === 's' ? 1000 : 1);
   let ms = 0;
+  let events = 0;
   let at = lastAt;
   for (const st of f.scenario.steps) {
     const src = st.source;
@@ -623,10 +633,15 @@ function stepSpanMs(f: Fragment, lastAt: number): { ms: number; lastAt: number }
     const within = new RegExp(`\\bwithin\\s+${DURATION}`).exec(src);
     if (within !== null) ms += toMs(within[1], within[2]);
     else if (/^(?:run|chaos)\s+until\b/.test(src)) ms += 10_000;
+    else if (/^elect\b/.test(src)) ms += ELECT_WAIT_MS;
+    if ((/^cmd\b/.test(src) && !/(?:^|\s)--no-wait(?:\s|$)/.test(src)) || /^sub\b/.test(src)) ms += REPLY_WAIT_MS;
+    if (/^pub\b/.test(src) && /(?:^|\s)--wait(?:\s|$)/.test(src)) ms += PUBLISH_WAIT_MS;
+    const stepped = /^step(?:\s+(\d+))?\s*$/.exec(src);
+    if (stepped !== null) events += stepped[1] === undefined ? 1 : Number(stepped[1]);
     const abs = new RegExp(`^at\\s+${DURATION}`).exec(src);
     if (abs !== null) at = Math.max(at, toMs(abs[1], abs[2]));
   }
-  return { ms: ms + Math.max(0, at - lastAt), lastAt: at };
+  return { ms: ms + Math.max(0, at - lastAt), lastAt: at, events };
 }
 
 /**

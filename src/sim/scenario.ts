@@ -1555,9 +1555,11 @@ interface CommandSpec {
 const COMMANDS_USAGE_PUB = 'pub <topic> <text> [--id <id>] [--via <node>] [--client <client>] [--wait]';
 const DEFAULT_UNTIL_MS = 10_000;
 /** Longer than the console's own 5 s timeout, so a `cmd` always ends with a reply line. */
-const REPLY_WAIT_MS = 6000;
+export const REPLY_WAIT_MS = 6000;
+/** How long `elect <node>` waits for its node to lead when it gives no `within`. */
+export const ELECT_WAIT_MS = 2000;
 /** Longer than a publisher's 10 s give-up time. */
-const PUBLISH_WAIT_MS = 12_000;
+export const PUBLISH_WAIT_MS = 12_000;
 
 function nodeAction(name: string, act: (c: SimCluster, id: string) => void): CommandSpec {
   return {
@@ -1653,7 +1655,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     kind: 'action',
     parse(w, ctx) {
       const ref = parseNodeRef(w, ctx);
-      const within = w.accept('within') !== undefined ? parseDuration(w) : 2000;
+      const within = w.accept('within') !== undefined ? parseDuration(w) : ELECT_WAIT_MS;
       w.end('elect <node> [within <duration>]');
       return (r) => {
         const id = r.resolveNode(ref);

@@ -64,6 +64,14 @@ describe('placeholders: numbers in prose come from the engine', () => {
     // Recorded lessons place actions at absolute times: a step spans from the last one's.
     expect(loadError(chapter({ setup: 'nodes 50', steps: ['A.\n\n```scenario\nat 100000ms\n```', 'B.\n\n```scenario\nat 400000ms\n```'] }))).toMatch(/this step may run 300 s of simulated time on 50 nodes/);
     expect(() => load(chapter({ setup: 'nodes 50', steps: ['A.\n\n```scenario\nat 100000ms\n```', 'B.\n\n```scenario\nat 250000ms\n```'] }))).not.toThrow();
+    // Commands that wait for an answer count their longest wait (audit r7 inputs #1): 40 cmd lines may wait 240 s.
+    const cmds = (n: number, line: string) => `Waits.\n\n\`\`\`scenario\n${Array.from({ length: n }, () => line).join('\n')}\n\`\`\``;
+    expect(loadError(chapter({ setup: 'nodes 50', steps: [cmds(40, 'cmd n1 PING')] }))).toMatch(/this step may run 240 s of simulated time on 50 nodes/);
+    expect(loadError(chapter({ setup: 'nodes 50', steps: [cmds(40, 'sub t1 --via n1')] }))).toMatch(/this step may run 240 s/);
+    expect(loadError(chapter({ setup: 'nodes 50', steps: [cmds(20, 'pub t1 x --wait')] }))).toMatch(/this step may run 240 s/);
+    expect(loadError(chapter({ setup: 'nodes 50', steps: [cmds(101, 'elect n1')] }))).toMatch(/this step may run 202 s/);
+    expect(() => load(chapter({ setup: 'nodes 50', steps: [cmds(40, 'cmd --no-wait n1 PING')] }))).not.toThrow();
+    expect(loadError(chapter({ setup: 'nodes 5', steps: [cmds(3, 'step 400000')] }))).toMatch(/this step's step lines process 1,200,000 events, .* a step processes at most 1,000,000/);
   });
 
   it('an unknown placeholder, a bad format or an unclosed one is an error with file and line', () => {
