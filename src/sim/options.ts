@@ -6,6 +6,12 @@ import { ConfigError, MAX_NODES } from './config';
 import type { ClusterOptions, NetworkSettings } from './types';
 import { MAX_JOURNAL, MAX_SEED, MIN_SEED } from './validate';
 
+/**
+ * The longest message delay a network may have (latency, and a reordered message's extra delay): a minute, past
+ * every timer of the protocol. (An hour's latency held a backlog of 70,000 messages in flight that every view drew.)
+ */
+export const MAX_DELAY_MS = 60_000;
+
 export { MAX_JOURNAL, MAX_SEED, MIN_SEED };
 
 /** What each option must be, by path: the text of its error (`<path> must be <this> (got …)`). */
@@ -17,11 +23,11 @@ const MUST: Readonly<Record<string, string>> = {
   heartbeatMs: 'a finite number of ms of at least 0.1',
   startupGraceMs: 'a finite, non-negative number of ms',
   network: 'an object with latencyMs, dropRate, duplicateRate, reorderRate, reorderDelayMs',
-  'network.latencyMs': 'a pair [min, max] of finite numbers with 0 <= min <= max',
+  'network.latencyMs': `a pair [min, max] of numbers of ms with 0 <= min <= max <= ${MAX_DELAY_MS} (a message slower than a minute outlasts every timer)`,
   'network.dropRate': 'a number from 0 to 1',
   'network.duplicateRate': 'a number from 0 to 1',
   'network.reorderRate': 'a number from 0 to 1',
-  'network.reorderDelayMs': 'a pair [min, max] of finite numbers with 0 <= min <= max',
+  'network.reorderDelayMs': `a pair [min, max] of numbers of ms with 0 <= min <= max <= ${MAX_DELAY_MS}`,
   clocks: 'an object with offsetMsMax, driftPpmMax, sync, syncIntervalMs, countSelf',
   'clocks.offsetMsMax': 'a number of ms from 0 to 10,000,000',
   'clocks.driftPpmMax': 'a number of ppm from 0 to less than 1000000',
@@ -55,20 +61,23 @@ const MUST: Readonly<Record<string, string>> = {
   'raft.checkQuorum': 'true or false',
 };
 
+
 const num = (min: number) => z.number().check(z.gte(min));
 const int = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 const ms = num(0);
 const pair = (min: number) => z.tuple([num(min), num(min)]).check(z.refine(([a, b]) => a <= b));
+/** A message delay: from 0 to MAX_DELAY_MS. */
+const delay = z.tuple([num(0).check(z.lte(MAX_DELAY_MS)), num(0).check(z.lte(MAX_DELAY_MS))]).check(z.refine(([a, b]) => a <= b));
 const rate = z.number().check(z.gte(0), z.lte(1));
 const bool = z.boolean();
 
 const networkSchema = z.partial(
   z.strictObject({
-    latencyMs: pair(0),
+    latencyMs: delay,
     dropRate: rate,
     duplicateRate: rate,
     reorderRate: rate,
-    reorderDelayMs: pair(0),
+    reorderDelayMs: delay,
   }),
 );
 

@@ -188,6 +188,9 @@ describe('finding 4: every option is validated by one schema; ConfigError names 
     ['network.dropRate 1.5', { network: { dropRate: 1.5 } }, /^network\.dropRate must be a number from 0 to 1 \(got 1\.5\)/],
     ['network.latencyMs [10, 5]', { network: { latencyMs: [10, 5] } }, /^network\.latencyMs must be a pair/],
     ['network.latencyMs [NaN, 5]', { network: { latencyMs: [NaN, 5] } }, /^network\.latencyMs must be a pair .* \(got \["NaN",5\]\)/],
+    // A minute at most (an hour held 70,000 messages in flight: audit r7 inputs #3).
+    ['network.latencyMs [0, 3600000]', { network: { latencyMs: [0, 3_600_000] } }, /^network\.latencyMs must be a pair \[min, max\] of numbers of ms with 0 <= min <= max <= 60000/],
+    ['network.reorderDelayMs [0, 60001]', { network: { reorderDelayMs: [0, 60_001] } }, /^network\.reorderDelayMs must be a pair .* <= 60000/],
     ['electionTimeoutMs [300, 150]', { electionTimeoutMs: [300, 150] }, /^electionTimeoutMs must be a pair/],
     ['electionTimeoutMs [0, 0]', { electionTimeoutMs: [0, 0] }, /^electionTimeoutMs must be/],
     ['clocks.sync "gps"', { clocks: { sync: 'gps' as 'ntp' } }, /^clocks\.sync must be one of/],

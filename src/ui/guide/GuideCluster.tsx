@@ -15,6 +15,9 @@ import { cutWords } from '../messageFate';
 import { plural } from '../plural';
 import type { ClusterSnap } from './model';
 
+/** Messages in flight the ring draws at most (the table under it lists every one's count). */
+const SHOWN_DOTS = 200;
+
 export interface NodePick {
   readonly selected: string | undefined;
   readonly onPick: (id: string) => void;
@@ -95,7 +98,9 @@ export function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
       if (snap.groups[a] === snap.groups[b]) links.push([a, b]);
     }
   }
-  const messages = snap.inFlight.filter((m) => pos.has(m.from) && pos.has(m.to));
+  // At most SHOWN_DOTS dots, the soonest to arrive (a slow network can hold thousands in flight; each dot is an SVG element).
+  const inRing = snap.inFlight.filter((m) => pos.has(m.from) && pos.has(m.to));
+  const messages = inRing.length > SHOWN_DOTS ? [...inRing].sort((a, b) => a.arriveAt - b.arriveAt).slice(0, SHOWN_DOTS) : inRing;
   // Room under the lowest node for its role and timer lines (a node sits at the very bottom of an even ring).
   let lowest = 0;
   for (const p of pos.values()) lowest = Math.max(lowest, p.y);
@@ -107,7 +112,7 @@ export function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
     }
   };
   return (
-    <svg className="guide-ring" viewBox={`-160 -140 320 ${bottom + 140}`} role="group" aria-label="The guide's cluster: nodes on a ring and the messages in flight">
+    <svg className="guide-ring" viewBox={`-160 -140 320 ${bottom + 140 + (inRing.length > messages.length ? 14 : 0)}`} role="group" aria-label="The guide's cluster: nodes on a ring and the messages in flight">
       {links.map(([a, b]) => {
         const p = pos.get(a)!;
         const q = pos.get(b)!;
@@ -140,6 +145,9 @@ export function Ring({ snap, pick }: { snap: ClusterSnap; pick?: NodePick }) {
           </circle>
         );
       })}
+      {inRing.length > messages.length && (
+        <text className="gmore" x={-156} y={bottom + 10}>{`+${(inRing.length - messages.length).toLocaleString('en-US')} more messages in flight (the soonest ${SHOWN_DOTS} are drawn)`}</text>
+      )}
       {snap.nodes.map((v) => {
         const p = pos.get(v.id)!;
         const role = roleOf(v);
