@@ -147,8 +147,38 @@ export type Parsed = { ok: true; saved: SavedRun } | { ok: false; error: string 
 
 function issueText(error: z.core.$ZodError): string {
   const issue = error.issues[0];
-  if (issue === undefined) return 'it does not match the expected format';
+  return issue === undefined ? 'it does not match the expected format' : issueWords(issue);
+}
+
+/** The parts of a zod issue (classic or mini) that issueWords reads. */
+interface Issue {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly keys?: readonly string[];
+  readonly maximum?: number | bigint;
+  readonly minimum?: number | bigint;
+  readonly origin?: string;
+  readonly values?: readonly unknown[];
+}
+
+/**
+ * A validation issue of a link or file in a reader's words where they can act on it (another version of the page,
+ * a field this page does not know, a text too long); otherwise the field's path and the validator's message.
+ */
+export function issueWords(issue: Issue): string {
   const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const last = issue.path.at(-1);
+  const expected = issue.values?.map((v) => JSON.stringify(v)).join(' or ') ?? '?';
+  if (issue.code === 'invalid_value' && issue.path.length === 1 && last === 'version') return `it was made by another version of Wiber Sim (this page reads version ${expected})`;
+  if (issue.code === 'invalid_value' && issue.path.length === 1 && last === 'format') return `it holds another kind of data (here this page reads format ${expected})`;
+  if (issue.code === 'unrecognized_keys' && issue.keys !== undefined) {
+    return `it holds ${issue.keys.length === 1 ? 'a field' : 'fields'} this page does not know (${issue.keys.map((k) => `'${k}'`).join(', ')}${path ? ` in ${path}` : ''})`;
+  }
+  if ((issue.code === 'too_big' || issue.code === 'too_small') && issue.origin === 'string') {
+    const bound = Number(issue.code === 'too_big' ? issue.maximum : issue.minimum).toLocaleString('en-US');
+    return issue.code === 'too_big' ? `${path || 'the text'} is too long (the limit is ${bound} characters)` : `${path || 'the text'} is empty or too short (at least ${bound} characters)`;
+  }
   return `${path ? `${path}: ` : ''}${issue.message}`;
 }
 

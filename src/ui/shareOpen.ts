@@ -49,7 +49,10 @@ const REPLAY_FAILED = /^Could not load this run: ([\s\S]*?)\.? Nothing was chang
 export function rebuildFailure(err: string, src: SavedSource): string {
   const replay = REPLAY_FAILED.exec(err);
   const opening = src.kind === 'link' ? 'This link could not be opened' : `Could not import ${src.name}`;
-  if (replay === null) return `${opening}: ${err}${/Nothing was changed\.$/.test(err) ? '' : ' Nothing was changed.'}`;
+  if (replay === null) {
+    if (/Nothing was changed\.$/.test(err)) return `${opening}: ${err}`;
+    return `${opening}: ${err.replace(/\.?$/, '.')}${src.kind === 'link' ? ` ${ADVICE}` : ''} Nothing was changed.`;
+  }
   const its = src.kind === 'link' ? 'This link' : 'This run file';
   const original = src.kind === 'link' ? 'open the original link' : 'import the original file';
   return (

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../src/sim/replay';
 import { createCluster } from '../../src/sim';
 import { fingerprint } from '../../src/store/fingerprint';
-import { RunCursor, comparedUpTo, firstDifference, nodeLines, record, type RunSpec } from '../../src/ui/compare/compareModel';
+import { MAX_COMPARE_NODE_MS, RunCursor, capRuns, comparedUpTo, firstDifference, nodeLines, record, type RunSpec } from '../../src/ui/compare/compareModel';
 
 const fpOf = (c: ReturnType<typeof replay>): string => fingerprint(c.now, c.eventCount, c.nodeIds.map((id) => c.node(id)));
 
@@ -32,6 +32,18 @@ describe('comparing runs', () => {
     expect(upTo.at).toBeLessThan(2900);
     const whole = [record(branchRun(3, 'n1', 600)), record(branchRun(3, 'n1', 600))] as const;
     expect(comparedUpTo(...whole)).toEqual({ at: whole[0].end, cut: false });
+  });
+
+  it('a run longer than Compare replays on its nodes is compared up to the cap only, and says where (audit r7 inputs #5)', () => {
+    const spec = (end: number): RunSpec => ({ label: 'x', options: { seed: 1, nodes: 50 }, actions: [], end });
+    expect(MAX_COMPARE_NODE_MS / 50).toBe(400_000);
+    const hour = capRuns(spec(3_600_000), spec(1_000_000), 50);
+    expect(hour.specs.map((s) => s.end)).toEqual([400_000, 400_000]);
+    expect(hour).toMatchObject({ at: 400_000, longest: 3_600_000 });
+    const short = capRuns(spec(300_000), spec(200_000), 50);
+    expect(short.specs.map((s) => s.end)).toEqual([300_000, 200_000]);
+    expect(short.at).toBeUndefined();
+    expect(capRuns(spec(3_600_000), spec(3_600_000), 5).at).toBeUndefined();
   });
 
   it('two branches first differ at the fork: each run’s own crash, and the node states there differ only in that node', () => {

@@ -167,7 +167,7 @@ describe('lesson links', () => {
     expect(!r2.ok && r2.error).toMatch(/unknown encoding/);
     const notLesson = `#lesson=j${btoa(JSON.stringify({ format: 'wiber-sim-run', version: 1 })).replace(/=+$/, '')}`;
     const r3 = await decodeLessonHash(notLesson);
-    expect(!r3.ok && r3.error).toMatch(/does not hold a lesson \(format/);
+    expect(!r3.ok && r3.error).toMatch(/does not hold a lesson \(it holds another kind of data \(here this page reads format "/);
   });
 
   it('a lesson with a bad scenario line is refused with that line', async () => {

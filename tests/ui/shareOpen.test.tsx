@@ -6,7 +6,7 @@ import { fingerprint } from '../../src/store/fingerprint';
 import { encodeHash, type SavedRun } from '../../src/store/share';
 import { act, finishTask, getDriver, seek, useSim } from '../../src/store/sim';
 import { SharePanel, currentSaved } from '../../src/ui/SharePanel';
-import { openHash } from '../../src/ui/shareOpen';
+import { openHash, rebuildFailure } from '../../src/ui/shareOpen';
 import { freshRun } from './helpers';
 
 const fp = (): string => {
@@ -139,5 +139,13 @@ describe('a run link edited by hand', () => {
     freshRun({ seed: 1, nodes: 5 });
     const notice = await openLink({ ...saved, actions: saved.actions.slice(0, 1) });
     expect(notice).toMatch(new RegExp(`^The run opened, but it is not the one shared: its fingerprint at t=800\\.0 ms is [0-9a-f]{8}, the shared one ${saved.fingerprint}: the rebuilt run differs \\(the link was edited, another version of the simulator made it, or a bug: if it was not edited, please report the link\\)\\.$`));
+  });
+});
+
+describe('a link that passed validation but could not be rebuilt', () => {
+  it('ends its reason with a full stop, and a link gets the advice of the other link errors (audit r7 inputs #6)', () => {
+    const why = "Node 'id' must be letters, digits or _.:- only (nodes[0].id)";
+    expect(rebuildFailure(why, { kind: 'link' })).toBe(`This link could not be opened: ${why}. Check that the whole link was copied, or ask whoever shared it for a fresh one. Nothing was changed.`);
+    expect(rebuildFailure(`${why}.`, { kind: 'file', name: 'run.json' })).toBe(`Could not import run.json: ${why}. Nothing was changed.`);
   });
 });

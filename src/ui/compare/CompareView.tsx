@@ -5,10 +5,10 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { branchName, savedBranches, useBranches, type Branch } from '../../store/branches';
 import { clusterOptions } from '../../store/runOptions';
 import { plural } from '../plural';
-import { formatMs } from '../../store/sim';
+import { formatMs, getDriver } from '../../store/sim';
 import { STEP_KINDS, type StepKind } from '../../store/stepKinds';
 import { closeCompare } from './compareState';
-import { MAX_ROWS, RunCursor, comparedUpTo, differingFields, firstDifference, nodeLines, record, type Difference, type NodeLine, type Recorded, type Row, type RunSpec } from './compareModel';
+import { MAX_ROWS, RunCursor, capRuns, comparedUpTo, differingFields, firstDifference, nodeLines, record, type Difference, type NodeLine, type Recorded, type Row, type RunSpec } from './compareModel';
 import { LayerError } from '../LayerError';
 import './compare.css';
 
@@ -32,9 +32,12 @@ interface Result {
   diff: Difference | null;
   /** Node states right after each run's first differing event. */
   atDiff?: { a: NodeLine[]; b: NodeLine[] };
+  /** Compared only up to `at` (MAX_COMPARE_NODE_MS on `nodes`): the runs went on to `longest`. */
+  capped?: { at: number; nodes: number; longest: number };
 }
 
 const SEED_RUN_MS = 3000;
+
 
 /** Which branch runs as side A or B. */
 function BranchSelect({ side, branches, value, onChange }: { side: 'A' | 'B'; branches: readonly Branch[]; value: number; onChange: (id: number) => void }) {
@@ -190,10 +193,14 @@ function CompareViewBody() {
         sa = seedSpec(cur, seedA, end);
         sb = seedSpec(cur, seedB, end);
       }
+      // The runs compared share the run's options: its nodes now stand for theirs. Past the cap, only their start is compared.
+      const nodes = getDriver().cluster.nodeIds.length;
+      const capped = capRuns(sa, sb, nodes);
+      [sa, sb] = capped.specs;
       const a = record(sa, kind);
       const b = record(sb, kind);
       const diff = firstDifference(a, b);
-      const r: Result = { a, b, diff };
+      const r: Result = { a, b, diff, ...(capped.at !== undefined ? { capped: { at: capped.at, nodes, longest: capped.longest } } : {}) };
       if (diff !== null) {
         const ca = new RunCursor(sa);
         const cb = new RunCursor(sb);
@@ -336,6 +343,12 @@ function CompareViewBody() {
                 </div>
                 <p className="hint">Each node’s state right after that event; cells that differ between the runs are marked.</p>
               </>
+            )}
+            {result.capped !== undefined && (
+              <p className="hint" data-testid="compare-capped">
+                Compared up to {formatMs(result.capped.at)} only: on {plural(result.capped.nodes, 'node')} Compare replays at most that much of each run (they go on to{' '}
+                {formatMs(result.capped.longest)}; replaying more would hold the page for long), so a difference after it is not found.
+              </p>
             )}
           </section>
           <section className="cmp-sync" aria-label="Both runs at one moment">

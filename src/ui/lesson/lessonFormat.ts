@@ -6,7 +6,7 @@ import { stringify as toYaml, parse as parseYaml } from 'yaml';
 import { ChapterError, LESSON_STEP_LIMITS, loadChapter, type Chapter } from '../../guides/chapters';
 import { ConfigError, ignoredKeysNote, parseClusterConfig } from '../../sim/config';
 import { COMMANDS, ScenarioError, parseScenario } from '../../sim/scenario';
-import { canCompress, fromBase64Url, pipe, toBase64Url } from '../../store/share';
+import { canCompress, fromBase64Url, issueWords, pipe, toBase64Url } from '../../store/share';
 import { inflateLimited } from '../../store/linkCodec';
 import { plural } from '../plural';
 
@@ -383,8 +383,7 @@ export async function encodeLessonHash(markdown: string): Promise<string> {
 
 function zodText(error: z.ZodError): string {
   const i = error.issues[0];
-  if (i === undefined) return 'it is not a lesson';
-  return `${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`;
+  return i === undefined ? 'it is not a lesson' : issueWords(i as Parameters<typeof issueWords>[0]);
 }
 
 /** Unpacks and checks a lesson link, then loads the lesson; every failure is a sentence a reader can act on. */
