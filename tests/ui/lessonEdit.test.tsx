@@ -13,7 +13,7 @@ import { LessonScreen } from '../../src/ui/lesson/LessonScreen';
 import { lessonToMarkdown, loadLesson, type Lesson } from '../../src/ui/lesson/lessonFormat';
 import { useLesson } from '../../src/ui/lesson/lessonStore';
 import { walkChapter } from '../../src/guides/chapters';
-import { editCopy, freshLessonPage, run, titles, undo } from './lessonHelpers';
+import { clickCheck, clickEditCopy, editCopy, freshLessonPage, run, titles, undo } from './lessonHelpers';
 
 const pending = (): string => screen.getByTestId('lesson-pending-lines').textContent ?? '';
 
@@ -39,7 +39,7 @@ describe('a lesson on a cluster.yaml with keys the simulator ignores', () => {
     steps: [{ title: 'Elect', text: 'A leader.', scenario: 'run until leader within 2s', checks: 'expect leader' }],
   });
 
-  it('the lesson player names them over the lesson, as `npm run lesson` does; the editor lists them with its warnings', () => {
+  it('the lesson player names them over the lesson, as `npm run lesson` does; the editor lists them with its warnings', async () => {
     render(<LessonScreen />);
     run(() => showLesson(lessonToMarkdown(onYaml(yaml)), 'file', 'my-cluster-lesson.md'));
     const note = screen.getByTestId('lesson-config-note');
@@ -47,7 +47,7 @@ describe('a lesson on a cluster.yaml with keys the simulator ignores', () => {
     // It stays over the lesson while it plays.
     run(() => fireEvent.click(screen.getByRole('button', { name: 'Start →' })));
     expect(screen.getByTestId('lesson-config-note').textContent).toMatch(/election_timeout_ms, heartbeat_ms/);
-    run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+    await clickEditCopy();
     cleanup();
     render(<LessonPanel />);
     expect(screen.getByTestId('lesson-warnings').textContent).toMatch(/cluster\.yaml has keys the simulator ignores \(cluster\.yaml gives only the nodes: id, host, port\): election_timeout_ms, heartbeat_ms/);
@@ -91,8 +91,8 @@ describe('Edit a copy of a lesson with a step that starts a fresh cluster, then 
     expect(l.ok && walkChapter(l.chapter).ok).toBe(true);
   });
 
-  it('Undo back across the fresh step: its lines are recorded again from its cluster’s time 0, then the step before is back on three nodes where it ended', () => {
-    editCopy(markdown);
+  it('Undo back across the fresh step: its lines are recorded again from its cluster’s time 0, then the step before is back on three nodes where it ended', async () => {
+    await editCopy(markdown);
     expect(useSim.getState().run.nodes).toBe(5);
     undo();
     expect(titles()).toEqual(['A leader', 'Crash', 'Five nodes']);
@@ -114,23 +114,23 @@ describe('Edit a copy of a lesson with a step that starts a fresh cluster, then 
     expect(screen.queryByTestId('lesson-fresh')).toBeNull();
     fireEvent.click(screen.getByTestId('lesson-add-step'));
     expect(titles()).toEqual(['A leader', 'Crash']);
-    fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
+    await clickCheck();
     expect(screen.getByTestId('lesson-check').textContent).toMatch(/every check holds/);
   });
 
-  it('Undo the step after the fresh one and add it again: its start is on the fresh cluster, and the four steps walk', () => {
-    editCopy(markdown);
+  it('Undo the step after the fresh one and add it again: its start is on the fresh cluster, and the four steps walk', async () => {
+    await editCopy(markdown);
     undo();
     expect(screen.queryByText(/not at the end of the last step/)).toBeNull();
     expect(pending()).toMatch(/^at [\d.]+ms #\d+ crash n\d\nat [\d.]+s #\d+$/);
     fireEvent.click(screen.getByTestId('lesson-add-step'));
     expect(titles()).toEqual(['A leader', 'Crash', 'Five nodes', 'Crash on five']);
-    fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
+    await clickCheck();
     expect(screen.getByTestId('lesson-check').textContent).toMatch(/every check holds/);
   });
 
-  it('Undo the fresh step and add it again: it keeps its setup block, holds the five-node run from its time 0, and the lesson walks', () => {
-    editCopy(markdown);
+  it('Undo the fresh step and add it again: it keeps its setup block, holds the five-node run from its time 0, and the lesson walks', async () => {
+    await editCopy(markdown);
     undo();
     undo();
     fireEvent.click(screen.getByTestId('lesson-add-step'));
@@ -139,7 +139,7 @@ describe('Edit a copy of a lesson with a step that starts a fresh cluster, then 
     expect(step.kept).toEqual({ setup: 'nodes 5' });
     expect(step.scenario).toMatch(/^at [\d.]+ms #\d+ crash n\d\nat [\d.]+ms #\d+$/);
     expect(screen.queryByTestId('lesson-fresh')).toBeNull();
-    fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
+    await clickCheck();
     expect(screen.getByTestId('lesson-check').textContent).toMatch(/every check holds/);
   });
 });
@@ -154,13 +154,13 @@ describe('Download .md', () => {
     steps: [{ title: 'A leader', text: 'One.', scenario: 'run until leader within 2s', checks: 'expect leader' }],
   }).replace(/^id: .*$/m, 'id: lesson-my-own-id');
 
-  it('names the file after the id in its front matter (kept by Edit a copy), not after the title', () => {
+  it('names the file after the id in its front matter (kept by Edit a copy), not after the title', async () => {
     const d = downloads();
     try {
       render(<LessonScreen />);
       run(() => showLesson(kept, 'link'));
       fireEvent.click(screen.getByRole('button', { name: 'Download .md' }));
-      run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+      await clickEditCopy();
       cleanup();
       render(<LessonPanel />);
       fireEvent.click(screen.getByRole('button', { name: 'Download .md' }));
@@ -170,10 +170,10 @@ describe('Download .md', () => {
     }
   });
 
-  it('a lesson started in the page is named after its title', () => {
+  it('a lesson started in the page is named after its title', async () => {
     const d = downloads();
     try {
-      editCopy(lessonToMarkdown({ title: 'Crash the leader', summary: 'x', intro: '', seed: 2, setup: 'nodes 3', steps: [{ title: 'A leader', text: 'One.', scenario: 'run until leader within 2s', checks: '' }] }));
+      await editCopy(lessonToMarkdown({ title: 'Crash the leader', summary: 'x', intro: '', seed: 2, setup: 'nodes 3', steps: [{ title: 'A leader', text: 'One.', scenario: 'run until leader within 2s', checks: '' }] }));
       run(() => useLesson.setState((s) => ({ draft: { ...s.draft!, lesson: { ...s.draft!.lesson, kept: undefined } } })));
       fireEvent.click(screen.getByRole('button', { name: 'Download .md' }));
       expect(d.names).toEqual(['lesson-crash-the-leader.md']);

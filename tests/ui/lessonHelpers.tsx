@@ -39,11 +39,36 @@ export const undo = (): void => run(() => fireEvent.click(screen.getByRole('butt
 /** The closed steps' titles in the draft. */
 export const titles = (): string[] => useLesson.getState().draft!.lesson.steps.map((s) => s.title);
 
+const BUSY = '[data-testid="lesson-replay"], [data-testid="lesson-check-progress"]';
+
+/** Lets a sliced replay (Edit a copy, Check) run to its end, as the page would between frames; then finishes the page's pending task. */
+export async function settle(): Promise<void> {
+  // Each turn in its own act: React shows what the turn changed before the next look.
+  do {
+    await rAct(async () => {
+      await new Promise((r) => setTimeout(r));
+    });
+  } while (document.querySelector(BUSY) !== null);
+  rAct(() => finishTask());
+}
+
+/** Clicks *Edit a copy* and waits for its replay to end. */
+export async function clickEditCopy(): Promise<void> {
+  run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+  await settle();
+}
+
+/** Clicks the editor's *Check* and waits for its walk to end. */
+export async function clickCheck(): Promise<void> {
+  rAct(() => fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never)));
+  await settle();
+}
+
 /** Opens `markdown` as a received lesson and clicks *Edit a copy*; then shows the Lesson panel. */
-export function editCopy(markdown: string): void {
+export async function editCopy(markdown: string): Promise<void> {
   render(<LessonScreen />);
   run(() => showLesson(markdown, 'link'));
-  run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+  await clickEditCopy();
   expect(screen.queryByText(/Could not open the lesson in the editor/)).toBeNull();
   cleanup();
   render(<LessonPanel />);

@@ -10,7 +10,7 @@ import { showLesson } from '../../src/ui/lesson/LessonHost';
 import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
 import { LessonScreen } from '../../src/ui/lesson/LessonScreen';
 import { lessonToMarkdown, scenarioSummary, setupSummary, type Lesson } from '../../src/ui/lesson/lessonFormat';
-import { editCopy, freshLessonPage, run } from './lessonHelpers';
+import { clickCheck, editCopy, freshLessonPage, run } from './lessonHelpers';
 
 /** What the Steps list says after each step's title (the muted part of its summary line). */
 const stepSummaries = (): string[] => Array.from(document.querySelectorAll('.lesson-steps > li > details > summary .muted')).map((e) => (e.textContent ?? '').trim());
@@ -31,8 +31,8 @@ describe('the Steps list says what each step does', () => {
     ],
   };
 
-  it('a received lesson’s hand-written steps count their scenario lines and actions, not “0 actions”', () => {
-    editCopy(lessonToMarkdown(handWritten));
+  it('a received lesson’s hand-written steps count their scenario lines and actions, not “0 actions”', async () => {
+    await editCopy(lessonToMarkdown(handWritten));
     expect(stepSummaries()).toEqual(['· 1 scenario line', '· 2 scenario lines (1 action)', '· no scenario lines']);
   });
 
@@ -68,8 +68,8 @@ describe('the Cluster line of a lesson on a cluster.yaml', () => {
     steps: [{ title: 'Elect', text: 'A leader.', scenario: 'run until leader within 2s', checks: 'expect leader' }],
   };
 
-  it('names the cluster.yaml’s nodes, not its raw JSON string, and shows the YAML on demand', () => {
-    editCopy(lessonToMarkdown(onYaml));
+  it('names the cluster.yaml’s nodes, not its raw JSON string, and shows the YAML on demand', async () => {
+    await editCopy(lessonToMarkdown(onYaml));
     const line = screen.getByText(/^Cluster: seed 1/).textContent ?? '';
     expect(line).toBe('Cluster: seed 1, from cluster.yaml: n1, n2, n3 (3 nodes).');
     expect(line).not.toMatch(/config|\\n|"/);
@@ -89,14 +89,14 @@ describe('the Cluster line of a lesson on a cluster.yaml', () => {
 });
 
 describe('Check names the editor’s field, not a line of the generated file', () => {
-  it('a failing check is told as its step’s Checks line, a challenge that fails as its goal and solution', () => {
+  it('a failing check is told as its step’s Checks line, a challenge that fails as its goal and solution', async () => {
     render(<LessonPanel />);
     fireEvent.click(screen.getByTestId('lesson-start'));
     run(() => seek(600));
     const up = getDriver().cluster.nodeIds[0];
     fireEvent.change(screen.getByLabelText(/^Checks \(expect/), { target: { value: `expect leader\nexpect ${up} down` } });
     fireEvent.click(screen.getByTestId('lesson-add-step'));
-    fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
+    await clickCheck();
     const failed = screen.getByTestId('lesson-check').textContent ?? '';
     expect(failed).toMatch(new RegExp(`^The walk failed: Step 1 · Checks, line 2: expect ${up} down — ${up} up \\(seed 5, t=`));
     expect(failed).not.toMatch(/lesson\.md/);
@@ -107,7 +107,7 @@ describe('Check names the editor’s field, not a line of the generated file', (
     fireEvent.click(screen.getByRole('button', { name: 'Add a challenge' }));
     fireEvent.change(screen.getByLabelText(/^Goal/), { target: { value: 'no leader' } });
     fireEvent.change(screen.getByLabelText(/^A solution/), { target: { value: 'run 1s' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
+    await clickCheck();
     expect(screen.getByTestId('lesson-check').textContent).toMatch(/^The walk failed: Challenge · Goal and solution: challenge solution: goal 'no leader' not reached — n\d is the leader/);
   });
 });
@@ -122,15 +122,15 @@ describe('after Edit a copy of a received link, and while recording', () => {
     steps: [{ title: 'A leader', text: 'One.', scenario: 'run until leader within 2s', checks: 'expect leader' }],
   };
 
-  it('the note on what the copy keeps does not say it was read from a file', () => {
-    editCopy(lessonToMarkdown(lesson));
+  it('the note on what the copy keeps does not say it was read from a file', async () => {
+    await editCopy(lessonToMarkdown(lesson));
     const note = screen.getByTestId('lesson-kept').textContent ?? '';
     expect(note).not.toMatch(/Read from a file/);
     expect(note).toMatch(/^A copy of a lesson you opened \(a link or a file\): its id stays lesson-sent-as-a-link\./);
   });
 
-  it('the recorded lines and a bad line’s excerpt scroll inside their boxes: the keyboard reaches them', () => {
-    editCopy(lessonToMarkdown(lesson));
+  it('the recorded lines and a bad line’s excerpt scroll inside their boxes: the keyboard reaches them', async () => {
+    await editCopy(lessonToMarkdown(lesson));
     expect(screen.getByTestId('lesson-pending-lines').tabIndex).toBe(0);
     cleanup();
     render(<LessonScreen />);

@@ -18,7 +18,7 @@ import { LessonScreen } from '../../src/ui/lesson/LessonScreen';
 import { encodeLessonHash, lessonToMarkdown, type Lesson } from '../../src/ui/lesson/lessonFormat';
 import { discardLesson, startLesson, setLessonFields, useLesson } from '../../src/ui/lesson/lessonStore';
 import { freshRun } from './helpers';
-import { field, run, type } from './lessonHelpers';
+import { clickCheck, clickEditCopy, field, run, type } from './lessonHelpers';
 import { loaded } from './loaded';
 
 const where = (): string => screen.getByTestId('guide-where').textContent ?? '';
@@ -41,7 +41,7 @@ beforeEach(() => {
 afterEach(() => cleanup());
 
 describe('the lesson editor', () => {
-  it('records actions into a step, closes it with text, checks and a question, and previews a two-step lesson that walks green', () => {
+  it('records actions into a step, closes it with text, checks and a question, and previews a two-step lesson that walks green', async () => {
     render(
       <>
         <LessonPanel />
@@ -71,7 +71,7 @@ describe('the lesson editor', () => {
     type(/^Holds after the step/, 'leader');
     fireEvent.click(screen.getByTestId('lesson-add-step'));
     expect(screen.getByTestId('lesson-status').textContent).toMatch(/The lesson loads: 2 steps/);
-    fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
+    await clickCheck();
     expect(screen.getByTestId('lesson-check').textContent).toMatch(/every check holds/);
 
     // Preview: the player walks it (the question is asked before step 2, answered right).
@@ -90,7 +90,7 @@ describe('the lesson editor', () => {
     });
   });
 
-  it('shows recorded times to 0.1 ms, as the rest of the page does, and keeps them exact underneath (also through an edit)', () => {
+  it('shows recorded times to 0.1 ms, as the rest of the page does, and keeps them exact underneath (also through an edit)', async () => {
     render(<LessonPanel />);
     fireEvent.click(screen.getByTestId('lesson-start'));
     // Times that are not round: the page's times are floats (700/3 = 233.33333333333334).
@@ -113,7 +113,7 @@ describe('the lesson editor', () => {
     fireEvent.change(box, { target: { value: `# the follower goes\n${box.value}` } });
     expect(useLesson.getState().draft!.lesson.steps[0].scenario).toBe(`# the follower goes\n${exact}`);
     expect(box.value).toBe(`# the follower goes\n${pending}`);
-    fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
+    await clickCheck();
     expect(screen.getByTestId('lesson-check').textContent).toMatch(/every check holds/);
     fireEvent.change(box, { target: { value: box.value.replace(/1\.3333s/, '1.4s') } });
     expect(useLesson.getState().draft!.lesson.steps[0].scenario).toMatch(/\nat 233\.33333333333334ms #\d+ crash n\d\nat 1\.4s #\d+$/);
@@ -121,7 +121,7 @@ describe('the lesson editor', () => {
     expect(screen.getByTestId('lesson-check').textContent).toBe('');
   });
 
-  it('a question: the right answer stays one of its choices as they are edited, and Check says when its check does not hold', () => {
+  it('a question: the right answer stays one of its choices as they are edited, and Check says when its check does not hold', async () => {
     render(<LessonPanel />);
     fireEvent.click(screen.getByTestId('lesson-start'));
     run(() => seek(600));
@@ -139,7 +139,7 @@ describe('the lesson editor', () => {
     type(/^Holds after the step/, 'no leader');
     fireEvent.click(screen.getByTestId('lesson-add-step'));
     expect(screen.getByTestId('lesson-status').textContent).toMatch(/The lesson loads: 1 step/);
-    fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
+    await clickCheck();
     expect(screen.getByTestId('lesson-check').textContent).toBe('Step 1’s question: its check `no leader` does not hold after the step, so learners who answer Beta are told the run disagrees. Fix the check or the answer.');
   });
 
@@ -241,10 +241,10 @@ describe('opening lessons', () => {
     expect(failure.textContent).not.toMatch(/Please report/);
   });
 
-  it('"edit a copy" replays the lesson onto the page and goes on recording from its end', () => {
+  it('"edit a copy" replays the lesson onto the page and goes on recording from its end', async () => {
     render(<LessonScreen />);
     run(() => showLesson(lessonToMarkdown(oneStep), 'link'));
-    run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+    await clickEditCopy();
     const d = useLesson.getState().draft!;
     expect(d.lesson.steps.map((s) => s.title)).toEqual(['A leader']);
     expect(useSim.getState().run.seed).toBe(2);
@@ -252,11 +252,11 @@ describe('opening lessons', () => {
     expect(d.mark.at).toBe(getDriver().now);
   });
 
-  it('"edit a copy", then Undo the last step: the received step’s actions come back to be recorded again, and the lesson still walks', () => {
+  it('"edit a copy", then Undo the last step: the received step’s actions come back to be recorded again, and the lesson still walks', async () => {
     const two: Lesson = { ...oneStep, steps: [oneStep.steps[0], { title: 'Crash', text: 'The leader crashes.', scenario: 'crash leader\nrun 300ms', checks: 'expect leader' }] };
     render(<LessonScreen />);
     run(() => showLesson(lessonToMarkdown(two), 'link'));
-    run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+    await clickEditCopy();
     cleanup();
     render(<LessonPanel />);
     run(() => fireEvent.click(screen.getByRole('button', { name: /Undo the last step/ })));
@@ -265,14 +265,14 @@ describe('opening lessons', () => {
     expect(useLesson.getState().draft!.lesson.steps.map((x) => x.title)).toEqual(['A leader']);
     fireEvent.click(screen.getByTestId('lesson-add-step'));
     expect(useLesson.getState().draft!.lesson.steps.map((x) => x.title)).toEqual(['A leader', 'Crash']);
-    fireEvent.click(screen.getByRole('button', { name: 'Check', exact: true } as never));
+    await clickCheck();
     expect(screen.getByTestId('lesson-check').textContent).toMatch(/every check holds/);
   });
 
-  it('"edit a copy" of a course chapter keeps its run questions and view block: the copy loads, and the panel shows what it kept', () => {
+  it('"edit a copy" of a course chapter keeps its run questions and view block: the copy loads, and the panel shows what it kept', async () => {
     render(<LessonScreen />);
     run(() => showLesson(readFileSync('guides/06-failover.md', 'utf8'), 'file'));
-    run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+    await clickEditCopy();
     expect(screen.queryByText(/Could not open the lesson in the editor/)).toBeNull();
     cleanup();
     render(<LessonPanel />);
@@ -281,26 +281,26 @@ describe('opening lessons', () => {
     expect(screen.getAllByTestId('lesson-kept-predict').length).toBeGreaterThan(0);
   });
 
-  it('"edit a copy" of a lesson the editor would change is refused, saying what and to edit the .md as text', () => {
+  it('"edit a copy" of a lesson the editor would change is refused, saying what and to edit the .md as text', async () => {
     const text = readFileSync('tests/ui/fixtures/my-lesson.md', 'utf8').replace(/^summary: .*$/m, 'summary: |\n  Crash and partition,\n  and what Raft does.');
     render(<LessonScreen />);
     run(() => showLesson(text, 'file'));
-    run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+    await clickEditCopy();
     expect(screen.getByRole('alert').textContent).toMatch(/cannot keep all of this lesson as it is \(summary\)\. Download the \.md and edit it as text/);
     expect(useLesson.getState().draft).toBeNull();
   });
 
-  it('"edit a copy" asks before it replaces a lesson being written, and keeps it when the answer is no', () => {
+  it('"edit a copy" asks before it replaces a lesson being written, and keeps it when the answer is no', async () => {
     run(() => startLesson('My precious draft'));
     render(<LessonScreen />);
     run(() => showLesson(lessonToMarkdown(oneStep), 'link'));
     const confirm = vi.fn((_text?: string) => false);
     window.confirm = confirm;
-    run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+    await clickEditCopy();
     expect(confirm).toHaveBeenCalledWith(expect.stringMatching(/^You are writing “My precious draft” \(0 steps\)\. Editing a copy of this lesson replaces it\./));
     expect(useLesson.getState().draft!.lesson.title).toBe('My precious draft');
     confirm.mockReturnValue(true);
-    run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+    await clickEditCopy();
     expect(useLesson.getState().draft!.lesson.steps.map((x) => x.title)).toEqual(['A leader']);
     delete (window as { confirm?: unknown }).confirm;
     run(() => setLessonFields({ title: '' }));

@@ -1,8 +1,8 @@
 // The lesson editor (the side panel's Lesson tab): play with the cluster and each action is written as
 // scenario lines; close a step with its text, checks and question; add a challenge; preview the lesson
 // in the guide player, check it headlessly, share it as a link or download the guides/*.md file.
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { walkChapter } from '../../guides/chapters';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { WalkResult } from '../../guides/chapters';
 import { getDriver, useSim } from '../../store/sim';
 import { download } from '../exportImage';
 import { showLesson } from './LessonHost';
@@ -15,6 +15,7 @@ import {
   startLesson, stepHasText, useLesson, type LessonDraft, type StepDraft,
 } from './lessonStore';
 import { Excerpt } from './LessonScreen';
+import { walkChapterSliced, type WalkProgress } from './lessonWalk';
 import { OpenLessonFile } from './LessonEntry';
 import { formatMs } from '../../store/time';
 import { plural } from '../plural';
@@ -464,9 +465,31 @@ function Share({ draft }: { draft: LessonDraft }) {
   const setLink = (url: string): void => setMade((m) => ({ ...m, link: url, markdown }));
   const setStatus = (st: Status): void => setMade((m) => ({ link: m.markdown === markdown ? m.link : '', status: st, markdown }));
   const empty = draft.lesson.steps.length === 0;
-  const check = (): void => {
-    if (!loaded.ok) return;
-    const walk = walkChapter(loaded.chapter);
+  // Check in progress: how far its walk got, and how to stop it (also when the panel goes away).
+  const [walking, setWalking] = useState<WalkProgress | null>(null);
+  const stop = useRef<AbortController | null>(null);
+  useEffect(() => () => stop.current?.abort(), []);
+  const stopCheck = (): void => {
+    stop.current?.abort();
+    stop.current = null;
+    setWalking(null);
+  };
+  const check = async (): Promise<void> => {
+    if (!loaded.ok || stop.current !== null) return;
+    const controller = new AbortController();
+    stop.current = controller;
+    let walk: WalkResult | null;
+    try {
+      walk = await walkChapterSliced(loaded.chapter, { signal: controller.signal, onProgress: (p) => { if (!controller.signal.aborted) setWalking(p); } });
+    } catch (err) {
+      walk = null;
+      if (!controller.signal.aborted) setStatus({ kind: 'error', text: `The walk failed: ${err instanceof Error ? err.message : String(err)}` });
+    } finally {
+      if (stop.current === controller) stop.current = null;
+      if (!controller.signal.aborted) setWalking(null);
+    }
+    // Stopped: the last check's outcome stays as it was before the click.
+    if (walk === null) return;
     // A failure names its line of the generated file, which the editor does not show: it is told as the editor's field.
     const failures = walk.failures.map((f) => errorInEditor(f, regions));
     // A question whose check does not hold tells learners who answer as the lesson says that the run disagrees.
@@ -517,7 +540,7 @@ function Share({ draft }: { draft: LessonDraft }) {
         <button type="button" className="btn primary" disabled={empty || !loaded.ok} onClick={() => showLesson(markdown, 'preview')} data-testid="lesson-preview">
           Preview
         </button>
-        <button type="button" className="btn" disabled={empty || !loaded.ok} onClick={check} title="Walk every step headlessly and run its checks">
+        <button type="button" className="btn" disabled={empty || !loaded.ok || walking !== null} onClick={() => void check()} title="Walk every step headlessly and run its checks">
           Check
         </button>
         <button type="button" className="btn" disabled={empty || !loaded.ok} onClick={() => void makeLink()} data-testid="lesson-link-button">
@@ -532,6 +555,14 @@ function Share({ draft }: { draft: LessonDraft }) {
         <p className="warn-text">
           This link is long ({link.length} characters): some chats and mail programs cut links this long. Share the .md file instead; it opens with “Open a lesson
           file” here.
+        </p>
+      )}
+      {walking !== null && (
+        <p className="hint lesson-progress" data-testid="lesson-check-progress">
+          <span role="status">{walking.challenge === true ? 'Checking the challenge’s solution…' : `Checking step ${walking.step} of ${walking.of}…`}</span>
+          <button type="button" className="btn small" onClick={stopCheck} title="Stop the check: the lesson and the page stay as they were">
+            Stop
+          </button>
         </p>
       )}
       {/* Always there, empty until Check: a live region that appears with its text in it may not be read out. */}

@@ -1,14 +1,14 @@
 // What the lesson layer shows (loaded on first use): the lesson in the guide player with a bar to
 // download or edit it, or — when it does not load — the error, and the lines around the one it names.
-import { useMemo, useState } from 'react';
-import { ChapterSession } from '../../guides/chapters';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { setTab, useSim } from '../../store/sim';
 import { download } from '../exportImage';
 import { GuidePlayer } from '../guide/GuidePlayer';
-import { handToFreePlay, runOptionsOf } from '../guide/handoff';
+import { handToFreePlay } from '../guide/handoff';
 import { closeLesson, useLessonView, type LessonSource } from './LessonHost';
 import { LESSON_FILE, copyDifferences, ignoredKeyNotes, lessonToMarkdown, loadLesson, markdownToLesson } from './lessonFormat';
-import { continueLesson, useLesson, type Mark } from './lessonStore';
+import { continueLesson, useLesson } from './lessonStore';
+import { replayForEdit, type SliceOptions, type WalkProgress } from './lessonWalk';
 import { LayerError } from '../LayerError';
 import './lesson.css';
 
@@ -83,8 +83,11 @@ function mayReplaceDraft(): boolean {
   return window.confirm(`You are writing ${title} (${steps} step${steps === 1 ? '' : 's'}). Editing a copy of this lesson replaces it. Download yours first if you want to keep it. Replace it?`);
 }
 
-/** Replays the lesson, hands its cluster to the page and opens it in the editor to go on writing. */
-function editCopy(markdown: string): string | undefined {
+/**
+ * Replays the lesson (one step per task, see lessonWalk), hands its cluster to the page and opens it in the editor to
+ * go on writing. Resolves to an error text; when stopped (`o.signal`), to undefined with nothing changed.
+ */
+async function editCopy(markdown: string, o: SliceOptions): Promise<string | undefined> {
   const loaded = loadLesson(markdown);
   if (!loaded.ok) return loaded.error;
   const lesson = markdownToLesson(markdown);
@@ -95,20 +98,10 @@ function editCopy(markdown: string): string | undefined {
   if (changed.length > 0) {
     return `the editor cannot keep all of this lesson as it is (${changed.join('; ')}). Download the .md and edit it as text; it opens here again with “Open a lesson file”.`;
   }
-  const session = new ChapterSession(loaded.chapter);
-  // Where each step starts, so that Undo the last step gives a received step's actions back as it does a recorded
-  // one's. A step with a setup block starts at time 0 of a fresh cluster (the session's runner is then a new one):
-  // the cluster it leaves is kept, for Undo to put the page back on it.
-  const starts: Mark[] = [];
-  for (const step of loaded.chapter.steps) {
-    const c = session.runner.cluster;
-    starts.push(
-      step.setup === undefined
-        ? { at: c.now, events: c.eventCount, actions: c.actions().length }
-        : { at: 0, events: 0, actions: 0, before: { run: runOptionsOf(c.options), actions: c.actions().slice(), at: c.now, events: c.eventCount } },
-    );
-    if (!session.next().ok) break;
-  }
+  const replayed = await replayForEdit(loaded.chapter, o);
+  // Stopped: the page, its run and the draft are as they were before the click.
+  if (replayed === null) return undefined;
+  const { session, starts } = replayed;
   const r = handToFreePlay(session.runner.cluster);
   session.runner.dispose();
   if (!r.ok) return r.error;
@@ -134,6 +127,24 @@ function LessonScreenBody() {
   const name = useLessonView((s) => s.name);
   const loaded = useMemo(() => (markdown === null ? null : loadLesson(markdown, name ?? undefined)), [markdown, name]);
   const [editError, setEditError] = useState<string | undefined>(undefined);
+  // Edit a copy in progress: how far its replay got, and how to stop it (also when the layer closes).
+  const [replay, setReplay] = useState<WalkProgress | null>(null);
+  const stop = useRef<AbortController | null>(null);
+  useEffect(() => () => stop.current?.abort(), []);
+  const startEdit = (md: string): void => {
+    if (stop.current !== null || !mayReplaceDraft()) return;
+    const controller = new AbortController();
+    stop.current = controller;
+    setEditError(undefined);
+    const opts = { signal: controller.signal, onProgress: (p: WalkProgress) => { if (!controller.signal.aborted) setReplay(p); } };
+    void editCopy(md, opts)
+      .catch((err: unknown) => (err instanceof Error ? err.message : String(err)))
+      .then((err) => {
+        if (stop.current === controller) stop.current = null;
+        if (!controller.signal.aborted) setEditError(err);
+        setReplay(null);
+      });
+  };
   if (markdown === null || loaded === null) return <LessonError error={error ?? 'no lesson'} source={source} onClose={closeLesson} />;
   if (!loaded.ok) {
     return <LessonError error={loaded.error} {...(loaded.line !== undefined ? { line: loaded.line } : {})} markdown={markdown} source={source} name={name} onClose={closeLesson} />;
@@ -157,9 +168,7 @@ function LessonScreenBody() {
               Back to the editor
             </button>
           ) : (
-            <button type="button" className="btn small" onClick={() => {
-                if (mayReplaceDraft()) setEditError(editCopy(markdown));
-              }} title="Replay this lesson in the simulator and go on writing it">
+            <button type="button" className="btn small" disabled={replay !== null} onClick={() => startEdit(markdown)} title="Replay this lesson in the simulator and go on writing it">
               Edit a copy
             </button>
           )}
@@ -168,6 +177,25 @@ function LessonScreenBody() {
       {notes.length > 0 && (
         <p className="hint lesson-bar-note" data-testid="lesson-config-note">
           {notes.join(' ')}
+        </p>
+      )}
+      {replay !== null && (
+        <p className="hint lesson-bar-progress" role="status" data-testid="lesson-replay">
+          <span>
+            Replaying step {replay.step} of {replay.of} to open it in the editor…
+          </span>
+          <button
+            type="button"
+            className="btn small"
+            onClick={() => {
+              stop.current?.abort();
+              stop.current = null;
+              setReplay(null);
+            }}
+            title="Stop the replay: the page and the lesson you are writing stay as they were"
+          >
+            Stop
+          </button>
         </p>
       )}
       {editError !== undefined && (
