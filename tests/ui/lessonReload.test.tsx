@@ -46,6 +46,9 @@ describe('a reload during the first step of a lesson', () => {
     const resume = screen.getByTestId('lesson-resume');
     expect(resume.textContent).toMatch(/^Bring back step 1 as you left it \(t = 800.*3 actions\)/);
     expect((screen.getByTestId('lesson-add-step') as HTMLButtonElement).disabled).toBe(true);
+    // Step 1 has no step before it to go back to the end of: its start.
+    expect(screen.getByRole('button', { name: 'Go back to the start of step 1' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /end of step 0/ })).toBeNull();
     run(() => fireEvent.click(resume));
     expect(getDriver().cluster.actions().map((a) => `${a.op} ${a.args.join(' ')}`)).toEqual(kept);
     expect(getDriver().now).toBe(800);

@@ -304,7 +304,7 @@ function Recording({ draft }: { draft: LessonDraft }) {
               </button>
             )}
             <button type="button" className="btn small" onClick={() => setError(restoreLessonRun())}>
-              {draft.mark.before !== undefined ? `Go back to the start of step ${n} (its fresh cluster)` : `Go back to the end of step ${n - 1}`}
+              {draft.mark.before !== undefined ? `Go back to the start of step ${n} (its fresh cluster)` : n === 1 ? 'Go back to the start of step 1' : `Go back to the end of step ${n - 1}`}
             </button>
           </div>
         </div>
