@@ -3,7 +3,7 @@
 // page holds (even on the first step, whose recorded prefix is empty), the panel offers to bring them back, and the
 // page going away again never writes the fresh run over them.
 import { fireEvent, render, screen } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { act, getDriver, seek } from '../../src/store/sim';
 import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
 import { liveStep, noteLive, pendingStep, startLesson, useLesson, type LessonDraft } from '../../src/ui/lesson/lessonStore';
@@ -88,5 +88,27 @@ describe('a reload during the first step of a lesson', () => {
     // Acting on the run keeps it.
     run(() => act('crash', ['n3']));
     expect(liveOps()).toEqual(['crash n1', 'crash n3']);
+  });
+});
+
+describe('discarding a lesson', () => {
+  it('asks in the page, not with a browser dialog: the first click asks, Keep it keeps, Discard it discards', () => {
+    const confirm = vi.fn(() => true);
+    window.confirm = confirm;
+    try {
+      run(() => startLesson());
+      render(<LessonPanel />);
+      run(() => fireEvent.click(screen.getByRole('button', { name: 'Discard the lesson' })));
+      expect(useLesson.getState().draft).not.toBeNull();
+      expect(screen.getByRole('group', { name: 'Discard the lesson?' }).textContent).toMatch(/^Discard this lesson\? Download it first if you want to keep it\./);
+      run(() => fireEvent.click(screen.getByRole('button', { name: 'Keep it' })));
+      expect(useLesson.getState().draft).not.toBeNull();
+      run(() => fireEvent.click(screen.getByRole('button', { name: 'Discard the lesson' })));
+      run(() => fireEvent.click(screen.getByRole('button', { name: 'Discard it' })));
+      expect(useLesson.getState().draft).toBeNull();
+      expect(confirm).not.toHaveBeenCalled();
+    } finally {
+      delete (window as { confirm?: unknown }).confirm;
+    }
   });
 });

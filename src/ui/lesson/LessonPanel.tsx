@@ -610,6 +610,29 @@ function KeptNote({ lesson }: { lesson: Lesson }) {
   );
 }
 
+/** Discarding asks first, in the page (a browser dialog would block it): the lesson goes only on the second click. */
+function DiscardLesson() {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <button type="button" className="btn small danger" onClick={() => setAsking(true)}>
+        Discard the lesson
+      </button>
+    );
+  }
+  return (
+    <span className="row" role="group" aria-label="Discard the lesson?">
+      <span>Discard this lesson? Download it first if you want to keep it.</span>
+      <button type="button" className="btn small danger" onClick={() => discardLesson()} data-testid="lesson-discard-yes">
+        Discard it
+      </button>
+      <button type="button" className="btn small" onClick={() => setAsking(false)}>
+        Keep it
+      </button>
+    </span>
+  );
+}
+
 export function LessonPanel() {
   const draft = useLesson((s) => s.draft);
   // The tab strip scrolls when it holds more tabs than fit: keep this one in view.
@@ -675,15 +698,7 @@ export function LessonPanel() {
       <section>
         <div className="row">
           <OpenLessonFile />
-          <button
-            type="button"
-            className="btn small danger"
-            onClick={() => {
-              if (typeof window.confirm !== 'function' || window.confirm('Discard this lesson? Download it first if you want to keep it.')) discardLesson();
-            }}
-          >
-            Discard the lesson
-          </button>
+          <DiscardLesson />
         </div>
       </section>
     </div>
