@@ -1083,22 +1083,47 @@ export function walkChallenge(chapter: Chapter, seed: number = chapter.seed, liv
 
 /** Walks every step of a chapter and its challenge headlessly; stops at the first failing step. */
 export function walkChapter(chapter: Chapter, seed: number = chapter.seed): WalkResult {
+  const walk = walkChapterSteps(chapter, seed);
+  for (;;) {
+    const r = walk.next();
+    if (r.done === true) return r.value;
+  }
+}
+
+/** Where a walk is: `step` (1-based) of `of` is about to run; `challenge` once the steps are done. */
+export interface WalkProgress {
+  step: number;
+  of: number;
+  challenge?: true;
+}
+
+/**
+ * walkChapter's walk, which stops before each step (and before the challenge) to say where it is: the editor's
+ * Check drives it one step per task. Returning it early (`return()`) disposes of its cluster.
+ */
+export function* walkChapterSteps(chapter: Chapter, seed: number = chapter.seed): Generator<WalkProgress, WalkResult, undefined> {
   const session = new ChapterSession(chapter, seed);
-  const steps: StepOutcome[] = [];
-  const failures: string[] = [];
-  while (!session.done) {
-    const o = session.next();
-    steps.push(o);
-    failures.push(...o.failures);
-    if (!o.ok) break;
+  try {
+    const of = chapter.steps.length;
+    const steps: StepOutcome[] = [];
+    const failures: string[] = [];
+    while (!session.done) {
+      yield { step: session.position + 1, of };
+      const o = session.next();
+      steps.push(o);
+      failures.push(...o.failures);
+      if (!o.ok) break;
+    }
+    let challenge: ChallengeOutcome | undefined;
+    if (failures.length === 0 && chapter.challenge !== undefined) {
+      yield { step: of, of, challenge: true };
+      challenge = walkChallenge(chapter, seed, session.runner);
+      failures.push(...challenge.failures);
+    }
+    return { chapter: chapter.id, seed, ok: failures.length === 0, steps, failures, ...(challenge !== undefined ? { challenge } : {}) };
+  } finally {
+    session.runner.dispose();
   }
-  let challenge: ChallengeOutcome | undefined;
-  if (failures.length === 0 && chapter.challenge !== undefined) {
-    challenge = walkChallenge(chapter, seed, session.runner);
-    failures.push(...challenge.failures);
-  }
-  session.runner.dispose();
-  return { chapter: chapter.id, seed, ok: failures.length === 0, steps, failures, ...(challenge !== undefined ? { challenge } : {}) };
 }
 
 /** Loads many chapter files (path → text), sorted by `order`; ids and orders must be unique. */

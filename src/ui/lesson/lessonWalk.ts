@@ -1,15 +1,10 @@
 // Replaying a lesson in slices (one step per task) for Edit a copy and the editor's Check: the page draws and answers
 // between steps, shows how far the replay got, and can stop it, which leaves everything as it was.
-import { ChapterSession, walkChallenge, type Chapter, type ChallengeOutcome, type StepOutcome, type WalkResult } from '../../guides/chapters';
+import { ChapterSession, walkChapterSteps, type Chapter, type StepOutcome, type WalkProgress, type WalkResult } from '../../guides/chapters';
 import { runOptionsOf } from '../guide/handoff';
 import type { Mark } from './lessonStore';
 
-/** How far a sliced replay got: `step` (1-based) of `of` is about to run; `challenge` once the steps are done. */
-export interface WalkProgress {
-  step: number;
-  of: number;
-  challenge?: true;
-}
+export type { WalkProgress };
 
 export interface SliceOptions {
   onProgress?: (p: WalkProgress) => void;
@@ -35,27 +30,17 @@ async function slicedSteps(session: ChapterSession, o: SliceOptions, each: (o: S
 
 /** walkChapter (the editor's Check), one step per task: the same result, or null when stopped. */
 export async function walkChapterSliced(chapter: Chapter, o: SliceOptions = {}, seed: number = chapter.seed): Promise<WalkResult | null> {
-  const session = new ChapterSession(chapter, seed);
+  const walk = walkChapterSteps(chapter, seed);
   try {
-    const steps: StepOutcome[] = [];
-    const failures: string[] = [];
-    const done = await slicedSteps(session, o, (s) => {
-      steps.push(s);
-      failures.push(...s.failures);
-      return s.ok;
-    });
-    if (!done) return null;
-    let challenge: ChallengeOutcome | undefined;
-    if (failures.length === 0 && chapter.challenge !== undefined) {
-      o.onProgress?.({ step: chapter.steps.length, of: chapter.steps.length, challenge: true });
+    for (;;) {
+      const r = walk.next();
+      if (r.done === true) return r.value;
+      o.onProgress?.(r.value);
       await breathe();
       if (o.signal?.aborted === true) return null;
-      challenge = walkChallenge(chapter, seed, session.runner);
-      failures.push(...challenge.failures);
     }
-    return { chapter: chapter.id, seed, ok: failures.length === 0, steps, failures, ...(challenge !== undefined ? { challenge } : {}) };
   } finally {
-    session.runner.dispose();
+    walk.return(undefined as never); // its cluster is disposed of (a finished walk did so already)
   }
 }
 
