@@ -74,6 +74,20 @@ export class Column<T> {
     return this.tail[i - (full.length << SHIFT)];
   }
 
+  /** Elements from … to - 1 (clamped to the column), as a new array: what `Array.prototype.slice` gives for non-negative bounds. */
+  slice(from: number, to: number = this.length): T[] {
+    const n = this.length;
+    const end = Math.min(to, n);
+    const out: T[] = [];
+    const full = this.full;
+    const inFull = full.length << SHIFT;
+    let i = Math.max(0, from);
+    for (; i < end && i < inFull; i++) out.push(full[i >> SHIFT][i & MASK]);
+    const tail = this.tail;
+    for (; i < end; i++) out.push(tail[i - inFull]);
+    return out;
+  }
+
   /** The last element (undefined when empty). */
   last(): T | undefined {
     return this.at(this.length - 1);

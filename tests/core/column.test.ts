@@ -55,6 +55,8 @@ describe('Column', () => {
         expect(root.col.toArray()).toEqual(model);
         for (let i = -1; i <= model.length; i++) expect(root.col.at(i)).toBe(model[i]);
         expect(root.col.last()).toBe(model[model.length - 1]);
+        for (const [a, b] of [[0, model.length], [0, 1], [63, 130], [model.length - 70, model.length + 5], [5, 3], [64, 128]]) expect(root.col.slice(a, b)).toEqual(model.slice(Math.max(0, a), Math.max(0, b)));
+        expect(root.col.slice(model.length >> 1)).toEqual(model.slice(model.length >> 1));
       }),
       { seed: 20261204, numRuns: 300 },
     );
