@@ -3,6 +3,7 @@ import { appendOnly } from '../core/appendOnly';
 import { PhysicalClock } from '../core/clocks/physical';
 import { estimatedOffsetMs } from '../core/clocks/sync';
 import type { RaftNode } from '../core/raft/node';
+import type { Column } from '../core/column';
 import { DEFAULT_RAFT_OPTIONS, DEFAULT_RULES, type Entry, type RaftPersistent } from '../core/raft/types';
 import { checkClientId, checkCommand, checkDuration, checkPublish, checkSubscribe } from './args';
 import { clientId } from '../core/broker/ids';
@@ -472,7 +473,7 @@ export class SimCluster implements Cluster {
    * the same entry, and by Log Matching so is everything before it. A view once returned is never changed
    * (a longer log gets a copy).
    */
-  private logView(id: string, log: readonly Entry[], base: number): LogEntryView[] {
+  private logView(id: string, log: Column<Entry>, base: number): LogEntryView[] {
     const n = log.length - 1;
     let c = this.logViews.get(id);
     if (c === undefined || c.base !== base) {
@@ -488,12 +489,13 @@ export class SimCluster implements Cluster {
     // in value are kept too (a seek replays from a checkpoint and builds those entries anew: a view taken before
     // it shared nothing past that checkpoint, and a seek further on rebuilt tens of thousands of entries).
     let same = keep;
-    while (same > 0 && raw[same - 1] !== log[same]) {
-      if (raw[same - 1].term !== log[same].term || !sameValue(raw[same - 1].command, log[same].command)) keep = same - 1;
+    while (same > 0 && raw[same - 1] !== log.at(same)) {
+      const e = log.at(same)!;
+      if (raw[same - 1].term !== e.term || !sameValue(raw[same - 1].command, e.command)) keep = same - 1;
       same--;
     }
     // The cache's own list (never returned) takes the log's objects, so the next look stops at once.
-    for (let i = same; i < keep; i++) raw[i] = log[i + 1];
+    for (let i = same; i < keep; i++) raw[i] = log.at(i + 1)!;
     if (keep === n && c.view.length === n) return c.view;
     // A view once returned is never changed: once the cache's own list was handed out, the cache writes to a copy.
     if (keep < n && c.lent) {
@@ -502,7 +504,7 @@ export class SimCluster implements Cluster {
     }
     const all = c.all;
     for (let i = keep + 1; i <= n; i++) {
-      const e = log[i];
+      const e = log.at(i)!;
       const v = this.entryView(base + i, e);
       if (i - 1 < raw.length) {
         raw[i - 1] = e;

@@ -1,6 +1,6 @@
 // The Raft checkers can fail: each property is fed a deliberately broken history (fake nodes, or a cluster with a rule off).
 import { afterAll, describe, expect, it } from 'vitest';
-import { SENTINEL } from '../../src/core/raft/node';
+import { SENTINEL, logOf } from '../../src/core/raft/node';
 import type { Entry, Role } from '../../src/core/raft/types';
 import { RaftChecker, type CheckedNode } from '../../src/sim/checkers/raft';
 import { CheckerViolation, RAFT_PROPERTIES, createCluster } from '../../src/sim/index';
@@ -8,14 +8,14 @@ import { CheckerViolation, RAFT_PROPERTIES, createCluster } from '../../src/sim/
 /** A node whose state a test sets by hand. */
 class FakeNode implements CheckedNode {
   up = true;
-  persistent = { currentTerm: 0, votedFor: null as string | null, log: [SENTINEL] as Entry[] };
+  persistent = { currentTerm: 0, votedFor: null as string | null, log: logOf([SENTINEL]) };
   raft = { role: 'follower' as Role, commitIndex: 0 };
   constructor(readonly id: string) {}
   set(change: { term?: number; role?: Role; commit?: number; log?: Entry[]; up?: boolean }): this {
     if (change.term !== undefined) this.persistent.currentTerm = change.term;
     if (change.role !== undefined) this.raft.role = change.role;
     if (change.commit !== undefined) this.raft.commitIndex = change.commit;
-    if (change.log !== undefined) this.persistent.log = [SENTINEL, ...change.log];
+    if (change.log !== undefined) this.persistent.log = logOf([SENTINEL, ...change.log]);
     if (change.up !== undefined) this.up = change.up;
     return this;
   }
@@ -73,7 +73,7 @@ describe('RaftChecker against hand-made histories', () => {
     const { nodes, check, properties } = rig();
     nodes[0].set({ term: 1, role: 'leader', log: [e(1, 'a'), e(1, 'b')] });
     check(0);
-    nodes[0].persistent.log.length = 2;
+    nodes[0].persistent.log.truncate(2);
     check(0);
     expect(properties()).toEqual(['Leader Append-Only']);
   });
@@ -82,7 +82,7 @@ describe('RaftChecker against hand-made histories', () => {
     const { nodes, check, reports } = rig();
     nodes[1].set({ term: 1, log: [e(1, 'a'), e(1, 'b')] });
     check(1);
-    nodes[1].set({ term: 2, log: [nodes[1].persistent.log[1], e(2, 'c')] });
+    nodes[1].set({ term: 2, log: [nodes[1].persistent.log.at(1)!, e(2, 'c')] });
     check(1);
     expect(reports).toEqual([]);
   });

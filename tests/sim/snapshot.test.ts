@@ -1,7 +1,7 @@
 // Snapshots and log compaction through the headless API (paper §7): snapshotEvery, InstallSnapshot, restart from a snapshot, the broker state in it.
 import { describe, expect, it } from 'vitest';
-import { SENTINEL } from '../../src/core/raft/node';
-import type { Entry, Role } from '../../src/core/raft/types';
+import { SENTINEL, logOf } from '../../src/core/raft/node';
+import type { Role } from '../../src/core/raft/types';
 import { RaftChecker } from '../../src/sim/checkers/raft';
 import { createCluster, type SimCluster } from '../../src/sim/index';
 import { at, run, stable, until, withSeed } from './helpers';
@@ -193,7 +193,7 @@ describe('restart restores from the snapshot, then re-applies the rest (§7)', (
 describe('the Raft checkers across snapshots', () => {
   class Fake {
     up = true;
-    persistent = { currentTerm: 1, log: [SENTINEL] as Entry[], snapshot: { lastIncludedIndex: 0, lastIncludedTerm: 0 } };
+    persistent = { currentTerm: 1, log: logOf([SENTINEL]), snapshot: { lastIncludedIndex: 0, lastIncludedTerm: 0 } };
     raft = { role: 'follower' as Role, commitIndex: 0 };
     constructor(readonly id: string) {}
   }
@@ -203,7 +203,7 @@ describe('the Raft checkers across snapshots', () => {
     const reports: string[] = [];
     const checker = new RaftChecker(nodes, (p) => reports.push(p));
     nodes[1].persistent.snapshot = { lastIncludedIndex: 3, lastIncludedTerm: 1 };
-    nodes[1].persistent.log = [{ term: 1, command: null }];
+    nodes[1].persistent.log = logOf([{ term: 1, command: null }]);
     checker.afterEvent(1);
     expect(reports).toContain('State Machine Safety');
   });
@@ -213,12 +213,12 @@ describe('the Raft checkers across snapshots', () => {
     const reports: string[] = [];
     const checker = new RaftChecker(nodes, (p) => reports.push(p));
     const e1 = { term: 1, command: 'a' };
-    nodes[0].persistent.log = [SENTINEL, e1];
+    nodes[0].persistent.log = logOf([SENTINEL, e1]);
     nodes[0].raft.commitIndex = 1;
     checker.afterEvent(0);
     expect(reports).toEqual([]);
     nodes[1].persistent.snapshot = { lastIncludedIndex: 1, lastIncludedTerm: 2 };
-    nodes[1].persistent.log = [{ term: 2, command: null }];
+    nodes[1].persistent.log = logOf([{ term: 2, command: null }]);
     checker.afterEvent(1);
     expect(reports).toContain('State Machine Safety');
   });

@@ -1,5 +1,5 @@
 // The pure Raft node (paper §5–§8, thesis §3.10, §4, §6.2, §6.4, §9.6): handlers change state and push what they want done onto `node.outbox`.
-import { appendOnly, shrunk } from '../appendOnly';
+import { Column, recentLeaves } from '../column';
 import {
   DEFAULT_RAFT_OPTIONS,
   configCommand,
@@ -36,12 +36,23 @@ export function bootstrapSnapshot(voters: readonly string[]): Snapshot {
 }
 
 /**
+ * A log holding `entries` (entry 0 stands for the snapshot). Its full leaves go through the pool the
+ * checkers' copies and the topic stores use: the nodes' logs, which grow by the same entry objects
+ * nearly in step, then hold one set of leaves between them. A Column only grows at its end; a
+ * conflict truncates it (it announces that itself to saved states) and compaction makes a new one.
+ */
+export function logOf(entries: readonly Entry[]): Column<Entry> {
+  const log = new Column<Entry>(recentLeaves);
+  for (const e of entries) log.push(e);
+  return log;
+}
+
+/**
  * Persistent state of a server started with configuration `voters`. A server added to a running
  * cluster starts with none (thesis §4.2.1): it never campaigns, and learns the configuration from the leader.
  */
 export function newPersistent(voters: readonly string[] = []): RaftPersistent {
-  // The log only grows, except where a conflict truncates it (announced there) or compaction replaces it.
-  return { currentTerm: 0, votedFor: null, log: appendOnly([SENTINEL]), snapshot: bootstrapSnapshot(voters) };
+  return { currentTerm: 0, votedFor: null, log: logOf([SENTINEL]), snapshot: bootstrapSnapshot(voters) };
 }
 
 /**
@@ -220,7 +231,7 @@ function scanConfigs(p: RaftPersistent): ConfigAt[] {
   const base = p.snapshot.lastIncludedIndex;
   const configs: ConfigAt[] = [{ index: base, config: p.snapshot.config }];
   for (let k = 1; k < p.log.length; k++) {
-    const c = p.log[k].command;
+    const c = p.log.at(k)!.command;
     if (isConfigCommand(c)) configs.push({ index: base + k, config: c });
   }
   return configs;
@@ -231,13 +242,13 @@ function scanConfigs(p: RaftPersistent): ConfigAt[] {
 /** Index of the last entry the snapshot covers (0 before any). */
 export const snapshotIndex = (node: RaftNode): number => node.p.snapshot.lastIncludedIndex;
 export const lastIndex = (node: RaftNode): number => node.p.snapshot.lastIncludedIndex + node.p.log.length - 1;
-export const lastTerm = (node: RaftNode): number => node.p.log[node.p.log.length - 1].term;
+export const lastTerm = (node: RaftNode): number => node.p.log.last()!.term;
 /** Term of entry `index`, or -1 when the log does not hold it (beyond its end, or compacted). */
-export const termAt = (node: RaftNode, index: number): number => node.p.log[index - node.p.snapshot.lastIncludedIndex]?.term ?? -1;
+export const termAt = (node: RaftNode, index: number): number => node.p.log.at(index - node.p.snapshot.lastIncludedIndex)?.term ?? -1;
 /** Entry `index`, or undefined when beyond the end or compacted (index 0 of the log stands for the snapshot). */
 export function entryAt(node: RaftNode, index: number): Entry | undefined {
   const k = index - node.p.snapshot.lastIncludedIndex;
-  return k >= 1 ? node.p.log[k] : undefined;
+  return k >= 1 ? node.p.log.at(k) : undefined;
 }
 
 // ---- configurations (§6) ----
@@ -657,8 +668,8 @@ export function compact(node: RaftNode, index: number, data: unknown): boolean {
   if (index <= base || index > node.lastApplied || index - base >= log.length) return false;
   let k = node.configs.length - 1;
   while (k > 0 && node.configs[k].index > index) k--;
-  const snapshot: Snapshot = Object.freeze({ lastIncludedIndex: index, lastIncludedTerm: log[index - base].term, config: node.configs[k].config, data });
-  node.p.log = appendOnly(log.slice(index - base));
+  const snapshot: Snapshot = Object.freeze({ lastIncludedIndex: index, lastIncludedTerm: log.at(index - base)!.term, config: node.configs[k].config, data });
+  node.p.log = logOf(log.slice(index - base));
   node.p.snapshot = snapshot;
   if (k > 0) {
     node.configs = node.configs.slice(k);
@@ -823,10 +834,10 @@ function onAppendEntries(node: RaftNode, from: string, msg: AppendEntries): void
     reply(node, from, false, 0, 0, lastIndex(node) + 1, msg.seq);
     return;
   }
-  const prevTerm = log[prevLogIndex - base].term;
+  const prevTerm = log.at(prevLogIndex - base)!.term;
   if (prevTerm !== msg.prevLogTerm && prevLogIndex === msg.prevLogIndex) {
     let first = prevLogIndex;
-    while (first > base + 1 && log[first - 1 - base].term === prevTerm) first--;
+    while (first > base + 1 && log.at(first - 1 - base)!.term === prevTerm) first--;
     reply(node, from, false, 0, prevTerm, first, msg.seq);
     return;
   }
@@ -836,10 +847,9 @@ function onAppendEntries(node: RaftNode, from: string, msg: AppendEntries): void
     const index = prevLogIndex + 1 + i;
     const k = index - base;
     if (k < log.length) {
-      if (log[k].term === entries[i].term) continue;
+      if (log.at(k)!.term === entries[i].term) continue;
       // Invariant: committed entries are never truncated (guaranteed by Leader Completeness).
-      log.length = k;
-      shrunk(log, k);
+      log.truncate(k);
       node.outbox.push({ kind: 'truncate', fromIndex: index });
       const configs = node.configs;
       while (configs.length > 1 && configs[configs.length - 1].index >= index) {
@@ -963,10 +973,10 @@ function onInstallSnapshot(node: RaftNode, from: string, msg: InstallSnapshot): 
     const last = lastIndex(node);
     // §7: keep the entries after the snapshot if our log holds its last entry; otherwise discard the whole log.
     if (index <= last && termAt(node, index) === msg.lastIncludedTerm && index >= base) {
-      node.p.log = appendOnly(node.p.log.slice(index - base));
+      node.p.log = logOf(node.p.log.slice(index - base));
     } else {
       if (last > node.commitIndex) node.outbox.push({ kind: 'truncate', fromIndex: node.commitIndex + 1 });
-      node.p.log = appendOnly([Object.freeze({ term: msg.lastIncludedTerm, command: null })]);
+      node.p.log = logOf([Object.freeze({ term: msg.lastIncludedTerm, command: null })]);
     }
     node.p.snapshot = Object.freeze({ lastIncludedIndex: index, lastIncludedTerm: msg.lastIncludedTerm, config: msg.config, data: msg.data });
     node.configs = scanConfigs(node.p);
@@ -1006,7 +1016,7 @@ function lastIndexWithTermAtMost(node: RaftNode, term: number): number {
   let hi = log.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (log[mid].term <= term) lo = mid;
+    if (log.at(mid)!.term <= term) lo = mid;
     else hi = mid - 1;
   }
   return lo + snapshotIndex(node);
@@ -1051,7 +1061,7 @@ function setCommitIndex(node: RaftNode, index: number): void {
   const log = node.p.log;
   while (node.lastApplied < node.commitIndex) {
     node.lastApplied++;
-    node.outbox.push({ kind: 'apply', index: node.lastApplied, entry: log[node.lastApplied - base] });
+    node.outbox.push({ kind: 'apply', index: node.lastApplied, entry: log.at(node.lastApplied - base)! });
   }
   const configs = node.configs;
   if (node.committedConfig + 1 < configs.length && configs[node.committedConfig + 1].index <= index) refreshConfig(node);
@@ -1146,7 +1156,7 @@ function sendAppend(node: RaftNode, peer: string, from: number, withEntries: boo
     term: node.p.currentTerm,
     leaderId: node.id,
     prevLogIndex,
-    prevLogTerm: log[prevLogIndex - base].term,
+    prevLogTerm: log.at(prevLogIndex - base)!.term,
     entries,
     leaderCommit: node.commitIndex,
     seq: node.readSeq,

@@ -1,4 +1,5 @@
 // Types of the pure Raft node: log entries, configurations, snapshots, RPC messages, rule switches and the outbox it fills.
+import type { Column } from '../column';
 
 /** One log entry. Entries are immutable once created by a leader; followers hold the same objects. */
 export interface Entry {
@@ -50,9 +51,10 @@ export interface RaftPersistent {
   /**
    * log[0] stands for the last entry the snapshot covers (index snapshot.lastIncludedIndex; at the
    * start a sentinel `{term: 0}` at index 0); log[k] is entry snapshot.lastIncludedIndex + k.
-   * Indices stay absolute and 1-based after compaction.
+   * Indices stay absolute and 1-based after compaction. A Column (frozen leaves of 64 entries):
+   * the nodes' logs share their leaves, and a saved state restores a log by leaves, not entries.
    */
-  log: Entry[];
+  log: Column<Entry>;
   snapshot: Snapshot;
 }
 

@@ -13,7 +13,7 @@ export interface CheckedNode {
   readonly persistent: {
     readonly currentTerm: number;
     /** log[0] stands for the snapshot's last entry (index snapshot.lastIncludedIndex, 0 without one). */
-    readonly log: readonly Entry[];
+    readonly log: Column<Entry>;
     readonly snapshot?: { readonly lastIncludedIndex: number; readonly lastIncludedTerm: number };
   };
   readonly raft: { readonly role: Role; readonly commitIndex: number };
@@ -206,13 +206,13 @@ export class RaftChecker {
   private diffLog(i: number, node: CheckedNode, s: Shadow): void {
     const log = node.persistent.log;
     const base = node.persistent.snapshot?.lastIncludedIndex ?? 0;
-    if (base !== s.base || log[0] !== s.refs.at(0)) this.rebase(node, s, base);
+    if (base !== s.base || log.at(0) !== s.refs.at(0)) this.rebase(node, s, base);
     const refs = s.refs;
     const n = log.length;
-    if (refs.length === n && refs.last() === log[n - 1]) return;
+    if (refs.length === n && refs.last() === log.at(n - 1)) return;
     // Logs change only at their end: find the longest common prefix from the back of the overlap.
     let k = Math.min(refs.length, n);
-    while (k > 0 && refs.at(k - 1) !== log[k - 1]) k--;
+    while (k > 0 && refs.at(k - 1) !== log.at(k - 1)) k--;
     if (refs.length > k) {
       const gone = refs.at(k)!;
       if (base + k < this.committed.length && this.committed.id.at(base + k) === this.idOf(gone)) {
@@ -229,7 +229,7 @@ export class RaftChecker {
     }
     let prev = k > 0 ? this.phOf(s, k - 1) : 0;
     for (let j = k; j < n; j++) {
-      const entry = log[j];
+      const entry = log.at(j)!;
       const index = base + j;
       if (j === 0) {
         // The log's first slot stands for the snapshot (or the sentinel): its hash was set by rebase.
@@ -271,7 +271,7 @@ export class RaftChecker {
         `${node.id}'s snapshot ends at index ${base} with term ${snapshotTerm}, but the entry committed there has term ${this.committedEntryTerm(base)}`,
       );
     }
-    if (shift > 0 && shift < s.refs.length && s.refs.at(shift) === log[0]) {
+    if (shift > 0 && shift < s.refs.length && s.refs.at(shift) === log.at(0)) {
       // Compaction of its own log: the same entries, a shorter prefix.
       s.ph0 = this.phOf(s, shift);
       s.refs.dropFront(shift);
@@ -281,7 +281,7 @@ export class RaftChecker {
       for (let j = Math.max(1, base - s.base + 1); j < s.refs.length; j++) {
         const index = s.base + j;
         const held = s.refs.at(j)!;
-        if (index < this.committed.length && this.committed.id.at(index) === this.idOf(held) && log[index - base] !== held) {
+        if (index < this.committed.length && this.committed.id.at(index) === this.idOf(held) && log.at(index - base) !== held) {
           this.report('Committed entries never truncated', `${node.id} discarded committed entry ${index} when it installed a snapshot up to ${base}`);
           break;
         }
@@ -322,7 +322,7 @@ export class RaftChecker {
       this.report('State Machine Safety', `${node.id} has commitIndex ${ci} beyond its last index ${base + log.length - 1}`);
     }
     for (let idx = Math.max(s.commit, base) + 1; idx <= ci && idx < base + log.length; idx++) {
-      const entry = log[idx - base];
+      const entry = log.at(idx - base)!;
       if (idx < this.committed.length) {
         if (this.committed.id.at(idx) !== this.idOf(s.refs.at(idx - base)!)) {
           this.report(

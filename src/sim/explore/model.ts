@@ -187,7 +187,7 @@ export function worldFrom(nodes: readonly NodeStart[], inflight: readonly InFlig
     return c;
   };
   const modelNodes: ModelNode[] = nodes.map((n) => {
-    const persistent = { ...n.persistent, log: n.persistent.log.map(entry) };
+    const persistent = { ...n.persistent, log: raft.logOf(n.persistent.log.toArray().map(entry)) };
     const running = new Set(n.timers);
     return {
       id: n.id,
@@ -220,7 +220,7 @@ export function worldFrom(nodes: readonly NodeStart[], inflight: readonly InFlig
       world.checker.afterEvent(i);
       // What the node applied before exploring began (the engine's checker saw each of them).
       const base = n.persistent.snapshot.lastIncludedIndex;
-      if (n.up) for (let k = base + 1; k <= n.raft.lastApplied; k++) world.checker.onApply(i, k, n.persistent.log[k - base]);
+      if (n.up) for (let k = base + 1; k <= n.raft.lastApplied; k++) world.checker.onApply(i, k, n.persistent.log.at(k - base)!);
       observe(world, i);
       for (let k = base + 1; k <= n.raft.commitIndex; k++) noteCommitted(world, n, k);
     });
@@ -234,7 +234,7 @@ export function worldFrom(nodes: readonly NodeStart[], inflight: readonly InFlig
 /** Log entries never change once made; freezing them lets copies share them (the checker compares entries by identity). */
 function freezeLog(n: ModelNode): void {
   const log = n.persistent.log;
-  for (let i = log.length - 1; i >= 0 && !Object.isFrozen(log[i]); i--) Object.freeze(log[i]);
+  for (let i = log.length - 1; i >= 0 && !Object.isFrozen(log.at(i)); i--) Object.freeze(log.at(i));
 }
 
 /**
@@ -285,7 +285,7 @@ function copyRaft(r: raft.RaftNode, p: RaftPersistent, options: raft.RaftNode['o
 }
 
 function copyNode(n: ModelNode, options: raft.RaftNode['options']): ModelNode {
-  const persistent = { ...n.persistent, log: n.persistent.log.slice() };
+  const persistent = { ...n.persistent, log: n.persistent.log.copy() };
   return { id: n.id, up: n.up, persistent, raft: copyRaft(n.raft, persistent, options), timers: { ...n.timers }, heard: n.heard };
 }
 
@@ -391,7 +391,7 @@ function noteCommitted(w: World, n: ModelNode, k: number): void {
   if (k === 0 || w.history.committed[k] !== undefined || k - base >= n.persistent.log.length) return;
   const c = ownHistory(w).committed;
   for (let j = c.length; j < k; j++) c[j] ??= '';
-  c[k] = k <= base ? `s${base}/${n.persistent.snapshot.lastIncludedTerm}` : `${entryKey(n.persistent.log[k - base])}@${n.persistent.currentTerm}`;
+  c[k] = k <= base ? `s${base}/${n.persistent.snapshot.lastIncludedTerm}` : `${entryKey(n.persistent.log.at(k - base)!)}@${n.persistent.currentTerm}`;
 }
 
 /** Records the (index, term) pairs of node i's log not seen before, with the prefix they came with. */
@@ -403,8 +403,9 @@ function observe(w: World, i: number): void {
   // A compacted prefix is committed, so the same on every node: its last index and term name it.
   let prefix = base > 0 ? `s${base}/${p.snapshot.lastIncludedTerm};` : '';
   for (let k = 1; k < log.length; k++) {
-    prefix += `${log[k].term},`;
-    const key = (base + k) * 2097152 + log[k].term;
+    const term = log.at(k)!.term;
+    prefix += `${term},`;
+    const key = (base + k) * 2097152 + term;
     if (!seen.has(key)) {
       seen = ownHistory(w).seen;
       seen.set(key, prefix);
@@ -700,7 +701,7 @@ function nodeKey(n: ModelNode): string {
   const p = n.persistent;
   const t = n.timers;
   let out = `${n.up ? 'U' : 'D'}${p.currentTerm}/${p.votedFor ?? '-'}/`;
-  for (let k = 1; k < p.log.length; k++) out += `${entryKey(p.log[k])},`;
+  for (let k = 1; k < p.log.length; k++) out += `${entryKey(p.log.at(k)!)},`;
   out += `/${t.election ? 'e' : ''}${t.heartbeat ? 'h' : ''}${t.replicate ? 'r' : ''}/`;
   if (n.up) out += raftKey(n.raft);
   const s = p.snapshot;

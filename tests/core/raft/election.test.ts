@@ -99,7 +99,8 @@ describe('§5.1 terms', () => {
     const p = newPersistent(IDS3);
     p.currentTerm = 6;
     p.votedFor = 'n2';
-    p.log.push({ term: 5, command: 'a' }, { term: 6, command: 'b' });
+    p.log.push({ term: 5, command: 'a' });
+    p.log.push({ term: 6, command: 'b' });
     const n = createRaftNode('n1', IDS3, p);
     expect(n.role).toBe('follower');
     expect(n.p.currentTerm).toBe(6);
@@ -149,7 +150,7 @@ describe('§5.2 leader election', () => {
     expect(n.role).toBe('leader');
     expect(n.leaderId).toBe('n1');
     expect(roleChanges(out)).toEqual(['leader@2']);
-    expect(n.p.log[2]).toEqual({ term: 2, command: null });
+    expect(n.p.log.at(2)).toEqual({ term: 2, command: null });
     expect(out).toContainEqual({ kind: 'electionTimer', run: false });
     expect(out).toContainEqual({ kind: 'heartbeatTimer', run: true });
     const aes = sent(out, 'AppendEntries');
@@ -303,7 +304,7 @@ describe('§5.2 leader election', () => {
     expect(n.p.log.length).toBe(1);
     electLeader(n, 3);
     expect(propose(n, 'x')).toEqual({ index: 2, term: 3 }); // 1 is the no-op
-    expect(n.p.log[2]).toEqual({ term: 3, command: 'x' });
+    expect(n.p.log.at(2)).toEqual({ term: 3, command: 'x' });
   });
 
   it('a majority is floor(N/2) + 1 of the static membership', () => {

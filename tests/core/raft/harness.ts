@@ -1,6 +1,7 @@
 // Helpers for driving the pure Raft node by hand: build nodes with given logs, feed messages, read the outbox.
 import {
   SENTINEL,
+  logOf,
   createRaftNode,
   electionTimeout,
   receive,
@@ -40,7 +41,7 @@ export interface NodeSpec {
 /** A fresh node (as after start or restart) holding the given persistent state; the outbox is emptied. */
 export function makeNode(spec: NodeSpec = {}): RaftNode {
   const id = spec.id ?? 'n1';
-  const log = [SENTINEL, ...entries(spec.log ?? [], id)];
+  const log = logOf([SENTINEL, ...entries(spec.log ?? [], id)]);
   const options: RaftOptions = {
     ...DEFAULT_RAFT_OPTIONS,
     ...spec.options,

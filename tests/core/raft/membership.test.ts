@@ -138,7 +138,7 @@ describe('thesis §4.2.1: a learner catches up, then becomes a voter', () => {
     drain(n);
     receive(n, 'n4', aeOk(2, 2));
     expect(n.config).toMatchObject({ voters: ['n1', 'n2', 'n3', 'n4'], learners: [] });
-    expect(n.p.log[3].command).toEqual(configCommand(['n1', 'n2', 'n3', 'n4']));
+    expect(n.p.log.at(3)!.command).toEqual(configCommand(['n1', 'n2', 'n3', 'n4']));
   });
 
   it('a round counts as fast only if it ends before the third heartbeat after it began (within a minimum election timeout): at the third it is too slow', () => {

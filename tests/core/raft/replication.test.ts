@@ -53,7 +53,7 @@ describe('§5.3 follower: AppendEntries consistency check', () => {
     const es = entries([1, 2], 'L');
     receive(n, 'n2', ae(2, 'n2', 1, 1, es, 0));
     expect(logTerms(n)).toEqual([1, 1, 2]);
-    expect(n.p.log[2]).toBe(es[0]);
+    expect(n.p.log.at(2)).toBe(es[0]);
     expect(sentTo(drain(n), 'AppendEntriesReply', 'n2')).toMatchObject({ term: 2, success: true, matchIndex: 3 });
   });
 
@@ -69,18 +69,18 @@ describe('§5.3 follower: AppendEntries consistency check', () => {
     receive(n, 'n2', ae(2, 'n2', 1, 1, es, 0));
     const out = drain(n);
     expect(logTerms(n)).toEqual([1, 2]);
-    expect(n.p.log[2]).toBe(es[0]);
+    expect(n.p.log.at(2)).toBe(es[0]);
     expect(out).toContainEqual({ kind: 'truncate', fromIndex: 2 });
     expect(sentTo(out, 'AppendEntriesReply', 'n2')).toMatchObject({ success: true, matchIndex: 2 });
   });
 
   it('truncation happens only at the first conflict: matching entries before it are kept as they are', () => {
     const n = makeNode({ term: 3, log: [1, 2, 2, 2] });
-    const kept = n.p.log[2];
+    const kept = n.p.log.at(2);
     receive(n, 'n2', ae(3, 'n2', 1, 1, [{ term: 2, command: 'same term' }, { term: 3, command: 'new' }], 0));
     const out = drain(n);
     expect(logTerms(n)).toEqual([1, 2, 3]);
-    expect(n.p.log[2]).toBe(kept); // not replaced
+    expect(n.p.log.at(2)).toBe(kept); // not replaced
     expect(out).toContainEqual({ kind: 'truncate', fromIndex: 3 });
   });
 
@@ -98,10 +98,10 @@ describe('§5.3 follower: AppendEntries consistency check', () => {
     const n = makeNode({ term: 2, log: [1] });
     const msg = ae(2, 'n2', 1, 1, entries([2, 2], 'L'), 0);
     receive(n, 'n2', msg);
-    const before = n.p.log.slice();
+    const before = n.p.log.toArray();
     receive(n, 'n2', msg);
-    expect(n.p.log).toEqual(before);
-    expect(n.p.log.every((e, i) => e === before[i])).toBe(true);
+    expect(n.p.log.toArray()).toEqual(before);
+    expect(n.p.log.toArray().every((e, i) => e === before[i])).toBe(true);
   });
 
   it('commitIndex = min(leaderCommit, index of the last new entry): unchecked entries past it stay uncommitted', () => {
@@ -142,7 +142,7 @@ describe('§5.3 follower: AppendEntries consistency check', () => {
     const out = drain(n);
     const applies = out.filter((o) => o.kind === 'apply');
     expect(applies.map((o) => (o.kind === 'apply' ? o.index : -1))).toEqual([1, 2, 3]);
-    for (const o of applies) if (o.kind === 'apply') expect(o.entry).toBe(n.p.log[o.index]);
+    for (const o of applies) if (o.kind === 'apply') expect(o.entry).toBe(n.p.log.at(o.index));
     expect(n.lastApplied).toBe(3);
   });
 });
