@@ -55,6 +55,9 @@ export async function settle(): Promise<void> {
 /** Clicks *Edit a copy* and waits for its replay to end. */
 export async function clickEditCopy(): Promise<void> {
   run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+  // Over a lesson being written, the page asks first (in the page): the copy replaces it.
+  const replace = screen.queryByRole('button', { name: 'Replace it' });
+  if (replace !== null) run(() => fireEvent.click(replace));
   await settle();
 }
 

@@ -117,6 +117,7 @@ describe('a sliced replay', () => {
       run(() => showLesson(lessonToMarkdown(fourSteps), 'link'));
       const stopper = stopAfter(3);
       run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+      run(() => fireEvent.click(screen.getByRole('button', { name: 'Replace it' })));
       expect(screen.getByTestId('lesson-replay').textContent).toBe('Replaying step 1 of 4 to open it in the editor…Stop');
       await settle();
       stopper.restore();

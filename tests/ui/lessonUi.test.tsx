@@ -18,7 +18,7 @@ import { LessonScreen } from '../../src/ui/lesson/LessonScreen';
 import { encodeLessonHash, lessonToMarkdown, type Lesson } from '../../src/ui/lesson/lessonFormat';
 import { discardLesson, startLesson, setLessonFields, useLesson } from '../../src/ui/lesson/lessonStore';
 import { freshRun } from './helpers';
-import { clickCheck, clickEditCopy, field, run, type } from './lessonHelpers';
+import { clickCheck, clickEditCopy, field, run, settle, type } from './lessonHelpers';
 import { loaded } from './loaded';
 
 const where = (): string => screen.getByTestId('guide-where').textContent ?? '';
@@ -290,19 +290,29 @@ describe('opening lessons', () => {
     expect(useLesson.getState().draft).toBeNull();
   });
 
-  it('"edit a copy" asks before it replaces a lesson being written, and keeps it when the answer is no', async () => {
+  it('"edit a copy" asks in the page before it replaces a lesson being written: Keep mine keeps it, Replace it replaces it', async () => {
     run(() => startLesson('My precious draft'));
     render(<LessonScreen />);
     run(() => showLesson(lessonToMarkdown(oneStep), 'link'));
-    const confirm = vi.fn((_text?: string) => false);
+    const confirm = vi.fn(() => true);
     window.confirm = confirm;
-    await clickEditCopy();
-    expect(confirm).toHaveBeenCalledWith(expect.stringMatching(/^You are writing “My precious draft” \(0 steps\)\. Editing a copy of this lesson replaces it\./));
-    expect(useLesson.getState().draft!.lesson.title).toBe('My precious draft');
-    confirm.mockReturnValue(true);
-    await clickEditCopy();
-    expect(useLesson.getState().draft!.lesson.steps.map((x) => x.title)).toEqual(['A leader']);
-    delete (window as { confirm?: unknown }).confirm;
+    try {
+      run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+      await settle();
+      const ask = screen.getByRole('group', { name: 'Replace the lesson you are writing?' });
+      expect(ask.textContent).toMatch(/^You are writing “My precious draft” \(0 steps\)\. Editing a copy of this lesson replaces it\. Download yours first if you want to keep it\./);
+      run(() => fireEvent.click(screen.getByRole('button', { name: 'Keep mine' })));
+      await settle();
+      expect(screen.queryByRole('group', { name: 'Replace the lesson you are writing?' })).toBeNull();
+      expect(useLesson.getState().draft!.lesson.title).toBe('My precious draft');
+      run(() => fireEvent.click(screen.getByRole('button', { name: 'Edit a copy' })));
+      run(() => fireEvent.click(screen.getByRole('button', { name: 'Replace it' })));
+      await settle();
+      expect(useLesson.getState().draft!.lesson.steps.map((x) => x.title)).toEqual(['A leader']);
+      expect(confirm).not.toHaveBeenCalled();
+    } finally {
+      delete (window as { confirm?: unknown }).confirm;
+    }
     run(() => setLessonFields({ title: '' }));
   });
 });

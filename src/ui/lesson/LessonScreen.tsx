@@ -72,15 +72,15 @@ export function LessonError({
 }
 
 /**
- * Whether the lesson being written may be replaced by a copy: asked first when there is one (it lives only in
- * this browser's storage, and the copy takes its place).
+ * The lesson being written, as the question before *Edit a copy* replaces it names it (it lives only in this
+ * browser's storage, and the copy takes its place), or null when there is none.
  */
-function mayReplaceDraft(): boolean {
+function draftToReplace(): string | null {
   const d = useLesson.getState().draft;
-  if (d === null || typeof window.confirm !== 'function') return true;
+  if (d === null) return null;
   const title = d.lesson.title.trim() === '' ? 'an untitled lesson' : `“${d.lesson.title.trim()}”`;
   const steps = d.lesson.steps.length;
-  return window.confirm(`You are writing ${title} (${steps} step${steps === 1 ? '' : 's'}). Editing a copy of this lesson replaces it. Download yours first if you want to keep it. Replace it?`);
+  return `You are writing ${title} (${steps} step${steps === 1 ? '' : 's'}). Editing a copy of this lesson replaces it. Download yours first if you want to keep it.`;
 }
 
 /**
@@ -131,8 +131,13 @@ function LessonScreenBody() {
   const [replay, setReplay] = useState<WalkProgress | null>(null);
   const stop = useRef<AbortController | null>(null);
   useEffect(() => () => stop.current?.abort(), []);
-  const startEdit = (md: string): void => {
-    if (stop.current !== null || !mayReplaceDraft()) return;
+  // Asked in the page before a copy replaces the lesson being written (a browser dialog would block the page).
+  const [asking, setAsking] = useState<string | null>(null);
+  const startEdit = (md: string, replace = false): void => {
+    if (stop.current !== null) return;
+    const question = replace ? null : draftToReplace();
+    setAsking(question);
+    if (question !== null) return;
     const controller = new AbortController();
     stop.current = controller;
     setEditError(undefined);
@@ -174,6 +179,17 @@ function LessonScreenBody() {
           )}
         </span>
       </div>
+      {asking !== null && (
+        <p className="hint lesson-bar-progress" role="group" aria-label="Replace the lesson you are writing?">
+          <span>{asking}</span>
+          <button type="button" className="btn small danger" onClick={() => startEdit(markdown, true)}>
+            Replace it
+          </button>
+          <button type="button" className="btn small" onClick={() => setAsking(null)}>
+            Keep mine
+          </button>
+        </p>
+      )}
       {notes.length > 0 && (
         <p className="hint lesson-bar-note" data-testid="lesson-config-note">
           {notes.join(' ')}
