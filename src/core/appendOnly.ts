@@ -11,19 +11,13 @@ interface Changes {
   epoch: number;
   /** Lowest position each change touched, by epoch. */
   lows: number[];
-  /** Whether a cache over it wants to know the leaves restores write (see restoredFrom). */
-  wantsLeaves?: boolean;
-  /** The frozen leaves (of 64 elements, the last possibly fewer) a saved state last wrote it from, in order, and the epoch they hold for. */
-  leaves?: ReadonlyArray<readonly unknown[]>;
-  leavesEpoch?: number;
 }
 
 const marked = new WeakMap<object, Changes>();
 
 /** Marks `c` as growing at its end only (see the file comment); returns it. */
 export function appendOnly<T extends object>(c: T): T {
-  // Every field from the start: one object shape for all (its readers stay monomorphic when a restore records leaves).
-  if (!marked.has(c)) marked.set(c, { epoch: 0, lows: [], wantsLeaves: false, leaves: undefined, leavesEpoch: -1 });
+  if (!marked.has(c)) marked.set(c, { epoch: 0, lows: [] });
   return c;
 }
 
@@ -47,35 +41,4 @@ export function lowestChangeSince(c: object, epoch: number): number {
   let low = Infinity;
   for (let e = epoch; e < m.lows.length; e++) if (m.lows[e] < low) low = m.lows[e];
   return low;
-}
-
-/**
- * Records that a marked collection now holds exactly the elements of `leaves` (a saved state's
- * chunks of 64, in order) at their start. Valid until its next announced change: caches over it
- * (AppendIndex) skip re-reading leaves they have already read at the same place.
- */
-export function restoredFrom(c: object, leaves: ReadonlyArray<readonly unknown[]>): void {
-  const m = marked.get(c);
-  // Kept only where asked for: they hold a saved state's leaves alive after it is dropped.
-  if (m === undefined || m.wantsLeaves !== true) return;
-  m.leaves = leaves;
-  m.leavesEpoch = m.epoch;
-}
-
-/** Marks `c` (and marks it appendOnly) as one whose restores record their leaves (see restoredFrom); returns it. */
-export function withLeaves<T extends object>(c: T): T {
-  appendOnly(c);
-  marked.get(c)!.wantsLeaves = true;
-  return c;
-}
-
-/** Whether restores of `c` record their leaves (it was marked withLeaves). */
-export function keepsLeaves(c: object): boolean {
-  return marked.get(c)?.wantsLeaves === true;
-}
-
-/** The leaves a marked collection was last restored from, if it changed only by growing since (see restoredFrom). */
-export function leavesOf(c: object): ReadonlyArray<readonly unknown[]> | undefined {
-  const m = marked.get(c);
-  return m !== undefined && m.leavesEpoch === m.epoch ? m.leaves : undefined;
 }

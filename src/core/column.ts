@@ -7,7 +7,7 @@
 // those leaves: a saved state keeps the array of leaves (64 times shorter) and shares every full
 // leaf, and a restore writes back leaf references, so seeking across a long run costs 1/64 of the
 // elements it moves. Columns that hold the same elements can share their leaves (see LeafPool).
-import { appendOnly, shrunk } from './appendOnly';
+import { appendOnly, epochOf, lowestChangeSince, shrunk } from './appendOnly';
 
 /** Elements per leaf (the saved states' own leaf size, so a leaf saved elsewhere can be this one). */
 const LEAF = 64;
@@ -86,6 +86,44 @@ export class Column<T> {
     const tail = this.tail;
     for (; i < end; i++) out.push(tail[i - inFull]);
     return out;
+  }
+
+  /** Position of the first element === v at `from` or after, or -1. */
+  indexOf(v: T, from = 0): number {
+    const full = this.full;
+    const inFull = full.length << SHIFT;
+    let i = Math.max(0, from);
+    for (; i < inFull; i = (i | MASK) + 1) {
+      const k = full[i >> SHIFT].indexOf(v, i & MASK);
+      if (k >= 0) return (i & ~MASK) + k;
+    }
+    const k = this.tail.indexOf(v, i - inFull);
+    return k < 0 ? -1 : inFull + k;
+  }
+
+  /** Full leaves: elements 0 … 64 × leafCount - 1 sit in frozen leaves, the rest in the tail. */
+  get leafCount(): number {
+    return this.full.length;
+  }
+
+  /** Full leaf j (frozen; the same object for as long as those 64 elements stay), or undefined. */
+  leaf(j: number): readonly T[] | undefined {
+    return this.full[j];
+  }
+
+  /**
+   * A count of the changes to the full leaves other than growth (a cut, a set, or a restore that
+   * rewrote some): a cache over the leaves compares it, and asks changedSince from where. The tail is
+   * not covered: a restore writes it back without a sign (a fork with the same full leaves can
+   * differ in its tail alone), so a cache must check what it reads there.
+   */
+  get changes(): number {
+    return epochOf(this.full)!;
+  }
+
+  /** Lowest position of a full leaf changed other than by growth since `changes` was `since` (Infinity: none). */
+  changedSince(since: number): number {
+    return lowestChangeSince(this.full, since) * LEAF;
   }
 
   /** The last element (undefined when empty). */

@@ -15,7 +15,7 @@
 // snapshot shares its saved record.
 
 /** Implemented by objects that save and restore themselves (under the SNAPSHOT key). */
-import { epochOf, keepsLeaves, lowestChangeSince, restoredFrom, shrunk } from '../core/appendOnly';
+import { epochOf, lowestChangeSince, shrunk } from '../core/appendOnly';
 
 export interface SnapshotHook {
   /** What to keep; `visit` hands the walker objects the saved data refers to that may change (they are saved too). */
@@ -433,16 +433,10 @@ export class Snapshotter {
           // Shrink by splicing, grow by writing in order: a length set far ahead first would turn
           // the array into a slow dictionary-mode one (a log restored forward, then pushed to).
           if (n < before) shrinkTo(a, n);
-          // Only the leaves from `from` on are read (a restore backward reads none), unless a cache
-          // over the array wants them all (see restoredFrom).
-          const all = s.epoch !== undefined && keepsLeaves(a);
-          const first = all ? 0 : Math.floor(from / CHUNK);
-          const leaves = leavesFrom(s.data as Chunk, n, first);
-          writeArray(a, leaves, first, from);
-          if (s.epoch !== undefined) {
-            if (before > from) shrunk(a, from);
-            if (all) restoredFrom(a, leaves);
-          }
+          // Only the leaves from `from` on are read (a restore backward reads none).
+          const first = Math.floor(from / CHUNK);
+          writeArray(a, leavesFrom(s.data as Chunk, n, first), first, from);
+          if (s.epoch !== undefined && before > from) shrunk(a, from);
           break;
         }
         case MAP:

@@ -1,4 +1,4 @@
-// Column (src/core/column.ts): reads as the array it stands for under any mix of changes, restores exactly, and shares its leaves.
+// Column (src/core/column.ts): reads as the array it stands for under any mix of changes, restores exactly, announces what changed in its leaves, and shares them.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Column, LeafPool } from '../../src/core/column';
@@ -27,7 +27,12 @@ describe('Column', () => {
         }
         const s = new Snapshotter();
         const saves: Array<{ snap: ReturnType<Snapshotter['take']>; model: Array<number | undefined> }> = [];
+        const leavesNow = (): unknown[] => Array.from({ length: root.col.leafCount }, (_, j) => root.col.leaf(j));
         for (const o of ops) {
+          // What a cache over the full leaves relies on (AppendIndex): below the lowest change
+          // announced, the leaves held both before and after an operation are the same objects.
+          const changes = root.col.changes;
+          const before = leavesNow();
           if ('push' in o) {
             root.col.push(o.push);
             model.push(o.push);
@@ -51,12 +56,22 @@ describe('Column', () => {
             model.push(...back.model);
           }
           expect(root.col.length).toBe(model.length);
+          const low = root.col.changedSince(changes) / 64;
+          const after = leavesNow();
+          for (let j = 0; j < Math.min(low, before.length, after.length); j++) expect(after[j]).toBe(before[j]);
+          if (root.col.changes === changes) expect(low).toBe(Infinity);
         }
         expect(root.col.toArray()).toEqual(model);
         for (let i = -1; i <= model.length; i++) expect(root.col.at(i)).toBe(model[i]);
         expect(root.col.last()).toBe(model[model.length - 1]);
         for (const [a, b] of [[0, model.length], [0, 1], [63, 130], [model.length - 70, model.length + 5], [5, 3], [64, 128]]) expect(root.col.slice(a, b)).toEqual(model.slice(Math.max(0, a), Math.max(0, b)));
         expect(root.col.slice(model.length >> 1)).toEqual(model.slice(model.length >> 1));
+        for (let j = 0; j < root.col.leafCount; j++) expect(root.col.leaf(j)).toEqual(model.slice(64 * j, 64 * j + 64));
+        expect(root.col.leaf(root.col.leafCount)).toBeUndefined();
+        for (const i of [0, 1, 63, 64, 65, 130, model.length - 1, model.length >> 1]) {
+          const v = model[i];
+          for (const from of [0, i, i + 1, 64, 100, model.length]) expect(root.col.indexOf(v, from), `indexOf(${v}, ${from})`).toBe(model.indexOf(v, from));
+        }
       }),
       { seed: 20261204, numRuns: 300 },
     );

@@ -142,6 +142,63 @@ describe('AppendIndex', () => {
     }
   });
 
+  it('a restore that changes the tail alone (a fork with the same full leaves) is noticed', () => {
+    const root = { ix: new AppendIndex<string, number>() };
+    const s = new Snapshotter();
+    for (let i = 0; i < 64; i++) root.ix.add(`k${i}`, i);
+    const base = s.take(root);
+    // Fork A: K at 65. Fork B: K at 64, and as many keys: only the tails differ.
+    root.ix.add('x', 64);
+    root.ix.add('K', 65);
+    const a = s.take(root);
+    const fpA = fingerprint(root);
+    s.restore(base);
+    root.ix.add('K', 64);
+    root.ix.add('y', 65);
+    expect(root.ix.get('K')).toBe(64);
+    const b = s.take(root);
+    s.restore(a);
+    expect(fingerprint(root)).toBe(fpA);
+    // The cache maps K to 64 (B): it must find K where A holds it, not call it absent.
+    expect(root.ix.get('K')).toBe(65);
+    expect(root.ix.has('y')).toBe(false);
+    expect(root.ix.add('K', 0)).toBe(false);
+    expect(root.ix.size).toBe(66);
+    // And back: B's tail again, then one leaf more on top of it (the tail becomes a full leaf).
+    s.restore(b);
+    expect(root.ix.get('K')).toBe(64);
+    expect(root.ix.has('x')).toBe(false);
+    for (let i = 66; i < 140; i++) expect(root.ix.add(`m${i}`, i)).toBe(true);
+    expect(root.ix.get('y')).toBe(65);
+    expect(root.ix.get('m100')).toBe(100);
+    s.restore(a);
+    expect(root.ix.get('K')).toBe(65);
+    expect(root.ix.has('m100')).toBe(false);
+  });
+
+  it('full leaves a restore rewrites in place (as many leaves, other keys) are mapped again', () => {
+    // Fork A holds K at `inA`, fork B at `inB`, with as many leaves; the cache last reads B.
+    for (const [inA, inB] of [[5, 70], [70, 5]]) {
+      const root = { ix: new AppendIndex<string, number>() };
+      const s = new Snapshotter();
+      const empty = s.take(root);
+      for (let i = 0; i < 128; i++) root.ix.add(i === inA ? 'K' : `a${i}`, i);
+      expect(root.ix.get('K')).toBe(inA);
+      const a = s.take(root);
+      s.restore(empty);
+      for (let i = 0; i < 128; i++) root.ix.add(i === inB ? 'K' : `b${i}`, i);
+      expect(root.ix.get('K')).toBe(inB);
+      expect(root.ix.get('b127')).toBe(127);
+      s.restore(a);
+      // The restore announced leaf 0 on changed, and the leaves B had mapped there are not A's.
+      const at = `K at ${inA}, then ${inB}`;
+      expect(root.ix.get('K'), at).toBe(inA);
+      expect(root.ix.get(`a${inB}`), at).toBe(inB);
+      expect(root.ix.has('b3'), at).toBe(false);
+      expect(root.ix.add('K', 0), at).toBe(false);
+    }
+  });
+
   it('a set of keys alone holds no values', () => {
     const ix = new AppendIndex<string>(false);
     ix.add('a');
