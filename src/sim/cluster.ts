@@ -1,5 +1,5 @@
 // The headless Cluster: builds nodes from a config, runs the engine, applies user actions, runs checkers.
-import { appendOnly } from '../core/appendOnly';
+import { Column } from '../core/column';
 import { PhysicalClock } from '../core/clocks/physical';
 import { estimatedOffsetMs } from '../core/clocks/sync';
 import type { RaftNode } from '../core/raft/node';
@@ -101,8 +101,12 @@ export class SimCluster implements Cluster {
   private readonly engine: Engine;
   private readonly nodes: NodeActor[];
   private readonly byId = new Map<string, NodeActor>();
-  /** User actions for replay and share links (discarded with recordActions: false, for long headless runs). */
-  private readonly actionLog: ActionRecord[];
+  /**
+   * User actions for replay and share links (discarded with recordActions: false, for long headless runs).
+   * In frozen leaves (a Column): a workload records every publish, and a seek across a long run then
+   * restores leaf references, not 60,000 records. So every record is frozen (a leaf is never walked).
+   */
+  private readonly actionLog: Column<ActionRecord>;
   private readonly violationList: Violation[] = [];
   private readonly findingList: Violation[] = [];
   /**
@@ -138,7 +142,7 @@ export class SimCluster implements Cluster {
     // Everything is checked here, at the boundary, so nothing on the hot path needs to.
     checkOptions(options);
     this.options = notSnapshotted(options);
-    this.actionLog = options.recordActions === false ? new DiscardingLog<ActionRecord>() : appendOnly([]);
+    this.actionLog = options.recordActions === false ? new DiscardingLog<ActionRecord>() : new Column<ActionRecord>();
     this.seed = options.seed ?? 1;
     this.config = options.config !== undefined ? parseClusterConfig(options.config) : generatedConfig(options.nodes ?? 5);
     const root = Rng.fromSeed(this.seed);
@@ -759,7 +763,7 @@ export class SimCluster implements Cluster {
   deliver(msgId: number, copy = false): boolean {
     checkMsgId('deliver', msgId);
     if (typeof copy !== 'boolean') throw new TypeError(`deliver's copy must be true or false (got ${typeof copy})`);
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'deliver', args: copy ? [msgId, true] : [msgId] });
+    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'deliver', args: copy ? [msgId, true] : [msgId] }));
     const ok = this.engine.deliverNow(msgId, copy);
     this.settle();
     return ok;
@@ -769,7 +773,7 @@ export class SimCluster implements Cluster {
   fire(id: string, timer: string): boolean {
     const n = this.get(id);
     if (typeof timer !== 'string' || timer.length === 0 || timer.length > 64) throw new TypeError(`fire needs a timer name such as 'election' (got ${typeof timer === 'string' ? `'${timer.slice(0, 64)}'` : typeof timer})`);
-    this.actionLog.push({ at: this.now, events: this.engine.eventCount, op: 'fire', args: [id, timer] });
+    this.actionLog.push(Object.freeze({ at: this.now, events: this.engine.eventCount, op: 'fire', args: [id, timer] }));
     const t = this.engine.runningTimers().find((x) => x.actor === n && x.name === timer);
     const ok = t !== undefined && this.engine.fireNow(t);
     this.settle();
@@ -1139,8 +1143,21 @@ export class SimCluster implements Cluster {
     return this.engine.inFlight();
   }
 
-  actions(): readonly ActionRecord[] {
-    return this.actionLog;
+  /** A copy of the action log (it costs its length: hot paths read actionCount, actionAt or actionsSince). */
+  actions(): ActionRecord[] {
+    return this.actionLog.toArray();
+  }
+
+  actionCount(): number {
+    return this.actionLog.length;
+  }
+
+  actionAt(i: number): ActionRecord | undefined {
+    return this.actionLog.at(i);
+  }
+
+  actionsSince(from: number): ActionRecord[] {
+    return this.actionLog.slice(from);
   }
 
   violations(): readonly Violation[] {
@@ -1246,10 +1263,8 @@ export function plainAction(a: ActionRecord): ActionRecord {
 const NO_ENTRY: Entry = Object.freeze({ term: -1, command: null });
 
 /** An action log that keeps nothing: a run that will never be replayed need not grow with every publish. */
-class DiscardingLog<T> extends Array<T> {
-  override push(): number {
-    return 0;
-  }
+class DiscardingLog<T> extends Column<T> {
+  override push(): void {}
 }
 
 export function createCluster(options?: ClusterOptions): SimCluster {

@@ -358,8 +358,14 @@ export interface Cluster {
   journal(): readonly SimEvent[];
   /** Messages in the network now. */
   inFlight(): InFlight[];
-  /** User actions so far, for replay and sharing. */
+  /** User actions so far, for replay and sharing: a copy, costing their number (a workload records 60,000 in 10 minutes). */
   actions(): readonly ActionRecord[];
+  /** How many actions there are so far (what `actions().length` would be, without the copy). */
+  actionCount(): number;
+  /** Action i, counting from 0 (undefined outside 0 … actionCount() - 1), without copying the others. */
+  actionAt(i: number): ActionRecord | undefined;
+  /** The actions from index `from` on: a copy of those only. */
+  actionsSince(from: number): ActionRecord[];
   violations(): readonly Violation[];
   /** Documented consequences of chosen settings the checkers saw (e.g. a retry stored again past the dedup window). */
   findings(): readonly Violation[];

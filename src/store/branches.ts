@@ -146,7 +146,7 @@ onFork((d, op, args) => {
   const branches = withSaved(s.branches, s.current, d);
   // The new branch hangs off the branch that owns this moment: a fork before the current branch's own
   // fork action was done (even at the same instant) belongs to its ancestor.
-  const done = d.cluster.actions().length;
+  const done = d.cluster.actionCount();
   let parent = branches.find((b) => b.id === s.current)!;
   while (parent.parent !== null && done <= parent.forkActions) parent = branches.find((b) => b.id === parent.parent)!;
   const id = Math.max(...branches.map((b) => b.id)) + 1;

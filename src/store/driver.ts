@@ -441,15 +441,17 @@ export class Driver {
   /** Every action of the known run: done so far plus still ahead. */
   allActions(): ActionRecord[] {
     const t = this.track;
-    return [...t.cluster.actions(), ...t.future.slice(t.futureIdx)];
+    const all = t.cluster.actions();
+    for (let i = t.futureIdx; i < t.future.length; i++) all.push(t.future[i]);
+    return all;
   }
 
   /** How many actions the known run holds and its last one (records are immutable: a fork makes a new last one), without copying them. */
   knownActions(): { count: number; last: ActionRecord | undefined } {
     const t = this.track;
-    const done = t.cluster.actions();
+    const done = t.cluster.actionCount();
     const ahead = t.future.length - t.futureIdx;
-    return { count: done.length + ahead, last: ahead > 0 ? t.future[t.future.length - 1] : done[done.length - 1] };
+    return { count: done + ahead, last: ahead > 0 ? t.future[t.future.length - 1] : t.cluster.actionAt(done - 1) };
   }
 
   /** The newest `n` feed items. */
@@ -707,7 +709,7 @@ export class Driver {
     const c = t.cluster;
     const snap = c.saveState();
     const load = t.load.save();
-    return { seq: t.seq, events: c.eventCount, at: c.now, actions: c.actions().length, metrics: t.metrics.mark(), load, snap, bytes: snap.bytes + load.bytes, lasting: snap.lasting };
+    return { seq: t.seq, events: c.eventCount, at: c.now, actions: c.actionCount(), metrics: t.metrics.mark(), load, snap, bytes: snap.bytes + load.bytes, lasting: snap.lasting };
   }
 
   /**
@@ -724,7 +726,7 @@ export class Driver {
       this.keepTip(false);
       return this.tip !== had;
     }
-    if (t.cluster.actions().length !== t.futureIdx) return false;
+    if (t.cluster.actionCount() !== t.futureIdx) return false;
     if (this.keptHere() !== undefined) return false;
     this.syncFeed();
     this.visitHere();
@@ -743,7 +745,7 @@ export class Driver {
     const t = this.track;
     const c = t.cluster;
     const target = Math.max(0, Math.min(targetMs, this.horizon));
-    if (c.actions().length !== t.futureIdx && this.inPast) return false;
+    if (c.actionCount() !== t.futureIdx && this.inPast) return false;
     // Quick already: forward within a feed's worth of events, or a visit or checkpoint near before it.
     const from = this.startFor(target, true);
     const start = from === undefined || (target >= c.now && from.seq <= t.seq) ? t.seq : from.seq;
@@ -848,7 +850,7 @@ export class Driver {
     const t = this.track;
     const c = t.cluster;
     // Checkpoints belong to the known run: the cluster must be on it (every action it did is recorded).
-    if (!this.rewound && c.actions().length !== t.futureIdx) return;
+    if (!this.rewound && c.actionCount() !== t.futureIdx) return;
     const cp = this.startFor(targetMs, false);
     if (cp === undefined) return;
     // After a rewind any checkpoint; otherwise only forward (the cluster is at or past earlier ones).
@@ -1004,7 +1006,7 @@ export class Driver {
     const t = this.track;
     // On the known run (every action the cluster did came from the recorded future), the future
     // already holds the whole run: no copy of it (a seek would otherwise cost in proportion to the run).
-    const all = t.cluster.actions().length === t.futureIdx ? t.future : this.allActions();
+    const all = t.cluster.actionCount() === t.futureIdx ? t.future : this.allActions();
     this.syncFeed();
     if (!this.inPast) this.keepTip(true);
     t.future = all;

@@ -29,6 +29,7 @@ export interface RunView {
     groups(): Record<string, number>;
     cutLinks(): Array<[string, string]>;
     actions(): readonly ActionRecord[];
+    actionCount(): number;
     violations(): readonly Violation[];
     findings(): readonly Violation[];
     members(): readonly string[];
@@ -133,6 +134,7 @@ export function firstFrame(run: RunOptions): RunView {
       groups: () => ({ ...groups }),
       cutLinks: () => [],
       actions: () => [],
+      actionCount: () => 0,
       violations: () => [],
       findings: () => [],
       members: () => ids,

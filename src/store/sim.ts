@@ -300,7 +300,7 @@ function snapshot(d: RunView): Snap {
     groups: c.groups(),
     cuts: c.cutLinks(),
     network: { ...c.network },
-    actionCount: c.actions().length,
+    actionCount: c.actionCount(),
     lastStep: d.lastStep,
     feedVersion: d.seq,
     metrics: d.metrics.snapshot(),

@@ -15,7 +15,7 @@ function seen(d: ReturnType<typeof firstFrame>) {
     now: d.now, seq: d.seq, horizon: d.horizon, inPast: d.inPast, lastStep: d.lastStep, marks: d.marks,
     metrics: d.metrics.snapshot(), views: d.views(true), feed: d.feedTail(1000), inFlight: d.inFlight(),
     nodeIds: c.nodeIds, cnow: c.now, network: c.network, leader: c.leader(), groups: c.groups(), cuts: c.cutLinks(),
-    actions: c.actions(), violations: c.violations(), findings: c.findings(), members: c.members(), pending: c.pendingChanges(),
+    actions: c.actions(), actionCount: c.actionCount(), violations: c.violations(), findings: c.findings(), members: c.members(), pending: c.pendingChanges(),
   };
 }
 

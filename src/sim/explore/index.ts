@@ -173,7 +173,7 @@ export function counterexample(ex: Explore, found: Found): Counterexample {
   }
   const { runner } = runPrefix(ex.text);
   const c = runner.cluster;
-  const prefixActions = c.actions().length;
+  const prefixActions = c.actionCount();
   playOnEngine(ex, c, found.moves);
   const v = c.violations();
   const actions = c.actions().map(plainAction); // plain: a found run crosses from the worker

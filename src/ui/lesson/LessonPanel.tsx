@@ -300,7 +300,7 @@ function Recording({ draft }: { draft: LessonDraft }) {
             )}
             {live !== undefined && p.fewer === true && (
               <button type="button" className="btn small" onClick={dropLiveStep} title="The kept actions the page lacks are dropped; the step records from the page's run as it is" data-testid="lesson-drop-live">
-                Record from here instead (drop {plural(live.actions.length - getDriver().cluster.actions().length, 'kept action')})
+                Record from here instead (drop {plural(live.actions.length - getDriver().cluster.actionCount(), 'kept action')})
               </button>
             )}
             <button type="button" className="btn small" onClick={() => setError(restoreLessonRun())}>

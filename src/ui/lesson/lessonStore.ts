@@ -3,7 +3,7 @@
 // step being recorded is the page's run itself, so its actions and moment are kept too (noteLive), to be
 // brought back after a reload (resumeLessonRun).
 import { create } from 'zustand';
-import type { ActionRecord } from '../../sim';
+import type { ActionRecord, Cluster } from '../../sim';
 import { finishTask, getDriver, newRun, setPlaying, useSim } from '../../store/sim';
 import type { RunOptions } from '../../store/runOptions';
 import type { Lesson, LessonChallenge, LessonPredict, LessonStep, StepKept } from './lessonFormat';
@@ -182,8 +182,16 @@ export function setChallenge(c: LessonChallenge | undefined): void {
 }
 
 const same = (a: ActionRecord, b: ActionRecord): boolean => a.at === b.at && a.events === b.events && a.op === b.op && JSON.stringify(a.args) === JSON.stringify(b.args);
-/** Whether `a` is `b` without some of its last actions (every one of `a` is `b`'s, and `b` has more). */
-const isStrictPrefix = (a: readonly ActionRecord[], b: readonly ActionRecord[]): boolean => a.length < b.length && a.every((x, i) => same(x, b[i]));
+/** The page's actions read in place (the panel asks on every frame; a long run holds 60,000 of them). */
+type ActionReader = Pick<Cluster, 'actionCount' | 'actionAt'>;
+
+/** Whether `a`'s actions are `b` without some of its last ones (every one of `a` is `b`'s, and `b` has more). */
+function isStrictPrefix(a: ActionReader, b: readonly ActionRecord[]): boolean {
+  const n = a.actionCount();
+  if (n >= b.length) return false;
+  for (let i = 0; i < n; i++) if (!same(a.actionAt(i)!, b[i])) return false;
+  return true;
+}
 
 /** `fewer`: the page is on the step being recorded but holds fewer of its actions than were kept (see dropLiveStep). */
 export type Pending = { ok: true; lines: string; actions: number; from: number; to: number } | { ok: false; why: string; fewer?: true };
@@ -195,8 +203,8 @@ export function pendingStep(draft: LessonDraft): Pending {
   if (JSON.stringify(useSim.getState().run) !== JSON.stringify(draft.run)) {
     return { ok: false, why: `The page is on another run (seed ${useSim.getState().run.seed}); the lesson was recorded on seed ${draft.run.seed}.` };
   }
-  const actions = c.actions();
-  const prefixOk = actions.length >= draft.recorded.length && draft.recorded.every((a, i) => same(a, actions[i]));
+  const count = c.actionCount();
+  const prefixOk = count >= draft.recorded.length && draft.recorded.every((a, i) => same(a, c.actionAt(i)!));
   if (!prefixOk || c.now < draft.mark.at || c.eventCount < draft.mark.events) {
     return { ok: false, why: 'The page is not at the end of the last step: it went back before it, changed what happened in it, or was reloaded (a reload starts the run afresh; the lesson’s steps are kept).' };
   }
@@ -204,16 +212,16 @@ export function pendingStep(draft: LessonDraft): Pending {
   // drops the later actions): recording from here would drop them without a word. The teacher brings them back, or
   // says to record from here instead (dropLiveStep).
   const l = liveStep(draft);
-  if (l !== undefined && isStrictPrefix(actions, l.actions)) {
+  if (l !== undefined && isStrictPrefix(c, l.actions)) {
     const n = draft.lesson.steps.length + 1;
     const had = l.actions.length - draft.recorded.length;
     return {
       ok: false,
-      why: `The page holds fewer of step ${n}’s actions than you recorded: it had ${plural(had, 'action')} up to t = ${formatMs(l.at)}, and the page has ${plural(actions.length - draft.recorded.length, 'action')} of them (a reload starts the run afresh; going back in time drops later actions).`,
+      why: `The page holds fewer of step ${n}’s actions than you recorded: it had ${plural(had, 'action')} up to t = ${formatMs(l.at)}, and the page has ${plural(count - draft.recorded.length, 'action')} of them (a reload starts the run afresh; going back in time drops later actions).`,
       fewer: true,
     };
   }
-  const fresh = actions.slice(draft.mark.actions);
+  const fresh = c.actionsSince(draft.mark.actions);
   let lines: string;
   try {
     lines = stepLines(fresh, { at: c.now, events: c.eventCount });
@@ -240,14 +248,14 @@ export function addStep(): string | undefined {
     ...(n.predict !== undefined ? { predict: n.predict } : {}),
     ...(n.kept !== undefined ? { kept: n.kept } : {}),
   };
-  const actions = c.actions();
+  const actions = c.actions(); // a copy
   const mark = { at: c.now, events: c.eventCount, actions: actions.length };
   set({
     ...d,
     lesson: { ...d.lesson, steps: [...d.lesson.steps, step] },
     mark,
     ends: [...d.ends, d.mark],
-    recorded: actions.slice(),
+    recorded: actions,
     next: { ...EMPTY_STEP },
     live: undefined,
   });
@@ -367,13 +375,12 @@ export function noteLive(): void {
   const d = useLesson.getState().draft;
   if (d === null || !pendingStep(d).ok) return;
   const c = getDriver().cluster;
-  const actions = c.actions();
   const l = d.live;
-  if (l !== undefined && l.at === c.now && l.events === c.eventCount && l.actions.length === actions.length) return;
+  if (l !== undefined && l.at === c.now && l.events === c.eventCount && l.actions.length === c.actionCount()) return;
   // A run holding only some of the kept actions (and none of its own) never replaces them: the teacher did not act
   // on it. pendingStep refuses it already; this keeps the rule should that change.
-  if (l !== undefined && isStrictPrefix(actions, l.actions)) return;
-  set({ ...d, live: { actions: actions.slice(), at: c.now, events: c.eventCount } });
+  if (l !== undefined && isStrictPrefix(c, l.actions)) return;
+  set({ ...d, live: { actions: c.actions(), at: c.now, events: c.eventCount } });
 }
 
 // Kept when the learner acts, and when the page goes away (a reload, a closed tab): not on every frame.
@@ -397,7 +404,7 @@ if (typeof window !== 'undefined') {
  */
 export function continueLesson(lesson: Lesson, run: RunOptions, starts: readonly Mark[] = []): void {
   const c = getDriver().cluster;
-  const actions = c.actions();
+  const actions = c.actions(); // a copy
   const mark = { at: c.now, events: c.eventCount, actions: actions.length };
-  set({ lesson, run, mark, ends: lesson.steps.map((_, i) => starts[i] ?? mark), recorded: actions.slice(), next: { ...EMPTY_STEP } });
+  set({ lesson, run, mark, ends: lesson.steps.map((_, i) => starts[i] ?? mark), recorded: actions, next: { ...EMPTY_STEP } });
 }

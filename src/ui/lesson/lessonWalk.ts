@@ -65,8 +65,8 @@ export async function replayForEdit(chapter: Chapter, o: SliceOptions = {}): Pro
         const c = session.runner.cluster;
         starts.push(
           step.setup === undefined
-            ? { at: c.now, events: c.eventCount, actions: c.actions().length }
-            : { at: 0, events: 0, actions: 0, before: { run: runOptionsOf(c.options), actions: c.actions().slice(), at: c.now, events: c.eventCount } },
+            ? { at: c.now, events: c.eventCount, actions: c.actionCount() }
+            : { at: 0, events: 0, actions: 0, before: { run: runOptionsOf(c.options), actions: c.actions(), at: c.now, events: c.eventCount } },
         );
       },
     );
