@@ -3,7 +3,6 @@ import { Column } from '../core/column';
 import { PhysicalClock } from '../core/clocks/physical';
 import { estimatedOffsetMs } from '../core/clocks/sync';
 import type { RaftNode } from '../core/raft/node';
-import type { Column } from '../core/column';
 import { DEFAULT_RAFT_OPTIONS, DEFAULT_RULES, type Entry, type RaftPersistent } from '../core/raft/types';
 import { checkClientId, checkCommand, checkDuration, checkPublish, checkSubscribe } from './args';
 import { clientId } from '../core/broker/ids';
