@@ -101,6 +101,32 @@ describe.skipIf(!hasBrowser)('the page on every screen', () => {
       await page.setViewportSize(viewportFor(1280));
       await page.getByRole('tab', { name: tab, exact: true }).click();
       problems.push(...(await atWidths(page, WIDTHS, () => layoutProblems(page, `history ${tab}`))));
+      if (tab === 'Events') {
+        // The sentences line up whatever the kind beside them ("command" is wider than "send"; the longest is
+        // "unsubscribed"), except on phones, where they go under the time and kind. Two rows are given those kinds.
+        problems.push(
+          ...(await atWidths(page, WIDTHS.filter((w) => w > 480), async (w) => {
+            const g = await page.evaluate(() => {
+              const rows = [...document.querySelectorAll('.feed-list .ev-row')].slice(-2);
+              if (rows.length < 2) return null;
+              const kinds = rows.map((r) => r.querySelector('.ev-kind')!);
+              const was = kinds.map((k) => k.textContent);
+              ['unsubscribed', 'send'].forEach((t, i) => (kinds[i].textContent = t));
+              const lefts = rows.map((r) => Math.round(r.querySelector('.ev-text')!.getBoundingClientRect().left));
+              const range = document.createRange();
+              range.selectNodeContents(kinds[0]);
+              const over = range.getBoundingClientRect().width - kinds[0].getBoundingClientRect().width;
+              kinds.forEach((k, i) => (k.textContent = was[i]));
+              return { lefts, over };
+            });
+            if (g === null) return [`@${w}: the Events list shows fewer than two events`];
+            const out: string[] = [];
+            if (g.lefts[0] !== g.lefts[1]) out.push(`@${w}: an Events sentence beside "unsubscribed" starts at ${g.lefts[0]} px, beside "send" at ${g.lefts[1]} px`);
+            if (g.over > 0.5) out.push(`@${w}: "unsubscribed" is ${g.over.toFixed(1)} px wider than the kind column`);
+            return out;
+          })),
+        );
+      }
       if (tab === 'Space-time diagram') {
         // Lamport stamps never overlap one another nor cover a dot (a send, a receipt, a local event), with heartbeats drawn and without.
         for (const beats of [true, false]) {
