@@ -154,14 +154,14 @@ const CHECKPOINT_EVERY = 5_000;
  * Most memory all checkpoints of a run may hold, as the snapshots estimate it. The estimate counts
  * what each checkpoint adds, at V8's sizes, and the objects born since the checkpoint before it
  * (which only checkpoints keep once the run lets them go); bench/seek.ts prints it beside the heap
- * the checkpoints hold (Node, 8-byte pointers; the page's heap holds less): 1.7 MB estimated / 1.4 MB
- * measured for 10 idle minutes (48 checkpoints), 24.0 / 26 MB at 100 publishes/s (129 checkpoints,
- * 20,000 events apart; the long tables are Columns, src/core/column.ts, whose leaves the run and its
- * checkpoints share). Past it, every other checkpoint is dropped and the spacing doubles, so a seek
+ * the checkpoints hold (Node, 8-byte pointers; the page's heap holds less): 1.7 MB estimated / 1.9 MB
+ * measured for 10 idle minutes (48 checkpoints), 22.2 / 24.5 MB at 100 publishes/s (129 checkpoints,
+ * 20,000 events apart; the long tables, the nodes' logs and the action log are Columns,
+ * src/core/column.ts, whose leaves the run and its checkpoints share). Past it, every other checkpoint is dropped and the spacing doubles, so a seek
  * then replays at most twice as far: the checkpoints of any run stay under this budget (≈ the same in
  * heap). Chosen so that a 10-minute run at 100 publishes/s keeps 20,000-event spacing (a seek replays
  * ≤ 22,000 events, ≈ 8,800 engine events) and its page stays under 64 MB; with 10,000 it would hold
- * 45 / 48 MB (Node's heap 85 MB); at 20 MB it would thin to 40,000 (twice the seek time).
+ * 43.5 / 45.9 MB (Node's heap 79.5 MB, against 55 MB); at 20 MB it would thin to 40,000 (twice the seek time).
  */
 export const CHECKPOINT_BUDGET = 40e6;
 /**
