@@ -11,13 +11,14 @@ import {
 } from './lessonFormat';
 import { exactLines, readableLines, suggestChecks } from './lessonRecord';
 import {
-  addStep, bringBackAside, discardLesson, dropAside, dropLiveStep, liveStep, pendingStep, removeLastStep, restoreLessonRun, resumeLessonRun, setChallenge, setLessonFields, setNextStep, setStep,
-  startLesson, stepHasText, useLesson, type LessonDraft, type StepDraft,
+  addStep, bringBackAside, bringBackRun, discardLesson, dropAside, dropLiveStep, dropRunAside, liveStep, pendingStep, removeLastStep, restoreLessonRun, resumeLessonRun, runFits, setChallenge, swappedOut,
+  setLessonFields, setNextStep, setStep, startLesson, stepHasText, useLesson, type LessonDraft, type RunAside, type StepDraft,
 } from './lessonStore';
 import { Excerpt } from './LessonScreen';
 import { walkChapterSliced, type WalkProgress } from './lessonWalk';
 import { OpenLessonFile } from './LessonEntry';
 import { formatMs } from '../../store/time';
+import { actionToCommand } from '../../sim/scenario';
 import { plural } from '../plural';
 import './lesson.css';
 
@@ -256,6 +257,69 @@ function SetAside({ draft }: { draft: LessonDraft }) {
   );
 }
 
+/** A set-aside version of a step in words: “Step 2 as you left it: 3 actions up to t = 800.0 ms (crash n1, crash n2, …)”. */
+export function runAsideSummary(a: RunAside): string {
+  const own = a.actions.slice(a.from);
+  const shown = own.slice(0, 3).map(actionToCommand).join(', ');
+  return `Step ${a.step} as you left it: ${plural(own.length, 'action')} up to t = ${formatMs(a.at)} (${shown}${own.length > 3 ? ', …' : ''})`;
+}
+
+/**
+ * Versions of the step being recorded that the page no longer holds (the teacher acted on a reloaded or rewound
+ * run, or went back to the end of the last step): listed until brought back onto the page or dropped, as Undo's
+ * set-aside fields are.
+ */
+function RunsAside({ draft, pageOk, onError }: { draft: LessonDraft; pageOk: boolean; onError: (e: string | undefined) => void }) {
+  const all = draft.runAside ?? [];
+  if (all.length === 0) return null;
+  const n = draft.lesson.steps.length + 1;
+  return (
+    <div className="lesson-aside" role="status" data-testid="lesson-run-aside">
+      <p>
+        <strong>Set aside, not lost.</strong> The page no longer holds actions you had recorded (you acted after a reload or after going back in time, or went
+        back to the end of the last step), so the step records from the page as it is. What you had recorded is kept here: bring it back to put the page where you
+        left it.
+      </p>
+      <ul>
+        {all.map((a, i) => {
+          const fits = runFits(draft, a);
+          // The step as the page has it now, set aside in its place when it has actions of its own.
+          const holds = fits ? swappedOut(draft, a, pageOk) : 0;
+          const name = `step ${a.step}, t = ${formatMs(a.at)}`;
+          return (
+            <li key={i}>
+              <span data-testid="lesson-run-aside-item">{runAsideSummary(a)}</span>
+              {!fits && (
+                <span className="hint" data-testid="lesson-run-aside-later">
+                  {' '}
+                  {a.step < n ? `Step ${a.step} has been added since: undo back to step ${a.step} to bring it back.` : 'It no longer fits the steps before it.'}
+                </span>
+              )}
+              <span className="row">
+                {fits && (
+                  <button
+                    type="button"
+                    className="btn small"
+                    onClick={() => onError(bringBackRun(i))}
+                    title={holds > 0 ? `The page returns to it; the step’s latest version (${plural(holds, 'action')}) is set aside here in its place` : 'The page returns to it'}
+                    aria-label={`${holds > 0 ? 'Swap it with the page’s run' : 'Bring it back'} (${name})`}
+                    data-testid="lesson-run-aside-back"
+                  >
+                    {holds > 0 ? 'Swap it with the page’s run' : 'Bring it back'}
+                  </button>
+                )}
+                <button type="button" className="btn small danger" onClick={() => dropRunAside(i)} aria-label={`Drop it (${name})`} data-testid="lesson-run-aside-drop">
+                  Drop it
+                </button>
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
 function Recording({ draft }: { draft: LessonDraft }) {
   // Re-read the page's run whenever it moves.
   useSim((s) => s.seq);
@@ -271,6 +335,7 @@ function Recording({ draft }: { draft: LessonDraft }) {
     <section aria-labelledby="lesson-next" className="lesson-next">
       <h3 id="lesson-next">Step {n} — being recorded</h3>
       <SetAside draft={draft} />
+      <RunsAside draft={draft} pageOk={p.ok} onError={setError} />
       {draft.mark.before !== undefined && (
         <p className={next.kept?.setup === undefined ? 'warn-text' : 'hint'} data-testid="lesson-fresh">
           {next.kept?.setup === undefined
@@ -307,6 +372,11 @@ function Recording({ draft }: { draft: LessonDraft }) {
               {draft.mark.before !== undefined ? `Go back to the start of step ${n} (its fresh cluster)` : n === 1 ? 'Go back to the start of step 1' : `Go back to the end of step ${n - 1}`}
             </button>
           </div>
+          {live !== undefined && p.fewer === true && (
+            <p className="hint" data-testid="lesson-fewer-hint">
+              If you act on the page instead, the step records from it and what you had recorded is set aside, not lost.
+            </p>
+          )}
         </div>
       )}
       <Field label="Step title">

@@ -1,7 +1,8 @@
 // The lesson being written in the page: its steps so far, the moment the next step starts, and the
 // recording of the page's actions into that step. Kept in localStorage so a reload loses nothing: the
 // step being recorded is the page's run itself, so its actions and moment are kept too (noteLive), to be
-// brought back after a reload (resumeLessonRun).
+// brought back after a reload (resumeLessonRun). A kept version the page no longer holds is set aside, never written
+// over (runAside): acting after a reload or a rewind records from the page, and the old version can be brought back.
 import { create } from 'zustand';
 import type { ActionRecord, Cluster } from '../../sim';
 import { finishTask, getDriver, newRun, setPlaying, useSim } from '../../store/sim';
@@ -61,12 +62,27 @@ export interface LessonDraft {
    * place (oldest first): kept until brought back into the fields (bringBackAside) or dropped (dropAside).
    */
   aside?: StepDraft[];
+  /**
+   * Versions of the step being recorded that the page no longer holds (oldest first): the teacher acted on a run
+   * holding fewer of the kept actions (after a reload or going back in time), went back to the end of the last
+   * step, or closed or undid a step then. Kept until brought back onto the page (bringBackRun) or dropped (dropRunAside).
+   */
+  runAside?: RunAside[];
 }
 
 export interface Live {
   actions: ActionRecord[];
   at: number;
   events: number;
+}
+
+/** A set-aside version of a step: its run, all its actions and its moment, and the step it was recorded as (for the panel's words). */
+export interface RunAside extends Live {
+  run: RunOptions;
+  /** The step's number then (1 for the first). */
+  step: number;
+  /** How many of `actions` came before the step (the rest are the step's own). */
+  from: number;
 }
 
 export interface LessonState {
@@ -90,26 +106,42 @@ export function stepHasText(s: StepDraft): boolean {
   return s.title.trim() !== '' || s.text.trim() !== '' || s.checks.trim() !== '' || s.predict !== undefined || (s.kept !== undefined && Object.keys(s.kept).length > 0);
 }
 
+const isLive = (l: unknown): l is Live =>
+  typeof l === 'object' && l !== null && Array.isArray((l as Live).actions) && typeof (l as Live).at === 'number' && typeof (l as Live).events === 'number';
+const isRunAside = (a: unknown): a is RunAside => isLive(a) && typeof (a as RunAside).run === 'object' && (a as RunAside).run !== null && typeof (a as RunAside).step === 'number' && typeof (a as RunAside).from === 'number';
+
 const isStepDraft = (s: unknown): s is StepDraft =>
   typeof s === 'object' && s !== null && typeof (s as StepDraft).title === 'string' && typeof (s as StepDraft).text === 'string' && typeof (s as StepDraft).checks === 'string';
 
 function load(): LessonDraft | null {
   try {
-    const raw = typeof localStorage !== 'undefined' ? localStorage.getItem(DRAFT_KEY) : null;
+    return readDraft(typeof localStorage !== 'undefined' ? localStorage.getItem(DRAFT_KEY) : null);
+  } catch {
+    return null; // storage itself refused (private mode)
+  }
+}
+
+/** A stored draft as JSON text, checked part by part (older drafts lack later parts), or null when unreadable. */
+export function readDraft(raw: string | null): LessonDraft | null {
+  try {
     if (raw === null) return null;
     const d = JSON.parse(raw) as LessonDraft;
     if (typeof d !== 'object' || d === null || !Array.isArray(d.lesson?.steps) || typeof d.mark?.at !== 'number') return null;
     checkBefore(d.mark);
     if (Array.isArray(d.ends)) d.ends.forEach(checkBefore);
     // A damaged live part is dropped (the steps are what matter); the lesson's own run check guards the rest.
-    if (d.live !== undefined && (typeof d.live !== 'object' || d.live === null || !Array.isArray(d.live.actions) || typeof d.live.at !== 'number' || typeof d.live.events !== 'number')) {
-      delete d.live;
-    }
+    if (d.live !== undefined && !isLive(d.live)) delete d.live;
     // Set-aside fields: the readable entries are kept (a damaged one has nothing to bring back).
     if (d.aside !== undefined) {
       const kept = Array.isArray(d.aside) ? d.aside.filter(isStepDraft) : [];
       if (kept.length > 0) d.aside = kept;
       else delete d.aside;
+    }
+    // Set-aside versions of the step (a draft stored before they existed has none): the readable ones are kept.
+    if (d.runAside !== undefined) {
+      const kept = Array.isArray(d.runAside) ? d.runAside.filter(isRunAside) : [];
+      if (kept.length > 0) d.runAside = kept;
+      else delete d.runAside;
     }
     return d;
   } catch {
@@ -193,6 +225,13 @@ function isStrictPrefix(a: ActionReader, b: readonly ActionRecord[]): boolean {
   return true;
 }
 
+/** Whether the page's actions start with all of `b` (the page holds them, and maybe more). */
+function holdsAll(a: ActionReader, b: readonly ActionRecord[]): boolean {
+  if (a.actionCount() < b.length) return false;
+  for (let i = 0; i < b.length; i++) if (!same(a.actionAt(i)!, b[i])) return false;
+  return true;
+}
+
 /** `fewer`: the page is on the step being recorded but holds fewer of its actions than were kept (see dropLiveStep). */
 export type Pending = { ok: true; lines: string; actions: number; from: number; to: number } | { ok: false; why: string; fewer?: true };
 
@@ -251,7 +290,8 @@ export function addStep(): string | undefined {
   const actions = c.actions(); // a copy
   const mark = { at: c.now, events: c.eventCount, actions: actions.length };
   set({
-    ...d,
+    // Kept actions the page went another way from (not yet noted) stay set aside, not closed over.
+    ...setLiveAside(d, true),
     lesson: { ...d.lesson, steps: [...d.lesson.steps, step] },
     mark,
     ends: [...d.ends, d.mark],
@@ -277,6 +317,9 @@ export function removeLastStep(): string | undefined {
   let run = d.run;
   let recorded = d.recorded;
   const back = d.mark.before;
+  // The kept step in progress goes back with the page's actions into the step being recorded, or is set aside
+  // when the page does not hold it (or leaves its cluster for the one before).
+  const kept = setLiveAside(d, back === undefined);
   if (back !== undefined) {
     const err = putRun(back.run, back.actions, back);
     if (err !== undefined) return `Could not put the page back on step ${d.lesson.steps.length}’s cluster: ${err}`;
@@ -285,7 +328,7 @@ export function removeLastStep(): string | undefined {
   }
   const aside = stepHasText(d.next) ? [...(d.aside ?? []), d.next] : d.aside;
   set({
-    ...d,
+    ...kept,
     lesson: { ...d.lesson, steps: d.lesson.steps.slice(0, -1) },
     run,
     mark: prev,
@@ -327,8 +370,88 @@ export function restoreLessonRun(): string | undefined {
   const d = useLesson.getState().draft;
   if (d === null) return 'Start a lesson first.';
   const err = putRun(d.run, d.recorded, d.mark);
-  if (err === undefined) set({ ...d, live: undefined });
+  // The page is back at the mark: the step's kept actions are set aside, not dropped (the teacher may want them back).
+  if (err === undefined) set({ ...setLiveAside(d, false), live: undefined });
   return err;
+}
+
+const sameActions = (a: readonly ActionRecord[], b: readonly ActionRecord[]): boolean => a.length === b.length && a.every((x, i) => same(x, b[i]));
+
+/**
+ * `d` with its kept step in progress set aside (LessonDraft.runAside) when it holds actions the page will not:
+ * `pageStays` false when the page is about to be put elsewhere, true when it stays as it is (then only the kept
+ * actions it lacks count). A kept step with no action past the mark holds only time, which the page replays.
+ */
+function setLiveAside(d: LessonDraft, pageStays: boolean): LessonDraft {
+  const l = liveStep(d);
+  if (l === undefined || l.actions.length <= d.recorded.length) return d;
+  if (pageStays && JSON.stringify(useSim.getState().run) === JSON.stringify(d.run) && holdsAll(getDriver().cluster, l.actions)) return d;
+  const old = d.runAside ?? [];
+  if (old.some((a) => a.at === l.at && a.events === l.events && sameActions(a.actions, l.actions))) return d;
+  return { ...d, runAside: [...old, { actions: l.actions, at: l.at, events: l.events, run: d.run, step: d.lesson.steps.length + 1, from: d.recorded.length }] };
+}
+
+/** Whether set-aside version `a` is a version of the step being recorded: same run, the same actions up to the mark, and more after it. */
+export function runFits(d: LessonDraft, a: RunAside): boolean {
+  return (
+    JSON.stringify(a.run) === JSON.stringify(d.run) &&
+    a.at >= d.mark.at &&
+    a.actions.length > d.recorded.length &&
+    d.recorded.every((r, i) => same(r, a.actions[i]))
+  );
+}
+
+/** Whether the step as `now` holds it has actions of its own that set-aside version `a` lacks (bringing `a` back would lose them). */
+function hasOwn(d: LessonDraft, now: ActionReader, a: RunAside): boolean {
+  const n = now.actionCount();
+  if (n <= d.recorded.length) return false;
+  if (n > a.actions.length) return true;
+  for (let k = 0; k < n; k++) if (!same(now.actionAt(k)!, a.actions[k])) return true;
+  return false;
+}
+
+const reader = (actions: readonly ActionRecord[]): ActionReader => ({ actionCount: () => actions.length, actionAt: (i) => actions[i] });
+
+/**
+ * How many actions of the step bringing `a` back would set aside in its place (0: none): the step as the page holds
+ * it (`pageOk`: pendingStep accepts the page) or else as kept, when it has actions `a` lacks.
+ */
+export function swappedOut(d: LessonDraft, a: RunAside, pageOk: boolean): number {
+  const l = liveStep(d);
+  const now = pageOk ? getDriver().cluster : l === undefined ? undefined : reader(l.actions);
+  return now !== undefined && hasOwn(d, now, a) ? now.actionCount() - d.recorded.length : 0;
+}
+
+/**
+ * Puts set-aside version `i` of the step back on the page, as it was left. The step as the page holds it now,
+ * if it has actions the set-aside one lacks, is set aside in its place (a swap: nothing is lost). Returns an error text.
+ */
+export function bringBackRun(i: number): string | undefined {
+  // The page's latest actions are noted first (or set the kept ones aside), so the swap sees the step as it is.
+  noteLive();
+  const d = useLesson.getState().draft;
+  const a = d?.runAside?.[i];
+  if (d === null || d.runAside === undefined || a === undefined) return 'Nothing set aside to bring back.';
+  if (!runFits(d, a)) return `It does not fit the steps before it as they are now: undo back to step ${a.step} to bring it back.`;
+  const now = liveStep(d);
+  const runAside = d.runAside.slice();
+  if (now !== undefined && hasOwn(d, reader(now.actions), a)) runAside[i] = { actions: now.actions, at: now.at, events: now.events, run: d.run, step: d.lesson.steps.length + 1, from: d.recorded.length };
+  else runAside.splice(i, 1);
+  const { runAside: _old, ...rest } = d;
+  // The draft first: as the page is rebuilt, noteLive sees it on its way to the kept version, never as a departure.
+  set({ ...rest, live: { actions: a.actions, at: a.at, events: a.events }, ...(runAside.length > 0 ? { runAside } : {}) });
+  const err = putRun(a.run, a.actions, a);
+  if (err !== undefined) set(d);
+  return err;
+}
+
+/** Drops set-aside version `i` (the teacher's explicit choice). */
+export function dropRunAside(i: number): void {
+  const d = useLesson.getState().draft;
+  if (d === null || d.runAside?.[i] === undefined) return;
+  const runAside = d.runAside.filter((_, k) => k !== i);
+  const { runAside: _old, ...rest } = d;
+  set({ ...rest, ...(runAside.length > 0 ? { runAside } : {}) });
 }
 
 /** The step being recorded as it was last seen on the lesson's run (after a reload), if it got anywhere past the last step. */
@@ -380,7 +503,9 @@ export function noteLive(): void {
   // A run holding only some of the kept actions (and none of its own) never replaces them: the teacher did not act
   // on it. pendingStep refuses it already; this keeps the rule should that change.
   if (l !== undefined && isStrictPrefix(c, l.actions)) return;
-  set({ ...d, live: { actions: c.actions(), at: c.now, events: c.eventCount } });
+  // The teacher acted on a run holding fewer of the kept actions (after a reload, or going back in time): the page
+  // went another way, and the kept actions it lacks are set aside rather than written over.
+  set({ ...setLiveAside(d, true), live: { actions: c.actions(), at: c.now, events: c.eventCount } });
 }
 
 // Kept when the learner acts, and when the page goes away (a reload, a closed tab): not on every frame.
