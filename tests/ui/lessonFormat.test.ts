@@ -96,9 +96,10 @@ describe('recording a lesson in the page', () => {
     expect(clusterFingerprint(getDriver().cluster)).toBe(print);
     const after = pendingStep(useLesson.getState().draft!);
     expect(after).toEqual(before);
-    // Going back to the end of the last step instead drops what was kept.
+    // Going back to the end of the last step instead sets what was kept aside (no longer the step in progress).
     expect(restoreLessonRun()).toBeUndefined();
     expect(liveStep(useLesson.getState().draft!)).toBeUndefined();
+    expect(useLesson.getState().draft!.runAside?.length).toBe(1);
   });
 
   it('going back before the end of the last step is refused with a reason', () => {
