@@ -2,11 +2,11 @@
 import { act as rAct, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { resetBranches } from '../../src/store/branches';
-import { finishTask } from '../../src/store/sim';
+import { act, finishTask, seek } from '../../src/store/sim';
 import { closeLesson, showLesson } from '../../src/ui/lesson/LessonHost';
 import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
 import { LessonScreen } from '../../src/ui/lesson/LessonScreen';
-import { discardLesson, useLesson } from '../../src/ui/lesson/lessonStore';
+import { discardLesson, startLesson, useLesson } from '../../src/ui/lesson/lessonStore';
 import { freshRun } from './helpers';
 
 /** Does `fn` as the page would (inside act), then finishes the page's pending task. */
@@ -75,4 +75,16 @@ export async function editCopy(markdown: string): Promise<void> {
   expect(screen.queryByText(/Could not open the lesson in the editor/)).toBeNull();
   cleanup();
   render(<LessonPanel />);
+}
+
+/** Starts a lesson titled `title` and records step 1's three actions on seed 5: crash n1 at 600, crash n2 at 700, restart n1 at 750; the page ends at t = 800. */
+export function recordThreeActions(title: string): void {
+  run(() => startLesson(title));
+  run(() => seek(600));
+  run(() => act('crash', ['n1']));
+  run(() => seek(700));
+  run(() => act('crash', ['n2']));
+  run(() => seek(750));
+  run(() => act('restart', ['n1']));
+  run(() => seek(800));
 }

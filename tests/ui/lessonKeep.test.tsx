@@ -10,7 +10,7 @@ import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
 import { noteLive, pendingStep, readDraft, startLesson, useLesson, type LessonDraft } from '../../src/ui/lesson/lessonStore';
 import { DRAFT_KEY } from '../../src/ui/lesson/lessonTab';
 import { freshRun } from './helpers';
-import { freshLessonPage, run } from './lessonHelpers';
+import { freshLessonPage, recordThreeActions, run } from './lessonHelpers';
 
 freshLessonPage();
 
@@ -29,14 +29,7 @@ function reload(): void {
 
 /** Step 1 with three actions up to t = 800, then a reload: returns the page's fingerprint and actions as the teacher left them. */
 function recordThenReload(): { print: string; kept: string[] } {
-  run(() => startLesson('Keep test'));
-  run(() => seek(600));
-  run(() => act('crash', ['n1']));
-  run(() => seek(700));
-  run(() => act('crash', ['n2']));
-  run(() => seek(750));
-  run(() => act('restart', ['n1']));
-  run(() => seek(800));
+  recordThreeActions('Keep test');
   window.dispatchEvent(new Event('pagehide'));
   const print = clusterFingerprint(getDriver().cluster);
   const kept = pageOps();

@@ -9,20 +9,13 @@ import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
 import { liveStep, noteLive, pendingStep, startLesson, useLesson, type LessonDraft } from '../../src/ui/lesson/lessonStore';
 import { DRAFT_KEY } from '../../src/ui/lesson/lessonTab';
 import { freshRun } from './helpers';
-import { freshLessonPage, run } from './lessonHelpers';
+import { freshLessonPage, recordThreeActions, run } from './lessonHelpers';
 
 freshLessonPage();
 
 /** Step 1 of a lesson with three actions (two crashes and a restart), then the page goes away and is loaded again: a fresh run, the stored draft. */
 function reloadDuringStep1(): { kept: string[] } {
-  run(() => startLesson('Reload test'));
-  run(() => seek(600));
-  run(() => act('crash', ['n1']));
-  run(() => seek(700));
-  run(() => act('crash', ['n2']));
-  run(() => seek(750));
-  run(() => act('restart', ['n1']));
-  run(() => seek(800));
+  recordThreeActions('Reload test');
   noteLive(); // pagehide
   const kept = getDriver().cluster.actions().map((a) => `${a.op} ${a.args.join(' ')}`);
   // The reload: the draft comes back from storage, the page starts the same run afresh and plays a little.
