@@ -12,7 +12,7 @@ import {
 import { exactLines, readableLines, suggestChecks } from './lessonRecord';
 import {
   addStep, bringBackAside, bringBackRun, discardLesson, dropAside, dropLiveStep, dropRunAside, liveStep, pendingStep, removeLastStep, restoreLessonRun, resumeLessonRun, runFits, setChallenge, swappedOut,
-  setLessonFields, setNextStep, setStep, startLesson, stepHasText, useLesson, type LessonDraft, type RunAside, type StepDraft,
+  setLessonFields, setNextStep, setStep, startLesson, stepHasText, useDraftSave, useLesson, type LessonDraft, type RunAside, type StepDraft,
 } from './lessonStore';
 import { Excerpt } from './LessonScreen';
 import { walkChapterSliced, type WalkProgress } from './lessonWalk';
@@ -703,6 +703,18 @@ function DiscardLesson() {
   );
 }
 
+/** The draft could not be saved in this browser's storage: said at the top of the panel, with the way to keep it. */
+function NotSaved() {
+  const failed = useDraftSave((s) => s.failed);
+  if (!failed) return null;
+  return (
+    <p className="lesson-warn" role="alert" data-testid="lesson-not-saved">
+      This browser did not keep the lesson in its storage (the storage is full, or turned off, as in some private windows): a reload or a closed tab would lose
+      what you wrote since. Use <strong>Download .md</strong> below to keep it; the file opens here again with “Open a lesson file”.
+    </p>
+  );
+}
+
 export function LessonPanel() {
   const draft = useLesson((s) => s.draft);
   // The tab strip scrolls when it holds more tabs than fit: keep this one in view.
@@ -748,6 +760,7 @@ export function LessonPanel() {
     <div className="panel lesson">
       <section aria-labelledby="lesson-about">
         <h3 id="lesson-about">Lesson</h3>
+        <NotSaved />
         <Field label="Title">
           <input value={l.title} onChange={(e) => setLessonFields({ title: e.target.value })} placeholder="What happens when the leader crashes" data-testid="lesson-title" />
         </Field>

@@ -151,14 +151,22 @@ export function readDraft(raw: string | null): LessonDraft | null {
 
 export const useLesson = create<LessonState>(() => ({ draft: load() }));
 
+/**
+ * Whether the draft's last save to this browser's storage failed (a full store, or storage turned off): the draft
+ * lives on in memory, and the panel says that a reload would lose what was written since.
+ */
+export const useDraftSave = create<{ failed: boolean }>(() => ({ failed: false }));
+
 useLesson.subscribe((s) => {
   lessonDraftChanged(s.draft !== null);
+  let failed = false;
   try {
     if (s.draft === null) localStorage.removeItem(DRAFT_KEY);
     else localStorage.setItem(DRAFT_KEY, JSON.stringify(s.draft));
   } catch {
-    // Private mode or a full store: the draft lives on in memory.
+    failed = s.draft !== null;
   }
+  if (useDraftSave.getState().failed !== failed) useDraftSave.setState({ failed });
 });
 
 function set(draft: LessonDraft | null): void {
