@@ -181,6 +181,11 @@ export function newRun(run: RunOptions, actions: readonly ActionRecord[], seekTo
   return failed;
 }
 
+/** Drops a run still loading (newRun's task): the page stays on the run it had. */
+export function dropLoading(): void {
+  internal.settleTask();
+}
+
 /** Starts publishers × rate from now (or changes a running one); see sim.ts. Returns an error text, if any. */
 export function startWorkload(config: WorkloadConfig): string | undefined {
   finishTask();

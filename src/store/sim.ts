@@ -458,6 +458,12 @@ export function finishTask(): void {
   while (task !== null) work(1e9);
 }
 
+/** Runs the current task (a run loading, a seek) for one frame's slice; true when none is left. For callers that wait on it between tasks. */
+export function taskSlice(): boolean {
+  work(TASK_SLICE_MS);
+  return task === null;
+}
+
 export function isBusy(): boolean {
   return task !== null;
 }

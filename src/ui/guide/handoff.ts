@@ -7,7 +7,8 @@ import { isReplayable } from '../../sim/replay';
 import { ScenarioRunner } from '../../sim/scenario';
 import type { ClusterOptions } from '../../sim/types';
 import type { RunOptions } from '../../store/runOptions';
-import { finishTask, getDriver, newRun, publish, setPlaying } from '../../store/sim';
+import { dropLoading } from '../../store/commands';
+import { finishTask, getDriver, isBusy, newRun, publish, setPlaying, taskSlice, useSim } from '../../store/sim';
 import { clusterFingerprint } from './model';
 // Options from outside (links, files, forms, scenarios) are checked by the zod validator: load it with this module.
 import '../../sim/validateEager';
@@ -26,19 +27,27 @@ export function runOptionsOf(options: Readonly<ClusterOptions>): RunOptions {
 export type HandOff = { readonly ok: true; readonly exact: boolean } | { readonly ok: false; readonly error: string };
 
 /**
- * Replaces the simulator's run with `cluster`'s: same options, same actions at the same events, and
- * the same moment (time and event count), paused. `exact` tells whether the fingerprints agree.
+ * Starts the simulator loading `cluster`'s run: same options, same actions at the same events. The load runs (with
+ * the simulator's checkpoints) to the last action, or on to just before the run's last instant when it went on after
+ * it (a lesson's last step may run long after its last action): only the events of that last instant are left for
+ * completeHandOff. Returns an error text.
  */
-export function handToFreePlay(cluster: SimCluster): HandOff {
+function startHandOff(cluster: SimCluster): string | undefined {
   const actions = cluster.actions();
   const end = actions.length > 0 ? actions[actions.length - 1].at : 0;
-  const err = newRun(runOptionsOf(cluster.options), actions, end, 'The guide');
-  if (err !== undefined) return { ok: false, error: err };
-  finishTask();
+  setPlaying(false);
+  return newRun(runOptionsOf(cluster.options), actions, Math.max(end, cluster.now - LAST_INSTANT_MS), 'The guide');
+}
+
+/** Below the run's last instant by this much (ms): any event in between is left for advanceTo, which runs it exactly. */
+const LAST_INSTANT_MS = 1e-6;
+
+/** Once the load is done: the events of the run's last instant, to its exact event count; then paused, and compared. */
+function completeHandOff(cluster: SimCluster): HandOff {
   setPlaying(false);
   const c = getDriver().cluster;
   try {
-    // newRun stops at the last action's time; a guide step may have stopped mid-instant after it.
+    // The load stops before the run's last instant; a guide step may have stopped mid-instant there.
     if (c.eventCount <= cluster.eventCount && c.now <= cluster.now) c.advanceTo(cluster.eventCount, cluster.now);
   } catch (e) {
     publish();
@@ -46,6 +55,43 @@ export function handToFreePlay(cluster: SimCluster): HandOff {
   }
   publish();
   return { ok: true, exact: clusterFingerprint(c) === clusterFingerprint(cluster) };
+}
+
+/**
+ * Replaces the simulator's run with `cluster`'s: same options, same actions at the same events, and
+ * the same moment (time and event count), paused. `exact` tells whether the fingerprints agree.
+ */
+export function handToFreePlay(cluster: SimCluster): HandOff {
+  const err = startHandOff(cluster);
+  if (err !== undefined) return { ok: false, error: err };
+  finishTask();
+  return completeHandOff(cluster);
+}
+
+/**
+ * As handToFreePlay, with the load done a slice per task (a long lesson's run held the page for seconds in one go):
+ * `onProgress` hears how far it got (0 to 1, or null when unknown). Resolves null when `signal` stops it first: the
+ * load is dropped and the page stays on its run.
+ */
+export async function handToFreePlaySliced(cluster: SimCluster, o: { signal?: AbortSignal; onProgress?: (done: number | null) => void } = {}): Promise<HandOff | null> {
+  const runId = useSim.getState().runId;
+  const err = startHandOff(cluster);
+  if (err !== undefined) return { ok: false, error: err };
+  // The load ends by swapping the run in (runId moves on); a failed or dropped one leaves the page's run. The page's
+  // frames load it, a slice each; where none come (a hidden tab, a test) this loads a slice itself.
+  const progress = (): number | null => useSim.getState().task?.progress ?? null;
+  while (useSim.getState().runId === runId && isBusy()) {
+    const seen = progress();
+    o.onProgress?.(seen);
+    await new Promise((r) => setTimeout(r, 16));
+    if (o.signal?.aborted === true) {
+      if (useSim.getState().runId === runId) dropLoading();
+      return null;
+    }
+    if (useSim.getState().runId === runId && isBusy() && progress() === seen) taskSlice();
+  }
+  if (useSim.getState().runId === runId) return { ok: false, error: 'the simulator could not load its run (the message at the top of the page says why)' };
+  return completeHandOff(cluster);
 }
 
 /** A copy of the simulator's cluster as it is now, in a ScenarioRunner (for challenge goals). */

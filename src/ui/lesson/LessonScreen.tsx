@@ -4,7 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { setTab, useSim } from '../../store/sim';
 import { download } from '../exportImage';
 import { GuidePlayer } from '../guide/GuidePlayer';
-import { handToFreePlay } from '../guide/handoff';
+import { handToFreePlaySliced } from '../guide/handoff';
 import { closeLesson, useLessonView, type LessonSource } from './LessonHost';
 import { LESSON_FILE, copyDifferences, ignoredKeyNotes, lessonToMarkdown, loadLesson, markdownToLesson } from './lessonFormat';
 import { continueLesson, useLesson } from './lessonStore';
@@ -87,7 +87,7 @@ function draftToReplace(): string | null {
  * Replays the lesson (one step per task, see lessonWalk), hands its cluster to the page and opens it in the editor to
  * go on writing. Resolves to an error text; when stopped (`o.signal`), to undefined with nothing changed.
  */
-async function editCopy(markdown: string, o: SliceOptions): Promise<string | undefined> {
+async function editCopy(markdown: string, o: SliceOptions & { onLoad?: (done: number | null) => void }): Promise<string | undefined> {
   const loaded = loadLesson(markdown);
   if (!loaded.ok) return loaded.error;
   const lesson = markdownToLesson(markdown);
@@ -102,8 +102,10 @@ async function editCopy(markdown: string, o: SliceOptions): Promise<string | und
   // Stopped: the page, its run and the draft are as they were before the click.
   if (replayed === null) return undefined;
   const { session, starts } = replayed;
-  const r = handToFreePlay(session.runner.cluster);
+  const r = await handToFreePlaySliced(session.runner.cluster, { signal: o.signal, onProgress: o.onLoad });
   session.runner.dispose();
+  // Stopped while the simulator loaded the run: the page, its run and the draft are as they were.
+  if (r === null) return undefined;
   if (!r.ok) return r.error;
   continueLesson(lesson, useSim.getState().run, starts);
   closeLesson();
@@ -129,6 +131,8 @@ function LessonScreenBody() {
   const [editError, setEditError] = useState<string | undefined>(undefined);
   // Edit a copy in progress: how far its replay got, and how to stop it (also when the layer closes).
   const [replay, setReplay] = useState<WalkProgress | null>(null);
+  // Then the simulator loading the replayed run (how far, 0 to 1).
+  const [loading, setLoading] = useState<number | null>(null);
   const stop = useRef<AbortController | null>(null);
   useEffect(() => () => stop.current?.abort(), []);
   // Asked in the page before a copy replaces the lesson being written (a browser dialog would block the page).
@@ -141,13 +145,18 @@ function LessonScreenBody() {
     const controller = new AbortController();
     stop.current = controller;
     setEditError(undefined);
-    const opts = { signal: controller.signal, onProgress: (p: WalkProgress) => { if (!controller.signal.aborted) setReplay(p); } };
+    const opts = {
+      signal: controller.signal,
+      onProgress: (p: WalkProgress) => { if (!controller.signal.aborted) setReplay(p); },
+      onLoad: (done: number | null) => { if (!controller.signal.aborted) setLoading(done ?? 0); },
+    };
     void editCopy(md, opts)
       .catch((err: unknown) => (err instanceof Error ? err.message : String(err)))
       .then((err) => {
         if (stop.current === controller) stop.current = null;
         if (!controller.signal.aborted) setEditError(err);
         setReplay(null);
+        setLoading(null);
       });
   };
   if (markdown === null || loaded === null) return <LessonError error={error ?? 'no lesson'} source={source} onClose={closeLesson} />;
@@ -173,7 +182,7 @@ function LessonScreenBody() {
               Back to the editor
             </button>
           ) : (
-            <button type="button" className="btn small" disabled={replay !== null} onClick={() => startEdit(markdown)} title="Replay this lesson in the simulator and go on writing it">
+            <button type="button" className="btn small" disabled={replay !== null || loading !== null} onClick={() => startEdit(markdown)} title="Replay this lesson in the simulator and go on writing it">
               Edit a copy
             </button>
           )}
@@ -195,10 +204,12 @@ function LessonScreenBody() {
           {notes.join(' ')}
         </p>
       )}
-      {replay !== null && (
+      {(replay !== null || loading !== null) && (
         <p className="hint lesson-bar-progress" role="status" data-testid="lesson-replay">
           <span>
-            Replaying step {replay.step} of {replay.of} to open it in the editor…
+            {loading !== null
+              ? `Loading the lesson’s run into the simulator (${Math.round(loading * 100)} %)…`
+              : `Replaying step ${replay!.step} of ${replay!.of} to open it in the editor…`}
           </span>
           <button
             type="button"
@@ -207,6 +218,7 @@ function LessonScreenBody() {
               stop.current?.abort();
               stop.current = null;
               setReplay(null);
+              setLoading(null);
             }}
             title="Stop the replay: the page and the lesson you are writing stay as they were"
           >
