@@ -31,4 +31,32 @@ describe('saving the draft', () => {
     expect(screen.queryByTestId('lesson-not-saved')).toBeNull();
     expect(JSON.parse(localStorage.getItem(DRAFT_KEY)!).lesson.title).toBe('Kept again');
   });
+
+  it('a draft that is slow to store is stored at most once a second, and at once when the page goes away', async () => {
+    run(() => startLesson('Big'));
+    const real = localStorage.setItem.bind(localStorage);
+    // Each write takes 5 ms, as a draft holding thousands of a workload's actions does.
+    const slow = vi.spyOn(localStorage, 'setItem').mockImplementation((k: string, v: string) => {
+      const until = performance.now() + 5;
+      while (performance.now() < until);
+      real(k, v);
+    });
+    const stored = (): string => JSON.parse(localStorage.getItem(DRAFT_KEY)!).lesson.title;
+    try {
+      run(() => setLessonFields({ title: 'One' })); // stored at once: the last write was cheap
+      expect(stored()).toBe('One');
+      run(() => setLessonFields({ title: 'Two' })); // within the second after a slow write: later
+      run(() => setLessonFields({ title: 'Three' }));
+      expect(stored()).toBe('One');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(stored()).toBe('Three');
+      expect(slow.mock.calls.length).toBe(2);
+      run(() => setLessonFields({ title: 'Four' }));
+      expect(stored()).toBe('Three');
+      window.dispatchEvent(new Event('pagehide'));
+      expect(stored()).toBe('Four');
+    } finally {
+      slow.mockRestore();
+    }
+  });
 });
