@@ -66,13 +66,21 @@ export function runUntilGoal(goal: UntilGoal): void {
   runUntil(g.running, g.stop, g.none);
 }
 
+/** Told just before a seek takes the page's run back in time (the lesson editor notes the moment the page leaves). */
+export const beforeRewind = new Set<() => void>();
+
+function rewind(d: Driver): void {
+  for (const f of beforeRewind) f();
+  d.rewind();
+}
+
 /** Moves to virtual time `t` of the run: forward by running, backward by replaying from the start. */
 export function seek(t: number): void {
   if (!internal.idle()) return;
   const d = getDriver();
   const target = Math.max(0, t);
   useSim.setState({ playing: false });
-  if (target < d.now) d.rewind();
+  if (target < d.now) rewind(d);
   d.beginBatch();
   // A finished task has published its state (work() in sim.ts): publishing again rebuilt every view for nothing.
   internal.startTask({ label: 'Seeking', d, target, stop: null, seeking: true, onEnd: () => restSoon(d) });
@@ -115,7 +123,7 @@ export function seekToEvent(seq: number, at: number): void {
   const d = getDriver();
   useSim.setState({ playing: false, selection: { ...useSim.getState().selection, event: seq } });
   if (seq === d.seq) return publish();
-  if (seq < d.seq) d.rewind();
+  if (seq < d.seq) rewind(d);
   d.beginBatch();
   internal.startTask({ label: 'Seeking', d, target: at, stop: (i) => i.seq >= seq, seeking: true, stopSeq: seq, onEnd: () => restSoon(d) });
 }

@@ -108,7 +108,7 @@ describe('other ways the page leaves the kept actions', () => {
     run(() => seek(700));
     run(() => act('crash', ['n2']));
     run(() => seek(800));
-    noteLive(); // a rewind is noted after it (the page then holds fewer actions): the moment before it is kept as last noted
+    noteLive(); // (a seek back notes it too: see the next test)
     const print = clusterFingerprint(getDriver().cluster);
     run(() => seek(650));
     run(() => act('crash', ['n4']));
@@ -125,6 +125,23 @@ describe('other ways the page leaves the kept actions', () => {
     run(() => fireEvent.click(screen.getByRole('button', { name: 'Bring it back (step 1, t = 800.0 ms)' })));
     expect(clusterFingerprint(getDriver().cluster)).toBe(print);
     expect(items()).toEqual(['Step 1 as you left it: 2 actions up to t = 650.0 ms (crash n1, crash n4)']);
+  });
+
+  it('a seek back notes the moment the page leaves: the version set aside runs to where the page had got, not to its last action', () => {
+    run(() => startLesson('Rewind'));
+    run(() => seek(600));
+    run(() => act('crash', ['n1']));
+    run(() => seek(700));
+    run(() => act('crash', ['n2']));
+    run(() => seek(800)); // no action since t = 700: nothing noted this moment
+    const print = clusterFingerprint(getDriver().cluster);
+    run(() => seek(650));
+    run(() => act('crash', ['n4']));
+    expect(draft().runAside?.[0].at).toBe(800);
+    render(<LessonPanel />);
+    expect(items()).toEqual(['Step 1 as you left it: 2 actions up to t = 800.0 ms (crash n1, crash n2)']);
+    run(() => fireEvent.click(screen.getByRole('button', { name: 'Swap it with the page’s run (step 1, t = 800.0 ms)' })));
+    expect(clusterFingerprint(getDriver().cluster)).toBe(print);
   });
 
   it('a version of a step closed since is kept and explained, with only Drop it on offer', () => {

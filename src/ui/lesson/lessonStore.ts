@@ -5,6 +5,7 @@
 // over (runAside): acting after a reload or a rewind records from the page, and the old version can be brought back.
 import { create } from 'zustand';
 import type { ActionRecord, Cluster } from '../../sim';
+import { beforeRewind } from '../../store/commands';
 import { finishTask, getDriver, newRun, setPlaying, useSim } from '../../store/sim';
 import type { RunOptions } from '../../store/runOptions';
 import type { Lesson, LessonChallenge, LessonPredict, LessonStep, StepKept } from './lessonFormat';
@@ -554,6 +555,10 @@ let actionsSeen = useSim.getState().actionCount;
 useSim.subscribe((s) => {
   if (s.actionCount === actionsSeen) return;
   actionsSeen = s.actionCount;
+  if (useLesson.getState().draft !== null) noteLive();
+});
+// And just before a seek back in time: what the page leaves (where it had run to) is what would be brought back.
+beforeRewind.add(() => {
   if (useLesson.getState().draft !== null) noteLive();
 });
 if (typeof window !== 'undefined') {
