@@ -88,3 +88,13 @@ export function recordThreeActions(title: string): void {
   run(() => act('restart', ['n1']));
   run(() => seek(800));
 }
+
+/** Starts a lesson titled `title` and records two crashes on seed 5: n1 at 600, n2 at 700; the page ends at t = 800. */
+export function recordTwoCrashes(title: string): void {
+  run(() => startLesson(title));
+  run(() => seek(600));
+  run(() => act('crash', ['n1']));
+  run(() => seek(700));
+  run(() => act('crash', ['n2']));
+  run(() => seek(800));
+}

@@ -10,7 +10,7 @@ import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
 import { noteLive, pendingStep, readDraft, startLesson, useLesson, type LessonDraft } from '../../src/ui/lesson/lessonStore';
 import { DRAFT_KEY } from '../../src/ui/lesson/lessonTab';
 import { freshRun } from './helpers';
-import { freshLessonPage, recordThreeActions, run } from './lessonHelpers';
+import { freshLessonPage, recordThreeActions, recordTwoCrashes, run } from './lessonHelpers';
 
 freshLessonPage();
 
@@ -102,12 +102,7 @@ describe('acting on the page after a reload', () => {
 
 describe('other ways the page leaves the kept actions', () => {
   it('going back in time then acting sets the later actions aside; going back to the start of the step does too', () => {
-    run(() => startLesson('Rewind'));
-    run(() => seek(600));
-    run(() => act('crash', ['n1']));
-    run(() => seek(700));
-    run(() => act('crash', ['n2']));
-    run(() => seek(800));
+    recordTwoCrashes('Rewind');
     noteLive(); // (a seek back notes it too: see the next test)
     const print = clusterFingerprint(getDriver().cluster);
     run(() => seek(650));
@@ -128,12 +123,7 @@ describe('other ways the page leaves the kept actions', () => {
   });
 
   it('a seek back notes the moment the page leaves: the version set aside runs to where the page had got, not to its last action', () => {
-    run(() => startLesson('Rewind'));
-    run(() => seek(600));
-    run(() => act('crash', ['n1']));
-    run(() => seek(700));
-    run(() => act('crash', ['n2']));
-    run(() => seek(800)); // no action since t = 700: nothing noted this moment
+    recordTwoCrashes('Rewind'); // no action since t = 700: nothing noted at t = 800
     const print = clusterFingerprint(getDriver().cluster);
     run(() => seek(650));
     run(() => act('crash', ['n4']));

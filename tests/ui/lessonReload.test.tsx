@@ -9,7 +9,7 @@ import { LessonPanel } from '../../src/ui/lesson/LessonPanel';
 import { liveStep, noteLive, pendingStep, startLesson, useLesson, type LessonDraft } from '../../src/ui/lesson/lessonStore';
 import { DRAFT_KEY } from '../../src/ui/lesson/lessonTab';
 import { freshRun } from './helpers';
-import { freshLessonPage, recordThreeActions, run } from './lessonHelpers';
+import { freshLessonPage, recordThreeActions, recordTwoCrashes, run } from './lessonHelpers';
 
 freshLessonPage();
 
@@ -59,12 +59,7 @@ describe('a reload during the first step of a lesson', () => {
   });
 
   it('going back in time within the step keeps the later actions too, until the teacher records from there or acts', () => {
-    run(() => startLesson('Rewind'));
-    run(() => seek(600));
-    run(() => act('crash', ['n1']));
-    run(() => seek(700));
-    run(() => act('crash', ['n2']));
-    run(() => seek(800));
+    recordTwoCrashes('Rewind');
     noteLive();
     run(() => seek(650)); // one crash left
     noteLive();

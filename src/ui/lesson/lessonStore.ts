@@ -382,6 +382,13 @@ export function removeLastStep(): string | undefined {
   return undefined;
 }
 
+/** `d` holding `list` under `key`, or no such key when the list is empty (as a stored draft without one). */
+function withList<K extends 'aside' | 'runAside'>(d: LessonDraft, key: K, list: NonNullable<LessonDraft[K]>): LessonDraft {
+  const out = { ...d };
+  delete out[key];
+  return list.length > 0 ? { ...out, [key]: list } : out;
+}
+
 /**
  * Puts set-aside fields `i` back into the step being written. What the fields held, if anything, is set aside in
  * its place (a swap: nothing is lost).
@@ -393,17 +400,14 @@ export function bringBackAside(i: number): void {
   const aside = d.aside.slice();
   if (stepHasText(d.next)) aside[i] = d.next;
   else aside.splice(i, 1);
-  const { aside: _old, ...rest } = d;
-  set({ ...rest, next: a, ...(aside.length > 0 ? { aside } : {}) });
+  set({ ...withList(d, 'aside', aside), next: a });
 }
 
 /** Drops set-aside fields `i` (the teacher's explicit choice). */
 export function dropAside(i: number): void {
   const d = useLesson.getState().draft;
   if (d === null || d.aside?.[i] === undefined) return;
-  const aside = d.aside.filter((_, k) => k !== i);
-  const { aside: _old, ...rest } = d;
-  set({ ...rest, ...(aside.length > 0 ? { aside } : {}) });
+  set(withList(d, 'aside', d.aside.filter((_, k) => k !== i)));
 }
 
 /** Puts the page back on the lesson's run at the end of its last step (after a new run or a rewind). */
@@ -478,9 +482,8 @@ export function bringBackRun(i: number): string | undefined {
   const runAside = d.runAside.slice();
   if (now !== undefined && hasOwn(d, reader(now.actions), a)) runAside[i] = { actions: now.actions, at: now.at, events: now.events, run: d.run, step: d.lesson.steps.length + 1, from: d.recorded.length };
   else runAside.splice(i, 1);
-  const { runAside: _old, ...rest } = d;
   // The draft first: as the page is rebuilt, noteLive sees it on its way to the kept version, never as a departure.
-  set({ ...rest, live: { actions: a.actions, at: a.at, events: a.events }, ...(runAside.length > 0 ? { runAside } : {}) });
+  set({ ...withList(d, 'runAside', runAside), live: { actions: a.actions, at: a.at, events: a.events } });
   const err = putRun(a.run, a.actions, a);
   if (err !== undefined) set(d);
   return err;
@@ -490,9 +493,7 @@ export function bringBackRun(i: number): string | undefined {
 export function dropRunAside(i: number): void {
   const d = useLesson.getState().draft;
   if (d === null || d.runAside?.[i] === undefined) return;
-  const runAside = d.runAside.filter((_, k) => k !== i);
-  const { runAside: _old, ...rest } = d;
-  set({ ...rest, ...(runAside.length > 0 ? { runAside } : {}) });
+  set(withList(d, 'runAside', d.runAside.filter((_, k) => k !== i)));
 }
 
 /** The step being recorded as it was last seen on the lesson's run (after a reload), if it got anywhere past the last step. */
