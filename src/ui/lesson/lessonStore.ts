@@ -171,26 +171,32 @@ function saveDraft(): void {
   } catch {
     failed = draft !== null;
   }
-  saveCost = performance.now() - savedAt;
   if (useDraftSave.getState().failed !== failed) useDraftSave.setState({ failed });
 }
 
 /**
  * Storing the draft writes all of it, the step's kept actions included, and a running workload adds an action with
- * every publish (6,400 actions took 13 ms a write, at every publish). A draft that stores in a few ms is stored at
- * every change; a costlier one at most every SAVE_EVERY_MS (a change within it is stored at its end). A reload or a
- * closed tab stores it at once (see below).
+ * every publish (6,400 actions took 13 ms a write, at every publish). A draft of up to BIG_DRAFT actions (a few ms to
+ * write) is stored at every change; a bigger one at most every SAVE_EVERY_MS (a change within it is stored at its
+ * end). A reload or a closed tab stores it at once (see below).
  */
 const SAVE_EVERY_MS = 1000;
-const CHEAP_SAVE_MS = 3;
+const BIG_DRAFT = 2000;
 let savedAt = -Infinity;
-let saveCost = 0;
 let saveLater: ReturnType<typeof setTimeout> | null = null;
 function saveSoon(): void {
   if (saveLater !== null) return;
+  const d = useLesson.getState().draft;
   const wait = savedAt + SAVE_EVERY_MS - performance.now();
-  if (saveCost < CHEAP_SAVE_MS || wait <= 0) saveDraft();
+  if (d === null || actionsIn(d) <= BIG_DRAFT || wait <= 0) saveDraft();
   else saveLater = setTimeout(saveDraft, wait);
+}
+
+/** The action records a draft holds (what its stored size grows with). */
+function actionsIn(d: LessonDraft): number {
+  let n = d.recorded.length + (d.live?.actions.length ?? 0);
+  for (const a of d.runAside ?? []) n += a.actions.length;
+  return n;
 }
 
 useLesson.subscribe((s) => {
